@@ -1,0 +1,87 @@
+/* The engine and its command queue.
+ *
+ * Every operation is a command: a type ("container.create") and a JSON
+ * argument object. A face submits commands; the engine runs each one on a
+ * worker thread of its libuv loop and answers with a JSON result or an error.
+ * State changes are published as events (JSON) to every subscriber and
+ * recorded in the store. Faces never touch the kernel or SQLite themselves. */
+#ifndef BERTH_CORE_ENGINE_H
+#define BERTH_CORE_ENGINE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/core/error.h"
+
+struct engine;
+struct cmd_ctx;
+
+struct engine_options {
+	const char *root;     /* data root; NULL: $BERTH_ROOT or /var/lib/berth */
+	const char *run_root; /* run root; NULL: $BERTH_RUN or /run/berth */
+};
+
+/* What a command handler runs as. It fills *result (a new reference) on
+ * success and returns 0, or fills err and returns -1. */
+typedef int (*engine_command_fn)(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
+
+struct engine_command {
+	const char *type;
+	engine_command_fn run;
+};
+
+/* Called with each progress message a streaming command sends (log lines,
+ * pull progress); runs on the engine's worker thread. */
+typedef void (*engine_progress_fn)(void *user, json_t *message);
+
+/* Called with each event published by any command of this engine. */
+typedef void (*engine_event_fn)(void *user, json_t *event);
+
+/* Called once when a submitted command finishes; result is borrowed. */
+typedef void (*engine_reply_fn)(void *user, int status, json_t *result, const berr *err);
+
+int engine_open(struct engine **out, const struct engine_options *opts, berr *err);
+void engine_close(struct engine *engine);
+
+/* Queues a command. args is borrowed (the engine keeps its own reference).
+ * Returns an id usable with engine_cancel. */
+uint64_t engine_submit(struct engine *engine, const char *type, json_t *args,
+		       engine_progress_fn progress, engine_reply_fn reply, void *user);
+
+/* Asks a running command to stop (a follow, a wait). */
+void engine_cancel(struct engine *engine, uint64_t id);
+
+/* Submits a command and waits for its reply: the form the CLI uses.
+ * On success *result holds a new reference (may be NULL if not wanted). */
+int engine_call(struct engine *engine, const char *type, json_t *args, json_t **result,
+		engine_progress_fn progress, void *user, berr *err);
+
+/* Subscribes to events; returns a subscription id. */
+int engine_subscribe(struct engine *engine, engine_event_fn fn, void *user);
+void engine_unsubscribe(struct engine *engine, int subscription);
+
+/* --- for command handlers ------------------------------------------------ */
+
+struct engine *cmd_engine(struct cmd_ctx *ctx);
+
+/* Sends a progress message to the submitter (message is stolen). */
+void cmd_progress(struct cmd_ctx *ctx, json_t *message);
+
+/* True once the submitter cancelled the command. */
+bool cmd_cancelled(struct cmd_ctx *ctx);
+
+/* Publishes an event: type ("container", "image"), action ("create",
+ * "start", "die"...), the object's id and its attributes (stolen, may be
+ * NULL). The event is stored and sent to every subscriber. */
+void engine_emit(struct engine *engine, const char *type, const char *action, const char *id,
+		 json_t *attributes);
+
+/* The calling thread's connection to the store (opened on first use). */
+struct store *engine_store(struct engine *engine, berr *err);
+
+/* Paths the engine works under. */
+const char *engine_root(struct engine *engine);
+const char *engine_run_root(struct engine *engine);
+
+#endif

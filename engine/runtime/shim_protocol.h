@@ -1,0 +1,87 @@
+/* How berth and berth-shim, the per-container monitor, talk.
+ *
+ * Spawning. berth runs `berth-shim <bundle-dir> <run-dir>` where
+ *   bundle-dir = <root>/containers/<id>   (holds the file "spec")
+ *   run-dir    = <run-root>/containers/<id>
+ * with these descriptors open:
+ *   fd 3  the write end of the start pipe. The shim writes exactly one line:
+ *           "ok <init-pid> <shim-pid>\n"       the container's command is running
+ *           "error <kind> <message>\n"          it is not; kind is one of
+ *                                               cannot_exec, cmd_not_found, system
+ *         and closes it. berth reads until EOF.
+ *   fd 4  optional (when the spec says "attach-fd 1"): a connected stream
+ *         socket, treated as the first attach client, so a foreground `run`
+ *         misses no output.
+ * The shim forks; the first process exits at once (berth reaps it), the
+ * second calls setsid(), becomes child subreaper and monitors the container.
+ *
+ * The spec file: one "key value" record per line; the value is the rest of
+ * the line with "\\" written as "\\\\" and newline as "\\n". Repeated keys
+ * form lists in order. Keys:
+ *   id <64 hex>
+ *   layers-dir <abs dir>        overlay lowerdirs are given relative to it
+ *   lower <chainid-hex>/diff    repeated, topmost first; none = empty image
+ *   upper <abs dir>   work <abs dir>   rootfs <abs dir (the mount point)>
+ *   readonly-rootfs 0|1
+ *   arg <string>                repeated: argv, argv[0] looked up in PATH
+ *   env <KEY=VALUE>             repeated
+ *   cwd <abs path>              created in the rootfs when missing
+ *   user <uid|name>[:<gid|group>]   resolved from the rootfs' /etc/passwd and
+ *                               /etc/group, parsed as files (never NSS)
+ *   group-add <gid|group>       repeated
+ *   hostname <name>
+ *   etc-hostname <abs file>  etc-hosts <abs file>  etc-resolv <abs file>
+ *                               bind-mounted onto /etc/hostname, hosts, resolv.conf
+ *   tty 0|1    open-stdin 0|1    attach-fd 0|1
+ *   namespace <mount|uts|ipc|pid|net|cgroup>   repeated; net absent = host netns
+ *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
+ *                               v1 hierarchy and in the v2 unified tree
+ *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576"
+ *   cap <number>                repeated: the capability set kept (bounding,
+ *                               permitted, effective); inheritable, ambient empty
+ *   seccomp <abs file>          raw struct sock_filter array; absent = unconfined
+ *   no-new-privileges 0|1
+ *   masked <path>               repeated (files get /dev/null, dirs a ro tmpfs)
+ *   readonly <path>             repeated (bind-remounted read-only)
+ *   mount <type>\t<source>\t<destination>\t<comma options>   repeated
+ *   device <path> <c|b> <major> <minor> <mode-octal>   repeated (default set
+ *                               added by berth: null zero full random urandom tty)
+ *   log-path <abs file>         json-file log; absent = no log
+ *   log-max-size <bytes>  log-max-file <n>
+ *   stop-signal <n>
+ *
+ * The run directory, written by the shim:
+ *   shim.pid    "<pid> <starttime>\n" (starttime: field 22 of /proc/pid/stat)
+ *   init.pid    "<pid> <starttime>\n" of the container's first process
+ *   exit        "<code> <finished-unix-ns> <oom 0|1>\n", written via rename once
+ *               the container's process is gone and its output is drained.
+ *               code is 128+N when killed by signal N.
+ *   attach.sock unix stream socket for attach clients
+ * When the container is gone the shim removes its cgroups, writes "exit",
+ * tells attach clients, and exits. It never touches berth.db: the next berth
+ * process reads the run directory and brings the store up to date.
+ *
+ * Attach stream, both directions on the socket, in frames:
+ *   [stream:1][0][0][0][length:4 big-endian][payload]
+ *   shim -> client: 1 stdout, 2 stderr, 3 exit (payload: decimal exit code,
+ *                   the last frame before the shim closes the connection)
+ *   client -> shim: 0 stdin (length 0 = close the container's stdin),
+ *                   4 resize (payload "<rows> <cols>")
+ * With a tty all output comes as stream 1. */
+#ifndef BERTH_RUNTIME_SHIM_PROTOCOL_H
+#define BERTH_RUNTIME_SHIM_PROTOCOL_H
+
+#define SHIM_START_FD 3
+#define SHIM_ATTACH_FD 4
+
+enum shim_stream {
+	SHIM_STREAM_STDIN = 0,
+	SHIM_STREAM_STDOUT = 1,
+	SHIM_STREAM_STDERR = 2,
+	SHIM_STREAM_EXIT = 3,
+	SHIM_STREAM_RESIZE = 4,
+};
+
+#define SHIM_FRAME_HEADER 8
+
+#endif

@@ -1,0 +1,77 @@
+/* The schema, as numbered migrations. A migration is never edited once
+ * released: add a new one. store_open applies those above user_version. */
+#include "engine/store/migrations.h"
+
+static const char *const migration_1 =
+	"CREATE TABLE images ("
+	"  id TEXT PRIMARY KEY,"              /* sha256:<hex of config bytes> */
+	"  config BLOB NOT NULL,"             /* the exact config bytes */
+	"  created INTEGER NOT NULL,"         /* unix nanoseconds, from the config */
+	"  size INTEGER NOT NULL DEFAULT 0,"  /* bytes of all its layers */
+	"  parent TEXT NOT NULL DEFAULT '',"  /* local parent image (commit, build) */
+	"  loaded INTEGER NOT NULL"           /* unix nanoseconds it entered this store */
+	");"
+	"CREATE TABLE layers ("
+	"  chain_id TEXT PRIMARY KEY,"        /* sha256:<hex> */
+	"  diff_id TEXT NOT NULL,"
+	"  parent TEXT NOT NULL DEFAULT '',"  /* chain id below, '' for a base layer */
+	"  size INTEGER NOT NULL DEFAULT 0"   /* bytes unpacked */
+	");"
+	"CREATE TABLE image_layers ("
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"        /* 0 = base layer */
+	"  chain_id TEXT NOT NULL REFERENCES layers(chain_id),"
+	"  PRIMARY KEY (image_id, position)"
+	");"
+	"CREATE INDEX image_layers_chain ON image_layers(chain_id);"
+	"CREATE TABLE tags ("
+	"  reference TEXT PRIMARY KEY,"       /* normalized: docker.io/library/busybox:latest */
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE INDEX tags_image ON tags(image_id);"
+	"CREATE TABLE containers ("
+	"  id TEXT PRIMARY KEY,"              /* 64 hex */
+	"  name TEXT NOT NULL UNIQUE,"        /* without the leading slash */
+	"  image_id TEXT NOT NULL,"
+	"  image_ref TEXT NOT NULL,"          /* as the user wrote it */
+	"  layers TEXT NOT NULL,"             /* JSON array of chain ids, base first */
+	"  created INTEGER NOT NULL,"         /* unix nanoseconds */
+	"  state TEXT NOT NULL,"              /* created running paused restarting removing exited dead */
+	"  pid INTEGER NOT NULL DEFAULT 0,"
+	"  shim_pid INTEGER NOT NULL DEFAULT 0,"
+	"  exit_code INTEGER NOT NULL DEFAULT 0,"
+	"  started_at INTEGER NOT NULL DEFAULT 0,"
+	"  finished_at INTEGER NOT NULL DEFAULT 0,"
+	"  oom_killed INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  restart_count INTEGER NOT NULL DEFAULT 0,"
+	"  config TEXT NOT NULL,"             /* Docker's Config object, JSON */
+	"  host_config TEXT NOT NULL"         /* Docker's HostConfig object, JSON */
+	");"
+	"CREATE INDEX containers_image ON containers(image_id);"
+	"CREATE TABLE events ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  time_nano INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  attributes TEXT NOT NULL DEFAULT '{}'"
+	");"
+	"CREATE INDEX events_time ON events(time_nano);";
+
+static const char *const migrations[] = {
+	migration_1,
+};
+
+int migrations_count(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+const char *migrations_sql(int version)
+{
+	if (version < 1 || version > migrations_count())
+		return NULL;
+	return migrations[version - 1];
+}

@@ -1,0 +1,43 @@
+/* The metadata store: one SQLite database (berth.db) under the data root,
+ * in WAL mode with a busy timeout so several berth processes can share it.
+ * Every change runs inside a transaction. Each subsystem keeps its own
+ * queries in its own folder and uses these helpers. */
+#ifndef BERTH_STORE_STORE_H
+#define BERTH_STORE_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/core/error.h"
+
+struct store;
+
+/* Opens (creating if needed) <root>/berth.db and brings its schema up to date. */
+int store_open(struct store **out, const char *root, berr *err);
+void store_close(struct store *store);
+sqlite3 *store_handle(struct store *store);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Nesting is counted: only the
+ * outermost begin/commit reach SQLite. */
+int store_begin(struct store *store, berr *err);
+int store_commit(struct store *store, berr *err);
+void store_rollback(struct store *store);
+
+/* Runs SQL with no result rows. */
+int store_exec(struct store *store, const char *sql, berr *err);
+
+/* Prepares a statement (cached per connection: do not finalize it; it is
+ * reset and its bindings cleared for you). */
+int store_prepare(struct store *store, sqlite3_stmt **out, const char *sql, berr *err);
+
+/* Fills err from the connection's last error: "<what>: <sqlite message>". */
+int store_error(struct store *store, berr *err, const char *what);
+
+/* The schema version the database is at. */
+int store_schema_version(struct store *store);
+
+/* Column helper: text or "" (never NULL). */
+const char *store_text(sqlite3_stmt *stmt, int col);
+
+#endif
