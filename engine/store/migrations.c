@@ -2,6 +2,8 @@
  * released: add a new one. store_open applies those above user_version. */
 #include "engine/store/migrations.h"
 
+#include <stddef.h>
+
 static const char *const migration_1 =
 	"CREATE TABLE images ("
 	"  id TEXT PRIMARY KEY,"              /* sha256:<hex of config bytes> */

@@ -1,0 +1,100 @@
+#!/bin/bash
+# Times `run --rm ... true` for berth, crun and Docker side by side on the
+# same busybox root filesystem, and measures the proportional memory of
+# berth's per-container monitor. Prints medians and ratios; writes the raw
+# numbers to bench/results/.
+#
+#   bench/run.sh [--runs N] [--no-docker]
+#
+# Docker is Debian's docker.io; the script starts its own dockerd (own data
+# root, no bridge, no iptables) and stops it at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=50
+with_docker=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--no-docker) with_docker=0; shift ;;
+	*) echo "usage: bench/run.sh [--runs N] [--no-docker]" >&2; exit 2 ;;
+	esac
+done
+
+"$root/scripts/install-deps.sh" --bench
+dpkg -s hyperfine >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$root/build" -j"$(nproc)" >/dev/null
+
+work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+results=$root/bench/results
+mkdir -p "$results"
+dockerd_pid=
+cleanup() {
+	for f in "$work"/run/containers/*/shim.pid; do
+		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
+	done
+	if [ -n "$dockerd_pid" ]; then
+		DOCKER_HOST=unix://$work/docker.sock docker rm -f $(DOCKER_HOST=unix://$work/docker.sock docker ps -aq) >/dev/null 2>&1 || true
+		kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true
+		grep -F "$work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
+	fi
+	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
+		[ -d "$mnt/berth-bench" ] && find "$mnt/berth-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$mnt/berth-bench" 2>/dev/null || true
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+export BERTH_ROOT=$work/root BERTH_RUN=$work/run BERTH_CGROUP_PARENT=berth-bench
+berth=$root/build/berth
+"$root/scripts/busybox-rootfs.sh" "$work/rootfs.tar"
+"$root/scripts/busybox-image.sh" "$berth"
+
+# crun: the same root filesystem as a bundle with crun's default spec
+mkdir -p "$work/bundle/rootfs"
+tar -C "$work/bundle/rootfs" -xf "$work/rootfs.tar"
+(cd "$work/bundle" && crun spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"true"/' config.json)
+crun_cmd="crun --root $work/crun run --bundle $work/bundle bench"
+
+commands=(-n berth "$berth run --rm --network none busybox true"
+	  -n crun "$crun_cmd")
+if [ "$with_docker" = 1 ]; then
+	mkdir -p "$work/docker"
+	dockerd --data-root "$work/docker" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
+		-H "unix://$work/docker.sock" --bridge=none --iptables=false --ip6tables=false \
+		>"$work/dockerd.log" 2>&1 &
+	dockerd_pid=$!
+	export DOCKER_HOST=unix://$work/docker.sock
+	for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+	docker import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
+	commands+=(-n docker "docker run --rm --network none busybox true")
+fi
+
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$results/run-rm.json" "${commands[@]}" >"$results/run-rm.txt"
+
+# The monitor's proportional set size, per running container.
+for i in $(seq 10); do "$berth" run -d --network none busybox sleep 600 >/dev/null; done
+pss=()
+for f in "$BERTH_RUN"/containers/*/shim.pid; do
+	pid=$(cut -d' ' -f1 "$f")
+	pss+=("$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")")
+done
+printf '%s\n' "${pss[@]}" >"$results/shim-pss-kib.txt"
+
+python3 - "$results/run-rm.json" "$results/shim-pss-kib.txt" <<'PY'
+import json, statistics, sys
+data = json.load(open(sys.argv[1]))["results"]
+med = {r["command"]: statistics.median(r["times"]) for r in data}
+names = [r["command"] for r in data]
+print(f"run --rm busybox true, median of {len(data[0]['times'])} runs:")
+for n in names:
+    line = f"  {n:7s} {med[n]*1000:8.1f} ms"
+    if n != "crun" and "crun" in med:
+        line += f"   {med[n]/med['crun']:.2f}x crun"
+    if n == "berth" and "docker" in med:
+        line += f"   {med['docker']/med['berth']:.1f}x faster than docker"
+    print(line)
+pss = [int(x) for x in open(sys.argv[2]).read().split()]
+print(f"berth-shim Pss per running container: median {statistics.median(pss):.0f} KiB (n={len(pss)})")
+PY

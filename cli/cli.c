@@ -1,0 +1,151 @@
+/* Shared pieces of the command line: errors, option parsing, calls, output. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/tabwriter.h"
+#include "cli/template.h"
+
+int cli_fail(struct cli *cli, const berr *err, int status)
+{
+	(void)cli;
+	fflush(stdout);
+	fprintf(stderr, "berth: %s\n", err->msg[0] ? err->msg : "failed");
+	return status;
+}
+
+int cli_failf(struct cli *cli, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)cli;
+	fflush(stdout);
+	fputs("berth: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+static void print_help(struct cli *cli, const struct flag_spec *specs, const struct cli_command *cmd)
+{
+	char *options = flags_usage(specs);
+
+	printf("\nUsage:  berth %s %s\n\n%s\n", cli->name, cmd->usage, cmd->summary);
+	if (options && *options)
+		printf("\n%s", options);
+	free(options);
+}
+
+int cli_parse(struct cli *cli, const struct flag_spec *specs, const struct cli_command *cmd,
+	      int argc, char **argv, bool interspersed, int *first_arg, bool *done)
+{
+	berr err = {0};
+
+	*done = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (!interspersed && argv[i][0] != '-')
+			break;
+		if (strcmp(argv[i], "--help") == 0) {
+			print_help(cli, specs, cmd);
+			*done = true;
+			return 0;
+		}
+	}
+	if (flags_parse(specs, argc, argv, interspersed, first_arg, &err) < 0)
+		return cli_failf(cli, 125, "%s\nSee 'berth %s --help'.", err.msg, cli->name);
+	return 0;
+}
+
+int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, int min, int max)
+{
+	if (count >= min && (max < 0 || count <= max))
+		return 0;
+	if (min == max)
+		return cli_failf(cli, 125,
+				 "\"berth %s\" requires exactly %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
+				 cli->name, min, min == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
+	if (count < min)
+		return cli_failf(cli, 125,
+				 "\"berth %s\" requires at least %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
+				 cli->name, min, min == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
+	return cli_failf(cli, 125,
+			 "\"berth %s\" accepts at most %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
+			 cli->name, max, max == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
+}
+
+int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err)
+{
+	return engine_call(cli->engine, type, args, result, NULL, NULL, err);
+}
+
+void cli_short_id(const char *id, char out[13])
+{
+	if (strncmp(id, "sha256:", 7) == 0)
+		id += 7;
+	snprintf(out, 13, "%s", id);
+}
+
+int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char *default_format,
+		   json_t *headers)
+{
+	const char *fmt = format && *format ? format : default_format;
+	struct tmpl *t = NULL;
+	struct tabwriter *tw = NULL;
+	bool table;
+	berr err = {0};
+	json_t *row;
+	size_t i;
+	char *text;
+	int rc = 0;
+
+	if (strcmp(fmt, "table") == 0)
+		fmt = default_format;
+	fmt = tmpl_expand_keyword(fmt);
+	table = tmpl_is_table(fmt);
+	if (tmpl_parse(&t, table ? tmpl_strip_table(fmt) : fmt, &err) < 0)
+		return cli_fail(cli, &err, 125);
+	if (table) {
+		tw = tabwriter_new(10, 3);
+		if (tmpl_render_header(t, headers, &text, &err) < 0)
+			goto fail;
+		tabwriter_write(tw, text);
+		tabwriter_write(tw, "\n");
+		free(text);
+	}
+	json_array_foreach(rows, i, row) {
+		if (tmpl_render(t, row, &text, &err) < 0)
+			goto fail;
+		if (tw) {
+			tabwriter_write(tw, text);
+			tabwriter_write(tw, "\n");
+		} else {
+			fputs(text, stdout);
+			fputc('\n', stdout);
+		}
+		free(text);
+	}
+	if (tw) {
+		text = tabwriter_flush(tw);
+		fputs(text ? text : "", stdout);
+		free(text);
+	}
+	goto out;
+fail:
+	if (tw) {
+		text = tabwriter_flush(tw);
+		free(text);
+	}
+	rc = cli_fail(cli, &err, 125);
+out:
+	if (tw)
+		tabwriter_free(tw);
+	tmpl_free(t);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* The docker-compatible command line: a face over the engine's queue. */
+#ifndef BERTH_CLI_CLI_H
+#define BERTH_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "cli/flags.h"
+#include "engine/core/engine.h"
+
+struct cli {
+	struct engine *engine;
+	const char *name; /* "run", "container ls", ... for messages */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage;   /* "[OPTIONS] CONTAINER [CONTAINER...]" */
+	const char *summary; /* one line */
+};
+
+/* Prints "berth: <message>" and returns status. */
+int cli_fail(struct cli *cli, const berr *err, int status);
+int cli_failf(struct cli *cli, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Parses the options of a command; prints help and returns 0 with
+ * *done set for --help; prints the error and returns 125 for a bad flag. */
+int cli_parse(struct cli *cli, const struct flag_spec *specs, const struct cli_command *cmd,
+	      int argc, char **argv, bool interspersed, int *first_arg, bool *done);
+
+/* Checks the count of positionals like cobra's Args validators; prints
+ * Docker's "requires at least 1 argument" message and returns 125. */
+int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, int min, int max);
+
+/* engine_call with this face's error handling left to the caller. */
+int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err);
+
+/* Prints rows through a --format (Go template; "table ..." with a header
+ * and aligned columns; "json" for one JSON object per line). headers maps
+ * field names to column titles. */
+int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char *default_format,
+		   json_t *headers);
+
+/* Pumps an attach stream (shim frames) to stdout/stderr and, when
+ * forward_stdin, the terminal's input to it. Returns the container's exit
+ * code from the exit frame, or -1 when the stream ended without one (-2
+ * when the user detached). */
+int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_keys);
+
+/* Truncates an id to Docker's 12 hex digits (dropping "sha256:"). */
+void cli_short_id(const char *id, char out[13]);
+
+/* Every command, for the dispatcher and for help. */
+extern const struct cli_command cli_commands[];
+
+/* Runs a command line (argv[0] is the command name). */
+int cli_main(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,312 @@
+/* images (image ls), tag, rmi, history, image prune. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "engine/core/clock.h"
+#include "engine/core/filters.h"
+#include "engine/core/units.h"
+
+bool cli_confirm(const char *warning);
+
+static void created_texts(int64_t unix_s, char *since, size_t n1, char *at, size_t n2)
+{
+	time_t t = (time_t)unix_s;
+	struct tm tm;
+
+	units_human_duration(clock_now_nanos() - unix_s * 1000000000, since, n1);
+	strncat(since, " ago", n1 - strlen(since) - 1);
+	localtime_r(&t, &tm);
+	strftime(at, n2, "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+}
+
+/* One row per repository:tag, like Docker's image table. */
+static void add_image_rows(json_t *rows, json_t *image, bool no_trunc)
+{
+	char id[80], since[64], at[64], size[32];
+	const char *full = json_string_value(json_object_get(image, "Id"));
+	json_t *tags = json_object_get(image, "RepoTags"), *tag;
+	size_t i;
+
+	if (no_trunc)
+		snprintf(id, sizeof(id), "%s", full ? full : "");
+	else
+		cli_short_id(full ? full : "", id);
+	created_texts(json_integer_value(json_object_get(image, "Created")), since, sizeof(since), at, sizeof(at));
+	units_human_size((double)json_integer_value(json_object_get(image, "Size")), size, sizeof(size));
+	if (!json_array_size(tags)) {
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+						      "Repository", "<none>", "Tag", "<none>", "Digest", "<none>",
+						      "CreatedSince", since, "CreatedAt", at, "Size", size,
+						      "VirtualSize", size));
+		return;
+	}
+	json_array_foreach(tags, i, tag) {
+		const char *ref = json_string_value(tag);
+		const char *colon = strrchr(ref, ':');
+		char repo[512];
+		if (colon && strchr(colon, '/'))
+			colon = NULL;
+		snprintf(repo, sizeof(repo), "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref), ref);
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+						      "Repository", repo, "Tag", colon ? colon + 1 : "<none>",
+						      "Digest", "<none>", "CreatedSince", since, "CreatedAt", at,
+						      "Size", size, "VirtualSize", size));
+	}
+}
+
+static int cmd_images(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_images = {"images", cmd_images, "[OPTIONS] [REPOSITORY[:TAG]]",
+					   "List images"};
+
+static int cmd_images(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, quiet = false, no_trunc = false, digests = false, done;
+	char *format = NULL;
+	struct strlist filters = {0};
+	struct flag_spec specs[] = {
+		{"all", 'a', FLAG_BOOL, &all, NULL, "Show all images (default hides intermediate images)"},
+		{"quiet", 'q', FLAG_BOOL, &quiet, NULL, "Only show image IDs"},
+		{"no-trunc", 0, FLAG_BOOL, &no_trunc, NULL, "Don't truncate output"},
+		{"digests", 0, FLAG_BOOL, &digests, NULL, "Show digests"},
+		{"filter", 'f', FLAG_LIST, &filters, "filter", "Filter output based on conditions provided"},
+		{"format", 0, FLAG_STRING, &format, "string", "Format output using a custom template"},
+		{0},
+	};
+	json_t *f = json_object(), *args = NULL, *result = NULL, *rows = json_array(), *headers = NULL, *v;
+	berr err = {0};
+	int first, status;
+	size_t i;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_images, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_images, argc - first, 0, 1)))
+		goto out;
+	for (i = 0; i < filters.len; i++)
+		if (filters_add(f, filters.items[i], &err) < 0) {
+			status = cli_fail(cli, &err, 125);
+			goto out;
+		}
+	if (argc - first == 1) {
+		char ref[600];
+		snprintf(ref, sizeof(ref), "reference=%s", argv[first]);
+		filters_add(f, ref, NULL);
+	}
+	args = json_pack("{s:b, s:O}", "all", all, "filters", f);
+	if (cli_call(cli, "image.list", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	json_array_foreach(result, i, v)
+		add_image_rows(rows, v, no_trunc);
+	if (quiet && !format) {
+		json_array_foreach(rows, i, v)
+			printf("%s\n", json_string_value(json_object_get(v, "ID")));
+		goto out;
+	}
+	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "IMAGE ID", "Repository",
+			    "REPOSITORY", "Tag", "TAG", "Digest", "DIGEST", "CreatedSince", "CREATED",
+			    "CreatedAt", "CREATED AT", "Size", "SIZE", "VirtualSize", "VIRTUAL SIZE");
+	status = cli_print_rows(cli, rows, format,
+				digests ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+					: "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+				headers);
+out:
+	json_decref(f);
+	json_decref(args);
+	json_decref(result);
+	json_decref(rows);
+	json_decref(headers);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_tag(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_tag = {"tag", cmd_tag, "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+					"Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"};
+
+static int cmd_tag(struct cli *cli, int argc, char **argv)
+{
+	struct flag_spec specs[] = {{0}};
+	berr err = {0};
+	bool done;
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_tag, argc, argv, true, &first, &done)) || done)
+		return status;
+	if ((status = cli_require_args(cli, &cli_cmd_tag, argc - first, 2, 2)))
+		return status;
+	json_t *args = json_pack("{s:s, s:s}", "source", argv[first], "target", argv[first + 1]);
+	if (cli_call(cli, "image.tag", args, NULL, &err) < 0)
+		status = cli_fail(cli, &err, 1);
+	json_decref(args);
+	return status;
+}
+
+static int cmd_rmi(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_rmi = {"rmi", cmd_rmi, "[OPTIONS] IMAGE [IMAGE...]",
+					"Remove one or more images"};
+
+static int cmd_rmi(struct cli *cli, int argc, char **argv)
+{
+	bool force = false, no_prune = false, done;
+	struct flag_spec specs[] = {
+		{"force", 'f', FLAG_BOOL, &force, NULL, "Force removal of the image"},
+		{"no-prune", 0, FLAG_BOOL, &no_prune, NULL, "Do not delete untagged parents"},
+		{0},
+	};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_rmi, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_rmi, argc - first, 1, -1)))
+		goto out;
+	for (int i = first; i < argc; i++) {
+		json_t *args = json_pack("{s:s, s:b, s:b}", "name", argv[i], "force", force, "noprune", no_prune);
+		json_t *result = NULL, *item;
+		berr err = {0};
+		size_t j;
+		if (cli_call(cli, "image.remove", args, &result, &err) < 0) {
+			status = cli_fail(cli, &err, 1);
+		} else {
+			json_array_foreach(result, j, item) {
+				const char *key;
+				json_t *v;
+				json_object_foreach(item, key, v)
+					printf("%s: %s\n", key, json_string_value(v));
+			}
+		}
+		json_decref(result);
+		json_decref(args);
+	}
+out:
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_history(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_history = {"history", cmd_history, "[OPTIONS] IMAGE",
+					    "Show the history of an image"};
+
+static int cmd_history(struct cli *cli, int argc, char **argv)
+{
+	bool quiet = false, no_trunc = false, human = true, done;
+	char *format = NULL;
+	struct flag_spec specs[] = {
+		{"human", 'H', FLAG_BOOL, &human, NULL, "Print sizes and dates in human readable format"},
+		{"no-trunc", 0, FLAG_BOOL, &no_trunc, NULL, "Don't truncate output"},
+		{"quiet", 'q', FLAG_BOOL, &quiet, NULL, "Only show image IDs"},
+		{"format", 0, FLAG_STRING, &format, "string", "Format output using a custom template"},
+		{0},
+	};
+	json_t *args = NULL, *result = NULL, *rows = json_array(), *headers = NULL, *v;
+	berr err = {0};
+	int first, status;
+	size_t i;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_history, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_history, argc - first, 1, 1)))
+		goto out;
+	args = json_pack("{s:s}", "name", argv[first]);
+	if (cli_call(cli, "image.history", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	json_array_foreach(result, i, v) {
+		char id[80], since[64], at[64], size[32], created_by[1024];
+		const char *full = json_string_value(json_object_get(v, "Id"));
+		const char *by = json_string_value(json_object_get(v, "CreatedBy"));
+		if (!full || no_trunc || strcmp(full, "<missing>") == 0)
+			snprintf(id, sizeof(id), "%s", full ? full : "<missing>");
+		else
+			cli_short_id(full, id);
+		created_texts(json_integer_value(json_object_get(v, "Created")), since, sizeof(since), at, sizeof(at));
+		if (human)
+			units_human_size((double)json_integer_value(json_object_get(v, "Size")), size, sizeof(size));
+		else
+			snprintf(size, sizeof(size), "%lld", (long long)json_integer_value(json_object_get(v, "Size")));
+		snprintf(created_by, sizeof(created_by), "%s", by ? by : "");
+		if (!no_trunc && strlen(created_by) > 45)
+			snprintf(created_by + 44, sizeof(created_by) - 44, "…");
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "ID", id,
+						      "CreatedSince", since, "CreatedAt", at,
+						      "CreatedBy", created_by, "Size", size, "Comment",
+						      json_object_get(v, "Comment")));
+	}
+	if (quiet && !format) {
+		json_array_foreach(rows, i, v)
+			printf("%s\n", json_string_value(json_object_get(v, "ID")));
+		goto out;
+	}
+	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "IMAGE", "CreatedSince", "CREATED",
+			    "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE",
+			    "Comment", "COMMENT");
+	status = cli_print_rows(cli, rows, format,
+				"table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+				headers);
+out:
+	json_decref(args);
+	json_decref(result);
+	json_decref(rows);
+	json_decref(headers);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_image_prune(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_image_prune = {"image prune", cmd_image_prune, "[OPTIONS]",
+						"Remove unused images"};
+
+static int cmd_image_prune(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, force = false, done;
+	struct strlist filters = {0};
+	struct flag_spec specs[] = {
+		{"all", 'a', FLAG_BOOL, &all, NULL, "Remove all unused images, not just dangling ones"},
+		{"force", 'f', FLAG_BOOL, &force, NULL, "Do not prompt for confirmation"},
+		{"filter", 0, FLAG_LIST, &filters, "filter", "Provide filter values (e.g. \"until=<timestamp>\")"},
+		{0},
+	};
+	json_t *f = json_object(), *args = NULL, *result = NULL, *item;
+	berr err = {0};
+	int first, status;
+	size_t i;
+	char space[32];
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_image_prune, argc, argv, true, &first, &done)) || done)
+		goto out;
+	for (i = 0; i < filters.len; i++)
+		if (filters_add(f, filters.items[i], &err) < 0) {
+			status = cli_fail(cli, &err, 125);
+			goto out;
+		}
+	if (!force && !cli_confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
+				       : "WARNING! This will remove all dangling images."))
+		goto out;
+	args = json_pack("{s:b, s:O}", "all", all, "filters", f);
+	if (cli_call(cli, "image.prune", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (json_array_size(json_object_get(result, "ImagesDeleted"))) {
+		printf("Deleted Images:\n");
+		json_array_foreach(json_object_get(result, "ImagesDeleted"), i, item) {
+			const char *key;
+			json_t *v;
+			json_object_foreach(item, key, v)
+				printf("%s: %s\n", key, json_string_value(v));
+		}
+		printf("\n");
+	}
+	units_human_size((double)json_integer_value(json_object_get(result, "SpaceReclaimed")), space, sizeof(space));
+	printf("Total reclaimed space: %s\n", space);
+out:
+	json_decref(f);
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}

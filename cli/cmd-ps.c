@@ -1,0 +1,196 @@
+/* ps (container ls): Docker's columns, filters and --format. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "engine/core/clock.h"
+#include "engine/core/filters.h"
+#include "engine/core/units.h"
+
+static int cmd_ps(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_ps = {"ps", cmd_ps, "[OPTIONS]", "List containers"};
+
+/* Docker's ellipsis: keeps maxlen display characters, the last one "…". */
+static void ellipsis(const char *in, size_t maxlen, char *out, size_t n)
+{
+	size_t chars = 0, i = 0;
+
+	for (const char *p = in; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	if (chars <= maxlen) {
+		snprintf(out, n, "%s", in);
+		return;
+	}
+	chars = 0;
+	while (in[i] && i + 4 < n) {
+		if (((unsigned char)in[i] & 0xC0) != 0x80) {
+			if (chars == maxlen - 1)
+				break;
+			chars++;
+		}
+		out[i] = in[i];
+		i++;
+	}
+	snprintf(out + i, n - i, "…");
+}
+
+/* Go's strconv.Quote for the common printable case. */
+static void go_quote(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+
+	if (n < 3)
+		return;
+	out[o++] = '"';
+	for (const char *p = in; *p && o + 3 < n; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[o++] = '\\';
+			out[o++] = *p;
+		} else if (*p == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static json_t *labels_text(json_t *labels)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const char *key;
+	json_t *v;
+	bool first = true;
+
+	json_object_foreach(labels, key, v) {
+		fprintf(mem, "%s%s=%s", first ? "" : ",", key, json_string_value(v) ? json_string_value(v) : "");
+		first = false;
+	}
+	fclose(mem);
+	json_t *out = json_string(text ? text : "");
+	free(text);
+	return out;
+}
+
+/* The formatter's view of one container: the fields --format sees. */
+static json_t *ps_row(json_t *c, bool no_trunc, bool size)
+{
+	char id[13], command[1024], quoted[2100], created[64], human[64], image[300];
+	const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
+	const char *image_ref = json_string_value(json_object_get(c, "Image"));
+	time_t t = (time_t)json_integer_value(json_object_get(c, "Created"));
+	struct tm tm;
+	json_t *row = json_object();
+
+	cli_short_id(json_string_value(json_object_get(c, "Id")), id);
+	if (no_trunc)
+		snprintf(command, sizeof(command), "%s", json_string_value(json_object_get(c, "Command")));
+	else
+		ellipsis(json_string_value(json_object_get(c, "Command")), 20, command, sizeof(command));
+	go_quote(command, quoted, sizeof(quoted));
+	localtime_r(&t, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+	units_human_duration(clock_now_nanos() - (int64_t)t * 1000000000, human, sizeof(human));
+	snprintf(image, sizeof(image), "%s", image_ref ? image_ref : "");
+	if (!no_trunc && strncmp(image, "sha256:", 7) == 0)
+		cli_short_id(image_ref, image);
+	json_object_set_new(row, "ID", json_string(no_trunc ? json_string_value(json_object_get(c, "Id")) : id));
+	json_object_set_new(row, "Image", json_string(image));
+	json_object_set_new(row, "Command", json_string(quoted));
+	json_object_set_new(row, "CreatedAt", json_string(created));
+	strncat(human, " ago", sizeof(human) - strlen(human) - 1);
+	json_object_set_new(row, "RunningFor", json_string(human));
+	json_object_set_new(row, "Ports", json_string(""));
+	json_object_set(row, "State", json_object_get(c, "State"));
+	json_object_set(row, "Status", json_object_get(c, "Status"));
+	if (size) {
+		char bytes[32];
+		units_human_size((double)json_integer_value(json_object_get(c, "SizeRw")), bytes, sizeof(bytes));
+		json_object_set_new(row, "Size", json_string(bytes));
+	} else {
+		json_object_set_new(row, "Size", json_string("0B"));
+	}
+	json_object_set_new(row, "Names", json_string(name && name[0] == '/' ? name + 1 : name ? name : ""));
+	json_object_set_new(row, "Labels", labels_text(json_object_get(c, "Labels")));
+	json_object_set_new(row, "LocalVolumes", json_string("0"));
+	json_object_set_new(row, "Mounts", json_string(""));
+	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
+						     json_object_get(c, "HostConfig"), "NetworkMode"))));
+	return row;
+}
+
+static int cmd_ps(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, quiet = false, latest = false, no_trunc = false, size = false, done;
+	long last = -1;
+	char *format = NULL;
+	struct strlist filters = {0};
+	struct flag_spec specs[] = {
+		{"all", 'a', FLAG_BOOL, &all, NULL, "Show all containers (default shows just running)"},
+		{"quiet", 'q', FLAG_BOOL, &quiet, NULL, "Only display container IDs"},
+		{"last", 'n', FLAG_INT, &last, "int", "Show n last created containers (includes all states)"},
+		{"latest", 'l', FLAG_BOOL, &latest, NULL, "Show the latest created container (includes all states)"},
+		{"no-trunc", 0, FLAG_BOOL, &no_trunc, NULL, "Don't truncate output"},
+		{"size", 's', FLAG_BOOL, &size, NULL, "Display total file sizes"},
+		{"filter", 'f', FLAG_LIST, &filters, "filter", "Filter output based on conditions provided"},
+		{"format", 0, FLAG_STRING, &format, "string", "Format output using a custom template"},
+		{0},
+	};
+	json_t *args = NULL, *result = NULL, *rows = NULL, *headers = NULL, *f;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_ps, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_ps, argc - first, 0, 0)))
+		goto out;
+	f = json_object();
+	for (size_t i = 0; i < filters.len; i++) {
+		if (filters_add(f, filters.items[i], &err) < 0) {
+			json_decref(f);
+			status = cli_fail(cli, &err, 125);
+			goto out;
+		}
+	}
+	if (latest)
+		last = 1;
+	args = json_pack("{s:b, s:b, s:o}", "all", all, "size", size, "filters", f);
+	if (last > 0)
+		json_object_set_new(args, "limit", json_integer(last));
+	if (cli_call(cli, "container.list", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	rows = json_array();
+	json_t *c;
+	size_t i;
+	json_array_foreach(result, i, c)
+		json_array_append_new(rows, ps_row(c, no_trunc, size));
+	if (quiet && !format) {
+		json_array_foreach(rows, i, c)
+			printf("%s\n", json_string_value(json_object_get(c, "ID")));
+		goto out;
+	}
+	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			    "ID", "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND", "CreatedAt",
+			    "CREATED AT", "RunningFor", "CREATED", "Ports", "PORTS", "State", "STATE",
+			    "Status", "STATUS", "Size", "SIZE", "Names", "NAMES", "Labels", "LABELS",
+			    "LocalVolumes", "LOCAL VOLUMES", "Mounts", "MOUNTS", "Networks", "NETWORKS");
+	status = cli_print_rows(cli, rows, format,
+				size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
+				     : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
+				headers);
+out:
+	json_decref(args);
+	json_decref(result);
+	json_decref(rows);
+	json_decref(headers);
+	flags_free(specs);
+	return status;
+}

@@ -1,0 +1,356 @@
+/* run, create, start and attach. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/envfile.h"
+#include "engine/core/reference.h"
+
+struct create_opts {
+	bool detach, rm, interactive, tty, privileged, read_only;
+	char *name, *workdir, *user, *hostname, *entrypoint, *network, *detach_keys;
+	char *stop_signal;
+	long stop_timeout;
+	struct strlist env, env_files, labels;
+};
+
+#define CREATE_FLAGS(o)                                                                          \
+	{"name", 0, FLAG_STRING, &(o).name, "string", "Assign a name to the container"},          \
+	{"env", 'e', FLAG_LIST, &(o).env, "list", "Set environment variables"},                   \
+	{"env-file", 0, FLAG_LIST, &(o).env_files, "list", "Read in a file of environment variables"}, \
+	{"workdir", 'w', FLAG_STRING, &(o).workdir, "string", "Working directory inside the container"}, \
+	{"user", 'u', FLAG_STRING, &(o).user, "string", "Username or UID (format: <name|uid>[:<group|gid>])"}, \
+	{"hostname", 'h', FLAG_STRING, &(o).hostname, "string", "Container host name"},           \
+	{"entrypoint", 0, FLAG_STRING, &(o).entrypoint, "string", "Overwrite the default ENTRYPOINT of the image"}, \
+	{"label", 'l', FLAG_LIST, &(o).labels, "list", "Set meta data on a container"},           \
+	{"interactive", 'i', FLAG_BOOL, &(o).interactive, NULL, "Keep STDIN open even if not attached"}, \
+	{"tty", 't', FLAG_BOOL, &(o).tty, NULL, "Allocate a pseudo-TTY"},                         \
+	{"network", 0, FLAG_STRING, &(o).network, "network", "Connect a container to a network (none, host)"}, \
+	{"net", 0, FLAG_STRING, &(o).network, "network", "Connect a container to a network"},     \
+	{"rm", 0, FLAG_BOOL, &(o).rm, NULL, "Automatically remove the container when it exits"},  \
+	{"privileged", 0, FLAG_BOOL, &(o).privileged, NULL, "Give extended privileges to this container"}, \
+	{"read-only", 0, FLAG_BOOL, &(o).read_only, NULL, "Mount the container's root filesystem as read only"}, \
+	{"stop-signal", 0, FLAG_STRING, &(o).stop_signal, "string", "Signal to stop the container"}, \
+	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}
+
+/* Builds Docker's create body from the options and the positionals. */
+static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, char **argv,
+			   int *status)
+{
+	json_t *body = json_object(), *env = json_array(), *labels = json_object(), *hc;
+	struct strlist list = {0};
+	berr err = {0};
+
+	*status = 0;
+	for (size_t i = 0; i < o->env_files.len; i++) {
+		if (envfile_parse(o->env_files.items[i], &list, &err) < 0) {
+			*status = cli_fail(cli, &err, 125);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < o->env.len; i++)
+		env_from_flag(o->env.items[i], &list);
+	for (size_t i = 0; i < list.len; i++)
+		json_array_append_new(env, json_string(list.items[i]));
+	strlist_free(&list);
+	for (size_t i = 0; i < o->labels.len; i++) {
+		const char *l = o->labels.items[i];
+		const char *eq = strchr(l, '=');
+		char key[512];
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - l) : (int)strlen(l), l);
+		json_object_set_new(labels, key, json_string(eq ? eq + 1 : ""));
+	}
+	json_object_set_new(body, "Image", json_string(argv[0]));
+	if (argc > 1) {
+		json_t *cmd = json_array();
+		for (int i = 1; i < argc; i++)
+			json_array_append_new(cmd, json_string(argv[i]));
+		json_object_set_new(body, "Cmd", cmd);
+	}
+	if (o->entrypoint)
+		json_object_set_new(body, "Entrypoint", json_pack("[s]", o->entrypoint));
+	if (o->name)
+		json_object_set_new(body, "name", json_string(o->name));
+	json_object_set_new(body, "Env", env);
+	json_object_set_new(body, "Labels", labels);
+	if (o->workdir)
+		json_object_set_new(body, "WorkingDir", json_string(o->workdir));
+	if (o->user)
+		json_object_set_new(body, "User", json_string(o->user));
+	if (o->hostname)
+		json_object_set_new(body, "Hostname", json_string(o->hostname));
+	if (o->stop_signal)
+		json_object_set_new(body, "StopSignal", json_string(o->stop_signal));
+	if (o->stop_timeout)
+		json_object_set_new(body, "StopTimeout", json_integer(o->stop_timeout));
+	json_object_set_new(body, "Tty", json_boolean(o->tty));
+	json_object_set_new(body, "OpenStdin", json_boolean(o->interactive));
+	json_object_set_new(body, "StdinOnce", json_boolean(o->interactive && !o->detach));
+	json_object_set_new(body, "AttachStdin", json_boolean(o->interactive && !o->detach));
+	json_object_set_new(body, "AttachStdout", json_boolean(!o->detach));
+	json_object_set_new(body, "AttachStderr", json_boolean(!o->detach));
+	hc = json_object();
+	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
+	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
+	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
+	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	json_object_set_new(body, "HostConfig", hc);
+	return body;
+fail:
+	strlist_free(&list);
+	json_decref(env);
+	json_decref(labels);
+	json_decref(body);
+	return NULL;
+}
+
+/* Creates the container; on a missing image says what Docker says first. */
+static int create_container(struct cli *cli, json_t *body, char id[65], int *status)
+{
+	json_t *result = NULL;
+	berr err = {0};
+
+	if (cli_call(cli, "container.create", body, &result, &err) < 0) {
+		if (err.kind == BERR_NOT_FOUND && strncmp(err.msg, "No such image", 13) == 0) {
+			struct image_ref ref;
+			char familiar[600];
+			const char *image = json_string_value(json_object_get(body, "Image"));
+			if (ref_parse_normalized(image, &ref, NULL) == 0) {
+				ref_familiar(&ref, familiar, sizeof(familiar));
+				fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
+			}
+		}
+		*status = cli_fail(cli, &err, berr_exit_status(&err));
+		return -1;
+	}
+	snprintf(id, 65, "%s", json_string_value(json_object_get(result, "Id")));
+	json_decref(result);
+	return 0;
+}
+
+static void create_opts_free(struct flag_spec *specs)
+{
+	flags_free(specs);
+}
+
+static int run_or_create(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
+			 bool run)
+{
+	struct create_opts o = {0};
+	struct flag_spec run_specs[] = {
+		CREATE_FLAGS(o),
+		{"detach", 'd', FLAG_BOOL, &o.detach, NULL, "Run container in background and print container ID"},
+		{"detach-keys", 0, FLAG_STRING, &o.detach_keys, "string", "Override the key sequence for detaching a container"},
+		{0},
+	};
+	struct flag_spec *specs = run_specs;
+	int first, status = 0;
+	bool done;
+	char id[65];
+	json_t *body, *result = NULL;
+	berr err = {0};
+
+	if (!run) /* create has no --detach and no --detach-keys */
+		specs[sizeof(run_specs) / sizeof(run_specs[0]) - 3] = (struct flag_spec){0};
+	if ((status = cli_parse(cli, specs, cmd, argc, argv, false, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, cmd, argc - first, 1, -1)))
+		goto out;
+	if (run && o.tty && o.interactive && !isatty(STDIN_FILENO)) {
+		status = cli_failf(cli, 1, "the input device is not a TTY");
+		goto out;
+	}
+	body = create_body(cli, &o, argc - first, argv + first, &status);
+	if (!body)
+		goto out;
+	if (create_container(cli, body, id, &status) < 0) {
+		json_decref(body);
+		goto out;
+	}
+	json_decref(body);
+	if (!run) {
+		printf("%s\n", id);
+		goto out;
+	}
+	json_t *args = json_pack("{s:s, s:b}", "id", id, "attach", !o.detach);
+	if (cli_call(cli, "container.start", args, &result, &err) < 0) {
+		json_decref(args);
+		status = cli_fail(cli, &err, berr_exit_status(&err));
+		if (o.rm) {
+			args = json_pack("{s:s, s:b}", "id", id, "force", 1);
+			cli_call(cli, "container.remove", args, NULL, NULL);
+			json_decref(args);
+		}
+		goto out;
+	}
+	json_decref(args);
+	if (o.detach) {
+		printf("%s\n", id);
+		goto out;
+	}
+	int fd = (int)json_integer_value(json_object_get(result, "attach_fd"));
+	int code = cli_stream_attach(fd, o.interactive, o.tty, o.detach_keys);
+	close(fd);
+	if (code == -2)
+		goto out;
+	if (code == -1) {
+		args = json_pack("{s:s}", "id", id);
+		json_t *waited = NULL;
+		if (cli_call(cli, "container.wait", args, &waited, &err) == 0)
+			code = (int)json_integer_value(json_object_get(waited, "StatusCode"));
+		json_decref(waited);
+		json_decref(args);
+	}
+	if (o.rm) {
+		args = json_pack("{s:s, s:b}", "id", id, "force", 1);
+		cli_call(cli, "container.remove", args, NULL, NULL);
+		json_decref(args);
+	}
+	status = code < 0 ? 125 : code;
+out:
+	json_decref(result);
+	create_opts_free(specs);
+	return status;
+}
+
+static int cmd_run(struct cli *cli, int argc, char **argv);
+static int cmd_create(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cli_cmd_run = {"run", cmd_run, "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+					"Create and run a new container from an image"};
+const struct cli_command cli_cmd_create = {"create", cmd_create,
+					   "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+					   "Create a new container"};
+
+static int cmd_run(struct cli *cli, int argc, char **argv)
+{
+	return run_or_create(cli, &cli_cmd_run, argc, argv, true);
+}
+
+static int cmd_create(struct cli *cli, int argc, char **argv)
+{
+	return run_or_create(cli, &cli_cmd_create, argc, argv, false);
+}
+
+/* Starts one container and, with attach, streams it until it exits. */
+static int start_one(struct cli *cli, const char *ref, bool attach, bool interactive,
+		     const char *detach_keys)
+{
+	json_t *args, *result = NULL, *info = NULL;
+	berr err = {0};
+	bool tty = false;
+	int code;
+
+	args = json_pack("{s:s}", "id", ref);
+	if (attach && cli_call(cli, "container.inspect", args, &info, &err) == 0)
+		tty = json_is_true(json_object_get(json_object_get(info, "Config"), "Tty"));
+	json_decref(info);
+	json_object_set_new(args, "attach", json_boolean(attach));
+	if (cli_call(cli, "container.start", args, &result, &err) < 0) {
+		json_decref(args);
+		cli_fail(cli, &err, 1);
+		return -1;
+	}
+	json_decref(args);
+	if (!attach) {
+		json_decref(result);
+		printf("%s\n", ref);
+		return 0;
+	}
+	int fd = (int)json_integer_value(json_object_get(result, "attach_fd"));
+	json_decref(result);
+	code = cli_stream_attach(fd, interactive, tty, detach_keys);
+	close(fd);
+	if (code == -1) {
+		args = json_pack("{s:s}", "id", ref);
+		if (cli_call(cli, "container.wait", args, &result, NULL) == 0) {
+			code = (int)json_integer_value(json_object_get(result, "StatusCode"));
+			json_decref(result);
+		}
+		json_decref(args);
+	}
+	return code < 0 ? 0 : code;
+}
+
+static int cmd_start(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_start = {"start", cmd_start,
+					  "[OPTIONS] CONTAINER [CONTAINER...]",
+					  "Start one or more stopped containers"};
+
+static int cmd_start(struct cli *cli, int argc, char **argv)
+{
+	bool attach = false, interactive = false, done;
+	char *detach_keys = NULL;
+	struct flag_spec specs[] = {
+		{"attach", 'a', FLAG_BOOL, &attach, NULL, "Attach STDOUT/STDERR and forward signals"},
+		{"interactive", 'i', FLAG_BOOL, &interactive, NULL, "Attach container's STDIN"},
+		{"detach-keys", 0, FLAG_STRING, &detach_keys, "string", "Override the key sequence for detaching a container"},
+		{0},
+	};
+	int first, status, failed = 0;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_start, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_start, argc - first, 1, -1)))
+		goto out;
+	if ((attach || interactive) && argc - first > 1) {
+		status = cli_failf(cli, 1, "you cannot start and attach multiple containers at once");
+		goto out;
+	}
+	for (int i = first; i < argc; i++) {
+		int rc = start_one(cli, argv[i], attach || interactive, interactive, detach_keys);
+		if (rc < 0)
+			failed = 1;
+		else if (attach || interactive)
+			status = rc;
+	}
+	if (failed)
+		status = 1;
+out:
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_attach(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_attach = {"attach", cmd_attach, "[OPTIONS] CONTAINER",
+					   "Attach local standard input, output, and error streams to a running container"};
+
+static int cmd_attach(struct cli *cli, int argc, char **argv)
+{
+	bool no_stdin = false, done;
+	char *detach_keys = NULL;
+	struct flag_spec specs[] = {
+		{"no-stdin", 0, FLAG_BOOL, &no_stdin, NULL, "Do not attach STDIN"},
+		{"detach-keys", 0, FLAG_STRING, &detach_keys, "string", "Override the key sequence for detaching a container"},
+		{0},
+	};
+	json_t *args = NULL, *info = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_attach, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_attach, argc - first, 1, 1)))
+		goto out;
+	args = json_pack("{s:s}", "id", argv[first]);
+	if (cli_call(cli, "container.inspect", args, &info, &err) < 0 ||
+	    cli_call(cli, "container.attach", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	json_t *config = json_object_get(info, "Config");
+	int fd = (int)json_integer_value(json_object_get(result, "fd"));
+	int code = cli_stream_attach(fd, !no_stdin && json_is_true(json_object_get(config, "OpenStdin")),
+				     json_is_true(json_object_get(config, "Tty")), detach_keys);
+	close(fd);
+	status = code < 0 ? 0 : code;
+out:
+	json_decref(args);
+	json_decref(info);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}

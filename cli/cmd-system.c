@@ -1,0 +1,130 @@
+/* info and version. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "cli/cli.h"
+#include "engine/core/system.h"
+#include "engine/core/units.h"
+
+int cli_print_each(struct cli *cli, json_t *objects, const char *format);
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static long long num(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static int cmd_info(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_info = {"info", cmd_info, "[OPTIONS]",
+					 "Display system-wide information"};
+
+static int cmd_info(struct cli *cli, int argc, char **argv)
+{
+	char *format = NULL, mem[32];
+	bool done;
+	struct flag_spec specs[] = {
+		{"format", 'f', FLAG_STRING, &format, "string", "Format output using a custom template"},
+		{0},
+	};
+	json_t *info = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_info, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_info, argc - first, 0, 0)))
+		goto out;
+	if (cli_call(cli, "system.info", NULL, &info, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (format) {
+		json_t *list = json_pack("[O]", info);
+		status = cli_print_each(cli, list, format);
+		json_decref(list);
+		goto out;
+	}
+	units_bytes_size((double)num(info, "MemTotal"), mem, sizeof(mem));
+	printf("Client:\n Version:    %s\n Context:    default\n\n", BERTH_VERSION);
+	printf("Server:\n Containers: %lld\n  Running: %lld\n  Paused: %lld\n  Stopped: %lld\n",
+	       num(info, "Containers"), num(info, "ContainersRunning"), num(info, "ContainersPaused"),
+	       num(info, "ContainersStopped"));
+	printf(" Images: %lld\n Server Version: %s\n Storage Driver: %s\n Logging Driver: %s\n",
+	       num(info, "Images"), str(info, "ServerVersion"), str(info, "Driver"),
+	       str(info, "LoggingDriver"));
+	printf(" Cgroup Driver: %s\n Cgroup Version: %s\n Runtimes: berth\n Default Runtime: %s\n",
+	       str(info, "CgroupDriver"), str(info, "CgroupVersion"), str(info, "DefaultRuntime"));
+	printf(" Security Options:\n  seccomp\n   Profile: builtin\n");
+	printf(" Kernel Version: %s\n Operating System: %s\n OSType: %s\n Architecture: %s\n",
+	       str(info, "KernelVersion"), str(info, "OperatingSystem"), str(info, "OSType"),
+	       str(info, "Architecture"));
+	printf(" CPUs: %lld\n Total Memory: %s\n Name: %s\n Docker Root Dir: %s\n", num(info, "NCPU"),
+	       mem, str(info, "Name"), str(info, "DockerRootDir"));
+out:
+	json_decref(info);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_version(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_version = {"version", cmd_version, "[OPTIONS]",
+					    "Show the berth version information"};
+
+static const char *go_arch(const char *machine)
+{
+	if (strcmp(machine, "x86_64") == 0)
+		return "amd64";
+	if (strcmp(machine, "aarch64") == 0)
+		return "arm64";
+	return machine;
+}
+
+static int cmd_version(struct cli *cli, int argc, char **argv)
+{
+	char *format = NULL;
+	bool done;
+	struct flag_spec specs[] = {
+		{"format", 'f', FLAG_STRING, &format, "string", "Format output using a custom template"},
+		{0},
+	};
+	json_t *server = NULL;
+	struct utsname uts;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_version, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_version, argc - first, 0, 0)))
+		goto out;
+	if (cli_call(cli, "system.version", NULL, &server, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	uname(&uts);
+	if (format) {
+		json_t *all = json_pack("[{s:{s:s, s:s, s:s, s:s}, s:O}]", "Client", "Version",
+					BERTH_VERSION, "ApiVersion", BERTH_API_VERSION, "Os", "linux",
+					"Arch", go_arch(uts.machine), "Server", server);
+		status = cli_print_each(cli, all, format);
+		json_decref(all);
+		goto out;
+	}
+	printf("Client:\n Version:           %s\n API version:       %s\n OS/Arch:           linux/%s\n\n",
+	       BERTH_VERSION, BERTH_API_VERSION, go_arch(uts.machine));
+	printf("Server: berth\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
+	       "  OS/Arch:          linux/%s\n  Kernel:           %s\n",
+	       str(server, "Version"), str(server, "ApiVersion"), str(server, "MinAPIVersion"),
+	       go_arch(uts.machine), str(server, "KernelVersion"));
+out:
+	json_decref(server);
+	flags_free(specs);
+	return status;
+}

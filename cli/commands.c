@@ -1,0 +1,87 @@
+/* The command table and the dispatcher, with Docker's management-command
+ * aliases ("container ls", "image rm", ...). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_cmd_attach,
+	cli_cmd_ps, cli_cmd_stop, cli_cmd_restart, cli_cmd_kill, cli_cmd_rm, cli_cmd_rename,
+	cli_cmd_wait, cli_cmd_logs, cli_cmd_inspect, cli_cmd_info, cli_cmd_version,
+	cli_cmd_container_prune, cli_cmd_export, cli_cmd_images, cli_cmd_tag, cli_cmd_rmi,
+	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
+
+static const struct cli_command *const top_level[] = {
+	&cli_cmd_run,	  &cli_cmd_create, &cli_cmd_start,   &cli_cmd_attach, &cli_cmd_ps,
+	&cli_cmd_stop,	  &cli_cmd_restart, &cli_cmd_kill,   &cli_cmd_rm,     &cli_cmd_rename,
+	&cli_cmd_wait,	  &cli_cmd_logs,   &cli_cmd_inspect, &cli_cmd_export, &cli_cmd_images,
+	&cli_cmd_tag,	  &cli_cmd_rmi,	   &cli_cmd_history, &cli_cmd_import, &cli_cmd_save,
+	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
+};
+
+struct alias {
+	const char *group, *name;
+	const struct cli_command *cmd;
+};
+
+static const struct alias aliases[] = {
+	{"container", "run", &cli_cmd_run},	   {"container", "create", &cli_cmd_create},
+	{"container", "start", &cli_cmd_start},	   {"container", "attach", &cli_cmd_attach},
+	{"container", "ls", &cli_cmd_ps},	   {"container", "ps", &cli_cmd_ps},
+	{"container", "list", &cli_cmd_ps},	   {"container", "stop", &cli_cmd_stop},
+	{"container", "restart", &cli_cmd_restart}, {"container", "kill", &cli_cmd_kill},
+	{"container", "rm", &cli_cmd_rm},	   {"container", "remove", &cli_cmd_rm},
+	{"container", "rename", &cli_cmd_rename},  {"container", "wait", &cli_cmd_wait},
+	{"container", "logs", &cli_cmd_logs},	   {"container", "inspect", &cli_cmd_inspect},
+	{"container", "export", &cli_cmd_export},  {"container", "prune", &cli_cmd_container_prune},
+	{"image", "ls", &cli_cmd_images},	   {"image", "list", &cli_cmd_images},
+	{"image", "tag", &cli_cmd_tag},		   {"image", "rm", &cli_cmd_rmi},
+	{"image", "remove", &cli_cmd_rmi},	   {"image", "history", &cli_cmd_history},
+	{"image", "prune", &cli_cmd_image_prune},  {"image", "import", &cli_cmd_import},
+	{"image", "save", &cli_cmd_save},	   {"image", "load", &cli_cmd_load},
+	{"image", "inspect", &cli_cmd_inspect},	   {"system", "info", &cli_cmd_info},
+};
+
+static void print_usage(void)
+{
+	printf("\nUsage:  berth [OPTIONS] COMMAND\n\nA container engine and console in one program.\n"
+	       "With no command on a terminal, berth opens its console.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
+		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
+	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
+	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
+}
+
+int cli_main(struct cli *cli, int argc, char **argv)
+{
+	char name[64];
+
+	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+		print_usage();
+		return 0;
+	}
+	if (strcmp(argv[0], "-v") == 0 || strcmp(argv[0], "--version") == 0) {
+		printf("berth version 0.1.0\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++) {
+		if (strcmp(top_level[i]->name, argv[0]) == 0) {
+			cli->name = top_level[i]->name;
+			return top_level[i]->run(cli, argc, argv);
+		}
+	}
+	if (argc >= 2) {
+		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+			if (strcmp(aliases[i].group, argv[0]) == 0 && strcmp(aliases[i].name, argv[1]) == 0) {
+				snprintf(name, sizeof(name), "%s %s", argv[0], argv[1]);
+				cli->name = name;
+				return aliases[i].cmd->run(cli, argc - 1, argv + 1);
+			}
+		}
+	}
+	if (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
+	    strcmp(argv[0], "system") == 0)
+		return cli_failf(cli, 125, "'%s%s%s' is not a berth command.\nSee 'berth %s --help'", argv[0],
+				 argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0]);
+	return cli_failf(cli, 125, "'%s' is not a berth command.\nSee 'berth --help'", argv[0]);
+}

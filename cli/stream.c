@@ -1,0 +1,200 @@
+/* The attach stream on the terminal's side: output frames to stdout and
+ * stderr, the terminal's input (raw with a tty) to the container, window
+ * size changes, and the detach keys. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/runtime/shim_protocol.h"
+
+static volatile sig_atomic_t window_changed;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	window_changed = 1;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_frame(int fd, int stream, const void *data, size_t len)
+{
+	unsigned char header[SHIM_FRAME_HEADER] = {(unsigned char)stream, 0, 0, 0,
+						   (unsigned char)(len >> 24), (unsigned char)(len >> 16),
+						   (unsigned char)(len >> 8), (unsigned char)len};
+
+	if (write_all(fd, header, sizeof(header)) < 0)
+		return -1;
+	return len ? write_all(fd, data, len) : 0;
+}
+
+static void send_window_size(int fd)
+{
+	struct winsize ws;
+	char text[32];
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+		return;
+	int n = snprintf(text, sizeof(text), "%u %u", ws.ws_row, ws.ws_col);
+	send_frame(fd, SHIM_STREAM_RESIZE, text, (size_t)n);
+}
+
+/* Parses Docker's detach key syntax ("ctrl-p,ctrl-q", "a,b") into bytes. */
+static size_t parse_detach_keys(const char *spec, unsigned char *keys, size_t max)
+{
+	size_t n = 0;
+	char copy[128], *tok, *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", spec);
+	for (tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "ctrl-", 5) == 0 && strlen(tok) == 6) {
+			char c = tok[5];
+			if (c >= 'a' && c <= 'z')
+				keys[n++] = (unsigned char)(c - 'a' + 1);
+			else if (c == '@')
+				keys[n++] = 0;
+			else if (c >= '[' && c <= '_')
+				keys[n++] = (unsigned char)(c - '[' + 27);
+		} else if (strlen(tok) == 1) {
+			keys[n++] = (unsigned char)tok[0];
+		}
+	}
+	return n;
+}
+
+/* Reads one whole frame payload; returns the stream or -1 at end. */
+static int read_frame(int fd, char **buf, size_t *cap, size_t *len)
+{
+	unsigned char header[SHIM_FRAME_HEADER];
+	size_t got = 0;
+
+	while (got < sizeof(header)) {
+		ssize_t n = read(fd, header + got, sizeof(header) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	*len = (size_t)header[4] << 24 | (size_t)header[5] << 16 | (size_t)header[6] << 8 | header[7];
+	if (*len + 1 > *cap) {
+		char *grown = realloc(*buf, *len + 1);
+		if (!grown)
+			return -1;
+		*buf = grown;
+		*cap = *len + 1;
+	}
+	got = 0;
+	while (got < *len) {
+		ssize_t n = read(fd, *buf + got, *len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	(*buf)[*len] = '\0';
+	return header[0];
+}
+
+int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_keys)
+{
+	struct termios saved, raw;
+	bool raw_mode = false, stdin_open = forward_stdin;
+	unsigned char keys[16];
+	size_t nkeys = parse_detach_keys(detach_keys ? detach_keys : "ctrl-p,ctrl-q", keys, 16);
+	size_t matched = 0, cap = 0, len = 0;
+	char *buf = NULL;
+	int exit_code = -1;
+	struct sigaction sa = {.sa_handler = on_winch}, old_winch;
+
+	if (tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+			raw_mode = true;
+		sigaction(SIGWINCH, &sa, &old_winch);
+		send_window_size(fd);
+	}
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
+		int r = poll(p, stdin_open ? 2 : 1, -1);
+		if (window_changed) {
+			window_changed = 0;
+			send_window_size(fd);
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if (p[0].revents) {
+			int stream = read_frame(fd, &buf, &cap, &len);
+			if (stream < 0)
+				break;
+			if (stream == SHIM_STREAM_EXIT) {
+				exit_code = atoi(buf);
+				break;
+			}
+			write_all(stream == SHIM_STREAM_STDERR ? STDERR_FILENO : STDOUT_FILENO, buf, len);
+		}
+		if (stdin_open && p[1].revents) {
+			unsigned char in[4096];
+			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				send_frame(fd, SHIM_STREAM_STDIN, NULL, 0);
+				stdin_open = false;
+				continue;
+			}
+			if (tty && nkeys) {
+				/* Hold back a partial detach sequence; detach on a full one. */
+				for (ssize_t i = 0; i < n; i++) {
+					if (in[i] == keys[matched]) {
+						if (++matched == nkeys) {
+							exit_code = -2;
+							goto out;
+						}
+						continue;
+					}
+					if (matched) {
+						send_frame(fd, SHIM_STREAM_STDIN, keys, matched);
+						matched = 0;
+					}
+					send_frame(fd, SHIM_STREAM_STDIN, &in[i], 1);
+				}
+			} else if (send_frame(fd, SHIM_STREAM_STDIN, in, (size_t)n) < 0) {
+				stdin_open = false;
+			}
+		}
+	}
+out:
+	if (raw_mode) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		sigaction(SIGWINCH, &old_winch, NULL);
+	}
+	free(buf);
+	return exit_code;
+}

@@ -1,0 +1,48 @@
+/* Docker's --format language: Go text/template evaluated over jansson values,
+ * with Docker's extra functions (json, split, join, title, lower, upper, pad,
+ * truncate) and its "table" and "json" format keywords. */
+#ifndef BERTH_CLI_TEMPLATE_H
+#define BERTH_CLI_TEMPLATE_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "engine/core/error.h"
+
+struct tmpl;
+
+/* Parses a template. Errors are BERR_INVALID with Docker's wording:
+ * "template parsing error: template: :1: unexpected \"}\" in operand". */
+int tmpl_parse(struct tmpl **out, const char *text, berr *err);
+
+void tmpl_free(struct tmpl *t);
+
+/* Runs the template against data (any JSON value; NULL means no data) and
+ * returns the malloc'd output. Execution errors are BERR_INVALID, one line:
+ * "template: :1:2: executing \"\" at <.Name.X>: can't evaluate field X in type string". */
+int tmpl_render(struct tmpl *t, json_t *data, char **out, berr *err);
+
+/* Like tmpl_render with Docker's header functions: json, split, join, title,
+ * lower, upper and truncate return their first argument unchanged, so that a
+ * table's header row (data: an object of column titles) keeps its titles.
+ * Docker ignores errors in the header: so does this, returning 0 and what was
+ * rendered before the error (err still says what went wrong). */
+int tmpl_render_header(struct tmpl *t, json_t *header, char **out, berr *err);
+
+/* Whether a --format value asks for a table: "table", then whitespace, "{" or the end. */
+bool tmpl_is_table(const char *format);
+
+/* The template part of a table format: what follows "table" and its spaces. */
+const char *tmpl_strip_table(const char *format);
+
+/* Docker's --format "json" keyword: "json" -> "{{json .}}", anything else unchanged. */
+const char *tmpl_expand_keyword(const char *format);
+
+/* The template Docker's formatter really parses for a --format value: the
+ * "table" prefix and the "json" keyword resolved, surrounding spaces trimmed,
+ * and the two-character sequences \t and \n turned into a tab and a newline.
+ * Returns a malloc'd string. */
+char *tmpl_docker_format(const char *format);
+
+#endif

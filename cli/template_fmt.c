@@ -1,0 +1,1127 @@
+/* Go's fmt (Sprint, Sprintln, Sprintf and the %v form of values) and Go's
+ * encoding/json output, over jansson values, for the template functions. */
+#include "cli/template_impl.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Go's fmt refuses widths and precisions beyond this ("tooLarge"). */
+#define FMT_MAX_NUM 1000000
+
+static const char ldigits[] = "0123456789abcdefx";
+static const char udigits[] = "0123456789ABCDEFX";
+
+/* The flags, width and precision of one % directive. */
+struct fspec {
+	bool minus, plus, sharp, space, zero;
+	bool plus_v, sharp_v;
+	bool wid_present, prec_present;
+	int wid, prec;
+};
+
+int tutf8_decode(const char *str, size_t n, int *width)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int r, need;
+
+	if (n == 0) {
+		*width = 0;
+		return -1;
+	}
+	*width = 1;
+	if (s[0] < 0x80)
+		return s[0];
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		need = 1;
+		r = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 2;
+		r = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 3;
+		r = s[0] & 0x07;
+	} else {
+		return 0xfffd;
+	}
+	if ((size_t)need >= n)
+		return 0xfffd;
+	for (int i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		r = (r << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 || r > 0x10ffff)) ||
+	    (r >= 0xd800 && r < 0xe000))
+		return 0xfffd;
+	*width = need + 1;
+	return r;
+}
+
+void tutf8_put(struct tbuf *b, long r)
+{
+	unsigned u;
+
+	if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
+		r = 0xfffd;
+	u = (unsigned)r;
+	if (u < 0x80) {
+		tbuf_addc(b, (char)u);
+	} else if (u < 0x800) {
+		tbuf_addc(b, (char)(0xc0 | (u >> 6)));
+		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+	} else if (u < 0x10000) {
+		tbuf_addc(b, (char)(0xe0 | (u >> 12)));
+		tbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
+		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+	} else {
+		tbuf_addc(b, (char)(0xf0 | (u >> 18)));
+		tbuf_addc(b, (char)(0x80 | ((u >> 12) & 0x3f)));
+		tbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
+		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+	}
+}
+
+size_t tfmt_utf8_len(const char *s, size_t len)
+{
+	size_t n = 0;
+	int w;
+
+	for (size_t i = 0; i < len; i += (size_t)w, n++)
+		tutf8_decode(s + i, len - i, &w);
+	return n;
+}
+
+/* Bytes taken by the first max runes of s. */
+static size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+	size_t i = 0;
+	int w;
+
+	for (size_t n = 0; n < max && i < len; n++, i += (size_t)w)
+		tutf8_decode(s + i, len - i, &w);
+	return i;
+}
+
+const char *tfmt_type_name(json_t *v)
+{
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return "int";
+	case JSON_REAL:
+		return "float64";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "bool";
+	case JSON_ARRAY:
+		return "[]interface {}";
+	case JSON_OBJECT:
+		return "map[string]interface {}";
+	default:
+		return "interface {}";
+	}
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **tfmt_sorted_keys(json_t *obj, size_t *n)
+{
+	const char **keys = tmpl_xrealloc(NULL, (json_object_size(obj) + 1) * sizeof(*keys));
+	const char *key;
+	json_t *val;
+	size_t i = 0;
+
+	json_object_foreach(obj, key, val)
+		keys[i++] = key;
+	qsort(keys, i, sizeof(*keys), key_cmp);
+	*n = i;
+	return keys;
+}
+
+/* Go's unicode.IsPrint, approximated outside ASCII by excluding the
+ * controls, spaces and invisible format characters Go escapes. */
+bool tfmt_printable(int r)
+{
+	if (r < 0x80)
+		return r >= 0x20 && r < 0x7f;
+	if (r < 0xa1 || r == 0xad || r == 0x1680 || (r >= 0x2000 && r <= 0x200f) ||
+	    (r >= 0x2028 && r <= 0x202f) || (r >= 0x205f && r <= 0x2064) || r == 0x3000 ||
+	    r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || (r >= 0xd800 && r < 0xe000))
+		return false;
+	return r <= 0x10ffff;
+}
+
+static void escape_rune(struct tbuf *b, int r, char quote, bool ascii_only)
+{
+	if (r == quote || r == '\\') {
+		tbuf_addc(b, '\\');
+		tbuf_addc(b, (char)r);
+		return;
+	}
+	if (ascii_only ? (r < 0x80 && tfmt_printable(r)) : tfmt_printable(r)) {
+		tutf8_put(b, r);
+		return;
+	}
+	switch (r) {
+	case '\a': tbuf_adds(b, "\\a"); return;
+	case '\b': tbuf_adds(b, "\\b"); return;
+	case '\f': tbuf_adds(b, "\\f"); return;
+	case '\n': tbuf_adds(b, "\\n"); return;
+	case '\r': tbuf_adds(b, "\\r"); return;
+	case '\t': tbuf_adds(b, "\\t"); return;
+	case '\v': tbuf_adds(b, "\\v"); return;
+	}
+	if (r < ' ' || r == 0x7f)
+		tbuf_addf(b, "\\x%02x", r);
+	else if (r < 0x10000)
+		tbuf_addf(b, "\\u%04x", r);
+	else
+		tbuf_addf(b, "\\U%08x", r);
+}
+
+/* Go's strconv.Quote (or QuoteToASCII) of the first max_runes runes (0: all). */
+static void quote_ex(struct tbuf *b, const char *s, size_t len, size_t max_runes, bool ascii)
+{
+	size_t n = 0;
+	int w;
+
+	tbuf_addc(b, '"');
+	for (size_t i = 0; i < len && (max_runes == 0 || n < max_runes); i += (size_t)w, n++) {
+		int r = tutf8_decode(s + i, len - i, &w);
+
+		if (r == 0xfffd && w == 1)
+			tbuf_addf(b, "\\x%02x", (unsigned char)s[i]);
+		else
+			escape_rune(b, r, '"', ascii);
+	}
+	tbuf_addc(b, '"');
+}
+
+void tfmt_quote(struct tbuf *b, const char *s, size_t len, size_t max_runes)
+{
+	quote_ex(b, s, len, max_runes, false);
+}
+
+/* Shortest decimal digits that read back as the same double:
+ * value = 0.d1d2...dn x 10^dp. */
+struct fdigits {
+	char d[32];
+	int nd;
+	int dp;
+};
+
+static void float_digits(double v, int prec, struct fdigits *fd)
+{
+	char buf[64], *e;
+	int p, n = 0;
+
+	v = fabs(v);
+	if (v == 0) {
+		fd->nd = 0;
+		fd->dp = 0;
+		fd->d[0] = '\0';
+		return;
+	}
+	if (prec > 0) {
+		snprintf(buf, sizeof(buf), "%.*e", prec - 1, v);
+	} else {
+		for (p = 1; p <= 17; p++) {
+			snprintf(buf, sizeof(buf), "%.*e", p - 1, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+	}
+	e = strchr(buf, 'e');
+	for (char *c = buf; c < e; c++) {
+		if (*c >= '0' && *c <= '9')
+			fd->d[n++] = *c;
+	}
+	while (n > 1 && fd->d[n - 1] == '0')
+		n--;
+	fd->d[n] = '\0';
+	fd->nd = n;
+	fd->dp = atoi(e + 1) + 1;
+}
+
+static char digit_at(const struct fdigits *fd, int i)
+{
+	return i >= 0 && i < fd->nd ? fd->d[i] : '0';
+}
+
+/* %e from digits: d.ddde+XX with prec digits after the point. */
+static void put_e(struct tbuf *b, const struct fdigits *fd, int prec, char e)
+{
+	int exp = fd->nd == 0 ? 0 : fd->dp - 1;
+
+	tbuf_addc(b, digit_at(fd, 0));
+	if (prec > 0) {
+		tbuf_addc(b, '.');
+		for (int i = 1; i <= prec; i++)
+			tbuf_addc(b, digit_at(fd, i));
+	}
+	tbuf_addf(b, "%c%c%02d", e, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+}
+
+/* %f from digits with prec digits after the point. */
+static void put_f(struct tbuf *b, const struct fdigits *fd, int prec)
+{
+	if (fd->dp > 0) {
+		for (int i = 0; i < fd->dp; i++)
+			tbuf_addc(b, digit_at(fd, i));
+	} else {
+		tbuf_addc(b, '0');
+	}
+	if (prec > 0) {
+		tbuf_addc(b, '.');
+		for (int i = 0; i < prec; i++)
+			tbuf_addc(b, digit_at(fd, fd->dp + i));
+	}
+}
+
+/* Go's shortest %g: exponent form below 1e-4 and from 1e+06 (precision 6 rule). */
+static void put_g_shortest(struct tbuf *b, const struct fdigits *fd, char e)
+{
+	int exp = fd->dp - 1;
+
+	if (fd->nd == 0) {
+		tbuf_addc(b, '0');
+		return;
+	}
+	if (exp < -4 || exp >= 6) {
+		put_e(b, fd, fd->nd - 1, e);
+		return;
+	}
+	put_f(b, fd, fd->nd > fd->dp ? fd->nd - fd->dp : 0);
+}
+
+void tfmt_float(struct tbuf *b, double d)
+{
+	struct fdigits fd;
+
+	if (signbit(d))
+		tbuf_addc(b, '-');
+	float_digits(d, 0, &fd);
+	put_g_shortest(b, &fd, 'e');
+}
+
+/* Go's strconv.FormatFloat(v, 'b', -1, 64): mantissa "p" binary exponent. */
+static void put_float_b(struct tbuf *b, double v)
+{
+	uint64_t bits;
+	uint64_t mant;
+	int exp;
+
+	memcpy(&bits, &v, sizeof(bits));
+	mant = bits & ((1ULL << 52) - 1);
+	exp = (int)((bits >> 52) & 0x7ff);
+	if (exp == 0)
+		exp++;
+	else
+		mant |= 1ULL << 52;
+	exp += -1023 - 52;
+	if (bits >> 63)
+		tbuf_addc(b, '-');
+	tbuf_addf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+}
+
+static void fpadding(struct tbuf *b, const struct fspec *f, long n)
+{
+	if (n > 0)
+		tbuf_pad(b, f->zero && !f->minus ? '0' : ' ', (size_t)n);
+}
+
+/* Writes s padded to the width, counted in runes, like Go's fmt.pad. */
+static void fpad(struct tbuf *b, const struct fspec *f, const char *s, size_t n)
+{
+	long width;
+
+	if (!f->wid_present || f->wid == 0) {
+		tbuf_addn(b, s, n);
+		return;
+	}
+	width = f->wid - (long)tfmt_utf8_len(s, n);
+	if (!f->minus) {
+		fpadding(b, f, width);
+		tbuf_addn(b, s, n);
+	} else {
+		tbuf_addn(b, s, n);
+		fpadding(b, f, width);
+	}
+}
+
+static void fpad_nozero(struct tbuf *b, struct fspec *f, const char *s, size_t n)
+{
+	bool zero = f->zero;
+
+	f->zero = false;
+	fpad(b, f, s, n);
+	f->zero = zero;
+}
+
+static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth);
+
+/* "%!d(string=abc)": a verb that does not suit the value. */
+static void bad_verb(struct tbuf *b, struct fspec *f, int verb, json_t *v)
+{
+	tbuf_adds(b, "%!");
+	tutf8_put(b, verb);
+	tbuf_addc(b, '(');
+	if (v && !json_is_null(v)) {
+		tbuf_adds(b, tfmt_type_name(v));
+		tbuf_addc(b, '=');
+		print_arg(b, f, v, 'v', 0);
+	} else {
+		tbuf_adds(b, "<nil>");
+	}
+	tbuf_addc(b, ')');
+}
+
+/* Go's fmt.fmtInteger: sign, base prefix, precision or zero padding, width. */
+static void put_integer(struct tbuf *b, struct fspec *f, long long sv, int base, int verb,
+			const char *digits)
+{
+	bool negative = sv < 0;
+	unsigned long long u = negative ? 0ULL - (unsigned long long)sv : (unsigned long long)sv;
+	size_t size = 80 + (size_t)f->wid + (size_t)f->prec;
+	char *buf = tmpl_xrealloc(NULL, size);
+	size_t i = size;
+	long prec = 0;
+
+	if (f->prec_present) {
+		prec = f->prec;
+		if (prec == 0 && u == 0) {
+			bool zero = f->zero;
+
+			f->zero = false;
+			fpadding(b, f, f->wid);
+			f->zero = zero;
+			free(buf);
+			return;
+		}
+	} else if (f->zero && !f->minus && f->wid_present) {
+		prec = f->wid;
+		if (negative || f->plus || f->space)
+			prec--;
+	}
+	do {
+		buf[--i] = digits[u % (unsigned)base];
+		u /= (unsigned)base;
+	} while (u > 0);
+	while (i > 0 && prec > (long)(size - i))
+		buf[--i] = '0';
+	if (f->sharp) {
+		if (base == 2) {
+			buf[--i] = 'b';
+			buf[--i] = '0';
+		} else if (base == 8 && buf[i] != '0') {
+			buf[--i] = '0';
+		} else if (base == 16) {
+			buf[--i] = digits[16];
+			buf[--i] = '0';
+		}
+	}
+	if (verb == 'O') {
+		buf[--i] = 'o';
+		buf[--i] = '0';
+	}
+	if (negative)
+		buf[--i] = '-';
+	else if (f->plus)
+		buf[--i] = '+';
+	else if (f->space)
+		buf[--i] = ' ';
+	fpad_nozero(b, f, buf + i, size - i);
+	free(buf);
+}
+
+static bool rune_valid(long long r)
+{
+	return r >= 0 && r <= 0x10ffff && !(r >= 0xd800 && r < 0xe000);
+}
+
+static void put_int_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+{
+	long long n = json_integer_value(v);
+	struct tbuf t = {0};
+
+	switch (verb) {
+	case 'v':
+	case 'd':
+		put_integer(b, f, n, 10, verb, ldigits);
+		return;
+	case 'b':
+		put_integer(b, f, n, 2, verb, ldigits);
+		return;
+	case 'o':
+	case 'O':
+		put_integer(b, f, n, 8, verb, ldigits);
+		return;
+	case 'x':
+		put_integer(b, f, n, 16, verb, ldigits);
+		return;
+	case 'X':
+		put_integer(b, f, n, 16, verb, udigits);
+		return;
+	case 'c':
+		tutf8_put(&t, rune_valid(n) ? (long)n : 0xfffd);
+		fpad(b, f, t.s, t.len);
+		break;
+	case 'q':
+		tbuf_addc(&t, '\'');
+		escape_rune(&t, rune_valid(n) ? (int)n : 0xfffd, '\'', f->plus);
+		tbuf_addc(&t, '\'');
+		fpad(b, f, t.s, t.len);
+		break;
+	case 'U': {
+		unsigned long long u = (unsigned long long)n;
+		int prec = f->prec_present && f->prec > 4 ? f->prec : 4;
+
+		tbuf_addf(&t, "U+%0*llX", prec, u);
+		if (f->sharp && rune_valid(n) && tfmt_printable((int)n)) {
+			tbuf_adds(&t, " '");
+			tutf8_put(&t, (long)n);
+			tbuf_addc(&t, '\'');
+		}
+		fpad_nozero(b, f, t.s, t.len);
+		break;
+	}
+	default:
+		bad_verb(b, f, verb, v);
+		return;
+	}
+	tbuf_free(&t);
+}
+
+/* strconv.AppendFloat for the verbs fmt passes it, with sign always present. */
+static void format_float(struct tbuf *t, double v, int verb, int prec)
+{
+	struct fdigits fd;
+	char cfmt[16];
+	char buf[512];
+
+	tbuf_addc(t, signbit(v) ? '-' : '+');
+	v = fabs(v);
+	if (verb == 'b') {
+		put_float_b(t, v);
+		return;
+	}
+	if (verb == 'x' || verb == 'X') {
+		char *p;
+
+		if (prec < 0)
+			snprintf(cfmt, sizeof(cfmt), "%%%c", verb == 'x' ? 'a' : 'A');
+		else
+			snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb == 'x' ? 'a' : 'A');
+		snprintf(buf, sizeof(buf), cfmt, v);
+		/* Go writes at least two exponent digits: 0x1p+00. */
+		p = strpbrk(buf, "pP");
+		if (p && p[2] && !p[3]) {
+			p[4] = '\0';
+			p[3] = p[2];
+			p[2] = '0';
+		}
+		tbuf_adds(t, buf);
+		return;
+	}
+	if (prec < 0) {
+		float_digits(v, 0, &fd);
+		if (verb == 'e' || verb == 'E')
+			put_e(t, &fd, fd.nd > 0 ? fd.nd - 1 : 0, (char)verb);
+		else if (verb == 'f' || verb == 'F')
+			put_f(t, &fd, fd.nd > fd.dp ? fd.nd - fd.dp : 0);
+		else
+			put_g_shortest(t, &fd, verb == 'G' ? 'E' : 'e');
+		return;
+	}
+	if (prec > 400)
+		prec = 400;
+	snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb);
+	snprintf(buf, sizeof(buf), cfmt, v);
+	tbuf_adds(t, buf);
+}
+
+/* Go's fmt.fmtFloat: sign handling and zero padding around the number. */
+static void put_float(struct tbuf *b, struct fspec *f, double v, int verb, int prec)
+{
+	struct tbuf t = {0};
+
+	if (f->prec_present)
+		prec = f->prec;
+	format_float(&t, v, verb, prec);
+	if (f->space && t.s[0] == '+' && !f->plus)
+		t.s[0] = ' ';
+	if (f->plus || t.s[0] != '+') {
+		if (f->zero && !f->minus && f->wid_present && f->wid > (int)t.len) {
+			tbuf_addc(b, t.s[0]);
+			fpadding(b, f, f->wid - (long)t.len);
+			tbuf_addn(b, t.s + 1, t.len - 1);
+		} else {
+			fpad(b, f, t.s, t.len);
+		}
+	} else {
+		fpad(b, f, t.s + 1, t.len - 1);
+	}
+	tbuf_free(&t);
+}
+
+static void put_real_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+{
+	double d = json_real_value(v);
+
+	switch (verb) {
+	case 'v':
+		put_float(b, f, d, 'g', -1);
+		break;
+	case 'b':
+	case 'g':
+	case 'G':
+	case 'x':
+	case 'X':
+		put_float(b, f, d, verb, -1);
+		break;
+	case 'f':
+	case 'e':
+	case 'E':
+	case 'F':
+		put_float(b, f, d, verb == 'F' ? 'f' : verb, 6);
+		break;
+	default:
+		bad_verb(b, f, verb, v);
+	}
+}
+
+/* Go's fmt.fmtSbx: hexadecimal bytes, optionally spaced and prefixed. */
+static void put_string_hex(struct tbuf *b, struct fspec *f, const char *s, size_t n,
+			   const char *digits)
+{
+	size_t length = n, width;
+
+	if (f->prec_present && (size_t)f->prec < length)
+		length = (size_t)f->prec;
+	width = 2 * length;
+	if (width == 0) {
+		if (f->wid_present)
+			fpadding(b, f, f->wid);
+		return;
+	}
+	if (f->space) {
+		if (f->sharp)
+			width *= 2;
+		width += length - 1;
+	} else if (f->sharp) {
+		width += 2;
+	}
+	if (f->wid_present && (size_t)f->wid > width && !f->minus)
+		fpadding(b, f, (long)((size_t)f->wid - width));
+	if (f->sharp) {
+		tbuf_addc(b, '0');
+		tbuf_addc(b, digits[16]);
+	}
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (f->space && i > 0) {
+			tbuf_addc(b, ' ');
+			if (f->sharp) {
+				tbuf_addc(b, '0');
+				tbuf_addc(b, digits[16]);
+			}
+		}
+		tbuf_addc(b, digits[c >> 4]);
+		tbuf_addc(b, digits[c & 0xf]);
+	}
+	if (f->wid_present && (size_t)f->wid > width && f->minus)
+		fpadding(b, f, (long)((size_t)f->wid - width));
+}
+
+static bool can_backquote(const char *s, size_t n)
+{
+	int w;
+
+	for (size_t i = 0; i < n; i += (size_t)w) {
+		int r = tutf8_decode(s + i, n - i, &w);
+
+		if ((r == 0xfffd && w == 1) || r == '`' || r == 0xfeff)
+			return false;
+		if ((r < ' ' && r != '\t') || r == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	struct tbuf t = {0};
+
+	if (f->prec_present && (verb == 'v' || verb == 's' || verb == 'q'))
+		n = utf8_prefix(s, n, (size_t)f->prec);
+	switch (verb) {
+	case 'v':
+		if (!f->sharp_v) {
+			fpad(b, f, s, n);
+			return;
+		}
+		/* fall through */
+	case 'q':
+		if (f->sharp && can_backquote(s, n)) {
+			tbuf_addc(&t, '`');
+			tbuf_addn(&t, s, n);
+			tbuf_addc(&t, '`');
+		} else {
+			quote_ex(&t, s, n, 0, f->plus);
+		}
+		fpad(b, f, t.s, t.len);
+		tbuf_free(&t);
+		return;
+	case 's':
+		fpad(b, f, s, n);
+		return;
+	case 'x':
+		put_string_hex(b, f, s, json_string_length(v), ldigits);
+		return;
+	case 'X':
+		put_string_hex(b, f, s, json_string_length(v), udigits);
+		return;
+	default:
+		bad_verb(b, f, verb, v);
+	}
+}
+
+static void print_container(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth)
+{
+	const char **keys;
+	size_t n;
+
+	if (json_is_array(v)) {
+		tbuf_adds(b, f->sharp_v ? "[]interface {}{" : "[");
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (i > 0)
+				tbuf_adds(b, f->sharp_v ? ", " : " ");
+			print_arg(b, f, json_array_get(v, i), verb, depth + 1);
+		}
+		tbuf_addc(b, f->sharp_v ? '}' : ']');
+		return;
+	}
+	tbuf_adds(b, f->sharp_v ? "map[string]interface {}{" : "map[");
+	keys = tfmt_sorted_keys(v, &n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *key = json_string_nocheck(keys[i]);
+
+		if (i > 0)
+			tbuf_adds(b, f->sharp_v ? ", " : " ");
+		print_arg(b, f, key, verb, depth + 1);
+		tbuf_addc(b, ':');
+		print_arg(b, f, json_object_get(v, keys[i]), verb, depth + 1);
+		json_decref(key);
+	}
+	free(keys);
+	tbuf_addc(b, f->sharp_v ? '}' : ']');
+}
+
+/* Go's printArg/printValue: one operand under one verb. */
+static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth)
+{
+	if (!v || json_is_null(v)) {
+		if (depth > 0)
+			tbuf_adds(b, f->sharp_v ? "interface {}(nil)" : "<nil>");
+		else if (verb == 'T' || verb == 'v')
+			fpad(b, f, "<nil>", 5);
+		else
+			bad_verb(b, f, verb, v);
+		return;
+	}
+	if (verb == 'T' && depth == 0) {
+		const char *name = tfmt_type_name(v);
+
+		fpad(b, f, name, strlen(name));
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		put_string_verb(b, f, v, verb);
+		break;
+	case JSON_INTEGER:
+		put_int_verb(b, f, v, verb);
+		break;
+	case JSON_REAL:
+		put_real_verb(b, f, v, verb);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		if (verb == 't' || verb == 'v') {
+			const char *s = json_is_true(v) ? "true" : "false";
+
+			fpad(b, f, s, strlen(s));
+		} else {
+			bad_verb(b, f, verb, v);
+		}
+		break;
+	default:
+		print_container(b, f, v, verb, depth);
+	}
+}
+
+void tfmt_value(struct tbuf *b, json_t *v)
+{
+	struct fspec f = {0};
+
+	print_arg(b, &f, v, 'v', 0);
+}
+
+void tfmt_sprint(struct tbuf *b, json_t **args, size_t n)
+{
+	bool prev_string = false;
+
+	for (size_t i = 0; i < n; i++) {
+		bool is_string = args[i] && json_is_string(args[i]);
+
+		if (i > 0 && !is_string && !prev_string)
+			tbuf_addc(b, ' ');
+		tfmt_value(b, args[i]);
+		prev_string = is_string;
+	}
+	tbuf_addn(b, "", 0);
+}
+
+void tfmt_sprintln(struct tbuf *b, json_t **args, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			tbuf_addc(b, ' ');
+		tfmt_value(b, args[i]);
+	}
+	tbuf_addc(b, '\n');
+}
+
+/* Go's parsenum: a decimal number at fmt[*i], stopping at end. */
+static bool parse_num(const char *fmt, size_t *i, size_t end, int *num)
+{
+	bool isnum = false;
+
+	*num = 0;
+	if (*i >= end)
+		return false;
+	for (; *i < end && fmt[*i] >= '0' && fmt[*i] <= '9'; (*i)++) {
+		if (*num > FMT_MAX_NUM) {
+			*i = end;
+			*num = 0;
+			return false;
+		}
+		*num = *num * 10 + (fmt[*i] - '0');
+		isnum = true;
+	}
+	return isnum;
+}
+
+struct printf_state {
+	const char *fmt;
+	size_t end;
+	json_t **args;
+	size_t nargs;
+	size_t argnum;
+	bool reordered;
+	bool good_argnum;
+};
+
+/* An explicit argument index "[n]" at fmt[*i]; true if one was used. */
+static bool arg_number(struct printf_state *ps, size_t *i)
+{
+	size_t j;
+
+	if (*i >= ps->end || ps->fmt[*i] != '[')
+		return false;
+	ps->reordered = true;
+	for (j = *i + 1; j < ps->end; j++) {
+		if (ps->fmt[j] == ']') {
+			size_t k = *i + 1;
+			int n;
+			bool ok = parse_num(ps->fmt, &k, j, &n) && k == j;
+
+			*i = j + 1;
+			if (ok && n >= 1 && (size_t)n <= ps->nargs) {
+				ps->argnum = (size_t)n - 1;
+				return true;
+			}
+			ps->good_argnum = false;
+			return ok;
+		}
+	}
+	*i += 1;
+	ps->good_argnum = false;
+	return false;
+}
+
+/* A '*' width or precision taken from the next argument. */
+static bool int_from_arg(struct printf_state *ps, int *num)
+{
+	bool ok = false;
+
+	*num = 0;
+	if (ps->argnum < ps->nargs) {
+		json_t *a = ps->args[ps->argnum];
+
+		if (a && json_is_integer(a) && json_integer_value(a) >= -FMT_MAX_NUM &&
+		    json_integer_value(a) <= FMT_MAX_NUM) {
+			*num = (int)json_integer_value(a);
+			ok = true;
+		}
+		ps->argnum++;
+	}
+	return ok;
+}
+
+/* Flags, argument index, width and precision of one directive. */
+static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip, struct fspec *f,
+			    bool *after_index)
+{
+	size_t i = *ip;
+
+	for (; i < ps->end; i++) {
+		char c = ps->fmt[i];
+
+		if (c == '#')
+			f->sharp = true;
+		else if (c == '0')
+			f->zero = !f->minus;
+		else if (c == '+')
+			f->plus = true;
+		else if (c == '-') {
+			f->minus = true;
+			f->zero = false;
+		} else if (c == ' ')
+			f->space = true;
+		else
+			break;
+	}
+	*after_index = arg_number(ps, &i);
+	if (i < ps->end && ps->fmt[i] == '*') {
+		i++;
+		f->wid_present = int_from_arg(ps, &f->wid);
+		if (!f->wid_present)
+			tbuf_adds(b, "%!(BADWIDTH)");
+		if (f->wid < 0) {
+			f->wid = -f->wid;
+			f->minus = true;
+			f->zero = false;
+		}
+		*after_index = false;
+	} else {
+		f->wid_present = parse_num(ps->fmt, &i, ps->end, &f->wid);
+		if (*after_index && f->wid_present)
+			ps->good_argnum = false;
+	}
+	if (i + 1 < ps->end && ps->fmt[i] == '.') {
+		i++;
+		if (*after_index)
+			ps->good_argnum = false;
+		*after_index = arg_number(ps, &i);
+		if (i < ps->end && ps->fmt[i] == '*') {
+			i++;
+			f->prec_present = int_from_arg(ps, &f->prec);
+			if (f->prec < 0) {
+				f->prec = 0;
+				f->prec_present = false;
+			}
+			if (!f->prec_present)
+				tbuf_adds(b, "%!(BADPREC)");
+			*after_index = false;
+		} else {
+			f->prec_present = parse_num(ps->fmt, &i, ps->end, &f->prec);
+			if (!f->prec_present) {
+				f->prec = 0;
+				f->prec_present = true;
+			}
+		}
+	}
+	if (!*after_index)
+		*after_index = arg_number(ps, &i);
+	*ip = i;
+}
+
+void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n)
+{
+	struct printf_state ps = {.fmt = fmt, .end = fmt_len, .args = args, .nargs = n};
+	size_t i = 0;
+
+	tbuf_addn(b, "", 0);
+	while (i < ps.end) {
+		struct fspec f = {0};
+		size_t last = i;
+		bool after_index;
+		int verb, w;
+
+		ps.good_argnum = true;
+		while (i < ps.end && fmt[i] != '%')
+			i++;
+		tbuf_addn(b, fmt + last, i - last);
+		if (i >= ps.end)
+			break;
+		i++;
+		parse_directive(b, &ps, &i, &f, &after_index);
+		if (i >= ps.end) {
+			tbuf_adds(b, "%!(NOVERB)");
+			break;
+		}
+		verb = tutf8_decode(fmt + i, ps.end - i, &w);
+		i += (size_t)w;
+		if (verb == '%') {
+			tbuf_addc(b, '%');
+		} else if (!ps.good_argnum) {
+			tbuf_adds(b, "%!");
+			tutf8_put(b, verb);
+			tbuf_adds(b, "(BADINDEX)");
+		} else if (ps.argnum >= ps.nargs) {
+			tbuf_adds(b, "%!");
+			tutf8_put(b, verb);
+			tbuf_adds(b, "(MISSING)");
+		} else {
+			if (verb == 'v') {
+				f.sharp_v = f.sharp;
+				f.sharp = false;
+				f.plus_v = f.plus;
+				f.plus = false;
+			}
+			print_arg(b, &f, args[ps.argnum], verb, 0);
+			ps.argnum++;
+		}
+	}
+	if (!ps.reordered && ps.argnum < n) {
+		tbuf_adds(b, "%!(EXTRA ");
+		for (size_t k = ps.argnum; k < n; k++) {
+			struct fspec f = {0};
+
+			if (k > ps.argnum)
+				tbuf_adds(b, ", ");
+			if (!args[k] || json_is_null(args[k])) {
+				tbuf_adds(b, "<nil>");
+				continue;
+			}
+			tbuf_adds(b, tfmt_type_name(args[k]));
+			tbuf_addc(b, '=');
+			print_arg(b, &f, args[k], 'v', 0);
+		}
+		tbuf_addc(b, ')');
+	}
+}
+
+/* Go's encoding/json string, with HTML escaping off as in Docker's json function. */
+static void json_put_string(struct tbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	int w;
+
+	tbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i += (size_t)w) {
+		int r = tutf8_decode(s + i, n - i, &w);
+		unsigned char c = (unsigned char)s[i];
+
+		if (r == 0xfffd && w == 1) {
+			tbuf_adds(b, "\\ufffd");
+		} else if (c == '"' || c == '\\') {
+			tbuf_addc(b, '\\');
+			tbuf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\b': tbuf_adds(b, "\\b"); break;
+			case '\f': tbuf_adds(b, "\\f"); break;
+			case '\n': tbuf_adds(b, "\\n"); break;
+			case '\r': tbuf_adds(b, "\\r"); break;
+			case '\t': tbuf_adds(b, "\\t"); break;
+			default:
+				tbuf_adds(b, "\\u00");
+				tbuf_addc(b, hex[c >> 4]);
+				tbuf_addc(b, hex[c & 0xf]);
+			}
+		} else if (r == 0x2028 || r == 0x2029) {
+			tbuf_addf(b, "\\u%04x", r);
+		} else {
+			tbuf_addn(b, s + i, (size_t)w);
+		}
+	}
+	tbuf_addc(b, '"');
+}
+
+/* Go's JSON number: shortest digits, exponent only below 1e-6 or from 1e21. */
+static void json_put_real(struct tbuf *b, double d)
+{
+	struct fdigits fd;
+	double a = fabs(d);
+
+	if (signbit(d))
+		tbuf_addc(b, '-');
+	float_digits(d, 0, &fd);
+	if (a != 0 && (a < 1e-6 || a >= 1e21)) {
+		struct tbuf t = {0};
+		size_t n;
+
+		put_e(&t, &fd, fd.nd - 1, 'e');
+		n = t.len;
+		/* 1e-07 becomes 1e-7 */
+		if (n >= 4 && t.s[n - 4] == 'e' && t.s[n - 3] == '-' && t.s[n - 2] == '0') {
+			t.s[n - 2] = t.s[n - 1];
+			t.len--;
+		}
+		tbuf_addn(b, t.s, t.len);
+		tbuf_free(&t);
+		return;
+	}
+	put_f(b, &fd, fd.nd > fd.dp ? fd.nd - fd.dp : 0);
+}
+
+void tfmt_json(struct tbuf *b, json_t *v)
+{
+	const char *key;
+	json_t *val;
+	bool first = true;
+
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_OBJECT:
+		tbuf_addc(b, '{');
+		json_object_foreach(v, key, val) {
+			if (!first)
+				tbuf_addc(b, ',');
+			first = false;
+			json_put_string(b, key, strlen(key));
+			tbuf_addc(b, ':');
+			tfmt_json(b, val);
+		}
+		tbuf_addc(b, '}');
+		break;
+	case JSON_ARRAY:
+		tbuf_addc(b, '[');
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (i > 0)
+				tbuf_addc(b, ',');
+			tfmt_json(b, json_array_get(v, i));
+		}
+		tbuf_addc(b, ']');
+		break;
+	case JSON_STRING:
+		json_put_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		tbuf_addf(b, "%lld", (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		json_put_real(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		tbuf_adds(b, "true");
+		break;
+	case JSON_FALSE:
+		tbuf_adds(b, "false");
+		break;
+	default:
+		tbuf_adds(b, "null");
+	}
+}

@@ -1,0 +1,146 @@
+/* Internals shared by the template parser, evaluator, functions and Go-style
+ * value formatting (cli/template_*.c). Not part of the CLI's public face. */
+#ifndef BERTH_CLI_TEMPLATE_IMPL_H
+#define BERTH_CLI_TEMPLATE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "cli/template.h"
+
+/* A growing byte string; always NUL-terminated once anything was added. */
+struct tbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+
+void tbuf_addn(struct tbuf *b, const char *s, size_t n);
+void tbuf_adds(struct tbuf *b, const char *s);
+void tbuf_addc(struct tbuf *b, char c);
+void tbuf_addf(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tbuf_pad(struct tbuf *b, char c, size_t n);
+/* Hands the string over to the caller (never NULL) and empties the buffer. */
+char *tbuf_steal(struct tbuf *b);
+void tbuf_free(struct tbuf *b);
+
+/* Allocation that cannot fail: the CLI has no way forward without memory. */
+void *tmpl_xrealloc(void *p, size_t n);
+
+enum tnode_type {
+	TN_LIST,
+	TN_TEXT,
+	TN_COMMENT,
+	TN_ACTION,
+	TN_IF,
+	TN_RANGE,
+	TN_WITH,
+	TN_TEMPLATE,
+	TN_BREAK,
+	TN_CONTINUE,
+	TN_PIPE,
+	TN_COMMAND,
+	TN_FIELD,
+	TN_VARIABLE,
+	TN_CHAIN,
+	TN_IDENT,
+	TN_DOT,
+	TN_NIL,
+	TN_BOOL,
+	TN_NUMBER,
+	TN_STRING,
+	TN_END, /* {{end}} and {{else}}: only seen while parsing */
+	TN_ELSE
+};
+
+/* One node of a parsed template; which members matter depends on the type. */
+struct tnode {
+	enum tnode_type type;
+	int pos; /* byte offset in the template text */
+	int line;
+	struct tnode **kids; /* LIST: items; PIPE: commands; COMMAND: arguments */
+	size_t nkids;
+	struct tnode **decl; /* PIPE: the variables it declares or assigns */
+	size_t ndecl;
+	bool is_assign;         /* PIPE: "=" rather than ":=" */
+	struct tnode *pipe;     /* ACTION, IF, RANGE, WITH, TEMPLATE: pipeline; CHAIN: its term */
+	struct tnode *list;     /* IF, RANGE, WITH: body */
+	struct tnode *else_list;
+	char **idents; /* FIELD: "A","B"; VARIABLE: "$x","A"; CHAIN: fields after the term */
+	size_t nidents;
+	char *text; /* TEXT, COMMENT, STRING (unquoted), NUMBER (as written), IDENT, TEMPLATE name */
+	size_t text_len;
+	char *quoted; /* STRING: as written */
+	bool bool_val;
+	bool is_int, is_uint, is_float;
+	long long i64;
+	unsigned long long u64;
+	double f64;
+};
+
+/* A named template ("" is the main one) from {{define}} or {{block}}. */
+struct tdef {
+	char *name;
+	struct tnode *root;
+};
+
+struct tmpl {
+	char *text;
+	struct tdef *defs;
+	size_t ndefs;
+	struct tnode **nodes; /* every node, so that freeing is one loop */
+	size_t nnodes;
+};
+
+/* template_parse.c */
+int tparse(struct tmpl *t, berr *err);
+void tnode_string(struct tbuf *b, const struct tnode *n);
+struct tnode *tmpl_lookup(struct tmpl *t, const char *name);
+void tnodes_free(struct tnode **nodes, size_t n);
+
+/* template_funcs.c: how a function's arguments are evaluated before the call */
+enum targ {
+	TA_VALUE,  /* anything, missing values included (Go's reflect.Value) */
+	TA_ANY,    /* anything; missing becomes nil (Go's any) */
+	TA_STRING, /* a string */
+	TA_INT,    /* an integer */
+	TA_STRINGS /* an array of strings (Go's []string) */
+};
+
+struct tfunc {
+	const char *name;
+	/* 0 and *out (a new reference, NULL for "no value"), or -1 and a message in emsg */
+	int (*call)(json_t **args, size_t nargs, json_t **out, char *emsg, size_t emsg_size);
+	int nfixed;
+	enum targ fixed[3];
+	bool variadic;
+	enum targ rest;
+	bool lazy; /* and, or: arguments evaluated one by one */
+};
+
+const struct tfunc *tfunc_lookup(const char *name, bool header);
+bool tvalue_truth(json_t *v);
+
+/* template_fmt.c: Go's fmt and encoding/json over jansson values */
+const char *tfmt_type_name(json_t *v);
+void tfmt_value(struct tbuf *b, json_t *v);
+void tfmt_float(struct tbuf *b, double d);
+void tfmt_quote(struct tbuf *b, const char *s, size_t len, size_t max_runes);
+void tfmt_sprint(struct tbuf *b, json_t **args, size_t n);
+void tfmt_sprintln(struct tbuf *b, json_t **args, size_t n);
+void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n);
+void tfmt_json(struct tbuf *b, json_t *v);
+size_t tfmt_utf8_len(const char *s, size_t len);
+/* Go's unicode.IsPrint (approximated outside ASCII). */
+bool tfmt_printable(int r);
+/* One UTF-8 character: its code point, or U+FFFD with width 1 for a bad byte; -1 at the end. */
+int tutf8_decode(const char *s, size_t n, int *width);
+/* Appends a code point as UTF-8 (U+FFFD for anything that is not one). */
+void tutf8_put(struct tbuf *b, long r);
+
+/* An object's keys in Go's map order (sorted bytewise); free the array only. */
+const char **tfmt_sorted_keys(json_t *obj, size_t *n);
+
+#endif

@@ -1,0 +1,474 @@
+/* The container commands of the queue. Arguments and results follow the
+ * Docker Engine API's JSON so every face can pass them through. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "engine/container/container.h"
+#include "engine/container/create.h"
+#include "engine/container/export.h"
+#include "engine/container/logs.h"
+#include "engine/core/filters.h"
+#include "engine/core/names.h"
+#include "engine/core/signals.h"
+#include "engine/image/image.h"
+
+static const char *arg_str(json_t *args, const char *key)
+{
+	return json_string_value(json_object_get(args, key));
+}
+
+/* Finds the container named by args.id. */
+static int find_arg(struct cmd_ctx *ctx, json_t *args, struct container *c, berr *err)
+{
+	const char *ref = arg_str(args, "id");
+
+	if (!ref || !*ref)
+		return berr_set(err, BERR_INVALID, "no container given");
+	return container_find(cmd_engine(ctx), ref, c, err);
+}
+
+static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+
+	if (container_create(cmd_engine(ctx), args, &c, err) < 0)
+		return -1;
+	*result = json_pack("{s:s, s:[]}", "Id", c.id, "Warnings");
+	container_free(&c);
+	return 0;
+}
+
+/* Starts a container; with attach, the caller gets one end of a socket
+ * pair whose other end the monitor holds from its first instant. */
+static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int pair[2] = {-1, -1};
+	bool attach = json_is_true(json_object_get(args, "attach"));
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	if (container_is_active(&c)) {
+		if (attach) {
+			container_free(&c);
+			return berr_set(err, BERR_CONFLICT, "container %s is already running", c.id);
+		}
+		container_free(&c);
+		*result = json_object();
+		return 0;
+	}
+	if (attach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+		container_free(&c);
+		return berr_sys(err, "creating the attach socket");
+	}
+	rc = container_start(cmd_engine(ctx), &c, pair[1], err);
+	if (pair[1] >= 0)
+		close(pair[1]);
+	if (rc < 0) {
+		if (pair[0] >= 0)
+			close(pair[0]);
+		container_free(&c);
+		return -1;
+	}
+	*result = attach ? json_pack("{s:i}", "attach_fd", pair[0]) : json_object();
+	container_free(&c);
+	return 0;
+}
+
+static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char run_dir[PATH_MAX];
+	struct container c;
+	int fd;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	if (!container_is_active(&c)) {
+		container_free(&c);
+		return berr_set(err, BERR_CONFLICT,
+				"You cannot attach to a stopped container, start it first");
+	}
+	container_run_dir(cmd_engine(ctx), c.id, run_dir, sizeof(run_dir));
+	container_free(&c);
+	if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/attach.sock", run_dir) >=
+	    (int)sizeof(addr.sun_path))
+		return berr_set(err, BERR_SYSTEM, "attach socket path too long: %s", run_dir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		berr_sys(err, "attaching");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*result = json_pack("{s:i}", "fd", fd);
+	return 0;
+}
+
+static int stop_timeout(json_t *args, const struct container *c)
+{
+	json_t *t = json_object_get(args, "timeout");
+
+	if (json_is_integer(t))
+		return (int)json_integer_value(t);
+	t = json_object_get(c->config, "StopTimeout");
+	if (json_is_integer(t))
+		return (int)json_integer_value(t);
+	return 10;
+}
+
+static int cmd_stop(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_stop(cmd_engine(ctx), &c, stop_timeout(args, &c), err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_restart(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_stop(cmd_engine(ctx), &c, stop_timeout(args, &c), err);
+	if (rc == 0 && !json_is_true(json_object_get(c.host_config, "AutoRemove")))
+		rc = container_start(cmd_engine(ctx), &c, -1, err);
+	if (rc == 0)
+		engine_emit(cmd_engine(ctx), "container", "restart", c.id,
+			    json_pack("{s:s, s:s}", "image", c.image_ref, "name", c.name));
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_kill(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	const char *name = arg_str(args, "signal");
+	struct container c;
+	int sig = SIGKILL, rc;
+
+	if (name && *name && (sig = signal_from_name(name)) < 0)
+		return berr_set(err, BERR_INVALID, "Invalid signal: %s", name);
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	if (!container_is_active(&c)) {
+		berr_set(err, BERR_CONFLICT, "cannot kill container: %s: container %s is not running",
+			 arg_str(args, "id"), c.id);
+		container_free(&c);
+		return -1;
+	}
+	rc = container_signal(cmd_engine(ctx), &c, sig, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_remove(cmd_engine(ctx), &c, json_is_true(json_object_get(args, "force")),
+			      err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	const char *name = arg_str(args, "name");
+	struct container c;
+	struct store *st;
+	char old[256];
+
+	if (!name || !*name)
+		return berr_set(err, BERR_INVALID, "Neither old nor new names may be empty");
+	if (name[0] == '/')
+		name++;
+	if (!names_valid(name))
+		return berr_set(err, BERR_INVALID,
+				"Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+				name);
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	if (strcmp(c.name, name) == 0) {
+		container_free(&c);
+		return berr_set(err, BERR_CONFLICT,
+				"Renaming a container with the same name as its current name");
+	}
+	snprintf(old, sizeof(old), "%s", c.name);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	st = engine_store(cmd_engine(ctx), err);
+	if (!st || store_begin(st, err) < 0) {
+		container_free(&c);
+		return -1;
+	}
+	if (container_save(st, &c, err) < 0) {
+		store_rollback(st);
+		container_free(&c);
+		return -1;
+	}
+	engine_emit(cmd_engine(ctx), "container", "rename", c.id,
+		    json_pack("{s:s, s:s}", "name", c.name, "oldName", old));
+	container_free(&c);
+	if (store_commit(st, err) < 0)
+		return -1;
+	*result = json_object();
+	return 0;
+}
+
+static bool ctx_cancelled(void *user)
+{
+	return cmd_cancelled(user);
+}
+
+static int cmd_wait(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_wait_exit(cmd_engine(ctx), &c, -1, ctx_cancelled, ctx, err);
+	if (rc == 0)
+		*result = json_pack("{s:i, s:n}", "StatusCode", c.exit_code, "Error");
+	container_free(&c);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cmd_logs(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	int rc;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_logs(ctx, &c, args, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_inspect(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	*result = container_inspect_json(cmd_engine(ctx), &c);
+	container_free(&c);
+	return 0;
+}
+
+static const char *const list_filter_keys[] = {
+	"id", "name", "label", "status", "ancestor", "exited", "before", "since", "volume",
+	"network", "health", "isolation", "is-task", "publish", "expose", NULL,
+};
+
+static const char *const valid_states[] = {
+	"created", "restarting", "running", "removing", "paused", "exited", "dead", NULL,
+};
+
+static int check_status_filter(json_t *filters, berr *err)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(filters, "status"), i, v) {
+		bool ok = false;
+		for (const char *const *s = valid_states; *s; s++)
+			ok |= json_string_value(v) && strcmp(*s, json_string_value(v)) == 0;
+		if (!ok)
+			return berr_set(err, BERR_INVALID, "invalid filter 'status=%s'",
+					json_string_value(v) ? json_string_value(v) : "");
+	}
+	return 0;
+}
+
+/* Does the container's image match an ancestor filter value? */
+static bool ancestor_matches(struct engine *engine, const struct container *c, const char *value)
+{
+	struct store *st = engine_store(engine, NULL);
+	struct image_info image = {0};
+	bool match = false;
+
+	if (strcmp(c->image_ref, value) == 0)
+		return true;
+	if (st && image_resolve(st, value, &image, NULL) == 0) {
+		match = strcmp(image.id, c->image_id) == 0;
+		image_info_free(&image);
+	}
+	return match;
+}
+
+static bool container_matches(struct engine *engine, const struct container *c, json_t *filters)
+{
+	char exit_code[16];
+	json_t *v;
+	size_t i;
+	bool any;
+
+	if (!filters_match_prefix(filters, "id", c->id) || !filters_match_regex(filters, "name", c->name) ||
+	    !filters_match_exact(filters, "status", c->state) ||
+	    !filters_match_label(filters, json_object_get(c->config, "Labels")))
+		return false;
+	snprintf(exit_code, sizeof(exit_code), "%d", c->exit_code);
+	if (filters_has(filters, "exited") &&
+	    (strcmp(c->state, "exited") != 0 || !filters_match_exact(filters, "exited", exit_code)))
+		return false;
+	if (filters_has(filters, "ancestor")) {
+		any = false;
+		json_array_foreach(json_object_get(filters, "ancestor"), i, v)
+			any |= json_string_value(v) && ancestor_matches(engine, c, json_string_value(v));
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/* Created time of the container named by a before/since filter, or -1. */
+static int64_t filter_anchor(struct engine *engine, json_t *filters, const char *key, berr *err)
+{
+	json_t *v = json_array_get(json_object_get(filters, key), 0);
+	struct container c;
+	int64_t created;
+
+	if (!v)
+		return -1;
+	if (container_find(engine, json_string_value(v), &c, err) < 0)
+		return -2;
+	created = c.created;
+	container_free(&c);
+	return created;
+}
+
+static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	json_t *filters = filters_from_api(json_object_get(args, "filters"));
+	bool all = json_is_true(json_object_get(args, "all"));
+	bool size = json_is_true(json_object_get(args, "size"));
+	long limit = json_is_integer(json_object_get(args, "limit"))
+			     ? (long)json_integer_value(json_object_get(args, "limit"))
+			     : -1;
+	struct container *list = NULL;
+	size_t count = 0;
+	int64_t before, since;
+	json_t *out;
+
+	if (!filters || filters_validate(filters, list_filter_keys, err) < 0 ||
+	    check_status_filter(filters, err) < 0)
+		goto fail;
+	if ((before = filter_anchor(engine, filters, "before", err)) == -2 ||
+	    (since = filter_anchor(engine, filters, "since", err)) == -2)
+		goto fail;
+	if (limit > 0 || before >= 0 || since >= 0 || filters_has(filters, "status") ||
+	    filters_has(filters, "exited"))
+		all = true;
+	if (container_load_all(engine, &list, &count, err) < 0)
+		goto fail;
+	out = json_array();
+	for (size_t i = 0; i < count; i++) {
+		const struct container *c = &list[i];
+		if (!all && !container_is_active(c))
+			continue;
+		if (before >= 0 && c->created >= before)
+			continue;
+		if (since >= 0 && c->created <= since)
+			continue;
+		if (!container_matches(engine, c, filters))
+			continue;
+		if (limit > 0 && (long)json_array_size(out) >= limit)
+			break;
+		json_array_append_new(out, container_summary_json(engine, c, size));
+	}
+	container_free_all(list, count);
+	json_decref(filters);
+	*result = out;
+	return 0;
+fail:
+	json_decref(filters);
+	return -1;
+}
+
+static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	static const char *const keys[] = {"label", "until", NULL};
+	struct engine *engine = cmd_engine(ctx);
+	json_t *filters = filters_from_api(json_object_get(args, "filters"));
+	struct container *list = NULL;
+	size_t count = 0;
+	json_t *deleted = json_array();
+
+	if (!filters || filters_validate(filters, keys, err) < 0 ||
+	    container_load_all(engine, &list, &count, err) < 0) {
+		json_decref(filters);
+		json_decref(deleted);
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct container *c = &list[i];
+		if (container_is_active(c) ||
+		    !filters_match_label(filters, json_object_get(c->config, "Labels")))
+			continue;
+		if (container_remove(engine, c, false, NULL) == 0)
+			json_array_append_new(deleted, json_string(c->id));
+	}
+	container_free_all(list, count);
+	json_decref(filters);
+	*result = json_pack("{s:o, s:i}", "ContainersDeleted", deleted, "SpaceReclaimed", 0);
+	return 0;
+}
+
+static int cmd_export(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	json_t *fd = json_object_get(args, "fd");
+	struct container c;
+	int rc;
+
+	if (!json_is_integer(fd))
+		return berr_set(err, BERR_INVALID, "export needs an output");
+	if (find_arg(ctx, args, &c, err) < 0)
+		return -1;
+	rc = container_export(cmd_engine(ctx), &c, (int)json_integer_value(fd), err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+const struct engine_command container_commands[] = {
+	{"container.create", cmd_create},   {"container.start", cmd_start},
+	{"container.attach", cmd_attach},   {"container.stop", cmd_stop},
+	{"container.restart", cmd_restart}, {"container.kill", cmd_kill},
+	{"container.remove", cmd_remove},   {"container.rename", cmd_rename},
+	{"container.wait", cmd_wait},	    {"container.logs", cmd_logs},
+	{"container.inspect", cmd_inspect}, {"container.list", cmd_list},
+	{"container.prune", cmd_prune},     {"container.export", cmd_export},
+	{NULL, NULL},
+};

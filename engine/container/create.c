@@ -1,0 +1,353 @@
+/* container.create: a new container from an image and Docker's create body
+ * ({"name", "Image", "Cmd", "Entrypoint", "Env", ..., "HostConfig": {...}}). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/container/container.h"
+#include "engine/container/create.h"
+#include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/names.h"
+#include "engine/core/signals.h"
+#include "engine/image/image.h"
+
+/* Env lists merge by key: the container's entries replace the image's. */
+static json_t *merge_env(json_t *image_env, json_t *user_env)
+{
+	json_t *out = json_array(), *v;
+	size_t i, j;
+
+	json_array_foreach(image_env, i, v) {
+		const char *e = json_string_value(v);
+		size_t klen = e ? strcspn(e, "=") : 0;
+		bool replaced = false;
+		json_t *u;
+		if (!e)
+			continue;
+		json_array_foreach(user_env, j, u) {
+			const char *ue = json_string_value(u);
+			if (ue && strncmp(ue, e, klen) == 0 && (ue[klen] == '=' || ue[klen] == '\0'))
+				replaced = true;
+		}
+		if (!replaced)
+			json_array_append(out, v);
+	}
+	json_array_foreach(user_env, i, v)
+		if (json_is_string(v))
+			json_array_append(out, v);
+	return out;
+}
+
+static json_t *merge_objects(json_t *base, json_t *over)
+{
+	json_t *out = json_is_object(base) ? json_deep_copy(base) : json_object();
+
+	if (json_is_object(over))
+		json_object_update(out, over);
+	return out;
+}
+
+static bool nonempty_array(json_t *v)
+{
+	return json_is_array(v) && json_array_size(v) > 0;
+}
+
+/* Docker's merge of the image's config under the user's. */
+static json_t *merged_config(json_t *body, json_t *image_config, const char *image_ref,
+			     const char *hostname)
+{
+	json_t *ic = json_object_get(image_config, "config");
+	json_t *c = json_object();
+	json_t *user_entry = json_object_get(body, "Entrypoint");
+	json_t *user_cmd = json_object_get(body, "Cmd");
+	const char *s;
+
+	s = json_string_value(json_object_get(body, "Hostname"));
+	json_object_set_new(c, "Hostname", json_string(s && *s ? s : hostname));
+	json_object_set_new(c, "Domainname", json_string(""));
+	s = json_string_value(json_object_get(body, "User"));
+	if (!s || !*s)
+		s = json_string_value(json_object_get(ic, "User"));
+	json_object_set_new(c, "User", json_string(s ? s : ""));
+	json_object_set_new(c, "AttachStdin", json_boolean(json_is_true(json_object_get(body, "AttachStdin"))));
+	json_object_set_new(c, "AttachStdout", json_boolean(json_is_true(json_object_get(body, "AttachStdout"))));
+	json_object_set_new(c, "AttachStderr", json_boolean(json_is_true(json_object_get(body, "AttachStderr"))));
+	json_t *ports = merge_objects(json_object_get(ic, "ExposedPorts"), json_object_get(body, "ExposedPorts"));
+	if (json_object_size(ports))
+		json_object_set_new(c, "ExposedPorts", ports);
+	else
+		json_decref(ports);
+	json_object_set_new(c, "Tty", json_boolean(json_is_true(json_object_get(body, "Tty"))));
+	json_object_set_new(c, "OpenStdin", json_boolean(json_is_true(json_object_get(body, "OpenStdin"))));
+	json_object_set_new(c, "StdinOnce", json_boolean(json_is_true(json_object_get(body, "StdinOnce"))));
+	json_object_set_new(c, "Env", merge_env(json_object_get(ic, "Env"), json_object_get(body, "Env")));
+	/* A user entrypoint (even an empty one) drops the image's Cmd. */
+	if (json_is_array(user_entry)) {
+		json_t *entry = json_array();
+		json_t *v;
+		size_t i;
+		json_array_foreach(user_entry, i, v)
+			if (json_string_length(v) || json_array_size(user_entry) > 1)
+				json_array_append(entry, v);
+		json_object_set_new(c, "Cmd", nonempty_array(user_cmd) ? json_deep_copy(user_cmd) : json_null());
+		json_object_set_new(c, "Entrypoint", json_array_size(entry) ? entry : json_null());
+		if (!json_array_size(entry))
+			json_decref(entry);
+	} else {
+		json_t *cmd = nonempty_array(user_cmd) ? user_cmd : json_object_get(ic, "Cmd");
+		json_t *entry = json_object_get(ic, "Entrypoint");
+		json_object_set_new(c, "Cmd", nonempty_array(cmd) ? json_deep_copy(cmd) : json_null());
+		json_object_set_new(c, "Entrypoint", nonempty_array(entry) ? json_deep_copy(entry) : json_null());
+	}
+	json_object_set_new(c, "Image", json_string(image_ref));
+	json_t *volumes = merge_objects(json_object_get(ic, "Volumes"), json_object_get(body, "Volumes"));
+	json_object_set_new(c, "Volumes", json_object_size(volumes) ? volumes : json_null());
+	if (!json_object_size(volumes))
+		json_decref(volumes);
+	s = json_string_value(json_object_get(body, "WorkingDir"));
+	if (!s || !*s)
+		s = json_string_value(json_object_get(ic, "WorkingDir"));
+	json_object_set_new(c, "WorkingDir", json_string(s ? s : ""));
+	json_object_set_new(c, "OnBuild", json_null());
+	json_object_set_new(c, "Labels", merge_objects(json_object_get(ic, "Labels"), json_object_get(body, "Labels")));
+	s = json_string_value(json_object_get(body, "StopSignal"));
+	if (!s || !*s)
+		s = json_string_value(json_object_get(ic, "StopSignal"));
+	if (s && *s)
+		json_object_set_new(c, "StopSignal", json_string(s));
+	json_t *timeout = json_object_get(body, "StopTimeout");
+	if (json_is_integer(timeout))
+		json_object_set(c, "StopTimeout", timeout);
+	return c;
+}
+
+/* The HostConfig as inspect shows it: the user's values over Docker's defaults. */
+static json_t *merged_host_config(json_t *user)
+{
+	json_t *hc = json_object();
+	static const char *const null_keys[] = {
+		"Binds", "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd",
+		"Links", "SecurityOpt", "MaskedPaths", "ReadonlyPaths", "Devices", "Ulimits",
+	};
+	static const char *const empty_string_keys[] = {
+		"ContainerIDFile", "VolumeDriver", "Cgroup", "PidMode", "UTSMode", "UsernsMode",
+		"CgroupParent", "Isolation",
+	};
+	static const char *const empty_array_keys[] = {"Dns", "DnsOptions", "DnsSearch"};
+	static const char *const false_keys[] = {"AutoRemove", "Privileged", "PublishAllPorts",
+						 "ReadonlyRootfs"};
+	static const char *const zero_keys[] = {"OomScoreAdj", "CpuShares", "Memory", "NanoCpus",
+						"MemorySwap", "PidsLimit"};
+	size_t i;
+
+	if (!hc)
+		return NULL;
+	for (i = 0; i < sizeof(null_keys) / sizeof(null_keys[0]); i++)
+		json_object_set_new(hc, null_keys[i], json_null());
+	for (i = 0; i < sizeof(empty_string_keys) / sizeof(empty_string_keys[0]); i++)
+		json_object_set_new(hc, empty_string_keys[i], json_string(""));
+	for (i = 0; i < sizeof(empty_array_keys) / sizeof(empty_array_keys[0]); i++)
+		json_object_set_new(hc, empty_array_keys[i], json_array());
+	for (i = 0; i < sizeof(false_keys) / sizeof(false_keys[0]); i++)
+		json_object_set_new(hc, false_keys[i], json_false());
+	for (i = 0; i < sizeof(zero_keys) / sizeof(zero_keys[0]); i++)
+		json_object_set_new(hc, zero_keys[i], json_integer(0));
+	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
+	json_object_set_new(hc, "NetworkMode", json_string("none"));
+	json_object_set_new(hc, "PortBindings", json_object());
+	json_object_set_new(hc, "RestartPolicy", json_pack("{s:s, s:i}", "Name", "no",
+							     "MaximumRetryCount", 0));
+	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
+	json_object_set_new(hc, "CgroupnsMode", json_string("private"));
+	json_object_set_new(hc, "IpcMode", json_string("private"));
+	json_object_set_new(hc, "ShmSize", json_integer(67108864));
+	json_object_set_new(hc, "Runtime", json_string("berth"));
+	if (json_is_object(user)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(user, key, v)
+			if (!json_is_null(v))
+				json_object_set(hc, key, v);
+	}
+	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
+	if (!mode || !*mode || strcmp(mode, "default") == 0)
+		json_object_set_new(hc, "NetworkMode", json_string("none"));
+	return hc;
+}
+
+static int check_host_config(json_t *hc, berr *err)
+{
+	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
+
+	if (strcmp(mode, "none") != 0 && strcmp(mode, "host") != 0)
+		return berr_set(err, BERR_NOT_FOUND, "network %s not found", mode);
+	return 0;
+}
+
+static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr *err)
+{
+	char path[PATH_MAX + 32], text[1024], *host_resolv = NULL;
+	const char *hostname = json_string_value(json_object_get(config, "Hostname"));
+	bool host_net = strcmp(json_string_value(json_object_get(hc, "NetworkMode")), "host") == 0;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/hostname", bundle);
+	len = (size_t)snprintf(text, sizeof(text), "%s\n", hostname);
+	if (fs_write_atomic(path, text, len, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/hosts", bundle);
+	len = (size_t)snprintf(text, sizeof(text),
+			       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+			       "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
+			       "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+	if (fs_write_atomic(path, text, len, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/resolv.conf", bundle);
+	if (fs_read_file("/etc/resolv.conf", &host_resolv, &len, NULL) < 0) {
+		host_resolv = strdup("");
+		len = 0;
+	}
+	if (!host_net) {
+		/* Loopback resolvers of the host are unreachable from another netns. */
+		char *out = calloc(1, len + 1), *line, *save = NULL;
+		size_t olen = 0;
+		for (line = strtok_r(host_resolv, "\n", &save); line && out; line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "nameserver", 10) == 0 &&
+			    (strstr(line, " 127.") || strstr(line, " ::1")))
+				continue;
+			olen += (size_t)sprintf(out + olen, "%s\n", line);
+		}
+		free(host_resolv);
+		host_resolv = out;
+		len = olen;
+	}
+	int rc = fs_write_atomic(path, host_resolv ? host_resolv : "", host_resolv ? len : 0, err);
+	free(host_resolv);
+	return rc;
+}
+
+static int name_in_use(struct store *st, const char *name, char *owner, size_t n)
+{
+	sqlite3_stmt *stmt;
+	int found = 0;
+
+	if (store_prepare(st, &stmt, "SELECT id FROM containers WHERE name = ?", NULL) < 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		snprintf(owner, n, "%s", store_text(stmt, 0));
+		found = 1;
+	}
+	sqlite3_reset(stmt);
+	return found;
+}
+
+static int choose_name(struct store *st, json_t *args, char *name, size_t n, berr *err)
+{
+	const char *wanted = json_string_value(json_object_get(args, "name"));
+	char owner[CONTAINER_ID_LEN + 1];
+
+	if (wanted && *wanted) {
+		if (wanted[0] == '/')
+			wanted++;
+		if (!names_valid(wanted))
+			return berr_set(err, BERR_INVALID,
+					"Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+					wanted);
+		if (name_in_use(st, wanted, owner, sizeof(owner)))
+			return berr_set(err, BERR_CONFLICT,
+					"Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+					wanted, owner);
+		snprintf(name, n, "%s", wanted);
+		return 0;
+	}
+	for (unsigned retry = 0; retry < 32; retry++) {
+		names_generate(name, n, retry);
+		if (!name_in_use(st, name, owner, sizeof(owner)))
+			return 0;
+	}
+	return berr_set(err, BERR_CONFLICT, "could not find a free container name");
+}
+
+int container_create(struct engine *engine, json_t *args, struct container *out, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct image_info image = {0};
+	struct container c = {0};
+	char bundle[PATH_MAX], dir[PATH_MAX + 16], hostname[HOST_NAME_MAX + 1];
+	const char *image_ref = json_string_value(json_object_get(args, "Image"));
+	bool made_bundle = false;
+
+	if (!st)
+		return -1;
+	if (!image_ref || !*image_ref)
+		return berr_set(err, BERR_INVALID, "no image specified");
+	if (image_resolve(st, image_ref, &image, err) < 0)
+		return -1;
+	if (random_hex_id(c.id, err) < 0 || choose_name(st, args, c.name, sizeof(c.name), err) < 0)
+		goto fail;
+	c.host_config = merged_host_config(json_object_get(args, "HostConfig"));
+	if (!c.host_config) {
+		berr_errno(err, ENOMEM, "creating container");
+		goto fail;
+	}
+	if (check_host_config(c.host_config, err) < 0)
+		goto fail;
+	if (strcmp(json_string_value(json_object_get(c.host_config, "NetworkMode")), "host") == 0)
+		gethostname(hostname, sizeof(hostname));
+	else
+		snprintf(hostname, sizeof(hostname), "%.12s", c.id);
+	c.config = merged_config(args, image.config, image_ref, hostname);
+	if (!json_array_size(json_object_get(c.config, "Cmd")) &&
+	    !json_array_size(json_object_get(c.config, "Entrypoint"))) {
+		berr_set(err, BERR_INVALID, "no command specified");
+		goto fail;
+	}
+	const char *stop_signal = json_string_value(json_object_get(c.config, "StopSignal"));
+	if (stop_signal && signal_from_name(stop_signal) < 0) {
+		berr_set(err, BERR_INVALID, "Invalid signal: %s", stop_signal);
+		goto fail;
+	}
+	snprintf(c.image_id, sizeof(c.image_id), "%s", image.id);
+	c.image_ref = strdup(image_ref);
+	c.layers = json_incref(image.chain_ids);
+	c.error = strdup("");
+	c.created = clock_now_nanos();
+	snprintf(c.state, sizeof(c.state), "created");
+
+	container_bundle_dir(engine, c.id, bundle, sizeof(bundle));
+	if (fs_mkdir_p(bundle, 0710, err) < 0)
+		goto fail;
+	made_bundle = true;
+	static const char *const subdirs[] = {"upper", "work", "rootfs"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", bundle, subdirs[i]);
+		if (fs_mkdir_p(dir, 0755, err) < 0)
+			goto fail;
+	}
+	if (write_etc_files(bundle, c.config, c.host_config, err) < 0)
+		goto fail;
+	if (store_begin(st, err) < 0)
+		goto fail;
+	if (container_save(st, &c, err) < 0) {
+		store_rollback(st);
+		goto fail;
+	}
+	engine_emit(engine, "container", "create", c.id,
+		    json_pack("{s:s, s:s}", "image", c.image_ref, "name", c.name));
+	if (store_commit(st, err) < 0)
+		goto fail;
+	image_info_free(&image);
+	*out = c;
+	return 0;
+fail:
+	if (made_bundle)
+		fs_remove_tree(bundle, NULL);
+	image_info_free(&image);
+	container_free(&c);
+	return -1;
+}

@@ -1,0 +1,9 @@
+/* Creating a container record and its bundle directory. */
+#ifndef BERTH_CONTAINER_CREATE_H
+#define BERTH_CONTAINER_CREATE_H
+
+#include "engine/container/container.h"
+
+int container_create(struct engine *engine, json_t *args, struct container *out, berr *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* Signals, stop, wait and removal. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "engine/container/container.h"
+#include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/signals.h"
+
+static int pidfd_open_checked(const char *pidfile, pid_t *pid)
+{
+	int fd;
+
+	if (!proc_pidfile_alive(pidfile, pid))
+		return -1;
+	fd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	if (fd < 0)
+		return -1;
+	/* The pid could have been reused between the check and the open. */
+	if (!proc_pidfile_alive(pidfile, pid)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int container_signal(struct engine *engine, struct container *c, int sig, berr *err)
+{
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16];
+	pid_t pid;
+	int fd;
+
+	if (!container_is_active(c))
+		return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(pidfile, sizeof(pidfile), "%s/init.pid", run_dir);
+	fd = pidfd_open_checked(pidfile, &pid);
+	if (fd < 0)
+		return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
+	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0 && errno != ESRCH) {
+		berr_sys(err, "signalling container %s", c->id);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	json_t *attrs = json_object();
+	char signal_text[16];
+	snprintf(signal_text, sizeof(signal_text), "%d", sig);
+	json_object_set_new(attrs, "name", json_string(c->name));
+	json_object_set_new(attrs, "signal", json_string(signal_text));
+	engine_emit(engine, "container", "kill", c->id, attrs);
+	return 0;
+}
+
+int container_wait_exit(struct engine *engine, struct container *c, int64_t timeout_ms,
+			bool (*cancelled)(void *), void *user, berr *err)
+{
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16];
+	int64_t deadline = timeout_ms < 0 ? -1 : clock_mono_nanos() / 1000000 + timeout_ms;
+	bool removed = false;
+	pid_t pid;
+	int fd;
+
+	if (!container_is_active(c))
+		return 0;
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
+	fd = pidfd_open_checked(pidfile, &pid);
+	if (fd >= 0) {
+		for (;;) {
+			struct pollfd p = {.fd = fd, .events = POLLIN};
+			int slice = 200;
+			if (deadline >= 0) {
+				int64_t left = deadline - clock_mono_nanos() / 1000000;
+				if (left <= 0)
+					break;
+				if (left < slice)
+					slice = (int)left;
+			}
+			int r = poll(&p, 1, slice);
+			if (r > 0)
+				break;
+			if (r < 0 && errno != EINTR) {
+				berr_sys(err, "waiting for container %s", c->id);
+				close(fd);
+				return -1;
+			}
+			if (cancelled && cancelled(user)) {
+				close(fd);
+				return berr_set(err, BERR_SYSTEM, "wait cancelled");
+			}
+		}
+		close(fd);
+	}
+	if (container_sync(engine, c, &removed, err) < 0)
+		return -1;
+	if (container_is_active(c))
+		return 1; /* still running: the time ran out */
+	return 0;
+}
+
+int container_stop(struct engine *engine, struct container *c, int timeout_s, berr *err)
+{
+	const char *stop_signal = json_string_value(json_object_get(c->config, "StopSignal"));
+	int sig = SIGTERM;
+	int rc;
+
+	if (!container_is_active(c))
+		return 0;
+	if (stop_signal && *stop_signal) {
+		int parsed = signal_from_name(stop_signal);
+		if (parsed > 0)
+			sig = parsed;
+	}
+	if (timeout_s != 0 && container_signal(engine, c, sig, NULL) == 0) {
+		rc = container_wait_exit(engine, c, timeout_s < 0 ? -1 : (int64_t)timeout_s * 1000,
+					 NULL, NULL, err);
+		if (rc <= 0)
+			goto stopped;
+	}
+	if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c)) {
+		rc = container_wait_exit(engine, c, -1, NULL, NULL, err);
+		if (rc < 0)
+			return -1;
+	}
+stopped:
+	if (container_is_active(c))
+		return berr_set(err, BERR_SYSTEM, "container %s did not stop", c->id);
+	engine_emit(engine, "container", "stop", c->id,
+		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+	return 0;
+}
+
+/* Marks the container as being removed, so a crash half-way is finished by
+ * the next berth process, then removes its files and its row. */
+int container_remove(struct engine *engine, struct container *c, bool force, berr *err)
+{
+	char bundle[PATH_MAX], run_dir[PATH_MAX];
+	struct store *st = engine_store(engine, err);
+
+	if (!st)
+		return -1;
+	if (container_is_active(c)) {
+		if (!force)
+			return berr_set(err, BERR_CONFLICT,
+					"cannot remove container \"/%s\": container is running: stop the "
+					"container before removing or force remove",
+					c->name);
+		if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c))
+			if (container_wait_exit(engine, c, -1, NULL, NULL, err) < 0)
+				return -1;
+		if (container_is_active(c))
+			return berr_set(err, BERR_SYSTEM, "could not kill container %s", c->id);
+		/* container_wait_exit's sync may have removed an --rm container already. */
+		struct container again;
+		if (container_find(engine, c->id, &again, NULL) < 0)
+			return 0;
+		container_free(&again);
+	}
+	if (strcmp(c->state, "removing") != 0) {
+		snprintf(c->state, sizeof(c->state), "removing");
+		if (container_save(st, c, err) < 0)
+			return -1;
+	}
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	if (fs_remove_tree(run_dir, err) < 0 || fs_remove_tree(bundle, err) < 0)
+		return berr_prefix(err, "removing container %s", c->id);
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (container_delete_row(st, c->id, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	engine_emit(engine, "container", "destroy", c->id,
+		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+	return store_commit(st, err);
+}

@@ -1,0 +1,278 @@
+/* Container rows: reading, writing and finding them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/container/container.h"
+
+#define CONTAINER_COLUMNS                                                                        \
+	"id, name, image_id, image_ref, layers, created, state, pid, shim_pid, exit_code,"        \
+	" started_at, finished_at, oom_killed, error, restart_count, config, host_config"
+
+void container_short_id(const char *id, char out[13])
+{
+	snprintf(out, 13, "%.12s", id);
+}
+
+void container_free(struct container *c)
+{
+	if (!c)
+		return;
+	free(c->image_ref);
+	free(c->error);
+	json_decref(c->layers);
+	json_decref(c->config);
+	json_decref(c->host_config);
+	memset(c, 0, sizeof(*c));
+}
+
+void container_free_all(struct container *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		container_free(&list[i]);
+	free(list);
+}
+
+bool container_is_active(const struct container *c)
+{
+	return strcmp(c->state, "running") == 0 || strcmp(c->state, "paused") == 0 ||
+	       strcmp(c->state, "restarting") == 0;
+}
+
+static json_t *parse_json_column(sqlite3_stmt *stmt, int col)
+{
+	json_t *v = json_loads(store_text(stmt, col), 0, NULL);
+
+	return v ? v : json_object();
+}
+
+/* Fills c from the current row of a statement that selected CONTAINER_COLUMNS. */
+static int container_from_row(sqlite3_stmt *stmt, struct container *c, berr *err)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", store_text(stmt, 0));
+	snprintf(c->name, sizeof(c->name), "%s", store_text(stmt, 1));
+	snprintf(c->image_id, sizeof(c->image_id), "%s", store_text(stmt, 2));
+	c->image_ref = strdup(store_text(stmt, 3));
+	c->layers = json_loads(store_text(stmt, 4), 0, NULL);
+	c->created = sqlite3_column_int64(stmt, 5);
+	snprintf(c->state, sizeof(c->state), "%s", store_text(stmt, 6));
+	c->pid = sqlite3_column_int(stmt, 7);
+	c->shim_pid = sqlite3_column_int(stmt, 8);
+	c->exit_code = sqlite3_column_int(stmt, 9);
+	c->started_at = sqlite3_column_int64(stmt, 10);
+	c->finished_at = sqlite3_column_int64(stmt, 11);
+	c->oom_killed = sqlite3_column_int(stmt, 12) != 0;
+	c->error = strdup(store_text(stmt, 13));
+	c->restart_count = sqlite3_column_int(stmt, 14);
+	c->config = parse_json_column(stmt, 15);
+	c->host_config = parse_json_column(stmt, 16);
+	if (!c->layers)
+		c->layers = json_array();
+	if (!c->image_ref || !c->error || !c->layers) {
+		container_free(c);
+		return berr_errno(err, ENOMEM, "reading container %s", store_text(stmt, 0));
+	}
+	return 0;
+}
+
+int container_save(struct store *st, const struct container *c, berr *err)
+{
+	sqlite3_stmt *stmt;
+	char *layers = json_dumps(c->layers, JSON_COMPACT);
+	char *config = json_dumps(c->config, JSON_COMPACT);
+	char *host_config = json_dumps(c->host_config, JSON_COMPACT);
+	int rc = -1;
+
+	if (!layers || !config || !host_config) {
+		berr_errno(err, ENOMEM, "saving container %s", c->id);
+		goto out;
+	}
+	if (store_prepare(st, &stmt,
+			  "INSERT OR REPLACE INTO containers(" CONTAINER_COLUMNS ")"
+			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  err) < 0)
+		goto out;
+	sqlite3_bind_text(stmt, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, c->image_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, c->image_ref ? c->image_ref : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, layers, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, c->created);
+	sqlite3_bind_text(stmt, 7, c->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 8, c->pid);
+	sqlite3_bind_int(stmt, 9, c->shim_pid);
+	sqlite3_bind_int(stmt, 10, c->exit_code);
+	sqlite3_bind_int64(stmt, 11, c->started_at);
+	sqlite3_bind_int64(stmt, 12, c->finished_at);
+	sqlite3_bind_int(stmt, 13, c->oom_killed);
+	sqlite3_bind_text(stmt, 14, c->error ? c->error : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 15, c->restart_count);
+	sqlite3_bind_text(stmt, 16, config, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 17, host_config, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		store_error(st, err, "saving container");
+		if (err && err->kind == BERR_CONFLICT)
+			berr_set(err, BERR_CONFLICT,
+				 "Conflict. The container name \"/%s\" is already in use.", c->name);
+		sqlite3_reset(stmt);
+		goto out;
+	}
+	sqlite3_reset(stmt);
+	rc = 0;
+out:
+	free(layers);
+	free(config);
+	free(host_config);
+	return rc;
+}
+
+int container_delete_row(struct store *st, const char *id, berr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, &stmt, "DELETE FROM containers WHERE id = ?", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		return store_error(st, err, "removing container");
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Looks a reference up as full id, then name, then id prefix. */
+static int container_lookup(struct store *st, const char *ref, struct container *out, berr *err)
+{
+	sqlite3_stmt *stmt;
+	const char *name = ref[0] == '/' ? ref + 1 : ref;
+	size_t len = strlen(ref);
+	bool hex = len > 0 && len <= CONTAINER_ID_LEN && strspn(ref, "0123456789abcdef") == len;
+	int found = 0;
+	int rc;
+
+	if (!*name)
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", ref);
+	if (store_prepare(st, &stmt,
+			  "SELECT " CONTAINER_COLUMNS " FROM containers WHERE id = ?1 OR name = ?2",
+			  err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		/* An exact id beats a name that happens to equal it. */
+		if (found && strcmp(store_text(stmt, 0), ref) != 0)
+			continue;
+		if (found)
+			container_free(out);
+		if (container_from_row(stmt, out, err) < 0) {
+			sqlite3_reset(stmt);
+			return -1;
+		}
+		found = 1;
+	}
+	sqlite3_reset(stmt);
+	if (found)
+		return 0;
+	if (!hex)
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", ref);
+	if (store_prepare(st, &stmt,
+			  "SELECT " CONTAINER_COLUMNS " FROM containers WHERE substr(id, 1, ?2) = ?1"
+			  " LIMIT 2",
+			  err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, (int)len);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (found) {
+			container_free(out);
+			sqlite3_reset(stmt);
+			return berr_set(err, BERR_NOT_FOUND,
+					"multiple IDs found with provided prefix: %s", ref);
+		}
+		if (container_from_row(stmt, out, err) < 0) {
+			sqlite3_reset(stmt);
+			return -1;
+		}
+		found = 1;
+	}
+	sqlite3_reset(stmt);
+	if (!found)
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", ref);
+	return 0;
+}
+
+int container_find(struct engine *engine, const char *ref, struct container *out, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	bool removed = false;
+
+	if (!st || container_lookup(st, ref, out, err) < 0)
+		return -1;
+	if (container_sync(engine, out, &removed, err) < 0) {
+		container_free(out);
+		return -1;
+	}
+	if (removed) {
+		container_free(out);
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", ref);
+	}
+	return 0;
+}
+
+int container_load_all(struct engine *engine, struct container **out, size_t *count, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct container *list = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (container_reconcile_all(engine, err) < 0)
+		return -1;
+	if (store_prepare(st, &stmt,
+			  "SELECT " CONTAINER_COLUMNS " FROM containers ORDER BY created DESC", err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct container *grown = realloc(list, ncap * sizeof(*list));
+			if (!grown) {
+				berr_errno(err, ENOMEM, "listing containers");
+				goto fail;
+			}
+			list = grown;
+			cap = ncap;
+		}
+		if (container_from_row(stmt, &list[n], err) < 0)
+			goto fail;
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_error(st, err, "listing containers");
+		container_free_all(list, n);
+		return -1;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+fail:
+	sqlite3_reset(stmt);
+	container_free_all(list, n);
+	return -1;
+}
+
+void container_bundle_dir(struct engine *engine, const char *id, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/containers/%s", engine_root(engine), id);
+}
+
+void container_run_dir(struct engine *engine, const char *id, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/containers/%s", engine_run_root(engine), id);
+}

@@ -1,0 +1,240 @@
+/* Writing the spec file that berth-shim reads to build the container
+ * (format: engine/runtime/shim_protocol.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <seccomp.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "engine/container/container.h"
+#include "engine/container/spec.h"
+#include "engine/core/fsutil.h"
+#include "engine/runtime/caps.h"
+#include "engine/runtime/seccomp.h"
+
+static const char *const masked_paths[] = {
+	"/proc/acpi",	    "/proc/asound",	"/proc/interrupts", "/proc/kcore",
+	"/proc/keys",	    "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
+	"/proc/timer_list", "/proc/timer_stats", "/sys/devices/virtual/powercap",
+	"/sys/firmware",
+};
+
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+struct default_device {
+	const char *path;
+	int major, minor;
+};
+
+static const struct default_device default_devices[] = {
+	{"/dev/null", 1, 3},    {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},
+	{"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+/* A growing text buffer for the spec. */
+struct spec_buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void spec_raw(struct spec_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *grown = realloc(b->data, cap);
+		if (!grown) {
+			b->failed = true;
+			return;
+		}
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* Appends "key value\n" with the value escaped as the format requires. */
+static void spec_put(struct spec_buf *b, const char *key, const char *value)
+{
+	spec_raw(b, key, strlen(key));
+	spec_raw(b, " ", 1);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			spec_raw(b, "\\\\", 2);
+		else if (*p == '\n')
+			spec_raw(b, "\\n", 2);
+		else
+			spec_raw(b, p, 1);
+	}
+	spec_raw(b, "\n", 1);
+}
+
+static void spec_putf(struct spec_buf *b, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void spec_putf(struct spec_buf *b, const char *key, const char *fmt, ...)
+{
+	char value[PATH_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	spec_put(b, key, value);
+}
+
+static bool host_is_cgroup2_only(void)
+{
+	struct statfs sfs;
+
+	return statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+const char *spec_cgroup_parent(void)
+{
+	const char *parent = getenv("BERTH_CGROUP_PARENT");
+
+	return parent && *parent ? parent : "berth";
+}
+
+/* The compiled default seccomp program for this capability set, cached
+ * under the data root and built on first use. */
+static int seccomp_program_path(struct engine *engine, uint64_t caps, char *path, size_t n,
+				berr *err)
+{
+	char dir[PATH_MAX];
+
+	struct utsname uts;
+	const struct scmp_version *lib = seccomp_version();
+
+	/* The program depends on the kernel and on libseccomp: both name the file. */
+	uname(&uts);
+	snprintf(dir, sizeof(dir), "%s/seccomp", engine_root(engine));
+	if (snprintf(path, n, "%s/seccomp/default-%016llx-%s-%u.%u.%u.bpf", engine_root(engine),
+		     (unsigned long long)caps, uts.release, lib ? lib->major : 0,
+		     lib ? lib->minor : 0, lib ? lib->micro : 0) >= (int)n)
+		return berr_set(err, BERR_INVALID, "data root path too long");
+	if (access(path, R_OK) == 0)
+		return 0;
+	if (fs_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	return seccomp_write_default(caps, path, err);
+}
+
+static void spec_put_args(struct spec_buf *b, json_t *config)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(config, "Entrypoint"), i, v)
+		spec_put(b, "arg", json_string_value(v) ? json_string_value(v) : "");
+	json_array_foreach(json_object_get(config, "Cmd"), i, v)
+		spec_put(b, "arg", json_string_value(v) ? json_string_value(v) : "");
+}
+
+static uint64_t container_caps(const struct container *c)
+{
+	json_t *hc = c->host_config;
+	uint64_t caps;
+
+	if (json_is_true(json_object_get(hc, "Privileged"))) {
+		int last = caps_last();
+		return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	}
+	caps = caps_docker_default();
+	return caps;
+}
+
+int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
+	       berr *err)
+{
+	char bundle[PATH_MAX], path[PATH_MAX + 32], seccomp_path[PATH_MAX];
+	struct spec_buf b = {0};
+	json_t *config = c->config, *hc = c->host_config, *v;
+	const char *network = json_string_value(json_object_get(hc, "NetworkMode"));
+	bool privileged = json_is_true(json_object_get(hc, "Privileged"));
+	uint64_t caps = container_caps(c);
+	size_t i;
+	int rc;
+
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	spec_put(&b, "id", c->id);
+	spec_putf(&b, "layers-dir", "%s/layers", engine_root(engine));
+	for (i = json_array_size(c->layers); i-- > 0;) {
+		const char *chain = json_string_value(json_array_get(c->layers, i));
+		const char *hex = chain && strncmp(chain, "sha256:", 7) == 0 ? chain + 7 : chain;
+		spec_putf(&b, "lower", "%s/diff", hex ? hex : "");
+	}
+	spec_putf(&b, "upper", "%s/upper", bundle);
+	spec_putf(&b, "work", "%s/work", bundle);
+	spec_putf(&b, "rootfs", "%s/rootfs", bundle);
+	spec_put(&b, "readonly-rootfs",
+		 json_is_true(json_object_get(hc, "ReadonlyRootfs")) ? "1" : "0");
+	spec_put_args(&b, config);
+	json_array_foreach(json_object_get(config, "Env"), i, v)
+		spec_put(&b, "env", json_string_value(v) ? json_string_value(v) : "");
+	v = json_object_get(config, "WorkingDir");
+	spec_put(&b, "cwd", json_string_length(v) ? json_string_value(v) : "/");
+	v = json_object_get(config, "User");
+	if (json_string_length(v))
+		spec_put(&b, "user", json_string_value(v));
+	spec_put(&b, "hostname", json_string_value(json_object_get(config, "Hostname")));
+	spec_putf(&b, "etc-hostname", "%s/hostname", bundle);
+	spec_putf(&b, "etc-hosts", "%s/hosts", bundle);
+	spec_putf(&b, "etc-resolv", "%s/resolv.conf", bundle);
+	spec_put(&b, "tty", json_is_true(json_object_get(config, "Tty")) ? "1" : "0");
+	spec_put(&b, "open-stdin", json_is_true(json_object_get(config, "OpenStdin")) ? "1" : "0");
+	spec_put(&b, "attach-fd", attach ? "1" : "0");
+	spec_put(&b, "namespace", "mount");
+	spec_put(&b, "namespace", "uts");
+	spec_put(&b, "namespace", "ipc");
+	spec_put(&b, "namespace", "pid");
+	if (!network || strcmp(network, "host") != 0)
+		spec_put(&b, "namespace", "net");
+	if (host_is_cgroup2_only())
+		spec_put(&b, "namespace", "cgroup");
+	spec_put(&b, "cgroup-parent", spec_cgroup_parent());
+	for (int cap = 0; cap < 64; cap++)
+		if (caps & (1ULL << cap))
+			spec_putf(&b, "cap", "%d", cap);
+	if (!privileged) {
+		if (seccomp_program_path(engine, caps, seccomp_path, sizeof(seccomp_path), err) < 0) {
+			free(b.data);
+			return berr_prefix(err, "preparing the seccomp profile");
+		}
+		spec_put(&b, "seccomp", seccomp_path);
+		for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
+			spec_put(&b, "masked", masked_paths[i]);
+		for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
+			spec_put(&b, "readonly", readonly_paths[i]);
+	}
+	spec_put(&b, "no-new-privileges", "0");
+	for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
+			  default_devices[i].major, default_devices[i].minor);
+	if (log_path)
+		spec_put(&b, "log-path", log_path);
+	if (b.failed) {
+		free(b.data);
+		return berr_errno(err, ENOMEM, "writing the container spec");
+	}
+	snprintf(path, sizeof(path), "%s/spec", bundle);
+	rc = fs_write_atomic(path, b.data, b.len, err);
+	free(b.data);
+	return rc;
+}

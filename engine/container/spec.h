@@ -1,0 +1,16 @@
+/* The shim's spec file for a container. */
+#ifndef BERTH_CONTAINER_SPEC_H
+#define BERTH_CONTAINER_SPEC_H
+
+#include <stdbool.h>
+
+#include "engine/container/container.h"
+
+/* Writes <bundle>/spec for the container; attach: the shim gets fd 4. */
+int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
+	       berr *err);
+
+/* $BERTH_CGROUP_PARENT or "berth". */
+const char *spec_cgroup_parent(void);
+
+#endif

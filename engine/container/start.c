@@ -1,0 +1,181 @@
+/* Starting a container: write its spec, spawn its monitor, wait for the
+ * monitor's word that the command runs, record it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/container/container.h"
+#include "engine/container/spec.h"
+#include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
+#include "engine/runtime/shim_protocol.h"
+
+extern char **environ;
+
+/* berth-shim lives beside the berth binary unless $BERTH_SHIM says otherwise. */
+static int shim_path(char *buf, size_t n, berr *err)
+{
+	const char *env = getenv("BERTH_SHIM");
+	char exe[PATH_MAX];
+	ssize_t len;
+
+	if (env && *env) {
+		snprintf(buf, n, "%s", env);
+		return 0;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0)
+		return berr_sys(err, "finding the berth binary");
+	exe[len] = '\0';
+	snprintf(buf, n, "%s/berth-shim", dirname(exe));
+	if (access(buf, X_OK) < 0)
+		return berr_sys(err, "finding %s", buf);
+	return 0;
+}
+
+/* Reads the shim's one start line (until EOF). */
+static int read_start_line(int fd, char *buf, size_t n, berr *err)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, n - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return berr_sys(err, "reading from the container monitor");
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len == n - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+static int spawn_shim(struct engine *engine, const struct container *c, int attach_fd,
+		      int start_pipe_write, berr *err)
+{
+	char shim[PATH_MAX], bundle[PATH_MAX], run_dir[PATH_MAX];
+	posix_spawn_file_actions_t actions;
+	char *argv[4];
+	pid_t pid;
+	int status, rc;
+
+	if (shim_path(shim, sizeof(shim), err) < 0)
+		return -1;
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	argv[0] = shim;
+	argv[1] = bundle;
+	argv[2] = run_dir;
+	argv[3] = NULL;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&actions, start_pipe_write, SHIM_START_FD);
+	if (attach_fd >= 0)
+		posix_spawn_file_actions_adddup2(&actions, attach_fd, SHIM_ATTACH_FD);
+	posix_spawn_file_actions_addclosefrom_np(&actions, attach_fd >= 0 ? SHIM_ATTACH_FD + 1
+									  : SHIM_START_FD + 1);
+	rc = posix_spawn(&pid, shim, &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (rc != 0)
+		return berr_errno(err, rc, "starting %s", shim);
+	/* The shim's first process exits as soon as the monitor is detached. */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static void record_start_failure(struct engine *engine, struct container *c, const berr *failure)
+{
+	struct store *st = engine_store(engine, NULL);
+
+	if (failure->kind == BERR_CMD_NOT_FOUND)
+		c->exit_code = 127;
+	else if (failure->kind == BERR_CANNOT_EXEC)
+		c->exit_code = 126;
+	else
+		c->exit_code = 128;
+	free(c->error);
+	c->error = strdup(failure->msg);
+	if (st)
+		container_save(st, c, NULL);
+}
+
+int container_start(struct engine *engine, struct container *c, int attach_fd, berr *err)
+{
+	char bundle[PATH_MAX], run_dir[PATH_MAX], log_path[PATH_MAX + 80], line[1024];
+	char kind[32];
+	int pipefd[2];
+	long init_pid = 0, shim_pid = 0;
+	struct store *st;
+
+	if (container_is_active(c))
+		return 0;
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	if (fs_remove_tree(run_dir, err) < 0 || fs_mkdir_p(run_dir, 0700, err) < 0)
+		return berr_prefix(err, "preparing the run directory");
+	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
+	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0)
+		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return berr_sys(err, "creating the start pipe");
+	if (spawn_shim(engine, c, attach_fd, pipefd[1], err) < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	close(pipefd[1]);
+	int rc = read_start_line(pipefd[0], line, sizeof(line), err);
+	close(pipefd[0]);
+	if (rc < 0)
+		return -1;
+	if (sscanf(line, "ok %ld %ld", &init_pid, &shim_pid) != 2) {
+		berr failure;
+		const char *msg = "";
+		if (sscanf(line, "error %31s", kind) == 1) {
+			msg = line + 6 + strlen(kind);
+			while (*msg == ' ')
+				msg++;
+			berr_set(&failure, berr_kind_from_name(kind), "%s", msg);
+		} else {
+			berr_set(&failure, BERR_SYSTEM, "container monitor failed to start%s%s",
+				 line[0] ? ": " : "", line);
+		}
+		record_start_failure(engine, c, &failure);
+		if (err)
+			*err = failure;
+		return -1;
+	}
+	st = engine_store(engine, err);
+	if (!st)
+		return -1;
+	snprintf(c->state, sizeof(c->state), "running");
+	c->pid = (int)init_pid;
+	c->shim_pid = (int)shim_pid;
+	c->exit_code = 0;
+	c->started_at = clock_now_nanos();
+	c->finished_at = 0;
+	c->oom_killed = false;
+	free(c->error);
+	c->error = strdup("");
+	if (container_save(st, c, err) < 0)
+		return -1;
+	json_t *attrs = json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name);
+	engine_emit(engine, "container", "start", c->id, attrs);
+	return 0;
+}

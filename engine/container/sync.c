@@ -1,0 +1,180 @@
+/* Bringing the store up to date with what the monitors wrote: the engine
+ * has no daemon, so whichever berth process looks next reconciles. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/container/container.h"
+#include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
+
+/* Docker reports 255 for a container whose monitor vanished without an exit status. */
+#define EXIT_CODE_LOST 255
+
+struct exit_record {
+	int code;
+	int64_t finished;
+	bool oom;
+};
+
+static bool read_exit_file(const char *run_dir, struct exit_record *rec)
+{
+	char path[PATH_MAX], *text = NULL;
+	long long finished = 0;
+	int oom = 0;
+
+	snprintf(path, sizeof(path), "%s/exit", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return false;
+	if (sscanf(text, "%d %lld %d", &rec->code, &finished, &oom) < 1) {
+		free(text);
+		return false;
+	}
+	rec->finished = finished;
+	rec->oom = oom != 0;
+	free(text);
+	return true;
+}
+
+/* Reads the container's state column again inside the transaction. */
+static int reread_state(struct store *st, const char *id, char *state, size_t n, int64_t *started,
+			berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT state, started_at FROM containers WHERE id = ?", err) <
+	    0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(state, n, "%s", store_text(stmt, 0));
+		*started = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		state[0] = '\0';
+	return 0;
+}
+
+static void emit_die(struct engine *engine, const struct container *c)
+{
+	json_t *attrs = json_object();
+	char code[16];
+
+	snprintf(code, sizeof(code), "%d", c->exit_code);
+	json_object_set_new(attrs, "exitCode", json_string(code));
+	json_object_set_new(attrs, "image", json_string(c->image_ref));
+	json_object_set_new(attrs, "name", json_string(c->name));
+	engine_emit(engine, "container", "die", c->id, attrs);
+}
+
+int container_sync(struct engine *engine, struct container *c, bool *removed, berr *err)
+{
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], state[16];
+	struct exit_record rec = {0};
+	struct store *st;
+	int64_t started = 0;
+	pid_t shim_pid;
+
+	*removed = false;
+	if (strcmp(c->state, "removing") == 0)
+		goto finish_removal;
+	if (!container_is_active(c))
+		return 0;
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	if (!read_exit_file(run_dir, &rec)) {
+		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
+		if (proc_pidfile_alive(pidfile, &shim_pid))
+			return 0;
+		/* The shim writes "exit" before it goes: look once more. */
+		if (!read_exit_file(run_dir, &rec)) {
+			rec.code = EXIT_CODE_LOST;
+			rec.finished = clock_now_nanos();
+			rec.oom = false;
+		}
+	}
+	st = engine_store(engine, err);
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	if (reread_state(st, c->id, state, sizeof(state), &started, err) < 0)
+		goto fail;
+	snprintf(c->state, sizeof(c->state), "%s", state);
+	if (!container_is_active(c) || started != c->started_at) {
+		/* Someone else got here first, or restarted it: their word stands. */
+		store_rollback(st);
+		if (!state[0]) {
+			*removed = true;
+			return 0;
+		}
+		return 0;
+	}
+	snprintf(c->state, sizeof(c->state), "exited");
+	c->exit_code = rec.code;
+	c->finished_at = rec.finished;
+	c->oom_killed = rec.oom;
+	c->pid = 0;
+	c->shim_pid = 0;
+	if (rec.code == EXIT_CODE_LOST && !c->error[0]) {
+		free(c->error);
+		c->error = strdup("container monitor exited unexpectedly");
+	}
+	if (container_save(st, c, err) < 0)
+		goto fail;
+	emit_die(engine, c);
+	if (store_commit(st, err) < 0)
+		return -1;
+	if (!json_is_true(json_object_get(c->host_config, "AutoRemove")))
+		return 0;
+finish_removal:
+	if (container_remove(engine, c, true, err) < 0)
+		return -1;
+	*removed = true;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int container_reconcile_all(struct engine *engine, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	sqlite3_stmt *stmt;
+	char (*ids)[CONTAINER_ID_LEN + 1] = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (store_prepare(st, &stmt,
+			  "SELECT id FROM containers WHERE state IN"
+			  " ('running', 'paused', 'restarting', 'removing')",
+			  err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			void *grown = realloc(ids, cap * sizeof(*ids));
+			if (!grown) {
+				sqlite3_reset(stmt);
+				free(ids);
+				return berr_errno(err, ENOMEM, "reconciling containers");
+			}
+			ids = grown;
+		}
+		snprintf(ids[n++], CONTAINER_ID_LEN + 1, "%s", store_text(stmt, 0));
+	}
+	sqlite3_reset(stmt);
+	for (size_t i = 0; i < n; i++) {
+		struct container c;
+		/* container_find syncs; errors on one container must not hide the rest. */
+		if (container_find(engine, ids[i], &c, NULL) == 0)
+			container_free(&c);
+	}
+	free(ids);
+	return 0;
+}

@@ -1,0 +1,511 @@
+/* The engine: a libuv loop on its own thread that takes commands from any
+ * thread, runs each on a worker of the loop's thread pool, and answers
+ * through the submitter's reply callback. */
+#include "engine/core/engine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "engine/core/clock.h"
+#include "engine/core/paths.h"
+#include "engine/core/registry.h"
+#include "engine/store/store.h"
+
+struct cmd_ctx {
+	struct engine *engine;
+	uint64_t id;
+	char *type;
+	json_t *args;
+	engine_command_fn run;
+	engine_progress_fn progress;
+	engine_reply_fn reply;
+	void *user;
+	atomic_bool cancelled;
+	int status;
+	json_t *result;
+	berr err;
+	struct cmd_ctx *next; /* pending list, then running list, then done list */
+};
+
+struct subscriber {
+	int id;
+	engine_event_fn fn;
+	void *user;
+	struct subscriber *next;
+};
+
+struct thread_store {
+	struct store *store;
+	pthread_t thread;
+	struct thread_store *next;
+};
+
+struct engine {
+	char root[PATH_MAX];
+	char run_root[PATH_MAX];
+	uv_loop_t loop;
+	uv_async_t wake;
+	struct cmd_ctx *done;
+	int workers; /* command threads still running */
+	pthread_cond_t workers_gone;
+	uv_thread_t thread;
+	pthread_mutex_t lock;
+	struct cmd_ctx *pending;
+	struct cmd_ctx *running;
+	bool stopping;
+	uint64_t next_id;
+	struct subscriber *subscribers;
+	int next_subscriber;
+	pthread_mutex_t stores_lock;
+	struct thread_store *stores;
+};
+
+static __thread struct engine *tls_engine;
+static __thread struct store *tls_store;
+
+struct engine *cmd_engine(struct cmd_ctx *ctx)
+{
+	return ctx->engine;
+}
+
+bool cmd_cancelled(struct cmd_ctx *ctx)
+{
+	return atomic_load(&ctx->cancelled);
+}
+
+void cmd_progress(struct cmd_ctx *ctx, json_t *message)
+{
+	if (ctx->progress && message)
+		ctx->progress(ctx->user, message);
+	json_decref(message);
+}
+
+const char *engine_root(struct engine *engine)
+{
+	return engine->root;
+}
+
+const char *engine_run_root(struct engine *engine)
+{
+	return engine->run_root;
+}
+
+struct store *engine_store(struct engine *engine, berr *err)
+{
+	struct thread_store *ts;
+
+	if (tls_engine == engine && tls_store)
+		return tls_store;
+	pthread_mutex_lock(&engine->stores_lock);
+	for (ts = engine->stores; ts; ts = ts->next)
+		if (pthread_equal(ts->thread, pthread_self()))
+			break;
+	pthread_mutex_unlock(&engine->stores_lock);
+	if (!ts) {
+		ts = calloc(1, sizeof(*ts));
+		if (!ts) {
+			berr_errno(err, ENOMEM, "opening the store");
+			return NULL;
+		}
+		if (store_open(&ts->store, engine->root, err) < 0) {
+			free(ts);
+			return NULL;
+		}
+		ts->thread = pthread_self();
+		pthread_mutex_lock(&engine->stores_lock);
+		ts->next = engine->stores;
+		engine->stores = ts;
+		pthread_mutex_unlock(&engine->stores_lock);
+	}
+	tls_engine = engine;
+	tls_store = ts->store;
+	return ts->store;
+}
+
+static void command_free(struct cmd_ctx *ctx)
+{
+	json_decref(ctx->args);
+	json_decref(ctx->result);
+	free(ctx->type);
+	free(ctx);
+}
+
+/* Each command runs on a thread of its own: a long one (a follow, a wait)
+ * never holds up the others, and starting one costs tens of microseconds. */
+static void *command_thread(void *arg)
+{
+	struct cmd_ctx *ctx = arg;
+	struct engine *engine = ctx->engine;
+
+	berr_clear(&ctx->err);
+	ctx->status = ctx->run(ctx, ctx->args, &ctx->result, &ctx->err);
+	if (ctx->status < 0 && ctx->err.kind == BERR_NONE)
+		berr_set(&ctx->err, BERR_SYSTEM, "%s failed", ctx->type);
+	pthread_mutex_lock(&engine->lock);
+	for (struct cmd_ctx **p = &engine->running; *p; p = &(*p)->next) {
+		if (*p == ctx) {
+			*p = ctx->next;
+			break;
+		}
+	}
+	ctx->next = engine->done;
+	engine->done = ctx;
+	pthread_mutex_unlock(&engine->lock);
+	uv_async_send(&engine->wake);
+	return NULL;
+}
+
+/* Answers finished commands and starts pending ones (on the loop thread). */
+static void engine_wake(uv_async_t *async)
+{
+	struct engine *engine = async->data;
+	struct cmd_ctx *pending, *done, *ordered = NULL;
+	pthread_attr_t attr;
+	bool stopping;
+
+	pthread_mutex_lock(&engine->lock);
+	pending = engine->pending;
+	engine->pending = NULL;
+	done = engine->done;
+	engine->done = NULL;
+	stopping = engine->stopping;
+	pthread_mutex_unlock(&engine->lock);
+
+	while (done) {
+		struct cmd_ctx *ctx = done;
+		done = ctx->next;
+		if (ctx->reply)
+			ctx->reply(ctx->user, ctx->status, ctx->status < 0 ? NULL : ctx->result,
+				   ctx->status < 0 ? &ctx->err : NULL);
+		command_free(ctx);
+		pthread_mutex_lock(&engine->lock);
+		if (--engine->workers == 0)
+			pthread_cond_broadcast(&engine->workers_gone);
+		pthread_mutex_unlock(&engine->lock);
+	}
+	/* Pending was built by prepending: reverse to keep submission order. */
+	while (pending) {
+		struct cmd_ctx *next = pending->next;
+		pending->next = ordered;
+		ordered = pending;
+		pending = next;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	while (ordered) {
+		struct cmd_ctx *ctx = ordered;
+		pthread_t thread;
+		ordered = ctx->next;
+		pthread_mutex_lock(&engine->lock);
+		ctx->next = engine->running;
+		engine->running = ctx;
+		engine->workers++;
+		pthread_mutex_unlock(&engine->lock);
+		if (pthread_create(&thread, &attr, command_thread, ctx) != 0) {
+			berr_set(&ctx->err, BERR_SYSTEM, "%s: cannot start a thread", ctx->type);
+			ctx->run = NULL;
+			pthread_mutex_lock(&engine->lock);
+			engine->running = ctx->next;
+			ctx->next = engine->done;
+			engine->done = ctx;
+			ctx->status = -1;
+			pthread_mutex_unlock(&engine->lock);
+			uv_async_send(&engine->wake);
+		}
+	}
+	pthread_attr_destroy(&attr);
+	if (stopping) {
+		pthread_mutex_lock(&engine->lock);
+		bool idle = engine->workers == 0 && !engine->pending;
+		pthread_mutex_unlock(&engine->lock);
+		if (idle)
+			uv_close((uv_handle_t *)&engine->wake, NULL);
+	}
+}
+
+static void engine_thread(void *arg)
+{
+	struct engine *engine = arg;
+
+	uv_run(&engine->loop, UV_RUN_DEFAULT);
+}
+
+static int make_dir(const char *path, mode_t mode, berr *err)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return berr_set(err, BERR_INVALID, "path too long: %s", path);
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return berr_sys(err, "creating %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return berr_sys(err, "creating %s", buf);
+	return 0;
+}
+
+int engine_open(struct engine **out, const struct engine_options *opts, berr *err)
+{
+	const char *root = opts && opts->root ? opts->root : paths_default_root();
+	const char *run = opts && opts->run_root ? opts->run_root : paths_default_run();
+	struct engine *engine;
+
+	if (root[0] != '/' || run[0] != '/')
+		return berr_set(err, BERR_INVALID, "BERTH_ROOT and BERTH_RUN must be absolute paths");
+	if (make_dir(root, 0711, err) < 0 || make_dir(run, 0711, err) < 0)
+		return -1;
+	engine = calloc(1, sizeof(*engine));
+	if (!engine)
+		return berr_errno(err, ENOMEM, "starting the engine");
+	snprintf(engine->root, sizeof(engine->root), "%s", root);
+	snprintf(engine->run_root, sizeof(engine->run_root), "%s", run);
+	pthread_mutex_init(&engine->lock, NULL);
+	pthread_mutex_init(&engine->stores_lock, NULL);
+	pthread_cond_init(&engine->workers_gone, NULL);
+	engine->next_id = 1;
+	engine->next_subscriber = 1;
+	if (!engine_store(engine, err) || registry_startup(engine, err) < 0) {
+		engine_close(engine);
+		return -1;
+	}
+	uv_loop_init(&engine->loop);
+	engine->wake.data = engine;
+	uv_async_init(&engine->loop, &engine->wake, engine_wake);
+	if (uv_thread_create(&engine->thread, engine_thread, engine) != 0) {
+		uv_close((uv_handle_t *)&engine->wake, NULL);
+		uv_run(&engine->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&engine->loop);
+		engine->loop.data = NULL;
+		engine_close(engine);
+		return berr_set(err, BERR_SYSTEM, "starting the engine thread");
+	}
+	engine->loop.data = engine;
+	*out = engine;
+	return 0;
+}
+
+void engine_close(struct engine *engine)
+{
+	if (!engine)
+		return;
+	if (engine->loop.data) {
+		pthread_mutex_lock(&engine->lock);
+		engine->stopping = true;
+		for (struct cmd_ctx *c = engine->running; c; c = c->next)
+			atomic_store(&c->cancelled, true);
+		pthread_mutex_unlock(&engine->lock);
+		uv_async_send(&engine->wake);
+		uv_thread_join(&engine->thread);
+		uv_loop_close(&engine->loop);
+	}
+	while (engine->stores) {
+		struct thread_store *ts = engine->stores;
+		engine->stores = ts->next;
+		store_close(ts->store);
+		free(ts);
+	}
+	if (tls_engine == engine) {
+		tls_engine = NULL;
+		tls_store = NULL;
+	}
+	while (engine->subscribers) {
+		struct subscriber *s = engine->subscribers;
+		engine->subscribers = s->next;
+		free(s);
+	}
+	pthread_mutex_destroy(&engine->lock);
+	pthread_mutex_destroy(&engine->stores_lock);
+	pthread_cond_destroy(&engine->workers_gone);
+	free(engine);
+}
+
+/* A reply for a command type the engine does not know: answered on the
+ * loop thread like any other so callers see one path. */
+static int unknown_command(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	(void)args;
+	(void)result;
+	return berr_set(err, BERR_INVALID, "unknown command: %s", ctx->type);
+}
+
+uint64_t engine_submit(struct engine *engine, const char *type, json_t *args,
+		       engine_progress_fn progress, engine_reply_fn reply, void *user)
+{
+	struct cmd_ctx *ctx = calloc(1, sizeof(*ctx));
+	const struct engine_command *cmd = registry_find(type);
+	uint64_t id;
+
+	if (!ctx)
+		abort();
+	ctx->engine = engine;
+	ctx->type = strdup(type);
+	ctx->args = args ? json_incref(args) : json_object();
+	ctx->run = cmd ? cmd->run : unknown_command;
+	ctx->progress = progress;
+	ctx->reply = reply;
+	ctx->user = user;
+	if (!ctx->type || !ctx->args)
+		abort();
+	pthread_mutex_lock(&engine->lock);
+	id = ctx->id = engine->next_id++;
+	ctx->next = engine->pending;
+	engine->pending = ctx;
+	pthread_mutex_unlock(&engine->lock);
+	uv_async_send(&engine->wake);
+	return id;
+}
+
+void engine_cancel(struct engine *engine, uint64_t id)
+{
+	pthread_mutex_lock(&engine->lock);
+	for (struct cmd_ctx *c = engine->running; c; c = c->next)
+		if (c->id == id)
+			atomic_store(&c->cancelled, true);
+	for (struct cmd_ctx *c = engine->pending; c; c = c->next)
+		if (c->id == id)
+			atomic_store(&c->cancelled, true);
+	pthread_mutex_unlock(&engine->lock);
+}
+
+struct call_wait {
+	engine_progress_fn progress;
+	void *progress_user;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int status;
+	json_t *result;
+	berr err;
+};
+
+static void call_reply(void *user, int status, json_t *result, const berr *err)
+{
+	struct call_wait *w = user;
+
+	pthread_mutex_lock(&w->lock);
+	w->status = status;
+	w->result = result ? json_incref(result) : NULL;
+	if (err)
+		w->err = *err;
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void call_progress(void *user, json_t *message)
+{
+	struct call_wait *w = user;
+
+	w->progress(w->progress_user, message);
+}
+
+int engine_call(struct engine *engine, const char *type, json_t *args, json_t **result,
+		engine_progress_fn progress, void *user, berr *err)
+{
+	struct call_wait w = {.progress = progress,
+			      .progress_user = user,
+			      .lock = PTHREAD_MUTEX_INITIALIZER,
+			      .cond = PTHREAD_COND_INITIALIZER};
+
+	engine_submit(engine, type, args, progress ? call_progress : NULL, call_reply, &w);
+	pthread_mutex_lock(&w.lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	if (w.status < 0) {
+		if (err)
+			*err = w.err;
+		json_decref(w.result);
+		return -1;
+	}
+	if (result)
+		*result = w.result;
+	else
+		json_decref(w.result);
+	return 0;
+}
+
+int engine_subscribe(struct engine *engine, engine_event_fn fn, void *user)
+{
+	struct subscriber *s = calloc(1, sizeof(*s));
+	int id;
+
+	if (!s)
+		return -1;
+	s->fn = fn;
+	s->user = user;
+	pthread_mutex_lock(&engine->lock);
+	id = s->id = engine->next_subscriber++;
+	s->next = engine->subscribers;
+	engine->subscribers = s;
+	pthread_mutex_unlock(&engine->lock);
+	return id;
+}
+
+void engine_unsubscribe(struct engine *engine, int subscription)
+{
+	pthread_mutex_lock(&engine->lock);
+	for (struct subscriber **p = &engine->subscribers; *p; p = &(*p)->next) {
+		if ((*p)->id == subscription) {
+			struct subscriber *s = *p;
+			*p = s->next;
+			free(s);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&engine->lock);
+}
+
+void engine_emit(struct engine *engine, const char *type, const char *action, const char *id,
+		 json_t *attributes)
+{
+	int64_t now = clock_now_nanos();
+	json_t *event;
+	char *attrs_text;
+	struct store *st;
+	sqlite3_stmt *stmt;
+
+	if (!attributes)
+		attributes = json_object();
+	attrs_text = json_dumps(attributes, JSON_COMPACT);
+	st = engine_store(engine, NULL);
+	if (st && attrs_text &&
+	    store_prepare(st, &stmt,
+			  "INSERT INTO events(time_nano, type, action, actor, attributes)"
+			  " VALUES(?, ?, ?, ?, ?)",
+			  NULL) == 0) {
+		sqlite3_bind_int64(stmt, 1, now);
+		sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, id ? id : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, attrs_text, -1, SQLITE_STATIC);
+		sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+	free(attrs_text);
+	/* Docker's event shape: Type, Action, Actor{ID, Attributes}, time, timeNano. */
+	event = json_pack("{s:s, s:s, s:{s:s, s:o}, s:s, s:I, s:I}", "Type", type, "Action", action,
+			  "Actor", "ID", id ? id : "", "Attributes", attributes, "scope", "local",
+			  "time", (json_int_t)(now / 1000000000), "timeNano", (json_int_t)now);
+	if (!event)
+		return;
+	pthread_mutex_lock(&engine->lock);
+	for (struct subscriber *s = engine->subscribers; s; s = s->next)
+		s->fn(s->user, event);
+	pthread_mutex_unlock(&engine->lock);
+	json_decref(event);
+}

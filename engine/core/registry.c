@@ -1,0 +1,30 @@
+/* Gathers every subsystem's commands for the queue. */
+#include "engine/core/registry.h"
+
+#include <string.h>
+
+#include "engine/container/container.h"
+#include "engine/core/system.h"
+#include "engine/image/image.h"
+
+static const struct engine_command *const tables[] = {
+	container_commands,
+	image_commands,
+	system_commands,
+};
+
+const struct engine_command *registry_find(const char *type)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct engine_command *c = tables[t]; c->type; c++)
+			if (strcmp(c->type, type) == 0)
+				return c;
+	return NULL;
+}
+
+int registry_startup(struct engine *engine, berr *err)
+{
+	if (image_gc_staging(engine_root(engine), err) < 0)
+		return -1;
+	return container_reconcile_all(engine, err);
+}

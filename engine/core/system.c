@@ -1,0 +1,124 @@
+/* system.info and system.version: what `berth info` and `berth version` show,
+ * in the Engine API's shapes. */
+#include "engine/core/system.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "engine/store/store.h"
+
+static int count_rows(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	int n = 0;
+
+	if (store_prepare(st, &stmt, sql, NULL) < 0)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return n;
+}
+
+static const char *cgroup_version(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+		return "2";
+	return "1";
+}
+
+static char *os_name(void)
+{
+	char line[256];
+	FILE *f = fopen("/etc/os-release", "re");
+	char *name = NULL;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "PRETTY_NAME=", 12) == 0) {
+			char *v = line + 12;
+			v[strcspn(v, "\n")] = '\0';
+			if (*v == '"') {
+				v++;
+				v[strcspn(v, "\"")] = '\0';
+			}
+			name = strdup(v);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return name ? name : strdup("Linux");
+}
+
+static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	struct store *st = engine_store(engine, err);
+	struct utsname uts;
+	struct sysinfo si;
+	char hostname[256] = "";
+	char *os;
+
+	(void)args;
+	if (!st)
+		return -1;
+	uname(&uts);
+	sysinfo(&si);
+	gethostname(hostname, sizeof(hostname) - 1);
+	os = os_name();
+	*result = json_pack(
+		"{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:[[s,s]], s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:[s,s,s], s:{s:s}}",
+		"ID", "", "Containers", count_rows(st, "SELECT count(*) FROM containers"),
+		"ContainersRunning",
+		count_rows(st, "SELECT count(*) FROM containers WHERE state = 'running'"),
+		"ContainersPaused", count_rows(st, "SELECT count(*) FROM containers WHERE state = 'paused'"),
+		"ContainersStopped",
+		count_rows(st, "SELECT count(*) FROM containers WHERE state NOT IN ('running', 'paused')"),
+		"Images", count_rows(st, "SELECT count(*) FROM images"), "Driver", "overlay2",
+		"DriverStatus", "Backing Filesystem", "extfs", "LoggingDriver", "json-file",
+		"CgroupDriver", "cgroupfs", "CgroupVersion", cgroup_version(), "KernelVersion",
+		uts.release, "OperatingSystem", os, "OSType", "linux", "Architecture", uts.machine,
+		"NCPU", (int)sysconf(_SC_NPROCESSORS_ONLN), "MemTotal",
+		(json_int_t)si.totalram * si.mem_unit, "DockerRootDir", engine_root(engine), "Name",
+		hostname, "ServerVersion", BERTH_VERSION, "DefaultRuntime", "berth", "InitBinary", "",
+		"SecurityOptions", "name=seccomp,profile=builtin", "name=cgroupns", "name=no-new-privileges",
+		"Runtimes", "berth", "berth-shim");
+	free(os);
+	if (!*result)
+		return berr_set(err, BERR_SYSTEM, "building info");
+	json_object_set_new(*result, "RunRoot", json_string(engine_run_root(engine)));
+	return 0;
+}
+
+static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct utsname uts;
+
+	(void)ctx;
+	(void)args;
+	uname(&uts);
+	*result = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Version", BERTH_VERSION,
+			    "ApiVersion", BERTH_API_VERSION, "MinAPIVersion", "1.24", "GitCommit", "",
+			    "GoVersion", "", "Os", "linux", "Arch", uts.machine, "KernelVersion",
+			    uts.release);
+	if (!*result)
+		return berr_set(err, BERR_SYSTEM, "building version");
+	json_object_set_new(*result, "Components",
+			    json_pack("[{s:s, s:s}]", "Name", "Engine", "Version", BERTH_VERSION));
+	return 0;
+}
+
+const struct engine_command system_commands[] = {
+	{"system.info", cmd_info},
+	{"system.version", cmd_version},
+	{NULL, NULL},
+};

@@ -1,0 +1,73 @@
+/* Images: content-addressed configs over layers stacked by chain id.
+ *
+ * On disk, under the data root R:
+ *   R/blobs/sha256/<hex>       configs (exact bytes) and uncompressed layer tars
+ *   R/layers/<chain-hex>/diff  the unpacked layer, an overlay lowerdir
+ *   R/tmp/                     staging, garbage at the next start
+ * In the store: tables images, layers, image_layers and tags. */
+#ifndef BERTH_IMAGE_IMAGE_H
+#define BERTH_IMAGE_IMAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "engine/core/engine.h"
+#include "engine/core/error.h"
+
+struct store;
+
+/* "sha256:" + 64 hex digits + NUL. */
+#define IMAGE_DIGEST_SIZE 72
+
+/* What the image operations run with. engine and cmd may be NULL (no events,
+ * no progress), as in tests and internal callers. */
+struct image_env {
+	struct store *st;
+	const char *root;
+	struct engine *engine;
+	struct cmd_ctx *cmd;
+};
+
+/* An image as another subsystem needs it. */
+struct image_info {
+	char id[IMAGE_DIGEST_SIZE]; /* sha256:<hex> */
+	json_t *config;             /* the parsed image config */
+	json_t *chain_ids;          /* array of "sha256:<hex>", base layer first */
+	char *reference;            /* familiar reference ("busybox:latest"), or NULL */
+};
+
+/* Finds an image by full id, "sha256:" id, unique id prefix or reference.
+ * BERR_NOT_FOUND "No such image: x"; an ambiguous prefix is BERR_INVALID. */
+int image_resolve(struct store *st, const char *name, struct image_info *out, berr *err);
+void image_info_free(struct image_info *info);
+
+/* R/layers/<hex>/diff for a chain id ("sha256:<hex>" or bare hex). */
+char *image_layer_dir(const char *root, const char *chain_id, char *buf, size_t size);
+/* <hex>/diff, relative to R/layers (how the runtime names a lowerdir). */
+char *image_layer_rel(const char *chain_id, char *buf, size_t size);
+/* R/blobs/sha256/<hex> for a digest. */
+char *image_blob_path(const char *root, const char *digest, char *buf, size_t size);
+
+/* Removes what earlier runs left in R/tmp (skipping what a live process holds). */
+int image_gc_staging(const char *root, berr *err);
+
+/* Writes the tree under dirfd as a PAX tar to out_fd, names sorted, overlay
+ * whiteouts turned back into .wh. entries. */
+int layer_tar_write_dir(int dirfd, int out_fd, berr *err);
+
+/* The operations behind the image.* commands: the same arguments and
+ * results as the commands (see commands.c), usable without an engine. */
+int image_import(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_list(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_inspect(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_tag(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_remove(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_prune(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_history(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_save(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_load(const struct image_env *env, json_t *args, json_t **result, berr *err);
+
+/* The command table: image.import, image.list, ... terminated by {NULL, NULL}. */
+extern const struct engine_command image_commands[];
+
+#endif

@@ -1,0 +1,243 @@
+/* Private declarations shared by the files of engine/image. Not for other
+ * folders: their face is image.h. */
+#ifndef BERTH_IMAGE_INTERNAL_H
+#define BERTH_IMAGE_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/core/error.h"
+#include "engine/image/image.h"
+
+struct store;
+
+/* --- files (fsutil.c) ---------------------------------------------------- */
+
+/* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV): rel is
+ * resolved as if root_fd were "/", symlinks included. Returns the fd or -1
+ * with errno set. */
+int image_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode);
+
+/* Removes name under dirfd and everything below it without following a
+ * symlink; a missing name is not an error. */
+int image_remove_tree_at(int dirfd, const char *name, berr *err);
+
+/* Removes an absolute path the same way. */
+int image_remove_tree(const char *path, berr *err);
+
+/* mkdir -p of an absolute host path. */
+int image_mkdir_p(const char *path, mode_t mode, berr *err);
+
+/* Writes all of buf to fd, retrying short writes. */
+int image_write_all(int fd, const void *buf, size_t len, berr *err);
+
+/* Reads a whole (small) file into a new buffer; *len receives its size. */
+int image_read_file(const char *path, size_t max, char **out, size_t *len, berr *err);
+
+/* Copies the rest of in_fd to out_fd. */
+int image_copy_fd(int in_fd, int out_fd, berr *err);
+
+/* Nanoseconds since the epoch, now. */
+int64_t image_now_nano(void);
+
+/* RFC 3339 with nanoseconds, trailing zeros trimmed, UTC: Docker's "created". */
+void image_format_time(int64_t nanos, char *buf, size_t size);
+
+/* Parses that format (any precision, Z or an offset); -1 when malformed. */
+int image_parse_time(const char *s, int64_t *nanos);
+
+/* An "until" filter value as Docker reads it: unix seconds (with fraction),
+ * an RFC 3339 time or date, or a duration ("24h", "90m") before now. */
+int image_parse_until(const char *s, int64_t *nanos, berr *err);
+
+/* --- staging and file transactions (staging.c) --------------------------- */
+
+/* A private directory under R/tmp, flock()ed while in use so that
+ * image_gc_staging in another process leaves it alone. */
+struct image_staging {
+	char path[4096];
+	int fd;
+	unsigned counter;
+};
+
+int image_staging_open(struct image_staging *sg, const char *root, const char *kind, berr *err);
+/* Removes the staging directory and all it still holds. */
+void image_staging_close(struct image_staging *sg);
+/* A fresh unused name inside the staging directory (full path into buf). */
+void image_staging_name(struct image_staging *sg, const char *what, char *buf, size_t size);
+
+/* Files placed into, or moved out of, the data root during one store
+ * transaction: undone on rollback, finished after commit. */
+struct image_fs_txn {
+	struct image_staging *sg;
+	struct image_fs_change {
+		char *dest;  /* path under layers/ or blobs/ */
+		char *aside; /* NULL: dest was placed by us; else where it was moved */
+	} *changes;
+	size_t count, cap;
+};
+
+void image_fs_txn_init(struct image_fs_txn *t, struct image_staging *sg);
+/* Renames staged into dest unless dest exists (then another writer won:
+ * staged is dropped and *placed is false). */
+int image_fs_txn_place(struct image_fs_txn *t, const char *staged, const char *dest, bool *placed,
+		       berr *err);
+/* Moves dest out of the data root (into staging); a missing dest is fine. */
+int image_fs_txn_remove(struct image_fs_txn *t, const char *dest, berr *err);
+/* After COMMIT: deletes what was moved aside, forgets what was placed. */
+void image_fs_txn_commit(struct image_fs_txn *t);
+/* After ROLLBACK: removes what was placed, moves back what was moved aside. */
+void image_fs_txn_rollback(struct image_fs_txn *t);
+
+/* --- layers (layer_apply.c, layer_store.c) ------------------------------- */
+
+struct layer_limits {
+	uint64_t max_bytes;   /* uncompressed tar bytes and file bytes */
+	uint64_t max_entries; /* tar entries */
+};
+
+extern const struct layer_limits layer_default_limits;
+
+struct layer_apply_result {
+	char diff_id[IMAGE_DIGEST_SIZE]; /* sha256:<hex> of the uncompressed tar */
+	uint64_t tar_size;               /* bytes of the uncompressed tar */
+	uint64_t size;                   /* bytes of regular file data */
+	uint64_t entries;
+};
+
+/* Unpacks the (possibly compressed) layer tar read from in_fd into the
+ * directory root_fd, translating whiteouts to overlay form, and copies the
+ * uncompressed tar to blob_fd unless it is -1. */
+int layer_apply(int in_fd, int root_fd, int blob_fd, const struct layer_limits *limits,
+		struct layer_apply_result *out, berr *err);
+
+/* ChainID of parent_chain ("" for none) plus diff_id. */
+void layer_chain_id(const char *parent_chain, const char *diff_id, char out[IMAGE_DIGEST_SIZE]);
+
+/* A layer unpacked into staging, not yet in the store. */
+struct layer_staged {
+	char chain_id[IMAGE_DIGEST_SIZE];
+	char diff_id[IMAGE_DIGEST_SIZE];
+	char parent[IMAGE_DIGEST_SIZE];
+	uint64_t size;
+	char dir[4096];  /* staged R/tmp/.../<n>, holding diff/ */
+	char blob[4096]; /* staged uncompressed tar */
+	bool present;    /* already in the store: nothing staged */
+};
+
+/* Unpacks the tar on fd into staging on top of parent ("" for a base layer).
+ * expected_diff_id, when not NULL, must match. */
+int layer_stage(struct image_staging *sg, struct store *st, const char *root, int fd,
+		const char *parent, const char *expected_diff_id, const struct layer_limits *limits,
+		struct layer_staged *out, berr *err);
+
+/* Inside a store transaction: places the staged files and records the layer
+ * row (unless it exists). */
+int layer_commit_staged(struct image_fs_txn *t, struct store *st, const char *root,
+			const struct layer_staged *ls, berr *err);
+
+/* True when the layer row exists. */
+int layer_exists(struct store *st, const char *chain_id, bool *exists, berr *err);
+
+/* Inside a transaction: deletes layer rows (and moves their files aside) no
+ * image or container uses any more, starting from the given chain ids and
+ * going down their parents. Appends {"Deleted": chain} records to deleted
+ * when not NULL and adds the freed bytes to *reclaimed. */
+int layer_release_unused(struct image_fs_txn *t, struct store *st, const char *root,
+			 json_t *chain_ids, json_t *deleted, uint64_t *reclaimed, berr *err);
+
+/* --- images in the store (image_store.c) --------------------------------- */
+
+/* Inside a transaction: inserts the image row and its image_layers (layers
+ * must exist) and places the config blob. *created is false when the image
+ * was already there. */
+int image_store_put(struct image_fs_txn *t, struct store *st, const char *root,
+		    const char *config, size_t config_len, const char *parent, bool *created,
+		    char id_out[IMAGE_DIGEST_SIZE], berr *err);
+
+/* Points a normalized reference at an image (moving it if it pointed elsewhere). */
+int image_store_set_tag(struct store *st, const char *full_ref, const char *image_id, berr *err);
+
+/* Array of normalized references (tags and digests) of an image. */
+int image_store_refs(struct store *st, const char *image_id, json_t **out, berr *err);
+
+/* Chain ids of an image, base first. */
+int image_store_chain_ids(struct store *st, const char *image_id, json_t **out, berr *err);
+
+/* Number of containers using an image; running ones counted separately.
+ * first_* receive the id of one such container (may be NULL). */
+int image_store_containers(struct store *st, const char *image_id, int *stopped, int *running,
+			   char *first_stopped, char *first_running, size_t idsize, berr *err);
+
+/* Number of images whose parent is image_id. */
+int image_store_children(struct store *st, const char *image_id, int *count, berr *err);
+
+/* Inside a transaction: deletes the image row, its layers rows and tags, moves
+ * its config blob aside and releases its layers. */
+int image_store_delete(struct image_fs_txn *t, struct store *st, const char *root,
+		       const char *image_id, json_t *records, uint64_t *reclaimed, berr *err);
+
+/* Finds the image a name means (full id, reference, id prefix); matched_ref
+ * receives the stored reference when a tag matched (may be NULL). */
+int image_lookup(struct store *st, const char *name, char id[IMAGE_DIGEST_SIZE],
+		 char *matched_ref, size_t refsize, berr *err);
+
+/* Loads the exact config bytes of an image. */
+int image_store_config(struct store *st, const char *image_id, char **config, size_t *len,
+		       berr *err);
+
+/* --- references (refs.c) ------------------------------------------------- */
+
+/* Normalizes a user reference for the tags table ("busybox" ->
+ * "docker.io/library/busybox:latest"). */
+int image_ref_normalize(const char *name, char *out, size_t size, berr *err);
+/* The familiar form of a stored reference ("busybox:latest"). */
+void image_ref_familiar(const char *full, char *out, size_t size);
+/* True for a digest reference (repo@sha256:...). */
+bool image_ref_is_digest(const char *full);
+/* The fully qualified name without tag or digest. */
+void image_ref_name(const char *full, char *out, size_t size);
+
+/* --- configs (image_config.c) -------------------------------------------- */
+
+/* Docker's container.Config with every field at its zero value. */
+json_t *image_config_empty(void);
+/* Applies --change lines (["ENV A=b", "CMD [\"sh\"]"]) to a container
+ * config, replacing *config with the result in Docker's key order. */
+int image_config_apply_changes(json_t **config, json_t *changes, berr *err);
+/* "amd64", "arm64"... for this machine. */
+const char *image_config_arch(void);
+
+/* --- removal (image_remove.c) ------------------------------------------- */
+
+/* docker rmi of one name in one transaction: appends Docker's records and
+ * adds the bytes of deleted layers to *reclaimed (may be NULL). */
+int image_remove_one(const struct image_env *env, const char *name, bool force, bool prune,
+		     json_t *records, uint64_t *reclaimed, berr *err);
+
+/* --- helpers shared by the commands -------------------------------------- */
+
+/* Emits an image event when env has an engine. */
+void image_emit(const struct image_env *env, const char *action, const char *id,
+		const char *name);
+/* Sends {"stream": text} progress when env has a command. */
+void image_progress(const struct image_env *env, const char *text);
+
+/* The short id (12 hex digits, no "sha256:"). */
+void image_short_id(const char *id, char out[13]);
+
+/* BEGIN a store transaction with a file transaction staged in sg. */
+int image_txn_begin(const struct image_env *env, struct image_fs_txn *t, struct image_staging *sg,
+		    berr *err);
+/* COMMIT when status is 0 (then finishes the files), else undoes both.
+ * Returns 0 only when everything was committed. */
+int image_txn_end(const struct image_env *env, struct image_fs_txn *t, int status, berr *err);
+
+/* An "fd" argument (borrowed) or a "path" argument opened read-only;
+ * *owned tells whether the caller must close the result. */
+int image_arg_input_fd(json_t *args, bool *owned, berr *err);
+
+#endif

@@ -1,0 +1,188 @@
+/* The json-file log driver: one JSON object per message, written with one
+ * write(2) each so `berth logs -f` never sees half a line, rotated by size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+/* Room for the usual line; longer escaped lines get a temporary mapping. */
+static char line_buf[20480];
+
+static int log_fd = -1;
+static long long log_size;
+static const struct spec *log_spec;
+
+/* Opens (creating) the log file for appending. */
+static int log_reopen(int flags)
+{
+	int fd = open(log_spec->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | flags, 0640);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = fd;
+	log_size = fstat(fd, &st) == 0 ? (long long)st.st_size : 0;
+	return 0;
+}
+
+int logger_open(const struct spec *s, struct shim_err *err)
+{
+	log_spec = s;
+	if (!s->log_path)
+		return 0;
+	if (log_reopen(0) < 0)
+		return shim_sys(err, "open the log %s", s->log_path);
+	return 0;
+}
+
+/* Shifts <log>.N up by one (dropping the oldest) and starts an empty log. */
+static void log_rotate(void)
+{
+	int max = log_spec->log_max_file > 0 ? log_spec->log_max_file : 1;
+	size_t len = strlen(log_spec->log_path) + 16;
+	char *from = malloc(len), *to = malloc(len);
+	if (max >= 2 && from && to) {
+		for (int i = max - 1; i >= 1; i--) {
+			if (i == 1)
+				snprintf(from, len, "%s", log_spec->log_path);
+			else
+				snprintf(from, len, "%s.%d", log_spec->log_path, i - 1);
+			snprintf(to, len, "%s.%d", log_spec->log_path, i);
+			rename(from, to);
+		}
+	}
+	free(from);
+	free(to);
+	log_reopen(O_TRUNC);
+}
+
+/* Length of the valid UTF-8 sequence at s (as Go decodes it), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* the second byte's range excludes overlongs, surrogates and > U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Escapes bytes as a JSON string body the way Go's encoding/json does. */
+static size_t json_escape(char *out, const unsigned char *in, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o = out;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = in[i];
+		if (c >= 0x80) {
+			size_t l = utf8_len(in + i, n - i);
+			if (!l) {
+				memcpy(o, "\\ufffd", 6);
+				o += 6;
+				i++;
+			} else if (l == 3 && c == 0xe2 && in[i + 1] == 0x80 && (in[i + 2] & 0xfe) == 0xa8) {
+				/* U+2028 and U+2029 break JavaScript: escaped like Go does */
+				memcpy(o, in[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+				o += 6;
+				i += 3;
+			} else {
+				memcpy(o, in + i, l);
+				o += l;
+				i += l;
+			}
+			continue;
+		}
+		i++;
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			*o++ = '\\';
+			*o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	return (size_t)(o - out);
+}
+
+/* RFC3339Nano in UTC with the trailing zeros of the fraction trimmed. */
+static size_t format_time(char *out, const struct timespec *ts)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	gmtime_r(&t, &tm);
+	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (ts->tv_nsec) {
+		n += snprintf(out + n, 12, ".%09ld", ts->tv_nsec);
+		while (out[n - 1] == '0')
+			n--;
+	}
+	out[n++] = 'Z';
+	return (size_t)n;
+}
+
+void logger_write(int stream, const char *data, size_t len, const struct timespec *ts)
+{
+	static const char head[] = "{\"log\":\"";
+	const char *mid = stream == 2 ? "\",\"stream\":\"stderr\",\"time\":\""
+				      : "\",\"stream\":\"stdout\",\"time\":\"";
+	size_t need = sizeof(head) + len * 6 + 80;
+	char *buf = line_buf;
+
+	if (log_fd < 0 || len == 0)
+		return;
+	if (need > sizeof(line_buf)) {
+		buf = mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED)
+			return;
+	}
+	size_t n = sizeof(head) - 1;
+	memcpy(buf, head, n);
+	n += json_escape(buf + n, (const unsigned char *)data, len);
+	memcpy(buf + n, mid, strlen(mid));
+	n += strlen(mid);
+	n += format_time(buf + n, ts);
+	memcpy(buf + n, "\"}\n", 3);
+	n += 3;
+	if (log_spec->log_max_size > 0 && log_size >= log_spec->log_max_size)
+		log_rotate();
+	if (log_fd >= 0 && write_all(log_fd, buf, n) == 0)
+		log_size += (long long)n;
+	if (buf != line_buf)
+		munmap(buf, need);
+}

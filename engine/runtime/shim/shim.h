@@ -1,0 +1,198 @@
+/* berth-shim's internal face: the spec, the error type and what each file
+ * offers the others. The shim links against libc only. */
+#ifndef BERTH_RUNTIME_SHIM_SHIM_H
+#define BERTH_RUNTIME_SHIM_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* An error on its way to the start line: "error <kind> <msg>". */
+struct shim_err {
+	const char *kind; /* "system", "cannot_exec" or "cmd_not_found" */
+	char msg[480];
+};
+
+/* Sets the error with an explicit kind; returns -1. */
+int shim_fail(struct shim_err *err, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Sets a "system" error and appends ": strerror(errno)"; returns -1. */
+int shim_sys(struct shim_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable array of strings pointing into the spec's buffer. */
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+/* One `mount` record. */
+struct spec_mount {
+	char *type, *source, *dest, *options;
+};
+
+/* One `device` record. */
+struct spec_device {
+	char *path;
+	char type; /* 'c' or 'b' */
+	unsigned major, minor;
+	unsigned mode;
+};
+
+/* The parsed spec file; every string points into `buf`. */
+struct spec {
+	char *buf;
+	char *id, *layers_dir, *upper, *work, *rootfs;
+	struct strlist lower;
+	int readonly_rootfs;
+	struct strlist args, env, group_add;
+	char *cwd, *user, *hostname;
+	char *etc_hostname, *etc_hosts, *etc_resolv;
+	int tty, open_stdin, attach_fd;
+	int namespaces; /* CLONE_NEW* flags */
+	char *cgroup_parent;
+	struct strlist cgroup_set; /* "<file> <value>" */
+	uint64_t caps;
+	char *seccomp;
+	int no_new_privs;
+	struct strlist masked, readonly;
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	struct spec_device *devices;
+	size_t n_devices;
+	char *log_path;
+	long long log_max_size;
+	int log_max_file;
+	int stop_signal;
+};
+
+/* spec.c */
+/* Reads and checks <bundle>/spec. */
+int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err);
+
+/* cgroup.c */
+/* Creates the container's cgroup in every hierarchy and applies cgroup-set. */
+int cgroup_create(const struct spec *s, struct shim_err *err);
+/* Moves a process into every cgroup created. */
+int cgroup_enter(pid_t pid, struct shim_err *err);
+/* Whether the memory controller recorded an OOM kill. */
+int cgroup_oom_killed(void);
+/* Kills what is left in the cgroups and removes them. */
+void cgroup_remove(void);
+
+/* The descriptors the container's init is handed. */
+struct init_fds {
+	int sync;    /* read end: one byte from the shim once the cgroups hold us */
+	int errpipe; /* write end, CLOEXEC: "<kind> <msg>" when setup or exec fails */
+	int stdin_r; /* -1: /dev/null of the container (or the pty) */
+	int stdout_w, stderr_w;
+	int pty_sock; /* tty only: socket to send the pty master over */
+};
+
+/* container.c */
+/* Clones the container's init, which sets itself up and execs; returns its pid. */
+pid_t container_start(const struct spec *s, const struct init_fds *fds, struct shim_err *err);
+
+/* mounts.c (child side) */
+/* Opens path inside root as O_PATH without leaving it, creating missing
+ * parents and the last element (a file when is_file, else a directory). */
+int mnt_open_in_root(int rootfd, const char *path, int create, int is_file, struct shim_err *err);
+/* Mounts the overlay at rootfs. */
+int mnt_rootfs(const struct spec *s, struct shim_err *err);
+/* Mounts /proc, /dev, /sys and the rest under rootfs. */
+int mnt_standard(const struct spec *s, int rootfd, struct shim_err *err);
+/* Bind-mounts the etc files and applies the `mount` records. */
+int mnt_user(const struct spec *s, int rootfd, struct shim_err *err);
+/* Bind-mounts the pty slave at /dev/console. */
+int mnt_console(int rootfd, int ptyno, struct shim_err *err);
+/* Makes rootfs the root and detaches the old one. */
+int mnt_pivot(const char *rootfs, struct shim_err *err);
+/* Masks and write-protects paths, after pivot_root. */
+int mnt_masked_readonly(const struct spec *s, struct shim_err *err);
+/* Remounts the root read-only. */
+int mnt_readonly_root(struct shim_err *err);
+
+/* devices.c (child side) */
+/* Creates the `device` nodes under the rootfs' /dev. */
+int dev_create(const struct spec *s, int rootfd, struct shim_err *err);
+/* The devices cgroup v1 rules: deny all, allow the defaults and the spec's. */
+int dev_cgroup_v1(const struct spec *s, int cgdir, struct shim_err *err);
+
+/* caps.c (child side) */
+/* Drops the bounding set and sets permitted = effective = caps. */
+int caps_drop_bounding(uint64_t caps, struct shim_err *err);
+int caps_apply(uint64_t caps, struct shim_err *err);
+
+/* seccomp.c (child side) */
+/* Reads the filter file into memory (before pivot_root: it is a host path). */
+int seccomp_read(const char *path, void **prog, size_t *len, struct shim_err *err);
+/* Installs it. */
+int seccomp_load(void *prog, size_t len, struct shim_err *err);
+
+/* user.c (child side, after pivot_root) */
+struct user_ids {
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t n_groups;
+	char home[256];
+};
+/* Resolves "user[:group]" and group-add from /etc/passwd and /etc/group. */
+int user_resolve(const struct spec *s, struct user_ids *ids, struct shim_err *err);
+/* setgroups, setresgid, setresuid keeping capabilities. */
+int user_switch(const struct user_ids *ids, struct shim_err *err);
+
+/* exec.c (child side) */
+/* Looks argv[0] up in the container's PATH and execs; returns only on
+ * failure, with the kind and the exit code (126/127) to use. */
+int exec_command(const struct spec *s, char **envp, int *code, struct shim_err *err);
+
+/* pty.c */
+/* Child: opens a pty in the container's devpts, makes it the controlling
+ * terminal on 0/1/2, sends the master over sock; returns the pty number. */
+int pty_setup_child(int rootfd, int sock, struct shim_err *err);
+/* Shim: receives the master. */
+int pty_recv_master(int sock, struct shim_err *err);
+/* Sets the window size. */
+void pty_resize(int master, unsigned rows, unsigned cols);
+
+/* logger.c */
+/* Opens the json-file log (no-op without log-path). */
+int logger_open(const struct spec *s, struct shim_err *err);
+/* Logs one message (a line with its newline, or a partial chunk). */
+void logger_write(int stream, const char *data, size_t len, const struct timespec *ts);
+
+/* attach.c */
+/* Creates <run>/attach.sock; adds fd as the first client when >= 0. */
+int attach_listen(const char *run_dir, int first_client, struct shim_err *err);
+/* Output to every client as a frame. */
+void attach_broadcast(int stream, const char *data, size_t len);
+/* Sends the exit frame, flushes and closes every client, removes the socket. */
+void attach_finish(int code);
+
+/* The event loop's view of a file descriptor: attach.c registers its own. */
+struct pollfd;
+/* Adds attach's descriptors to the poll set; returns how many. */
+size_t attach_poll_fill(struct pollfd *pfd, size_t max);
+/* Handles their events (the same entries, in the same order). */
+void attach_poll_handle(const struct pollfd *pfd, size_t n);
+
+/* main.c: where attach delivers stdin and resize requests. */
+/* Writes stdin bytes (at most 4096, and only when io_stdin_ready); what the
+ * pipe does not take now waits in the shim. */
+void io_stdin_write(const char *data, size_t len);
+/* Closes the container's stdin. */
+void io_stdin_close(void);
+/* Whether stdin can take data now (attach stops reading clients otherwise). */
+int io_stdin_ready(void);
+/* Resizes the pty, if any. */
+void io_resize(unsigned rows, unsigned cols);
+
+/* Small helpers (main.c). */
+/* Writes all of buf; returns -1 on error. */
+int write_all(int fd, const void *buf, size_t len);
+/* Writes a file through <path>.tmp and rename. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+/* Field 22 of /proc/<pid>/stat. */
+unsigned long long proc_starttime(pid_t pid);
+
+#endif

@@ -1,0 +1,85 @@
+# Shared by the integration tests: a private BERTH_ROOT, BERTH_RUN and
+# cgroup parent per test script, the busybox image, assertions, and a
+# cleanup that runs however the script ends.
+set -uo pipefail
+
+BERTH=${1:?usage: test.sh path/to/berth}
+BERTH=$(readlink -f "$BERTH")
+SOURCE_DIR=${BERTH_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "/tmp/berth-$TEST_NAME.XXXXXX")
+export BERTH_ROOT=$TEST_DIR/root
+export BERTH_RUN=$TEST_DIR/run
+export BERTH_CGROUP_PARENT=berth-test-$$-$RANDOM
+passed=0
+failed=0
+
+[ "$(id -u)" -eq 0 ] || { echo "$TEST_NAME: needs root"; exit 1; }
+
+# Every cgroup directory this test's containers could have made.
+test_cgroup_dirs() {
+	awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo |
+		while read -r mnt; do
+			[ -d "$mnt/$BERTH_CGROUP_PARENT" ] && echo "$mnt/$BERTH_CGROUP_PARENT"
+		done
+}
+
+cleanup() {
+	local f pid
+	for f in "$BERTH_RUN"/containers/*/shim.pid "$BERTH_RUN"/containers/*/init.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cut -d' ' -f1 "$f")
+		[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	done
+	sleep 0.1
+	local dir
+	for dir in $(test_cgroup_dirs); do
+		find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$dir" 2>/dev/null
+	done
+	grep -F " $TEST_DIR" /proc/self/mountinfo | awk '{print $5}' | sort -r |
+		while read -r m; do umount -l "$m"; done
+	rm -rf "$TEST_DIR"
+}
+trap cleanup EXIT
+
+b() { "$BERTH" "$@"; }
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok; else bad "$1: expected [$2], got [$3]"; fi
+}
+
+# expect_match DESCRIPTION REGEX ACTUAL
+expect_match() {
+	if [[ "$3" =~ $2 ]]; then ok; else bad "$1: [$3] does not match /$2/"; fi
+}
+
+# expect_status DESCRIPTION CODE COMMAND... (stdout and stderr kept in $out, $err)
+expect_status() {
+	local desc=$1 want=$2
+	shift 2
+	out=$("$@" 2>"$TEST_DIR/stderr")
+	local got=$?
+	err=$(cat "$TEST_DIR/stderr")
+	if [ "$got" -eq "$want" ]; then ok; else bad "$desc: exit $got, expected $want (stderr: $err)"; fi
+}
+
+# The store's files, to show that a failed command changed nothing.
+store_snapshot() {
+	(cd "$BERTH_ROOT" && find . -path ./berth.db-wal -prune -o -path ./berth.db-shm -prune -o -print | sort
+	 sqlite3 berth.db 'SELECT id, name, state FROM containers ORDER BY id; SELECT reference FROM tags ORDER BY 1;' 2>/dev/null)
+}
+
+busybox_image() {
+	"$SOURCE_DIR/scripts/busybox-image.sh" "$BERTH"
+}
+
+finish() {
+	echo "$TEST_NAME: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Containers end to end: run, create/start, ps, stop, kill, restart, rm,
+# rename, wait, logs, inspect, exit codes, and failures that change nothing.
+source "$(dirname "$0")/lib.sh"
+busybox_image
+
+# run: output, exit status, --rm
+expect_status "run echo" 0 b run --rm busybox echo hello
+expect_eq "run echo output" "hello" "$out"
+expect_status "run exit code" 3 b run --rm busybox sh -c 'exit 3'
+expect_status "stderr passes through" 0 b run --rm busybox sh -c 'echo oops >&2'
+expect_eq "stderr text" "oops" "$err"
+expect_eq "--rm leaves nothing" "" "$(b ps -aq)"
+expect_status "command not found" 127 b run --rm busybox nosuchcommand
+expect_match "not found message" 'executable file not found in \$PATH' "$err"
+expect_status "cannot exec a directory" 126 b run --rm busybox /etc
+expect_status "killed by signal" 137 b run --rm busybox sh -c 'kill -9 $$'
+expect_eq "failed --rm runs leave nothing" "" "$(b ps -aq)"
+
+# the container's world
+expect_status "hostname flag" 0 b run --rm --hostname box1 busybox hostname
+expect_eq "hostname" "box1" "$out"
+expect_status "pid 1" 0 b run --rm busybox sh -c 'echo $$'
+expect_eq "shell is pid 1" "1" "$out"
+expect_status "env" 0 b run --rm -e FOO=bar -e EMPTY= busybox sh -c 'echo "$FOO:$EMPTY:$PATH"'
+expect_eq "env values" "bar::/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$out"
+printf 'A=1\n# comment\n\nB=two words\n' >"$TEST_DIR/env"
+expect_status "env-file" 0 b run --rm --env-file "$TEST_DIR/env" busybox sh -c 'echo "$A/$B"'
+expect_eq "env-file values" "1/two words" "$out"
+expect_status "workdir created" 0 b run --rm -w /new/dir busybox pwd
+expect_eq "workdir" "/new/dir" "$out"
+expect_status "user nobody" 0 b run --rm -u nobody busybox id
+expect_match "user id" '^uid=65534\(nobody\) gid=65534\(nogroup\)' "$out"
+expect_status "numeric user" 0 b run --rm -u 1234:5678 busybox id -u
+expect_eq "numeric uid" "1234" "$out"
+expect_status "unknown user" 125 b run --rm -u nosuchuser busybox true
+expect_match "unknown user message" 'unable to find user nosuchuser' "$err"
+expect_status "entrypoint" 0 b run --rm --entrypoint echo busybox a b
+expect_eq "entrypoint args" "a b" "$out"
+expect_status "default cmd is sh" 0 sh -c "echo 'echo from-stdin' | '$BERTH' run --rm -i busybox"
+expect_eq "stdin reaches sh" "from-stdin" "$out"
+expect_status "network none has only lo" 0 b run --rm --network none busybox sh -c 'ls /sys/class/net'
+expect_eq "interfaces" "lo" "$out"
+expect_status "network host" 0 b run --rm --network host busybox hostname
+expect_eq "host hostname" "$(hostname)" "$out"
+expect_status "no fd leaks into the container" 0 b run --rm busybox ls /proc/self/fd
+expect_eq "fds" "$(printf '0\n1\n2\n3')" "$out"
+
+# detached lifecycle
+expect_status "run -d" 0 b run -d --name web --label tier=front busybox sleep 300
+id=$out
+expect_match "run -d prints the id" '^[0-9a-f]{64}$' "$id"
+expect_status "ps shows it" 0 b ps --format '{{.Names}} {{.State}} {{.Image}}'
+expect_eq "ps row" "web running busybox" "$out"
+expect_status "ps -q" 0 b ps -q
+expect_eq "ps -q id" "${id:0:12}" "$out"
+expect_status "ps --no-trunc" 0 b ps --no-trunc -q
+expect_eq "ps full id" "$id" "$out"
+expect_status "ps filter label" 0 b ps --filter label=tier=front --format '{{.Names}}'
+expect_eq "label filter" "web" "$out"
+expect_status "ps filter name" 0 b ps -a --filter name=nomatch -q
+expect_eq "name filter" "" "$out"
+expect_status "ps bad filter" 125 b ps --filter bogus=1
+expect_status "ps header" 0 b ps
+expect_match "ps table header" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES' "$out"
+expect_match "ps status up" 'Up (Less than a second|[0-9]+ seconds)' "$out"
+expect_status "inspect by prefix" 0 b inspect --format '{{.State.Status}} {{.Name}} {{.Config.Labels.tier}}' "${id:0:8}"
+expect_eq "inspect fields" "running /web front" "$out"
+pid=$(b inspect -f '{{.State.Pid}}' web)
+expect_match "init pid" '^[0-9]+$' "$pid"
+expect_status "duplicate name" 125 b run -d --name web busybox true
+expect_match "conflict message" 'Conflict. The container name "/web" is already in use' "$err"
+expect_status "rm running refused" 1 b rm web
+expect_match "rm running message" 'container is running' "$err"
+expect_status "rename" 0 b rename web web2
+expect_status "renamed" 0 b inspect -f '{{.Name}}' web2
+expect_eq "new name" "/web2" "$out"
+expect_status "stop" 0 b stop -t 1 web2
+expect_eq "stop prints name" "web2" "$out"
+expect_status "stopped state" 0 b inspect -f '{{.State.Status}} {{.State.ExitCode}}' web2
+expect_eq "sleep killed by SIGTERM as pid 1 needs SIGKILL" "exited 137" "$out"
+expect_status "start again" 0 b start web2
+expect_status "running again" 0 b inspect -f '{{.State.Running}}' web2
+expect_eq "running" "true" "$out"
+expect_status "kill -s TERM to a shell that traps" 0 b kill -s KILL web2
+expect_status "wait" 0 b wait web2
+expect_eq "wait code" "137" "$out"
+expect_status "kill stopped" 1 b kill web2
+expect_match "kill stopped message" 'is not running' "$err"
+expect_status "restart" 0 b restart -t 0 web2
+expect_status "restarted" 0 b inspect -f '{{.State.Running}}' web2
+expect_eq "restarted running" "true" "$out"
+expect_status "rm -f" 0 b rm -f web2
+expect_status "gone" 1 b inspect web2
+expect_match "no such object" 'No such object: web2' "$err"
+
+# create then start -a, logs
+expect_status "create" 0 b create --name job busybox sh -c 'echo line1; echo line2 >&2; echo line3'
+expect_status "created state" 0 b ps -a --filter status=created --format '{{.Names}} {{.Status}}'
+expect_eq "created row" "job Created" "$out"
+expect_status "start -a" 0 b start -a job
+expect_eq "start -a output" "$(printf 'line1\nline3')" "$out"
+expect_eq "start -a stderr" "line2" "$err"
+expect_status "logs" 0 b logs job
+expect_eq "logs stdout" "$(printf 'line1\nline3')" "$out"
+expect_eq "logs stderr" "line2" "$err"
+expect_status "logs --tail 1" 0 b logs --tail 1 job
+expect_eq "tail" "line3" "$out"
+expect_status "logs -t" 0 b logs -t --tail 1 job
+expect_match "timestamps" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z line3$' "$out"
+log=$(b inspect -f '{{.LogPath}}' job)
+expect_match "json-file line format" '^\{"log":"line1\\n","stream":"stdout","time":"[0-9T:.-]+Z"\}$' "$(head -1 "$log")"
+expect_status "logs --until past" 0 b logs --until 2000-01-01T00:00:00Z job
+expect_eq "nothing before 2000" "" "$out"
+b run -d --name talker busybox sh -c 'for i in 1 2 3; do echo tick$i; sleep 0.3; done' >/dev/null
+expect_status "logs -f follows to the end" 0 timeout 10 "$BERTH" logs -f talker
+expect_eq "followed lines" "$(printf 'tick1\ntick2\ntick3')" "$out"
+expect_status "ps -a -n 1" 0 b ps -a -n 1 --format '{{.Names}}'
+expect_eq "latest" "talker" "$out"
+expect_status "ps -l" 0 b ps -l --format '{{.Names}}'
+expect_eq "latest -l" "talker" "$out"
+expect_status "ps exited filter" 0 b ps -a --filter exited=0 --format '{{.Names}}'
+expect_match "exited=0" 'job' "$out"
+expect_status "json format" 0 b ps -a -n 1 --format json
+expect_match "json row" '^\{.*"Names":"talker".*\}$' "$out"
+expect_status "container prune" 0 b container prune -f
+expect_eq "pruned all" "" "$(b ps -aq)"
+
+# failures leave everything as it was
+before=$(store_snapshot)
+expect_status "missing image" 125 b run --rm nosuchimage true
+expect_match "missing image message" 'Unable to find image .nosuchimage:latest. locally' "$err"
+expect_status "bad flag" 125 b run --bogus busybox true
+expect_match "bad flag message" 'unknown flag: --bogus' "$err"
+expect_status "bad name" 125 b run --name 'bad name!' busybox true
+expect_match "bad name message" 'Invalid container name' "$err"
+expect_status "bad network" 125 b run --network nosuchnet busybox true
+expect_status "bad template" 125 b ps --format '{{.Names'
+expect_status "no such container" 1 b stop nosuch
+expect_match "no such container message" 'No such container: nosuch' "$err"
+expect_status "unknown command" 125 b frobnicate
+expect_eq "store unchanged after failures" "$before" "$(store_snapshot)"
+
+# aliases
+expect_status "container ls" 0 b container ls -a
+expect_status "image ls" 0 b image ls -q
+expect_match "one image" '^[0-9a-f]{12}$' "$out"
+
+# info and version
+expect_status "info" 0 b info --format '{{.Images}} {{.Driver}}'
+expect_eq "info fields" "1 overlay2" "$out"
+expect_status "version" 0 b version --format '{{.Server.Version}}'
+expect_match "version" '^[0-9]+\.[0-9]+\.[0-9]+$' "$out"
+
+finish

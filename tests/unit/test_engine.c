@@ -1,0 +1,160 @@
+/* The command queue: replies, errors, progress, cancellation, events, and
+ * commands submitted from several threads at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/core/engine.h"
+#include "engine/core/fsutil.h"
+#include "engine/store/store.h"
+
+static char root[] = "/tmp/berth-engine-test.XXXXXX";
+static char run_root[sizeof(root) + 8];
+
+static int setup(void **state)
+{
+	struct engine *engine;
+	struct engine_options opts;
+	berr err = {0};
+
+	strcpy(root, "/tmp/berth-engine-test.XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	snprintf(run_root, sizeof(run_root), "%s/run", root);
+	opts.root = root;
+	opts.run_root = run_root;
+	if (engine_open(&engine, &opts, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	*state = engine;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	engine_close(*state);
+	return fs_remove_tree(root, NULL);
+}
+
+static void test_call_returns_result(void **state)
+{
+	json_t *result = NULL;
+	berr err = {0};
+
+	assert_int_equal(engine_call(*state, "system.version", NULL, &result, NULL, NULL, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(result, "Os")), "linux");
+	json_decref(result);
+}
+
+static void test_unknown_command_is_invalid(void **state)
+{
+	berr err = {0};
+
+	assert_int_equal(engine_call(*state, "no.such", NULL, NULL, NULL, NULL, &err), -1);
+	assert_int_equal(err.kind, BERR_INVALID);
+	assert_string_equal(err.msg, "unknown command: no.such");
+}
+
+static void test_not_found_error_travels(void **state)
+{
+	json_t *args = json_pack("{s:s}", "id", "nosuch");
+	berr err = {0};
+
+	assert_int_equal(engine_call(*state, "container.inspect", args, NULL, NULL, NULL, &err), -1);
+	assert_int_equal(err.kind, BERR_NOT_FOUND);
+	assert_string_equal(err.msg, "No such container: nosuch");
+	json_decref(args);
+}
+
+struct collected {
+	pthread_mutex_t lock;
+	int events;
+	char last_action[32];
+};
+
+static void on_event(void *user, json_t *event)
+{
+	struct collected *c = user;
+
+	pthread_mutex_lock(&c->lock);
+	c->events++;
+	snprintf(c->last_action, sizeof(c->last_action), "%s",
+		 json_string_value(json_object_get(event, "Action")));
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void test_events_reach_subscribers_and_store(void **state)
+{
+	struct collected c = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	int sub = engine_subscribe(*state, on_event, &c);
+
+	engine_emit(*state, "container", "test-action", "abc", json_pack("{s:s}", "k", "v"));
+	assert_int_equal(c.events, 1);
+	assert_string_equal(c.last_action, "test-action");
+	engine_unsubscribe(*state, sub);
+	engine_emit(*state, "container", "after", "abc", NULL);
+	assert_int_equal(c.events, 1);
+	/* Both were recorded. */
+	struct store *st = engine_store(*state, NULL);
+	sqlite3_stmt *stmt;
+	assert_int_equal(store_prepare(st, &stmt, "SELECT count(*) FROM events WHERE actor='abc'", NULL), 0);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+	sqlite3_reset(stmt);
+}
+
+struct thread_arg {
+	struct engine *engine;
+	int ok;
+};
+
+static void *caller(void *p)
+{
+	struct thread_arg *a = p;
+
+	for (int i = 0; i < 50; i++) {
+		json_t *result = NULL;
+		if (engine_call(a->engine, "system.info", NULL, &result, NULL, NULL, NULL) == 0 &&
+		    json_is_object(result))
+			a->ok++;
+		json_decref(result);
+	}
+	return NULL;
+}
+
+static void test_many_threads_at_once(void **state)
+{
+	pthread_t threads[4];
+	struct thread_arg args[4];
+
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct thread_arg){.engine = *state};
+		pthread_create(&threads[i], NULL, caller, &args[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(args[i].ok, 50);
+	}
+}
+
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_call_returns_result, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command_is_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_found_error_travels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_reach_subscribers_and_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_threads_at_once, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
