@@ -107,9 +107,11 @@ int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char
 
 	if (strcmp(fmt, "table") == 0)
 		fmt = default_format;
-	fmt = tmpl_expand_keyword(fmt);
 	table = tmpl_is_table(fmt);
-	if (tmpl_parse(&t, table ? tmpl_strip_table(fmt) : fmt, &err) < 0)
+	char *text_fmt = tmpl_docker_format(fmt);
+	rc = text_fmt ? tmpl_parse(&t, text_fmt, &err) : berr_set(&err, BERR_SYSTEM, "out of memory");
+	free(text_fmt);
+	if (rc < 0)
 		return cli_fail(cli, &err, 125);
 	if (table) {
 		tw = tabwriter_new(10, 3);

@@ -115,14 +115,17 @@ out:
 	return status;
 }
 
+/* Layer progress shows on a terminal unless -q; the result lines always. */
 static void print_load_progress(void *user, json_t *message)
 {
 	bool quiet = *(bool *)user;
 	const char *text = json_string_value(json_object_get(message, "stream"));
 
-	(void)quiet;
-	if (text)
-		fputs(text, stdout);
+	if (!text)
+		return;
+	if (strncmp(text, "Loaded image", 12) != 0 && (quiet || !isatty(STDOUT_FILENO)))
+		return;
+	fputs(text, stdout);
 }
 
 static int cmd_load(struct cli *cli, int argc, char **argv);

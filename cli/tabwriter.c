@@ -38,6 +38,7 @@ struct tabwriter {
 	struct tw_buf out;
 };
 
+/* realloc that aborts the CLI when memory runs out. */
 static void *tw_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
@@ -49,6 +50,7 @@ static void *tw_xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* Appends n bytes to a buffer. */
 static void buf_add(struct tw_buf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
@@ -62,6 +64,7 @@ static void buf_add(struct tw_buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Appends n spaces. */
 static void buf_spaces(struct tw_buf *b, size_t n)
 {
 	static const char spaces[] = "                                ";
@@ -109,6 +112,7 @@ static const struct range double_width[] = {
 	{0x1fa70, 0x1faff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
 };
 
+/* Whether r falls in one of the sorted ranges. */
 static bool in_ranges(unsigned r, const struct range *t, size_t n)
 {
 	size_t lo = 0, hi = n;
@@ -175,6 +179,7 @@ static size_t text_width(const char *str, size_t n)
 	return w;
 }
 
+/* Starts a new, empty line. */
 static void add_line(struct tabwriter *tw)
 {
 	if (tw->nlines == tw->cap) {
@@ -185,6 +190,7 @@ static void add_line(struct tabwriter *tw)
 	tw->nlines++;
 }
 
+/* Forgets all buffered lines and starts one empty line. */
 static void reset(struct tabwriter *tw)
 {
 	for (size_t i = 0; i < tw->nlines; i++)
@@ -195,6 +201,7 @@ static void reset(struct tabwriter *tw)
 	add_line(tw);
 }
 
+/* A writer with the given minimum column width and padding. */
 struct tabwriter *tabwriter_new(int minwidth, int padding)
 {
 	struct tabwriter *tw = tw_xrealloc(NULL, sizeof(*tw));
@@ -222,6 +229,7 @@ static size_t terminate_cell(struct tabwriter *tw)
 
 static void format_pending(struct tabwriter *tw);
 
+/* Splits text into cells and lines; a formfeed lays out what came before. */
 void tabwriter_write(struct tabwriter *tw, const char *text)
 {
 	size_t start = 0, i;
@@ -310,6 +318,7 @@ static void format_pending(struct tabwriter *tw)
 	reset(tw);
 }
 
+/* Lays out everything buffered and hands over the output. */
 char *tabwriter_flush(struct tabwriter *tw)
 {
 	char *s;
@@ -321,6 +330,7 @@ char *tabwriter_flush(struct tabwriter *tw)
 	return s;
 }
 
+/* Frees the writer. */
 void tabwriter_free(struct tabwriter *tw)
 {
 	if (!tw)

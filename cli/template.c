@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* realloc that aborts the CLI when memory runs out. */
 void *tmpl_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
@@ -18,6 +19,7 @@ void *tmpl_xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* Makes room for extra bytes plus the terminating NUL. */
 static void tbuf_grow(struct tbuf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
@@ -30,6 +32,7 @@ static void tbuf_grow(struct tbuf *b, size_t extra)
 	b->s = tmpl_xrealloc(b->s, b->cap);
 }
 
+/* Appends n bytes (which may include NULs). */
 void tbuf_addn(struct tbuf *b, const char *s, size_t n)
 {
 	tbuf_grow(b, n);
@@ -39,16 +42,19 @@ void tbuf_addn(struct tbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Appends a C string. */
 void tbuf_adds(struct tbuf *b, const char *s)
 {
 	tbuf_addn(b, s, strlen(s));
 }
 
+/* Appends one byte. */
 void tbuf_addc(struct tbuf *b, char c)
 {
 	tbuf_addn(b, &c, 1);
 }
 
+/* Appends printf-formatted text. */
 void tbuf_addf(struct tbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -66,6 +72,7 @@ void tbuf_addf(struct tbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Appends n copies of a byte. */
 void tbuf_pad(struct tbuf *b, char c, size_t n)
 {
 	tbuf_grow(b, n);
@@ -74,6 +81,7 @@ void tbuf_pad(struct tbuf *b, char c, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Gives the string to the caller and leaves the buffer empty. */
 char *tbuf_steal(struct tbuf *b)
 {
 	char *s;
@@ -86,6 +94,7 @@ char *tbuf_steal(struct tbuf *b)
 	return s;
 }
 
+/* Frees the string and leaves the buffer empty. */
 void tbuf_free(struct tbuf *b)
 {
 	free(b->s);
@@ -93,6 +102,7 @@ void tbuf_free(struct tbuf *b)
 	b->len = b->cap = 0;
 }
 
+/* Copies the text and parses it into a template. */
 int tmpl_parse(struct tmpl **out, const char *text, berr *err)
 {
 	struct tmpl *t = tmpl_xrealloc(NULL, sizeof(*t));
@@ -110,6 +120,7 @@ int tmpl_parse(struct tmpl **out, const char *text, berr *err)
 	return 0;
 }
 
+/* Frees a template, its nodes and its named templates. */
 void tmpl_free(struct tmpl *t)
 {
 	if (!t)
@@ -123,11 +134,13 @@ void tmpl_free(struct tmpl *t)
 	free(t);
 }
 
+/* The whitespace that may follow the "table" keyword. */
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Whether a --format value starts with the "table" keyword. */
 bool tmpl_is_table(const char *format)
 {
 	if (!format || strncmp(format, "table", 5) != 0)
@@ -135,6 +148,7 @@ bool tmpl_is_table(const char *format)
 	return format[5] == '\0' || is_ws(format[5]) || format[5] == '{';
 }
 
+/* The template after "table" and the spaces that follow it. */
 const char *tmpl_strip_table(const char *format)
 {
 	const char *p;
@@ -148,6 +162,7 @@ const char *tmpl_strip_table(const char *format)
 	return p;
 }
 
+/* Resolves Docker's "json" format keyword. */
 const char *tmpl_expand_keyword(const char *format)
 {
 	if (format && !strcmp(format, "json"))
@@ -155,6 +170,7 @@ const char *tmpl_expand_keyword(const char *format)
 	return format;
 }
 
+/* The template text Docker's list formatter parses for a --format value. */
 char *tmpl_docker_format(const char *format)
 {
 	const char *f = format ? format : "";

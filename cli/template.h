@@ -1,6 +1,15 @@
 /* Docker's --format language: Go text/template evaluated over jansson values,
  * with Docker's extra functions (json, split, join, title, lower, upper, pad,
- * truncate) and its "table" and "json" format keywords. */
+ * truncate) and its "table" and "json" format keywords.
+ *
+ * Values behave as Go's map[string]interface{} data does: .Key of an object
+ * is its value, or "<no value>" when missing; a JSON null is Go's nil (printed
+ * "<no value>" by an action of its own, "<nil>" inside print, printf or a
+ * container); a field of anything but an object is an execution error. Where
+ * Docker's typed structs make its CLI kinder than raw maps, berth follows
+ * Docker: len of null is 0, range over null runs {{else}}, index of a missing
+ * key in an object of strings (labels, options) is "", join takes any array of
+ * strings, and integers and reals compare by value. */
 #ifndef BERTH_CLI_TEMPLATE_H
 #define BERTH_CLI_TEMPLATE_H
 
@@ -16,6 +25,7 @@ struct tmpl;
  * "template parsing error: template: :1: unexpected \"}\" in operand". */
 int tmpl_parse(struct tmpl **out, const char *text, berr *err);
 
+/* Frees a template; NULL is allowed. */
 void tmpl_free(struct tmpl *t);
 
 /* Runs the template against data (any JSON value; NULL means no data) and

@@ -33,7 +33,8 @@ struct texec {
 	berr *err;
 };
 
-static int exec_errorf(struct texec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int exec_errorf(struct texec *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* "template: :1:2: executing \"\" at <.X.Y>: message", Go's ExecError text. */
 static int exec_errorf(struct texec *s, const char *fmt, ...)
@@ -67,6 +68,7 @@ static int exec_errorf(struct texec *s, const char *fmt, ...)
 	return -1;
 }
 
+/* Declares a variable (holding a reference to value). */
 static void var_push(struct texec *s, const char *name, json_t *value)
 {
 	if (s->nvars == s->capvars) {
@@ -78,12 +80,14 @@ static void var_push(struct texec *s, const char *name, json_t *value)
 	s->nvars++;
 }
 
+/* Drops the variables declared after the mark. */
 static void var_pop(struct texec *s, size_t mark)
 {
 	while (s->nvars > mark)
 		json_decref(s->vars[--s->nvars].value);
 }
 
+/* Replaces a variable's value. */
 static void var_replace(struct tvar *v, json_t *value)
 {
 	json_incref(value);
@@ -91,6 +95,7 @@ static void var_replace(struct tvar *v, json_t *value)
 	v->value = value;
 }
 
+/* Assigns to the innermost variable of that name. */
 static int var_set(struct texec *s, const char *name, json_t *value)
 {
 	for (size_t i = s->nvars; i-- > s->base;) {
@@ -102,6 +107,7 @@ static int var_set(struct texec *s, const char *name, json_t *value)
 	return exec_errorf(s, "undefined variable: %s", name);
 }
 
+/* The value of the innermost variable of that name (a new reference). */
 static int var_value(struct texec *s, const char *name, json_t **out)
 {
 	for (size_t i = s->nvars; i-- > s->base;) {
@@ -140,6 +146,7 @@ static int eval_field(struct texec *s, const char *name, bool has_args, json_t *
 	return 0;
 }
 
+/* Field after field: .A.B.C from a receiver. */
 static int eval_field_chain(struct texec *s, json_t *receiver, char *const *idents, size_t n,
 			    bool has_args, json_t **out)
 {
@@ -158,6 +165,7 @@ static int eval_field_chain(struct texec *s, json_t *receiver, char *const *iden
 	return 0;
 }
 
+/* Go's error for arguments given to something that is not a function. */
 static int not_a_function(struct texec *s, const struct tnode *first, bool has_args)
 {
 	struct tbuf b = {0};
@@ -171,6 +179,7 @@ static int not_a_function(struct texec *s, const struct tnode *first, bool has_a
 	return rc;
 }
 
+/* A variable, possibly followed by fields: $x.A. */
 static int eval_variable(struct texec *s, const struct tnode *var, bool has_args, json_t **out)
 {
 	json_t *value = NULL;
@@ -213,6 +222,7 @@ static int ideal_constant(struct texec *s, const struct tnode *n, json_t **out)
 	return 0;
 }
 
+/* The Go type name of a parameter kind, for error messages. */
 static const char *targ_name(enum targ type)
 {
 	switch (type) {
@@ -274,6 +284,7 @@ static int validate(struct texec *s, json_t *v, enum targ type, json_t **out)
 static int eval_call(struct texec *s, json_t *dot, const struct tfunc *f, const struct tnode *cmd,
 		     bool has_final, json_t *final, json_t **out);
 
+/* A function call: the identifier and the command's arguments. */
 static int eval_function(struct texec *s, json_t *dot, const struct tnode *ident,
 			 const struct tnode *cmd, bool has_final, json_t *final, json_t **out)
 {
@@ -286,6 +297,7 @@ static int eval_function(struct texec *s, json_t *dot, const struct tnode *ident
 	return eval_call(s, dot, f, cmd ? cmd : ident, has_final, final, out);
 }
 
+/* Fields of a parenthesised term: (index .A 0).B. */
 static int eval_chain(struct texec *s, json_t *dot, const struct tnode *chain, bool has_args,
 		      json_t **out)
 {
@@ -300,6 +312,7 @@ static int eval_chain(struct texec *s, json_t *dot, const struct tnode *chain, b
 	return rc;
 }
 
+/* A field node evaluated against dot. */
 static int eval_field_node(struct texec *s, json_t *dot, const struct tnode *field,
 			   bool has_args, json_t **out)
 {
@@ -406,6 +419,7 @@ static int eval_and_or(struct texec *s, json_t *dot, const struct tfunc *f, cons
 	return 0;
 }
 
+/* Checks the arguments, evaluates them for their parameters and calls. */
 static int eval_call(struct texec *s, json_t *dot, const struct tfunc *f, const struct tnode *cmd,
 		     bool has_final, json_t *final, json_t **out)
 {
@@ -454,6 +468,7 @@ out:
 	return rc;
 }
 
+/* One command of a pipeline; final is the previous command's value. */
 static int eval_command(struct texec *s, json_t *dot, const struct tnode *cmd, bool has_final,
 			json_t *final, json_t **out)
 {
@@ -540,6 +555,7 @@ static int eval_pipeline(struct texec *s, json_t *dot, const struct tnode *pipe,
 	return 0;
 }
 
+/* Prints an action's value as Go's fmt.Print would. */
 static int print_value(struct texec *s, const struct tnode *n, json_t *v)
 {
 	s->node = n;
@@ -550,6 +566,7 @@ static int print_value(struct texec *s, const struct tnode *n, json_t *v)
 	return 0;
 }
 
+/* Runs the branch of an if or with that its pipeline selects. */
 static int walk_if_or_with(struct texec *s, json_t *dot, const struct tnode *n)
 {
 	size_t mark = s->nvars;
@@ -574,21 +591,19 @@ static int range_once(struct texec *s, const struct tnode *r, size_t mark, json_
 	const struct tnode *pipe = r->pipe;
 	int rc;
 
-	if (pipe->ndecl > 0) {
-		if (pipe->is_assign)
-			rc = var_set(s, pipe->decl[0]->idents[0], pipe->ndecl > 1 ? index : elem);
-		else
-			rc = (var_replace(&s->vars[s->nvars - 1], elem), 0);
-		if (rc < 0)
+	/* Declared with :=, the variables sit on top of the stack, element
+	 * last; assigned with =, they are found by name, index first. */
+	if (pipe->is_assign) {
+		if (pipe->ndecl > 0 &&
+		    var_set(s, pipe->decl[0]->idents[0], pipe->ndecl > 1 ? index : elem) < 0)
 			return -1;
-	}
-	if (pipe->ndecl > 1) {
-		if (pipe->is_assign)
-			rc = var_set(s, pipe->decl[1]->idents[0], elem);
-		else
-			rc = (var_replace(&s->vars[s->nvars - 2], index), 0);
-		if (rc < 0)
+		if (pipe->ndecl > 1 && var_set(s, pipe->decl[1]->idents[0], elem) < 0)
 			return -1;
+	} else {
+		if (pipe->ndecl > 0)
+			var_replace(&s->vars[s->nvars - 1], elem);
+		if (pipe->ndecl > 1)
+			var_replace(&s->vars[s->nvars - 2], index);
 	}
 	rc = walk(s, elem, r->list);
 	var_pop(s, mark);
@@ -602,6 +617,7 @@ static int range_once(struct texec *s, const struct tnode *r, size_t mark, json_
 	return 0;
 }
 
+/* Iterates over an array, an object (sorted keys) or an integer. */
 static int range_items(struct texec *s, const struct tnode *r, json_t *val, size_t mark, bool *ran)
 {
 	int rc = 0;
@@ -653,6 +669,7 @@ static int range_items(struct texec *s, const struct tnode *r, json_t *val, size
 	return rc < 0 ? -1 : 0;
 }
 
+/* Runs a range, or its else branch when nothing was iterated. */
 static int walk_range(struct texec *s, json_t *dot, const struct tnode *r)
 {
 	size_t outer = s->nvars;
@@ -671,6 +688,7 @@ static int walk_range(struct texec *s, json_t *dot, const struct tnode *r)
 	return rc;
 }
 
+/* Runs a named template with the pipeline's value as dot. */
 static int walk_template(struct texec *s, json_t *dot, const struct tnode *n)
 {
 	const struct tnode *root;
@@ -702,6 +720,7 @@ static int walk_template(struct texec *s, json_t *dot, const struct tnode *n)
 	return rc;
 }
 
+/* Runs one node, appending to the output. */
 static int walk(struct texec *s, json_t *dot, const struct tnode *n)
 {
 	json_t *val;
@@ -743,6 +762,7 @@ static int walk(struct texec *s, json_t *dot, const struct tnode *n)
 	}
 }
 
+/* Runs the main template against data. */
 static int run(struct tmpl *t, json_t *data, bool header, char **out, berr *err)
 {
 	struct texec s = {.t = t, .name = "", .header = header, .err = err};
@@ -766,11 +786,13 @@ static int run(struct tmpl *t, json_t *data, bool header, char **out, berr *err)
 	return 0;
 }
 
+/* Runs a template with Docker's functions. */
 int tmpl_render(struct tmpl *t, json_t *data, char **out, berr *err)
 {
 	return run(t, data, false, out, err);
 }
 
+/* Runs a template with Docker's header functions, ignoring errors. */
 int tmpl_render_header(struct tmpl *t, json_t *header, char **out, berr *err)
 {
 	return run(t, header, true, out, err);

@@ -22,6 +22,7 @@ struct fspec {
 	int wid, prec;
 };
 
+/* Decodes one UTF-8 character as Go does (invalid bytes are U+FFFD, width 1). */
 int tutf8_decode(const char *str, size_t n, int *width)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -61,6 +62,7 @@ int tutf8_decode(const char *str, size_t n, int *width)
 	return r;
 }
 
+/* Appends a code point as UTF-8. */
 void tutf8_put(struct tbuf *b, long r)
 {
 	unsigned u;
@@ -85,6 +87,7 @@ void tutf8_put(struct tbuf *b, long r)
 	}
 }
 
+/* How many characters (runes) n bytes of UTF-8 hold. */
 size_t tfmt_utf8_len(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -106,6 +109,7 @@ static size_t utf8_prefix(const char *s, size_t len, size_t max)
 	return i;
 }
 
+/* The Go type a JSON value stands for, as Go names it in messages. */
 const char *tfmt_type_name(json_t *v)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
@@ -127,11 +131,13 @@ const char *tfmt_type_name(json_t *v)
 	}
 }
 
+/* qsort comparison of object keys. */
 static int key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* An object's keys sorted bytewise, as Go prints and ranges over maps. */
 const char **tfmt_sorted_keys(json_t *obj, size_t *n)
 {
 	const char **keys = tmpl_xrealloc(NULL, (json_object_size(obj) + 1) * sizeof(*keys));
@@ -159,6 +165,7 @@ bool tfmt_printable(int r)
 	return r <= 0x10ffff;
 }
 
+/* One character of a Go-quoted string or rune. */
 static void escape_rune(struct tbuf *b, int r, char quote, bool ascii_only)
 {
 	if (r == quote || r == '\\') {
@@ -205,6 +212,7 @@ static void quote_ex(struct tbuf *b, const char *s, size_t len, size_t max_runes
 	tbuf_addc(b, '"');
 }
 
+/* Go's strconv.Quote of at most max_runes characters (0: all). */
 void tfmt_quote(struct tbuf *b, const char *s, size_t len, size_t max_runes)
 {
 	quote_ex(b, s, len, max_runes, false);
@@ -218,6 +226,7 @@ struct fdigits {
 	int dp;
 };
 
+/* The decimal digits of |v|: shortest round-trip, or prec significant ones. */
 static void float_digits(double v, int prec, struct fdigits *fd)
 {
 	char buf[64], *e;
@@ -251,6 +260,7 @@ static void float_digits(double v, int prec, struct fdigits *fd)
 	fd->dp = atoi(e + 1) + 1;
 }
 
+/* Digit i of the digits, zero beyond them. */
 static char digit_at(const struct fdigits *fd, int i)
 {
 	return i >= 0 && i < fd->nd ? fd->d[i] : '0';
@@ -302,6 +312,7 @@ static void put_g_shortest(struct tbuf *b, const struct fdigits *fd, char e)
 	put_f(b, fd, fd->nd > fd->dp ? fd->nd - fd->dp : 0);
 }
 
+/* A float64 as Go's %v prints it. */
 void tfmt_float(struct tbuf *b, double d)
 {
 	struct fdigits fd;
@@ -332,6 +343,7 @@ static void put_float_b(struct tbuf *b, double v)
 	tbuf_addf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
 }
 
+/* n bytes of padding: zeros when asked for on the left, else spaces. */
 static void fpadding(struct tbuf *b, const struct fspec *f, long n)
 {
 	if (n > 0)
@@ -357,6 +369,7 @@ static void fpad(struct tbuf *b, const struct fspec *f, const char *s, size_t n)
 	}
 }
 
+/* fpad with the zero flag ignored. */
 static void fpad_nozero(struct tbuf *b, struct fspec *f, const char *s, size_t n)
 {
 	bool zero = f->zero;
@@ -442,11 +455,13 @@ static void put_integer(struct tbuf *b, struct fspec *f, long long sv, int base,
 	free(buf);
 }
 
+/* Whether an integer is a Unicode scalar value. */
 static bool rune_valid(long long r)
 {
 	return r >= 0 && r <= 0x10ffff && !(r >= 0xd800 && r < 0xe000);
 }
 
+/* An integer under one verb. */
 static void put_int_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	long long n = json_integer_value(v);
@@ -505,7 +520,6 @@ static void format_float(struct tbuf *t, double v, int verb, int prec)
 {
 	struct fdigits fd;
 	char cfmt[16];
-	char buf[512];
 
 	tbuf_addc(t, signbit(v) ? '-' : '+');
 	v = fabs(v);
@@ -514,21 +528,24 @@ static void format_float(struct tbuf *t, double v, int verb, int prec)
 		return;
 	}
 	if (verb == 'x' || verb == 'X') {
-		char *p;
+		struct tbuf h = {0};
+		size_t e;
 
 		if (prec < 0)
 			snprintf(cfmt, sizeof(cfmt), "%%%c", verb == 'x' ? 'a' : 'A');
 		else
 			snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb == 'x' ? 'a' : 'A');
-		snprintf(buf, sizeof(buf), cfmt, v);
+		tbuf_addf(&h, cfmt, v);
 		/* Go writes at least two exponent digits: 0x1p+00. */
-		p = strpbrk(buf, "pP");
-		if (p && p[2] && !p[3]) {
-			p[4] = '\0';
-			p[3] = p[2];
-			p[2] = '0';
+		e = strcspn(h.s, "pP") + 2;
+		if (e < h.len && e + 1 == h.len) {
+			tbuf_addn(t, h.s, e);
+			tbuf_addc(t, '0');
+			tbuf_addn(t, h.s + e, 1);
+		} else {
+			tbuf_addn(t, h.s, h.len);
 		}
-		tbuf_adds(t, buf);
+		tbuf_free(&h);
 		return;
 	}
 	if (prec < 0) {
@@ -541,11 +558,8 @@ static void format_float(struct tbuf *t, double v, int verb, int prec)
 			put_g_shortest(t, &fd, verb == 'G' ? 'E' : 'e');
 		return;
 	}
-	if (prec > 400)
-		prec = 400;
 	snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb);
-	snprintf(buf, sizeof(buf), cfmt, v);
-	tbuf_adds(t, buf);
+	tbuf_addf(t, cfmt, v);
 }
 
 /* Go's fmt.fmtFloat: sign handling and zero padding around the number. */
@@ -572,6 +586,7 @@ static void put_float(struct tbuf *b, struct fspec *f, double v, int verb, int p
 	tbuf_free(&t);
 }
 
+/* A float64 under one verb. */
 static void put_real_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	double d = json_real_value(v);
@@ -642,6 +657,7 @@ static void put_string_hex(struct tbuf *b, struct fspec *f, const char *s, size_
 		fpadding(b, f, (long)((size_t)f->wid - width));
 }
 
+/* Whether %#q may print the string in back quotes. */
 static bool can_backquote(const char *s, size_t n)
 {
 	int w;
@@ -657,6 +673,7 @@ static bool can_backquote(const char *s, size_t n)
 	return true;
 }
 
+/* A string under one verb. */
 static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	const char *s = json_string_value(v);
@@ -697,6 +714,7 @@ static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb
 	}
 }
 
+/* An array or object, each element printed with the same verb. */
 static void print_container(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth)
 {
 	const char **keys;
@@ -771,6 +789,7 @@ static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int 
 	}
 }
 
+/* A value as Go's fmt %v prints it. */
 void tfmt_value(struct tbuf *b, json_t *v)
 {
 	struct fspec f = {0};
@@ -778,6 +797,7 @@ void tfmt_value(struct tbuf *b, json_t *v)
 	print_arg(b, &f, v, 'v', 0);
 }
 
+/* Go's fmt.Sprint: spaces between operands when neither is a string. */
 void tfmt_sprint(struct tbuf *b, json_t **args, size_t n)
 {
 	bool prev_string = false;
@@ -793,6 +813,7 @@ void tfmt_sprint(struct tbuf *b, json_t **args, size_t n)
 	tbuf_addn(b, "", 0);
 }
 
+/* Go's fmt.Sprintln: spaces between operands and a final newline. */
 void tfmt_sprintln(struct tbuf *b, json_t **args, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -948,6 +969,7 @@ static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip,
 	*ip = i;
 }
 
+/* Go's fmt.Sprintf, including its %!verb(...) complaints. */
 void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n)
 {
 	struct printf_state ps = {.fmt = fmt, .end = fmt_len, .args = args, .nargs = n};
@@ -1078,6 +1100,7 @@ static void json_put_real(struct tbuf *b, double d)
 	put_f(b, &fd, fd.nd > fd.dp ? fd.nd - fd.dp : 0);
 }
 
+/* A value as Go's encoding/json writes it, keys in the object's order. */
 void tfmt_json(struct tbuf *b, json_t *v)
 {
 	const char *key;

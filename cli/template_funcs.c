@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes a function's failure message; returns -1. */
-static int ferr(char *emsg, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int ferr(char *emsg, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
+/* Writes a function's failure message; returns -1. */
 static int ferr(char *emsg, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -22,6 +23,7 @@ static int ferr(char *emsg, size_t size, const char *fmt, ...)
 	return -1;
 }
 
+/* A JSON string holding the buffer, which is freed. */
 static json_t *string_from(struct tbuf *b)
 {
 	json_t *s = json_stringn_nocheck(b->s ? b->s : "", b->len);
@@ -51,6 +53,7 @@ bool tvalue_truth(json_t *v)
 	}
 }
 
+/* not: the opposite of the argument's truth. */
 static int fn_not(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	(void)n;
@@ -115,6 +118,7 @@ static json_t *object_zero(json_t *obj)
 	return json_string("");
 }
 
+/* index: item[i][j]... over objects, arrays and strings. */
 static int fn_index(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	json_t *item = a[0];
@@ -143,10 +147,9 @@ static int fn_index(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 				next = json_string("");
 				break;
 			}
-			if (index_arg(idx, 0, false, &x, emsg, es) < 0)
-				goto fail;
-			next = NULL;
-			break;
+			/* as an empty array, every integer is out of range */
+			index_arg(idx, 0, false, &x, emsg, es);
+			goto fail;
 		case JSON_OBJECT:
 			if (!idx || json_is_null(idx)) {
 				ferr(emsg, es, "value is nil; should be of type string");
@@ -173,6 +176,7 @@ fail:
 	return -1;
 }
 
+/* slice: item[i:j] of a string or an array. */
 static int fn_slice(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	json_t *item = a[0];
@@ -212,6 +216,7 @@ static int fn_slice(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* print: Go's fmt.Sprint. */
 static int fn_print(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf b = {0};
@@ -223,6 +228,7 @@ static int fn_print(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* println: Go's fmt.Sprintln. */
 static int fn_println(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf b = {0};
@@ -234,6 +240,7 @@ static int fn_println(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* printf: Go's fmt.Sprintf. */
 static int fn_printf(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf b = {0};
@@ -264,6 +271,7 @@ static void escaper_input(struct tbuf *b, json_t **a, size_t n)
 	free(args);
 }
 
+/* html: Go's HTMLEscapeString. */
 static int fn_html(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf in = {0}, b = {0};
@@ -288,6 +296,7 @@ static int fn_html(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* js: Go's JSEscapeString. */
 static int fn_js(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf in = {0}, b = {0};
@@ -323,6 +332,7 @@ static int fn_js(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* urlquery: Go's url.QueryEscape. */
 static int fn_urlquery(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf in = {0}, b = {0};
@@ -349,6 +359,7 @@ static int fn_urlquery(json_t **a, size_t n, json_t **out, char *emsg, size_t es
 
 enum basic_kind { K_INVALID, K_BOOL, K_NUMBER, K_STRING, K_COMPOSITE };
 
+/* The comparison class of a value. */
 static enum basic_kind basic_kind(json_t *v)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
@@ -382,6 +393,7 @@ static int number_cmp(json_t *x, json_t *y)
 	return (a > b) - (a < b);
 }
 
+/* Bytewise comparison of two JSON strings. */
 static int string_cmp(json_t *x, json_t *y)
 {
 	size_t lx = json_string_length(x), ly = json_string_length(y);
@@ -436,6 +448,7 @@ static int equal(json_t *x, json_t *y, char *emsg, size_t es)
 	}
 }
 
+/* eq a b c...: whether a equals any of the others. */
 static int fn_eq(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	if (n < 2)
@@ -454,6 +467,7 @@ static int fn_eq(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* ne: not equal. */
 static int fn_ne(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	int e = equal(a[0], a[1], emsg, es);
@@ -481,6 +495,7 @@ static int less(json_t *x, json_t *y, char *emsg, size_t es)
 	return string_cmp(x, y) < 0;
 }
 
+/* lt: less than. */
 static int fn_lt(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	int l = less(a[0], a[1], emsg, es);
@@ -492,6 +507,7 @@ static int fn_lt(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* a <= b: 1, 0, or -1 when they cannot be ordered. */
 static int less_or_equal(json_t **a, char *emsg, size_t es)
 {
 	int l = less(a[0], a[1], emsg, es);
@@ -501,6 +517,7 @@ static int less_or_equal(json_t **a, char *emsg, size_t es)
 	return equal(a[0], a[1], emsg, es);
 }
 
+/* le: less than or equal. */
 static int fn_le(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	int r = less_or_equal(a, emsg, es);
@@ -512,6 +529,7 @@ static int fn_le(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* gt: greater than. */
 static int fn_gt(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	int r = less_or_equal(a, emsg, es);
@@ -523,6 +541,7 @@ static int fn_gt(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* ge: greater than or equal. */
 static int fn_ge(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	int l = less(a[0], a[1], emsg, es);
@@ -579,6 +598,7 @@ static int fn_split(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* join: Go's strings.Join. */
 static int fn_join(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	struct tbuf b = {0};
@@ -598,6 +618,7 @@ static int fn_join(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* Whether a byte ends a word for title (Go's isSeparator, ASCII part). */
 static bool title_separator(unsigned char c)
 {
 	if (c >= 0x80)
@@ -632,6 +653,7 @@ static int fn_title(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return 0;
 }
 
+/* ASCII case mapping for lower and upper. */
 static int change_case(json_t **a, json_t **out, bool upper)
 {
 	size_t len = json_string_length(a[0]);
@@ -651,6 +673,7 @@ static int change_case(json_t **a, json_t **out, bool upper)
 	return 0;
 }
 
+/* lower: Go's strings.ToLower (ASCII letters). */
 static int fn_lower(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	(void)n;
@@ -659,6 +682,7 @@ static int fn_lower(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	return change_case(a, out, false);
 }
 
+/* upper: Go's strings.ToUpper (ASCII letters). */
 static int fn_upper(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	(void)n;
@@ -765,6 +789,7 @@ static const struct tfunc header_funcs[] = {
 #undef S
 #undef I
 
+/* A function by name; header mode has Docker's header variants first. */
 const struct tfunc *tfunc_lookup(const char *name, bool header)
 {
 	if (header) {

@@ -94,6 +94,58 @@ struct tmpl {
 	size_t nnodes;
 };
 
+/* template_lex.c: the tokens of a template */
+enum titem_type {
+	TI_ERROR,
+	TI_BOOL,
+	TI_CHAR,
+	TI_CHARCONST,
+	TI_COMPLEX,
+	TI_ASSIGN,
+	TI_DECLARE,
+	TI_EOF,
+	TI_FIELD,
+	TI_IDENT,
+	TI_LDELIM,
+	TI_LPAREN,
+	TI_NUMBER,
+	TI_PIPE,
+	TI_RAWSTRING,
+	TI_RDELIM,
+	TI_RPAREN,
+	TI_SPACE,
+	TI_STRING,
+	TI_TEXT,
+	TI_VARIABLE,
+	TI_KEYWORD, /* keywords follow */
+	TI_BLOCK,
+	TI_BREAK,
+	TI_CONTINUE,
+	TI_DOT,
+	TI_DEFINE,
+	TI_ELSE,
+	TI_END,
+	TI_IF,
+	TI_NIL,
+	TI_RANGE,
+	TI_TEMPLATE,
+	TI_WITH
+};
+
+struct titem {
+	enum titem_type type;
+	int pos;
+	int line;
+	const char *val; /* points into the template text, or at msg for errors */
+	size_t len;
+	char *msg;
+};
+
+/* Splits text into items ending with EOF (after an error item, if any). */
+void tlex(const char *text, struct titem **items, size_t *n);
+void titems_free(struct titem *items, size_t n);
+bool tlex_is_space(int r);
+
 /* template_parse.c */
 int tparse(struct tmpl *t, berr *err);
 void tnode_string(struct tbuf *b, const struct tnode *n);

@@ -1,6 +1,6 @@
-/* The template lexer and parser: Go text/template's grammar and its error
- * messages ("template: :1: unexpected \"}\" in operand"), producing the node
- * tree that template_exec.c walks. */
+/* The template parser: Go text/template's grammar and its error messages
+ * ("template: :1: unexpected \"}\" in operand") over the items of
+ * template_lex.c, producing the node tree that template_exec.c walks. */
 #include "cli/template_impl.h"
 
 #include <stdarg.h>
@@ -10,681 +10,6 @@
 
 /* Deepest nesting of actions and parentheses; keeps the C stack safe. */
 #define TPARSE_MAX_DEPTH 1000
-
-enum titem_type {
-	TI_ERROR,
-	TI_BOOL,
-	TI_CHAR,
-	TI_CHARCONST,
-	TI_COMPLEX,
-	TI_ASSIGN,
-	TI_DECLARE,
-	TI_EOF,
-	TI_FIELD,
-	TI_IDENT,
-	TI_LDELIM,
-	TI_LPAREN,
-	TI_NUMBER,
-	TI_PIPE,
-	TI_RAWSTRING,
-	TI_RDELIM,
-	TI_RPAREN,
-	TI_SPACE,
-	TI_STRING,
-	TI_TEXT,
-	TI_VARIABLE,
-	TI_KEYWORD, /* keywords follow */
-	TI_BLOCK,
-	TI_BREAK,
-	TI_CONTINUE,
-	TI_DOT,
-	TI_DEFINE,
-	TI_ELSE,
-	TI_END,
-	TI_IF,
-	TI_NIL,
-	TI_RANGE,
-	TI_TEMPLATE,
-	TI_WITH
-};
-
-struct titem {
-	enum titem_type type;
-	int pos;
-	int line;
-	const char *val; /* points into the template text, or at msg for errors */
-	size_t len;
-	char *msg;
-};
-
-struct tlexer {
-	const char *in;
-	size_t len;
-	size_t pos;
-	size_t start;
-	int line;
-	int start_line;
-	int paren_depth;
-	bool inside;
-	bool at_eof;
-	struct titem *items;
-	size_t nitems;
-	size_t cap;
-};
-
-enum lstate {
-	LS_RESUME,
-	LS_TEXT,
-	LS_LEFT_DELIM,
-	LS_COMMENT,
-	LS_RIGHT_DELIM,
-	LS_INSIDE,
-	LS_SPACE,
-	LS_IDENT,
-	LS_FIELD,
-	LS_VARIABLE,
-	LS_CHAR,
-	LS_NUMBER,
-	LS_QUOTE,
-	LS_RAW_QUOTE,
-	LS_DONE
-};
-
-#define LEX_EOF (-1)
-
-static const struct {
-	const char *word;
-	enum titem_type type;
-} keywords[] = {
-	{"block", TI_BLOCK}, {"break", TI_BREAK}, {"continue", TI_CONTINUE},
-	{"define", TI_DEFINE}, {"else", TI_ELSE}, {"end", TI_END},
-	{"if", TI_IF}, {"range", TI_RANGE}, {"nil", TI_NIL},
-	{"template", TI_TEMPLATE}, {"with", TI_WITH},
-};
-
-static bool is_space(int r)
-{
-	return r == ' ' || r == '\t' || r == '\r' || r == '\n';
-}
-
-/* Letters, digits and underscore; any non-ASCII character counts as a letter. */
-static bool is_alnum(int r)
-{
-	if (r == LEX_EOF)
-		return false;
-	return r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') ||
-	       (r >= 'A' && r <= 'Z') || r >= 0x80;
-}
-
-static int lex_next(struct tlexer *l)
-{
-	int r, w;
-
-	if (l->pos >= l->len) {
-		l->at_eof = true;
-		return LEX_EOF;
-	}
-	r = tutf8_decode(l->in + l->pos, l->len - l->pos, &w);
-	l->pos += (size_t)w;
-	if (r == '\n')
-		l->line++;
-	return r;
-}
-
-/* Steps back over the rune before pos (not after reading past the end). */
-static void lex_backup(struct tlexer *l)
-{
-	if (!l->at_eof && l->pos > 0) {
-		size_t p = l->pos - 1;
-
-		while (p > l->start && ((unsigned char)l->in[p] & 0xc0) == 0x80 && l->pos - p < 4)
-			p--;
-		if (l->in[p] == '\n')
-			l->line--;
-		l->pos = p;
-	}
-	l->at_eof = false;
-}
-
-static int lex_peek(struct tlexer *l)
-{
-	int r = lex_next(l);
-
-	lex_backup(l);
-	return r;
-}
-
-static bool lex_at(const struct tlexer *l, size_t pos, const char *s)
-{
-	size_t n = strlen(s);
-
-	return pos <= l->len && l->len - pos >= n && memcmp(l->in + pos, s, n) == 0;
-}
-
-static int count_newlines(const char *s, size_t n)
-{
-	int c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		c += s[i] == '\n';
-	return c;
-}
-
-static void lex_push(struct tlexer *l, struct titem it)
-{
-	if (l->nitems == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->items = tmpl_xrealloc(l->items, l->cap * sizeof(*l->items));
-	}
-	l->items[l->nitems++] = it;
-}
-
-/* The pending input as an item of the given type; starts the next item. */
-static struct titem lex_this_item(struct tlexer *l, enum titem_type type)
-{
-	struct titem it = {.type = type,
-			   .pos = (int)l->start,
-			   .line = l->start_line,
-			   .val = l->in + l->start,
-			   .len = l->pos - l->start};
-
-	l->start = l->pos;
-	l->start_line = l->line;
-	return it;
-}
-
-static enum lstate lex_emit(struct tlexer *l, enum titem_type type)
-{
-	lex_push(l, lex_this_item(l, type));
-	return type == TI_EOF ? LS_DONE : LS_RESUME;
-}
-
-/* Skips pending input that was passed over without lex_next. */
-static void lex_ignore(struct tlexer *l)
-{
-	l->line += count_newlines(l->in + l->start, l->pos - l->start);
-	l->start = l->pos;
-	l->start_line = l->line;
-}
-
-static enum lstate lex_errorf(struct tlexer *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static enum lstate lex_errorf(struct tlexer *l, const char *fmt, ...)
-{
-	struct titem it = {.type = TI_ERROR, .pos = (int)l->start, .line = l->start_line};
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&it.msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	it.val = it.msg;
-	it.len = strlen(it.msg);
-	lex_push(l, it);
-	/* Like Go's lexer, nothing but EOF follows an error. */
-	it.type = TI_EOF;
-	it.msg = NULL;
-	it.val = "";
-	it.len = 0;
-	lex_push(l, it);
-	return LS_DONE;
-}
-
-/* Go's %#U: "U+0041 'A'", the character shown only when printable ASCII. */
-static void rune_desc(char *buf, size_t size, int r)
-{
-	if (r >= 0x20 && r < 0x7f)
-		snprintf(buf, size, "U+%04X '%c'", r, r);
-	else
-		snprintf(buf, size, "U+%04X", r < 0 ? 0 : r);
-}
-
-static bool has_left_trim(const struct tlexer *l, size_t pos)
-{
-	return pos + 1 < l->len && l->in[pos] == '-' && is_space((unsigned char)l->in[pos + 1]);
-}
-
-static bool has_right_trim(const struct tlexer *l, size_t pos)
-{
-	return pos + 1 < l->len && is_space((unsigned char)l->in[pos]) && l->in[pos + 1] == '-';
-}
-
-/* Whether "}}" or " -}}" starts at pos. */
-static bool at_right_delim(const struct tlexer *l, bool *trim)
-{
-	if (has_right_trim(l, l->pos) && lex_at(l, l->pos + 2, "}}")) {
-		*trim = true;
-		return true;
-	}
-	*trim = false;
-	return lex_at(l, l->pos, "}}");
-}
-
-static size_t left_trim_length(const struct tlexer *l, size_t pos)
-{
-	size_t p = pos;
-
-	while (p < l->len && is_space((unsigned char)l->in[p]))
-		p++;
-	return p - pos;
-}
-
-static enum lstate lex_text(struct tlexer *l)
-{
-	const char *d = memmem(l->in + l->pos, l->len - l->pos, "{{", 2);
-
-	if (d) {
-		size_t x = (size_t)(d - (l->in + l->pos));
-
-		if (x > 0) {
-			size_t trim = 0;
-			struct titem it;
-
-			l->pos += x;
-			if (has_left_trim(l, l->pos + 2)) {
-				while (trim < l->pos - l->start &&
-				       is_space((unsigned char)l->in[l->pos - trim - 1]))
-					trim++;
-			}
-			l->pos -= trim;
-			l->line += count_newlines(l->in + l->start, l->pos - l->start);
-			it = lex_this_item(l, TI_TEXT);
-			l->pos += trim;
-			lex_ignore(l);
-			if (it.len > 0)
-				lex_push(l, it);
-		}
-		return LS_LEFT_DELIM;
-	}
-	l->pos = l->len;
-	if (l->pos > l->start) {
-		l->line += count_newlines(l->in + l->start, l->pos - l->start);
-		return lex_emit(l, TI_TEXT);
-	}
-	return lex_emit(l, TI_EOF);
-}
-
-static enum lstate lex_left_delim(struct tlexer *l)
-{
-	size_t after = 0;
-	struct titem it;
-
-	l->pos += 2;
-	if (has_left_trim(l, l->pos))
-		after = 2;
-	if (lex_at(l, l->pos + after, "/*")) {
-		l->pos += after;
-		lex_ignore(l);
-		return LS_COMMENT;
-	}
-	it = lex_this_item(l, TI_LDELIM);
-	l->inside = true;
-	l->pos += after;
-	lex_ignore(l);
-	l->paren_depth = 0;
-	lex_push(l, it);
-	return LS_RESUME;
-}
-
-static enum lstate lex_comment(struct tlexer *l)
-{
-	const char *end;
-	bool trim;
-
-	l->pos += 2;
-	end = memmem(l->in + l->pos, l->len - l->pos, "*/", 2);
-	if (!end)
-		return lex_errorf(l, "unclosed comment");
-	l->pos = (size_t)(end - l->in) + 2;
-	if (!at_right_delim(l, &trim))
-		return lex_errorf(l, "comment ends before closing delimiter");
-	if (trim)
-		l->pos += 2;
-	l->pos += 2;
-	if (trim)
-		l->pos += left_trim_length(l, l->pos);
-	lex_ignore(l);
-	return LS_TEXT;
-}
-
-static enum lstate lex_right_delim(struct tlexer *l)
-{
-	struct titem it;
-	bool trim;
-
-	at_right_delim(l, &trim);
-	if (trim) {
-		l->pos += 2;
-		lex_ignore(l);
-	}
-	l->pos += 2;
-	it = lex_this_item(l, TI_RDELIM);
-	if (trim) {
-		l->pos += left_trim_length(l, l->pos);
-		lex_ignore(l);
-	}
-	l->inside = false;
-	lex_push(l, it);
-	return LS_RESUME;
-}
-
-static enum lstate lex_inside(struct tlexer *l)
-{
-	char desc[32];
-	bool trim;
-	int r;
-
-	if (at_right_delim(l, &trim)) {
-		if (l->paren_depth == 0)
-			return LS_RIGHT_DELIM;
-		return lex_errorf(l, "unclosed left paren");
-	}
-	r = lex_next(l);
-	if (r == LEX_EOF)
-		return lex_errorf(l, "unclosed action");
-	if (is_space(r)) {
-		lex_backup(l);
-		return LS_SPACE;
-	}
-	switch (r) {
-	case '=':
-		return lex_emit(l, TI_ASSIGN);
-	case ':':
-		if (lex_next(l) != '=')
-			return lex_errorf(l, "expected :=");
-		return lex_emit(l, TI_DECLARE);
-	case '|':
-		return lex_emit(l, TI_PIPE);
-	case '"':
-		return LS_QUOTE;
-	case '`':
-		return LS_RAW_QUOTE;
-	case '$':
-		return LS_VARIABLE;
-	case '\'':
-		return LS_CHAR;
-	case '(':
-		l->paren_depth++;
-		return lex_emit(l, TI_LPAREN);
-	case ')':
-		l->paren_depth--;
-		if (l->paren_depth < 0)
-			return lex_errorf(l, "unexpected right paren");
-		return lex_emit(l, TI_RPAREN);
-	case '.':
-		if (l->pos < l->len && (l->in[l->pos] < '0' || l->in[l->pos] > '9'))
-			return LS_FIELD;
-		lex_backup(l);
-		return LS_NUMBER;
-	}
-	if (r == '+' || r == '-' || (r >= '0' && r <= '9')) {
-		lex_backup(l);
-		return LS_NUMBER;
-	}
-	if (is_alnum(r)) {
-		lex_backup(l);
-		return LS_IDENT;
-	}
-	if (r >= 0x20 && r < 0x7f)
-		return lex_emit(l, TI_CHAR);
-	rune_desc(desc, sizeof(desc), r);
-	return lex_errorf(l, "unrecognized character in action: %s", desc);
-}
-
-static enum lstate lex_space(struct tlexer *l)
-{
-	int spaces = 0;
-
-	while (is_space(lex_peek(l))) {
-		lex_next(l);
-		spaces++;
-	}
-	/* A space may begin a trim-marked closing delimiter " -}}". */
-	if (has_right_trim(l, l->pos - 1) && lex_at(l, l->pos + 1, "}}")) {
-		lex_backup(l);
-		if (spaces == 1)
-			return LS_RIGHT_DELIM;
-	}
-	return lex_emit(l, TI_SPACE);
-}
-
-/* Whether what follows may end an identifier (and split .X.Y into two). */
-static bool at_terminator(struct tlexer *l)
-{
-	int r = lex_peek(l);
-
-	if (is_space(r))
-		return true;
-	switch (r) {
-	case LEX_EOF:
-	case '.':
-	case ',':
-	case '|':
-	case ':':
-	case ')':
-	case '(':
-		return true;
-	}
-	return lex_at(l, l->pos, "}}");
-}
-
-static enum lstate lex_ident(struct tlexer *l)
-{
-	char desc[32];
-	size_t len;
-	int r;
-
-	while (is_alnum(r = lex_next(l)))
-		;
-	lex_backup(l);
-	if (!at_terminator(l)) {
-		rune_desc(desc, sizeof(desc), r);
-		return lex_errorf(l, "bad character %s", desc);
-	}
-	len = l->pos - l->start;
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-		if (strlen(keywords[i].word) == len && !memcmp(keywords[i].word, l->in + l->start, len))
-			return lex_emit(l, keywords[i].type);
-	}
-	if ((len == 4 && !memcmp(l->in + l->start, "true", 4)) ||
-	    (len == 5 && !memcmp(l->in + l->start, "false", 5)))
-		return lex_emit(l, TI_BOOL);
-	return lex_emit(l, TI_IDENT);
-}
-
-/* A field .Name or a variable $name; the '.' or '$' has been read. */
-static enum lstate lex_field_or_variable(struct tlexer *l, enum titem_type type)
-{
-	char desc[32];
-	int r;
-
-	if (at_terminator(l))
-		return lex_emit(l, type == TI_VARIABLE ? TI_VARIABLE : TI_DOT);
-	while (is_alnum(r = lex_next(l)))
-		;
-	lex_backup(l);
-	if (!at_terminator(l)) {
-		rune_desc(desc, sizeof(desc), r);
-		return lex_errorf(l, "bad character %s", desc);
-	}
-	return lex_emit(l, type);
-}
-
-static enum lstate lex_char(struct tlexer *l)
-{
-	for (;;) {
-		int r = lex_next(l);
-
-		if (r == '\\') {
-			r = lex_next(l);
-			if (r != LEX_EOF && r != '\n')
-				continue;
-		}
-		if (r == LEX_EOF || r == '\n')
-			return lex_errorf(l, "unterminated character constant");
-		if (r == '\'')
-			break;
-	}
-	return lex_emit(l, TI_CHARCONST);
-}
-
-static bool lex_accept(struct tlexer *l, const char *valid)
-{
-	int r = lex_next(l);
-
-	if (r != LEX_EOF && r < 0x80 && strchr(valid, r))
-		return true;
-	lex_backup(l);
-	return false;
-}
-
-static void lex_accept_run(struct tlexer *l, const char *valid)
-{
-	while (lex_accept(l, valid))
-		;
-}
-
-/* Scans a number loosely, as Go does: the parser validates it. */
-static bool lex_scan_number(struct tlexer *l)
-{
-	const char *digits = "0123456789_";
-
-	lex_accept(l, "+-");
-	if (lex_accept(l, "0")) {
-		if (lex_accept(l, "xX"))
-			digits = "0123456789abcdefABCDEF_";
-		else if (lex_accept(l, "oO"))
-			digits = "01234567_";
-		else if (lex_accept(l, "bB"))
-			digits = "01_";
-	}
-	lex_accept_run(l, digits);
-	if (lex_accept(l, "."))
-		lex_accept_run(l, digits);
-	if (strlen(digits) == 11 && lex_accept(l, "eE")) {
-		lex_accept(l, "+-");
-		lex_accept_run(l, "0123456789_");
-	}
-	if (strlen(digits) == 23 && lex_accept(l, "pP")) {
-		lex_accept(l, "+-");
-		lex_accept_run(l, "0123456789_");
-	}
-	lex_accept(l, "i");
-	if (is_alnum(lex_peek(l))) {
-		lex_next(l);
-		return false;
-	}
-	return true;
-}
-
-static enum lstate lex_bad_number(struct tlexer *l)
-{
-	struct tbuf q = {0};
-	enum lstate st;
-
-	tfmt_quote(&q, l->in + l->start, l->pos - l->start, 0);
-	st = lex_errorf(l, "bad number syntax: %s", q.s);
-	tbuf_free(&q);
-	return st;
-}
-
-static enum lstate lex_number(struct tlexer *l)
-{
-	int sign;
-
-	if (!lex_scan_number(l))
-		return lex_bad_number(l);
-	sign = lex_peek(l);
-	if (sign == '+' || sign == '-') {
-		if (!lex_scan_number(l) || l->in[l->pos - 1] != 'i')
-			return lex_bad_number(l);
-		return lex_emit(l, TI_COMPLEX);
-	}
-	return lex_emit(l, TI_NUMBER);
-}
-
-static enum lstate lex_quote(struct tlexer *l)
-{
-	for (;;) {
-		int r = lex_next(l);
-
-		if (r == '\\') {
-			r = lex_next(l);
-			if (r != LEX_EOF && r != '\n')
-				continue;
-		}
-		if (r == LEX_EOF || r == '\n')
-			return lex_errorf(l, "unterminated quoted string");
-		if (r == '"')
-			break;
-	}
-	return lex_emit(l, TI_STRING);
-}
-
-static enum lstate lex_raw_quote(struct tlexer *l)
-{
-	for (;;) {
-		int r = lex_next(l);
-
-		if (r == LEX_EOF)
-			return lex_errorf(l, "unterminated raw quoted string");
-		if (r == '`')
-			break;
-	}
-	return lex_emit(l, TI_RAWSTRING);
-}
-
-static enum lstate lex_step(struct tlexer *l, enum lstate st)
-{
-	switch (st) {
-	case LS_RESUME:
-		return l->inside ? LS_INSIDE : LS_TEXT;
-	case LS_TEXT:
-		return lex_text(l);
-	case LS_LEFT_DELIM:
-		return lex_left_delim(l);
-	case LS_COMMENT:
-		return lex_comment(l);
-	case LS_RIGHT_DELIM:
-		return lex_right_delim(l);
-	case LS_INSIDE:
-		return lex_inside(l);
-	case LS_SPACE:
-		return lex_space(l);
-	case LS_IDENT:
-		return lex_ident(l);
-	case LS_FIELD:
-		return lex_field_or_variable(l, TI_FIELD);
-	case LS_VARIABLE:
-		if (at_terminator(l))
-			return lex_emit(l, TI_VARIABLE);
-		return lex_field_or_variable(l, TI_VARIABLE);
-	case LS_CHAR:
-		return lex_char(l);
-	case LS_NUMBER:
-		return lex_number(l);
-	case LS_QUOTE:
-		return lex_quote(l);
-	case LS_RAW_QUOTE:
-		return lex_raw_quote(l);
-	case LS_DONE:
-		break;
-	}
-	return LS_DONE;
-}
-
-/* Splits the whole text into items, ending with EOF or an error item. */
-static void lex_all(struct tlexer *l)
-{
-	enum lstate st = LS_TEXT;
-
-	l->line = l->start_line = 1;
-	while (st != LS_DONE)
-		st = lex_step(l, st);
-}
-
-/* --- parser --- */
 
 struct tparser {
 	struct tmpl *t;
@@ -732,11 +57,13 @@ static struct titem *p_next(struct tparser *p)
 	return &p->items[i];
 }
 
+/* Steps back over the token just read. */
 static void p_backup(struct tparser *p)
 {
 	p->cur--;
 }
 
+/* The next token, without consuming it. */
 static struct titem *p_peek(struct tparser *p)
 {
 	struct titem *it = p_next(p);
@@ -745,6 +72,7 @@ static struct titem *p_peek(struct tparser *p)
 	return it;
 }
 
+/* The next token that is not a space. */
 static struct titem *p_next_non_space(struct tparser *p)
 {
 	struct titem *it;
@@ -755,6 +83,7 @@ static struct titem *p_next_non_space(struct tparser *p)
 	return it;
 }
 
+/* Skips spaces and returns the next token without consuming it. */
 static struct titem *p_peek_non_space(struct tparser *p)
 {
 	struct titem *it = p_next_non_space(p);
@@ -779,6 +108,7 @@ static void item_string(struct tbuf *b, const struct titem *it)
 		tfmt_quote(b, it->val, it->len, 0);
 }
 
+/* Go's "unexpected X in context" error (or the lexer's own error). */
 static int p_unexpected(struct tparser *p, const struct titem *it, const char *context)
 {
 	struct tbuf b = {0};
@@ -801,6 +131,7 @@ static int p_unexpected(struct tparser *p, const struct titem *it, const char *c
 	return rc;
 }
 
+/* The next non-space token, which must be of the given type. */
 static struct titem *p_expect(struct tparser *p, enum titem_type type, const char *context)
 {
 	struct titem *it = p_next_non_space(p);
@@ -812,6 +143,7 @@ static struct titem *p_expect(struct tparser *p, enum titem_type type, const cha
 	return it;
 }
 
+/* A NUL-terminated copy of n bytes. */
 static char *dupn(const char *s, size_t n)
 {
 	char *d = tmpl_xrealloc(NULL, n + 1);
@@ -821,6 +153,7 @@ static char *dupn(const char *s, size_t n)
 	return d;
 }
 
+/* A new node, registered with the template so that it is freed with it. */
 static struct tnode *node_new(struct tparser *p, enum tnode_type type, int pos, int line)
 {
 	struct tnode *n = tmpl_xrealloc(NULL, sizeof(*n));
@@ -836,6 +169,7 @@ static struct tnode *node_new(struct tparser *p, enum tnode_type type, int pos, 
 	return n;
 }
 
+/* Appends a node to a growing array of nodes. */
 static void node_append(struct tnode ***arr, size_t *n, struct tnode *kid)
 {
 	if ((*n & (*n - 1)) == 0)
@@ -843,6 +177,7 @@ static void node_append(struct tnode ***arr, size_t *n, struct tnode *kid)
 	(*arr)[(*n)++] = kid;
 }
 
+/* Appends a name to a node's field or variable names. */
 static void ident_append(struct tnode *n, const char *s, size_t len)
 {
 	if ((n->nidents & (n->nidents - 1)) == 0)
@@ -868,6 +203,7 @@ static void idents_split(struct tnode *n, const char *s, size_t len)
 	}
 }
 
+/* Declares a variable for the rest of the enclosing block. */
 static void vars_push(struct tparser *p, const char *name, size_t len)
 {
 	if (p->nvars == p->capvars) {
@@ -877,12 +213,14 @@ static void vars_push(struct tparser *p, const char *name, size_t len)
 	p->vars[p->nvars++] = dupn(name, len);
 }
 
+/* Forgets the variables declared after the mark. */
 static void vars_pop(struct tparser *p, size_t to)
 {
 	while (p->nvars > to)
 		free(p->vars[--p->nvars]);
 }
 
+/* The value of a hexadecimal digit, or -1. */
 static int hex_val(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -1008,6 +346,7 @@ static bool unquote(const char *s, size_t n, struct tbuf *out, unsigned *rune)
 	return s[0] == '"';
 }
 
+/* Go's rule for digit separators in number literals. */
 static bool underscore_ok(const char *s)
 {
 	/* Underscores only between digits, or right after a base prefix. */
@@ -1089,6 +428,7 @@ static bool parse_integer(const char *s, bool is_signed, unsigned long long *u, 
 	return true;
 }
 
+/* Go's strconv.ParseFloat on underscore-free text. */
 static bool parse_float(const char *s, double *d)
 {
 	char *end;
@@ -1193,11 +533,13 @@ static struct tnode *parse_item_list(struct tparser *p, struct tnode **next);
 static struct tnode *parse_if(struct tparser *p);
 static struct tnode *parse_with(struct tparser *p);
 
+/* Whether a function name is known when parsing. */
 static bool has_function(const char *name)
 {
 	return tfunc_lookup(name, false) != NULL;
 }
 
+/* A literal, function name, dot, field, variable or parenthesised pipeline. */
 static struct tnode *parse_term(struct tparser *p)
 {
 	struct titem *it = p_next_non_space(p);
@@ -1305,6 +647,7 @@ static struct tnode *parse_operand(struct tparser *p)
 	}
 }
 
+/* A command: operands separated by spaces, up to "|", ")" or "}}". */
 static struct tnode *parse_command(struct tparser *p)
 {
 	struct tnode *cmd = node_new(p, TN_COMMAND, p_peek_non_space(p)->pos, 0);
@@ -1337,6 +680,7 @@ static struct tnode *parse_command(struct tparser *p)
 	return cmd;
 }
 
+/* Rejects empty pipelines and literals after the first command. */
 static int check_pipeline(struct tparser *p, struct tnode *pipe, const char *context)
 {
 	if (pipe->nkids == 0)
@@ -1393,6 +737,7 @@ static int parse_decls(struct tparser *p, struct tnode *pipe, const char *contex
 	}
 }
 
+/* Declarations and commands up to the end token. */
 static struct tnode *parse_pipeline(struct tparser *p, const char *context, enum titem_type end)
 {
 	struct titem *first = p_peek_non_space(p);
@@ -1497,16 +842,19 @@ fail:
 	return NULL;
 }
 
+/* An {{if}} and its branches. */
 static struct tnode *parse_if(struct tparser *p)
 {
 	return parse_control(p, TN_IF, "if");
 }
 
+/* A {{with}} and its branches. */
 static struct tnode *parse_with(struct tparser *p)
 {
 	return parse_control(p, TN_WITH, "with");
 }
 
+/* The quoted name of {{template}}, {{define}} or {{block}}. */
 static char *parse_template_name(struct tparser *p, const struct titem *it, const char *context)
 {
 	struct tbuf b = {0};
@@ -1524,6 +872,7 @@ static char *parse_template_name(struct tparser *p, const struct titem *it, cons
 	return tbuf_steal(&b);
 }
 
+/* Whether a tree holds nothing but spaces and comments. */
 static bool tree_is_empty(const struct tnode *n)
 {
 	if (!n)
@@ -1537,7 +886,7 @@ static bool tree_is_empty(const struct tnode *n)
 	}
 	if (n->type == TN_TEXT) {
 		for (size_t i = 0; i < n->text_len; i++) {
-			if (!is_space((unsigned char)n->text[i]))
+			if (!tlex_is_space((unsigned char)n->text[i]))
 				return false;
 		}
 		return true;
@@ -1598,6 +947,7 @@ static int parse_named_body(struct tparser *p, char *name, const char *context)
 	return add_definition(p, name, root);
 }
 
+/* {{block "name" pipeline}}: a definition used in place. */
 static struct tnode *parse_block(struct tparser *p)
 {
 	const char *context = "block clause";
@@ -1618,6 +968,7 @@ static struct tnode *parse_block(struct tparser *p)
 	return n;
 }
 
+/* {{template "name" [pipeline]}}. */
 static struct tnode *parse_template(struct tparser *p)
 {
 	const char *context = "template clause";
@@ -1639,6 +990,7 @@ static struct tnode *parse_template(struct tparser *p)
 	return n;
 }
 
+/* {{break}} or {{continue}}, only inside a range. */
 static struct tnode *parse_break_continue(struct tparser *p, const struct titem *kw)
 {
 	bool is_break = kw->type == TI_BREAK;
@@ -1656,6 +1008,7 @@ static struct tnode *parse_break_continue(struct tparser *p, const struct titem 
 	return node_new(p, is_break ? TN_BREAK : TN_CONTINUE, kw->pos, kw->line);
 }
 
+/* An action after its "{{": a control keyword or a pipeline. */
 static struct tnode *parse_action(struct tparser *p)
 {
 	struct titem *it = p_next_non_space(p);
@@ -1697,6 +1050,7 @@ static struct tnode *parse_action(struct tparser *p)
 	return n->pipe ? n : NULL;
 }
 
+/* The next text or action. */
 static struct tnode *parse_text_or_action(struct tparser *p)
 {
 	struct titem *it = p_next_non_space(p);
@@ -1718,6 +1072,7 @@ static struct tnode *parse_text_or_action(struct tparser *p)
 	return NULL;
 }
 
+/* Nodes up to {{end}} or {{else}}, which is returned in next. */
 static struct tnode *parse_item_list(struct tparser *p, struct tnode **next)
 {
 	struct tnode *list = node_new(p, TN_LIST, p_peek_non_space(p)->pos, 0);
@@ -1742,6 +1097,7 @@ static struct tnode *parse_item_list(struct tparser *p, struct tnode **next)
 	return NULL;
 }
 
+/* {{define "name"}}...{{end}} at the top level. */
 static int parse_definition(struct tparser *p)
 {
 	const char *context = "define clause";
@@ -1760,6 +1116,7 @@ static int parse_definition(struct tparser *p)
 	return parse_named_body(p, name, context);
 }
 
+/* The whole template: definitions and the main tree. */
 static int parse_top(struct tparser *p)
 {
 	struct tnode *root = node_new(p, TN_LIST, p_peek(p)->pos, 0);
@@ -1794,27 +1151,24 @@ static int parse_top(struct tparser *p)
 	return add_definition(p, dupn("", 0), root);
 }
 
+/* Parses t->text into t's trees; errors are BERR_INVALID. */
 int tparse(struct tmpl *t, berr *err)
 {
-	struct tlexer l = {.in = t->text, .len = strlen(t->text)};
 	struct tparser p = {.t = t, .err = err};
 	int rc;
 
-	lex_all(&l);
-	p.items = l.items;
-	p.nitems = l.nitems;
+	tlex(t->text, &p.items, &p.nitems);
 	vars_push(&p, "$", 1);
 	rc = parse_top(&p);
 	if (rc == 0 && p.failed)
 		rc = -1;
 	vars_pop(&p, 0);
 	free(p.vars);
-	for (size_t i = 0; i < l.nitems; i++)
-		free(l.items[i].msg);
-	free(l.items);
+	titems_free(p.items, p.nitems);
 	return rc;
 }
 
+/* The tree of a named template, or NULL. */
 struct tnode *tmpl_lookup(struct tmpl *t, const char *name)
 {
 	for (size_t i = 0; i < t->ndefs; i++) {
@@ -1824,6 +1178,7 @@ struct tnode *tmpl_lookup(struct tmpl *t, const char *name)
 	return NULL;
 }
 
+/* Frees every node of a template. */
 void tnodes_free(struct tnode **nodes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1840,6 +1195,7 @@ void tnodes_free(struct tnode **nodes, size_t n)
 	}
 }
 
+/* The source form of a pipeline. */
 static void pipe_string(struct tbuf *b, const struct tnode *pipe)
 {
 	for (size_t i = 0; i < pipe->ndecl; i++) {
@@ -1856,6 +1212,7 @@ static void pipe_string(struct tbuf *b, const struct tnode *pipe)
 	}
 }
 
+/* The source form of if, range or with. */
 static void control_string(struct tbuf *b, const char *word, const struct tnode *n)
 {
 	tbuf_addf(b, "{{%s ", word);

@@ -14,6 +14,9 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/signals.h"
 
+/* How long a SIGKILLed container may take to be reported gone. */
+#define KILL_WAIT_MS 30000
+
 static int pidfd_open_checked(const char *pidfile, pid_t *pid)
 {
 	int fd;
@@ -126,7 +129,7 @@ int container_stop(struct engine *engine, struct container *c, int timeout_s, be
 			goto stopped;
 	}
 	if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c)) {
-		rc = container_wait_exit(engine, c, -1, NULL, NULL, err);
+		rc = container_wait_exit(engine, c, KILL_WAIT_MS, NULL, NULL, err);
 		if (rc < 0)
 			return -1;
 	}
@@ -154,7 +157,7 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 					"container before removing or force remove",
 					c->name);
 		if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c))
-			if (container_wait_exit(engine, c, -1, NULL, NULL, err) < 0)
+			if (container_wait_exit(engine, c, KILL_WAIT_MS, NULL, NULL, err) < 0)
 				return -1;
 		if (container_is_active(c))
 			return berr_set(err, BERR_SYSTEM, "could not kill container %s", c->id);

@@ -152,10 +152,8 @@ static uint64_t container_caps(const struct container *c)
 	json_t *hc = c->host_config;
 	uint64_t caps;
 
-	if (json_is_true(json_object_get(hc, "Privileged"))) {
-		int last = caps_last();
-		return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
-	}
+	if (json_is_true(json_object_get(hc, "Privileged")))
+		return caps_all();
 	caps = caps_docker_default();
 	return caps;
 }

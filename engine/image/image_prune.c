@@ -106,6 +106,12 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 		if (!filters_match_label(filters, json_is_object(cands[i].labels) ? cands[i].labels
 										  : NULL))
 			continue;
+		int stopped = 0, running = 0;
+		/* An image a container uses is never pruned, not even untagged. */
+		if (image_store_containers(env->st, cands[i].id, &stopped, &running, NULL, NULL, 0, err) < 0)
+			goto out;
+		if (stopped || running)
+			continue;
 		if (image_store_children(env->st, cands[i].id, &children, err) < 0 ||
 		    image_store_refs(env->st, cands[i].id, &refs, err) < 0)
 			goto out;

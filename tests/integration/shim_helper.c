@@ -6,6 +6,9 @@
  *       and prints what arrives on it
  *   shim_helper attach <socket> [attach options]
  *       connects to a running shim's attach.sock
+ *   shim_helper stall <socket> <seconds>
+ *       connects and reads nothing for a while, then drains; prints
+ *       "exit=N" when the exit frame still came, "dropped" otherwise
  *   shim_helper seccomp <file>
  *       writes a filter that fails mkdir and mkdirat with EOPNOTSUPP
  *
@@ -200,6 +203,38 @@ static int cmd_attach(int argc, char **argv)
 	return attach_session(fd, argv, 3, argc);
 }
 
+/* A client that does not read: the shim must drop it, not wait for it. */
+static int cmd_stall(const char *path, int seconds)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("connect");
+		return 1;
+	}
+	printf("connected\n");
+	fflush(stdout);
+	sleep((unsigned)seconds);
+	/* whole frames up to where the shim gave up on us: no exit frame among them */
+	for (;;) {
+		unsigned char h[8];
+		static char payload[1 << 20];
+		if (read_full(fd, h, 8) <= 0)
+			break;
+		uint32_t len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+		if (len >= sizeof(payload) || read_full(fd, payload, len) <= 0)
+			break;
+		if (h[0] == 3) {
+			payload[len] = '\0';
+			printf("exit=%s\n", payload);
+			return 0;
+		}
+	}
+	printf("dropped\n");
+	return 0;
+}
+
 /* A filter that makes mkdir and mkdirat fail with EOPNOTSUPP. */
 static int cmd_seccomp(const char *path)
 {
@@ -227,6 +262,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (argc >= 3 && !strcmp(argv[1], "attach"))
 		return cmd_attach(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "stall"))
+		return cmd_stall(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "seccomp"))
 		return cmd_seccomp(argv[2]);
 	fprintf(stderr, "usage: shim_helper run|attach|seccomp ...\n");

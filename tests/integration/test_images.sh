@@ -38,12 +38,18 @@ expect_eq "config" '["sh"] linux amd64' "$out"
 
 # rmi rules
 b run --name user1 busybox true
-expect_status "rmi refused while a container uses it" 1 b rmi busybox
-expect_match "conflict message" 'conflict: unable to (remove repository reference|delete)' "$err"
-expect_status "rmi untag one of several tags" 0 b rmi mybox:v1
-expect_match "untagged" 'Untagged: mybox:v1' "$out"
+expect_status "rmi untags one of several tags" 0 b rmi mybox:v1
+expect_eq "untagged" "Untagged: mybox:v1" "$out"
+expect_status "rmi refused while a stopped container uses it" 1 b rmi busybox
+expect_match "conflict message" 'conflict: unable to remove repository reference "busybox" \(must force\) - container [0-9a-f]{12} is using its referenced image' "$err"
+b tag busybox mybox:v2 >/dev/null
 expect_status "rmi by id with several tags refused" 1 b rmi "${id:7:12}"
-b rm user1 >/dev/null
+expect_match "several tags message" 'image is referenced in multiple repositories' "$err"
+b run -d --name user2 busybox sleep 60 >/dev/null
+expect_status "rmi -f refused while a running container uses it" 1 b rmi -f "${id:7:12}"
+expect_match "running message" 'image is being used by running container' "$err"
+b rm -f user1 user2 >/dev/null
+b rmi mybox:v2 >/dev/null
 
 # save / load round trip into a second store
 expect_status "save" 0 b save -o "$TEST_DIR/saved.tar" busybox:latest
@@ -72,7 +78,7 @@ read -r passed failed <"$TEST_DIR/sub"
 b run --name exp busybox sh -c 'echo data >/made-here; rm /etc/shadow' >/dev/null
 expect_status "export" 0 b export -o "$TEST_DIR/exp.tar" exp
 expect_status "export content" 0 tar -tf "$TEST_DIR/exp.tar"
-expect_match "new file exported" '(^|\n)\./made-here|(^|\n)made-here' "$out"
+if echo "$out" | grep -qxE '(\./)?made-here'; then ok; else bad "new file must be exported"; fi
 if echo "$out" | grep -q 'etc/shadow'; then bad "deleted file must not be exported"; else ok; fi
 expect_status "export to terminal-less stdout" 0 sh -c "'$BERTH' export exp | tar -t >/dev/null"
 b rm exp >/dev/null

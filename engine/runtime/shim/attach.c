@@ -290,16 +290,21 @@ void attach_poll_handle(const struct pollfd *pfd, size_t n)
 	attach_compact();
 }
 
-void attach_finish(int code)
+void attach_unlisten(void)
 {
-	char num[16];
-	int n = snprintf(num, sizeof(num), "%d", code);
-	struct timeval tv = {CLIENT_FINISH_TIMEOUT_S, 0};
 	if (listen_fd >= 0) {
 		close(listen_fd);
 		listen_fd = -1;
 		unlink(sock_path);
 	}
+}
+
+void attach_finish(int code)
+{
+	char num[16];
+	int n = snprintf(num, sizeof(num), "%d", code);
+	struct timeval tv = {CLIENT_FINISH_TIMEOUT_S, 0};
+	attach_unlisten();
 	for (size_t i = 0; i < n_clients; i++) {
 		struct client *c = &clients[i];
 		client_send(c, SHIM_STREAM_EXIT, num, (size_t)n);

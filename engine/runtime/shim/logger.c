@@ -139,14 +139,34 @@ static size_t json_escape(char *out, const unsigned char *in, size_t n)
 	return (size_t)(o - out);
 }
 
-/* RFC3339Nano in UTC with the trailing zeros of the fraction trimmed. */
+/* The civil date of a day count since 1970-01-01 (proleptic Gregorian). */
+static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* RFC3339Nano in UTC with the trailing zeros of the fraction trimmed
+ * (computed here: gmtime would read the host's zone files for nothing). */
 static size_t format_time(char *out, const struct timespec *ts)
 {
-	struct tm tm;
-	time_t t = ts->tv_sec;
-	gmtime_r(&t, &tm);
-	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	long long days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+	int y;
+	unsigned mo, d;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &mo, &d);
+	int n = snprintf(out, 40, "%04d-%02u-%02uT%02d:%02d:%02d", y, mo, d, (int)(secs / 3600),
+			 (int)(secs / 60 % 60), (int)(secs % 60));
 	if (ts->tv_nsec) {
 		n += snprintf(out + n, 12, ".%09ld", ts->tv_nsec);
 		while (out[n - 1] == '0')

@@ -321,6 +321,7 @@ static _Noreturn void finish(void)
 {
 	char line[96], path[PATH_MAX];
 	int code = WIFSIGNALED(init_status) ? 128 + WTERMSIG(init_status) : WEXITSTATUS(init_status);
+	attach_unlisten();
 	for (int s = 1; s <= 2; s++)
 		while (out_fd[s] >= 0 && read_output(s) > 0)
 			;
@@ -459,15 +460,17 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sig_fd < 0)
-		return shim_sys(err, "signalfd");
 	if (spec_load(&spec, bundle, err) < 0)
 		return -1;
+	/* Settle fd 4 before opening anything: a new fd must never land there
+	 * and then be closed as if it were the attach client. */
 	if (spec.attach_fd && fcntl(SHIM_ATTACH_FD, F_SETFD, FD_CLOEXEC) == 0)
 		first_client = SHIM_ATTACH_FD;
 	else if (!spec.attach_fd)
 		close(SHIM_ATTACH_FD);
+	sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0)
+		return shim_sys(err, "signalfd");
 	if (write_pid_file("shim.pid", getpid()) < 0)
 		return shim_sys(err, "write %s/shim.pid", run_dir);
 	if (attach_listen(run_dir, first_client, err) < 0 || logger_open(&spec, err) < 0 ||

@@ -166,7 +166,9 @@ void logger_write(int stream, const char *data, size_t len, const struct timespe
 int attach_listen(const char *run_dir, int first_client, struct shim_err *err);
 /* Output to every client as a frame. */
 void attach_broadcast(int stream, const char *data, size_t len);
-/* Sends the exit frame, flushes and closes every client, removes the socket. */
+/* Stops taking clients and removes the socket. */
+void attach_unlisten(void);
+/* Sends the exit frame, flushes and closes every client. */
 void attach_finish(int code);
 
 /* The event loop's view of a file descriptor: attach.c registers its own. */
