@@ -7,10 +7,10 @@ packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libcap-dev
 	libnl-3-dev libnl-route-3-dev libncurses-dev libcmocka-dev
-	busybox-static tmux file sqlite3
+	busybox-static tmux file sqlite3 docker.io
 )
 if [ "${1:-}" = --bench ]; then
-	packages+=(crun docker.io)
+	packages+=(crun hyperfine)
 fi
 
 missing=()

@@ -90,7 +90,7 @@ static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char run_dir[PATH_MAX];
 	struct container c;
-	int fd;
+	int fd, dirfd;
 
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
@@ -101,16 +101,21 @@ static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	}
 	container_run_dir(cmd_engine(ctx), c.id, run_dir, sizeof(run_dir));
 	container_free(&c);
-	if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/attach.sock", run_dir) >=
-	    (int)sizeof(addr.sun_path))
-		return berr_set(err, BERR_SYSTEM, "attach socket path too long: %s", run_dir);
+	/* Reach the socket through a directory fd: run paths can be longer
+	 * than a socket address holds. */
+	dirfd = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return berr_sys(err, "attaching: opening %s", run_dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/attach.sock", dirfd);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		berr_sys(err, "attaching");
 		if (fd >= 0)
 			close(fd);
+		close(dirfd);
 		return -1;
 	}
+	close(dirfd);
 	*result = json_pack("{s:i}", "fd", fd);
 	return 0;
 }

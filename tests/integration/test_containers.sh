@@ -46,6 +46,20 @@ expect_eq "host hostname" "$(hostname)" "$out"
 expect_status "no fd leaks into the container" 0 b run --rm busybox ls /proc/self/fd
 expect_eq "fds" "$(printf '0\n1\n2\n3')" "$out"
 
+# a terminal: -t gives the container a pty of its own
+expect_status "run -t" 0 script -qec "$BERTH run --rm -t busybox tty" /dev/null
+expect_match "tty inside" '^/dev/pts/0' "$out"
+expect_status "run -it reads the terminal" 0 sh -c "printf 'echo typed-\$((6*7))\nexit 5\n' | script -qec '$BERTH run --rm -it busybox sh' /dev/null; echo status=\$?"
+expect_match "typed command ran" 'typed-42' "$out"
+
+# attach to a running container sees its new output
+b run -d --name ticker busybox sh -c 'sleep 0.5; for i in 1 2 3; do echo t$i; sleep 0.2; done' >/dev/null
+expect_status "attach" 0 timeout 10 "$BERTH" attach ticker
+expect_eq "attached output" "$(printf 't1\nt2\nt3')" "$out"
+expect_status "attach to a stopped container" 1 b attach ticker
+expect_match "attach stopped message" 'You cannot attach to a stopped container' "$err"
+b rm ticker >/dev/null
+
 # detached lifecycle
 expect_status "run -d" 0 b run -d --name web --label tier=front busybox sleep 300
 id=$out

@@ -1,0 +1,2 @@
+/* Keeps the library non-empty while the folder fills in. */
+int berth_tui_present;
