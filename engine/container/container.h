@@ -55,6 +55,9 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 /* Syncs every container that the store believes is running. */
 int container_reconcile_all(struct engine *engine, berr *err);
 
+/* Removes container directories that no row owns (a crash mid-create). */
+int container_gc_orphans(struct engine *engine, berr *err);
+
 /* Is it running (or paused or restarting)? */
 bool container_is_active(const struct container *c);
 

@@ -1,10 +1,13 @@
 /* Bringing the store up to date with what the monitors wrote: the engine
  * has no daemon, so whichever berth process looks next reconciles. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/container/container.h"
@@ -176,5 +179,64 @@ int container_reconcile_all(struct engine *engine, berr *err)
 			container_free(&c);
 	}
 	free(ids);
+	return 0;
+}
+
+/* Is there a row for this id? */
+static bool container_row_exists(struct store *st, const char *id)
+{
+	sqlite3_stmt *stmt;
+	bool found;
+
+	if (store_prepare(st, &stmt, "SELECT 1 FROM containers WHERE id = ?", NULL) < 0)
+		return true; /* when in doubt, keep the files */
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* Removes bundle and run directories that no row owns: what a create or a
+ * remove interrupted by a crash left. A directory younger than a minute may
+ * belong to a create still running in another process, so it stays. */
+static void gc_orphans_in(struct store *st, const char *dir, bool run_dir)
+{
+	char path[PATH_MAX], pidfile[PATH_MAX + 16];
+	struct dirent *de;
+	struct stat sb;
+	time_t now = time(NULL);
+	DIR *d = opendir(dir);
+	pid_t pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len != CONTAINER_ID_LEN || strspn(de->d_name, "0123456789abcdef") != len)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || now - sb.st_mtime < 60)
+			continue;
+		if (container_row_exists(st, de->d_name))
+			continue;
+		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", path);
+		if (run_dir && proc_pidfile_alive(pidfile, &pid))
+			continue;
+		fs_remove_tree(path, NULL);
+	}
+	closedir(d);
+}
+
+int container_gc_orphans(struct engine *engine, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	char dir[PATH_MAX];
+
+	if (!st)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/containers", engine_root(engine));
+	gc_orphans_in(st, dir, false);
+	snprintf(dir, sizeof(dir), "%s/containers", engine_run_root(engine));
+	gc_orphans_in(st, dir, true);
 	return 0;
 }

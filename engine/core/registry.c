@@ -26,5 +26,7 @@ int registry_startup(struct engine *engine, berr *err)
 {
 	if (image_gc_staging(engine_root(engine), err) < 0)
 		return -1;
-	return container_reconcile_all(engine, err);
+	if (container_reconcile_all(engine, err) < 0)
+		return -1;
+	return container_gc_orphans(engine, err);
 }

@@ -53,4 +53,15 @@ expect_status "removal finished" 0 b ps -a --format '{{.Names}}'
 if echo "$out" | grep -qx halfgone; then bad "half-removed container still listed"; else ok; fi
 expect_eq "its files are gone" "no" "$([ -d "$BERTH_ROOT/containers/$hid" ] && echo yes || echo no)"
 
+# files a crash left behind with no row: cleared once they are old enough
+orphan=$(printf 'ab%.0s' $(seq 32))
+mkdir -p "$BERTH_ROOT/containers/$orphan/upper" "$BERTH_RUN/containers/$orphan"
+touch -d '2 minutes ago' "$BERTH_ROOT/containers/$orphan" "$BERTH_RUN/containers/$orphan"
+young=$(printf 'cd%.0s' $(seq 32))
+mkdir -p "$BERTH_ROOT/containers/$young"
+b ps >/dev/null
+expect_eq "old orphan bundle removed" "no" "$([ -d "$BERTH_ROOT/containers/$orphan" ] && echo yes || echo no)"
+expect_eq "old orphan run dir removed" "no" "$([ -d "$BERTH_RUN/containers/$orphan" ] && echo yes || echo no)"
+expect_eq "a create in progress elsewhere is left alone" "yes" "$([ -d "$BERTH_ROOT/containers/$young" ] && echo yes || echo no)"
+
 finish
