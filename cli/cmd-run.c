@@ -15,7 +15,13 @@ struct create_opts {
 	char *stop_signal;
 	long stop_timeout;
 	struct strlist env, env_files, labels;
+	struct strlist volumes, mounts, tmpfs, volumes_from;
 };
+
+/* cmd-volume.c: -v, --mount, --tmpfs and --volumes-from into the body. */
+int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct strlist *volumes,
+		     const struct strlist *mounts, const struct strlist *tmpfs,
+		     const struct strlist *volumes_from);
 
 #define CREATE_FLAGS(o)                                                                          \
 	{"name", 0, FLAG_STRING, &(o).name, "string", "Assign a name to the container"},          \
@@ -34,7 +40,11 @@ struct create_opts {
 	{"privileged", 0, FLAG_BOOL, &(o).privileged, NULL, "Give extended privileges to this container"}, \
 	{"read-only", 0, FLAG_BOOL, &(o).read_only, NULL, "Mount the container's root filesystem as read only"}, \
 	{"stop-signal", 0, FLAG_STRING, &(o).stop_signal, "string", "Signal to stop the container"}, \
-	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}
+	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}, \
+	{"volume", 'v', FLAG_LIST, &(o).volumes, "list", "Bind mount a volume"},                  \
+	{"mount", 0, FLAG_LIST, &(o).mounts, "mount", "Attach a filesystem mount to the container"}, \
+	{"tmpfs", 0, FLAG_LIST, &(o).tmpfs, "list", "Mount a tmpfs directory"},                   \
+	{"volumes-from", 0, FLAG_LIST, &(o).volumes_from, "list", "Mount volumes from the specified container(s)"}
 
 /* Builds Docker's create body from the options and the positionals. */
 static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, char **argv,
@@ -97,6 +107,12 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	*status = cli_volume_flags(cli, body, hc, &o->volumes, &o->mounts, &o->tmpfs, &o->volumes_from);
+	if (*status) {
+		json_decref(hc);
+		json_decref(body);
+		return NULL;
+	}
 	json_object_set_new(body, "HostConfig", hc);
 	return body;
 fail:

@@ -10,6 +10,10 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 	cli_cmd_wait, cli_cmd_logs, cli_cmd_inspect, cli_cmd_info, cli_cmd_version,
 	cli_cmd_container_prune, cli_cmd_export, cli_cmd_images, cli_cmd_tag, cli_cmd_rmi,
 	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
+extern const struct cli_command cli_cmd_stats, cli_cmd_events;
+extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff;
+extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
+	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
 static const struct cli_command *const top_level[] = {
 	&cli_cmd_run,	  &cli_cmd_create, &cli_cmd_start,   &cli_cmd_attach, &cli_cmd_ps,
@@ -17,6 +21,8 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_wait,	  &cli_cmd_logs,   &cli_cmd_inspect, &cli_cmd_export, &cli_cmd_images,
 	&cli_cmd_tag,	  &cli_cmd_rmi,	   &cli_cmd_history, &cli_cmd_import, &cli_cmd_save,
 	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
+	&cli_cmd_stats,	  &cli_cmd_events,
+	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,
 };
 
 struct alias {
@@ -40,6 +46,13 @@ static const struct alias aliases[] = {
 	{"image", "prune", &cli_cmd_image_prune},  {"image", "import", &cli_cmd_import},
 	{"image", "save", &cli_cmd_save},	   {"image", "load", &cli_cmd_load},
 	{"image", "inspect", &cli_cmd_inspect},	   {"system", "info", &cli_cmd_info},
+	{"container", "stats", &cli_cmd_stats},	   {"system", "events", &cli_cmd_events},
+	{"container", "pause", &cli_cmd_pause},	   {"container", "unpause", &cli_cmd_unpause},
+	{"container", "top", &cli_cmd_top},	   {"container", "diff", &cli_cmd_diff},
+	{"volume", "create", &cli_cmd_volume_create}, {"volume", "ls", &cli_cmd_volume_ls},
+	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
+	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},
+	{"volume", "prune", &cli_cmd_volume_prune},
 };
 
 static void print_usage(void)
@@ -49,6 +62,7 @@ static void print_usage(void)
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
+	       "  volume     Manage volumes\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
 }
 
@@ -80,7 +94,7 @@ int cli_main(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
-	    strcmp(argv[0], "system") == 0)
+	    strcmp(argv[0], "system") == 0 || strcmp(argv[0], "volume") == 0)
 		return cli_failf(cli, 125, "'%s%s%s' is not a berth command.\nSee 'berth %s --help'", argv[0],
 				 argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0]);
 	return cli_failf(cli, 125, "'%s' is not a berth command.\nSee 'berth --help'", argv[0]);

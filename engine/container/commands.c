@@ -16,10 +16,13 @@
 #include "engine/container/create.h"
 #include "engine/container/export.h"
 #include "engine/container/logs.h"
+#include "engine/container/pause.h"
 #include "engine/core/filters.h"
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
+#include "engine/events/events.h"
 #include "engine/image/image.h"
+#include "engine/volume/volume.h"
 
 static const char *arg_str(json_t *args, const char *key)
 {
@@ -158,7 +161,8 @@ static int cmd_restart(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 		rc = container_start(cmd_engine(ctx), &c, -1, err);
 	if (rc == 0)
 		engine_emit(cmd_engine(ctx), "container", "restart", c.id,
-			    json_pack("{s:s, s:s}", "image", c.image_ref, "name", c.name));
+			    events_container_attributes(c.name, c.image_ref,
+							json_object_get(c.config, "Labels"), NULL));
 	container_free(&c);
 	if (rc == 0)
 		*result = json_object();
@@ -182,6 +186,9 @@ static int cmd_kill(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 		return -1;
 	}
 	rc = container_signal(cmd_engine(ctx), &c, sig, err);
+	/* SIGKILL must not wait behind a freezer. */
+	if (rc == 0 && sig == SIGKILL && strcmp(c.state, "paused") == 0)
+		container_unpause(cmd_engine(ctx), &c, NULL);
 	container_free(&c);
 	if (rc == 0)
 		*result = json_object();
@@ -191,13 +198,22 @@ static int cmd_kill(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	struct container c;
+	struct store *st;
+	json_t *mounts = NULL;
 	int rc;
 
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
+	/* rm -v: the anonymous volumes go too, once the container is gone */
+	if (json_is_true(json_object_get(args, "volumes")) &&
+	    (st = engine_store(cmd_engine(ctx), NULL)))
+		mounts = vol_mounts_load(st, c.id, NULL);
 	rc = container_remove(cmd_engine(ctx), &c, json_is_true(json_object_get(args, "force")),
 			      err);
 	container_free(&c);
+	if (rc == 0)
+		vol_remove_anonymous(cmd_engine(ctx), mounts);
+	json_decref(mounts);
 	if (rc == 0)
 		*result = json_object();
 	return rc;
@@ -238,7 +254,9 @@ static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		return -1;
 	}
 	engine_emit(cmd_engine(ctx), "container", "rename", c.id,
-		    json_pack("{s:s, s:s}", "name", c.name, "oldName", old));
+		    events_container_attributes(c.name, c.image_ref,
+						json_object_get(c.config, "Labels"),
+						json_pack("{s:s}", "oldName", old)));
 	container_free(&c);
 	if (store_commit(st, err) < 0)
 		return -1;

@@ -10,10 +10,12 @@
 #include "engine/container/container.h"
 #include "engine/container/create.h"
 #include "engine/core/clock.h"
+#include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
 #include "engine/image/image.h"
+#include "engine/volume/volume.h"
 
 /* Env lists merge by key: the container's entries replace the image's. */
 static json_t *merge_env(json_t *image_env, json_t *user_env)
@@ -273,6 +275,34 @@ static int choose_name(struct store *st, json_t *args, char *name, size_t n, ber
 	return berr_set(err, BERR_CONFLICT, "could not find a free container name");
 }
 
+/* The mount points of HostConfig.VolumesFrom's containers ("c[:ro|rw]"). */
+static int volumes_from(struct engine *engine, struct store *st, json_t *hc, json_t **out,
+			berr *err)
+{
+	json_t *v;
+	size_t i;
+
+	*out = json_array();
+	json_array_foreach(json_object_get(hc, "VolumesFrom"), i, v) {
+		struct container src;
+		char ref[256];
+		bool readonly;
+		if (vol_parse_volumes_from(json_is_string(v) ? json_string_value(v) : "", ref,
+					   sizeof(ref), &readonly, err) < 0 ||
+		    container_find(engine, ref, &src, err) < 0)
+			return -1;
+		json_t *mounts = vol_mounts_load(st, src.id, err);
+		container_free(&src);
+		if (!mounts)
+			return -1;
+		json_t *inherited = vol_mounts_inherit(mounts, readonly);
+		json_array_extend(*out, inherited);
+		json_decref(inherited);
+		json_decref(mounts);
+	}
+	return 0;
+}
+
 int container_create(struct engine *engine, json_t *args, struct container *out, berr *err)
 {
 	struct store *st = engine_store(engine, err);
@@ -281,6 +311,7 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	char bundle[PATH_MAX], dir[PATH_MAX + 16], hostname[HOST_NAME_MAX + 1];
 	const char *image_ref = json_string_value(json_object_get(args, "Image"));
 	bool made_bundle = false;
+	json_t *inherited = NULL, *mounts = NULL, *made_volumes = json_array();
 
 	if (!st)
 		return -1;
@@ -312,6 +343,8 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_set(err, BERR_INVALID, "Invalid signal: %s", stop_signal);
 		goto fail;
 	}
+	if (volumes_from(engine, st, c.host_config, &inherited, err) < 0)
+		goto fail;
 	snprintf(c.image_id, sizeof(c.image_id), "%s", image.id);
 	c.image_ref = strdup(image_ref);
 	c.layers = json_incref(image.chain_ids);
@@ -333,20 +366,30 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		goto fail;
 	if (store_begin(st, err) < 0)
 		goto fail;
-	if (container_save(st, &c, err) < 0) {
+	if (vol_resolve(engine, st, c.config, c.host_config, inherited, &mounts, made_volumes,
+			err) < 0 ||
+	    vol_mounts_save(st, c.id, mounts, err) < 0 || container_save(st, &c, err) < 0) {
 		store_rollback(st);
 		goto fail;
 	}
 	engine_emit(engine, "container", "create", c.id,
-		    json_pack("{s:s, s:s}", "image", c.image_ref, "name", c.name));
+		    events_container_attributes(c.name, c.image_ref,
+						json_object_get(c.config, "Labels"), NULL));
 	if (store_commit(st, err) < 0)
 		goto fail;
 	image_info_free(&image);
+	json_decref(inherited);
+	json_decref(mounts);
+	json_decref(made_volumes);
 	*out = c;
 	return 0;
 fail:
 	if (made_bundle)
 		fs_remove_tree(bundle, NULL);
+	vol_discard(engine, made_volumes);
+	json_decref(inherited);
+	json_decref(mounts);
+	json_decref(made_volumes);
 	image_info_free(&image);
 	container_free(&c);
 	return -1;

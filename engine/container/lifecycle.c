@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "engine/container/container.h"
+#include "engine/container/pause.h"
 #include "engine/core/clock.h"
+#include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/signals.h"
+#include "engine/volume/volume.h"
 
 /* How long a SIGKILLed container may take to be reported gone. */
 #define KILL_WAIT_MS 30000
@@ -53,7 +56,8 @@ int container_signal(struct engine *engine, struct container *c, int sig, berr *
 		return -1;
 	}
 	close(fd);
-	json_t *attrs = json_object();
+	json_t *attrs = events_container_attributes(c->name, c->image_ref,
+						    json_object_get(c->config, "Labels"), NULL);
 	char signal_text[16];
 	snprintf(signal_text, sizeof(signal_text), "%d", sig);
 	json_object_set_new(attrs, "name", json_string(c->name));
@@ -117,6 +121,9 @@ int container_stop(struct engine *engine, struct container *c, int timeout_s, be
 
 	if (!container_is_active(c))
 		return 0;
+	/* A frozen process cannot act on a signal: thaw it first. */
+	if (strcmp(c->state, "paused") == 0 && container_unpause(engine, c, err) < 0)
+		return -1;
 	if (stop_signal && *stop_signal) {
 		int parsed = signal_from_name(stop_signal);
 		if (parsed > 0)
@@ -137,7 +144,8 @@ stopped:
 	if (container_is_active(c))
 		return berr_set(err, BERR_SYSTEM, "container %s did not stop", c->id);
 	engine_emit(engine, "container", "stop", c->id,
-		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+		    events_container_attributes(c->name, c->image_ref,
+						json_object_get(c->config, "Labels"), NULL));
 	return 0;
 }
 
@@ -151,6 +159,8 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 	if (!st)
 		return -1;
 	if (container_is_active(c)) {
+		if (force && strcmp(c->state, "paused") == 0)
+			container_unpause(engine, c, NULL);
 		if (!force)
 			return berr_set(err, BERR_CONFLICT,
 					"cannot remove container \"/%s\": container is running: stop the "
@@ -176,13 +186,27 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	if (fs_remove_tree(run_dir, err) < 0 || fs_remove_tree(bundle, err) < 0)
 		return berr_prefix(err, "removing container %s", c->id);
-	if (store_begin(st, err) < 0)
+	/* --rm containers take their anonymous volumes with them, as Docker's do */
+	json_t *mounts = json_is_true(json_object_get(c->host_config, "AutoRemove"))
+				 ? vol_mounts_load(st, c->id, NULL)
+				 : NULL;
+	if (store_begin(st, err) < 0) {
+		json_decref(mounts);
 		return -1;
-	if (container_delete_row(st, c->id, err) < 0) {
+	}
+	if (vol_mounts_delete(st, c->id, err) < 0 || container_delete_row(st, c->id, err) < 0) {
 		store_rollback(st);
+		json_decref(mounts);
 		return -1;
 	}
 	engine_emit(engine, "container", "destroy", c->id,
-		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
-	return store_commit(st, err);
+		    events_container_attributes(c->name, c->image_ref,
+						json_object_get(c->config, "Labels"), NULL));
+	if (store_commit(st, err) < 0) {
+		json_decref(mounts);
+		return -1;
+	}
+	vol_remove_anonymous(engine, mounts);
+	json_decref(mounts);
+	return 0;
 }

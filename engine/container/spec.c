@@ -18,6 +18,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/runtime/caps.h"
 #include "engine/runtime/seccomp.h"
+#include "engine/volume/volume.h"
 
 static const char *const masked_paths[] = {
 	"/proc/acpi",	    "/proc/asound",	"/proc/interrupts", "/proc/kcore",
@@ -158,6 +159,55 @@ static uint64_t container_caps(const struct container *c)
 	return caps;
 }
 
+/* The container's volumes, binds and tmpfs mounts as `mount` records,
+ * after the volume subsystem has made bind sources and copied the image's
+ * content into empty volumes. */
+static int spec_put_mounts(struct engine *engine, const struct container *c, const char *bundle,
+			   struct spec_buf *b, berr *err)
+{
+	size_t n = json_array_size(c->layers), i;
+	const char **lowers = calloc(n ? n : 1, sizeof(*lowers));
+	char (*names)[160] = calloc(n ? n : 1, sizeof(*names));
+	char layers[PATH_MAX], upper[PATH_MAX + 8], mountpoint[PATH_MAX + 8];
+	json_t *records = NULL, *r;
+	int rc = -1;
+
+	if (!lowers || !names) {
+		berr_errno(err, ENOMEM, "preparing mounts");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const char *chain = json_string_value(json_array_get(c->layers, n - 1 - i));
+		const char *hex = chain && strncmp(chain, "sha256:", 7) == 0 ? chain + 7 : chain;
+		snprintf(names[i], sizeof(names[i]), "%s/diff", hex ? hex : "");
+		lowers[i] = names[i];
+	}
+	snprintf(layers, sizeof(layers), "%s/layers", engine_root(engine));
+	snprintf(upper, sizeof(upper), "%s/upper", bundle);
+	snprintf(mountpoint, sizeof(mountpoint), "%s/rootfs", bundle);
+	struct vol_rootfs root = {layers, lowers, n, upper, mountpoint};
+	if (vol_prepare(engine, c->id, c->host_config, &root, &records, err) < 0)
+		goto out;
+	json_array_foreach(records, i, r) {
+		char *line = NULL;
+		if (asprintf(&line, "%s\t%s\t%s\t%s", json_string_value(json_array_get(r, 0)),
+			     json_string_value(json_array_get(r, 1)),
+			     json_string_value(json_array_get(r, 2)),
+			     json_string_value(json_array_get(r, 3))) < 0) {
+			berr_errno(err, ENOMEM, "preparing mounts");
+			goto out;
+		}
+		spec_put(b, "mount", line);
+		free(line);
+	}
+	rc = 0;
+out:
+	json_decref(records);
+	free(lowers);
+	free(names);
+	return rc;
+}
+
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
 	       berr *err)
 {
@@ -225,6 +275,10 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
 			  default_devices[i].major, default_devices[i].minor);
+	if (spec_put_mounts(engine, c, bundle, &b, err) < 0) {
+		free(b.data);
+		return -1;
+	}
 	if (log_path)
 		spec_put(&b, "log-path", log_path);
 	if (b.failed) {

@@ -14,6 +14,7 @@
 #include "engine/container/container.h"
 #include "engine/container/spec.h"
 #include "engine/core/clock.h"
+#include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/runtime/shim_protocol.h"
 
@@ -175,7 +176,8 @@ int container_start(struct engine *engine, struct container *c, int attach_fd, b
 	c->error = strdup("");
 	if (container_save(st, c, err) < 0)
 		return -1;
-	json_t *attrs = json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name);
+	json_t *attrs = events_container_attributes(c->name, c->image_ref,
+						    json_object_get(c->config, "Labels"), NULL);
 	engine_emit(engine, "container", "start", c->id, attrs);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "engine/container/container.h"
 #include "engine/core/clock.h"
+#include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 
 /* Docker reports 255 for a container whose monitor vanished without an exit status. */
@@ -66,7 +67,8 @@ static int reread_state(struct store *st, const char *id, char *state, size_t n,
 
 static void emit_die(struct engine *engine, const struct container *c)
 {
-	json_t *attrs = json_object();
+	json_t *attrs = events_container_attributes(c->name, c->image_ref,
+						    json_object_get(c->config, "Labels"), NULL);
 	char code[16];
 
 	snprintf(code, sizeof(code), "%d", c->exit_code);

@@ -11,6 +11,7 @@
 #include "engine/container/container.h"
 #include "engine/core/clock.h"
 #include "engine/core/units.h"
+#include "engine/volume/volume.h"
 
 static json_t *time_json(int64_t nanos)
 {
@@ -121,7 +122,7 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_object_set_new(graph, "WorkDir", json_string(path));
 	json_object_set_new(out, "GraphDriver",
 			    json_pack("{s:o, s:s}", "Data", graph, "Name", "overlay2"));
-	json_object_set_new(out, "Mounts", json_array());
+	json_object_set_new(out, "Mounts", vol_mounts_inspect(engine, c->id));
 	json_object_set(out, "Config", c->config);
 	json_object_set_new(out, "NetworkSettings", network_settings_json(c));
 	json_decref(argv);
@@ -217,7 +218,7 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	json_object_set_new(out, "NetworkSettings",
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);
-	json_object_set_new(out, "Mounts", json_array());
+	json_object_set_new(out, "Mounts", vol_mounts_inspect(engine, c->id));
 	if (size) {
 		container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 		snprintf(upper, sizeof(upper), "%s/upper", bundle);

@@ -4,13 +4,23 @@
 #include <string.h>
 
 #include "engine/container/container.h"
+#include "engine/container/inspect_ops.h"
+#include "engine/container/pause.h"
 #include "engine/core/system.h"
+#include "engine/events/events.h"
 #include "engine/image/image.h"
+#include "engine/stats/stats.h"
+#include "engine/volume/volume.h"
 
 static const struct engine_command *const tables[] = {
 	container_commands,
+	container_pause_commands,
+	container_inspect_commands,
 	image_commands,
 	system_commands,
+	stats_commands,
+	events_commands,
+	volume_commands,
 };
 
 const struct engine_command *registry_find(const char *type)
@@ -26,7 +36,7 @@ int registry_startup(struct engine *engine, berr *err)
 {
 	if (image_gc_staging(engine_root(engine), err) < 0)
 		return -1;
-	if (container_reconcile_all(engine, err) < 0)
+	if (container_reconcile_all(engine, err) < 0 || vol_startup(engine, err) < 0)
 		return -1;
 	return container_gc_orphans(engine, err);
 }

@@ -62,8 +62,29 @@ static const char *const migration_1 =
 	");"
 	"CREATE INDEX events_time ON events(time_nano);";
 
+/* Volumes and the mounts each container was created with. A mount row
+ * names its volume ('' for binds and tmpfs), which is how a volume in use
+ * is found; spec is the resolved mount point as JSON. */
+static const char *const migration_2 =
+	"CREATE TABLE volumes ("
+	"  name TEXT PRIMARY KEY,"
+	"  driver TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"         /* unix nanoseconds */
+	"  labels TEXT NOT NULL DEFAULT '{}',"  /* JSON object */
+	"  options TEXT NOT NULL DEFAULT '{}'"  /* JSON object: the driver's -o options */
+	");"
+	"CREATE TABLE container_mounts ("
+	"  container_id TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  volume TEXT NOT NULL DEFAULT '',"
+	"  spec TEXT NOT NULL,"
+	"  PRIMARY KEY (container_id, position)"
+	");"
+	"CREATE INDEX container_mounts_volume ON container_mounts(volume);";
+
 static const char *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 int migrations_count(void)

@@ -16,6 +16,7 @@
  * --close (a zero-length stdin frame), --resize ROWS COLS, --wait-for TEXT
  * (send the rest only once TEXT was seen on stdout). Received frames print
  * as "stdout=...", "stderr=..." (C-escaped, concatenated) and "exit=N". */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -156,16 +157,23 @@ static int cmd_run(int argc, char **argv)
 	int sp[2], sv[2] = {-1, -1};
 	int attach = argc > 5 && !strcmp(argv[5], "--attach");
 	struct timespec t0, t1;
-	if (pipe(sp) < 0 || (attach && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)) {
+	/* CLOEXEC everywhere: the shim gets fd 3, fd 4 only with --attach, and
+	 * nothing else, exactly as from berth */
+	if (pipe2(sp, O_CLOEXEC) < 0 ||
+	    (attach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)) {
 		perror("pipe");
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		dup2(sp[1], 3);
+		/* move both out of the way first: dup2 onto 3 could clobber the other */
+		int w = fcntl(sp[1], F_DUPFD, 10), a = attach ? fcntl(sv[1], F_DUPFD, 10) : -1;
+		if (w < 0 || dup2(w, 3) < 0 || (attach && (a < 0 || dup2(a, 4) < 0)))
+			_exit(98);
+		close(w);
 		if (attach)
-			dup2(sv[1], 4);
+			close(a);
 		execl(argv[2], argv[2], argv[3], argv[4], (char *)NULL);
 		_exit(99);
 	}

@@ -1,0 +1,101 @@
+/* Where a container's cgroups are on the host, for the engine's own uses
+ * (freezing, listing processes). The monitor creates them as
+ * <mount>/<parent>/<id> in every v1 hierarchy and in the v2 tree. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/container/cgroup.h"
+#include "engine/container/spec.h"
+
+/* The mount point of a v1 hierarchy holding `controller`, or of the v2
+ * tree when controller is NULL; 0 when found. */
+static int cgroup_mount_point(const char *controller, char *out, size_t n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	while (rc < 0 && fgets(line, sizeof(line), f)) {
+		char *fields[16], *save = NULL, *tok;
+		int nf = 0;
+		for (tok = strtok_r(line, " \n", &save); tok && nf < 16; tok = strtok_r(NULL, " \n", &save))
+			fields[nf++] = tok;
+		/* id parent major:minor root mount-point options [optional...] - type source super-options */
+		int dash = -1;
+		for (int i = 6; i < nf; i++)
+			if (strcmp(fields[i], "-") == 0) {
+				dash = i;
+				break;
+			}
+		if (dash < 0 || dash + 3 >= nf)
+			continue;
+		const char *type = fields[dash + 1], *opts = fields[dash + 3];
+		if (!controller && strcmp(type, "cgroup2") == 0) {
+			snprintf(out, n, "%s", fields[4]);
+			rc = 0;
+		} else if (controller && strcmp(type, "cgroup") == 0) {
+			char copy[1024], *o, *osave = NULL;
+			snprintf(copy, sizeof(copy), "%s", opts);
+			for (o = strtok_r(copy, ",", &osave); o; o = strtok_r(NULL, ",", &osave))
+				if (strcmp(o, controller) == 0) {
+					snprintf(out, n, "%s", fields[4]);
+					rc = 0;
+				}
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int container_cgroup_dir(const char *controller, const char *id, char *out, size_t n)
+{
+	char mount[PATH_MAX];
+
+	if (cgroup_mount_point(controller, mount, sizeof(mount)) < 0)
+		return -1;
+	snprintf(out, n, "%s/%s/%s", mount, spec_cgroup_parent(), id);
+	return 0;
+}
+
+int container_cgroup_pids(const char *id, pid_t **out, size_t *count, berr *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], line[64];
+	static const char *const sources[] = {"pids", "memory", "cpu", NULL};
+	pid_t *pids = NULL;
+	size_t len = 0, cap = 0;
+	FILE *f = NULL;
+
+	for (const char *const *s = sources; *s && !f; s++)
+		if (container_cgroup_dir(*s, id, dir, sizeof(dir)) == 0) {
+			snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+			f = fopen(path, "re");
+		}
+	if (!f && container_cgroup_dir(NULL, id, dir, sizeof(dir)) == 0) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		f = fopen(path, "re");
+	}
+	if (!f)
+		return berr_set(err, BERR_SYSTEM, "cannot find the cgroup of container %s", id);
+	while (fgets(line, sizeof(line), f)) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 32;
+			pid_t *grown = realloc(pids, cap * sizeof(*pids));
+			if (!grown) {
+				free(pids);
+				fclose(f);
+				return berr_errno(err, ENOMEM, "listing processes");
+			}
+			pids = grown;
+		}
+		pids[len++] = (pid_t)atoi(line);
+	}
+	fclose(f);
+	*out = pids;
+	*count = len;
+	return 0;
+}

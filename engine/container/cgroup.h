@@ -1,0 +1,16 @@
+/* A container's cgroups as the engine finds them. */
+#ifndef BERTH_CONTAINER_CGROUP_H
+#define BERTH_CONTAINER_CGROUP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "engine/core/error.h"
+
+/* <mount of controller>/<parent>/<id>; controller NULL means the v2 tree. */
+int container_cgroup_dir(const char *controller, const char *id, char *out, size_t n);
+
+/* The pids in the container's cgroup (malloc'd array). */
+int container_cgroup_pids(const char *id, pid_t **out, size_t *count, berr *err);
+
+#endif

@@ -1,0 +1,150 @@
+/* container.pause and container.unpause: the freezer (cgroup v1) or
+ * cgroup.freeze (v2), waiting until the kernel says the cgroup is frozen. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/container/cgroup.h"
+#include "engine/container/container.h"
+#include "engine/container/pause.h"
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	char buf[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+/* Freezes or thaws, then waits up to two seconds for the state to settle. */
+static int set_frozen(const char *id, bool frozen, berr *err)
+{
+	char dir[PATH_MAX], ctl[PATH_MAX + 32], state[PATH_MAX + 32];
+	const char *want;
+
+	if (container_cgroup_dir("freezer", id, dir, sizeof(dir)) == 0 && access(dir, F_OK) == 0) {
+		snprintf(ctl, sizeof(ctl), "%s/freezer.state", dir);
+		snprintf(state, sizeof(state), "%s/freezer.state", dir);
+		want = frozen ? "FROZEN" : "THAWED";
+		if (write_text(ctl, want) < 0)
+			return berr_sys(err, "writing %s", ctl);
+	} else if (container_cgroup_dir(NULL, id, dir, sizeof(dir)) == 0 && access(dir, F_OK) == 0) {
+		snprintf(ctl, sizeof(ctl), "%s/cgroup.freeze", dir);
+		snprintf(state, sizeof(state), "%s/cgroup.events", dir);
+		want = frozen ? "frozen 1" : "frozen 0";
+		if (write_text(ctl, frozen ? "1" : "0") < 0)
+			return berr_sys(err, "writing %s", ctl);
+	} else {
+		return berr_set(err, BERR_SYSTEM, "no freezer cgroup for container %s", id);
+	}
+	for (int i = 0; i < 2000; i++) {
+		if (file_contains(state, want))
+			return 0;
+		/* v1 needs the request repeated while FREEZING. */
+		if (frozen && strstr(ctl, "freezer.state"))
+			write_text(ctl, "FROZEN");
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return berr_set(err, BERR_SYSTEM, "container %s did not %s in time", id,
+			frozen ? "freeze" : "thaw");
+}
+
+static int save_state(struct engine *engine, struct container *c, const char *state,
+		      const char *action, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	snprintf(c->state, sizeof(c->state), "%s", state);
+	if (container_save(st, c, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	engine_emit(engine, "container", action, c->id,
+		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+	return store_commit(st, err);
+}
+
+int container_pause(struct engine *engine, struct container *c, berr *err)
+{
+	if (strcmp(c->state, "paused") == 0)
+		return berr_set(err, BERR_CONFLICT, "Container %s is already paused", c->id);
+	if (strcmp(c->state, "running") != 0)
+		return berr_set(err, BERR_CONFLICT, "Container %s is not running", c->id);
+	if (set_frozen(c->id, true, err) < 0) {
+		set_frozen(c->id, false, NULL);
+		return -1;
+	}
+	return save_state(engine, c, "paused", "pause", err);
+}
+
+int container_unpause(struct engine *engine, struct container *c, berr *err)
+{
+	if (strcmp(c->state, "paused") != 0)
+		return berr_set(err, BERR_CONFLICT, "Container %s is not paused", c->id);
+	if (set_frozen(c->id, false, err) < 0)
+		return -1;
+	return save_state(engine, c, "running", "unpause", err);
+}
+
+static int cmd_pause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	int rc;
+
+	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
+		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
+	rc = container_pause(cmd_engine(ctx), &c, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_unpause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	int rc;
+
+	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
+		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
+	rc = container_unpause(cmd_engine(ctx), &c, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+const struct engine_command container_pause_commands[] = {
+	{"container.pause", cmd_pause},
+	{"container.unpause", cmd_unpause},
+	{NULL, NULL},
+};

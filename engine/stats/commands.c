@@ -1,0 +1,257 @@
+/* container.stats: Docker's stats objects for one container, several, or
+ * every container, once or as a stream.
+ *
+ * Arguments: {"id": "web"} for one container (messages and result are one
+ * stats object), or {"ids": ["web", "db"]}, or neither for every running
+ * container ({"all": true} adds the others); these give arrays. "stream"
+ * (default true, as the Engine API) sends a message about every second
+ * until cancelled; without it the result is one reading whose CPU figures
+ * span a short priming interval, so CPU% means something at once.
+ * "one_shot" skips the priming (precpu_stats left empty, as Docker's
+ * one-shot). With no names, the set follows containers as they start and
+ * stop. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/container/container.h"
+#include "engine/core/clock.h"
+#include "engine/stats/stats.h"
+
+/* How long a reading waits between its two CPU samples when it cannot use
+ * a previous one. Short enough for `stats --no-stream` to feel instant;
+ * CPU time is counted in ns by the cgroup and the host's in 10 ms ticks
+ * per CPU, so the figure is within a few percent. */
+#define STATS_PRIME_MS 50
+#define STATS_INTERVAL_MS 1000
+
+struct stats_set {
+	struct stats_target *targets;
+	size_t count;
+	bool single;        /* args.id: answer objects, not arrays */
+	bool all;           /* args.all */
+	json_t *names;      /* args.ids or NULL: every container */
+};
+
+static void set_free(struct stats_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		stats_target_free(&set->targets[i]);
+	free(set->targets);
+	set->targets = NULL;
+	set->count = 0;
+}
+
+/* The pid to sample: a running or paused container's init, else 0. */
+static int live_pid(const struct container *c)
+{
+	return strcmp(c->state, "running") == 0 || strcmp(c->state, "paused") == 0 ? c->pid : 0;
+}
+
+/* Adds a target for c, carrying over what old knew of the same process. */
+static void add_target(struct stats_target *list, size_t *n, const struct container *c,
+		       struct stats_set *old)
+{
+	struct stats_target *t = &list[(*n)++];
+	int pid = live_pid(c);
+
+	for (size_t i = 0; i < old->count; i++) {
+		struct stats_target *o = &old->targets[i];
+		if (strcmp(o->id, c->id) == 0 && o->pid == pid && o->id[0]) {
+			*t = *o;
+			memset(o, 0, sizeof(*o));
+			return;
+		}
+	}
+	stats_target_init(t, c->id, c->name, pid);
+}
+
+/* (Re)builds the targets from the store, keeping earlier samples. */
+static int set_refresh(struct engine *engine, struct stats_set *set, berr *err)
+{
+	struct stats_set old = *set;
+	struct stats_target *list;
+	size_t n = 0;
+
+	if (set->names) {
+		size_t count = json_array_size(set->names), i;
+		json_t *v;
+		list = calloc(count ? count : 1, sizeof(*list));
+		if (!list)
+			return berr_set(err, BERR_SYSTEM, "out of memory");
+		json_array_foreach(set->names, i, v) {
+			struct container c;
+			berr find_err = {0};
+			const char *ref = json_string_value(v);
+			if (!ref || container_find(engine, ref, &c, &find_err) < 0) {
+				/* Gone while streaming: an empty reading, as Docker's timed-out one. */
+				if (set->targets && i < old.count && old.targets[i].id[0]) {
+					stats_target_init(&list[n++], old.targets[i].id,
+							  old.targets[i].name, 0);
+					continue;
+				}
+				for (size_t k = 0; k < n; k++)
+					stats_target_free(&list[k]);
+				free(list);
+				*err = find_err;
+				if (!ref)
+					berr_set(err, BERR_INVALID, "container names must be strings");
+				return -1;
+			}
+			add_target(list, &n, &c, &old);
+			container_free(&c);
+		}
+	} else {
+		struct container *all;
+		size_t count;
+		if (container_load_all(engine, &all, &count, err) < 0)
+			return -1;
+		list = calloc(count ? count : 1, sizeof(*list));
+		if (!list) {
+			container_free_all(all, count);
+			return berr_set(err, BERR_SYSTEM, "out of memory");
+		}
+		for (size_t i = 0; i < count; i++)
+			if (set->all || live_pid(&all[i]))
+				add_target(list, &n, &all[i], &old);
+		container_free_all(all, count);
+	}
+	set_free(&old);
+	set->targets = list;
+	set->count = n;
+	return 0;
+}
+
+/* One pass over every target: the host's CPU time, then each container's
+ * CPU counters, so that each container's interval matches the host's. */
+static int pass_cpu(struct stats_set *set, struct stats_host *host, berr *err)
+{
+	if (stats_read_host(host, err) < 0)
+		return -1;
+	for (size_t i = 0; i < set->count; i++)
+		stats_read_cpu(&set->targets[i], host);
+	return 0;
+}
+
+static void pass_rest(struct stats_set *set, const struct stats_host *host)
+{
+	for (size_t i = 0; i < set->count; i++)
+		stats_read_rest(&set->targets[i], host);
+}
+
+/* Sleeps up to ms, waking early when the command is cancelled. */
+static void nap(struct cmd_ctx *ctx, int64_t ms)
+{
+	int64_t end = clock_mono_nanos() + ms * 1000000;
+
+	while (!cmd_cancelled(ctx)) {
+		int64_t left = end - clock_mono_nanos();
+		if (left <= 0)
+			break;
+		if (left > 50000000)
+			left = 50000000;
+		nanosleep(&(struct timespec){0, (long)left}, NULL);
+	}
+}
+
+/* The readings as the submitter sees them; feeds the history when asked. */
+static json_t *set_json(struct stats_set *set, bool record)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < set->count; i++) {
+		struct stats_target *t = &set->targets[i];
+		struct stats_point p;
+		if (record && stats_point_from_target(t, &p))
+			stats_history_record(t->id, &p);
+		json_array_append_new(arr, stats_docker_json(t));
+	}
+	if (set->single) {
+		json_t *one = json_incref(json_array_get(arr, 0));
+		json_decref(arr);
+		return one ? one : json_object();
+	}
+	return arr;
+}
+
+/* A first reading: two CPU passes a priming interval apart (one with one_shot). */
+static int first_reading(struct cmd_ctx *ctx, struct stats_set *set, bool one_shot, berr *err)
+{
+	struct stats_host host;
+
+	if (pass_cpu(set, &host, err) < 0)
+		return -1;
+	if (!one_shot) {
+		nap(ctx, STATS_PRIME_MS);
+		if (pass_cpu(set, &host, err) < 0)
+			return -1;
+	} else {
+		/* One sample only: nothing before it. */
+		for (size_t i = 0; i < set->count; i++)
+			stats_sample_clear(&set->targets[i].pre);
+	}
+	pass_rest(set, &host);
+	return 0;
+}
+
+static int stream(struct cmd_ctx *ctx, struct stats_set *set, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	struct stats_host host;
+
+	if (first_reading(ctx, set, false, err) < 0)
+		return -1;
+	cmd_progress(ctx, set_json(set, true));
+	for (;;) {
+		nap(ctx, STATS_INTERVAL_MS);
+		if (cmd_cancelled(ctx))
+			return 0;
+		if (set_refresh(engine, set, err) < 0)
+			return -1;
+		if (pass_cpu(set, &host, err) < 0)
+			return -1;
+		pass_rest(set, &host);
+		cmd_progress(ctx, set_json(set, true));
+	}
+}
+
+static int cmd_stats(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	json_t *id = json_object_get(args, "id"), *ids = json_object_get(args, "ids");
+	json_t *stream_arg = json_object_get(args, "stream");
+	bool streaming = stream_arg ? json_is_true(stream_arg) : true;
+	bool one_shot = json_is_true(json_object_get(args, "one_shot"));
+	struct stats_set set = {0};
+	int rc = -1;
+
+	if (streaming && one_shot)
+		return berr_set(err, BERR_INVALID, "cannot have stream=true and one-shot=true");
+	if (id && (!json_is_string(id) || !json_string_length(id)))
+		return berr_set(err, BERR_INVALID, "no container given");
+	if (ids && !json_is_array(ids))
+		return berr_set(err, BERR_INVALID, "ids must be an array of container names");
+	set.single = id != NULL;
+	set.all = json_is_true(json_object_get(args, "all"));
+	set.names = id ? json_pack("[O]", id) : ids ? json_incref(ids) : NULL;
+	if (set_refresh(cmd_engine(ctx), &set, err) < 0)
+		goto out;
+	if (streaming) {
+		rc = stream(ctx, &set, err);
+		if (rc == 0)
+			*result = json_null();
+		goto out;
+	}
+	if (first_reading(ctx, &set, one_shot, err) < 0)
+		goto out;
+	*result = set_json(&set, false);
+	rc = 0;
+out:
+	set_free(&set);
+	json_decref(set.names);
+	return rc;
+}
+
+const struct engine_command stats_commands[] = {
+	{"container.stats", cmd_stats},
+	{NULL, NULL},
+};

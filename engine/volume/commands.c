@@ -1,0 +1,221 @@
+/* The volume commands of the queue, in the Engine API's shapes:
+ * volume.create {Name, Driver, DriverOpts, Labels}, volume.list {filters},
+ * volume.inspect {name}, volume.remove {name, force}, volume.prune {filters}. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/core/filters.h"
+#include "engine/volume/volume.h"
+
+static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	struct vol_info v;
+
+	if (vol_create(engine, json_string_value(json_object_get(args, "Name")),
+		       json_string_value(json_object_get(args, "Driver")),
+		       json_object_get(args, "Labels"), json_object_get(args, "DriverOpts"), &v, NULL,
+		       err) < 0)
+		return -1;
+	*result = vol_inspect_json(engine, &v);
+	vol_info_free(&v);
+	return 0;
+}
+
+static int cmd_inspect(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	struct store *st = engine_store(engine, err);
+	const char *name = json_string_value(json_object_get(args, "name"));
+	struct vol_info v;
+
+	if (!st)
+		return -1;
+	if (!name || !*name)
+		return berr_set(err, BERR_INVALID, "volume name required");
+	if (vol_get(st, name, &v, err) < 0)
+		return -1;
+	*result = vol_inspect_json(engine, &v);
+	vol_info_free(&v);
+	return 0;
+}
+
+static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	const char *name = json_string_value(json_object_get(args, "name"));
+	bool force = json_is_true(json_object_get(args, "force"));
+
+	if (!name)
+		return berr_set(err, BERR_INVALID, "volume name required");
+	if (vol_remove(cmd_engine(ctx), name, err) < 0) {
+		/* --force hides a missing volume, never one in use */
+		if (!(force && err && err->kind == BERR_NOT_FOUND))
+			return -1;
+		berr_clear(err);
+	}
+	*result = json_object();
+	return 0;
+}
+
+/* Every volume, oldest first. */
+static int load_all(struct store *st, struct vol_info **out, size_t *count, berr *err)
+{
+	sqlite3_stmt *stmt;
+	struct vol_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT name FROM volumes ORDER BY created, name", err) < 0)
+		return -1;
+	json_t *names = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(names, json_string(store_text(stmt, 0)));
+	sqlite3_reset(stmt);
+	list = calloc(json_array_size(names) + 1, sizeof(*list));
+	for (size_t i = 0; list && i < json_array_size(names); i++)
+		if (vol_get(st, json_string_value(json_array_get(names, i)), &list[n], NULL) == 0)
+			n++;
+	json_decref(names);
+	if (rc != SQLITE_DONE || !list) {
+		for (size_t i = 0; i < n; i++)
+			vol_info_free(&list[i]);
+		free(list);
+		return store_error(st, err, "listing volumes");
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+static void free_all(struct vol_info *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vol_info_free(&list[i]);
+	free(list);
+}
+
+/* Is the volume used by any container? */
+static bool in_use(struct store *st, const char *name)
+{
+	json_t *users = vol_users(st, name, NULL);
+	bool used = !users || json_array_size(users) > 0;
+
+	json_decref(users);
+	return used;
+}
+
+static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	static const char *const keys[] = {"dangling", "driver", "label", "name", NULL};
+	struct engine *engine = cmd_engine(ctx);
+	struct store *st = engine_store(engine, err);
+	json_t *filters = filters_from_api(json_object_get(args, "filters"));
+	struct vol_info *list = NULL;
+	size_t count = 0;
+	int dangling = -1;
+
+	if (!st || !filters || filters_validate(filters, keys, err) < 0 ||
+	    filters_bool(filters, "dangling", &dangling, err) < 0 ||
+	    load_all(st, &list, &count, err) < 0) {
+		if (!filters)
+			berr_set(err, BERR_INVALID, "invalid filters");
+		json_decref(filters);
+		return -1;
+	}
+	json_t *volumes = json_array();
+	for (size_t i = 0; i < count; i++) {
+		struct vol_info *v = &list[i];
+		if (!filters_match_regex(filters, "name", v->name) ||
+		    !filters_match_exact(filters, "driver", v->driver) ||
+		    !filters_match_label(filters, v->labels))
+			continue;
+		if (dangling >= 0 && in_use(st, v->name) == (dangling == 1))
+			continue;
+		json_array_append_new(volumes, vol_inspect_json(engine, v));
+	}
+	free_all(list, count);
+	json_decref(filters);
+	*result = json_pack("{s:o, s:[]}", "Volumes", volumes, "Warnings");
+	return 0;
+}
+
+/* Bytes under a directory (apparent sizes, symlinks not followed). */
+static int64_t tree_bytes(int dirfd)
+{
+	DIR *dir = fdopendir(dirfd);
+	struct dirent *de;
+	int64_t total = 0;
+
+	if (!dir) {
+		close(dirfd);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (child >= 0)
+				total += tree_bytes(child);
+		} else {
+			total += st.st_size;
+		}
+	}
+	closedir(dir);
+	return total;
+}
+
+static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	static const char *const keys[] = {"label", "all", NULL};
+	struct engine *engine = cmd_engine(ctx);
+	struct store *st = engine_store(engine, err);
+	json_t *filters = filters_from_api(json_object_get(args, "filters"));
+	struct vol_info *list = NULL;
+	size_t count = 0;
+	int all = 0;
+	int64_t reclaimed = 0;
+
+	if (!st || !filters || filters_validate(filters, keys, err) < 0 ||
+	    filters_bool(filters, "all", &all, err) < 0 || load_all(st, &list, &count, err) < 0) {
+		if (!filters)
+			berr_set(err, BERR_INVALID, "invalid filters");
+		json_decref(filters);
+		return -1;
+	}
+	json_t *deleted = json_array();
+	for (size_t i = 0; i < count; i++) {
+		struct vol_info *v = &list[i];
+		char data[PATH_MAX];
+		if (!filters_match_label(filters, v->labels) || in_use(st, v->name))
+			continue;
+		/* without all=true only anonymous volumes go, as Docker 23 and later */
+		if (all != 1 && !json_object_get(v->labels, VOL_ANONYMOUS_LABEL))
+			continue;
+		vol_data_dir(engine, v->name, data, sizeof(data));
+		int fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int64_t size = fd >= 0 ? tree_bytes(fd) : 0;
+		if (vol_remove(engine, v->name, NULL) == 0) {
+			json_array_append_new(deleted, json_string(v->name));
+			reclaimed += size;
+		}
+	}
+	free_all(list, count);
+	json_decref(filters);
+	*result = json_pack("{s:o, s:I}", "VolumesDeleted", deleted, "SpaceReclaimed",
+			    (json_int_t)reclaimed);
+	return 0;
+}
+
+const struct engine_command volume_commands[] = {
+	{"volume.create", cmd_create}, {"volume.list", cmd_list},   {"volume.inspect", cmd_inspect},
+	{"volume.remove", cmd_remove}, {"volume.prune", cmd_prune}, {NULL, NULL},
+};

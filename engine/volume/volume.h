@@ -1,0 +1,134 @@
+/* Volumes: local volumes under <root>/volumes/<name>/_data with their rows
+ * in the store, the mounts a container is created with (volumes, binds,
+ * tmpfs), Docker's -v and --mount syntaxes, and the work done on a
+ * container's mounts before it starts (bind sources, copy-up, the shim's
+ * mount records). */
+#ifndef BERTH_VOLUME_VOLUME_H
+#define BERTH_VOLUME_VOLUME_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/core/engine.h"
+#include "engine/store/store.h"
+
+#define VOL_DRIVER_LOCAL "local"
+/* The label Docker puts on volumes it made for one container. */
+#define VOL_ANONYMOUS_LABEL "com.docker.volume.anonymous"
+
+struct vol_info {
+	char name[256];
+	char driver[64];
+	int64_t created; /* unix ns */
+	json_t *labels;  /* object of strings */
+	json_t *options; /* object: the driver's -o options */
+};
+
+extern const struct engine_command volume_commands[];
+
+void vol_info_free(struct vol_info *v);
+
+/* Docker's rule for volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
+bool vol_name_valid(const char *name);
+
+/* <root>/volumes/<name>/_data: where a local volume's files live. */
+void vol_data_dir(struct engine *engine, const char *name, char *buf, size_t n);
+
+/* Reads one volume; BERR_NOT_FOUND "get <name>: no such volume". */
+int vol_get(struct store *st, const char *name, struct vol_info *out, berr *err);
+
+/* Creates a volume (name NULL or "": an anonymous one with a random
+ * 64-hex name and the anonymous label). An existing volume of that name is
+ * returned as it is. *created tells whether it is new (may be NULL). */
+int vol_create(struct engine *engine, const char *name, const char *driver, json_t *labels,
+	       json_t *options, struct vol_info *out, bool *created, berr *err);
+
+/* Ids of the containers whose mounts use the volume (a new array). */
+json_t *vol_users(struct store *st, const char *name, berr *err);
+
+/* Removes a volume no container uses; BERR_CONFLICT "remove <name>:
+ * volume is in use - [<id> ...]" otherwise. */
+int vol_remove(struct engine *engine, const char *name, berr *err);
+
+/* Docker's volume inspect object. */
+json_t *vol_inspect_json(struct engine *engine, const struct vol_info *v);
+
+/* --- parsers (no store, no kernel) ------------------------------------- */
+
+/* One -v / HostConfig.Binds entry ("name:/dst[:mode]", "/src:/dst[:mode]")
+ * into a mount point object {Type, Name, Source, Destination, Mode, RW,
+ * Propagation, CopyData, CreateSource}. Errors are Docker's ("invalid
+ * volume specification: '<spec>'...", "invalid mode: <mode>"). */
+int vol_parse_bind(const char *spec, json_t **out, berr *err);
+
+/* One --mount value ("type=volume,src=v,dst=/d,readonly,...") into the
+ * Engine API's Mount object {Type, Source, Target, ReadOnly,
+ * VolumeOptions, BindOptions, TmpfsOptions}. Errors are the docker CLI's. */
+int vol_parse_mount_flag(const char *value, json_t **out, berr *err);
+
+/* Checks an Engine API Mount object as Docker does ("invalid mount config
+ * for type \"bind\": bind source path does not exist: /nope") and turns it
+ * into a mount point object (a volume's Name stays "" for an anonymous one). */
+int vol_mount_from_api(json_t *mount, json_t **out, berr *err);
+
+/* Merges tmpfs options after Docker's defaults (noexec,nosuid,nodev),
+ * later ones winning: "size=1m,exec" -> "nosuid,nodev,size=1m,exec". */
+int vol_tmpfs_options(const char *user, char *out, size_t n, berr *err);
+
+/* "<container>[:ro|rw]" of --volumes-from. */
+int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
+			   berr *err);
+
+/* --- a container's mounts ----------------------------------------------- */
+
+/* Resolves Docker's create body into the container's mount points:
+ * inherited (from --volumes-from, already loaded by the caller), then
+ * HostConfig.Binds, HostConfig.Mounts, Config.Volumes (anonymous volumes
+ * for destinations nothing else covers) and HostConfig.Tmpfs (checked
+ * only). Named volumes are created on demand and anonymous ones made; the
+ * names of volumes made are appended to `created`, for vol_discard. Runs
+ * inside the caller's transaction. */
+int vol_resolve(struct engine *engine, struct store *st, json_t *config, json_t *host_config,
+		json_t *inherited, json_t **mounts, json_t *created, berr *err);
+
+/* Removes the directories of volumes made by a vol_resolve whose
+ * transaction was rolled back. */
+void vol_discard(struct engine *engine, json_t *created);
+
+/* The mount points a container inherits with --volumes-from. */
+json_t *vol_mounts_inherit(json_t *mounts, bool readonly);
+
+/* A container's mount points: saved with its row, read back, deleted. */
+int vol_mounts_save(struct store *st, const char *container_id, json_t *mounts, berr *err);
+json_t *vol_mounts_load(struct store *st, const char *container_id, berr *err);
+int vol_mounts_delete(struct store *st, const char *container_id, berr *err);
+
+/* The inspect "Mounts" array (Type, Name, Source, Destination, Driver,
+ * Mode, RW, Propagation); empty when the store cannot be read. */
+json_t *vol_mounts_inspect(struct engine *engine, const char *container_id);
+
+/* Removes the anonymous volumes among a removed container's mounts that
+ * no other container uses; errors are ignored as Docker does. */
+void vol_remove_anonymous(struct engine *engine, json_t *mounts);
+
+/* What the container's filesystem is made of, for copy-up. */
+struct vol_rootfs {
+	const char *layers_dir;    /* lowers are relative to it */
+	const char *const *lowers; /* topmost first */
+	size_t n_lowers;
+	const char *upper;      /* the container's own layer */
+	const char *mountpoint; /* an empty directory to mount the view on */
+};
+
+/* Before a start: makes missing -v bind sources, copies the image's
+ * content into empty volumes (unless nocopy), and returns the shim's mount
+ * records, parents before children: an array of [type, source,
+ * destination, options]. */
+int vol_prepare(struct engine *engine, const char *container_id, json_t *host_config,
+		const struct vol_rootfs *root, json_t **records, berr *err);
+
+/* Start-up work: removes volume directories a crash left half removed. */
+int vol_startup(struct engine *engine, berr *err);
+
+#endif

@@ -1,0 +1,231 @@
+/* UTF-8 text measured and drawn in terminal cells. */
+#include "widgets/text.h"
+
+#include "widgets/term.h"
+
+#include <string.h>
+
+size_t text_decode(const char *s, size_t len, wchar_t *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int c = u[0], min;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*out = (wchar_t)c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		goto bad;
+	}
+	if (len < n)
+		goto bad;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
+	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		goto bad;
+	*out = (wchar_t)c;
+	return n;
+bad:
+	*out = 0xfffd;
+	return 1;
+}
+
+int text_cell(wchar_t c, wchar_t *shown)
+{
+	int w;
+
+	if (c == L'\t') {
+		*shown = L' ';
+		return 1;
+	}
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+		*shown = L'?';
+		return 1;
+	}
+	if (c < 0x80) {
+		*shown = c;
+		return 1;
+	}
+	if (!term_utf8()) {
+		*shown = L'?';
+		return 1;
+	}
+	w = wcwidth(c);
+	if (w < 0) {
+		*shown = 0xfffd;
+		return 1;
+	}
+	*shown = c;
+	return w > 2 ? 2 : w;
+}
+
+int text_width_n(const char *s, size_t len)
+{
+	size_t i = 0;
+	int width = 0;
+	wchar_t c, shown;
+
+	while (i < len) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			width++;
+			i++;
+			continue;
+		}
+		i += text_decode(s + i, len - i, &c);
+		width += text_cell(c, &shown);
+	}
+	return width;
+}
+
+int text_width(const char *s)
+{
+	return s ? text_width_n(s, strlen(s)) : 0;
+}
+
+size_t text_fit(const char *s, size_t len, int cols, int *used)
+{
+	size_t i = 0, n;
+	int width = 0, w;
+	wchar_t c, shown;
+
+	while (i < len) {
+		n = text_decode(s + i, len - i, &c);
+		w = text_cell(c, &shown);
+		if (width + w > cols)
+			break;
+		width += w;
+		i += n;
+	}
+	if (used)
+		*used = width;
+	return i;
+}
+
+void text_put(WINDOW *win, wchar_t c, attr_t attr)
+{
+	wchar_t wc[2] = {c, L'\0'};
+	cchar_t cc;
+
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	wadd_wch(win, &cc);
+}
+
+void text_fill(WINDOW *win, int n, attr_t attr)
+{
+	while (n-- > 0)
+		text_put(win, L' ', attr);
+}
+
+/* Puts the cells of s (already known to fit) at the cursor. */
+static void put_fitted(WINDOW *win, const char *s, size_t len, attr_t attr)
+{
+	size_t i = 0;
+	wchar_t c, shown;
+
+	while (i < len) {
+		i += text_decode(s + i, len - i, &c);
+		if (text_cell(c, &shown) > 0)
+			text_put(win, shown, attr);
+	}
+}
+
+int text_draw_n(WINDOW *win, int y, int x, int cols, const char *s, size_t len, attr_t attr,
+		enum text_align align)
+{
+	int width, used, left = 0;
+	size_t fit;
+
+	if (cols <= 0)
+		return 0;
+	wmove(win, y, x);
+	width = s ? text_width_n(s, len) : 0;
+	if (width > cols) {
+		fit = text_fit(s, len, cols - 1, &used);
+		put_fitted(win, s, fit, attr);
+		text_put(win, term_glyphs()->ellipsis, attr);
+		text_fill(win, cols - 1 - used, attr);
+		return used + 1;
+	}
+	if (align == TEXT_RIGHT)
+		left = cols - width;
+	else if (align == TEXT_CENTER)
+		left = (cols - width) / 2;
+	text_fill(win, left, attr);
+	if (s)
+		put_fitted(win, s, len, attr);
+	text_fill(win, cols - left - width, attr);
+	return width;
+}
+
+int text_draw(WINDOW *win, int y, int x, int cols, const char *s, attr_t attr,
+	      enum text_align align)
+{
+	return text_draw_n(win, y, x, cols, s, s ? strlen(s) : 0, attr, align);
+}
+
+int text_add(WINDOW *win, int cols, const char *s, attr_t attr)
+{
+	size_t len = s ? strlen(s) : 0, fit;
+	int width, used;
+
+	if (cols <= 0 || len == 0)
+		return 0;
+	width = text_width_n(s, len);
+	if (width <= cols) {
+		put_fitted(win, s, len, attr);
+		return width;
+	}
+	fit = text_fit(s, len, cols - 1, &used);
+	put_fitted(win, s, fit, attr);
+	text_put(win, term_glyphs()->ellipsis, attr);
+	return used + 1;
+}
+
+/* ASCII lower case of one byte. */
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+long text_find(const char *hay, size_t len, size_t from, const char *needle, size_t nlen,
+	       bool icase)
+{
+	const unsigned char *h = (const unsigned char *)hay, *n = (const unsigned char *)needle;
+	const char *hit;
+	unsigned char first;
+	size_t i, j;
+
+	if (nlen == 0 || from > len || len - from < nlen)
+		return -1;
+	if (!icase) {
+		hit = memmem(hay + from, len - from, needle, nlen);
+		return hit ? hit - hay : -1;
+	}
+	first = fold(n[0]);
+	for (i = from; i + nlen <= len; i++) {
+		if (fold(h[i]) != first)
+			continue;
+		for (j = 1; j < nlen && fold(h[i + j]) == fold(n[j]); j++)
+			;
+		if (j == nlen)
+			return (long)i;
+	}
+	return -1;
+}
