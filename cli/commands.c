@@ -11,7 +11,8 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 	cli_cmd_container_prune, cli_cmd_export, cli_cmd_images, cli_cmd_tag, cli_cmd_rmi,
 	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
 extern const struct cli_command cli_cmd_stats, cli_cmd_events;
-extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff;
+extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
+	cli_cmd_commit;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -22,7 +23,7 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_tag,	  &cli_cmd_rmi,	   &cli_cmd_history, &cli_cmd_import, &cli_cmd_save,
 	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
 	&cli_cmd_stats,	  &cli_cmd_events,
-	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,
+	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit,
 };
 
 struct alias {
@@ -49,6 +50,7 @@ static const struct alias aliases[] = {
 	{"container", "stats", &cli_cmd_stats},	   {"system", "events", &cli_cmd_events},
 	{"container", "pause", &cli_cmd_pause},	   {"container", "unpause", &cli_cmd_unpause},
 	{"container", "top", &cli_cmd_top},	   {"container", "diff", &cli_cmd_diff},
+	{"container", "commit", &cli_cmd_commit},
 	{"volume", "create", &cli_cmd_volume_create}, {"volume", "ls", &cli_cmd_volume_ls},
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},

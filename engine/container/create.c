@@ -9,6 +9,7 @@
 
 #include "engine/container/container.h"
 #include "engine/container/create.h"
+#include "engine/container/init_layer.h"
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
@@ -362,7 +363,8 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		if (fs_mkdir_p(dir, 0755, err) < 0)
 			goto fail;
 	}
-	if (write_etc_files(bundle, c.config, c.host_config, err) < 0)
+	if (container_make_init_layer(bundle, err) < 0 ||
+	    write_etc_files(bundle, c.config, c.host_config, err) < 0)
 		goto fail;
 	if (store_begin(st, err) < 0)
 		goto fail;

@@ -74,11 +74,6 @@ static void walk(struct diff_walk *w, int dirfd, const char *rel, bool parent_ad
 			continue;
 		}
 		bool added = parent_added || !in_image(w, child);
-		/* The files the runtime mounts over are not the container's changes. */
-		if (added && S_ISREG(st.st_mode) &&
-		    (strcmp(child, "/etc/hostname") == 0 || strcmp(child, "/etc/hosts") == 0 ||
-		     strcmp(child, "/etc/resolv.conf") == 0) && st.st_size == 0)
-			continue;
 		add_change(w, child, added ? KIND_ADDED : KIND_CHANGED);
 		if (S_ISDIR(st.st_mode)) {
 			int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

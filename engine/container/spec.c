@@ -165,10 +165,10 @@ static uint64_t container_caps(const struct container *c)
 static int spec_put_mounts(struct engine *engine, const struct container *c, const char *bundle,
 			   struct spec_buf *b, berr *err)
 {
-	size_t n = json_array_size(c->layers), i;
-	const char **lowers = calloc(n ? n : 1, sizeof(*lowers));
-	char (*names)[160] = calloc(n ? n : 1, sizeof(*names));
-	char layers[PATH_MAX], upper[PATH_MAX + 8], mountpoint[PATH_MAX + 8];
+	size_t n = json_array_size(c->layers), i, k = 0;
+	const char **lowers = calloc(n + 1, sizeof(*lowers));
+	char (*names)[160] = calloc(n + 1, sizeof(*names));
+	char layers[PATH_MAX], upper[PATH_MAX + 8], mountpoint[PATH_MAX + 8], init[PATH_MAX + 8];
 	json_t *records = NULL, *r;
 	int rc = -1;
 
@@ -176,16 +176,20 @@ static int spec_put_mounts(struct engine *engine, const struct container *c, con
 		berr_errno(err, ENOMEM, "preparing mounts");
 		goto out;
 	}
+	/* the same stack as the container's root: init layer (when there is one), then the image */
+	snprintf(init, sizeof(init), "%s/init", bundle);
+	if (access(init, F_OK) == 0)
+		lowers[k++] = init;
 	for (i = 0; i < n; i++) {
 		const char *chain = json_string_value(json_array_get(c->layers, n - 1 - i));
 		const char *hex = chain && strncmp(chain, "sha256:", 7) == 0 ? chain + 7 : chain;
 		snprintf(names[i], sizeof(names[i]), "%s/diff", hex ? hex : "");
-		lowers[i] = names[i];
+		lowers[k++] = names[i];
 	}
 	snprintf(layers, sizeof(layers), "%s/layers", engine_root(engine));
 	snprintf(upper, sizeof(upper), "%s/upper", bundle);
 	snprintf(mountpoint, sizeof(mountpoint), "%s/rootfs", bundle);
-	struct vol_rootfs root = {layers, lowers, n, upper, mountpoint};
+	struct vol_rootfs root = {layers, lowers, k, upper, mountpoint};
 	if (vol_prepare(engine, c->id, c->host_config, &root, &records, err) < 0)
 		goto out;
 	json_array_foreach(records, i, r) {
@@ -223,6 +227,12 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	spec_put(&b, "id", c->id);
 	spec_putf(&b, "layers-dir", "%s/layers", engine_root(engine));
+	/* The init layer (mount points) sits above the image, when it exists:
+	 * containers made before it was introduced have none. */
+	char init_dir[PATH_MAX + 8];
+	snprintf(init_dir, sizeof(init_dir), "%s/init", bundle);
+	if (access(init_dir, F_OK) == 0)
+		spec_put(&b, "lower", init_dir);
 	for (i = json_array_size(c->layers); i-- > 0;) {
 		const char *chain = json_string_value(json_array_get(c->layers, i));
 		const char *hex = chain && strncmp(chain, "sha256:", 7) == 0 ? chain + 7 : chain;

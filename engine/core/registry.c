@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "engine/container/commit.h"
 #include "engine/container/container.h"
 #include "engine/container/inspect_ops.h"
 #include "engine/container/pause.h"
@@ -16,6 +17,7 @@ static const struct engine_command *const tables[] = {
 	container_commands,
 	container_pause_commands,
 	container_inspect_commands,
+	container_commit_commands,
 	image_commands,
 	system_commands,
 	stats_commands,

@@ -241,6 +241,7 @@ void stats_target_free(struct stats_target *t)
 int stats_read_host(struct stats_host *out, berr *err)
 {
 	char buf[SMALL_FILE * 4];
+	struct stat st;
 
 	memset(out, 0, sizeof(*out));
 	if (read_small("/proc/stat", NULL, buf, sizeof(buf)) < 0)
@@ -251,6 +252,10 @@ int stats_read_host(struct stats_host *out, berr *err)
 		return berr_sys(err, "reading /proc/meminfo");
 	if (stats_parse_meminfo_total(buf, &out->mem_total) < 0)
 		return berr_set(err, BERR_SYSTEM, "reading /proc/meminfo: no MemTotal");
+	if (stat("/proc/self/ns/net", &st) == 0) {
+		out->netns_dev = st.st_dev;
+		out->netns_ino = st.st_ino;
+	}
 	return 0;
 }
 
@@ -281,13 +286,10 @@ static bool read_cpu_counters(struct stats_target *t, struct stats_sample *s)
 	return true;
 }
 
-void stats_read_cpu(struct stats_target *t, const struct stats_host *host)
+/* Reads the CPU counters into s; leaves s->read 0 when there is nothing. */
+static void take_cpu(struct stats_target *t, const struct stats_host *host,
+		     struct stats_sample *s)
 {
-	struct stats_sample *s = &t->cur;
-
-	stats_sample_clear(&t->pre);
-	t->pre = t->cur;
-	memset(&t->cur, 0, sizeof(t->cur));
 	if (t->pid <= 0)
 		return;
 	if (!t->resolved)
@@ -297,6 +299,48 @@ void stats_read_cpu(struct stats_target *t, const struct stats_host *host)
 	s->system_cpu = host->system_cpu;
 	s->online_cpus = host->online_cpus;
 	s->read = clock_now_nanos();
+}
+
+void stats_read_cpu(struct stats_target *t, const struct stats_host *host)
+{
+	stats_sample_clear(&t->pre);
+	t->pre = t->cur;
+	memset(&t->cur, 0, sizeof(t->cur));
+	take_cpu(t, host, &t->cur);
+}
+
+void stats_advance_cpu(struct stats_target *t, const struct stats_host *host)
+{
+	struct stats_sample now;
+
+	memset(&now, 0, sizeof(now));
+	take_cpu(t, host, &now);
+	stats_sample_clear(&t->pre);
+	/* pre keeps only the older CPU figures; cur keeps everything else it read */
+	t->pre.read = t->cur.read;
+	t->pre.cpu_total = t->cur.cpu_total;
+	t->pre.cpu_user = t->cur.cpu_user;
+	t->pre.cpu_kernel = t->cur.cpu_kernel;
+	t->pre.throttle_periods = t->cur.throttle_periods;
+	t->pre.throttled_periods = t->cur.throttled_periods;
+	t->pre.throttled_time = t->cur.throttled_time;
+	t->pre.system_cpu = t->cur.system_cpu;
+	t->pre.online_cpus = t->cur.online_cpus;
+	if (!now.read) {
+		stats_sample_clear(&t->cur);
+		return;
+	}
+	t->cur.read = now.read;
+	t->cur.cpu_total = now.cpu_total;
+	if (t->v2[STATS_CPU]) {
+		t->cur.cpu_user = now.cpu_user;
+		t->cur.cpu_kernel = now.cpu_kernel;
+		t->cur.throttle_periods = now.throttle_periods;
+		t->cur.throttled_periods = now.throttled_periods;
+		t->cur.throttled_time = now.throttled_time;
+	}
+	t->cur.system_cpu = now.system_cpu;
+	t->cur.online_cpus = now.online_cpus;
 }
 
 /* v1's user/system split (in ticks), per-CPU usage and throttling. */
@@ -336,8 +380,10 @@ static void read_memory(struct stats_target *t, const struct stats_host *host,
 			s->mem_limit = UINT64_MAX;
 	} else {
 		read_u64_file(dir, "memory.usage_in_bytes", &s->mem_usage);
-		read_u64_file(dir, "memory.max_usage_in_bytes", &s->mem_max_usage);
-		read_u64_file(dir, "memory.failcnt", &s->mem_failcnt);
+		if (!t->summary) {
+			read_u64_file(dir, "memory.max_usage_in_bytes", &s->mem_max_usage);
+			read_u64_file(dir, "memory.failcnt", &s->mem_failcnt);
+		}
 		if (!read_u64_file(dir, "memory.limit_in_bytes", &s->mem_limit))
 			s->mem_limit = UINT64_MAX;
 	}
@@ -345,9 +391,10 @@ static void read_memory(struct stats_target *t, const struct stats_host *host,
 	if (host->mem_total && s->mem_limit > host->mem_total)
 		s->mem_limit = host->mem_total;
 	if (read_small(dir, "memory.stat", buf, sizeof(buf)) > 0) {
-		stats_parse_key(buf, s->mem_v2 ? "inactive_file" : "total_inactive_file",
-				&s->mem_inactive_file);
-		s->mem_stats = stats_parse_keyed(buf);
+		const char *key = s->mem_v2 ? "inactive_file" : "total_inactive_file";
+		stats_parse_key(buf, key, &s->mem_inactive_file);
+		s->mem_stats = t->summary ? json_pack("{s:I}", key, (json_int_t)s->mem_inactive_file)
+					  : stats_parse_keyed(buf);
 	}
 }
 
@@ -369,15 +416,16 @@ static void read_io(struct stats_target *t, struct stats_sample *s)
 
 /* Network counters of the init's namespace; none when it shares the host's
  * (Docker reports no networks for --network host). */
-static void read_network(struct stats_target *t, struct stats_sample *s)
+static void read_network(struct stats_target *t, const struct stats_host *host,
+			 struct stats_sample *s)
 {
 	char path[64], buf[SMALL_FILE];
-	struct stat mine, theirs;
+	struct stat theirs;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", t->pid);
-	if (stat(path, &theirs) < 0 || stat("/proc/self/ns/net", &mine) < 0)
+	if (stat(path, &theirs) < 0)
 		return;
-	if (theirs.st_ino == mine.st_ino && theirs.st_dev == mine.st_dev)
+	if (theirs.st_ino == host->netns_ino && theirs.st_dev == host->netns_dev)
 		return;
 	snprintf(path, sizeof(path), "/proc/%d/net/dev", t->pid);
 	if (read_small(path, NULL, buf, sizeof(buf)) < 0)
@@ -393,15 +441,15 @@ void stats_read_rest(struct stats_target *t, const struct stats_host *host)
 
 	if (!s->read)
 		return;
-	if (!t->v2[STATS_CPU])
+	if (!t->v2[STATS_CPU] && !t->summary)
 		read_cpu_v1_detail(t, s);
 	read_memory(t, host, s);
 	read_io(t, s);
 	if (t->dir[STATS_PIDS]) {
 		read_u64_file(t->dir[STATS_PIDS], "pids.current", &s->pids);
-		if (!read_u64_file(t->dir[STATS_PIDS], "pids.max", &s->pids_limit) ||
+		if (t->summary || !read_u64_file(t->dir[STATS_PIDS], "pids.max", &s->pids_limit) ||
 		    s->pids_limit == UINT64_MAX)
 			s->pids_limit = 0;
 	}
-	read_network(t, s);
+	read_network(t, host, s);
 }

@@ -81,6 +81,7 @@ struct stats_host {
 	uint64_t system_cpu; /* ns, /proc/stat */
 	uint32_t online_cpus;
 	uint64_t mem_total; /* bytes, /proc/meminfo */
+	uint64_t netns_dev, netns_ino; /* this process's network namespace */
 };
 
 /* One reading of a container's counters. read == 0: there was nothing to
@@ -112,6 +113,7 @@ struct stats_target {
 	char id[65];
 	char name[258]; /* Docker's form, with a leading slash */
 	int pid;        /* init pid; 0: not running */
+	bool summary;   /* only what docker/cli's table needs (see stats_read_rest) */
 	bool resolved;  /* dir[] looked up */
 	char *dir[STATS_CTRL_COUNT];
 	bool v2[STATS_CTRL_COUNT];
@@ -129,7 +131,14 @@ void stats_target_free(struct stats_target *t);
  * container's CPU counters and the host's reading. */
 void stats_read_cpu(struct stats_target *t, const struct stats_host *host);
 
-/* Completes cur with memory, block I/O, PIDs and network counters. */
+/* Takes a newer CPU reading into cur, keeping the rest of it, and makes the
+ * older one pre: a first reading reads everything else while it waits. */
+void stats_advance_cpu(struct stats_target *t, const struct stats_host *host);
+
+/* Completes cur with memory, block I/O, PIDs and network counters. In
+ * summary mode it leaves out what the table does not show (per-CPU usage,
+ * the user/kernel split, throttling, peak memory, the PIDs limit, and every
+ * memory.stat key but the inactive file pages). */
 void stats_read_rest(struct stats_target *t, const struct stats_host *host);
 
 /* Frees a sample's JSON members and zeroes it. */
