@@ -21,6 +21,9 @@ static json_t *inspect_object(struct cli *cli, const char *name, const char *typ
 	if ((!type || strcmp(type, "image") == 0) &&
 	    cli_call(cli, "image.inspect", args, &result, err) == 0)
 		goto out;
+	if ((!type || strcmp(type, "volume") == 0) &&
+	    cli_call(cli, "volume.inspect", args, &result, err) == 0)
+		goto out;
 	if (!type)
 		berr_set(err, BERR_NOT_FOUND, "No such object: %s", name);
 	else if (err->kind == BERR_NOT_FOUND)
@@ -86,7 +89,8 @@ static int cmd_inspect(struct cli *cli, int argc, char **argv)
 		type = strdup("image");
 	else if (!type && strncmp(cli->name, "container", 9) == 0)
 		type = strdup("container");
-	if (type && strcmp(type, "container") != 0 && strcmp(type, "image") != 0) {
+	if (type && strcmp(type, "container") != 0 && strcmp(type, "image") != 0 &&
+	    strcmp(type, "volume") != 0) {
 		status = cli_failf(cli, 1, "\"%s\" is not a valid value for --type", type);
 		goto out;
 	}

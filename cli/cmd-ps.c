@@ -78,6 +78,34 @@ static json_t *labels_text(json_t *labels)
 	return out;
 }
 
+/* Docker's .Mounts column: each mount's volume name (or source), comma-joined,
+ * names cut to 15 characters unless --no-trunc. */
+static json_t *mounts_text(json_t *mounts, bool no_trunc)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&text, &len);
+	json_t *m;
+
+	json_array_foreach(mounts, i, m) {
+		const char *name = json_string_value(json_object_get(m, "Name"));
+		if (!name || !*name)
+			name = json_string_value(json_object_get(m, "Source"));
+		if (!name)
+			name = "";
+		char cut[32];
+		if (!no_trunc && strlen(name) > 15) {
+			snprintf(cut, sizeof(cut), "%.14s…", name);
+			name = cut;
+		}
+		fprintf(mem, "%s%s", i ? "," : "", name);
+	}
+	fclose(mem);
+	json_t *out = json_string(text ? text : "");
+	free(text);
+	return out;
+}
+
 /* The formatter's view of one container: the fields --format sees. */
 static json_t *ps_row(json_t *c, bool no_trunc, bool size)
 {
@@ -119,7 +147,7 @@ static json_t *ps_row(json_t *c, bool no_trunc, bool size)
 	json_object_set_new(row, "Names", json_string(name && name[0] == '/' ? name + 1 : name ? name : ""));
 	json_object_set_new(row, "Labels", labels_text(json_object_get(c, "Labels")));
 	json_object_set_new(row, "LocalVolumes", json_string("0"));
-	json_object_set_new(row, "Mounts", json_string(""));
+	json_object_set_new(row, "Mounts", mounts_text(json_object_get(c, "Mounts"), no_trunc));
 	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
 						     json_object_get(c, "HostConfig"), "NetworkMode"))));
 	return row;

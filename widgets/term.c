@@ -4,6 +4,7 @@
 #include "widgets/widget.h"
 
 #include <langinfo.h>
+#include <term.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -66,16 +67,22 @@ static bool codeset_is_utf8(void)
 	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
 }
 
-/* The palette size curses offers, rounded down to one the themes know. */
+/* The palette size the terminal offers, rounded down to one the themes
+ * know. COLORS is only set once start_color runs, so terminfo is asked. */
 static int terminal_colors(void)
 {
+	int colors;
+
 	if (!has_colors())
 		return 0;
-	if (COLORS >= 256)
+	colors = tigetnum("colors");
+	if (colors < COLORS)
+		colors = COLORS;
+	if (colors >= 256)
 		return 256;
-	if (COLORS >= 16)
+	if (colors >= 16)
 		return 16;
-	if (COLORS >= 8)
+	if (colors >= 8)
 		return 8;
 	return 0;
 }

@@ -8,14 +8,19 @@
  * until cancelled; without it the result is one reading whose CPU figures
  * span a short priming interval, so CPU% means something at once.
  * "one_shot" skips the priming (precpu_stats left empty, as Docker's
- * one-shot). With no names, the set follows containers as they start and
- * stop. */
+ * one-shot). "summary" leaves out of each object what docker/cli's table
+ * does not use (see stats_read_rest). With no names, the set follows
+ * containers as they start and stop. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/container/container.h"
 #include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
 #include "engine/stats/stats.h"
 
 /* How long a reading waits between its two CPU samples when it cannot use
@@ -30,6 +35,7 @@ struct stats_set {
 	size_t count;
 	bool single;        /* args.id: answer objects, not arrays */
 	bool all;           /* args.all */
+	bool summary;       /* args.summary */
 	json_t *names;      /* args.ids or NULL: every container */
 };
 
@@ -43,78 +49,151 @@ static void set_free(struct stats_set *set)
 }
 
 /* The pid to sample: a running or paused container's init, else 0. */
-static int live_pid(const struct container *c)
+static int live_pid(const char *state, int pid)
 {
-	return strcmp(c->state, "running") == 0 || strcmp(c->state, "paused") == 0 ? c->pid : 0;
+	return strcmp(state, "running") == 0 || strcmp(state, "paused") == 0 ? pid : 0;
 }
 
-/* Adds a target for c, carrying over what old knew of the same process. */
-static void add_target(struct stats_target *list, size_t *n, const struct container *c,
-		       struct stats_set *old)
+/* Adds a target, carrying over what old knew of the same process. */
+static void add_target(struct stats_target *list, size_t *n, const char *id, const char *name,
+		       int pid, bool summary, struct stats_set *old)
 {
 	struct stats_target *t = &list[(*n)++];
-	int pid = live_pid(c);
 
 	for (size_t i = 0; i < old->count; i++) {
 		struct stats_target *o = &old->targets[i];
-		if (strcmp(o->id, c->id) == 0 && o->pid == pid && o->id[0]) {
+		if (o->id[0] && strcmp(o->id, id) == 0 && o->pid == pid) {
 			*t = *o;
 			memset(o, 0, sizeof(*o));
 			return;
 		}
 	}
-	stats_target_init(t, c->id, c->name, pid);
+	stats_target_init(t, id, name, pid);
+	t->summary = summary;
+}
+
+/* Targets for the containers named in set->names, in that order. */
+static int refresh_named(struct engine *engine, struct stats_set *set, struct stats_set *old,
+			 struct stats_target *list, size_t *n, berr *err)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(set->names, i, v) {
+		struct container c;
+		berr find_err = {0};
+		const char *ref = json_string_value(v);
+		if (!ref)
+			return berr_set(err, BERR_INVALID, "container names must be strings");
+		if (container_find(engine, ref, &c, &find_err) < 0) {
+			/* Gone while streaming: an empty reading, as Docker's timed-out one. */
+			if (i < old->count && old->targets[i].id[0]) {
+				stats_target_init(&list[*n], old->targets[i].id, old->targets[i].name, 0);
+				list[(*n)++].summary = set->summary;
+				continue;
+			}
+			*err = find_err;
+			return -1;
+		}
+		add_target(list, n, c.id, c.name, live_pid(c.state, c.pid), set->summary, old);
+		container_free(&c);
+	}
+	return 0;
+}
+
+/* Whether the store's word on an active container may be stale: its monitor
+ * left an exit record or is gone, the two cases container_sync settles. */
+static bool needs_sync(struct engine *engine, const char *id, const char *state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	pid_t shim;
+
+	if (strcmp(state, "removing") == 0)
+		return true;
+	if (strcmp(state, "running") != 0 && strcmp(state, "paused") != 0 &&
+	    strcmp(state, "restarting") != 0)
+		return false;
+	container_run_dir(engine, id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/exit", dir);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "%s/shim.pid", dir);
+	return !proc_pidfile_alive(path, &shim);
+}
+
+/* Targets for every container (or the live ones), newest first. Reads only
+ * the columns it needs: with hundreds of containers, parsing every
+ * configuration (container_load_all) would cost more than the sampling.
+ * When some row may be stale, the containers are synced first. */
+static int refresh_all(struct engine *engine, struct stats_set *set, struct stats_set *old,
+		       struct stats_target **list, size_t *n, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+	bool synced = false;
+
+	if (!st)
+		return -1;
+again:
+	if (store_prepare(st, &stmt,
+			  "SELECT id, name, state, pid FROM containers ORDER BY created DESC", err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *id = store_text(stmt, 0), *state = store_text(stmt, 2);
+		int pid = live_pid(state, sqlite3_column_int(stmt, 3));
+		if (!synced && needs_sync(engine, id, state)) {
+			sqlite3_reset(stmt);
+			for (size_t i = 0; i < *n; i++)
+				stats_target_free(&(*list)[i]);
+			*n = 0;
+			synced = true;
+			if (container_reconcile_all(engine, err) < 0)
+				return -1;
+			goto again;
+		}
+		if (strcmp(state, "removing") == 0 || (!set->all && !pid))
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct stats_target *grown = realloc(*list, ncap * sizeof(**list));
+			if (!grown) {
+				sqlite3_reset(stmt);
+				return berr_set(err, BERR_SYSTEM, "out of memory");
+			}
+			*list = grown;
+			cap = ncap;
+		}
+		add_target(*list, n, id, store_text(stmt, 1), pid, set->summary, old);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_error(st, err, "listing containers");
+	return 0;
 }
 
 /* (Re)builds the targets from the store, keeping earlier samples. */
 static int set_refresh(struct engine *engine, struct stats_set *set, berr *err)
 {
 	struct stats_set old = *set;
-	struct stats_target *list;
+	struct stats_target *list = NULL;
 	size_t n = 0;
+	int rc;
 
 	if (set->names) {
-		size_t count = json_array_size(set->names), i;
-		json_t *v;
-		list = calloc(count ? count : 1, sizeof(*list));
+		list = calloc(json_array_size(set->names) + 1, sizeof(*list));
 		if (!list)
 			return berr_set(err, BERR_SYSTEM, "out of memory");
-		json_array_foreach(set->names, i, v) {
-			struct container c;
-			berr find_err = {0};
-			const char *ref = json_string_value(v);
-			if (!ref || container_find(engine, ref, &c, &find_err) < 0) {
-				/* Gone while streaming: an empty reading, as Docker's timed-out one. */
-				if (set->targets && i < old.count && old.targets[i].id[0]) {
-					stats_target_init(&list[n++], old.targets[i].id,
-							  old.targets[i].name, 0);
-					continue;
-				}
-				for (size_t k = 0; k < n; k++)
-					stats_target_free(&list[k]);
-				free(list);
-				*err = find_err;
-				if (!ref)
-					berr_set(err, BERR_INVALID, "container names must be strings");
-				return -1;
-			}
-			add_target(list, &n, &c, &old);
-			container_free(&c);
-		}
+		rc = refresh_named(engine, set, &old, list, &n, err);
 	} else {
-		struct container *all;
-		size_t count;
-		if (container_load_all(engine, &all, &count, err) < 0)
-			return -1;
-		list = calloc(count ? count : 1, sizeof(*list));
-		if (!list) {
-			container_free_all(all, count);
-			return berr_set(err, BERR_SYSTEM, "out of memory");
-		}
-		for (size_t i = 0; i < count; i++)
-			if (set->all || live_pid(&all[i]))
-				add_target(list, &n, &all[i], &old);
-		container_free_all(all, count);
+		rc = refresh_all(engine, set, &old, &list, &n, err);
+	}
+	if (rc < 0) {
+		for (size_t i = 0; i < n; i++)
+			stats_target_free(&list[i]);
+		free(list);
+		return -1;
 	}
 	set_free(&old);
 	set->targets = list;
@@ -174,23 +253,27 @@ static json_t *set_json(struct stats_set *set, bool record)
 	return arr;
 }
 
-/* A first reading: two CPU passes a priming interval apart (one with one_shot). */
+/* A first reading: the CPU counters, everything else, then (unless
+ * one_shot) the CPU counters again once the priming interval is over, so
+ * the reading of everything else fills the wait. */
 static int first_reading(struct cmd_ctx *ctx, struct stats_set *set, bool one_shot, berr *err)
 {
+	int64_t started = clock_mono_nanos();
 	struct stats_host host;
 
 	if (pass_cpu(set, &host, err) < 0)
 		return -1;
-	if (!one_shot) {
-		nap(ctx, STATS_PRIME_MS);
-		if (pass_cpu(set, &host, err) < 0)
-			return -1;
-	} else {
-		/* One sample only: nothing before it. */
-		for (size_t i = 0; i < set->count; i++)
-			stats_sample_clear(&set->targets[i].pre);
-	}
+	/* Nothing before the first sample. */
+	for (size_t i = 0; i < set->count; i++)
+		stats_sample_clear(&set->targets[i].pre);
 	pass_rest(set, &host);
+	if (one_shot)
+		return 0;
+	nap(ctx, STATS_PRIME_MS - (clock_mono_nanos() - started) / 1000000);
+	if (stats_read_host(&host, err) < 0)
+		return -1;
+	for (size_t i = 0; i < set->count; i++)
+		stats_advance_cpu(&set->targets[i], &host);
 	return 0;
 }
 
@@ -232,6 +315,7 @@ static int cmd_stats(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 		return berr_set(err, BERR_INVALID, "ids must be an array of container names");
 	set.single = id != NULL;
 	set.all = json_is_true(json_object_get(args, "all"));
+	set.summary = json_is_true(json_object_get(args, "summary"));
 	set.names = id ? json_pack("[O]", id) : ids ? json_incref(ids) : NULL;
 	if (set_refresh(cmd_engine(ctx), &set, err) < 0)
 		goto out;

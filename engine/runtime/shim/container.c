@@ -170,7 +170,7 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 		goto fail;
 	if (child_filesystem(s, f, &err) < 0)
 		goto fail;
-	if ((s->namespaces & CLONE_NEWUTS) && s->hostname &&
+	if ((s->namespaces & CLONE_NEWUTS) && s->hostname && s->hostname[0] &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0) {
 		shim_sys(&err, "sethostname");
 		goto fail;

@@ -56,32 +56,21 @@ static int dev_one(const struct spec_device *d, int rootfd, struct shim_err *err
 {
 	const char *rel = d->path + 1;
 	const char *slash = strrchr(rel, '/');
-	char parent[4096], proc[64];
+	const char *name = slash ? slash + 1 : rel;
+	char parent[4096], proc[32];
 	int pfd, rc = 0;
 
 	if ((size_t)(slash ? slash - rel : 0) >= sizeof(parent))
 		return shim_fail(err, "system", "device path too long: %s", d->path);
-	if (slash) {
-		memcpy(parent, rel, (size_t)(slash - rel));
-		parent[slash - rel] = '\0';
-		pfd = mnt_open_in_root(rootfd, parent, 1, 0, err);
-		if (pfd < 0)
-			return -1;
-	} else {
-		pfd = dup(rootfd);
-	}
-	const char *name = slash ? slash + 1 : rel;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	memcpy(parent, rel, slash ? (size_t)(slash - rel) : 0);
+	parent[slash ? slash - rel : 0] = '\0';
+	pfd = mnt_open_in_root(rootfd, parent, 1, 0, err);
+	if (pfd < 0)
+		return -1;
 	mode_t type = d->type == 'b' ? S_IFBLK : S_IFCHR;
-	/* mknodat needs a real directory fd: reopen the O_PATH one through /proc */
-	int dfd = open(proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		rc = shim_sys(err, "open %s", parent);
-		goto out;
-	}
-	unlinkat(dfd, name, 0);
-	if (mknodat(dfd, name, type | d->mode, makedev(d->major, d->minor)) == 0) {
-		if (fchownat(dfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+	unlinkat(pfd, name, 0);
+	if (mknodat(pfd, name, type | d->mode, makedev(d->major, d->minor)) == 0) {
+		if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
 			rc = shim_sys(err, "chown %s", d->path);
 		goto out;
 	}
@@ -89,7 +78,7 @@ static int dev_one(const struct spec_device *d, int rootfd, struct shim_err *err
 		rc = shim_sys(err, "mknod %s", d->path);
 		goto out;
 	}
-	int f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (f < 0) {
 		rc = shim_sys(err, "create %s", d->path);
 		goto out;
@@ -99,8 +88,6 @@ static int dev_one(const struct spec_device *d, int rootfd, struct shim_err *err
 		rc = shim_sys(err, "bind host %s", d->path);
 	close(f);
 out:
-	if (dfd >= 0)
-		close(dfd);
 	close(pfd);
 	return rc;
 }

@@ -382,20 +382,14 @@ static void close_init_fds(struct init_fds *f)
 		}
 }
 
-/* Reads the init's verdict: empty at EOF means the command is running. */
+/* Reads the init's verdict until EOF: nothing means the command is running. */
 static size_t read_verdict(int fd, char *msg, size_t size)
 {
 	size_t got = 0;
-	for (;;) {
-		ssize_t r = read(fd, msg + got, size - 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || got + (size_t)r >= size - 1) {
-			got += r > 0 ? (size_t)r : 0;
-			break;
-		}
-		got += (size_t)r;
-	}
+	ssize_t r;
+	while (got < size - 1 && ((r = read(fd, msg + got, size - 1 - got)) > 0 ||
+				  (r < 0 && errno == EINTR)))
+		got += r > 0 ? (size_t)r : 0;
 	msg[got] = '\0';
 	return got;
 }

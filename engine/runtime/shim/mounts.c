@@ -433,18 +433,17 @@ static int mask_path(int rootfd, const char *path, struct shim_err *err)
 {
 	char p[32];
 	struct stat st;
-	int fd = mnt_open_in_root(rootfd, path, 0, 0, err);
+	int rc = 0, fd = mnt_open_in_root(rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	int r = fstat(fd, &st);
-	if (r == 0 && S_ISDIR(st.st_mode))
-		r = mount("tmpfs", fdpath(p, fd), "tmpfs", MS_RDONLY, "size=0");
-	else if (r == 0)
-		r = bind_onto(AT_FDCWD, "/dev/null", fd, 0, 0, err);
-	if (r < 0 && !err->msg[0])
-		shim_sys(err, "mask %s", path);
+	if (fstat(fd, &st) < 0)
+		rc = shim_sys(err, "mask %s", path);
+	else if (!S_ISDIR(st.st_mode))
+		rc = bind_onto(AT_FDCWD, "/dev/null", fd, 0, 0, err);
+	else if (mount("tmpfs", fdpath(p, fd), "tmpfs", MS_RDONLY, "size=0") < 0)
+		rc = shim_sys(err, "mask %s", path);
 	close(fd);
-	return r;
+	return rc;
 }
 
 /* Binds a path onto itself read-only (and nosuid, nodev, noexec). */
@@ -466,10 +465,8 @@ int mnt_masked_readonly(const struct spec *s, struct shim_err *err)
 	int rc = 0;
 	if (rootfd < 0)
 		return shim_sys(err, "open /");
-	for (size_t i = 0; rc == 0 && i < s->masked.n; i++) {
-		err->msg[0] = '\0';
+	for (size_t i = 0; rc == 0 && i < s->masked.n; i++)
 		rc = mask_path(rootfd, s->masked.v[i], err);
-	}
 	for (size_t i = 0; rc == 0 && i < s->readonly.n; i++)
 		rc = readonly_path(rootfd, s->readonly.v[i], err);
 	close(rootfd);

@@ -276,16 +276,21 @@ out:
 /* Checks that the keys the shim cannot do without are there. */
 static int spec_check(const struct spec *s, struct shim_err *err)
 {
-	const char *missing = !s->rootfs            ? "rootfs"
-			      : !s->upper           ? "upper"
-			      : s->lower.n && !s->work ? "work"
-			      : s->lower.n && !s->layers_dir ? "layers-dir"
-			      : !s->args.n          ? "arg"
-			      : !s->id              ? "id"
-						    : NULL;
-	if (missing)
-		return shim_fail(err, "system", "spec: missing %s", missing);
-	if (strchr(s->id, '/') || !strcmp(s->id, "..") || !strcmp(s->id, "."))
+	const struct {
+		const char *key;
+		int present;
+	} need[] = {
+		{"id", s->id != NULL},
+		{"rootfs", s->rootfs != NULL},
+		{"upper", s->upper != NULL},
+		{"work", s->work || !s->lower.n},
+		{"layers-dir", s->layers_dir || !s->lower.n},
+		{"arg", s->args.n > 0},
+	};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!need[i].present)
+			return shim_fail(err, "system", "spec: missing %s", need[i].key);
+	if (!s->id[0] || strchr(s->id, '/') || !strcmp(s->id, "..") || !strcmp(s->id, "."))
 		return shim_fail(err, "system", "spec: bad id");
 	if (s->cgroup_parent && strstr(s->cgroup_parent, ".."))
 		return shim_fail(err, "system", "spec: bad cgroup-parent");
