@@ -41,10 +41,11 @@ struct subscriber {
 	struct subscriber *next;
 };
 
-struct thread_store {
+/* A store connection of the engine's pool: lent to one thread at a time. */
+struct pooled_store {
 	struct store *store;
-	pthread_t thread;
-	struct thread_store *next;
+	bool in_use;
+	struct pooled_store *next;
 };
 
 struct engine {
@@ -64,11 +65,11 @@ struct engine {
 	struct subscriber *subscribers;
 	int next_subscriber;
 	pthread_mutex_t stores_lock;
-	struct thread_store *stores;
+	struct pooled_store *stores;
 };
 
 static __thread struct engine *tls_engine;
-static __thread struct store *tls_store;
+static __thread struct pooled_store *tls_store;
 
 struct engine *cmd_engine(struct cmd_ctx *ctx)
 {
@@ -99,34 +100,48 @@ const char *engine_run_root(struct engine *engine)
 
 struct store *engine_store(struct engine *engine, berr *err)
 {
-	struct thread_store *ts;
+	struct pooled_store *ps;
 
 	if (tls_engine == engine && tls_store)
-		return tls_store;
+		return tls_store->store;
 	pthread_mutex_lock(&engine->stores_lock);
-	for (ts = engine->stores; ts; ts = ts->next)
-		if (pthread_equal(ts->thread, pthread_self()))
+	for (ps = engine->stores; ps; ps = ps->next)
+		if (!ps->in_use)
 			break;
+	if (ps)
+		ps->in_use = true;
 	pthread_mutex_unlock(&engine->stores_lock);
-	if (!ts) {
-		ts = calloc(1, sizeof(*ts));
-		if (!ts) {
+	if (!ps) {
+		ps = calloc(1, sizeof(*ps));
+		if (!ps) {
 			berr_errno(err, ENOMEM, "opening the store");
 			return NULL;
 		}
-		if (store_open(&ts->store, engine->root, err) < 0) {
-			free(ts);
+		if (store_open(&ps->store, engine->root, err) < 0) {
+			free(ps);
 			return NULL;
 		}
-		ts->thread = pthread_self();
+		ps->in_use = true;
 		pthread_mutex_lock(&engine->stores_lock);
-		ts->next = engine->stores;
-		engine->stores = ts;
+		ps->next = engine->stores;
+		engine->stores = ps;
 		pthread_mutex_unlock(&engine->stores_lock);
 	}
 	tls_engine = engine;
-	tls_store = ts->store;
-	return ts->store;
+	tls_store = ps;
+	return ps->store;
+}
+
+/* Gives the calling thread's connection back to the pool. */
+static void engine_store_release(struct engine *engine)
+{
+	if (tls_engine != engine || !tls_store)
+		return;
+	pthread_mutex_lock(&engine->stores_lock);
+	tls_store->in_use = false;
+	pthread_mutex_unlock(&engine->stores_lock);
+	tls_store = NULL;
+	tls_engine = NULL;
 }
 
 static void command_free(struct cmd_ctx *ctx)
@@ -148,6 +163,7 @@ static void *command_thread(void *arg)
 	ctx->status = ctx->run(ctx, ctx->args, &ctx->result, &ctx->err);
 	if (ctx->status < 0 && ctx->err.kind == BERR_NONE)
 		berr_set(&ctx->err, BERR_SYSTEM, "%s failed", ctx->type);
+	engine_store_release(engine);
 	pthread_mutex_lock(&engine->lock);
 	for (struct cmd_ctx **p = &engine->running; *p; p = &(*p)->next) {
 		if (*p == ctx) {
@@ -282,6 +298,7 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 		engine_close(engine);
 		return -1;
 	}
+	engine_store_release(engine);
 	uv_loop_init(&engine->loop);
 	engine->wake.data = engine;
 	uv_async_init(&engine->loop, &engine->wake, engine_wake);
@@ -313,10 +330,10 @@ void engine_close(struct engine *engine)
 		uv_loop_close(&engine->loop);
 	}
 	while (engine->stores) {
-		struct thread_store *ts = engine->stores;
-		engine->stores = ts->next;
-		store_close(ts->store);
-		free(ts);
+		struct pooled_store *ps = engine->stores;
+		engine->stores = ps->next;
+		store_close(ps->store);
+		free(ps);
 	}
 	if (tls_engine == engine) {
 		tls_engine = NULL;

@@ -56,18 +56,30 @@
  *   exit        "<code> <finished-unix-ns> <oom 0|1>\n", written via rename once
  *               the container's process is gone and its output is drained.
  *               code is 128+N when killed by signal N.
- *   attach.sock unix stream socket for attach clients
+ *   attach.sock unix stream socket for attach clients (mode 0600), removed
+ *               as soon as the container is gone
  * When the container is gone the shim removes its cgroups, writes "exit",
  * tells attach clients, and exits. It never touches berth.db: the next berth
  * process reads the run directory and brings the store up to date.
+ * A start that fails once the init exists ("error ..." on fd 3) still ends
+ * with "exit": 127 (cmd_not_found), 126 (cannot_exec) or 128 (system).
+ *
+ * Signals to the shim: SIGTERM, SIGINT and SIGHUP SIGKILL the container's
+ * init, which is then recorded and cleaned up as usual (exit 137). A shim
+ * killed outright takes the container with it (the init has
+ * PR_SET_PDEATHSIG SIGKILL) and leaves no "exit" and its cgroups behind.
  *
  * Attach stream, both directions on the socket, in frames:
  *   [stream:1][0][0][0][length:4 big-endian][payload]
  *   shim -> client: 1 stdout, 2 stderr, 3 exit (payload: decimal exit code,
  *                   the last frame before the shim closes the connection)
- *   client -> shim: 0 stdin (length 0 = close the container's stdin),
+ *   client -> shim: 0 stdin (length 0 = close the container's stdin; with
+ *                   a tty it sends the EOF character, ^D, instead),
  *                   4 resize (payload "<rows> <cols>")
- * With a tty all output comes as stream 1. */
+ * With a tty all output comes as stream 1. Clients connecting later get only
+ * new output. A client that stops reading gets a bounded backlog (1 MiB past
+ * its socket buffer) and is then disconnected, without an exit frame: it
+ * never holds up the container. */
 #ifndef BERTH_RUNTIME_SHIM_PROTOCOL_H
 #define BERTH_RUNTIME_SHIM_PROTOCOL_H
 

@@ -11,7 +11,9 @@
  * one-shot). "summary" leaves out of each object what docker/cli's table
  * does not use (see stats_read_rest). With no names, the set follows
  * containers as they start and stop. */
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,6 @@
 
 #include "engine/container/container.h"
 #include "engine/core/clock.h"
-#include "engine/core/fsutil.h"
 #include "engine/stats/stats.h"
 
 /* How long a reading waits between its two CPU samples when it cannot use
@@ -102,23 +103,22 @@ static int refresh_named(struct engine *engine, struct stats_set *set, struct st
 }
 
 /* Whether the store's word on an active container may be stale: its monitor
- * left an exit record or is gone, the two cases container_sync settles. */
-static bool needs_sync(struct engine *engine, const char *id, const char *state)
+ * left an exit record or is gone, the two cases container_sync settles (a
+ * hint only: the sync itself checks the monitor's start time too). */
+static bool needs_sync(struct engine *engine, const char *id, const char *state, int shim_pid)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	pid_t shim;
+	char path[PATH_MAX];
 
 	if (strcmp(state, "removing") == 0)
 		return true;
 	if (strcmp(state, "running") != 0 && strcmp(state, "paused") != 0 &&
 	    strcmp(state, "restarting") != 0)
 		return false;
-	container_run_dir(engine, id, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/exit", dir);
-	if (access(path, F_OK) == 0)
+	if (shim_pid <= 0 || (kill(shim_pid, 0) < 0 && errno == ESRCH))
 		return true;
-	snprintf(path, sizeof(path), "%s/shim.pid", dir);
-	return !proc_pidfile_alive(path, &shim);
+	container_run_dir(engine, id, path, sizeof(path));
+	strncat(path, "/exit", sizeof(path) - strlen(path) - 1);
+	return access(path, F_OK) == 0;
 }
 
 /* Targets for every container (or the live ones), newest first. Reads only
@@ -138,12 +138,13 @@ static int refresh_all(struct engine *engine, struct stats_set *set, struct stat
 		return -1;
 again:
 	if (store_prepare(st, &stmt,
-			  "SELECT id, name, state, pid FROM containers ORDER BY created DESC", err) < 0)
+			  "SELECT id, name, state, pid, shim_pid FROM containers ORDER BY created DESC",
+			  err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *id = store_text(stmt, 0), *state = store_text(stmt, 2);
 		int pid = live_pid(state, sqlite3_column_int(stmt, 3));
-		if (!synced && needs_sync(engine, id, state)) {
+		if (!synced && needs_sync(engine, id, state, sqlite3_column_int(stmt, 4))) {
 			sqlite3_reset(stmt);
 			for (size_t i = 0; i < *n; i++)
 				stats_target_free(&(*list)[i]);

@@ -179,37 +179,53 @@ static bool ends_with_id(const char *path, const char *id)
 	return pl > il && path[pl - il - 1] == '/' && strcmp(path + pl - il, id) == 0;
 }
 
-/* Finds the container's directory in every hierarchy: from the init's
- * /proc/<pid>/cgroup (true whatever parent it was started under), else
- * <mount>/<parent>/<id>. */
-static void resolve_dirs(struct stats_target *t)
+/* Points the target at <mount>/<parent>/<id> in every hierarchy, where the
+ * monitor makes the container's cgroups under this process's parent. */
+static void guess_dirs(struct stats_target *t)
 {
-	char text[4096], proc[64], rel[PATH_MAX], dir[PATH_MAX];
-	bool have_proc;
+	char dir[PATH_MAX];
 
 	pthread_once(&mounts_once, find_mounts);
-	snprintf(proc, sizeof(proc), "/proc/%d/cgroup", t->pid);
-	have_proc = read_small(proc, NULL, text, sizeof(text)) > 0;
 	for (int c = 0; c < STATS_CTRL_COUNT; c++) {
-		const char *mnt = mounts.mnt[c], *root = mounts.root[c], *r = rel;
-		size_t rootlen = root ? strlen(root) : 0;
-
-		if (!mnt)
+		free(t->dir[c]);
+		t->dir[c] = NULL;
+		if (!mounts.mnt[c])
 			continue;
-		if (have_proc &&
-		    stats_parse_proc_cgroup(text, mounts.v2[c] ? NULL : v1_names[c], rel, sizeof(rel)) == 0 &&
-		    ends_with_id(rel, t->id)) {
-			/* A mount of a sub-tree shows paths relative to its root. */
-			if (rootlen > 1 && strncmp(rel, root, rootlen) == 0 && rel[rootlen] == '/')
-				r = rel + rootlen;
-			snprintf(dir, sizeof(dir), "%s%s", strcmp(mnt, "/") == 0 ? "" : mnt, r);
-		} else {
-			snprintf(dir, sizeof(dir), "%s/%s/%s", mnt, spec_cgroup_parent(), t->id);
-		}
+		snprintf(dir, sizeof(dir), "%s/%s/%s", mounts.mnt[c], spec_cgroup_parent(), t->id);
 		t->dir[c] = strdup(dir);
 		t->v2[c] = mounts.v2[c];
 	}
 	t->resolved = true;
+}
+
+/* Finds the container's directories from its init's /proc/<pid>/cgroup:
+ * right whatever parent it was started under. False when that says nothing
+ * about this container. */
+static bool resolve_dirs(struct stats_target *t)
+{
+	char text[4096], proc[64], rel[PATH_MAX], dir[PATH_MAX];
+	bool found = false;
+
+	snprintf(proc, sizeof(proc), "/proc/%d/cgroup", t->pid);
+	if (read_small(proc, NULL, text, sizeof(text)) <= 0)
+		return false;
+	for (int c = 0; c < STATS_CTRL_COUNT; c++) {
+		const char *mnt = mounts.mnt[c], *root = mounts.root[c], *r = rel;
+		size_t rootlen = root ? strlen(root) : 0;
+
+		if (!mnt ||
+		    stats_parse_proc_cgroup(text, mounts.v2[c] ? NULL : v1_names[c], rel, sizeof(rel)) < 0 ||
+		    !ends_with_id(rel, t->id))
+			continue;
+		/* A mount of a sub-tree shows paths relative to its root. */
+		if (rootlen > 1 && strncmp(rel, root, rootlen) == 0 && rel[rootlen] == '/')
+			r = rel + rootlen;
+		snprintf(dir, sizeof(dir), "%s%s", strcmp(mnt, "/") == 0 ? "" : mnt, r);
+		free(t->dir[c]);
+		t->dir[c] = strdup(dir);
+		found = true;
+	}
+	return found;
 }
 
 void stats_sample_clear(struct stats_sample *s)
@@ -292,13 +308,18 @@ static void take_cpu(struct stats_target *t, const struct stats_host *host,
 {
 	if (t->pid <= 0)
 		return;
-	if (!t->resolved)
-		resolve_dirs(t);
-	if (!read_cpu_counters(t, s))
+	if (!t->resolved) {
+		guess_dirs(t);
+		/* Started under another parent ($BERTH_CGROUP_PARENT differs): ask the kernel. */
+		if (!read_cpu_counters(t, s) && (!resolve_dirs(t) || !read_cpu_counters(t, s)))
+			return;
+	} else if (!read_cpu_counters(t, s)) {
 		return;
+	}
 	s->system_cpu = host->system_cpu;
 	s->online_cpus = host->online_cpus;
 	s->read = clock_now_nanos();
+	s->mono = clock_mono_nanos();
 }
 
 void stats_read_cpu(struct stats_target *t, const struct stats_host *host)
@@ -318,6 +339,7 @@ void stats_advance_cpu(struct stats_target *t, const struct stats_host *host)
 	stats_sample_clear(&t->pre);
 	/* pre keeps only the older CPU figures; cur keeps everything else it read */
 	t->pre.read = t->cur.read;
+	t->pre.mono = t->cur.mono;
 	t->pre.cpu_total = t->cur.cpu_total;
 	t->pre.cpu_user = t->cur.cpu_user;
 	t->pre.cpu_kernel = t->cur.cpu_kernel;
@@ -339,8 +361,13 @@ void stats_advance_cpu(struct stats_target *t, const struct stats_host *host)
 		t->cur.throttled_periods = now.throttled_periods;
 		t->cur.throttled_time = now.throttled_time;
 	}
-	t->cur.system_cpu = now.system_cpu;
+	t->cur.mono = now.mono;
 	t->cur.online_cpus = now.online_cpus;
+	if (t->pre.read && now.mono > t->pre.mono)
+		t->cur.system_cpu =
+			t->pre.system_cpu + (uint64_t)(now.mono - t->pre.mono) * now.online_cpus;
+	else
+		t->cur.system_cpu = now.system_cpu;
 }
 
 /* v1's user/system split (in ticks), per-CPU usage and throttling. */

@@ -88,6 +88,7 @@ struct stats_host {
  * read (not running, or gone). The JSON members are owned (may be NULL). */
 struct stats_sample {
 	int64_t read; /* unix ns */
+	int64_t mono; /* monotonic ns of the CPU counters */
 	uint64_t cpu_total, cpu_user, cpu_kernel; /* ns */
 	uint64_t throttle_periods, throttled_periods, throttled_time;
 	uint64_t system_cpu; /* ns, the host's at this pass */
@@ -132,7 +133,11 @@ void stats_target_free(struct stats_target *t);
 void stats_read_cpu(struct stats_target *t, const struct stats_host *host);
 
 /* Takes a newer CPU reading into cur, keeping the rest of it, and makes the
- * older one pre: a first reading reads everything else while it waits. */
+ * older one pre: a first reading reads everything else while it waits.
+ * Over such a short wait /proc/stat's 10 ms ticks would make CPU% jump by
+ * a fifth, so the host's CPU time advances by the container's own interval
+ * (monotonic clock) on every online CPU instead: the same arithmetic, a
+ * steadier figure. */
 void stats_advance_cpu(struct stats_target *t, const struct stats_host *host);
 
 /* Completes cur with memory, block I/O, PIDs and network counters. In

@@ -68,6 +68,9 @@ static int store_migrate(struct store *store, berr *err)
 {
 	char sql[64];
 
+	/* Up to date (the usual case): no write lock needed. */
+	if (store_schema_version(store) == migrations_count())
+		return 0;
 	if (store_exec(store, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	for (int v = store_schema_version(store) + 1; v <= migrations_count(); v++) {
@@ -110,8 +113,13 @@ int store_open(struct store **out, const char *root, berr *err)
 		return -1;
 	}
 	sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
+	/* Short-lived processes must not pay a checkpoint and a WAL delete on
+	 * every exit: the WAL stays, and checkpoints happen as it grows. */
+	int one = 1;
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_file_control(store->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if (store_exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			      "PRAGMA foreign_keys=ON;",
+			      "PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=8388608;",
 		       err) < 0 ||
 	    store_migrate(store, err) < 0) {
 		store_close(store);

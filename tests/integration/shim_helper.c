@@ -72,6 +72,12 @@ static int read_full(int fd, void *buf, size_t n)
 	return 1;
 }
 
+/* The payload length of a frame header. */
+static uint32_t frame_len(const unsigned char *h)
+{
+	return (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+}
+
 /* Sends one frame. */
 static void send_frame(int fd, int stream, const char *data, size_t len)
 {
@@ -120,7 +126,7 @@ static int attach_session(int fd, char **argv, int i, int argc)
 		int r = read_full(fd, h, 8);
 		if (r <= 0)
 			break;
-		uint32_t len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+		uint32_t len = frame_len(h);
 		if (len >= sizeof(payload) || read_full(fd, payload, len) < 0) {
 			fprintf(stderr, "bad frame\n");
 			return 1;
@@ -188,8 +194,9 @@ static int cmd_run(int argc, char **argv)
 		printf("first process: status %d after %ld ms\n", st, ms);
 	char line[1024];
 	size_t n = 0;
-	for (ssize_t r; n < sizeof(line) - 1 && (r = read(sp[0], line + n, sizeof(line) - 1 - n)) > 0;)
-		n += (size_t)r;
+	for (ssize_t r; n < sizeof(line) - 1; n += (size_t)r)
+		if ((r = read(sp[0], line + n, sizeof(line) - 1 - n)) <= 0)
+			break;
 	line[n] = '\0';
 	printf("start: %s", line);
 	fflush(stdout);
@@ -230,7 +237,7 @@ static int cmd_stall(const char *path, int seconds)
 		static char payload[1 << 20];
 		if (read_full(fd, h, 8) <= 0)
 			break;
-		uint32_t len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+		uint32_t len = frame_len(h);
 		if (len >= sizeof(payload) || read_full(fd, payload, len) <= 0)
 			break;
 		if (h[0] == 3) {

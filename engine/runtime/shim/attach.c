@@ -141,9 +141,9 @@ static void client_queue(struct client *c, const struct iovec *iov, int n, size_
 /* Sends one frame, or queues what the socket does not take. */
 static void client_send(struct client *c, int stream, const char *data, size_t len)
 {
-	unsigned char h[SHIM_FRAME_HEADER] = {(unsigned char)stream, 0, 0, 0,
-					      (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-					      (unsigned char)(len >> 8), (unsigned char)len};
+	unsigned char h[SHIM_FRAME_HEADER] = {(unsigned char)stream, 0, 0, 0};
+	for (int i = 0; i < 4; i++)
+		h[4 + i] = (unsigned char)(len >> (24 - 8 * i));
 	struct iovec iov[2] = {{h, sizeof(h)}, {(void *)data, len}};
 	ssize_t w = 0;
 	if (c->fd < 0)

@@ -196,7 +196,8 @@ static int cg_make_all(const struct spec *s, struct shim_err *err)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(line, " ", &save); t && n < 6;
+		     t = strtok_r(NULL, " ", &save))
 			fld[n++] = t;
 		char *type = strtok_r(sep + 3, " ", &save);
 		strtok_r(NULL, " ", &save);
@@ -234,8 +235,10 @@ static int cg_set(const char *rec, struct shim_err *err)
 		close(dfd);
 		if (r == 0)
 			return 0;
-		if (saved != ENOENT)
-			return errno = saved, shim_sys(err, "cgroup %s: write %s", file, sp + 1);
+		if (saved != ENOENT) {
+			errno = saved;
+			return shim_sys(err, "cgroup %s: write %s", file, sp + 1);
+		}
 	}
 	return shim_fail(err, "system", "cgroup %s: no such file in any hierarchy", file);
 }
@@ -261,8 +264,10 @@ int cgroup_enter(pid_t pid, struct shim_err *err)
 		int r = cg_write(dfd, "cgroup.procs", buf);
 		int saved = errno;
 		close(dfd);
-		if (r < 0)
-			return errno = saved, shim_sys(err, "move %d into %s", (int)pid, cgs[i].path);
+		if (r < 0) {
+			errno = saved;
+			return shim_sys(err, "move %d into %s", (int)pid, cgs[i].path);
+		}
 	}
 	return 0;
 }

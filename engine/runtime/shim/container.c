@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +64,10 @@ static char **child_env(const struct spec *s, const struct user_ids *ids)
 		has_home |= !strncmp(s->env.v[i], "HOME=", 5);
 		env[n++] = s->env.v[i];
 	}
-	if (!has_home && asprintf(&env[n++], "HOME=%s", ids->home) < 0)
+	if (!has_home && asprintf(&env[n++], "HOME=%s", ids->home) < 0) {
+		free(env);
 		return NULL;
+	}
 	return env;
 }
 
@@ -83,19 +86,15 @@ static int child_cwd(const char *cwd, struct shim_err *err)
 	if (chdir(cwd) < 0)
 		return shim_sys(err, "chdir %s", cwd);
 	if (!getcwd(now, sizeof(now)) || now[0] != '/')
-		return shim_fail(err, "system", "working directory %s is outside the container", cwd);
+		return shim_fail(err, "system", "working directory %s is outside the container",
+				 cwd);
 	return 0;
 }
 
-/* Everything up to the filesystem being the container's. */
-static int child_filesystem(const struct spec *s, const struct init_fds *f, struct shim_err *err)
+/* Mounts everything under rootfs while the host is still in view. */
+static int child_build_root(const struct spec *s, const struct init_fds *f, struct shim_err *err)
 {
-	int rootfd, rc = -1;
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return shim_sys(err, "make / a recursive slave");
-	if (mnt_rootfs(s, err) < 0)
-		return -1;
-	rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rc = -1, rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return shim_sys(err, "open %s", s->rootfs);
 	if (mnt_standard(s, rootfd, err) < 0)
@@ -107,18 +106,23 @@ static int child_filesystem(const struct spec *s, const struct init_fds *f, stru
 	} else if (child_stdio_pipes(f, err) < 0) {
 		goto out;
 	}
-	if (mnt_user(s, rootfd, err) < 0)
-		goto out;
-	rc = 0;
+	rc = mnt_user(s, rootfd, err);
 out:
 	close(rootfd);
-	if (rc == 0)
-		rc = mnt_pivot(s->rootfs, err);
-	if (rc == 0 && !s->tty && f->stdin_r < 0)
-		rc = child_stdin_null(err);
-	if (rc == 0)
-		rc = mnt_masked_readonly(s, err);
 	return rc;
+}
+
+/* Everything up to the filesystem being the container's. */
+static int child_filesystem(const struct spec *s, const struct init_fds *f, struct shim_err *err)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return shim_sys(err, "make / a recursive slave");
+	if (mnt_rootfs(s, err) < 0 || child_build_root(s, f, err) < 0 ||
+	    mnt_pivot(s->rootfs, err) < 0)
+		return -1;
+	if (!s->tty && f->stdin_r < 0 && child_stdin_null(err) < 0)
+		return -1;
+	return mnt_masked_readonly(s, err);
 }
 
 /* Switches user, drops capabilities and installs seccomp, in the order that
@@ -139,6 +143,16 @@ static int child_privileges(const struct spec *s, const struct user_ids *ids, vo
 	return 0;
 }
 
+/* Blocks until the shim says the init is in its cgroups. */
+static bool wait_for_cgroups(const struct init_fds *f)
+{
+	char go;
+	bool ok = read(f->sync, &go, 1) == 1;
+
+	close(f->sync);
+	return ok;
+}
+
 /* The init, from clone to exec. */
 static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 {
@@ -147,16 +161,18 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 	void *filter = NULL;
 	size_t filter_len = 0;
 	sigset_t none;
-	char go;
 	int code = 128;
 
 	/* a killed shim must take the container with it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(code);
-	/* wait until the shim has put us in our cgroups; EOF means it died */
-	if (read(f->sync, &go, 1) != 1)
+	/* With a cgroup namespace the init must sit in its cgroups before it
+	 * unshares one; without, it builds its root while the shim moves it
+	 * there (a v1 move can wait a whole RCU grace period) and waits for
+	 * the word only before exec. EOF means the shim died. */
+	bool early = (s->namespaces & CLONE_NEWCGROUP) != 0;
+	if (early && !wait_for_cgroups(f))
 		_exit(code);
-	close(f->sync);
 	umask(0);
 	if (setsid() < 0) {
 		shim_sys(&err, "setsid");
@@ -186,6 +202,8 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 		shim_sys(&err, "environment");
 		goto fail;
 	}
+	if (!early && !wait_for_cgroups(f))
+		_exit(code);
 	/* nothing of the shim's may reach the command: the error pipe goes at exec too */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		shim_sys(&err, "close_range");

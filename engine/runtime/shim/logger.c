@@ -108,7 +108,8 @@ static size_t json_escape(char *out, const unsigned char *in, size_t n)
 				memcpy(o, "\\ufffd", 6);
 				o += 6;
 				i++;
-			} else if (l == 3 && c == 0xe2 && in[i + 1] == 0x80 && (in[i + 2] & 0xfe) == 0xa8) {
+			} else if (l == 3 && c == 0xe2 && in[i + 1] == 0x80 &&
+				   (in[i + 2] & 0xfe) == 0xa8) {
 				/* U+2028 and U+2029 break JavaScript: escaped like Go does */
 				memcpy(o, in[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
 				o += 6;

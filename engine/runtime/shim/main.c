@@ -247,8 +247,10 @@ static int read_output(int stream)
 		logger_write(stream, buf + start, end - start, &now);
 		start = end;
 	}
-	if (start == 0 && *len == LOG_LINE_MAX)
-		start = *len, logger_write(stream, buf, *len, &now);
+	if (start == 0 && *len == LOG_LINE_MAX) {
+		logger_write(stream, buf, *len, &now); /* a partial message */
+		start = *len;
+	}
 	memmove(buf, buf + start, *len - start);
 	*len -= start;
 	return 1;
@@ -296,6 +298,10 @@ static void event_loop(void)
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			/* unable to watch it any more: end the container rather than lose it */
+			kill(init_pid, SIGKILL);
+			if (waitpid(init_pid, &init_status, 0) == init_pid)
+				clock_gettime(CLOCK_REALTIME, &init_finished);
 			return;
 		}
 		if (pfd[0].revents)
@@ -320,7 +326,8 @@ static void event_loop(void)
 static _Noreturn void finish(void)
 {
 	char line[96], path[PATH_MAX];
-	int code = WIFSIGNALED(init_status) ? 128 + WTERMSIG(init_status) : WEXITSTATUS(init_status);
+	int code = WIFSIGNALED(init_status) ? 128 + WTERMSIG(init_status)
+					    : WEXITSTATUS(init_status);
 	attach_unlisten();
 	for (int s = 1; s <= 2; s++)
 		while (out_fd[s] >= 0 && read_output(s) > 0)
@@ -331,8 +338,8 @@ static _Noreturn void finish(void)
 		logger_write(s, lines[s].buf, lines[s].len, &now);
 	int oom = cgroup_oom_killed();
 	cgroup_remove();
-	int n = snprintf(line, sizeof(line), "%d %lld %d\n", code,
-			 (long long)init_finished.tv_sec * 1000000000LL + init_finished.tv_nsec, oom);
+	long long ns = (long long)init_finished.tv_sec * 1000000000LL + init_finished.tv_nsec;
+	int n = snprintf(line, sizeof(line), "%d %lld %d\n", code, ns, oom);
 	snprintf(path, sizeof(path), "%s/exit", run_dir);
 	write_file_atomic(path, line, (size_t)n);
 	attach_finish(code);
@@ -429,10 +436,12 @@ static int start_container(struct shim_err *err)
 		close(pty_sock);
 	size_t n = read_verdict(ep[0], verdict, sizeof(verdict));
 	close(ep[0]);
-	if (!ok)
-		report_start("error %s %s", err->kind, err->msg);
-	else if (n)
+	/* The init's own word first: it may have failed before it was moved
+	 * into its cgroups, which then fails too. */
+	if (n)
 		report_start("error %s", verdict);
+	else if (!ok)
+		report_start("error %s %s", err->kind ? err->kind : "system", err->msg);
 	else if (spec.tty && pty_master < 0)
 		report_start("error system the container's terminal never arrived");
 	else {

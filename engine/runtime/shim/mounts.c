@@ -121,15 +121,16 @@ static int bind_onto(int srcdir, const char *src, int target, int recursive, uin
 		     struct shim_err *err)
 {
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
-	int tree = open_tree(srcdir, src,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec | (*src ? 0 : AT_EMPTY_PATH));
+	unsigned empty = *src ? 0 : AT_EMPTY_PATH;
+	int tree = open_tree(srcdir, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec | empty);
 	if (tree < 0)
 		return shim_sys(err, "bind %s", src);
 	int rc = 0;
 	struct mount_attr attr = {.attr_set = attrs};
 	if (attrs && mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
 		rc = shim_sys(err, "bind %s: set attributes", src);
-	if (!rc && move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (!rc &&
+	    move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		rc = shim_sys(err, "bind %s: attach", src);
 	close(tree);
 	return rc;
@@ -343,7 +344,8 @@ static int parse_mount_opts(const char *list, struct mount_opts *o, struct shim_
 		/* z and Z (relabelling) mean nothing without SELinux */
 		if (matched || !strcmp(t, "z") || !strcmp(t, "Z"))
 			continue;
-		dn += (size_t)snprintf(o->data + dn, sizeof(o->data) - dn, "%s%s", dn ? "," : "", t);
+		dn += (size_t)snprintf(o->data + dn, sizeof(o->data) - dn, "%s%s", dn ? "," : "",
+				       t);
 	}
 	return 0;
 }
@@ -452,9 +454,9 @@ static int readonly_path(int rootfd, const char *path, struct shim_err *err)
 	int fd = mnt_open_in_root(rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	int r = bind_onto(fd, "", fd, 1,
-			  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			  err);
+	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC;
+	int r = bind_onto(fd, "", fd, 1, ro, err);
 	close(fd);
 	return r;
 }

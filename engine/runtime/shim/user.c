@@ -72,7 +72,8 @@ static int passwd_find(const char *user, char *name, size_t name_size, struct us
 	if (!f)
 		return 0;
 	while (!found && getline(&line, &cap, f) > 0) {
-		if (split_colon(line, fld, 7) < 7 || parse_id(fld[2], &uid) || parse_id(fld[3], &gid))
+		if (split_colon(line, fld, 7) < 7 || parse_id(fld[2], &uid) ||
+		    parse_id(fld[3], &gid))
 			continue;
 		if (numeric ? uid != num : strcmp(fld[0], user))
 			continue;
@@ -151,9 +152,8 @@ int user_resolve(const struct spec *s, struct user_ids *ids, struct shim_err *er
 	const char *user = spec_user[0] ? spec_user : "0";
 	if (!passwd_find(user, name, sizeof(name), ids)) {
 		if (parse_id(user, &num) < 0)
-			return shim_fail(err, "system",
-					 "unable to find user %s: no matching entries in passwd file",
-					 user);
+			return shim_fail(err, "system", "unable to find user %s: %s", user,
+					 "no matching entries in passwd file");
 		ids->uid = num;
 		ids->gid = 0;
 	}
@@ -164,9 +164,8 @@ int user_resolve(const struct spec *s, struct user_ids *ids, struct shim_err *er
 		else if (parse_id(group, &num) == 0)
 			ids->gid = num;
 		else
-			return shim_fail(err, "system",
-					 "unable to find group %s: no matching entries in group file",
-					 group);
+			return shim_fail(err, "system", "unable to find group %s: %s", group,
+					 "no matching entries in group file");
 	} else if (name[0]) {
 		group_find(NULL, name, NULL, ids);
 	}
@@ -177,9 +176,8 @@ int user_resolve(const struct spec *s, struct user_ids *ids, struct shim_err *er
 			if (add_gid(ids, g) < 0)
 				return shim_sys(err, "group-add");
 		} else {
-			return shim_fail(err, "system",
-					 "Unable to find group %s: no matching entries in group file",
-					 ga);
+			return shim_fail(err, "system", "Unable to find group %s: %s", ga,
+					 "no matching entries in group file");
 		}
 	}
 	return 0;
