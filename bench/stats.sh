@@ -28,23 +28,30 @@ command -v hyperfine >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get instal
 work=$(mktemp -d /tmp/berth-bench-stats.XXXXXX)
 export BERTH_ROOT=$work/root BERTH_RUN=$work/run BERTH_CGROUP_PARENT=berth-bench-stats-$$
 cleanup() {
-	local f
+	local f mnt
+	trap - EXIT INT TERM HUP PIPE
 	for f in "$work"/run/containers/*/shim.pid "$work"/run/containers/*/init.pid; do
 		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
 	done
-	sleep 0.2
-	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
-		[ -d "$mnt/$BERTH_CGROUP_PARENT" ] || continue
-		find "$mnt/$BERTH_CGROUP_PARENT" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$mnt/$BERTH_CGROUP_PARENT" 2>/dev/null || true
+	# A cgroup can go once its last process has finished exiting.
+	for _ in $(seq 50); do
+		for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
+			[ -d "$mnt/$BERTH_CGROUP_PARENT" ] || continue
+			find "$mnt/$BERTH_CGROUP_PARENT" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+			rmdir "$mnt/$BERTH_CGROUP_PARENT" 2>/dev/null
+		done
+		awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo |
+			while read -r mnt; do [ -d "$mnt/$BERTH_CGROUP_PARENT" ] && echo left; done | grep -q left || break
+		sleep 0.1
 	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP PIPE
 
 "$root/scripts/busybox-image.sh" "$berth" >/dev/null
 echo "starting $count containers..."
-seq "$count" | xargs -P 4 -I{} "$berth" run -d --name "sleeper{}" busybox sleep 100000 >/dev/null
+seq "$count" | xargs -P 4 -I{} "$berth" run -d --name "sleeper{}" busybox sleep 100000 >/dev/null 2>&1
 running=$("$berth" ps -q | wc -l)
 echo "$running containers running"
 [ "$running" -eq "$count" ] || { echo "expected $count running containers" >&2; exit 1; }

@@ -12,7 +12,7 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
 extern const struct cli_command cli_cmd_stats, cli_cmd_events;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
-	cli_cmd_commit;
+	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -23,7 +23,7 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_tag,	  &cli_cmd_rmi,	   &cli_cmd_history, &cli_cmd_import, &cli_cmd_save,
 	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
 	&cli_cmd_stats,	  &cli_cmd_events,
-	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit,
+	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit, &cli_cmd_cp,
 };
 
 struct alias {
@@ -50,7 +50,7 @@ static const struct alias aliases[] = {
 	{"container", "stats", &cli_cmd_stats},	   {"system", "events", &cli_cmd_events},
 	{"container", "pause", &cli_cmd_pause},	   {"container", "unpause", &cli_cmd_unpause},
 	{"container", "top", &cli_cmd_top},	   {"container", "diff", &cli_cmd_diff},
-	{"container", "commit", &cli_cmd_commit},
+	{"container", "commit", &cli_cmd_commit},  {"container", "cp", &cli_cmd_cp},
 	{"volume", "create", &cli_cmd_volume_create}, {"volume", "ls", &cli_cmd_volume_ls},
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},

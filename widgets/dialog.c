@@ -42,6 +42,7 @@ static char *dup_or_null(const char *s)
 	return d;
 }
 
+/* Makes a confirm or menu dialog. */
 struct dialog *dialog_new(enum dialog_kind kind, const char *title, const char *message)
 {
 	struct dialog *d = calloc(1, sizeof(*d));
@@ -57,6 +58,7 @@ struct dialog *dialog_new(enum dialog_kind kind, const char *title, const char *
 	return d;
 }
 
+/* Adds a line to the list (a menu's choice). */
 void dialog_add(struct dialog *d, const char *line)
 {
 	d->lines = realloc(d->lines, (d->n + 1) * sizeof(*d->lines));
@@ -66,6 +68,7 @@ void dialog_add(struct dialog *d, const char *line)
 	d->base.dirty = true;
 }
 
+/* Button labels of a confirm dialog (default "Yes" and "No"). */
 void dialog_set_buttons(struct dialog *d, const char *yes, const char *no)
 {
 	free(d->yes);
@@ -75,11 +78,13 @@ void dialog_set_buttons(struct dialog *d, const char *yes, const char *no)
 	d->base.dirty = true;
 }
 
+/* The answer after WKEY_SUBMIT or WKEY_CANCEL. */
 int dialog_choice(const struct dialog *d)
 {
 	return d->choice;
 }
 
+/* The first list line in the window. */
 size_t dialog_top(const struct dialog *d)
 {
 	return d->top;
@@ -91,6 +96,7 @@ static int chrome_rows(const struct dialog *d)
 	return 2 + (d->message ? 1 : 0) + (d->kind == DIALOG_CONFIRM ? 2 : 0);
 }
 
+/* The size the dialog wants within max_rows x max_cols, box included. */
 void dialog_size(const struct dialog *d, int max_rows, int max_cols, int *rows, int *cols)
 {
 	int w = text_width(d->title) + 6, lw;
@@ -186,6 +192,7 @@ static enum wkey_result menu_key(struct dialog *d, wkey k)
 	return WKEY_IGNORED;
 }
 
+/* Scrolls or moves with the arrows, then answers or picks. */
 enum wkey_result dialog_key(struct dialog *d, wkey k)
 {
 	long page = list_rows(d) > 1 ? (long)list_rows(d) - 1 : 1;
@@ -258,10 +265,10 @@ static void dialog_draw_cb(struct widget *w)
 	for (i = d->top; i < d->n && i < d->top + rows; i++, y++) {
 		bool sel = d->kind == DIALOG_MENU && i == d->sel;
 
-		text_draw(w->win, y, 1, w->cols - 2, NULL, theme_attr(sel ? THEME_SELECTED : THEME_DIALOG),
-			  TEXT_LEFT);
-		text_draw(w->win, y, 2, w->cols - 4, d->lines[i],
-			  theme_attr(sel ? THEME_SELECTED : THEME_DIALOG), TEXT_LEFT);
+		attr_t attr = theme_attr(sel ? THEME_SELECTED : THEME_DIALOG);
+
+		text_draw(w->win, y, 1, w->cols - 2, NULL, attr, TEXT_LEFT);
+		text_draw(w->win, y, 2, w->cols - 4, d->lines[i], attr, TEXT_LEFT);
 	}
 	draw_scroll_note(d, rows);
 	if (d->kind == DIALOG_CONFIRM && w->rows >= 4) {
@@ -274,6 +281,7 @@ static void dialog_draw_cb(struct widget *w)
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void dialog_draw(struct dialog *d)
 {
 	widget_draw(&d->base);
@@ -301,6 +309,7 @@ static void dialog_destroy(struct widget *w)
 	free(d);
 }
 
+/* Frees the dialog and its window. */
 void dialog_free(struct dialog *d)
 {
 	widget_free(d ? &d->base : NULL);

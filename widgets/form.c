@@ -51,6 +51,7 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/* Makes an empty form with its two buttons. */
 struct form *form_new(const char *title, const char *ok, const char *cancel)
 {
 	struct form *f = calloc(1, sizeof(*f));
@@ -80,18 +81,21 @@ static struct field *add_field(struct form *f, enum field_kind kind, const char 
 	return fd;
 }
 
+/* Adds a text field. */
 int form_add_text(struct form *f, const char *label, const char *value, size_t max_bytes)
 {
 	lineedit_init(&add_field(f, FIELD_TEXT, label)->edit, value, max_bytes);
 	return f->n - 1;
 }
 
+/* Adds a checkbox. */
 int form_add_check(struct form *f, const char *label, bool on)
 {
 	add_field(f, FIELD_CHECK, label)->on = on;
 	return f->n - 1;
 }
 
+/* Adds a choice field, one of choices selected. */
 int form_add_choice(struct form *f, const char *label, const char *const *choices, size_t n,
 		    size_t selected)
 {
@@ -114,6 +118,7 @@ static const struct field *field_of(const struct form *f, int i, enum field_kind
 	return i >= 0 && i < f->n && f->fields[i].kind == kind ? &f->fields[i] : NULL;
 }
 
+/* A text field's value (NULL for another kind of field). */
 const char *form_text(const struct form *f, int field)
 {
 	const struct field *fd = field_of(f, field, FIELD_TEXT);
@@ -121,6 +126,7 @@ const char *form_text(const struct form *f, int field)
 	return fd ? lineedit_text(&fd->edit) : NULL;
 }
 
+/* A checkbox's state. */
 bool form_checked(const struct form *f, int field)
 {
 	const struct field *fd = field_of(f, field, FIELD_CHECK);
@@ -128,6 +134,7 @@ bool form_checked(const struct form *f, int field)
 	return fd && fd->on;
 }
 
+/* A choice field's selected index. */
 size_t form_choice(const struct form *f, int field)
 {
 	const struct field *fd = field_of(f, field, FIELD_CHOICE);
@@ -135,6 +142,7 @@ size_t form_choice(const struct form *f, int field)
 	return fd ? fd->choice : 0;
 }
 
+/* Sets a text field's value. */
 void form_set_text(struct form *f, int field, const char *value)
 {
 	struct field *fd = (struct field *)field_of(f, field, FIELD_TEXT);
@@ -145,11 +153,13 @@ void form_set_text(struct form *f, int field, const char *value)
 	}
 }
 
+/* The focused field or button. */
 int form_focus(const struct form *f)
 {
 	return f->focus;
 }
 
+/* Moves the focus to a field or button. */
 void form_set_focus(struct form *f, int focus)
 {
 	if (focus >= 0 && focus < f->n + 2) {
@@ -158,11 +168,13 @@ void form_set_focus(struct form *f, int focus)
 	}
 }
 
+/* How many fields the form has. */
 int form_fields(const struct form *f)
 {
 	return f->n;
 }
 
+/* A message under the fields (a validation error) until the next edit. */
 void form_set_error(struct form *f, const char *message)
 {
 	free(f->error);
@@ -181,6 +193,7 @@ static int label_width(const struct form *f)
 	return max;
 }
 
+/* The size the form wants, box included. */
 void form_size(const struct form *f, int *rows, int *cols)
 {
 	int buttons = text_width(f->ok) + text_width(f->cancel) + 10;
@@ -232,6 +245,7 @@ static enum wkey_result field_key(struct form *f, wkey k)
 	return WKEY_IGNORED;
 }
 
+/* Moves between fields, edits the focused one, submits or cancels. */
 enum wkey_result form_key(struct form *f, wkey k)
 {
 	enum wkey_result r;
@@ -348,6 +362,7 @@ static void form_draw_cb(struct widget *w)
 		wmove(w->win, cursor_y, cursor_x);
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void form_draw(struct form *f)
 {
 	widget_draw(&f->base);
@@ -384,6 +399,7 @@ static void form_destroy(struct widget *w)
 	free(f);
 }
 
+/* Frees the form and its window. */
 void form_free(struct form *f)
 {
 	widget_free(f ? &f->base : NULL);

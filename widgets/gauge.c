@@ -33,6 +33,7 @@ static char *dup_or_empty(const char *s)
 	return d;
 }
 
+/* Makes a gauge with a label. */
 struct gauge *gauge_new(const char *label)
 {
 	struct gauge *g = calloc(1, sizeof(*g));
@@ -47,6 +48,7 @@ struct gauge *gauge_new(const char *label)
 	return g;
 }
 
+/* Sets the value, the limit (<= 0: no bar) and the text in the bar. */
 void gauge_set(struct gauge *g, double value, double max, const char *text)
 {
 	free(g->text);
@@ -56,6 +58,7 @@ void gauge_set(struct gauge *g, double value, double max, const char *text)
 	g->base.dirty = true;
 }
 
+/* Sets where the bar turns to the warning and critical colours. */
 void gauge_set_thresholds(struct gauge *g, double warn, double crit)
 {
 	g->warn = warn;
@@ -71,6 +74,7 @@ static double fraction(const struct gauge *g)
 	return f > 1.0 ? 1.0 : f > 0.0 ? f : 0.0;
 }
 
+/* How many eighths of a cell the bar fills. */
 int gauge_eighths(const struct gauge *g, int cells)
 {
 	int e = (int)(fraction(g) * cells * 8 + 1e-9);
@@ -123,11 +127,13 @@ static void gauge_draw_cb(struct widget *w)
 		if ((cells = text_cell(c, &shown)) == 0)
 			continue;
 		wmove(w->win, 0, tx);
-		text_put(w->win, shown, cell * 8 < e ? fill | A_REVERSE : theme_attr(THEME_DEFAULT));
+		text_put(w->win, shown,
+			 cell * 8 < e ? fill | A_REVERSE : theme_attr(THEME_DEFAULT));
 		tx += cells;
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void gauge_draw(struct gauge *g)
 {
 	widget_draw(&g->base);
@@ -143,6 +149,7 @@ static void gauge_destroy(struct widget *w)
 	free(g);
 }
 
+/* Frees the gauge and its window. */
 void gauge_free(struct gauge *g)
 {
 	widget_free(g ? &g->base : NULL);

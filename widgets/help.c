@@ -44,6 +44,7 @@ static char *dup_or_null(const char *s)
 	return d;
 }
 
+/* Makes an empty help overlay. */
 struct help *help_new(const char *title)
 {
 	struct help *h = calloc(1, sizeof(*h));
@@ -71,6 +72,7 @@ static void add_line(struct help *h, const char *keys, const char *text)
 	h->base.dirty = true;
 }
 
+/* Starts a section ("Containers", "Logs"). */
 void help_add_section(struct help *h, const char *name)
 {
 	/* A blank line before every heading but the first. */
@@ -79,11 +81,13 @@ void help_add_section(struct help *h, const char *name)
 	add_line(h, NULL, name);
 }
 
+/* Adds a binding: keys as shown ("s, F9") and what they do. */
 void help_add(struct help *h, const char *keys, const char *what)
 {
 	add_line(h, keys ? keys : "", what);
 }
 
+/* The size the overlay wants, box included. */
 void help_size(const struct help *h, int max_rows, int max_cols, int *rows, int *cols)
 {
 	int w = text_width(h->title) + 6, lw;
@@ -103,6 +107,7 @@ void help_size(const struct help *h, int max_rows, int max_cols, int *rows, int 
 		*cols = max_cols;
 }
 
+/* The first line in the window. */
 size_t help_top(const struct help *h)
 {
 	return h->top;
@@ -117,12 +122,14 @@ static size_t body_rows(const struct help *h)
 /* Scrolls by delta lines, clamped. */
 static void scroll_by(struct help *h, long delta)
 {
-	long last = h->n > body_rows(h) ? (long)(h->n - body_rows(h)) : 0, to = (long)h->top + delta;
+	long last = h->n > body_rows(h) ? (long)(h->n - body_rows(h)) : 0;
+	long to = (long)h->top + delta;
 
 	h->top = (size_t)(to < 0 ? 0 : to > last ? last : to);
 	h->base.dirty = true;
 }
 
+/* Scrolls, or closes on Esc, q, ?, F1 and Enter. */
 enum wkey_result help_key(struct help *h, wkey k)
 {
 	long page = body_rows(h) > 1 ? (long)body_rows(h) - 1 : 1;
@@ -189,6 +196,7 @@ static void help_draw_cb(struct widget *w)
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void help_draw(struct help *h)
 {
 	widget_draw(&h->base);
@@ -215,6 +223,7 @@ static void help_destroy(struct widget *w)
 	free(h);
 }
 
+/* Frees the overlay and its window. */
 void help_free(struct help *h)
 {
 	widget_free(h ? &h->base : NULL);

@@ -49,6 +49,7 @@ static const struct widget_class jsonview_class = {
 	.destroy = jsonview_destroy,
 };
 
+/* Makes an empty JSON view. */
 struct jsonview *jsonview_new(void)
 {
 	struct jsonview *jv = calloc(1, sizeof(*jv));
@@ -186,8 +187,13 @@ static void flatten(struct jsonview *jv, const json_t *v, const char *key, size_
 	count = json_is_object(v) ? json_object_size(v) : json_is_array(v) ? json_array_size(v) : 0;
 	if (count == 0) {
 		nd->kind = J_SCALAR;
-		nd->text = json_is_object(v) ? xstrdup("{}") : json_is_array(v) ? xstrdup("[]") : dump(v);
-		nd->role = json_is_object(v) || json_is_array(v) ? THEME_JSON_PUNCT : scalar_role(v);
+		if (json_is_object(v) || json_is_array(v)) {
+			nd->text = xstrdup(json_is_object(v) ? "{}" : "[]");
+			nd->role = THEME_JSON_PUNCT;
+		} else {
+			nd->text = dump(v);
+			nd->role = scalar_role(v);
+		}
 		return;
 	}
 	nd->kind = J_OPEN;
@@ -234,7 +240,10 @@ static void rebuild_rows(struct jsonview *jv, size_t keep)
 	jv->nrows = 0;
 	while (i < jv->n) {
 		jv->rows[jv->nrows++] = i;
-		i = jv->nodes[i].kind == J_OPEN && jv->nodes[i].folded ? jv->nodes[i].close + 1 : i + 1;
+		if (jv->nodes[i].kind == J_OPEN && jv->nodes[i].folded)
+			i = jv->nodes[i].close + 1;
+		else
+			i++;
 	}
 	jv->sel = 0;
 	while (keep != NO_PARENT) {
@@ -245,12 +254,15 @@ static void rebuild_rows(struct jsonview *jv, size_t keep)
 				break;
 			}
 		}
-		if (keep != NO_PARENT)
-			keep = jv->nodes[keep].kind == J_CLOSE ? opener(jv, keep) : jv->nodes[keep].parent;
+		if (keep != NO_PARENT && jv->nodes[keep].kind == J_CLOSE)
+			keep = opener(jv, keep);
+		else if (keep != NO_PARENT)
+			keep = jv->nodes[keep].parent;
 	}
 	jv->base.dirty = true;
 }
 
+/* Shows a document, unfolded, first row selected. */
 void jsonview_set(struct jsonview *jv, const json_t *doc)
 {
 	clear_nodes(jv);
@@ -259,6 +271,7 @@ void jsonview_set(struct jsonview *jv, const json_t *doc)
 	rebuild_rows(jv, NO_PARENT);
 }
 
+/* Folds every object and array at depth and deeper, unfolds the rest. */
 void jsonview_fold_depth(struct jsonview *jv, int depth)
 {
 	size_t keep = selected_node(jv), i;
@@ -269,6 +282,7 @@ void jsonview_fold_depth(struct jsonview *jv, int depth)
 	rebuild_rows(jv, keep);
 }
 
+/* Unfolds everything. */
 void jsonview_unfold_all(struct jsonview *jv)
 {
 	size_t keep = selected_node(jv), i;
@@ -291,6 +305,7 @@ static size_t opener(const struct jsonview *jv, size_t node)
 	return node;
 }
 
+/* Folds or unfolds the container on the selected row. */
 bool jsonview_toggle(struct jsonview *jv)
 {
 	size_t node = opener(jv, selected_node(jv));
@@ -302,16 +317,19 @@ bool jsonview_toggle(struct jsonview *jv)
 	return true;
 }
 
+/* Rows shown. */
 size_t jsonview_rows(const struct jsonview *jv)
 {
 	return jv->nrows;
 }
 
+/* The selected row. */
 size_t jsonview_selected(const struct jsonview *jv)
 {
 	return jv->sel;
 }
 
+/* The first row in the window. */
 size_t jsonview_top(const struct jsonview *jv)
 {
 	return jv->top;
@@ -338,6 +356,7 @@ static void keep_visible(struct jsonview *jv)
 	}
 }
 
+/* Moves the selection by delta rows (clamped). */
 void jsonview_move(struct jsonview *jv, long delta)
 {
 	long to = (long)jv->sel + delta;
@@ -355,6 +374,7 @@ void jsonview_move(struct jsonview *jv, long delta)
 	keep_visible(jv);
 }
 
+/* The selected member's path, jq style. */
 void jsonview_path(const struct jsonview *jv, char *buf, size_t size)
 {
 	size_t chain[256], depth = 0, node = opener(jv, selected_node(jv)), used = 0;
@@ -368,8 +388,11 @@ void jsonview_path(const struct jsonview *jv, char *buf, size_t size)
 		snprintf(buf, size, ".");
 		return;
 	}
-	while (depth-- > 0 && used < size)
-		used += (size_t)snprintf(buf + used, size - used, "%s", jv->nodes[chain[depth]].path);
+	while (depth-- > 0 && used < size) {
+		const char *step = jv->nodes[chain[depth]].path;
+
+		used += (size_t)snprintf(buf + used, size - used, "%s", step);
+	}
 }
 
 /* Draws one row: fold mark, indent, key, value, comma. */
@@ -408,8 +431,8 @@ static void draw_row(struct jsonview *jv, size_t r, int y)
 		left -= text_add(win, left, nd->is_object ? "}" : "]", ATTR(THEME_JSON_PUNCT));
 		if (jv->nodes[nd->close].comma)
 			left -= text_add(win, left, ",", ATTR(THEME_JSON_PUNCT));
-		snprintf(note, sizeof(note), "  %zu %s%s", nd->members, nd->is_object ? "key" : "item",
-			 nd->members == 1 ? "" : "s");
+		snprintf(note, sizeof(note), "  %zu %s%s", nd->members,
+			 nd->is_object ? "key" : "item", nd->members == 1 ? "" : "s");
 		text_add(win, left, note, ATTR(THEME_DIM));
 	} else if (nd->comma && nd->kind != J_OPEN) {
 		text_add(win, left, ",", ATTR(THEME_JSON_PUNCT));
@@ -430,6 +453,7 @@ static void jsonview_draw_cb(struct widget *w)
 		draw_row(jv, r, y);
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void jsonview_draw(struct jsonview *jv)
 {
 	widget_draw(&jv->base);
@@ -464,6 +488,7 @@ static void key_right(struct jsonview *jv)
 		jsonview_move(jv, 1);
 }
 
+/* Moves, folds and unfolds. */
 enum wkey_result jsonview_key(struct jsonview *jv, wkey k)
 {
 	long page = jv->base.rows > 1 ? jv->base.rows - 1 : 1;
@@ -520,6 +545,7 @@ static void jsonview_destroy(struct widget *w)
 	free(jv);
 }
 
+/* Frees the view and its window. */
 void jsonview_free(struct jsonview *jv)
 {
 	widget_free(jv ? &jv->base : NULL);

@@ -22,6 +22,7 @@ static const struct widget_class keybar_class = {
 	.destroy = keybar_destroy,
 };
 
+/* Makes an empty key-hint bar. */
 struct keybar *keybar_new(void)
 {
 	struct keybar *kb = calloc(1, sizeof(*kb));
@@ -47,6 +48,7 @@ static void drop_hints(struct keybar *kb)
 	kb->n = 0;
 }
 
+/* Replaces the hints (copied). */
 void keybar_set(struct keybar *kb, const struct keyhint *hints, size_t n)
 {
 	size_t i;
@@ -66,6 +68,7 @@ void keybar_set(struct keybar *kb, const struct keyhint *hints, size_t n)
 	kb->base.dirty = true;
 }
 
+/* How many hints fit at the last draw. */
 size_t keybar_shown(const struct keybar *kb)
 {
 	return kb->shown;
@@ -93,6 +96,7 @@ static void keybar_draw_cb(struct widget *w)
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void keybar_draw(struct keybar *kb)
 {
 	widget_draw(&kb->base);
@@ -107,6 +111,7 @@ static void keybar_destroy(struct widget *w)
 	free(kb);
 }
 
+/* Frees the bar and its window. */
 void keybar_free(struct keybar *kb)
 {
 	widget_free(kb ? &kb->base : NULL);

@@ -17,6 +17,7 @@ static void reserve(struct lineedit *e, size_t size)
 		abort();
 }
 
+/* Starts an edit line with text, the cursor at its end. */
 void lineedit_init(struct lineedit *e, const char *text, size_t max)
 {
 	memset(e, 0, sizeof(*e));
@@ -26,12 +27,14 @@ void lineedit_init(struct lineedit *e, const char *text, size_t max)
 	lineedit_set(e, text);
 }
 
+/* Frees the text. */
 void lineedit_free(struct lineedit *e)
 {
 	free(e->buf);
 	memset(e, 0, sizeof(*e));
 }
 
+/* Replaces the text; the cursor goes to its end. */
 void lineedit_set(struct lineedit *e, const char *text)
 {
 	e->len = 0;
@@ -43,11 +46,13 @@ void lineedit_set(struct lineedit *e, const char *text)
 	e->cur = e->len;
 }
 
+/* The text being edited. */
 const char *lineedit_text(const struct lineedit *e)
 {
 	return e->buf;
 }
 
+/* Replaces bytes [from, to) with text, the cursor after it. */
 bool lineedit_replace(struct lineedit *e, size_t from, size_t to, const char *text)
 {
 	size_t n = strlen(text), len;
@@ -65,11 +70,13 @@ bool lineedit_replace(struct lineedit *e, size_t from, size_t to, const char *te
 	return true;
 }
 
+/* Types text at the cursor. */
 bool lineedit_insert(struct lineedit *e, const char *text)
 {
 	return lineedit_replace(e, e->cur, e->cur, text);
 }
 
+/* Writes a character as UTF-8; 0 when it is not one. */
 size_t lineedit_encode(wchar_t c, char *out)
 {
 	unsigned int u = (unsigned int)c;
@@ -139,6 +146,7 @@ static bool delete_range(struct lineedit *e, size_t from, size_t to)
 	return from < to && lineedit_replace(e, from, to, "");
 }
 
+/* Moves the cursor or edits the text for one key. */
 enum wkey_result lineedit_key(struct lineedit *e, wkey k)
 {
 	char utf8[5];
@@ -183,6 +191,7 @@ enum wkey_result lineedit_key(struct lineedit *e, wkey k)
 	return lineedit_insert(e, utf8) ? WKEY_CHANGED : WKEY_HANDLED;
 }
 
+/* Draws the text scrolled to show the cursor; returns its column. */
 int lineedit_draw(struct lineedit *e, WINDOW *win, int y, int x, int cols, attr_t attr)
 {
 	int cw = text_width_n(e->buf, e->cur), used = 0, skipped = 0, w;

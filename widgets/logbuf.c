@@ -20,6 +20,7 @@ static void *xmalloc(size_t size)
 	return p;
 }
 
+/* Sets up an empty ring with its caps. */
 void logbuf_init(struct logbuf *b, size_t max_lines, size_t max_bytes)
 {
 	memset(b, 0, sizeof(*b));
@@ -45,6 +46,7 @@ static void evict(struct logbuf *b)
 	}
 }
 
+/* Drops every line (not counted as dropped) and keeps the filter. */
 void logbuf_clear(struct logbuf *b)
 {
 	while (b->first < b->next)
@@ -54,6 +56,7 @@ void logbuf_clear(struct logbuf *b)
 	b->kept_to = b->next;
 }
 
+/* Frees every line and the filter. */
 void logbuf_free(struct logbuf *b)
 {
 	logbuf_clear(b);
@@ -163,6 +166,7 @@ static void keep(struct logbuf *b, uint64_t seq)
 	b->kept[b->kept_head + b->kept_count++] = seq;
 }
 
+/* True when a line contains the filter pattern. */
 bool logbuf_line_matches_filter(const struct logbuf *b, const struct log_line *l)
 {
 	return b->filter &&
@@ -194,6 +198,7 @@ static void filter_line(struct logbuf *b, uint64_t seq)
 	}
 }
 
+/* Keeps one line, evicting (and counting) the oldest past a cap. */
 uint64_t logbuf_append(struct logbuf *b, const char *text, size_t len, const struct log_meta *m)
 {
 	struct log_line *l;
@@ -205,7 +210,8 @@ uint64_t logbuf_append(struct logbuf *b, const char *text, size_t len, const str
 		n = utf8_cut(copy, limit);
 		copy[n] = '\0';
 	}
-	while (b->next - b->first >= b->cap || (b->bytes + n > b->max_bytes && b->first < b->next)) {
+	while (b->next - b->first >= b->cap ||
+	       (b->bytes + n > b->max_bytes && b->first < b->next)) {
 		evict(b);
 		b->dropped++;
 	}
@@ -221,6 +227,7 @@ uint64_t logbuf_append(struct logbuf *b, const char *text, size_t len, const str
 	return b->next - 1;
 }
 
+/* The line with a sequence number, if still held. */
 const struct log_line *logbuf_line(const struct logbuf *b, uint64_t seq)
 {
 	if (seq < b->first || seq >= b->next)
@@ -228,6 +235,7 @@ const struct log_line *logbuf_line(const struct logbuf *b, uint64_t seq)
 	return &b->ring[seq % b->cap];
 }
 
+/* Smart case: true when a pattern has no capital letter. */
 bool logbuf_pattern_icase(const char *pattern)
 {
 	for (; *pattern; pattern++)
@@ -236,6 +244,7 @@ bool logbuf_pattern_icase(const char *pattern)
 	return true;
 }
 
+/* Sets the filter and reruns it over the lines held. */
 void logbuf_set_filter(struct logbuf *b, const char *pattern, int context)
 {
 	uint64_t seq;
@@ -257,16 +266,19 @@ void logbuf_set_filter(struct logbuf *b, const char *pattern, int context)
 		filter_line(b, seq);
 }
 
+/* Lines in the view: all held, or those the filter keeps. */
 size_t logbuf_view_count(const struct logbuf *b)
 {
 	return b->filter ? b->kept_count : (size_t)(b->next - b->first);
 }
 
+/* The sequence number of a view line. */
 uint64_t logbuf_view_seq(const struct logbuf *b, size_t i)
 {
 	return b->filter ? b->kept[b->kept_head + i] : b->first + i;
 }
 
+/* The first view line at or after a sequence number. */
 size_t logbuf_view_index(const struct logbuf *b, uint64_t seq)
 {
 	size_t lo = 0, hi = b->kept_count, mid;
@@ -283,6 +295,7 @@ size_t logbuf_view_index(const struct logbuf *b, uint64_t seq)
 	return lo;
 }
 
+/* Bytes held: ring, text, and the filter list. */
 size_t logbuf_memory(const struct logbuf *b)
 {
 	return b->cap * sizeof(*b->ring) + b->bytes + (size_t)(b->next - b->first) +

@@ -55,6 +55,7 @@ static const struct widget_class logview_class = {
 	.destroy = logview_destroy,
 };
 
+/* Makes an empty log view with its caps, following. */
 struct logview *logview_new(size_t max_lines, size_t max_bytes)
 {
 	struct logview *lv = calloc(1, sizeof(*lv));
@@ -67,6 +68,7 @@ struct logview *logview_new(size_t max_lines, size_t max_bytes)
 	return lv;
 }
 
+/* Adds a name prefix and returns its source number. */
 int logview_add_source(struct logview *lv, const char *name)
 {
 	char **grown = realloc(lv->sources, (size_t)(lv->nsources + 1) * sizeof(*grown));
@@ -81,6 +83,7 @@ int logview_add_source(struct logview *lv, const char *name)
 	return lv->nsources++;
 }
 
+/* Appends text, one line per newline. */
 void logview_append(struct logview *lv, const char *text, size_t len, const struct log_meta *m)
 {
 	const char *nl;
@@ -98,6 +101,7 @@ void logview_append(struct logview *lv, const char *text, size_t len, const stru
 	lv->base.dirty = true;
 }
 
+/* Drops every line, not counted as dropped. */
 void logview_clear(struct logview *lv)
 {
 	logbuf_clear(&lv->buf);
@@ -105,26 +109,31 @@ void logview_clear(struct logview *lv)
 	lv->base.dirty = true;
 }
 
+/* Lines held. */
 size_t logview_lines(const struct logview *lv)
 {
 	return (size_t)(lv->buf.next - lv->buf.first);
 }
 
+/* Lines shown after the filter. */
 size_t logview_shown(const struct logview *lv)
 {
 	return logbuf_view_count(&lv->buf);
 }
 
+/* Lines evicted by the caps so far. */
 uint64_t logview_dropped(const struct logview *lv)
 {
 	return lv->buf.dropped;
 }
 
+/* Bytes held for the lines. */
 size_t logview_memory(const struct logview *lv)
 {
 	return logbuf_memory(&lv->buf);
 }
 
+/* The text of a line by sequence number, if still held. */
 const char *logview_line_text(const struct logview *lv, uint64_t seq)
 {
 	const struct log_line *l = logbuf_line(&lv->buf, seq);
@@ -188,11 +197,13 @@ static int row_of(const struct logview *lv, const struct log_line *l, size_t off
 	return row;
 }
 
+/* Lines in the view (all held, or those the filter keeps). */
 static size_t view_count(const struct logview *lv)
 {
 	return logbuf_view_count(&lv->buf);
 }
 
+/* The line at a view index. */
 static const struct log_line *view_line(const struct logview *lv, size_t idx)
 {
 	return logbuf_line(&lv->buf, logbuf_view_seq(&lv->buf, idx));
@@ -312,6 +323,7 @@ static void set_top(struct logview *lv, struct pos p)
 	lv->base.dirty = true;
 }
 
+/* Turns following the newest line on or off. */
 void logview_set_follow(struct logview *lv, bool on)
 {
 	if (lv->follow == on)
@@ -323,6 +335,7 @@ void logview_set_follow(struct logview *lv, bool on)
 	lv->base.dirty = true;
 }
 
+/* Turns wrapping of long lines on or off. */
 void logview_set_wrap(struct logview *lv, bool on)
 {
 	struct pos p = top_pos(lv);
@@ -333,6 +346,7 @@ void logview_set_wrap(struct logview *lv, bool on)
 	set_top(lv, p);
 }
 
+/* Turns the timestamp column on or off. */
 void logview_set_timestamps(struct logview *lv, bool on)
 {
 	lv->timestamps = on;
@@ -340,21 +354,25 @@ void logview_set_timestamps(struct logview *lv, bool on)
 	lv->base.dirty = true;
 }
 
+/* True while following the newest line. */
 bool logview_following(const struct logview *lv)
 {
 	return lv->follow;
 }
 
+/* True while wrapping long lines. */
 bool logview_wrapping(const struct logview *lv)
 {
 	return lv->wrap;
 }
 
+/* True while showing timestamps. */
 bool logview_timestamps(const struct logview *lv)
 {
 	return lv->timestamps;
 }
 
+/* Scrolls by rows (negative: up, which stops following). */
 void logview_scroll(struct logview *lv, long rows)
 {
 	struct pos p = top_pos(lv), bottom = bottom_top(lv);
@@ -369,18 +387,21 @@ void logview_scroll(struct logview *lv, long rows)
 		set_top(lv, p);
 }
 
+/* Goes to the oldest line held. */
 void logview_home(struct logview *lv)
 {
 	lv->follow = false;
 	set_top(lv, first_pos(lv));
 }
 
+/* Goes to the newest line and follows. */
 void logview_end(struct logview *lv)
 {
 	lv->follow = true;
 	lv->base.dirty = true;
 }
 
+/* Scrolls sideways by cols when not wrapping. */
 void logview_hscroll(struct logview *lv, int cols)
 {
 	int to = lv->hscroll + cols;
@@ -473,6 +494,7 @@ static enum logview_found seek(struct logview *lv, size_t idx, size_t off, bool 
 	return LOGVIEW_NOT_FOUND;
 }
 
+/* Sets the search and goes to its first occurrence from the top row. */
 enum logview_found logview_search(struct logview *lv, const char *pattern)
 {
 	struct pos top = top_pos(lv);
@@ -493,6 +515,7 @@ enum logview_found logview_search(struct logview *lv, const char *pattern)
 	return seek(lv, top.notice ? 0 : top.idx, 0, false, true);
 }
 
+/* Goes to the next (or previous) occurrence, round the ends. */
 enum logview_found logview_search_next(struct logview *lv, bool backward)
 {
 	struct pos top = top_pos(lv);
@@ -508,6 +531,7 @@ enum logview_found logview_search_next(struct logview *lv, bool backward)
 	return seek(lv, top.notice ? 0 : top.idx, 0, backward, !backward);
 }
 
+/* Where the current occurrence is. */
 bool logview_match(const struct logview *lv, uint64_t *seq, size_t *offset)
 {
 	if (!lv->has_match || !logbuf_line(&lv->buf, lv->match_seq))
@@ -519,6 +543,7 @@ bool logview_match(const struct logview *lv, uint64_t *seq, size_t *offset)
 	return true;
 }
 
+/* Shows only matching lines and their context. */
 void logview_set_filter(struct logview *lv, const char *pattern, int context)
 {
 	struct pos top = top_pos(lv);
@@ -668,11 +693,13 @@ static void logview_draw_cb(struct widget *w)
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void logview_draw(struct logview *lv)
 {
 	widget_draw(&lv->base);
 }
 
+/* Scrolls, and moves between occurrences with n/N. */
 enum wkey_result logview_key(struct logview *lv, wkey k)
 {
 	long page = lv->base.rows > 1 ? lv->base.rows - 1 : 1;
@@ -734,6 +761,7 @@ static void logview_destroy(struct widget *w)
 	free(lv);
 }
 
+/* Frees the view and its window. */
 void logview_free(struct logview *lv)
 {
 	widget_free(lv ? &lv->base : NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 
+/* Starts an off-screen curses screen of a terminal type and size. */
 int offscreen_open(struct offscreen *o, const char *term, int rows, int cols, berr *err)
 {
 	char num[16];
@@ -41,6 +42,7 @@ fail:
 	return -1;
 }
 
+/* Ends the screen and frees it. */
 void offscreen_close(struct offscreen *o)
 {
 	if (!o->screen)
@@ -52,17 +54,20 @@ void offscreen_close(struct offscreen *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* A window's row as UTF-8. */
 char *offscreen_row(WINDOW *win, int y, char *buf, size_t size)
 {
 	wchar_t wide[1024];
 	size_t n, i, used = 0;
 	char mb[MB_LEN_MAX];
 	mbstate_t st;
-	int cols = getmaxx(win), got;
+	int cols = getmaxx(win), got, cy, cx;
 
 	if (cols > 1023)
 		cols = 1023;
+	getyx(win, cy, cx);
 	got = mvwinnwstr(win, y, 0, wide, cols);
+	wmove(win, cy, cx);
 	buf[0] = '\0';
 	if (got == ERR)
 		return buf;
@@ -82,6 +87,19 @@ char *offscreen_row(WINDOW *win, int y, char *buf, size_t size)
 	return buf;
 }
 
+/* Reads a cell and leaves the window's cursor where it was (the cursor
+ * a widget leaves is part of what a test checks). */
+static bool cell(WINDOW *win, int y, int x, cchar_t *cc)
+{
+	int cy, cx, rc;
+
+	getyx(win, cy, cx);
+	rc = mvwin_wch(win, y, x, cc);
+	wmove(win, cy, cx);
+	return rc != ERR;
+}
+
+/* The character in a cell. */
 wchar_t offscreen_char(WINDOW *win, int y, int x)
 {
 	wchar_t wc[CCHARW_MAX + 1] = {0};
@@ -89,12 +107,13 @@ wchar_t offscreen_char(WINDOW *win, int y, int x)
 	short pair;
 	cchar_t cc;
 
-	if (mvwin_wch(win, y, x, &cc) == ERR)
+	if (!cell(win, y, x, &cc))
 		return 0;
 	getcchar(&cc, wc, &attr, &pair, NULL);
 	return wc[0];
 }
 
+/* A cell's attributes with its colour pair. */
 attr_t offscreen_attr(WINDOW *win, int y, int x)
 {
 	wchar_t wc[CCHARW_MAX + 1];
@@ -102,7 +121,7 @@ attr_t offscreen_attr(WINDOW *win, int y, int x)
 	short pair = 0;
 	cchar_t cc;
 
-	if (mvwin_wch(win, y, x, &cc) == ERR)
+	if (!cell(win, y, x, &cc))
 		return 0;
 	getcchar(&cc, wc, &attr, &pair, NULL);
 	return (attr & ~A_COLOR) | COLOR_PAIR(pair);

@@ -13,14 +13,16 @@ struct offscreen {
 	FILE *out, *in;
 };
 
-/* Starts a screen of the given terminal type and size (TERM is set to it)
- * and runs term_detect. The caller chose the locale beforehand. */
+/* Starts a screen of the given terminal type and size (TERM, LINES and
+ * COLUMNS are set in the environment for it) and runs term_detect. The
+ * caller chose the locale beforehand. */
 int offscreen_open(struct offscreen *o, const char *term, int rows, int cols, berr *err);
 
 /* Ends the screen and frees it. */
 void offscreen_close(struct offscreen *o);
 
-/* Row y of a window as UTF-8 (wide characters once), trailing blanks kept. */
+/* Row y of a window as UTF-8 (wide characters once), trailing blanks kept.
+ * These readers leave the window's cursor where it was. */
 char *offscreen_row(WINDOW *win, int y, char *buf, size_t size);
 
 /* The character in a cell. */

@@ -48,6 +48,7 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/* Makes an empty prompt with a label. */
 struct prompt *prompt_new(const char *label)
 {
 	struct prompt *p = calloc(1, sizeof(*p));
@@ -62,6 +63,7 @@ struct prompt *prompt_new(const char *label)
 	return p;
 }
 
+/* Changes the label (":" or "/"). */
 void prompt_set_label(struct prompt *p, const char *label)
 {
 	free(p->label);
@@ -83,6 +85,7 @@ static void drop_candidates(struct prompt *p)
 	p->completing = false;
 }
 
+/* Replaces the text; the cursor goes to its end. */
 void prompt_set_text(struct prompt *p, const char *text)
 {
 	lineedit_set(&p->edit, text);
@@ -91,6 +94,7 @@ void prompt_set_text(struct prompt *p, const char *text)
 	p->base.dirty = true;
 }
 
+/* The text typed. */
 const char *prompt_text(const struct prompt *p)
 {
 	return lineedit_text(&p->edit);
@@ -110,6 +114,7 @@ static void trim_history(struct prompt *p)
 	p->nhistory = p->history_limit;
 }
 
+/* Records a line in the history. */
 void prompt_history_add(struct prompt *p, const char *line)
 {
 	if (!line || !line[0] ||
@@ -125,6 +130,7 @@ void prompt_history_add(struct prompt *p, const char *line)
 	p->browse = p->nhistory;
 }
 
+/* Sets how many history entries are kept. */
 void prompt_set_history_limit(struct prompt *p, size_t limit)
 {
 	p->history_limit = limit ? limit : 1;
@@ -132,22 +138,26 @@ void prompt_set_history_limit(struct prompt *p, size_t limit)
 	p->browse = p->nhistory;
 }
 
+/* How many history entries there are. */
 size_t prompt_history_count(const struct prompt *p)
 {
 	return p->nhistory;
 }
 
+/* History entry i, 0 being the oldest (for saving it). */
 const char *prompt_history_get(const struct prompt *p, size_t i)
 {
 	return i < p->nhistory ? p->history[i] : NULL;
 }
 
+/* Sets the completion callback (NULL: Tab is not the prompt's). */
 void prompt_set_completion(struct prompt *p, prompt_complete_fn fn, void *ctx)
 {
 	p->complete = fn;
 	p->complete_ctx = ctx;
 }
 
+/* The candidates of the last Tab that found several (for a popup). */
 size_t prompt_candidates(const struct prompt *p, const char *const **list)
 {
 	if (list)
@@ -224,10 +234,12 @@ static enum wkey_result complete(struct prompt *p, bool forward)
 	if (!p->complete)
 		return WKEY_IGNORED;
 	if (p->completing && p->ncands > 1) {
+		long n = (long)p->ncands;
+
 		if (p->cycle < 0)
-			p->cycle = forward ? 0 : (long)p->ncands - 1;
+			p->cycle = forward ? 0 : n - 1;
 		else
-			p->cycle = (p->cycle + (forward ? 1 : (long)p->ncands - 1)) % (long)p->ncands;
+			p->cycle = (p->cycle + (forward ? 1 : n - 1)) % n;
 		replace_word(p, p->cands[p->cycle]);
 		return WKEY_CHANGED;
 	}
@@ -261,6 +273,7 @@ static enum wkey_result complete(struct prompt *p, bool forward)
 	return WKEY_CHANGED;
 }
 
+/* Edits, walks the history, completes, submits or cancels. */
 enum wkey_result prompt_key(struct prompt *p, wkey k)
 {
 	enum wkey_result r;
@@ -311,6 +324,7 @@ static void prompt_draw_cb(struct widget *w)
 	wmove(w->win, 0, cx);
 }
 
+/* Redraws if needed and queues the window, the cursor where typing goes. */
 void prompt_draw(struct prompt *p)
 {
 	widget_draw(&p->base);
@@ -338,6 +352,7 @@ static void prompt_destroy(struct widget *w)
 	free(p);
 }
 
+/* Frees the prompt and its window. */
 void prompt_free(struct prompt *p)
 {
 	widget_free(p ? &p->base : NULL);

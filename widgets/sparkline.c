@@ -25,6 +25,7 @@ static const struct widget_class sparkline_class = {
 	.destroy = sparkline_destroy,
 };
 
+/* Makes an empty sparkline with a history capacity and a colour. */
 struct sparkline *sparkline_new(size_t capacity, int role)
 {
 	struct sparkline *s = calloc(1, sizeof(*s));
@@ -40,6 +41,7 @@ struct sparkline *sparkline_new(size_t capacity, int role)
 	return s;
 }
 
+/* Adds a sample (NaN leaves a gap). */
 void sparkline_push(struct sparkline *s, double value)
 {
 	s->ring[s->next] = value;
@@ -49,6 +51,7 @@ void sparkline_push(struct sparkline *s, double value)
 	s->base.dirty = true;
 }
 
+/* Fixes the scale; max <= min scales to the largest sample shown. */
 void sparkline_set_range(struct sparkline *s, double min, double max)
 {
 	s->min = min;
@@ -56,6 +59,7 @@ void sparkline_set_range(struct sparkline *s, double min, double max)
 	s->base.dirty = true;
 }
 
+/* Samples held. */
 size_t sparkline_count(const struct sparkline *s)
 {
 	return s->count;
@@ -67,17 +71,20 @@ static double sample(const struct sparkline *s, size_t age)
 	return s->ring[(s->next + s->cap - 1 - age) % s->cap];
 }
 
+/* The newest sample (NaN when none). */
 double sparkline_last(const struct sparkline *s)
 {
 	return s->count ? sample(s, 0) : NAN;
 }
 
+/* Forgets every sample. */
 void sparkline_clear(struct sparkline *s)
 {
 	s->count = s->next = 0;
 	s->base.dirty = true;
 }
 
+/* Eighths of the height a sample fills. */
 int sparkline_level(const struct sparkline *s, double value, double max, int rows)
 {
 	double frac, x;
@@ -131,6 +138,7 @@ static void sparkline_draw_cb(struct widget *w)
 	}
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void sparkline_draw(struct sparkline *s)
 {
 	widget_draw(&s->base);
@@ -145,6 +153,7 @@ static void sparkline_destroy(struct widget *w)
 	free(s);
 }
 
+/* Frees the sparkline and its window. */
 void sparkline_free(struct sparkline *s)
 {
 	widget_free(s ? &s->base : NULL);

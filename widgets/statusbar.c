@@ -34,6 +34,7 @@ static bool replace(char **slot, const char *text)
 	return true;
 }
 
+/* Makes an empty bar drawn in a theme role. */
 struct statusbar *statusbar_new(int role)
 {
 	struct statusbar *s = calloc(1, sizeof(*s));
@@ -45,6 +46,7 @@ struct statusbar *statusbar_new(int role)
 	return s;
 }
 
+/* Sets the left and right texts (NULL: empty). */
 void statusbar_set(struct statusbar *s, const char *left, const char *right)
 {
 	/* Both, not ||: each must be replaced. */
@@ -55,6 +57,7 @@ void statusbar_set(struct statusbar *s, const char *left, const char *right)
 		s->base.dirty = true;
 }
 
+/* Shows a message in place of the left text; NULL clears it. */
 void statusbar_message(struct statusbar *s, int role, const char *text)
 {
 	if (replace(&s->message, text) || s->message_role != role)
@@ -81,6 +84,7 @@ static void statusbar_draw_cb(struct widget *w)
 		text_draw(w->win, 0, 0, room, s->left, theme_attr(s->role), TEXT_LEFT);
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void statusbar_draw(struct statusbar *s)
 {
 	widget_draw(&s->base);
@@ -97,6 +101,7 @@ static void statusbar_destroy(struct widget *w)
 	free(s);
 }
 
+/* Frees the bar and its window. */
 void statusbar_free(struct statusbar *s)
 {
 	widget_free(s ? &s->base : NULL);

@@ -73,6 +73,7 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* A table with these columns (copied). */
 struct table *table_new(const struct table_column *cols, int ncols)
 {
 	struct table *t = xcalloc(1, sizeof(*t));
@@ -179,6 +180,7 @@ static int compare_ids(const void *a, const void *b)
 	return strcmp((*(struct trow *const *)a)->id, (*(struct trow *const *)b)->id);
 }
 
+/* Replaces the rows, keeping sort, filter, selection and marks. */
 void table_set_rows(struct table *t, const struct table_row *rows, size_t n)
 {
 	struct trow *old = t->rows, **by_id, key, *keyp = &key, **hit;
@@ -220,6 +222,7 @@ void table_set_rows(struct table *t, const struct table_row *rows, size_t n)
 	free(keep);
 }
 
+/* Sorts by a column (-1: the order given), ties in the order given. */
 void table_sort_by(struct table *t, int col, bool descending)
 {
 	const char *id = table_selected_id(t);
@@ -231,6 +234,7 @@ void table_sort_by(struct table *t, int col, bool descending)
 	free(keep);
 }
 
+/* The sort column and direction. */
 int table_sort_column(const struct table *t, bool *descending)
 {
 	if (descending)
@@ -238,6 +242,7 @@ int table_sort_column(const struct table *t, bool *descending)
 	return t->sort_col;
 }
 
+/* Shows only rows where every word is in some cell. */
 void table_set_filter(struct table *t, const char *text)
 {
 	const char *id = table_selected_id(t);
@@ -249,6 +254,7 @@ void table_set_filter(struct table *t, const char *text)
 	free(keep);
 }
 
+/* What to show when there are no rows. */
 void table_set_empty_text(struct table *t, const char *text)
 {
 	free(t->empty_text);
@@ -256,21 +262,25 @@ void table_set_empty_text(struct table *t, const char *text)
 	t->base.dirty = true;
 }
 
+/* Rows given. */
 size_t table_row_count(const struct table *t)
 {
 	return t->nrows;
 }
 
+/* Rows shown after the filter. */
 size_t table_shown_count(const struct table *t)
 {
 	return t->nview;
 }
 
+/* The ID of a shown row. */
 const char *table_row_id(const struct table *t, size_t i)
 {
 	return i < t->nview ? t->rows[t->view[i]].id : NULL;
 }
 
+/* A shown row's cell text. */
 const char *table_cell_text(const struct table *t, size_t i, int col)
 {
 	if (i >= t->nview || col < 0 || col >= t->ncols)
@@ -305,6 +315,7 @@ static void keep_visible(struct table *t)
 	}
 }
 
+/* Selects the shown row at index i (clamped). */
 void table_select(struct table *t, size_t i)
 {
 	if (t->nview == 0)
@@ -318,6 +329,7 @@ void table_select(struct table *t, size_t i)
 	keep_visible(t);
 }
 
+/* Selects the row with this ID if it is shown; false if not. */
 bool table_select_id(struct table *t, const char *id)
 {
 	size_t i;
@@ -331,6 +343,7 @@ bool table_select_id(struct table *t, const char *id)
 	return false;
 }
 
+/* Moves the selection by delta rows (clamped). */
 void table_move(struct table *t, long delta)
 {
 	long to = (long)t->sel + delta;
@@ -342,21 +355,25 @@ void table_move(struct table *t, long delta)
 	table_select(t, (size_t)to);
 }
 
+/* The selected row's index among those shown. */
 size_t table_selected(const struct table *t)
 {
 	return t->sel;
 }
 
+/* The selected row's ID (NULL when nothing is shown). */
 const char *table_selected_id(const struct table *t)
 {
 	return t->sel < t->nview ? t->rows[t->view[t->sel]].id : NULL;
 }
 
+/* The first shown row in the window. */
 size_t table_top(const struct table *t)
 {
 	return t->top;
 }
 
+/* Marks or unmarks the selected row. */
 void table_toggle_mark(struct table *t)
 {
 	if (t->sel >= t->nview)
@@ -365,6 +382,7 @@ void table_toggle_mark(struct table *t)
 	t->base.dirty = true;
 }
 
+/* Marks (or unmarks) every shown row. */
 void table_mark_all(struct table *t, bool on)
 {
 	size_t i;
@@ -374,6 +392,7 @@ void table_mark_all(struct table *t, bool on)
 	t->base.dirty = true;
 }
 
+/* The marked rows' IDs in display order; returns how many. */
 size_t table_marked(const struct table *t, const char **ids, size_t max)
 {
 	size_t i, n = 0;
@@ -410,7 +429,8 @@ static void hide_columns(struct table *t, int avail)
 				continue;
 			need += col_min(t, c);
 			shown++;
-			if (t->cols[c].hide > 0 && (pick < 0 || t->cols[c].hide >= t->cols[pick].hide))
+			if (t->cols[c].hide > 0 &&
+			    (pick < 0 || t->cols[c].hide >= t->cols[pick].hide))
 				pick = c;
 		}
 		if (need + shown - 1 <= avail || pick < 0)
@@ -472,6 +492,7 @@ static void layout(struct table *t, int width)
 	}
 }
 
+/* The columns shown and their widths at the last layout. */
 int table_layout(const struct table *t, int *cols, int *widths, int max)
 {
 	int c, n = 0;
@@ -572,11 +593,13 @@ static void table_draw_cb(struct widget *w)
 		draw_row(t, i, y);
 }
 
+/* Redraws if needed and queues the window (widget_draw). */
 void table_draw(struct table *t)
 {
 	widget_draw(&t->base);
 }
 
+/* Moves the selection; space marks and moves down. */
 enum wkey_result table_key(struct table *t, wkey k)
 {
 	long page = body_rows(t) > 1 ? (long)body_rows(t) - 1 : 1;
@@ -634,6 +657,7 @@ static void table_destroy(struct widget *w)
 	free(t);
 }
 
+/* Frees the table and its window. */
 void table_free(struct table *t)
 {
 	widget_free(t ? &t->base : NULL);

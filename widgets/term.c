@@ -87,6 +87,7 @@ static int terminal_colors(void)
 	return 0;
 }
 
+/* Decides UTF-8 from the locale and colours from the terminal and NO_COLOR. */
 void term_detect(void)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -97,21 +98,25 @@ void term_detect(void)
 	term.colors = term.no_color ? 0 : terminal_colors();
 }
 
+/* True when drawing with UTF-8 glyphs. */
 bool term_utf8(void)
 {
 	return term.utf8;
 }
 
+/* Overrides the locale's answer. */
 void term_force_utf8(bool on)
 {
 	term.utf8 = on;
 }
 
+/* The colours in use: 256, 16, 8 or 0. */
 int term_colors(void)
 {
 	return term.colors;
 }
 
+/* Asks for fewer colours than the terminal has. */
 void term_force_colors(int colors)
 {
 	int have = terminal_colors();
@@ -131,11 +136,13 @@ void term_force_colors(int colors)
 	term.colors = colors < have ? colors : have;
 }
 
+/* True when NO_COLOR was set. */
 bool term_no_color(void)
 {
 	return term.no_color;
 }
 
+/* The glyph set for UTF-8 or ASCII. */
 const struct term_glyphs *term_glyphs(void)
 {
 	return term.utf8 ? &utf8_glyphs : &ascii_glyphs;

@@ -24,7 +24,8 @@ struct term_glyphs {
 };
 
 /* Decides UTF-8 and colours for the current curses screen; call it once
- * after initscr/newterm (and start_color is left to theme_apply). */
+ * after initscr/newterm, the locale having been set with
+ * setlocale(LC_ALL, "") before (start_color is left to theme_apply). */
 void term_detect(void);
 
 /* True when the locale's codeset is UTF-8 (or term_force_utf8 said so). */

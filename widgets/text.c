@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+/* Decodes one UTF-8 character; malformed bytes give U+FFFD one at a time. */
 size_t text_decode(const char *s, size_t len, wchar_t *out)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -47,6 +48,7 @@ bad:
 	return 1;
 }
 
+/* The character drawn for c and the cells it takes. */
 int text_cell(wchar_t c, wchar_t *shown)
 {
 	int w;
@@ -76,6 +78,7 @@ int text_cell(wchar_t c, wchar_t *shown)
 	return w > 2 ? 2 : w;
 }
 
+/* Display width in cells of len bytes of UTF-8. */
 int text_width_n(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -94,11 +97,13 @@ int text_width_n(const char *s, size_t len)
 	return width;
 }
 
+/* Display width in cells of a string. */
 int text_width(const char *s)
 {
 	return s ? text_width_n(s, strlen(s)) : 0;
 }
 
+/* The bytes of s (len bytes) that fit in cols cells; *used gets their width. */
 size_t text_fit(const char *s, size_t len, int cols, int *used)
 {
 	size_t i = 0, n;
@@ -118,6 +123,7 @@ size_t text_fit(const char *s, size_t len, int cols, int *used)
 	return i;
 }
 
+/* Puts one character at the cursor. */
 void text_put(WINDOW *win, wchar_t c, attr_t attr)
 {
 	wchar_t wc[2] = {c, L'\0'};
@@ -127,6 +133,7 @@ void text_put(WINDOW *win, wchar_t c, attr_t attr)
 	wadd_wch(win, &cc);
 }
 
+/* Puts n blanks at the cursor. */
 void text_fill(WINDOW *win, int n, attr_t attr)
 {
 	while (n-- > 0)
@@ -146,6 +153,7 @@ static void put_fitted(WINDOW *win, const char *s, size_t len, attr_t attr)
 	}
 }
 
+/* Draws len bytes in exactly cols cells: aligned, padded, cut with an ellipsis. */
 int text_draw_n(WINDOW *win, int y, int x, int cols, const char *s, size_t len, attr_t attr,
 		enum text_align align)
 {
@@ -174,12 +182,14 @@ int text_draw_n(WINDOW *win, int y, int x, int cols, const char *s, size_t len, 
 	return width;
 }
 
+/* text_draw_n for a string. */
 int text_draw(WINDOW *win, int y, int x, int cols, const char *s, attr_t attr,
 	      enum text_align align)
 {
 	return text_draw_n(win, y, x, cols, s, s ? strlen(s) : 0, attr, align);
 }
 
+/* Draws a string at the cursor in at most cols cells, cut with an ellipsis. */
 int text_add(WINDOW *win, int cols, const char *s, attr_t attr)
 {
 	size_t len = s ? strlen(s) : 0, fit;
@@ -204,6 +214,7 @@ static unsigned char fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* Finds needle in hay from an offset, ignoring ASCII case if asked. */
 long text_find(const char *hay, size_t len, size_t from, const char *needle, size_t nlen,
 	       bool icase)
 {

@@ -102,6 +102,7 @@ static struct {
 
 static char builtin_dir[PATH_MAX];
 
+/* Fills a theme with the built-in (dark) colours. */
 void theme_defaults(struct theme *t)
 {
 	int i;
@@ -111,6 +112,7 @@ void theme_defaults(struct theme *t)
 		t->style[i] = roles[i].dark;
 }
 
+/* The role a theme file key names, or -1. */
 int theme_role_from_name(const char *name)
 {
 	int i;
@@ -121,6 +123,7 @@ int theme_role_from_name(const char *name)
 	return -1;
 }
 
+/* The theme file key of a role. */
 const char *theme_role_name(enum theme_role role)
 {
 	return role >= 0 && role < THEME_ROLE_COUNT ? roles[role].name : "?";
@@ -145,6 +148,7 @@ static int parse_index(const char *w)
  * the grey ramp, whichever is closer. */
 static int rgb_to_256(int r, int g, int b);
 
+/* Reads a colour word: a name, 0-255, #rrggbb or default. */
 int theme_parse_color(const char *w, short *color)
 {
 	unsigned int rgb;
@@ -232,11 +236,13 @@ static int nearest(int from, int to, int r, int g, int b)
 	return pick;
 }
 
+/* The palette entry (16-255) nearest to an RGB colour. */
 static int rgb_to_256(int r, int g, int b)
 {
 	return nearest(16, 256, r, g, b);
 }
 
+/* Maps a palette colour into a terminal with fewer colours. */
 short theme_color_degrade(short color, int colors, attr_t *extra)
 {
 	int rgb[3], c = color;
@@ -334,6 +340,7 @@ static int parse_line(struct theme *t, char *line, const char *origin, int linen
 	return 0;
 }
 
+/* Reads theme text, one "key = fg [bg] [attributes]" a line. */
 int theme_parse(struct theme *t, const char *text, const char *origin, berr *err)
 {
 	char *copy = strdup(text), *line, *next, *s;
@@ -365,6 +372,7 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* Loads a theme file over the built-in colours. */
 int theme_load_file(struct theme *t, const char *path, berr *err)
 {
 	FILE *f = fopen(path, "re");
@@ -402,6 +410,7 @@ int theme_load_file(struct theme *t, const char *path, berr *err)
 	return rc;
 }
 
+/* Sets where the built-in theme files are. */
 void theme_set_builtin_dir(const char *dir)
 {
 	snprintf(builtin_dir, sizeof(builtin_dir), "%s", dir ? dir : "");
@@ -468,6 +477,7 @@ static bool valid_name(const char *name)
 		       strlen(name);
 }
 
+/* Loads a theme by name from the user's folder, then the built-in one. */
 int theme_load(struct theme *t, const char *name, berr *err)
 {
 	char dirs[2][PATH_MAX], path[PATH_MAX + 80];
@@ -507,6 +517,7 @@ static short pair_for(short fg, short bg, short pairs[][2], int *npairs)
 	return (short)(*npairs)++;
 }
 
+/* Makes a theme active: colour pairs mapped to the terminal, or attributes only. */
 int theme_apply(const struct theme *t)
 {
 	short pairs[256][2], fg, bg;
@@ -541,6 +552,7 @@ int theme_apply(const struct theme *t)
 	return 0;
 }
 
+/* The attributes and colour pair of a role. */
 attr_t theme_attr(int role)
 {
 	if (role < 0 || role >= THEME_ROLE_COUNT)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+/* Sets up the common part of a widget. */
 void widget_init(struct widget *w, const struct widget_class *cls)
 {
 	memset(w, 0, sizeof(*w));
@@ -14,6 +15,7 @@ void widget_init(struct widget *w, const struct widget_class *cls)
 	w->dirty = true;
 }
 
+/* Gives the widget a new window at its place and size. */
 int widget_place(struct widget *w, int y, int x, int rows, int cols)
 {
 	if (w->win && w->y == y && w->x == x && w->rows == rows && w->cols == cols)
@@ -39,6 +41,7 @@ int widget_place(struct widget *w, int y, int x, int rows, int cols)
 	return 0;
 }
 
+/* Places the widget in the middle of the screen. */
 int widget_center(struct widget *w, int rows, int cols)
 {
 	int y = (LINES - rows) / 2, x = (COLS - cols) / 2;
@@ -46,6 +49,7 @@ int widget_center(struct widget *w, int rows, int cols)
 	return widget_place(w, y > 0 ? y : 0, x > 0 ? x : 0, rows, cols);
 }
 
+/* Redraws the widget if dirty and queues its window. */
 void widget_draw(struct widget *w)
 {
 	if (w->hidden || !w->win)
@@ -58,17 +62,20 @@ void widget_draw(struct widget *w)
 	wnoutrefresh(w->win);
 }
 
+/* Marks the widget for redrawing. */
 void widget_invalidate(struct widget *w)
 {
 	w->dirty = true;
 }
 
+/* Marks the window for copying to the screen again. */
 void widget_expose(struct widget *w)
 {
 	if (w->win)
 		touchwin(w->win);
 }
 
+/* Gives or takes the keyboard focus. */
 void widget_set_focus(struct widget *w, bool on)
 {
 	if (w->focused != on) {
@@ -77,6 +84,7 @@ void widget_set_focus(struct widget *w, bool on)
 	}
 }
 
+/* Hides or shows the widget. */
 void widget_set_hidden(struct widget *w, bool hidden)
 {
 	if (w->hidden != hidden) {
@@ -85,6 +93,7 @@ void widget_set_hidden(struct widget *w, bool hidden)
 	}
 }
 
+/* Offers a key to the widget's class. */
 enum wkey_result widget_key(struct widget *w, wkey k)
 {
 	if (w->hidden || !w->cls || !w->cls->key)
@@ -92,6 +101,7 @@ enum wkey_result widget_key(struct widget *w, wkey k)
 	return w->cls->key(w, k);
 }
 
+/* Frees a widget through its class, then its window. */
 void widget_free(struct widget *w)
 {
 	WINDOW *win;
@@ -105,6 +115,7 @@ void widget_free(struct widget *w)
 		delwin(win);
 }
 
+/* Reads one key as a wkey. */
 wkey widget_read_key(WINDOW *win)
 {
 	wint_t ch;
@@ -117,6 +128,7 @@ wkey widget_read_key(WINDOW *win)
 	return WKEY_NONE;
 }
 
+/* Fills the window with blanks in a role's colours. */
 void widget_erase(struct widget *w, int role)
 {
 	attr_t attr = theme_attr(role);
@@ -130,6 +142,7 @@ void widget_erase(struct widget *w, int role)
 	}
 }
 
+/* Draws a box and its title around the window. */
 void widget_frame(struct widget *w, const char *title)
 {
 	const struct term_glyphs *g = term_glyphs();

@@ -4,7 +4,10 @@
  * WIDGET(t) turns any widget pointer into the generic one.
  *
  * Redraw discipline: a widget redraws its window only when it is dirty, then
- * calls wnoutrefresh; the console calls doupdate once per frame. */
+ * calls wnoutrefresh; the console calls doupdate once per frame. A widget
+ * that takes typing (prompt, form) sets `cursor` and leaves its window's
+ * cursor where typing goes: the console draws it last, so the terminal's
+ * cursor lands there, and turns the cursor on with curs_set. */
 #ifndef BERTH_WIDGETS_WIDGET_H
 #define BERTH_WIDGETS_WIDGET_H
 
@@ -100,7 +103,8 @@ enum wkey_result widget_key(struct widget *w, wkey k);
 /* Frees the widget and its window. */
 void widget_free(struct widget *w);
 
-/* Reads one key from curses (wget_wch) as a wkey; WKEY_NONE when none. */
+/* Reads one key from curses (wget_wch) as a wkey; WKEY_NONE when none.
+ * Function keys need keypad(win, TRUE). */
 wkey widget_read_key(WINDOW *win);
 
 /* Clears the window with a theme role's background. */

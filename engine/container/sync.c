@@ -130,6 +130,11 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 	}
 	if (container_save(st, c, err) < 0)
 		goto fail;
+	/* Docker reports the OOM kill as an event of its own, before the death. */
+	if (c->oom_killed)
+		engine_emit(engine, "container", "oom", c->id,
+			    events_container_attributes(c->name, c->image_ref,
+							json_object_get(c->config, "Labels"), NULL));
 	emit_die(engine, c);
 	if (store_commit(st, err) < 0)
 		return -1;

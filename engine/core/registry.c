@@ -5,6 +5,7 @@
 
 #include "engine/container/commit.h"
 #include "engine/container/container.h"
+#include "engine/container/copy.h"
 #include "engine/container/inspect_ops.h"
 #include "engine/container/pause.h"
 #include "engine/core/system.h"
@@ -18,6 +19,7 @@ static const struct engine_command *const tables[] = {
 	container_pause_commands,
 	container_inspect_commands,
 	container_commit_commands,
+	container_copy_commands,
 	image_commands,
 	system_commands,
 	stats_commands,

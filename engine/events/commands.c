@@ -20,6 +20,7 @@
 /* How often the follower looks even when inotify is silent, and how often
  * it checks for cancellation. */
 #define EVENTS_POLL_MS 250
+#define NS INT64_C(1000000000)
 
 struct events_out {
 	struct cmd_ctx *ctx;
@@ -140,13 +141,15 @@ static int cmd_events(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	if (!filters)
 		return berr_set(err, BERR_INVALID, "invalid filters");
 	if (filters_validate(filters, events_filter_keys, err) < 0 ||
-	    time_arg(args, "since", now, &since, err) < 0 || time_arg(args, "until", now, &until, err) < 0)
+	    time_arg(args, "since", now, &since, err) < 0 ||
+	    time_arg(args, "until", now, &until, err) < 0)
 		goto out;
 	if (until && until < since) {
+		/* The times as the docker CLI sends them: seconds.nanoseconds. */
 		berr_set(err, BERR_INVALID,
-			 "`since` time (%" PRId64 ".%09" PRId64 ") cannot be after `until` time (%" PRId64
-			 ".%09" PRId64 ")",
-			 since / 1000000000, since % 1000000000, until / 1000000000, until % 1000000000);
+			 "`since` time (%" PRId64 ".%09" PRId64 ") cannot be after"
+			 " `until` time (%" PRId64 ".%09" PRId64 ")",
+			 since / NS, since % NS, until / NS, until % NS);
 		goto out;
 	}
 	st = engine_store(cmd_engine(ctx), err);

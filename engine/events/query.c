@@ -65,7 +65,8 @@ json_t *events_row_json(int64_t time_nano, const char *type, const char *action,
 	}
 	json_object_set_new(event, "Type", json_string(type));
 	json_object_set_new(event, "Action", json_string(action));
-	json_object_set_new(event, "Actor", json_pack("{s:s, s:o}", "ID", actor, "Attributes", sorted));
+	json_object_set_new(event, "Actor",
+			    json_pack("{s:s, s:o}", "ID", actor, "Attributes", sorted));
 	json_object_set_new(event, "scope", json_string("local"));
 	json_object_set_new(event, "time", json_integer(time_nano / 1000000000));
 	json_object_set_new(event, "timeNano", json_integer(time_nano));
@@ -83,7 +84,9 @@ json_t *events_container_attributes(const char *name, const char *image, json_t 
 			json_object_set(attrs, key, v);
 	if (image && *image)
 		json_object_set_new(attrs, "image", json_string(image));
-	json_object_set_new(attrs, "name", json_string(name && name[0] == '/' ? name + 1 : name ? name : ""));
+	if (!name)
+		name = "";
+	json_object_set_new(attrs, "name", json_string(name[0] == '/' ? name + 1 : name));
 	json_object_foreach(extra, key, v)
 		json_object_set(attrs, key, v);
 	json_decref(extra);
@@ -106,8 +109,8 @@ static bool has_value(json_t *filters, const char *key, const char *s)
  * "health_status: healthy", so those filters compare by prefix. */
 static bool match_action(json_t *filters, const char *action)
 {
-	if (has_value(filters, "event", "health_status") || has_value(filters, "event", "exec_create") ||
-	    has_value(filters, "event", "exec_start"))
+	if (has_value(filters, "event", "health_status") ||
+	    has_value(filters, "event", "exec_create") || has_value(filters, "event", "exec_start"))
 		return filters_match_prefix(filters, "event", action);
 	return filters_match_exact(filters, "event", action);
 }
@@ -166,11 +169,13 @@ bool events_match(json_t *filters, json_t *event)
 		name = "";
 	if (!match_action(filters, action) || !filters_match_exact(filters, "type", type))
 		return false;
-	if (json_object_get(filters, "scope") && !filters_match_exact(filters, "scope", scope ? scope : ""))
+	if (json_object_get(filters, "scope") &&
+	    !filters_match_exact(filters, "scope", scope ? scope : ""))
 		return false;
 	for (size_t i = 0; i < sizeof(name_filter_keys) / sizeof(name_filter_keys[0]); i++) {
 		const char *key = name_filter_keys[i];
-		if (!filters_match_prefix(filters, key, id) && !filters_match_prefix(filters, key, name))
+		if (!filters_match_prefix(filters, key, id) &&
+		    !filters_match_prefix(filters, key, name))
 			return false;
 	}
 	if (!match_image(filters, type, id, attrs))

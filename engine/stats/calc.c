@@ -47,7 +47,8 @@ void stats_entry_from_json(json_t *stats, struct stats_entry *out)
 	memset(out, 0, sizeof(*out));
 	out->has_data = read && strncmp(read, "0001-01-01", 10) != 0;
 	if (online == 0)
-		online = json_array_size(json_object_get(json_object_get(cpu, "cpu_usage"), "percpu_usage"));
+		online = json_array_size(
+			json_object_get(json_object_get(cpu, "cpu_usage"), "percpu_usage"));
 	out->cpu_percent = stats_cpu_percent(
 		member_u64(json_object_get(pre, "cpu_usage"), "total_usage"),
 		member_u64(pre, "system_cpu_usage"),

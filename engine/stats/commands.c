@@ -24,13 +24,14 @@
 #include "engine/core/clock.h"
 #include "engine/stats/stats.h"
 
-/* How long a reading waits between its two CPU samples when it cannot use
- * a previous one. Short enough for `stats --no-stream` to feel instant;
- * CPU time is counted in ns by the cgroup and the host's in 10 ms ticks
- * per CPU, so the figure is within a few percent. */
+/* How long a first reading spans between its two CPU samples: short enough
+ * for `stats --no-stream` to answer at once with hundreds of containers,
+ * long enough for a steady figure (see stats_advance_cpu). Streamed
+ * readings come about every second, as Docker's do. */
 #define STATS_PRIME_MS 50
 #define STATS_INTERVAL_MS 1000
 
+/* The containers one command samples. */
 struct stats_set {
 	struct stats_target *targets;
 	size_t count;
@@ -40,6 +41,7 @@ struct stats_set {
 	json_t *names;      /* args.ids or NULL: every container */
 };
 
+/* Frees the targets, leaving an empty set. */
 static void set_free(struct stats_set *set)
 {
 	for (size_t i = 0; i < set->count; i++)
@@ -89,7 +91,8 @@ static int refresh_named(struct engine *engine, struct stats_set *set, struct st
 		if (container_find(engine, ref, &c, &find_err) < 0) {
 			/* Gone while streaming: an empty reading, as Docker's timed-out one. */
 			if (i < old->count && old->targets[i].id[0]) {
-				stats_target_init(&list[*n], old->targets[i].id, old->targets[i].name, 0);
+				struct stats_target *gone = &old->targets[i];
+				stats_target_init(&list[*n], gone->id, gone->name, 0);
 				list[(*n)++].summary = set->summary;
 				continue;
 			}
@@ -138,7 +141,8 @@ static int refresh_all(struct engine *engine, struct stats_set *set, struct stat
 		return -1;
 again:
 	if (store_prepare(st, &stmt,
-			  "SELECT id, name, state, pid, shim_pid FROM containers ORDER BY created DESC",
+			  "SELECT id, name, state, pid, shim_pid FROM containers"
+			  " ORDER BY created DESC",
 			  err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -213,6 +217,7 @@ static int pass_cpu(struct stats_set *set, struct stats_host *host, berr *err)
 	return 0;
 }
 
+/* The rest of every target's reading: memory, block I/O, PIDs, network. */
 static void pass_rest(struct stats_set *set, const struct stats_host *host)
 {
 	for (size_t i = 0; i < set->count; i++)
@@ -278,6 +283,8 @@ static int first_reading(struct cmd_ctx *ctx, struct stats_set *set, bool one_sh
 	return 0;
 }
 
+/* Sends a reading about every second until cancelled, following the set
+ * of containers as they come and go. */
 static int stream(struct cmd_ctx *ctx, struct stats_set *set, berr *err)
 {
 	struct engine *engine = cmd_engine(ctx);
@@ -299,6 +306,7 @@ static int stream(struct cmd_ctx *ctx, struct stats_set *set, berr *err)
 	}
 }
 
+/* container.stats (arguments above). */
 static int cmd_stats(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	json_t *id = json_object_get(args, "id"), *ids = json_object_get(args, "ids");

@@ -68,8 +68,10 @@ static json_t *blkio_json(const struct stats_sample *s)
 	};
 	json_t *blkio = json_object();
 
+	bool some = s->blkio && json_array_size(s->blkio);
+
 	json_object_set_new(blkio, "io_service_bytes_recursive",
-			    s->blkio && json_array_size(s->blkio) ? json_incref(s->blkio) : json_null());
+			    some ? json_incref(s->blkio) : json_null());
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		json_object_set_new(blkio, others[i], json_null());
 	return blkio;

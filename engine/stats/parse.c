@@ -1,8 +1,5 @@
 /* Parsers over the text of the kernel's cgroup and /proc files. They take
  * the text, never a path, so they are tested on fixtures. */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine/stats/stats.h"
@@ -29,6 +26,13 @@ static bool read_u64(const char **p, uint64_t *out)
 	return true;
 }
 
+/* A JSON integer for a counter (capped at the largest JSON integer). */
+static json_t *count_json(uint64_t v)
+{
+	return json_integer((json_int_t)(v > INT64_MAX ? INT64_MAX : v));
+}
+
+/* Moves past spaces and tabs. */
 static const char *skip_blanks(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -87,7 +91,7 @@ json_t *stats_parse_keyed(const char *text)
 			continue;
 		memcpy(key, p, (size_t)(sp - p));
 		key[sp - p] = '\0';
-		json_object_set_new(obj, key, json_integer((json_int_t)(v > INT64_MAX ? INT64_MAX : v)));
+		json_object_set_new(obj, key, count_json(v));
 	}
 	return obj;
 }
@@ -156,9 +160,10 @@ static void add_blkio_entry(json_t *entries, uint64_t major, uint64_t minor, con
 			    uint64_t value)
 {
 	if (entries)
-		json_array_append_new(entries, json_pack("{s:I, s:I, s:s, s:I}", "major",
-							 (json_int_t)major, "minor", (json_int_t)minor,
-							 "op", op, "value", (json_int_t)value));
+		json_array_append_new(entries, json_pack("{s:o, s:o, s:s, s:o}", "major",
+							 count_json(major), "minor",
+							 count_json(minor), "op", op, "value",
+							 count_json(value)));
 }
 
 void stats_parse_blkio_v1(const char *text, uint64_t *read, uint64_t *write, json_t *entries)
@@ -252,11 +257,12 @@ void stats_parse_netdev(const char *text, uint64_t *rx, uint64_t *tx, json_t *ne
 		if (networks)
 			json_object_set_new(
 				networks, name,
-				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "rx_bytes",
-					  (json_int_t)f[0], "rx_packets", (json_int_t)f[1], "rx_errors",
-					  (json_int_t)f[2], "rx_dropped", (json_int_t)f[3], "tx_bytes",
-					  (json_int_t)f[8], "tx_packets", (json_int_t)f[9], "tx_errors",
-					  (json_int_t)f[10], "tx_dropped", (json_int_t)f[11]));
+				json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rx_bytes",
+					  count_json(f[0]), "rx_packets", count_json(f[1]),
+					  "rx_errors", count_json(f[2]), "rx_dropped",
+					  count_json(f[3]), "tx_bytes", count_json(f[8]),
+					  "tx_packets", count_json(f[9]), "tx_errors",
+					  count_json(f[10]), "tx_dropped", count_json(f[11])));
 	}
 }
 
@@ -310,7 +316,7 @@ json_t *stats_parse_percpu(const char *text)
 		p = skip_blanks(p);
 		if (!read_u64(&p, &v))
 			break;
-		json_array_append_new(arr, json_integer((json_int_t)(v > INT64_MAX ? INT64_MAX : v)));
+		json_array_append_new(arr, count_json(v));
 	}
 	return arr;
 }

@@ -130,7 +130,8 @@ static void find_mounts(void)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(line, " ", &save); t && n < 6;
+		     t = strtok_r(NULL, " ", &save))
 			fld[n++] = t;
 		char *type = strtok_r(sep + 3, " ", &save);
 		strtok_r(NULL, " ", &save);
@@ -213,8 +214,8 @@ static bool resolve_dirs(struct stats_target *t)
 		const char *mnt = mounts.mnt[c], *root = mounts.root[c], *r = rel;
 		size_t rootlen = root ? strlen(root) : 0;
 
-		if (!mnt ||
-		    stats_parse_proc_cgroup(text, mounts.v2[c] ? NULL : v1_names[c], rel, sizeof(rel)) < 0 ||
+		const char *ctrl = mounts.v2[c] ? NULL : v1_names[c];
+		if (!mnt || stats_parse_proc_cgroup(text, ctrl, rel, sizeof(rel)) < 0 ||
 		    !ends_with_id(rel, t->id))
 			continue;
 		/* A mount of a sub-tree shows paths relative to its root. */
@@ -385,7 +386,8 @@ static void read_cpu_v1_detail(struct stats_target *t, struct stats_sample *s)
 	}
 	if (read_small(dir, "cpuacct.usage_percpu", buf, sizeof(buf)) > 0)
 		s->percpu = stats_parse_percpu(buf);
-	if (t->dir[STATS_CPU_CFS] && read_small(t->dir[STATS_CPU_CFS], "cpu.stat", buf, sizeof(buf)) > 0) {
+	dir = t->dir[STATS_CPU_CFS];
+	if (dir && read_small(dir, "cpu.stat", buf, sizeof(buf)) > 0) {
 		stats_parse_key(buf, "nr_periods", &s->throttle_periods);
 		stats_parse_key(buf, "nr_throttled", &s->throttled_periods);
 		stats_parse_key(buf, "throttled_time", &s->throttled_time);
@@ -420,8 +422,10 @@ static void read_memory(struct stats_target *t, const struct stats_host *host,
 	if (read_small(dir, "memory.stat", buf, sizeof(buf)) > 0) {
 		const char *key = s->mem_v2 ? "inactive_file" : "total_inactive_file";
 		stats_parse_key(buf, key, &s->mem_inactive_file);
-		s->mem_stats = t->summary ? json_pack("{s:I}", key, (json_int_t)s->mem_inactive_file)
-					  : stats_parse_keyed(buf);
+		if (t->summary)
+			s->mem_stats = json_pack("{s:I}", key, (json_int_t)s->mem_inactive_file);
+		else
+			s->mem_stats = stats_parse_keyed(buf);
 	}
 }
 
@@ -436,7 +440,8 @@ static void read_io(struct stats_target *t, struct stats_sample *s)
 	if (t->v2[STATS_IO]) {
 		if (read_small(dir, "io.stat", buf, sizeof(buf)) >= 0)
 			stats_parse_io_v2(buf, &s->blk_read, &s->blk_write, s->blkio);
-	} else if (read_small(dir, "blkio.throttle.io_service_bytes_recursive", buf, sizeof(buf)) >= 0) {
+	} else if (read_small(dir, "blkio.throttle.io_service_bytes_recursive", buf,
+			      sizeof(buf)) >= 0) {
 		stats_parse_blkio_v1(buf, &s->blk_read, &s->blk_write, s->blkio);
 	}
 }

@@ -33,10 +33,16 @@ cleanup() {
 	done
 	grep -F "$tmp" /proc/self/mountinfo | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
-	for d in /sys/fs/cgroup/*/"$cgparent" /sys/fs/cgroup/"$cgparent"; do
-		[ -d "$d" ] || continue
-		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$d" 2>/dev/null
+	# killed containers take a moment to leave their cgroups
+	local try d
+	for try in $(seq 50); do
+		for d in /sys/fs/cgroup/*/"$cgparent" /sys/fs/cgroup/"$cgparent"; do
+			[ -d "$d" ] || continue
+			find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+			rmdir "$d" 2>/dev/null
+		done
+		ls -d /sys/fs/cgroup/*/"$cgparent" /sys/fs/cgroup/"$cgparent" >/dev/null 2>&1 || break
+		sleep 0.1
 	done
 	rm -rf "$tmp"
 }
@@ -63,7 +69,7 @@ check_match() {
 
 # --- the image: Debian's busybox-static and its applet links ---------------
 busybox=/bin/busybox
-if ! [ -x $busybox ] || ! file -L $busybox 2>/dev/null | grep -q 'statically linked'; then
+if ! [ -x $busybox ] || ! ldd $busybox 2>&1 | grep -q 'not a dynamic executable'; then
 	apt-get install -y busybox-static >/dev/null 2>&1
 fi
 if ! "$busybox" --list-full >/dev/null 2>&1; then
@@ -107,7 +113,7 @@ new_container() {
 		echo "rootfs $c/merged"
 		for ns in mount uts ipc pid net; do echo "namespace $ns"; done
 		echo "hostname testhost"
-		echo "cgroup-parent $cgparent"
+		echo "cgroup-parent $cgparent/nested"
 		for cap in $default_caps; do echo "cap $cap"; done
 		for m in $masked; do echo "masked $m"; done
 		for r in $readonly_paths; do echo "readonly $r"; done
@@ -205,6 +211,28 @@ check "rotation keeps max-file files" "log.json log.json.1 log.json.2" \
 	"$(cd "$tmp/c/rotate" && echo log.json*)"
 check "the newest line is in the live file" 1 \
 	"$(grep -c 'line-39' "$tmp/c/rotate/log.json")"
+
+# a chain of lowers longer than mount(2)'s one page of options
+kver=$(uname -r | awk -F. '{print $1 * 1000 + $2}')
+if [ "$kver" -ge 6008 ]; then
+	lowers=()
+	for i in $(seq 70); do
+		name=$(printf 'deep%060d' "$i")
+		mkdir -p "$tmp/layers/$name/diff/stack"
+		echo "$i" >"$tmp/layers/$name/diff/stack/$i"
+		lowers+=("lower $name/diff")
+	done
+	ARGS=(sh -c 'ls /stack | wc -l')
+	new_container longchain
+	# the extra layers go above busybox
+	sed -i '/^lower bb\/diff$/d' "$tmp/c/longchain/spec"
+	printf '%s\n' "${lowers[@]}" "lower bb/diff" >>"$tmp/c/longchain/spec"
+	start longchain >/dev/null
+	wait_exit longchain >/dev/null
+	check "71 lower layers (options past a page)" '70\n' "$(logs longchain)"
+else
+	echo "     (kernel before 6.8: no lowerdir+, the long-chain test is skipped)"
+fi
 
 # --- exec errors ----------------------------------------------------------
 ARGS=(nosuch)
@@ -385,14 +413,14 @@ check "every client gets the output" "$out" "$(cat "$tmp/late.out")"
 ARGS=(sh -c 'read x; head -c 12000000 /dev/zero | tr "\000" a; echo done')
 new_container slowclient "open-stdin 1" "log-path /dev/null"
 start slowclient >/dev/null
-"$helper" stall "$tmp/c/slowclient/run/attach.sock" 8 >"$tmp/stall.out" &
+"$helper" stall "$tmp/c/slowclient/run/attach.sock" 5 >"$tmp/stall.out" &
 staller=$!
 for i in $(seq 100); do grep -q connected "$tmp/stall.out" 2>/dev/null && break; sleep 0.02; done
 t0=$(date +%s%N)
 out=$("$helper" attach "$tmp/c/slowclient/run/attach.sock" --stdin $'go\n' | tail -n 1)
 t1=$(date +%s%N)
 check "a stalled client does not hold up the others" exit=0 "$out"
-if [ $(((t1 - t0) / 1000000)) -lt 6000 ]; then
+if [ $(((t1 - t0) / 1000000)) -lt 4000 ]; then
 	ok "the container finished while a client stalled ($(((t1 - t0) / 1000000)) ms)"
 else
 	not_ok "the container waited for a stalled client ($(((t1 - t0) / 1000000)) ms)"
@@ -408,13 +436,19 @@ init=$(pid_of sleeper init)
 shimpid=$(pid_of sleeper shim)
 id=$(printf %s "$tmp/c/sleeper" | sha256sum | cut -c1-64)
 cgdirs=$(awk '$9 ~ /^cgroup2?$/ {print $5}' /proc/self/mountinfo | while read -r m; do
-	[ -d "$m/$cgparent/$id" ] && echo "$m/$cgparent/$id"
+	[ -d "$m/$cgparent/nested/$id" ] && echo "$m/$cgparent/nested/$id"
 done)
 nh=$(awk '$9 ~ /^cgroup2?$/' /proc/self/mountinfo | wc -l)
-check "a cgroup in every hierarchy ($nh)" "$nh" "$(echo "$cgdirs" | grep -c .)"
+check "a cgroup in every hierarchy ($nh), under a nested parent" "$nh" "$(echo "$cgdirs" | grep -c .)"
 inside=0
 for d in $cgdirs; do grep -qx "$init" "$d/cgroup.procs" && inside=$((inside + 1)); done
 check "the init is in all of them" "$nh" "$inside"
+if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+	# hybrid: the controllers belong to v1, and v2 must be left as it is
+	unified=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	[ -n "$unified" ] && check "no controller taken into v2 on a hybrid host" "" \
+		"$(cat "$unified/$cgparent/cgroup.subtree_control" "$unified/$cgparent/nested/cgroup.subtree_control")"
+fi
 pidsdir=$(echo "$cgdirs" | grep /pids/)
 [ -n "$pidsdir" ] && check "cgroup-set applied" 50 "$(cat "$pidsdir/pids.max")"
 devdir=$(echo "$cgdirs" | grep /devices/)

@@ -204,4 +204,19 @@ b wait target >/dev/null
 expect_status "kill and die" 0 timeout 5 "$BERTH" events --since "$t3" --until "$(date +%s.%N)" --format '{{.Action}} {{index .Actor.Attributes "signal"}}{{index .Actor.Attributes "exitCode"}}' -f container=target
 expect_eq "kill then die" "$(printf 'kill 9\ndie 137')" "$out"
 
+# an OOM kill: an "oom" event before the death (the limit is set on the
+# cgroup directly, so this does not depend on run's memory flags)
+t4=$(date +%s.%N)
+oid=$(b run -d --name oomer busybox sh -c 'sleep 1; head -c 200m /dev/zero | tail')
+if [ -f "/sys/fs/cgroup/memory/$BERTH_CGROUP_PARENT/$oid/memory.limit_in_bytes" ]; then
+	echo 20971520 >"/sys/fs/cgroup/memory/$BERTH_CGROUP_PARENT/$oid/memory.limit_in_bytes"
+else
+	echo 20971520 >"/sys/fs/cgroup/$BERTH_CGROUP_PARENT/$oid/memory.max"
+fi
+expect_status "OOM-killed exit" 0 b wait oomer
+expect_eq "exit 137" "137" "$out"
+expect_eq "OOMKilled" "true" "$(b inspect -f '{{.State.OOMKilled}}' oomer)"
+expect_status "oom event" 0 timeout 5 "$BERTH" events --since "$t4" --until "$(date +%s.%N)" -f container=oomer --format '{{.Action}}'
+expect_eq "create, start, oom, die" "create start oom die" "$(echo "$out" | tr '\n' ' ' | sed 's/ $//')"
+
 finish

@@ -81,8 +81,8 @@ static void test_sparkline_utf8(void **state)
 	sparkline_push(s, 300); /* past the scale: full */
 	sparkline_push(s, -5);  /* below it: lowest */
 	sparkline_draw(s);
-	assert_string_equal(row(s, 0), "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588\u2585"
-				       "\u2588\u2581");
+	assert_string_equal(row(s, 0), "\u2581\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+				       "\u2585\u2588\u2581");
 	sparkline_free(s);
 }
 
@@ -155,8 +155,8 @@ static void test_gauge_fill(void **state)
 	win = WIDGET(g)->win;
 	assert_string_equal(row(g, 0), "Mem[\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
 				       "\u2588 256M/512M]");
-	/* The text over the filled part is drawn reversed in the fill colour
-	 * (cell 13 is the tenth of the bar); over the empty part it is plain. */
+	/* The bar is in the fill colour, the empty part in its own, the text
+	 * over the empty part plain, the brackets dim. */
 	assert_int_equal(offscreen_attr(win, 0, 4), theme_attr(THEME_GAUGE_FILL));
 	assert_int_equal(offscreen_attr(win, 0, 14), theme_attr(THEME_GAUGE_EMPTY));
 	assert_int_equal(offscreen_attr(win, 0, 15), theme_attr(THEME_DEFAULT));
@@ -171,8 +171,9 @@ static void test_gauge_fill(void **state)
 	/* Text long enough to reach into the fill. */
 	g = gauge(90, 100, "90.0%", 12);
 	win = WIDGET(g)->win;
-	/* A bar of 7 cells, 6.3 of them full: warning colour past 80%. */
-	assert_string_equal(row(g, 0), "Mem[\u2588\u258290.0%]");
+	/* A bar of 7 cells, 6.3 of them full: warning colour past 80%; the
+	 * text over the filled part is drawn reversed in the fill colour. */
+	assert_string_equal(row(g, 0), "Mem[\u2588\u258890.0%]");
 	assert_int_equal(offscreen_attr(win, 0, 4), theme_attr(THEME_GAUGE_WARN));
 	assert_int_equal(offscreen_attr(win, 0, 6), theme_attr(THEME_GAUGE_WARN) | A_REVERSE);
 	gauge_free(g);

@@ -279,6 +279,13 @@ static void test_filter_as_you_type(void **state)
 			    "               ");
 	table_set_filter(t, "");
 	assert_int_equal(table_shown_count(t), 3);
+	/* No rows at all: the table says what it would list. */
+	table_set_rows(t, NULL, 0);
+	table_set_empty_text(t, "no containers");
+	table_draw(t);
+	expect_row(t, 1, " no containers                                                   "
+			 "               ");
+	assert_int_equal(offscreen_attr(WIDGET(t)->win, 1, 1), theme_attr(THEME_DIM));
 	table_free(t);
 }
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +29,9 @@ struct cg_dir {
 
 static struct cg_dir cgs[CG_MAX];
 static size_t n_cgs;
+/* Controllers are turned on in the v2 tree only on a pure v2 host: on a
+ * hybrid one they belong to v1, and taking one into v2 breaks other runtimes. */
+static int v2_owns_controllers;
 
 /* Writes a string to dir/file; returns -1 with errno set. */
 static int cg_write(int dirfd, const char *file, const char *value)
@@ -111,62 +116,54 @@ static void v2_enable_controllers(int dirfd)
 	}
 }
 
+/* Makes (or opens) one cgroup directory under dirfd; a new v1 cpuset
+ * child gets its parent's cpus and mems. */
+static int cg_mkdir(int dirfd, const char *name, int cpuset)
+{
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && cpuset)
+		cpuset_inherit(dirfd, fd);
+	return fd;
+}
+
 /* Makes <mnt>/<parent>/<id> in one hierarchy and records it. */
 static int cg_make(const struct spec *s, const char *mnt, int v2, const char *opts, dev_t dev,
 		   struct shim_err *err)
 {
 	const char *parent = s->cgroup_parent ? s->cgroup_parent : "berth";
 	char path[4096];
-	int mfd = -1, pfd = -1, cfd = -1, rc = -1;
 	int cpuset = !v2 && has_opt(opts, "cpuset");
 
 	if (n_cgs == CG_MAX)
 		return shim_fail(err, "system", "too many cgroup hierarchies");
-	mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (mfd < 0)
-		return shim_sys(err, "open %s", mnt);
-	if (v2)
-		v2_enable_controllers(mfd);
-	if (mkdirat(mfd, parent, 0755) < 0 && errno != EEXIST) {
-		shim_sys(err, "mkdir %s/%s", mnt, parent);
-		goto out;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", mnt, parent, s->id) >= sizeof(path))
+		return shim_fail(err, "system", "cgroup path too long under %s", mnt);
+	char *dup = strdup(path);
+	int fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!dup || fd < 0) {
+		shim_sys(err, "open %s", mnt);
+		free(dup);
+		return -1;
 	}
-	pfd = openat(mfd, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0) {
-		shim_sys(err, "open %s/%s", mnt, parent);
-		goto out;
+	/* down the parent one level at a time (it may be nested), then the id */
+	char *save, *c = strtok_r(path + strlen(mnt) + 1, "/", &save);
+	for (; c; c = strtok_r(NULL, "/", &save)) {
+		if (v2 && v2_owns_controllers)
+			v2_enable_controllers(fd);
+		int next = cg_mkdir(fd, c, cpuset);
+		close(fd);
+		if (next < 0) {
+			shim_sys(err, "mkdir %s", dup);
+			free(dup);
+			return -1;
+		}
+		fd = next;
 	}
-	if (cpuset)
-		cpuset_inherit(mfd, pfd);
-	if (v2)
-		v2_enable_controllers(pfd);
-	if (mkdirat(pfd, s->id, 0755) < 0 && errno != EEXIST) {
-		shim_sys(err, "mkdir %s/%s/%s", mnt, parent, s->id);
-		goto out;
-	}
-	cfd = openat(pfd, s->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cfd < 0) {
-		shim_sys(err, "open %s/%s/%s", mnt, parent, s->id);
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/%s/%s", mnt, parent, s->id);
-	cgs[n_cgs] = (struct cg_dir){strdup(path), v2, v2 || has_opt(opts, "memory"), dev};
-	if (!cgs[n_cgs].path) {
-		shim_sys(err, "strdup");
-		goto out;
-	}
-	n_cgs++;
-	if (cpuset)
-		cpuset_inherit(pfd, cfd);
-	if (!v2 && has_opt(opts, "devices") && dev_cgroup_v1(s, cfd, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (cfd >= 0)
-		close(cfd);
-	if (pfd >= 0)
-		close(pfd);
-	close(mfd);
+	cgs[n_cgs++] = (struct cg_dir){dup, v2, v2 || has_opt(opts, "memory"), dev};
+	int rc = !v2 && has_opt(opts, "devices") ? dev_cgroup_v1(s, fd, err) : 0;
+	close(fd);
 	return rc;
 }
 
@@ -245,6 +242,9 @@ static int cg_set(const char *rec, struct shim_err *err)
 
 int cgroup_create(const struct spec *s, struct shim_err *err)
 {
+	struct statfs sfs;
+	v2_owns_controllers = statfs("/sys/fs/cgroup", &sfs) == 0 &&
+			      sfs.f_type == CGROUP2_SUPER_MAGIC;
 	if (cg_make_all(s, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->cgroup_set.n; i++)
