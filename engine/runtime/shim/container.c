@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,9 @@ static int child_privileges(const struct spec *s, const struct user_ids *ids, vo
 	return 0;
 }
 
+/* Set by container_start: the init was cloned straight into its v2 cgroup. */
+static bool born_in_v2;
+
 /* Blocks until the shim says the init is in its cgroups. */
 static bool wait_for_cgroups(const struct init_fds *f)
 {
@@ -171,6 +175,9 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 	 * there (a v1 move can wait a whole RCU grace period) and waits for
 	 * the word only before exec. EOF means the shim died. */
 	bool early = (s->namespaces & CLONE_NEWCGROUP) != 0;
+	/* Into the cgroups first, by the init's own hand (see cgroup.c). */
+	if (cgroup_join_self(born_in_v2, &err) < 0)
+		goto fail;
 	if (early && !wait_for_cgroups(f))
 		_exit(code);
 	umask(0);
@@ -220,15 +227,38 @@ fail:
 	child_fail(f->errpipe, code, &err);
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+		set_tid, set_tid_size, cgroup;
+};
+
+
 pid_t container_start(const struct spec *s, const struct init_fds *fds, struct shim_err *err)
 {
 	/* the cgroup namespace is entered by the init itself, once it sits in its cgroups */
-	unsigned long flags = (unsigned long)(s->namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
-	/* a raw clone without a new stack: the child runs on a copy of ours, like fork */
-	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	uint64_t ns = (uint64_t)(s->namespaces & ~CLONE_NEWCGROUP);
+	int v2 = cgroup_join_v2_fd();
+	long pid = -1;
+
+	if (v2 >= 0) {
+		/* Born in its v2 cgroup; no stack given: the child runs on a copy of ours. */
+		struct clone3_args a = {.flags = ns | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+					.cgroup = (uint64_t)v2};
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		born_in_v2 = pid >= 0;
+	}
+	if (pid < 0) {
+		born_in_v2 = false;
+		pid = syscall(SYS_clone, (unsigned long)ns | SIGCHLD, NULL, NULL, NULL, NULL);
+	}
 	if (pid < 0)
 		return shim_sys(err, "clone the container's init");
 	if (pid == 0)
 		child_main(s, fds);
+	cgroup_join_done();
 	return (pid_t)pid;
 }

@@ -415,12 +415,15 @@ static int start_container(struct shim_err *err)
 	f.errpipe = ep[1];
 	if (make_stdio(&f, &pty_sock, err) < 0)
 		return -1;
+	if (cgroup_join_prepare(err) < 0)
+		return -1;
 	init_pid = container_start(&spec, &f, err);
 	close_init_fds(&f);
 	if (init_pid < 0)
 		return -1;
 	/* a failure here closes the sync pipe unwritten: the init exits at once */
-	int ok = cgroup_enter(init_pid, err) == 0 && write_all(sync[1], "g", 1) == 0;
+	/* The init joins its cgroups itself; the word only says the shim is ready. */
+	int ok = write_all(sync[1], "g", 1) == 0;
 	close(sync[1]);
 	if (ok && spec.tty) {
 		struct shim_err perr = {0};

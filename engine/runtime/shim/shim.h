@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* An error on its way to the start line: "error <kind> <msg>". */
@@ -68,12 +69,25 @@ struct spec {
 /* spec.c */
 /* Reads and checks <bundle>/spec. */
 int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err);
+/* Reads a spec file without checking it (the exec spec has fewer keys). */
+int spec_read_file(struct spec *s, const char *path, struct shim_err *err);
+
+/* exec_monitor.c: `berth-shim --exec <bundle-dir> <run-dir> <exec-spec>`. */
+int exec_main(const char *bundle_dir, const char *run_dir, const char *spec_path);
 
 /* cgroup.c */
 /* Creates the container's cgroup in every hierarchy and applies cgroup-set. */
 int cgroup_create(const struct spec *s, struct shim_err *err);
 /* Moves a process into every cgroup created. */
 int cgroup_enter(pid_t pid, struct shim_err *err);
+/* Opens what the init needs to move itself into its cgroups (before clone). */
+int cgroup_join_prepare(struct shim_err *err);
+/* The v2 cgroup directory for CLONE_INTO_CGROUP, or -1. */
+int cgroup_join_v2_fd(void);
+/* In the init: joins every v1 hierarchy (and v2 unless born there). */
+int cgroup_join_self(bool in_v2_already, struct shim_err *err);
+/* In the shim, after clone: closes the prepared descriptors. */
+void cgroup_join_done(void);
 /* Whether the memory controller recorded an OOM kill. */
 int cgroup_oom_killed(void);
 /* Kills what is left in the cgroups and removes them. */
