@@ -20,6 +20,7 @@
 
 #include "engine/container/container.h"
 #include "engine/container/copy.h"
+#include "engine/core/archive_lazy.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/tarstream.h"
 
@@ -162,6 +163,11 @@ static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result,
 		return berr_set(err, BERR_INVALID, "copy needs a container, an absolute path and a stream");
 	if (container_find(engine, ref, &c, err) < 0)
 		return -1;
+	/* libarchive is loaded here, never from inside the container's root. */
+	if (archive_preload() < 0) {
+		container_free(&c);
+		return berr_set(err, BERR_SYSTEM, "cannot load libarchive");
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		container_free(&c);
 		return berr_sys(err, "copying");

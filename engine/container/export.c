@@ -14,6 +14,7 @@
 
 #include "engine/container/container.h"
 #include "engine/container/export.h"
+#include "engine/core/archive_lazy.h"
 #include "engine/core/fsutil.h"
 #include "engine/image/image.h"
 
@@ -79,6 +80,9 @@ int container_export(struct engine *engine, const struct container *c, int out_f
 	ssize_t n;
 	pid_t pid;
 
+	/* libarchive is loaded here, never from inside the container's root. */
+	if (archive_preload() < 0)
+		return berr_set(err, BERR_SYSTEM, "cannot load libarchive");
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return berr_sys(err, "exporting %s", c->name);
 	pid = fork();

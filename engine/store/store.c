@@ -113,13 +113,16 @@ int store_open(struct store **out, const char *root, berr *err)
 		return -1;
 	}
 	sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
-	/* Short-lived processes must not pay a checkpoint and a WAL delete on
-	 * every exit: the WAL stays, and checkpoints happen as it grows. */
+	/* Short-lived processes must not pay a checkpoint (two fsyncs) and a
+	 * WAL delete on every exit: the WAL stays and is checkpointed as it
+	 * grows. Kept small (128 pages) because the next process to open the
+	 * store reads the whole of it to rebuild the WAL index. */
 	int one = 1;
 	sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_file_control(store->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if (store_exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			      "PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=8388608;",
+			      "PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=1048576;"
+			      "PRAGMA wal_autocheckpoint=128;",
 		       err) < 0 ||
 	    store_migrate(store, err) < 0) {
 		store_close(store);
