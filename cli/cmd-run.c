@@ -7,15 +7,17 @@
 
 #include "cli/cli.h"
 #include "cli/envfile.h"
+#include "cli/limits.h"
 #include "engine/core/reference.h"
 
 struct create_opts {
 	bool detach, rm, interactive, tty, privileged, read_only;
 	char *name, *workdir, *user, *hostname, *entrypoint, *network, *detach_keys;
-	char *stop_signal;
+	char *stop_signal, *restart;
 	long stop_timeout;
 	struct strlist env, env_files, labels;
 	struct strlist volumes, mounts, tmpfs, volumes_from;
+	struct limit_opts limits;
 };
 
 /* cmd-volume.c: -v, --mount, --tmpfs and --volumes-from into the body. */
@@ -41,10 +43,12 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	{"read-only", 0, FLAG_BOOL, &(o).read_only, NULL, "Mount the container's root filesystem as read only"}, \
 	{"stop-signal", 0, FLAG_STRING, &(o).stop_signal, "string", "Signal to stop the container"}, \
 	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}, \
+	{"restart", 0, FLAG_STRING, &(o).restart, "string", "Restart policy to apply when a container exits (default \"no\")"}, \
 	{"volume", 'v', FLAG_LIST, &(o).volumes, "list", "Bind mount a volume"},                  \
 	{"mount", 0, FLAG_LIST, &(o).mounts, "mount", "Attach a filesystem mount to the container"}, \
 	{"tmpfs", 0, FLAG_LIST, &(o).tmpfs, "list", "Mount a tmpfs directory"},                   \
-	{"volumes-from", 0, FLAG_LIST, &(o).volumes_from, "list", "Mount volumes from the specified container(s)"}
+	{"volumes-from", 0, FLAG_LIST, &(o).volumes_from, "list", "Mount volumes from the specified container(s)"}, \
+	LIMIT_CREATE_FLAGS((o).limits)
 
 /* Builds Docker's create body from the options and the positionals. */
 static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, char **argv,
@@ -105,8 +109,40 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 	hc = json_object();
 	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
 	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
+	if (o->restart) {
+		/* docker/cli's parse: "name[:max]". */
+		char name[64] = "";
+		const char *colon = strchr(o->restart, ':');
+		long max = 0;
+		snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - o->restart) : (int)strlen(o->restart),
+			 o->restart);
+		if (colon) {
+			char *end;
+			max = strtol(colon + 1, &end, 10);
+			if (!colon[1] || *end) {
+				*status = cli_failf(cli, 125, "invalid restart policy format: maximum retry count must be an integer");
+				json_decref(hc);
+				json_decref(body);
+				return NULL;
+			}
+		}
+		if (o->rm && strcmp(name, "no") != 0) {
+			*status = cli_failf(cli, 125, "Conflicting options: --restart and --rm");
+			json_decref(hc);
+			json_decref(body);
+			return NULL;
+		}
+		json_object_set_new(hc, "RestartPolicy",
+				    json_pack("{s:s, s:i}", "Name", name, "MaximumRetryCount", (int)max));
+	}
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	*status = cli_limit_flags(cli, hc, &o->limits, false);
+	if (*status) {
+		json_decref(hc);
+		json_decref(body);
+		return NULL;
+	}
 	*status = cli_volume_flags(cli, body, hc, &o->volumes, &o->mounts, &o->tmpfs, &o->volumes_from);
 	if (*status) {
 		json_decref(hc);

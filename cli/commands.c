@@ -13,6 +13,8 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 extern const struct cli_command cli_cmd_stats, cli_cmd_events;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
+extern const struct cli_command cli_cmd_update;
+extern const struct cli_command cli_cmd_exec;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -24,6 +26,8 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
 	&cli_cmd_stats,	  &cli_cmd_events,
 	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit, &cli_cmd_cp,
+	&cli_cmd_update,
+	&cli_cmd_exec,
 };
 
 struct alias {
@@ -51,6 +55,8 @@ static const struct alias aliases[] = {
 	{"container", "pause", &cli_cmd_pause},	   {"container", "unpause", &cli_cmd_unpause},
 	{"container", "top", &cli_cmd_top},	   {"container", "diff", &cli_cmd_diff},
 	{"container", "commit", &cli_cmd_commit},  {"container", "cp", &cli_cmd_cp},
+	{"container", "update", &cli_cmd_update},
+	{"container", "exec", &cli_cmd_exec},
 	{"volume", "create", &cli_cmd_volume_create}, {"volume", "ls", &cli_cmd_volume_ls},
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},

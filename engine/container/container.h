@@ -55,6 +55,10 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 /* Syncs every container that the store believes is running. */
 int container_reconcile_all(struct engine *engine, berr *err);
 
+/* The first berth process after a reboot starts the containers whose
+ * restart policy says so (always; unless-stopped when they were running). */
+int container_boot_restarts(struct engine *engine, berr *err);
+
 /* Removes container directories that no row owns (a crash mid-create). */
 int container_gc_orphans(struct engine *engine, berr *err);
 
@@ -66,6 +70,8 @@ void container_bundle_dir(struct engine *engine, const char *id, char *buf, size
 void container_run_dir(struct engine *engine, const char *id, char *buf, size_t n);
 
 /* Lifecycle pieces shared by several commands. */
+void container_mark_stopping(struct engine *engine, const struct container *c);
+void container_signal_monitor(struct engine *engine, const struct container *c, int sig);
 int container_start(struct engine *engine, struct container *c, int attach_fd, berr *err);
 int container_signal(struct engine *engine, struct container *c, int sig, berr *err);
 int container_stop(struct engine *engine, struct container *c, int timeout_s, berr *err);

@@ -10,6 +10,8 @@
 #include "engine/container/container.h"
 #include "engine/container/create.h"
 #include "engine/container/init_layer.h"
+#include "engine/container/resources.h"
+#include "engine/container/security.h"
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
@@ -138,13 +140,14 @@ static json_t *merged_host_config(json_t *user)
 	};
 	static const char *const empty_string_keys[] = {
 		"ContainerIDFile", "VolumeDriver", "Cgroup", "PidMode", "UTSMode", "UsernsMode",
-		"CgroupParent", "Isolation",
+		"CgroupParent", "Isolation", "CpusetCpus", "CpusetMems",
 	};
 	static const char *const empty_array_keys[] = {"Dns", "DnsOptions", "DnsSearch"};
 	static const char *const false_keys[] = {"AutoRemove", "Privileged", "PublishAllPorts",
-						 "ReadonlyRootfs"};
+						 "ReadonlyRootfs", "OomKillDisable"};
 	static const char *const zero_keys[] = {"OomScoreAdj", "CpuShares", "Memory", "NanoCpus",
-						"MemorySwap", "PidsLimit"};
+						"MemorySwap", "PidsLimit", "BlkioWeight",
+						"CpuPeriod", "CpuQuota", "MemoryReservation"};
 	size_t i;
 
 	if (!hc)
@@ -182,13 +185,52 @@ static json_t *merged_host_config(json_t *user)
 	return hc;
 }
 
+/* Docker's checks of HostConfig.RestartPolicy. */
+static int check_restart_policy(json_t *hc, berr *err)
+{
+	json_t *rp = json_object_get(hc, "RestartPolicy");
+	const char *name = json_string_value(json_object_get(rp, "Name"));
+	json_int_t max = json_integer_value(json_object_get(rp, "MaximumRetryCount"));
+
+	if (!name || !*name)
+		name = "no";
+	if (strcmp(name, "no") != 0 && strcmp(name, "always") != 0 &&
+	    strcmp(name, "unless-stopped") != 0 && strcmp(name, "on-failure") != 0)
+		return berr_set(err, BERR_INVALID,
+				"invalid restart policy: unknown policy '%s'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
+				name);
+	if (max < 0)
+		return berr_set(err, BERR_INVALID,
+				"invalid restart policy: maximum retry count cannot be negative");
+	if (max > 0 && strcmp(name, "on-failure") != 0)
+		return berr_set(err, BERR_INVALID,
+				"invalid restart policy: maximum retry count can only be used with 'on-failure'");
+	if (strcmp(name, "no") != 0 && json_is_true(json_object_get(hc, "AutoRemove")))
+		return berr_set(err, BERR_INVALID,
+				"can't create 'AutoRemove' container with restart policy");
+	return 0;
+}
+
 static int check_host_config(json_t *hc, berr *err)
 {
 	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
 
 	if (strcmp(mode, "none") != 0 && strcmp(mode, "host") != 0)
 		return berr_set(err, BERR_NOT_FOUND, "network %s not found", mode);
-	return 0;
+	return check_restart_policy(hc, err);
+}
+
+/* dockerd's checks of the capability, resource and security fields, in
+ * its order; adjusts the resources as it does (MemorySwap, ShmSize...). */
+static int check_limits(struct engine *engine, json_t *hc, berr *err)
+{
+	struct cgroup_features f;
+	uint64_t caps;
+
+	resources_probe(&f);
+	if (security_caps(hc, &caps, err) < 0 || resources_check(hc, false, &f, NULL, err) < 0)
+		return -1;
+	return security_check(engine, hc, err);
 }
 
 static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr *err)
@@ -327,7 +369,7 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_errno(err, ENOMEM, "creating container");
 		goto fail;
 	}
-	if (check_host_config(c.host_config, err) < 0)
+	if (check_host_config(c.host_config, err) < 0 || check_limits(engine, c.host_config, err) < 0)
 		goto fail;
 	if (strcmp(json_string_value(json_object_get(c.host_config, "NetworkMode")), "host") == 0)
 		gethostname(hostname, sizeof(hostname));

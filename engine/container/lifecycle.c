@@ -113,6 +113,32 @@ int container_wait_exit(struct engine *engine, struct container *c, int64_t time
 	return 0;
 }
 
+/* Tells the monitor the user stopped the container (see the shim's restart). */
+void container_mark_stopping(struct engine *engine, const struct container *c)
+{
+	char run_dir[PATH_MAX], path[PATH_MAX + 16];
+
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(path, sizeof(path), "%s/stop", run_dir);
+	fs_write_atomic(path, "", 0, NULL);
+}
+
+/* Signals the monitor itself (verified by its start time). */
+void container_signal_monitor(struct engine *engine, const struct container *c, int sig)
+{
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16];
+	pid_t pid;
+	int fd;
+
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
+	fd = pidfd_open_checked(pidfile, &pid);
+	if (fd < 0)
+		return;
+	syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	close(fd);
+}
+
 int container_stop(struct engine *engine, struct container *c, int timeout_s, berr *err)
 {
 	const char *stop_signal = json_string_value(json_object_get(c->config, "StopSignal"));
@@ -121,6 +147,16 @@ int container_stop(struct engine *engine, struct container *c, int timeout_s, be
 
 	if (!container_is_active(c))
 		return 0;
+	/* A stop by the user is never undone by the restart policy. */
+	container_mark_stopping(engine, c);
+	/* Between two runs there is no process to signal: the monitor ends. */
+	if (strcmp(c->state, "restarting") == 0) {
+		container_signal_monitor(engine, c, SIGTERM);
+		rc = container_wait_exit(engine, c, KILL_WAIT_MS, NULL, NULL, err);
+		if (rc < 0)
+			return -1;
+		goto stopped;
+	}
 	/* A frozen process cannot act on a signal: thaw it first. */
 	if (strcmp(c->state, "paused") == 0 && container_unpause(engine, c, err) < 0)
 		return -1;
@@ -159,8 +195,12 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 	if (!st)
 		return -1;
 	if (container_is_active(c)) {
+		if (force)
+			container_mark_stopping(engine, c);
 		if (force && strcmp(c->state, "paused") == 0)
 			container_unpause(engine, c, NULL);
+		if (force && strcmp(c->state, "restarting") == 0)
+			container_signal_monitor(engine, c, SIGTERM);
 		if (!force)
 			return berr_set(err, BERR_CONFLICT,
 					"cannot remove container \"/%s\": container is running: stop the "

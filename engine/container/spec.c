@@ -14,6 +14,8 @@
 #include <linux/magic.h>
 
 #include "engine/container/container.h"
+#include "engine/container/resources.h"
+#include "engine/container/security.h"
 #include "engine/container/spec.h"
 #include "engine/core/fsutil.h"
 #include "engine/runtime/caps.h"
@@ -148,15 +150,44 @@ static void spec_put_args(struct spec_buf *b, json_t *config)
 		spec_put(b, "arg", json_string_value(v) ? json_string_value(v) : "");
 }
 
-static uint64_t container_caps(const struct container *c)
+/* The seccomp record: none when unconfined, the container's own compiled
+ * profile, or the cached default program for these capabilities. */
+static int spec_put_seccomp(struct engine *engine, const struct security_opts *sec, uint64_t caps,
+			    const char *bundle, struct spec_buf *b, berr *err)
 {
-	json_t *hc = c->host_config;
-	uint64_t caps;
+	char path[PATH_MAX];
+	int rc = 0;
 
-	if (json_is_true(json_object_get(hc, "Privileged")))
-		return caps_all();
-	caps = caps_docker_default();
-	return caps;
+	if (sec->seccomp == SECURITY_SECCOMP_UNCONFINED)
+		return 0;
+	if (sec->seccomp == SECURITY_SECCOMP_PROFILE)
+		rc = security_seccomp_compile(sec, caps, bundle, path, sizeof(path), err);
+	else if (seccomp_program_path(engine, caps, path, sizeof(path), err) < 0)
+		return berr_prefix(err, "preparing the seccomp profile");
+	if (rc == 0)
+		spec_put(b, "seccomp", path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Resource limits (cgroup-set, rlimit, shm-size), extra groups, devices
+ * and sysctls from the HostConfig. */
+static int spec_put_limits(const struct container *c, struct spec_buf *b, berr *err)
+{
+	struct cgroup_features f;
+	json_t *records = json_array(), *r;
+	size_t i;
+
+	resources_probe(&f);
+	resources_spec_records(c->host_config, &f, records);
+	if (security_spec_records(c->host_config, records, err) < 0) {
+		json_decref(records);
+		return -1;
+	}
+	json_array_foreach(records, i, r)
+		spec_put(b, json_string_value(json_array_get(r, 0)),
+			 json_string_value(json_array_get(r, 1)));
+	json_decref(records);
+	return 0;
 }
 
 /* The container's volumes, binds and tmpfs mounts as `mount` records,
@@ -215,15 +246,18 @@ out:
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
 	       berr *err)
 {
-	char bundle[PATH_MAX], path[PATH_MAX + 32], seccomp_path[PATH_MAX];
+	char bundle[PATH_MAX], path[PATH_MAX + 32];
 	struct spec_buf b = {0};
 	json_t *config = c->config, *hc = c->host_config, *v;
 	const char *network = json_string_value(json_object_get(hc, "NetworkMode"));
 	bool privileged = json_is_true(json_object_get(hc, "Privileged"));
-	uint64_t caps = container_caps(c);
+	struct security_opts sec;
+	uint64_t caps;
 	size_t i;
 	int rc;
 
+	if (security_caps(hc, &caps, err) < 0 || security_parse_opts(hc, &sec, err) < 0)
+		return -1;
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	spec_put(&b, "id", c->id);
 	spec_putf(&b, "layers-dir", "%s/layers", engine_root(engine));
@@ -271,21 +305,24 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		if (caps & (1ULL << cap))
 			spec_putf(&b, "cap", "%d", cap);
 	if (!privileged) {
-		if (seccomp_program_path(engine, caps, seccomp_path, sizeof(seccomp_path), err) < 0) {
+		if (spec_put_seccomp(engine, &sec, caps, bundle, &b, err) < 0) {
 			free(b.data);
-			return berr_prefix(err, "preparing the seccomp profile");
+			return -1;
 		}
-		spec_put(&b, "seccomp", seccomp_path);
 		for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
 			spec_put(&b, "masked", masked_paths[i]);
 		for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
 			spec_put(&b, "readonly", readonly_paths[i]);
 	}
-	spec_put(&b, "no-new-privileges", "0");
+	spec_put(&b, "no-new-privileges", sec.no_new_privileges ? "1" : "0");
+	json_t *rp = json_object_get(hc, "RestartPolicy");
+	const char *policy = json_string_value(json_object_get(rp, "Name"));
+	spec_putf(&b, "restart", "%s %lld", policy && *policy ? policy : "no",
+		  (long long)json_integer_value(json_object_get(rp, "MaximumRetryCount")));
 	for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
 			  default_devices[i].major, default_devices[i].minor);
-	if (spec_put_mounts(engine, c, bundle, &b, err) < 0) {
+	if (spec_put_limits(c, &b, err) < 0 || spec_put_mounts(engine, c, bundle, &b, err) < 0) {
 		free(b.data);
 		return -1;
 	}

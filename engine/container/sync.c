@@ -78,6 +78,91 @@ static void emit_die(struct engine *engine, const struct container *c)
 	engine_emit(engine, "container", "die", c->id, attrs);
 }
 
+/* The restart count the monitor recorded, or `known` when it recorded none. */
+static int restarts_recorded(const char *run_dir, int known)
+{
+	char path[PATH_MAX + 16], *text = NULL;
+	int count = known;
+
+	snprintf(path, sizeof(path), "%s/restarts", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) == 0) {
+		if (sscanf(text, "%d", &count) != 1 || count < known)
+			count = known;
+		free(text);
+	}
+	return count;
+}
+
+/* A live monitor may have restarted the container under its restart
+ * policy: it counts restarts in "restarts" ("<count> <started-ns>") and
+ * marks the back-off with "restarting". Brings the row up to date. */
+static int sync_restarts(struct engine *engine, struct container *c, const char *run_dir,
+			 berr *err)
+{
+	const char *policy = json_string_value(
+		json_object_get(json_object_get(c->host_config, "RestartPolicy"), "Name"));
+	char path[PATH_MAX + 16], *text = NULL, state[16];
+	long long started = 0;
+	int count = 0;
+	struct store *st;
+	pid_t pid = 0;
+	int64_t db_started = 0;
+
+	if (!policy || !*policy || strcmp(policy, "no") == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/restarts", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) == 0) {
+		sscanf(text, "%d %lld", &count, &started);
+		free(text);
+	}
+	snprintf(path, sizeof(path), "%s/restarting", run_dir);
+	/* The marker holds the exit code of the run that ended. */
+	int last_code = -1;
+	if (fs_read_file(path, &text, NULL, NULL) == 0) {
+		if (sscanf(text, "%d", &last_code) != 1)
+			last_code = 0;
+		free(text);
+		text = NULL;
+	}
+	const char *want = last_code >= 0 ? "restarting" : "running";
+	if (strcmp(c->state, "paused") == 0)
+		want = "paused";
+	if (count == c->restart_count && strcmp(c->state, want) == 0)
+		return 0;
+	st = engine_store(engine, err);
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	if (reread_state(st, c->id, state, sizeof(state), &db_started, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (!container_is_active(c) || db_started != c->started_at) {
+		store_rollback(st);
+		return 0;
+	}
+	bool restarted = count > c->restart_count;
+	if (restarted) {
+		c->restart_count = count;
+		c->started_at = started;
+		snprintf(path, sizeof(path), "%s/init.pid", run_dir);
+		if (proc_pidfile_alive(path, &pid))
+			c->pid = (int)pid;
+	}
+	if (last_code >= 0 && strcmp(c->state, "restarting") != 0) {
+		c->exit_code = last_code;
+		c->finished_at = clock_now_nanos();
+	}
+	snprintf(c->state, sizeof(c->state), "%s", want);
+	if (container_save(st, c, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (restarted)
+		engine_emit(engine, "container", "start", c->id,
+			    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+	return store_commit(st, err);
+}
+
 int container_sync(struct engine *engine, struct container *c, bool *removed, berr *err)
 {
 	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], state[16];
@@ -95,7 +180,7 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 	if (!read_exit_file(run_dir, &rec)) {
 		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
 		if (proc_pidfile_alive(pidfile, &shim_pid))
-			return 0;
+			return sync_restarts(engine, c, run_dir, err);
 		/* The shim writes "exit" before it goes: look once more. */
 		if (!read_exit_file(run_dir, &rec)) {
 			rec.code = EXIT_CODE_LOST;
@@ -119,6 +204,7 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 		return 0;
 	}
 	snprintf(c->state, sizeof(c->state), "exited");
+	c->restart_count = restarts_recorded(run_dir, c->restart_count);
 	c->exit_code = rec.code;
 	c->finished_at = rec.finished;
 	c->oom_killed = rec.oom;

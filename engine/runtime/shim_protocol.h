@@ -33,10 +33,20 @@
  *   etc-hostname <abs file>  etc-hosts <abs file>  etc-resolv <abs file>
  *                               bind-mounted onto /etc/hostname, hosts, resolv.conf
  *   tty 0|1    open-stdin 0|1    attach-fd 0|1
+ *   console-size <rows> <cols>  the pty's size before the command runs (tty only)
  *   namespace <mount|uts|ipc|pid|net|cgroup>   repeated; net absent = host netns
  *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
  *                               v1 hierarchy and in the v2 unified tree
- *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576"
+ *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576";
+ *                               written in order, each into the first hierarchy
+ *                               that has the file (v1: by its controller prefix)
+ *   rlimit <name> <soft> <hard> repeated: Docker's ulimit names (nofile, nproc,
+ *                               core...), values decimal or "unlimited"; set by
+ *                               the init with setrlimit before it drops privileges
+ *   sysctl <key> <value>        repeated: net.ipv4.ip_forward 1 is written to the
+ *                               container's /proc/sys/net/ipv4/ip_forward after
+ *                               pivot_root, before /proc/sys turns read-only
+ *   shm-size <bytes>            size of the /dev/shm tmpfs; absent = 64 MiB
  *   cap <number>                repeated: the capability set kept (bounding,
  *                               permitted, effective); inheritable, ambient empty
  *   seccomp <abs file>          raw struct sock_filter array; absent = unconfined
@@ -44,8 +54,10 @@
  *   masked <path>               repeated (files get /dev/null, dirs a ro tmpfs)
  *   readonly <path>             repeated (bind-remounted read-only)
  *   mount <type>\t<source>\t<destination>\t<comma options>   repeated
- *   device <path> <c|b> <major> <minor> <mode-octal>   repeated (default set
- *                               added by berth: null zero full random urandom tty)
+ *   device <path> <c|b> <major> <minor> <mode-octal> [<access>]   repeated
+ *                               (default set added by berth: null zero full random
+ *                               urandom tty); access is the devices cgroup's
+ *                               "rwm", "r"..., absent = rwm
  *   log-path <abs file>         json-file log; absent = no log
  *   log-max-size <bytes>  log-max-file <n>
  *   stop-signal <n>
@@ -79,7 +91,47 @@
  * With a tty all output comes as stream 1. Clients connecting later get only
  * new output. A client that stops reading gets a bounded backlog (1 MiB past
  * its socket buffer) and is then disconnected, without an exit frame: it
- * never holds up the container. */
+ * never holds up the container.
+ *
+ * Exec mode: `berth-shim --exec <bundle-dir> <run-dir> <run-dir>/exec-<id>.spec`
+ * runs one more command in the running container (`berth exec`). Same fd 3
+ * start line ("ok <pid> <monitor-pid>" or "error <kind> <message>"), same
+ * fork-and-setsid detach; fd 4 is the only client, present when the spec
+ * says "attach-fd 1" (no attach.sock, no log). The exec spec uses the spec
+ * format with these keys only: id (must be the bundle's), arg, env (the
+ * whole environment: berth merges Docker's PATH/HOSTNAME/TERM base, the
+ * container's Env and the exec's), cwd (must exist: chdir failures are
+ * cmd_not_found for ENOENT/ENOTDIR, cannot_exec for EACCES, as Docker
+ * reports runc's), user, group-add, tty, console-size, open-stdin,
+ * attach-fd, cap, seccomp, no-new-privileges, rlimit (berth copies the
+ * container's; --privileged gives every capability and keeps seccomp).
+ * The monitor, before anything of the container is joined, sets
+ * PR_SET_DUMPABLE 0 (CVE-2019-5736), opens /proc/<init>/ns/<each> and the init's
+ * cgroup.procs in every hierarchy of /proc/<init>/cgroup through a
+ * /proc/<init> directory fd (init pid from init.pid, checked by start time
+ * before and after) and reads the seccomp program. It joins the pid
+ * namespace (setns) and forks; the child, with PR_SET_PDEATHSIG SIGKILL
+ * (set again after the change of user), writes "0" to each cgroup.procs,
+ * joins mnt (so / and . are the container's root), ipc, uts, net and
+ * cgroup, calls setsid, takes a pty of the container's devpts (tty) or the
+ * monitor's pipes or the container's /dev/null (detached), then cwd, user,
+ * rlimits, env (HOME from passwd when unset), close_range, privileges in
+ * the init's order, and execs with the PATH lookup of the init. Failures
+ * come back as the start line's error with 127/126/128, and the child is
+ * reaped (it must not stay a zombie under the container's init).
+ * Frames are those above: stdout 1, stderr 2 (all 1 with a tty), exit 3,
+ * stdin 0, resize 4. Unlike attach, nothing is dropped: past 256 KiB of
+ * unsent frames the monitor stops reading the command's output, which then
+ * waits, as under `docker exec`; a client that goes away closes the
+ * command's stdin pipe and its output is discarded from then on. Once the
+ * command is gone the monitor drains what its output holds, writes
+ * <run-dir>/exec-<id>.exit "<code> <finished-unix-ns>\n", sends the exit
+ * frame, waits up to 2 s for the client to hang up, removes
+ * <run-dir>/exec-<id>.pid ("<pid> <starttime>\n" of the monitor, written
+ * before "ok") and exits. SIGTERM, SIGINT and SIGHUP SIGKILL the command.
+ * berth removes the spec once the start line is read; whoever takes the
+ * .exit record (unlinking it) emits exec_die; a .pid whose monitor is gone
+ * with no .exit is an exec lost with status 255. */
 #ifndef BERTH_RUNTIME_SHIM_PROTOCOL_H
 #define BERTH_RUNTIME_SHIM_PROTOCOL_H
 

@@ -164,7 +164,7 @@ expect_status "unknown filter" 1 timeout 5 "$BERTH" events --until "$t2" -f colo
 expect_match "unknown filter message" "invalid filter 'colour'" "$err"
 expect_status "bad filter" 125 b events -f nonsense
 expect_status "bad format" 64 b events --format '{{.Type'
-expect_match "bad format message" '^berth: Error parsing format: ' "$err"
+expect_match "bad format message" 'berth: Error parsing format: ' "$err"
 expect_status "bad time" 1 b events --since yesterday-ish
 expect_status "until only" 0 timeout 5 "$BERTH" events --until "$t2" -f container=evt --format '{{.Action}}'
 expect_eq "until only: from the start" "create start die destroy" "$(echo "$out" | tr '\n' ' ' | sed 's/ $//')"

@@ -123,6 +123,8 @@ static int child_filesystem(const struct spec *s, const struct init_fds *f, stru
 		return -1;
 	if (!s->tty && f->stdin_r < 0 && child_stdin_null(err) < 0)
 		return -1;
+	if (sysctl_apply(s, err) < 0)
+		return -1;
 	return mnt_masked_readonly(s, err);
 }
 
@@ -202,7 +204,7 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 		goto fail;
 	if (s->readonly_rootfs && mnt_readonly_root(&err) < 0)
 		goto fail;
-	if (user_resolve(s, &ids, &err) < 0)
+	if (user_resolve(s, &ids, &err) < 0 || rlimits_apply(s, &err) < 0)
 		goto fail;
 	char **envp = child_env(s, &ids);
 	if (!envp) {

@@ -38,7 +38,8 @@ int dev_cgroup_v1(const struct spec *s, int cgdir, struct shim_err *err)
 			r = default_rules[i];
 		} else {
 			const struct spec_device *d = &s->devices[i - n_def];
-			snprintf(rule, sizeof(rule), "%c %u:%u rwm", d->type, d->major, d->minor);
+			snprintf(rule, sizeof(rule), "%c %u:%u %s", d->type, d->major, d->minor,
+				 d->perms[0] ? d->perms : "rwm");
 		}
 		/* each rule is one write: the kernel parses a write as one rule */
 		if (write(fd, r, strlen(r)) < 0) {

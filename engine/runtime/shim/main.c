@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,10 @@ static int sig_fd = -1;
 
 static pid_t init_pid;
 static int init_status, init_done;
+/* Restart policy state: a stop asked of the shim ends the restarts. */
+static int stop_requested;
+static int restart_count;
+static struct timespec run_started; /* CLOCK_MONOTONIC, of the current run */
 static struct timespec init_finished;
 
 /* out_fd[1] and out_fd[2]: the container's stdout and stderr (the pty master with a tty) */
@@ -276,8 +281,11 @@ static void handle_signals(void)
 	while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			reap();
-		else if (init_pid > 0 && !init_done)
-			kill(init_pid, SIGKILL);
+		else {
+			stop_requested = 1;
+			if (init_pid > 0 && !init_done)
+				kill(init_pid, SIGKILL);
+		}
 	}
 }
 
@@ -485,6 +493,96 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 	return 0;
 }
 
+/* The init's exit code as berth reports it: 128+N when killed by signal N. */
+static int init_exit_code(void)
+{
+	return WIFSIGNALED(init_status) ? 128 + WTERMSIG(init_status) : WEXITSTATUS(init_status);
+}
+
+/* Whether the restart policy brings the container back. berth writes the
+ * file "stop" in the run directory before it stops a container: a stop by
+ * the user is never undone. */
+static bool restart_wanted(void)
+{
+	char path[PATH_MAX];
+	int code = init_exit_code();
+
+	if (stop_requested || spec.restart == RESTART_NO)
+		return false;
+	snprintf(path, sizeof(path), "%s/stop", run_dir);
+	if (access(path, F_OK) == 0)
+		return false;
+	if (spec.restart == RESTART_ON_FAILURE)
+		return code != 0 && (spec.restart_max == 0 || restart_count < spec.restart_max);
+	return true;
+}
+
+/* Docker's back-off: 100 ms, doubling at each restart up to a minute, back
+ * to 100 ms after a run of ten seconds or more. Waits on the signalfd, so a
+ * stop ends the wait at once. Returns false when the restart is off. */
+static bool restart_backoff(void)
+{
+	static long delay_ms = 100;
+	struct timespec now;
+	char path[PATH_MAX], line[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - run_started.tv_sec >= 10)
+		delay_ms = 100;
+	snprintf(path, sizeof(path), "%s/restarting", run_dir);
+	int n = snprintf(line, sizeof(line), "%d\n", init_exit_code());
+	write_file_atomic(path, line, (size_t)n);
+	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
+	long left = delay_ms;
+	while (left > 0 && !stop_requested) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (poll(&p, 1, (int)left) > 0)
+			handle_signals();
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		left -= (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	}
+	delay_ms = delay_ms * 2 > 60000 ? 60000 : delay_ms * 2;
+	return !stop_requested && restart_wanted();
+}
+
+/* Drains what the last run wrote, then starts the command again in fresh
+ * namespaces; records the count and the time for berth. */
+static int restart_container(struct shim_err *err)
+{
+	char path[PATH_MAX], line[96];
+	struct timespec now;
+
+	for (int s = 1; s <= 2; s++)
+		while (out_fd[s] >= 0 && read_output(s) > 0)
+			;
+	for (int s = 1; s <= 2; s++) {
+		if (out_fd[s] >= 0 && out_fd[s] != pty_master)
+			close(out_fd[s]);
+		out_fd[s] = -1;
+	}
+	if (stdin_fd >= 0 && stdin_fd != pty_master)
+		close(stdin_fd);
+	if (pty_master >= 0)
+		close(pty_master);
+	stdin_fd = pty_master = -1;
+	stdin_len = 0;
+	init_done = 0;
+	init_pid = -1;
+	if (start_container(err) < 0 || init_pid <= 0)
+		return -1;
+	restart_count++;
+	clock_gettime(CLOCK_MONOTONIC, &run_started);
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(path, sizeof(path), "%s/restarts", run_dir);
+	int n = snprintf(line, sizeof(line), "%d %lld\n", restart_count,
+			 (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+	write_file_atomic(path, line, (size_t)n);
+	snprintf(path, sizeof(path), "%s/restarting", run_dir);
+	unlink(path);
+	return 0;
+}
+
 /* The monitor: detached from berth, it lives as long as the container. */
 static _Noreturn void monitor(const char *bundle_arg, const char *run_arg)
 {
@@ -503,7 +601,10 @@ static _Noreturn void monitor(const char *bundle_arg, const char *run_arg)
 	} else if (chdir("/") == 0 && monitor_setup(bundle, &err) == 0 &&
 		   start_container(&err) == 0) {
 		free(bundle);
+		clock_gettime(CLOCK_MONOTONIC, &run_started);
 		event_loop();
+		while (restart_wanted() && restart_backoff() && restart_container(&err) == 0)
+			event_loop();
 		finish();
 	}
 	report_start("error %s %s", err.kind ? err.kind : "system", err.msg);
@@ -513,8 +614,11 @@ static _Noreturn void monitor(const char *bundle_arg, const char *run_arg)
 
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "--exec") == 0)
+		return exec_main(argv[2], argv[3], argv[4]);
 	if (argc != 3) {
-		fprintf(stderr, "usage: berth-shim <bundle-dir> <run-dir>\n");
+		fprintf(stderr, "usage: berth-shim <bundle-dir> <run-dir>\n"
+				"       berth-shim --exec <bundle-dir> <run-dir> <exec-spec>\n");
 		return 2;
 	}
 	if (fcntl(SHIM_START_FD, F_SETFD, FD_CLOEXEC) < 0) {

@@ -252,20 +252,22 @@ static int mount_sys(const struct spec *s, int rootfd, struct shim_err *err)
 	}
 	if (s->namespaces & CLONE_NEWCGROUP)
 		return mount_in_root(rootfd, "/sys/fs/cgroup", "cgroup2", "cgroup2", ro, NULL, err);
-	return mount_in_root(rootfd, "/sys/fs/cgroup", "tmpfs", "tmpfs", ro, "mode=755", err);
+	return cgroup_mount_v1(s, rootfd, err);
 }
 
 int mnt_standard(const struct spec *s, int rootfd, struct shim_err *err)
 {
 	const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char shm[64];
+	snprintf(shm, sizeof(shm), "mode=1777,size=%lld",
+		 s->shm_size > 0 ? s->shm_size : 65536LL * 1024);
 	if (mount_in_root(rootfd, "/proc", "proc", "proc", nse, NULL, err) < 0 ||
 	    mount_in_root(rootfd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME,
 			  "mode=755,size=65536k", err) < 0 ||
 	    dev_create(s, rootfd, err) < 0 ||
 	    mount_in_root(rootfd, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
 			  "newinstance,ptmxmode=0666,mode=0620,gid=5", err) < 0 ||
-	    mount_in_root(rootfd, "/dev/shm", "shm", "tmpfs", nse, "mode=1777,size=65536k",
-			  err) < 0 ||
+	    mount_in_root(rootfd, "/dev/shm", "shm", "tmpfs", nse, shm, err) < 0 ||
 	    mount_in_root(rootfd, "/dev/mqueue", "mqueue", "mqueue", nse, NULL, err) < 0 ||
 	    dev_links(rootfd, err) < 0 || mount_sys(s, rootfd, err) < 0)
 		return -1;

@@ -37,6 +37,7 @@ struct spec_device {
 	char type; /* 'c' or 'b' */
 	unsigned major, minor;
 	unsigned mode;
+	char perms[4]; /* devices cgroup access ("rwm", "r"...), "" = rwm */
 };
 
 /* The parsed spec file; every string points into `buf`. */
@@ -49,9 +50,13 @@ struct spec {
 	char *cwd, *user, *hostname;
 	char *etc_hostname, *etc_hosts, *etc_resolv;
 	int tty, open_stdin, attach_fd;
+	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;
 	struct strlist cgroup_set; /* "<file> <value>" */
+	struct strlist rlimits;    /* "<name> <soft> <hard>" */
+	struct strlist sysctls;    /* "<key> <value>" */
+	long long shm_size;        /* bytes of /dev/shm; 0 = 64 MiB */
 	uint64_t caps;
 	char *seccomp;
 	int no_new_privs;
@@ -64,6 +69,8 @@ struct spec {
 	long long log_max_size;
 	int log_max_file;
 	int stop_signal;
+	enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE } restart;
+	int restart_max; /* on-failure: retries allowed, 0 = unlimited */
 };
 
 /* spec.c */
@@ -130,6 +137,19 @@ int mnt_readonly_root(struct shim_err *err);
 int dev_create(const struct spec *s, int rootfd, struct shim_err *err);
 /* The devices cgroup v1 rules: deny all, allow the defaults and the spec's. */
 int dev_cgroup_v1(const struct spec *s, int cgdir, struct shim_err *err);
+
+/* cgroup_mount.c (child side, before pivot_root) */
+/* Without a cgroup namespace: a read-only tmpfs at /sys/fs/cgroup with the
+ * container's own cgroup of each v1 hierarchy bound read-only under its name. */
+int cgroup_mount_v1(const struct spec *s, int rootfd, struct shim_err *err);
+
+/* rlimits.c (child side, before dropping CAP_SYS_RESOURCE) */
+/* Applies the `rlimit` records with setrlimit. */
+int rlimits_apply(const struct spec *s, struct shim_err *err);
+
+/* sysctl.c (child side, after pivot_root, before /proc/sys turns read-only) */
+/* Writes the `sysctl` records under the container's /proc/sys. */
+int sysctl_apply(const struct spec *s, struct shim_err *err);
 
 /* caps.c (child side) */
 /* Drops the bounding set and sets permitted = effective = caps. */

@@ -145,6 +145,10 @@ static struct strlist *list_field(struct spec *s, const char *k)
 		return &s->group_add;
 	if (!strcmp(k, "cgroup-set"))
 		return &s->cgroup_set;
+	if (!strcmp(k, "rlimit"))
+		return &s->rlimits;
+	if (!strcmp(k, "sysctl"))
+		return &s->sysctls;
 	if (!strcmp(k, "masked"))
 		return &s->masked;
 	if (!strcmp(k, "readonly"))
@@ -152,22 +156,25 @@ static struct strlist *list_field(struct spec *s, const char *k)
 	return NULL;
 }
 
-/* Parses a `device` record. */
+/* Parses a `device` record (the sixth field, the cgroup access, is optional). */
 static int parse_device(struct spec *s, char *v)
 {
-	char *f[5];
+	char *f[7];
 	int n = 0;
-	for (char *save, *t = strtok_r(v, " ", &save); t && n < 5; t = strtok_r(NULL, " ", &save))
+	for (char *save, *t = strtok_r(v, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
 		f[n++] = t;
 	unsigned long long maj, min, mode;
-	if (n != 5 || f[0][0] != '/' || (strcmp(f[1], "c") && strcmp(f[1], "b")) ||
+	if ((n != 5 && n != 6) || f[0][0] != '/' || (strcmp(f[1], "c") && strcmp(f[1], "b")) ||
 	    parse_ull(f[2], 10, &maj) || parse_ull(f[3], 10, &min) || parse_ull(f[4], 8, &mode) ||
-	    maj > 0xfff || min > 0xfffff || mode > 07777)
+	    maj > 0xfff || min > 0xfffff || mode > 07777 ||
+	    (n == 6 && (!f[5][0] || strlen(f[5]) > 3 || strspn(f[5], "rwm") != strlen(f[5]))))
 		return -1;
 	struct spec_device *d = grow((void **)&s->devices, &s->n_devices, sizeof(*d));
 	if (!d)
 		return -1;
-	*d = (struct spec_device){f[0], f[1][0], (unsigned)maj, (unsigned)min, (unsigned)mode};
+	*d = (struct spec_device){f[0], f[1][0], (unsigned)maj, (unsigned)min, (unsigned)mode, ""};
+	if (n == 6)
+		memcpy(d->perms, f[5], strlen(f[5]) + 1);
 	return 0;
 }
 
@@ -223,10 +230,40 @@ static int spec_record(struct spec *s, char *key, char *v)
 		s->log_max_size = (long long)n;
 		return 0;
 	}
+	if (!strcmp(key, "shm-size")) {
+		if (parse_ull(v, 10, &n) || n > (1ull << 62))
+			return -1;
+		s->shm_size = (long long)n;
+		return 0;
+	}
 	if (!strcmp(key, "log-max-file")) {
 		if (parse_ull(v, 10, &n) || n > 1000)
 			return -1;
 		s->log_max_file = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "restart")) {
+		/* "<no|always|unless-stopped|on-failure> <max retries>" */
+		char policy[32];
+		unsigned long long max = 0;
+		if (sscanf(v, "%31s %llu", policy, &max) < 1)
+			return -1;
+		if (!strcmp(policy, "always") || !strcmp(policy, "unless-stopped"))
+			s->restart = RESTART_ALWAYS;
+		else if (!strcmp(policy, "on-failure"))
+			s->restart = RESTART_ON_FAILURE;
+		else if (!strcmp(policy, "no"))
+			s->restart = RESTART_NO;
+		else
+			return -1;
+		s->restart_max = max > 1000000 ? 1000000 : (int)max;
+		return 0;
+	}
+	if (!strcmp(key, "console-size")) {
+		char extra;
+		if (sscanf(v, "%u %u%c", &s->console_rows, &s->console_cols, &extra) != 2 ||
+		    s->console_rows > 0xffff || s->console_cols > 0xffff)
+			return -1;
 		return 0;
 	}
 	if (!strcmp(key, "stop-signal")) {
@@ -297,12 +334,9 @@ static int spec_check(const struct spec *s, struct shim_err *err)
 	return 0;
 }
 
-int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err)
+int spec_read_file(struct spec *s, const char *path, struct shim_err *err)
 {
-	char path[4096];
 	memset(s, 0, sizeof(*s));
-	if ((size_t)snprintf(path, sizeof(path), "%s/spec", bundle_dir) >= sizeof(path))
-		return shim_fail(err, "system", "bundle path too long");
 	s->buf = read_small_file(path, SPEC_MAX, err);
 	if (!s->buf)
 		return -1;
@@ -320,5 +354,15 @@ int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err)
 			return shim_fail(err, "system", "spec line %d: bad %s record", lineno,
 					 line);
 	}
+	return 0;
+}
+
+int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof(path), "%s/spec", bundle_dir) >= sizeof(path))
+		return shim_fail(err, "system", "bundle path too long");
+	if (spec_read_file(s, path, err) < 0)
+		return -1;
 	return spec_check(s, err);
 }

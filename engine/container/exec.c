@@ -1,0 +1,562 @@
+/* Running a command in a running container. container.exec writes an exec
+ * spec (exec-<id>.spec in the container's run directory) from the
+ * container's own spec and the exec's options, spawns `berth-shim --exec`
+ * the way container.start spawns the shim, and waits for its word that the
+ * command runs. The exec monitor writes exec-<id>.exit when the command is
+ * gone; whoever takes that record first emits exec_die (protocol:
+ * engine/runtime/shim_protocol.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/container/exec.h"
+#include "engine/core/fsutil.h"
+#include "engine/events/events.h"
+#include "engine/runtime/caps.h"
+#include "engine/runtime/shim_protocol.h"
+
+/* Docker's environment base for a command (moby CreateDaemonEnvironment). */
+#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* The status reported when a monitor vanished without recording one. */
+#define EXIT_CODE_LOST 255
+/* Descriptors handed to the monitor are first moved at or above this. */
+#define SPAWN_FD_FLOOR 10
+
+extern char **environ;
+
+/* The keys of the container's spec an exec keeps (privileges and identity). */
+static const char *const inherited_keys[] = {"id",	 "cap",	   "seccomp", "no-new-privileges",
+					      "group-add", "rlimit"};
+
+/* berth-shim lives beside the berth binary unless $BERTH_SHIM says
+ * otherwise (as container.start finds it). */
+static int shim_path(char *buf, size_t n, berr *err)
+{
+	const char *env = getenv("BERTH_SHIM");
+	char exe[PATH_MAX];
+	ssize_t len;
+
+	if (env && *env) {
+		snprintf(buf, n, "%s", env);
+		return 0;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0)
+		return berr_sys(err, "finding the berth binary");
+	exe[len] = '\0';
+	snprintf(buf, n, "%s/berth-shim", dirname(exe));
+	if (access(buf, X_OK) < 0)
+		return berr_sys(err, "finding %s", buf);
+	return 0;
+}
+
+/* Appends "key value\n" with the value escaped as the spec format requires. */
+static void spec_put(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "%s ", key);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\n', f);
+}
+
+/* Copies the container's identity and privileges from its spec; a
+ * privileged exec gets every capability (the seccomp filter stays, as
+ * Docker keeps the container's profile for `exec --privileged`). */
+static int put_inherited(struct engine *engine, const struct container *c, bool privileged,
+			 FILE *f, berr *err)
+{
+	char bundle[PATH_MAX], path[PATH_MAX + 8], *text = NULL, *save = NULL;
+
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	snprintf(path, sizeof(path), "%s/spec", bundle);
+	if (fs_read_file(path, &text, NULL, err) < 0)
+		return berr_prefix(err, "reading the spec of container %s", c->id);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t klen = strcspn(line, " ");
+		for (size_t i = 0; i < sizeof(inherited_keys) / sizeof(inherited_keys[0]); i++) {
+			const char *k = inherited_keys[i];
+			if (strlen(k) != klen || strncmp(line, k, klen) != 0)
+				continue;
+			if (!(privileged && strcmp(k, "cap") == 0))
+				fprintf(f, "%s\n", line); /* already escaped */
+		}
+	}
+	free(text);
+	if (privileged) {
+		uint64_t all = caps_all();
+		for (int cap = 0; cap < 64; cap++)
+			if (all & (1ULL << cap))
+				fprintf(f, "cap %d\n", cap);
+	}
+	return 0;
+}
+
+/* Docker's ReplaceOrAppendEnvValues for one entry: KEY=V replaces KEY or
+ * is appended; a bare KEY removes it. */
+static void env_apply(json_t *env, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	bool bare = kv[klen] == '\0';
+
+	for (size_t i = 0; i < json_array_size(env); i++) {
+		const char *e = json_string_value(json_array_get(env, i));
+		if (!e || strncmp(e, kv, klen) != 0 || (e[klen] != '=' && e[klen] != '\0'))
+			continue;
+		if (bare)
+			json_array_remove(env, i);
+		else
+			json_array_set_new(env, i, json_string(kv));
+		return;
+	}
+	if (!bare)
+		json_array_append_new(env, json_string(kv));
+}
+
+/* The command's environment as Docker builds it: PATH, HOSTNAME and, with
+ * a tty, TERM; then the container's Env; then the exec's. */
+static json_t *exec_env(const struct container *c, json_t *args)
+{
+	const char *hostname = json_string_value(json_object_get(c->config, "Hostname"));
+	json_t *env = json_array(), *v;
+	char host[300];
+	size_t i;
+
+	json_array_append_new(env, json_string(DEFAULT_PATH_ENV));
+	snprintf(host, sizeof(host), "HOSTNAME=%s", hostname ? hostname : "");
+	json_array_append_new(env, json_string(host));
+	if (json_is_true(json_object_get(args, "Tty")))
+		json_array_append_new(env, json_string("TERM=xterm"));
+	json_array_foreach(json_object_get(c->config, "Env"), i, v)
+		if (json_is_string(v))
+			env_apply(env, json_string_value(v));
+	json_array_foreach(json_object_get(args, "Env"), i, v)
+		if (json_is_string(v))
+			env_apply(env, json_string_value(v));
+	return env;
+}
+
+/* The exec's options, checked: Docker's words for what it refuses. */
+static int check_args(json_t *args, berr *err)
+{
+	json_t *cmd = json_object_get(args, "Cmd"), *v;
+	const char *wd = json_string_value(json_object_get(args, "WorkingDir"));
+	size_t i;
+
+	if (!json_is_array(cmd) || json_array_size(cmd) == 0)
+		return berr_set(err, BERR_INVALID, "No exec command specified");
+	json_array_foreach(cmd, i, v)
+		if (!json_is_string(v))
+			return berr_set(err, BERR_INVALID, "Cmd must be a list of strings");
+	json_array_foreach(json_object_get(args, "Env"), i, v)
+		if (!json_is_string(v))
+			return berr_set(err, BERR_INVALID, "Env must be a list of strings");
+	if (wd && *wd && wd[0] != '/')
+		return berr_set(err, BERR_INVALID,
+				"the working directory '%s' is invalid, it needs to be an absolute path",
+				wd);
+	return 0;
+}
+
+/* Writes <run>/exec-<id>.spec for this exec. */
+static int write_exec_spec(struct engine *engine, const struct container *c, json_t *args,
+			   const char *path, berr *err)
+{
+	const char *wd = json_string_value(json_object_get(args, "WorkingDir"));
+	const char *user = json_string_value(json_object_get(args, "User"));
+	bool detach = json_is_true(json_object_get(args, "Detach"));
+	char *text = NULL;
+	size_t len = 0, i;
+	json_t *env, *v;
+	FILE *f = open_memstream(&text, &len);
+	int rc = -1;
+
+	if (!f)
+		return berr_sys(err, "writing the exec spec");
+	if (put_inherited(engine, c, json_is_true(json_object_get(args, "Privileged")), f, err) < 0)
+		goto out;
+	json_array_foreach(json_object_get(args, "Cmd"), i, v)
+		spec_put(f, "arg", json_string_value(v));
+	env = exec_env(c, args);
+	json_array_foreach(env, i, v)
+		spec_put(f, "env", json_string_value(v));
+	json_decref(env);
+	if (!wd || !*wd)
+		wd = json_string_value(json_object_get(c->config, "WorkingDir"));
+	spec_put(f, "cwd", wd && *wd ? wd : "/");
+	if (!user || !*user)
+		user = json_string_value(json_object_get(c->config, "User"));
+	if (user && *user)
+		spec_put(f, "user", user);
+	spec_put(f, "tty", json_is_true(json_object_get(args, "Tty")) ? "1" : "0");
+	json_t *size = json_object_get(args, "ConsoleSize");
+	if (json_is_true(json_object_get(args, "Tty")) && json_integer_value(json_array_get(size, 0)) > 0 &&
+	    json_integer_value(json_array_get(size, 1)) > 0)
+		fprintf(f, "console-size %u %u\n", (unsigned)json_integer_value(json_array_get(size, 0)),
+			(unsigned)json_integer_value(json_array_get(size, 1)));
+	spec_put(f, "open-stdin",
+		 !detach && json_is_true(json_object_get(args, "AttachStdin")) ? "1" : "0");
+	spec_put(f, "attach-fd", detach ? "0" : "1");
+	rc = 0;
+out:
+	if (fclose(f) != 0 && rc == 0)
+		rc = berr_sys(err, "writing the exec spec");
+	if (rc == 0)
+		rc = fs_write_atomic(path, text, len, err);
+	free(text);
+	return rc;
+}
+
+/* Spawns `berth-shim --exec`; its first process exits once the monitor
+ * is detached. */
+static int spawn_monitor(struct engine *engine, const struct container *c, const char *spec_path,
+			 int attach_fd, int start_w, berr *err)
+{
+	char shim[PATH_MAX], bundle[PATH_MAX], run_dir[PATH_MAX];
+	posix_spawn_file_actions_t actions;
+	int hi_start = -1, hi_attach = -1, status, rc = -1;
+	pid_t pid;
+
+	if (shim_path(shim, sizeof(shim), err) < 0)
+		return -1;
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	char *argv[] = {shim, "--exec", bundle, run_dir, (char *)spec_path, NULL};
+	/* above 3 and 4, so that neither dup2 below can overwrite the other's source */
+	hi_start = fcntl(start_w, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (attach_fd >= 0)
+		hi_attach = fcntl(attach_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0)) {
+		berr_sys(err, "preparing the exec monitor's descriptors");
+		goto out;
+	}
+	posix_spawn_file_actions_init(&actions);
+	for (int fd = 0; fd < 3; fd++)
+		posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&actions, hi_start, SHIM_START_FD);
+	if (hi_attach >= 0)
+		posix_spawn_file_actions_adddup2(&actions, hi_attach, SHIM_ATTACH_FD);
+	posix_spawn_file_actions_addclosefrom_np(&actions, hi_attach >= 0 ? SHIM_ATTACH_FD + 1
+									 : SHIM_START_FD + 1);
+	int r = posix_spawn(&pid, shim, &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (r != 0) {
+		berr_errno(err, r, "starting %s", shim);
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rc = 0;
+out:
+	if (hi_start >= 0)
+		close(hi_start);
+	if (hi_attach >= 0)
+		close(hi_attach);
+	return rc;
+}
+
+/* Reads the monitor's one start line (until EOF). */
+static int read_start_line(int fd, char *buf, size_t n, berr *err)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, n - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return berr_sys(err, "reading from the exec monitor");
+		if (r == 0 || (len += (size_t)r) == n - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+/* Turns the start line into success or the error the monitor reported. */
+static int parse_start_line(const char *line, berr *err)
+{
+	char kind[32];
+	long pid, monitor;
+
+	if (sscanf(line, "ok %ld %ld", &pid, &monitor) == 2)
+		return 0;
+	if (sscanf(line, "error %31s", kind) == 1) {
+		const char *msg = line + 6 + strlen(kind);
+		while (*msg == ' ')
+			msg++;
+		return berr_set(err, berr_kind_from_name(kind), "%s", msg);
+	}
+	return berr_set(err, BERR_SYSTEM, "exec monitor failed to start%s%s", line[0] ? ": " : "",
+			line);
+}
+
+/* Emits an exec event with Docker's attributes (execID, exitCode). */
+static void emit_exec(struct engine *engine, const struct container *c, const char *action,
+		      const char *exec_id, const int *exit_code)
+{
+	json_t *extra = json_pack("{s:s}", "execID", exec_id);
+	char code[16];
+
+	if (exit_code) {
+		snprintf(code, sizeof(code), "%d", *exit_code);
+		json_object_set_new(extra, "exitCode", json_string(code));
+	}
+	engine_emit(engine, "container", action, c->id,
+		    events_container_attributes(c->name, c->image_ref,
+						json_object_get(c->config, "Labels"), extra));
+}
+
+/* Docker's action text: "exec_create: <entrypoint> <args joined by spaces>". */
+static void emit_exec_cmd(struct engine *engine, const struct container *c, const char *what,
+			  json_t *cmd, const char *exec_id)
+{
+	char *action = NULL;
+	size_t len = 0, i;
+	json_t *v;
+	FILE *f = open_memstream(&action, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "%s: %s ", what, json_string_value(json_array_get(cmd, 0)));
+	json_array_foreach(cmd, i, v)
+		if (i > 0)
+			fprintf(f, "%s%s", i > 1 ? " " : "", json_string_value(v));
+	if (fclose(f) == 0)
+		emit_exec(engine, c, action, exec_id, NULL);
+	free(action);
+}
+
+/* The refusals Docker gives before an exec is created. */
+static int check_state(const struct container *c, const char *ref, berr *err)
+{
+	if (!container_is_active(c))
+		return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
+	if (strcmp(c->state, "paused") == 0)
+		return berr_set(err, BERR_CONFLICT,
+				"Container %s is paused, unpause the container before exec", ref);
+	if (strcmp(c->state, "restarting") == 0)
+		return berr_set(err, BERR_CONFLICT,
+				"Container %s is restarting, wait until the container is running",
+				c->id);
+	return 0;
+}
+
+/* Spawns the monitor for a written spec and waits for its start line. */
+static int start_exec(struct engine *engine, const struct container *c, const char *spec_path,
+		      int attach_fd, berr *err)
+{
+	char line[1024];
+	int pipefd[2];
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return berr_sys(err, "creating the start pipe");
+	if (spawn_monitor(engine, c, spec_path, attach_fd, pipefd[1], err) < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	close(pipefd[1]);
+	int rc = read_start_line(pipefd[0], line, sizeof(line), err);
+	close(pipefd[0]);
+	return rc < 0 ? -1 : parse_start_line(line, err);
+}
+
+static int cmd_exec(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	bool detach = json_is_true(json_object_get(args, "Detach"));
+	char run_dir[PATH_MAX], spec_path[PATH_MAX + 96], exec_id[65];
+	int pair[2] = {-1, -1}, rc = -1;
+	struct container c;
+
+	if (!ref || !*ref)
+		return berr_set(err, BERR_INVALID, "no container given");
+	if (container_find(engine, ref, &c, err) < 0)
+		return -1;
+	if (check_state(&c, ref, err) < 0 || check_args(args, err) < 0 ||
+	    random_hex_id(exec_id, err) < 0)
+		goto out;
+	container_exec_collect(engine, &c, NULL);
+	container_run_dir(engine, c.id, run_dir, sizeof(run_dir));
+	snprintf(spec_path, sizeof(spec_path), "%s/exec-%s.spec", run_dir, exec_id);
+	if (write_exec_spec(engine, &c, args, spec_path, err) < 0)
+		goto out;
+	json_t *cmd = json_object_get(args, "Cmd");
+	emit_exec_cmd(engine, &c, "exec_create", cmd, exec_id);
+	if (!detach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+		berr_sys(err, "creating the attach socket");
+		unlink(spec_path);
+		goto out;
+	}
+	emit_exec_cmd(engine, &c, "exec_start", cmd, exec_id);
+	rc = start_exec(engine, &c, spec_path, pair[1], err);
+	unlink(spec_path); /* the monitor read it before it said anything */
+	if (pair[1] >= 0)
+		close(pair[1]);
+	if (rc < 0) {
+		if (pair[0] >= 0)
+			close(pair[0]);
+		goto out;
+	}
+	*result = detach ? json_pack("{s:s}", "Id", exec_id)
+			 : json_pack("{s:s, s:i}", "Id", exec_id, "attach_fd", pair[0]);
+out:
+	container_free(&c);
+	return rc;
+}
+
+/* Reads and removes an exec's exit record; true when this caller took it
+ * (so exactly one process reports it). */
+static bool take_exit_record(const char *run_dir, const char *exec_id, int *code)
+{
+	char path[PATH_MAX + 96], *text = NULL;
+	bool taken;
+
+	snprintf(path, sizeof(path), "%s/exec-%s.exit", run_dir, exec_id);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return false;
+	taken = sscanf(text, "%d", code) == 1 && unlink(path) == 0;
+	free(text);
+	return taken;
+}
+
+/* An exec whose monitor is gone: its record, or the status of a lost one.
+ * Returns false when someone else reported it. */
+static bool take_ended_exec(const char *run_dir, const char *exec_id, int *code)
+{
+	char pidfile[PATH_MAX + 96];
+
+	snprintf(pidfile, sizeof(pidfile), "%s/exec-%s.pid", run_dir, exec_id);
+	if (take_exit_record(run_dir, exec_id, code)) {
+		unlink(pidfile);
+		return true;
+	}
+	*code = EXIT_CODE_LOST;
+	return unlink(pidfile) == 0;
+}
+
+/* Whether name is "exec-<64 hex><suffix>"; copies the id. */
+static bool exec_record_name(const char *name, const char *suffix, char id[65])
+{
+	size_t sl = strlen(suffix);
+
+	if (strncmp(name, "exec-", 5) != 0 || strlen(name) != 5 + 64 + sl ||
+	    strcmp(name + 5 + 64, suffix) != 0 || strspn(name + 5, "0123456789abcdef") < 64)
+		return false;
+	memcpy(id, name + 5, 64);
+	id[64] = '\0';
+	return true;
+}
+
+int container_exec_collect(struct engine *engine, const struct container *c, berr *err)
+{
+	char run_dir[PATH_MAX], path[PATH_MAX + 96], id[65];
+	struct dirent *e;
+	pid_t pid;
+	int code;
+
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	DIR *d = opendir(run_dir);
+	if (!d)
+		return errno == ENOENT ? 0 : berr_sys(err, "reading %s", run_dir);
+	while ((e = readdir(d))) {
+		bool ended = false;
+		if (exec_record_name(e->d_name, ".exit", id)) {
+			snprintf(path, sizeof(path), "%s/exec-%s.pid", run_dir, id);
+			ended = take_exit_record(run_dir, id, &code);
+		} else if (exec_record_name(e->d_name, ".pid", id)) {
+			snprintf(path, sizeof(path), "%s/%s", run_dir, e->d_name);
+			ended = !proc_pidfile_alive(path, &pid) && take_ended_exec(run_dir, id, &code);
+		}
+		if (ended)
+			emit_exec(engine, c, "exec_die", id, &code);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Waits until the process of a pid file is gone (or the caller cancels). */
+static int wait_pidfile(struct cmd_ctx *ctx, const char *pidfile, berr *err)
+{
+	pid_t pid;
+
+	if (!proc_pidfile_alive(pidfile, &pid))
+		return 0;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return 0;
+	/* the pid may have been reused between the check and the open */
+	while (proc_pidfile_alive(pidfile, &pid)) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int r = poll(&p, 1, 200);
+		if (r > 0)
+			break;
+		if (r < 0 && errno != EINTR) {
+			close(fd);
+			return berr_sys(err, "waiting for an exec");
+		}
+		if (cmd_cancelled(ctx)) {
+			close(fd);
+			return berr_set(err, BERR_SYSTEM, "wait cancelled");
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_exec_wait(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct engine *engine = cmd_engine(ctx);
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	const char *exec_id = json_string_value(json_object_get(args, "exec_id"));
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 96], name[80], id[65];
+	struct container c;
+	int code = EXIT_CODE_LOST;
+
+	snprintf(name, sizeof(name), "exec-%s.pid", exec_id ? exec_id : "");
+	if (!exec_record_name(name, ".pid", id))
+		return berr_set(err, BERR_NOT_FOUND, "No such exec instance: %s",
+				exec_id ? exec_id : "");
+	if (!ref || container_find(engine, ref, &c, err) < 0)
+		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
+	container_run_dir(engine, c.id, run_dir, sizeof(run_dir));
+	snprintf(pidfile, sizeof(pidfile), "%s/%s", run_dir, name);
+	/* the record is written before the exit frame: usually it is there already */
+	bool ended = take_exit_record(run_dir, id, &code);
+	int rc = ended ? 0 : wait_pidfile(ctx, pidfile, err);
+	if (rc == 0 && !ended)
+		ended = take_ended_exec(run_dir, id, &code);
+	if (ended)
+		emit_exec(engine, &c, "exec_die", id, &code);
+	container_free(&c);
+	if (rc < 0)
+		return -1;
+	*result = json_pack("{s:i}", "ExitCode", code);
+	return 0;
+}
+
+const struct engine_command container_exec_commands[] = {
+	{"container.exec", cmd_exec},
+	{"container.exec_wait", cmd_exec_wait},
+	{NULL, NULL},
+};

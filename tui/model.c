@@ -1,0 +1,375 @@
+/* What the console knows of the engine: the lists of containers, images,
+ * networks and volumes, and the stats stream's figures with their history
+ * since the console started. Lists are read again when an event says they
+ * changed (this process's events, and the events table that every berth
+ * process writes to, followed by system.events); a read already in flight
+ * absorbs the requests that come meanwhile. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/clock.h"
+#include "tui/app.h"
+#include "tui/format.h"
+
+static const char *const list_commands[MODEL_KIND_COUNT] = {
+	[MODEL_CONTAINERS] = "container.list",
+	[MODEL_IMAGES] = "image.list",
+	[MODEL_NETWORKS] = "network.list",
+	[MODEL_VOLUMES] = "volume.list",
+};
+
+/* Adds a sample: into the newest slot until it holds `per` samples; when
+ * every slot is full, pairs merge and each slot covers twice as many. */
+void history_push(struct history *h, double v)
+{
+	if (h->per == 0)
+		h->per = 1;
+	if (h->count > 0 && h->part < h->per) {
+		double *last = &h->v[h->count - 1];
+		*last = (*last * h->part + v) / (h->part + 1);
+		h->part++;
+		return;
+	}
+	if (h->count == HISTORY_SLOTS) {
+		for (size_t i = 0; i < HISTORY_SLOTS / 2; i++)
+			h->v[i] = (h->v[2 * i] + h->v[2 * i + 1]) / 2;
+		h->count = HISTORY_SLOTS / 2;
+		h->per *= 2;
+	}
+	h->v[h->count++] = v;
+	h->part = 1;
+}
+
+/* The history squeezed into at most `cells` means, oldest first. */
+size_t history_cells(const struct history *h, double *out, size_t cells)
+{
+	size_t per, n = 0;
+
+	if (cells == 0 || h->count == 0)
+		return 0;
+	if (h->count <= cells) {
+		memcpy(out, h->v, h->count * sizeof(*out));
+		return h->count;
+	}
+	per = (h->count + cells - 1) / cells;
+	for (size_t i = 0; i < h->count; i += per) {
+		double sum = 0;
+		size_t k;
+		for (k = 0; k < per && i + k < h->count; k++)
+			sum += h->v[i + k];
+		out[n++] = sum / (double)k;
+	}
+	return n;
+}
+
+/* A container's list row. */
+json_t *model_container(struct app *app, const char *id)
+{
+	json_t *row;
+	size_t i;
+
+	if (!id)
+		return NULL;
+	json_array_foreach(app->model.containers, i, row)
+		if (strcmp(json_string_value(json_object_get(row, "Id")) ?: "", id) == 0)
+			return row;
+	return NULL;
+}
+
+/* A container's name without the slash (or its short ID). */
+const char *model_container_name(struct app *app, const char *id, char buf[64])
+{
+	json_t *row = model_container(app, id);
+	const char *name = json_string_value(json_array_get(json_object_get(row, "Names"), 0));
+
+	if (name && name[0] == '/')
+		name++;
+	if (name && *name)
+		snprintf(buf, 64, "%s", name);
+	else
+		fmt_short_id(id, buf);
+	return buf;
+}
+
+/* A container's stats. */
+const struct ctr_stats *model_stats(struct app *app, const char *id)
+{
+	for (size_t i = 0; id && i < app->model.nstats; i++)
+		if (strcmp(app->model.stats[i].id, id) == 0)
+			return &app->model.stats[i];
+	return NULL;
+}
+
+/* Counts running, paused and stopped containers. */
+static void count_states(struct model *m)
+{
+	json_t *row;
+	size_t i;
+
+	m->running = m->paused = m->stopped = 0;
+	json_array_foreach(m->containers, i, row) {
+		const char *state = json_string_value(json_object_get(row, "State")) ?: "";
+		if (strcmp(state, "running") == 0 || strcmp(state, "restarting") == 0)
+			m->running++;
+		else if (strcmp(state, "paused") == 0)
+			m->paused++;
+		else
+			m->stopped++;
+	}
+}
+
+/* Forgets the stats of containers that are gone from the list. */
+static void prune_stats(struct model *m)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < m->nstats; i++) {
+		json_t *row;
+		size_t k;
+		bool found = false;
+		json_array_foreach(m->containers, k, row)
+			found |= strcmp(json_string_value(json_object_get(row, "Id")) ?: "",
+					m->stats[i].id) == 0;
+		if (found)
+			m->stats[keep++] = m->stats[i];
+	}
+	m->nstats = keep;
+}
+
+/* The network modes there are while the engine has no network subsystem. */
+static json_t *builtin_networks(void)
+{
+	return json_pack("[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]", "Name", "none",
+			 "Id", "", "Driver", "null", "Scope", "local", "Note",
+			 "built-in mode: own namespace, loopback only (the default)", "Name",
+			 "host", "Id", "", "Driver", "host", "Scope", "local", "Note",
+			 "built-in mode: the host's network namespace");
+}
+
+/* Takes a list reply into the model. */
+static bool take_list(struct app *app, enum model_kind kind, int status, json_t *result,
+		      const berr *err)
+{
+	struct model *m = &app->model;
+	json_t **slot = kind == MODEL_CONTAINERS ? &m->containers
+			: kind == MODEL_IMAGES	 ? &m->images
+			: kind == MODEL_VOLUMES	 ? &m->volumes
+						 : &m->networks;
+	json_t *value;
+
+	if (status < 0 && kind == MODEL_NETWORKS && err &&
+	    strstr(err->msg, "unknown command")) {
+		value = builtin_networks();
+		m->networks_builtin = true;
+	} else if (status < 0) {
+		app_error(app, err, "reading the %s", list_commands[kind]);
+		return false;
+	} else {
+		value = json_incref(kind == MODEL_VOLUMES ? json_object_get(result, "Volumes")
+							  : result);
+		if (kind == MODEL_NETWORKS)
+			m->networks_builtin = false;
+	}
+	if (!json_is_array(value)) {
+		json_decref(value);
+		value = json_array();
+	}
+	if (m->loaded[kind] && *slot && json_equal(*slot, value)) {
+		json_decref(value);
+		return false;
+	}
+	json_decref(*slot);
+	*slot = value;
+	m->loaded[kind] = true;
+	if (kind == MODEL_CONTAINERS) {
+		count_states(m);
+		prune_stats(m);
+	}
+	return true;
+}
+
+/* A list came back. */
+static void on_list(struct app *app, void *user, int status, json_t *result, const berr *err)
+{
+	enum model_kind kind = (enum model_kind)(intptr_t)user;
+	struct model *m = &app->model;
+
+	m->inflight[kind] = NULL;
+	if (take_list(app, kind, status, result, err))
+		app_model_changed(app, kind);
+	if (m->again[kind]) {
+		m->again[kind] = false;
+		model_refresh(app, kind);
+	}
+}
+
+/* Reads a list again, or asks for it once more after the read in flight. */
+void model_refresh(struct app *app, enum model_kind kind)
+{
+	struct model *m = &app->model;
+	json_t *args;
+
+	if (kind < 0 || kind >= MODEL_STATS)
+		return;
+	if (m->inflight[kind]) {
+		m->again[kind] = true;
+		return;
+	}
+	args = kind == MODEL_CONTAINERS ? json_pack("{s:b}", "all", 1) : json_object();
+	m->inflight[kind] =
+		tui_submit(app, list_commands[kind], args, NULL, on_list, (void *)(intptr_t)kind);
+	json_decref(args);
+}
+
+/* The stats entry of a container, made on first sight. */
+static struct ctr_stats *stats_slot(struct model *m, const char *id)
+{
+	struct ctr_stats *grown;
+
+	for (size_t i = 0; i < m->nstats; i++)
+		if (strcmp(m->stats[i].id, id) == 0)
+			return &m->stats[i];
+	grown = realloc(m->stats, (m->nstats + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	m->stats = grown;
+	memset(&m->stats[m->nstats], 0, sizeof(m->stats[0]));
+	snprintf(m->stats[m->nstats].id, sizeof(m->stats[0].id), "%s", id);
+	return &m->stats[m->nstats++];
+}
+
+/* A reading of every running container (the stats stream, once a second). */
+static void on_stats(struct app *app, void *user, json_t *message)
+{
+	struct model *m = &app->model;
+	bool unknown = false;
+	json_t *obj;
+	size_t i;
+
+	(void)user;
+	if (!m->stats_since)
+		m->stats_since = clock_now_nanos() / 1000000000;
+	for (i = 0; i < m->nstats; i++)
+		m->stats[i].live = false;
+	m->cpu_sum = m->mem_sum = 0;
+	json_array_foreach(message, i, obj) {
+		const char *id = json_string_value(json_object_get(obj, "id"));
+		const char *name = json_string_value(json_object_get(obj, "name"));
+		struct ctr_stats *s;
+		if (!id)
+			continue;
+		s = stats_slot(m, id);
+		if (name)
+			snprintf(s->name, sizeof(s->name), "%s", name[0] == '/' ? name + 1 : name);
+		stats_entry_from_json(obj, &s->entry);
+		if (!s->entry.has_data)
+			continue;
+		s->live = true;
+		history_push(&s->cpu, s->entry.cpu_percent);
+		history_push(&s->mem, s->entry.mem_usage);
+		m->cpu_sum += s->entry.cpu_percent;
+		m->mem_sum += s->entry.mem_usage;
+		unknown |= m->loaded[MODEL_CONTAINERS] && !model_container(app, id);
+	}
+	m->ticks++;
+	/* A container started elsewhere before its event was seen; and the
+	 * list's "Up 5 minutes" ages while the containers pane shows it. */
+	if (unknown || (m->ticks % 5 == 0 && app->current == PANE_CONTAINERS))
+		model_refresh(app, MODEL_CONTAINERS);
+	app_model_changed(app, MODEL_STATS);
+}
+
+/* The stats stream ended (it only does on an error). */
+static void on_stats_end(struct app *app, void *user, int status, json_t *result, const berr *err)
+{
+	(void)user;
+	(void)result;
+	app->model.stats_req = NULL;
+	if (status < 0)
+		app_error(app, err, "stats");
+}
+
+/* An event, from this process or from the events table: read again what
+ * it changed. */
+static void on_event(struct app *app, json_t *event)
+{
+	const char *type = json_string_value(json_object_get(event, "Type")) ?: "";
+	const char *action = json_string_value(json_object_get(event, "Action")) ?: "";
+
+	if (strcmp(type, "container") == 0) {
+		model_refresh(app, MODEL_CONTAINERS);
+		if (strcmp(action, "create") == 0 || strcmp(action, "destroy") == 0)
+			model_refresh(app, MODEL_IMAGES);
+	} else if (strcmp(type, "image") == 0) {
+		model_refresh(app, MODEL_IMAGES);
+	} else if (strcmp(type, "volume") == 0) {
+		model_refresh(app, MODEL_VOLUMES);
+	} else if (strcmp(type, "network") == 0) {
+		model_refresh(app, MODEL_NETWORKS);
+	}
+}
+
+/* An event followed by system.events (any berth process's). */
+static void on_followed_event(struct app *app, void *user, json_t *message)
+{
+	(void)user;
+	on_event(app, message);
+}
+
+/* The events follower ended (it only does on an error). */
+static void on_events_end(struct app *app, void *user, int status, json_t *result, const berr *err)
+{
+	(void)user;
+	(void)result;
+	app->model.events_req = NULL;
+	if (status < 0)
+		app_error(app, err, "events");
+}
+
+/* The host's size, for the header. */
+static void on_info(struct app *app, void *user, int status, json_t *result, const berr *err)
+{
+	(void)user;
+	(void)err;
+	if (status < 0)
+		return;
+	app->model.ncpu = (int)json_integer_value(json_object_get(result, "NCPU"));
+	app->model.mem_total = (double)json_integer_value(json_object_get(result, "MemTotal"));
+	app_model_changed(app, MODEL_STATS);
+}
+
+/* Reads every list and starts the stats stream and the events follower. */
+void model_start(struct app *app)
+{
+	struct model *m = &app->model;
+	json_t *args;
+
+	tui_subscribe(app, on_event);
+	for (int k = 0; k < MODEL_STATS; k++)
+		model_refresh(app, (enum model_kind)k);
+	args = json_object();
+	tui_submit(app, "system.info", args, NULL, on_info, NULL);
+	m->events_req = tui_submit(app, "system.events", args, on_followed_event, on_events_end, NULL);
+	json_decref(args);
+	args = json_pack("{s:b, s:b}", "stream", 1, "summary", 1);
+	m->stats_req = tui_submit(app, "container.stats", args, on_stats, on_stats_end, NULL);
+	json_decref(args);
+}
+
+/* Stops the streams and frees the model. */
+void model_stop(struct app *app)
+{
+	struct model *m = &app->model;
+
+	tui_cancel(app, m->stats_req);
+	tui_cancel(app, m->events_req);
+	for (int k = 0; k < MODEL_KIND_COUNT; k++)
+		tui_cancel(app, m->inflight[k]);
+	json_decref(m->containers);
+	json_decref(m->images);
+	json_decref(m->volumes);
+	json_decref(m->networks);
+	free(m->stats);
+	memset(m, 0, sizeof(*m));
+}
