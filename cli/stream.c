@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -39,15 +40,32 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Writes to the attach socket; a closed socket is an error, not a SIGPIPE. */
+static int send_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int send_frame(int fd, int stream, const void *data, size_t len)
 {
 	unsigned char header[SHIM_FRAME_HEADER] = {(unsigned char)stream, 0, 0, 0,
 						   (unsigned char)(len >> 24), (unsigned char)(len >> 16),
 						   (unsigned char)(len >> 8), (unsigned char)len};
 
-	if (write_all(fd, header, sizeof(header)) < 0)
+	if (send_all(fd, header, sizeof(header)) < 0)
 		return -1;
-	return len ? write_all(fd, data, len) : 0;
+	return len ? send_all(fd, data, len) : 0;
 }
 
 static void send_window_size(int fd)

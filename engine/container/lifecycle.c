@@ -185,8 +185,7 @@ stopped:
 	return 0;
 }
 
-/* Marks the container as being removed, so a crash half-way is finished by
- * the next berth process, then removes its files and its row. */
+/* Removes a container: its row, then its files (see below for crashes). */
 int container_remove(struct engine *engine, struct container *c, bool force, berr *err)
 {
 	char bundle[PATH_MAX], run_dir[PATH_MAX];
@@ -217,15 +216,11 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 			return 0;
 		container_free(&again);
 	}
-	if (strcmp(c->state, "removing") != 0) {
-		snprintf(c->state, sizeof(c->state), "removing");
-		if (container_save(st, c, err) < 0)
-			return -1;
-	}
+	/* The row goes first, in one transaction with its event; the files
+	 * follow. A crash in between leaves directories no row owns, which the
+	 * next engine removes (container_gc_orphans). */
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	if (fs_remove_tree(run_dir, err) < 0 || fs_remove_tree(bundle, err) < 0)
-		return berr_prefix(err, "removing container %s", c->id);
 	/* --rm containers take their anonymous volumes with them, as Docker's do */
 	json_t *mounts = json_is_true(json_object_get(c->host_config, "AutoRemove"))
 				 ? vol_mounts_load(st, c->id, NULL)
@@ -246,6 +241,9 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 		json_decref(mounts);
 		return -1;
 	}
+	/* What cannot be removed now is left for the orphan collector. */
+	fs_remove_tree(run_dir, NULL);
+	fs_remove_tree(bundle, NULL);
 	vol_remove_anonymous(engine, mounts);
 	json_decref(mounts);
 	return 0;
