@@ -70,7 +70,8 @@ static void add_console_size(json_t *args)
 {
 	struct winsize ws;
 
-	if ((ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) &&
+	if ((ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ||
+	     ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) &&
 	    ws.ws_row && ws.ws_col)
 		json_object_set_new(args, "ConsoleSize", json_pack("[i, i]", ws.ws_row, ws.ws_col));
 }
@@ -116,7 +117,8 @@ static int cmd_exec(struct cli *cli, int argc, char **argv)
 	int first, status;
 	bool done;
 
-	if ((status = cli_parse(cli, specs, &cli_cmd_exec, argc, argv, false, &first, &done)) || done)
+	status = cli_parse(cli, specs, &cli_cmd_exec, argc, argv, false, &first, &done);
+	if (status || done)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_exec, argc - first, 2, -1)))
 		goto out;

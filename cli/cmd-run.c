@@ -179,6 +179,10 @@ static int create_container(struct cli *cli, json_t *body, char id[65], int *sta
 		return -1;
 	}
 	snprintf(id, 65, "%s", json_string_value(json_object_get(result, "Id")));
+	json_t *warning;
+	size_t i;
+	json_array_foreach(json_object_get(result, "Warnings"), i, warning)
+		fprintf(stderr, "WARNING: %s\n", json_string_value(warning));
 	json_decref(result);
 	return 0;
 }

@@ -8,8 +8,8 @@
 
 static int cmd_update(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_update = {"update", cmd_update,
-					   "[OPTIONS] CONTAINER [CONTAINER...]",
-					   "Update configuration of one or more containers"};
+                                           "[OPTIONS] CONTAINER [CONTAINER...]",
+                                           "Update configuration of one or more containers"};
 
 /* docker's opts.ParseRestartPolicy: "name[:max-retries]" into the body. */
 static int restart_flag(struct cli *cli, json_t *body, const char *policy)
@@ -19,18 +19,20 @@ static int restart_flag(struct cli *cli, json_t *body, const char *policy)
 	long count = 0;
 
 	if (colon == policy)
-		return cli_failf(cli, 125, "invalid restart policy format: no policy provided before colon");
+		return cli_failf(cli, 125,
+		                 "invalid restart policy format: no policy provided before colon");
 	if (colon && colon[1]) {
 		char *end;
 		count = strtol(colon + 1, &end, 10);
 		if (*end)
 			return cli_failf(cli, 125,
-					 "invalid restart policy format: maximum retry count must be an integer");
+			                 "invalid restart policy format: maximum retry count must "
+			                 "be an integer");
 	}
 	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - policy) : (int)strlen(policy),
-		 policy);
+	         policy);
 	json_object_set_new(body, "RestartPolicy",
-			    json_pack("{s:s, s:i}", "Name", name, "MaximumRetryCount", (int)count));
+	                    json_pack("{s:s, s:i}", "Name", name, "MaximumRetryCount", (int)count));
 	return 0;
 }
 
@@ -39,10 +41,10 @@ static int cmd_update(struct cli *cli, int argc, char **argv)
 	struct limit_opts o = {0};
 	char *restart = NULL;
 	struct flag_spec specs[] = {
-		LIMIT_RESOURCE_FLAGS(o),
-		{"restart", 0, FLAG_STRING, &restart, "string",
-		 "Restart policy to apply when a container exits"},
-		{0},
+	    LIMIT_RESOURCE_FLAGS(o),
+	    {"restart", 0, FLAG_STRING, &restart, "string",
+	     "Restart policy to apply when a container exits"},
+	    {0},
 	};
 	json_t *body = NULL;
 	bool done;
@@ -55,7 +57,8 @@ static int cmd_update(struct cli *cli, int argc, char **argv)
 		goto out;
 	/* the options are argv[1..first) once parsed */
 	if (first == 1) {
-		status = cli_failf(cli, 1, "you must provide one or more flags when using this command");
+		status =
+		    cli_failf(cli, 1, "you must provide one or more flags when using this command");
 		goto out;
 	}
 	body = json_object();
@@ -76,7 +79,7 @@ static int cmd_update(struct cli *cli, int argc, char **argv)
 		json_t *w;
 		size_t k;
 		json_array_foreach(json_object_get(result, "Warnings"), k, w)
-			printf("%s\n", json_string_value(w));
+		    printf("%s\n", json_string_value(w));
 		json_decref(result);
 	}
 	status = failed;

@@ -15,8 +15,9 @@
 /* pflag's words for a value a flag refused, and the exit status 125. */
 static int flag_error(struct cli *cli, const char *flag, const char *value, const char *cause)
 {
-	return cli_failf(cli, 125, "invalid argument \"%s\" for \"%s\" flag: %s\nSee 'berth %s --help'.",
-			 value, flag, cause, cli->name);
+	return cli_failf(cli, 125,
+	                 "invalid argument \"%s\" for \"%s\" flag: %s\nSee 'berth %s --help'.",
+	                 value, flag, cause, cli->name);
 }
 
 /* A plain error of the flags' meaning, as docker run reports one. */
@@ -27,7 +28,7 @@ static int usage_error(struct cli *cli, const char *msg)
 
 /* Go's strconv.ParseInt/ParseUint(s, 0, bits): 10, 0x1f, 0o17, 0b1, 017. */
 static int parse_go_int(const char *s, bool is_signed, int bits, long long *out, char *cause,
-			size_t n)
+                        size_t n)
 {
 	const char *p = s, *fn = is_signed ? "ParseInt" : "ParseUint";
 	bool neg = false;
@@ -46,8 +47,9 @@ static int parse_go_int(const char *s, bool is_signed, int bits, long long *out,
 		base = 8, p += 1;
 	bool any = false, big = false;
 	for (; *p; p++) {
-		int d = isdigit((unsigned char)*p) ? *p - '0'
-			: isalpha((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : 99;
+		int d = isdigit((unsigned char)*p)   ? *p - '0'
+		        : isalpha((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10
+		                                     : 99;
 		if (*p == '_' && base != 10 && any)
 			continue;
 		if (d >= base)
@@ -62,7 +64,7 @@ static int parse_go_int(const char *s, bool is_signed, int bits, long long *out,
 		return -1;
 	}
 	limit = is_signed ? ((unsigned __int128)1 << (bits - 1)) - (neg ? 0 : 1)
-			  : ((unsigned __int128)1 << bits) - 1;
+	                  : ((unsigned __int128)1 << bits) - 1;
 	if (big || v > limit) {
 		snprintf(cause, n, "strconv.%s: parsing \"%s\": value out of range", fn, s);
 		return -1;
@@ -88,7 +90,8 @@ int cli_parse_cpus(const char *s, long long *nano, berr *err)
 		if (end != slash || end == s || errno)
 			goto bad;
 		den = strtoll(slash + 1, &end, 10);
-		if (*end || end == slash + 1 || errno || den <= 0 || slash[1] == '+' || slash[1] == '-')
+		if (*end || end == slash + 1 || errno || den <= 0 || slash[1] == '+' ||
+		    slash[1] == '-')
 			goto bad;
 		__int128 scaled = (__int128)num * 1000000000;
 		if (scaled % den)
@@ -109,7 +112,8 @@ int cli_parse_cpus(const char *s, long long *nano, berr *err)
 		char *end;
 		errno = 0;
 		long e = strtol(p + 1, &end, 10);
-		if (end == p + 1 || !isdigit((unsigned char)end[-1]) || errno || e > 400 || e < -400)
+		if (end == p + 1 || !isdigit((unsigned char)end[-1]) || errno || e > 400 ||
+		    e < -400)
 			goto bad;
 		exp = (int)e;
 		p = end;
@@ -136,7 +140,7 @@ bad:
 
 /* A go-units size flag (MemBytes); memory-swap also takes "-1". */
 static int size_flag(struct cli *cli, json_t *hc, const char *key, const char *flag,
-		     const char *value, bool swap)
+                     const char *value, bool swap)
 {
 	int64_t bytes;
 	berr err = {0};
@@ -162,7 +166,7 @@ static int resource_flags(struct cli *cli, json_t *hc, const struct limit_opts *
 	if ((status = size_flag(cli, hc, "Memory", "-m, --memory", o->memory, false)) ||
 	    (status = size_flag(cli, hc, "MemorySwap", "--memory-swap", o->memory_swap, true)) ||
 	    (status = size_flag(cli, hc, "MemoryReservation", "--memory-reservation",
-				o->memory_reservation, false)))
+	                        o->memory_reservation, false)))
 		return status;
 	if (o->cpus) {
 		if (cli_parse_cpus(o->cpus, &v, &err) < 0)
@@ -205,12 +209,12 @@ static int ulimit_flags(struct cli *cli, json_t *hc, const struct strlist *list)
 			json_decref(out);
 			return flag_error(cli, "--ulimit", list->items[i], err.msg);
 		}
-		json_t *u, *entry = json_pack("{s:s, s:I, s:I}", "Name", name, "Hard", (json_int_t)hard,
-					      "Soft", (json_int_t)soft);
+		json_t *u, *entry = json_pack("{s:s, s:I, s:I}", "Name", name, "Hard",
+		                              (json_int_t)hard, "Soft", (json_int_t)soft);
 		size_t j;
-		json_array_foreach(out, j, u)
-			if (strcmp(json_string_value(json_object_get(u, "Name")), name) == 0)
-				break;
+		json_array_foreach(
+		    out, j,
+		    u) if (strcmp(json_string_value(json_object_get(u, "Name")), name) == 0) break;
 		if (j < json_array_size(out))
 			json_array_set_new(out, j, entry);
 		else
@@ -296,11 +300,13 @@ static int device_flag(struct cli *cli, json_t *devices, const char *val)
 	}
 	const char *inside = dst[0] ? dst : src;
 	if (inside[0] != '/') {
-		snprintf(msg, sizeof(msg), "%s is not an absolute path", n >= 2 && dst[0] ? parts[1] : parts[0]);
+		snprintf(msg, sizeof(msg), "%s is not an absolute path",
+		         n >= 2 && dst[0] ? parts[1] : parts[0]);
 		return usage_error(cli, msg);
 	}
-	json_array_append_new(devices, json_pack("{s:s, s:s, s:s}", "PathOnHost", src,
-						 "PathInContainer", inside, "CgroupPermissions", perms));
+	json_array_append_new(devices,
+	                      json_pack("{s:s, s:s, s:s}", "PathOnHost", src, "PathInContainer",
+	                                inside, "CgroupPermissions", perms));
 	return 0;
 }
 
@@ -330,7 +336,7 @@ static int security_opt_flag(struct cli *cli, json_t *opts, const char *opt)
 		snprintf(reason, sizeof(reason), "%s", strerror(errno));
 		reason[0] = (char)tolower((unsigned char)reason[0]);
 		snprintf(msg, sizeof(msg), "opening seccomp profile (%s) failed: open %s: %s", file,
-			 file, reason);
+		         file, reason);
 		return usage_error(cli, msg);
 	}
 	json_t *profile = json_loadf(f, 0, &jerr);
@@ -338,8 +344,8 @@ static int security_opt_flag(struct cli *cli, json_t *opts, const char *opt)
 	char *compact = profile ? json_dumps(profile, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	json_decref(profile);
 	if (!compact) {
-		snprintf(msg, sizeof(msg), "compacting json for seccomp profile (%s) failed: %s", file,
-			 profile ? "out of memory" : jerr.text);
+		snprintf(msg, sizeof(msg), "compacting json for seccomp profile (%s) failed: %s",
+		         file, profile ? "out of memory" : jerr.text);
 		return usage_error(cli, msg);
 	}
 	char *value = NULL;
@@ -362,16 +368,15 @@ static void normalize_cap(const char *in, char *out, size_t n)
 		*p = (char)toupper((unsigned char)*p);
 }
 
-static int compare_strings(const void *a, const void *b)
+static int compare_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((const char *)a, (const char *)b);
 }
 
 /* A list's names normalized, without repeats, sorted; "ALL" alone when present. */
 static size_t cap_set(const struct strlist *list, char (*out)[64], size_t max)
 {
 	size_t n = 0;
-	char **sorted;
 
 	for (size_t i = 0; i < list->len && n < max; i++) {
 		char name[64];
@@ -386,17 +391,7 @@ static size_t cap_set(const struct strlist *list, char (*out)[64], size_t max)
 		if (j == n)
 			snprintf(out[n++], 64, "%s", name);
 	}
-	sorted = calloc(n ? n : 1, sizeof(*sorted));
-	if (!sorted)
-		return n;
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = strdup(out[i]);
-	qsort(sorted, n, sizeof(*sorted), compare_strings);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(out[i], 64, "%s", sorted[i] ? sorted[i] : "");
-		free(sorted[i]);
-	}
-	free(sorted);
+	qsort(out, n, sizeof(out[0]), compare_names);
 	return n;
 }
 

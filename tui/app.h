@@ -206,6 +206,7 @@ struct list_pane {
 	const struct table_column *cols;
 	int ncols;
 	bool stale; /* the model changed while hidden */
+	char filter[128];
 	void (*rebuild)(struct list_pane *lp);
 };
 

@@ -116,9 +116,9 @@ bool list_pane_action(struct pane *p, enum tui_action a)
 		sort_step(lp, 0);
 		break;
 	case ACT_ESCAPE:
-		if (table_marked(t, NULL, 0) == 0)
-			return false;
+		/* The message goes too: the console's own Esc runs after. */
 		table_mark_all(t, false);
+		list_pane_filter(p, "");
 		return false;
 	default:
 		return false;
@@ -136,7 +136,10 @@ enum wkey_result list_pane_key(struct pane *p, wkey k)
 
 void list_pane_filter(struct pane *p, const char *text)
 {
-	table_set_filter(((struct list_pane *)p)->table, text);
+	struct list_pane *lp = (struct list_pane *)p;
+
+	snprintf(lp->filter, sizeof(lp->filter), "%s", text ? text : "");
+	table_set_filter(lp->table, text);
 }
 
 const char *list_pane_selected(struct pane *p)
@@ -167,6 +170,10 @@ void list_pane_changed(struct pane *p, enum model_kind kind)
 
 	(void)kind;
 	lp->stale = true;
+	if (p->shown) {
+		lp->stale = false;
+		lp->rebuild(lp);
+	}
 }
 
 void list_pane_shown(struct pane *p, bool shown)
@@ -174,6 +181,10 @@ void list_pane_shown(struct pane *p, bool shown)
 	struct list_pane *lp = (struct list_pane *)p;
 
 	widget_set_focus(WIDGET(lp->table), shown);
+	if (shown && lp->stale) {
+		lp->stale = false;
+		lp->rebuild(lp);
+	}
 }
 
 /* "12 of 40 rows · 2 marked · sort: NAME". */
@@ -183,6 +194,7 @@ void list_pane_status(struct pane *p, char *buf, size_t n)
 	struct table *t = lp->table;
 	size_t marked = table_marked(t, NULL, 0), shown = table_shown_count(t),
 	       all = table_row_count(t);
+
 	bool desc;
 	int col = table_sort_column(t, &desc);
 	char sort[64] = "";
@@ -190,14 +202,17 @@ void list_pane_status(struct pane *p, char *buf, size_t n)
 	if (col >= 0)
 		snprintf(sort, sizeof(sort), "  sort: %s %s", lp->cols[col].title,
 			 desc ? "down" : "up");
-	if (shown != all)
-		snprintf(buf, n, "%zu of %zu shown%s%s%s ", shown, all, marked ? "  " : "",
-			 marked ? "marked: " : "", sort);
+	if (lp->filter[0])
+		snprintf(buf, n, "filter '%s': %zu of %zu", lp->filter, shown, all);
 	else
-		snprintf(buf, n, "%zu %s%s", all, all == 1 ? "row" : "rows", sort);
+		snprintf(buf, n, "%zu %s", all, all == 1 ? "row" : "rows");
 	if (marked) {
 		size_t len = strlen(buf);
-		snprintf(buf + len, n - len, "  %zu marked ", marked);
+		snprintf(buf + len, n - len, "  %zu marked", marked);
+	}
+	if (sort[0]) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "%s", sort);
 	}
 }
 

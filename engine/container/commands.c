@@ -43,9 +43,13 @@ static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 {
 	struct container c;
 
-	if (container_create(cmd_engine(ctx), args, &c, err) < 0)
+	json_t *warnings = json_array();
+
+	if (container_create(cmd_engine(ctx), args, &c, warnings, err) < 0) {
+		json_decref(warnings);
 		return -1;
-	*result = json_pack("{s:s, s:[]}", "Id", c.id, "Warnings");
+	}
+	*result = json_pack("{s:s, s:o}", "Id", c.id, "Warnings", warnings);
 	container_free(&c);
 	return 0;
 }

@@ -222,13 +222,13 @@ static int check_host_config(json_t *hc, berr *err)
 
 /* dockerd's checks of the capability, resource and security fields, in
  * its order; adjusts the resources as it does (MemorySwap, ShmSize...). */
-static int check_limits(struct engine *engine, json_t *hc, berr *err)
+static int check_limits(struct engine *engine, json_t *hc, json_t *warnings, berr *err)
 {
 	struct cgroup_features f;
 	uint64_t caps;
 
 	resources_probe(&f);
-	if (security_caps(hc, &caps, err) < 0 || resources_check(hc, false, &f, NULL, err) < 0)
+	if (security_caps(hc, &caps, err) < 0 || resources_check(hc, false, &f, warnings, err) < 0)
 		return -1;
 	return security_check(engine, hc, err);
 }
@@ -346,7 +346,8 @@ static int volumes_from(struct engine *engine, struct store *st, json_t *hc, jso
 	return 0;
 }
 
-int container_create(struct engine *engine, json_t *args, struct container *out, berr *err)
+int container_create(struct engine *engine, json_t *args, struct container *out, json_t *warnings,
+		     berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	struct image_info image = {0};
@@ -369,7 +370,7 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_errno(err, ENOMEM, "creating container");
 		goto fail;
 	}
-	if (check_host_config(c.host_config, err) < 0 || check_limits(engine, c.host_config, err) < 0)
+	if (check_host_config(c.host_config, err) < 0 || check_limits(engine, c.host_config, warnings, err) < 0)
 		goto fail;
 	if (strcmp(json_string_value(json_object_get(c.host_config, "NetworkMode")), "host") == 0)
 		gethostname(hostname, sizeof(hostname));

@@ -4,6 +4,8 @@
 
 #include "engine/container/container.h"
 
-int container_create(struct engine *engine, json_t *args, struct container *out, berr *err);
+/* warnings (may be NULL) receives dockerd's warnings as strings. */
+int container_create(struct engine *engine, json_t *args, struct container *out, json_t *warnings,
+		     berr *err);
 
 #endif

@@ -36,8 +36,9 @@
 extern char **environ;
 
 /* The keys of the container's spec an exec keeps (privileges and identity). */
-static const char *const inherited_keys[] = {"id",	 "cap",	   "seccomp", "no-new-privileges",
-					      "group-add", "rlimit"};
+static const char *const inherited_keys[] = {
+	"id", "cap", "seccomp", "no-new-privileges", "group-add", "rlimit",
+};
 
 /* berth-shim lives beside the berth binary unless $BERTH_SHIM says
  * otherwise (as container.start finds it). */
@@ -169,7 +170,8 @@ static int check_args(json_t *args, berr *err)
 			return berr_set(err, BERR_INVALID, "Env must be a list of strings");
 	if (wd && *wd && wd[0] != '/')
 		return berr_set(err, BERR_INVALID,
-				"the working directory '%s' is invalid, it needs to be an absolute path",
+				"the working directory '%s' is invalid, "
+				"it needs to be an absolute path",
 				wd);
 	return 0;
 }
@@ -206,10 +208,11 @@ static int write_exec_spec(struct engine *engine, const struct container *c, jso
 		spec_put(f, "user", user);
 	spec_put(f, "tty", json_is_true(json_object_get(args, "Tty")) ? "1" : "0");
 	json_t *size = json_object_get(args, "ConsoleSize");
-	if (json_is_true(json_object_get(args, "Tty")) && json_integer_value(json_array_get(size, 0)) > 0 &&
-	    json_integer_value(json_array_get(size, 1)) > 0)
-		fprintf(f, "console-size %u %u\n", (unsigned)json_integer_value(json_array_get(size, 0)),
-			(unsigned)json_integer_value(json_array_get(size, 1)));
+	json_int_t rows = json_integer_value(json_array_get(size, 0));
+	json_int_t cols = json_integer_value(json_array_get(size, 1));
+	if (json_is_true(json_object_get(args, "Tty")) && rows > 0 && rows <= 0xffff && cols > 0 &&
+	    cols <= 0xffff)
+		fprintf(f, "console-size %u %u\n", (unsigned)rows, (unsigned)cols);
 	spec_put(f, "open-stdin",
 		 !detach && json_is_true(json_object_get(args, "AttachStdin")) ? "1" : "0");
 	spec_put(f, "attach-fd", detach ? "0" : "1");
@@ -486,7 +489,8 @@ int container_exec_collect(struct engine *engine, const struct container *c, ber
 			ended = take_exit_record(run_dir, id, &code);
 		} else if (exec_record_name(e->d_name, ".pid", id)) {
 			snprintf(path, sizeof(path), "%s/%s", run_dir, e->d_name);
-			ended = !proc_pidfile_alive(path, &pid) && take_ended_exec(run_dir, id, &code);
+			ended = !proc_pidfile_alive(path, &pid) &&
+				take_ended_exec(run_dir, id, &code);
 		}
 		if (ended)
 			emit_exec(engine, c, "exec_die", id, &code);

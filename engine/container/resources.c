@@ -64,7 +64,8 @@ static int v1_mount(const char *controller, char *out, size_t n)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && nf < 5; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(line, " ", &save); t && nf < 5;
+		     t = strtok_r(NULL, " ", &save))
 			fld[nf++] = t;
 		char *type = strtok_r(sep + 3, " ", &save);
 		strtok_r(NULL, " ", &save);
@@ -188,12 +189,13 @@ static int check_cpuset(const char *val, const char *have, const char *what, ber
 	if (!*val)
 		return 0;
 	if (parse_uint_list(val, set) < 0)
-		return berr_set(err, BERR_INVALID, "Invalid value %s for cpuset %s: invalid format: %s",
-				val, what, val);
+		return berr_set(err, BERR_INVALID,
+		                "Invalid value %s for cpuset %s: invalid format: %s", val, what,
+		                val);
 	if (*have && !cpuset_available(val, have))
 		return berr_set(err, BERR_INVALID,
-				"Requested %s are not available - requested %s, available: %s",
-				strcmp(what, "cpus") == 0 ? "CPUs" : "memory nodes", val, have);
+		                "Requested %s are not available - requested %s, available: %s",
+		                strcmp(what, "cpus") == 0 ? "CPUs" : "memory nodes", val, have);
 	return 0;
 }
 
@@ -204,8 +206,8 @@ static void warn(json_t *warnings, const char *text)
 }
 
 /* The memory checks of dockerd's verifyPlatformContainerResources. */
-static int check_memory(json_t *hc, bool update, const struct cgroup_features *f,
-			json_t *warnings, berr *err)
+static int check_memory(json_t *hc, bool update, const struct cgroup_features *f, json_t *warnings,
+                        berr *err)
 {
 	int64_t memory = hc_int(hc, "Memory"), swap = hc_int(hc, "MemorySwap");
 	int64_t reservation = hc_int(hc, "MemoryReservation");
@@ -213,29 +215,35 @@ static int check_memory(json_t *hc, bool update, const struct cgroup_features *f
 	if (memory != 0 && memory < RESOURCES_MIN_MEMORY)
 		return berr_set(err, BERR_INVALID, "Minimum memory limit allowed is 6MB");
 	if (memory > 0 && swap != -1 && !f->swap) {
-		warn(warnings, "Your kernel does not support swap limit capabilities or the cgroup is "
-			       "not mounted. Memory limited without swap.");
+		warn(warnings,
+		     "Your kernel does not support swap limit capabilities or the cgroup is "
+		     "not mounted. Memory limited without swap.");
 		json_object_set_new(hc, "MemorySwap", json_integer(-1));
 		swap = -1;
 	}
 	if (memory > 0 && swap > 0 && swap < memory)
-		return berr_set(err, BERR_INVALID,
-				"Minimum memoryswap limit should be larger than memory limit, see usage");
+		return berr_set(
+		    err, BERR_INVALID,
+		    "Minimum memoryswap limit should be larger than memory limit, see usage");
 	if (memory == 0 && swap > 0 && !update)
 		return berr_set(err, BERR_INVALID,
-				"You should always set the Memory limit when using Memoryswap limit, see usage");
+		                "You should always set the Memory limit when using Memoryswap "
+		                "limit, see usage");
 	if (reservation > 0 && reservation < RESOURCES_MIN_MEMORY)
 		return berr_set(err, BERR_INVALID, "Minimum memory reservation allowed is 6MB");
 	if (memory > 0 && reservation > 0 && memory < reservation)
 		return berr_set(err, BERR_INVALID,
-				"Minimum memory limit can not be less than memory reservation limit, see usage");
+		                "Minimum memory limit can not be less than memory reservation "
+		                "limit, see usage");
 	if (json_is_true(json_object_get(hc, "OomKillDisable"))) {
 		if (f->v2) {
-			warn(warnings, "Your kernel does not support OomKillDisable. OomKillDisable discarded.");
+			warn(warnings, "Your kernel does not support OomKillDisable. "
+			               "OomKillDisable discarded.");
 			json_object_set_new(hc, "OomKillDisable", json_false());
 		} else if (memory == 0) {
-			warn(warnings, "OOM killer is disabled for the container, but no memory limit is "
-				       "set, this can result in the system running out of resources.");
+			warn(warnings,
+			     "OOM killer is disabled for the container, but no memory limit is "
+			     "set, this can result in the system running out of resources.");
 		}
 	}
 	return 0;
@@ -249,25 +257,28 @@ static int check_cpu(json_t *hc, const struct cgroup_features *f, json_t *warnin
 
 	if (nano > 0 && period > 0)
 		return berr_set(err, BERR_INVALID,
-				"Conflicting options: Nano CPUs and CPU Period cannot both be set");
+		                "Conflicting options: Nano CPUs and CPU Period cannot both be set");
 	if (nano > 0 && quota > 0)
 		return berr_set(err, BERR_INVALID,
-				"Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+		                "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
 	if (nano < 0 || nano > (int64_t)f->ncpu * 1000000000)
-		return berr_set(err, BERR_INVALID,
-				"Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available",
-				f->ncpu, f->ncpu);
+		return berr_set(
+		    err, BERR_INVALID,
+		    "Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available",
+		    f->ncpu, f->ncpu);
 	if (period != 0 && (period < 1000 || period > 1000000))
 		return berr_set(err, BERR_INVALID,
-				"CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+		                "CPU cfs period can not be less than 1ms (i.e. 1000) or larger "
+		                "than 1s (i.e. 1000000)");
 	if (quota > 0 && quota < 1000)
-		return berr_set(err, BERR_INVALID, "CPU cfs quota can not be less than 1ms (i.e. 1000)");
+		return berr_set(err, BERR_INVALID,
+		                "CPU cfs quota can not be less than 1ms (i.e. 1000)");
 	if (check_cpuset(hc_str(hc, "CpusetCpus"), f->cpus, "cpus", err) < 0 ||
 	    check_cpuset(hc_str(hc, "CpusetMems"), f->mems, "mems", err) < 0)
 		return -1;
 	if (weight > 0 && !f->blkio_weight) {
 		warn(warnings, "Your kernel does not support Block I/O weight or the cgroup is not "
-			       "mounted. Weight discarded.");
+		               "mounted. Weight discarded.");
 		json_object_set_new(hc, "BlkioWeight", json_integer(0));
 	} else if (weight > 0 && (weight < 10 || weight > 1000)) {
 		return berr_set(err, BERR_INVALID, "Range of blkio weight is from 10 to 1000");
@@ -281,19 +292,23 @@ static int check_ulimits(json_t *hc, berr *err)
 	json_t *u;
 	size_t i;
 
-	json_array_foreach(json_object_get(hc, "Ulimits"), i, u) {
+	json_array_foreach(json_object_get(hc, "Ulimits"), i, u)
+	{
 		const char *name = json_string_value(json_object_get(u, "Name"));
 		int64_t soft = hc_int(u, "Soft"), hard = hc_int(u, "Hard");
 		if (!name || resources_ulimit_resource(name) < 0)
-			return berr_set(err, BERR_INVALID, "invalid ulimit type: %s", name ? name : "");
+			return berr_set(err, BERR_INVALID, "invalid ulimit type: %s",
+			                name ? name : "");
 		if (hard != -1 && soft == -1)
 			return berr_set(err, BERR_INVALID,
-					"ulimit soft limit must be less than or equal to hard limit: soft: -1 (unlimited), hard: %lld",
-					(long long)hard);
+			                "ulimit soft limit must be less than or equal to hard "
+			                "limit: soft: -1 (unlimited), hard: %lld",
+			                (long long)hard);
 		if (hard != -1 && soft > hard)
 			return berr_set(err, BERR_INVALID,
-					"ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
-					(long long)soft, (long long)hard);
+			                "ulimit soft limit must be less than or equal to hard "
+			                "limit: %lld > %lld",
+			                (long long)soft, (long long)hard);
 	}
 	return 0;
 }
@@ -316,14 +331,15 @@ static void adapt_for_create(json_t *hc)
 }
 
 int resources_check(json_t *hc, bool update, const struct cgroup_features *f, json_t *warnings,
-		    berr *err)
+                    berr *err)
 {
 	json_t *copy = json_deep_copy(hc), *key_value;
 	const char *key;
 
 	if (!copy)
 		return berr_errno(err, ENOMEM, "checking resources");
-	if (check_memory(copy, update, f, warnings, err) < 0 || check_cpu(copy, f, warnings, err) < 0)
+	if (check_memory(copy, update, f, warnings, err) < 0 ||
+	    check_cpu(copy, f, warnings, err) < 0)
 		goto fail;
 	if (!update && hc_int(copy, "ShmSize") < 0) {
 		berr_set(err, BERR_INVALID, "SHM size can not be less than 0");
@@ -333,8 +349,7 @@ int resources_check(json_t *hc, bool update, const struct cgroup_features *f, js
 		goto fail;
 	if (!update)
 		adapt_for_create(copy);
-	json_object_foreach(copy, key, key_value)
-		json_object_set(hc, key, key_value);
+	json_object_foreach(copy, key, key_value) json_object_set(hc, key, key_value);
 	json_decref(copy);
 	return 0;
 fail:
@@ -388,7 +403,8 @@ static void memory_v1(json_t *hc, const struct cgroup_features *f, bool reset, j
 	if (f->swap && (swap > 0 || reset))
 		setting(out, "memory.memsw.limit_in_bytes", "%lld", swap > 0 ? swap : -1);
 	if (reservation > 0 || reset)
-		setting(out, "memory.soft_limit_in_bytes", "%lld", reservation > 0 ? reservation : -1);
+		setting(out, "memory.soft_limit_in_bytes", "%lld",
+		        reservation > 0 ? reservation : -1);
 	if (!reset && json_is_true(json_object_get(hc, "OomKillDisable")))
 		setting(out, "memory.oom_control", "%lld", 1);
 }
@@ -423,15 +439,16 @@ static void cpu_settings(json_t *hc, const struct cgroup_features *f, bool reset
 	}
 	if (f->v2) {
 		if (shares > 0)
-			setting(out, "cpu.weight", "%lld", (long long)resources_shares_to_weight((uint64_t)shares));
+			setting(out, "cpu.weight", "%lld",
+			        (long long)resources_shares_to_weight((uint64_t)shares));
 		if (quota > 0 || period > 0 || reset) {
 			char value[64];
 			if (quota > 0)
 				snprintf(value, sizeof(value), "%lld %lld", (long long)quota,
-					 (long long)(period > 0 ? period : NANO_CPU_PERIOD));
+				         (long long)(period > 0 ? period : NANO_CPU_PERIOD));
 			else
 				snprintf(value, sizeof(value), "max %lld",
-					 (long long)(period > 0 ? period : NANO_CPU_PERIOD));
+				         (long long)(period > 0 ? period : NANO_CPU_PERIOD));
 			setting_str(out, "cpu.max", value);
 		}
 		return;
@@ -445,7 +462,7 @@ static void cpu_settings(json_t *hc, const struct cgroup_features *f, bool reset
 }
 
 void resources_cgroup_settings(json_t *hc, const struct cgroup_features *f, unsigned groups,
-			       bool reset, json_t *out)
+                               bool reset, json_t *out)
 {
 	int64_t pids = hc_int(hc, "PidsLimit"), weight = hc_int(hc, "BlkioWeight");
 	const char *cpus = hc_str(hc, "CpusetCpus"), *mems = hc_str(hc, "CpusetMems");
@@ -469,7 +486,7 @@ void resources_cgroup_settings(json_t *hc, const struct cgroup_features *f, unsi
 	if ((groups & RESOURCES_BLKIO) && weight > 0 && f->blkio_weight) {
 		if (strcmp(f->blkio_weight, "io.weight") == 0)
 			setting(out, "io.weight", "default %lld",
-				(long long)resources_blkio_to_io_weight((uint64_t)weight));
+			        (long long)resources_blkio_to_io_weight((uint64_t)weight));
 		else
 			setting(out, f->blkio_weight, "%lld", weight);
 	}
@@ -479,11 +496,14 @@ static const struct {
 	const char *name;
 	int resource;
 } ulimit_names[] = {
-	{"core", RLIMIT_CORE},	   {"cpu", RLIMIT_CPU},		  {"data", RLIMIT_DATA},
-	{"fsize", RLIMIT_FSIZE},   {"locks", RLIMIT_LOCKS},	  {"memlock", RLIMIT_MEMLOCK},
-	{"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},	  {"nofile", RLIMIT_NOFILE},
-	{"nproc", RLIMIT_NPROC},   {"rss", RLIMIT_RSS},		  {"rtprio", RLIMIT_RTPRIO},
-	{"rttime", RLIMIT_RTTIME}, {"sigpending", RLIMIT_SIGPENDING}, {"stack", RLIMIT_STACK},
+    {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
+    {"data", RLIMIT_DATA},         {"fsize", RLIMIT_FSIZE},
+    {"locks", RLIMIT_LOCKS},       {"memlock", RLIMIT_MEMLOCK},
+    {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+    {"nofile", RLIMIT_NOFILE},     {"nproc", RLIMIT_NPROC},
+    {"rss", RLIMIT_RSS},           {"rtprio", RLIMIT_RTPRIO},
+    {"rttime", RLIMIT_RTTIME},     {"sigpending", RLIMIT_SIGPENDING},
+    {"stack", RLIMIT_STACK},
 };
 
 int resources_ulimit_resource(const char *name)
@@ -506,10 +526,11 @@ static int parse_ulimit_value(const char *s, int64_t *out, berr *err)
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (!*s || *end || s[0] == ' ' || (s[0] == '+' && s[1] == '\0'))
-		return berr_set(err, BERR_INVALID, "strconv.ParseInt: parsing \"%s\": invalid syntax", s);
+		return berr_set(err, BERR_INVALID,
+		                "strconv.ParseInt: parsing \"%s\": invalid syntax", s);
 	if (errno == ERANGE)
 		return berr_set(err, BERR_INVALID,
-				"strconv.ParseInt: parsing \"%s\": value out of range", s);
+		                "strconv.ParseInt: parsing \"%s\": value out of range", s);
 	*out = v;
 	return 0;
 }
@@ -527,9 +548,10 @@ int resources_parse_ulimit(const char *s, char **name, int64_t *soft, int64_t *h
 	snprintf(values, sizeof(values), "%s", eq + 1);
 	colon = strchr(values, ':');
 	if (colon && strchr(colon + 1, ':'))
-		return berr_set(err, BERR_INVALID,
-				"too many limit value arguments - %s, can only have up to two, `soft[:hard]`",
-				eq + 1);
+		return berr_set(
+		    err, BERR_INVALID,
+		    "too many limit value arguments - %s, can only have up to two, `soft[:hard]`",
+		    eq + 1);
 	if (colon) {
 		*colon = '\0';
 		if (parse_ulimit_value(colon + 1, hard, err) < 0)
@@ -541,12 +563,14 @@ int resources_parse_ulimit(const char *s, char **name, int64_t *soft, int64_t *h
 		*hard = *soft;
 	if (*hard != -1 && *soft == -1)
 		return berr_set(err, BERR_INVALID,
-				"ulimit soft limit must be less than or equal to hard limit: soft: -1 (unlimited), hard: %lld",
-				(long long)*hard);
+		                "ulimit soft limit must be less than or equal to hard limit: soft: "
+		                "-1 (unlimited), hard: %lld",
+		                (long long)*hard);
 	if (*hard != -1 && *soft > *hard)
-		return berr_set(err, BERR_INVALID,
-				"ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
-				(long long)*soft, (long long)*hard);
+		return berr_set(
+		    err, BERR_INVALID,
+		    "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
+		    (long long)*soft, (long long)*hard);
 	*name = strdup(type);
 	return *name ? 0 : berr_errno(err, ENOMEM, "--ulimit");
 }
@@ -563,10 +587,10 @@ void resources_spec_records(json_t *hc, const struct cgroup_features *f, json_t 
 	size_t i;
 
 	resources_cgroup_settings(hc, f, RESOURCES_ALL, false, settings);
-	json_array_foreach(settings, i, v)
-		record(records, "cgroup-set", json_string_value(v));
+	json_array_foreach(settings, i, v) record(records, "cgroup-set", json_string_value(v));
 	json_decref(settings);
-	json_array_foreach(json_object_get(hc, "Ulimits"), i, v) {
+	json_array_foreach(json_object_get(hc, "Ulimits"), i, v)
+	{
 		int64_t soft = hc_int(v, "Soft"), hard = hc_int(v, "Hard");
 		char s[24], h[24];
 		snprintf(s, sizeof(s), soft < 0 ? "unlimited" : "%lld", (long long)soft);
@@ -581,7 +605,7 @@ void resources_spec_records(json_t *hc, const struct cgroup_features *f, json_t 
 
 /* The directory of the container's cgroup that holds file. */
 static int cgroup_dir_for(const char *id, const char *file, const struct cgroup_features *f,
-			  char *dir, size_t n)
+                          char *dir, size_t n)
 {
 	char controller[32];
 	size_t len = strcspn(file, ".");
@@ -620,7 +644,7 @@ static int write_setting(const char *id, const char *text, const struct cgroup_f
 }
 
 int resources_write_cgroups(const char *id, json_t *settings, const struct cgroup_features *f,
-			    berr *err)
+                            berr *err)
 {
 	size_t n = json_array_size(settings), i;
 	bool *failed = calloc(n ? n : 1, sizeof(*failed));
@@ -631,7 +655,8 @@ int resources_write_cgroups(const char *id, json_t *settings, const struct cgrou
 		return berr_errno(err, ENOMEM, "updating cgroups");
 	/* First pass; EINVAL and EBUSY can mean "not in this order" (a memory
 	 * limit above memsw, a cpuset a sibling holds): those go again after. */
-	json_array_foreach(settings, i, v) {
+	json_array_foreach(settings, i, v)
+	{
 		if (write_setting(id, json_string_value(v), f) == 0)
 			continue;
 		if (errno != EINVAL && errno != EBUSY) {
@@ -640,11 +665,12 @@ int resources_write_cgroups(const char *id, json_t *settings, const struct cgrou
 		}
 		failed[i] = true;
 	}
-	json_array_foreach(settings, i, v)
-		if (failed[i] && write_setting(id, json_string_value(v), f) < 0) {
-			rc = berr_sys(err, "writing %s", json_string_value(v));
-			goto out;
-		}
+	json_array_foreach(settings, i,
+	                   v) if (failed[i] && write_setting(id, json_string_value(v), f) < 0)
+	{
+		rc = berr_sys(err, "writing %s", json_string_value(v));
+		goto out;
+	}
 out:
 	free(failed);
 	return rc;

@@ -19,10 +19,10 @@
 
 /* What the host's cgroups offer, as dockerd's sysinfo sees it. */
 struct cgroup_features {
-	bool v2;                  /* the controllers live in the unified tree */
-	bool swap;                /* memory.memsw.* (v1) or memory.swap.max (v2) */
-	const char *blkio_weight; /* the weight file to write, NULL: none */
-	int ncpu;                 /* CPUs this process may run on */
+	bool v2;                   /* the controllers live in the unified tree */
+	bool swap;                 /* memory.memsw.* (v1) or memory.swap.max (v2) */
+	const char *blkio_weight;  /* the weight file to write, NULL: none */
+	int ncpu;                  /* CPUs this process may run on */
 	char cpus[256], mems[256]; /* cpuset.cpus / cpuset.mems available */
 };
 
@@ -48,14 +48,14 @@ enum {
  * with dockerd's warning appended to warnings (may be NULL). Errors are
  * BERR_INVALID; hc is only changed on success. */
 int resources_check(json_t *hc, bool update, const struct cgroup_features *f, json_t *warnings,
-		    berr *err);
+                    berr *err);
 
 /* Appends to out (an array) the cgroup settings of hc as "<file> <value>"
  * strings, in the order they must be written, for the groups asked. With
  * reset, a limit hc does not set is written as "no limit" (an update that
  * lifts it); without, it is left alone (a fresh cgroup has none). */
 void resources_cgroup_settings(json_t *hc, const struct cgroup_features *f, unsigned groups,
-			       bool reset, json_t *out);
+                               bool reset, json_t *out);
 
 /* Appends the monitor's spec records for hc to records, as [key, value]
  * pairs: cgroup-set for every limit, rlimit for each ulimit, shm-size. */
@@ -80,6 +80,6 @@ uint64_t resources_blkio_to_io_weight(uint64_t weight);
  * refuses because of the order (memory below memsw) is retried after the
  * others. */
 int resources_write_cgroups(const char *id, json_t *settings, const struct cgroup_features *f,
-			    berr *err);
+                            berr *err);
 
 #endif

@@ -43,10 +43,12 @@ int security_parse_opts(json_t *hc, struct security_opts *out, berr *err)
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	json_array_foreach(json_object_get(hc, "SecurityOpt"), i, v) {
+	json_array_foreach(json_object_get(hc, "SecurityOpt"), i, v)
+	{
 		const char *opt = json_string_value(v), *sep;
 		if (!opt)
-			return berr_set(err, BERR_INVALID, "invalid --security-opt 1: %s", "non-string");
+			return berr_set(err, BERR_INVALID, "invalid --security-opt 1: %s",
+			                "non-string");
 		if (strcmp(opt, "no-new-privileges") == 0) {
 			out->no_new_privileges = true;
 			continue;
@@ -96,8 +98,8 @@ static const char **string_array(json_t *arr, size_t *n)
 	out = calloc(json_array_size(arr), sizeof(*out));
 	if (!out)
 		return NULL;
-	json_array_foreach(arr, i, v)
-		out[(*n)++] = json_string_value(v) ? json_string_value(v) : "";
+	json_array_foreach(arr, i, v) out[(*n)++] =
+	    json_string_value(v) ? json_string_value(v) : "";
 	return out;
 }
 
@@ -111,7 +113,7 @@ static int caps_list(uint64_t *mask, json_t *arr, bool add, berr *err)
 	if (json_array_size(arr) && !names)
 		return berr_errno(err, ENOMEM, "capabilities");
 	rc = add ? caps_apply_changes(mask, names, n, NULL, 0, err)
-		 : caps_apply_changes(mask, NULL, 0, names, n, err);
+	         : caps_apply_changes(mask, NULL, 0, names, n, err);
 	free(names);
 	if (rc < 0)
 		return berr_prefix(err, add ? "invalid CapAdd" : "invalid CapDrop");
@@ -144,8 +146,8 @@ int security_caps(json_t *hc, uint64_t *caps, berr *err)
 bool security_sysctl_allowed(const char *key)
 {
 	static const char *const exact[] = {
-		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",  "kernel.sem",
-		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 	};
 
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
@@ -178,15 +180,16 @@ static int check_sysctls(json_t *hc, berr *err)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(json_object_get(hc, "Sysctls"), key, v) {
+	json_object_foreach(json_object_get(hc, "Sysctls"), key, v)
+	{
 		const char *value = json_string_value(v);
-		if (!value || !security_sysctl_allowed(key) || strchr(key, '/') || strstr(key, "..") ||
-		    strchr(key, ' ') || strchr(value, '\n'))
+		if (!value || !security_sysctl_allowed(key) || strchr(key, '/') ||
+		    strstr(key, "..") || strchr(key, ' ') || strchr(value, '\n'))
 			return berr_set(err, BERR_INVALID, "sysctl '%s=%s' is not allowed", key,
-					value ? value : "");
+			                value ? value : "");
 		if (strncmp(key, "net.", 4) == 0 && mode && strcmp(mode, "host") == 0)
 			return berr_set(err, BERR_INVALID,
-					"sysctl \"%s\" not allowed in host network namespace", key);
+			                "sysctl \"%s\" not allowed in host network namespace", key);
 	}
 	return 0;
 }
@@ -197,13 +200,14 @@ static int check_devices(json_t *hc, berr *err)
 	json_t *d;
 	size_t i;
 
-	json_array_foreach(json_object_get(hc, "Devices"), i, d) {
+	json_array_foreach(json_object_get(hc, "Devices"), i, d)
+	{
 		const char *host = json_string_value(json_object_get(d, "PathOnHost"));
 		const char *inside = json_string_value(json_object_get(d, "PathInContainer"));
 		const char *perms = json_string_value(json_object_get(d, "CgroupPermissions"));
 		if (!host || host[0] != '/')
 			return berr_set(err, BERR_INVALID, "%s is not an absolute path",
-					host ? host : "");
+			                host ? host : "");
 		if (inside && *inside && inside[0] != '/')
 			return berr_set(err, BERR_INVALID, "%s is not an absolute path", inside);
 		if (perms && *perms && !security_device_mode_valid(perms))
@@ -216,7 +220,7 @@ static int check_devices(json_t *hc, berr *err)
  * used. The directory is flocked while in use, as image staging is, so a
  * berth process starting meanwhile does not collect it. */
 static int check_profile(struct engine *engine, const struct security_opts *opts, uint64_t caps,
-			 berr *err)
+                         berr *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX + 32];
 	struct stat st;
@@ -251,17 +255,20 @@ int security_check(struct engine *engine, json_t *hc, berr *err)
 	if (security_caps(hc, &caps, err) < 0 || security_parse_opts(hc, &opts, err) < 0)
 		return -1;
 	if (opts.seccomp == SECURITY_SECCOMP_PROFILE &&
-	    !json_is_true(json_object_get(hc, "Privileged")) && check_profile(engine, &opts, caps, err) < 0)
+	    !json_is_true(json_object_get(hc, "Privileged")) &&
+	    check_profile(engine, &opts, caps, err) < 0)
 		return -1;
-	json_array_foreach(json_object_get(hc, "GroupAdd"), i, v)
-		if (!json_string_length(v) || strchr(json_string_value(v), '\n'))
-			return berr_set(err, BERR_INVALID, "invalid group: \"%s\"",
-					json_string_value(v) ? json_string_value(v) : "");
+	json_array_foreach(
+	    json_object_get(hc, "GroupAdd"), i,
+	    v) if (!json_string_length(v) ||
+	           strchr(json_string_value(v),
+	                  '\n')) return berr_set(err, BERR_INVALID, "invalid group: \"%s\"",
+	                                         json_string_value(v) ? json_string_value(v) : "");
 	return check_sysctls(hc, err) < 0 ? -1 : check_devices(hc, err);
 }
 
 int security_seccomp_compile(const struct security_opts *opts, uint64_t caps, const char *bundle,
-			     char *path, size_t n, berr *err)
+                             char *path, size_t n, berr *err)
 {
 	char json[PATH_MAX + 16];
 
@@ -294,8 +301,8 @@ static void go_errno(int e, char *buf, size_t n)
 }
 
 /* One device node as a `device` record; 1 when path is not a device. */
-static int device_record(const char *host, const char *inside, const char *perms,
-			 json_t *records, int *errnum)
+static int device_record(const char *host, const char *inside, const char *perms, json_t *records,
+                         int *errnum)
 {
 	struct stat st;
 	char text[PATH_MAX + 96];
@@ -307,14 +314,14 @@ static int device_record(const char *host, const char *inside, const char *perms
 	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
 		return 1;
 	snprintf(text, sizeof(text), "%s %c %u %u %o %s", inside, S_ISBLK(st.st_mode) ? 'b' : 'c',
-		 major(st.st_rdev), minor(st.st_rdev), (unsigned)(st.st_mode & 0777), perms);
+	         major(st.st_rdev), minor(st.st_rdev), (unsigned)(st.st_mode & 0777), perms);
 	record(records, "device", text);
 	return 0;
 }
 
 /* Every device under a host directory, at the same place under inside. */
 static int device_dir(const char *host, const char *inside, const char *perms, json_t *records,
-		      int depth)
+                      int depth)
 {
 	DIR *d = depth < 8 ? opendir(host) : NULL;
 	struct dirent *de;
@@ -367,8 +374,8 @@ static int device_entry(json_t *d, json_t *records, berr *err)
 	else
 		snprintf(reason, sizeof(reason), "not a device node");
 	return berr_set(err, BERR_INVALID,
-			"error gathering device information while adding custom device \"%s\": %s",
-			host, reason);
+	                "error gathering device information while adding custom device \"%s\": %s",
+	                host, reason);
 }
 
 int security_spec_records(json_t *hc, json_t *records, berr *err)
@@ -377,15 +384,15 @@ int security_spec_records(json_t *hc, json_t *records, berr *err)
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(json_object_get(hc, "GroupAdd"), i, v)
-		if (json_string_length(v))
-			record(records, "group-add", json_string_value(v));
-	json_array_foreach(json_object_get(hc, "Devices"), i, v)
-		if (device_entry(v, records, err) < 0)
-			return -1;
-	json_object_foreach(json_object_get(hc, "Sysctls"), key, v) {
+	json_array_foreach(json_object_get(hc, "GroupAdd"), i, v) if (json_string_length(v))
+	    record(records, "group-add", json_string_value(v));
+	json_array_foreach(json_object_get(hc, "Devices"), i,
+	                   v) if (device_entry(v, records, err) < 0) return -1;
+	json_object_foreach(json_object_get(hc, "Sysctls"), key, v)
+	{
 		char *text = NULL;
-		if (asprintf(&text, "%s %s", key, json_string_value(v) ? json_string_value(v) : "") < 0)
+		if (asprintf(&text, "%s %s", key,
+		             json_string_value(v) ? json_string_value(v) : "") < 0)
 			return berr_errno(err, ENOMEM, "sysctls");
 		record(records, "sysctl", text);
 		free(text);

@@ -52,7 +52,7 @@ int security_check(struct engine *engine, json_t *hc, berr *err);
  * path in path; returns 1 (nothing written) when the profile asks for no
  * filter at all, as Docker takes one with no default action and no rules. */
 int security_seccomp_compile(const struct security_opts *opts, uint64_t caps, const char *bundle,
-			     char *path, size_t n, berr *err);
+                             char *path, size_t n, berr *err);
 
 /* Appends the spec records for group-add, device (HostConfig.Devices,
  * looked up on the host now, directories walked) and sysctl to records as

@@ -18,7 +18,6 @@
 #include "engine/container/security.h"
 #include "engine/container/spec.h"
 #include "engine/core/fsutil.h"
-#include "engine/runtime/caps.h"
 #include "engine/runtime/seccomp.h"
 #include "engine/volume/volume.h"
 

@@ -26,29 +26,32 @@ int container_restart_policy_check(json_t *policy, berr *err)
 	    strcmp(name, "no") == 0) {
 		if (count != 0)
 			return berr_set(err, BERR_INVALID,
-					"invalid restart policy: maximum retry count can only be used with 'on-failure'%s",
-					count < 0 ? " and cannot be negative" : "");
+			                "invalid restart policy: maximum retry count can only be "
+			                "used with 'on-failure'%s",
+			                count < 0 ? " and cannot be negative" : "");
 		return 0;
 	}
 	if (strcmp(name, "on-failure") == 0) {
 		if (count < 0)
-			return berr_set(err, BERR_INVALID,
-					"invalid restart policy: maximum retry count cannot be negative");
+			return berr_set(
+			    err, BERR_INVALID,
+			    "invalid restart policy: maximum retry count cannot be negative");
 		return 0;
 	}
 	return berr_set(err, BERR_INVALID,
-			"invalid restart policy: unknown policy '%s'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
-			name);
+	                "invalid restart policy: unknown policy '%s'; use one of 'no', 'always', "
+	                "'on-failure', or 'unless-stopped'",
+	                name);
 }
 
 /* Reads the stored state and HostConfig inside the caller's transaction. */
-static int read_row(struct store *st, const char *id, char *state, size_t n, json_t **hc,
-		    berr *err)
+static int read_row(struct store *st, const char *id, char *state, size_t n, json_t **hc, berr *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (store_prepare(st, &stmt, "SELECT state, host_config FROM containers WHERE id = ?", err) < 0)
+	if (store_prepare(st, &stmt, "SELECT state, host_config FROM containers WHERE id = ?",
+	                  err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -72,10 +75,12 @@ static int write_host_config(struct store *st, const char *id, json_t *hc, berr 
 
 	if (!text)
 		return berr_errno(err, ENOMEM, "saving container %s", id);
-	if (store_prepare(st, &stmt, "UPDATE containers SET host_config = ? WHERE id = ?", err) == 0) {
+	if (store_prepare(st, &stmt, "UPDATE containers SET host_config = ? WHERE id = ?", err) ==
+	    0) {
 		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_error(st, err, "saving container");
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0
+		                                       : store_error(st, err, "saving container");
 		sqlite3_reset(stmt);
 	}
 	free(text);
@@ -96,31 +101,38 @@ static int merge_update(json_t *hc, json_t *u, unsigned *groups, berr *err)
 	int64_t swap = arg_int(u, "MemorySwap"), reservation = arg_int(u, "MemoryReservation");
 	const char *cpus = json_string_value(json_object_get(u, "CpusetCpus"));
 	const char *mems = json_string_value(json_object_get(u, "CpusetMems"));
-	json_t *pids = json_object_get(u, "PidsLimit"), *policy = json_object_get(u, "RestartPolicy");
+	json_t *pids = json_object_get(u, "PidsLimit"),
+	       *policy = json_object_get(u, "RestartPolicy");
 
 	if (nano > 0 && arg_int(hc, "CpuPeriod") > 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set");
+		                "Conflicting options: Nano CPUs cannot be updated as CPU Period "
+		                "has already been set");
 	if (nano > 0 && arg_int(hc, "CpuQuota") > 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set");
+		                "Conflicting options: Nano CPUs cannot be updated as CPU Quota has "
+		                "already been set");
 	if (period > 0 && arg_int(hc, "NanoCpus") > 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set");
+		                "Conflicting options: CPU Period cannot be updated as NanoCPUs has "
+		                "already been set");
 	if (quota > 0 && arg_int(hc, "NanoCpus") > 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set");
+		                "Conflicting options: CPU Quota cannot be updated as NanoCPUs has "
+		                "already been set");
 	if ((memory == -1 || memory > 0) && memory > arg_int(hc, "MemorySwap") && swap == 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time");
+		                "Memory limit should be smaller than already set memoryswap limit, "
+		                "update the memoryswap at the same time");
 	if (json_string_length(json_object_get(policy, "Name")) &&
 	    json_is_true(json_object_get(hc, "AutoRemove")) &&
 	    strcmp(json_string_value(json_object_get(policy, "Name")), "no") != 0)
 		return berr_set(err, BERR_CONFLICT,
-				"Restart policy cannot be updated because AutoRemove is enabled for the container");
+		                "Restart policy cannot be updated because AutoRemove is enabled "
+		                "for the container");
 	*groups = 0;
 	static const char *const cpu_keys[] = {"BlkioWeight", "CpuShares", "NanoCpus", "CpuPeriod",
-					       "CpuQuota"};
+	                                       "CpuQuota"};
 	for (size_t i = 0; i < sizeof(cpu_keys) / sizeof(cpu_keys[0]); i++)
 		if (arg_int(u, cpu_keys[i]) != 0) {
 			set_int(hc, cpu_keys[i], arg_int(u, cpu_keys[i]));
@@ -141,22 +153,23 @@ static int merge_update(json_t *hc, json_t *u, unsigned *groups, berr *err)
 	if (memory != 0 || swap != 0 || reservation != 0)
 		*groups |= RESOURCES_MEMORY;
 	if (json_is_integer(pids)) {
-		set_int(hc, "PidsLimit", json_integer_value(pids) > 0 ? json_integer_value(pids) : 0);
+		set_int(hc, "PidsLimit",
+		        json_integer_value(pids) > 0 ? json_integer_value(pids) : 0);
 		*groups |= RESOURCES_PIDS;
 	}
 	if (json_string_length(json_object_get(policy, "Name")))
 		json_object_set_new(hc, "RestartPolicy",
-				    json_pack("{s:s, s:I}", "Name",
-					      json_string_value(json_object_get(policy, "Name")),
-					      "MaximumRetryCount",
-					      (json_int_t)arg_int(policy, "MaximumRetryCount")));
+		                    json_pack("{s:s, s:I}", "Name",
+		                              json_string_value(json_object_get(policy, "Name")),
+		                              "MaximumRetryCount",
+		                              (json_int_t)arg_int(policy, "MaximumRetryCount")));
 	return 0;
 }
 
 /* Rewrites the cgroup files of a running container; on failure puts the
  * old values back as well as it can. */
 static int apply_running(const char *id, json_t *old_hc, json_t *hc, unsigned groups,
-			 const struct cgroup_features *f, berr *err)
+                         const struct cgroup_features *f, berr *err)
 {
 	json_t *settings = json_array();
 	int rc;
@@ -175,7 +188,7 @@ static int apply_running(const char *id, json_t *old_hc, json_t *hc, unsigned gr
 
 /* The update inside one transaction, against the row as stored now. */
 static int update_locked(struct engine *engine, struct store *st, struct container *c, json_t *u,
-			 const struct cgroup_features *f, berr *err)
+                         const struct cgroup_features *f, berr *err)
 {
 	char state[16];
 	json_t *stored = NULL, *hc = NULL;
@@ -186,8 +199,9 @@ static int update_locked(struct engine *engine, struct store *st, struct contain
 		return -1;
 	if (strcmp(state, "removing") == 0 || strcmp(state, "dead") == 0) {
 		berr_set(err, BERR_CONFLICT,
-			 "Cannot update container %s: container is marked for removal and cannot be \"update\"",
-			 c->id);
+		         "Cannot update container %s: container is marked for removal and cannot "
+		         "be \"update\"",
+		         c->id);
 		goto out;
 	}
 	hc = json_deep_copy(stored);
@@ -207,8 +221,8 @@ static int update_locked(struct engine *engine, struct store *st, struct contain
 	if (write_host_config(st, c->id, hc, err) < 0)
 		goto out;
 	engine_emit(engine, "container", "update", c->id,
-		    events_container_attributes(c->name, c->image_ref,
-						json_object_get(c->config, "Labels"), NULL));
+	            events_container_attributes(c->name, c->image_ref,
+	                                        json_object_get(c->config, "Labels"), NULL));
 	rc = 0;
 out:
 	json_decref(stored);
@@ -261,6 +275,6 @@ out:
 }
 
 const struct engine_command container_update_commands[] = {
-	{"container.update", cmd_update},
-	{NULL, NULL},
+    {"container.update", cmd_update},
+    {NULL, NULL},
 };

@@ -188,8 +188,14 @@ expect_eq "one exec monitor" "1" "${#pidfiles[@]}"
 monitor=$(cut -d' ' -f1 "${pidfiles[0]}")
 cmdpid=$(pgrep -f '^sleep 4242$')
 expect_eq "the exec's cgroups are the container's" "$(cat /proc/"$init"/cgroup)" "$(cat /proc/"$cmdpid"/cgroup)"
+pgrep -f "berth-shim [-]-exec $BERTH_ROOT/" | grep -qx "$monitor" && ok || bad "no exec monitor $monitor"
 kill -9 "$monitor"
 wait_for sh -c '! pgrep -f "^sleep 4242$" >/dev/null' && ok || bad "the command outlived its monitor"
+# a change of user clears the parent-death signal: it must be set again
+b exec -d -u nobody box sleep 4343
+monitor=$(cut -d' ' -f1 "$BERTH_RUN/containers/$id"/exec-*.pid)
+kill -9 "$monitor"
+wait_for sh -c '! pgrep -f "^sleep 4343$" >/dev/null' && ok || bad "-u nobody outlived its monitor"
 
 # nothing left behind once execs are over (the next exec collects what is left)
 expect_status "exec after all that" 0 b exec box true

@@ -19,8 +19,8 @@
 /* A host as the checks see it: two CPUs, v1, swap accounting, CFQ weights. */
 static struct cgroup_features host_v1(void)
 {
-	struct cgroup_features f = {.v2 = false, .swap = true, .blkio_weight = "blkio.weight",
-				    .ncpu = 2};
+	struct cgroup_features f = {
+	    .v2 = false, .swap = true, .blkio_weight = "blkio.weight", .ncpu = 2};
 	snprintf(f.cpus, sizeof(f.cpus), "0-1");
 	snprintf(f.mems, sizeof(f.mems), "0");
 	return f;
@@ -57,38 +57,45 @@ static void test_check_errors(void **state)
 	(void)state;
 	expect_refused("{\"Memory\": 4194304}", "Minimum memory limit allowed is 6MB");
 	expect_refused("{\"Memory\": 10485760, \"MemorySwap\": 5242880}",
-		       "Minimum memoryswap limit should be larger than memory limit, see usage");
-	expect_refused("{\"MemorySwap\": 10485760}",
-		       "You should always set the Memory limit when using Memoryswap limit, see usage");
-	expect_refused("{\"MemoryReservation\": 1048576}", "Minimum memory reservation allowed is 6MB");
-	expect_refused("{\"Memory\": 10485760, \"MemoryReservation\": 20971520}",
-		       "Minimum memory limit can not be less than memory reservation limit, see usage");
+	               "Minimum memoryswap limit should be larger than memory limit, see usage");
+	expect_refused(
+	    "{\"MemorySwap\": 10485760}",
+	    "You should always set the Memory limit when using Memoryswap limit, see usage");
+	expect_refused("{\"MemoryReservation\": 1048576}",
+	               "Minimum memory reservation allowed is 6MB");
+	expect_refused(
+	    "{\"Memory\": 10485760, \"MemoryReservation\": 20971520}",
+	    "Minimum memory limit can not be less than memory reservation limit, see usage");
 	expect_refused("{\"NanoCpus\": 3000000000}",
-		       "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available");
+	               "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available");
 	expect_refused("{\"NanoCpus\": -1}",
-		       "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available");
+	               "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available");
 	expect_refused("{\"NanoCpus\": 1000000000, \"CpuPeriod\": 50000}",
-		       "Conflicting options: Nano CPUs and CPU Period cannot both be set");
+	               "Conflicting options: Nano CPUs and CPU Period cannot both be set");
 	expect_refused("{\"NanoCpus\": 1000000000, \"CpuQuota\": 50000}",
-		       "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
-	expect_refused("{\"CpuPeriod\": 999}",
-		       "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+	               "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+	expect_refused(
+	    "{\"CpuPeriod\": 999}",
+	    "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
 	expect_refused("{\"CpuQuota\": 999}", "CPU cfs quota can not be less than 1ms (i.e. 1000)");
-	expect_refused("{\"CpusetCpus\": \"0-x\"}", "Invalid value 0-x for cpuset cpus: invalid format: 0-x");
-	expect_refused("{\"CpusetCpus\": \"1-0\"}", "Invalid value 1-0 for cpuset cpus: invalid format: 1-0");
-	expect_refused("{\"CpusetCpus\": \"0,,1\"}", "Invalid value 0,,1 for cpuset cpus: invalid format: 0,,1");
+	expect_refused("{\"CpusetCpus\": \"0-x\"}",
+	               "Invalid value 0-x for cpuset cpus: invalid format: 0-x");
+	expect_refused("{\"CpusetCpus\": \"1-0\"}",
+	               "Invalid value 1-0 for cpuset cpus: invalid format: 1-0");
+	expect_refused("{\"CpusetCpus\": \"0,,1\"}",
+	               "Invalid value 0,,1 for cpuset cpus: invalid format: 0,,1");
 	expect_refused("{\"CpusetCpus\": \"0-3\"}",
-		       "Requested CPUs are not available - requested 0-3, available: 0-1");
+	               "Requested CPUs are not available - requested 0-3, available: 0-1");
 	expect_refused("{\"CpusetCpus\": \"99999\"}",
-		       "Requested CPUs are not available - requested 99999, available: 0-1");
+	               "Requested CPUs are not available - requested 99999, available: 0-1");
 	expect_refused("{\"CpusetMems\": \"1\"}",
-		       "Requested memory nodes are not available - requested 1, available: 0");
+	               "Requested memory nodes are not available - requested 1, available: 0");
 	expect_refused("{\"BlkioWeight\": 5}", "Range of blkio weight is from 10 to 1000");
 	expect_refused("{\"ShmSize\": -1}", "SHM size can not be less than 0");
 	expect_refused("{\"Ulimits\": [{\"Name\": \"bogus\", \"Soft\": 1, \"Hard\": 1}]}",
-		       "invalid ulimit type: bogus");
+	               "invalid ulimit type: bogus");
 	expect_refused("{\"Ulimits\": [{\"Name\": \"nofile\", \"Soft\": 3, \"Hard\": 2}]}",
-		       "ulimit soft limit must be less than or equal to hard limit: 3 > 2");
+	               "ulimit soft limit must be less than or equal to hard limit: 3 > 2");
 }
 
 static void test_check_adjusts(void **state)
@@ -99,7 +106,7 @@ static void test_check_adjusts(void **state)
 	(void)state;
 
 	json_t *hc = json_pack("{s:I, s:i, s:i}", "Memory", (json_int_t)8388608, "CpuShares", 1,
-			       "PidsLimit", -1);
+	                       "PidsLimit", -1);
 	assert_int_equal(resources_check(hc, false, &f, warnings, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(hc, "MemorySwap")), 16777216);
 	assert_int_equal(json_integer_value(json_object_get(hc, "CpuShares")), 2);
@@ -112,7 +119,7 @@ static void test_check_adjusts(void **state)
 	f.swap = false;
 	f.blkio_weight = NULL;
 	hc = json_pack("{s:I, s:i, s:i}", "Memory", (json_int_t)8388608, "CpuShares", 300000,
-		       "BlkioWeight", 500);
+	               "BlkioWeight", 500);
 	assert_int_equal(resources_check(hc, false, &f, warnings, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(hc, "MemorySwap")), -1);
 	assert_int_equal(json_integer_value(json_object_get(hc, "CpuShares")), 262144);
@@ -139,9 +146,8 @@ static char *settings_of(const char *hc_text, struct cgroup_features f, unsigned
 
 	resources_cgroup_settings(hc, &f, groups, reset, out);
 	buf[0] = '\0';
-	json_array_foreach(out, i, v)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "|" : "",
-				      json_string_value(v));
+	json_array_foreach(out, i, v) n +=
+	    (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "|" : "", json_string_value(v));
 	json_decref(out);
 	json_decref(hc);
 	return buf;
@@ -152,56 +158,58 @@ static void test_settings_v1(void **state)
 	(void)state;
 	assert_string_equal(settings_of("{}", host_v1(), RESOURCES_ALL, false), "");
 	assert_string_equal(
-		settings_of("{\"Memory\": 8388608, \"MemorySwap\": 16777216, \"MemoryReservation\": "
-			    "7340032, \"OomKillDisable\": true, \"CpuShares\": 512, \"NanoCpus\": "
-			    "500000000, \"CpusetCpus\": \"1\", \"CpusetMems\": \"0\", \"PidsLimit\": 10, "
-			    "\"BlkioWeight\": 300}",
-			    host_v1(), RESOURCES_ALL, false),
-		"memory.limit_in_bytes 8388608|memory.memsw.limit_in_bytes 16777216|"
-		"memory.soft_limit_in_bytes 7340032|memory.oom_control 1|cpu.shares 512|"
-		"cpu.cfs_period_us 100000|cpu.cfs_quota_us 50000|cpuset.cpus 1|cpuset.mems 0|"
-		"pids.max 10|blkio.weight 300");
+	    settings_of(
+	        "{\"Memory\": 8388608, \"MemorySwap\": 16777216, \"MemoryReservation\": "
+	        "7340032, \"OomKillDisable\": true, \"CpuShares\": 512, \"NanoCpus\": "
+	        "500000000, \"CpusetCpus\": \"1\", \"CpusetMems\": \"0\", \"PidsLimit\": 10, "
+	        "\"BlkioWeight\": 300}",
+	        host_v1(), RESOURCES_ALL, false),
+	    "memory.limit_in_bytes 8388608|memory.memsw.limit_in_bytes 16777216|"
+	    "memory.soft_limit_in_bytes 7340032|memory.oom_control 1|cpu.shares 512|"
+	    "cpu.cfs_period_us 100000|cpu.cfs_quota_us 50000|cpuset.cpus 1|cpuset.mems 0|"
+	    "pids.max 10|blkio.weight 300");
 	assert_string_equal(settings_of("{\"CpuPeriod\": 50000, \"CpuQuota\": 25000}", host_v1(),
-					RESOURCES_ALL, false),
-			    "cpu.cfs_period_us 50000|cpu.cfs_quota_us 25000");
+	                                RESOURCES_ALL, false),
+	                    "cpu.cfs_period_us 50000|cpu.cfs_quota_us 25000");
 	/* without swap accounting memsw is never written */
 	struct cgroup_features noswap = host_v1();
 	noswap.swap = false;
-	assert_string_equal(settings_of("{\"Memory\": 8388608, \"MemorySwap\": -1}", noswap,
-					RESOURCES_ALL, false),
-			    "memory.limit_in_bytes 8388608");
+	assert_string_equal(
+	    settings_of("{\"Memory\": 8388608, \"MemorySwap\": -1}", noswap, RESOURCES_ALL, false),
+	    "memory.limit_in_bytes 8388608");
 	/* BFQ hosts have the weight under another name */
 	struct cgroup_features bfq = host_v1();
 	bfq.blkio_weight = "blkio.bfq.weight";
 	assert_string_equal(settings_of("{\"BlkioWeight\": 300}", bfq, RESOURCES_ALL, false),
-			    "blkio.bfq.weight 300");
+	                    "blkio.bfq.weight 300");
 	/* an update that lifts limits writes "none" for what is no longer set */
 	assert_string_equal(settings_of("{\"Memory\": 0, \"MemorySwap\": 0, \"PidsLimit\": 0}",
-					host_v1(), RESOURCES_MEMORY | RESOURCES_PIDS, true),
-			    "memory.limit_in_bytes -1|memory.memsw.limit_in_bytes -1|"
-			    "memory.soft_limit_in_bytes -1|pids.max max");
+	                                host_v1(), RESOURCES_MEMORY | RESOURCES_PIDS, true),
+	                    "memory.limit_in_bytes -1|memory.memsw.limit_in_bytes -1|"
+	                    "memory.soft_limit_in_bytes -1|pids.max max");
 	assert_string_equal(settings_of("{\"NanoCpus\": 1500000000, \"PidsLimit\": 5}", host_v1(),
-					RESOURCES_CPU, true),
-			    "cpu.cfs_period_us 100000|cpu.cfs_quota_us 150000");
+	                                RESOURCES_CPU, true),
+	                    "cpu.cfs_period_us 100000|cpu.cfs_quota_us 150000");
 }
 
 static void test_settings_v2(void **state)
 {
 	(void)state;
 	assert_string_equal(
-		settings_of("{\"Memory\": 8388608, \"MemorySwap\": 16777216, \"MemoryReservation\": "
-			    "7340032, \"OomKillDisable\": true, \"CpuShares\": 1024, \"NanoCpus\": "
-			    "500000000, \"CpusetCpus\": \"0-1\", \"PidsLimit\": 10, \"BlkioWeight\": 500}",
-			    host_v2(), RESOURCES_ALL, false),
-		"memory.max 8388608|memory.swap.max 8388608|memory.low 7340032|cpu.weight 39|"
-		"cpu.max 50000 100000|cpuset.cpus 0-1|pids.max 10|io.weight default 4950");
+	    settings_of(
+	        "{\"Memory\": 8388608, \"MemorySwap\": 16777216, \"MemoryReservation\": "
+	        "7340032, \"OomKillDisable\": true, \"CpuShares\": 1024, \"NanoCpus\": "
+	        "500000000, \"CpusetCpus\": \"0-1\", \"PidsLimit\": 10, \"BlkioWeight\": 500}",
+	        host_v2(), RESOURCES_ALL, false),
+	    "memory.max 8388608|memory.swap.max 8388608|memory.low 7340032|cpu.weight 39|"
+	    "cpu.max 50000 100000|cpuset.cpus 0-1|pids.max 10|io.weight default 4950");
 	assert_string_equal(settings_of("{\"Memory\": 8388608, \"MemorySwap\": -1}", host_v2(),
-					RESOURCES_ALL, false),
-			    "memory.max 8388608|memory.swap.max max");
+	                                RESOURCES_ALL, false),
+	                    "memory.max 8388608|memory.swap.max max");
 	assert_string_equal(settings_of("{\"CpuPeriod\": 20000}", host_v2(), RESOURCES_ALL, false),
-			    "cpu.max max 20000");
+	                    "cpu.max max 20000");
 	assert_string_equal(settings_of("{}", host_v2(), RESOURCES_MEMORY | RESOURCES_CPU, true),
-			    "memory.max max|memory.swap.max max|memory.low 0|cpu.max max 100000");
+	                    "memory.max max|memory.swap.max max|memory.low 0|cpu.max max 100000");
 }
 
 static void test_runc_conversions(void **state)
@@ -220,9 +228,9 @@ static void test_spec_records(void **state)
 {
 	struct cgroup_features f = host_v1();
 	json_t *hc = json_loads("{\"Memory\": 8388608, \"ShmSize\": 1048576, \"Ulimits\": "
-				"[{\"Name\": \"nofile\", \"Soft\": 100, \"Hard\": 200}, "
-				"{\"Name\": \"core\", \"Soft\": -1, \"Hard\": -1}]}",
-				0, NULL);
+	                        "[{\"Name\": \"nofile\", \"Soft\": 100, \"Hard\": 200}, "
+	                        "{\"Name\": \"core\", \"Soft\": -1, \"Hard\": -1}]}",
+	                        0, NULL);
 	json_t *records = json_array();
 	char *text;
 	(void)state;
@@ -230,9 +238,9 @@ static void test_spec_records(void **state)
 	resources_spec_records(hc, &f, records);
 	text = json_dumps(records, JSON_COMPACT);
 	assert_string_equal(text, "[[\"cgroup-set\",\"memory.limit_in_bytes 8388608\"],"
-				  "[\"rlimit\",\"nofile 100 200\"],"
-				  "[\"rlimit\",\"core unlimited unlimited\"],"
-				  "[\"shm-size\",\"1048576\"]]");
+	                          "[\"rlimit\",\"nofile 100 200\"],"
+	                          "[\"rlimit\",\"core unlimited unlimited\"],"
+	                          "[\"shm-size\",\"1048576\"]]");
 	free(text);
 	json_decref(records);
 	json_decref(hc);
@@ -274,13 +282,14 @@ static void test_ulimits(void **state)
 	expect_ulimit_error("nofile", "invalid ulimit argument: nofile");
 	expect_ulimit_error("x=1", "invalid ulimit type: x");
 	expect_ulimit_error("as=1", "invalid ulimit type: as");
-	expect_ulimit_error("nofile=1:2:3",
-			    "too many limit value arguments - 1:2:3, can only have up to two, `soft[:hard]`");
+	expect_ulimit_error(
+	    "nofile=1:2:3",
+	    "too many limit value arguments - 1:2:3, can only have up to two, `soft[:hard]`");
 	expect_ulimit_error("nofile=a", "strconv.ParseInt: parsing \"a\": invalid syntax");
 	expect_ulimit_error("nofile=2:1",
-			    "ulimit soft limit must be less than or equal to hard limit: 2 > 1");
-	expect_ulimit_error("nofile=-1:5",
-			    "ulimit soft limit must be less than or equal to hard limit: soft: -1 (unlimited), hard: 5");
+	                    "ulimit soft limit must be less than or equal to hard limit: 2 > 1");
+	expect_ulimit_error("nofile=-1:5", "ulimit soft limit must be less than or equal to hard "
+	                                   "limit: soft: -1 (unlimited), hard: 5");
 }
 
 static void expect_cpus(const char *s, long long want)
@@ -335,7 +344,7 @@ static void test_security_opts(void **state)
 	assert_int_equal(o.seccomp, SECURITY_SECCOMP_UNCONFINED);
 	json_decref(hc);
 	hc = json_pack("{s:[s, s]}", "SecurityOpt", "no-new-privileges=true",
-		       "no-new-privileges:false");
+	               "no-new-privileges:false");
 	assert_int_equal(security_parse_opts(hc, &o, &err), 0);
 	assert_false(o.no_new_privileges);
 	json_decref(hc);
@@ -402,12 +411,17 @@ static void test_sysctls_and_devices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_errors),	 cmocka_unit_test(test_check_adjusts),
-		cmocka_unit_test(test_settings_v1),	 cmocka_unit_test(test_settings_v2),
-		cmocka_unit_test(test_runc_conversions), cmocka_unit_test(test_spec_records),
-		cmocka_unit_test(test_ulimits),		 cmocka_unit_test(test_parse_cpus),
-		cmocka_unit_test(test_security_opts),	 cmocka_unit_test(test_caps),
-		cmocka_unit_test(test_sysctls_and_devices),
+	    cmocka_unit_test(test_check_errors),
+	    cmocka_unit_test(test_check_adjusts),
+	    cmocka_unit_test(test_settings_v1),
+	    cmocka_unit_test(test_settings_v2),
+	    cmocka_unit_test(test_runc_conversions),
+	    cmocka_unit_test(test_spec_records),
+	    cmocka_unit_test(test_ulimits),
+	    cmocka_unit_test(test_parse_cpus),
+	    cmocka_unit_test(test_security_opts),
+	    cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_sysctls_and_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,8 @@ static size_t list_hierarchies(struct hierarchy *h, size_t max)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && nf < 5; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(line, " ", &save); t && nf < 5;
+		     t = strtok_r(NULL, " ", &save))
 			fld[nf++] = t;
 		char *type = strtok_r(sep + 3, " ", &save);
 		if (nf < 5 || !type || strcmp(type, "cgroup") != 0)
@@ -61,8 +62,8 @@ static size_t list_hierarchies(struct hierarchy *h, size_t max)
 		unescape_octal(fld[4]);
 		const char *base = strrchr(fld[4], '/');
 		base = base ? base + 1 : fld[4];
-		if (!*base || strlen(fld[4]) >= sizeof(h[n].mnt) || strlen(base) >= sizeof(h[n].name) ||
-		    !strcmp(base, ".") || !strcmp(base, ".."))
+		if (!*base || strlen(fld[4]) >= sizeof(h[n].mnt) ||
+		    strlen(base) >= sizeof(h[n].name) || !strcmp(base, ".") || !strcmp(base, ".."))
 			continue;
 		snprintf(h[n].mnt, sizeof(h[n].mnt), "%s", fld[4]);
 		snprintf(h[n].name, sizeof(h[n].name), "%s", base);
@@ -77,7 +78,8 @@ static size_t list_hierarchies(struct hierarchy *h, size_t max)
 static int bind_readonly(const char *src, int dirfd, const char *name, struct shim_err *err)
 {
 	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	    .attr_set =
+	        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	};
 	int rc = 0, target, tree;
 
@@ -117,7 +119,8 @@ int cgroup_mount_v1(const struct spec *s, int rootfd, struct shim_err *err)
 	size_t n = list_hierarchies(h, MAX_HIERARCHIES);
 	const char *parent = s->cgroup_parent ? s->cgroup_parent : "berth";
 	struct mount_attr ro = {
-		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	    .attr_set =
+	        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	};
 	char path[32];
 	int rc = 0, fd = mnt_open_in_root(rootfd, "/sys/fs/cgroup", 1, 0, err);
@@ -138,7 +141,7 @@ int cgroup_mount_v1(const struct spec *s, int rootfd, struct shim_err *err)
 		char src[1024];
 		struct stat st;
 		if ((size_t)snprintf(src, sizeof(src), "%s/%s/%s", h[i].mnt, parent, s->id) >=
-			    sizeof(src) ||
+		        sizeof(src) ||
 		    stat(src, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		rc = bind_readonly(src, fd, h[i].name, err);

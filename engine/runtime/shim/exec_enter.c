@@ -122,7 +122,8 @@ static size_t cg_mounts(struct cg_mount *m, size_t max)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && k < 5; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(line, " ", &save); t && k < 5;
+		     t = strtok_r(NULL, " ", &save))
 			fld[k++] = t;
 		char *type = strtok_r(sep + 3, " ", &save);
 		strtok_r(NULL, " ", &save);
@@ -203,7 +204,8 @@ static int cg_open_all(struct exec_target *t, int procfd, struct shim_err *err)
 	if (read_at(procfd, "cgroup", buf, sizeof(buf)) < 0)
 		return shim_sys(err, "read the container's cgroups");
 	size_t nm = cg_mounts(m, CG_MOUNT_MAX);
-	for (char *save, *l = strtok_r(buf, "\n", &save); l && rc == 0; l = strtok_r(NULL, "\n", &save))
+	for (char *save, *l = strtok_r(buf, "\n", &save); l && rc == 0;
+	     l = strtok_r(NULL, "\n", &save))
 		rc = cg_open_line(t, l, m, nm, err);
 	for (size_t i = 0; i < nm; i++) {
 		free(m[i].dir);
@@ -377,7 +379,8 @@ static int child_cwd(const char *cwd, int *code, struct shim_err *err)
 				 "chdir to cwd (\"%s\") set in config.json failed: %s", cwd, text);
 	}
 	if (!getcwd(now, sizeof(now)) || now[0] != '/')
-		return shim_fail(err, "system", "working directory %s is outside the container", cwd);
+		return shim_fail(err, "system", "working directory %s is outside the container",
+				 cwd);
 	return 0;
 }
 
@@ -427,8 +430,8 @@ _Noreturn void exec_child(const struct spec *s, struct exec_target *t, const str
 	close(f->alive_w);
 	/* a killed monitor takes the command with it; nothing in the container
 	 * may reach this (host) binary through /proc/<pid>/exe */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
-	    monitor_gone(f->alive_r))
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || monitor_gone(f->alive_r))
 		_exit(code);
 	if (child_join(t, &err) < 0)
 		goto fail;

@@ -255,7 +255,8 @@ static void client_read(short ev)
 	char payload[sizeof(stdin_buf)];
 	ssize_t r;
 	if (client.hdr_len < SHIM_FRAME_HEADER) {
-		r = read(client.fd, client.hdr + client.hdr_len, SHIM_FRAME_HEADER - client.hdr_len);
+		r = read(client.fd, client.hdr + client.hdr_len,
+			 SHIM_FRAME_HEADER - client.hdr_len);
 		if (r <= 0) {
 			client_read_end(r, ev);
 			return;
@@ -486,7 +487,8 @@ static int make_stdio(struct exec_fds *f, int *pty_sock, struct shim_err *err)
 /* Closes the child's ends in the monitor. */
 static void close_child_fds(struct exec_fds *f)
 {
-	int *fds[] = {&f->errpipe, &f->alive_r, &f->stdin_r, &f->stdout_w, &f->stderr_w, &f->pty_sock};
+	int *fds[] = {&f->errpipe,  &f->alive_r,  &f->stdin_r,
+		      &f->stdout_w, &f->stderr_w, &f->pty_sock};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -654,7 +656,8 @@ static _Noreturn void exec_monitor(const char *bundle_arg, const char *run_arg,
 	if (null > 2)
 		close(null);
 	if (!bundle || !spec_path || !run_dir) {
-		shim_sys(&err, "resolve %s", !bundle ? bundle_arg : !spec_path ? spec_arg : run_arg);
+		shim_sys(&err, "resolve %s",
+			 !bundle ? bundle_arg : !spec_path ? spec_arg : run_arg);
 	} else if (chdir("/") == 0 && setup(bundle, spec_path, &t, &err) == 0 &&
 		   start_command(&t, &err) == 0) {
 		relay();

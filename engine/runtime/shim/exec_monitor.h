@@ -15,11 +15,11 @@ enum exec_ns { EXEC_NS_MNT, EXEC_NS_IPC, EXEC_NS_UTS, EXEC_NS_NET, EXEC_NS_CGROU
 /* The running container as the exec monitor found it: every descriptor is
  * CLOEXEC and opened on the host before anything joins the container. */
 struct exec_target {
-	int pid_ns;                     /* -1 when the init shares the monitor's */
-	int ns[EXEC_NS_COUNT];          /* -1 where the init shares the monitor's */
-	int cg_procs[EXEC_CGROUP_MAX];  /* cgroup.procs of each hierarchy the init is in */
+	int pid_ns;                    /* -1 when the init shares the monitor's */
+	int ns[EXEC_NS_COUNT];         /* -1 where the init shares the monitor's */
+	int cg_procs[EXEC_CGROUP_MAX]; /* cgroup.procs of each hierarchy the init is in */
 	size_t n_cg;
-	void *filter;                   /* the seccomp program, read from the host */
+	void *filter; /* the seccomp program, read from the host */
 	size_t filter_len;
 };
 

@@ -12,11 +12,14 @@ static const struct {
 	const char *name;
 	int resource;
 } names[] = {
-	{"core", RLIMIT_CORE},	   {"cpu", RLIMIT_CPU},		  {"data", RLIMIT_DATA},
-	{"fsize", RLIMIT_FSIZE},   {"locks", RLIMIT_LOCKS},	  {"memlock", RLIMIT_MEMLOCK},
-	{"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},	  {"nofile", RLIMIT_NOFILE},
-	{"nproc", RLIMIT_NPROC},   {"rss", RLIMIT_RSS},		  {"rtprio", RLIMIT_RTPRIO},
-	{"rttime", RLIMIT_RTTIME}, {"sigpending", RLIMIT_SIGPENDING}, {"stack", RLIMIT_STACK},
+    {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
+    {"data", RLIMIT_DATA},         {"fsize", RLIMIT_FSIZE},
+    {"locks", RLIMIT_LOCKS},       {"memlock", RLIMIT_MEMLOCK},
+    {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+    {"nofile", RLIMIT_NOFILE},     {"nproc", RLIMIT_NPROC},
+    {"rss", RLIMIT_RSS},           {"rtprio", RLIMIT_RTPRIO},
+    {"rttime", RLIMIT_RTTIME},     {"sigpending", RLIMIT_SIGPENDING},
+    {"stack", RLIMIT_STACK},
 };
 
 /* A limit value: a decimal or "unlimited". */

@@ -17,7 +17,8 @@ static int apply_one(const char *rec, struct shim_err *err)
 	const char *sp = strchr(rec, ' ');
 	size_t klen = sp ? (size_t)(sp - rec) : 0;
 
-	/* berth checks keys; the shim still refuses anything that is not a plain path below /proc/sys */
+	/* berth checks keys; the shim still refuses anything that is not a plain path below
+	 * /proc/sys */
 	if (!klen || klen > 200 || memchr(rec, '/', klen) || rec[0] == '.' ||
 	    (klen >= 2 && !memcmp(rec, "..", 2)))
 		return shim_fail(err, "system", "bad sysctl record: %s", rec);

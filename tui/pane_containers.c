@@ -1,0 +1,142 @@
+/* The containers pane: every container, newest first, with its state in
+ * colour, docker's status text, the CPU and memory of the stats stream,
+ * the command and ports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/format.h"
+
+enum { COL_NAME, COL_ID, COL_IMAGE, COL_STATE, COL_STATUS, COL_CPU, COL_MEM, COL_COMMAND,
+       COL_PORTS, NCOLS };
+
+static const struct table_column columns[NCOLS] = {
+	[COL_NAME] = {"NAME", 6, 28, 0, false, false, false},
+	[COL_ID] = {"CONTAINER ID", 12, 12, 3, false, false, false},
+	[COL_IMAGE] = {"IMAGE", 6, 28, 4, false, false, false},
+	[COL_STATE] = {"STATE", 7, 10, 0, false, false, false},
+	[COL_STATUS] = {"STATUS", 8, 26, 2, false, false, false},
+	[COL_CPU] = {"CPU %", 6, 8, 0, true, true, false},
+	[COL_MEM] = {"MEM", 7, 10, 0, true, true, false},
+	[COL_COMMAND] = {"COMMAND", 8, 0, 5, false, false, true},
+	[COL_PORTS] = {"PORTS", 6, 40, 6, false, false, false},
+};
+
+/* The cells one row holds, with the strings they point to. */
+struct row_text {
+	char name[256], id[13], cpu[16], mem[16], ports[128];
+	struct table_cell cells[NCOLS];
+};
+
+/* Docker's "0.0.0.0:8080->80/tcp, 443/tcp". */
+static void ports_text(json_t *ports, char *buf, size_t n)
+{
+	size_t i, len = 0;
+	json_t *p;
+
+	buf[0] = '\0';
+	json_array_foreach(ports, i, p) {
+		const char *ip = json_string_value(json_object_get(p, "IP"));
+		const char *type = json_string_value(json_object_get(p, "Type")) ?: "tcp";
+		json_int_t priv = json_integer_value(json_object_get(p, "PrivatePort"));
+		json_int_t pub = json_integer_value(json_object_get(p, "PublicPort"));
+		if (len >= n)
+			break;
+		if (pub)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s:%lld->%lld/%s", i ? ", " : "",
+						ip ?: "", (long long)pub, (long long)priv, type);
+		else
+			len += (size_t)snprintf(buf + len, n - len, "%s%lld/%s", i ? ", " : "",
+						(long long)priv, type);
+	}
+}
+
+/* Fills one row's cells from a list row and the container's stats. */
+static void fill_row(struct app *app, json_t *row, struct row_text *rt)
+{
+	const char *id = json_string_value(json_object_get(row, "Id")) ?: "";
+	const char *name = json_string_value(json_array_get(json_object_get(row, "Names"), 0)) ?: "";
+	const char *state = json_string_value(json_object_get(row, "State")) ?: "";
+	const struct ctr_stats *s = model_stats(app, id);
+	bool live = s && s->live && (strcmp(state, "running") == 0 || strcmp(state, "paused") == 0);
+
+	snprintf(rt->name, sizeof(rt->name), "%s", name[0] == '/' ? name + 1 : name);
+	fmt_short_id(id, rt->id);
+	fmt_percent(live ? s->entry.cpu_percent : -1, rt->cpu, sizeof(rt->cpu));
+	fmt_bytes(live ? s->entry.mem_usage : -1, rt->mem, sizeof(rt->mem));
+	ports_text(json_object_get(row, "Ports"), rt->ports, sizeof(rt->ports));
+	rt->cells[COL_NAME] = (struct table_cell){rt->name, 0, 0};
+	rt->cells[COL_ID] = (struct table_cell){rt->id, 0, THEME_DIM};
+	rt->cells[COL_IMAGE] =
+		(struct table_cell){json_string_value(json_object_get(row, "Image")), 0, 0};
+	rt->cells[COL_STATE] = (struct table_cell){state, 0, fmt_state_role(state)};
+	rt->cells[COL_STATUS] =
+		(struct table_cell){json_string_value(json_object_get(row, "Status")), 0, 0};
+	rt->cells[COL_CPU] = (struct table_cell){rt->cpu, live ? s->entry.cpu_percent : -1, 0};
+	rt->cells[COL_MEM] = (struct table_cell){rt->mem, live ? s->entry.mem_usage : -1, 0};
+	rt->cells[COL_COMMAND] =
+		(struct table_cell){json_string_value(json_object_get(row, "Command")), 0, THEME_DIM};
+	rt->cells[COL_PORTS] = (struct table_cell){rt->ports, 0, 0};
+}
+
+/* Rows from the model. */
+static void rebuild(struct list_pane *lp)
+{
+	struct app *app = lp->base.app;
+	json_t *list = app->model.containers;
+	size_t n = json_array_size(list), i;
+	struct row_text *text = calloc(n ? n : 1, sizeof(*text));
+	struct table_row *rows = calloc(n ? n : 1, sizeof(*rows));
+	json_t *row;
+
+	if (!text || !rows)
+		abort();
+	json_array_foreach(list, i, row) {
+		fill_row(app, row, &text[i]);
+		rows[i].id = json_string_value(json_object_get(row, "Id")) ?: "";
+		rows[i].cells = text[i].cells;
+	}
+	if (app->model.loaded[MODEL_CONTAINERS])
+		table_set_empty_text(lp->table, "no containers: R runs one, or :run -d busybox sleep 600");
+	list_pane_set_rows(lp, rows, n);
+	free(rows);
+	free(text);
+}
+
+/* Containers and their stats both show here. */
+static void changed(struct pane *p, enum model_kind kind)
+{
+	if (kind == MODEL_CONTAINERS || kind == MODEL_STATS)
+		list_pane_changed(p, kind);
+}
+
+static const struct pane_class containers_class = {
+	.name = "containers",
+	.place = list_pane_place,
+	.draw = list_pane_draw,
+	.expose = list_pane_expose,
+	.invalidate = list_pane_invalidate,
+	.action = list_pane_action,
+	.key = list_pane_key,
+	.filter = list_pane_filter,
+	.selected = list_pane_selected,
+	.targets = list_pane_targets,
+	.changed = changed,
+	.shown = list_pane_shown,
+	.status = list_pane_status,
+	.click = list_pane_click,
+	.destroy = list_pane_destroy,
+};
+
+struct pane *pane_containers_new(struct app *app)
+{
+	struct list_pane *lp = calloc(1, sizeof(*lp));
+
+	if (!lp)
+		abort();
+	list_pane_init(lp, app, PANE_CONTAINERS, &containers_class, columns, NCOLS,
+		       "reading the containers");
+	lp->rebuild = rebuild;
+	return &lp->base;
+}
