@@ -49,6 +49,10 @@ int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char
  * when the user detached). */
 int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_keys);
 
+/* While cli_stream_attach runs without a tty, SIGINT, SIGTERM and SIGHUP
+ * received by berth are handed to proxy (which forwards them). */
+void cli_stream_set_signal_proxy(void (*proxy)(int sig, void *user), void *user);
+
 /* Truncates an id to Docker's 12 hex digits (dropping "sha256:"). */
 void cli_short_id(const char *id, char out[13]);
 

@@ -159,6 +159,23 @@ fail:
 	return NULL;
 }
 
+struct proxy_target {
+	struct cli *cli;
+	const char *id;
+};
+
+/* Forwards a signal berth received to the container (docker's sig-proxy). */
+static void proxy_signal(int sig, void *user)
+{
+	struct proxy_target *t = user;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", sig);
+	json_t *args = json_pack("{s:s, s:s}", "id", t->id, "signal", name);
+	cli_call(t->cli, "container.kill", args, NULL, NULL);
+	json_decref(args);
+}
+
 /* Creates the container; on a missing image says what Docker says first. */
 static int create_container(struct cli *cli, json_t *body, char id[65], int *status)
 {
@@ -248,7 +265,10 @@ static int run_or_create(struct cli *cli, const struct cli_command *cmd, int arg
 		goto out;
 	}
 	int fd = (int)json_integer_value(json_object_get(result, "attach_fd"));
+	struct proxy_target target = {cli, id};
+	cli_stream_set_signal_proxy(proxy_signal, &target);
 	int code = cli_stream_attach(fd, o.interactive, o.tty, o.detach_keys);
+	cli_stream_set_signal_proxy(NULL, NULL);
 	close(fd);
 	if (code == -2)
 		goto out;
@@ -318,7 +338,10 @@ static int start_one(struct cli *cli, const char *ref, bool attach, bool interac
 	}
 	int fd = (int)json_integer_value(json_object_get(result, "attach_fd"));
 	json_decref(result);
+	struct proxy_target target = {cli, ref};
+	cli_stream_set_signal_proxy(proxy_signal, &target);
 	code = cli_stream_attach(fd, interactive, tty, detach_keys);
+	cli_stream_set_signal_proxy(NULL, NULL);
 	close(fd);
 	if (code == -1) {
 		args = json_pack("{s:s}", "id", ref);

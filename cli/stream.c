@@ -17,11 +17,25 @@
 #include "engine/runtime/shim_protocol.h"
 
 static volatile sig_atomic_t window_changed;
+static volatile sig_atomic_t pending_signal;
+static void (*signal_proxy)(int sig, void *user);
+static void *signal_proxy_user;
 
 static void on_winch(int sig)
 {
 	(void)sig;
 	window_changed = 1;
+}
+
+static void on_proxied_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+void cli_stream_set_signal_proxy(void (*proxy)(int sig, void *user), void *user)
+{
+	signal_proxy = proxy;
+	signal_proxy_user = user;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -148,6 +162,15 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 	int exit_code = -1;
 	struct sigaction sa = {.sa_handler = on_winch}, old_winch;
 
+	/* Without a terminal, signals to berth go to the container (docker's
+	 * --sig-proxy): a Ctrl-C reaches the container's process. */
+	struct sigaction proxied = {.sa_handler = on_proxied_signal}, old_int, old_term, old_hup;
+	bool proxying = signal_proxy && !tty;
+	if (proxying) {
+		sigaction(SIGINT, &proxied, &old_int);
+		sigaction(SIGTERM, &proxied, &old_term);
+		sigaction(SIGHUP, &proxied, &old_hup);
+	}
 	if (tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		raw = saved;
 		cfmakeraw(&raw);
@@ -162,6 +185,11 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 		if (window_changed) {
 			window_changed = 0;
 			send_window_size(fd);
+		}
+		if (pending_signal) {
+			int sig = pending_signal;
+			pending_signal = 0;
+			signal_proxy(sig, signal_proxy_user);
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -209,6 +237,11 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 		}
 	}
 out:
+	if (proxying) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
 	if (raw_mode) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 		sigaction(SIGWINCH, &old_winch, NULL);

@@ -111,7 +111,7 @@ void app_update_bars(struct app *app)
 static void update_keybar(struct app *app)
 {
 	struct keyhint hints[MAX_HINTS];
-	size_t n = keys_hints(app->current, hints, MAX_HINTS);
+	size_t n = keys_hints(app->current, hints, MAX_HINTS, COLS);
 
 	keybar_set(app->keybar, hints, n);
 }
@@ -186,6 +186,7 @@ void app_layout(struct app *app)
 			p->cls->place(p);
 	}
 	modal_place(app);
+	update_keybar(app);
 	app->redraw_all = true;
 	app->frame_due = true;
 }
@@ -396,8 +397,10 @@ static void handle_key(struct app *app, wkey k)
 		handle_mouse(app);
 		return;
 	}
-	if (modal_key(app, k))
+	if (modal_key(app, k)) {
+		app_update_bars(app);
 		return;
+	}
 	a = keys_lookup(app->current, k);
 	if (a == ACT_NONE) {
 		if (p->cls->key)

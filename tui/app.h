@@ -253,7 +253,7 @@ struct modal_hooks {
 struct modal {
 	enum modal_kind kind;
 	struct widget *widget;
-	struct prompt *prompt; /* the prompt in use (borrowed) */
+	struct statusbar *title; /* the result view's title row */
 	struct modal_hooks hooks;
 	void *user;
 };
@@ -311,11 +311,14 @@ void cmdline_output(struct app *app, const char *data, size_t len);
 
 /* --- suspend.c ------------------------------------------------------------ */
 
+/* When to wait for Enter before the console comes back. */
+enum run_pause { PAUSE_NEVER, PAUSE_ALWAYS, PAUSE_ON_FAILURE };
+
 /* Leaves the screen, runs berth with these arguments on the real terminal
- * (its own process group in the foreground), and comes back. With
- * pause_after, waits for Enter first so the output can be read. Returns
- * the child's exit status (-1 when it could not run). */
-int tui_run_in_terminal(struct app *app, char *const argv[], bool pause_after);
+ * (its own process group in the foreground), and comes back, after Enter
+ * when asked so the output can be read. Returns the child's exit status
+ * (-1 when it could not run). */
+int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause pause);
 
 /* --- header.c ------------------------------------------------------------- */
 

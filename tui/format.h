@@ -47,4 +47,10 @@ int fmt_split_words(const char *line, char ***argv, char *msg, size_t msg_size);
 
 void fmt_free_words(char **argv);
 
+/* True when a berth command (argv[0] the command, "container ls" style
+ * too) needs the terminal: it reads input (exec, attach, run without -d,
+ * start -a/-i, load from stdin), never ends by itself (logs -f, stats,
+ * events, wait), or writes a tar to stdout (save, export without -o). */
+bool words_need_terminal(int argc, char **argv);
+
 #endif

@@ -26,42 +26,41 @@ static int put(WINDOW *win, int *room, const char *text, int role)
 	return used;
 }
 
-/* Row 0: "berth  3 running  1 paused  5 stopped  4 images ... CPU  Mem". */
+/* Row 0: "berth  3 running  1 paused  5 stopped  4 images ... CPU  Mem",
+ * said in fewer words when the row is narrow. */
 static void draw_totals(struct header *h)
 {
 	struct app *app = h->app;
 	struct model *m = &app->model;
 	WINDOW *win = h->base.win;
 	char left[256], right[160], cpu[32], mem[32], total[32];
-	int room = h->base.cols, rw;
+	int cols = h->base.cols, room, rw;
+	size_t images = m->loaded[MODEL_IMAGES] ? json_array_size(m->images) : 0;
 
-	wmove(win, 0, 0);
-	text_fill(win, h->base.cols, theme_attr(THEME_HEADER));
-	if (m->loaded[MODEL_CONTAINERS])
-		snprintf(left, sizeof(left), " berth  %d running  %d paused  %d stopped  %zu images",
-			 m->running, m->paused, m->stopped,
-			 m->loaded[MODEL_IMAGES] ? json_array_size(m->images) : 0);
-	else
-		snprintf(left, sizeof(left), " berth  reading the engine%lc",
-			 (wint_t)term_glyphs()->ellipsis);
 	fmt_percent(m->cpu_sum, cpu, sizeof(cpu));
 	fmt_bytes(m->mem_sum, mem, sizeof(mem));
 	fmt_bytes(m->mem_total, total, sizeof(total));
-	if (m->ncpu > 0)
-		snprintf(right, sizeof(right), "containers use CPU %s of %d  Mem %s of %s ", cpu,
-			 m->ncpu, mem, total);
-	else
-		snprintf(right, sizeof(right), "CPU %s  Mem %s ", cpu, mem);
-	rw = text_width(right);
-	if (rw > room - text_width(left) - 1) {
-		snprintf(right, sizeof(right), "CPU %s Mem %s/%s ", cpu, mem, total);
-		rw = text_width(right);
-	}
+	snprintf(left, sizeof(left), " berth  %d running  %d paused  %d stopped  %zu images",
+		 m->running, m->paused, m->stopped, images);
+	snprintf(right, sizeof(right), "containers: CPU %s of %d CPUs  Mem %s of %s ", cpu,
+		 m->ncpu, mem, total);
+	if (text_width(left) + text_width(right) + 2 > cols)
+		snprintf(right, sizeof(right), "CPU %s  Mem %s/%s ", cpu, mem, total);
+	if (text_width(left) + text_width(right) + 2 > cols)
+		snprintf(left, sizeof(left), " %d running %d paused %d stopped %zu images",
+			 m->running, m->paused, m->stopped, images);
+	if (!m->loaded[MODEL_CONTAINERS])
+		snprintf(left, sizeof(left), " berth  reading the engine");
 	wmove(win, 0, 0);
-	room = h->base.cols - (rw < h->base.cols / 2 ? rw + 1 : 0);
+	text_fill(win, cols, theme_attr(THEME_HEADER));
+	rw = text_width(right);
+	if (rw > cols / 2)
+		rw = 0;
+	room = cols - (rw ? rw + 1 : 0);
+	wmove(win, 0, 0);
 	put(win, &room, left, THEME_HEADER);
-	if (rw < h->base.cols / 2)
-		text_draw(win, 0, h->base.cols - rw, rw, right, theme_attr(THEME_HEADER), TEXT_RIGHT);
+	if (rw)
+		text_draw(win, 0, cols - rw, rw, right, theme_attr(THEME_HEADER), TEXT_RIGHT);
 }
 
 /* Row 1: the tabs, "1 Containers  2 Images ..."; names shrink to their
@@ -86,7 +85,7 @@ static void draw_tabs(struct header *h)
 		else
 			snprintf(tab, sizeof(tab), " %d %s ", i + 1, name);
 		h->tab_x[i] = h->base.cols - room;
-		put(win, &room, tab, current ? THEME_TITLE_FOCUS : THEME_TITLE);
+		put(win, &room, tab, current ? THEME_SELECTED : THEME_TITLE);
 		put(win, &room, " ", THEME_DEFAULT);
 	}
 	h->tab_x[PANE_COUNT] = h->base.cols - room;

@@ -35,7 +35,7 @@ const struct key_binding keys_table[] = {
 	{C | S, 'D', ACT_REMOVE_FORCE, "Containers", "D", "Remove by force, running or not (asks first)", NULL},
 	{C | S, 'N', ACT_RENAME, "Containers", "N", "Rename", NULL},
 	{C | S, 'e', ACT_EXEC, "Containers", "e", "Shell in the container (exec -it sh)", "Exec"},
-	{C | S, 'a', ACT_ATTACH, "Containers", "a", "Attach (detach with Ctrl-P Ctrl-Q)", NULL},
+	{C | S, 'a', ACT_ATTACH, "Containers", "a", "Attach (leave: Ctrl-P Ctrl-Q with -i, else Ctrl-C)", NULL},
 	{C, 'R', ACT_RUN, "Containers", "R", "Run a new container (a form)", "Run"},
 	{C | S, 'c', ACT_COMMIT, "Containers", "c", "Commit to an image", NULL},
 
@@ -167,10 +167,18 @@ static const char *hint_key(const struct key_binding *b)
 	return names[i];
 }
 
-/* The hints of a pane: its own first, then the ones for everywhere. */
-size_t keys_hints(enum pane_id pane, struct keyhint *hints, size_t max)
+/* Cells a hint takes in the bar: key, label and a blank. */
+static int hint_width(const struct keyhint *h)
 {
-	size_t n = 0;
+	return (int)(strlen(h->key) + strlen(h->label) + 1);
+}
+
+/* The hints of a pane: its own first, then the ones for everywhere; the
+ * pane's last ones go when the bar is too narrow for all. */
+size_t keys_hints(enum pane_id pane, struct keyhint *hints, size_t max, int cols)
+{
+	size_t n = 0, own = 0;
+	int width = 0;
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < keys_count && n < max; i++) {
@@ -183,8 +191,17 @@ size_t keys_hints(enum pane_id pane, struct keyhint *hints, size_t max)
 				continue;
 			hints[n].key = hint_key(b);
 			hints[n].label = b->hint;
+			width += hint_width(&hints[n]);
 			n++;
 		}
+		if (pass == 0)
+			own = n;
+	}
+	while (width > cols && own > 0) {
+		width -= hint_width(&hints[own - 1]);
+		memmove(&hints[own - 1], &hints[own], (n - own) * sizeof(*hints));
+		own--;
+		n--;
 	}
 	return n;
 }

@@ -117,9 +117,11 @@ const struct key_binding *keys_binding(enum pane_id pane, enum tui_action action
 /* The pane's name ("Containers"). */
 const char *keys_pane_name(enum pane_id pane);
 
-/* Fills hints with the key-hint bar of a pane; returns how many. The
- * strings are static. */
-size_t keys_hints(enum pane_id pane, struct keyhint *hints, size_t max);
+/* Fills hints with the key-hint bar of a pane, for a bar cols cells wide:
+ * the pane's own keys, then help, command line and quit, which stay when
+ * the bar is narrow (the pane's last hints go instead). Returns how many;
+ * the strings are static. */
+size_t keys_hints(enum pane_id pane, struct keyhint *hints, size_t max, int cols);
 
 /* Fills the help overlay with every section and binding. */
 void keys_fill_help(struct help *h);

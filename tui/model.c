@@ -19,50 +19,6 @@ static const char *const list_commands[MODEL_KIND_COUNT] = {
 	[MODEL_VOLUMES] = "volume.list",
 };
 
-/* Adds a sample: into the newest slot until it holds `per` samples; when
- * every slot is full, pairs merge and each slot covers twice as many. */
-void history_push(struct history *h, double v)
-{
-	if (h->per == 0)
-		h->per = 1;
-	if (h->count > 0 && h->part < h->per) {
-		double *last = &h->v[h->count - 1];
-		*last = (*last * h->part + v) / (h->part + 1);
-		h->part++;
-		return;
-	}
-	if (h->count == HISTORY_SLOTS) {
-		for (size_t i = 0; i < HISTORY_SLOTS / 2; i++)
-			h->v[i] = (h->v[2 * i] + h->v[2 * i + 1]) / 2;
-		h->count = HISTORY_SLOTS / 2;
-		h->per *= 2;
-	}
-	h->v[h->count++] = v;
-	h->part = 1;
-}
-
-/* The history squeezed into at most `cells` means, oldest first. */
-size_t history_cells(const struct history *h, double *out, size_t cells)
-{
-	size_t per, n = 0;
-
-	if (cells == 0 || h->count == 0)
-		return 0;
-	if (h->count <= cells) {
-		memcpy(out, h->v, h->count * sizeof(*out));
-		return h->count;
-	}
-	per = (h->count + cells - 1) / cells;
-	for (size_t i = 0; i < h->count; i += per) {
-		double sum = 0;
-		size_t k;
-		for (k = 0; k < per && i + k < h->count; k++)
-			sum += h->v[i + k];
-		out[n++] = sum / (double)k;
-	}
-	return n;
-}
-
 /* A container's list row. */
 json_t *model_container(struct app *app, const char *id)
 {
@@ -239,6 +195,18 @@ static struct ctr_stats *stats_slot(struct model *m, const char *id)
 	return &m->stats[m->nstats++];
 }
 
+/* True when a container's status text counts seconds ("Up 5 seconds"). */
+static bool statuses_count_seconds(const struct model *m)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(m->containers, i, row)
+		if (strstr(json_string_value(json_object_get(row, "Status")) ?: "", "second"))
+			return true;
+	return false;
+}
+
 /* A reading of every running container (the stats stream, once a second). */
 static void on_stats(struct app *app, void *user, json_t *message)
 {
@@ -274,8 +242,11 @@ static void on_stats(struct app *app, void *user, json_t *message)
 	}
 	m->ticks++;
 	/* A container started elsewhere before its event was seen; and the
-	 * list's "Up 5 minutes" ages while the containers pane shows it. */
-	if (unknown || (m->ticks % 5 == 0 && app->current == PANE_CONTAINERS))
+	 * list's "Up 5 seconds" ages while the containers pane shows it:
+	 * every five seconds while some status counts seconds, else every
+	 * half minute (statuses count minutes, hours, days). */
+	if (unknown || (app->current == PANE_CONTAINERS &&
+			m->ticks % (statuses_count_seconds(m) ? 5 : 30) == 0))
 		model_refresh(app, MODEL_CONTAINERS);
 	app_model_changed(app, MODEL_STATS);
 }

@@ -14,18 +14,18 @@ enum { COL_NAME, COL_ID, COL_IMAGE, COL_STATE, COL_STATUS, COL_CPU, COL_MEM, COL
 static const struct table_column columns[NCOLS] = {
 	[COL_NAME] = {"NAME", 6, 28, 0, false, false, false},
 	[COL_ID] = {"CONTAINER ID", 12, 12, 3, false, false, false},
-	[COL_IMAGE] = {"IMAGE", 6, 28, 4, false, false, false},
+	[COL_IMAGE] = {"IMAGE", 6, 40, 4, false, false, false},
 	[COL_STATE] = {"STATE", 7, 10, 0, false, false, false},
-	[COL_STATUS] = {"STATUS", 8, 26, 2, false, false, false},
+	[COL_STATUS] = {"STATUS", 16, 28, 2, false, false, false},
 	[COL_CPU] = {"CPU %", 6, 8, 0, true, true, false},
 	[COL_MEM] = {"MEM", 7, 10, 0, true, true, false},
-	[COL_COMMAND] = {"COMMAND", 8, 0, 5, false, false, true},
-	[COL_PORTS] = {"PORTS", 6, 40, 6, false, false, false},
+	[COL_COMMAND] = {"COMMAND", 10, 48, 5, false, false, true},
+	[COL_PORTS] = {"PORTS", 10, 40, 6, false, false, false},
 };
 
 /* The cells one row holds, with the strings they point to. */
 struct row_text {
-	char name[256], id[13], cpu[16], mem[16], ports[128];
+	char name[256], id[13], cpu[16], mem[16], ports[128], command[512];
 	struct table_cell cells[NCOLS];
 };
 
@@ -52,6 +52,23 @@ static void ports_text(json_t *ports, char *buf, size_t n)
 	}
 }
 
+/* A command on one line: newlines and tabs (a script given to sh -c)
+ * become single blanks. */
+static void one_line(const char *text, char *out, size_t n)
+{
+	size_t o = 0;
+	bool blank = false;
+
+	for (; text && *text && o + 1 < n; text++) {
+		bool space = *text == '\n' || *text == '\t' || *text == '\r' || *text == ' ';
+		if (space && blank)
+			continue;
+		out[o++] = space ? ' ' : *text;
+		blank = space;
+	}
+	out[o] = '\0';
+}
+
 /* Fills one row's cells from a list row and the container's stats. */
 static void fill_row(struct app *app, json_t *row, struct row_text *rt)
 {
@@ -75,8 +92,9 @@ static void fill_row(struct app *app, json_t *row, struct row_text *rt)
 		(struct table_cell){json_string_value(json_object_get(row, "Status")), 0, 0};
 	rt->cells[COL_CPU] = (struct table_cell){rt->cpu, live ? s->entry.cpu_percent : -1, 0};
 	rt->cells[COL_MEM] = (struct table_cell){rt->mem, live ? s->entry.mem_usage : -1, 0};
-	rt->cells[COL_COMMAND] =
-		(struct table_cell){json_string_value(json_object_get(row, "Command")), 0, THEME_DIM};
+	one_line(json_string_value(json_object_get(row, "Command")), rt->command,
+		 sizeof(rt->command));
+	rt->cells[COL_COMMAND] = (struct table_cell){rt->command, 0, THEME_DIM};
 	rt->cells[COL_PORTS] = (struct table_cell){rt->ports, 0, 0};
 }
 

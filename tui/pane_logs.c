@@ -62,7 +62,8 @@ static void update_info(struct logs_pane *lp)
 	fmt_count(logview_dropped(lp->view), dropped, sizeof(dropped));
 	fmt_bytes((double)logview_memory(lp->view), mem, sizeof(mem));
 	fmt_bytes(LOG_MAX_BYTES, cap, sizeof(cap));
-	snprintf(right, sizeof(right), "%s lines, %s evicted, %s of %s ", lines, dropped, mem, cap);
+	snprintf(right, sizeof(right), "%s line%s, %s evicted, %s of %s ", lines,
+		 logview_lines(lp->view) == 1 ? "" : "s", dropped, mem, cap);
 	statusbar_set(lp->info, left, right);
 }
 

@@ -15,7 +15,7 @@
 #define NAME_W 16
 #define CPU_W 8
 #define PIDS_W 6
-#define IO_W 20
+#define IO_W 17
 
 /* The widgets of one visible row. */
 struct slot {
@@ -56,7 +56,7 @@ static void layout(struct stats_pane *sp)
 	rest = cols - x - (pids ? PIDS_W + 1 : 0) - (io ? 2 * (IO_W + 1) : 0);
 	if (rest < 12)
 		rest = 12;
-	sp->w_mspark = rest >= 48 ? rest / 4 : 0;
+	sp->w_mspark = rest >= 36 ? rest / 4 : 0;
 	sp->w_spark = (rest - sp->w_mspark) * 2 / 5;
 	sp->w_gauge = rest - sp->w_mspark - sp->w_spark - (sp->w_mspark ? 3 : 2);
 	sp->x_spark = x;
@@ -69,13 +69,13 @@ static void layout(struct stats_pane *sp)
 	sp->x_blk = io ? x + IO_W + 1 : 0;
 }
 
-/* The running containers, ordered by name. */
+/* The running containers, ordered by name (web2 before web10). */
 static int by_name(const void *a, const void *b, void *ctx)
 {
 	struct app *app = ctx;
 	const struct ctr_stats *sa = model_stats(app, a), *sb = model_stats(app, b);
 
-	return strcmp(sa ? sa->name : "", sb ? sb->name : "");
+	return strverscmp(sa ? sa->name : "", sb ? sb->name : "");
 }
 
 /* Collects the containers with a live reading. */
@@ -133,10 +133,14 @@ static void place_slot(struct stats_pane *sp, struct slot *s, int y, bool shown)
 /* Gives a slot the history and figures of a container. */
 static void fill_slot(struct stats_pane *sp, struct slot *s, const struct ctr_stats *st)
 {
-	double cells[HISTORY_SLOTS], peak = 100;
+	double cells[HISTORY_SLOTS], peak = 10;
 	size_t n;
 	char used[16], limit[16], text[40];
+	bool limited;
 
+	/* CPU on a scale from 0 to its peak (10% at least, so that noise
+	 * stays low); memory from 0 to its limit when it has one, else to a
+	 * little over its own peak, so that growth shows. */
 	n = history_cells(&st->cpu, cells, (size_t)sp->w_spark);
 	sparkline_clear(s->cpu);
 	for (size_t i = 0; i < n; i++) {
@@ -146,9 +150,13 @@ static void fill_slot(struct stats_pane *sp, struct slot *s, const struct ctr_st
 	sparkline_set_range(s->cpu, 0, peak);
 	n = history_cells(&st->mem, cells, (size_t)sp->w_mspark);
 	sparkline_clear(s->mem_spark);
-	for (size_t i = 0; i < n; i++)
+	peak = 0;
+	for (size_t i = 0; i < n; i++) {
 		sparkline_push(s->mem_spark, cells[i]);
-	sparkline_set_range(s->mem_spark, 0, st->entry.mem_limit);
+		peak = fmax(peak, cells[i]);
+	}
+	limited = st->entry.mem_limit > 0 && st->entry.mem_limit < sp->base.app->model.mem_total;
+	sparkline_set_range(s->mem_spark, 0, limited ? st->entry.mem_limit : peak * 1.25);
 	fmt_bytes(st->entry.mem_usage, used, sizeof(used));
 	fmt_bytes(st->entry.mem_limit, limit, sizeof(limit));
 	snprintf(text, sizeof(text), "%s / %s", used, limit);
@@ -182,10 +190,12 @@ static void refill(struct stats_pane *sp)
 	keep_visible(sp);
 	for (size_t k = 0; k < sp->nslots; k++) {
 		size_t i = sp->top + k;
-		bool shown = sp->base.shown && k < body && i < sp->n;
+		const struct ctr_stats *st =
+			i < sp->n ? model_stats(sp->base.app, sp->ids[i]) : NULL;
+		bool shown = sp->base.shown && k < body && st;
 		place_slot(sp, &sp->slots[k], sp->base.y + 1 + (int)k, shown);
 		if (shown)
-			fill_slot(sp, &sp->slots[k], model_stats(sp->base.app, sp->ids[i]));
+			fill_slot(sp, &sp->slots[k], st);
 	}
 	sp->view.dirty = true;
 }
@@ -197,24 +207,31 @@ static void draw_row(struct stats_pane *sp, int y, const struct ctr_stats *st, b
 	attr_t sel = theme_attr(sp->view.focused ? THEME_SELECTED : THEME_SELECTED_INACTIVE);
 	char cpu[16], pids[16], a[16], b[16], io[48];
 
-	text_draw(win, y, 0, 1 + NAME_W, "", selected ? sel : 0, TEXT_LEFT);
-	text_draw(win, y, 1, NAME_W, st->name, selected ? sel : theme_attr(THEME_STATE_RUNNING),
+	attr_t text = selected ? sel : 0;
+	json_t *row = model_container(sp->base.app, st->id);
+	const char *state = json_string_value(json_object_get(row, "State")) ?: "running";
+
+	/* The selected row is highlighted across; the sparklines and the
+	 * gauge are drawn over it in their own windows. */
+	wmove(win, y, 0);
+	text_fill(win, sp->view.cols, text);
+	text_draw(win, y, 1, NAME_W, st->name, selected ? sel : theme_attr(fmt_state_role(state)),
 		  TEXT_LEFT);
 	fmt_percent(st->entry.cpu_percent, cpu, sizeof(cpu));
-	text_draw(win, y, sp->x_cpu, CPU_W, cpu, 0, TEXT_RIGHT);
+	text_draw(win, y, sp->x_cpu, CPU_W, cpu, text, TEXT_RIGHT);
 	if (sp->x_pids) {
 		snprintf(pids, sizeof(pids), "%llu", (unsigned long long)st->entry.pids);
-		text_draw(win, y, sp->x_pids, PIDS_W, pids, 0, TEXT_RIGHT);
+		text_draw(win, y, sp->x_pids, PIDS_W, pids, text, TEXT_RIGHT);
 	}
 	if (sp->x_net) {
 		fmt_size(st->entry.net_rx, a, sizeof(a));
 		fmt_size(st->entry.net_tx, b, sizeof(b));
 		snprintf(io, sizeof(io), "%s / %s", a, b);
-		text_draw(win, y, sp->x_net, IO_W, io, 0, TEXT_RIGHT);
+		text_draw(win, y, sp->x_net, IO_W, io, text, TEXT_RIGHT);
 		fmt_size(st->entry.blk_read, a, sizeof(a));
 		fmt_size(st->entry.blk_write, b, sizeof(b));
 		snprintf(io, sizeof(io), "%s / %s", a, b);
-		text_draw(win, y, sp->x_blk, IO_W, io, 0, TEXT_RIGHT);
+		text_draw(win, y, sp->x_blk, IO_W, io, text, TEXT_RIGHT);
 	}
 }
 
@@ -252,9 +269,11 @@ static void view_draw(struct widget *w)
 		text_draw(w->win, 1, 1, w->cols - 1,
 			  m->ticks ? "no running containers" : "waiting for the first reading",
 			  theme_attr(THEME_DIM), TEXT_LEFT);
-	for (size_t k = 0; k + 1 < (size_t)w->rows && sp->top + k < sp->n; k++)
-		draw_row(sp, (int)k + 1, model_stats(sp->base.app, sp->ids[sp->top + k]),
-			 sp->top + k == sp->sel);
+	for (size_t k = 0; k + 1 < (size_t)w->rows && sp->top + k < sp->n; k++) {
+		const struct ctr_stats *st = model_stats(sp->base.app, sp->ids[sp->top + k]);
+		if (st)
+			draw_row(sp, (int)k + 1, st, sp->top + k == sp->sel);
+	}
 }
 
 static const struct widget_class view_class = {.name = "stats", .draw = view_draw};
@@ -393,7 +412,7 @@ static void status(struct pane *p, char *buf, size_t n)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
 
-	snprintf(buf, n, "%zu running  readings: %u", sp->n, p->app->model.ticks);
+	snprintf(buf, n, "%zu running or paused  readings: %u", sp->n, p->app->model.ticks);
 }
 
 /* A click selects a row. */

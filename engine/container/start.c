@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,18 @@ static int spawn_shim(struct engine *engine, const struct container *c, int atta
 		posix_spawn_file_actions_adddup2(&actions, attach_fd, SHIM_ATTACH_FD);
 	posix_spawn_file_actions_addclosefrom_np(&actions, attach_fd >= 0 ? SHIM_ATTACH_FD + 1
 									  : SHIM_START_FD + 1);
-	rc = posix_spawn(&pid, shim, &actions, NULL, argv, environ);
+	/* The monitor, and so the container, start with every signal at its
+	 * default and none blocked, whatever the caller ignored or blocked. */
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(&pid, shim, &actions, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&actions);
 	if (rc != 0)
 		return berr_errno(err, rc, "starting %s", shim);

@@ -52,6 +52,16 @@ expect_match "tty inside" '^/dev/pts/0' "$out"
 expect_status "run -it reads the terminal" 0 sh -c "printf 'echo typed-\$((6*7))\nexit 5\n' | script -qec '$BERTH run --rm -it busybox sh' /dev/null; echo status=\$?"
 expect_match "typed command ran" 'typed-42' "$out"
 
+# signals to berth reach the container (sig-proxy), even from a shell that
+# started berth with SIGINT ignored
+"$BERTH" run --rm --name sigs busybox sh -c 'trap "echo got-INT; exit 7" INT; while :; do sleep 0.1; done' >"$TEST_DIR/sig.out" &
+sigpid=$!
+sleep 1
+kill -INT $sigpid
+wait $sigpid
+expect_eq "SIGINT forwarded, the container's exit status returned" "7" "$?"
+expect_eq "the trap ran" "got-INT" "$(cat "$TEST_DIR/sig.out")"
+
 # attach to a running container sees its new output
 b run -d --name ticker busybox sh -c 'sleep 0.5; for i in 1 2 3; do echo t$i; sleep 0.2; done' >/dev/null
 expect_status "attach" 0 timeout 10 "$BERTH" attach ticker

@@ -16,6 +16,13 @@ expect_status "exit code when the monitor vanished" 0 b inspect -f '{{.State.Exi
 expect_eq "255" "255" "$out"
 expect_eq "its processes are gone" "" "$(pgrep -f 'sleep 300')"
 
+# the same when the container runs as another user (a user switch clears
+# the parent-death signal, which must be set again)
+b run -d --name asnobody -u nobody busybox sleep 301 >/dev/null
+kill -9 "$(cut -d' ' -f1 "$BERTH_RUN/containers/$(b inspect -f '{{.Id}}' asnobody)/shim.pid")"
+sleep 0.3
+expect_eq "a non-root container dies with its monitor" "" "$(pgrep -f 'sleep 301')"
+
 b run -d --name short busybox sh -c 'exit 7' >/dev/null
 sleep 0.5
 expect_status "exit recorded without anyone waiting" 0 b inspect -f '{{.State.Status}} {{.State.ExitCode}}' short

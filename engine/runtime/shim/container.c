@@ -139,6 +139,10 @@ static int child_privileges(const struct spec *s, const struct user_ids *ids, vo
 	if (caps_drop_bounding(s->caps, err) < 0 || user_switch(ids, err) < 0 ||
 	    caps_apply(s->caps, err) < 0)
 		return -1;
+	/* Changing user clears the parent-death signal: set it again, so a
+	 * killed shim still takes the container with it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return shim_sys(err, "set the parent-death signal");
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return shim_sys(err, "set no_new_privs");
 	if (filter && s->no_new_privs && seccomp_load(filter, filter_len, err) < 0)
@@ -223,7 +227,11 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 	umask(022);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	/* Every signal at its default: an ignored one would stay ignored
+	 * across exec, and a shell could not even trap it. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	exec_command(s, envp, &code, &err);
 fail:
 	child_fail(f->errpipe, code, &err);
