@@ -95,12 +95,13 @@ static struct msg *msg_new(enum msg_kind kind)
 	return m;
 }
 
-/* The weight of a progress message: the text of log entries, else a token
- * amount, so that only log floods ever wait. */
+/* The weight of a progress message, roughly its bytes: the text of log
+ * entries, half a kilobyte per member of an array (a stats reading). Only
+ * a flood, or readings piling up while a child has the terminal, waits. */
 static size_t progress_weight(json_t *message)
 {
 	json_t *entries = json_object_get(message, "entries"), *e;
-	size_t i, w = 64;
+	size_t i, w = 64 + 512 * json_array_size(message);
 
 	json_array_foreach(entries, i, e)
 		w += json_string_length(json_object_get(e, "log")) + 48;

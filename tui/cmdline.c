@@ -21,6 +21,7 @@
 #include "tui/format.h"
 
 #define MAX_CANDIDATES 256
+#define MAX_OUTPUT (16u << 20)
 
 struct cmdline {
 	struct app *app;
@@ -34,6 +35,7 @@ struct cmdline {
 	int status;
 	char *out;
 	size_t len, cap;
+	bool cut; /* output past MAX_OUTPUT was left out */
 	char *cands[MAX_CANDIDATES];
 	size_t ncands;
 };
@@ -107,8 +109,8 @@ static void finished(struct app *app, struct cmdline *c)
 	if (c->len > 0)
 		lines++;
 	if (lines > 1) {
-		snprintf(title, sizeof(title), " :%s%s", c->line,
-			 c->status ? "  (failed)" : "");
+		snprintf(title, sizeof(title), " :%s%s%s", c->line, c->status ? "  (failed)" : "",
+			 c->cut ? "  (output cut at 16 MiB)" : "");
 		modal_result(app, title, c->out, c->len);
 	} else {
 		end = c->len;
@@ -148,6 +150,10 @@ void cmdline_output(struct app *app, const char *data, size_t len)
 		if (len > 0)
 			app_message(app, THEME_WARNING, "%.*s", (int)(data + len - last), last);
 		return;
+	}
+	if (c->len + len > MAX_OUTPUT) {
+		c->cut = true;
+		len = MAX_OUTPUT - c->len;
 	}
 	if (c->len + len + 1 > c->cap) {
 		c->cap = (c->len + len + 1) * 2;
@@ -198,6 +204,7 @@ void cmdline_run_argv(struct app *app, char **argv, int argc)
 	}
 	c->argc = argc;
 	c->len = 0;
+	c->cut = false;
 	c->running = true;
 	atomic_store(&c->ended, false);
 	app_message(app, THEME_STATUS, "running :%s", c->line);

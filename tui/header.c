@@ -53,7 +53,7 @@ static void draw_totals(struct header *h)
 		snprintf(left, sizeof(left), " berth  reading the engine");
 	wmove(win, 0, 0);
 	text_fill(win, cols, theme_attr(THEME_HEADER));
-	rw = text_width(right);
+	rw = m->ncpu > 0 ? text_width(right) : 0;
 	if (rw > cols / 2)
 		rw = 0;
 	room = cols - (rw ? rw + 1 : 0);

@@ -177,8 +177,11 @@ void pane_logs_open(struct pane *p, const char *const *ids, size_t n)
 	struct logs_pane *lp = (struct logs_pane *)p;
 
 	stop_all(lp);
-	if (n > MAX_SOURCES)
+	if (n > MAX_SOURCES) {
+		app_message(p->app, THEME_WARNING, "following the first %d of %zu containers",
+			    MAX_SOURCES, n);
 		n = MAX_SOURCES;
+	}
 	lp->nsrc = n;
 	lp->since = 0;
 	for (size_t i = 0; i < n; i++) {

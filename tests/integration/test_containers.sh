@@ -62,6 +62,15 @@ wait $sigpid
 expect_eq "SIGINT forwarded, the container's exit status returned" "7" "$?"
 expect_eq "the trap ran" "got-INT" "$(cat "$TEST_DIR/sig.out")"
 
+# the detach keys leave the container running
+expect_status "ctrl-p ctrl-q detaches" 0 sh -c "(sleep 0.5; printf '\020\021') | script -qec '$BERTH run -it --name det busybox sh' /dev/null"
+expect_status "still running after detach" 0 b inspect -f '{{.State.Running}}' det
+expect_eq "running" "true" "$out"
+expect_status "custom detach keys" 0 sh -c "(sleep 0.5; printf '\001x') | script -qec '$BERTH attach --detach-keys ctrl-a,x det' /dev/null"
+expect_status "still running after the second detach" 0 b inspect -f '{{.State.Running}}' det
+expect_eq "running again" "true" "$out"
+b rm -f det >/dev/null
+
 # attach to a running container sees its new output
 b run -d --name ticker busybox sh -c 'sleep 0.5; for i in 1 2 3; do echo t$i; sleep 0.2; done' >/dev/null
 expect_status "attach" 0 timeout 10 "$BERTH" attach ticker
