@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +93,26 @@ static bool has_file(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
+static void resources_probe_uncached(struct cgroup_features *f);
+
+/* The host's cgroup features do not change under a running process:
+ * probed once (create and start both ask). */
 void resources_probe(struct cgroup_features *f)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct cgroup_features cached;
+	static bool probed;
+
+	pthread_mutex_lock(&lock);
+	if (!probed) {
+		resources_probe_uncached(&cached);
+		probed = true;
+	}
+	*f = cached;
+	pthread_mutex_unlock(&lock);
+}
+
+static void resources_probe_uncached(struct cgroup_features *f)
 {
 	struct statfs sfs;
 	cpu_set_t set;
