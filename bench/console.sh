@@ -153,7 +153,8 @@ sleep 3
 # The newest line the console shows (the last number on the screen) and
 # the newest written (the log's last line).
 shown_newest() { screen flood | sed -n '4,38p' | grep -E '^[0-9]+ *$' | tail -1 | tr -d ' '; }
-written_newest() { "$berth" logs --tail 1 flood 2>/dev/null | tr -d ' '; }
+written_newest() { "$berth" logs --tail 1 flood 2>/dev/null | tail -1 | tr -d ' '; }
+number() { [[ "$1" =~ ^[0-9]+$ ]]; }
 received() { screen flood | sed -n 3p | sed -E 's/.* ([0-9,]+) lines, ([0-9,]+) evicted.*/\1 \2/' | tr -d , | awk '{ print $1 + $2 }'; }
 view_memory() { screen flood | sed -n 3p | sed -E 's/.* ([0-9,]+) lines, .*evicted, ([^ ]+) of ([^ ]+).*/\1 lines (its cap: 100,000), \2 (its cap: \3 of text)/'; }
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
@@ -162,7 +163,9 @@ rss_min=$(rss) rss_max=$rss_min lag_max=0
 end=$(($(now_ns) + flood_seconds * 1000000000))
 while [ "$(now_ns)" -lt "$end" ]; do
 	shown=$(shown_newest) written=$(written_newest)
-	[ -n "$shown" ] && [ -n "$written" ] && [ $((written - shown)) -gt "$lag_max" ] && lag_max=$((written - shown))
+	if number "$shown" && number "$written" && [ $((written - shown)) -gt "$lag_max" ]; then
+		lag_max=$((written - shown))
+	fi
 	r=$(rss)
 	[ "$r" -gt "$rss_max" ] && rss_max=$r
 	[ "$r" -lt "$rss_min" ] && rss_min=$r

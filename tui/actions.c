@@ -35,6 +35,7 @@ struct batch {
 	char error[512];
 };
 
+/* Frees a batch and its items. */
 static void batch_free(void *user)
 {
 	struct batch *b = user;
@@ -263,11 +264,13 @@ struct pending {
 	char name[128];
 };
 
+/* Frees what a prompt kept for its answer. */
 static void pending_free(void *user)
 {
 	free(user);
 }
 
+/* Keeps an object for a prompt's answer. */
 static struct pending *pending_new(const char *id, const char *name)
 {
 	struct pending *p = calloc(1, sizeof(*p));
@@ -311,6 +314,7 @@ static void submit_single(struct app *app, const char *type, json_t *args, const
 	json_decref(args);
 }
 
+/* The rename prompt's answer: container.rename. */
 static void rename_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
@@ -323,6 +327,7 @@ static void rename_submit(struct app *app, void *user, const char *text)
 		      what);
 }
 
+/* The commit prompt's answer: container.commit, pausing meanwhile. */
 static void commit_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
@@ -335,6 +340,7 @@ static void commit_submit(struct app *app, void *user, const char *text)
 	submit_single(app, "container.commit", args, what);
 }
 
+/* The tag prompt's answer: image.tag. */
 static void tag_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
@@ -512,6 +518,7 @@ static void on_pruned(struct app *app, void *user, int status, json_t *result, c
 	model_refresh(app, images ? MODEL_IMAGES : MODEL_VOLUMES);
 }
 
+/* The prune dialog said yes. */
 static void prune_confirmed(struct app *app, void *user, int choice)
 {
 	json_t *args = json_object();

@@ -85,6 +85,7 @@ static void push_locked(struct bridge *b, struct msg *m)
 		abort();
 }
 
+/* A zeroed message of a kind. */
 static struct msg *msg_new(enum msg_kind kind)
 {
 	struct msg *m = calloc(1, sizeof(*m));

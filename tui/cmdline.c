@@ -234,6 +234,7 @@ void cmdline_run(struct app *app, const char *line)
 	fmt_free_words(argv);
 }
 
+/* Enter at the ":" prompt. */
 static void on_submit(struct app *app, void *user, const char *text)
 {
 	(void)user;
@@ -302,6 +303,7 @@ void cmdline_open(struct app *app)
 	modal_prompt(app, app->cmdline->prompt, ":", "", &hooks, NULL);
 }
 
+/* The command line with its own prompt, history and completion. */
 struct cmdline *cmdline_new(struct app *app)
 {
 	struct cmdline *c = calloc(1, sizeof(*c));

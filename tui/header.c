@@ -114,6 +114,7 @@ static const struct widget_class header_class = {
 	.destroy = header_destroy,
 };
 
+/* The header of the console. */
 struct header *header_new(struct app *app)
 {
 	struct header *h = calloc(1, sizeof(*h));
@@ -125,11 +126,13 @@ struct header *header_new(struct app *app)
 	return h;
 }
 
+/* The header as a widget, to place and draw. */
 struct widget *header_widget(struct header *h)
 {
 	return &h->base;
 }
 
+/* Frees the header and its window. */
 void header_free(struct header *h)
 {
 	widget_free(&h->base);

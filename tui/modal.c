@@ -35,6 +35,7 @@ static void release(struct modal *m)
 		m->hooks.release(m->user);
 }
 
+/* Closes the modal without its hooks (but release). */
 void modal_close(struct app *app)
 {
 	struct modal m;
@@ -59,6 +60,7 @@ static void open_modal(struct app *app, enum modal_kind kind, struct widget *w,
 	app->frame_due = true;
 }
 
+/* Opens the prompt line. */
 void modal_prompt(struct app *app, struct prompt *p, const char *label, const char *text,
 		  const struct modal_hooks *hooks, void *user)
 {
@@ -70,18 +72,21 @@ void modal_prompt(struct app *app, struct prompt *p, const char *label, const ch
 	widget_set_focus(WIDGET(p), true);
 }
 
+/* Opens a dialog. */
 void modal_dialog(struct app *app, struct dialog *d, const struct modal_hooks *hooks, void *user)
 {
 	open_modal(app, MODAL_DIALOG, WIDGET(d), hooks, user);
 	widget_set_focus(WIDGET(d), true);
 }
 
+/* Opens a form. */
 void modal_form(struct app *app, struct form *f, const struct modal_hooks *hooks, void *user)
 {
 	open_modal(app, MODAL_FORM, WIDGET(f), hooks, user);
 	widget_set_focus(WIDGET(f), true);
 }
 
+/* Opens the help overlay, filled from the key table. */
 void modal_help(struct app *app)
 {
 	struct help *h = help_new("berth console keys (Esc closes)");
@@ -91,6 +96,7 @@ void modal_help(struct app *app)
 	widget_set_focus(WIDGET(h), true);
 }
 
+/* Opens a scrollable view of text over the pane area. */
 void modal_result(struct app *app, const char *title, const char *text, size_t len)
 {
 	struct logview *lv = logview_new(100000, 16u << 20);

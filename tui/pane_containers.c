@@ -19,8 +19,8 @@ static const struct table_column columns[NCOLS] = {
 	[COL_STATUS] = {"STATUS", 16, 28, 2, false, false, false},
 	[COL_CPU] = {"CPU %", 6, 8, 0, true, true, false},
 	[COL_MEM] = {"MEM", 7, 10, 0, true, true, false},
-	[COL_COMMAND] = {"COMMAND", 10, 48, 5, false, false, true},
-	[COL_PORTS] = {"PORTS", 10, 40, 6, false, false, false},
+	[COL_COMMAND] = {"COMMAND", 10, 40, 5, false, false, true},
+	[COL_PORTS] = {"PORTS", 5, 40, 6, false, false, false},
 };
 
 /* The cells one row holds, with the strings they point to. */
@@ -147,6 +147,7 @@ static const struct pane_class containers_class = {
 	.destroy = list_pane_destroy,
 };
 
+/* The containers pane. */
 struct pane *pane_containers_new(struct app *app)
 {
 	struct list_pane *lp = calloc(1, sizeof(*lp));

@@ -285,6 +285,7 @@ void pane_detail_open(struct pane *p, enum detail_kind kind, const char *id)
 	update_tabs(dp);
 }
 
+/* The container shown, or NULL for an image, a volume or nothing. */
 const char *pane_detail_container(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -292,11 +293,13 @@ const char *pane_detail_container(struct pane *p)
 	return dp->kind == DETAIL_CONTAINER && dp->id[0] ? dp->id : NULL;
 }
 
+/* The tab row and the current view in the pane's place. */
 static void place(struct pane *p)
 {
 	place_views((struct detail_pane *)p);
 }
 
+/* Draws the tab row and the current view. */
 static void draw(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -305,6 +308,7 @@ static void draw(struct pane *p)
 	widget_draw(current_widget(dp));
 }
 
+/* Copies the tab row and the view to the screen again. */
 static void expose(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -313,6 +317,7 @@ static void expose(struct pane *p)
 	widget_expose(current_widget(dp));
 }
 
+/* Redraws every view (a new theme). */
 static void invalidate(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -343,6 +348,7 @@ static void view_key(struct detail_pane *dp, int key, int times)
 		widget_key(current_widget(dp), WKEY_FN(key));
 }
 
+/* Moving in the view, switching views, folding, reloading. */
 static bool action(struct pane *p, enum tui_action a)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -407,6 +413,7 @@ static enum wkey_result key(struct pane *p, wkey k)
 	return r;
 }
 
+/* The object shown (y copies it). */
 static const char *selected(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -414,6 +421,7 @@ static const char *selected(struct pane *p)
 	return dp->id[0] ? dp->id : NULL;
 }
 
+/* The container shown, for l and e. */
 static size_t targets(struct pane *p, const char **ids, size_t max)
 {
 	const char *id = pane_detail_container(p);
@@ -448,6 +456,7 @@ static void shown(struct pane *p, bool on)
 	update_tabs(dp);
 }
 
+/* The rows of the view. */
 static void status(struct pane *p, char *buf, size_t n)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -458,6 +467,7 @@ static void status(struct pane *p, char *buf, size_t n)
 		snprintf(buf, n, "%zu rows", table_row_count((struct table *)current_widget(dp)));
 }
 
+/* Cancels the reads in flight and frees the pane. */
 static void destroy(struct pane *p)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
@@ -489,6 +499,7 @@ static const struct pane_class detail_class = {
 	.destroy = destroy,
 };
 
+/* The detail pane, showing nothing yet. */
 struct pane *pane_detail_new(struct app *app)
 {
 	struct detail_pane *dp = calloc(1, sizeof(*dp));

@@ -133,6 +133,7 @@ static bool action(struct pane *p, enum tui_action a)
 	return id != NULL;
 }
 
+/* Only the image list shows here. */
 static void changed(struct pane *p, enum model_kind kind)
 {
 	if (kind == MODEL_IMAGES)
@@ -157,6 +158,7 @@ static const struct pane_class images_class = {
 	.destroy = list_pane_destroy,
 };
 
+/* The images pane. */
 struct pane *pane_images_new(struct app *app)
 {
 	struct list_pane *lp = calloc(1, sizeof(*lp));

@@ -22,6 +22,7 @@ void list_pane_init(struct list_pane *lp, struct app *app, enum pane_id id,
 	table_set_empty_text(lp->table, loading);
 }
 
+/* The table fills the pane. */
 void list_pane_place(struct pane *p)
 {
 	struct list_pane *lp = (struct list_pane *)p;
@@ -29,6 +30,7 @@ void list_pane_place(struct pane *p)
 	widget_place(WIDGET(lp->table), p->y, p->x, p->rows, p->cols);
 }
 
+/* Rebuilds the rows if the model changed, then draws the table. */
 void list_pane_draw(struct pane *p)
 {
 	struct list_pane *lp = (struct list_pane *)p;
@@ -40,11 +42,13 @@ void list_pane_draw(struct pane *p)
 	table_draw(lp->table);
 }
 
+/* Copies the table to the screen again. */
 void list_pane_expose(struct pane *p)
 {
 	widget_expose(WIDGET(((struct list_pane *)p)->table));
 }
 
+/* Redraws the table (a new theme). */
 void list_pane_invalidate(struct pane *p)
 {
 	widget_invalidate(WIDGET(((struct list_pane *)p)->table));
@@ -134,6 +138,7 @@ enum wkey_result list_pane_key(struct pane *p, wkey k)
 	return WKEY_IGNORED;
 }
 
+/* The "/" filter as it is typed. */
 void list_pane_filter(struct pane *p, const char *text)
 {
 	struct list_pane *lp = (struct list_pane *)p;
@@ -142,6 +147,7 @@ void list_pane_filter(struct pane *p, const char *text)
 	table_set_filter(lp->table, text);
 }
 
+/* The selected row's ID. */
 const char *list_pane_selected(struct pane *p)
 {
 	return table_selected_id(((struct list_pane *)p)->table);
@@ -176,6 +182,7 @@ void list_pane_changed(struct pane *p, enum model_kind kind)
 	}
 }
 
+/* The table has the focus while shown, with rows brought up to date. */
 void list_pane_shown(struct pane *p, bool shown)
 {
 	struct list_pane *lp = (struct list_pane *)p;
@@ -232,6 +239,7 @@ void list_pane_click(struct pane *p, int y, int x, bool twice)
 		actions_run(p->app, ACT_OPEN);
 }
 
+/* Frees the table and the pane. */
 void list_pane_destroy(struct pane *p)
 {
 	struct list_pane *lp = (struct list_pane *)p;

@@ -195,11 +195,13 @@ void pane_logs_open(struct pane *p, const char *const *ids, size_t n)
 	restart(lp);
 }
 
+/* True while no container is followed. */
 bool pane_logs_empty(struct pane *p)
 {
 	return ((struct logs_pane *)p)->nsrc == 0;
 }
 
+/* The info row, and the lines under it. */
 static void place(struct pane *p)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -208,6 +210,7 @@ static void place(struct pane *p)
 	widget_place(WIDGET(lp->view), p->y + 1, p->x, p->rows > 1 ? p->rows - 1 : 0, p->cols);
 }
 
+/* Draws the info row and the lines. */
 static void draw(struct pane *p)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -216,6 +219,7 @@ static void draw(struct pane *p)
 	logview_draw(lp->view);
 }
 
+/* Copies the pane to the screen again. */
 static void expose(struct pane *p)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -224,6 +228,7 @@ static void expose(struct pane *p)
 	widget_expose(WIDGET(lp->view));
 }
 
+/* Redraws the pane (a new theme). */
 static void invalidate(struct pane *p)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -251,6 +256,7 @@ static void search_change(struct app *app, void *user, const char *text)
 	logview_search(lp->view, text[0] ? text : NULL);
 }
 
+/* Enter in the search: says whether it found anything. */
 static void search_submit(struct app *app, void *user, const char *text)
 {
 	struct logs_pane *lp = user;
@@ -262,6 +268,7 @@ static void search_submit(struct app *app, void *user, const char *text)
 			      text);
 }
 
+/* Esc in the search: no search. */
 static void search_cancel(struct app *app, void *user)
 {
 	search_change(app, user, "");
@@ -278,6 +285,7 @@ static void filter_change(struct app *app, void *user, const char *text)
 	app_update_bars(app);
 }
 
+/* Esc in the filter: every line again. */
 static void filter_cancel(struct app *app, void *user)
 {
 	filter_change(app, user, "");
@@ -316,6 +324,7 @@ static void copy_line(struct logs_pane *lp)
 		app_message(lp->base.app, THEME_WARNING, "no line to copy");
 }
 
+/* Scrolling, follow, wrap, timestamps, search, filter, since, copy. */
 static bool action(struct pane *p, enum tui_action a)
 {
 	static const struct modal_hooks search_hooks = {
@@ -425,6 +434,7 @@ static const char *selected(struct pane *p)
 	return lp->nsrc == 1 ? lp->src[0].id : NULL;
 }
 
+/* The containers followed. */
 static size_t targets(struct pane *p, const char **ids, size_t max)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -465,6 +475,7 @@ static void shown(struct pane *p, bool on)
 		pane_logs_open(p, ids, n);
 }
 
+/* Follow, wrap, timestamps and filter, for the status line. */
 static void status(struct pane *p, char *buf, size_t n)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -474,6 +485,7 @@ static void status(struct pane *p, char *buf, size_t n)
 		 lp->filter[0] ? "  filter: " : "", lp->filter, lp->filter[0] && lp->context ? " +ctx" : "");
 }
 
+/* Stops the follows and frees the pane. */
 static void destroy(struct pane *p)
 {
 	struct logs_pane *lp = (struct logs_pane *)p;
@@ -500,6 +512,7 @@ static const struct pane_class logs_class = {
 	.destroy = destroy,
 };
 
+/* The logs pane, following nothing yet. */
 struct pane *pane_logs_new(struct app *app)
 {
 	struct logs_pane *lp = calloc(1, sizeof(*lp));

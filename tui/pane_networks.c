@@ -60,6 +60,7 @@ static void rebuild(struct list_pane *lp)
 	free(text);
 }
 
+/* Only the network list shows here. */
 static void changed(struct pane *p, enum model_kind kind)
 {
 	if (kind == MODEL_NETWORKS)
@@ -93,6 +94,7 @@ static const struct pane_class networks_class = {
 	.destroy = list_pane_destroy,
 };
 
+/* The networks pane. */
 struct pane *pane_networks_new(struct app *app)
 {
 	struct list_pane *lp = calloc(1, sizeof(*lp));

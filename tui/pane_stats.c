@@ -278,6 +278,7 @@ static void view_draw(struct widget *w)
 
 static const struct widget_class view_class = {.name = "stats", .draw = view_draw};
 
+/* The text window fills the pane; the columns follow its width. */
 static void place(struct pane *p)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -313,6 +314,7 @@ static void draw(struct pane *p)
 	}
 }
 
+/* Draws everything again (an overlay went away). */
 static void expose(struct pane *p)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -320,6 +322,7 @@ static void expose(struct pane *p)
 	sp->view.dirty = true;
 }
 
+/* Redraws the text and every sparkline and gauge (a new theme). */
 static void invalidate(struct pane *p)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -332,6 +335,7 @@ static void invalidate(struct pane *p)
 	}
 }
 
+/* Moves the selection. */
 static bool action(struct pane *p, enum tui_action a)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -370,6 +374,7 @@ static bool action(struct pane *p, enum tui_action a)
 	return true;
 }
 
+/* The selected container's ID. */
 static const char *selected(struct pane *p)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -377,6 +382,7 @@ static const char *selected(struct pane *p)
 	return sp->sel < sp->n ? sp->ids[sp->sel] : NULL;
 }
 
+/* The selected container, for the container actions. */
 static size_t targets(struct pane *p, const char **ids, size_t max)
 {
 	const char *id = selected(p);
@@ -398,6 +404,7 @@ static void changed(struct pane *p, enum model_kind kind)
 		app_frame_due(p->app);
 }
 
+/* Brought up to date when shown; its windows go when hidden. */
 static void shown(struct pane *p, bool on)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -408,6 +415,7 @@ static void shown(struct pane *p, bool on)
 		refill(sp);
 }
 
+/* How many containers and readings. */
 static void status(struct pane *p, char *buf, size_t n)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -432,6 +440,7 @@ static void click(struct pane *p, int y, int x, bool twice)
 		actions_run(p->app, ACT_OPEN);
 }
 
+/* Frees the widgets and the pane. */
 static void destroy(struct pane *p)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
@@ -464,6 +473,7 @@ static const struct pane_class stats_class = {
 	.destroy = destroy,
 };
 
+/* The stats pane. */
 struct pane *pane_stats_new(struct app *app)
 {
 	struct stats_pane *sp = calloc(1, sizeof(*sp));

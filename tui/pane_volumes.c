@@ -50,6 +50,7 @@ static void rebuild(struct list_pane *lp)
 	free(text);
 }
 
+/* Only the volume list shows here. */
 static void changed(struct pane *p, enum model_kind kind)
 {
 	if (kind == MODEL_VOLUMES)
@@ -74,6 +75,7 @@ static const struct pane_class volumes_class = {
 	.destroy = list_pane_destroy,
 };
 
+/* The volumes pane. */
 struct pane *pane_volumes_new(struct app *app)
 {
 	struct list_pane *lp = calloc(1, sizeof(*lp));

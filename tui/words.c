@@ -109,6 +109,7 @@ static const char *const run_value_flags[] = {
 	"--detach-keys", "-m", "--memory", "--cpus", "--restart", "-p", "--publish", NULL,
 };
 
+/* True when word is in the NULL-terminated list. */
 static bool in_list(const char *const *list, const char *word)
 {
 	for (; *list; list++)
