@@ -47,5 +47,7 @@ int registry_startup(struct engine *engine, berr *err)
 	if (container_boot_restarts(engine, err) < 0 || container_reconcile_all(engine, err) < 0 ||
 	    vol_startup(engine, err) < 0)
 		return -1;
+	if (events_trim(engine, err) < 0)
+		return -1;
 	return container_gc_orphans(engine, err);
 }

@@ -52,4 +52,7 @@ int events_scan(struct store *st, int64_t after, int64_t since, int64_t until, j
 /* The highest seq in the table (0 when empty). */
 int events_last_seq(struct store *st, int64_t *seq, berr *err);
 
+/* Keeps the events table bounded (called when an engine opens). */
+int events_trim(struct engine *engine, berr *err);
+
 #endif

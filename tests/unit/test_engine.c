@@ -14,6 +14,7 @@
 
 #include "engine/core/engine.h"
 #include "engine/core/fsutil.h"
+#include "engine/events/events.h"
 #include "engine/store/store.h"
 
 static char root[] = "/tmp/berth-engine-test.XXXXXX";
@@ -147,6 +148,32 @@ static void test_many_threads_at_once(void **state)
 }
 
 
+static void test_events_table_is_bounded(void **state)
+{
+	struct store *st = engine_store(*state, NULL);
+	sqlite3_stmt *stmt;
+	berr err = {0};
+
+	assert_int_equal(store_exec(st,
+				    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+				    " WHERE i < 110500) INSERT INTO events(time_nano, type, action, actor)"
+				    " SELECT i, 'container', 'test', 'x' FROM n",
+				    &err),
+			 0);
+	assert_int_equal(events_trim(*state, &err), 0);
+	assert_int_equal(store_prepare(st, &stmt, "SELECT count(*), max(time_nano) FROM events", NULL), 0);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 100000);
+	assert_int_equal(sqlite3_column_int(stmt, 1), 110500); /* the newest stay */
+	sqlite3_reset(stmt);
+	/* Under the bound plus margin nothing is written. */
+	assert_int_equal(events_trim(*state, &err), 0);
+	assert_int_equal(store_prepare(st, &stmt, "SELECT count(*) FROM events", NULL), 0);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 100000);
+	sqlite3_reset(stmt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +182,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_found_error_travels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_reach_subscribers_and_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_threads_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_table_is_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
