@@ -44,6 +44,8 @@ tm() { tmux -S "$sock" -f "$work/tmux.conf" "$@"; }
 cleanup() {
 	local f mnt
 	trap - EXIT INT TERM HUP PIPE
+	# Everything is tried, whatever fails (a container that already exited).
+	set +e
 	tm kill-server 2>/dev/null || true
 	for f in "$work"/run/containers/*/shim.pid "$work"/run/containers/*/init.pid; do
 		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null

@@ -9,12 +9,16 @@
 #include "cli/envfile.h"
 #include "cli/limits.h"
 #include "engine/core/reference.h"
+#include "engine/core/units.h"
 
 struct create_opts {
 	bool detach, rm, interactive, tty, privileged, read_only;
 	char *name, *workdir, *user, *hostname, *entrypoint, *network, *detach_keys;
 	char *stop_signal, *restart;
 	long stop_timeout;
+	char *health_cmd, *health_interval, *health_timeout, *health_start_period;
+	long health_retries;
+	bool no_healthcheck;
 	struct strlist env, env_files, labels;
 	struct strlist volumes, mounts, tmpfs, volumes_from;
 	struct limit_opts limits;
@@ -44,11 +48,71 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	{"stop-signal", 0, FLAG_STRING, &(o).stop_signal, "string", "Signal to stop the container"}, \
 	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}, \
 	{"restart", 0, FLAG_STRING, &(o).restart, "string", "Restart policy to apply when a container exits (default \"no\")"}, \
+	{"health-cmd", 0, FLAG_STRING, &(o).health_cmd, "string", "Command to run to check health"}, \
+	{"health-interval", 0, FLAG_STRING, &(o).health_interval, "duration", "Time between running the check (ms|s|m|h) (default 0s)"}, \
+	{"health-timeout", 0, FLAG_STRING, &(o).health_timeout, "duration", "Maximum time to allow one check to run (ms|s|m|h) (default 0s)"}, \
+	{"health-start-period", 0, FLAG_STRING, &(o).health_start_period, "duration", "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)"}, \
+	{"health-retries", 0, FLAG_INT, &(o).health_retries, "int", "Consecutive failures needed to report unhealthy"}, \
+	{"no-healthcheck", 0, FLAG_BOOL, &(o).no_healthcheck, NULL, "Disable any container-specified HEALTHCHECK"}, \
 	{"volume", 'v', FLAG_LIST, &(o).volumes, "list", "Bind mount a volume"},                  \
 	{"mount", 0, FLAG_LIST, &(o).mounts, "mount", "Attach a filesystem mount to the container"}, \
 	{"tmpfs", 0, FLAG_LIST, &(o).tmpfs, "list", "Mount a tmpfs directory"},                   \
 	{"volumes-from", 0, FLAG_LIST, &(o).volumes_from, "list", "Mount volumes from the specified container(s)"}, \
 	LIMIT_CREATE_FLAGS((o).limits)
+
+/* One --health-* duration into hc[key]; docker/cli refuses negative ones. */
+static int health_duration(struct cli *cli, json_t *hc, const char *flag, const char *value,
+			   const char *key)
+{
+	int64_t ns;
+	berr err = {0};
+
+	if (!value)
+		return 0;
+	if (units_parse_duration(value, &ns, &err) < 0)
+		return cli_failf(cli, 125, "invalid argument \"%s\" for \"--%s\" flag: %s", value,
+				 flag, err.msg);
+	if (ns < 0)
+		return cli_failf(cli, 125, "--%s cannot be negative", flag);
+	if (ns)
+		json_object_set_new(hc, key, json_integer(ns));
+	return 0;
+}
+
+/* The --health-* flags as config.Healthcheck (docker/cli's rules); sets
+ * nothing when none was given. Returns the exit status of a refusal. */
+static int health_config(struct cli *cli, struct create_opts *o, json_t *body)
+{
+	bool any = o->health_cmd || o->health_interval || o->health_timeout ||
+		   o->health_start_period || o->health_retries;
+	json_t *hc;
+	int status;
+
+	if (o->no_healthcheck) {
+		if (any)
+			return cli_failf(cli, 125, "--no-healthcheck conflicts with --health-* options");
+		json_object_set_new(body, "Healthcheck", json_pack("{s:[s]}", "Test", "NONE"));
+		return 0;
+	}
+	if (!any)
+		return 0;
+	if (o->health_retries < 0)
+		return cli_failf(cli, 125, "--health-retries cannot be negative");
+	hc = json_object();
+	if (o->health_cmd && *o->health_cmd)
+		json_object_set_new(hc, "Test", json_pack("[s, s]", "CMD-SHELL", o->health_cmd));
+	if ((status = health_duration(cli, hc, "health-interval", o->health_interval, "Interval")) ||
+	    (status = health_duration(cli, hc, "health-timeout", o->health_timeout, "Timeout")) ||
+	    (status = health_duration(cli, hc, "health-start-period", o->health_start_period,
+				      "StartPeriod"))) {
+		json_decref(hc);
+		return status;
+	}
+	if (o->health_retries)
+		json_object_set_new(hc, "Retries", json_integer(o->health_retries));
+	json_object_set_new(body, "Healthcheck", hc);
+	return 0;
+}
 
 /* Builds Docker's create body from the options and the positionals. */
 static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, char **argv,
@@ -100,6 +164,10 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 		json_object_set_new(body, "StopSignal", json_string(o->stop_signal));
 	if (o->stop_timeout)
 		json_object_set_new(body, "StopTimeout", json_integer(o->stop_timeout));
+	if ((*status = health_config(cli, o, body))) {
+		json_decref(body);
+		return NULL;
+	}
 	json_object_set_new(body, "Tty", json_boolean(o->tty));
 	json_object_set_new(body, "OpenStdin", json_boolean(o->interactive));
 	json_object_set_new(body, "StdinOnce", json_boolean(o->interactive && !o->detach));

@@ -41,8 +41,12 @@ b() { "$berth" "$@"; }
 cleanup() {
 	local f mnt
 	trap - EXIT INT TERM HUP PIPE
+	# Everything is tried, whatever fails (a container that already exited).
+	set +e
 	tm kill-server 2>/dev/null || true
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	# A frozen process cannot die: the paused container is thawed first.
+	"$berth" unpause batch >/dev/null 2>&1
 	for f in "$work"/run/containers/*/shim.pid "$work"/run/containers/*/init.pid; do
 		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
 	done
@@ -95,16 +99,27 @@ pids+=($!)
 for _ in $(seq 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 tm new-session -d -s shot -x 132 -y 40 -e BERTH_ROOT="$BERTH_ROOT" -e BERTH_RUN="$BERTH_RUN" \
 	-e BERTH_CGROUP_PARENT="$BERTH_CGROUP_PARENT" -e LANG=C.UTF-8 "$berth"
-DISPLAY=$display xterm -name berthshot -geometry 132x40+0+0 -fa 'DejaVu Sans Mono' -fs 11 \
-	-bg '#1d1f21' -fg '#d0d0d0' -bw 0 -b 6 -tn xterm-256color +sb \
-	-e tmux -S "$sock" attach -t shot >/dev/null 2>&1 &
-pids+=($!)
-window=
-for _ in $(seq 100); do
-	window=$(DISPLAY=$display xdotool search --classname berthshot 2>/dev/null | head -1) && [ -n "$window" ] && break
-	sleep 0.1
-done
-[ -n "$window" ] || { echo "screenshots: the xterm did not start" >&2; exit 1; }
+# An xterm attached to the console's session, its window ID in $window
+# (tried again if the window does not show).
+open_xterm() {
+	local name=$1 bg=$2 fg=$3
+	window=
+	for _ in 1 2 3; do
+		DISPLAY=$display xterm -name "$name" -geometry 132x40+0+0 -fa 'DejaVu Sans Mono' -fs 11 \
+			-bg "$bg" -fg "$fg" -bw 0 -b 6 -tn xterm-256color +sb \
+			-e tmux -S "$sock" attach -t shot >/dev/null 2>&1 &
+		pids+=($!)
+		for _ in $(seq 100); do
+			window=$(DISPLAY=$display xdotool search --classname "$name" 2>/dev/null | head -1) || true
+			[ -n "$window" ] && return 0
+			sleep 0.1
+		done
+		kill "${pids[-1]}" 2>/dev/null
+	done
+	echo "screenshots: the xterm did not start" >&2
+	exit 1
+}
+open_xterm berthshot '#1d1f21' '#d0d0d0'
 
 keys() { tm send-keys -t shot "$@"; sleep 0.4; }
 shot() {
@@ -146,14 +161,7 @@ keys Escape
 keys T
 # The light theme keeps the terminal's own background: a light one here.
 tm resize-window -t shot -x 132 -y 40
-DISPLAY=$display xterm -name berthlight -geometry 132x40+0+0 -fa 'DejaVu Sans Mono' -fs 11 \
-	-bg '#fafafa' -fg '#202020' -bw 0 -b 6 -tn xterm-256color +sb \
-	-e tmux -S "$sock" attach -t shot >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do
-	window=$(DISPLAY=$display xdotool search --classname berthlight 2>/dev/null | head -1) && [ -n "$window" ] && break
-	sleep 0.1
-done
+open_xterm berthlight '#fafafa' '#202020'
 keys C-l
 shot containers-light 1.5
 keys T T T

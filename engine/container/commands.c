@@ -368,6 +368,12 @@ static bool container_matches(struct engine *engine, const struct container *c, 
 	if (filters_has(filters, "exited") &&
 	    (strcmp(c->state, "exited") != 0 || !filters_match_exact(filters, "exited", exit_code)))
 		return false;
+	if (filters_has(filters, "health")) {
+		char health[32];
+		if (!filters_match_exact(filters, "health",
+					 container_health_status(engine, c, health, sizeof(health))))
+			return false;
+	}
 	if (filters_has(filters, "ancestor")) {
 		any = false;
 		json_array_foreach(json_object_get(filters, "ancestor"), i, v)

@@ -82,6 +82,12 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 /* The Docker-shaped views. */
 json_t *container_inspect_json(struct engine *engine, const struct container *c);
 json_t *container_summary_json(struct engine *engine, const struct container *c, bool size);
+/* State.Health as the monitor last wrote it (<run>/health); NULL when the
+ * container has no health check or never ran. */
+json_t *container_health_json(struct engine *engine, const struct container *c);
+/* "starting", "healthy", "unhealthy" or "none", into buf. */
+const char *container_health_status(struct engine *engine, const struct container *c,
+				    char *buf, size_t n);
 
 /* The 12-hex short id. */
 void container_short_id(const char *id, char out[13]);

@@ -61,6 +61,25 @@ static bool nonempty_array(json_t *v)
 	return json_is_array(v) && json_array_size(v) > 0;
 }
 
+/* Docker's merge of health checks: the user's Test and each non-zero
+ * setting win, the image's fill the rest; NULL when neither has one. */
+static json_t *merged_healthcheck(json_t *image_hc, json_t *user_hc)
+{
+	static const char *const keys[] = {"Test", "Interval", "Timeout", "StartPeriod", "Retries"};
+	json_t *hc;
+
+	if (!json_is_object(user_hc))
+		return json_is_object(image_hc) ? json_deep_copy(image_hc) : NULL;
+	hc = json_deep_copy(user_hc);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *mine = json_object_get(hc, keys[i]), *theirs = json_object_get(image_hc, keys[i]);
+		bool unset = i == 0 ? json_array_size(mine) == 0 : json_integer_value(mine) == 0;
+		if (unset && theirs)
+			json_object_set(hc, keys[i], theirs);
+	}
+	return hc;
+}
+
 /* Docker's merge of the image's config under the user's. */
 static json_t *merged_config(json_t *body, json_t *image_config, const char *image_ref,
 			     const char *hostname)
@@ -127,6 +146,10 @@ static json_t *merged_config(json_t *body, json_t *image_config, const char *ima
 	json_t *timeout = json_object_get(body, "StopTimeout");
 	if (json_is_integer(timeout))
 		json_object_set(c, "StopTimeout", timeout);
+	json_t *health = merged_healthcheck(json_object_get(ic, "Healthcheck"),
+					    json_object_get(body, "Healthcheck"));
+	if (health)
+		json_object_set_new(c, "Healthcheck", health);
 	return c;
 }
 

@@ -226,6 +226,58 @@ out:
 	return rc;
 }
 
+/* Docker's defaults for what a health check leaves unset. */
+#define HEALTH_DEFAULT_NS 30000000000LL
+#define HEALTH_DEFAULT_RETRIES 3
+
+bool container_health_params(json_t *config, struct health_params *hp)
+{
+	json_t *hc = json_object_get(config, "Healthcheck");
+	json_t *test = json_object_get(hc, "Test");
+	const char *kind = json_string_value(json_array_get(test, 0));
+	json_int_t v;
+
+	if (!kind || !strcmp(kind, "NONE") || json_array_size(test) < 2)
+		return false;
+	if (strcmp(kind, "CMD") && strcmp(kind, "CMD-SHELL"))
+		return false;
+	v = json_integer_value(json_object_get(hc, "Interval"));
+	hp->interval_ns = v > 0 ? v : HEALTH_DEFAULT_NS;
+	v = json_integer_value(json_object_get(hc, "Timeout"));
+	hp->timeout_ns = v > 0 ? v : HEALTH_DEFAULT_NS;
+	v = json_integer_value(json_object_get(hc, "StartPeriod"));
+	hp->start_period_ns = v > 0 ? v : 0;
+	v = json_integer_value(json_object_get(hc, "Retries"));
+	hp->retries = v > 0 && v < 1000000 ? (int)v : HEALTH_DEFAULT_RETRIES;
+	return true;
+}
+
+int container_health_spec_write(struct engine *engine, const struct container *c, berr *err)
+{
+	char run_dir[PATH_MAX], path[PATH_MAX + 16];
+	struct health_params hp;
+	json_t *test = json_object_get(json_object_get(c->config, "Healthcheck"), "Test");
+	json_t *cmd, *args;
+	size_t i;
+	int rc;
+
+	if (!container_health_params(c->config, &hp))
+		return 0;
+	if (!strcmp(json_string_value(json_array_get(test, 0)), "CMD-SHELL")) {
+		cmd = json_pack("[s, s, O]", "/bin/sh", "-c", json_array_get(test, 1));
+	} else {
+		cmd = json_array();
+		for (i = 1; i < json_array_size(test); i++)
+			json_array_append(cmd, json_array_get(test, i));
+	}
+	args = json_pack("{s:o, s:b}", "Cmd", cmd, "Detach", 0);
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(path, sizeof(path), "%s/health.spec", run_dir);
+	rc = check_args(args, err) < 0 ? -1 : write_exec_spec(engine, c, args, path, err);
+	json_decref(args);
+	return rc < 0 ? berr_prefix(err, "writing the health check") : 0;
+}
+
 /* Spawns `berth-shim --exec`; its first process exits once the monitor
  * is detached. */
 static int spawn_monitor(struct engine *engine, const struct container *c, const char *spec_path,

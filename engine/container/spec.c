@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 
 #include "engine/container/container.h"
+#include "engine/container/exec.h"
 #include "engine/container/resources.h"
 #include "engine/container/security.h"
 #include "engine/container/spec.h"
@@ -318,6 +319,10 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	const char *policy = json_string_value(json_object_get(rp, "Name"));
 	spec_putf(&b, "restart", "%s %lld", policy && *policy ? policy : "no",
 		  (long long)json_integer_value(json_object_get(rp, "MaximumRetryCount")));
+	struct health_params health;
+	if (container_health_params(config, &health))
+		spec_putf(&b, "health", "%lld %lld %lld %d", health.interval_ns, health.timeout_ns,
+			  health.start_period_ns, health.retries);
 	for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
 			  default_devices[i].major, default_devices[i].minor);

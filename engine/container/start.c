@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/container/container.h"
+#include "engine/container/exec.h"
 #include "engine/container/spec.h"
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
@@ -143,7 +144,8 @@ int container_start(struct engine *engine, struct container *c, int attach_fd, b
 	if (fs_remove_tree(run_dir, err) < 0 || fs_mkdir_p(run_dir, 0700, err) < 0)
 		return berr_prefix(err, "preparing the run directory");
 	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
-	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0)
+	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0 ||
+	    container_health_spec_write(engine, c, err) < 0)
 		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return berr_sys(err, "creating the start pipe");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/container/container.h"
+#include "engine/container/exec.h"
 #include "engine/core/clock.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
@@ -93,7 +94,10 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_object_set_new(out, "Created", time_json(c->created));
 	json_object_set(out, "Path", json_array_size(argv) ? json_array_get(argv, 0) : json_string(""));
 	json_object_set_new(out, "Args", args);
-	json_object_set_new(out, "State", state_json(c));
+	json_t *state = state_json(c), *health = container_health_json(engine, c);
+	if (health)
+		json_object_set_new(state, "Health", health);
+	json_object_set_new(out, "State", state);
 	json_object_set_new(out, "Image", json_string(c->image_id));
 	snprintf(path, sizeof(path), "%s/resolv.conf", bundle);
 	json_object_set_new(out, "ResolvConfPath", json_string(path));
@@ -127,6 +131,35 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_object_set_new(out, "NetworkSettings", network_settings_json(c));
 	json_decref(argv);
 	return out;
+}
+
+json_t *container_health_json(struct engine *engine, const struct container *c)
+{
+	char run_dir[PATH_MAX], path[PATH_MAX + 16];
+	struct health_params hp;
+
+	if (!container_health_params(c->config, &hp) || strcmp(c->state, "created") == 0)
+		return NULL;
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(path, sizeof(path), "%s/health", run_dir);
+	json_t *h = json_load_file(path, 0, NULL);
+	if (!json_is_object(h)) {
+		json_decref(h);
+		/* the monitor has not written its first record yet */
+		h = json_pack("{s:s, s:i, s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
+	}
+	return h;
+}
+
+const char *container_health_status(struct engine *engine, const struct container *c,
+				    char *buf, size_t n)
+{
+	json_t *h = container_health_json(engine, c);
+	const char *st = json_string_value(json_object_get(h, "Status"));
+
+	snprintf(buf, n, "%s", st ? st : "none");
+	json_decref(h);
+	return buf;
 }
 
 /* Docker's status column: "Up 5 minutes", "Exited (0) 2 hours ago", "Created". */
@@ -199,6 +232,15 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	fclose(mem);
 	snprintf(name, sizeof(name), "/%s", c->name);
 	status_text(c, status, sizeof(status));
+	if (strcmp(c->state, "running") == 0) {
+		/* Docker's suffix: " (healthy)", " (unhealthy)", " (health: starting)" */
+		char health[32];
+		size_t used = strlen(status);
+		container_health_status(engine, c, health, sizeof(health));
+		if (strcmp(health, "none") != 0)
+			snprintf(status + used, sizeof(status) - used, " (%s%s)",
+				 strcmp(health, "starting") == 0 ? "health: " : "", health);
+	}
 	out = json_object();
 	json_object_set_new(out, "Id", json_string(c->id));
 	json_object_set_new(out, "Names", json_pack("[s]", name));

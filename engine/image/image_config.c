@@ -402,7 +402,7 @@ static int apply_healthcheck(json_t *config, const char *rest, berr *err)
 		char *eq;
 		bool done = false;
 
-		snprintf(opt, sizeof(opt), "%.*s", (int)n, p + 2);
+		snprintf(opt, sizeof(opt), "%.*s", (int)n - 2, p + 2);
 		eq = strchr(opt, '=');
 		if (!eq)
 			goto bad;

@@ -61,6 +61,9 @@
  *   log-path <abs file>         json-file log; absent = no log
  *   log-max-size <bytes>  log-max-file <n>
  *   stop-signal <n>
+ *   health <interval-ns> <timeout-ns> <start-period-ns> <retries>
+ *                               runs <run-dir>/health.spec (an exec spec written
+ *                               by berth) in exec mode every interval
  *
  * The run directory, written by the shim:
  *   shim.pid    "<pid> <starttime>\n" (starttime: field 22 of /proc/pid/stat)
@@ -68,6 +71,8 @@
  *   exit        "<code> <finished-unix-ns> <oom 0|1>\n", written via rename once
  *               the container's process is gone and its output is drained.
  *               code is 128+N when killed by signal N.
+ *   health      Docker's State.Health JSON ({"Status","FailingStreak","Log"}),
+ *               written via rename after every check (health check only)
  *   attach.sock unix stream socket for attach clients (mode 0600), removed
  *               as soon as the container is gone
  * When the container is gone the shim removes its cgroups, writes "exit",

@@ -70,7 +70,8 @@ expect_status() {
 
 # The store's files, to show that a failed command changed nothing.
 store_snapshot() {
-	(cd "$BERTH_ROOT" && find . -path ./berth.db-wal -prune -o -path ./berth.db-shm -prune -o -print | sort
+	# tmp/ is scratch space: staging, and containers' files being deleted
+	(cd "$BERTH_ROOT" && find . -path ./berth.db-wal -prune -o -path ./berth.db-shm -prune -o -path ./tmp -prune -o -print | sort
 	 sqlite3 berth.db 'SELECT id, name, state FROM containers ORDER BY id; SELECT reference FROM tags ORDER BY 1;' 2>/dev/null)
 }
 

@@ -177,6 +177,16 @@ static size_t format_time(char *out, const struct timespec *ts)
 	return (size_t)n;
 }
 
+size_t shim_json_escape(char *out, const void *in, size_t n)
+{
+	return json_escape(out, in, n);
+}
+
+size_t shim_format_time(char *out, const struct timespec *ts)
+{
+	return format_time(out, ts);
+}
+
 void logger_write(int stream, const char *data, size_t len, const struct timespec *ts)
 {
 	static const char head[] = "{\"log\":\"";

@@ -303,7 +303,9 @@ static void event_loop(void)
 			pfd[n++] = (struct pollfd){.fd = stdin_fd, .events = POLLOUT};
 		size_t attach_first = n;
 		n += attach_poll_fill(pfd + n, POLL_MAX - n);
-		if (poll(pfd, n, -1) < 0) {
+		size_t health_first = n;
+		n += health_poll_fill(pfd + n, POLL_MAX - n);
+		if (poll(pfd, n, health_poll_timeout()) < 0) {
 			if (errno == EINTR)
 				continue;
 			/* unable to watch it any more: end the container rather than lose it */
@@ -326,8 +328,10 @@ static void event_loop(void)
 						read_output(s);
 			}
 		}
-		attach_poll_handle(pfd + attach_first, n - attach_first);
+		attach_poll_handle(pfd + attach_first, health_first - attach_first);
+		health_poll_handle(pfd + health_first, n - health_first);
 	}
+	health_stop();
 }
 
 /* The container is gone: drain its output, record the exit, clean up, leave. */
@@ -600,11 +604,13 @@ static _Noreturn void monitor(const char *bundle_arg, const char *run_arg)
 		shim_sys(&err, "resolve %s", bundle ? run_arg : bundle_arg);
 	} else if (chdir("/") == 0 && monitor_setup(bundle, &err) == 0 &&
 		   start_container(&err) == 0) {
-		free(bundle);
 		clock_gettime(CLOCK_MONOTONIC, &run_started);
+		health_start(&spec, bundle, run_dir);
 		event_loop();
-		while (restart_wanted() && restart_backoff() && restart_container(&err) == 0)
+		while (restart_wanted() && restart_backoff() && restart_container(&err) == 0) {
+			health_start(&spec, bundle, run_dir);
 			event_loop();
+		}
 		finish();
 	}
 	report_start("error %s %s", err.kind ? err.kind : "system", err.msg);

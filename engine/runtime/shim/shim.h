@@ -71,6 +71,9 @@ struct spec {
 	int stop_signal;
 	enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE } restart;
 	int restart_max; /* on-failure: retries allowed, 0 = unlimited */
+	/* health check ("health" record): 0 interval = none; durations in ns */
+	long long health_interval, health_timeout, health_start_period;
+	int health_retries;
 };
 
 /* spec.c */
@@ -194,6 +197,10 @@ void pty_resize(int master, unsigned rows, unsigned cols);
 int logger_open(const struct spec *s, struct shim_err *err);
 /* Logs one message (a line with its newline, or a partial chunk). */
 void logger_write(int stream, const char *data, size_t len, const struct timespec *ts);
+/* Escapes n bytes as a JSON string body (Go's rules); out needs 6 * n bytes. */
+size_t shim_json_escape(char *out, const void *in, size_t n);
+/* RFC3339Nano in UTC; out needs 40 bytes. */
+size_t shim_format_time(char *out, const struct timespec *ts);
 
 /* attach.c */
 /* Creates <run>/attach.sock; adds fd as the first client when >= 0. */
@@ -204,6 +211,19 @@ void attach_broadcast(int stream, const char *data, size_t len);
 void attach_unlisten(void);
 /* Sends the exit frame, flushes and closes every client. */
 void attach_finish(int code);
+
+/* health.c: the HEALTHCHECK probe, run through `berth-shim --exec`. */
+struct pollfd;
+/* Starts the schedule (status "starting") when the spec has a health check. */
+void health_start(const struct spec *s, const char *bundle_dir, const char *run_dir);
+/* Milliseconds until the health check needs the loop again; -1 = never. */
+int health_poll_timeout(void);
+/* Adds the running probe's descriptors to the poll set; returns how many. */
+size_t health_poll_fill(struct pollfd *pfd, size_t max);
+/* Handles their events and the timers (call after every poll). */
+void health_poll_handle(const struct pollfd *pfd, size_t n);
+/* The container is gone: ends a running probe. */
+void health_stop(void);
 
 /* The event loop's view of a file descriptor: attach.c registers its own. */
 struct pollfd;

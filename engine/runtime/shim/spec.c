@@ -259,6 +259,20 @@ static int spec_record(struct spec *s, char *key, char *v)
 		s->restart_max = max > 1000000 ? 1000000 : (int)max;
 		return 0;
 	}
+	if (!strcmp(key, "health")) {
+		/* "<interval-ns> <timeout-ns> <start-period-ns> <retries>" */
+		long long iv, to, sp;
+		int retries;
+		char extra;
+		if (sscanf(v, "%lld %lld %lld %d%c", &iv, &to, &sp, &retries, &extra) != 4 ||
+		    iv <= 0 || to <= 0 || sp < 0 || retries < 1)
+			return -1;
+		s->health_interval = iv;
+		s->health_timeout = to;
+		s->health_start_period = sp;
+		s->health_retries = retries;
+		return 0;
+	}
 	if (!strcmp(key, "console-size")) {
 		char extra;
 		if (sscanf(v, "%u %u%c", &s->console_rows, &s->console_cols, &extra) != 2 ||
