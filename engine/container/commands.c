@@ -321,6 +321,24 @@ static const char *const valid_states[] = {
 	"created", "restarting", "running", "removing", "paused", "exited", "dead", NULL,
 };
 
+static int check_health_filter(json_t *filters, berr *err)
+{
+	static const char *const valid[] = {"starting", "healthy", "unhealthy", "none", NULL};
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(filters, "health"), i, v) {
+		bool ok = false;
+		for (const char *const *h = valid; *h; h++)
+			ok |= json_string_value(v) && strcmp(*h, json_string_value(v)) == 0;
+		if (!ok)
+			return berr_set(err, BERR_INVALID,
+					"Unrecognised filter value for health: %s",
+					json_string_value(v) ? json_string_value(v) : "");
+	}
+	return 0;
+}
+
 static int check_status_filter(json_t *filters, berr *err)
 {
 	json_t *v;
@@ -415,7 +433,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	json_t *out;
 
 	if (!filters || filters_validate(filters, list_filter_keys, err) < 0 ||
-	    check_status_filter(filters, err) < 0)
+	    check_status_filter(filters, err) < 0 || check_health_filter(filters, err) < 0)
 		goto fail;
 	if ((before = filter_anchor(engine, filters, "before", err)) == -2 ||
 	    (since = filter_anchor(engine, filters, "since", err)) == -2)

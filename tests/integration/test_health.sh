@@ -76,4 +76,7 @@ expect_status "bad duration" 125 b run -d --health-interval 5x busybox true
 expect_match "the flag is named" 'health-interval' "$err"
 
 b rm -f hc slow imagecheck nocheck >/dev/null
+expect_status "unknown health filter" 1 b ps --filter health=bogus
+expect_match "health filter message" 'Unrecognised filter value for health: bogus' "$err"
+
 finish
