@@ -31,7 +31,7 @@ cleanup() {
 	local f mnt
 	trap - EXIT INT TERM HUP PIPE
 	for f in "$work"/run/containers/*/shim.pid "$work"/run/containers/*/init.pid; do
-		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
+		[ -f "$f" ] && { kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null || true; }
 	done
 	# A cgroup can go once its last process has finished exiting.
 	for _ in $(seq 50); do

@@ -22,6 +22,7 @@
 
 struct log_query {
 	bool stdout_wanted, stderr_wanted, follow;
+	off_t stop_at; /* without follow: the live file's size when asked, -1 none */
 	long tail; /* -1: all */
 	int64_t since, until; /* ns, 0: unset */
 };
@@ -91,7 +92,18 @@ static int read_lines(int fd, struct log_batch *b, const struct log_query *q, ch
 	char buf[65536];
 
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		size_t want = sizeof(buf);
+		/* A cancelled follow stops here, not after a flood has been read. */
+		if (cmd_cancelled(b->ctx))
+			return 0;
+		if (q->stop_at >= 0) {
+			off_t at = lseek(fd, 0, SEEK_CUR);
+			if (at >= q->stop_at)
+				return 0;
+			if ((off_t)want > q->stop_at - at)
+				want = (size_t)(q->stop_at - at);
+		}
+		ssize_t n = read(fd, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -117,10 +129,10 @@ static int read_lines(int fd, struct log_batch *b, const struct log_query *q, ch
 }
 
 /* The offset at which the last `tail` lines of the file begin. */
-static off_t tail_offset(int fd, long tail)
+static off_t tail_offset(int fd, long tail, off_t limit)
 {
 	char buf[65536];
-	off_t end = lseek(fd, 0, SEEK_END), pos = end;
+	off_t end = limit >= 0 ? limit : lseek(fd, 0, SEEK_END), pos = end;
 	long lines = 0;
 	bool first = true;
 
@@ -149,14 +161,14 @@ static off_t tail_offset(int fd, long tail)
 }
 
 /* Counts lines of a file (for tails that span rotated files). */
-static long count_lines(int fd)
+static long count_lines(int fd, off_t limit)
 {
 	char buf[65536];
 	long lines = 0;
 	ssize_t n;
 	off_t off = 0;
 
-	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+	while ((n = pread(fd, buf, limit >= 0 && limit - off < (off_t)sizeof(buf) ? (size_t)(limit - off) : sizeof(buf), off)) > 0) {
 		for (ssize_t i = 0; i < n; i++)
 			lines += buf[i] == '\n';
 		off += n;
@@ -230,7 +242,8 @@ static int follow_log(struct cmd_ctx *ctx, const char *id, const char *path, int
 int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args, berr *err)
 {
 	struct engine *engine = cmd_engine(ctx);
-	struct log_query q = {.stdout_wanted = true, .stderr_wanted = true, .tail = -1};
+	struct log_query q = {.stdout_wanted = true, .stderr_wanted = true, .tail = -1,
+			      .stop_at = -1};
 	struct log_batch b = {.ctx = ctx, .entries = json_array()};
 	char bundle[PATH_MAX], path[PATH_MAX + 96], rotated[PATH_MAX + 112];
 	char *pending = NULL;
@@ -266,6 +279,10 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 	int live = open(path, O_RDONLY | O_CLOEXEC);
 	if (live >= 0)
 		fds[nfds++] = live;
+	/* Without follow, the logs are those written before the question:
+	 * a container writing fast must not stretch the answer (or a tail). */
+	struct stat live_st;
+	off_t live_size = live >= 0 && fstat(live, &live_st) == 0 ? live_st.st_size : -1;
 	/* Where the tail starts: skip whole files, then part of one. */
 	int first = 0;
 	off_t first_off = 0;
@@ -273,10 +290,11 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		long need = q.tail;
 		first = nfds;
 		for (int i = nfds - 1; i >= 0; i--) {
-			long lines = count_lines(fds[i]);
+			off_t limit = fds[i] == live && !q.follow ? live_size : -1;
+			long lines = count_lines(fds[i], limit);
 			first = i;
 			if (lines >= need) {
-				first_off = tail_offset(fds[i], need);
+				first_off = tail_offset(fds[i], need, limit);
 				break;
 			}
 			need -= lines;
@@ -287,6 +305,7 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 			continue;
 		lseek(fds[i], i == first ? first_off : 0, SEEK_SET);
 		pending_len = 0;
+		q.stop_at = fds[i] == live && !q.follow ? live_size : -1;
 		if (read_lines(fds[i], &b, &q, &pending, &pending_len) == 1) {
 			q.follow = false;
 			break;
@@ -300,6 +319,7 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		if (first > nfds - 1)
 			lseek(live, 0, SEEK_END);
 		pending_len = 0;
+		q.stop_at = -1;
 		rc = follow_log(ctx, c->id, path, live, &b, &q, &pending, &pending_len);
 	}
 	batch_flush(&b);
