@@ -93,6 +93,30 @@ static int restarts_recorded(const char *run_dir, int known)
 	return count;
 }
 
+/* Emits Docker's "health_status: <status>" event when the health the
+ * monitor recorded differs from the last one announced ("health.seen"). */
+static void sync_health_event(struct engine *engine, const struct container *c,
+			      const char *run_dir)
+{
+	char status[32], path[PATH_MAX + 16], action[64], *seen = NULL;
+
+	container_health_status(engine, c, status, sizeof(status));
+	if (strcmp(status, "none") == 0 || strcmp(status, "starting") == 0)
+		return;
+	snprintf(path, sizeof(path), "%s/health.seen", run_dir);
+	if (fs_read_file(path, &seen, NULL, NULL) == 0 && strcmp(seen, status) == 0) {
+		free(seen);
+		return;
+	}
+	free(seen);
+	/* Written first: two processes racing announce it at most twice. */
+	if (fs_write_atomic(path, status, strlen(status), NULL) < 0)
+		return;
+	snprintf(action, sizeof(action), "health_status: %s", status);
+	engine_emit(engine, "container", action, c->id,
+		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
+}
+
 /* A live monitor may have restarted the container under its restart
  * policy: it counts restarts in "restarts" ("<count> <started-ns>") and
  * marks the back-off with "restarting". Brings the row up to date. */
@@ -179,8 +203,10 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	if (!read_exit_file(run_dir, &rec)) {
 		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
-		if (proc_pidfile_alive(pidfile, &shim_pid))
+		if (proc_pidfile_alive(pidfile, &shim_pid)) {
+			sync_health_event(engine, c, run_dir);
 			return sync_restarts(engine, c, run_dir, err);
+		}
 		/* The shim writes "exit" before it goes: look once more. */
 		if (!read_exit_file(run_dir, &rec)) {
 			rec.code = EXIT_CODE_LOST;

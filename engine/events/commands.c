@@ -15,6 +15,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
+#include "engine/container/container.h"
 #include "engine/events/events.h"
 
 /* How often the follower looks even when inotify is silent, and how often
@@ -108,6 +109,7 @@ static int follow(struct cmd_ctx *ctx, struct store *st, int64_t last, json_t *f
 {
 	struct engine *engine = cmd_engine(ctx);
 	int fd = watch_store(engine);
+	int64_t last_reconcile = clock_mono_nanos();
 	int rc = 0;
 
 	while (!cmd_cancelled(ctx) && !out->past_until) {
@@ -120,6 +122,13 @@ static int follow(struct cmd_ctx *ctx, struct store *st, int64_t last, json_t *f
 				wait_ms = (int)left + 1;
 		}
 		wait_for_write(fd, wait_ms);
+		/* With no daemon, a follower is what notices that a container
+		 * exited or changed health on its own: it reconciles once a second. */
+		int64_t mono = clock_mono_nanos();
+		if (mono - last_reconcile >= 1000000000) {
+			last_reconcile = mono;
+			container_reconcile_all(engine, NULL);
+		}
 		if (events_scan(st, last, 0, 0, filters, send_event, out, &last, err) < 0) {
 			rc = -1;
 			break;

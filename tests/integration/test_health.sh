@@ -79,4 +79,19 @@ b rm -f hc slow imagecheck nocheck >/dev/null
 expect_status "unknown health filter" 1 b ps --filter health=bogus
 expect_match "health filter message" 'Unrecognised filter value for health: bogus' "$err"
 
+# health changes become events, and a follower notices them (and a
+# container's exit) with no other berth process looking
+t0=$(date +%s)
+"$BERTH" events --filter type=container --format '{{.Action}} {{.Actor.Attributes.name}}' >"$TEST_DIR/follow.out" &
+follower=$!
+sleep 0.3
+"$BERTH" run -d --name hev --health-cmd 'true' --health-interval 200ms busybox sh -c 'sleep 1.5' >/dev/null
+for _ in $(seq 40); do grep -q '^die hev' "$TEST_DIR/follow.out" && break; sleep 0.1; done
+kill $follower 2>/dev/null
+wait $follower 2>/dev/null
+expect_match "health_status event followed" 'health_status: healthy hev' "$(tr '\n' ' ' <"$TEST_DIR/follow.out")"
+expect_match "exit noticed by the follower alone" 'die hev' "$(tr '\n' ' ' <"$TEST_DIR/follow.out")"
+expect_status "health event in history" 0 b events --since "$t0" --until "$(( $(date +%s) + 1 ))" --filter event=health_status --format '{{.Action}}'
+expect_match "health_status recorded" 'health_status: healthy' "$out"
+
 finish
