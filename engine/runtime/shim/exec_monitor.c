@@ -50,10 +50,7 @@ static struct timespec child_finished;
 /* out_fd[1] and out_fd[2]: the command's stdout and stderr (the pty master with a tty) */
 static int out_fd[3] = {-1, -1, -1};
 static int pty_master = -1;
-static int stdin_fd = -1;
-static char stdin_buf[4096];
-static size_t stdin_off, stdin_len;
-static int stdin_close_wanted;
+static struct stdin_pipe in = {.fd = -1};
 
 /* The one attach client: the socket berth handed over on fd 4. */
 static struct {
@@ -99,62 +96,6 @@ static const char *record_path(const char *suffix)
 	return path;
 }
 
-/* The command's stdin is closing: a pipe closes, a terminal gets ^D. */
-static void stdin_shut(void)
-{
-	if (stdin_fd < 0)
-		return;
-	if (stdin_fd == pty_master)
-		write(stdin_fd, "\004", 1);
-	else
-		close(stdin_fd);
-	stdin_fd = -1;
-	stdin_len = 0;
-}
-
-/* Writes stdin bytes; what the pipe does not take now waits here (and the
- * client is not read until it is gone). */
-static void stdin_push(const char *data, size_t len)
-{
-	if (stdin_fd < 0)
-		return;
-	ssize_t w = write(stdin_fd, data, len);
-	if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		stdin_shut(); /* the command closed its end */
-		return;
-	}
-	if (w < 0)
-		w = 0;
-	stdin_off = 0;
-	stdin_len = len - (size_t)w;
-	memcpy(stdin_buf, data + w, stdin_len);
-}
-
-/* Writes stdin that waited for room in the pipe. */
-static void stdin_flush(void)
-{
-	ssize_t w = write(stdin_fd, stdin_buf + stdin_off, stdin_len);
-	if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		stdin_shut();
-		return;
-	}
-	if (w > 0) {
-		stdin_off += (size_t)w;
-		stdin_len -= (size_t)w;
-	}
-	if (!stdin_len && stdin_close_wanted)
-		stdin_shut();
-}
-
-/* Closes stdin once what waits for it is written. */
-static void stdin_close(void)
-{
-	if (stdin_len)
-		stdin_close_wanted = 1;
-	else
-		stdin_shut();
-}
-
 /* The client is gone: its output is dropped from now on and a stdin pipe
  * is closed (nobody can type into it any more). */
 static void client_drop(void)
@@ -166,8 +107,8 @@ static void client_drop(void)
 	free(client.out);
 	client.out = NULL;
 	client.out_off = client.out_len = client.out_cap = 0;
-	if (stdin_fd >= 0 && stdin_fd != pty_master)
-		stdin_close();
+	if (in.fd >= 0 && !in.tty)
+		stdin_pipe_close(&in);
 }
 
 /* Appends one frame to what goes to the client. */
@@ -252,7 +193,7 @@ static void client_read_end(ssize_t r, short ev)
 /* Reads what the client sent: a header, or part of a payload. */
 static void client_read(short ev)
 {
-	char payload[sizeof(stdin_buf)];
+	char payload[sizeof(in.pend)];
 	ssize_t r;
 	if (client.hdr_len < SHIM_FRAME_HEADER) {
 		r = read(client.fd, client.hdr + client.hdr_len,
@@ -268,7 +209,7 @@ static void client_read(short ev)
 			      (uint32_t)client.hdr[6] << 8 | client.hdr[7];
 		if (client.left == 0) {
 			if (client.hdr[0] == SHIM_STREAM_STDIN)
-				stdin_close();
+				stdin_pipe_close(&in);
 			client_frame_done();
 		}
 		return;
@@ -280,7 +221,7 @@ static void client_read(short ev)
 	}
 	client.left -= (uint32_t)r;
 	if (client.hdr[0] == SHIM_STREAM_STDIN) {
-		stdin_push(payload, (size_t)r);
+		stdin_pipe_write(&in, payload, (size_t)r);
 	} else if (client.hdr[0] == SHIM_STREAM_RESIZE) {
 		size_t room = sizeof(client.ctl) - client.ctl_len;
 		size_t take = (size_t)r < room ? (size_t)r : room;
@@ -383,12 +324,12 @@ static void relay(void)
 				at_out[s] = n;
 				pfd[n++] = (struct pollfd){.fd = out_fd[s], .events = POLLIN};
 			}
-		if (stdin_len && stdin_fd >= 0) {
+		if (in.len && in.fd >= 0) {
 			at_in = n;
-			pfd[n++] = (struct pollfd){.fd = stdin_fd, .events = POLLOUT};
+			pfd[n++] = (struct pollfd){.fd = in.fd, .events = POLLOUT};
 		}
 		if (client.fd >= 0) {
-			short ev = (short)((!client.read_eof && !stdin_len ? POLLIN : 0) |
+			short ev = (short)((!client.read_eof && !in.len ? POLLIN : 0) |
 					   (client.out_len ? POLLOUT : 0));
 			at_client = n;
 			pfd[n++] = (struct pollfd){.fd = client.fd, .events = ev};
@@ -407,8 +348,8 @@ static void relay(void)
 		for (int s = 1; s <= 2; s++)
 			if (at_out[s] && pfd[at_out[s]].revents && out_fd[s] == pfd[at_out[s]].fd)
 				read_output(s, 0);
-		if (at_in && pfd[at_in].revents && stdin_fd == pfd[at_in].fd)
-			stdin_flush();
+		if (at_in && pfd[at_in].revents && in.fd == pfd[at_in].fd)
+			stdin_pipe_flush(&in);
 		if (at_client && client.fd == pfd[at_client].fd)
 			client_events(pfd[at_client].revents);
 	}
@@ -478,7 +419,7 @@ static int make_stdio(struct exec_fds *f, int *pty_sock, struct shim_err *err)
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return shim_sys(err, "pipe");
 		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		stdin_fd = p[1];
+		stdin_pipe_open(&in, p[1], false);
 		f->stdin_r = p[0];
 	}
 	return 0;
@@ -518,7 +459,7 @@ static int take_pty(int pty_sock)
 	fcntl(pty_master, F_SETFL, O_NONBLOCK);
 	out_fd[1] = pty_master;
 	if (spec.open_stdin)
-		stdin_fd = pty_master;
+		stdin_pipe_open(&in, pty_master, true);
 	return 0;
 }
 

@@ -48,10 +48,7 @@ static struct {
 } lines[3];
 
 static int pty_master = -1;
-static int stdin_fd = -1;
-static char stdin_pend[4096];
-static size_t stdin_off, stdin_len;
-static int stdin_close_wanted;
+static struct stdin_pipe in = {.fd = -1};
 
 int shim_fail(struct shim_err *err, const char *kind, const char *fmt, ...)
 {
@@ -160,62 +157,19 @@ static void report_start(const char *fmt, ...)
 	start_fd = -1;
 }
 
-/* The container's stdin is closing: a pipe closes, a terminal gets ^D. */
-static void stdin_shut(void)
-{
-	if (stdin_fd < 0)
-		return;
-	if (stdin_fd == pty_master)
-		write(stdin_fd, "\004", 1);
-	else
-		close(stdin_fd);
-	stdin_fd = -1;
-	stdin_len = 0;
-}
-
 void io_stdin_write(const char *data, size_t len)
 {
-	if (stdin_fd < 0)
-		return;
-	ssize_t w = write(stdin_fd, data, len);
-	if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		stdin_shut(); /* the container closed its end */
-		return;
-	}
-	if (w < 0)
-		w = 0;
-	stdin_off = 0;
-	stdin_len = len - (size_t)w;
-	memcpy(stdin_pend, data + w, stdin_len);
-}
-
-/* Writes stdin that waited for room in the pipe. */
-static void stdin_flush(void)
-{
-	ssize_t w = write(stdin_fd, stdin_pend + stdin_off, stdin_len);
-	if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		stdin_shut();
-		return;
-	}
-	if (w > 0) {
-		stdin_off += (size_t)w;
-		stdin_len -= (size_t)w;
-	}
-	if (!stdin_len && stdin_close_wanted)
-		stdin_shut();
+	stdin_pipe_write(&in, data, len);
 }
 
 void io_stdin_close(void)
 {
-	if (stdin_len)
-		stdin_close_wanted = 1;
-	else
-		stdin_shut();
+	stdin_pipe_close(&in);
 }
 
 int io_stdin_ready(void)
 {
-	return stdin_len == 0;
+	return in.len == 0;
 }
 
 void io_resize(unsigned rows, unsigned cols)
@@ -299,8 +253,8 @@ static void event_loop(void)
 		for (int s = 1; s <= 2; s++)
 			if (out_fd[s] >= 0)
 				pfd[n++] = (struct pollfd){.fd = out_fd[s], .events = POLLIN};
-		if (stdin_len && stdin_fd >= 0)
-			pfd[n++] = (struct pollfd){.fd = stdin_fd, .events = POLLOUT};
+		if (in.len && in.fd >= 0)
+			pfd[n++] = (struct pollfd){.fd = in.fd, .events = POLLOUT};
 		size_t attach_first = n;
 		n += attach_poll_fill(pfd + n, POLL_MAX - n);
 		size_t health_first = n;
@@ -320,8 +274,8 @@ static void event_loop(void)
 			if (!pfd[i].revents)
 				continue;
 			if (pfd[i].events & POLLOUT) {
-				if (stdin_fd == pfd[i].fd)
-					stdin_flush();
+				if (in.fd == pfd[i].fd)
+					stdin_pipe_flush(&in);
 			} else {
 				for (int s = 1; s <= 2; s++)
 					if (out_fd[s] == pfd[i].fd)
@@ -384,7 +338,7 @@ static int make_stdio(struct init_fds *f, int *pty_sock, struct shim_err *err)
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return shim_sys(err, "pipe");
 		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		stdin_fd = p[1];
+		stdin_pipe_open(&in, p[1], false);
 		f->stdin_r = p[0];
 	}
 	return 0;
@@ -444,7 +398,7 @@ static int start_container(struct shim_err *err)
 			fcntl(pty_master, F_SETFL, O_NONBLOCK);
 			out_fd[1] = pty_master;
 			if (spec.open_stdin)
-				stdin_fd = pty_master;
+				stdin_pipe_open(&in, pty_master, true);
 		}
 	}
 	if (pty_sock >= 0)
@@ -565,12 +519,10 @@ static int restart_container(struct shim_err *err)
 			close(out_fd[s]);
 		out_fd[s] = -1;
 	}
-	if (stdin_fd >= 0 && stdin_fd != pty_master)
-		close(stdin_fd);
+	stdin_pipe_release(&in);
 	if (pty_master >= 0)
 		close(pty_master);
-	stdin_fd = pty_master = -1;
-	stdin_len = 0;
+	pty_master = -1;
 	init_done = 0;
 	init_pid = -1;
 	if (start_container(err) < 0 || init_pid <= 0)

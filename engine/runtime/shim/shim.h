@@ -232,6 +232,27 @@ size_t attach_poll_fill(struct pollfd *pfd, size_t max);
 /* Handles their events (the same entries, in the same order). */
 void attach_poll_handle(const struct pollfd *pfd, size_t n);
 
+/* stdin_pipe.c: a command's stdin with what waits for room in the pipe. */
+struct stdin_pipe {
+	int fd;   /* -1: closed */
+	bool tty; /* fd is the pty master: closing sends ^D and keeps it open */
+	char pend[4096];
+	size_t off, len;
+	bool close_wanted;
+};
+/* Starts feeding fd (-1: none). */
+void stdin_pipe_open(struct stdin_pipe *p, int fd, bool tty);
+/* Writes up to 4096 bytes; what the pipe does not take now waits. */
+void stdin_pipe_write(struct stdin_pipe *p, const char *data, size_t len);
+/* Writes what waits (call when fd polls writable). */
+void stdin_pipe_flush(struct stdin_pipe *p);
+/* Closes once what waits is written. */
+void stdin_pipe_close(struct stdin_pipe *p);
+/* Closes now (a pipe), or sends ^D (a terminal). */
+void stdin_pipe_shut(struct stdin_pipe *p);
+/* Forgets the descriptor for a new run (closing a pipe, not a terminal). */
+void stdin_pipe_release(struct stdin_pipe *p);
+
 /* main.c: where attach delivers stdin and resize requests. */
 /* Writes stdin bytes (at most 4096, and only when io_stdin_ready); what the
  * pipe does not take now waits in the shim. */
