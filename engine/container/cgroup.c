@@ -10,9 +10,7 @@
 #include "engine/container/cgroup.h"
 #include "engine/container/spec.h"
 
-/* The mount point of a v1 hierarchy holding `controller`, or of the v2
- * tree when controller is NULL; 0 when found. */
-static int cgroup_mount_point(const char *controller, char *out, size_t n)
+int container_cgroup_mount(const char *controller, char *out, size_t n)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
@@ -56,7 +54,7 @@ int container_cgroup_dir(const char *controller, const char *id, char *out, size
 {
 	char mount[PATH_MAX];
 
-	if (cgroup_mount_point(controller, mount, sizeof(mount)) < 0)
+	if (container_cgroup_mount(controller, mount, sizeof(mount)) < 0)
 		return -1;
 	snprintf(out, n, "%s/%s/%s", mount, spec_cgroup_parent(), id);
 	return 0;

@@ -7,6 +7,10 @@
 
 #include "engine/core/error.h"
 
+/* The mount point of the v1 hierarchy holding controller, or of the v2
+ * tree when controller is NULL; 0 when found. */
+int container_cgroup_mount(const char *controller, char *out, size_t n);
+
 /* <mount of controller>/<parent>/<id>; controller NULL means the v2 tree. */
 int container_cgroup_dir(const char *controller, const char *id, char *out, size_t n);
 

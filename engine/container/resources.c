@@ -50,40 +50,6 @@ static void read_line(const char *path, char *buf, size_t n)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-/* The mount point of the v1 hierarchy holding controller; 0 when found. */
-static int v1_mount(const char *controller, char *out, size_t n)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	int rc = -1;
-
-	if (!f)
-		return -1;
-	while (rc < 0 && fgets(line, sizeof(line), f)) {
-		/* id parent maj:min root mountpoint opts [optional...] - type source superopts */
-		char *sep = strstr(line, " - "), *save = NULL, *fld[5];
-		int nf = 0;
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && nf < 5;
-		     t = strtok_r(NULL, " ", &save))
-			fld[nf++] = t;
-		char *type = strtok_r(sep + 3, " ", &save);
-		strtok_r(NULL, " ", &save);
-		char *super = strtok_r(NULL, " \n", &save);
-		if (nf < 5 || !type || !super || strcmp(type, "cgroup") != 0)
-			continue;
-		for (char *o = strtok_r(super, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (strcmp(o, controller) == 0) {
-				snprintf(out, n, "%s", fld[4]);
-				rc = 0;
-			}
-	}
-	fclose(f);
-	return rc;
-}
-
 /* Whether dir/file exists. */
 static bool has_file(const char *dir, const char *file)
 {
@@ -133,16 +99,16 @@ static void resources_probe_uncached(struct cgroup_features *f)
 		read_line("/sys/fs/cgroup/cpuset.mems.effective", f->mems, sizeof(f->mems));
 		return;
 	}
-	if (v1_mount("memory", dir, sizeof(dir)) == 0)
+	if (container_cgroup_mount("memory", dir, sizeof(dir)) == 0)
 		f->swap = has_file(dir, "memory.memsw.limit_in_bytes");
-	if (v1_mount("blkio", dir, sizeof(dir)) == 0) {
+	if (container_cgroup_mount("blkio", dir, sizeof(dir)) == 0) {
 		/* with BFQ the weight is per cgroup only, never at the root */
 		if (has_file(dir, "blkio.weight"))
 			f->blkio_weight = "blkio.weight";
 		else if (has_file(dir, "blkio.bfq.io_service_bytes"))
 			f->blkio_weight = "blkio.bfq.weight";
 	}
-	if (v1_mount("cpuset", dir, sizeof(dir)) == 0) {
+	if (container_cgroup_mount("cpuset", dir, sizeof(dir)) == 0) {
 		snprintf(buf, sizeof(buf), "%.400s/cpuset.cpus", dir);
 		read_line(buf, f->cpus, sizeof(f->cpus));
 		snprintf(buf, sizeof(buf), "%.400s/cpuset.mems", dir);
