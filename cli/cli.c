@@ -65,19 +65,26 @@ int cli_parse(struct cli *cli, const struct flag_spec *specs, const struct cli_c
 
 int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, int min, int max)
 {
+	char need[64];
+	const char *verb = "Run";
+
 	if (count >= min && (max < 0 || count <= max))
 		return 0;
 	if (min == max)
-		return cli_failf(cli, 125,
-				 "\"berth %s\" requires exactly %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
-				 cli->name, min, min == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
-	if (count < min)
-		return cli_failf(cli, 125,
-				 "\"berth %s\" requires at least %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
-				 cli->name, min, min == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
-	return cli_failf(cli, 125,
-			 "\"berth %s\" accepts at most %d argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
-			 cli->name, max, max == 1 ? "" : "s", cli->name, cli->name, cmd->usage);
+		snprintf(need, sizeof(need), "requires %d argument%s", min, min == 1 ? "" : "s");
+	else if (count < min)
+		snprintf(need, sizeof(need), "requires at least %d argument%s", min,
+			 min == 1 ? "" : "s");
+	else if (max == 0)
+		snprintf(need, sizeof(need), "accepts no arguments");
+	else
+		snprintf(need, sizeof(need), "accepts at most %d argument%s", max,
+			 max == 1 ? "" : "s");
+	if (min != max && count < min)
+		verb = "See";
+	return cli_failf(cli, 1,
+			 "'berth %s' %s\n\nUsage:  berth %s %s\n\n%s 'berth %s --help' for more information",
+			 cli->name, need, cli->name, cmd->usage, verb, cli->name);
 }
 
 int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err)
@@ -112,7 +119,7 @@ int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char
 	rc = text_fmt ? tmpl_parse(&t, text_fmt, &err) : berr_set(&err, BERR_SYSTEM, "out of memory");
 	free(text_fmt);
 	if (rc < 0)
-		return cli_fail(cli, &err, 125);
+		return cli_fail(cli, &err, 1);
 	if (table) {
 		tw = tabwriter_new(10, 3);
 		if (tmpl_render_header(t, headers, &text, &err) < 0)
@@ -144,7 +151,7 @@ fail:
 		text = tabwriter_flush(tw);
 		free(text);
 	}
-	rc = cli_fail(cli, &err, 125);
+	rc = cli_fail(cli, &err, 1);
 out:
 	if (tw)
 		tabwriter_free(tw);

@@ -30,8 +30,8 @@ int cli_failf(struct cli *cli, int status, const char *fmt, ...)
 int cli_parse(struct cli *cli, const struct flag_spec *specs, const struct cli_command *cmd,
 	      int argc, char **argv, bool interspersed, int *first_arg, bool *done);
 
-/* Checks the count of positionals like cobra's Args validators; prints
- * Docker's "requires at least 1 argument" message and returns 125. */
+/* Checks the count of positionals like the docker CLI's Args validators;
+ * prints its "requires at least 1 argument" message and returns 1. */
 int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, int min, int max);
 
 /* engine_call with this face's error handling left to the caller. */

@@ -1,6 +1,8 @@
 /* cp: files between a container and the host, both ways, as tar streams.
- * The container side runs in the engine (inside the container's own
- * filesystem view); the host side is the user's own files, handled here. */
+ * The container side runs in the engine (its files reached by fd, paths
+ * resolved inside the container); the host side is the user's own files,
+ * handled here, with the same walk and an extraction confined to the
+ * destination directory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,7 +14,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/core/tarstream.h"
+#include "engine/core/tar_extract.h"
+#include "engine/core/tar_write.h"
 
 static int cmd_cp(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_cp = {"cp", cmd_cp,
@@ -55,12 +58,48 @@ static void source_name(const char *path, char *out, size_t n)
 	snprintf(out, n, "%s", basename(copy));
 }
 
-static int copy_from_container(struct cli *cli, const char *container, const char *src,
-			       const char *dest)
+/* How a local tar is unpacked: confined to dest_fd (nothing in the stream
+ * leads out of it), owned by the caller, without device nodes or setuid
+ * and setgid bits (a container's files must not hand the host a
+ * world-writable disk or a setuid-root shell), unless -a keeps all. */
+static int local_extract(int dest_fd, const char *dest_name, const char *from, const char *to,
+			 bool archive_mode, int in_fd, berr *err)
 {
+	struct tar_extract_opts opts = {
+		.rename_from = from,
+		.rename_to = to,
+		.flags = TAR_EXTRACT_NO_ESCAPE | TAR_EXTRACT_KEEP_DEST | TAR_EXTRACT_KEEP_KIND |
+			 (archive_mode ? 0 : TAR_EXTRACT_CHOWN | TAR_EXTRACT_PLAIN),
+		.uid = getuid(),
+		.gid = getgid(),
+		.shown_root = dest_name,
+	};
+
+	return tar_extract_fd(in_fd, dest_fd, &opts, NULL, err);
+}
+
+/* Opens a local directory for local_extract. */
+static int open_local_dir(struct cli *cli, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		cli_failf(cli, 1, "destination directory %s does not exist", dir);
+	return fd;
+}
+
+static int copy_from_container(struct cli *cli, const char *container, const char *src,
+			       const char *dest_arg, bool follow, bool archive_mode)
+{
+	/* a local symlink is written through, as a local cp does */
+	char *real = NULL;
+	struct stat lst;
+	if (strcmp(dest_arg, "-") != 0 && lstat(dest_arg, &lst) == 0 && S_ISLNK(lst.st_mode))
+		real = realpath(dest_arg, NULL);
+	const char *dest = real ? real : dest_arg;
 	char name[PATH_MAX], dir[PATH_MAX], base[PATH_MAX], copy1[PATH_MAX], copy2[PATH_MAX];
 	bool to_stdout = strcmp(dest, "-") == 0;
-	int fd = to_stdout ? STDOUT_FILENO : temp_fd();
+	int fd = to_stdout ? STDOUT_FILENO : temp_fd(), dest_fd = -1;
 	json_t *args, *result = NULL;
 	struct stat st;
 	berr err = {0};
@@ -68,7 +107,8 @@ static int copy_from_container(struct cli *cli, const char *container, const cha
 
 	if (fd < 0)
 		return cli_failf(cli, 1, "cannot create a temporary file: %m");
-	args = json_pack("{s:s, s:s, s:i}", "id", container, "path", src, "fd", fd);
+	args = json_pack("{s:s, s:s, s:i, s:b}", "id", container, "path", src, "fd", fd, "follow",
+			 follow);
 	if (cli_call(cli, "container.copy_from", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 		goto out;
@@ -79,7 +119,9 @@ static int copy_from_container(struct cli *cli, const char *container, const cha
 	source_name(src, name, sizeof(name));
 	lseek(fd, 0, SEEK_SET);
 	if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (tarstream_extract(dest, NULL, NULL, fd, &err) < 0)
+		if ((dest_fd = open_local_dir(cli, dest)) < 0)
+			status = 1;
+		else if (local_extract(dest_fd, dest, NULL, NULL, archive_mode, fd, &err) < 0)
 			status = cli_fail(cli, &err, 1);
 		goto out;
 	}
@@ -105,21 +147,62 @@ static int copy_from_container(struct cli *cli, const char *container, const cha
 			status = cli_failf(cli, 1, "creating %s: %m", dest);
 			goto out;
 		}
-		if (tarstream_extract(dest, NULL, NULL, fd, &err) < 0)
+		if ((dest_fd = open_local_dir(cli, dest)) < 0)
+			status = 1;
+		else if (local_extract(dest_fd, dest, NULL, NULL, archive_mode, fd, &err) < 0)
 			status = cli_fail(cli, &err, 1);
-	} else if (tarstream_extract(dir, name, base, fd, &err) < 0) {
+	} else if ((dest_fd = open_local_dir(cli, dir)) < 0) {
+		status = 1;
+	} else if (local_extract(dest_fd, dir, name, base, archive_mode, fd, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 	}
 out:
+	if (dest_fd >= 0)
+		close(dest_fd);
 	if (!to_stdout)
 		close(fd);
 	json_decref(args);
 	json_decref(result);
+	free(real);
 	return status;
 }
 
+/* Writes the local path src as a tar on fd: a symlink as a link unless
+ * follow is set or the path ends in "/" or "/." (then what it names). */
+static int local_tar(const char *src, bool follow, int fd, berr *err)
+{
+	char name[PATH_MAX], parent[PATH_MAX], copy[PATH_MAX];
+	size_t len = strlen(src);
+	struct tar_writer *w;
+	const char *base = "";
+	int dir, ret;
+
+	source_name(src, name, sizeof(name));
+	if (follow || src[len - 1] == '/' || strcmp(name, ".") == 0) {
+		dir = open(src, O_PATH | O_CLOEXEC);
+	} else {
+		snprintf(copy, sizeof(copy), "%s", src);
+		snprintf(parent, sizeof(parent), "%s", dirname(copy));
+		base = name;
+		dir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dir < 0)
+		return berr_sys(err, "lstat %s", src);
+	if (tar_writer_open(&w, fd, 0, err) < 0) {
+		close(dir);
+		return -1;
+	}
+	ret = tar_writer_add(w, dir, base, name, err);
+	close(dir);
+	if (ret < 0) {
+		tar_writer_free(w);
+		return -1;
+	}
+	return tar_writer_close(w, err);
+}
+
 static int copy_to_container(struct cli *cli, const char *src, const char *container,
-			     const char *dest)
+			     const char *dest, bool follow, bool archive_mode)
 {
 	bool from_stdin = strcmp(src, "-") == 0;
 	char name[PATH_MAX];
@@ -130,21 +213,23 @@ static int copy_to_container(struct cli *cli, const char *src, const char *conta
 
 	if (from_stdin) {
 		fd = STDIN_FILENO;
-		args = json_pack("{s:s, s:s, s:i}", "id", container, "path", dest, "fd", fd);
+		args = json_pack("{s:s, s:s, s:i, s:b}", "id", container, "path", dest, "fd", fd,
+				 "archive", archive_mode);
 	} else {
-		if (lstat(src, &st) < 0)
+		if ((follow ? stat(src, &st) : lstat(src, &st)) < 0)
 			return cli_failf(cli, 1, "lstat %s: %m", src);
 		fd = temp_fd();
 		if (fd < 0)
 			return cli_failf(cli, 1, "cannot create a temporary file: %m");
-		if (tarstream_write(src, fd, &err) < 0) {
+		if (local_tar(src, follow, fd, &err) < 0) {
 			close(fd);
 			return cli_fail(cli, &err, 1);
 		}
 		lseek(fd, 0, SEEK_SET);
 		source_name(src, name, sizeof(name));
-		args = json_pack("{s:s, s:s, s:i, s:s, s:b}", "id", container, "path", dest, "fd", fd,
-				 "name", name, "is_dir", S_ISDIR(st.st_mode));
+		args = json_pack("{s:s, s:s, s:i, s:s, s:b, s:b}", "id", container, "path", dest,
+				 "fd", fd, "name", name, "is_dir", S_ISDIR(st.st_mode), "archive",
+				 archive_mode);
 	}
 	if (cli_call(cli, "container.copy_to", args, NULL, &err) < 0)
 		status = cli_fail(cli, &err, 1);
@@ -180,6 +265,7 @@ static int cmd_cp(struct cli *cli, int argc, char **argv)
 		return cli_failf(cli, 1, "must specify at least one container source");
 	if (from)
 		return copy_from_container(cli, src_container, *src_path ? src_path : "/",
-					   argv[first + 1]);
-	return copy_to_container(cli, argv[first], dest_container, *dest_path ? dest_path : "/");
+					   argv[first + 1], follow, archive);
+	return copy_to_container(cli, argv[first], dest_container, *dest_path ? dest_path : "/",
+				 follow, archive);
 }

@@ -7,8 +7,10 @@
 #include "cli/cli.h"
 
 /* Runs a command type for each named container; prints the name on success. */
+/* Calls type for each container named; a missing one is no error when
+ * missing_ok (`rm -f`, as the docker CLI has it since 23.0). */
 static int for_each_container(struct cli *cli, const char *type, json_t *extra, int argc,
-			      char **argv, bool print)
+			      char **argv, bool print, bool missing_ok)
 {
 	int status = 0;
 
@@ -16,9 +18,10 @@ static int for_each_container(struct cli *cli, const char *type, json_t *extra, 
 		json_t *args = extra ? json_deep_copy(extra) : json_object();
 		berr err = {0};
 		json_object_set_new(args, "id", json_string(argv[i]));
-		if (cli_call(cli, type, args, NULL, &err) < 0)
-			status = cli_fail(cli, &err, 1);
-		else if (print)
+		if (cli_call(cli, type, args, NULL, &err) < 0) {
+			if (!missing_ok || err.kind != BERR_NOT_FOUND)
+				status = cli_fail(cli, &err, 1);
+		} else if (print)
 			printf("%s\n", argv[i]);
 		json_decref(args);
 	}
@@ -56,7 +59,7 @@ static int stop_or_restart(struct cli *cli, const struct cli_command *cmd, const
 		json_object_set_new(extra, "timeout", json_integer(timeout));
 	if (signal_name)
 		json_object_set_new(extra, "signal", json_string(signal_name));
-	status = for_each_container(cli, type, extra, argc - first, argv + first, true);
+	status = for_each_container(cli, type, extra, argc - first, argv + first, true, false);
 	json_decref(extra);
 out:
 	flags_free(specs);
@@ -92,7 +95,7 @@ static int cmd_kill(struct cli *cli, int argc, char **argv)
 	if ((status = cli_require_args(cli, &cli_cmd_kill, argc - first, 1, -1)))
 		goto out;
 	json_t *extra = json_pack("{s:s}", "signal", signal_name ? signal_name : "KILL");
-	status = for_each_container(cli, "container.kill", extra, argc - first, argv + first, true);
+	status = for_each_container(cli, "container.kill", extra, argc - first, argv + first, true, false);
 	json_decref(extra);
 out:
 	flags_free(specs);
@@ -119,7 +122,8 @@ static int cmd_rm(struct cli *cli, int argc, char **argv)
 	if ((status = cli_require_args(cli, &cli_cmd_rm, argc - first, 1, -1)))
 		goto out;
 	json_t *extra = json_pack("{s:b, s:b}", "force", force, "volumes", volumes);
-	status = for_each_container(cli, "container.remove", extra, argc - first, argv + first, true);
+	status = for_each_container(cli, "container.remove", extra, argc - first, argv + first, true,
+				    force);
 	json_decref(extra);
 out:
 	flags_free(specs);

@@ -244,8 +244,9 @@ static void proxy_signal(int sig, void *user)
 	json_decref(args);
 }
 
-/* Creates the container; on a missing image says what Docker says first. */
-static int create_container(struct cli *cli, json_t *body, char id[65], int *status)
+/* Creates the container; on a missing image says what Docker says first.
+ * A refusal exits 125 under `run` and 1 under `create`, as Docker's do. */
+static int create_container(struct cli *cli, json_t *body, bool run, char id[65], int *status)
 {
 	json_t *result = NULL;
 	berr err = {0};
@@ -253,14 +254,14 @@ static int create_container(struct cli *cli, json_t *body, char id[65], int *sta
 	if (cli_call(cli, "container.create", body, &result, &err) < 0) {
 		if (err.kind == BERR_NOT_FOUND && strncmp(err.msg, "No such image", 13) == 0) {
 			struct image_ref ref;
-			char familiar[600];
+			char familiar[REF_STRING_SIZE];
 			const char *image = json_string_value(json_object_get(body, "Image"));
 			if (ref_parse_normalized(image, &ref, NULL) == 0) {
 				ref_familiar(&ref, familiar, sizeof(familiar));
 				fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 			}
 		}
-		*status = cli_fail(cli, &err, berr_exit_status(&err));
+		*status = cli_fail(cli, &err, run ? berr_exit_status(&err) : 1);
 		return -1;
 	}
 	snprintf(id, 65, "%s", json_string_value(json_object_get(result, "Id")));
@@ -300,14 +301,15 @@ static int run_or_create(struct cli *cli, const struct cli_command *cmd, int arg
 		goto out;
 	if ((status = cli_require_args(cli, cmd, argc - first, 1, -1)))
 		goto out;
-	if (run && o.tty && o.interactive && !isatty(STDIN_FILENO)) {
+	/* Docker checks the terminal only when it attaches: `run -dit` is fine */
+	if (run && !o.detach && o.tty && o.interactive && !isatty(STDIN_FILENO)) {
 		status = cli_failf(cli, 1, "the input device is not a TTY");
 		goto out;
 	}
 	body = create_body(cli, &o, argc - first, argv + first, &status);
 	if (!body)
 		goto out;
-	if (create_container(cli, body, id, &status) < 0) {
+	if (create_container(cli, body, run, id, &status) < 0) {
 		json_decref(body);
 		goto out;
 	}

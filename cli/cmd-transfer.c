@@ -89,7 +89,7 @@ static int cmd_save(struct cli *cli, int argc, char **argv)
 	if (output) {
 		/* Written beside the target and renamed, so a failure leaves no half file. */
 		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			status = cli_failf(cli, 1, "failed to save image: %s: %m", output);
 			goto out;

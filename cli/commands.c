@@ -103,7 +103,9 @@ int cli_main(struct cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
 	    strcmp(argv[0], "system") == 0 || strcmp(argv[0], "volume") == 0)
-		return cli_failf(cli, 125, "'%s%s%s' is not a berth command.\nSee 'berth %s --help'", argv[0],
-				 argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0]);
-	return cli_failf(cli, 125, "'%s' is not a berth command.\nSee 'berth --help'", argv[0]);
+		return cli_failf(cli, 1,
+				 "unknown command: berth %s%s%s\n\nUsage:  berth %s\n\nRun 'berth %s --help' for more information",
+				 argv[0], argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0], argv[0]);
+	return cli_failf(cli, 1, "unknown command: berth %s\n\nRun 'berth --help' for more information",
+			 argv[0]);
 }

@@ -8,43 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF, as
- * Go's utf8.Valid does. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "engine/core/utf8.h"
 
 /* True when all n bytes are well-formed UTF-8. */
 static bool utf8_valid(const char *s, size_t n)
@@ -53,7 +17,7 @@ static bool utf8_valid(const char *s, size_t n)
 	uint32_t cp;
 
 	while (n > 0) {
-		size_t len = utf8_sequence(p, n, &cp);
+		size_t len = utf8_decode(p, n, &cp);
 
 		if (len == 0)
 			return false;
@@ -94,7 +58,7 @@ static const char *trim_left(const char *s, size_t n)
 	uint32_t cp;
 
 	while (s < end) {
-		size_t len = utf8_sequence((const unsigned char *)s, (size_t)(end - s), &cp);
+		size_t len = utf8_decode((const unsigned char *)s, (size_t)(end - s), &cp);
 
 		if (len == 0 || !unicode_space(cp))
 			break;

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (opened < 0) {
 			fprintf(stderr, "berth: %s\n", err.msg);
-			return 125;
+			return 1;
 		}
 		status = tui_main(cli.engine);
 		engine_close(cli.engine);
@@ -49,9 +49,10 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &faced, &saved);
 	int opened = engine_open(&cli.engine, NULL, &err);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	/* no engine is like no daemon to the docker CLI: status 1 */
 	if (opened < 0) {
 		fprintf(stderr, "berth: %s\n", err.msg);
-		return 125;
+		return 1;
 	}
 	status = cli_main(&cli, argc - 1, argv + 1);
 	fflush(stdout);

@@ -276,37 +276,55 @@ static size_t write_lines(struct tabwriter *tw, size_t pos, size_t line0, size_t
 	return pos;
 }
 
-/* Lays out column blocks recursively: for the column after the known widths,
- * each run of lines with a cell there gets one width, then the columns to its
- * right are laid out inside that run. */
+/* One column block being laid out: lines [line0, line1), scanned up to next. */
+struct tw_block {
+	size_t line0, next, line1;
+};
+
+/* Lays out column blocks as Go's recursive format does: for the column after
+ * the known widths, each run of lines with a cell there gets one width, then
+ * the columns to its right are laid out inside that run. The blocks wait on a
+ * heap stack rather than the C one: a line may have a million cells. */
 static size_t format(struct tabwriter *tw, size_t pos, size_t line0, size_t line1)
 {
-	size_t column = tw->nwidths;
+	size_t depth = 1, cap = 16, base = tw->nwidths;
+	struct tw_block *stack = tw_xrealloc(NULL, cap * sizeof(*stack));
 
-	for (size_t this = line0; this < line1; this++) {
-		size_t width = (size_t)tw->minwidth;
+	tw->widths = tw_xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
+	stack[0] = (struct tw_block){line0, line0, line1};
+	while (depth > 0) {
+		struct tw_block *b = &stack[depth - 1];
+		size_t column = base + depth - 1, end, width = (size_t)tw->minwidth;
 
-		if (column + 1 >= tw->lines[this].ncells)
+		while (b->next < b->line1 && column + 1 >= tw->lines[b->next].ncells)
+			b->next++;
+		if (b->next == b->line1) {
+			pos = write_lines(tw, pos, b->line0, b->line1);
+			if (--depth > 0) {
+				tw->nwidths--;
+				stack[depth - 1].line0 = stack[depth - 1].next = b->line1;
+			}
 			continue;
-		pos = write_lines(tw, pos, line0, this);
-		line0 = this;
-		for (; this < line1; this++) {
-			struct tw_line *line = &tw->lines[this];
-			size_t w;
+		}
+		pos = write_lines(tw, pos, b->line0, b->next);
+		b->line0 = b->next;
+		for (end = b->next; end < b->line1 && column + 1 < tw->lines[end].ncells; end++) {
+			size_t w = tw->lines[end].cells[column].width + (size_t)tw->padding;
 
-			if (column + 1 >= line->ncells)
-				break;
-			w = line->cells[column].width + (size_t)tw->padding;
 			if (w > width)
 				width = w;
 		}
-		tw->widths = tw_xrealloc(tw->widths, (tw->nwidths + 1) * sizeof(*tw->widths));
+		if (depth == cap) {
+			cap *= 2;
+			stack = tw_xrealloc(stack, cap * sizeof(*stack));
+			tw->widths = tw_xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
+			b = &stack[depth - 1];
+		}
 		tw->widths[tw->nwidths++] = width;
-		pos = format(tw, pos, line0, this);
-		tw->nwidths--;
-		line0 = this;
+		stack[depth++] = (struct tw_block){b->line0, b->line0, end};
 	}
-	return write_lines(tw, pos, line0, line1);
+	free(stack);
+	return pos;
 }
 
 /* Lays out all buffered lines into the output and starts a new buffer. */

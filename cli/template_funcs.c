@@ -128,7 +128,7 @@ static int fn_index(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 	json_incref(item);
 	for (size_t i = 1; i < n; i++) {
 		json_t *idx = a[i], *next;
-		long long x;
+		long long x = 0;
 
 		switch (json_typeof(item)) {
 		case JSON_STRING:

@@ -8,6 +8,7 @@ packages=(
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libcap-dev
 	libnl-3-dev libnl-route-3-dev libncurses-dev libcmocka-dev
 	busybox-static tmux file sqlite3 docker.io
+	clang libclang-rt-14-dev
 )
 if [ "${1:-}" = --bench ]; then
 	packages+=(crun hyperfine)

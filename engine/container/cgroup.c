@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine/container/cgroup.h"
 #include "engine/container/spec.h"
@@ -96,4 +98,40 @@ int container_cgroup_pids(const char *id, pid_t **out, size_t *count, berr *err)
 	*out = pids;
 	*count = len;
 	return 0;
+}
+
+/* Removes <mount>/<parent>/<id> from every cgroup hierarchy: what a monitor
+ * killed before it could clean up leaves behind. Waits a little for the
+ * container's last processes to leave (they die with its init). */
+void container_cgroup_remove(const char *id)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], dir[PATH_MAX];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *fields[16], *save = NULL, *tok;
+		int nf = 0, dash = -1;
+
+		for (tok = strtok_r(line, " \n", &save); tok && nf < 16;
+		     tok = strtok_r(NULL, " \n", &save))
+			fields[nf++] = tok;
+		for (int i = 6; i < nf; i++)
+			if (strcmp(fields[i], "-") == 0) {
+				dash = i;
+				break;
+			}
+		if (dash < 0 || dash + 1 >= nf ||
+		    (strcmp(fields[dash + 1], "cgroup") != 0 && strcmp(fields[dash + 1], "cgroup2") != 0))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s/%s", fields[4], spec_cgroup_parent(), id);
+		for (int tries = 0; tries < 100; tries++) {
+			if (rmdir(dir) == 0 || errno != EBUSY)
+				break;
+			struct timespec ts = {0, 10000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	fclose(f);
 }

@@ -17,4 +17,8 @@ int container_cgroup_dir(const char *controller, const char *id, char *out, size
 /* The pids in the container's cgroup (malloc'd array). */
 int container_cgroup_pids(const char *id, pid_t **out, size_t *count, berr *err);
 
+/* Removes the container's cgroup from every hierarchy, once its
+ * processes are gone (a monitor killed before it could clean up). */
+void container_cgroup_remove(const char *id);
+
 #endif

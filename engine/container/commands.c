@@ -54,25 +54,57 @@ static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return 0;
 }
 
+/* Connects to the monitor's attach socket of a running container. */
+static int connect_attach(struct engine *engine, const struct container *c, int *fd_out,
+			  berr *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char run_dir[PATH_MAX];
+	int fd, dirfd;
+
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	/* Reach the socket through a directory fd: run paths can be longer
+	 * than a socket address holds. */
+	dirfd = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return berr_sys(err, "attaching: opening %s", run_dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/attach.sock", dirfd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		berr_sys(err, "attaching");
+		if (fd >= 0)
+			close(fd);
+		close(dirfd);
+		return -1;
+	}
+	close(dirfd);
+	*fd_out = fd;
+	return 0;
+}
+
 /* Starts a container; with attach, the caller gets one end of a socket
- * pair whose other end the monitor holds from its first instant. */
+ * pair whose other end the monitor holds from its first instant. A
+ * running container is attached to, as `docker start -a` does. */
 static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	struct container c;
-	int pair[2] = {-1, -1};
+	int pair[2] = {-1, -1}, fd;
 	bool attach = json_is_true(json_object_get(args, "attach"));
 	int rc;
 
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
-	if (container_is_active(&c)) {
-		if (attach) {
-			container_free(&c);
-			return berr_set(err, BERR_CONFLICT, "container %s is already running", c.id);
-		}
+	if (strcmp(c.state, "paused") == 0) {
 		container_free(&c);
-		*result = json_object();
-		return 0;
+		return berr_set(err, BERR_CONFLICT,
+				"cannot start a paused container, try unpause instead");
+	}
+	if (container_is_active(&c)) {
+		rc = attach ? connect_attach(cmd_engine(ctx), &c, &fd, err) : 0;
+		container_free(&c);
+		if (rc == 0)
+			*result = attach ? json_pack("{s:i}", "attach_fd", fd) : json_object();
+		return rc;
 	}
 	if (attach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
 		container_free(&c);
@@ -94,10 +126,8 @@ static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 
 static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char run_dir[PATH_MAX];
 	struct container c;
-	int fd, dirfd;
+	int fd, rc;
 
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
@@ -106,25 +136,11 @@ static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		return berr_set(err, BERR_CONFLICT,
 				"You cannot attach to a stopped container, start it first");
 	}
-	container_run_dir(cmd_engine(ctx), c.id, run_dir, sizeof(run_dir));
+	rc = connect_attach(cmd_engine(ctx), &c, &fd, err);
 	container_free(&c);
-	/* Reach the socket through a directory fd: run paths can be longer
-	 * than a socket address holds. */
-	dirfd = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return berr_sys(err, "attaching: opening %s", run_dir);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/attach.sock", dirfd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		berr_sys(err, "attaching");
-		if (fd >= 0)
-			close(fd);
-		close(dirfd);
-		return -1;
-	}
-	close(dirfd);
-	*result = json_pack("{s:i}", "fd", fd);
-	return 0;
+	if (rc == 0)
+		*result = json_pack("{s:i}", "fd", fd);
+	return rc;
 }
 
 static int stop_timeout(json_t *args, const struct container *c)
@@ -252,7 +268,7 @@ static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		container_free(&c);
 		return -1;
 	}
-	if (container_save(st, &c, err) < 0) {
+	if (container_rename_row(st, c.id, c.name, err) < 0) {
 		store_rollback(st);
 		container_free(&c);
 		return -1;

@@ -10,6 +10,8 @@
 #include "engine/container/commit.h"
 #include "engine/container/container.h"
 #include "engine/container/pause.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 #include "engine/image/image.h"
 
 /* The container's command as one line, for the history entry. */
@@ -69,20 +71,28 @@ int container_commit(struct cmd_ctx *ctx, const struct container *given, json_t 
 	bool paused_here = false;
 	struct image_env env = {.root = engine_root(engine), .engine = engine, .cmd = ctx};
 	json_t *commit_args;
-	char *created_by;
+	char *created_by, marker[PATH_MAX + 32];
 	int fd = -1, rc;
 
 	env.st = engine_store(engine, err);
 	if (!env.st)
 		return -1;
+	/* The pause is recorded first: if this process dies while the
+	 * container is frozen, the next berth thaws it (intent.c). */
 	if (pause && strcmp(c.state, "running") == 0) {
-		if (container_pause(engine, &c, err) < 0)
+		if (intent_begin(engine, "commit", c.id, marker, sizeof(marker), err) < 0)
 			return berr_prefix(err, "commit: pausing");
+		if (container_pause(engine, &c, err) < 0) {
+			intent_end(marker);
+			return berr_prefix(err, "commit: pausing");
+		}
 		paused_here = true;
 	}
 	rc = upper_tar(engine, &c, &fd, err);
-	if (paused_here)
+	if (paused_here) {
 		container_unpause(engine, &c, NULL);
+		intent_end(marker);
+	}
 	if (rc < 0)
 		return -1;
 	created_by = command_line(&c);

@@ -1,151 +1,271 @@
 /* container.copy_from and container.copy_to: files between a container and
- * a tar stream. The work runs in a child process that sees the container's
- * own filesystem — the running container's mount namespace (setns), or,
- * for a stopped one, its overlay mounted in a private mount namespace and
- * made the root (chroot) — so every path, symlinks included, resolves
- * inside the container and nothing can lead out of it. No user or group
- * names are looked up (no NSS is ever loaded inside a container root). */
+ * a tar stream.
+ *
+ * The container's files are reached from the host by directory fd (see
+ * rootfs.c): the running container's own root, or a stopped one's overlay
+ * mounted detached. Every path is resolved from that fd with
+ * openat2(RESOLVE_IN_ROOT), so a symlink the container made — even one it
+ * swaps in while the copy runs — resolves inside the container, and this
+ * process never enters the container's root or namespaces: nothing there
+ * is ever loaded (gconv modules, NSS) or run (decompressors). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/container/container.h"
 #include "engine/container/copy.h"
-#include "engine/core/archive_lazy.h"
+#include "engine/container/rootfs.h"
 #include "engine/core/fsutil.h"
-#include "engine/core/tarstream.h"
+#include "engine/core/tar_extract.h"
+#include "engine/core/tar_write.h"
 
-/* Enters the container's filesystem view (in the child). */
-static int enter_container_root(struct engine *engine, const struct container *c, bool writable,
-				berr *err)
+/* A container path taken apart: its parent directory and last component
+ * ("." for the root), and whether it ends in "/" or "/." (which name the
+ * directory itself, symlinks followed; "/." means its contents). */
+struct container_path {
+	char full[PATH_MAX]; /* cleaned */
+	char parent[PATH_MAX];
+	char base[NAME_MAX + 1];
+	bool trailing;
+	bool contents;
+};
+
+/* Go's path.Clean of an absolute path, as Docker cleans a cp path: no
+ * empty or "." parts, each ".." taking the part before it away (never
+ * climbing above "/"). */
+static void clean_path(const char *in, char *out, size_t n)
 {
-	char bundle[PATH_MAX], path[PATH_MAX + 64], opts[8192];
-	pid_t pid;
+	size_t len = 0;
 
-	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	if (container_is_active(c)) {
-		char run_dir[PATH_MAX];
-		container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-		snprintf(path, sizeof(path), "%s/init.pid", run_dir);
-		if (!proc_pidfile_alive(path, &pid))
-			return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
-		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-		int ns = open(path, O_RDONLY | O_CLOEXEC);
-		if (ns < 0 || setns(ns, CLONE_NEWNS) < 0)
-			return berr_sys(err, "entering the container's mount namespace");
-		close(ns);
-		return chdir("/") < 0 ? berr_sys(err, "chdir /") : 0;
+	for (const char *p = in; *p;) {
+		const char *start;
+		size_t k;
+
+		while (*p == '/')
+			p++;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		k = (size_t)(p - start);
+		if (k == 0 || (k == 1 && start[0] == '.'))
+			continue;
+		if (k == 2 && start[0] == '.' && start[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+			continue;
+		}
+		if (len + 1 + k + 1 > n)
+			break;
+		out[len++] = '/';
+		memcpy(out + len, start, k);
+		len += k;
 	}
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return berr_sys(err, "entering a private mount namespace");
-	snprintf(path, sizeof(path), "%s/layers", engine_root(engine));
-	if (chdir(path) < 0 && json_array_size(c->layers))
-		return berr_sys(err, "opening %s", path);
-	/* Writable: the container's own upper layer. Read-only: the upper
-	 * directory is simply the topmost lower layer. */
-	size_t off = writable ? (size_t)snprintf(opts, sizeof(opts), "lowerdir=%s/init", bundle)
-			      : (size_t)snprintf(opts, sizeof(opts), "lowerdir=%s/upper:%s/init",
-						 bundle, bundle);
-	for (size_t i = json_array_size(c->layers); i-- > 0 && off < sizeof(opts);) {
-		const char *chain = json_string_value(json_array_get(c->layers, i));
-		if (chain && strncmp(chain, "sha256:", 7) == 0)
-			chain += 7;
-		off += (size_t)snprintf(opts + off, sizeof(opts) - off, ":%s/diff", chain ? chain : "");
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+}
+
+static int split_path(const char *path, struct container_path *p, berr *err)
+{
+	char clean[PATH_MAX];
+	size_t len = strlen(path);
+	char *slash;
+
+	if (len >= sizeof(clean))
+		return berr_set(err, BERR_INVALID, "path too long: %.64s...", path);
+	p->contents = len >= 2 && strcmp(path + len - 2, "/.") == 0;
+	p->trailing = !p->contents && len > 1 && path[len - 1] == '/';
+	clean_path(path, clean, sizeof(clean));
+	snprintf(p->full, sizeof(p->full), "%s", clean);
+	slash = strrchr(clean, '/');
+	if (slash[1] == '\0') {
+		snprintf(p->parent, sizeof(p->parent), "/");
+		snprintf(p->base, sizeof(p->base), ".");
+		return 0;
 	}
-	if (writable && off < sizeof(opts))
-		off += (size_t)snprintf(opts + off, sizeof(opts) - off, ",upperdir=%s/upper,workdir=%s/work",
-					bundle, bundle);
-	if (off >= sizeof(opts))
-		return berr_set(err, BERR_SYSTEM, "too many layers to mount");
-	snprintf(path, sizeof(path), "%s/rootfs", bundle);
-	if (mount("overlay", path, "overlay", writable ? 0 : MS_RDONLY, opts) < 0)
-		return berr_sys(err, "mounting the container's filesystem");
-	if (chroot(path) < 0 || chdir("/") < 0)
-		return berr_sys(err, "entering the container's filesystem");
+	if (strlen(slash + 1) > NAME_MAX)
+		return berr_set(err, BERR_INVALID, "file name too long: %.64s...", slash + 1);
+	snprintf(p->base, sizeof(p->base), "%s", slash + 1);
+	*slash = '\0';
+	snprintf(p->parent, sizeof(p->parent), "%s", clean[0] ? clean : "/");
 	return 0;
+}
+
+/* The container's files for reading or writing: its live root when it
+ * runs, else its overlay mounted detached. */
+static int open_root(struct engine *engine, const struct container *c, bool writable, int *fd,
+                     berr *err)
+{
+	if (container_is_active(c))
+		return container_rootfs_live(engine, c, fd, err);
+	if (writable && json_is_true(json_object_get(c->host_config, "ReadonlyRootfs")))
+		return berr_set(err, BERR_CONFLICT, "container rootfs is marked read-only");
+	return container_rootfs_mount(
+	    engine, c, ROOTFS_INIT | ROOTFS_MOUNTS | (writable ? ROOTFS_WRITABLE : 0), fd, err);
 }
 
 /* The stat of a path as the JSON Docker's copy API sends in its header. */
-static void stat_line(const char *path, const struct stat *st, char *buf, size_t n)
+static json_t *stat_json(const char *path, const struct stat *st, const char *link_target)
 {
-	char target[PATH_MAX] = "";
-
-	if (S_ISLNK(st->st_mode) && readlink(path, target, sizeof(target) - 1) < 0)
-		target[0] = '\0';
-	json_t *o = json_pack("{s:s, s:I, s:i, s:I, s:s, s:b}", "name", path, "size",
-			      (json_int_t)st->st_size, "mode", (int)st->st_mode, "mtime",
-			      (json_int_t)st->st_mtime, "linkTarget", target, "dir",
-			      S_ISDIR(st->st_mode));
-	char *text = json_dumps(o, JSON_COMPACT);
-	snprintf(buf, n, "%s", text ? text : "{}");
-	free(text);
-	json_decref(o);
+	return json_pack("{s:s, s:I, s:i, s:I, s:s, s:b}", "name", path, "size",
+	                 (json_int_t)st->st_size, "mode", (int)st->st_mode, "mtime",
+	                 (json_int_t)st->st_mtime, "linkTarget", link_target, "dir",
+	                 S_ISDIR(st->st_mode));
 }
 
-/* The child's work; writes "ok <stat json>" or "error <kind> <msg>" to msg_fd. */
-static int copy_child(struct engine *engine, const struct container *c, json_t *args, bool to,
-		      int msg_fd)
+static int not_found(const char *path, const struct container *c, berr *err)
 {
-	const char *path = json_string_value(json_object_get(args, "path"));
-	int fd = (int)json_integer_value(json_object_get(args, "fd"));
-	char line[PATH_MAX + 1200], dir[PATH_MAX], base[PATH_MAX];
-	berr err = {0};
-	struct stat st;
+	return berr_set(err, BERR_NOT_FOUND, "Could not find the file %s in container %s", path,
+	                c->name);
+}
 
-	if (enter_container_root(engine, c, to, &err) < 0)
-		goto fail;
-	if (!to) {
-		size_t len = strlen(path);
-		char probe[PATH_MAX];
-		snprintf(probe, sizeof(probe), "%.*s", len >= 2 && strcmp(path + len - 2, "/.") == 0 ? (int)(len - 1) : (int)len, path);
-		if (lstat(probe, &st) < 0) {
-			berr_set(&err, BERR_NOT_FOUND, "Could not find the file %s in container %s", path, c->name);
-			goto fail;
-		}
-		stat_line(path, &st, line, sizeof(line));
-		if (tarstream_write(path, fd, &err) < 0)
-			goto fail;
+/* Writes the tar of `path` inside the root to out_fd; *stat_out describes it. */
+static int copy_out(int root, const struct container *c, const char *path, bool follow, int out_fd,
+                    json_t **stat_out, berr *err)
+{
+	struct container_path p;
+	struct tar_writer *w = NULL;
+	char target[PATH_MAX] = "";
+	struct stat st;
+	int dir = -1, ret = -1;
+	const char *name, *as;
+
+	if (split_path(path, &p, err) < 0)
+		return -1;
+	/* "dir/", "dir/." and -L name what a final symlink points to; else the
+	 * last component is taken as it is, a symlink copied as a link. */
+	if (p.trailing || p.contents || follow || strcmp(p.base, ".") == 0) {
+		dir = fs_openat_in_root(root, p.full, O_PATH, 0, 0);
+		name = "";
 	} else {
-		/* An existing directory receives the entries as they are; a missing
-		 * target takes the name of the source's top entry. */
-		const char *from = json_string_value(json_object_get(args, "name"));
-		const char *to_name = NULL;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(dir, sizeof(dir), "%s", path);
-		} else {
-			if (stat(path, &st) == 0 && json_is_true(json_object_get(args, "is_dir"))) {
-				berr_set(&err, BERR_INVALID, "cannot copy a directory to a file: %s", path);
-				goto fail;
-			}
-			char copy1[PATH_MAX], copy2[PATH_MAX];
-			snprintf(copy1, sizeof(copy1), "%s", path);
-			snprintf(copy2, sizeof(copy2), "%s", path);
-			snprintf(dir, sizeof(dir), "%s", dirname(copy1));
-			snprintf(base, sizeof(base), "%s", basename(copy2));
-			if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-				berr_set(&err, BERR_NOT_FOUND, "Could not find the file %s in container %s", dir, c->name);
-				goto fail;
-			}
-			to_name = base;
-		}
-		if (tarstream_extract(dir, from, to_name, fd, &err) < 0)
-			goto fail;
-		snprintf(line, sizeof(line), "{}");
+		dir = fs_openat_in_root(root, p.parent, O_PATH | O_DIRECTORY, 0, 0);
+		name = p.base;
 	}
-	dprintf(msg_fd, "ok %s", line);
+	if (dir < 0)
+		return errno == ENOENT || errno == ENOTDIR ? not_found(path, c, err)
+		                                           : berr_sys(err, "resolving %s", path);
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) < 0) {
+		ret = errno == ENOENT ? not_found(path, c, err) : berr_sys(err, "stat %s", path);
+		goto out;
+	}
+	if ((p.trailing || p.contents) && !S_ISDIR(st.st_mode)) {
+		ret = berr_set(err, BERR_INVALID, "not a directory: %s", path);
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode) && readlinkat(dir, name, target, sizeof(target) - 1) < 0)
+		target[0] = '\0';
+	as = p.contents ? "." : p.base;
+	if (tar_writer_open(&w, out_fd, 0, err) < 0)
+		goto out;
+	if (tar_writer_add(w, dir, name, as, err) < 0)
+		goto out;
+	ret = tar_writer_close(w, err);
+	w = NULL;
+	if (ret == 0)
+		*stat_out = stat_json(path, &st, target);
+out:
+	tar_writer_free(w);
+	close(dir);
+	return ret;
+}
+
+/* The path with the symlinks of its last component followed inside the
+ * root, as Docker resolves a cp destination: a file copied onto a link
+ * replaces what the link names. */
+static int follow_final_symlinks(int root, const char *path, char *out, size_t n, berr *err)
+{
+	char cur[PATH_MAX], target[PATH_MAX];
+	struct container_path p;
+
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (int hops = 0; hops < 40; hops++) {
+		ssize_t len;
+		int dir;
+
+		if (split_path(cur, &p, err) < 0)
+			return -1;
+		if (p.trailing || p.contents || strcmp(p.base, ".") == 0)
+			break;
+		dir = fs_openat_in_root(root, p.parent, O_PATH | O_DIRECTORY, 0, 0);
+		if (dir < 0)
+			break;
+		len = readlinkat(dir, p.base, target, sizeof(target) - 1);
+		close(dir);
+		if (len <= 0)
+			break; /* not a symlink, or nothing there */
+		target[len] = '\0';
+		if (target[0] == '/')
+			snprintf(cur, sizeof(cur), "%s", target);
+		else if ((size_t)snprintf(cur, sizeof(cur), "%s/%s",
+		                          strcmp(p.parent, "/") == 0 ? "" : p.parent,
+		                          target) >= sizeof(cur))
+			return berr_set(err, BERR_INVALID, "path too long: %s", path);
+		if (hops == 39)
+			return berr_errno(err, ELOOP, "resolving %s", path);
+	}
+	snprintf(out, n, "%s", cur);
 	return 0;
-fail:
-	dprintf(msg_fd, "error %s %s", berr_kind_name(err.kind), err.msg);
-	return 1;
+}
+
+/* Extracts the tar on in_fd at `path` inside the root. With `name` (the
+ * stream's top entry, from a local cp), an existing directory receives it
+ * as it is and any other path names it anew (its parent must exist); a
+ * bare stream (cp -) must go into an existing directory. */
+static int copy_in(int root, const struct container *c, json_t *args, int in_fd, berr *err)
+{
+	const char *asked = json_string_value(json_object_get(args, "path"));
+	char path[PATH_MAX];
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	const char *name = json_string_value(json_object_get(args, "name"));
+	bool is_dir = json_is_true(json_object_get(args, "is_dir"));
+	struct tar_extract_opts opts = {
+	    .flags = TAR_EXTRACT_NO_ESCAPE | TAR_EXTRACT_KEEP_DEST | TAR_EXTRACT_KEEP_KIND,
+	};
+	struct container_path p;
+	struct stat st;
+	int fd, ret = -1;
+
+	if (follow_final_symlinks(root, asked, path, sizeof(path), err) < 0 ||
+	    split_path(path, &p, err) < 0)
+		return -1;
+	fd = fs_openat_in_root(root, p.full, O_PATH, 0, 0);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		opts.dest = p.full;
+	} else if (!name) {
+		ret = berr_set(err, BERR_INVALID, "destination \"%s:%s\" must be a directory", ref,
+		               asked);
+		goto out;
+	} else if (fd >= 0 && is_dir) {
+		ret = berr_set(err, BERR_INVALID, "cannot copy a directory to a file: %s", path);
+		goto out;
+	} else if (p.trailing) {
+		ret = not_found(path, c, err);
+		goto out;
+	} else {
+		int parent = fs_openat_in_root(root, p.parent, O_PATH | O_DIRECTORY, 0, 0);
+
+		if (parent < 0) {
+			ret = not_found(p.parent, c, err);
+			goto out;
+		}
+		close(parent);
+		opts.dest = p.parent;
+		opts.rename_from = name;
+		opts.rename_to = p.base;
+	}
+	/* The owners in the stream are kept, as Docker's daemon keeps them. */
+	ret = tar_extract_fd(in_fd, root, &opts, NULL, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }
 
 static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result, berr *err)
@@ -153,47 +273,57 @@ static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result,
 	const char *ref = json_string_value(json_object_get(args, "id"));
 	const char *path = json_string_value(json_object_get(args, "path"));
 	struct engine *engine = cmd_engine(ctx);
-	char msg[PATH_MAX + 1300], kind[32];
+	json_t *stat = NULL;
 	struct container c;
-	int pipefd[2], status;
-	ssize_t n = 0, got;
-	pid_t pid;
+	int root, ret;
 
-	if (!ref || !path || path[0] != '/' || !json_is_integer(json_object_get(args, "fd")))
-		return berr_set(err, BERR_INVALID, "copy needs a container, an absolute path and a stream");
+	if (!ref || !path || !json_is_integer(json_object_get(args, "fd")))
+		return berr_set(err, BERR_INVALID, "copy needs a container, a path and a stream");
+	/* a relative path is relative to the container's root, as Docker has it */
+	if (path[0] != '/') {
+		char *abs = NULL;
+		if (asprintf(&abs, "/%s", path) < 0)
+			return berr_errno(err, ENOMEM, "copying");
+		json_object_set_new(args, "path", json_string(abs));
+		free(abs);
+		path = json_string_value(json_object_get(args, "path"));
+	}
+	int fd = (int)json_integer_value(json_object_get(args, "fd"));
 	if (container_find(engine, ref, &c, err) < 0)
 		return -1;
-	/* libarchive is loaded here, never from inside the container's root. */
-	if (archive_preload() < 0) {
+	/* Under the container's lock it neither starts nor goes while its
+	 * files are copied: a stopped one's overlay, mounted here, is never
+	 * mounted by a start at the same time. The state is read again under
+	 * the lock. */
+	int lock = container_lock(engine, c.id, true, err);
+	if (lock < 0) {
 		container_free(&c);
-		return berr_set(err, BERR_SYSTEM, "cannot load libarchive");
+		return -1;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		container_free(&c);
-		return berr_sys(err, "copying");
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		_exit(copy_child(engine, &c, args, to, pipefd[1]));
-	}
-	close(pipefd[1]);
-	while (pid > 0 && (got = read(pipefd[0], msg + n, sizeof(msg) - 1 - (size_t)n)) > 0)
-		n += got;
-	close(pipefd[0]);
-	msg[n > 0 ? n : 0] = '\0';
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	char id[CONTAINER_ID_LEN + 1];
+	snprintf(id, sizeof(id), "%s", c.id);
 	container_free(&c);
-	if (pid < 0)
-		return berr_sys(err, "copying");
-	if (strncmp(msg, "ok ", 3) == 0) {
-		*result = json_pack("{s:o}", "stat", json_loads(msg + 3, 0, NULL) ?: json_object());
-		return 0;
+	if (container_find(engine, id, &c, err) < 0) {
+		container_unlock(lock);
+		return -1;
 	}
-	if (sscanf(msg, "error %31s", kind) == 1)
-		return berr_set(err, berr_kind_from_name(kind), "%s", msg + 7 + strlen(kind));
-	return berr_set(err, BERR_SYSTEM, "copying: the copy process failed");
+	if (open_root(engine, &c, to, &root, err) < 0) {
+		container_free(&c);
+		container_unlock(lock);
+		return -1;
+	}
+	if (to)
+		ret = copy_in(root, &c, args, fd, err);
+	else
+		ret = copy_out(root, &c, path, json_is_true(json_object_get(args, "follow")), fd,
+		               &stat, err);
+	close(root);
+	container_free(&c);
+	container_unlock(lock);
+	if (ret < 0)
+		return -1;
+	*result = json_pack("{s:o}", "stat", stat ? stat : json_object());
+	return 0;
 }
 
 static int cmd_copy_from(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
@@ -207,7 +337,7 @@ static int cmd_copy_to(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 }
 
 const struct engine_command container_copy_commands[] = {
-	{"container.copy_from", cmd_copy_from},
-	{"container.copy_to", cmd_copy_to},
-	{NULL, NULL},
+    {"container.copy_from", cmd_copy_from},
+    {"container.copy_to", cmd_copy_to},
+    {NULL, NULL},
 };

@@ -265,14 +265,14 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
 
 	snprintf(path, sizeof(path), "%s/hostname", bundle);
 	len = (size_t)snprintf(text, sizeof(text), "%s\n", hostname);
-	if (fs_write_atomic(path, text, len, err) < 0)
+	if (fs_write_atomic_mode(path, text, len, 0644, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/hosts", bundle);
 	len = (size_t)snprintf(text, sizeof(text),
 			       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 			       "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
 			       "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
-	if (fs_write_atomic(path, text, len, err) < 0)
+	if (fs_write_atomic_mode(path, text, len, 0644, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/resolv.conf", bundle);
 	if (fs_read_file("/etc/resolv.conf", &host_resolv, &len, NULL) < 0) {
@@ -293,7 +293,8 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
 		host_resolv = out;
 		len = olen;
 	}
-	int rc = fs_write_atomic(path, host_resolv ? host_resolv : "", host_resolv ? len : 0, err);
+	int rc = fs_write_atomic_mode(path, host_resolv ? host_resolv : "", host_resolv ? len : 0,
+				      0644, err);
 	free(host_resolv);
 	return rc;
 }
@@ -377,16 +378,25 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	struct container c = {0};
 	char bundle[PATH_MAX], dir[PATH_MAX + 16], hostname[HOST_NAME_MAX + 1];
 	const char *image_ref = json_string_value(json_object_get(args, "Image"));
-	bool made_bundle = false;
+	bool made_bundle = false, in_txn = false;
 	json_t *inherited = NULL, *mounts = NULL, *made_volumes = json_array();
 
 	if (!st)
 		return -1;
 	if (!image_ref || !*image_ref)
 		return berr_set(err, BERR_INVALID, "no image specified");
-	if (image_resolve(st, image_ref, &image, err) < 0)
+	/* Everything the container is made of — its image, the volumes it
+	 * inherits, its name — is looked up, and its files and row made, under
+	 * the store's write lock: an image or a volume removed by another berth
+	 * meanwhile cannot end up under a new container, two creates of one
+	 * name cannot both win, and files a crash leaves here belong to no row
+	 * and no create in progress, so the next engine removes them at once. */
+	if (store_begin(st, err) < 0)
 		return -1;
-	if (random_hex_id(c.id, err) < 0 || choose_name(st, args, c.name, sizeof(c.name), err) < 0)
+	in_txn = true;
+	if (image_resolve(st, image_ref, &image, err) < 0)
+		goto fail;
+	if (random_hex_id(c.id, err) < 0)
 		goto fail;
 	c.host_config = merged_host_config(json_object_get(args, "HostConfig"));
 	if (!c.host_config) {
@@ -419,6 +429,8 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	c.created = clock_now_nanos();
 	snprintf(c.state, sizeof(c.state), "created");
 
+	if (choose_name(st, args, c.name, sizeof(c.name), err) < 0)
+		goto fail;
 	container_bundle_dir(engine, c.id, bundle, sizeof(bundle));
 	if (fs_mkdir_p(bundle, 0710, err) < 0)
 		goto fail;
@@ -432,17 +444,14 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	if (container_make_init_layer(bundle, err) < 0 ||
 	    write_etc_files(bundle, c.config, c.host_config, err) < 0)
 		goto fail;
-	if (store_begin(st, err) < 0)
-		goto fail;
 	if (vol_resolve(engine, st, c.config, c.host_config, inherited, &mounts, made_volumes,
 			err) < 0 ||
-	    vol_mounts_save(st, c.id, mounts, err) < 0 || container_save(st, &c, err) < 0) {
-		store_rollback(st);
+	    vol_mounts_save(st, c.id, mounts, err) < 0 || container_insert(st, &c, err) < 0)
 		goto fail;
-	}
 	engine_emit(engine, "container", "create", c.id,
 		    events_container_attributes(c.name, c.image_ref,
 						json_object_get(c.config, "Labels"), NULL));
+	in_txn = false;
 	if (store_commit(st, err) < 0)
 		goto fail;
 	image_info_free(&image);
@@ -452,6 +461,8 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	*out = c;
 	return 0;
 fail:
+	if (in_txn)
+		store_rollback(st);
 	if (made_bundle)
 		fs_remove_tree(bundle, NULL);
 	vol_discard(engine, made_volumes);

@@ -27,7 +27,6 @@
 #include "engine/runtime/shim_protocol.h"
 
 /* Docker's environment base for a command (moby CreateDaemonEnvironment). */
-#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* The status reported when a monitor vanished without recording one. */
 #define EXIT_CODE_LOST 255
 /* Descriptors handed to the monitor are first moved at or above this. */
@@ -109,50 +108,6 @@ static int put_inherited(struct engine *engine, const struct container *c, bool 
 	return 0;
 }
 
-/* Docker's ReplaceOrAppendEnvValues for one entry: KEY=V replaces KEY or
- * is appended; a bare KEY removes it. */
-static void env_apply(json_t *env, const char *kv)
-{
-	size_t klen = strcspn(kv, "=");
-	bool bare = kv[klen] == '\0';
-
-	for (size_t i = 0; i < json_array_size(env); i++) {
-		const char *e = json_string_value(json_array_get(env, i));
-		if (!e || strncmp(e, kv, klen) != 0 || (e[klen] != '=' && e[klen] != '\0'))
-			continue;
-		if (bare)
-			json_array_remove(env, i);
-		else
-			json_array_set_new(env, i, json_string(kv));
-		return;
-	}
-	if (!bare)
-		json_array_append_new(env, json_string(kv));
-}
-
-/* The command's environment as Docker builds it: PATH, HOSTNAME and, with
- * a tty, TERM; then the container's Env; then the exec's. */
-static json_t *exec_env(const struct container *c, json_t *args)
-{
-	const char *hostname = json_string_value(json_object_get(c->config, "Hostname"));
-	json_t *env = json_array(), *v;
-	char host[300];
-	size_t i;
-
-	json_array_append_new(env, json_string(DEFAULT_PATH_ENV));
-	snprintf(host, sizeof(host), "HOSTNAME=%s", hostname ? hostname : "");
-	json_array_append_new(env, json_string(host));
-	if (json_is_true(json_object_get(args, "Tty")))
-		json_array_append_new(env, json_string("TERM=xterm"));
-	json_array_foreach(json_object_get(c->config, "Env"), i, v)
-		if (json_is_string(v))
-			env_apply(env, json_string_value(v));
-	json_array_foreach(json_object_get(args, "Env"), i, v)
-		if (json_is_string(v))
-			env_apply(env, json_string_value(v));
-	return env;
-}
-
 /* The exec's options, checked: Docker's words for what it refuses. */
 static int check_args(json_t *args, berr *err)
 {
@@ -195,7 +150,8 @@ static int write_exec_spec(struct engine *engine, const struct container *c, jso
 		goto out;
 	json_array_foreach(json_object_get(args, "Cmd"), i, v)
 		spec_put(f, "arg", json_string_value(v));
-	env = exec_env(c, args);
+	env = container_env(c, json_is_true(json_object_get(args, "Tty")),
+			    json_object_get(args, "Env"));
 	json_array_foreach(env, i, v)
 		spec_put(f, "env", json_string_value(v));
 	json_decref(env);

@@ -125,13 +125,31 @@ int container_wait_exit(struct engine *engine, struct container *c, int64_t time
 }
 
 /* Tells the monitor the user stopped the container (see the shim's restart). */
+/* The run directory's "stop" record tells the monitor not to restart the
+ * container when it ends, and names the process that stops it. A stop
+ * that process never finished (it was killed) leaves a container that
+ * still runs: the next sync drops the record, so the restart policy holds
+ * again (container_sync). */
 void container_mark_stopping(struct engine *engine, const struct container *c)
 {
 	char run_dir[PATH_MAX], path[PATH_MAX + 16];
 
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	snprintf(path, sizeof(path), "%s/stop", run_dir);
-	fs_write_atomic(path, "", 0, NULL);
+	proc_pidfile_write(path, NULL);
+}
+
+/* Kills the container; when its init cannot be signalled (its pid not yet
+ * recorded by a monitor whose start was adopted), the monitor itself is
+ * killed, and the container with it. */
+static int kill_container(struct engine *engine, struct container *c)
+{
+	if (container_signal(engine, c, SIGKILL, NULL) == 0)
+		return 0;
+	if (!container_is_active(c))
+		return -1;
+	container_signal_monitor(engine, c, SIGKILL);
+	return 0;
 }
 
 /* Signals the monitor itself (verified by its start time). */
@@ -182,7 +200,7 @@ int container_stop(struct engine *engine, struct container *c, int timeout_s, be
 		if (rc <= 0)
 			goto stopped;
 	}
-	if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c)) {
+	if (kill_container(engine, c) == 0 || container_is_active(c)) {
 		rc = container_wait_exit(engine, c, KILL_WAIT_MS, NULL, NULL, err);
 		if (rc < 0)
 			return -1;
@@ -231,7 +249,7 @@ static void remove_files_later(struct engine *engine, const char *id, const char
 }
 
 /* Removes a container: its row, then its files (see below for crashes). */
-int container_remove(struct engine *engine, struct container *c, bool force, berr *err)
+static int remove_locked(struct engine *engine, struct container *c, bool force, berr *err)
 {
 	char bundle[PATH_MAX], run_dir[PATH_MAX];
 	struct store *st = engine_store(engine, err);
@@ -250,7 +268,7 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 					"cannot remove container \"/%s\": container is running: stop the "
 					"container before removing or force remove",
 					c->name);
-		if (container_signal(engine, c, SIGKILL, NULL) == 0 || container_is_active(c))
+		if (kill_container(engine, c) == 0 || container_is_active(c))
 			if (container_wait_exit(engine, c, KILL_WAIT_MS, NULL, NULL, err) < 0)
 				return -1;
 		if (container_is_active(c))
@@ -290,4 +308,45 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 	vol_remove_anonymous(engine, mounts);
 	json_decref(mounts);
 	return 0;
+}
+
+int container_remove(struct engine *engine, struct container *c, bool force, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct container now;
+	berr lock_err = {0}, find_err = {0};
+	bool removed = false;
+	int lock, rc;
+
+	if (!st)
+		return -1;
+	/* Under the container's lock no start can slip in between the check
+	 * of its state and the removal of its row. A container without its
+	 * directory (a crash) is removed all the same. */
+	lock = container_lock(engine, c->id, true, &lock_err);
+	if (lock < 0 && lock_err.kind != BERR_NOT_FOUND) {
+		if (err)
+			*err = lock_err;
+		return -1;
+	}
+	if (container_lookup(st, c->id, &now, &find_err) < 0) {
+		/* gone meanwhile (an --rm container that has just exited) */
+		container_unlock(lock);
+		if (find_err.kind == BERR_NOT_FOUND)
+			return 0;
+		if (err)
+			*err = find_err;
+		return -1;
+	}
+	if (strcmp(now.state, "removing") != 0 &&
+	    (container_sync_ex(engine, &now, &removed, false, err) < 0 || removed)) {
+		container_free(&now);
+		container_unlock(lock);
+		return removed ? 0 : -1;
+	}
+	container_free(c);
+	*c = now;
+	rc = remove_locked(engine, c, force, err);
+	container_unlock(lock);
+	return rc;
 }

@@ -11,6 +11,8 @@
 #include "engine/container/cgroup.h"
 #include "engine/container/container.h"
 #include "engine/container/pause.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 
 static int write_text(const char *path, const char *text)
 {
@@ -91,26 +93,68 @@ static int save_state(struct engine *engine, struct container *c, const char *st
 	return store_commit(st, err);
 }
 
+/* Freezes or thaws under the container's lock, with the change recorded
+ * as an intent first: a berth killed between the kernel's change and the
+ * row's leaves the intent, and the next berth makes the row say what the
+ * kernel says (intent.c). */
+static int change_freezer(struct engine *engine, struct container *c, bool frozen, berr *err)
+{
+	char intent[PATH_MAX];
+	int lock, rc = -1;
+
+	lock = container_lock(engine, c->id, true, err);
+	if (lock < 0)
+		return -1;
+	if (intent_begin(engine, "pause", c->id, intent, sizeof(intent), err) < 0)
+		goto out;
+	if (set_frozen(c->id, frozen, err) < 0) {
+		if (frozen)
+			set_frozen(c->id, false, NULL);
+	} else {
+		rc = save_state(engine, c, frozen ? "paused" : "running",
+				frozen ? "pause" : "unpause", err);
+	}
+	intent_end(intent);
+out:
+	container_unlock(lock);
+	return rc;
+}
+
 int container_pause(struct engine *engine, struct container *c, berr *err)
 {
 	if (strcmp(c->state, "paused") == 0)
 		return berr_set(err, BERR_CONFLICT, "Container %s is already paused", c->id);
 	if (strcmp(c->state, "running") != 0)
 		return berr_set(err, BERR_CONFLICT, "Container %s is not running", c->id);
-	if (set_frozen(c->id, true, err) < 0) {
-		set_frozen(c->id, false, NULL);
-		return -1;
-	}
-	return save_state(engine, c, "paused", "pause", err);
+	return change_freezer(engine, c, true, err);
 }
 
 int container_unpause(struct engine *engine, struct container *c, berr *err)
 {
 	if (strcmp(c->state, "paused") != 0)
 		return berr_set(err, BERR_CONFLICT, "Container %s is not paused", c->id);
-	if (set_frozen(c->id, false, err) < 0)
-		return -1;
-	return save_state(engine, c, "running", "unpause", err);
+	return change_freezer(engine, c, false, err);
+}
+
+int container_record_frozen(struct engine *engine, struct container *c, bool frozen, berr *err)
+{
+	return save_state(engine, c, frozen ? "paused" : "running", frozen ? "pause" : "unpause",
+			  err);
+}
+
+bool container_frozen(const char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+
+	if (container_cgroup_dir("freezer", id, dir, sizeof(dir)) == 0 && access(dir, F_OK) == 0) {
+		snprintf(path, sizeof(path), "%s/freezer.state", dir);
+		return file_contains(path, "FROZEN") || file_contains(path, "FREEZING");
+	}
+	if (container_cgroup_dir(NULL, id, dir, sizeof(dir)) == 0) {
+		snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
+		return file_contains(path, "1");
+	}
+	return false;
 }
 
 static int cmd_pause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

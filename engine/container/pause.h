@@ -7,6 +7,13 @@
 int container_pause(struct engine *engine, struct container *c, berr *err);
 int container_unpause(struct engine *engine, struct container *c, berr *err);
 
+/* What the kernel says: is the container's cgroup frozen? */
+bool container_frozen(const char *id);
+
+/* Records (row and event) that the container is frozen or not, leaving
+ * the kernel alone: for a row that says otherwise after a crash. */
+int container_record_frozen(struct engine *engine, struct container *c, bool frozen, berr *err);
+
 extern const struct engine_command container_pause_commands[];
 
 #endif

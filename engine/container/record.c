@@ -77,7 +77,7 @@ static int container_from_row(sqlite3_stmt *stmt, struct container *c, berr *err
 	return 0;
 }
 
-int container_save(struct store *st, const struct container *c, berr *err)
+int container_insert(struct store *st, const struct container *c, berr *err)
 {
 	sqlite3_stmt *stmt;
 	char *layers = json_dumps(c->layers, JSON_COMPACT);
@@ -90,7 +90,7 @@ int container_save(struct store *st, const struct container *c, berr *err)
 		goto out;
 	}
 	if (store_prepare(st, &stmt,
-			  "INSERT OR REPLACE INTO containers(" CONTAINER_COLUMNS ")"
+			  "INSERT INTO containers(" CONTAINER_COLUMNS ")"
 			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  err) < 0)
 		goto out;
@@ -128,6 +128,74 @@ out:
 	return rc;
 }
 
+/* Fails with "No such container" when the last statement changed no row:
+ * the container was removed meanwhile, and must not come back. */
+static int changed_one(struct store *st, const char *id, berr *err)
+{
+	if (sqlite3_changes(store_handle(st)) == 0)
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", id);
+	return 0;
+}
+
+int container_save(struct store *st, const struct container *c, berr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, &stmt,
+			  "UPDATE containers SET state = ?, pid = ?, shim_pid = ?, exit_code = ?,"
+			  " started_at = ?, finished_at = ?, oom_killed = ?, error = ?,"
+			  " restart_count = ? WHERE id = ?",
+			  err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, c->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, c->pid);
+	sqlite3_bind_int(stmt, 3, c->shim_pid);
+	sqlite3_bind_int(stmt, 4, c->exit_code);
+	sqlite3_bind_int64(stmt, 5, c->started_at);
+	sqlite3_bind_int64(stmt, 6, c->finished_at);
+	sqlite3_bind_int(stmt, 7, c->oom_killed);
+	sqlite3_bind_text(stmt, 8, c->error ? c->error : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 9, c->restart_count);
+	sqlite3_bind_text(stmt, 10, c->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		return store_error(st, err, "saving container");
+	}
+	sqlite3_reset(stmt);
+	return changed_one(st, c->id, err);
+}
+
+int container_rename_row(struct store *st, const char *id, const char *name, berr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, &stmt, "UPDATE containers SET name = ? WHERE id = ?", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		store_error(st, err, "renaming container");
+		if (err && err->kind == BERR_CONFLICT) {
+			char owner[CONTAINER_ID_LEN + 1] = "";
+
+			if (store_prepare(st, &stmt, "SELECT id FROM containers WHERE name = ?",
+					  NULL) == 0) {
+				sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+				if (sqlite3_step(stmt) == SQLITE_ROW)
+					snprintf(owner, sizeof(owner), "%s", store_text(stmt, 0));
+				sqlite3_reset(stmt);
+			}
+			berr_set(err, BERR_CONFLICT,
+				 "Error when allocating new name: Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+				 name, owner);
+		}
+		return -1;
+	}
+	sqlite3_reset(stmt);
+	return changed_one(st, id, err);
+}
+
 int container_delete_row(struct store *st, const char *id, berr *err)
 {
 	sqlite3_stmt *stmt;
@@ -144,7 +212,7 @@ int container_delete_row(struct store *st, const char *id, berr *err)
 }
 
 /* Looks a reference up as full id, then name, then id prefix. */
-static int container_lookup(struct store *st, const char *ref, struct container *out, berr *err)
+int container_lookup(struct store *st, const char *ref, struct container *out, berr *err)
 {
 	sqlite3_stmt *stmt;
 	const char *name = ref[0] == '/' ? ref + 1 : ref;

@@ -16,6 +16,7 @@
 #include "engine/container/container.h"
 #include "engine/container/exec.h"
 #include "engine/container/resources.h"
+#include "engine/container/rootfs.h"
 #include "engine/container/security.h"
 #include "engine/container/spec.h"
 #include "engine/core/fsutil.h"
@@ -190,37 +191,32 @@ static int spec_put_limits(const struct container *c, struct spec_buf *b, berr *
 	return 0;
 }
 
+/* The container and its engine, for opening its view during copy-up. */
+struct view_ctx {
+	struct engine *engine;
+	const struct container *c;
+};
+
+/* The container's layer over the image's, read-only, for copy-up. */
+static int open_view(void *ctx, int *fd, berr *err)
+{
+	struct view_ctx *v = ctx;
+
+	return container_rootfs_mount(v->engine, v->c, ROOTFS_INIT, fd, err);
+}
+
 /* The container's volumes, binds and tmpfs mounts as `mount` records,
  * after the volume subsystem has made bind sources and copied the image's
  * content into empty volumes. */
-static int spec_put_mounts(struct engine *engine, const struct container *c, const char *bundle,
-			   struct spec_buf *b, berr *err)
+static int spec_put_mounts(struct engine *engine, const struct container *c, struct spec_buf *b,
+			   berr *err)
 {
-	size_t n = json_array_size(c->layers), i, k = 0;
-	const char **lowers = calloc(n + 1, sizeof(*lowers));
-	char (*names)[160] = calloc(n + 1, sizeof(*names));
-	char layers[PATH_MAX], upper[PATH_MAX + 8], mountpoint[PATH_MAX + 8], init[PATH_MAX + 8];
+	struct view_ctx view = {engine, c};
+	struct vol_rootfs root = {open_view, &view};
 	json_t *records = NULL, *r;
+	size_t i;
 	int rc = -1;
 
-	if (!lowers || !names) {
-		berr_errno(err, ENOMEM, "preparing mounts");
-		goto out;
-	}
-	/* the same stack as the container's root: init layer (when there is one), then the image */
-	snprintf(init, sizeof(init), "%s/init", bundle);
-	if (access(init, F_OK) == 0)
-		lowers[k++] = init;
-	for (i = 0; i < n; i++) {
-		const char *chain = json_string_value(json_array_get(c->layers, n - 1 - i));
-		const char *hex = chain && strncmp(chain, "sha256:", 7) == 0 ? chain + 7 : chain;
-		snprintf(names[i], sizeof(names[i]), "%s/diff", hex ? hex : "");
-		lowers[k++] = names[i];
-	}
-	snprintf(layers, sizeof(layers), "%s/layers", engine_root(engine));
-	snprintf(upper, sizeof(upper), "%s/upper", bundle);
-	snprintf(mountpoint, sizeof(mountpoint), "%s/rootfs", bundle);
-	struct vol_rootfs root = {layers, lowers, k, upper, mountpoint};
 	if (vol_prepare(engine, c->id, c->host_config, &root, &records, err) < 0)
 		goto out;
 	json_array_foreach(records, i, r) {
@@ -238,8 +234,6 @@ static int spec_put_mounts(struct engine *engine, const struct container *c, con
 	rc = 0;
 out:
 	json_decref(records);
-	free(lowers);
-	free(names);
 	return rc;
 }
 
@@ -278,8 +272,10 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	spec_put(&b, "readonly-rootfs",
 		 json_is_true(json_object_get(hc, "ReadonlyRootfs")) ? "1" : "0");
 	spec_put_args(&b, config);
-	json_array_foreach(json_object_get(config, "Env"), i, v)
-		spec_put(&b, "env", json_string_value(v) ? json_string_value(v) : "");
+	json_t *env = container_env(c, json_is_true(json_object_get(config, "Tty")), NULL);
+	json_array_foreach(env, i, v)
+		spec_put(&b, "env", json_string_value(v));
+	json_decref(env);
 	v = json_object_get(config, "WorkingDir");
 	spec_put(&b, "cwd", json_string_length(v) ? json_string_value(v) : "/");
 	v = json_object_get(config, "User");
@@ -326,7 +322,7 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
 			  default_devices[i].major, default_devices[i].minor);
-	if (spec_put_limits(c, &b, err) < 0 || spec_put_mounts(engine, c, bundle, &b, err) < 0) {
+	if (spec_put_limits(c, &b, err) < 0 || spec_put_mounts(engine, c, &b, err) < 0) {
 		free(b.data);
 		return -1;
 	}

@@ -18,6 +18,7 @@
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 #include "engine/runtime/shim_protocol.h"
 
 extern char **environ;
@@ -116,6 +117,12 @@ static int spawn_shim(struct engine *engine, const struct container *c, int atta
 static void record_start_failure(struct engine *engine, struct container *c, const berr *failure)
 {
 	struct store *st = engine_store(engine, NULL);
+	char run_dir[PATH_MAX], path[PATH_MAX + 16];
+
+	/* nothing runs: nothing for a later sync to adopt */
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	snprintf(path, sizeof(path), "%s/started", run_dir);
+	unlink(path);
 
 	if (failure->kind == BERR_CMD_NOT_FOUND)
 		c->exit_code = 127;
@@ -129,20 +136,16 @@ static void record_start_failure(struct engine *engine, struct container *c, con
 		container_save(st, c, NULL);
 }
 
-int container_start(struct engine *engine, struct container *c, int attach_fd, berr *err)
+/* Spawns the monitor, waits for its word and records the start. */
+static int spawn_and_record(struct engine *engine, struct container *c, int attach_fd,
+			    int64_t started, berr *err)
 {
-	char bundle[PATH_MAX], run_dir[PATH_MAX], log_path[PATH_MAX + 80], line[1024];
-	char kind[32];
-	int pipefd[2];
+	char bundle[PATH_MAX], log_path[PATH_MAX + 80], line[1024], kind[32];
 	long init_pid = 0, shim_pid = 0;
+	int pipefd[2];
 	struct store *st;
 
-	if (container_is_active(c))
-		return 0;
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	if (fs_remove_tree(run_dir, err) < 0 || fs_mkdir_p(run_dir, 0700, err) < 0)
-		return berr_prefix(err, "preparing the run directory");
 	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
 	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0 ||
 	    container_health_spec_write(engine, c, err) < 0)
@@ -183,15 +186,70 @@ int container_start(struct engine *engine, struct container *c, int attach_fd, b
 	c->pid = (int)init_pid;
 	c->shim_pid = (int)shim_pid;
 	c->exit_code = 0;
-	c->started_at = clock_now_nanos();
+	c->started_at = started;
 	c->finished_at = 0;
 	c->oom_killed = false;
 	free(c->error);
 	c->error = strdup("");
-	if (container_save(st, c, err) < 0)
+	if (store_begin(st, err) < 0)
 		return -1;
+	if (container_save(st, c, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
 	json_t *attrs = events_container_attributes(c->name, c->image_ref,
 						    json_object_get(c->config, "Labels"), NULL);
 	engine_emit(engine, "container", "start", c->id, attrs);
-	return 0;
+	return store_commit(st, err);
+}
+
+/* The start itself, under the container's lock. Intent first: the run
+ * directory gets "started" (this start's time) and the run root an intent
+ * record naming this process, before the monitor is spawned. If this
+ * process dies before it records the start, the next berth finds the
+ * intent of a dead process, and a monitor whose start the row does not
+ * know, and adopts it (sync.c). */
+static int start_locked(struct engine *engine, struct container *c, int attach_fd, berr *err)
+{
+	char run_dir[PATH_MAX], path[PATH_MAX + 16], intent[PATH_MAX], stamp[32];
+	int64_t started = clock_now_nanos();
+	int rc;
+
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	if (fs_remove_tree(run_dir, err) < 0 || fs_mkdir_p(run_dir, 0700, err) < 0)
+		return berr_prefix(err, "preparing the run directory");
+	snprintf(path, sizeof(path), "%s/started", run_dir);
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)started);
+	if (fs_write_atomic(path, stamp, strlen(stamp), err) < 0)
+		return berr_prefix(err, "preparing the run directory");
+	if (intent_begin(engine, "start", c->id, intent, sizeof(intent), err) < 0)
+		return berr_prefix(err, "preparing the start");
+	rc = spawn_and_record(engine, c, attach_fd, started, err);
+	intent_end(intent);
+	return rc;
+}
+
+int container_start(struct engine *engine, struct container *c, int attach_fd, berr *err)
+{
+	struct container now;
+	int lock, rc = 0;
+
+	if (container_is_active(c))
+		return 0;
+	lock = container_lock(engine, c->id, true, err);
+	if (lock < 0)
+		return -1;
+	/* Another process may have started it meanwhile, or died starting it
+	 * and left its monitor running: what the row and the run directory
+	 * say now, under the lock, decides. */
+	if (container_find(engine, c->id, &now, err) < 0) {
+		container_unlock(lock);
+		return -1;
+	}
+	container_free(c);
+	*c = now;
+	if (!container_is_active(c))
+		rc = start_locked(engine, c, attach_fd, err);
+	container_unlock(lock);
+	return rc;
 }

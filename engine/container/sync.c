@@ -3,13 +3,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "engine/container/cgroup.h"
 #include "engine/container/container.h"
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
@@ -187,7 +189,103 @@ static int sync_restarts(struct engine *engine, struct container *c, const char 
 	return store_commit(st, err);
 }
 
+/* The time a start wrote into the run directory before spawning the
+ * monitor ("started"), 0 when there is none. */
+static int64_t run_started(const char *run_dir)
+{
+	char path[PATH_MAX + 16], *text = NULL;
+	long long ns = 0;
+
+	snprintf(path, sizeof(path), "%s/started", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return 0;
+	if (sscanf(text, "%lld", &ns) != 1)
+		ns = 0;
+	free(text);
+	return ns;
+}
+
+/* A start whose berth process died between spawning the monitor and
+ * recording it: the run directory holds a monitor's pid file and a start
+ * time the row does not know. The monitor is the truth: the row becomes
+ * running with that start (and the usual sync below then notices when it
+ * has ended). Done under the container's lock, never waiting for it: a
+ * start in progress elsewhere holds it and records its own start. */
+static int adopt_unrecorded_start(struct engine *engine, struct container *c,
+				  const char *run_dir, berr *err)
+{
+	char path[PATH_MAX + 16], state[16];
+	int64_t started = run_started(run_dir), db_started = 0;
+	struct store *st;
+	struct stat sb;
+	pid_t pid = 0;
+	int lock, rc = -1;
+
+	snprintf(path, sizeof(path), "%s/shim.pid", run_dir);
+	if (!started || started == c->started_at || stat(path, &sb) < 0)
+		return 0;
+	lock = container_lock(engine, c->id, false, NULL);
+	if (lock < 0)
+		return 0;
+	st = engine_store(engine, err);
+	if (!st || store_begin(st, err) < 0)
+		goto out;
+	if (reread_state(st, c->id, state, sizeof(state), &db_started, err) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	snprintf(c->state, sizeof(c->state), "%s", state);
+	if (!state[0] || container_is_active(c) || db_started == started) {
+		store_rollback(st);
+		rc = 0;
+		goto out;
+	}
+	snprintf(c->state, sizeof(c->state), "running");
+	c->started_at = started;
+	c->finished_at = 0;
+	c->exit_code = 0;
+	c->oom_killed = false;
+	c->shim_pid = proc_pidfile_alive(path, &pid) ? (int)pid : 0;
+	snprintf(path, sizeof(path), "%s/init.pid", run_dir);
+	c->pid = proc_pidfile_alive(path, &pid) ? (int)pid : 0;
+	free(c->error);
+	c->error = strdup("");
+	if (container_save(st, c, err) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	engine_emit(engine, "container", "start", c->id,
+		    events_container_attributes(c->name, c->image_ref,
+						json_object_get(c->config, "Labels"), NULL));
+	rc = store_commit(st, err);
+out:
+	container_unlock(lock);
+	return rc;
+}
+
+/* A "stop" record (lifecycle.c) of a running container whose stopper is
+ * dead: the stop never finished, and the restart policy must hold again.
+ * (An empty record is an older berth's, and stays.) */
+static void drop_stale_stop(const char *run_dir)
+{
+	char path[PATH_MAX + 16], *text = NULL;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/stop", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return;
+	if (text[0] && !proc_pidfile_alive(path, &pid))
+		unlink(path);
+	free(text);
+}
+
 int container_sync(struct engine *engine, struct container *c, bool *removed, berr *err)
+{
+	return container_sync_ex(engine, c, removed, true, err);
+}
+
+int container_sync_ex(struct engine *engine, struct container *c, bool *removed, bool may_remove,
+		      berr *err)
 {
 	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], state[16];
 	struct exit_record rec = {0};
@@ -198,12 +296,19 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 	*removed = false;
 	if (strcmp(c->state, "removing") == 0)
 		goto finish_removal;
+	/* an --rm container whose removal an earlier sync had to leave */
+	if (strcmp(c->state, "exited") == 0 &&
+	    json_is_true(json_object_get(c->host_config, "AutoRemove")))
+		goto finish_removal;
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	if (!container_is_active(c) && adopt_unrecorded_start(engine, c, run_dir, err) < 0)
+		return -1;
 	if (!container_is_active(c))
 		return 0;
-	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	if (!read_exit_file(run_dir, &rec)) {
 		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
 		if (proc_pidfile_alive(pidfile, &shim_pid)) {
+			drop_stale_stop(run_dir);
 			sync_health_event(engine, c, run_dir);
 			return sync_restarts(engine, c, run_dir, err);
 		}
@@ -212,6 +317,8 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 			rec.code = EXIT_CODE_LOST;
 			rec.finished = clock_now_nanos();
 			rec.oom = false;
+			/* killed before it could remove the container's cgroups */
+			container_cgroup_remove(c->id);
 		}
 	}
 	st = engine_store(engine, err);
@@ -253,6 +360,11 @@ int container_sync(struct engine *engine, struct container *c, bool *removed, be
 	if (!json_is_true(json_object_get(c->host_config, "AutoRemove")))
 		return 0;
 finish_removal:
+	/* Not inside a caller's transaction: a removal takes the container's
+	 * lock, which must never be waited for while holding the store's write
+	 * lock. The next sync removes it. Nor inside a removal. */
+	if (!may_remove || store_in_transaction(engine_store(engine, NULL)))
+		return 0;
 	if (container_remove(engine, c, true, err) < 0)
 		return -1;
 	*removed = true;
@@ -270,11 +382,12 @@ int container_reconcile_all(struct engine *engine, berr *err)
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if (!st)
+	if (!st || container_finish_intents(engine, err) < 0)
 		return -1;
 	if (store_prepare(st, &stmt,
 			  "SELECT id FROM containers WHERE state IN"
-			  " ('running', 'paused', 'restarting', 'removing')",
+			  " ('running', 'paused', 'restarting', 'removing')"
+			  " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
 			  err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -315,47 +428,79 @@ static bool container_row_exists(struct store *st, const char *id)
 	return found;
 }
 
-/* Removes bundle and run directories that no row owns: what a create or a
- * remove interrupted by a crash left. A directory younger than a minute may
- * belong to a create still running in another process, so it stays. */
-static void gc_orphans_in(struct store *st, const char *dir, bool run_dir)
+/* The container ids that have a directory in dir but no row. */
+static json_t *orphans_in(struct store *st, const char *dir)
 {
-	char path[PATH_MAX], pidfile[PATH_MAX + 16];
+	json_t *found = json_array();
 	struct dirent *de;
-	struct stat sb;
-	time_t now = time(NULL);
 	DIR *d = opendir(dir);
-	pid_t pid;
 
 	if (!d)
-		return;
+		return found;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		if (len != CONTAINER_ID_LEN || strspn(de->d_name, "0123456789abcdef") != len)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (lstat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || now - sb.st_mtime < 60)
-			continue;
-		if (container_row_exists(st, de->d_name))
-			continue;
-		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", path);
-		if (run_dir && proc_pidfile_alive(pidfile, &pid))
-			continue;
-		fs_remove_tree(path, NULL);
+		if (!container_row_exists(st, de->d_name))
+			json_array_append_new(found, json_string(de->d_name));
 	}
 	closedir(d);
+	return found;
 }
 
+/* Removes one orphan's run directory, first killing a monitor still
+ * running there: a container no row knows would run untracked. */
+static void remove_orphan_run_dir(const char *path)
+{
+	char pidfile[PATH_MAX + 16];
+	pid_t pid;
+
+	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", path);
+	if (proc_pidfile_alive(pidfile, &pid)) {
+		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		/* the pid checked once more after the open: never a reused one */
+		if (fd >= 0 && proc_pidfile_alive(pidfile, &pid))
+			syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	fs_remove_tree(path, NULL);
+}
+
+/* Bundle and run directories that no row owns are what a create or a
+ * remove interrupted by a crash left. A create makes its directories
+ * while it holds the store's write lock, so under that lock a directory
+ * without a row belongs to no create in progress: it goes at once. */
 int container_gc_orphans(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	char dir[PATH_MAX];
+	char bundles[PATH_MAX], runs[PATH_MAX], path[PATH_MAX + 80];
+	json_t *lists[2], *id;
+	size_t i;
 
 	if (!st)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s/containers", engine_root(engine));
-	gc_orphans_in(st, dir, false);
-	snprintf(dir, sizeof(dir), "%s/containers", engine_run_root(engine));
-	gc_orphans_in(st, dir, true);
+	snprintf(bundles, sizeof(bundles), "%s/containers", engine_root(engine));
+	snprintf(runs, sizeof(runs), "%s/containers", engine_run_root(engine));
+	lists[0] = orphans_in(st, bundles);
+	lists[1] = orphans_in(st, runs);
+	if ((json_array_size(lists[0]) || json_array_size(lists[1])) && store_begin(st, NULL) == 0) {
+		for (int k = 0; k < 2; k++)
+			json_array_foreach(lists[k], i, id) {
+				const char *hex = json_string_value(id);
+				if (container_row_exists(st, hex))
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", k ? runs : bundles, hex);
+				if (k) {
+					remove_orphan_run_dir(path);
+					container_cgroup_remove(hex);
+				}
+				else
+					fs_remove_tree(path, NULL);
+			}
+		store_rollback(st);
+	}
+	json_decref(lists[0]);
+	json_decref(lists[1]);
 	return 0;
 }

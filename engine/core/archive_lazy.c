@@ -86,8 +86,6 @@ FORWARD(cstr, archive_entry_symlink, (struct archive_entry *e), (e))
 FORWARD_VOID(archive_entry_set_filetype, (struct archive_entry *e, unsigned int v), (e, v))
 FORWARD_VOID(archive_entry_set_gid, (struct archive_entry *e, la_int64_t v), (e, v))
 FORWARD_VOID(archive_entry_set_uid, (struct archive_entry *e, la_int64_t v), (e, v))
-FORWARD_VOID(archive_entry_set_gname, (struct archive_entry *e, const char *v), (e, v))
-FORWARD_VOID(archive_entry_set_uname, (struct archive_entry *e, const char *v), (e, v))
 FORWARD_VOID(archive_entry_set_hardlink, (struct archive_entry *e, const char *v), (e, v))
 FORWARD_VOID(archive_entry_set_pathname, (struct archive_entry *e, const char *v), (e, v))
 FORWARD_VOID(archive_entry_set_symlink, (struct archive_entry *e, const char *v), (e, v))
@@ -105,8 +103,11 @@ FORWARD(int, archive_entry_xattr_next,
 
 /* reading */
 FORWARD(archive_ptr, archive_read_new, (void), ())
-FORWARD(archive_ptr, archive_read_disk_new, (void), ())
-FORWARD(int, archive_read_support_filter_all, (struct archive *a), (a))
+FORWARD(int, archive_read_support_filter_bzip2, (struct archive *a), (a))
+FORWARD(int, archive_read_support_filter_gzip, (struct archive *a), (a))
+FORWARD(int, archive_read_support_filter_lz4, (struct archive *a), (a))
+FORWARD(int, archive_read_support_filter_xz, (struct archive *a), (a))
+FORWARD(int, archive_read_support_filter_zstd, (struct archive *a), (a))
 FORWARD(int, archive_read_support_format_empty, (struct archive *a), (a))
 FORWARD(int, archive_read_support_format_gnutar, (struct archive *a), (a))
 FORWARD(int, archive_read_support_format_raw, (struct archive *a), (a))
@@ -117,30 +118,20 @@ FORWARD(int, archive_read_open,
 	(a, data, o, r, c))
 FORWARD(int, archive_read_open_fd, (struct archive *a, int fd, size_t block), (a, fd, block))
 FORWARD(int, archive_read_next_header, (struct archive *a, struct archive_entry **e), (a, e))
-FORWARD(int, archive_read_next_header2, (struct archive *a, struct archive_entry *e), (a, e))
 FORWARD(la_ssize_t, archive_read_data, (struct archive *a, void *buf, size_t n), (a, buf, n))
 FORWARD(int, archive_read_data_block,
 	(struct archive *a, const void **buf, size_t *size, la_int64_t *offset),
 	(a, buf, size, offset))
-FORWARD(int, archive_read_disk_set_symlink_physical, (struct archive *a), (a))
-FORWARD(int, archive_read_disk_open, (struct archive *a, const char *path), (a, path))
-FORWARD(int, archive_read_disk_descend, (struct archive *a), (a))
-FORWARD(int, archive_read_close, (struct archive *a), (a))
 FORWARD(int, archive_read_free, (struct archive *a), (a))
 
 /* writing */
 FORWARD(archive_ptr, archive_write_new, (void), ())
-FORWARD(archive_ptr, archive_write_disk_new, (void), ())
-FORWARD(int, archive_write_disk_set_options, (struct archive *a, int flags), (a, flags))
 FORWARD(int, archive_write_set_format_pax_restricted, (struct archive *a), (a))
 FORWARD(int, archive_write_set_bytes_in_last_block, (struct archive *a, int n), (a, n))
 FORWARD(int, archive_write_open_fd, (struct archive *a, int fd), (a, fd))
 FORWARD(int, archive_write_header, (struct archive *a, struct archive_entry *e), (a, e))
 FORWARD(la_ssize_t, archive_write_data, (struct archive *a, const void *buf, size_t n),
 	(a, buf, n))
-FORWARD(la_ssize_t, archive_write_data_block,
-	(struct archive *a, const void *buf, size_t n, la_int64_t offset), (a, buf, n, offset))
-FORWARD(int, archive_write_finish_entry, (struct archive *a), (a))
 FORWARD(int, archive_write_close, (struct archive *a), (a))
 FORWARD(int, archive_write_free, (struct archive *a), (a))
 

@@ -4,6 +4,7 @@
 #include "engine/core/engine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -253,6 +254,47 @@ static void engine_thread(void *arg)
 	uv_run(&engine->loop, UV_RUN_DEFAULT);
 }
 
+/* What berth keeps at the top of a root. Directories are 0700, files lose
+ * their group and other bits (the store's berth.db, -wal and -shm become
+ * 0600); what lies deeper is reached only through these. `make` marks the
+ * directories made here when missing, since other code would make them as
+ * a 0755 parent of something. Only these names are touched, so a root set
+ * by mistake to a shared directory keeps its other entries as they are. */
+struct root_entry {
+	const char *name;
+	bool dir, make;
+};
+static const struct root_entry data_root_entries[] = {
+	{"containers", true, true}, {"volumes", true, true}, {"layers", true, false},
+	{"blobs", true, false},     {"tmp", true, false},    {"seccomp", true, false},
+	{"berth.db", false, false}, {"berth.db-wal", false, false},
+	{"berth.db-shm", false, false}, {"berth.db-journal", false, false},
+	{NULL, false, false},
+};
+static const struct root_entry run_root_entries[] = {
+	{"containers", true, true}, {"boot_id", false, false}, {NULL, false, false},
+};
+
+/* Makes (when asked) and tightens one entry at the top of a root. */
+static int make_entry_private(int dirfd, const char *path, const struct root_entry *e, berr *err)
+{
+	struct stat st;
+	mode_t want;
+
+	if (e->make && mkdirat(dirfd, e->name, 0700) < 0 && errno != EEXIST)
+		return berr_sys(err, "creating %s/%s", path, e->name);
+	if (fstatat(dirfd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : berr_sys(err, "checking %s/%s", path, e->name);
+	if (e->dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		return 0;
+	want = e->dir ? 0700 : st.st_mode & 0700;
+	if ((st.st_mode & 07777) != want && fchmodat(dirfd, e->name, want, 0) < 0 &&
+	    errno != ENOENT)
+		return berr_sys(err, "making %s/%s private", path, e->name);
+	return 0;
+}
+
+/* mkdir -p: missing parents 0755, the directory itself with mode. */
 static int make_dir(const char *path, mode_t mode, berr *err)
 {
 	char buf[PATH_MAX];
@@ -274,6 +316,47 @@ static int make_dir(const char *path, mode_t mode, berr *err)
 	return 0;
 }
 
+/* Makes a root directory (data or run) if it is missing and keeps it
+ * private to its owner. Runs on every engine start, so the usual case is
+ * one stat: a root already 0700 was made or tightened here, and its own
+ * mode is changed last. A new root, or one left 0711 or 0755 by an older
+ * berth, gets its top-level subdirectories made or tightened first. */
+static int open_private_root(const char *path, const struct root_entry *entries, berr *err)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	/* A root someone else made (before berth ever ran) could hold their
+	 * files, or their store: refused, not adopted. */
+	if (stat(path, &st) == 0 && st.st_uid != geteuid())
+		return berr_set(err, BERR_SYSTEM,
+				"%s belongs to uid %u, not to the user berth runs as (%u): refusing to "
+				"use it",
+				path, (unsigned)st.st_uid, (unsigned)geteuid());
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0700) {
+		/* the usual case: private already; its top directories exist */
+		for (const struct root_entry *e = entries; e->name && rc == 0; e++)
+			if (e->make && mkdirat(fd, e->name, 0700) < 0 && errno != EEXIST)
+				rc = berr_sys(err, "creating %s/%s", path, e->name);
+		close(fd);
+		return rc;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (make_dir(path, 0700, err) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_sys(err, "opening %s", path);
+	for (const struct root_entry *e = entries; e->name && rc == 0; e++)
+		rc = make_entry_private(fd, path, e, err);
+	if (rc == 0 && fchmod(fd, 0700) < 0)
+		rc = berr_sys(err, "making %s private", path);
+	close(fd);
+	return rc;
+}
+
 int engine_open(struct engine **out, const struct engine_options *opts, berr *err)
 {
 	const char *root = opts && opts->root ? opts->root : paths_default_root();
@@ -282,7 +365,13 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 
 	if (root[0] != '/' || run[0] != '/')
 		return berr_set(err, BERR_INVALID, "BERTH_ROOT and BERTH_RUN must be absolute paths");
-	if (make_dir(root, 0711, err) < 0 || make_dir(run, 0711, err) < 0)
+	/* As dockerd does: what the engine and its monitors create (a
+	 * container's /etc in its init layer, its device nodes) gets the mode
+	 * asked for, not one the caller's umask cut down (0700 would lock a
+	 * container's non-root user out of its own /etc). */
+	umask(022);
+	if (open_private_root(root, data_root_entries, err) < 0 ||
+	    open_private_root(run, run_root_entries, err) < 0)
 		return -1;
 	engine = calloc(1, sizeof(*engine));
 	if (!engine)

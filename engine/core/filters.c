@@ -4,9 +4,12 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/core/utf8.h"
 
 /* True when the array holds exactly the string s. */
 static bool array_has(json_t *values, const char *s)
@@ -28,16 +31,41 @@ static int array_add_unique(json_t *array, const char *s)
 	return json_array_append_new(array, json_string(s));
 }
 
-/* Copies s[0..n) without surrounding spaces (Go's strings.TrimSpace). */
+/* Copies s[0..n) without surrounding spaces (Go's strings.TrimSpace), each
+ * byte that is not valid UTF-8 replaced by U+FFFD: what the daemon gets
+ * once the docker CLI has encoded the filters as JSON. */
 static char *trimmed_copy(const char *s, size_t n)
 {
+	const unsigned char *p;
+	char *out, *w;
+
 	while (n > 0 && isspace((unsigned char)*s)) {
 		s++;
 		n--;
 	}
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		n--;
-	return strndup(s, n);
+	out = malloc(n * 3 + 1);
+	if (!out)
+		return NULL;
+	p = (const unsigned char *)s;
+	w = out;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode(p + i, n - i, &cp);
+
+		if (len == 0) {
+			memcpy(w, "\xef\xbf\xbd", 3);
+			w += 3;
+			i++;
+		} else {
+			memcpy(w, s + i, len);
+			w += len;
+			i += len;
+		}
+	}
+	*w = '\0';
+	return out;
 }
 
 /* Adds value under key, creating the key's array when needed. */
@@ -240,6 +268,178 @@ bool filters_match_prefix(json_t *filters, const char *key, const char *value)
 	return false;
 }
 
+/* A pattern glibc's regcomp would blow up on, or that Go (whose regexp
+ * docker uses) refuses. glibc builds a tree with a copy of an operand per
+ * repetition (x+ is x x*, x{2,5} five copies), so nested repetitions
+ * multiply: ((a+)+)+... doubles per level and (a{99}){99} is 9801 copies;
+ * its time and memory then grow with the square of the copies ((()+)+)...
+ * ten deep takes seconds and 300 MiB). */
+#define REGEX_MAX_NODES 1000
+#define REGEX_MAX_REPEAT 1000 /* Go's limit on {n,m} */
+#define REGEX_MAX_DEPTH 1000  /* Go's limit on nesting */
+
+struct re_scan {
+	const char *p;
+	int depth;
+	bool refused;
+};
+
+static size_t re_sum(size_t a, size_t b)
+{
+	return a + b > REGEX_MAX_NODES ? REGEX_MAX_NODES + 1 : a + b;
+}
+
+static size_t re_product(size_t a, size_t b)
+{
+	return b && a > REGEX_MAX_NODES / b ? REGEX_MAX_NODES + 1 : a * b;
+}
+
+static size_t re_alternation(struct re_scan *s, bool *anchored);
+
+/* Skips a bracket expression, "[^]a-z[:digit:]]" included. */
+static void re_skip_bracket(struct re_scan *s)
+{
+	s->p++;
+	if (*s->p == '^')
+		s->p++;
+	if (*s->p == ']')
+		s->p++;
+	while (*s->p && *s->p != ']') {
+		if (s->p[0] == '[' && (s->p[1] == ':' || s->p[1] == '=' || s->p[1] == '.')) {
+			char end = s->p[1];
+
+			for (s->p += 2; *s->p && !(s->p[0] == end && s->p[1] == ']'); s->p++)
+				;
+			if (*s->p)
+				s->p += 2;
+			continue;
+		}
+		s->p++;
+	}
+	if (*s->p)
+		s->p++;
+}
+
+/* One atom: a group, a bracket expression, an escape or a character.
+ * *anchored tells whether it holds an anchor or a word boundary. */
+static size_t re_atom(struct re_scan *s, bool *anchored)
+{
+	size_t n;
+
+	*anchored = false;
+	switch (*s->p) {
+	case '(':
+		s->p++;
+		if (++s->depth > REGEX_MAX_DEPTH) {
+			s->refused = true;
+			return 1;
+		}
+		n = re_alternation(s, anchored);
+		s->depth--;
+		if (*s->p == ')')
+			s->p++;
+		return re_sum(n, 1);
+	case '[':
+		re_skip_bracket(s);
+		return 1;
+	case '\\':
+		/* Go has no backreferences; glibc matches them by backtracking. */
+		if (s->p[1] >= '1' && s->p[1] <= '9')
+			s->refused = true;
+		*anchored = s->p[1] && strchr("bB<>`'", s->p[1]);
+		s->p += s->p[1] ? 2 : 1;
+		return 1;
+	case '^':
+	case '$':
+		*anchored = true;
+		s->p++;
+		return 1;
+	default:
+		s->p++;
+		return 1;
+	}
+}
+
+/* The copies a repetition at s->p makes of its operand; 0 when there is none. */
+static size_t re_repeat(struct re_scan *s)
+{
+	unsigned long min, max;
+	const char *q = s->p + 1;
+	char *end;
+
+	if (*s->p == '*' || *s->p == '?' || *s->p == '+')
+		return *s->p++ == '+' ? 2 : 1;
+	if (*s->p != '{' || *q < '0' || *q > '9')
+		return 0;
+	min = max = strtoul(q, &end, 10);
+	if (*end == ',') {
+		end++;
+		max = *end >= '0' && *end <= '9' ? strtoul(end, &end, 10) : min + 1;
+	}
+	if (*end != '}')
+		return 0;
+	if (min > REGEX_MAX_REPEAT || max > REGEX_MAX_REPEAT)
+		s->refused = true;
+	s->p = end + 1;
+	if (max < min)
+		max = min;
+	return max ? max : 1;
+}
+
+/* A sequence of atoms, each with its repetitions. Go allows one repetition
+ * and a '?' (non-greedy) after it: "a**" and "a+?+" are errors there. An
+ * anchor under a repetition is refused: glibc's time grows exponentially
+ * with the repetitions around one ((((^)+)+)+)+)+ takes seconds). */
+static size_t re_branch(struct re_scan *s, bool *anchored)
+{
+	size_t total = 0;
+
+	*anchored = false;
+	while (*s->p && *s->p != '|' && *s->p != ')') {
+		bool atom_anchored;
+		size_t n = re_atom(s, &atom_anchored), copies;
+		int repeats = 0;
+
+		while ((copies = re_repeat(s))) {
+			if ((repeats++ == 1 && s->p[-1] != '?') || repeats > 2 || atom_anchored)
+				s->refused = true;
+			n = re_sum(re_product(n, copies), 1);
+		}
+		*anchored |= atom_anchored;
+		total = re_sum(total, n);
+	}
+	return total;
+}
+
+static size_t re_alternation(struct re_scan *s, bool *anchored)
+{
+	size_t total = re_branch(s, anchored);
+
+	while (*s->p == '|') {
+		bool more;
+
+		s->p++;
+		total = re_sum(total, re_sum(re_branch(s, &more), 1));
+		*anchored |= more;
+	}
+	return total;
+}
+
+/* Whether a filter value is left out as a regular expression. */
+static bool regex_refused(const char *pattern)
+{
+	struct re_scan s = {.p = pattern};
+	size_t total = 0;
+	bool anchored;
+
+	while (*s.p && !s.refused && total <= REGEX_MAX_NODES) {
+		total = re_sum(total, re_alternation(&s, &anchored));
+		if (*s.p == ')')
+			s.p++;
+	}
+	return s.refused || total > REGEX_MAX_NODES;
+}
+
 /* Regular expression filter (name=^web). */
 bool filters_match_regex(json_t *filters, const char *key, const char *value)
 {
@@ -254,7 +454,8 @@ bool filters_match_regex(json_t *filters, const char *key, const char *value)
 		regex_t re;
 		bool match;
 
-		if (!pattern || regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		if (!pattern || regex_refused(pattern) ||
+		    regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
 			continue;
 		match = regexec(&re, value, 0, NULL, 0) == 0;
 		regfree(&re);

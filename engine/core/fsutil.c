@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int fs_read_file(const char *path, char **out, size_t *len, berr *err)
@@ -59,15 +61,27 @@ int fs_read_file(const char *path, char **out, size_t *len, berr *err)
 
 int fs_write_atomic(const char *path, const void *data, size_t len, berr *err)
 {
+	return fs_write_atomic_mode(path, data, len, 0600, err);
+}
+
+int fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode, berr *err)
+{
 	char tmp[PATH_MAX];
 	const char *p = data;
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return berr_set(err, BERR_INVALID, "path too long: %s", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return berr_sys(err, "creating %s", tmp);
+	/* the mode asked for, whatever the umask */
+	if (fchmod(fd, mode) < 0) {
+		berr_sys(err, "setting the mode of %s", tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -111,58 +125,205 @@ int fs_mkdir_p(const char *path, mode_t mode, berr *err)
 	return 0;
 }
 
-/* Empties the directory open at dirfd, never following symlinks. */
-static int remove_children(int dirfd, const char *path, berr *err)
+int fs_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode, uint64_t resolve)
 {
-	DIR *dir = fdopendir(dirfd);
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
+	};
+	long fd;
+
+	do
+		fd = syscall(SYS_openat2, root_fd, (rel && *rel) ? rel : ".", &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN);
+	return (int)fd;
+}
+
+/* One directory on the way down a removal: the subdirectories of it that
+ * are still to go, by name. */
+struct rm_level {
+	char *name;
+	char **subdirs;
+	size_t n, cap, next;
+	int retries;
+};
+
+static void rm_level_free(struct rm_level *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->subdirs[i]);
+	free(l->subdirs);
+	free(l->name);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Unlinks everything in the directory fd but its subdirectories, which it
+ * lists in l. */
+static int rm_scan(int fd, struct rm_level *l, berr *err)
+{
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 	struct dirent *de;
 	int rc = 0;
 
 	if (!dir) {
-		close(dirfd);
-		return berr_sys(err, "reading %s", path);
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return berr_sys(err, "reading %s", l->name);
 	}
-	while ((de = readdir(dir))) {
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
+		if (unlinkat(fd, de->d_name, 0) == 0 || errno == ENOENT)
 			continue;
 		if (errno != EISDIR && errno != EPERM) {
-			rc = berr_sys(err, "removing %s/%s", path, de->d_name);
+			rc = berr_sys(err, "removing %s", de->d_name);
 			break;
 		}
-		int child = openat(dirfd, de->d_name,
-				   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (child < 0) {
-			rc = berr_sys(err, "opening %s/%s", path, de->d_name);
-			break;
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 8;
+			char **bigger = realloc(l->subdirs, cap * sizeof(*bigger));
+			if (!bigger) {
+				rc = berr_errno(err, ENOMEM, "removing %s", l->name);
+				break;
+			}
+			l->subdirs = bigger;
+			l->cap = cap;
 		}
-		if (remove_children(child, path, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
-			rc = berr_sys(err, "removing %s/%s", path, de->d_name);
-			break;
-		}
+		if (!(l->subdirs[l->n] = strdup(de->d_name)))
+			rc = berr_errno(err, ENOMEM, "removing %s", l->name);
+		else
+			l->n++;
 	}
 	closedir(dir);
 	return rc;
 }
 
+/* rm -rf of name under dirfd, depth first, never following a symlink and
+ * holding one directory fd at a time: a tree a container made may be
+ * deeper than the open-file limit (a recursion would run out of fds, or
+ * of stack, long before the tree ends). The walk goes back up through
+ * "..": the trees removed this way are berth's own or a dead container's,
+ * whose directories nothing moves meanwhile. */
+int fs_remove_tree_at(int dirfd, const char *name, berr *err)
+{
+	struct rm_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int fd = -1, rc = -1;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return berr_sys(err, "removing %s", name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : berr_sys(err, "opening %s", name);
+	for (const char *child = name;;) {
+		struct rm_level *l;
+
+		if (child) {
+			if (depth == cap) {
+				size_t bigger_cap = cap ? cap * 2 : 16;
+				struct rm_level *bigger = realloc(stack, bigger_cap * sizeof(*bigger));
+				if (!bigger) {
+					berr_errno(err, ENOMEM, "removing %s", name);
+					goto out;
+				}
+				stack = bigger;
+				cap = bigger_cap;
+			}
+			l = &stack[depth++];
+			memset(l, 0, sizeof(*l));
+			if (!(l->name = strdup(child))) {
+				berr_errno(err, ENOMEM, "removing %s", name);
+				goto out;
+			}
+			if (rm_scan(fd, l, err) < 0)
+				goto out;
+			child = NULL;
+		}
+		l = &stack[depth - 1];
+		if (l->next < l->n) {
+			const char *sub = l->subdirs[l->next++];
+			int sub_fd = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub_fd < 0) {
+				if (errno == ENOENT)
+					continue;
+				if (errno == ENOTDIR && unlinkat(fd, sub, 0) == 0)
+					continue;
+				berr_sys(err, "opening %s", sub);
+				goto out;
+			}
+			close(fd);
+			fd = sub_fd;
+			child = sub;
+			continue;
+		}
+		/* This directory is empty now: up one level and remove it. */
+		int up = depth == 1 ? -1
+				    : openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (depth > 1 && up < 0) {
+			berr_sys(err, "removing %s", l->name);
+			goto out;
+		}
+		close(fd);
+		fd = up;
+		if (unlinkat(depth == 1 ? dirfd : fd, l->name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+			/* something appeared meanwhile: look once more, a few times */
+			int parent = depth == 1 ? dirfd : fd;
+			int again = errno == ENOTEMPTY && l->retries < 3
+					    ? openat(parent, l->name, O_RDONLY | O_DIRECTORY |
+								  O_NOFOLLOW | O_CLOEXEC)
+					    : -1;
+			if (again >= 0) {
+				if (fd >= 0)
+					close(fd);
+				fd = again;
+				l->retries++;
+				for (size_t i = 0; i < l->n; i++)
+					free(l->subdirs[i]);
+				l->n = l->next = 0;
+				if (rm_scan(fd, l, err) < 0)
+					goto out;
+				continue;
+			}
+			berr_sys(err, "removing %s", l->name);
+			goto out;
+		}
+		rm_level_free(l);
+		if (--depth == 0) {
+			rc = 0;
+			goto out;
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	while (depth > 0)
+		rm_level_free(&stack[--depth]);
+	free(stack);
+	return rc;
+}
+
 int fs_remove_tree(const char *path, berr *err)
 {
-	int fd;
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int dirfd, ret;
 
-	if (unlink(path) == 0 || errno == ENOENT)
-		return 0;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : berr_sys(err, "opening %s", path);
-	if (remove_children(fd, path, err) < 0)
-		return -1;
-	if (rmdir(path) < 0 && errno != ENOENT)
-		return berr_sys(err, "removing %s", path);
+	if (!slash)
+		return fs_remove_tree_at(AT_FDCWD, path, err);
+	if (slash[1] == '\0')
+		return berr_set(err, BERR_INVALID, "refusing to remove %s", path);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	dirfd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : berr_sys(err, "opening %s", parent);
+	ret = fs_remove_tree_at(dirfd, slash + 1, err);
+	close(dirfd);
+	if (ret < 0)
+		return berr_prefix(err, "removing %s", path);
 	return 0;
 }
 
@@ -220,6 +381,16 @@ bool proc_pidfile_alive(const char *path, pid_t *pid)
 		return false;
 	*pid = (pid_t)p;
 	return proc_start_time((pid_t)p) == start;
+}
+
+int proc_pidfile_write(const char *path, berr *err)
+{
+	char text[64];
+	pid_t self = getpid();
+
+	snprintf(text, sizeof(text), "%d %llu\n", (int)self,
+		 (unsigned long long)proc_start_time(self));
+	return fs_write_atomic(path, text, strlen(text), err);
 }
 
 int random_hex_id(char out[65], berr *err)

@@ -12,8 +12,13 @@
 /* Reads a whole (small) file into a NUL-terminated malloc'd buffer. */
 int fs_read_file(const char *path, char **out, size_t *len, berr *err);
 
-/* Writes data to path through a temporary file and rename (mode 0644). */
+/* Writes data to path through a temporary file and rename, mode 0600:
+ * specs and state files may hold a container's environment. */
 int fs_write_atomic(const char *path, const void *data, size_t len, berr *err);
+
+/* The same with the given mode, whatever the umask (0644 for the files a
+ * container's own user must read through a bind mount). */
+int fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode, berr *err);
 
 /* mkdir -p with the given mode for the last component. */
 int fs_mkdir_p(const char *path, mode_t mode, berr *err);
@@ -22,12 +27,26 @@ int fs_mkdir_p(const char *path, mode_t mode, berr *err);
  * nothing: callers make sure nothing is mounted under it. */
 int fs_remove_tree(const char *path, berr *err);
 
+/* rm -rf of name under dirfd, never following a symlink. */
+int fs_remove_tree_at(int dirfd, const char *name, berr *err);
+
+/* openat2 with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (plus `resolve`, e.g.
+ * RESOLVE_NO_XDEV): rel is resolved as if root_fd were "/", symlinks and
+ * ".." included, so nothing leads outside root_fd. O_CLOEXEC is added.
+ * Returns the fd, or -1 with errno set. */
+int fs_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode, uint64_t resolve);
+
 /* Field 22 of /proc/<pid>/stat (start time in clock ticks), 0 if gone. */
 uint64_t proc_start_time(pid_t pid);
 
 /* Reads "<pid> <starttime>" from a pid file and tells whether that very
  * process still exists. *pid is set either way (0 when unreadable). */
 bool proc_pidfile_alive(const char *path, pid_t *pid);
+
+/* Writes "<pid> <starttime>" of this process to path: a record of an
+ * operation in progress that proc_pidfile_alive tells apart from one
+ * whose process died. */
+int proc_pidfile_write(const char *path, berr *err);
 
 /* Generates 32 random bytes as 64 lowercase hex digits. */
 int random_hex_id(char out[65], berr *err);

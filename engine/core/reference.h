@@ -29,6 +29,10 @@ struct image_ref {
 	char digest[80];  /* "sha256:<64 hex>" or empty */
 };
 
+/* Room for any reference ref_string prints, NUL included:
+ * domain "/" path ":" tag "@" "sha256:" 64 hex. */
+#define REF_STRING_SIZE (255 + 1 + 255 + 1 + 128 + 1 + 71 + 1)
+
 /* Parses a familiar or fully qualified reference. The tag defaults to
  * "latest" when neither a tag nor a digest is given. Errors (BERR_INVALID):
  * "invalid reference format", "invalid reference format: repository name

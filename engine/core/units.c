@@ -661,7 +661,7 @@ int units_parse_timestamp(const char *s, int64_t now_nanos, int64_t *out_nanos, 
 {
 	struct time_fields t;
 	bool in_location;
-	int64_t d, at, days;
+	int64_t d, at, days, secs;
 	int dashes = 0;
 	berr perr = {0};
 
@@ -691,9 +691,12 @@ int units_parse_timestamp(const char *s, int64_t now_nanos, int64_t *out_nanos, 
 	if (!t.has_zone)
 		t.zone_offset = local_offset_at(now_nanos);
 	days = days_from_civil(t.year, t.month, t.day);
-	*out_nanos = ((days * 86400 + t.hour * 3600 + t.minute * 60 + t.second) - t.zone_offset) *
-			     NS_PER_SEC +
-		     t.nsec;
+	secs = days * 86400 + t.hour * 3600 + t.minute * 60 + t.second - t.zone_offset;
+	/* Outside 1678..2262 nanoseconds overflow: such times compare as the ends of time. */
+	if (__builtin_mul_overflow(secs, NS_PER_SEC, &at) ||
+	    __builtin_add_overflow(at, t.nsec, &at))
+		at = secs < 0 ? INT64_MIN : INT64_MAX;
+	*out_nanos = at;
 	return 0;
 }
 

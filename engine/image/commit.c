@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -121,7 +122,7 @@ int image_commit(const struct image_env *env, json_t *args, json_t **result, ber
 	json_t *layers = json_object_get(args, "layers");
 	json_t *fd_arg = json_object_get(args, "fd");
 	const char *top = json_string_value(json_array_get(layers, json_array_size(layers) - 1));
-	char full_ref[600] = "", id[IMAGE_DIGEST_SIZE], top_chain[IMAGE_DIGEST_SIZE];
+	char full_ref[REF_STRING_SIZE] = "", id[IMAGE_DIGEST_SIZE], top_chain[IMAGE_DIGEST_SIZE];
 	json_t *image_cfg = image_config_from_container(json_object_get(args, "config"));
 	struct image_staging sg;
 	struct image_fs_txn t;

@@ -1,97 +1,17 @@
-/* File helpers for the image store: in-root resolution, safe recursive
- * removal, whole-file reads and writes, and Docker's time format. */
-#include <dirent.h>
+/* File helpers for the image store: whole-file reads and writes, and
+ * Docker's time format. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/units.h"
 #include "engine/image/internal.h"
-
-/* Opens rel with root_fd acting as "/": no symlink or ".." leaves it. */
-int image_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-	long fd;
-
-	do
-		fd = syscall(SYS_openat2, root_fd, (rel && *rel) ? rel : ".", &how, sizeof(how));
-	while (fd < 0 && errno == EAGAIN);
-	return (int)fd;
-}
-
-/* Empties the directory dirfd (which it closes), depth first. */
-static int remove_dir_contents(int dirfd, const char *what, berr *err)
-{
-	DIR *dir = fdopendir(dirfd);
-	struct dirent *de;
-	int ret = 0;
-
-	if (!dir) {
-		close(dirfd);
-		return berr_sys(err, "open %s", what);
-	}
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (image_remove_tree_at(dirfd, de->d_name, err) < 0) {
-			ret = -1;
-			break;
-		}
-	}
-	closedir(dir);
-	return ret;
-}
-
-/* rm -rf of name under dirfd, never following a symlink. */
-int image_remove_tree_at(int dirfd, const char *name, berr *err)
-{
-	int fd;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return berr_sys(err, "remove %s", name);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return berr_sys(err, "open %s", name);
-	}
-	if (remove_dir_contents(fd, name, err) < 0)
-		return -1;
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return berr_sys(err, "remove %s", name);
-	return 0;
-}
-
-/* rm -rf of an absolute path, never following a symlink. */
-int image_remove_tree(const char *path, berr *err)
-{
-	char parent[4096];
-	const char *slash = strrchr(path, '/');
-	int dirfd, ret;
-
-	if (!slash || slash[1] == '\0')
-		return berr_set(err, BERR_INVALID, "refusing to remove %s", path);
-	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
-	dirfd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : berr_sys(err, "open %s", parent);
-	ret = image_remove_tree_at(dirfd, slash + 1, err);
-	close(dirfd);
-	return ret;
-}
 
 /* mkdir -p of an absolute host path. */
 int image_mkdir_p(const char *path, mode_t mode, berr *err)
@@ -247,7 +167,7 @@ int image_parse_time(const char *s, int64_t *nanos)
 {
 	struct tm tm = {0};
 	const char *p;
-	int64_t frac = 0, scale = 100000000;
+	int64_t frac = 0, scale = 100000000, total;
 	long offset = 0;
 	time_t secs;
 
@@ -265,11 +185,14 @@ int image_parse_time(const char *s, int64_t *nanos)
 	if (*p == 'Z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
-		int hh, mm;
-
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+		/* Exactly "+hh:mm": a shorter zone must not move p past the end. */
+		if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) || p[3] != ':' ||
+		    !isdigit((unsigned char)p[4]) || !isdigit((unsigned char)p[5]))
 			return -1;
-		offset = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
+		offset = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600L +
+			 ((p[4] - '0') * 10 + (p[5] - '0')) * 60L;
+		if (*p == '-')
+			offset = -offset;
 		p += 6;
 	} else {
 		return -1;
@@ -277,59 +200,19 @@ int image_parse_time(const char *s, int64_t *nanos)
 	if (*p != '\0')
 		return -1;
 	secs = timegm(&tm) - offset;
-	*nanos = (int64_t)secs * 1000000000LL + frac;
+	/* Years past 2262 do not fit in int64 nanoseconds. */
+	if (__builtin_mul_overflow((int64_t)secs, 1000000000LL, &total) ||
+	    __builtin_add_overflow(total, frac, &total))
+		return -1;
+	*nanos = total;
 	return 0;
 }
 
-/* Parses a prune/list "until" value: a timestamp or a duration back from now. */
+/* Parses a prune/list "until" value as Docker does (timetypes.GetTimestamp):
+ * a timestamp, a date, unix seconds, or a duration back from now. */
 int image_parse_until(const char *s, int64_t *nanos, berr *err)
 {
-	static const struct {
-		char unit;
-		int64_t nanos;
-	} units[] = {{'h', 3600000000000LL}, {'m', 60000000000LL}, {'s', 1000000000LL}};
-	char *end;
-	double secs;
-	struct tm tm = {0};
-
 	if (!s || !*s)
 		return berr_set(err, BERR_INVALID, "invalid value for 'until' filter: empty");
-	secs = strtod(s, &end);
-	if (end != s && *end == '\0') {
-		*nanos = (int64_t)(secs * 1e9);
-		return 0;
-	}
-	if (image_parse_time(s, nanos) == 0)
-		return 0;
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end && *end == '\0') {
-		*nanos = (int64_t)timegm(&tm) * 1000000000LL;
-		return 0;
-	}
-	/* A Go-style duration made of h, m and s parts. */
-	{
-		const char *p = s;
-		double total = 0;
-
-		while (*p) {
-			double v = strtod(p, &end);
-			bool ok = false;
-
-			if (end == p)
-				break;
-			for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-				if (*end == units[i].unit) {
-					total += v * (double)units[i].nanos;
-					ok = true;
-				}
-			if (!ok)
-				break;
-			p = end + 1;
-		}
-		if (*p == '\0' && p != s) {
-			*nanos = image_now_nano() - (int64_t)total;
-			return 0;
-		}
-	}
-	return berr_set(err, BERR_INVALID, "invalid value for 'until' filter: %s", s);
+	return units_parse_timestamp(s, image_now_nano(), nanos, err);
 }

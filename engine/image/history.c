@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -31,7 +32,7 @@ static json_t *image_tags(struct store *st, const char *id)
 	if (image_store_refs(st, id, &refs, NULL) < 0)
 		return tags;
 	json_array_foreach(refs, i, v) {
-		char familiar[600];
+		char familiar[REF_STRING_SIZE];
 
 		if (image_ref_is_digest(json_string_value(v)))
 			continue;

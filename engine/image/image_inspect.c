@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -111,7 +112,7 @@ int image_inspect(const struct image_env *env, json_t *args, json_t **result, be
 	tags = json_array();
 	digests = json_array();
 	json_array_foreach(refs, i, v) {
-		char familiar[600];
+		char familiar[REF_STRING_SIZE];
 
 		image_ref_familiar(json_string_value(v), familiar, sizeof(familiar));
 		json_array_append_new(image_ref_is_digest(json_string_value(v)) ? digests : tags,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/core/filters.h"
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -100,7 +101,7 @@ static int filter_time(struct store *st, json_t *filters, const char *key, bool 
  * familiar string, the familiar name, and the full forms). */
 static bool reference_matches(json_t *filters, const char *full)
 {
-	char familiar[600], name[600], familiar_name[600];
+	char familiar[REF_STRING_SIZE], name[REF_STRING_SIZE], familiar_name[REF_STRING_SIZE];
 	char *at;
 
 	if (!filters_has(filters, "reference"))
@@ -128,7 +129,7 @@ static void add_refs(json_t *summary, json_t *refs, json_t *filters)
 
 	json_array_foreach(refs, i, v) {
 		const char *full = json_string_value(v);
-		char familiar[600];
+		char familiar[REF_STRING_SIZE];
 
 		if (!reference_matches(filters, full))
 			continue;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -29,7 +30,7 @@ int image_tag(const struct image_env *env, json_t *args, json_t **result, berr *
 {
 	const char *source = json_string_value(json_object_get(args, "source"));
 	const char *target = json_string_value(json_object_get(args, "target"));
-	char id[IMAGE_DIGEST_SIZE], full[600], familiar[600];
+	char id[IMAGE_DIGEST_SIZE], full[REF_STRING_SIZE], familiar[REF_STRING_SIZE];
 
 	if (!source || !target)
 		return berr_set(err, BERR_INVALID, "source and target are required");
@@ -57,7 +58,7 @@ int image_tag(const struct image_env *env, json_t *args, json_t **result, berr *
 static int untag(struct removal *rm, const char *id, const char *full, berr *err)
 {
 	sqlite3_stmt *stmt;
-	char familiar[600];
+	char familiar[REF_STRING_SIZE];
 	int rc;
 
 	if (store_prepare(rm->env->st, &stmt, "DELETE FROM tags WHERE reference = ?", err) < 0)
@@ -80,14 +81,14 @@ static bool single_reference(json_t *refs)
 	const char *tag = NULL;
 	size_t i, ndigest_names = 0;
 	json_t *v;
-	char tag_name[600] = "", first_digest_name[600] = "";
+	char tag_name[REF_STRING_SIZE] = "", first_digest_name[REF_STRING_SIZE] = "";
 	bool digest_names_same = true;
 
 	if (json_array_size(refs) <= 1)
 		return json_array_size(refs) == 1;
 	json_array_foreach(refs, i, v) {
 		const char *s = json_string_value(v);
-		char name[600];
+		char name[REF_STRING_SIZE];
 
 		if (!image_ref_is_digest(s)) {
 			if (tag)
@@ -232,7 +233,7 @@ static bool is_id_prefix(const char *id, const char *name)
 static int remove_reference(struct removal *rm, const char *id, const char *name, bool force,
 			    bool *done, berr *err)
 {
-	char full[600], ref_name[600], cshort[13], short_id[13];
+	char full[REF_STRING_SIZE], ref_name[REF_STRING_SIZE], cshort[13], short_id[13];
 	char first_stopped[80], first_running[80];
 	int stopped, running;
 	json_t *refs;
@@ -268,7 +269,7 @@ static int remove_reference(struct removal *rm, const char *id, const char *name
 		image_ref_name(full, ref_name, sizeof(ref_name));
 		for (i = 0; i < json_array_size(refs); i++) {
 			const char *r = json_string_value(json_array_get(refs, i));
-			char n2[600];
+			char n2[REF_STRING_SIZE];
 
 			image_ref_name(r, n2, sizeof(n2));
 			if (!image_ref_is_digest(r) && strcmp(n2, ref_name) == 0)
@@ -276,7 +277,7 @@ static int remove_reference(struct removal *rm, const char *id, const char *name
 		}
 		for (i = 0; !same_repo_tag && i < json_array_size(refs); i++) {
 			const char *r = json_string_value(json_array_get(refs, i));
-			char n2[600];
+			char n2[REF_STRING_SIZE];
 
 			image_ref_name(r, n2, sizeof(n2));
 			if (image_ref_is_digest(r) && strcmp(n2, ref_name) == 0) {

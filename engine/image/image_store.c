@@ -401,7 +401,7 @@ static int lookup_prefix(struct store *st, const char *name, char id[IMAGE_DIGES
 int image_lookup(struct store *st, const char *name, char id[IMAGE_DIGEST_SIZE],
 		 char *matched_ref, size_t refsize, berr *err)
 {
-	char full[600];
+	char full[REF_STRING_SIZE];
 	bool found = false;
 
 	if (matched_ref)
@@ -425,7 +425,7 @@ int image_lookup(struct store *st, const char *name, char id[IMAGE_DIGEST_SIZE],
 /* Resolves a name to an image with its config, layers and reference. */
 int image_resolve(struct store *st, const char *name, struct image_info *out, berr *err)
 {
-	char matched[600];
+	char matched[REF_STRING_SIZE];
 	char *config = NULL;
 	size_t len;
 	json_error_t jerr;
@@ -454,7 +454,7 @@ int image_resolve(struct store *st, const char *name, struct image_info *out, be
 		json_decref(refs);
 	}
 	if (matched[0]) {
-		char familiar[600];
+		char familiar[REF_STRING_SIZE];
 
 		image_ref_familiar(matched, familiar, sizeof(familiar));
 		out->reference = strdup(familiar);

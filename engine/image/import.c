@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/core/reference.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -59,7 +60,7 @@ int image_import(const struct image_env *env, json_t *args, json_t **result, ber
 {
 	const char *reference = json_string_value(json_object_get(args, "reference"));
 	const char *message = json_string_value(json_object_get(args, "message"));
-	char full_ref[600] = "", id[IMAGE_DIGEST_SIZE];
+	char full_ref[REF_STRING_SIZE] = "", id[IMAGE_DIGEST_SIZE];
 	struct image_staging sg;
 	struct image_fs_txn t;
 	struct layer_staged ls;
@@ -103,7 +104,7 @@ int image_import(const struct image_env *env, json_t *args, json_t **result, ber
 		goto staged;
 	image_emit(env, "import", id, id);
 	if (full_ref[0]) {
-		char familiar[600];
+		char familiar[REF_STRING_SIZE];
 
 		image_ref_familiar(full_ref, familiar, sizeof(familiar));
 		image_emit(env, "tag", id, familiar);

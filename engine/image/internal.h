@@ -10,23 +10,12 @@
 #include <sys/types.h>
 
 #include "engine/core/error.h"
+#include "engine/core/fsutil.h"
 #include "engine/image/image.h"
 
 struct store;
 
 /* --- files (fsutil.c) ---------------------------------------------------- */
-
-/* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV): rel is
- * resolved as if root_fd were "/", symlinks included. Returns the fd or -1
- * with errno set. */
-int image_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode);
-
-/* Removes name under dirfd and everything below it without following a
- * symlink; a missing name is not an error. */
-int image_remove_tree_at(int dirfd, const char *name, berr *err);
-
-/* Removes an absolute path the same way. */
-int image_remove_tree(const char *path, berr *err);
 
 /* mkdir -p of an absolute host path. */
 int image_mkdir_p(const char *path, mode_t mode, berr *err);

@@ -125,7 +125,7 @@ out:
 	if (ret < 0) {
 		berr ignored;
 
-		image_remove_tree(out->dir, &ignored);
+		fs_remove_tree(out->dir, &ignored);
 		unlink(out->blob);
 	}
 	return ret;
@@ -137,7 +137,7 @@ int layer_commit_staged(struct image_fs_txn *t, struct store *st, const char *ro
 {
 	char dest[4200];
 	sqlite3_stmt *stmt;
-	bool exists, placed;
+	bool exists = false, placed = false;
 
 	if (layer_exists(st, ls->chain_id, &exists, err) < 0)
 		return -1;
@@ -179,8 +179,8 @@ static int layer_in_use(struct store *st, const char *chain_id, bool *used, berr
 	static const char *const queries[] = {
 		"SELECT 1 FROM image_layers WHERE chain_id = ? LIMIT 1",
 		"SELECT 1 FROM layers WHERE parent = ? LIMIT 1",
-		"SELECT 1 FROM containers, json_each(containers.layers)"
-		" WHERE json_each.value = ? LIMIT 1",
+		("SELECT 1 FROM containers, json_each(containers.layers)"
+		 " WHERE json_each.value = ? LIMIT 1"),
 	};
 
 	*used = false;

@@ -16,6 +16,7 @@
 
 #include "engine/core/reference.h"
 #include "engine/core/sha256.h"
+#include "engine/core/tar_extract.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -95,13 +96,13 @@ static void link_target(const char *member, const char *target, char *out, size_
 /* Copies the archive's regular files into staging, remembering links. */
 static int read_archive(struct load_session *s, int fd, berr *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *e;
 	uint64_t total = 0;
 	int r, ret = -1;
 
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
+	if (tar_reader_new(&a, false, err) < 0)
+		return -1;
 	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
 		berr_set(err, BERR_INVALID, "invalid archive: %s", archive_error_string(a));
 		goto out;
@@ -236,7 +237,7 @@ static struct load_item *add_item(struct load_session *s)
 /* Adds a tag given as written in the archive (familiar or full). */
 static int item_tag(struct load_item *item, const char *text, berr *err)
 {
-	char full[600];
+	char full[REF_STRING_SIZE];
 
 	if (image_ref_normalize(text, full, sizeof(full), err) < 0)
 		return -1;
@@ -494,7 +495,7 @@ static int commit_load(struct load_session *s, json_t *messages, berr *err)
 					 item->config_len, "", &created, item->id, err);
 		for (size_t j = 0; j < json_array_size(item->tags) && status == 0; j++) {
 			const char *full = json_string_value(json_array_get(item->tags, j));
-			char old[IMAGE_DIGEST_SIZE], familiar[600], line[1000];
+			char old[IMAGE_DIGEST_SIZE], familiar[REF_STRING_SIZE], line[1000];
 
 			image_ref_familiar(full, familiar, sizeof(familiar));
 			if (image_lookup(s->env->st, full, old, NULL, 0, NULL) == 0 &&
@@ -547,7 +548,7 @@ static json_t *report(struct load_session *s, json_t *messages)
 			json_array_append_new(loaded, json_string(item->id));
 		}
 		for (size_t j = 0; j < json_array_size(item->tags); j++) {
-			char familiar[600];
+			char familiar[REF_STRING_SIZE];
 
 			image_ref_familiar(json_string_value(json_array_get(item->tags, j)), familiar,
 					   sizeof(familiar));

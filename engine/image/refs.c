@@ -10,10 +10,18 @@
 int image_ref_normalize(const char *name, char *out, size_t size, berr *err)
 {
 	struct image_ref ref;
+	char full[REF_STRING_SIZE];
+	size_t len;
 
 	if (ref_parse_normalized(name, &ref, err) < 0)
 		return -1;
-	ref_string(&ref, out, size);
+	ref_string(&ref, full, sizeof(full));
+	/* A cut reference would name another image: refuse rather than store it. */
+	len = strlen(full);
+	if (len >= size)
+		return berr_set(err, BERR_INVALID, "invalid reference format: %s is too long",
+				name);
+	memcpy(out, full, len + 1);
 	return 0;
 }
 

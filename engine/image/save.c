@@ -115,7 +115,7 @@ static int parse_names(struct save_session *s, json_t *names, berr *err)
 		return berr_set(err, BERR_INVALID, "at least one image name is required");
 	json_array_foreach(names, i, v) {
 		const char *name = json_string_value(v);
-		char id[IMAGE_DIGEST_SIZE], matched[600], repo[600];
+		char id[IMAGE_DIGEST_SIZE], matched[REF_STRING_SIZE], repo[REF_STRING_SIZE];
 		struct saved_image *img;
 		json_t *tags = NULL;
 
@@ -295,7 +295,7 @@ static int save_image(struct save_session *s, struct saved_image *img, berr *err
 	tags = json_array();
 	json_array_foreach(img->refs, i, v) {
 		struct image_ref ref;
-		char familiar[600], familiar_name[600];
+		char familiar[REF_STRING_SIZE], familiar_name[REF_STRING_SIZE];
 		json_t *repo;
 
 		if (ref_parse_normalized(json_string_value(v), &ref, NULL) < 0)

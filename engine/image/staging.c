@@ -61,7 +61,7 @@ void image_staging_close(struct image_staging *sg)
 	berr ignored;
 
 	if (sg->path[0])
-		image_remove_tree(sg->path, &ignored);
+		fs_remove_tree(sg->path, &ignored);
 	if (sg->fd >= 0)
 		close(sg->fd);
 	sg->fd = -1;
@@ -72,6 +72,52 @@ void image_staging_close(struct image_staging *sg)
 void image_staging_name(struct image_staging *sg, const char *what, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/%s-%u", sg->path, what, sg->counter++);
+}
+
+#define JOURNAL "journal"
+#define JOURNAL_COMMITTED "committed\n"
+
+/* Appends one line to the staging directory's journal. */
+static int journal_append(struct image_staging *sg, const char *line, berr *err)
+{
+	int fd = openat(sg->fd, JOURNAL, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	size_t len = strlen(line);
+	ssize_t n;
+
+	if (fd < 0)
+		return berr_sys(err, "write %s/" JOURNAL, sg->path);
+	n = write(fd, line, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : berr_sys(err, "write %s/" JOURNAL, sg->path);
+}
+
+/* A dead transaction's staging directory: unless its journal says the
+ * store committed, what it moved aside goes back where it was (the rows
+ * that name it are still there). */
+static void settle_journal(int dfd, const char *name)
+{
+	char path[8300], *line, *save = NULL;
+	char *text = NULL;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/" JOURNAL, fd);
+	if (fs_read_file(path, &text, NULL, NULL) < 0) {
+		close(fd);
+		return;
+	}
+	if (!strstr(text, JOURNAL_COMMITTED))
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *aside = strchr(line, '\t'), *dest = aside ? strchr(aside + 1, '\t') : NULL;
+			if (strncmp(line, "removed\t", 8) != 0 || !dest)
+				continue;
+			*dest++ = '\0';
+			if (access(dest, F_OK) < 0)
+				rename(aside + 1, dest);
+		}
+	free(text);
+	close(fd);
 }
 
 /* Removes staging that no live process holds. */
@@ -101,8 +147,10 @@ int image_gc_staging(const char *root, berr *err)
 			close(fd); /* held by a live process */
 			continue;
 		}
-		/* Removed while we hold the lock, so no one can take it over. */
-		if (image_remove_tree_at(dfd, de->d_name, err) < 0) {
+		/* Settled and removed while we hold the lock, so no one can take
+		 * it over. */
+		settle_journal(dfd, de->d_name);
+		if (fs_remove_tree_at(dfd, de->d_name, err) < 0) {
 			if (fd >= 0)
 				close(fd);
 			closedir(dir);
@@ -163,7 +211,7 @@ int image_fs_txn_place(struct image_fs_txn *t, const char *staged, const char *d
 			berr ignored;
 
 			/* Another writer placed the same content first: use theirs. */
-			image_remove_tree(staged, &ignored);
+			fs_remove_tree(staged, &ignored);
 			return 0;
 		}
 		return berr_sys(err, "move %s into place", dest);
@@ -176,12 +224,17 @@ int image_fs_txn_place(struct image_fs_txn *t, const char *staged, const char *d
 	return 0;
 }
 
-/* Moves a path out of the data root into staging, undoably. */
+/* Moves a path out of the data root into staging, undoably: the move is
+ * in the staging journal first, so if this process dies before its store
+ * transaction commits, the next collector puts the path back. */
 int image_fs_txn_remove(struct image_fs_txn *t, const char *dest, berr *err)
 {
-	char aside[4096];
+	char aside[4096], line[8300];
 
 	image_staging_name(t->sg, "removed", aside, sizeof(aside));
+	snprintf(line, sizeof(line), "removed\t%s\t%s\n", aside, dest);
+	if (journal_append(t->sg, line, err) < 0)
+		return -1;
 	if (rename(dest, aside) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -206,14 +259,18 @@ static void txn_free(struct image_fs_txn *t)
 	t->count = t->cap = 0;
 }
 
-/* Deletes what was moved aside; the placed files stay. */
+/* Deletes what was moved aside; the placed files stay. The journal says
+ * so first, so a collector never puts back what a committed removal took. */
 void image_fs_txn_commit(struct image_fs_txn *t)
 {
 	berr ignored;
 
+	if (t->count)
+		journal_append(t->sg, JOURNAL_COMMITTED, NULL);
+
 	for (size_t i = 0; i < t->count; i++)
 		if (t->changes[i].aside)
-			image_remove_tree(t->changes[i].aside, &ignored);
+			fs_remove_tree(t->changes[i].aside, &ignored);
 	txn_free(t);
 }
 
@@ -228,7 +285,7 @@ void image_fs_txn_rollback(struct image_fs_txn *t)
 		if (c->aside)
 			rename(c->aside, c->dest);
 		else
-			image_remove_tree(c->dest, &ignored);
+			fs_remove_tree(c->dest, &ignored);
 	}
 	txn_free(t);
 }

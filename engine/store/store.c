@@ -3,11 +3,13 @@
 #include "engine/store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/store/migrations.h"
 
@@ -91,15 +93,48 @@ fail:
 	return berr_prefix(err, "migrating the store");
 }
 
+/* Creates an empty berth.db readable by its owner only, whatever the
+ * umask: it holds the containers' environments (-e secrets), and SQLite
+ * gives the -wal and -shm files it creates the database's mode. An
+ * existing file is left as it is (the engine tightens an older store). */
+static int store_create_private(const char *path, berr *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fd < 0 && errno == EEXIST) {
+		/* someone else's store (or a link to one) is never used */
+		if (lstat(path, &st) < 0)
+			return berr_sys(err, "checking %s", path);
+		if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			return berr_set(err, BERR_SYSTEM,
+					"%s is not a file of the user berth runs as: refusing to "
+					"use it",
+					path);
+		return 0;
+	}
+	if (fd < 0)
+		return berr_sys(err, "creating %s", path);
+	if (fchmod(fd, 0600) < 0) {
+		berr_sys(err, "setting the mode of %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int store_open(struct store **out, const char *root, berr *err)
 {
 	char path[PATH_MAX];
 	struct store *store;
 
-	if (mkdir(root, 0711) < 0 && errno != EEXIST)
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		return berr_sys(err, "creating data root %s", root);
 	if (snprintf(path, sizeof(path), "%s/berth.db", root) >= (int)sizeof(path))
 		return berr_set(err, BERR_INVALID, "data root path too long: %s", root);
+	if (store_create_private(path, err) < 0)
+		return -1;
 	store = calloc(1, sizeof(*store));
 	if (!store)
 		return berr_errno(err, ENOMEM, "opening the store");
@@ -186,6 +221,11 @@ int store_begin(struct store *store, berr *err)
 		return berr_prefix(err, "starting a transaction");
 	}
 	return 0;
+}
+
+bool store_in_transaction(struct store *store)
+{
+	return store->depth > 0;
 }
 
 int store_commit(struct store *store, berr *err)

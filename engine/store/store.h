@@ -21,6 +21,9 @@ sqlite3 *store_handle(struct store *store);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Nesting is counted: only the
  * outermost begin/commit reach SQLite. */
 int store_begin(struct store *store, berr *err);
+/* Is a transaction open on this connection (an outer one included)? */
+bool store_in_transaction(struct store *store);
+
 int store_commit(struct store *store, berr *err);
 void store_rollback(struct store *store);
 

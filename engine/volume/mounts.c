@@ -10,9 +10,11 @@
  * VolumeOptions (for a volume --mount creates). */
 #include <errno.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "engine/core/fsutil.h"
 #include "engine/volume/volume.h"
@@ -22,6 +24,65 @@ static const char *str(json_t *o, const char *key)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s ? s : "";
+}
+
+/* The mount destinations runc's checkProcMount lets through inside /proc:
+ * files lxcfs emulates. */
+static const char *const proc_exceptions[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",
+	"/proc/swaps",   "/proc/uptime",    "/proc/loadavg",  "/proc/slabinfo",
+	"/proc/sys/kernel/ns_last_pid",     "/proc/sys/crypto/fips_enabled", NULL,
+};
+
+/* Whether path is dir or lies under it ("/proc/1" is in /proc, "/procs" is not). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Whether a mount point binds a host path on a filesystem of that type. */
+static bool binds_fs(json_t *mp, unsigned long magic)
+{
+	struct statfs fs;
+
+	return mp && strcmp(str(mp, "Type"), "bind") == 0 && statfs(str(mp, "Source"), &fs) == 0 &&
+	       (unsigned long)fs.f_type == magic;
+}
+
+/* Refuses a destination (a clean absolute path) that would displace the
+ * kernel's filesystems the masked paths live on, with runc's words: in or
+ * under /proc only a procfs bound on /proc itself and the files lxcfs
+ * emulates; under /sys nothing, and on /sys only a sysfs, unless the
+ * container is privileged (it has no masked paths). mp is NULL for tmpfs. */
+static int check_destination(json_t *mp, const char *dest, bool privileged, berr *err)
+{
+	if (strcmp(dest, "/proc") == 0) {
+		if (binds_fs(mp, PROC_SUPER_MAGIC))
+			return 0;
+		return berr_set(err, BERR_INVALID,
+				"\"%s\" cannot be mounted because it is not of type proc", dest);
+	}
+	if (path_within(dest, "/proc")) {
+		for (const char *const *ok = proc_exceptions; *ok; ok++)
+			if (strcmp(dest, *ok) == 0)
+				return 0;
+		return berr_set(err, BERR_INVALID,
+				"\"%s\" cannot be mounted because it is inside /proc", dest);
+	}
+	if (privileged || !path_within(dest, "/sys"))
+		return 0;
+	if (strcmp(dest, "/sys") == 0) {
+		if (binds_fs(mp, SYSFS_MAGIC))
+			return 0;
+		return berr_set(err, BERR_INVALID,
+				"\"%s\" cannot be mounted because it is not of type sysfs", dest);
+	}
+	return berr_set(err, BERR_INVALID,
+			"\"%s\" cannot be mounted because it is inside /sys "
+			"(only a privileged container may mount there)",
+			dest);
 }
 
 /* Creates (or finds) the volume of a volume mount point and fills in its
@@ -49,8 +110,8 @@ static int ensure_volume(struct engine *engine, json_t *mp, json_t *created, ber
 }
 
 /* HostConfig.Binds: -v entries; a destination may appear only once. */
-static int resolve_binds(struct engine *engine, json_t *binds, json_t *by_dest, json_t *seen,
-			 json_t *created, berr *err)
+static int resolve_binds(struct engine *engine, json_t *binds, bool privileged, json_t *by_dest,
+			 json_t *seen, json_t *created, berr *err)
 {
 	json_t *b;
 	size_t i;
@@ -62,6 +123,10 @@ static int resolve_binds(struct engine *engine, json_t *binds, json_t *by_dest, 
 		if (vol_parse_bind(json_string_value(b), &mp, err) < 0)
 			return -1;
 		const char *dest = str(mp, "Destination");
+		if (check_destination(mp, dest, privileged, err) < 0) {
+			json_decref(mp);
+			return -1;
+		}
 		if (json_object_get(seen, dest)) {
 			berr_set(err, BERR_INVALID, "Duplicate mount point: %s", dest);
 			json_decref(mp);
@@ -82,8 +147,8 @@ static int resolve_binds(struct engine *engine, json_t *binds, json_t *by_dest, 
 }
 
 /* HostConfig.Mounts: --mount entries, checked as Docker checks them. */
-static int resolve_api_mounts(struct engine *engine, json_t *mounts, json_t *by_dest, json_t *seen,
-			      json_t *created, berr *err)
+static int resolve_api_mounts(struct engine *engine, json_t *mounts, bool privileged,
+			      json_t *by_dest, json_t *seen, json_t *created, berr *err)
 {
 	json_t *m;
 	size_t i;
@@ -93,6 +158,10 @@ static int resolve_api_mounts(struct engine *engine, json_t *mounts, json_t *by_
 		if (vol_mount_from_api(m, &mp, err) < 0)
 			return -1;
 		const char *dest = str(mp, "Destination");
+		if (check_destination(mp, dest, privileged, err) < 0) {
+			json_decref(mp);
+			return -1;
+		}
 		if (json_object_get(seen, dest)) {
 			berr_set(err, BERR_INVALID, "Duplicate mount point: %s", dest);
 			json_decref(mp);
@@ -114,7 +183,7 @@ static int resolve_api_mounts(struct engine *engine, json_t *mounts, json_t *by_
 /* Config.Volumes (the image's VOLUMEs and -v /path): an anonymous volume
  * for each destination nothing else covers. */
 static int resolve_config_volumes(struct engine *engine, json_t *volumes, json_t *tmpfs,
-				  json_t *by_dest, json_t *created, berr *err)
+				  bool privileged, json_t *by_dest, json_t *created, berr *err)
 {
 	const char *key;
 	json_t *v;
@@ -130,6 +199,10 @@ static int resolve_config_volumes(struct engine *engine, json_t *volumes, json_t
 			json_decref(mp);
 			continue;
 		}
+		if (check_destination(mp, dest, privileged, err) < 0) {
+			json_decref(mp);
+			return -1;
+		}
 		if (ensure_volume(engine, mp, created, err) < 0) {
 			json_decref(mp);
 			return -1;
@@ -140,11 +213,11 @@ static int resolve_config_volumes(struct engine *engine, json_t *volumes, json_t
 }
 
 /* HostConfig.Tmpfs: checked here, mounted from the HostConfig at start. */
-static int check_tmpfs(json_t *tmpfs, berr *err)
+static int check_tmpfs(json_t *tmpfs, bool privileged, berr *err)
 {
 	const char *dest;
 	json_t *opts;
-	char merged[1024];
+	char merged[1024], clean[PATH_MAX];
 
 	json_object_foreach(tmpfs, dest, opts) {
 		if (dest[0] != '/')
@@ -153,6 +226,9 @@ static int check_tmpfs(json_t *tmpfs, berr *err)
 		if (strcmp(dest, "/") == 0)
 			return berr_set(err, BERR_INVALID,
 					"invalid specification: destination can't be '/'");
+		vol_clean_path(dest, clean, sizeof(clean));
+		if (check_destination(NULL, clean, privileged, err) < 0)
+			return -1;
 		if (vol_tmpfs_options(json_is_string(opts) ? json_string_value(opts) : "", merged,
 				      sizeof(merged), err) < 0)
 			return -1;
@@ -165,20 +241,26 @@ int vol_resolve(struct engine *engine, struct store *st, json_t *config, json_t 
 {
 	json_t *by_dest = json_object(), *seen = json_object(), *mp;
 	json_t *tmpfs = json_object_get(host_config, "Tmpfs");
+	bool privileged = json_is_true(json_object_get(host_config, "Privileged"));
 	const char *dest;
 	size_t i;
 	int rc = -1;
 
 	(void)st;
 	*mounts = NULL;
-	json_array_foreach(inherited, i, mp)
+	json_array_foreach(inherited, i, mp) {
+		/* a container made by an older berth may hold such a mount */
+		if (check_destination(mp, str(mp, "Destination"), privileged, err) < 0)
+			goto out;
 		json_object_set(by_dest, str(mp, "Destination"), mp);
-	if (resolve_binds(engine, json_object_get(host_config, "Binds"), by_dest, seen, created, err) < 0 ||
-	    resolve_api_mounts(engine, json_object_get(host_config, "Mounts"), by_dest, seen, created,
-			       err) < 0 ||
-	    resolve_config_volumes(engine, json_object_get(config, "Volumes"), tmpfs, by_dest,
-				   created, err) < 0 ||
-	    check_tmpfs(tmpfs, err) < 0)
+	}
+	if (resolve_binds(engine, json_object_get(host_config, "Binds"), privileged, by_dest, seen,
+			  created, err) < 0 ||
+	    resolve_api_mounts(engine, json_object_get(host_config, "Mounts"), privileged, by_dest,
+			       seen, created, err) < 0 ||
+	    resolve_config_volumes(engine, json_object_get(config, "Volumes"), tmpfs, privileged,
+				   by_dest, created, err) < 0 ||
+	    check_tmpfs(tmpfs, privileged, err) < 0)
 		goto out;
 	*mounts = json_array();
 	json_object_foreach(by_dest, dest, mp)

@@ -118,6 +118,11 @@ static void clean_path(const char *in, char *out, size_t n)
 		snprintf(out, n, "%s", len ? buf : ".");
 }
 
+void vol_clean_path(const char *in, char *out, size_t n)
+{
+	clean_path(in, out, n);
+}
+
 /* Docker's checks on a mount's target. */
 static int check_target(const char *target, char *why, size_t n)
 {
@@ -189,6 +194,10 @@ int vol_parse_bind(const char *spec, json_t **out, berr *err)
 	mp = json_pack("{s:s, s:s, s:s, s:b, s:s}", "Type", type, "Destination", clean, "Mode", mode,
 		       "RW", !mode_has(mode, "ro"), "Propagation",
 		       bind ? (propagation ? propagation : "rprivate") : "");
+	if (!mp) {
+		free(copy);
+		return berr_set(err, BERR_INVALID, "invalid volume specification: '%s'", spec);
+	}
 	if (bind) {
 		clean_path(source, clean, sizeof(clean));
 		json_object_set_new(mp, "Source", json_string(clean));
@@ -560,6 +569,8 @@ int vol_mount_from_api(json_t *m, json_t **out, berr *err)
 		return mount_config_error(err, type, "%s", why);
 	clean_path(target, clean, sizeof(clean));
 	mp = json_pack("{s:s, s:s, s:s}", "Type", type, "Destination", clean, "Mode", "");
+	if (!mp)
+		return mount_config_error(err, type, "invalid mount path: '%s'", target);
 	if (strcmp(type, "bind") == 0)
 		rc = bind_from_api(m, source, ro, mp, err);
 	else if (strcmp(type, "volume") == 0)

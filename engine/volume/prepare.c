@@ -2,25 +2,23 @@
  * content into empty volumes (Docker's copy-up), and turn the container's
  * mount points into the shim's `mount` records.
  *
- * Copy-up reads the container's own view (its layer over the image's)
- * mounted read-only in a private mount namespace of a child process, so no
- * mount is ever visible on the host or left behind. */
+ * Copy-up reads the container's own view (its layer over the image's) by
+ * directory fd, mounted detached and read-only by the caller, and writes
+ * into the volume by directory fd: a volume may be shared with a running
+ * container that swaps its directories for symlinks meanwhile, so no path
+ * inside the volume is ever resolved by name, hard links included. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 #include "engine/volume/volume.h"
 
 static const char *str(json_t *o, const char *key)
@@ -30,15 +28,18 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* Hard links met during one copy: source inode -> path already copied. */
+/* Hard links met during one copy: source inode -> an fd of its copy. */
 struct link_seen {
 	dev_t dev;
 	ino_t ino;
-	char *path;
+	int copy_fd;
 };
 
+/* At most this many copies are held open for linking; past it, further
+ * names of a multiply-linked file become copies of their own. */
+#define MAX_LINK_FDS 256
+
 struct copy_state {
-	int dst_root;
 	struct link_seen *links;
 	size_t n_links, cap_links;
 	char msg[512];
@@ -95,25 +96,45 @@ static void copy_attrs(int fd, const struct stat *st)
 	futimens(fd, times);
 }
 
-/* Links name to a file copied before when it is another name of the same inode. */
-static int link_if_seen(struct copy_state *cs, const struct stat *st, int dst, const char *name,
-			const char *rel)
+/* Links name to the copy made before when the source is another name of
+ * the same inode (1), or says there was none (0). */
+static int link_if_seen(struct copy_state *cs, const struct stat *st, int dst, const char *name)
 {
 	if (st->st_nlink < 2)
 		return 0;
 	for (size_t i = 0; i < cs->n_links; i++)
 		if (cs->links[i].dev == st->st_dev && cs->links[i].ino == st->st_ino)
-			return linkat(cs->dst_root, cs->links[i].path, dst, name, 0) == 0 ? 1 : -1;
+			return linkat(cs->links[i].copy_fd, "", dst, name, AT_EMPTY_PATH) == 0 ? 1
+												: -1;
+	return 0;
+}
+
+/* Remembers the copy (open at fd) of a multiply-linked source. */
+static void remember_link(struct copy_state *cs, const struct stat *st, int fd)
+{
+	int copy_fd;
+
+	if (st->st_nlink < 2 || cs->n_links >= MAX_LINK_FDS)
+		return;
 	if (cs->n_links == cs->cap_links) {
 		size_t cap = cs->cap_links ? cs->cap_links * 2 : 16;
 		struct link_seen *grown = realloc(cs->links, cap * sizeof(*grown));
 		if (!grown)
-			return 0;
+			return;
 		cs->links = grown;
 		cs->cap_links = cap;
 	}
-	cs->links[cs->n_links++] = (struct link_seen){st->st_dev, st->st_ino, strdup(rel)};
-	return 0;
+	copy_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy_fd >= 0)
+		cs->links[cs->n_links++] = (struct link_seen){st->st_dev, st->st_ino, copy_fd};
+}
+
+/* Closes the remembered copies. */
+static void forget_links(struct copy_state *cs)
+{
+	for (size_t i = 0; i < cs->n_links; i++)
+		close(cs->links[i].copy_fd);
+	cs->n_links = 0;
 }
 
 static int copy_tree(struct copy_state *cs, int src, int dst, const char *rel);
@@ -129,7 +150,7 @@ static int copy_entry(struct copy_state *cs, int src, int dst, const char *name,
 	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return copy_fail(cs, "stat", path);
 	if (!S_ISDIR(st.st_mode)) {
-		int linked = link_if_seen(cs, &st, dst, name, path);
+		int linked = link_if_seen(cs, &st, dst, name);
 		if (linked != 0)
 			return linked > 0 ? 0 : copy_fail(cs, "link", path);
 	}
@@ -146,13 +167,14 @@ static int copy_entry(struct copy_state *cs, int src, int dst, const char *name,
 			goto out;
 		copy_attrs(out, &st);
 	} else if (S_ISREG(st.st_mode)) {
-		in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (in < 0 || out < 0 || copy_bytes(in, out) < 0) {
 			copy_fail(cs, "copy", path);
 			goto out;
 		}
 		copy_attrs(out, &st);
+		remember_link(cs, &st, out);
 	} else if (S_ISLNK(st.st_mode)) {
 		char target[PATH_MAX];
 		ssize_t n = readlinkat(src, name, target, sizeof(target) - 1);
@@ -164,12 +186,15 @@ static int copy_entry(struct copy_state *cs, int src, int dst, const char *name,
 		fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
 		struct timespec times[2] = {st.st_atim, st.st_mtim};
 		utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW);
-		return 0;
 	} else {
 		if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0)
 			return copy_fail(cs, "mknod", path);
 		fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-		return 0;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && st.st_nlink > 1) {
+		out = openat(dst, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (out >= 0)
+			remember_link(cs, &st, out);
 	}
 	rc = 0;
 out:
@@ -215,118 +240,53 @@ static bool dir_empty(const char *path)
 	return empty;
 }
 
-/* Mounts the container's view read-only on root->mountpoint (child side). */
-static int mount_view(const struct vol_rootfs *root, char *msg, size_t n)
-{
-	char opts[8192];
-	size_t off;
-
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		snprintf(msg, n, "copy-up: private mount namespace: %s", strerror(errno));
-		return -1;
-	}
-	if (!root->n_lowers) {
-		if (mount(root->upper, root->mountpoint, NULL, MS_BIND, NULL) < 0 ||
-		    mount(NULL, root->mountpoint, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
-			snprintf(msg, n, "copy-up: mounting the container's view: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	/* the container's layer becomes the topmost lower: a read-only view */
-	off = (size_t)snprintf(opts, sizeof(opts), "lowerdir=%s", root->upper);
-	for (size_t i = 0; i < root->n_lowers && off < sizeof(opts); i++)
-		off += (size_t)snprintf(opts + off, sizeof(opts) - off, ":%s", root->lowers[i]);
-	if (off >= sizeof(opts)) {
-		snprintf(msg, n, "copy-up: too many layers");
-		return -1;
-	}
-	if (chdir(root->layers_dir) < 0 ||
-	    mount("overlay", root->mountpoint, "overlay", MS_RDONLY, opts) < 0) {
-		snprintf(msg, n, "copy-up: mounting the container's view: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Child: each copy is [container path, volume directory]. */
-static int copy_child(const struct vol_rootfs *root, json_t *copies, int msg_fd)
+/* Copies each [container path, volume directory] of copies from the
+ * container's view into the volume. */
+static int copy_up(struct engine *engine, const struct vol_rootfs *root, json_t *copies,
+		   berr *err)
 {
 	struct copy_state cs = {0};
-	int rootfd;
+	char intent[PATH_MAX] = "";
+	int rootfd, rc = 0;
 	json_t *c;
 	size_t i;
 
-	if (mount_view(root, cs.msg, sizeof(cs.msg)) < 0)
-		goto fail;
-	rootfd = open(root->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		copy_fail(&cs, "open", root->mountpoint);
-		goto fail;
-	}
+	if (root->open(root->ctx, &rootfd, err) < 0)
+		return berr_prefix(err, "copy-up");
 	json_array_foreach(copies, i, c) {
 		const char *inside = json_string_value(json_array_get(c, 0));
 		const char *target = json_string_value(json_array_get(c, 1));
-		struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+		const char *volume = json_string_value(json_array_get(c, 2));
 		struct stat st;
-		int src = (int)syscall(SYS_openat2, rootfd, inside, &how, sizeof(how));
+		int src = fs_openat_in_root(rootfd, inside, O_RDONLY | O_DIRECTORY, 0, 0);
 		if (src < 0)
 			continue; /* nothing in the image there: nothing to copy */
 		int dst = open(target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dst < 0) {
 			close(src);
-			copy_fail(&cs, "open", target);
-			goto fail;
+			rc = copy_fail(&cs, "open", target);
+			break;
 		}
-		cs.dst_root = dst;
-		int rc = copy_tree(&cs, src, dst, "");
+		/* A copy cut short would leave the volume neither empty nor
+		 * full, and a volume with content is never copied to again:
+		 * recorded first, an interrupted copy is emptied (vol_startup). */
+		intent[0] = '\0';
+		if (volume && *volume && intent_begin(engine, "copyup", volume, intent, sizeof(intent),
+						      NULL) < 0)
+			intent[0] = '\0';
+		rc = copy_tree(&cs, src, dst, "");
 		if (rc == 0 && fstat(src, &st) == 0)
 			copy_attrs(dst, &st); /* the volume takes the directory's owner and mode */
-		for (size_t l = 0; l < cs.n_links; l++)
-			free(cs.links[l].path);
-		cs.n_links = 0;
+		forget_links(&cs);
 		close(src);
 		close(dst);
 		if (rc < 0)
-			goto fail;
+			break;
+		intent_end(intent);
 	}
-	return 0;
-fail:
-	if (write(msg_fd, cs.msg, strlen(cs.msg)) < 0)
-		return 1;
-	return 1;
-}
-
-static int copy_up(const struct vol_rootfs *root, json_t *copies, berr *err)
-{
-	char msg[1024];
-	int pipefd[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return berr_sys(err, "copy-up");
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return berr_sys(err, "copy-up");
-	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		_exit(copy_child(root, copies, pipefd[1]));
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], msg, sizeof(msg) - 1);
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		msg[n > 0 ? n : 0] = '\0';
-		return berr_set(err, BERR_SYSTEM, "%s", n > 0 ? msg : "copy-up: the copy process failed");
-	}
-	return 0;
+	close(rootfd);
+	free(cs.links);
+	return rc < 0 ? berr_set(err, BERR_SYSTEM, "%s", cs.msg) : 0;
 }
 
 /* The value of key=... inside a comma option list ("addr=10.0.0.1,vers=4"). */
@@ -392,8 +352,9 @@ static int volume_record(struct engine *engine, struct store *st, json_t *mp, js
 		snprintf(opts, sizeof(opts), "%s%s", option_has(o, "bind") && *type ? "bind" : "rbind",
 			 ro ? ",ro" : "");
 		add_record(records, "bind", data, dest, opts);
-		if (copy && dir_empty(data))
-			json_array_append_new(copies, json_pack("[s, s]", dest, data));
+		if (copies && copy && dir_empty(data))
+			json_array_append_new(copies,
+					      json_pack("[s, s, s]", dest, data, *type ? "" : v.name));
 	} else {
 		snprintf(source, sizeof(source), "%s", *device ? device : type);
 		if (device[0] == ':' && option_value(o, "addr", addr, sizeof(addr)))
@@ -405,13 +366,14 @@ static int volume_record(struct engine *engine, struct store *st, json_t *mp, js
 	return 0;
 }
 
-static int bind_record(json_t *mp, json_t *records, berr *err)
+static int bind_record(json_t *mp, json_t *records, bool make_source, berr *err)
 {
 	const char *source = str(mp, "Source");
 	char opts[128];
 	struct stat st;
 
-	if (json_is_true(json_object_get(mp, "CreateSource")) && stat(source, &st) < 0 &&
+	if (make_source && json_is_true(json_object_get(mp, "CreateSource")) &&
+	    stat(source, &st) < 0 &&
 	    errno == ENOENT && fs_mkdir_p(source, 0755, err) < 0)
 		return berr_prefix(err, "error while creating mount source path '%s'", source);
 	snprintf(opts, sizeof(opts), "%s%s%s%s",
@@ -483,7 +445,7 @@ int vol_prepare(struct engine *engine, const char *container_id, json_t *host_co
 			if (volume_record(engine, st, mp, list, copies, err) < 0)
 				goto out;
 		} else if (!strcmp(type, "bind")) {
-			if (bind_record(mp, list, err) < 0)
+			if (bind_record(mp, list, true, err) < 0)
 				goto out;
 		} else if (!strcmp(type, "tmpfs")) {
 			if (vol_tmpfs_options(str(mp, "Data"), merged, sizeof(merged), err) < 0)
@@ -497,7 +459,7 @@ int vol_prepare(struct engine *engine, const char *container_id, json_t *host_co
 			goto out;
 		add_record(list, "tmpfs", "tmpfs", dest, merged);
 	}
-	if (json_array_size(copies) && copy_up(root, copies, err) < 0)
+	if (json_array_size(copies) && copy_up(engine, root, copies, err) < 0)
 		goto out;
 	*records = sorted(list);
 	rc = 0;
@@ -506,4 +468,31 @@ out:
 	json_decref(list);
 	json_decref(copies);
 	return rc;
+}
+
+json_t *vol_bind_records(struct engine *engine, const char *container_id, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	json_t *mounts, *list = json_array(), *binds = json_array(), *mp, *out = NULL;
+	size_t i;
+
+	mounts = st ? vol_mounts_load(st, container_id, err) : NULL;
+	if (!mounts)
+		goto out;
+	json_array_foreach(mounts, i, mp) {
+		const char *type = str(mp, "Type");
+		if (!strcmp(type, "volume") && volume_record(engine, st, mp, list, NULL, err) < 0)
+			goto out;
+		if (!strcmp(type, "bind") && bind_record(mp, list, false, err) < 0)
+			goto out;
+	}
+	json_array_foreach(list, i, mp)
+		if (!strcmp(json_string_value(json_array_get(mp, 0)), "bind"))
+			json_array_append(binds, mp);
+	out = sorted(binds);
+out:
+	json_decref(mounts);
+	json_decref(list);
+	json_decref(binds);
+	return out;
 }

@@ -2,14 +2,17 @@
  * is a row in `volumes` and the directory <root>/volumes/<name>/_data. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/core/clock.h"
 #include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
 
@@ -50,6 +53,26 @@ static void vol_dir(struct engine *engine, const char *name, char *buf, size_t n
 void vol_data_dir(struct engine *engine, const char *name, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/volumes/%s/_data", engine_root(engine), name);
+}
+
+/* Makes volumes/<name>/_data. volumes/ and volumes/<name> are private to
+ * root (a volume's files, setuid binaries a container left there included,
+ * are no local user's business); _data is the volume's root as containers
+ * see it through their bind mount, so it keeps the usual 0755. */
+static int make_volume_dirs(struct engine *engine, const char *name, berr *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/volumes", engine_root(engine));
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return berr_sys(err, "creating %s", path);
+	vol_dir(engine, name, path, sizeof(path));
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return berr_sys(err, "creating %s", path);
+	vol_data_dir(engine, name, path, sizeof(path));
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return berr_sys(err, "creating %s", path);
+	return 0;
 }
 
 static json_t *json_column(sqlite3_stmt *stmt, int col)
@@ -174,7 +197,7 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 {
 	struct store *st = engine_store(engine, err);
 	struct vol_info v = {0};
-	char dir[PATH_MAX], data[PATH_MAX];
+	char dir[PATH_MAX];
 	bool anonymous = !name || !*name;
 
 	if (created)
@@ -209,8 +232,7 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 	if (anonymous)
 		json_object_set_new(v.labels, VOL_ANONYMOUS_LABEL, json_string(""));
 	vol_dir(engine, v.name, dir, sizeof(dir));
-	vol_data_dir(engine, v.name, data, sizeof(data));
-	if (fs_mkdir_p(data, 0755, err) < 0 || insert_row(st, &v, err) < 0) {
+	if (make_volume_dirs(engine, v.name, err) < 0 || insert_row(st, &v, err) < 0) {
 		store_rollback(st);
 		fs_remove_tree(dir, NULL);
 		vol_info_free(&v);
@@ -272,7 +294,7 @@ int vol_remove(struct engine *engine, const char *name, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	struct vol_info v;
-	char dir[PATH_MAX], trash[PATH_MAX + 96], suffix[65], text[2048];
+	char dir[PATH_MAX], trash[PATH_MAX + 96], aside[PATH_MAX + 400], suffix[65], text[2048];
 	sqlite3_stmt *stmt;
 	json_t *users;
 
@@ -300,20 +322,30 @@ int vol_remove(struct engine *engine, const char *name, berr *err)
 		store_error(st, err, "removing a volume");
 		goto fail;
 	}
-	/* Renamed away inside the transaction: a volume of the same name made
-	 * right after the commit never shares this directory. */
+	/* Moved away inside the transaction, into a trash directory that
+	 * keeps its name: a volume of the same name made right after the
+	 * commit never shares this directory, and if this process dies before
+	 * the commit, the next berth finds the row and puts the directory
+	 * back (vol_startup). */
 	vol_dir(engine, name, dir, sizeof(dir));
 	if (random_hex_id(suffix, err) < 0)
 		goto fail;
 	snprintf(trash, sizeof(trash), "%s/volumes/" REMOVING_PREFIX "%.16s", engine_root(engine),
 		 suffix);
-	if (rename(dir, trash) < 0 && errno != ENOENT) {
+	snprintf(aside, sizeof(aside), "%s/%s", trash, name);
+	if (mkdir(trash, 0700) < 0) {
 		berr_sys(err, "remove %s", name);
+		goto fail;
+	}
+	if (rename(dir, aside) < 0 && errno != ENOENT) {
+		berr_sys(err, "remove %s", name);
+		rmdir(trash);
 		goto fail;
 	}
 	engine_emit(engine, "volume", "destroy", name, json_pack("{s:s}", "driver", VOL_DRIVER_LOCAL));
 	if (store_commit(st, err) < 0) {
-		rename(trash, dir);
+		rename(aside, dir);
+		rmdir(trash);
 		return -1;
 	}
 	fs_remove_tree(trash, NULL);
@@ -335,22 +367,118 @@ json_t *vol_inspect_json(struct engine *engine, const struct vol_info *v)
 			 json_object_size(v->options) ? v->options : json_null(), "Scope", "local");
 }
 
-int vol_startup(struct engine *engine, berr *err)
+/* Removes everything inside a directory, keeping it. */
+static void empty_dir(const char *path)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 256];
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	DIR *d;
 
-	(void)err;
-	snprintf(dir, sizeof(dir), "%s/volumes", engine_root(engine));
-	d = opendir(dir);
-	if (!d)
-		return 0;
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
 	while ((de = readdir(d)))
-		if (strncmp(de->d_name, REMOVING_PREFIX, strlen(REMOVING_PREFIX)) == 0) {
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			fs_remove_tree(path, NULL);
-		}
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			fs_remove_tree_at(fd, de->d_name, NULL);
 	closedir(d);
-	return 0;
+}
+
+/* Is there a row for this volume? */
+static bool vol_row_exists(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt;
+	bool found;
+
+	if (store_prepare(st, &stmt, "SELECT 1 FROM volumes WHERE name = ?", NULL) < 0)
+		return true; /* when in doubt, keep the files */
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* A trash directory a removal left: the volume goes back where it was when
+ * its row is still there (the removal did not commit), else it is gone. */
+static void settle_trash(struct engine *engine, struct store *st, const char *trash)
+{
+	char from[PATH_MAX + 300], to[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(trash);
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !vol_name_valid(de->d_name))
+			continue;
+		vol_dir(engine, de->d_name, to, sizeof(to));
+		snprintf(from, sizeof(from), "%s/%s", trash, de->d_name);
+		if (vol_row_exists(st, de->d_name) && access(to, F_OK) < 0)
+			rename(from, to);
+	}
+	if (d)
+		closedir(d);
+	fs_remove_tree(trash, NULL);
+}
+
+/* Start-up work: volume directories left by a removal or a create that a
+ * crash interrupted. Both make their changes to the directories while
+ * they hold the store's write lock, so under that lock what the
+ * directories and the rows say can be settled: a trash directory is put
+ * back or deleted, a directory without a row is deleted. The lock is
+ * taken only when something looks wrong without it. */
+/* Copy-ups a dead berth left half done: the volume is emptied, so the
+ * next container that mounts it copies the image's content again. */
+static void finish_copyups(struct engine *engine)
+{
+	json_t *orphans = intent_orphans(engine, "copyup"), *o;
+	char data[PATH_MAX];
+	size_t i;
+
+	json_array_foreach(orphans, i, o) {
+		const char *name = json_string_value(json_array_get(o, 0));
+		if (vol_name_valid(name)) {
+			vol_data_dir(engine, name, data, sizeof(data));
+			empty_dir(data);
+		}
+		intent_end(json_string_value(json_array_get(o, 1)));
+	}
+	json_decref(orphans);
+}
+
+int vol_startup(struct engine *engine, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	json_t *suspects = json_array(), *name;
+	struct dirent *de;
+	size_t i;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/volumes", engine_root(engine));
+	d = st ? opendir(dir) : NULL;
+	while (d && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strncmp(de->d_name, REMOVING_PREFIX, strlen(REMOVING_PREFIX)) == 0 ||
+		    !vol_row_exists(st, de->d_name))
+			json_array_append_new(suspects, json_string(de->d_name));
+	}
+	if (d)
+		closedir(d);
+	if (json_array_size(suspects) && store_begin(st, NULL) == 0) {
+		json_array_foreach(suspects, i, name) {
+			const char *entry = json_string_value(name);
+			snprintf(path, sizeof(path), "%s/%s", dir, entry);
+			if (strncmp(entry, REMOVING_PREFIX, strlen(REMOVING_PREFIX)) == 0)
+				settle_trash(engine, st, path);
+			else if (!vol_row_exists(st, entry))
+				fs_remove_tree(path, NULL);
+		}
+		store_rollback(st);
+	}
+	json_decref(suspects);
+	finish_copyups(engine);
+	return st ? 0 : -1;
 }

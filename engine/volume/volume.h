@@ -76,6 +76,9 @@ int vol_mount_from_api(json_t *mount, json_t **out, berr *err);
  * later ones winning: "size=1m,exec" -> "nosuid,nodev,size=1m,exec". */
 int vol_tmpfs_options(const char *user, char *out, size_t n, berr *err);
 
+/* Go's path.Clean, as Docker cleans mount destinations. */
+void vol_clean_path(const char *in, char *out, size_t n);
+
 /* "<container>[:ro|rw]" of --volumes-from. */
 int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
 			   berr *err);
@@ -114,11 +117,10 @@ void vol_remove_anonymous(struct engine *engine, json_t *mounts);
 
 /* What the container's filesystem is made of, for copy-up. */
 struct vol_rootfs {
-	const char *layers_dir;    /* lowers are relative to it */
-	const char *const *lowers; /* topmost first */
-	size_t n_lowers;
-	const char *upper;      /* the container's own layer */
-	const char *mountpoint; /* an empty directory to mount the view on */
+	/* opens a read-only directory fd of the container's view (its layer
+	 * over the image's); called only when a volume needs its copy-up */
+	int (*open)(void *ctx, int *fd, berr *err);
+	void *ctx;
 };
 
 /* Before a start: makes missing -v bind sources, copies the image's
@@ -127,6 +129,13 @@ struct vol_rootfs {
  * destination, options]. */
 int vol_prepare(struct engine *engine, const char *container_id, json_t *host_config,
 		const struct vol_rootfs *root, json_t **records, berr *err);
+
+/* The mounts of a container that are host directories — local volumes
+ * and binds, not tmpfs or volumes the kernel mounts — as the `mount`
+ * records vol_prepare gives ([type "bind", source, destination, options]),
+ * parents first; nothing is made or copied. For reaching a stopped
+ * container's files as it sees them. */
+json_t *vol_bind_records(struct engine *engine, const char *container_id, berr *err);
 
 /* Start-up work: removes volume directories a crash left half removed. */
 int vol_startup(struct engine *engine, berr *err);

@@ -171,10 +171,10 @@ expect_match "bad flag message" 'unknown flag: --bogus' "$err"
 expect_status "bad name" 125 b run --name 'bad name!' busybox true
 expect_match "bad name message" 'Invalid container name' "$err"
 expect_status "bad network" 125 b run --network nosuchnet busybox true
-expect_status "bad template" 125 b ps --format '{{.Names'
+expect_status "bad template" 1 b ps --format '{{.Names'
 expect_status "no such container" 1 b stop nosuch
 expect_match "no such container message" 'No such container: nosuch' "$err"
-expect_status "unknown command" 125 b frobnicate
+expect_status "unknown command" 1 b frobnicate
 expect_eq "store unchanged after failures" "$before" "$(store_snapshot)"
 
 # aliases
@@ -187,5 +187,36 @@ expect_status "info" 0 b info --format '{{.Images}} {{.Driver}}'
 expect_eq "info fields" "1 overlay2" "$out"
 expect_status "version" 0 b version --format '{{.Server.Version}}'
 expect_match "version" '^[0-9]+\.[0-9]+\.[0-9]+$' "$out"
+
+# what a user coming from Docker meets
+expect_status "rm -f of a missing container is quiet" 0 b rm -f nosuchcontainer
+expect_eq "and says nothing" "" "$err"
+expect_status "run -dit without a terminal" 0 b run -dit --name tutorial busybox sh
+expect_eq "it runs" "running" "$(b inspect -f '{{.State.Status}}' tutorial)"
+b pause tutorial >/dev/null
+expect_status "start of a paused container" 1 b start tutorial
+expect_match "its message" 'cannot start a paused container, try unpause instead' "$err"
+expect_eq "still paused" "paused" "$(b inspect -f '{{.State.Status}}' tutorial)"
+b rm -f tutorial >/dev/null
+b run -d --name latecomer busybox sh -c 'sleep 1; echo late; exit 3' >/dev/null
+expect_status "start -a of a running container attaches" 3 b start -a latecomer
+expect_eq "its output" "late" "$out"
+b rm -f latecomer >/dev/null
+b run -d --name exported busybox sleep 60 >/dev/null
+expect_status "export -o under a permissive umask" 0 sh -c "umask 022; '$BERTH' export -o '$TEST_DIR/exported.tar' exported"
+expect_eq "the export is private" "600" "$(stat -c %a "$TEST_DIR/exported.tar")"
+expect_status "save -o" 0 b save -o "$TEST_DIR/saved.tar" busybox
+expect_eq "the save is private" "600" "$(stat -c %a "$TEST_DIR/saved.tar")"
+expect_status "wrong argument count" 1 b rename exported
+expect_match "Docker's words" "'berth rename' requires 2 arguments" "$err"
+b rm -f exported >/dev/null
+# the environment Docker gives: PATH, HOSTNAME, TERM with a tty
+expect_status "run -t env" 0 b run --rm -t --hostname envhost busybox env
+expect_match "PATH by default" 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$out"
+expect_match "HOSTNAME" 'HOSTNAME=envhost' "$out"
+expect_match "TERM with a tty" 'TERM=xterm' "$out"
+expect_status "run env without a tty" 0 b run --rm -e HOSTNAME=mine busybox env
+expect_match "the container's own value wins" 'HOSTNAME=mine' "$out"
+if [[ "$out" == *TERM=* ]]; then bad "TERM without a tty"; else ok; fi
 
 finish

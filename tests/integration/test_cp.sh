@@ -53,6 +53,54 @@ expect_eq "host file not read" "no" "$([ -e "$host/stolen" ] && echo yes || echo
 (cd "$host" && tar --absolute-names -cf "$TEST_DIR/evil.tar" ../host/f.txt 2>/dev/null)
 expect_status "tar with .. refused" 1 sh -c "'$BERTH' cp - cp1:/tmp <'$TEST_DIR/evil.tar'"
 
+# a directory is never replaced by a file, nor a file by a directory
+mkdir -p "$host/keep/x.txt/inner"
+echo precious >"$host/keep/x.txt/inner/doc"
+b exec cp1 sh -c 'echo content >/data/x.txt; mkdir -p /data/d/inner; echo kept >/data/d/inner/k; echo f >/data/plain'
+expect_status "file onto a host directory refused" 1 b cp cp1:/data/x.txt "$host/keep/"
+expect_match "its message" 'cannot overwrite directory ".*keep/x.txt" with non-directory' "$err"
+expect_eq "the host directory kept" "precious" "$(cat "$host/keep/x.txt/inner/doc")"
+echo file >"$host/keep/d"
+expect_status "directory onto a host file refused" 1 b cp cp1:/data/d "$host/keep/"
+expect_eq "the host file kept" "file" "$(cat "$host/keep/d")"
+mkdir -p "$host/d"
+echo hostfile >"$host/d/plain"
+b exec cp1 mkdir -p /data/d/f.txt/deep
+expect_status "file onto a container directory refused" 1 b cp "$host/f.txt" cp1:/data/d/
+expect_match "its message" 'cannot overwrite directory "/data/d/f.txt" with non-directory' "$err"
+expect_eq "the container's directory kept" "deep" "$(b exec cp1 ls /data/d/f.txt)"
+mkdir -p "$host/inner"
+expect_status "a tree onto a container directory of that name" 0 b cp "$host/inner" cp1:/data/d/
+expect_eq "the container's tree kept" "kept" "$(b exec cp1 cat /data/d/inner/k)"
+mkdir -p "$host/plain"
+expect_status "directory onto a container file refused" 1 b cp "$host/plain" cp1:/data/
+expect_match "its message" 'cannot overwrite non-directory "/data/plain" with directory' "$err"
+expect_eq "the container's file kept" "f" "$(b exec cp1 cat /data/plain)"
+# a destination symlink is written through, as Docker resolves it
+b exec cp1 sh -c 'echo old >/data/target; ln -s target /data/link'
+expect_status "file onto a container symlink" 0 b cp "$host/f.txt" cp1:/data/link
+expect_eq "written through the link" "file" "$(b exec cp1 cat /data/target)"
+expect_eq "the link stays a link" "target" "$(b exec cp1 readlink /data/link)"
+echo old >"$host/hosttarget"
+ln -s hosttarget "$host/hostlink"
+expect_status "file onto a host symlink" 0 b cp cp1:/data/x.txt "$host/hostlink"
+expect_eq "written through the host link" "content" "$(cat "$host/hosttarget")"
+expect_eq "the host link stays a link" "hosttarget" "$(readlink "$host/hostlink")"
+# what a container sends the host is plain files: no device nodes, no
+# setuid or setgid bits, unless -a asks for everything
+b exec cp1 sh -c 'mkdir -p /plant && mknod /plant/disk b 7 0 && chmod 666 /plant/disk && cp /bin/busybox /plant/suid && chmod 4755 /plant/suid'
+expect_status "cp of a tree with a device and a setuid file" 0 b cp cp1:/plant "$host/planted"
+expect_eq "no device node on the host" "no" "$([ -e "$host/planted/disk" ] && echo yes || echo no)"
+expect_eq "no setuid bit on the host" "755" "$(stat -c %a "$host/planted/suid")"
+expect_status "the same with -a" 0 b cp -a cp1:/plant "$host/planted-a"
+expect_eq "-a keeps the device node" "b" "$(stat -c %A "$host/planted-a/disk" | cut -c1)"
+expect_eq "-a keeps the setuid bit" "4755" "$(stat -c %a "$host/planted-a/suid")"
+rm -rf "$host/planted-a"
+
+# a relative container path is relative to its root
+expect_status "relative container path" 0 sh -c "'$BERTH' cp cp1:data/x.txt - | tar -xO"
+expect_eq "relative path content" "content" "$out"
+
 # stopped containers
 b stop -t 0 cp1 >/dev/null
 expect_status "from a stopped container" 0 b cp cp1:/tmp/f.txt "$host/fromstopped"
@@ -61,6 +109,20 @@ expect_status "into a stopped container" 0 b cp "$host/f.txt" cp1:/tmp/second.tx
 expect_status "visible at the next start" 0 b diff cp1
 expect_match "diff shows it" 'A /tmp/second.txt' "$out"
 expect_eq "no mounts left" "" "$(grep -F "$TEST_DIR" /proc/self/mountinfo)"
+# a stopped container's volumes and binds are where it sees them
+mkdir -p "$host/bound"
+echo bound >"$host/bound/src"
+b run --name cpvol -v cpvolume:/v -v "$host/bound:/b" busybox sh -c 'echo invol >/v/in' >/dev/null
+expect_status "from a stopped container's volume" 0 sh -c "'$BERTH' cp cpvol:/v/in - | tar -xO"
+expect_eq "the volume's file" "invol" "$out"
+expect_status "from a stopped container's bind" 0 sh -c "'$BERTH' cp cpvol:/b/src - | tar -xO"
+expect_eq "the bind's file" "bound" "$out"
+expect_status "into a stopped container's volume" 0 b cp "$host/f.txt" cpvol:/v/
+expect_eq "it reached the volume" "file" "$(b run --rm -v cpvolume:/v busybox cat /v/f.txt)"
+expect_status "into a stopped container's bind" 0 b cp "$host/f.txt" cpvol:/b/
+expect_eq "it reached the host directory" "file" "$(cat "$host/bound/f.txt")"
+b rm cpvol >/dev/null
+b volume rm cpvolume >/dev/null
 expect_status "between containers refused" 1 b cp cp1:/a cp1:/b
 expect_status "no container at all" 1 b cp /a /b
 b rm cp1 >/dev/null

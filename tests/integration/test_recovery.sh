@@ -60,15 +60,28 @@ expect_status "removal finished" 0 b ps -a --format '{{.Names}}'
 if echo "$out" | grep -qx halfgone; then bad "half-removed container still listed"; else ok; fi
 expect_eq "its files are gone" "no" "$([ -d "$BERTH_ROOT/containers/$hid" ] && echo yes || echo no)"
 
-# files a crash left behind with no row: cleared once they are old enough
+# files a crash left behind with no row: cleared at once
 orphan=$(printf 'ab%.0s' $(seq 32))
 mkdir -p "$BERTH_ROOT/containers/$orphan/upper" "$BERTH_RUN/containers/$orphan"
-touch -d '2 minutes ago' "$BERTH_ROOT/containers/$orphan" "$BERTH_RUN/containers/$orphan"
+b ps >/dev/null
+expect_eq "orphan bundle removed" "no" "$([ -d "$BERTH_ROOT/containers/$orphan" ] && echo yes || echo no)"
+expect_eq "orphan run dir removed" "no" "$([ -d "$BERTH_RUN/containers/$orphan" ] && echo yes || echo no)"
+# a create in progress holds the store's write lock while it makes its
+# files and its row: its directory is left alone
 young=$(printf 'cd%.0s' $(seq 32))
+{
+	echo 'BEGIN IMMEDIATE;'
+	sleep 1
+	echo "INSERT INTO containers(id, name, image_id, image_ref, layers, created, state, config, host_config)"
+	echo " VALUES('$young', 'inflight', '', 'busybox', '[]', 0, 'created', '{}', '{}');"
+	echo 'COMMIT;'
+} | sqlite3 "$BERTH_ROOT/berth.db" &
+writer=$!
+sleep 0.3
 mkdir -p "$BERTH_ROOT/containers/$young"
 b ps >/dev/null
-expect_eq "old orphan bundle removed" "no" "$([ -d "$BERTH_ROOT/containers/$orphan" ] && echo yes || echo no)"
-expect_eq "old orphan run dir removed" "no" "$([ -d "$BERTH_RUN/containers/$orphan" ] && echo yes || echo no)"
+wait $writer
 expect_eq "a create in progress elsewhere is left alone" "yes" "$([ -d "$BERTH_ROOT/containers/$young" ] && echo yes || echo no)"
+sqlite3 "$BERTH_ROOT/berth.db" "DELETE FROM containers WHERE id = '$young'"
 
 finish

@@ -148,7 +148,7 @@ expect_status "cpus not a number" 125 b create --cpus abc busybox true
 expect_match "rational" 'invalid argument "abc" for "--cpus" flag: failed to parse abc as a rational number' "$err"
 expect_status "swap below memory" 125 b run --rm -m 10m --memory-swap 5m busybox true
 expect_eq "swap words" "berth: Minimum memoryswap limit should be larger than memory limit, see usage" "$err"
-expect_status "swap without memory" 125 b create --memory-swap 10m busybox true
+expect_status "swap without memory" 1 b create --memory-swap 10m busybox true
 expect_eq "swap needs memory" "berth: You should always set the Memory limit when using Memoryswap limit, see usage" "$err"
 expect_status "unknown ulimit" 125 b run --rm --ulimit foo=1 busybox true
 expect_match "ulimit type" 'invalid argument "foo=1" for "--ulimit" flag: invalid ulimit type: foo' "$err"

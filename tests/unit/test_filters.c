@@ -284,6 +284,43 @@ static void test_match_regex(void **state)
 	json_decref(broken);
 }
 
+/* Patterns Go's regexp refuses, or that glibc would expand past reason,
+ * are skipped like any pattern that does not compile. */
+static void test_match_regex_refused(void **state)
+{
+	char nested[200] = "name=";
+	json_t *f = make("name=(w)\\1", "name=we**", "name=(a{1000}){1000}", "name=x{1001}",
+			 "name=(((((w^)+)+)+)+)+", NULL);
+	json_t *ok = make("name=^w(e)+?b{1,3}$", "name=[[:alpha:]]?x", NULL);
+	json_t *deep;
+
+	(void)state;
+	for (int i = 0; i < 30; i++)
+		strcat(nested, "(");
+	strcat(nested, "a+");
+	for (int i = 0; i < 30; i++)
+		strcat(nested, ")+");
+	deep = make(nested, NULL);
+	assert_false(filters_match_regex(f, "name", "ww"));
+	assert_false(filters_match_regex(f, "name", "weee"));
+	assert_false(filters_match_regex(deep, "name", "aaa"));
+	assert_true(filters_match_regex(ok, "name", "webb"));
+	assert_true(filters_match_regex(ok, "name", "x"));
+	json_decref(f);
+	json_decref(ok);
+	json_decref(deep);
+}
+
+/* Bytes that are not UTF-8 become U+FFFD, as the docker CLI's JSON has them. */
+static void test_add_invalid_utf8(void **state)
+{
+	json_t *f = make("na\xffme=w\xc3" "b", NULL);
+
+	(void)state;
+	assert_json(f, "{\"na\\ufffdme\": [\"w\\ufffdb\"]}");
+	json_decref(f);
+}
+
 static void test_match_glob(void **state)
 {
 	json_t *f = make("reference=busybox*", NULL);
@@ -374,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_match_exact),
 		cmocka_unit_test(test_match_prefix),
 		cmocka_unit_test(test_match_regex),
+		cmocka_unit_test(test_match_regex_refused),
+		cmocka_unit_test(test_add_invalid_utf8),
 		cmocka_unit_test(test_match_glob),
 		cmocka_unit_test(test_bool),
 	};

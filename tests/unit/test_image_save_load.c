@@ -66,7 +66,7 @@ static int teardown(void **state)
 
 	store_close(f->a.st);
 	store_close(f->b.st);
-	image_remove_tree(f->base, &err);
+	fs_remove_tree(f->base, &err);
 	free(f);
 	return 0;
 }

@@ -51,7 +51,7 @@ static int teardown(void **state)
 	berr err;
 
 	store_close(f->st);
-	image_remove_tree(f->root, &err);
+	fs_remove_tree(f->root, &err);
 	free(f);
 	return 0;
 }

@@ -60,7 +60,7 @@ static int teardown(void **state)
 	berr err;
 
 	close(f->root_fd);
-	image_remove_tree(f->base, &err);
+	fs_remove_tree(f->base, &err);
 	free(f);
 	return 0;
 }
@@ -467,7 +467,7 @@ static void test_compressed_inputs(void **state)
 
 		snprintf(packed, sizeof(packed), "%s/packed-%zu", f->base, i);
 		build_normal(packed, filters[i]);
-		image_remove_tree(f->root, &err);
+		fs_remove_tree(f->root, &err);
 		assert_int_equal(mkdir(f->root, 0755), 0);
 		close(f->root_fd);
 		f->root_fd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -644,7 +644,7 @@ static void test_tar_round_trip(void **state)
 	assert_string_equal(names, "a/ a/.wh..wh..opq a/link a/.wh.removed b/ b/file b/hard");
 
 	/* Apply the written tar into a fresh root and compare. */
-	image_remove_tree(f->root, &err);
+	fs_remove_tree(f->root, &err);
 	assert_int_equal(mkdir(f->root, 0755), 0);
 	close(f->root_fd);
 	f->root_fd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

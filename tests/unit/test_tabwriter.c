@@ -134,6 +134,32 @@ static void test_pieces_and_partial_lines(void **state)
 	tabwriter_free(tw);
 }
 
+/* A line of a million cells (a label full of tabs, say) is laid out
+ * without a million nested calls. */
+static void test_many_columns(void **state)
+{
+	size_t n = 1000000;
+	char *input = malloc(2 * n + 3), *got;
+	struct tabwriter *tw = tabwriter_new(1, 1);
+
+	(void)state;
+	assert_non_null(input);
+	for (size_t i = 0; i < n; i++) {
+		input[2 * i] = 'x';
+		input[2 * i + 1] = '\t';
+	}
+	memcpy(input + 2 * n, "y\n", 3);
+	tabwriter_write(tw, input);
+	tabwriter_write(tw, "z\tz\n");
+	got = tabwriter_flush(tw);
+	assert_int_equal(strlen(got), 2 * n + 2 + 4);
+	assert_memory_equal(got, "x x x ", 6);
+	assert_string_equal(got + 2 * n + 2, "z z\n");
+	free(got);
+	free(input);
+	tabwriter_free(tw);
+}
+
 static void test_other_settings(void **state)
 {
 	struct tabwriter *tw = tabwriter_new(0, 1);
@@ -158,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_vertical_tab_and_formfeed),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_pieces_and_partial_lines),
+		cmocka_unit_test(test_many_columns),
 		cmocka_unit_test(test_other_settings),
 	};
 

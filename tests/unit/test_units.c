@@ -453,6 +453,18 @@ static void test_timestamp_unix(void **state)
 	expect_ts("+10", 10 * SEC);
 }
 
+/* Dates past 2262 or before 1678 do not fit in nanoseconds: they stand for
+ * the ends of time ("--until 9999-12-31" means no end). */
+static void test_timestamp_far(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	expect_ts("9999-12-31", INT64_MAX);
+	expect_ts("2262-04-12T00:00:00Z", INT64_MAX);
+	expect_ts("2262-04-11T23:47:16Z", INT64_C(9223372036) * SEC);
+	expect_ts("0001-01-01T00:00:00Z", INT64_MIN);
+}
+
 static void test_timestamp_errors(void **state)
 {
 	(void)state;
@@ -550,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_timestamp_rfc3339),
 		cmocka_unit_test(test_timestamp_local),
 		cmocka_unit_test(test_timestamp_unix),
+		cmocka_unit_test(test_timestamp_far),
 		cmocka_unit_test(test_timestamp_errors),
 		cmocka_unit_test(test_rfc3339_output),
 		cmocka_unit_test(test_rfc3339_round_trip),

@@ -50,30 +50,6 @@ static struct {
 static int pty_master = -1;
 static struct stdin_pipe in = {.fd = -1};
 
-int shim_fail(struct shim_err *err, const char *kind, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->kind = kind;
-	return -1;
-}
-
-int shim_sys(struct shim_err *err, const char *fmt, ...)
-{
-	int e = errno;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(err->msg))
-		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s", strerror(e));
-	err->kind = "system";
-	errno = e;
-	return -1;
-}
-
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -3,9 +3,12 @@
  * Runs in the container's init, in its own mount namespace. Every target
  * inside the rootfs is opened with openat2(RESOLVE_IN_ROOT) and mounted on
  * by descriptor, so a symlink in the image can never point a mount at the
- * host. */
+ * host. No mount of the spec may land on procfs or sysfs (except runc's
+ * few), and each masked or read-only path is checked to be the kernel's
+ * node before it is masked by descriptor. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -14,6 +17,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -366,52 +371,107 @@ static int set_propagation(int rootfd, const char *dest, unsigned long prop, str
 	return r;
 }
 
-/* One `mount` record. */
-static int mount_record(const struct spec_mount *m, int rootfd, struct shim_err *err)
+/* Whether path is dir or lies under it ("/proc/1" is in /proc, "/procs" is not). */
+static int path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Whether a host path lies on a filesystem of that type. */
+static int host_path_on(const char *path, unsigned long magic)
+{
+	struct statfs fs;
+	return path && statfs(path, &fs) == 0 && (unsigned long)fs.f_type == magic;
+}
+
+/* Refuses a mount whose target, opened at fd, resolved onto procfs or
+ * sysfs, wherever dest led (a symlink in the image included): it could
+ * displace the masked paths. Allowed as runc's checkProcMount allows: a
+ * procfs bound on /proc itself and the files lxcfs emulates; on sysfs only
+ * a sysfs bound on /sys, or anything in a container without masked paths
+ * (a privileged one). bind_src is NULL for a mount that is not a bind. */
+static int check_mount_target(const struct spec *s, const char *dest, const char *bind_src,
+			      int fd, struct shim_err *err)
+{
+	static const char *const proc_ok[] = {
+		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+		"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+		"/proc/sys/kernel/ns_last_pid", "/proc/sys/crypto/fips_enabled",
+	};
+	struct statfs fs;
+	if (fstatfs(fd, &fs) < 0)
+		return shim_sys(err, "mount on %s", dest);
+	if ((unsigned long)fs.f_type == PROC_SUPER_MAGIC) {
+		for (size_t i = 0; i < sizeof(proc_ok) / sizeof(proc_ok[0]); i++)
+			if (!strcmp(dest, proc_ok[i]))
+				return 0;
+		if (!strcmp(dest, "/proc") && host_path_on(bind_src, PROC_SUPER_MAGIC))
+			return 0;
+		return shim_fail(err, "system", "\"%s\" cannot be mounted because it is %s", dest,
+				 strcmp(dest, "/proc") ? "inside /proc" : "not of type proc");
+	}
+	if ((unsigned long)fs.f_type == SYSFS_MAGIC && s->masked.n) {
+		if (!strcmp(dest, "/sys") && host_path_on(bind_src, SYSFS_MAGIC))
+			return 0;
+		return shim_fail(err, "system",
+				 "\"%s\" cannot be mounted because it is inside /sys", dest);
+	}
+	return 0;
+}
+
+/* One `mount` record. Before pivot_root, so the /proc/self/fd path that
+ * mount(2) is given goes through the host's /proc. */
+static int mount_record(const struct spec *s, const struct spec_mount *m, int rootfd,
+			struct shim_err *err)
 {
 	struct mount_opts o;
-	int bind = !strcmp(m->type, "bind") || !strcmp(m->type, "rbind");
+	struct stat st;
+	char p[32];
+	int t, r, bind = !strcmp(m->type, "bind") || !strcmp(m->type, "rbind");
 	if (parse_mount_opts(m->options, &o, err) < 0)
 		return -1;
 	bind |= (o.flags & MS_BIND) != 0;
 	if (!strcmp(m->type, "rbind"))
 		o.flags |= MS_REC;
-	if (bind) {
-		struct stat st;
-		if (stat(m->source, &st) < 0)
-			return shim_sys(err, "bind source %s", m->source);
-		int t = mnt_open_in_root(rootfd, m->dest, 1, !S_ISDIR(st.st_mode), err);
-		if (t < 0)
-			return -1;
-		int r = bind_onto(AT_FDCWD, m->source, t, (o.flags & MS_REC) != 0, o.attrs, err);
-		close(t);
-		if (r < 0)
-			return -1;
-	} else if (mount_in_root(rootfd, m->dest, m->source, m->type, o.flags, o.data, err) < 0) {
+	if (bind && stat(m->source, &st) < 0)
+		return shim_sys(err, "bind source %s", m->source);
+	t = mnt_open_in_root(rootfd, m->dest, 1, bind && !S_ISDIR(st.st_mode), err);
+	if (t < 0)
 		return -1;
-	}
+	r = check_mount_target(s, m->dest, bind ? m->source : NULL, t, err);
+	if (r == 0 && bind)
+		r = bind_onto(AT_FDCWD, m->source, t, (o.flags & MS_REC) != 0, o.attrs, err);
+	else if (r == 0 && (r = mount(m->source, fdpath(p, t), m->type, o.flags, o.data)) < 0)
+		shim_sys(err, "mount %s on %s", m->type, m->dest);
+	close(t);
+	if (r < 0)
+		return -1;
 	return o.propagation ? set_propagation(rootfd, m->dest, o.propagation, err) : 0;
 }
 
 /* Binds a host file onto a path inside the rootfs, creating it when missing. */
-static int bind_file(int rootfd, const char *src, const char *dest, struct shim_err *err)
+static int bind_file(const struct spec *s, int rootfd, const char *src, const char *dest,
+		     struct shim_err *err)
 {
 	int t = mnt_open_in_root(rootfd, dest, 1, 1, err);
 	if (t < 0)
 		return -1;
-	int r = bind_onto(AT_FDCWD, src, t, 0, 0, err);
+	int r = check_mount_target(s, dest, src, t, err);
+	if (r == 0)
+		r = bind_onto(AT_FDCWD, src, t, 0, 0, err);
 	close(t);
 	return r;
 }
 
 int mnt_user(const struct spec *s, int rootfd, struct shim_err *err)
 {
-	if ((s->etc_hostname && bind_file(rootfd, s->etc_hostname, "/etc/hostname", err) < 0) ||
-	    (s->etc_hosts && bind_file(rootfd, s->etc_hosts, "/etc/hosts", err) < 0) ||
-	    (s->etc_resolv && bind_file(rootfd, s->etc_resolv, "/etc/resolv.conf", err) < 0))
+	if ((s->etc_hostname && bind_file(s, rootfd, s->etc_hostname, "/etc/hostname", err) < 0) ||
+	    (s->etc_hosts && bind_file(s, rootfd, s->etc_hosts, "/etc/hosts", err) < 0) ||
+	    (s->etc_resolv && bind_file(s, rootfd, s->etc_resolv, "/etc/resolv.conf", err) < 0))
 		return -1;
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (mount_record(&s->mounts[i], rootfd, err) < 0)
+		if (mount_record(s, &s->mounts[i], rootfd, err) < 0)
 			return -1;
 	return 0;
 }
@@ -432,48 +492,149 @@ int mnt_pivot(const char *rootfs, struct shim_err *err)
 	return 0;
 }
 
-/* Hides one path: /dev/null over a file, an empty read-only tmpfs over a directory. */
-static int mask_path(int rootfd, const char *path, struct shim_err *err)
+/* What masked and read-only paths must lie on, found after pivot_root. */
+struct mask_ctx {
+	int rootfd;
+	int null_fd;          /* the container's /dev/null, checked to be the null device */
+	uint64_t proc_mnt_id; /* the mount at /proc; 0 when the kernel cannot say */
+};
+
+/* The id of the mount fd lies on (0 when statx cannot tell). */
+static int mount_id_of(int fd, uint64_t *id)
 {
-	char p[32];
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return -1;
+	*id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+/* Finds the container's /proc and /dev/null for masking. /dev/null must be
+ * the null device itself: a volume over /dev could make it a symlink to a
+ * file that the masks would then put in place of what they hide. */
+static int mask_ctx_open(struct mask_ctx *c, struct shim_err *err)
+{
+	struct statfs fs;
 	struct stat st;
-	int rc = 0, fd = mnt_open_in_root(rootfd, path, 0, 0, err);
+	int proc;
+	c->null_fd = -1;
+	c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return shim_sys(err, "open /");
+	proc = openat2_in_root(c->rootfd, "proc", O_PATH | O_DIRECTORY);
+	if (proc < 0)
+		return shim_sys(err, "open /proc to mask paths");
+	int bad = fstatfs(proc, &fs) < 0 || (unsigned long)fs.f_type != PROC_SUPER_MAGIC ||
+		  mount_id_of(proc, &c->proc_mnt_id) < 0;
+	close(proc);
+	if (bad)
+		return shim_fail(err, "system", "mask paths: /proc is not the container's procfs");
+	c->null_fd = openat2_in_root(c->rootfd, "dev/null", O_PATH | O_NOFOLLOW);
+	if (c->null_fd < 0)
+		return shim_sys(err, "open /dev/null to mask paths");
+	if (fstat(c->null_fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return shim_fail(err, "system", "mask paths: /dev/null is not the null device");
+	return 0;
+}
+
+static void mask_ctx_close(struct mask_ctx *c)
+{
+	if (c->null_fd >= 0)
+		close(c->null_fd);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+}
+
+/* Checks that fd, opened for a masked or read-only path, is the kernel's
+ * node: a /proc path on the container's procfs mount itself (not on a
+ * mount the spec put there), a /sys path on sysfs. */
+static int check_masked_node(const struct mask_ctx *c, const char *path, int fd,
+			     struct shim_err *err)
+{
+	struct statfs fs;
+	uint64_t id;
+	if (fstatfs(fd, &fs) < 0)
+		return shim_sys(err, "mask %s", path);
+	if (path_within(path, "/proc")) {
+		if ((unsigned long)fs.f_type != PROC_SUPER_MAGIC)
+			return shim_fail(err, "system", "mask %s: it is not on procfs", path);
+		if (c->proc_mnt_id && (mount_id_of(fd, &id) < 0 || id != c->proc_mnt_id))
+			return shim_fail(err, "system",
+					 "mask %s: it is not on the container's /proc", path);
+	} else if (path_within(path, "/sys") && (unsigned long)fs.f_type != SYSFS_MAGIC) {
+		return shim_fail(err, "system", "mask %s: it is not on sysfs", path);
+	}
+	return 0;
+}
+
+/* Attaches an empty read-only tmpfs onto the directory open at fd. */
+static int mask_dir(int fd, const char *path, struct shim_err *err)
+{
+	int mnt = -1, rc = -1, fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return shim_sys(err, "mask %s", path);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY)) < 0 ||
+	    move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		shim_sys(err, "mask %s", path);
+	else
+		rc = 0;
+	if (mnt >= 0)
+		close(mnt);
+	close(fs);
+	return rc;
+}
+
+/* Hides one path: /dev/null over a file, an empty read-only tmpfs over a
+ * directory, both attached to the checked node by descriptor. */
+static int mask_path(const struct mask_ctx *c, const char *path, struct shim_err *err)
+{
+	struct stat st;
+	int rc, fd = mnt_open_in_root(c->rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) < 0)
+	if (check_masked_node(c, path, fd, err) < 0)
+		rc = -1;
+	else if (fstat(fd, &st) < 0)
 		rc = shim_sys(err, "mask %s", path);
-	else if (!S_ISDIR(st.st_mode))
-		rc = bind_onto(AT_FDCWD, "/dev/null", fd, 0, 0, err);
-	else if (mount("tmpfs", fdpath(p, fd), "tmpfs", MS_RDONLY, "size=0") < 0)
-		rc = shim_sys(err, "mask %s", path);
+	else if (S_ISDIR(st.st_mode))
+		rc = mask_dir(fd, path, err);
+	else
+		rc = bind_onto(c->null_fd, "", fd, 0, 0, err);
 	close(fd);
 	return rc;
 }
 
 /* Binds a path onto itself read-only (and nosuid, nodev, noexec). */
-static int readonly_path(int rootfd, const char *path, struct shim_err *err)
+static int readonly_path(const struct mask_ctx *c, const char *path, struct shim_err *err)
 {
-	int fd = mnt_open_in_root(rootfd, path, 0, 0, err);
+	int fd = mnt_open_in_root(c->rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 			    MOUNT_ATTR_NOEXEC;
-	int r = bind_onto(fd, "", fd, 1, ro, err);
+	int r = check_masked_node(c, path, fd, err);
+	if (r == 0)
+		r = bind_onto(fd, "", fd, 1, ro, err);
 	close(fd);
 	return r;
 }
 
 int mnt_masked_readonly(const struct spec *s, struct shim_err *err)
 {
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct mask_ctx c;
 	int rc = 0;
-	if (rootfd < 0)
-		return shim_sys(err, "open /");
+	if (!s->masked.n && !s->readonly.n)
+		return 0;
+	if (mask_ctx_open(&c, err) < 0)
+		rc = -1;
 	for (size_t i = 0; rc == 0 && i < s->masked.n; i++)
-		rc = mask_path(rootfd, s->masked.v[i], err);
+		rc = mask_path(&c, s->masked.v[i], err);
 	for (size_t i = 0; rc == 0 && i < s->readonly.n; i++)
-		rc = readonly_path(rootfd, s->readonly.v[i], err);
-	close(rootfd);
+		rc = readonly_path(&c, s->readonly.v[i], err);
+	mask_ctx_close(&c);
 	return rc;
 }
 
