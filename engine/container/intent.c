@@ -7,7 +7,9 @@
  *                intent stays for the next berth to look again;
  *   commit-<id>  the container may be left frozen: it is thawed;
  *   pause-<id>   a pause or an unpause: the row may not say what the
- *                freezer does; the kernel is the truth and the row follows. */
+ *                freezer does; the kernel is the truth and the row follows;
+ *   update-<id>  new limits may be in the cgroups but not in the store:
+ *                the stored ones are written again. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 
 #include "engine/container/container.h"
 #include "engine/container/pause.h"
+#include "engine/container/update.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 
@@ -52,6 +55,18 @@ static bool start_settled(struct engine *engine, const char *id, const char *int
 	return stat(intent, &st) < 0 || time(NULL) - st.st_mtime >= START_SETTLE_S;
 }
 
+/* Writes the stored limits of a container a dead update may have changed. */
+static void finish_update(struct engine *engine, const char *id)
+{
+	struct container c;
+
+	if (container_find(engine, id, &c, NULL) < 0)
+		return;
+	if (container_is_active(&c))
+		container_reapply_limits(&c, NULL);
+	container_free(&c);
+}
+
 /* Makes the row of a container a dead pause or unpause left say what the
  * freezer says. */
 static void finish_pause(struct engine *engine, const char *id)
@@ -71,7 +86,7 @@ static void finish_pause(struct engine *engine, const char *id)
 int container_finish_intents(struct engine *engine, berr *err)
 {
 	/* a start first, then a commit's thaw, then what a pause or unpause left */
-	static const char *const kinds[] = {"start", "commit", "pause"};
+	static const char *const kinds[] = {"start", "commit", "pause", "update"};
 	json_t *orphans, *o;
 	size_t i;
 
@@ -89,8 +104,10 @@ int container_finish_intents(struct engine *engine, berr *err)
 					container_free(&c);
 			} else if (k == 1) {
 				finish_commit(engine, id);
-			} else {
+			} else if (k == 2) {
 				finish_pause(engine, id);
+			} else {
+				finish_update(engine, id);
 			}
 			intent_end(path);
 		}

@@ -1,6 +1,7 @@
 /* container.update: dockerd's update of a container's resources, on the
  * HostConfig and, when it runs, straight into its cgroups. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "engine/container/container.h"
 #include "engine/container/resources.h"
 #include "engine/container/update.h"
+#include "engine/core/intent.h"
 #include "engine/events/events.h"
 
 static int64_t arg_int(json_t *o, const char *key)
@@ -238,6 +240,7 @@ static int cmd_update(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	struct container c;
 	struct store *st;
 	json_t *u = NULL, *warnings = json_array();
+	char intent[PATH_MAX] = "";
 	int rc = -1;
 
 	if (!ref || !*ref) {
@@ -257,7 +260,12 @@ static int cmd_update(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	    container_restart_policy_check(json_object_get(u, "RestartPolicy"), err) < 0)
 		goto out;
 	st = engine_store(engine, err);
-	if (!st || store_begin(st, err) < 0)
+	/* The cgroups are written before the row commits: recorded first, a
+	 * berth killed in between leaves the kernel with limits the store
+	 * does not have, and the next berth writes the stored ones again. */
+	if (!st || intent_begin(engine, "update", c.id, intent, sizeof(intent), err) < 0)
+		goto out;
+	if (store_begin(st, err) < 0)
 		goto out;
 	if (update_locked(engine, st, &c, u, &f, err) < 0) {
 		store_rollback(st);
@@ -268,9 +276,23 @@ static int cmd_update(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	*result = json_pack("{s:O}", "Warnings", warnings);
 	rc = 0;
 out:
+	intent_end(intent);
 	json_decref(u);
 	json_decref(warnings);
 	container_free(&c);
+	return rc;
+}
+
+int container_reapply_limits(const struct container *c, berr *err)
+{
+	struct cgroup_features f;
+	json_t *settings = json_array();
+	int rc;
+
+	resources_probe(&f);
+	resources_cgroup_settings(c->host_config, &f, RESOURCES_ALL, true, settings);
+	rc = resources_write_cgroups(c->id, settings, &f, err);
+	json_decref(settings);
 	return rc;
 }
 

@@ -22,4 +22,9 @@ extern const struct engine_command container_update_commands[];
  * 'on-failure', or 'unless-stopped'". */
 int container_restart_policy_check(json_t *policy, berr *err);
 
+/* Writes a running container's stored limits into its cgroups again: after
+ * an update cut short, the store is the truth. */
+struct container;
+int container_reapply_limits(const struct container *c, berr *err);
+
 #endif

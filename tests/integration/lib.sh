@@ -42,6 +42,10 @@ cleanup() {
 	rm -rf "$TEST_DIR"
 }
 trap cleanup EXIT
+# a test stopped by a signal cleans up too (bash runs the EXIT trap then)
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 b() { "$BERTH" "$@"; }
 

@@ -159,6 +159,20 @@ for i in $(seq 1 "$iterations"); do
 	check "rm -f -v killed (iteration $i)"
 done
 clean_slate
+"$BERTH" run -d --name limited -m 64m busybox sleep 600 >/dev/null
+limited=$("$BERTH" inspect -f '{{.Id}}' limited)
+memory_file=$(for d in $(test_cgroup_dirs); do
+	for f in "$d/$limited/memory.limit_in_bytes" "$d/$limited/memory.max"; do
+		[ -f "$f" ] && echo "$f"
+	done
+done | head -1)
+for i in $(seq 1 "$iterations"); do
+	kill_during 30 update -m "$((64 + i))m" --memory-swap -1 limited
+	check "update killed (iteration $i)"
+	expect_eq "the kernel has the stored limit (iteration $i)" \
+		"$("$BERTH" inspect -f '{{.HostConfig.Memory}}' limited)" "$(cat "$memory_file")"
+done
+clean_slate
 "$BERTH" run -d --name paused busybox sleep 600 >/dev/null
 for i in $(seq 1 "$iterations"); do
 	kill_during 30 pause paused
