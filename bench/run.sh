@@ -6,8 +6,9 @@
 #
 #   bench/run.sh [--runs N] [--no-docker]
 #
-# Docker is Debian's docker.io; the script starts its own dockerd (own data
-# root, no bridge, no iptables) and stops it at the end.
+# Docker is Debian's docker.io; the script starts its own dockerd
+# (scripts/private-dockerd.sh: own data root, no iptables, its own network
+# namespace, so the host's docker0 is never touched) and stops it at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=50
@@ -34,9 +35,7 @@ cleanup() {
 		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
 	done
 	if [ -n "$dockerd_pid" ]; then
-		DOCKER_HOST=unix://$work/docker.sock docker rm -f $(DOCKER_HOST=unix://$work/docker.sock docker ps -aq) >/dev/null 2>&1 || true
-		kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true
-		grep -F "$work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
+		"$root/scripts/private-dockerd.sh" stop "$work/dockerd"
 	fi
 	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
 		[ -d "$mnt/berth-bench" ] && find "$mnt/berth-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -68,13 +67,9 @@ fi
 
 commands=(-n berth "$berth run --rm --network none busybox true")
 if [ "$with_docker" = 1 ]; then
-	mkdir -p "$work/docker"
-	dockerd --data-root "$work/docker" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
-		-H "unix://$work/docker.sock" --bridge=none --iptables=false --ip6tables=false \
-		>"$work/dockerd.log" 2>&1 &
-	dockerd_pid=$!
-	export DOCKER_HOST=unix://$work/docker.sock
-	for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+	export DOCKER_HOST
+	DOCKER_HOST=$("$root/scripts/private-dockerd.sh" start "$work/dockerd")
+	dockerd_pid=$(cat "$work/dockerd/dockerd.pid")
 	docker import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
 	commands+=(-n docker "docker run --rm --network none busybox true")
 fi

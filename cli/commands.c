@@ -70,8 +70,42 @@ static void print_usage(void)
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
-	       "  volume     Manage volumes\n"
+	       "  volume     Manage volumes\n  system     Manage berth\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
+}
+
+/* `berth volume`, `berth image --help`...: the group's commands, each
+ * once under its first name, as the docker CLI lists them. */
+static int print_group_usage(const char *group)
+{
+	static const struct {
+		const char *group, *summary;
+	} groups[] = {
+		{"container", "Manage containers"},
+		{"image", "Manage images"},
+		{"volume", "Manage volumes"},
+		{"system", "Manage berth"},
+	};
+	const char *summary = NULL;
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strcmp(groups[i].group, group) == 0)
+			summary = groups[i].summary;
+	if (!summary)
+		return -1;
+	printf("\nUsage:  berth %s COMMAND\n\n%s\n\nCommands:\n", group, summary);
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		bool seen = false;
+		if (strcmp(aliases[i].group, group) != 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (aliases[j].cmd == aliases[i].cmd && strcmp(aliases[j].group, group) == 0)
+				seen = true;
+		if (!seen)
+			printf("  %-10s %s\n", aliases[i].name, aliases[i].cmd->summary);
+	}
+	printf("\nRun 'berth %s COMMAND --help' for more information on a command.\n", group);
+	return 0;
 }
 
 int cli_main(struct cli *cli, int argc, char **argv)
@@ -92,6 +126,8 @@ int cli_main(struct cli *cli, int argc, char **argv)
 			return top_level[i]->run(cli, argc, argv);
 		}
 	}
+	if ((argc == 1 || strcmp(argv[1], "--help") == 0) && print_group_usage(argv[0]) == 0)
+		return 0;
 	if (argc >= 2) {
 		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 			if (strcmp(aliases[i].group, argv[0]) == 0 && strcmp(aliases[i].name, argv[1]) == 0) {

@@ -9,51 +9,68 @@
 #include "cli/cli.h"
 #include "tui/tui.h"
 
-int main(int argc, char **argv)
+/* Opens the engine. Its threads inherit a mask without the signals a face
+ * handles, so those reach the main thread (and interrupt its waits). No
+ * engine is like no daemon to the docker CLI: status 1. */
+static int open_engine(struct cli *cli)
 {
-	struct cli cli = {0};
-	berr err = {0};
-	int status;
-
-	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		/* The engine's threads inherit a mask without the signals a face
-	 * handles, so those reach the main thread (and interrupt its waits). */
 	sigset_t faced, saved;
+	berr err = {0};
+	int opened;
+
 	sigemptyset(&faced);
 	sigaddset(&faced, SIGINT);
 	sigaddset(&faced, SIGTERM);
 	sigaddset(&faced, SIGHUP);
 	sigaddset(&faced, SIGWINCH);
 	pthread_sigmask(SIG_BLOCK, &faced, &saved);
-	int opened = engine_open(&cli.engine, NULL, &err);
+	opened = engine_open(&cli->engine, NULL, &err);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (opened < 0) {
-			fprintf(stderr, "berth: %s\n", err.msg);
+		fprintf(stderr, "berth: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Does the command line ask only for help or the version? Then no engine
+ * is opened (and no data root touched): `berth run --help` works for
+ * anyone, and the man page and completions are made from it at build. */
+static bool wants_help(int argc, char **argv)
+{
+	static const char *const groups[] = {"container", "image", "volume", "system"};
+	int at = 2;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
+	    strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--version") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strcmp(argv[1], groups[i]) == 0)
+			at = 3;
+	if (at == 3 && argc == 2)
+		return true;
+	for (int i = 2; i < argc && argv[i][0] == '-'; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return at == 3 && argc > 3 && strcmp(argv[3], "--help") == 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int status;
+
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		if (open_engine(&cli) < 0)
 			return 1;
-		}
 		status = tui_main(cli.engine);
 		engine_close(cli.engine);
 		return status;
 	}
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
-	    strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--version") == 0)
+	if (wants_help(argc, argv))
 		return cli_main(&cli, argc - 1, argv + 1);
-	/* The engine's threads inherit a mask without the signals a face
-	 * handles, so those reach the main thread (and interrupt its waits). */
-	sigset_t faced, saved;
-	sigemptyset(&faced);
-	sigaddset(&faced, SIGINT);
-	sigaddset(&faced, SIGTERM);
-	sigaddset(&faced, SIGHUP);
-	sigaddset(&faced, SIGWINCH);
-	pthread_sigmask(SIG_BLOCK, &faced, &saved);
-	int opened = engine_open(&cli.engine, NULL, &err);
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
-	/* no engine is like no daemon to the docker CLI: status 1 */
-	if (opened < 0) {
-		fprintf(stderr, "berth: %s\n", err.msg);
+	if (open_engine(&cli) < 0)
 		return 1;
-	}
 	status = cli_main(&cli, argc - 1, argv + 1);
 	fflush(stdout);
 	engine_close(cli.engine);

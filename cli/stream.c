@@ -151,6 +151,30 @@ static int read_frame(int fd, char **buf, size_t *cap, size_t *len)
 	return header[0];
 }
 
+/* What a terminal holds before it goes raw, read while it is still in
+ * canonical mode: a line typed ahead goes to the container first, and an
+ * end of input already given (a ^D, or `script` relaying the end of its
+ * own input) is taken now, as the end it is: in raw mode the line
+ * discipline would hand it over as a NUL byte. False once input ended. */
+static bool take_canonical_input(int fd)
+{
+	unsigned char in[4096];
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			send_frame(fd, SHIM_STREAM_STDIN, NULL, 0);
+			return false;
+		}
+		if (send_frame(fd, SHIM_STREAM_STDIN, in, (size_t)n) < 0)
+			return false;
+	}
+	return true;
+}
+
 int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_keys)
 {
 	struct termios saved, raw;
@@ -172,6 +196,8 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 		sigaction(SIGHUP, &proxied, &old_hup);
 	}
 	if (tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		if (stdin_open)
+			stdin_open = take_canonical_input(fd);
 		raw = saved;
 		cfmakeraw(&raw);
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)

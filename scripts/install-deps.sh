@@ -1,18 +1,26 @@
 #!/bin/bash
-# Installs, through apt-get, every Debian package berth needs to build, run
-# and test that this machine lacks. Nothing is done when all are present.
+# Installs, through apt-get, the Debian packages this machine lacks:
+#   --run    what berth needs to build and run (scripts/run.sh)
+#   --test   that, and what the tests need: cmocka, tmux, sqlite3, Docker
+#            to compare with, clang for the fuzz targets, zsh (the default)
+#   --bench  that, and crun and hyperfine
+# Nothing is done when all are present.
 set -euo pipefail
 
 packages=(
 	build-essential cmake pkg-config
-	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libcap-dev
-	libnl-3-dev libnl-route-3-dev libncurses-dev libcmocka-dev
-	busybox-static tmux file sqlite3 docker.io
-	clang libclang-rt-14-dev
+	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
+	busybox-static file
 )
-if [ "${1:-}" = --bench ]; then
-	packages+=(crun hyperfine)
-fi
+case ${1:---test} in
+--run) ;;
+--test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh) ;;
+--bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine) ;;
+*)
+	echo "usage: install-deps.sh [--run|--test|--bench]" >&2
+	exit 2
+	;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

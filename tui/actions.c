@@ -134,6 +134,20 @@ static void batch_release(void *user)
 		batch_free(b);
 }
 
+/* Says in a dialog that marks the filter hides are left alone. */
+static void note_hidden_marks(struct app *app, struct dialog *d)
+{
+	struct pane *p = app_pane(app, app->current);
+	size_t hidden = p->cls->marks_hidden ? p->cls->marks_hidden(p) : 0;
+	char line[96];
+
+	if (!hidden)
+		return;
+	snprintf(line, sizeof(line), "(%zu marked row%s hidden by the filter: left alone)", hidden,
+		 hidden == 1 ? "" : "s");
+	dialog_add(d, line);
+}
+
 /* The current pane's targets: its marks, else its selection. */
 static size_t targets(struct app *app, const char **ids, size_t max)
 {
@@ -223,6 +237,7 @@ static void container_lifecycle(struct app *app, enum tui_action a)
 			/* The message afterwards uses the bare name. */
 			model_container_name(app, ids[i], b->items[i].name);
 		}
+		note_hidden_marks(app, d);
 		dialog_set_buttons(d, table[t].yes, "Cancel");
 		modal_dialog(app, d, &hooks, b);
 		return;
@@ -496,6 +511,7 @@ static void remove_objects(struct app *app, enum tui_action a, bool images)
 			snprintf(b->items[i].name, sizeof(b->items[i].name), "%s", ids[i]);
 		dialog_add(d, b->items[i].name);
 	}
+	note_hidden_marks(app, d);
 	dialog_set_buttons(d, "Remove", "Cancel");
 	modal_dialog(app, d, &hooks, b);
 }

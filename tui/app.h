@@ -157,6 +157,8 @@ struct pane_class {
 	const char *(*selected)(struct pane *p);
 	/* The marked IDs, else the selected one; returns how many. */
 	size_t (*targets)(struct pane *p, const char **ids, size_t max);
+	/* Marked rows the filter hides, which actions leave alone (optional). */
+	size_t (*marks_hidden)(struct pane *p);
 	/* The model changed. */
 	void (*changed)(struct pane *p, enum model_kind kind);
 	/* The pane became the current one, or stopped being it. */
@@ -222,6 +224,7 @@ enum wkey_result list_pane_key(struct pane *p, wkey k);
 void list_pane_filter(struct pane *p, const char *text);
 const char *list_pane_selected(struct pane *p);
 size_t list_pane_targets(struct pane *p, const char **ids, size_t max);
+size_t list_pane_marks_hidden(struct pane *p);
 void list_pane_changed(struct pane *p, enum model_kind kind);
 void list_pane_shown(struct pane *p, bool shown);
 void list_pane_status(struct pane *p, char *buf, size_t n);

@@ -169,6 +169,12 @@ size_t list_pane_targets(struct pane *p, const char **ids, size_t max)
 	return 1;
 }
 
+/* Marked rows the filter hides. */
+size_t list_pane_marks_hidden(struct pane *p)
+{
+	return table_marked_hidden(((struct list_pane *)p)->table);
+}
+
 /* The model changed: rebuild now if shown, else when next shown. */
 void list_pane_changed(struct pane *p, enum model_kind kind)
 {

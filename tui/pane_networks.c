@@ -87,6 +87,7 @@ static const struct pane_class networks_class = {
 	.filter = list_pane_filter,
 	.selected = list_pane_selected,
 	.targets = list_pane_targets,
+	.marks_hidden = list_pane_marks_hidden,
 	.changed = changed,
 	.shown = list_pane_shown,
 	.status = status,

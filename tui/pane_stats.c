@@ -11,6 +11,7 @@
 
 #include "tui/app.h"
 #include "tui/format.h"
+#include "widgets/text.h"
 
 #define NAME_W 16
 #define CPU_W 8
@@ -32,6 +33,9 @@ struct stats_pane {
 	size_t n, cap;
 	size_t sel, top;
 	bool stale;
+	char filter[128]; /* words every shown container's name or ID has */
+	int sort;         /* a sort_keys index */
+	bool sort_desc;
 	/* the layout: column positions and widths (0: not shown) */
 	int x_cpu, x_spark, w_spark, x_gauge, w_gauge, x_mspark, w_mspark, x_pids, x_net, x_blk;
 };
@@ -69,13 +73,64 @@ static void layout(struct stats_pane *sp)
 	sp->x_blk = io ? x + IO_W + 1 : 0;
 }
 
-/* The running containers, ordered by name (web2 before web10). */
-static int by_name(const void *a, const void *b, void *ctx)
-{
-	struct app *app = ctx;
-	const struct ctr_stats *sa = model_stats(app, a), *sb = model_stats(app, b);
+/* What the rows can be sorted by, as the header names the columns. */
+static const char *const sort_keys[] = {"NAME", "CPU %", "MEM USAGE", "PIDS", "NET I/O",
+					 "BLOCK I/O"};
+#define SORT_KEYS ((int)(sizeof(sort_keys) / sizeof(sort_keys[0])))
 
-	return strverscmp(sa ? sa->name : "", sb ? sb->name : "");
+/* A row's figure for a sort key (the sum of both ways for I/O). */
+static double sort_value(const struct ctr_stats *st, int key)
+{
+	switch (key) {
+	case 1:
+		return st->entry.cpu_percent;
+	case 2:
+		return st->entry.mem_usage;
+	case 3:
+		return (double)st->entry.pids;
+	case 4:
+		return st->entry.net_rx + st->entry.net_tx;
+	default:
+		return st->entry.blk_read + st->entry.blk_write;
+	}
+}
+
+/* The running containers in the chosen order; names break ties (web2
+ * before web10). */
+static int by_key(const void *a, const void *b, void *ctx)
+{
+	struct stats_pane *sp = ctx;
+	const struct ctr_stats *sa = model_stats(sp->base.app, a);
+	const struct ctr_stats *sb = model_stats(sp->base.app, b);
+	int r = 0;
+
+	if (sa && sb && sp->sort > 0) {
+		double va = sort_value(sa, sp->sort), vb = sort_value(sb, sp->sort);
+		r = va < vb ? -1 : va > vb ? 1 : 0;
+	}
+	if (r == 0)
+		r = strverscmp(sa ? sa->name : "", sb ? sb->name : "");
+	return sp->sort_desc ? -r : r;
+}
+
+/* Does every word of the filter appear in the name or the ID? */
+static bool matches(const struct stats_pane *sp, const struct ctr_stats *st)
+{
+	const char *p = sp->filter;
+
+	while (*p) {
+		size_t len;
+		while (*p == ' ')
+			p++;
+		len = strcspn(p, " ");
+		if (len == 0)
+			break;
+		if (text_find(st->name, strlen(st->name), 0, p, len, true) < 0 &&
+		    text_find(st->id, strlen(st->id), 0, p, len, true) < 0)
+			return false;
+		p += len;
+	}
+	return true;
 }
 
 /* Collects the containers with a live reading. */
@@ -88,7 +143,7 @@ static void collect(struct stats_pane *sp)
 		snprintf(keep, sizeof(keep), "%s", sp->ids[sp->sel]);
 	sp->n = 0;
 	for (size_t i = 0; i < m->nstats; i++) {
-		if (!m->stats[i].live)
+		if (!m->stats[i].live || !matches(sp, &m->stats[i]))
 			continue;
 		if (sp->n == sp->cap) {
 			sp->cap = sp->cap ? sp->cap * 2 : 32;
@@ -98,7 +153,7 @@ static void collect(struct stats_pane *sp)
 		}
 		snprintf(sp->ids[sp->n++], sizeof(sp->ids[0]), "%s", m->stats[i].id);
 	}
-	qsort_r(sp->ids, sp->n, sizeof(*sp->ids), by_name, sp->base.app);
+	qsort_r(sp->ids, sp->n, sizeof(*sp->ids), by_key, sp);
 	sp->sel = 0;
 	for (size_t i = 0; i < sp->n; i++)
 		if (strcmp(sp->ids[i], keep) == 0)
@@ -366,12 +421,38 @@ static bool action(struct pane *p, enum tui_action a)
 	case ACT_HALF_DOWN:
 		to += page / 2;
 		break;
+	case ACT_SORT_NEXT:
+	case ACT_SORT_PREV:
+		sp->sort = (sp->sort + (a == ACT_SORT_NEXT ? 1 : SORT_KEYS - 1)) % SORT_KEYS;
+		/* figures read best largest first, names from a */
+		sp->sort_desc = sp->sort > 0;
+		sp->stale = true;
+		return true;
+	case ACT_SORT_INVERT:
+		sp->sort_desc = !sp->sort_desc;
+		sp->stale = true;
+		return true;
+	case ACT_ESCAPE:
+		/* the filter goes; the console's own Esc runs after */
+		sp->filter[0] = '\0';
+		sp->stale = true;
+		return false;
 	default:
 		return false;
 	}
 	sp->sel = to < 0 ? 0 : (size_t)to;
 	refill(sp);
 	return true;
+}
+
+/* The as-you-type filter of the / prompt. */
+static void set_filter(struct pane *p, const char *text)
+{
+	struct stats_pane *sp = (struct stats_pane *)p;
+
+	snprintf(sp->filter, sizeof(sp->filter), "%s", text ? text : "");
+	sp->stale = true;
+	app_frame_due(p->app);
 }
 
 /* The selected container's ID. */
@@ -415,12 +496,18 @@ static void shown(struct pane *p, bool on)
 		refill(sp);
 }
 
-/* How many containers and readings. */
+/* How many containers and readings, the filter and the order. */
 static void status(struct pane *p, char *buf, size_t n)
 {
 	struct stats_pane *sp = (struct stats_pane *)p;
+	char shown[160];
 
-	snprintf(buf, n, "%zu running or paused  readings: %u", sp->n, p->app->model.ticks);
+	if (sp->filter[0])
+		snprintf(shown, sizeof(shown), "filter '%s': %zu shown", sp->filter, sp->n);
+	else
+		snprintf(shown, sizeof(shown), "%zu running or paused", sp->n);
+	snprintf(buf, n, "%s  readings: %u  sort: %s %s", shown, p->app->model.ticks,
+		 sort_keys[sp->sort], sp->sort_desc ? "down" : "up");
 }
 
 /* A click selects a row. */
@@ -464,6 +551,7 @@ static const struct pane_class stats_class = {
 	.expose = expose,
 	.invalidate = invalidate,
 	.action = action,
+	.filter = set_filter,
 	.selected = selected,
 	.targets = targets,
 	.changed = changed,

@@ -397,8 +397,8 @@ size_t table_marked(const struct table *t, const char **ids, size_t max)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < t->nrows; i++) {
-		const struct trow *r = &t->rows[t->sorted[i]];
+	for (i = 0; i < t->nview; i++) {
+		const struct trow *r = &t->rows[t->view[i]];
 
 		if (!r->marked)
 			continue;
@@ -407,6 +407,15 @@ size_t table_marked(const struct table *t, const char **ids, size_t max)
 		n++;
 	}
 	return n;
+}
+
+size_t table_marked_hidden(const struct table *t)
+{
+	size_t all = 0;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		all += t->rows[i].marked;
+	return all - table_marked(t, NULL, 0);
 }
 
 /* A column's narrowest width (never 0: that means hidden). */

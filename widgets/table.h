@@ -89,10 +89,14 @@ void table_toggle_mark(struct table *t);
 /* Marks (or unmarks) every shown row. */
 void table_mark_all(struct table *t, bool on);
 
-/* The marked rows' IDs in display order (rows hidden by the filter
- * included): fills up to max of ids and returns how many are marked. The
- * strings live until the next table_set_rows. */
+/* The IDs of the marked rows the filter shows, in display order (a mark
+ * on a row the filter hides is kept, but never acted on): fills up to max
+ * of ids and returns how many. The strings live until the next
+ * table_set_rows. */
 size_t table_marked(const struct table *t, const char **ids, size_t max);
+
+/* How many marked rows the filter hides. */
+size_t table_marked_hidden(const struct table *t);
 
 /* The columns shown and their widths at the last layout (for the console's
  * click and sort-key hints): returns the count, fills up to max. */

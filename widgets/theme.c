@@ -1,5 +1,6 @@
 /* Theme files, their colours mapped to the terminal, and the active theme. */
 #include "widgets/theme.h"
+#include "widgets/theme_builtin.h"
 
 #include "widgets/term.h"
 
@@ -477,7 +478,9 @@ static bool valid_name(const char *name)
 		       strlen(name);
 }
 
-/* Loads a theme by name from the user's folder, then the built-in one. */
+/* Loads a theme by name: a file in the user's folder, then one in the
+ * themes folder (which add to or override the built-in themes), then the
+ * built-in theme of that name. */
 int theme_load(struct theme *t, const char *name, berr *err)
 {
 	char dirs[2][PATH_MAX], path[PATH_MAX + 80];
@@ -496,8 +499,11 @@ int theme_load(struct theme *t, const char *name, berr *err)
 		if (access(path, R_OK) == 0)
 			return theme_load_file(t, path, err);
 	}
-	return berr_set(err, BERR_NOT_FOUND, "no theme named '%s' (looked in %s and %s)", name,
-			dirs[0][0] ? dirs[0] : "no user directory", dirs[1]);
+	for (const struct theme_builtin *b = theme_builtins; b->name; b++)
+		if (strcmp(b->name, name) == 0)
+			return theme_parse(t, b->text, name, err);
+	return berr_set(err, BERR_NOT_FOUND, "no theme named '%s' (looked in %s, %s and the built-in ones)",
+			name, dirs[0][0] ? dirs[0] : "no user directory", dirs[1]);
 }
 
 /* Finds or makes the colour pair for fg on bg; 0 when pairs ran out. */

@@ -299,6 +299,26 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
 	return rc;
 }
 
+/* A hostname the kernel and /etc/hostname can hold: at most 64 bytes
+ * (HOST_NAME_MAX, where sethostname stops), no spaces or control
+ * characters (a newline would forge a line of /etc/hosts). Docker finds
+ * the length only when the runtime fails at start; berth says so here. */
+static int check_hostname(const char *what, const char *hostname, berr *err)
+{
+	if (!hostname)
+		return 0;
+	if (strlen(hostname) > HOST_NAME_MAX)
+		return berr_set(err, BERR_INVALID, "invalid %s \"%.64s...\": longer than %d bytes",
+				what, hostname, HOST_NAME_MAX);
+	for (const unsigned char *p = (const unsigned char *)hostname; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return berr_set(err, BERR_INVALID,
+					"invalid %s \"%s\": spaces and control characters are not "
+					"allowed",
+					what, hostname);
+	return 0;
+}
+
 static int name_in_use(struct store *st, const char *name, char *owner, size_t n)
 {
 	sqlite3_stmt *stmt;
@@ -410,6 +430,11 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	else
 		snprintf(hostname, sizeof(hostname), "%.12s", c.id);
 	c.config = merged_config(args, image.config, image_ref, hostname);
+	if (check_hostname("hostname", json_string_value(json_object_get(c.config, "Hostname")),
+			   err) < 0 ||
+	    check_hostname("domain name",
+			   json_string_value(json_object_get(c.config, "Domainname")), err) < 0)
+		goto fail;
 	if (!json_array_size(json_object_get(c.config, "Cmd")) &&
 	    !json_array_size(json_object_get(c.config, "Entrypoint"))) {
 		berr_set(err, BERR_INVALID, "no command specified");

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <spawn.h>
@@ -24,6 +23,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
 #include "engine/runtime/caps.h"
+#include "engine/runtime/shim_path.h"
 #include "engine/runtime/shim_protocol.h"
 
 /* Docker's environment base for a command (moby CreateDaemonEnvironment). */
@@ -39,27 +39,6 @@ static const char *const inherited_keys[] = {
 	"id", "cap", "seccomp", "no-new-privileges", "group-add", "rlimit",
 };
 
-/* berth-shim lives beside the berth binary unless $BERTH_SHIM says
- * otherwise (as container.start finds it). */
-static int shim_path(char *buf, size_t n, berr *err)
-{
-	const char *env = getenv("BERTH_SHIM");
-	char exe[PATH_MAX];
-	ssize_t len;
-
-	if (env && *env) {
-		snprintf(buf, n, "%s", env);
-		return 0;
-	}
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0)
-		return berr_sys(err, "finding the berth binary");
-	exe[len] = '\0';
-	snprintf(buf, n, "%s/berth-shim", dirname(exe));
-	if (access(buf, X_OK) < 0)
-		return berr_sys(err, "finding %s", buf);
-	return 0;
-}
 
 /* Appends "key value\n" with the value escaped as the spec format requires. */
 static void spec_put(FILE *f, const char *key, const char *value)
@@ -244,7 +223,7 @@ static int spawn_monitor(struct engine *engine, const struct container *c, const
 	int hi_start = -1, hi_attach = -1, status, rc = -1;
 	pid_t pid;
 
-	if (shim_path(shim, sizeof(shim), err) < 0)
+	if (rt_shim_path(shim, sizeof(shim), err) < 0)
 		return -1;
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));

@@ -2,7 +2,6 @@
  * monitor's word that the command runs, record it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,30 +18,11 @@
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
+#include "engine/runtime/shim_path.h"
 #include "engine/runtime/shim_protocol.h"
 
 extern char **environ;
 
-/* berth-shim lives beside the berth binary unless $BERTH_SHIM says otherwise. */
-static int shim_path(char *buf, size_t n, berr *err)
-{
-	const char *env = getenv("BERTH_SHIM");
-	char exe[PATH_MAX];
-	ssize_t len;
-
-	if (env && *env) {
-		snprintf(buf, n, "%s", env);
-		return 0;
-	}
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0)
-		return berr_sys(err, "finding the berth binary");
-	exe[len] = '\0';
-	snprintf(buf, n, "%s/berth-shim", dirname(exe));
-	if (access(buf, X_OK) < 0)
-		return berr_sys(err, "finding %s", buf);
-	return 0;
-}
 
 /* Reads the shim's one start line (until EOF). */
 static int read_start_line(int fd, char *buf, size_t n, berr *err)
@@ -76,7 +56,7 @@ static int spawn_shim(struct engine *engine, const struct container *c, int atta
 	pid_t pid;
 	int status, rc;
 
-	if (shim_path(shim, sizeof(shim), err) < 0)
+	if (rt_shim_path(shim, sizeof(shim), err) < 0)
 		return -1;
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));

@@ -2,9 +2,11 @@
  * in the Engine API's shapes. */
 #include "engine/core/system.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -33,6 +35,41 @@ static const char *cgroup_version(void)
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
 		return "2";
 	return "1";
+}
+
+/* Docker's name for the filesystem under the data root ("extfs", "xfs"...). */
+static const char *backing_filesystem(const char *root)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} names[] = {
+		{0xEF53, "extfs"},    {0x58465342, "xfs"},  {0x9123683E, "btrfs"},
+		{0x01021994, "tmpfs"}, {0x2FC12FC1, "zfs"}, {0x794C7630, "overlayfs"},
+		{0x6969, "nfs"},       {0x858458F6, "ramfs"}, {0xF2F52010, "f2fs"},
+		{0x73717368, "squashfs"},
+	};
+	struct statfs sfs;
+
+	if (statfs(root, &sfs) < 0)
+		return "<unknown>";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((unsigned long)sfs.f_type == names[i].magic)
+			return names[i].name;
+	return "<unknown>";
+}
+
+/* The security options in force by default, as Docker lists them: the
+ * seccomp profile when the kernel filters, a cgroup namespace on v2. */
+static json_t *security_options(void)
+{
+	json_t *opts = json_array();
+
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 || errno != EINVAL)
+		json_array_append_new(opts, json_string("name=seccomp,profile=builtin"));
+	if (strcmp(cgroup_version(), "2") == 0)
+		json_array_append_new(opts, json_string("name=cgroupns"));
+	return opts;
 }
 
 static char *os_name(void)
@@ -76,7 +113,7 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	os = os_name();
 	*result = json_pack(
 		"{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:[[s,s]], s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:[s,s,s], s:{s:s}}",
+		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:s}}",
 		"ID", "", "Containers", count_rows(st, "SELECT count(*) FROM containers"),
 		"ContainersRunning",
 		count_rows(st, "SELECT count(*) FROM containers WHERE state = 'running'"),
@@ -84,13 +121,14 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 		"ContainersStopped",
 		count_rows(st, "SELECT count(*) FROM containers WHERE state NOT IN ('running', 'paused')"),
 		"Images", count_rows(st, "SELECT count(*) FROM images"), "Driver", "overlay2",
-		"DriverStatus", "Backing Filesystem", "extfs", "LoggingDriver", "json-file",
+		"DriverStatus", "Backing Filesystem", backing_filesystem(engine_root(engine)),
+		"LoggingDriver", "json-file",
 		"CgroupDriver", "cgroupfs", "CgroupVersion", cgroup_version(), "KernelVersion",
 		uts.release, "OperatingSystem", os, "OSType", "linux", "Architecture", uts.machine,
 		"NCPU", (int)sysconf(_SC_NPROCESSORS_ONLN), "MemTotal",
 		(json_int_t)si.totalram * si.mem_unit, "DockerRootDir", engine_root(engine), "Name",
 		hostname, "ServerVersion", BERTH_VERSION, "DefaultRuntime", "berth", "InitBinary", "",
-		"SecurityOptions", "name=seccomp,profile=builtin", "name=cgroupns", "name=no-new-privileges",
+		"SecurityOptions", security_options(),
 		"Runtimes", "berth", "berth-shim");
 	free(os);
 	if (!*result)

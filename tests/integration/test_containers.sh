@@ -185,6 +185,11 @@ expect_match "one image" '^[0-9a-f]{12}$' "$out"
 # info and version
 expect_status "info" 0 b info --format '{{.Images}} {{.Driver}}'
 expect_eq "info fields" "1 overlay2" "$out"
+# what info says is read from the system, not assumed
+expect_eq "backing filesystem measured" "tmpfs" \
+	"$(BERTH_ROOT=/dev/shm/berth-info-$$ "$BERTH" info --format '{{index (index .DriverStatus 0) 1}}'; rm -rf /dev/shm/berth-info-$$)"
+expect_status "security options" 0 b info --format '{{json .SecurityOptions}}'
+if [[ "$out" == *no-new-privileges* ]]; then bad "no-new-privileges listed though off by default"; else ok; fi
 expect_status "version" 0 b version --format '{{.Server.Version}}'
 expect_match "version" '^[0-9]+\.[0-9]+\.[0-9]+$' "$out"
 
@@ -210,6 +215,13 @@ expect_eq "the save is private" "600" "$(stat -c %a "$TEST_DIR/saved.tar")"
 expect_status "wrong argument count" 1 b rename exported
 expect_match "Docker's words" "'berth rename' requires 2 arguments" "$err"
 b rm -f exported >/dev/null
+# hostnames the kernel and /etc/hosts can hold, or a clear refusal
+expect_status "hostname with a newline" 125 b run --rm --hostname "$(printf 'a\nb')" busybox true
+expect_match "its message" 'invalid hostname .*control characters' "$err"
+expect_status "hostname of 65 bytes" 125 b run --rm --hostname "$(printf 'h%.0s' $(seq 65))" busybox true
+expect_match "its message" 'longer than 64 bytes' "$err"
+expect_status "hostname of 64 bytes" 0 b run --rm --hostname "$(printf 'h%.0s' $(seq 64))" busybox hostname
+expect_eq "it is set" "$(printf 'h%.0s' $(seq 64))" "$out"
 # the environment Docker gives: PATH, HOSTNAME, TERM with a tty
 expect_status "run -t env" 0 b run --rm -t --hostname envhost busybox env
 expect_match "PATH by default" 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$out"

@@ -1,27 +1,26 @@
 #!/bin/bash
 # Images move between berth and Docker both ways: berth's `save` loads into
 # a real dockerd and runs there, and Docker's `save` loads into berth and
-# runs here. The script starts its own dockerd (private data root and
-# socket, no bridge, no iptables) and stops it at the end.
+# runs here. The script starts its own dockerd (scripts/private-dockerd.sh:
+# private data root and socket, no iptables, its own network namespace) and
+# stops it at the end; the host's bridges (a docker0 among them) are as they
+# were.
 source "$(dirname "$0")/lib.sh"
 busybox_image
 
-command -v dockerd >/dev/null || { echo "test_docker_compat: dockerd missing (apt-get install docker.io)"; exit 1; }
-export DOCKER_HOST=unix://$TEST_DIR/docker.sock
-dockerd --data-root "$TEST_DIR/docker" --exec-root "$TEST_DIR/dx" --pidfile "$TEST_DIR/docker.pid" \
-	-H "$DOCKER_HOST" --bridge=none --iptables=false --ip6tables=false \
-	>"$TEST_DIR/dockerd.log" 2>&1 &
-dockerd_pid=$!
+host_bridges=$(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | sort)
+export DOCKER_HOST
+DOCKER_HOST=$("$SOURCE_DIR/scripts/private-dockerd.sh" start "$TEST_DIR/dockerd")
 stop_dockerd() {
-	docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1
-	kill "$dockerd_pid" 2>/dev/null
-	wait "$dockerd_pid" 2>/dev/null
-	grep -F " $TEST_DIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
+	"$SOURCE_DIR/scripts/private-dockerd.sh" stop "$TEST_DIR/dockerd"
 	cleanup
 }
 trap stop_dockerd EXIT
-for _ in $(seq 150); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
 expect_status "dockerd answers" 0 docker version --format '{{.Server.Version}}'
+# its own network namespace: its --bridge=none cannot touch the host's docker0
+dockerd_pid=$(cat "$TEST_DIR/dockerd/dockerd.pid")
+expect_eq "dockerd runs in a network namespace of its own" "different" \
+	"$([ "$(readlink /proc/"$dockerd_pid"/ns/net)" != "$(readlink /proc/self/ns/net)" ] && echo different || echo same)"
 
 # berth -> Docker
 b tag busybox berthbox:1
@@ -45,5 +44,8 @@ expect_eq "the layer's file" "made-by-docker" "$out"
 expect_status "the whiteout is honoured" 1 b run --rm dockerbox:2 ls /etc/shadow
 expect_status "history has both layers" 0 b history -q dockerbox:2
 expect_match "two or more rows" $'\n' "$out"
+
+expect_eq "the host's bridges are as they were" "$host_bridges" \
+	"$(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | sort)"
 
 finish

@@ -206,4 +206,17 @@ wait_for sh -c "! pgrep -f 'berth-shim [-]-exec $BERTH_ROOT/' >/dev/null" && ok 
 	bad "exec monitors left running: $(pgrep -af "berth-shim [-]-exec $BERTH_ROOT/")"
 
 b rm -f box short >/dev/null
+# an end of input the terminal already holds (script relays its own) is an
+# end, never a NUL byte handed to the container once the terminal is raw
+b run -d --name ttyend busybox sleep 600 >/dev/null
+nuls=0
+for _ in $(seq 1 10); do
+	script -qec "'$BERTH' exec -it ttyend sh -c tty" /dev/null </dev/null >"$TEST_DIR/tty.out"
+	# the container's terminal echoes a NUL as ^@
+	grep -q '\^@' "$TEST_DIR/tty.out" && nuls=$((nuls + 1))
+done
+expect_eq "no NUL from the terminal's end of input" 0 "$nuls"
+expect_match "the command's own output" '^/dev/pts/0' "$(cat "$TEST_DIR/tty.out")"
+b rm -f ttyend >/dev/null
+
 finish

@@ -90,7 +90,6 @@ expect_screen "header counts it" "1 running" 3
 # --- stop it from the console: select it, press s ---
 keys g
 keys s
-expect_screen "stop says what it does" "stopping web" 2
 expect_row "web shown exited" web "exited +Exited \\(0\\)" 10
 expect_eq "berth ps agrees" "exited" "$(b ps -a --filter name=web --format '{{.State}}')"
 
@@ -172,6 +171,44 @@ for _ in $(seq 50); do
 done
 expect_eq "both removed" "" "$(b ps -a --filter name=bulk --format '{{.Names}}')"
 keys Escape
+sleep 0.2
+
+# --- a mark the filter hides is never acted on, and the dialog says so ---
+b run -d --name bulk3 busybox sleep 600 >/dev/null
+b run -d --name keepme busybox sleep 600 >/dev/null
+expect_screen "keepme shows" "keepme" 3
+keys '*'
+keys /
+keys bulk Enter
+sleep 0.3
+keys D
+expect_screen "the dialog counts only what is shown" "Remove by force 1 container?" 2
+expect_screen "and says what is left alone" "hidden by the filter: left alone" 1
+keys y
+for _ in $(seq 50); do
+	[ -z "$(b ps -a --filter name=bulk3 --format '{{.Names}}')" ] && break
+	sleep 0.1
+done
+expect_eq "the shown one removed" "" "$(b ps -a --filter name=bulk3 --format '{{.Names}}')"
+expect_eq "the hidden one kept" "keepme" "$(b ps -a --filter name=keepme --format '{{.Names}}')"
+keys Escape
+sleep 0.2
+
+# --- the stats pane: / filters, < > sort, nothing typed runs an action ---
+keys 5
+expect_screen "stats pane" "MEM USAGE / LIMIT" 3
+keys /
+keys cpu Enter
+expect_screen "the filter shows in the status line" "filter 'cpu'" 2
+sleep 0.3
+expect_eq "typing did not commit anything" "" "$(b images --filter reference='pu*' -q)"
+expect_eq "typing did not pause anything" "" "$(b ps --filter status=paused -q)"
+keys Escape
+keys '>'
+expect_screen "sorted by CPU" "sort: CPU % down" 2
+keys I
+expect_screen "and reversed" "sort: CPU % up" 2
+keys 1
 sleep 0.2
 
 # --- exec: a shell on the real terminal, and back ---

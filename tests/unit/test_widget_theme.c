@@ -202,6 +202,17 @@ static void test_load_search_path(void **state)
 	assert_int_equal(t.style[THEME_SELECTED].attrs, A_REVERSE);
 	assert_int_equal(theme_load(&t, "/nonexistent/x.theme", &err), -1);
 	assert_int_equal(err.kind, BERR_SYSTEM);
+	/* With no theme file anywhere (an installed binary, another build
+	 * directory), every shipped theme is still there: compiled in. */
+	setenv("BERTH_THEMES_DIR", dir, 1);
+	for (const char *const *n = (const char *const[]){"dark", "light", "high-contrast",
+							   "monochrome", NULL};
+	     *n; n++) {
+		assert_int_equal(theme_load(&t, *n, &err), 0);
+		assert_string_equal(t.name, *n);
+	}
+	assert_int_equal(t.style[THEME_SELECTED].attrs, A_REVERSE);
+	unsetenv("BERTH_THEMES_DIR");
 	rmdir(dir);
 	unsetenv("XDG_CONFIG_HOME");
 }

@@ -1,0 +1,17 @@
+# Writes OUT, a C file holding every theme file of DIR as a built-in theme:
+# the console needs no file beside its binary to start.
+file(GLOB themes "${DIR}/*.theme")
+list(SORT themes)
+set(body "/* Generated from the theme files at build time. */\n#include <stddef.h>\n\n#include \"widgets/theme_builtin.h\"\n\n")
+set(table "const struct theme_builtin theme_builtins[] = {\n")
+set(i 0)
+foreach(path ${themes})
+  get_filename_component(name "${path}" NAME_WE)
+  file(READ "${path}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1, " bytes "${hex}")
+  string(APPEND body "static const char theme_${i}[] = {${bytes}0x00};\n")
+  string(APPEND table "\t{\"${name}\", theme_${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND table "\t{NULL, NULL},\n};\n")
+file(WRITE "${OUT}" "${body}\n${table}")
