@@ -1,10 +1,13 @@
 /* Shared pieces of the command line: errors, option parsing, calls, output. */
 #include "cli/cli.h"
 
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/tabwriter.h"
 #include "cli/template.h"
@@ -85,6 +88,36 @@ int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, 
 	return cli_failf(cli, 1,
 			 "'berth %s' %s\n\nUsage:  berth %s %s\n\n%s 'berth %s --help' for more information",
 			 cli->name, need, cli->name, cmd->usage, verb, cli->name);
+}
+
+int cli_call_to_output(struct cli *cli, const char *type, json_t *args, const char *output,
+		       const char *failed)
+{
+	char tmp[PATH_MAX + 32];
+	berr err = {0};
+	int fd = STDOUT_FILENO, status = 0;
+
+	if (!output && isatty(STDOUT_FILENO))
+		return cli_failf(cli, 1,
+				 "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+	if (output) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return cli_failf(cli, 1, "%s: %s: %m", failed, output);
+	}
+	json_object_set_new(args, "fd", json_integer(fd));
+	if (cli_call(cli, type, args, NULL, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		if (output)
+			unlink(tmp);
+	} else if (output && rename(tmp, output) < 0) {
+		status = cli_failf(cli, 1, "%s: %s: %m", failed, output);
+		unlink(tmp);
+	}
+	if (output)
+		close(fd);
+	return status;
 }
 
 int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err)

@@ -34,6 +34,14 @@ int cli_parse(struct cli *cli, const struct flag_spec *specs, const struct cli_c
  * prints its "requires at least 1 argument" message and returns 1. */
 int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, int min, int max);
 
+/* Runs an engine command that writes an archive to args' "fd" (set here):
+ * stdout, never a terminal, or the file output, written beside its name
+ * and renamed into place when complete, 0600 as Docker writes it (an
+ * archive may hold secrets), so a failure leaves no half file. failed
+ * starts the messages ("failed to save image"). Returns the exit status. */
+int cli_call_to_output(struct cli *cli, const char *type, json_t *args, const char *output,
+		       const char *failed);
+
 /* engine_call with this face's error handling left to the caller. */
 int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err);
 

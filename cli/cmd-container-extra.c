@@ -83,41 +83,16 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 		{"output", 'o', FLAG_STRING, &output, "string", "Write to a file, instead of STDOUT"},
 		{0},
 	};
-	char tmp[PATH_MAX + 32];
-	berr err = {0};
-	int first, status, fd = STDOUT_FILENO;
+	int first, status;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_export, argc, argv, true, &first, &done)) || done)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_export, argc - first, 1, 1)))
 		goto out;
-	if (!output && isatty(STDOUT_FILENO)) {
-		status = cli_failf(cli, 1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
-		goto out;
-	}
-	/* Written beside the target and renamed, 0600 as Docker writes it (the
-	 * container's whole filesystem may hold secrets): a failure leaves no
-	 * half file. */
-	if (output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			status = cli_failf(cli, 1, "failed to export container: %s: %m", output);
-			goto out;
-		}
-	}
-	json_t *args = json_pack("{s:s, s:i}", "id", argv[first], "fd", fd);
-	if (cli_call(cli, "container.export", args, NULL, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		if (output)
-			unlink(tmp);
-	} else if (output && rename(tmp, output) < 0) {
-		status = cli_failf(cli, 1, "failed to export container: %s: %m", output);
-		unlink(tmp);
-	}
+	json_t *args = json_pack("{s:s}", "id", argv[first]);
+	status = cli_call_to_output(cli, "container.export", args, output,
+				    "failed to export container");
 	json_decref(args);
-	if (output)
-		close(fd);
 out:
 	flags_free(specs);
 	return status;

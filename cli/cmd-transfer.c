@@ -74,41 +74,17 @@ static int cmd_save(struct cli *cli, int argc, char **argv)
 		{0},
 	};
 	json_t *args = NULL, *names;
-	berr err = {0};
-	int first, status, fd = STDOUT_FILENO;
-	char tmp[4096] = "";
+	int first, status;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_save, argc, argv, true, &first, &done)) || done)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_save, argc - first, 1, -1)))
 		goto out;
-	if (!output && isatty(STDOUT_FILENO)) {
-		status = cli_failf(cli, 1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
-		goto out;
-	}
-	if (output) {
-		/* Written beside the target and renamed, so a failure leaves no half file. */
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			status = cli_failf(cli, 1, "failed to save image: %s: %m", output);
-			goto out;
-		}
-	}
 	names = json_array();
 	for (int i = first; i < argc; i++)
 		json_array_append_new(names, json_string(argv[i]));
-	args = json_pack("{s:o, s:i}", "names", names, "fd", fd);
-	if (cli_call(cli, "image.save", args, NULL, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		if (output)
-			unlink(tmp);
-	} else if (output && rename(tmp, output) < 0) {
-		status = cli_failf(cli, 1, "failed to save image: %s: %m", output);
-		unlink(tmp);
-	}
-	if (output)
-		close(fd);
+	args = json_pack("{s:o}", "names", names);
+	status = cli_call_to_output(cli, "image.save", args, output, "failed to save image");
 out:
 	json_decref(args);
 	flags_free(specs);

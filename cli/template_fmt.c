@@ -1,6 +1,7 @@
 /* Go's fmt (Sprint, Sprintln, Sprintf and the %v form of values) and Go's
  * encoding/json output, over jansson values, for the template functions. */
 #include "cli/template_impl.h"
+#include "engine/core/utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -25,41 +26,16 @@ struct fspec {
 /* Decodes one UTF-8 character as Go does (invalid bytes are U+FFFD, width 1). */
 int tutf8_decode(const char *str, size_t n, int *width)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	int r, need;
+	uint32_t cp;
+	size_t len;
 
 	if (n == 0) {
 		*width = 0;
 		return -1;
 	}
-	*width = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 1;
-		r = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 2;
-		r = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 3;
-		r = s[0] & 0x07;
-	} else {
-		return 0xfffd;
-	}
-	if ((size_t)need >= n)
-		return 0xfffd;
-	for (int i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0xfffd;
-		r = (r << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 || r > 0x10ffff)) ||
-	    (r >= 0xd800 && r < 0xe000))
-		return 0xfffd;
-	*width = need + 1;
-	return r;
+	len = utf8_decode((const unsigned char *)str, n, &cp);
+	*width = len ? (int)len : 1;
+	return len ? (int)cp : 0xfffd;
 }
 
 /* Appends a code point as UTF-8. */

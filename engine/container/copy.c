@@ -40,36 +40,9 @@ struct container_path {
  * climbing above "/"). */
 static void clean_path(const char *in, char *out, size_t n)
 {
-	size_t len = 0;
-
-	for (const char *p = in; *p;) {
-		const char *start;
-		size_t k;
-
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		k = (size_t)(p - start);
-		if (k == 0 || (k == 1 && start[0] == '.'))
-			continue;
-		if (k == 2 && start[0] == '.' && start[1] == '.') {
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-			continue;
-		}
-		if (len + 1 + k + 1 > n)
-			break;
-		out[len++] = '/';
-		memcpy(out + len, start, k);
-		len += k;
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
+	out[0] = '/';
+	if (fs_path_clean(in, out + 1, n - 1, false) < 0)
+		out[1] = '\0';
 }
 
 static int split_path(const char *path, struct container_path *p, berr *err)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/core/fsutil.h"
+#include "engine/core/strlist.h"
 #include "engine/image/image.h"
 #include "engine/volume/volume.h"
 
@@ -131,19 +132,6 @@ static int detached_bind(const char *dir, unsigned attrs, berr *err)
 	return mnt;
 }
 
-/* Is word one of the comma-separated options? */
-static bool has_option(const char *opts, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = opts; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p += len + (p[len] == ',');
-	}
-	return false;
-}
 
 /* Attaches the container's volumes and binds to the detached view at
  * their destinations, parents first. A destination missing from the view
@@ -163,7 +151,7 @@ static int attach_mounts(struct engine *engine, const struct container *c, int r
 		const char *source = json_string_value(json_array_get(r, 1));
 		const char *dest = json_string_value(json_array_get(r, 2));
 		const char *opts = json_string_value(json_array_get(r, 3));
-		bool ro = !(flags & ROOTFS_WRITABLE) || has_option(opts, "ro");
+		bool ro = !(flags & ROOTFS_WRITABLE) || strlist_has(opts, "ro");
 		bool recursive = strncmp(opts, "rbind", 5) == 0;
 		struct mount_attr attr = {
 		    .attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC |

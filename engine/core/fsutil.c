@@ -125,6 +125,45 @@ int fs_mkdir_p(const char *path, mode_t mode, berr *err)
 	return 0;
 }
 
+int fs_path_clean(const char *in, char *out, size_t size, bool refuse_escape)
+{
+	size_t len = 0;
+	const char *p = in;
+
+	while (*p) {
+		const char *start;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - start);
+		if (n == 1 && start[0] == '.')
+			continue;
+		if (n == 2 && start[0] == '.' && start[1] == '.') {
+			if (len == 0 && refuse_escape)
+				return -2;
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+			continue;
+		}
+		if (len + 1 + n + 1 > size)
+			return -1;
+		if (len)
+			out[len++] = '/';
+		memcpy(out + len, start, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
 int fs_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode, uint64_t resolve)
 {
 	struct open_how how = {

@@ -30,6 +30,12 @@ int fs_remove_tree(const char *path, berr *err);
 /* rm -rf of name under dirfd, never following a symlink. */
 int fs_remove_tree_at(int dirfd, const char *name, berr *err);
 
+/* A path cleaned lexically into a relative one: no leading "/", no "." or
+ * empty parts, each ".." taking the part before it away. A ".." above the
+ * top stops there, or is an error (-2) with refuse_escape; -1 when out is
+ * too small. "" names the top itself. */
+int fs_path_clean(const char *in, char *out, size_t size, bool refuse_escape);
+
 /* openat2 with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (plus `resolve`, e.g.
  * RESOLVE_NO_XDEV): rel is resolved as if root_fd were "/", symlinks and
  * ".." included, so nothing leads outside root_fd. O_CLOEXEC is added.

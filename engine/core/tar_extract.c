@@ -79,47 +79,6 @@ int tar_reader_new(struct archive **out, bool raw, berr *err)
 	return 0;
 }
 
-/* Turns a tar name into a clean relative path: no leading "/", no "." or
- * empty parts. A ".." removes the previous part; above the top it stops
- * there, or is an error (-2) when escape is refused. "" names the top. */
-static int clean_name(const char *in, char *out, size_t size, bool refuse_escape)
-{
-	size_t len = 0;
-	const char *p = in;
-
-	while (*p) {
-		const char *start;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 1 && start[0] == '.')
-			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
-			if (len == 0 && refuse_escape)
-				return -2;
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-			continue;
-		}
-		if (len + 1 + n + 1 > size)
-			return -1;
-		if (len)
-			out[len++] = '/';
-		memcpy(out + len, start, n);
-		len += n;
-	}
-	out[len] = '\0';
-	return 0;
-}
 
 /* The path under the root an entry name lands at: cleaned, renamed, and
  * placed under the destination. */
@@ -128,7 +87,7 @@ static int entry_path(struct extractor *x, const char *name, char *out, size_t s
 	char clean[PATH_MAX], renamed[PATH_MAX];
 	const char *rel = clean;
 	size_t from_len = strlen(x->from);
-	int r = clean_name(name, clean, sizeof(clean), x->o->flags & TAR_EXTRACT_NO_ESCAPE);
+	int r = fs_path_clean(name, clean, sizeof(clean), x->o->flags & TAR_EXTRACT_NO_ESCAPE);
 
 	if (r == -2)
 		return berr_set(err, BERR_INVALID, "invalid tar: %s is outside of the destination",
@@ -637,10 +596,10 @@ int tar_extract(struct archive *in, int root_fd, const struct tar_extract_opts *
 	int ret = -1, r;
 
 	x.resolve = (opts->flags & TAR_EXTRACT_NO_XDEV) ? RESOLVE_NO_XDEV : 0;
-	if (clean_name(opts->dest ? opts->dest : "", x.dest, sizeof(x.dest), false) < 0 ||
-	    clean_name(opts->rename_from ? opts->rename_from : "", x.from, sizeof(x.from), false) <
+	if (fs_path_clean(opts->dest ? opts->dest : "", x.dest, sizeof(x.dest), false) < 0 ||
+	    fs_path_clean(opts->rename_from ? opts->rename_from : "", x.from, sizeof(x.from), false) <
 	        0 ||
-	    clean_name(opts->rename_to ? opts->rename_to : "", x.to, sizeof(x.to), false) < 0)
+	    fs_path_clean(opts->rename_to ? opts->rename_to : "", x.to, sizeof(x.to), false) < 0)
 		return berr_set(err, BERR_INVALID, "destination name too long");
 	for (;;) {
 		r = archive_read_next_header(in, &e);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/core/strlist.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
 
@@ -59,27 +60,12 @@ static bool valid_mode(const char *mode)
 	return mode[strlen(mode) - 1] != ',' && mode[0] != ',' && !strstr(mode, ",,");
 }
 
-/* Is `word` one of the comma-separated elements of mode? */
-static bool mode_has(const char *mode, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = mode; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
 
 /* The propagation element of a mode, or NULL. */
 static const char *mode_propagation(const char *mode)
 {
 	for (const char *const *m = propagation_modes; *m; m++)
-		if (mode_has(mode, *m))
+		if (strlist_has(mode, *m))
 			return *m;
 	return NULL;
 }
@@ -192,7 +178,7 @@ int vol_parse_bind(const char *spec, json_t **out, berr *err)
 	}
 	clean_path(target, clean, sizeof(clean));
 	mp = json_pack("{s:s, s:s, s:s, s:b, s:s}", "Type", type, "Destination", clean, "Mode", mode,
-		       "RW", !mode_has(mode, "ro"), "Propagation",
+		       "RW", !strlist_has(mode, "ro"), "Propagation",
 		       bind ? (propagation ? propagation : "rprivate") : "");
 	if (!mp) {
 		free(copy);
@@ -205,7 +191,7 @@ int vol_parse_bind(const char *spec, json_t **out, berr *err)
 	} else {
 		json_object_set_new(mp, "Name", json_string(source));
 		json_object_set_new(mp, "Anonymous", json_boolean(!*source));
-		json_object_set_new(mp, "CopyData", json_boolean(!mode_has(mode, "nocopy")));
+		json_object_set_new(mp, "CopyData", json_boolean(!strlist_has(mode, "nocopy")));
 	}
 	free(copy);
 	*out = mp;
@@ -671,8 +657,8 @@ int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *re
 	if (!*spec)
 		return berr_set(err, BERR_INVALID, "volumes-from specification cannot be an empty string");
 	snprintf(container, n, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
-	if (!valid_mode(mode) || mode_propagation(mode) || mode_has(mode, "nocopy"))
+	if (!valid_mode(mode) || mode_propagation(mode) || strlist_has(mode, "nocopy"))
 		return berr_set(err, BERR_INVALID, "invalid mode: %s", mode);
-	*readonly = mode_has(mode, "ro");
+	*readonly = strlist_has(mode, "ro");
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
+#include "engine/core/strlist.h"
 #include "engine/volume/volume.h"
 
 static const char *str(json_t *o, const char *key)
@@ -307,20 +308,6 @@ static bool option_value(const char *list, const char *key, char *out, size_t n)
 	return false;
 }
 
-static bool option_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
 
 static void add_record(json_t *records, const char *type, const char *source, const char *dest,
 		       const char *opts)
@@ -344,12 +331,12 @@ static int volume_record(struct engine *engine, struct store *st, json_t *mp, js
 		return -1;
 	const char *type = str(v.options, "type"), *o = str(v.options, "o");
 	const char *device = str(v.options, "device");
-	if (!*type || !strcmp(type, "none") || option_has(o, "bind") || option_has(o, "rbind")) {
+	if (!*type || !strcmp(type, "none") || strlist_has(o, "bind") || strlist_has(o, "rbind")) {
 		if (*type)
 			snprintf(data, sizeof(data), "%s", device);
 		else
 			vol_data_dir(engine, v.name, data, sizeof(data));
-		snprintf(opts, sizeof(opts), "%s%s", option_has(o, "bind") && *type ? "bind" : "rbind",
+		snprintf(opts, sizeof(opts), "%s%s", strlist_has(o, "bind") && *type ? "bind" : "rbind",
 			 ro ? ",ro" : "");
 		add_record(records, "bind", data, dest, opts);
 		if (copies && copy && dir_empty(data))
