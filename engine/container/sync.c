@@ -428,8 +428,8 @@ static bool container_row_exists(struct store *st, const char *id)
 	return found;
 }
 
-/* The container ids that have a directory in dir but no row. */
-static json_t *orphans_in(struct store *st, const char *dir)
+/* The container ids that have a directory in dir but not among rows. */
+static json_t *orphans_in(const struct store_strings *rows, const char *dir)
 {
 	json_t *found = json_array();
 	struct dirent *de;
@@ -441,7 +441,7 @@ static json_t *orphans_in(struct store *st, const char *dir)
 		size_t len = strlen(de->d_name);
 		if (len != CONTAINER_ID_LEN || strspn(de->d_name, "0123456789abcdef") != len)
 			continue;
-		if (!container_row_exists(st, de->d_name))
+		if (!store_strings_has(rows, de->d_name))
 			json_array_append_new(found, json_string(de->d_name));
 	}
 	closedir(d);
@@ -475,6 +475,7 @@ int container_gc_orphans(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	char bundles[PATH_MAX], runs[PATH_MAX], path[PATH_MAX + 80];
+	struct store_strings rows;
 	json_t *lists[2], *id;
 	size_t i;
 
@@ -482,8 +483,13 @@ int container_gc_orphans(struct engine *engine, berr *err)
 		return -1;
 	snprintf(bundles, sizeof(bundles), "%s/containers", engine_root(engine));
 	snprintf(runs, sizeof(runs), "%s/containers", engine_run_root(engine));
-	lists[0] = orphans_in(st, bundles);
-	lists[1] = orphans_in(st, runs);
+	/* one query for every directory's check; a second look, under the
+	 * write lock, only for what looks orphaned */
+	if (store_strings(st, "SELECT id FROM containers", &rows, err) < 0)
+		return -1;
+	lists[0] = orphans_in(&rows, bundles);
+	lists[1] = orphans_in(&rows, runs);
+	store_strings_free(&rows);
 	if ((json_array_size(lists[0]) || json_array_size(lists[1])) && store_begin(st, NULL) == 0) {
 		for (int k = 0; k < 2; k++)
 			json_array_foreach(lists[k], i, id) {

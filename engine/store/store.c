@@ -262,3 +262,56 @@ const char *store_text(sqlite3_stmt *stmt, int col)
 
 	return text ? (const char *)text : "";
 }
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int store_strings(struct store *store, const char *sql, struct store_strings *out, berr *err)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (store_prepare(store, &stmt, sql, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **grown = realloc(out->v, cap * sizeof(*grown));
+			if (!grown)
+				goto nomem;
+			out->v = grown;
+		}
+		if (!(out->v[out->n] = strdup(store_text(stmt, 0))))
+			goto nomem;
+		out->n++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_strings_free(out);
+		return store_error(store, err, "reading the store");
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), compare_strings);
+	return 0;
+nomem:
+	sqlite3_reset(stmt);
+	store_strings_free(out);
+	return berr_errno(err, ENOMEM, "reading the store");
+}
+
+bool store_strings_has(const struct store_strings *s, const char *key)
+{
+	return s->n && bsearch(&key, s->v, s->n, sizeof(*s->v), compare_strings) != NULL;
+}
+
+void store_strings_free(struct store_strings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}

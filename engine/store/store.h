@@ -43,4 +43,14 @@ int store_schema_version(struct store *store);
 /* Column helper: text or "" (never NULL). */
 const char *store_text(sqlite3_stmt *stmt, int col);
 
+/* The first column of every row a query gives, sorted, for many lookups
+ * at the cost of one query. */
+struct store_strings {
+	char **v;
+	size_t n;
+};
+int store_strings(struct store *store, const char *sql, struct store_strings *out, berr *err);
+bool store_strings_has(const struct store_strings *s, const char *key);
+void store_strings_free(struct store_strings *s);
+
 #endif

@@ -452,21 +452,28 @@ int vol_startup(struct engine *engine, berr *err)
 	struct store *st = engine_store(engine, err);
 	char dir[PATH_MAX], path[PATH_MAX + 256];
 	json_t *suspects = json_array(), *name;
+	struct store_strings rows = {0};
 	struct dirent *de;
 	size_t i;
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "%s/volumes", engine_root(engine));
+	if (st && store_strings(st, "SELECT name FROM volumes", &rows, err) < 0) {
+		json_decref(suspects);
+		return -1;
+	}
 	d = st ? opendir(dir) : NULL;
 	while (d && (de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (strncmp(de->d_name, REMOVING_PREFIX, strlen(REMOVING_PREFIX)) == 0 ||
-		    !vol_row_exists(st, de->d_name))
+		    !store_strings_has(&rows, de->d_name))
 			json_array_append_new(suspects, json_string(de->d_name));
 	}
 	if (d)
 		closedir(d);
+	if (st)
+		store_strings_free(&rows);
 	if (json_array_size(suspects) && store_begin(st, NULL) == 0) {
 		json_array_foreach(suspects, i, name) {
 			const char *entry = json_string_value(name);
