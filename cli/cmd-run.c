@@ -244,6 +244,17 @@ static void proxy_signal(int sig, void *user)
 	json_decref(args);
 }
 
+/* Whether the image the body names is here (a create refused as "not
+ * found" may be missing something else: a --volumes-from container). */
+static bool image_exists(struct cli *cli, json_t *body)
+{
+	json_t *args = json_pack("{s:O}", "name", json_object_get(body, "Image"));
+	bool found = cli_call(cli, "image.inspect", args, NULL, NULL) == 0;
+
+	json_decref(args);
+	return found;
+}
+
 /* Creates the container; on a missing image says what Docker says first.
  * A refusal exits 125 under `run` and 1 under `create`, as Docker's do. */
 static int create_container(struct cli *cli, json_t *body, bool run, char id[65], int *status)
@@ -252,7 +263,7 @@ static int create_container(struct cli *cli, json_t *body, bool run, char id[65]
 	berr err = {0};
 
 	if (cli_call(cli, "container.create", body, &result, &err) < 0) {
-		if (err.kind == BERR_NOT_FOUND && strncmp(err.msg, "No such image", 13) == 0) {
+		if (err.kind == BERR_NOT_FOUND && !image_exists(cli, body)) {
 			struct image_ref ref;
 			char familiar[REF_STRING_SIZE];
 			const char *image = json_string_value(json_object_get(body, "Image"));

@@ -5,7 +5,7 @@
 #include <sys/utsname.h>
 
 #include "cli/cli.h"
-#include "engine/core/system.h"
+#include "engine/system/system.h"
 #include "engine/core/units.h"
 
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);

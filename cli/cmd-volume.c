@@ -53,7 +53,7 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 		add_volume_flag(vols, binds, volumes->items[i]);
 	for (size_t i = 0; i < mounts->len && !status; i++) {
 		json_t *m;
-		if (vol_parse_mount_flag(mounts->items[i], &m, &err) < 0)
+		if (volume_parse_mount_flag(mounts->items[i], &m, &err) < 0)
 			status = cli_failf(cli, 125, "invalid argument \"%s\" for \"--mount\" flag: %s",
 					   mounts->items[i], err.msg);
 		else
@@ -130,7 +130,7 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 	}
 	args = json_pack("{s:s, s:s, s:o, s:o}", "Name",
 			 argc - first == 1 ? argv[first] : (name ? name : ""), "Driver",
-			 driver ? driver : VOL_DRIVER_LOCAL, "Labels", key_values(&labels),
+			 driver ? driver : VOLUME_DRIVER_LOCAL, "Labels", key_values(&labels),
 			 "DriverOpts", key_values(&opts));
 	if (cli_call(cli, "volume.create", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);

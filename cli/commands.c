@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/run.h"
 
 extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_cmd_attach,
 	cli_cmd_ps, cli_cmd_stop, cli_cmd_restart, cli_cmd_kill, cli_cmd_rm, cli_cmd_rename,
@@ -144,4 +145,11 @@ int cli_main(struct cli *cli, int argc, char **argv)
 				 argv[0], argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0], argv[0]);
 	return cli_failf(cli, 1, "unknown command: berth %s\n\nRun 'berth --help' for more information",
 			 argv[0]);
+}
+
+int cli_run(struct engine *engine, int argc, char **argv)
+{
+	struct cli cli = {.engine = engine};
+
+	return cli_main(&cli, argc, argv);
 }

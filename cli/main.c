@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/modules.h"
 #include "tui/tui.h"
 
 /* Opens the engine. Its threads inherit a mask without the signals a face
@@ -15,6 +16,7 @@
 static int open_engine(struct cli *cli)
 {
 	sigset_t faced, saved;
+	const struct engine_options opts = {.modules = engine_modules};
 	berr err = {0};
 	int opened;
 
@@ -24,7 +26,7 @@ static int open_engine(struct cli *cli)
 	sigaddset(&faced, SIGHUP);
 	sigaddset(&faced, SIGWINCH);
 	pthread_sigmask(SIG_BLOCK, &faced, &saved);
-	opened = engine_open(&cli->engine, NULL, &err);
+	opened = engine_open(&cli->engine, &opts, &err);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (opened < 0) {
 		fprintf(stderr, "berth: %s\n", err.msg);

@@ -4,9 +4,14 @@
 #include "cli/tabwriter.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/core/alloc.h"
+#include "engine/core/strbuf.h"
+#include "engine/core/utf8.h"
 
 struct tw_cell {
 	size_t size;  /* bytes of text */
@@ -19,63 +24,18 @@ struct tw_line {
 	size_t cap;
 };
 
-struct tw_buf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
 struct tabwriter {
 	int minwidth;
 	int padding;
-	struct tw_buf text; /* cell contents, tabs and newlines removed */
+	struct strbuf text; /* cell contents, tabs and newlines removed */
 	struct tw_line *lines;
 	size_t nlines;
 	size_t cap;
 	struct tw_cell cell; /* the cell being filled */
 	size_t *widths;      /* widths of the enclosing column blocks */
 	size_t nwidths;
-	struct tw_buf out;
+	struct strbuf out;
 };
-
-/* realloc that aborts the CLI when memory runs out. */
-static void *tw_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("berth: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-/* Appends n bytes to a buffer. */
-static void buf_add(struct tw_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = b->cap ? b->cap : 256;
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		b->s = tw_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* Appends n spaces. */
-static void buf_spaces(struct tw_buf *b, size_t n)
-{
-	static const char spaces[] = "                                ";
-
-	while (n > 0) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-
-		buf_add(b, spaces, k);
-		n -= k;
-	}
-}
 
 struct range {
 	unsigned lo, hi;
@@ -151,27 +111,12 @@ static size_t text_width(const char *str, size_t n)
 	size_t w = 0, i = 0;
 
 	while (i < n) {
-		unsigned r = s[i];
-		size_t len = 1, need = 0;
+		uint32_t r;
+		size_t len = utf8_decode(s + i, n - i, &r);
 
-		if (r >= 0xc2 && r <= 0xdf)
-			need = 1;
-		else if (r >= 0xe0 && r <= 0xef)
-			need = 2;
-		else if (r >= 0xf0 && r <= 0xf4)
-			need = 3;
-		if (r >= 0x80) {
-			unsigned v = r & (0x3f >> need);
-			size_t k;
-
-			for (k = 1; k <= need && i + k < n && (s[i + k] & 0xc0) == 0x80; k++)
-				v = (v << 6) | (s[i + k] & 0x3f);
-			if (need > 0 && k == need + 1) {
-				r = v;
-				len = need + 1;
-			} else {
-				r = 0xfffd;
-			}
+		if (len == 0) {
+			r = 0xfffd;
+			len = 1;
 		}
 		w += char_width(r);
 		i += len;
@@ -184,7 +129,7 @@ static void add_line(struct tabwriter *tw)
 {
 	if (tw->nlines == tw->cap) {
 		tw->cap = tw->cap ? tw->cap * 2 : 16;
-		tw->lines = tw_xrealloc(tw->lines, tw->cap * sizeof(*tw->lines));
+		tw->lines = xrealloc(tw->lines, tw->cap * sizeof(*tw->lines));
 	}
 	memset(&tw->lines[tw->nlines], 0, sizeof(tw->lines[0]));
 	tw->nlines++;
@@ -204,7 +149,7 @@ static void reset(struct tabwriter *tw)
 /* A writer with the given minimum column width and padding. */
 struct tabwriter *tabwriter_new(int minwidth, int padding)
 {
-	struct tabwriter *tw = tw_xrealloc(NULL, sizeof(*tw));
+	struct tabwriter *tw = xmalloc(sizeof(*tw));
 
 	memset(tw, 0, sizeof(*tw));
 	tw->minwidth = minwidth < 0 ? 0 : minwidth;
@@ -220,7 +165,7 @@ static size_t terminate_cell(struct tabwriter *tw)
 
 	if (line->ncells == line->cap) {
 		line->cap = line->cap ? line->cap * 2 : 8;
-		line->cells = tw_xrealloc(line->cells, line->cap * sizeof(*line->cells));
+		line->cells = xrealloc(line->cells, line->cap * sizeof(*line->cells));
 	}
 	line->cells[line->ncells++] = tw->cell;
 	memset(&tw->cell, 0, sizeof(tw->cell));
@@ -239,7 +184,7 @@ void tabwriter_write(struct tabwriter *tw, const char *text)
 
 		if (c != '\t' && c != '\v' && c != '\n' && c != '\f')
 			continue;
-		buf_add(&tw->text, text + start, i - start);
+		strbuf_addn(&tw->text, text + start, i - start);
 		tw->cell.size += i - start;
 		tw->cell.width += text_width(text + start, i - start);
 		start = i + 1;
@@ -250,7 +195,7 @@ void tabwriter_write(struct tabwriter *tw, const char *text)
 		if (c == '\f')
 			format_pending(tw);
 	}
-	buf_add(&tw->text, text + start, i - start);
+	strbuf_addn(&tw->text, text + start, i - start);
 	tw->cell.size += i - start;
 	tw->cell.width += text_width(text + start, i - start);
 }
@@ -264,14 +209,14 @@ static size_t write_lines(struct tabwriter *tw, size_t pos, size_t line0, size_t
 		for (size_t j = 0; j < line->ncells; j++) {
 			struct tw_cell *c = &line->cells[j];
 
-			buf_add(&tw->out, tw->text.s + pos, c->size);
+			strbuf_addn(&tw->out, tw->text.s + pos, c->size);
 			pos += c->size;
 			if (j < tw->nwidths && tw->widths[j] > c->width)
-				buf_spaces(&tw->out, tw->widths[j] - c->width);
+				strbuf_pad(&tw->out, ' ', tw->widths[j] - c->width);
 		}
 		/* The last line has no newline: it is whatever followed the last one. */
 		if (i + 1 < tw->nlines)
-			buf_add(&tw->out, "\n", 1);
+			strbuf_addn(&tw->out, "\n", 1);
 	}
 	return pos;
 }
@@ -288,9 +233,9 @@ struct tw_block {
 static size_t format(struct tabwriter *tw, size_t pos, size_t line0, size_t line1)
 {
 	size_t depth = 1, cap = 16, base = tw->nwidths;
-	struct tw_block *stack = tw_xrealloc(NULL, cap * sizeof(*stack));
+	struct tw_block *stack = xmalloc(cap * sizeof(*stack));
 
-	tw->widths = tw_xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
+	tw->widths = xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
 	stack[0] = (struct tw_block){line0, line0, line1};
 	while (depth > 0) {
 		struct tw_block *b = &stack[depth - 1];
@@ -316,8 +261,8 @@ static size_t format(struct tabwriter *tw, size_t pos, size_t line0, size_t line
 		}
 		if (depth == cap) {
 			cap *= 2;
-			stack = tw_xrealloc(stack, cap * sizeof(*stack));
-			tw->widths = tw_xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
+			stack = xrealloc(stack, cap * sizeof(*stack));
+			tw->widths = xrealloc(tw->widths, (base + cap) * sizeof(*tw->widths));
 			b = &stack[depth - 1];
 		}
 		tw->widths[tw->nwidths++] = width;
@@ -342,9 +287,7 @@ char *tabwriter_flush(struct tabwriter *tw)
 	char *s;
 
 	format_pending(tw);
-	buf_add(&tw->out, "", 0);
-	s = tw->out.s;
-	memset(&tw->out, 0, sizeof(tw->out));
+	s = strbuf_steal(&tw->out);
 	return s;
 }
 
@@ -356,8 +299,8 @@ void tabwriter_free(struct tabwriter *tw)
 	for (size_t i = 0; i < tw->nlines; i++)
 		free(tw->lines[i].cells);
 	free(tw->lines);
-	free(tw->text.s);
-	free(tw->out.s);
+	strbuf_free(&tw->text);
+	strbuf_free(&tw->out);
 	free(tw->widths);
 	free(tw);
 }

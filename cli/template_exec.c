@@ -21,7 +21,7 @@ struct tvar {
 struct texec {
 	struct tmpl *t;
 	const char *name; /* the template being run, for error messages */
-	struct tbuf out;
+	struct strbuf out;
 	struct tvar *vars;
 	size_t nvars;
 	size_t capvars;
@@ -39,7 +39,7 @@ static int exec_errorf(struct texec *s, const char *fmt, ...)
 /* "template: :1:2: executing \"\" at <.X.Y>: message", Go's ExecError text. */
 static int exec_errorf(struct texec *s, const char *fmt, ...)
 {
-	struct tbuf ctx = {0}, name = {0};
+	struct strbuf ctx = {0}, name = {0};
 	char msg[700];
 	va_list ap;
 	int line = 1, col;
@@ -50,7 +50,7 @@ static int exec_errorf(struct texec *s, const char *fmt, ...)
 	tfmt_quote(&name, s->name, strlen(s->name), 0);
 	if (!s->node) {
 		berr_set(s->err, BERR_INVALID, "template: %s: %s", s->name, msg);
-		tbuf_free(&name);
+		strbuf_free(&name);
 		return -1;
 	}
 	col = s->node->pos;
@@ -63,8 +63,8 @@ static int exec_errorf(struct texec *s, const char *fmt, ...)
 	tnode_string(&ctx, s->node);
 	berr_set(s->err, BERR_INVALID, "template: :%d:%d: executing %s at <%s>: %s", line, col,
 		 name.s, ctx.s ? ctx.s : "", msg);
-	tbuf_free(&ctx);
-	tbuf_free(&name);
+	strbuf_free(&ctx);
+	strbuf_free(&name);
 	return -1;
 }
 
@@ -73,7 +73,7 @@ static void var_push(struct texec *s, const char *name, json_t *value)
 {
 	if (s->nvars == s->capvars) {
 		s->capvars = s->capvars ? s->capvars * 2 : 16;
-		s->vars = tmpl_xrealloc(s->vars, s->capvars * sizeof(*s->vars));
+		s->vars = xrealloc(s->vars, s->capvars * sizeof(*s->vars));
 	}
 	s->vars[s->nvars].name = name;
 	s->vars[s->nvars].value = json_incref(value);
@@ -168,13 +168,13 @@ static int eval_field_chain(struct texec *s, json_t *receiver, char *const *iden
 /* Go's error for arguments given to something that is not a function. */
 static int not_a_function(struct texec *s, const struct tnode *first, bool has_args)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 	int rc = 0;
 
 	if (has_args) {
 		tnode_string(&b, first);
 		rc = exec_errorf(s, "can't give argument to non-function %s", b.s);
-		tbuf_free(&b);
+		strbuf_free(&b);
 	}
 	return rc;
 }
@@ -324,7 +324,7 @@ static int eval_field_node(struct texec *s, json_t *dot, const struct tnode *fie
 static int eval_arg(struct texec *s, json_t *dot, enum targ type, const struct tnode *n,
 		    json_t **out)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 	json_t *v = NULL;
 	int rc;
 
@@ -387,7 +387,7 @@ static int eval_arg(struct texec *s, json_t *dot, enum targ type, const struct t
 			rc = exec_errorf(s, "can't handle %s for arg of type %s", b.s,
 					 targ_name(type));
 		}
-		tbuf_free(&b);
+		strbuf_free(&b);
 		return rc;
 	}
 	if (rc < 0)
@@ -439,7 +439,7 @@ static int eval_call(struct texec *s, json_t *dot, const struct tfunc *f, const 
 				   f->nfixed, num_in);
 	if (f->lazy)
 		return eval_and_or(s, dot, f, cmd, has_final, final, out);
-	argv = tmpl_xrealloc(NULL, (num_in + 1) * sizeof(*argv));
+	argv = xmalloc((num_in + 1) * sizeof(*argv));
 	for (i = 0; i < nargs; i++) {
 		enum targ type = i < (size_t)f->nfixed ? f->fixed[i] : f->rest;
 
@@ -560,7 +560,7 @@ static int print_value(struct texec *s, const struct tnode *n, json_t *v)
 {
 	s->node = n;
 	if (!v)
-		tbuf_adds(&s->out, "<no value>");
+		strbuf_adds(&s->out, "<no value>");
 	else
 		tfmt_value(&s->out, v);
 	return 0;
@@ -644,12 +644,12 @@ static int range_items(struct texec *s, const struct tnode *r, json_t *val, size
 		free(keys);
 	} else if (json_is_integer(val)) {
 		if (r->pipe->ndecl > 1) {
-			struct tbuf b = {0};
+			struct strbuf b = {0};
 
 			tfmt_value(&b, val);
 			rc = exec_errorf(s, "can't use %s to iterate over more than one variable",
 					 b.s);
-			tbuf_free(&b);
+			strbuf_free(&b);
 			return rc;
 		}
 		for (json_int_t i = 0; rc == 0 && i < json_integer_value(val); i++) {
@@ -660,11 +660,11 @@ static int range_items(struct texec *s, const struct tnode *r, json_t *val, size
 			json_decref(elem);
 		}
 	} else if (val) {
-		struct tbuf b = {0};
+		struct strbuf b = {0};
 
 		tfmt_value(&b, val);
 		rc = exec_errorf(s, "range can't iterate over %s", b.s);
-		tbuf_free(&b);
+		strbuf_free(&b);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -755,7 +755,7 @@ static int walk(struct texec *s, json_t *dot, const struct tnode *n)
 	case TN_TEMPLATE:
 		return walk_template(s, dot, n);
 	case TN_TEXT:
-		tbuf_addn(&s->out, n->text, n->text_len);
+		strbuf_addn(&s->out, n->text, n->text_len);
 		return 0;
 	default:
 		return 0;
@@ -774,15 +774,15 @@ static int run(struct tmpl *t, json_t *data, bool header, char **out, berr *err)
 	if (data && json_is_null(data))
 		data = NULL;
 	var_push(&s, "$", data);
-	tbuf_addn(&s.out, "", 0);
+	strbuf_addn(&s.out, "", 0);
 	rc = root ? walk(&s, data, root) : exec_errorf(&s, "\"\" is an incomplete or empty template");
 	var_pop(&s, 0);
 	free(s.vars);
 	if (rc < 0 && !header) {
-		tbuf_free(&s.out);
+		strbuf_free(&s.out);
 		return -1;
 	}
-	*out = tbuf_steal(&s.out);
+	*out = strbuf_steal(&s.out);
 	return 0;
 }
 

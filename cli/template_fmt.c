@@ -39,7 +39,7 @@ int tutf8_decode(const char *str, size_t n, int *width)
 }
 
 /* Appends a code point as UTF-8. */
-void tutf8_put(struct tbuf *b, long r)
+void tutf8_put(struct strbuf *b, long r)
 {
 	unsigned u;
 
@@ -47,19 +47,19 @@ void tutf8_put(struct tbuf *b, long r)
 		r = 0xfffd;
 	u = (unsigned)r;
 	if (u < 0x80) {
-		tbuf_addc(b, (char)u);
+		strbuf_addc(b, (char)u);
 	} else if (u < 0x800) {
-		tbuf_addc(b, (char)(0xc0 | (u >> 6)));
-		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+		strbuf_addc(b, (char)(0xc0 | (u >> 6)));
+		strbuf_addc(b, (char)(0x80 | (u & 0x3f)));
 	} else if (u < 0x10000) {
-		tbuf_addc(b, (char)(0xe0 | (u >> 12)));
-		tbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
-		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+		strbuf_addc(b, (char)(0xe0 | (u >> 12)));
+		strbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
+		strbuf_addc(b, (char)(0x80 | (u & 0x3f)));
 	} else {
-		tbuf_addc(b, (char)(0xf0 | (u >> 18)));
-		tbuf_addc(b, (char)(0x80 | ((u >> 12) & 0x3f)));
-		tbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
-		tbuf_addc(b, (char)(0x80 | (u & 0x3f)));
+		strbuf_addc(b, (char)(0xf0 | (u >> 18)));
+		strbuf_addc(b, (char)(0x80 | ((u >> 12) & 0x3f)));
+		strbuf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
+		strbuf_addc(b, (char)(0x80 | (u & 0x3f)));
 	}
 }
 
@@ -116,7 +116,7 @@ static int key_cmp(const void *a, const void *b)
 /* An object's keys sorted bytewise, as Go prints and ranges over maps. */
 const char **tfmt_sorted_keys(json_t *obj, size_t *n)
 {
-	const char **keys = tmpl_xrealloc(NULL, (json_object_size(obj) + 1) * sizeof(*keys));
+	const char **keys = xmalloc((json_object_size(obj) + 1) * sizeof(*keys));
 	const char *key;
 	json_t *val;
 	size_t i = 0;
@@ -142,11 +142,11 @@ bool tfmt_printable(int r)
 }
 
 /* One character of a Go-quoted string or rune. */
-static void escape_rune(struct tbuf *b, int r, char quote, bool ascii_only)
+static void escape_rune(struct strbuf *b, int r, char quote, bool ascii_only)
 {
 	if (r == quote || r == '\\') {
-		tbuf_addc(b, '\\');
-		tbuf_addc(b, (char)r);
+		strbuf_addc(b, '\\');
+		strbuf_addc(b, (char)r);
 		return;
 	}
 	if (ascii_only ? (r < 0x80 && tfmt_printable(r)) : tfmt_printable(r)) {
@@ -154,42 +154,42 @@ static void escape_rune(struct tbuf *b, int r, char quote, bool ascii_only)
 		return;
 	}
 	switch (r) {
-	case '\a': tbuf_adds(b, "\\a"); return;
-	case '\b': tbuf_adds(b, "\\b"); return;
-	case '\f': tbuf_adds(b, "\\f"); return;
-	case '\n': tbuf_adds(b, "\\n"); return;
-	case '\r': tbuf_adds(b, "\\r"); return;
-	case '\t': tbuf_adds(b, "\\t"); return;
-	case '\v': tbuf_adds(b, "\\v"); return;
+	case '\a': strbuf_adds(b, "\\a"); return;
+	case '\b': strbuf_adds(b, "\\b"); return;
+	case '\f': strbuf_adds(b, "\\f"); return;
+	case '\n': strbuf_adds(b, "\\n"); return;
+	case '\r': strbuf_adds(b, "\\r"); return;
+	case '\t': strbuf_adds(b, "\\t"); return;
+	case '\v': strbuf_adds(b, "\\v"); return;
 	}
 	if (r < ' ' || r == 0x7f)
-		tbuf_addf(b, "\\x%02x", r);
+		strbuf_addf(b, "\\x%02x", r);
 	else if (r < 0x10000)
-		tbuf_addf(b, "\\u%04x", r);
+		strbuf_addf(b, "\\u%04x", r);
 	else
-		tbuf_addf(b, "\\U%08x", r);
+		strbuf_addf(b, "\\U%08x", r);
 }
 
 /* Go's strconv.Quote (or QuoteToASCII) of the first max_runes runes (0: all). */
-static void quote_ex(struct tbuf *b, const char *s, size_t len, size_t max_runes, bool ascii)
+static void quote_ex(struct strbuf *b, const char *s, size_t len, size_t max_runes, bool ascii)
 {
 	size_t n = 0;
 	int w;
 
-	tbuf_addc(b, '"');
+	strbuf_addc(b, '"');
 	for (size_t i = 0; i < len && (max_runes == 0 || n < max_runes); i += (size_t)w, n++) {
 		int r = tutf8_decode(s + i, len - i, &w);
 
 		if (r == 0xfffd && w == 1)
-			tbuf_addf(b, "\\x%02x", (unsigned char)s[i]);
+			strbuf_addf(b, "\\x%02x", (unsigned char)s[i]);
 		else
 			escape_rune(b, r, '"', ascii);
 	}
-	tbuf_addc(b, '"');
+	strbuf_addc(b, '"');
 }
 
 /* Go's strconv.Quote of at most max_runes characters (0: all). */
-void tfmt_quote(struct tbuf *b, const char *s, size_t len, size_t max_runes)
+void tfmt_quote(struct strbuf *b, const char *s, size_t len, size_t max_runes)
 {
 	quote_ex(b, s, len, max_runes, false);
 }
@@ -243,42 +243,42 @@ static char digit_at(const struct fdigits *fd, int i)
 }
 
 /* %e from digits: d.ddde+XX with prec digits after the point. */
-static void put_e(struct tbuf *b, const struct fdigits *fd, int prec, char e)
+static void put_e(struct strbuf *b, const struct fdigits *fd, int prec, char e)
 {
 	int exp = fd->nd == 0 ? 0 : fd->dp - 1;
 
-	tbuf_addc(b, digit_at(fd, 0));
+	strbuf_addc(b, digit_at(fd, 0));
 	if (prec > 0) {
-		tbuf_addc(b, '.');
+		strbuf_addc(b, '.');
 		for (int i = 1; i <= prec; i++)
-			tbuf_addc(b, digit_at(fd, i));
+			strbuf_addc(b, digit_at(fd, i));
 	}
-	tbuf_addf(b, "%c%c%02d", e, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	strbuf_addf(b, "%c%c%02d", e, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
 }
 
 /* %f from digits with prec digits after the point. */
-static void put_f(struct tbuf *b, const struct fdigits *fd, int prec)
+static void put_f(struct strbuf *b, const struct fdigits *fd, int prec)
 {
 	if (fd->dp > 0) {
 		for (int i = 0; i < fd->dp; i++)
-			tbuf_addc(b, digit_at(fd, i));
+			strbuf_addc(b, digit_at(fd, i));
 	} else {
-		tbuf_addc(b, '0');
+		strbuf_addc(b, '0');
 	}
 	if (prec > 0) {
-		tbuf_addc(b, '.');
+		strbuf_addc(b, '.');
 		for (int i = 0; i < prec; i++)
-			tbuf_addc(b, digit_at(fd, fd->dp + i));
+			strbuf_addc(b, digit_at(fd, fd->dp + i));
 	}
 }
 
 /* Go's shortest %g: exponent form below 1e-4 and from 1e+06 (precision 6 rule). */
-static void put_g_shortest(struct tbuf *b, const struct fdigits *fd, char e)
+static void put_g_shortest(struct strbuf *b, const struct fdigits *fd, char e)
 {
 	int exp = fd->dp - 1;
 
 	if (fd->nd == 0) {
-		tbuf_addc(b, '0');
+		strbuf_addc(b, '0');
 		return;
 	}
 	if (exp < -4 || exp >= 6) {
@@ -289,18 +289,18 @@ static void put_g_shortest(struct tbuf *b, const struct fdigits *fd, char e)
 }
 
 /* A float64 as Go's %v prints it. */
-void tfmt_float(struct tbuf *b, double d)
+void tfmt_float(struct strbuf *b, double d)
 {
 	struct fdigits fd;
 
 	if (signbit(d))
-		tbuf_addc(b, '-');
+		strbuf_addc(b, '-');
 	float_digits(d, 0, &fd);
 	put_g_shortest(b, &fd, 'e');
 }
 
 /* Go's strconv.FormatFloat(v, 'b', -1, 64): mantissa "p" binary exponent. */
-static void put_float_b(struct tbuf *b, double v)
+static void put_float_b(struct strbuf *b, double v)
 {
 	uint64_t bits;
 	uint64_t mant;
@@ -315,38 +315,38 @@ static void put_float_b(struct tbuf *b, double v)
 		mant |= 1ULL << 52;
 	exp += -1023 - 52;
 	if (bits >> 63)
-		tbuf_addc(b, '-');
-	tbuf_addf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		strbuf_addc(b, '-');
+	strbuf_addf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
 }
 
 /* n bytes of padding: zeros when asked for on the left, else spaces. */
-static void fpadding(struct tbuf *b, const struct fspec *f, long n)
+static void fpadding(struct strbuf *b, const struct fspec *f, long n)
 {
 	if (n > 0)
-		tbuf_pad(b, f->zero && !f->minus ? '0' : ' ', (size_t)n);
+		strbuf_pad(b, f->zero && !f->minus ? '0' : ' ', (size_t)n);
 }
 
 /* Writes s padded to the width, counted in runes, like Go's fmt.pad. */
-static void fpad(struct tbuf *b, const struct fspec *f, const char *s, size_t n)
+static void fpad(struct strbuf *b, const struct fspec *f, const char *s, size_t n)
 {
 	long width;
 
 	if (!f->wid_present || f->wid == 0) {
-		tbuf_addn(b, s, n);
+		strbuf_addn(b, s, n);
 		return;
 	}
 	width = f->wid - (long)tfmt_utf8_len(s, n);
 	if (!f->minus) {
 		fpadding(b, f, width);
-		tbuf_addn(b, s, n);
+		strbuf_addn(b, s, n);
 	} else {
-		tbuf_addn(b, s, n);
+		strbuf_addn(b, s, n);
 		fpadding(b, f, width);
 	}
 }
 
 /* fpad with the zero flag ignored. */
-static void fpad_nozero(struct tbuf *b, struct fspec *f, const char *s, size_t n)
+static void fpad_nozero(struct strbuf *b, struct fspec *f, const char *s, size_t n)
 {
 	bool zero = f->zero;
 
@@ -355,32 +355,32 @@ static void fpad_nozero(struct tbuf *b, struct fspec *f, const char *s, size_t n
 	f->zero = zero;
 }
 
-static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth);
+static void print_arg(struct strbuf *b, struct fspec *f, json_t *v, int verb, int depth);
 
 /* "%!d(string=abc)": a verb that does not suit the value. */
-static void bad_verb(struct tbuf *b, struct fspec *f, int verb, json_t *v)
+static void bad_verb(struct strbuf *b, struct fspec *f, int verb, json_t *v)
 {
-	tbuf_adds(b, "%!");
+	strbuf_adds(b, "%!");
 	tutf8_put(b, verb);
-	tbuf_addc(b, '(');
+	strbuf_addc(b, '(');
 	if (v && !json_is_null(v)) {
-		tbuf_adds(b, tfmt_type_name(v));
-		tbuf_addc(b, '=');
+		strbuf_adds(b, tfmt_type_name(v));
+		strbuf_addc(b, '=');
 		print_arg(b, f, v, 'v', 0);
 	} else {
-		tbuf_adds(b, "<nil>");
+		strbuf_adds(b, "<nil>");
 	}
-	tbuf_addc(b, ')');
+	strbuf_addc(b, ')');
 }
 
 /* Go's fmt.fmtInteger: sign, base prefix, precision or zero padding, width. */
-static void put_integer(struct tbuf *b, struct fspec *f, long long sv, int base, int verb,
+static void put_integer(struct strbuf *b, struct fspec *f, long long sv, int base, int verb,
 			const char *digits)
 {
 	bool negative = sv < 0;
 	unsigned long long u = negative ? 0ULL - (unsigned long long)sv : (unsigned long long)sv;
 	size_t size = 80 + (size_t)f->wid + (size_t)f->prec;
-	char *buf = tmpl_xrealloc(NULL, size);
+	char *buf = xmalloc(size);
 	size_t i = size;
 	long prec = 0;
 
@@ -438,10 +438,10 @@ static bool rune_valid(long long r)
 }
 
 /* An integer under one verb. */
-static void put_int_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+static void put_int_verb(struct strbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	long long n = json_integer_value(v);
-	struct tbuf t = {0};
+	struct strbuf t = {0};
 
 	switch (verb) {
 	case 'v':
@@ -466,20 +466,20 @@ static void put_int_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 		fpad(b, f, t.s, t.len);
 		break;
 	case 'q':
-		tbuf_addc(&t, '\'');
+		strbuf_addc(&t, '\'');
 		escape_rune(&t, rune_valid(n) ? (int)n : 0xfffd, '\'', f->plus);
-		tbuf_addc(&t, '\'');
+		strbuf_addc(&t, '\'');
 		fpad(b, f, t.s, t.len);
 		break;
 	case 'U': {
 		unsigned long long u = (unsigned long long)n;
 		int prec = f->prec_present && f->prec > 4 ? f->prec : 4;
 
-		tbuf_addf(&t, "U+%0*llX", prec, u);
+		strbuf_addf(&t, "U+%0*llX", prec, u);
 		if (f->sharp && rune_valid(n) && tfmt_printable((int)n)) {
-			tbuf_adds(&t, " '");
+			strbuf_adds(&t, " '");
 			tutf8_put(&t, (long)n);
-			tbuf_addc(&t, '\'');
+			strbuf_addc(&t, '\'');
 		}
 		fpad_nozero(b, f, t.s, t.len);
 		break;
@@ -488,40 +488,40 @@ static void put_int_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 		bad_verb(b, f, verb, v);
 		return;
 	}
-	tbuf_free(&t);
+	strbuf_free(&t);
 }
 
 /* strconv.AppendFloat for the verbs fmt passes it, with sign always present. */
-static void format_float(struct tbuf *t, double v, int verb, int prec)
+static void format_float(struct strbuf *t, double v, int verb, int prec)
 {
 	struct fdigits fd;
 	char cfmt[16];
 
-	tbuf_addc(t, signbit(v) ? '-' : '+');
+	strbuf_addc(t, signbit(v) ? '-' : '+');
 	v = fabs(v);
 	if (verb == 'b') {
 		put_float_b(t, v);
 		return;
 	}
 	if (verb == 'x' || verb == 'X') {
-		struct tbuf h = {0};
+		struct strbuf h = {0};
 		size_t e;
 
 		if (prec < 0)
 			snprintf(cfmt, sizeof(cfmt), "%%%c", verb == 'x' ? 'a' : 'A');
 		else
 			snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb == 'x' ? 'a' : 'A');
-		tbuf_addf(&h, cfmt, v);
+		strbuf_addf(&h, cfmt, v);
 		/* Go writes at least two exponent digits: 0x1p+00. */
 		e = strcspn(h.s, "pP") + 2;
 		if (e < h.len && e + 1 == h.len) {
-			tbuf_addn(t, h.s, e);
-			tbuf_addc(t, '0');
-			tbuf_addn(t, h.s + e, 1);
+			strbuf_addn(t, h.s, e);
+			strbuf_addc(t, '0');
+			strbuf_addn(t, h.s + e, 1);
 		} else {
-			tbuf_addn(t, h.s, h.len);
+			strbuf_addn(t, h.s, h.len);
 		}
-		tbuf_free(&h);
+		strbuf_free(&h);
 		return;
 	}
 	if (prec < 0) {
@@ -535,13 +535,13 @@ static void format_float(struct tbuf *t, double v, int verb, int prec)
 		return;
 	}
 	snprintf(cfmt, sizeof(cfmt), "%%.%d%c", prec, verb);
-	tbuf_addf(t, cfmt, v);
+	strbuf_addf(t, cfmt, v);
 }
 
 /* Go's fmt.fmtFloat: sign handling and zero padding around the number. */
-static void put_float(struct tbuf *b, struct fspec *f, double v, int verb, int prec)
+static void put_float(struct strbuf *b, struct fspec *f, double v, int verb, int prec)
 {
-	struct tbuf t = {0};
+	struct strbuf t = {0};
 
 	if (f->prec_present)
 		prec = f->prec;
@@ -550,20 +550,20 @@ static void put_float(struct tbuf *b, struct fspec *f, double v, int verb, int p
 		t.s[0] = ' ';
 	if (f->plus || t.s[0] != '+') {
 		if (f->zero && !f->minus && f->wid_present && f->wid > (int)t.len) {
-			tbuf_addc(b, t.s[0]);
+			strbuf_addc(b, t.s[0]);
 			fpadding(b, f, f->wid - (long)t.len);
-			tbuf_addn(b, t.s + 1, t.len - 1);
+			strbuf_addn(b, t.s + 1, t.len - 1);
 		} else {
 			fpad(b, f, t.s, t.len);
 		}
 	} else {
 		fpad(b, f, t.s + 1, t.len - 1);
 	}
-	tbuf_free(&t);
+	strbuf_free(&t);
 }
 
 /* A float64 under one verb. */
-static void put_real_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+static void put_real_verb(struct strbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	double d = json_real_value(v);
 
@@ -590,7 +590,7 @@ static void put_real_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
 }
 
 /* Go's fmt.fmtSbx: hexadecimal bytes, optionally spaced and prefixed. */
-static void put_string_hex(struct tbuf *b, struct fspec *f, const char *s, size_t n,
+static void put_string_hex(struct strbuf *b, struct fspec *f, const char *s, size_t n,
 			   const char *digits)
 {
 	size_t length = n, width;
@@ -613,21 +613,21 @@ static void put_string_hex(struct tbuf *b, struct fspec *f, const char *s, size_
 	if (f->wid_present && (size_t)f->wid > width && !f->minus)
 		fpadding(b, f, (long)((size_t)f->wid - width));
 	if (f->sharp) {
-		tbuf_addc(b, '0');
-		tbuf_addc(b, digits[16]);
+		strbuf_addc(b, '0');
+		strbuf_addc(b, digits[16]);
 	}
 	for (size_t i = 0; i < length; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (f->space && i > 0) {
-			tbuf_addc(b, ' ');
+			strbuf_addc(b, ' ');
 			if (f->sharp) {
-				tbuf_addc(b, '0');
-				tbuf_addc(b, digits[16]);
+				strbuf_addc(b, '0');
+				strbuf_addc(b, digits[16]);
 			}
 		}
-		tbuf_addc(b, digits[c >> 4]);
-		tbuf_addc(b, digits[c & 0xf]);
+		strbuf_addc(b, digits[c >> 4]);
+		strbuf_addc(b, digits[c & 0xf]);
 	}
 	if (f->wid_present && (size_t)f->wid > width && f->minus)
 		fpadding(b, f, (long)((size_t)f->wid - width));
@@ -650,11 +650,11 @@ static bool can_backquote(const char *s, size_t n)
 }
 
 /* A string under one verb. */
-static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb)
+static void put_string_verb(struct strbuf *b, struct fspec *f, json_t *v, int verb)
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
-	struct tbuf t = {0};
+	struct strbuf t = {0};
 
 	if (f->prec_present && (verb == 'v' || verb == 's' || verb == 'q'))
 		n = utf8_prefix(s, n, (size_t)f->prec);
@@ -667,14 +667,14 @@ static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb
 		/* fall through */
 	case 'q':
 		if (f->sharp && can_backquote(s, n)) {
-			tbuf_addc(&t, '`');
-			tbuf_addn(&t, s, n);
-			tbuf_addc(&t, '`');
+			strbuf_addc(&t, '`');
+			strbuf_addn(&t, s, n);
+			strbuf_addc(&t, '`');
 		} else {
 			quote_ex(&t, s, n, 0, f->plus);
 		}
 		fpad(b, f, t.s, t.len);
-		tbuf_free(&t);
+		strbuf_free(&t);
 		return;
 	case 's':
 		fpad(b, f, s, n);
@@ -691,43 +691,43 @@ static void put_string_verb(struct tbuf *b, struct fspec *f, json_t *v, int verb
 }
 
 /* An array or object, each element printed with the same verb. */
-static void print_container(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth)
+static void print_container(struct strbuf *b, struct fspec *f, json_t *v, int verb, int depth)
 {
 	const char **keys;
 	size_t n;
 
 	if (json_is_array(v)) {
-		tbuf_adds(b, f->sharp_v ? "[]interface {}{" : "[");
+		strbuf_adds(b, f->sharp_v ? "[]interface {}{" : "[");
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			if (i > 0)
-				tbuf_adds(b, f->sharp_v ? ", " : " ");
+				strbuf_adds(b, f->sharp_v ? ", " : " ");
 			print_arg(b, f, json_array_get(v, i), verb, depth + 1);
 		}
-		tbuf_addc(b, f->sharp_v ? '}' : ']');
+		strbuf_addc(b, f->sharp_v ? '}' : ']');
 		return;
 	}
-	tbuf_adds(b, f->sharp_v ? "map[string]interface {}{" : "map[");
+	strbuf_adds(b, f->sharp_v ? "map[string]interface {}{" : "map[");
 	keys = tfmt_sorted_keys(v, &n);
 	for (size_t i = 0; i < n; i++) {
 		json_t *key = json_string_nocheck(keys[i]);
 
 		if (i > 0)
-			tbuf_adds(b, f->sharp_v ? ", " : " ");
+			strbuf_adds(b, f->sharp_v ? ", " : " ");
 		print_arg(b, f, key, verb, depth + 1);
-		tbuf_addc(b, ':');
+		strbuf_addc(b, ':');
 		print_arg(b, f, json_object_get(v, keys[i]), verb, depth + 1);
 		json_decref(key);
 	}
 	free(keys);
-	tbuf_addc(b, f->sharp_v ? '}' : ']');
+	strbuf_addc(b, f->sharp_v ? '}' : ']');
 }
 
 /* Go's printArg/printValue: one operand under one verb. */
-static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int depth)
+static void print_arg(struct strbuf *b, struct fspec *f, json_t *v, int verb, int depth)
 {
 	if (!v || json_is_null(v)) {
 		if (depth > 0)
-			tbuf_adds(b, f->sharp_v ? "interface {}(nil)" : "<nil>");
+			strbuf_adds(b, f->sharp_v ? "interface {}(nil)" : "<nil>");
 		else if (verb == 'T' || verb == 'v')
 			fpad(b, f, "<nil>", 5);
 		else
@@ -766,7 +766,7 @@ static void print_arg(struct tbuf *b, struct fspec *f, json_t *v, int verb, int 
 }
 
 /* A value as Go's fmt %v prints it. */
-void tfmt_value(struct tbuf *b, json_t *v)
+void tfmt_value(struct strbuf *b, json_t *v)
 {
 	struct fspec f = {0};
 
@@ -774,7 +774,7 @@ void tfmt_value(struct tbuf *b, json_t *v)
 }
 
 /* Go's fmt.Sprint: spaces between operands when neither is a string. */
-void tfmt_sprint(struct tbuf *b, json_t **args, size_t n)
+void tfmt_sprint(struct strbuf *b, json_t **args, size_t n)
 {
 	bool prev_string = false;
 
@@ -782,22 +782,22 @@ void tfmt_sprint(struct tbuf *b, json_t **args, size_t n)
 		bool is_string = args[i] && json_is_string(args[i]);
 
 		if (i > 0 && !is_string && !prev_string)
-			tbuf_addc(b, ' ');
+			strbuf_addc(b, ' ');
 		tfmt_value(b, args[i]);
 		prev_string = is_string;
 	}
-	tbuf_addn(b, "", 0);
+	strbuf_addn(b, "", 0);
 }
 
 /* Go's fmt.Sprintln: spaces between operands and a final newline. */
-void tfmt_sprintln(struct tbuf *b, json_t **args, size_t n)
+void tfmt_sprintln(struct strbuf *b, json_t **args, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			tbuf_addc(b, ' ');
+			strbuf_addc(b, ' ');
 		tfmt_value(b, args[i]);
 	}
-	tbuf_addc(b, '\n');
+	strbuf_addc(b, '\n');
 }
 
 /* Go's parsenum: a decimal number at fmt[*i], stopping at end. */
@@ -878,7 +878,7 @@ static bool int_from_arg(struct printf_state *ps, int *num)
 }
 
 /* Flags, argument index, width and precision of one directive. */
-static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip, struct fspec *f,
+static void parse_directive(struct strbuf *b, struct printf_state *ps, size_t *ip, struct fspec *f,
 			    bool *after_index)
 {
 	size_t i = *ip;
@@ -905,7 +905,7 @@ static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip,
 		i++;
 		f->wid_present = int_from_arg(ps, &f->wid);
 		if (!f->wid_present)
-			tbuf_adds(b, "%!(BADWIDTH)");
+			strbuf_adds(b, "%!(BADWIDTH)");
 		if (f->wid < 0) {
 			f->wid = -f->wid;
 			f->minus = true;
@@ -930,7 +930,7 @@ static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip,
 				f->prec_present = false;
 			}
 			if (!f->prec_present)
-				tbuf_adds(b, "%!(BADPREC)");
+				strbuf_adds(b, "%!(BADPREC)");
 			*after_index = false;
 		} else {
 			f->prec_present = parse_num(ps->fmt, &i, ps->end, &f->prec);
@@ -946,12 +946,12 @@ static void parse_directive(struct tbuf *b, struct printf_state *ps, size_t *ip,
 }
 
 /* Go's fmt.Sprintf, including its %!verb(...) complaints. */
-void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n)
+void tfmt_sprintf(struct strbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n)
 {
 	struct printf_state ps = {.fmt = fmt, .end = fmt_len, .args = args, .nargs = n};
 	size_t i = 0;
 
-	tbuf_addn(b, "", 0);
+	strbuf_addn(b, "", 0);
 	while (i < ps.end) {
 		struct fspec f = {0};
 		size_t last = i;
@@ -961,27 +961,27 @@ void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args
 		ps.good_argnum = true;
 		while (i < ps.end && fmt[i] != '%')
 			i++;
-		tbuf_addn(b, fmt + last, i - last);
+		strbuf_addn(b, fmt + last, i - last);
 		if (i >= ps.end)
 			break;
 		i++;
 		parse_directive(b, &ps, &i, &f, &after_index);
 		if (i >= ps.end) {
-			tbuf_adds(b, "%!(NOVERB)");
+			strbuf_adds(b, "%!(NOVERB)");
 			break;
 		}
 		verb = tutf8_decode(fmt + i, ps.end - i, &w);
 		i += (size_t)w;
 		if (verb == '%') {
-			tbuf_addc(b, '%');
+			strbuf_addc(b, '%');
 		} else if (!ps.good_argnum) {
-			tbuf_adds(b, "%!");
+			strbuf_adds(b, "%!");
 			tutf8_put(b, verb);
-			tbuf_adds(b, "(BADINDEX)");
+			strbuf_adds(b, "(BADINDEX)");
 		} else if (ps.argnum >= ps.nargs) {
-			tbuf_adds(b, "%!");
+			strbuf_adds(b, "%!");
 			tutf8_put(b, verb);
-			tbuf_adds(b, "(MISSING)");
+			strbuf_adds(b, "(MISSING)");
 		} else {
 			if (verb == 'v') {
 				f.sharp_v = f.sharp;
@@ -994,72 +994,72 @@ void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args
 		}
 	}
 	if (!ps.reordered && ps.argnum < n) {
-		tbuf_adds(b, "%!(EXTRA ");
+		strbuf_adds(b, "%!(EXTRA ");
 		for (size_t k = ps.argnum; k < n; k++) {
 			struct fspec f = {0};
 
 			if (k > ps.argnum)
-				tbuf_adds(b, ", ");
+				strbuf_adds(b, ", ");
 			if (!args[k] || json_is_null(args[k])) {
-				tbuf_adds(b, "<nil>");
+				strbuf_adds(b, "<nil>");
 				continue;
 			}
-			tbuf_adds(b, tfmt_type_name(args[k]));
-			tbuf_addc(b, '=');
+			strbuf_adds(b, tfmt_type_name(args[k]));
+			strbuf_addc(b, '=');
 			print_arg(b, &f, args[k], 'v', 0);
 		}
-		tbuf_addc(b, ')');
+		strbuf_addc(b, ')');
 	}
 }
 
 /* Go's encoding/json string, with HTML escaping off as in Docker's json function. */
-static void json_put_string(struct tbuf *b, const char *s, size_t n)
+static void json_put_string(struct strbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	int w;
 
-	tbuf_addc(b, '"');
+	strbuf_addc(b, '"');
 	for (size_t i = 0; i < n; i += (size_t)w) {
 		int r = tutf8_decode(s + i, n - i, &w);
 		unsigned char c = (unsigned char)s[i];
 
 		if (r == 0xfffd && w == 1) {
-			tbuf_adds(b, "\\ufffd");
+			strbuf_adds(b, "\\ufffd");
 		} else if (c == '"' || c == '\\') {
-			tbuf_addc(b, '\\');
-			tbuf_addc(b, (char)c);
+			strbuf_addc(b, '\\');
+			strbuf_addc(b, (char)c);
 		} else if (c < 0x20) {
 			switch (c) {
-			case '\b': tbuf_adds(b, "\\b"); break;
-			case '\f': tbuf_adds(b, "\\f"); break;
-			case '\n': tbuf_adds(b, "\\n"); break;
-			case '\r': tbuf_adds(b, "\\r"); break;
-			case '\t': tbuf_adds(b, "\\t"); break;
+			case '\b': strbuf_adds(b, "\\b"); break;
+			case '\f': strbuf_adds(b, "\\f"); break;
+			case '\n': strbuf_adds(b, "\\n"); break;
+			case '\r': strbuf_adds(b, "\\r"); break;
+			case '\t': strbuf_adds(b, "\\t"); break;
 			default:
-				tbuf_adds(b, "\\u00");
-				tbuf_addc(b, hex[c >> 4]);
-				tbuf_addc(b, hex[c & 0xf]);
+				strbuf_adds(b, "\\u00");
+				strbuf_addc(b, hex[c >> 4]);
+				strbuf_addc(b, hex[c & 0xf]);
 			}
 		} else if (r == 0x2028 || r == 0x2029) {
-			tbuf_addf(b, "\\u%04x", r);
+			strbuf_addf(b, "\\u%04x", r);
 		} else {
-			tbuf_addn(b, s + i, (size_t)w);
+			strbuf_addn(b, s + i, (size_t)w);
 		}
 	}
-	tbuf_addc(b, '"');
+	strbuf_addc(b, '"');
 }
 
 /* Go's JSON number: shortest digits, exponent only below 1e-6 or from 1e21. */
-static void json_put_real(struct tbuf *b, double d)
+static void json_put_real(struct strbuf *b, double d)
 {
 	struct fdigits fd;
 	double a = fabs(d);
 
 	if (signbit(d))
-		tbuf_addc(b, '-');
+		strbuf_addc(b, '-');
 	float_digits(d, 0, &fd);
 	if (a != 0 && (a < 1e-6 || a >= 1e21)) {
-		struct tbuf t = {0};
+		struct strbuf t = {0};
 		size_t n;
 
 		put_e(&t, &fd, fd.nd - 1, 'e');
@@ -1069,15 +1069,15 @@ static void json_put_real(struct tbuf *b, double d)
 			t.s[n - 2] = t.s[n - 1];
 			t.len--;
 		}
-		tbuf_addn(b, t.s, t.len);
-		tbuf_free(&t);
+		strbuf_addn(b, t.s, t.len);
+		strbuf_free(&t);
 		return;
 	}
 	put_f(b, &fd, fd.nd > fd.dp ? fd.nd - fd.dp : 0);
 }
 
 /* A value as Go's encoding/json writes it, keys in the object's order. */
-void tfmt_json(struct tbuf *b, json_t *v)
+void tfmt_json(struct strbuf *b, json_t *v)
 {
 	const char *key;
 	json_t *val;
@@ -1085,42 +1085,42 @@ void tfmt_json(struct tbuf *b, json_t *v)
 
 	switch (v ? json_typeof(v) : JSON_NULL) {
 	case JSON_OBJECT:
-		tbuf_addc(b, '{');
+		strbuf_addc(b, '{');
 		json_object_foreach(v, key, val) {
 			if (!first)
-				tbuf_addc(b, ',');
+				strbuf_addc(b, ',');
 			first = false;
 			json_put_string(b, key, strlen(key));
-			tbuf_addc(b, ':');
+			strbuf_addc(b, ':');
 			tfmt_json(b, val);
 		}
-		tbuf_addc(b, '}');
+		strbuf_addc(b, '}');
 		break;
 	case JSON_ARRAY:
-		tbuf_addc(b, '[');
+		strbuf_addc(b, '[');
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			if (i > 0)
-				tbuf_addc(b, ',');
+				strbuf_addc(b, ',');
 			tfmt_json(b, json_array_get(v, i));
 		}
-		tbuf_addc(b, ']');
+		strbuf_addc(b, ']');
 		break;
 	case JSON_STRING:
 		json_put_string(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		tbuf_addf(b, "%lld", (long long)json_integer_value(v));
+		strbuf_addf(b, "%lld", (long long)json_integer_value(v));
 		break;
 	case JSON_REAL:
 		json_put_real(b, json_real_value(v));
 		break;
 	case JSON_TRUE:
-		tbuf_adds(b, "true");
+		strbuf_adds(b, "true");
 		break;
 	case JSON_FALSE:
-		tbuf_adds(b, "false");
+		strbuf_adds(b, "false");
 		break;
 	default:
-		tbuf_adds(b, "null");
+		strbuf_adds(b, "null");
 	}
 }

@@ -24,11 +24,11 @@ static int ferr(char *emsg, size_t size, const char *fmt, ...)
 }
 
 /* A JSON string holding the buffer, which is freed. */
-static json_t *string_from(struct tbuf *b)
+static json_t *string_from(struct strbuf *b)
 {
 	json_t *s = json_stringn_nocheck(b->s ? b->s : "", b->len);
 
-	tbuf_free(b);
+	strbuf_free(b);
 	return s;
 }
 
@@ -219,7 +219,7 @@ static int fn_slice(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* print: Go's fmt.Sprint. */
 static int fn_print(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)emsg;
 	(void)es;
@@ -231,7 +231,7 @@ static int fn_print(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* println: Go's fmt.Sprintln. */
 static int fn_println(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)emsg;
 	(void)es;
@@ -243,7 +243,7 @@ static int fn_println(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* printf: Go's fmt.Sprintf. */
 static int fn_printf(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)emsg;
 	(void)es;
@@ -254,15 +254,15 @@ static int fn_printf(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 
 /* The text the escaping functions work on: one string as is, else Sprint of
  * the arguments, where nil prints as "<no value>". */
-static void escaper_input(struct tbuf *b, json_t **a, size_t n)
+static void escaper_input(struct strbuf *b, json_t **a, size_t n)
 {
 	json_t **args;
 
 	if (n == 1 && json_is_string(a[0])) {
-		tbuf_addn(b, json_string_value(a[0]), json_string_length(a[0]));
+		strbuf_addn(b, json_string_value(a[0]), json_string_length(a[0]));
 		return;
 	}
-	args = tmpl_xrealloc(NULL, (n + 1) * sizeof(*args));
+	args = xmalloc((n + 1) * sizeof(*args));
 	for (size_t i = 0; i < n; i++)
 		args[i] = json_is_null(a[i]) ? json_string("<no value>") : json_incref(a[i]);
 	tfmt_sprint(b, args, n);
@@ -274,24 +274,24 @@ static void escaper_input(struct tbuf *b, json_t **a, size_t n)
 /* html: Go's HTMLEscapeString. */
 static int fn_html(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf in = {0}, b = {0};
+	struct strbuf in = {0}, b = {0};
 
 	(void)emsg;
 	(void)es;
 	escaper_input(&in, a, n);
-	tbuf_addn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < in.len; i++) {
 		switch (in.s[i]) {
-		case '\0': tbuf_adds(&b, "\xef\xbf\xbd"); break;
-		case '"': tbuf_adds(&b, "&#34;"); break;
-		case '\'': tbuf_adds(&b, "&#39;"); break;
-		case '&': tbuf_adds(&b, "&amp;"); break;
-		case '<': tbuf_adds(&b, "&lt;"); break;
-		case '>': tbuf_adds(&b, "&gt;"); break;
-		default: tbuf_addc(&b, in.s[i]);
+		case '\0': strbuf_adds(&b, "\xef\xbf\xbd"); break;
+		case '"': strbuf_adds(&b, "&#34;"); break;
+		case '\'': strbuf_adds(&b, "&#39;"); break;
+		case '&': strbuf_adds(&b, "&amp;"); break;
+		case '<': strbuf_adds(&b, "&lt;"); break;
+		case '>': strbuf_adds(&b, "&gt;"); break;
+		default: strbuf_addc(&b, in.s[i]);
 		}
 	}
-	tbuf_free(&in);
+	strbuf_free(&in);
 	*out = string_from(&b);
 	return 0;
 }
@@ -299,35 +299,35 @@ static int fn_html(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* js: Go's JSEscapeString. */
 static int fn_js(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf in = {0}, b = {0};
+	struct strbuf in = {0}, b = {0};
 	int w;
 
 	(void)emsg;
 	(void)es;
 	escaper_input(&in, a, n);
-	tbuf_addn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < in.len; i += (size_t)w) {
 		unsigned char c = (unsigned char)in.s[i];
 		int r = tutf8_decode(in.s + i, in.len - i, &w);
 
 		switch (c) {
-		case '\\': tbuf_adds(&b, "\\\\"); break;
-		case '\'': tbuf_adds(&b, "\\'"); break;
-		case '"': tbuf_adds(&b, "\\\""); break;
-		case '<': tbuf_adds(&b, "\\u003C"); break;
-		case '>': tbuf_adds(&b, "\\u003E"); break;
-		case '&': tbuf_adds(&b, "\\u0026"); break;
-		case '=': tbuf_adds(&b, "\\u003D"); break;
+		case '\\': strbuf_adds(&b, "\\\\"); break;
+		case '\'': strbuf_adds(&b, "\\'"); break;
+		case '"': strbuf_adds(&b, "\\\""); break;
+		case '<': strbuf_adds(&b, "\\u003C"); break;
+		case '>': strbuf_adds(&b, "\\u003E"); break;
+		case '&': strbuf_adds(&b, "\\u0026"); break;
+		case '=': strbuf_adds(&b, "\\u003D"); break;
 		default:
 			if (c < ' ')
-				tbuf_addf(&b, "\\u%04X", c);
+				strbuf_addf(&b, "\\u%04X", c);
 			else if (c < 0x80 || (r == 0xfffd && w == 1) || tfmt_printable(r))
-				tbuf_addn(&b, in.s + i, (size_t)w);
+				strbuf_addn(&b, in.s + i, (size_t)w);
 			else
-				tbuf_addf(&b, "\\u%04X", r);
+				strbuf_addf(&b, "\\u%04X", r);
 		}
 	}
-	tbuf_free(&in);
+	strbuf_free(&in);
 	*out = string_from(&b);
 	return 0;
 }
@@ -335,24 +335,24 @@ static int fn_js(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* urlquery: Go's url.QueryEscape. */
 static int fn_urlquery(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf in = {0}, b = {0};
+	struct strbuf in = {0}, b = {0};
 
 	(void)emsg;
 	(void)es;
 	escaper_input(&in, a, n);
-	tbuf_addn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < in.len; i++) {
 		unsigned char c = (unsigned char)in.s[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_' || c == '.' || c == '~')
-			tbuf_addc(&b, (char)c);
+			strbuf_addc(&b, (char)c);
 		else if (c == ' ')
-			tbuf_addc(&b, '+');
+			strbuf_addc(&b, '+');
 		else
-			tbuf_addf(&b, "%%%02X", c);
+			strbuf_addf(&b, "%%%02X", c);
 	}
-	tbuf_free(&in);
+	strbuf_free(&in);
 	*out = string_from(&b);
 	return 0;
 }
@@ -407,7 +407,7 @@ static int string_cmp(json_t *x, json_t *y)
 /* Go's message for arrays and objects, which eq cannot compare. */
 static int incomparable(json_t *x, json_t *y, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	if (json_typeof(x) == json_typeof(y)) {
 		tfmt_sprintf(&b, "%s", 2, &y, 1);
@@ -416,11 +416,11 @@ static int incomparable(json_t *x, json_t *y, char *emsg, size_t es)
 		json_t *args[2] = {x, y};
 
 		tfmt_sprintf(&b, "%s: ", 4, args, 1);
-		tbuf_addf(&b, "%s, %s: ", tfmt_type_name(x), tfmt_type_name(y));
+		strbuf_addf(&b, "%s, %s: ", tfmt_type_name(x), tfmt_type_name(y));
 		tfmt_sprintf(&b, "%s", 2, args + 1, 1);
 		ferr(emsg, es, "non-comparable types %s", b.s);
 	}
-	tbuf_free(&b);
+	strbuf_free(&b);
 	return -1;
 }
 
@@ -556,7 +556,7 @@ static int fn_ge(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* Docker's json: encoding/json without HTML escaping, no trailing newline. */
 static int fn_json(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)n;
 	(void)emsg;
@@ -601,18 +601,18 @@ static int fn_split(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 /* join: Go's strings.Join. */
 static int fn_join(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)n;
 	(void)emsg;
 	(void)es;
-	tbuf_addn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < json_array_size(a[0]); i++) {
 		json_t *s = json_array_get(a[0], i);
 
 		if (i > 0)
-			tbuf_addn(&b, json_string_value(a[1]), json_string_length(a[1]));
-		tbuf_addn(&b, json_string_value(s), json_string_length(s));
+			strbuf_addn(&b, json_string_value(a[1]), json_string_length(a[1]));
+		strbuf_addn(&b, json_string_value(s), json_string_length(s));
 	}
 	*out = string_from(&b);
 	return 0;
@@ -631,7 +631,7 @@ static bool title_separator(unsigned char c)
 static int fn_title(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	size_t len = json_string_length(a[0]);
-	char *s = tmpl_xrealloc(NULL, len + 1);
+	char *s = xmalloc(len + 1);
 	unsigned char prev = ' ';
 
 	(void)n;
@@ -657,7 +657,7 @@ static int fn_title(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 static int change_case(json_t **a, json_t **out, bool upper)
 {
 	size_t len = json_string_length(a[0]);
-	char *s = tmpl_xrealloc(NULL, len + 1);
+	char *s = xmalloc(len + 1);
 
 	for (size_t i = 0; i < len; i++) {
 		char c = json_string_value(a[0])[i];
@@ -695,7 +695,7 @@ static int fn_upper(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 static int fn_pad(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 {
 	json_int_t left = json_integer_value(a[1]), right = json_integer_value(a[2]);
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 
 	(void)n;
 	if (json_string_length(a[0]) == 0) {
@@ -706,9 +706,9 @@ static int fn_pad(json_t **a, size_t n, json_t **out, char *emsg, size_t es)
 		return ferr(emsg, es, "strings: negative Repeat count");
 	if (left > 1000000 || right > 1000000)
 		return ferr(emsg, es, "strings: Repeat output length overflow");
-	tbuf_pad(&b, ' ', (size_t)left);
-	tbuf_addn(&b, json_string_value(a[0]), json_string_length(a[0]));
-	tbuf_pad(&b, ' ', (size_t)right);
+	strbuf_pad(&b, ' ', (size_t)left);
+	strbuf_addn(&b, json_string_value(a[0]), json_string_length(a[0]));
+	strbuf_pad(&b, ' ', (size_t)right);
 	*out = string_from(&b);
 	return 0;
 }

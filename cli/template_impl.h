@@ -9,25 +9,8 @@
 #include <jansson.h>
 
 #include "cli/template.h"
-
-/* A growing byte string; always NUL-terminated once anything was added. */
-struct tbuf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
-void tbuf_addn(struct tbuf *b, const char *s, size_t n);
-void tbuf_adds(struct tbuf *b, const char *s);
-void tbuf_addc(struct tbuf *b, char c);
-void tbuf_addf(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void tbuf_pad(struct tbuf *b, char c, size_t n);
-/* Hands the string over to the caller (never NULL) and empties the buffer. */
-char *tbuf_steal(struct tbuf *b);
-void tbuf_free(struct tbuf *b);
-
-/* Allocation that cannot fail: the CLI has no way forward without memory. */
-void *tmpl_xrealloc(void *p, size_t n);
+#include "engine/core/alloc.h"
+#include "engine/core/strbuf.h"
 
 enum tnode_type {
 	TN_LIST,
@@ -148,7 +131,7 @@ bool tlex_is_space(int r);
 
 /* template_parse.c */
 int tparse(struct tmpl *t, berr *err);
-void tnode_string(struct tbuf *b, const struct tnode *n);
+void tnode_string(struct strbuf *b, const struct tnode *n);
 struct tnode *tmpl_lookup(struct tmpl *t, const char *name);
 void tnodes_free(struct tnode **nodes, size_t n);
 
@@ -177,20 +160,20 @@ bool tvalue_truth(json_t *v);
 
 /* template_fmt.c: Go's fmt and encoding/json over jansson values */
 const char *tfmt_type_name(json_t *v);
-void tfmt_value(struct tbuf *b, json_t *v);
-void tfmt_float(struct tbuf *b, double d);
-void tfmt_quote(struct tbuf *b, const char *s, size_t len, size_t max_runes);
-void tfmt_sprint(struct tbuf *b, json_t **args, size_t n);
-void tfmt_sprintln(struct tbuf *b, json_t **args, size_t n);
-void tfmt_sprintf(struct tbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n);
-void tfmt_json(struct tbuf *b, json_t *v);
+void tfmt_value(struct strbuf *b, json_t *v);
+void tfmt_float(struct strbuf *b, double d);
+void tfmt_quote(struct strbuf *b, const char *s, size_t len, size_t max_runes);
+void tfmt_sprint(struct strbuf *b, json_t **args, size_t n);
+void tfmt_sprintln(struct strbuf *b, json_t **args, size_t n);
+void tfmt_sprintf(struct strbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n);
+void tfmt_json(struct strbuf *b, json_t *v);
 size_t tfmt_utf8_len(const char *s, size_t len);
 /* Go's unicode.IsPrint (approximated outside ASCII). */
 bool tfmt_printable(int r);
 /* One UTF-8 character: its code point, or U+FFFD with width 1 for a bad byte; -1 at the end. */
 int tutf8_decode(const char *s, size_t n, int *width);
 /* Appends a code point as UTF-8 (U+FFFD for anything that is not one). */
-void tutf8_put(struct tbuf *b, long r);
+void tutf8_put(struct strbuf *b, long r);
 
 /* An object's keys in Go's map order (sorted bytewise); free the array only. */
 const char **tfmt_sorted_keys(json_t *obj, size_t *n);

@@ -139,7 +139,7 @@ static void lex_push(struct tlexer *l, struct titem it)
 {
 	if (l->nitems == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
-		l->items = tmpl_xrealloc(l->items, l->cap * sizeof(*l->items));
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
 	}
 	l->items[l->nitems++] = it;
 }
@@ -561,12 +561,12 @@ static bool lex_scan_number(struct tlexer *l)
 /* The error for text that cannot be a number. */
 static enum lstate lex_bad_number(struct tlexer *l)
 {
-	struct tbuf q = {0};
+	struct strbuf q = {0};
 	enum lstate st;
 
 	tfmt_quote(&q, l->in + l->start, l->pos - l->start, 0);
 	st = lex_errorf(l, "bad number syntax: %s", q.s);
-	tbuf_free(&q);
+	strbuf_free(&q);
 	return st;
 }
 

@@ -93,17 +93,17 @@ static struct titem *p_peek_non_space(struct tparser *p)
 }
 
 /* Go's item.String(): how a token is named in "unexpected X in Y". */
-static void item_string(struct tbuf *b, const struct titem *it)
+static void item_string(struct strbuf *b, const struct titem *it)
 {
 	if (it->type == TI_EOF)
-		tbuf_adds(b, "EOF");
+		strbuf_adds(b, "EOF");
 	else if (it->type == TI_ERROR)
-		tbuf_adds(b, it->msg);
+		strbuf_adds(b, it->msg);
 	else if (it->type > TI_KEYWORD)
-		tbuf_addf(b, "<%.*s>", (int)it->len, it->val);
+		strbuf_addf(b, "<%.*s>", (int)it->len, it->val);
 	else if (tfmt_utf8_len(it->val, it->len) > 10) {
 		tfmt_quote(b, it->val, it->len, 10);
-		tbuf_adds(b, "...");
+		strbuf_adds(b, "...");
 	} else
 		tfmt_quote(b, it->val, it->len, 0);
 }
@@ -111,7 +111,7 @@ static void item_string(struct tbuf *b, const struct titem *it)
 /* Go's "unexpected X in context" error (or the lexer's own error). */
 static int p_unexpected(struct tparser *p, const struct titem *it, const char *context)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 	int rc;
 
 	item_string(&b, it);
@@ -120,14 +120,14 @@ static int p_unexpected(struct tparser *p, const struct titem *it, const char *c
 			size_t n = strlen(" action");
 			bool ends_action = b.len >= n && !strcmp(b.s + b.len - n, " action");
 
-			tbuf_addf(&b, "%s started at :%d", ends_action ? "" : " in action",
+			strbuf_addf(&b, "%s started at :%d", ends_action ? "" : " in action",
 				  p->action_line);
 		}
 		rc = parse_errorf(p, "%s", b.s);
 	} else {
 		rc = parse_errorf(p, "unexpected %s in %s", b.s, context);
 	}
-	tbuf_free(&b);
+	strbuf_free(&b);
 	return rc;
 }
 
@@ -146,7 +146,7 @@ static struct titem *p_expect(struct tparser *p, enum titem_type type, const cha
 /* A NUL-terminated copy of n bytes. */
 static char *dupn(const char *s, size_t n)
 {
-	char *d = tmpl_xrealloc(NULL, n + 1);
+	char *d = xmalloc(n + 1);
 
 	memcpy(d, s, n);
 	d[n] = '\0';
@@ -156,7 +156,7 @@ static char *dupn(const char *s, size_t n)
 /* A new node, registered with the template so that it is freed with it. */
 static struct tnode *node_new(struct tparser *p, enum tnode_type type, int pos, int line)
 {
-	struct tnode *n = tmpl_xrealloc(NULL, sizeof(*n));
+	struct tnode *n = xmalloc(sizeof(*n));
 	struct tmpl *t = p->t;
 
 	memset(n, 0, sizeof(*n));
@@ -164,7 +164,7 @@ static struct tnode *node_new(struct tparser *p, enum tnode_type type, int pos, 
 	n->pos = pos;
 	n->line = line;
 	if ((t->nnodes & (t->nnodes - 1)) == 0)
-		t->nodes = tmpl_xrealloc(t->nodes, (t->nnodes ? t->nnodes * 2 : 1) * sizeof(*t->nodes));
+		t->nodes = xrealloc(t->nodes, (t->nnodes ? t->nnodes * 2 : 1) * sizeof(*t->nodes));
 	t->nodes[t->nnodes++] = n;
 	return n;
 }
@@ -173,7 +173,7 @@ static struct tnode *node_new(struct tparser *p, enum tnode_type type, int pos, 
 static void node_append(struct tnode ***arr, size_t *n, struct tnode *kid)
 {
 	if ((*n & (*n - 1)) == 0)
-		*arr = tmpl_xrealloc(*arr, (*n ? *n * 2 : 1) * sizeof(**arr));
+		*arr = xrealloc(*arr, (*n ? *n * 2 : 1) * sizeof(**arr));
 	(*arr)[(*n)++] = kid;
 }
 
@@ -181,7 +181,7 @@ static void node_append(struct tnode ***arr, size_t *n, struct tnode *kid)
 static void ident_append(struct tnode *n, const char *s, size_t len)
 {
 	if ((n->nidents & (n->nidents - 1)) == 0)
-		n->idents = tmpl_xrealloc(n->idents,
+		n->idents = xrealloc(n->idents,
 					  (n->nidents ? n->nidents * 2 : 1) * sizeof(*n->idents));
 	n->idents[n->nidents++] = dupn(s, len);
 }
@@ -208,7 +208,7 @@ static void vars_push(struct tparser *p, const char *name, size_t len)
 {
 	if (p->nvars == p->capvars) {
 		p->capvars = p->capvars ? p->capvars * 2 : 8;
-		p->vars = tmpl_xrealloc(p->vars, p->capvars * sizeof(*p->vars));
+		p->vars = xrealloc(p->vars, p->capvars * sizeof(*p->vars));
 	}
 	p->vars[p->nvars++] = dupn(name, len);
 }
@@ -234,7 +234,7 @@ static int hex_val(char c)
 
 /* One character of a quoted literal, like Go's strconv.UnquoteChar.
  * Returns the bytes consumed, or 0 for invalid syntax. */
-static size_t unquote_char(const char *s, size_t n, char quote, struct tbuf *b, unsigned *rune)
+static size_t unquote_char(const char *s, size_t n, char quote, struct strbuf *b, unsigned *rune)
 {
 	size_t digits = 0;
 	unsigned v = 0;
@@ -245,7 +245,7 @@ static size_t unquote_char(const char *s, size_t n, char quote, struct tbuf *b, 
 		int w;
 
 		*rune = (unsigned)tutf8_decode(s, n, &w);
-		tbuf_addn(b, s, (size_t)w);
+		strbuf_addn(b, s, (size_t)w);
 		return (size_t)w;
 	}
 	if (n < 2)
@@ -285,14 +285,14 @@ static size_t unquote_char(const char *s, size_t n, char quote, struct tbuf *b, 
 		if (v > 255)
 			return 0;
 		*rune = v;
-		tbuf_addc(b, (char)v);
+		strbuf_addc(b, (char)v);
 		return 4;
 	default:
 		return 0;
 	}
 	if (digits == 0) {
 		*rune = v;
-		tbuf_addc(b, (char)v);
+		strbuf_addc(b, (char)v);
 		return 2;
 	}
 	if (n < 2 + digits)
@@ -306,7 +306,7 @@ static size_t unquote_char(const char *s, size_t n, char quote, struct tbuf *b, 
 	}
 	*rune = v;
 	if (digits == 2) {
-		tbuf_addc(b, (char)v);
+		strbuf_addc(b, (char)v);
 	} else {
 		if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
 			return 0;
@@ -316,7 +316,7 @@ static size_t unquote_char(const char *s, size_t n, char quote, struct tbuf *b, 
 }
 
 /* Go's strconv.Unquote for "...", `...` and '.' literals; false on bad syntax. */
-static bool unquote(const char *s, size_t n, struct tbuf *out, unsigned *rune)
+static bool unquote(const char *s, size_t n, struct strbuf *out, unsigned *rune)
 {
 	size_t i;
 
@@ -325,12 +325,12 @@ static bool unquote(const char *s, size_t n, struct tbuf *out, unsigned *rune)
 	if (s[0] == '`') {
 		for (i = 1; i + 1 < n; i++) {
 			if (s[i] != '\r')
-				tbuf_addc(out, s[i]);
+				strbuf_addc(out, s[i]);
 		}
-		tbuf_addn(out, "", 0);
+		strbuf_addn(out, "", 0);
 		return true;
 	}
-	tbuf_addn(out, "", 0);
+	strbuf_addn(out, "", 0);
 	for (i = 1; i + 1 < n;) {
 		size_t used;
 
@@ -445,13 +445,13 @@ static bool parse_float(const char *s, double *d)
 /* A character constant such as 'a' or '\n': an integer, a rune value. */
 static int char_parse(struct tparser *p, struct tnode *n, const struct titem *it)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 	unsigned r = 0;
 	size_t used = 0;
 
 	if (it->len > 2)
 		used = unquote_char(it->val + 1, it->len - 2, '\'', &b, &r);
-	tbuf_free(&b);
+	strbuf_free(&b);
 	if (used == 0 || (it->val[1] == '\'' && it->len == 2))
 		return parse_errorf(p, "invalid syntax");
 	if (used + 2 != it->len)
@@ -466,7 +466,7 @@ static int char_parse(struct tparser *p, struct tnode *n, const struct titem *it
 /* Go's parse.newNumber: what kinds of number the literal can stand for. */
 static int number_parse(struct tparser *p, struct tnode *n, const struct titem *it)
 {
-	struct tbuf q = {0};
+	struct strbuf q = {0};
 	unsigned long long unused;
 	char *clean;
 	size_t j = 0;
@@ -476,7 +476,7 @@ static int number_parse(struct tparser *p, struct tnode *n, const struct titem *
 		return char_parse(p, n, it);
 	if (it->type == TI_COMPLEX || n->text[n->text_len - 1] == 'i')
 		return parse_errorf(p, "complex constants are not supported: %s", n->text);
-	clean = tmpl_xrealloc(NULL, n->text_len + 1);
+	clean = xmalloc(n->text_len + 1);
 	for (size_t i = 0; i < n->text_len; i++) {
 		if (n->text[i] != '_')
 			clean[j++] = n->text[i];
@@ -523,7 +523,7 @@ illegal:
 	tfmt_quote(&q, n->text, n->text_len, 0);
 	rc = parse_errorf(p, "illegal number syntax: %s", q.s);
 out:
-	tbuf_free(&q);
+	strbuf_free(&q);
 	free(clean);
 	return rc;
 }
@@ -588,17 +588,17 @@ static struct tnode *parse_term(struct tparser *p)
 		return parse_pipeline(p, "parenthesized pipeline", TI_RPAREN);
 	case TI_STRING:
 	case TI_RAWSTRING: {
-		struct tbuf b = {0};
+		struct strbuf b = {0};
 		unsigned r;
 
 		if (!unquote(it->val, it->len, &b, &r)) {
-			tbuf_free(&b);
+			strbuf_free(&b);
 			parse_errorf(p, "invalid syntax");
 			return NULL;
 		}
 		n = node_new(p, TN_STRING, it->pos, it->line);
 		n->text_len = b.len;
-		n->text = tbuf_steal(&b);
+		n->text = strbuf_steal(&b);
 		n->quoted = dupn(it->val, it->len);
 		return n;
 	}
@@ -612,7 +612,7 @@ static struct tnode *parse_term(struct tparser *p)
 static struct tnode *parse_operand(struct tparser *p)
 {
 	struct tnode *node = parse_term(p), *chain;
-	struct tbuf b = {0}, q = {0};
+	struct strbuf b = {0}, q = {0};
 
 	if (!node || p_peek(p)->type != TI_FIELD)
 		return node;
@@ -639,8 +639,8 @@ static struct tnode *parse_operand(struct tparser *p)
 		tnode_string(&b, node);
 		tfmt_quote(&q, b.s, b.len, 0);
 		parse_errorf(p, "unexpected . after term %s", q.s);
-		tbuf_free(&q);
-		tbuf_free(&b);
+		strbuf_free(&q);
+		strbuf_free(&b);
 		return NULL;
 	default:
 		return chain;
@@ -826,11 +826,11 @@ static struct tnode *parse_control(struct tparser *p, enum tnode_type type, cons
 			if (!n->else_list)
 				goto fail;
 			if (next->type != TN_END) {
-				struct tbuf b = {0};
+				struct strbuf b = {0};
 
 				tnode_string(&b, next);
 				parse_errorf(p, "expected end; found %s", b.s);
-				tbuf_free(&b);
+				strbuf_free(&b);
 				goto fail;
 			}
 		}
@@ -857,7 +857,7 @@ static struct tnode *parse_with(struct tparser *p)
 /* The quoted name of {{template}}, {{define}} or {{block}}. */
 static char *parse_template_name(struct tparser *p, const struct titem *it, const char *context)
 {
-	struct tbuf b = {0};
+	struct strbuf b = {0};
 	unsigned r;
 
 	if (it->type != TI_STRING && it->type != TI_RAWSTRING) {
@@ -865,11 +865,11 @@ static char *parse_template_name(struct tparser *p, const struct titem *it, cons
 		return NULL;
 	}
 	if (!unquote(it->val, it->len, &b, &r)) {
-		tbuf_free(&b);
+		strbuf_free(&b);
 		parse_errorf(p, "invalid syntax");
 		return NULL;
 	}
-	return tbuf_steal(&b);
+	return strbuf_steal(&b);
 }
 
 /* Whether a tree holds nothing but spaces and comments. */
@@ -912,7 +912,7 @@ static int add_definition(struct tparser *p, char *name, struct tnode *root)
 		free(name);
 		return 0;
 	}
-	t->defs = tmpl_xrealloc(t->defs, (t->ndefs + 1) * sizeof(*t->defs));
+	t->defs = xrealloc(t->defs, (t->ndefs + 1) * sizeof(*t->defs));
 	t->defs[t->ndefs].name = name;
 	t->defs[t->ndefs].root = root;
 	t->ndefs++;
@@ -936,11 +936,11 @@ static int parse_named_body(struct tparser *p, char *name, const char *context)
 		return -1;
 	}
 	if (end->type != TN_END) {
-		struct tbuf b = {0};
+		struct strbuf b = {0};
 
 		tnode_string(&b, end);
 		parse_errorf(p, "unexpected %s in %s", b.s, context);
-		tbuf_free(&b);
+		strbuf_free(&b);
 		free(name);
 		return -1;
 	}
@@ -1139,11 +1139,11 @@ static int parse_top(struct tparser *p)
 		if (!n)
 			return -1;
 		if (n->type == TN_END || n->type == TN_ELSE) {
-			struct tbuf b = {0};
+			struct strbuf b = {0};
 
 			tnode_string(&b, n);
 			parse_errorf(p, "unexpected %s", b.s);
-			tbuf_free(&b);
+			strbuf_free(&b);
 			return -1;
 		}
 		node_append(&root->kids, &root->nkids, n);
@@ -1196,38 +1196,38 @@ void tnodes_free(struct tnode **nodes, size_t n)
 }
 
 /* The source form of a pipeline. */
-static void pipe_string(struct tbuf *b, const struct tnode *pipe)
+static void pipe_string(struct strbuf *b, const struct tnode *pipe)
 {
 	for (size_t i = 0; i < pipe->ndecl; i++) {
 		if (i > 0)
-			tbuf_adds(b, ", ");
+			strbuf_adds(b, ", ");
 		tnode_string(b, pipe->decl[i]);
 	}
 	if (pipe->ndecl > 0)
-		tbuf_adds(b, pipe->is_assign ? " = " : " := ");
+		strbuf_adds(b, pipe->is_assign ? " = " : " := ");
 	for (size_t i = 0; i < pipe->nkids; i++) {
 		if (i > 0)
-			tbuf_adds(b, " | ");
+			strbuf_adds(b, " | ");
 		tnode_string(b, pipe->kids[i]);
 	}
 }
 
 /* The source form of if, range or with. */
-static void control_string(struct tbuf *b, const char *word, const struct tnode *n)
+static void control_string(struct strbuf *b, const char *word, const struct tnode *n)
 {
-	tbuf_addf(b, "{{%s ", word);
+	strbuf_addf(b, "{{%s ", word);
 	pipe_string(b, n->pipe);
-	tbuf_adds(b, "}}");
+	strbuf_adds(b, "}}");
 	tnode_string(b, n->list);
 	if (n->else_list) {
-		tbuf_adds(b, "{{else}}");
+		strbuf_adds(b, "{{else}}");
 		tnode_string(b, n->else_list);
 	}
-	tbuf_adds(b, "{{end}}");
+	strbuf_adds(b, "{{end}}");
 }
 
 /* Go's Node.String(): the source form of a node, used in error context. */
-void tnode_string(struct tbuf *b, const struct tnode *n)
+void tnode_string(struct strbuf *b, const struct tnode *n)
 {
 	switch (n->type) {
 	case TN_LIST:
@@ -1235,15 +1235,15 @@ void tnode_string(struct tbuf *b, const struct tnode *n)
 			tnode_string(b, n->kids[i]);
 		break;
 	case TN_TEXT:
-		tbuf_addn(b, n->text, n->text_len);
+		strbuf_addn(b, n->text, n->text_len);
 		break;
 	case TN_COMMENT:
-		tbuf_addf(b, "{{%s}}", n->text);
+		strbuf_addf(b, "{{%s}}", n->text);
 		break;
 	case TN_ACTION:
-		tbuf_adds(b, "{{");
+		strbuf_adds(b, "{{");
 		pipe_string(b, n->pipe);
-		tbuf_adds(b, "}}");
+		strbuf_adds(b, "}}");
 		break;
 	case TN_IF:
 		control_string(b, "if", n);
@@ -1255,19 +1255,19 @@ void tnode_string(struct tbuf *b, const struct tnode *n)
 		control_string(b, "with", n);
 		break;
 	case TN_TEMPLATE:
-		tbuf_adds(b, "{{template ");
+		strbuf_adds(b, "{{template ");
 		tfmt_quote(b, n->text, n->text_len, 0);
 		if (n->pipe) {
-			tbuf_addc(b, ' ');
+			strbuf_addc(b, ' ');
 			pipe_string(b, n->pipe);
 		}
-		tbuf_adds(b, "}}");
+		strbuf_adds(b, "}}");
 		break;
 	case TN_BREAK:
-		tbuf_adds(b, "{{break}}");
+		strbuf_adds(b, "{{break}}");
 		break;
 	case TN_CONTINUE:
-		tbuf_adds(b, "{{continue}}");
+		strbuf_adds(b, "{{continue}}");
 		break;
 	case TN_PIPE:
 		pipe_string(b, n);
@@ -1275,11 +1275,11 @@ void tnode_string(struct tbuf *b, const struct tnode *n)
 	case TN_COMMAND:
 		for (size_t i = 0; i < n->nkids; i++) {
 			if (i > 0)
-				tbuf_addc(b, ' ');
+				strbuf_addc(b, ' ');
 			if (n->kids[i]->type == TN_PIPE) {
-				tbuf_addc(b, '(');
+				strbuf_addc(b, '(');
 				pipe_string(b, n->kids[i]);
-				tbuf_addc(b, ')');
+				strbuf_addc(b, ')');
 			} else {
 				tnode_string(b, n->kids[i]);
 			}
@@ -1287,44 +1287,44 @@ void tnode_string(struct tbuf *b, const struct tnode *n)
 		break;
 	case TN_FIELD:
 		for (size_t i = 0; i < n->nidents; i++)
-			tbuf_addf(b, ".%s", n->idents[i]);
+			strbuf_addf(b, ".%s", n->idents[i]);
 		break;
 	case TN_VARIABLE:
 		for (size_t i = 0; i < n->nidents; i++)
-			tbuf_addf(b, "%s%s", i ? "." : "", n->idents[i]);
+			strbuf_addf(b, "%s%s", i ? "." : "", n->idents[i]);
 		break;
 	case TN_CHAIN:
 		if (n->pipe->type == TN_PIPE) {
-			tbuf_addc(b, '(');
+			strbuf_addc(b, '(');
 			pipe_string(b, n->pipe);
-			tbuf_addc(b, ')');
+			strbuf_addc(b, ')');
 		} else {
 			tnode_string(b, n->pipe);
 		}
 		for (size_t i = 0; i < n->nidents; i++)
-			tbuf_addf(b, ".%s", n->idents[i]);
+			strbuf_addf(b, ".%s", n->idents[i]);
 		break;
 	case TN_IDENT:
 	case TN_NUMBER:
-		tbuf_addn(b, n->text, n->text_len);
+		strbuf_addn(b, n->text, n->text_len);
 		break;
 	case TN_DOT:
-		tbuf_addc(b, '.');
+		strbuf_addc(b, '.');
 		break;
 	case TN_NIL:
-		tbuf_adds(b, "nil");
+		strbuf_adds(b, "nil");
 		break;
 	case TN_BOOL:
-		tbuf_adds(b, n->bool_val ? "true" : "false");
+		strbuf_adds(b, n->bool_val ? "true" : "false");
 		break;
 	case TN_STRING:
-		tbuf_adds(b, n->quoted);
+		strbuf_adds(b, n->quoted);
 		break;
 	case TN_END:
-		tbuf_adds(b, "{{end}}");
+		strbuf_adds(b, "{{end}}");
 		break;
 	case TN_ELSE:
-		tbuf_adds(b, "{{else}}");
+		strbuf_adds(b, "{{else}}");
 		break;
 	}
 }

@@ -13,7 +13,7 @@ static void from_api(json_t *mount)
 	json_t *mp = NULL;
 	berr err = {0};
 
-	if (vol_mount_from_api(mount, &mp, &err) == 0) {
+	if (volume_mount_from_api(mount, &mp, &err) == 0) {
 		FUZZ_CHECK(json_is_object(mp));
 		FUZZ_CHECK(json_string_value(json_object_get(mp, "Destination"))[0] == '/');
 		json_decref(mp);
@@ -29,24 +29,24 @@ static void parse_line(const char *line)
 	bool ro;
 	berr err = {0};
 
-	if (vol_parse_bind(line, &out, &err) == 0) {
+	if (volume_parse_bind(line, &out, &err) == 0) {
 		FUZZ_CHECK(json_is_object(out));
 		FUZZ_CHECK(json_string_value(json_object_get(out, "Destination"))[0] == '/');
 		json_decref(out);
 	} else {
 		FUZZ_CHECK(out == NULL && err.kind == BERR_INVALID);
 	}
-	if (vol_parse_mount_flag(line, &out, &err) == 0) {
+	if (volume_parse_mount_flag(line, &out, &err) == 0) {
 		FUZZ_CHECK(json_is_object(out));
 		from_api(out);
 		json_decref(out);
 	} else {
 		FUZZ_CHECK(out == NULL);
 	}
-	vol_tmpfs_options(line, opts, sizeof(opts), &err);
-	vol_tmpfs_options(line, opts, 8, &err);
-	vol_parse_volumes_from(line, container, sizeof(container), &ro, &err);
-	vol_name_valid(line);
+	volume_tmpfs_options(line, opts, sizeof(opts), &err);
+	volume_tmpfs_options(line, opts, 8, &err);
+	volume_parse_volumes_from(line, container, sizeof(container), &ro, &err);
+	volume_name_valid(line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

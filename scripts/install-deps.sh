@@ -2,7 +2,8 @@
 # Installs, through apt-get, the Debian packages this machine lacks:
 #   --run    what berth needs to build and run (scripts/run.sh)
 #   --test   that, and what the tests need: cmocka, tmux, sqlite3, Docker
-#            to compare with, clang for the fuzz targets, zsh (the default)
+#            to compare with, clang for the fuzz targets, zsh, python3 (the
+#            layer check) (the default)
 #   --bench  that, and crun and hyperfine
 # Nothing is done when all are present.
 set -euo pipefail
@@ -14,7 +15,7 @@ packages=(
 )
 case ${1:---test} in
 --run) ;;
---test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh) ;;
+--test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3) ;;
 --bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2

@@ -202,19 +202,36 @@ const char *pane_detail_container(struct pane *p);
 
 /* --- pane_list.c: what the table panes share ---------------------------- */
 
-struct list_pane {
-	struct pane base;
-	struct table *table;
+struct list_pane;
+
+/* What a table pane states; the default list class does the rest. */
+struct list_pane_spec {
+	const char *name;
+	enum pane_id id;
 	const struct table_column *cols;
 	int ncols;
-	bool stale; /* the model changed while hidden */
-	char filter[128];
+	const char *loading;   /* the table's text until the model arrives */
+	unsigned model_kinds;  /* the model lists it shows: bits (1u << MODEL_x) */
+	/* Fills the table from the model (through list_pane_set_rows). */
 	void (*rebuild)(struct list_pane *lp);
+	/* Where the pane differs from the default class (NULL: the default). */
+	bool (*action)(struct pane *p, enum tui_action a);
+	void (*status)(struct pane *p, char *buf, size_t n);
 };
 
-void list_pane_init(struct list_pane *lp, struct app *app, enum pane_id id,
-		    const struct pane_class *cls, const struct table_column *cols, int ncols,
-		    const char *loading);
+struct list_pane {
+	struct pane base;
+	struct pane_class cls; /* the default list class with the spec's changes */
+	struct table *table;
+	const struct list_pane_spec *spec;
+	bool stale; /* the model changed while hidden */
+	char filter[128];
+};
+
+/* A table pane: the spec's columns, its rows from the model. */
+struct pane *list_pane_new(struct app *app, const struct list_pane_spec *spec);
+
+/* The default list class's methods, for a pane's own to fall back on. */
 void list_pane_place(struct pane *p);
 void list_pane_draw(struct pane *p);
 void list_pane_expose(struct pane *p);
@@ -391,6 +408,8 @@ void app_model_changed(struct app *app, enum model_kind kind);
 
 /* The status line and key bar follow the current pane and its selection. */
 void app_update_bars(struct app *app);
+/* The key bar shows the current pane's hints. */
+void app_update_keybar(struct app *app);
 
 /* Copies text to the terminal's clipboard with OSC 52. */
 void app_copy(struct app *app, const char *what, const char *text);

@@ -2,7 +2,7 @@
  * (":stop web", ":run -d --name cache busybox sleep 600"), with history
  * and Tab completion of command, container, image and volume names.
  *
- * A command runs through cli_main on a thread of its own, so the console
+ * A command runs through cli_run on a thread of its own, so the console
  * never waits for the engine; what it prints arrives through the pipe that
  * stdout and stderr point to while the console runs, and shows in the
  * status line (one line) or a result view (more). Commands that need the
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/run.h"
 #include "tui/app.h"
 #include "tui/format.h"
 
@@ -61,9 +61,8 @@ static void on_done(struct app *app, void *user);
 static void *worker(void *arg)
 {
 	struct cmdline *c = arg;
-	struct cli cli = {.engine = c->app->engine};
 
-	c->status = cli_main(&cli, c->argc, c->argv);
+	c->status = cli_run(c->app->engine, c->argc, c->argv);
 	fflush(stdout);
 	fflush(stderr);
 	atomic_store(&c->ended, true);

@@ -114,8 +114,7 @@ static bool take_list(struct app *app, enum model_kind kind, int status, json_t 
 						 : &m->networks;
 	json_t *value;
 
-	if (status < 0 && kind == MODEL_NETWORKS && err &&
-	    strstr(err->msg, "unknown command")) {
+	if (status < 0 && kind == MODEL_NETWORKS && err && err->kind == BERR_UNSUPPORTED) {
 		value = builtin_networks();
 		m->networks_builtin = true;
 	} else if (status < 0) {

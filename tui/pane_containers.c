@@ -122,41 +122,18 @@ static void rebuild(struct list_pane *lp)
 	free(text);
 }
 
-/* Containers and their stats both show here. */
-static void changed(struct pane *p, enum model_kind kind)
-{
-	if (kind == MODEL_CONTAINERS || kind == MODEL_STATS)
-		list_pane_changed(p, kind);
-}
-
-static const struct pane_class containers_class = {
+static const struct list_pane_spec spec = {
 	.name = "containers",
-	.place = list_pane_place,
-	.draw = list_pane_draw,
-	.expose = list_pane_expose,
-	.invalidate = list_pane_invalidate,
-	.action = list_pane_action,
-	.key = list_pane_key,
-	.filter = list_pane_filter,
-	.selected = list_pane_selected,
-	.targets = list_pane_targets,
-	.marks_hidden = list_pane_marks_hidden,
-	.changed = changed,
-	.shown = list_pane_shown,
-	.status = list_pane_status,
-	.click = list_pane_click,
-	.destroy = list_pane_destroy,
+	.id = PANE_CONTAINERS,
+	.cols = columns,
+	.ncols = NCOLS,
+	.loading = "reading the containers",
+	.model_kinds = 1u << MODEL_CONTAINERS | 1u << MODEL_STATS,
+	.rebuild = rebuild,
 };
 
 /* The containers pane. */
 struct pane *pane_containers_new(struct app *app)
 {
-	struct list_pane *lp = calloc(1, sizeof(*lp));
-
-	if (!lp)
-		abort();
-	list_pane_init(lp, app, PANE_CONTAINERS, &containers_class, columns, NCOLS,
-		       "reading the containers");
-	lp->rebuild = rebuild;
-	return &lp->base;
+	return list_pane_new(app, &spec);
 }

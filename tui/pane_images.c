@@ -133,40 +133,19 @@ static bool action(struct pane *p, enum tui_action a)
 	return id != NULL;
 }
 
-/* Only the image list shows here. */
-static void changed(struct pane *p, enum model_kind kind)
-{
-	if (kind == MODEL_IMAGES)
-		list_pane_changed(p, kind);
-}
-
-static const struct pane_class images_class = {
+static const struct list_pane_spec spec = {
 	.name = "images",
-	.place = list_pane_place,
-	.draw = list_pane_draw,
-	.expose = list_pane_expose,
-	.invalidate = list_pane_invalidate,
+	.id = PANE_IMAGES,
+	.cols = columns,
+	.ncols = NCOLS,
+	.loading = "reading the images",
+	.model_kinds = 1u << MODEL_IMAGES,
+	.rebuild = rebuild,
 	.action = action,
-	.key = list_pane_key,
-	.filter = list_pane_filter,
-	.selected = list_pane_selected,
-	.targets = list_pane_targets,
-	.marks_hidden = list_pane_marks_hidden,
-	.changed = changed,
-	.shown = list_pane_shown,
-	.status = list_pane_status,
-	.click = list_pane_click,
-	.destroy = list_pane_destroy,
 };
 
 /* The images pane. */
 struct pane *pane_images_new(struct app *app)
 {
-	struct list_pane *lp = calloc(1, sizeof(*lp));
-
-	if (!lp)
-		abort();
-	list_pane_init(lp, app, PANE_IMAGES, &images_class, columns, NCOLS, "reading the images");
-	lp->rebuild = rebuild;
-	return &lp->base;
+	return list_pane_new(app, &spec);
 }

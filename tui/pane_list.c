@@ -5,21 +5,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
 #include "tui/app.h"
 
 /* Sets up the common part; the caller fills rebuild. */
-void list_pane_init(struct list_pane *lp, struct app *app, enum pane_id id,
-		    const struct pane_class *cls, const struct table_column *cols, int ncols,
-		    const char *loading)
+/* Redraws when one of the lists it shows changed. */
+static void changed(struct pane *p, enum model_kind kind)
 {
-	lp->base.cls = cls;
+	struct list_pane *lp = (struct list_pane *)p;
+
+	if (lp->spec->model_kinds & (1u << kind))
+		list_pane_changed(p, kind);
+}
+
+static const struct pane_class list_pane_class = {
+	.place = list_pane_place,
+	.draw = list_pane_draw,
+	.expose = list_pane_expose,
+	.invalidate = list_pane_invalidate,
+	.action = list_pane_action,
+	.key = list_pane_key,
+	.filter = list_pane_filter,
+	.selected = list_pane_selected,
+	.targets = list_pane_targets,
+	.marks_hidden = list_pane_marks_hidden,
+	.changed = changed,
+	.shown = list_pane_shown,
+	.status = list_pane_status,
+	.click = list_pane_click,
+	.destroy = list_pane_destroy,
+};
+
+struct pane *list_pane_new(struct app *app, const struct list_pane_spec *spec)
+{
+	struct list_pane *lp = xcalloc(1, sizeof(*lp));
+
+	lp->cls = list_pane_class;
+	lp->cls.name = spec->name;
+	if (spec->action)
+		lp->cls.action = spec->action;
+	if (spec->status)
+		lp->cls.status = spec->status;
+	lp->base.cls = &lp->cls;
 	lp->base.app = app;
-	lp->base.id = id;
-	lp->cols = cols;
-	lp->ncols = ncols;
-	lp->table = table_new(cols, ncols);
+	lp->base.id = spec->id;
+	lp->spec = spec;
+	lp->table = table_new(spec->cols, spec->ncols);
 	lp->stale = true;
-	table_set_empty_text(lp->table, loading);
+	table_set_empty_text(lp->table, spec->loading);
+	return &lp->base;
 }
 
 /* The table fills the pane. */
@@ -37,7 +71,7 @@ void list_pane_draw(struct pane *p)
 
 	if (lp->stale) {
 		lp->stale = false;
-		lp->rebuild(lp);
+		lp->spec->rebuild(lp);
 	}
 	table_draw(lp->table);
 }
@@ -64,11 +98,11 @@ static void sort_step(struct list_pane *lp, int step)
 		table_sort_by(lp->table, col < 0 ? 0 : col, col < 0 ? true : !desc);
 		return;
 	}
-	col = col < 0 ? (step > 0 ? 0 : lp->ncols - 1) : col + step;
-	if (col >= lp->ncols || col < 0)
+	col = col < 0 ? (step > 0 ? 0 : lp->spec->ncols - 1) : col + step;
+	if (col >= lp->spec->ncols || col < 0)
 		col = -1;
 	/* Numbers read best largest first. */
-	table_sort_by(lp->table, col, col >= 0 && lp->cols[col].numeric);
+	table_sort_by(lp->table, col, col >= 0 && lp->spec->cols[col].numeric);
 }
 
 /* Moving, marks and sorting. */
@@ -184,7 +218,7 @@ void list_pane_changed(struct pane *p, enum model_kind kind)
 	lp->stale = true;
 	if (p->shown) {
 		lp->stale = false;
-		lp->rebuild(lp);
+		lp->spec->rebuild(lp);
 	}
 }
 
@@ -196,7 +230,7 @@ void list_pane_shown(struct pane *p, bool shown)
 	widget_set_focus(WIDGET(lp->table), shown);
 	if (shown && lp->stale) {
 		lp->stale = false;
-		lp->rebuild(lp);
+		lp->spec->rebuild(lp);
 	}
 }
 
@@ -213,7 +247,7 @@ void list_pane_status(struct pane *p, char *buf, size_t n)
 	char sort[64] = "";
 
 	if (col >= 0)
-		snprintf(sort, sizeof(sort), "  sort: %s %s", lp->cols[col].title,
+		snprintf(sort, sizeof(sort), "  sort: %s %s", lp->spec->cols[col].title,
 			 desc ? "down" : "up");
 	if (lp->filter[0])
 		snprintf(buf, n, "filter '%s': %zu of %zu", lp->filter, shown, all);
@@ -267,7 +301,7 @@ void list_pane_set_rows(struct list_pane *lp, const struct table_row *rows, size
 			if (strcmp(table_row_id(t, k), rows[i].id) != 0)
 				continue;
 			found = true;
-			for (int c = 0; c < lp->ncols && same; c++)
+			for (int c = 0; c < lp->spec->ncols && same; c++)
 				same = strcmp(table_cell_text(t, k, c), rows[i].cells[c].text ?: "") == 0;
 		}
 		same &= found;

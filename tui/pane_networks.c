@@ -60,13 +60,6 @@ static void rebuild(struct list_pane *lp)
 	free(text);
 }
 
-/* Only the network list shows here. */
-static void changed(struct pane *p, enum model_kind kind)
-{
-	if (kind == MODEL_NETWORKS)
-		list_pane_changed(p, kind);
-}
-
 /* Says when the list is the built-in modes only. */
 static void status(struct pane *p, char *buf, size_t n)
 {
@@ -76,34 +69,19 @@ static void status(struct pane *p, char *buf, size_t n)
 		list_pane_status(p, buf, n);
 }
 
-static const struct pane_class networks_class = {
+static const struct list_pane_spec spec = {
 	.name = "networks",
-	.place = list_pane_place,
-	.draw = list_pane_draw,
-	.expose = list_pane_expose,
-	.invalidate = list_pane_invalidate,
-	.action = list_pane_action,
-	.key = list_pane_key,
-	.filter = list_pane_filter,
-	.selected = list_pane_selected,
-	.targets = list_pane_targets,
-	.marks_hidden = list_pane_marks_hidden,
-	.changed = changed,
-	.shown = list_pane_shown,
+	.id = PANE_NETWORKS,
+	.cols = columns,
+	.ncols = NCOLS,
+	.loading = "reading the networks",
+	.model_kinds = 1u << MODEL_NETWORKS,
+	.rebuild = rebuild,
 	.status = status,
-	.click = list_pane_click,
-	.destroy = list_pane_destroy,
 };
 
 /* The networks pane. */
 struct pane *pane_networks_new(struct app *app)
 {
-	struct list_pane *lp = calloc(1, sizeof(*lp));
-
-	if (!lp)
-		abort();
-	list_pane_init(lp, app, PANE_NETWORKS, &networks_class, columns, NCOLS,
-		       "reading the networks");
-	lp->rebuild = rebuild;
-	return &lp->base;
+	return list_pane_new(app, &spec);
 }

@@ -50,40 +50,18 @@ static void rebuild(struct list_pane *lp)
 	free(text);
 }
 
-/* Only the volume list shows here. */
-static void changed(struct pane *p, enum model_kind kind)
-{
-	if (kind == MODEL_VOLUMES)
-		list_pane_changed(p, kind);
-}
-
-static const struct pane_class volumes_class = {
+static const struct list_pane_spec spec = {
 	.name = "volumes",
-	.place = list_pane_place,
-	.draw = list_pane_draw,
-	.expose = list_pane_expose,
-	.invalidate = list_pane_invalidate,
-	.action = list_pane_action,
-	.key = list_pane_key,
-	.filter = list_pane_filter,
-	.selected = list_pane_selected,
-	.targets = list_pane_targets,
-	.marks_hidden = list_pane_marks_hidden,
-	.changed = changed,
-	.shown = list_pane_shown,
-	.status = list_pane_status,
-	.click = list_pane_click,
-	.destroy = list_pane_destroy,
+	.id = PANE_VOLUMES,
+	.cols = columns,
+	.ncols = NCOLS,
+	.loading = "reading the volumes",
+	.model_kinds = 1u << MODEL_VOLUMES,
+	.rebuild = rebuild,
 };
 
 /* The volumes pane. */
 struct pane *pane_volumes_new(struct app *app)
 {
-	struct list_pane *lp = calloc(1, sizeof(*lp));
-
-	if (!lp)
-		abort();
-	list_pane_init(lp, app, PANE_VOLUMES, &volumes_class, columns, NCOLS, "reading the volumes");
-	lp->rebuild = rebuild;
-	return &lp->base;
+	return list_pane_new(app, &spec);
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
+
 #define FIELD_MIN_WIDTH 30
 
 enum field_kind { FIELD_TEXT, FIELD_CHECK, FIELD_CHOICE };
@@ -41,16 +43,6 @@ static const struct widget_class form_class = {
 	.destroy = form_destroy,
 };
 
-/* strdup that never fails. */
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
-
 /* Makes an empty form with its two buttons. */
 struct form *form_new(const char *title, const char *ok, const char *cancel)
 {
@@ -59,7 +51,7 @@ struct form *form_new(const char *title, const char *ok, const char *cancel)
 	if (!f)
 		abort();
 	widget_init(&f->base, &form_class);
-	f->title = xstrdup(title);
+	f->title = xstrdup(title ? title : "");
 	f->ok = xstrdup(ok ? ok : "OK");
 	f->cancel = xstrdup(cancel ? cancel : "Cancel");
 	return f;
@@ -76,7 +68,7 @@ static struct field *add_field(struct form *f, enum field_kind kind, const char 
 	fd = &f->fields[f->n++];
 	memset(fd, 0, sizeof(*fd));
 	fd->kind = kind;
-	fd->label = xstrdup(label);
+	fd->label = xstrdup(label ? label : "");
 	f->base.dirty = true;
 	return fd;
 }

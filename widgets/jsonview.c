@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
+
 #define NO_PARENT SIZE_MAX
 
 enum jkind { J_SCALAR, J_OPEN, J_CLOSE };
@@ -73,16 +75,6 @@ static void clear_nodes(struct jsonview *jv)
 	jv->n = 0;
 	jv->nrows = 0;
 	jv->sel = jv->top = 0;
-}
-
-/* strdup that never fails. */
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
 }
 
 /* Appends an empty node and returns its index. */

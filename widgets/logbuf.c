@@ -6,19 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
+
 /* One line is cut at this size, whatever the byte cap. */
 #define LINE_MAX_BYTES (64 * 1024)
 #define TAB_STOP 8
-
-/* malloc that never returns NULL: a console without memory cannot go on. */
-static void *xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 /* Sets up an empty ring with its caps. */
 void logbuf_init(struct logbuf *b, size_t max_lines, size_t max_bytes)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
+
 #define MAX_CANDIDATES 256
 
 struct prompt {
@@ -38,16 +40,6 @@ static const struct widget_class prompt_class = {
 	.destroy = prompt_destroy,
 };
 
-/* strdup that never fails. */
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
-
 /* Makes an empty prompt with a label. */
 struct prompt *prompt_new(const char *label)
 {
@@ -57,7 +49,7 @@ struct prompt *prompt_new(const char *label)
 		abort();
 	widget_init(&p->base, &prompt_class);
 	p->base.cursor = true;
-	p->label = xstrdup(label);
+	p->label = xstrdup(label ? label : "");
 	lineedit_init(&p->edit, NULL, 0);
 	p->history_limit = 100;
 	return p;
@@ -67,7 +59,7 @@ struct prompt *prompt_new(const char *label)
 void prompt_set_label(struct prompt *p, const char *label)
 {
 	free(p->label);
-	p->label = xstrdup(label);
+	p->label = xstrdup(label ? label : "");
 	p->base.dirty = true;
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/core/alloc.h"
+
 #define GUTTER 1
 
 struct tcell {
@@ -61,16 +63,6 @@ static char *dup_text(const char *s)
 	if (!d)
 		abort();
 	return d;
-}
-
-/* calloc that never returns NULL: a console without memory cannot go on. */
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
 }
 
 /* A table with these columns (copied). */

@@ -3,49 +3,23 @@
 
 #include "widgets/term.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "engine/core/utf8.h"
 
 /* Decodes one UTF-8 character; malformed bytes give U+FFFD one at a time. */
 size_t text_decode(const char *s, size_t len, wchar_t *out)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned int c = u[0], min;
-	size_t n, i;
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)s, len, &cp);
 
-	if (c < 0x80) {
-		*out = (wchar_t)c;
-		return 1;
+	if (n == 0) {
+		*out = 0xfffd;
+		return len ? 1 : 0;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		goto bad;
-	}
-	if (len < n)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (u[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
-	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		goto bad;
-	*out = (wchar_t)c;
+	*out = (wchar_t)cp;
 	return n;
-bad:
-	*out = 0xfffd;
-	return 1;
 }
 
 /* The character drawn for c and the cells it takes. */

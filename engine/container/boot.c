@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/core/fsutil.h"
 
 struct boot_candidate {

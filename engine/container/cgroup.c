@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "engine/container/cgroup.h"
-#include "engine/container/spec.h"
 
 int container_cgroup_mount(const char *controller, char *out, size_t n)
 {
@@ -52,13 +51,20 @@ int container_cgroup_mount(const char *controller, char *out, size_t n)
 	return rc;
 }
 
+const char *container_cgroup_parent(void)
+{
+	const char *parent = getenv("BERTH_CGROUP_PARENT");
+
+	return parent && *parent ? parent : "berth";
+}
+
 int container_cgroup_dir(const char *controller, const char *id, char *out, size_t n)
 {
 	char mount[PATH_MAX];
 
 	if (container_cgroup_mount(controller, mount, sizeof(mount)) < 0)
 		return -1;
-	snprintf(out, n, "%s/%s/%s", mount, spec_cgroup_parent(), id);
+	snprintf(out, n, "%s/%s/%s", mount, container_cgroup_parent(), id);
 	return 0;
 }
 
@@ -125,7 +131,7 @@ void container_cgroup_remove(const char *id)
 		if (dash < 0 || dash + 1 >= nf ||
 		    (strcmp(fields[dash + 1], "cgroup") != 0 && strcmp(fields[dash + 1], "cgroup2") != 0))
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s/%s", fields[4], spec_cgroup_parent(), id);
+		snprintf(dir, sizeof(dir), "%s/%s/%s", fields[4], container_cgroup_parent(), id);
 		for (int tries = 0; tries < 100; tries++) {
 			if (rmdir(dir) == 0 || errno != EBUSY)
 				break;

@@ -7,6 +7,9 @@
 
 #include "engine/core/error.h"
 
+/* The cgroup every container's sits under: $BERTH_CGROUP_PARENT or "berth". */
+const char *container_cgroup_parent(void);
+
 /* The mount point of the v1 hierarchy holding controller, or of the v2
  * tree when controller is NULL; 0 when found. */
 int container_cgroup_mount(const char *controller, char *out, size_t n);

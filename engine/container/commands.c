@@ -12,7 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
+#include "engine/container/health.h"
 #include "engine/container/create.h"
 #include "engine/container/export.h"
 #include "engine/container/logs.h"
@@ -180,9 +181,7 @@ static int cmd_restart(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 	if (rc == 0 && !json_is_true(json_object_get(c.host_config, "AutoRemove")))
 		rc = container_start(cmd_engine(ctx), &c, -1, err);
 	if (rc == 0)
-		engine_emit(cmd_engine(ctx), "container", "restart", c.id,
-			    events_container_attributes(c.name, c.image_ref,
-							json_object_get(c.config, "Labels"), NULL));
+		container_emit(cmd_engine(ctx), &c, "restart", NULL);
 	container_free(&c);
 	if (rc == 0)
 		*result = json_object();
@@ -227,12 +226,12 @@ static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	/* rm -v: the anonymous volumes go too, once the container is gone */
 	if (json_is_true(json_object_get(args, "volumes")) &&
 	    (st = engine_store(cmd_engine(ctx), NULL)))
-		mounts = vol_mounts_load(st, c.id, NULL);
+		mounts = volume_mounts_load(st, c.id, NULL);
 	rc = container_remove(cmd_engine(ctx), &c, json_is_true(json_object_get(args, "force")),
 			      err);
 	container_free(&c);
 	if (rc == 0)
-		vol_remove_anonymous(cmd_engine(ctx), mounts);
+		volume_remove_anonymous(cmd_engine(ctx), mounts);
 	json_decref(mounts);
 	if (rc == 0)
 		*result = json_object();
@@ -273,10 +272,7 @@ static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		container_free(&c);
 		return -1;
 	}
-	engine_emit(cmd_engine(ctx), "container", "rename", c.id,
-		    events_container_attributes(c.name, c.image_ref,
-						json_object_get(c.config, "Labels"),
-						json_pack("{s:s}", "oldName", old)));
+	container_emit(cmd_engine(ctx), &c, "rename", json_pack("{s:s}", "oldName", old));
 	container_free(&c);
 	if (store_commit(st, err) < 0)
 		return -1;
@@ -297,8 +293,12 @@ static int cmd_wait(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
 	rc = container_wait_exit(cmd_engine(ctx), &c, -1, ctx_cancelled, ctx, err);
-	if (rc == 0)
+	if (rc == 0) {
+		bool removed;
 		*result = json_pack("{s:i, s:n}", "StatusCode", c.exit_code, "Error");
+		/* an --rm container goes as soon as it has ended */
+		container_sync(cmd_engine(ctx), &c, &removed, NULL);
+	}
 	container_free(&c);
 	return rc < 0 ? -1 : 0;
 }
@@ -529,6 +529,36 @@ static int cmd_export(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return rc;
 }
 
+static int cmd_pause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	int rc;
+
+	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
+		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
+	rc = container_pause(cmd_engine(ctx), &c, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
+static int cmd_unpause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct container c;
+	const char *ref = json_string_value(json_object_get(args, "id"));
+	int rc;
+
+	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
+		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
+	rc = container_unpause(cmd_engine(ctx), &c, err);
+	container_free(&c);
+	if (rc == 0)
+		*result = json_object();
+	return rc;
+}
+
 const struct engine_command container_commands[] = {
 	{"container.create", cmd_create},   {"container.start", cmd_start},
 	{"container.attach", cmd_attach},   {"container.stop", cmd_stop},
@@ -537,5 +567,6 @@ const struct engine_command container_commands[] = {
 	{"container.wait", cmd_wait},	    {"container.logs", cmd_logs},
 	{"container.inspect", cmd_inspect}, {"container.list", cmd_list},
 	{"container.prune", cmd_prune},     {"container.export", cmd_export},
+	{"container.pause", cmd_pause},     {"container.unpause", cmd_unpause},
 	{NULL, NULL},
 };

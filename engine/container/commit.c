@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "engine/container/commit.h"
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/pause.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"

@@ -2,7 +2,7 @@
 #ifndef BERTH_CONTAINER_COMMIT_H
 #define BERTH_CONTAINER_COMMIT_H
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 /* args: {"reference", "comment", "author", "changes", "pause"} -> {"Id"}. */
 int container_commit(struct cmd_ctx *ctx, const struct container *c, json_t *args,

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/copy.h"
 #include "engine/container/rootfs.h"
 #include "engine/core/fsutil.h"

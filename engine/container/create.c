@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/create.h"
 #include "engine/container/init_layer.h"
 #include "engine/container/resources.h"
@@ -374,15 +374,15 @@ static int volumes_from(struct engine *engine, struct store *st, json_t *hc, jso
 		struct container src;
 		char ref[256];
 		bool readonly;
-		if (vol_parse_volumes_from(json_is_string(v) ? json_string_value(v) : "", ref,
+		if (volume_parse_volumes_from(json_is_string(v) ? json_string_value(v) : "", ref,
 					   sizeof(ref), &readonly, err) < 0 ||
 		    container_find(engine, ref, &src, err) < 0)
 			return -1;
-		json_t *mounts = vol_mounts_load(st, src.id, err);
+		json_t *mounts = volume_mounts_load(st, src.id, err);
 		container_free(&src);
 		if (!mounts)
 			return -1;
-		json_t *inherited = vol_mounts_inherit(mounts, readonly);
+		json_t *inherited = volume_mounts_inherit(mounts, readonly);
 		json_array_extend(*out, inherited);
 		json_decref(inherited);
 		json_decref(mounts);
@@ -469,13 +469,11 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	if (container_make_init_layer(bundle, err) < 0 ||
 	    write_etc_files(bundle, c.config, c.host_config, err) < 0)
 		goto fail;
-	if (vol_resolve(engine, st, c.config, c.host_config, inherited, &mounts, made_volumes,
+	if (volume_resolve(engine, st, c.config, c.host_config, inherited, &mounts, made_volumes,
 			err) < 0 ||
-	    vol_mounts_save(st, c.id, mounts, err) < 0 || container_insert(st, &c, err) < 0)
+	    volume_mounts_save(st, c.id, mounts, err) < 0 || container_insert(st, &c, err) < 0)
 		goto fail;
-	engine_emit(engine, "container", "create", c.id,
-		    events_container_attributes(c.name, c.image_ref,
-						json_object_get(c.config, "Labels"), NULL));
+	container_emit(engine, &c, "create", NULL);
 	in_txn = false;
 	if (store_commit(st, err) < 0)
 		goto fail;
@@ -490,7 +488,7 @@ fail:
 		store_rollback(st);
 	if (made_bundle)
 		fs_remove_tree(bundle, NULL);
-	vol_discard(engine, made_volumes);
+	volume_discard(engine, made_volumes);
 	json_decref(inherited);
 	json_decref(mounts);
 	json_decref(made_volumes);

@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/inspect_ops.h"
 #include "engine/image/image.h"
 

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "engine/container/exec.h"
+#include "engine/container/health.h"
+#include "engine/container/spec_text.h"
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
 #include "engine/runtime/caps.h"
@@ -40,26 +42,11 @@ static const char *const inherited_keys[] = {
 };
 
 
-/* Appends "key value\n" with the value escaped as the spec format requires. */
-static void spec_put(FILE *f, const char *key, const char *value)
-{
-	fprintf(f, "%s ", key);
-	for (const char *p = value; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
-	fputc('\n', f);
-}
-
 /* Copies the container's identity and privileges from its spec; a
  * privileged exec gets every capability (the seccomp filter stays, as
  * Docker keeps the container's profile for `exec --privileged`). */
 static int put_inherited(struct engine *engine, const struct container *c, bool privileged,
-			 FILE *f, berr *err)
+			 struct strbuf *b, berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 8], *text = NULL, *save = NULL;
 
@@ -74,7 +61,7 @@ static int put_inherited(struct engine *engine, const struct container *c, bool 
 			if (strlen(k) != klen || strncmp(line, k, klen) != 0)
 				continue;
 			if (!(privileged && strcmp(k, "cap") == 0))
-				fprintf(f, "%s\n", line); /* already escaped */
+				strbuf_addf(b, "%s\n", line); /* already escaped */
 		}
 	}
 	free(text);
@@ -82,7 +69,7 @@ static int put_inherited(struct engine *engine, const struct container *c, bool 
 		uint64_t all = caps_all();
 		for (int cap = 0; cap < 64; cap++)
 			if (all & (1ULL << cap))
-				fprintf(f, "cap %d\n", cap);
+				spec_putf(b, "cap", "%d", cap);
 	}
 	return 0;
 }
@@ -117,74 +104,42 @@ static int write_exec_spec(struct engine *engine, const struct container *c, jso
 	const char *wd = json_string_value(json_object_get(args, "WorkingDir"));
 	const char *user = json_string_value(json_object_get(args, "User"));
 	bool detach = json_is_true(json_object_get(args, "Detach"));
-	char *text = NULL;
-	size_t len = 0, i;
+	struct strbuf b = {0};
 	json_t *env, *v;
-	FILE *f = open_memstream(&text, &len);
-	int rc = -1;
+	size_t i;
+	int rc;
 
-	if (!f)
-		return berr_sys(err, "writing the exec spec");
-	if (put_inherited(engine, c, json_is_true(json_object_get(args, "Privileged")), f, err) < 0)
-		goto out;
+	if (put_inherited(engine, c, json_is_true(json_object_get(args, "Privileged")), &b, err) < 0) {
+		strbuf_free(&b);
+		return -1;
+	}
 	json_array_foreach(json_object_get(args, "Cmd"), i, v)
-		spec_put(f, "arg", json_string_value(v));
+		spec_put(&b, "arg", json_string_value(v));
 	env = container_env(c, json_is_true(json_object_get(args, "Tty")),
 			    json_object_get(args, "Env"));
 	json_array_foreach(env, i, v)
-		spec_put(f, "env", json_string_value(v));
+		spec_put(&b, "env", json_string_value(v));
 	json_decref(env);
 	if (!wd || !*wd)
 		wd = json_string_value(json_object_get(c->config, "WorkingDir"));
-	spec_put(f, "cwd", wd && *wd ? wd : "/");
+	spec_put(&b, "cwd", wd && *wd ? wd : "/");
 	if (!user || !*user)
 		user = json_string_value(json_object_get(c->config, "User"));
 	if (user && *user)
-		spec_put(f, "user", user);
-	spec_put(f, "tty", json_is_true(json_object_get(args, "Tty")) ? "1" : "0");
+		spec_put(&b, "user", user);
+	spec_put(&b, "tty", json_is_true(json_object_get(args, "Tty")) ? "1" : "0");
 	json_t *size = json_object_get(args, "ConsoleSize");
 	json_int_t rows = json_integer_value(json_array_get(size, 0));
 	json_int_t cols = json_integer_value(json_array_get(size, 1));
 	if (json_is_true(json_object_get(args, "Tty")) && rows > 0 && rows <= 0xffff && cols > 0 &&
 	    cols <= 0xffff)
-		fprintf(f, "console-size %u %u\n", (unsigned)rows, (unsigned)cols);
-	spec_put(f, "open-stdin",
+		spec_putf(&b, "console-size", "%u %u", (unsigned)rows, (unsigned)cols);
+	spec_put(&b, "open-stdin",
 		 !detach && json_is_true(json_object_get(args, "AttachStdin")) ? "1" : "0");
-	spec_put(f, "attach-fd", detach ? "0" : "1");
-	rc = 0;
-out:
-	if (fclose(f) != 0 && rc == 0)
-		rc = berr_sys(err, "writing the exec spec");
-	if (rc == 0)
-		rc = fs_write_atomic(path, text, len, err);
-	free(text);
+	spec_put(&b, "attach-fd", detach ? "0" : "1");
+	rc = fs_write_atomic(path, b.s, b.len, err);
+	strbuf_free(&b);
 	return rc;
-}
-
-/* Docker's defaults for what a health check leaves unset. */
-#define HEALTH_DEFAULT_NS 30000000000LL
-#define HEALTH_DEFAULT_RETRIES 3
-
-bool container_health_params(json_t *config, struct health_params *hp)
-{
-	json_t *hc = json_object_get(config, "Healthcheck");
-	json_t *test = json_object_get(hc, "Test");
-	const char *kind = json_string_value(json_array_get(test, 0));
-	json_int_t v;
-
-	if (!kind || !strcmp(kind, "NONE") || json_array_size(test) < 2)
-		return false;
-	if (strcmp(kind, "CMD") && strcmp(kind, "CMD-SHELL"))
-		return false;
-	v = json_integer_value(json_object_get(hc, "Interval"));
-	hp->interval_ns = v > 0 ? v : HEALTH_DEFAULT_NS;
-	v = json_integer_value(json_object_get(hc, "Timeout"));
-	hp->timeout_ns = v > 0 ? v : HEALTH_DEFAULT_NS;
-	v = json_integer_value(json_object_get(hc, "StartPeriod"));
-	hp->start_period_ns = v > 0 ? v : 0;
-	v = json_integer_value(json_object_get(hc, "Retries"));
-	hp->retries = v > 0 && v < 1000000 ? (int)v : HEALTH_DEFAULT_RETRIES;
-	return true;
 }
 
 int container_health_spec_write(struct engine *engine, const struct container *c, berr *err)
@@ -310,9 +265,7 @@ static void emit_exec(struct engine *engine, const struct container *c, const ch
 		snprintf(code, sizeof(code), "%d", *exit_code);
 		json_object_set_new(extra, "exitCode", json_string(code));
 	}
-	engine_emit(engine, "container", action, c->id,
-		    events_container_attributes(c->name, c->image_ref,
-						json_object_get(c->config, "Labels"), extra));
+	container_emit(engine, c, action, extra);
 }
 
 /* Docker's action text: "exec_create: <entrypoint> <args joined by spaces>". */

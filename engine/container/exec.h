@@ -13,23 +13,13 @@
 #ifndef BERTH_CONTAINER_EXEC_H
 #define BERTH_CONTAINER_EXEC_H
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 extern const struct engine_command container_exec_commands[];
 
 /* Emits exec_die for each exec of the container that has ended and was
  * not reported yet (a detached one, or one whose caller went away). */
 int container_exec_collect(struct engine *engine, const struct container *c, berr *err);
-
-/* A container's health check as the monitor runs it (Docker's defaults
- * filled in: 30 s interval and timeout, no start period, 3 retries). */
-struct health_params {
-	long long interval_ns, timeout_ns, start_period_ns;
-	int retries;
-};
-
-/* Whether config.Healthcheck asks for a check (not NONE, not empty); fills hp. */
-bool container_health_params(json_t *config, struct health_params *hp);
 
 /* Writes <run>/health.spec, the exec spec of the health command (CMD-SHELL
  * runs under /bin/sh -c), when the container has a check; after spec_write. */

@@ -2,7 +2,7 @@
 #ifndef BERTH_CONTAINER_EXPORT_H
 #define BERTH_CONTAINER_EXPORT_H
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 int container_export(struct engine *engine, const struct container *c, int out_fd, berr *err);
 

@@ -2,7 +2,7 @@
 #ifndef BERTH_CONTAINER_INSPECT_OPS_H
 #define BERTH_CONTAINER_INSPECT_OPS_H
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 /* {"Titles": [...], "Processes": [[...]]} from `ps <ps_args>` (default -ef). */
 int container_top(struct engine *engine, const struct container *c, json_t *ps_args,

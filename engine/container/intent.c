@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/pause.h"
 #include "engine/container/update.h"
 #include "engine/core/fsutil.h"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/logs.h"
 #include "engine/core/units.h"
 

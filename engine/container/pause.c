@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "engine/container/cgroup.h"
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/pause.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
@@ -156,39 +156,3 @@ bool container_frozen(const char *id)
 	}
 	return false;
 }
-
-static int cmd_pause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
-{
-	struct container c;
-	const char *ref = json_string_value(json_object_get(args, "id"));
-	int rc;
-
-	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
-		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
-	rc = container_pause(cmd_engine(ctx), &c, err);
-	container_free(&c);
-	if (rc == 0)
-		*result = json_object();
-	return rc;
-}
-
-static int cmd_unpause(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
-{
-	struct container c;
-	const char *ref = json_string_value(json_object_get(args, "id"));
-	int rc;
-
-	if (!ref || container_find(cmd_engine(ctx), ref, &c, err) < 0)
-		return ref ? -1 : berr_set(err, BERR_INVALID, "no container given");
-	rc = container_unpause(cmd_engine(ctx), &c, err);
-	container_free(&c);
-	if (rc == 0)
-		*result = json_object();
-	return rc;
-}
-
-const struct engine_command container_pause_commands[] = {
-	{"container.pause", cmd_pause},
-	{"container.unpause", cmd_unpause},
-	{NULL, NULL},
-};

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 #define CONTAINER_COLUMNS                                                                        \
 	"id, name, image_id, image_ref, layers, created, state, pid, shim_pid, exit_code,"        \
@@ -32,6 +32,13 @@ void container_free_all(struct container *list, size_t count)
 	for (size_t i = 0; i < count; i++)
 		container_free(&list[i]);
 	free(list);
+}
+
+bool container_awaits_removal(const struct container *c)
+{
+	return strcmp(c->state, "removing") == 0 ||
+	       (strcmp(c->state, "exited") == 0 &&
+		json_is_true(json_object_get(c->host_config, "AutoRemove")));
 }
 
 bool container_is_active(const struct container *c)
@@ -272,36 +279,13 @@ int container_lookup(struct store *st, const char *ref, struct container *out, b
 	return 0;
 }
 
-int container_find(struct engine *engine, const char *ref, struct container *out, berr *err)
+int container_list_rows(struct store *st, struct container **out, size_t *count, berr *err)
 {
-	struct store *st = engine_store(engine, err);
-	bool removed = false;
-
-	if (!st || container_lookup(st, ref, out, err) < 0)
-		return -1;
-	if (container_sync(engine, out, &removed, err) < 0) {
-		container_free(out);
-		return -1;
-	}
-	if (removed) {
-		container_free(out);
-		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", ref);
-	}
-	return 0;
-}
-
-int container_load_all(struct engine *engine, struct container **out, size_t *count, berr *err)
-{
-	struct store *st = engine_store(engine, err);
 	struct container *list = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (!st)
-		return -1;
-	if (container_reconcile_all(engine, err) < 0)
-		return -1;
 	if (store_prepare(st, &stmt,
 			  "SELECT " CONTAINER_COLUMNS " FROM containers ORDER BY created DESC", err) < 0)
 		return -1;
@@ -333,6 +317,73 @@ fail:
 	sqlite3_reset(stmt);
 	container_free_all(list, n);
 	return -1;
+}
+
+bool container_row_exists(struct store *st, const char *id)
+{
+	sqlite3_stmt *stmt;
+	bool found;
+
+	if (store_prepare(st, &stmt, "SELECT 1 FROM containers WHERE id = ?", NULL) < 0)
+		return true; /* when in doubt, keep the files */
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* Docker's attributes of a container event: the labels, then image and
+ * name, then the extra ones (stolen). */
+static json_t *event_attributes(const char *name, const char *image, json_t *labels,
+				json_t *extra)
+{
+	json_t *attrs = json_object(), *v;
+	const char *key;
+
+	json_object_foreach(labels, key, v)
+		if (json_is_string(v))
+			json_object_set(attrs, key, v);
+	if (image && *image)
+		json_object_set_new(attrs, "image", json_string(image));
+	if (!name)
+		name = "";
+	json_object_set_new(attrs, "name", json_string(name[0] == '/' ? name + 1 : name));
+	json_object_foreach(extra, key, v)
+		json_object_set(attrs, key, v);
+	json_decref(extra);
+	return attrs;
+}
+
+json_t *container_event_attributes(const struct container *c, json_t *extra)
+{
+	return event_attributes(c->name, c->image_ref, json_object_get(c->config, "Labels"), extra);
+}
+
+void container_emit(struct engine *engine, const struct container *c, const char *action,
+		    json_t *extra)
+{
+	engine_emit(engine, "container", action, c->id, container_event_attributes(c, extra));
+}
+
+int container_count_states(struct store *st, json_t *info, berr *err)
+{
+	static const struct {
+		const char *key, *sql;
+	} counts[] = {
+		{"Containers", "SELECT count(*) FROM containers"},
+		{"ContainersRunning", "SELECT count(*) FROM containers WHERE state = 'running'"},
+		{"ContainersPaused", "SELECT count(*) FROM containers WHERE state = 'paused'"},
+		{"ContainersStopped",
+		 "SELECT count(*) FROM containers WHERE state NOT IN ('running', 'paused')"},
+	};
+
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		int64_t n = store_int(st, counts[i].sql, err);
+		if (n < 0)
+			return -1;
+		json_object_set_new(info, counts[i].key, json_integer(n));
+	}
+	return 0;
 }
 
 void container_bundle_dir(struct engine *engine, const char *id, char *buf, size_t n)

@@ -90,7 +90,7 @@ static void resources_probe_uncached(struct cgroup_features *f)
 	if (f->v2) {
 		read_line("/sys/fs/cgroup/cgroup.controllers", buf, sizeof(buf));
 		/* the root has no memory.swap.max: look where containers go */
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s", spec_cgroup_parent());
+		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s", container_cgroup_parent());
 		f->swap = access(dir, F_OK) != 0 || has_file(dir, "memory.swap.max");
 		for (char *save, *c = strtok_r(buf, " ", &save); c; c = strtok_r(NULL, " ", &save))
 			if (strcmp(c, "io") == 0)

@@ -140,7 +140,7 @@ static int detached_bind(const char *dir, unsigned attrs, berr *err)
 static int attach_mounts(struct engine *engine, const struct container *c, int root, unsigned flags,
                          berr *err)
 {
-	json_t *records = vol_bind_records(engine, c->id, err), *r;
+	json_t *records = volume_bind_records(engine, c->id, err), *r;
 	size_t i;
 	int rc = 0;
 

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 /* The running container's root as its own processes see it, volumes and
  * tmpfs mounts included: /proc/<init>/root of the init its monitor

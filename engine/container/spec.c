@@ -13,12 +13,15 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "engine/container/container.h"
+#include "engine/container/cgroup.h"
+#include "engine/container/internal.h"
+#include "engine/container/health.h"
 #include "engine/container/exec.h"
 #include "engine/container/resources.h"
 #include "engine/container/rootfs.h"
 #include "engine/container/security.h"
 #include "engine/container/spec.h"
+#include "engine/container/spec_text.h"
 #include "engine/core/fsutil.h"
 #include "engine/runtime/seccomp.h"
 #include "engine/volume/volume.h"
@@ -44,76 +47,11 @@ static const struct default_device default_devices[] = {
 	{"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
-/* A growing text buffer for the spec. */
-struct spec_buf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-};
-
-static void spec_raw(struct spec_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *grown = realloc(b->data, cap);
-		if (!grown) {
-			b->failed = true;
-			return;
-		}
-		b->data = grown;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-/* Appends "key value\n" with the value escaped as the format requires. */
-static void spec_put(struct spec_buf *b, const char *key, const char *value)
-{
-	spec_raw(b, key, strlen(key));
-	spec_raw(b, " ", 1);
-	for (const char *p = value; *p; p++) {
-		if (*p == '\\')
-			spec_raw(b, "\\\\", 2);
-		else if (*p == '\n')
-			spec_raw(b, "\\n", 2);
-		else
-			spec_raw(b, p, 1);
-	}
-	spec_raw(b, "\n", 1);
-}
-
-static void spec_putf(struct spec_buf *b, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void spec_putf(struct spec_buf *b, const char *key, const char *fmt, ...)
-{
-	char value[PATH_MAX + 64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
-	va_end(ap);
-	spec_put(b, key, value);
-}
-
 static bool host_is_cgroup2_only(void)
 {
 	struct statfs sfs;
 
 	return statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
-}
-
-const char *spec_cgroup_parent(void)
-{
-	const char *parent = getenv("BERTH_CGROUP_PARENT");
-
-	return parent && *parent ? parent : "berth";
 }
 
 /* The compiled default seccomp program for this capability set, cached
@@ -140,7 +78,7 @@ static int seccomp_program_path(struct engine *engine, uint64_t caps, char *path
 	return seccomp_write_default(caps, path, err);
 }
 
-static void spec_put_args(struct spec_buf *b, json_t *config)
+static void spec_put_args(struct strbuf *b, json_t *config)
 {
 	json_t *v;
 	size_t i;
@@ -154,7 +92,7 @@ static void spec_put_args(struct spec_buf *b, json_t *config)
 /* The seccomp record: none when unconfined, the container's own compiled
  * profile, or the cached default program for these capabilities. */
 static int spec_put_seccomp(struct engine *engine, const struct security_opts *sec, uint64_t caps,
-			    const char *bundle, struct spec_buf *b, berr *err)
+			    const char *bundle, struct strbuf *b, berr *err)
 {
 	char path[PATH_MAX];
 	int rc = 0;
@@ -172,7 +110,7 @@ static int spec_put_seccomp(struct engine *engine, const struct security_opts *s
 
 /* Resource limits (cgroup-set, rlimit, shm-size), extra groups, devices
  * and sysctls from the HostConfig. */
-static int spec_put_limits(const struct container *c, struct spec_buf *b, berr *err)
+static int spec_put_limits(const struct container *c, struct strbuf *b, berr *err)
 {
 	struct cgroup_features f;
 	json_t *records = json_array(), *r;
@@ -208,16 +146,16 @@ static int open_view(void *ctx, int *fd, berr *err)
 /* The container's volumes, binds and tmpfs mounts as `mount` records,
  * after the volume subsystem has made bind sources and copied the image's
  * content into empty volumes. */
-static int spec_put_mounts(struct engine *engine, const struct container *c, struct spec_buf *b,
+static int spec_put_mounts(struct engine *engine, const struct container *c, struct strbuf *b,
 			   berr *err)
 {
 	struct view_ctx view = {engine, c};
-	struct vol_rootfs root = {open_view, &view};
+	struct volume_rootfs root = {open_view, &view};
 	json_t *records = NULL, *r;
 	size_t i;
 	int rc = -1;
 
-	if (vol_prepare(engine, c->id, c->host_config, &root, &records, err) < 0)
+	if (volume_prepare(engine, c->id, c->host_config, &root, &records, err) < 0)
 		goto out;
 	json_array_foreach(records, i, r) {
 		char *line = NULL;
@@ -241,7 +179,7 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	       berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 32];
-	struct spec_buf b = {0};
+	struct strbuf b = {0};
 	json_t *config = c->config, *hc = c->host_config, *v;
 	const char *network = json_string_value(json_object_get(hc, "NetworkMode"));
 	bool privileged = json_is_true(json_object_get(hc, "Privileged"));
@@ -296,13 +234,13 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		spec_put(&b, "namespace", "net");
 	if (host_is_cgroup2_only())
 		spec_put(&b, "namespace", "cgroup");
-	spec_put(&b, "cgroup-parent", spec_cgroup_parent());
+	spec_put(&b, "cgroup-parent", container_cgroup_parent());
 	for (int cap = 0; cap < 64; cap++)
 		if (caps & (1ULL << cap))
 			spec_putf(&b, "cap", "%d", cap);
 	if (!privileged) {
 		if (spec_put_seccomp(engine, &sec, caps, bundle, &b, err) < 0) {
-			free(b.data);
+			strbuf_free(&b);
 			return -1;
 		}
 		for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
@@ -323,17 +261,13 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		spec_putf(&b, "device", "%s c %d %d 0666", default_devices[i].path,
 			  default_devices[i].major, default_devices[i].minor);
 	if (spec_put_limits(c, &b, err) < 0 || spec_put_mounts(engine, c, &b, err) < 0) {
-		free(b.data);
+		strbuf_free(&b);
 		return -1;
 	}
 	if (log_path)
 		spec_put(&b, "log-path", log_path);
-	if (b.failed) {
-		free(b.data);
-		return berr_errno(err, ENOMEM, "writing the container spec");
-	}
 	snprintf(path, sizeof(path), "%s/spec", bundle);
-	rc = fs_write_atomic(path, b.data, b.len, err);
-	free(b.data);
+	rc = fs_write_atomic(path, b.s, b.len, err);
+	strbuf_free(&b);
 	return rc;
 }

@@ -4,13 +4,10 @@
 
 #include <stdbool.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 
 /* Writes <bundle>/spec for the container; attach: the shim gets fd 4. */
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
 	       berr *err);
-
-/* $BERTH_CGROUP_PARENT or "berth". */
-const char *spec_cgroup_parent(void);
 
 #endif

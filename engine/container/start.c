@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/exec.h"
 #include "engine/container/spec.h"
 #include "engine/core/clock.h"
@@ -177,8 +177,7 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 		store_rollback(st);
 		return -1;
 	}
-	json_t *attrs = events_container_attributes(c->name, c->image_ref,
-						    json_object_get(c->config, "Labels"), NULL);
+	json_t *attrs = container_event_attributes(c, NULL);
 	engine_emit(engine, "container", "start", c->id, attrs);
 	return store_commit(st, err);
 }

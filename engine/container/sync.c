@@ -1,5 +1,6 @@
-/* Bringing the store up to date with what the monitors wrote: the engine
- * has no daemon, so whichever berth process looks next reconciles. */
+/* Bringing one container's row up to date with what its monitor wrote:
+ * the engine has no daemon, so whichever berth process looks next
+ * reconciles. Nothing here removes a container (see fresh.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +13,8 @@
 #include <unistd.h>
 
 #include "engine/container/cgroup.h"
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
+#include "engine/container/health.h"
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
@@ -69,8 +71,7 @@ static int reread_state(struct store *st, const char *id, char *state, size_t n,
 
 static void emit_die(struct engine *engine, const struct container *c)
 {
-	json_t *attrs = events_container_attributes(c->name, c->image_ref,
-						    json_object_get(c->config, "Labels"), NULL);
+	json_t *attrs = container_event_attributes(c, NULL);
 	char code[16];
 
 	snprintf(code, sizeof(code), "%d", c->exit_code);
@@ -254,9 +255,7 @@ static int adopt_unrecorded_start(struct engine *engine, struct container *c,
 		store_rollback(st);
 		goto out;
 	}
-	engine_emit(engine, "container", "start", c->id,
-		    events_container_attributes(c->name, c->image_ref,
-						json_object_get(c->config, "Labels"), NULL));
+	container_emit(engine, c, "start", NULL);
 	rc = store_commit(st, err);
 out:
 	container_unlock(lock);
@@ -279,13 +278,7 @@ static void drop_stale_stop(const char *run_dir)
 	free(text);
 }
 
-int container_sync(struct engine *engine, struct container *c, bool *removed, berr *err)
-{
-	return container_sync_ex(engine, c, removed, true, err);
-}
-
-int container_sync_ex(struct engine *engine, struct container *c, bool *removed, bool may_remove,
-		      berr *err)
+int container_sync_state(struct engine *engine, struct container *c, bool *gone, berr *err)
 {
 	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], state[16];
 	struct exit_record rec = {0};
@@ -293,13 +286,11 @@ int container_sync_ex(struct engine *engine, struct container *c, bool *removed,
 	int64_t started = 0;
 	pid_t shim_pid;
 
-	*removed = false;
-	if (strcmp(c->state, "removing") == 0)
-		goto finish_removal;
-	/* an --rm container whose removal an earlier sync had to leave */
-	if (strcmp(c->state, "exited") == 0 &&
-	    json_is_true(json_object_get(c->host_config, "AutoRemove")))
-		goto finish_removal;
+	*gone = false;
+	/* a removal under way, or an --rm container whose removal an earlier
+	 * sync had to leave: nothing runs, only its remover has work left */
+	if (container_awaits_removal(c))
+		return 0;
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	if (!container_is_active(c) && adopt_unrecorded_start(engine, c, run_dir, err) < 0)
 		return -1;
@@ -330,10 +321,7 @@ int container_sync_ex(struct engine *engine, struct container *c, bool *removed,
 	if (!container_is_active(c) || started != c->started_at) {
 		/* Someone else got here first, or restarted it: their word stands. */
 		store_rollback(st);
-		if (!state[0]) {
-			*removed = true;
-			return 0;
-		}
+		*gone = !state[0];
 		return 0;
 	}
 	snprintf(c->state, sizeof(c->state), "exited");
@@ -351,162 +339,10 @@ int container_sync_ex(struct engine *engine, struct container *c, bool *removed,
 		goto fail;
 	/* Docker reports the OOM kill as an event of its own, before the death. */
 	if (c->oom_killed)
-		engine_emit(engine, "container", "oom", c->id,
-			    events_container_attributes(c->name, c->image_ref,
-							json_object_get(c->config, "Labels"), NULL));
+		container_emit(engine, c, "oom", NULL);
 	emit_die(engine, c);
-	if (store_commit(st, err) < 0)
-		return -1;
-	if (!json_is_true(json_object_get(c->host_config, "AutoRemove")))
-		return 0;
-finish_removal:
-	/* Not inside a caller's transaction: a removal takes the container's
-	 * lock, which must never be waited for while holding the store's write
-	 * lock. The next sync removes it. Nor inside a removal. */
-	if (!may_remove || store_in_transaction(engine_store(engine, NULL)))
-		return 0;
-	if (container_remove(engine, c, true, err) < 0)
-		return -1;
-	*removed = true;
-	return 0;
+	return store_commit(st, err);
 fail:
 	store_rollback(st);
 	return -1;
-}
-
-int container_reconcile_all(struct engine *engine, berr *err)
-{
-	struct store *st = engine_store(engine, err);
-	sqlite3_stmt *stmt;
-	char (*ids)[CONTAINER_ID_LEN + 1] = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st || container_finish_intents(engine, err) < 0)
-		return -1;
-	if (store_prepare(st, &stmt,
-			  "SELECT id FROM containers WHERE state IN"
-			  " ('running', 'paused', 'restarting', 'removing')"
-			  " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
-			  err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *grown = realloc(ids, cap * sizeof(*ids));
-			if (!grown) {
-				sqlite3_reset(stmt);
-				free(ids);
-				return berr_errno(err, ENOMEM, "reconciling containers");
-			}
-			ids = grown;
-		}
-		snprintf(ids[n++], CONTAINER_ID_LEN + 1, "%s", store_text(stmt, 0));
-	}
-	sqlite3_reset(stmt);
-	for (size_t i = 0; i < n; i++) {
-		struct container c;
-		/* container_find syncs; errors on one container must not hide the rest. */
-		if (container_find(engine, ids[i], &c, NULL) == 0)
-			container_free(&c);
-	}
-	free(ids);
-	return 0;
-}
-
-/* Is there a row for this id? */
-static bool container_row_exists(struct store *st, const char *id)
-{
-	sqlite3_stmt *stmt;
-	bool found;
-
-	if (store_prepare(st, &stmt, "SELECT 1 FROM containers WHERE id = ?", NULL) < 0)
-		return true; /* when in doubt, keep the files */
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	found = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_reset(stmt);
-	return found;
-}
-
-/* The container ids that have a directory in dir but not among rows. */
-static json_t *orphans_in(const struct store_strings *rows, const char *dir)
-{
-	json_t *found = json_array();
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return found;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len != CONTAINER_ID_LEN || strspn(de->d_name, "0123456789abcdef") != len)
-			continue;
-		if (!store_strings_has(rows, de->d_name))
-			json_array_append_new(found, json_string(de->d_name));
-	}
-	closedir(d);
-	return found;
-}
-
-/* Removes one orphan's run directory, first killing a monitor still
- * running there: a container no row knows would run untracked. */
-static void remove_orphan_run_dir(const char *path)
-{
-	char pidfile[PATH_MAX + 16];
-	pid_t pid;
-
-	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", path);
-	if (proc_pidfile_alive(pidfile, &pid)) {
-		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-		/* the pid checked once more after the open: never a reused one */
-		if (fd >= 0 && proc_pidfile_alive(pidfile, &pid))
-			syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
-		if (fd >= 0)
-			close(fd);
-	}
-	fs_remove_tree(path, NULL);
-}
-
-/* Bundle and run directories that no row owns are what a create or a
- * remove interrupted by a crash left. A create makes its directories
- * while it holds the store's write lock, so under that lock a directory
- * without a row belongs to no create in progress: it goes at once. */
-int container_gc_orphans(struct engine *engine, berr *err)
-{
-	struct store *st = engine_store(engine, err);
-	char bundles[PATH_MAX], runs[PATH_MAX], path[PATH_MAX + 80];
-	struct store_strings rows;
-	json_t *lists[2], *id;
-	size_t i;
-
-	if (!st)
-		return -1;
-	snprintf(bundles, sizeof(bundles), "%s/containers", engine_root(engine));
-	snprintf(runs, sizeof(runs), "%s/containers", engine_run_root(engine));
-	/* one query for every directory's check; a second look, under the
-	 * write lock, only for what looks orphaned */
-	if (store_strings(st, "SELECT id FROM containers", &rows, err) < 0)
-		return -1;
-	lists[0] = orphans_in(&rows, bundles);
-	lists[1] = orphans_in(&rows, runs);
-	store_strings_free(&rows);
-	if ((json_array_size(lists[0]) || json_array_size(lists[1])) && store_begin(st, NULL) == 0) {
-		for (int k = 0; k < 2; k++)
-			json_array_foreach(lists[k], i, id) {
-				const char *hex = json_string_value(id);
-				if (container_row_exists(st, hex))
-					continue;
-				snprintf(path, sizeof(path), "%s/%s", k ? runs : bundles, hex);
-				if (k) {
-					remove_orphan_run_dir(path);
-					container_cgroup_remove(hex);
-				}
-				else
-					fs_remove_tree(path, NULL);
-			}
-		store_rollback(st);
-	}
-	json_decref(lists[0]);
-	json_decref(lists[1]);
-	return 0;
 }

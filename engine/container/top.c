@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "engine/container/cgroup.h"
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/inspect_ops.h"
 
 extern char **environ;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
 #include "engine/container/resources.h"
 #include "engine/container/update.h"
 #include "engine/core/intent.h"
@@ -222,9 +222,7 @@ static int update_locked(struct engine *engine, struct store *st, struct contain
 	}
 	if (write_host_config(st, c->id, hc, err) < 0)
 		goto out;
-	engine_emit(engine, "container", "update", c->id,
-	            events_container_attributes(c->name, c->image_ref,
-	                                        json_object_get(c->config, "Labels"), NULL));
+	container_emit(engine, c, "update", NULL);
 	rc = 0;
 out:
 	json_decref(stored);

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/internal.h"
+#include "engine/container/health.h"
 #include "engine/container/exec.h"
 #include "engine/core/clock.h"
 #include "engine/core/units.h"
@@ -126,40 +127,11 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_object_set_new(graph, "WorkDir", json_string(path));
 	json_object_set_new(out, "GraphDriver",
 			    json_pack("{s:o, s:s}", "Data", graph, "Name", "overlay2"));
-	json_object_set_new(out, "Mounts", vol_mounts_inspect(engine, c->id));
+	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
 	json_object_set(out, "Config", c->config);
 	json_object_set_new(out, "NetworkSettings", network_settings_json(c));
 	json_decref(argv);
 	return out;
-}
-
-json_t *container_health_json(struct engine *engine, const struct container *c)
-{
-	char run_dir[PATH_MAX], path[PATH_MAX + 16];
-	struct health_params hp;
-
-	if (!container_health_params(c->config, &hp) || strcmp(c->state, "created") == 0)
-		return NULL;
-	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	snprintf(path, sizeof(path), "%s/health", run_dir);
-	json_t *h = json_load_file(path, 0, NULL);
-	if (!json_is_object(h)) {
-		json_decref(h);
-		/* the monitor has not written its first record yet */
-		h = json_pack("{s:s, s:i, s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
-	}
-	return h;
-}
-
-const char *container_health_status(struct engine *engine, const struct container *c,
-				    char *buf, size_t n)
-{
-	json_t *h = container_health_json(engine, c);
-	const char *st = json_string_value(json_object_get(h, "Status"));
-
-	snprintf(buf, n, "%s", st ? st : "none");
-	json_decref(h);
-	return buf;
 }
 
 /* Docker's status column: "Up 5 minutes", "Exited (0) 2 hours ago", "Created". */
@@ -260,7 +232,7 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	json_object_set_new(out, "NetworkSettings",
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);
-	json_object_set_new(out, "Mounts", vol_mounts_inspect(engine, c->id));
+	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
 	if (size) {
 		container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 		snprintf(upper, sizeof(upper), "%s/upper", bundle);

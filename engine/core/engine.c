@@ -16,7 +16,6 @@
 
 #include "engine/core/clock.h"
 #include "engine/core/paths.h"
-#include "engine/core/registry.h"
 #include "engine/store/store.h"
 
 struct cmd_ctx {
@@ -50,6 +49,7 @@ struct pooled_store {
 };
 
 struct engine {
+	const struct engine_module *const *modules;
 	char root[PATH_MAX];
 	char run_root[PATH_MAX];
 	uv_loop_t loop;
@@ -357,6 +357,43 @@ static int open_private_root(const char *path, const struct root_entry *entries,
 	return rc;
 }
 
+static const struct engine_module *const no_modules[] = {NULL};
+
+static int modules_startup(struct engine *engine, berr *err)
+{
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		if ((*m)->startup && (*m)->startup(engine, err) < 0)
+			return -1;
+	return 0;
+}
+
+int engine_modules_info(struct engine *engine, json_t *info, berr *err)
+{
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		if ((*m)->info && (*m)->info(engine, info, err) < 0)
+			return -1;
+	return 0;
+}
+
+int engine_modules_reconcile(struct engine *engine, berr *err)
+{
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		if ((*m)->reconcile && (*m)->reconcile(engine, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The handler for a command type, or NULL. */
+static const struct engine_command *find_command(struct engine *engine, const char *type)
+{
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		for (const struct engine_command *const *t = (*m)->commands; t && *t; t++)
+			for (const struct engine_command *c = *t; c->type; c++)
+				if (strcmp(c->type, type) == 0)
+					return c;
+	return NULL;
+}
+
 int engine_open(struct engine **out, const struct engine_options *opts, berr *err)
 {
 	const char *root = opts && opts->root ? opts->root : paths_default_root();
@@ -383,7 +420,8 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 	pthread_cond_init(&engine->workers_gone, NULL);
 	engine->next_id = 1;
 	engine->next_subscriber = 1;
-	if (!engine_store(engine, err) || registry_startup(engine, err) < 0) {
+	engine->modules = opts && opts->modules ? opts->modules : no_modules;
+	if (!engine_store(engine, err) || modules_startup(engine, err) < 0) {
 		engine_close(engine);
 		return -1;
 	}
@@ -445,14 +483,14 @@ static int unknown_command(struct cmd_ctx *ctx, json_t *args, json_t **result, b
 {
 	(void)args;
 	(void)result;
-	return berr_set(err, BERR_INVALID, "unknown command: %s", ctx->type);
+	return berr_set(err, BERR_UNSUPPORTED, "unknown command: %s", ctx->type);
 }
 
 uint64_t engine_submit(struct engine *engine, const char *type, json_t *args,
 		       engine_progress_fn progress, engine_reply_fn reply, void *user)
 {
 	struct cmd_ctx *ctx = calloc(1, sizeof(*ctx));
-	const struct engine_command *cmd = registry_find(type);
+	const struct engine_command *cmd = find_command(engine, type);
 	uint64_t id;
 
 	if (!ctx)

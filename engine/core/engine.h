@@ -17,11 +17,6 @@
 struct engine;
 struct cmd_ctx;
 
-struct engine_options {
-	const char *root;     /* data root; NULL: $BERTH_ROOT or /var/lib/berth */
-	const char *run_root; /* run root; NULL: $BERTH_RUN or /run/berth */
-};
-
 /* What a command handler runs as. It fills *result (a new reference) on
  * success and returns 0, or fills err and returns -1. */
 typedef int (*engine_command_fn)(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
@@ -29,6 +24,32 @@ typedef int (*engine_command_fn)(struct cmd_ctx *ctx, json_t *args, json_t **res
 struct engine_command {
 	const char *type;
 	engine_command_fn run;
+};
+
+/* A subsystem as the core sees it. The core knows no subsystem by name:
+ * the modules an engine is made of are handed to engine_open from above
+ * (engine/modules.c), and the core only walks them. */
+struct engine_module {
+	const char *name;
+	/* Its command tables, each ended by a {NULL, NULL} entry; the list
+	 * itself ends with NULL. */
+	const struct engine_command *const *commands;
+	/* Work done when an engine opens (what a crash left, reconciling
+	 * with the kernel), in the order of the modules; may be NULL. */
+	int (*startup)(struct engine *engine, berr *err);
+	/* Adds the subsystem's figures to system.info's object; may be NULL. */
+	int (*info)(struct engine *engine, json_t *info, berr *err);
+	/* Brings the store up to date with the kernel (what ended since the
+	 * last look); events followers call it about once a second. May be NULL. */
+	int (*reconcile)(struct engine *engine, berr *err);
+};
+
+struct engine_options {
+	const char *root;     /* data root; NULL: $BERTH_ROOT or /var/lib/berth */
+	const char *run_root; /* run root; NULL: $BERTH_RUN or /run/berth */
+	/* The subsystems, NULL-terminated; NULL: an engine that knows no
+	 * command (enough for the queue's own tests). */
+	const struct engine_module *const *modules;
 };
 
 /* Called with each progress message a streaming command sends (log lines,
@@ -79,6 +100,11 @@ void engine_emit(struct engine *engine, const char *type, const char *action, co
 
 /* The calling thread's connection to the store (opened on first use). */
 struct store *engine_store(struct engine *engine, berr *err);
+
+/* Asks every module to add its figures to system.info's object. */
+int engine_modules_info(struct engine *engine, json_t *info, berr *err);
+/* Asks every module to reconcile the store with the kernel. */
+int engine_modules_reconcile(struct engine *engine, berr *err);
 
 /* Paths the engine works under. */
 const char *engine_root(struct engine *engine);

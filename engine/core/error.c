@@ -107,6 +107,7 @@ static const char *const kind_names[] = {
 	[BERR_SYSTEM] = "system",
 	[BERR_CANNOT_EXEC] = "cannot_exec",
 	[BERR_CMD_NOT_FOUND] = "cmd_not_found",
+	[BERR_UNSUPPORTED] = "unsupported",
 };
 
 const char *berr_kind_name(enum berr_kind kind)

@@ -13,7 +13,8 @@ enum berr_kind {
 	BERR_CONFLICT,     /* name in use, object in use, wrong state (docker: 409) */
 	BERR_SYSTEM,       /* the kernel or the filesystem said no (docker: 500) */
 	BERR_CANNOT_EXEC,  /* the container's command cannot be run (exit 126) */
-	BERR_CMD_NOT_FOUND /* the container's command does not exist (exit 127) */
+	BERR_CMD_NOT_FOUND, /* the container's command does not exist (exit 127) */
+	BERR_UNSUPPORTED   /* no such command or feature in this engine (docker: 501) */
 };
 
 typedef struct berr {

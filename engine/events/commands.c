@@ -15,7 +15,6 @@
 #include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
-#include "engine/container/container.h"
 #include "engine/events/events.h"
 
 /* How often the follower looks even when inotify is silent, and how often
@@ -127,7 +126,7 @@ static int follow(struct cmd_ctx *ctx, struct store *st, int64_t last, json_t *f
 		int64_t mono = clock_mono_nanos();
 		if (mono - last_reconcile >= 1000000000) {
 			last_reconcile = mono;
-			container_reconcile_all(engine, NULL);
+			engine_modules_reconcile(engine, NULL);
 		}
 		if (events_scan(st, last, 0, 0, filters, send_event, out, &last, err) < 0) {
 			rc = -1;
@@ -187,7 +186,13 @@ out:
 	return rc;
 }
 
-const struct engine_command events_commands[] = {
+static const struct engine_command events_commands[] = {
 	{"system.events", cmd_events},
 	{NULL, NULL},
+};
+
+const struct engine_module events_module = {
+	.name = "events",
+	.commands = (const struct engine_command *const[]){events_commands, NULL},
+	.startup = events_trim,
 };

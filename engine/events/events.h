@@ -19,7 +19,7 @@
 #include "engine/core/engine.h"
 #include "engine/store/store.h"
 
-extern const struct engine_command events_commands[];
+extern const struct engine_module events_module;
 
 /* The filter keys Docker accepts for events. */
 extern const char *const events_filter_keys[];
@@ -36,12 +36,6 @@ bool events_match(json_t *filters, json_t *event);
 json_t *events_row_json(int64_t time_nano, const char *type, const char *action,
 			const char *actor, const char *attributes);
 
-/* Container event attributes as Docker gives them: the container's labels,
- * then image and name, then the members of extra (stolen; may be NULL:
- * "exitCode", "signal", "oldName"...). labels may be NULL. Returns a new
- * object. */
-json_t *events_container_attributes(const char *name, const char *image, json_t *labels,
-				    json_t *extra);
 
 /* Stored events with seq > after and since <= time <= until (0: no bound)
  * that pass the filters, oldest first. fn returning non-zero stops the

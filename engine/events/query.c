@@ -73,26 +73,6 @@ json_t *events_row_json(int64_t time_nano, const char *type, const char *action,
 	return event;
 }
 
-json_t *events_container_attributes(const char *name, const char *image, json_t *labels,
-				    json_t *extra)
-{
-	json_t *attrs = json_object(), *v;
-	const char *key;
-
-	json_object_foreach(labels, key, v)
-		if (json_is_string(v))
-			json_object_set(attrs, key, v);
-	if (image && *image)
-		json_object_set_new(attrs, "image", json_string(image));
-	if (!name)
-		name = "";
-	json_object_set_new(attrs, "name", json_string(name[0] == '/' ? name + 1 : name));
-	json_object_foreach(extra, key, v)
-		json_object_set(attrs, key, v);
-	json_decref(extra);
-	return attrs;
-}
-
 /* Whether one of the values for key is exactly s. */
 static bool has_value(json_t *filters, const char *key, const char *s)
 {

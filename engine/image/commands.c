@@ -49,7 +49,7 @@ IMAGE_COMMAND(history)
 IMAGE_COMMAND(save)
 IMAGE_COMMAND(load)
 
-const struct engine_command image_commands[] = {
+static const struct engine_command image_commands[] = {
 	{"image.import", cmd_import},
 	{"image.list", cmd_list},
 	{"image.inspect", cmd_inspect},
@@ -60,4 +60,28 @@ const struct engine_command image_commands[] = {
 	{"image.save", cmd_save},
 	{"image.load", cmd_load},
 	{NULL, NULL},
+};
+
+/* What a crash left in R/tmp goes before anything else runs. */
+static int image_startup(struct engine *engine, berr *err)
+{
+	return image_gc_staging(engine_root(engine), err);
+}
+
+static int image_info(struct engine *engine, json_t *info, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	int64_t images = st ? image_store_count(st, err) : -1;
+
+	if (images < 0)
+		return -1;
+	json_object_set_new(info, "Images", json_integer(images));
+	return 0;
+}
+
+const struct engine_module image_module = {
+	.name = "image",
+	.commands = (const struct engine_command *const[]){image_commands, NULL},
+	.startup = image_startup,
+	.info = image_info,
 };

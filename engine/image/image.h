@@ -69,7 +69,7 @@ int image_load(const struct image_env *env, json_t *args, json_t **result, berr 
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 
-/* The command table: image.import, image.list, ... terminated by {NULL, NULL}. */
-extern const struct engine_command image_commands[];
+/* The subsystem: image.import, image.list, ...; its start-up clean-up. */
+extern const struct engine_module image_module;
 
 #endif

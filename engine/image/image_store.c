@@ -261,6 +261,11 @@ int image_store_containers(struct store *st, const char *image_id, int *stopped,
 }
 
 /* Counts the images whose parent is this one. */
+int64_t image_store_count(struct store *st, berr *err)
+{
+	return store_int(st, "SELECT count(*) FROM images", err);
+}
+
 int image_store_children(struct store *st, const char *image_id, int *count, berr *err)
 {
 	sqlite3_stmt *stmt;

@@ -161,6 +161,8 @@ int image_store_chain_ids(struct store *st, const char *image_id, json_t **out, 
 int image_store_containers(struct store *st, const char *image_id, int *stopped, int *running,
 			   char *first_stopped, char *first_running, size_t idsize, berr *err);
 
+/* How many images the store holds. */
+int64_t image_store_count(struct store *st, berr *err);
 /* Number of images whose parent is image_id. */
 int image_store_children(struct store *st, const char *image_id, int *count, berr *err);
 

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/container/spec.h"
 #include "engine/core/clock.h"
 #include "engine/stats/stats.h"
 
@@ -192,7 +191,7 @@ static void guess_dirs(struct stats_target *t)
 		t->dir[c] = NULL;
 		if (!mounts.mnt[c])
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s/%s", mounts.mnt[c], spec_cgroup_parent(), t->id);
+		snprintf(dir, sizeof(dir), "%s/%s/%s", mounts.mnt[c], t->cgroup_parent, t->id);
 		t->dir[c] = strdup(dir);
 		t->v2[c] = mounts.v2[c];
 	}
@@ -238,12 +237,14 @@ void stats_sample_clear(struct stats_sample *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void stats_target_init(struct stats_target *t, const char *id, const char *name, int pid)
+void stats_target_init(struct stats_target *t, const char *id, const char *name, int pid,
+		       const char *cgroup_parent)
 {
 	memset(t, 0, sizeof(*t));
 	snprintf(t->id, sizeof(t->id), "%s", id);
 	snprintf(t->name, sizeof(t->name), "%s%s", name[0] == '/' ? "" : "/", name);
 	t->pid = pid;
+	t->cgroup_parent = cgroup_parent;
 }
 
 void stats_target_free(struct stats_target *t)

@@ -19,8 +19,6 @@
 
 #include "engine/core/engine.h"
 
-extern const struct engine_command stats_commands[];
-
 /* --- Docker's arithmetic (docker/cli stats_helpers.go) ------------------- */
 
 /* (cpu delta / system delta) * online CPUs * 100, or 0 when either delta is
@@ -113,6 +111,7 @@ enum stats_ctrl { STATS_CPU, STATS_MEMORY, STATS_IO, STATS_PIDS, STATS_CPU_CFS, 
 struct stats_target {
 	char id[65];
 	char name[258]; /* Docker's form, with a leading slash */
+	const char *cgroup_parent; /* where the container's cgroups sit (borrowed) */
 	int pid;        /* init pid; 0: not running */
 	bool summary;   /* only what docker/cli's table needs (see stats_read_rest) */
 	bool resolved;  /* dir[] looked up */
@@ -124,8 +123,10 @@ struct stats_target {
 /* Reads /proc/stat and /proc/meminfo. */
 int stats_read_host(struct stats_host *out, berr *err);
 
-/* Sets a target up; pid 0 for a container that is not running. */
-void stats_target_init(struct stats_target *t, const char *id, const char *name, int pid);
+/* Sets a target up; pid 0 for a container that is not running. Its
+ * cgroups are looked for under <controller>/<cgroup_parent>/<id>. */
+void stats_target_init(struct stats_target *t, const char *id, const char *name, int pid,
+		       const char *cgroup_parent);
 void stats_target_free(struct stats_target *t);
 
 /* Moves cur to pre (freeing the old pre) and starts a new cur with the

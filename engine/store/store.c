@@ -263,6 +263,23 @@ const char *store_text(sqlite3_stmt *stmt, int col)
 	return text ? (const char *)text : "";
 }
 
+int64_t store_int(struct store *store, const char *sql, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int64_t value = -1;
+	int rc;
+
+	if (store_prepare(store, &stmt, sql, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	else
+		store_error(store, err, "counting");
+	sqlite3_reset(stmt);
+	return value;
+}
+
 static int compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

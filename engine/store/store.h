@@ -43,6 +43,9 @@ int store_schema_version(struct store *store);
 /* Column helper: text or "" (never NULL). */
 const char *store_text(sqlite3_stmt *stmt, int col);
 
+/* The integer a one-row query gives (a count), or -1 with err filled. */
+int64_t store_int(struct store *store, const char *sql, berr *err);
+
 /* The first column of every row a query gives, sorted, for many lookups
  * at the cost of one query. */
 struct store_strings {

@@ -16,15 +16,15 @@
 static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	struct engine *engine = cmd_engine(ctx);
-	struct vol_info v;
+	struct volume_info v;
 
-	if (vol_create(engine, json_string_value(json_object_get(args, "Name")),
+	if (volume_create(engine, json_string_value(json_object_get(args, "Name")),
 		       json_string_value(json_object_get(args, "Driver")),
 		       json_object_get(args, "Labels"), json_object_get(args, "DriverOpts"), &v, NULL,
 		       err) < 0)
 		return -1;
-	*result = vol_inspect_json(engine, &v);
-	vol_info_free(&v);
+	*result = volume_inspect_json(engine, &v);
+	volume_info_free(&v);
 	return 0;
 }
 
@@ -33,16 +33,16 @@ static int cmd_inspect(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 	struct engine *engine = cmd_engine(ctx);
 	struct store *st = engine_store(engine, err);
 	const char *name = json_string_value(json_object_get(args, "name"));
-	struct vol_info v;
+	struct volume_info v;
 
 	if (!st)
 		return -1;
 	if (!name || !*name)
 		return berr_set(err, BERR_INVALID, "volume name required");
-	if (vol_get(st, name, &v, err) < 0)
+	if (volume_get(st, name, &v, err) < 0)
 		return -1;
-	*result = vol_inspect_json(engine, &v);
-	vol_info_free(&v);
+	*result = volume_inspect_json(engine, &v);
+	volume_info_free(&v);
 	return 0;
 }
 
@@ -53,7 +53,7 @@ static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 
 	if (!name)
 		return berr_set(err, BERR_INVALID, "volume name required");
-	if (vol_remove(cmd_engine(ctx), name, err) < 0) {
+	if (volume_remove(cmd_engine(ctx), name, err) < 0) {
 		/* --force hides a missing volume, never one in use */
 		if (!(force && err && err->kind == BERR_NOT_FOUND))
 			return -1;
@@ -64,10 +64,10 @@ static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 }
 
 /* Every volume, oldest first. */
-static int load_all(struct store *st, struct vol_info **out, size_t *count, berr *err)
+static int load_all(struct store *st, struct volume_info **out, size_t *count, berr *err)
 {
 	sqlite3_stmt *stmt;
-	struct vol_info *list = NULL;
+	struct volume_info *list = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -79,12 +79,12 @@ static int load_all(struct store *st, struct vol_info **out, size_t *count, berr
 	sqlite3_reset(stmt);
 	list = calloc(json_array_size(names) + 1, sizeof(*list));
 	for (size_t i = 0; list && i < json_array_size(names); i++)
-		if (vol_get(st, json_string_value(json_array_get(names, i)), &list[n], NULL) == 0)
+		if (volume_get(st, json_string_value(json_array_get(names, i)), &list[n], NULL) == 0)
 			n++;
 	json_decref(names);
 	if (rc != SQLITE_DONE || !list) {
 		for (size_t i = 0; i < n; i++)
-			vol_info_free(&list[i]);
+			volume_info_free(&list[i]);
 		free(list);
 		return store_error(st, err, "listing volumes");
 	}
@@ -93,17 +93,17 @@ static int load_all(struct store *st, struct vol_info **out, size_t *count, berr
 	return 0;
 }
 
-static void free_all(struct vol_info *list, size_t n)
+static void free_all(struct volume_info *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		vol_info_free(&list[i]);
+		volume_info_free(&list[i]);
 	free(list);
 }
 
 /* Is the volume used by any container? */
 static bool in_use(struct store *st, const char *name)
 {
-	json_t *users = vol_users(st, name, NULL);
+	json_t *users = volume_users(st, name, NULL);
 	bool used = !users || json_array_size(users) > 0;
 
 	json_decref(users);
@@ -116,7 +116,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	struct engine *engine = cmd_engine(ctx);
 	struct store *st = engine_store(engine, err);
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));
-	struct vol_info *list = NULL;
+	struct volume_info *list = NULL;
 	size_t count = 0;
 	int dangling = -1;
 
@@ -130,14 +130,14 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	}
 	json_t *volumes = json_array();
 	for (size_t i = 0; i < count; i++) {
-		struct vol_info *v = &list[i];
+		struct volume_info *v = &list[i];
 		if (!filters_match_regex(filters, "name", v->name) ||
 		    !filters_match_exact(filters, "driver", v->driver) ||
 		    !filters_match_label(filters, v->labels))
 			continue;
 		if (dangling >= 0 && in_use(st, v->name) == (dangling == 1))
 			continue;
-		json_array_append_new(volumes, vol_inspect_json(engine, v));
+		json_array_append_new(volumes, volume_inspect_json(engine, v));
 	}
 	free_all(list, count);
 	json_decref(filters);
@@ -179,7 +179,7 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	struct engine *engine = cmd_engine(ctx);
 	struct store *st = engine_store(engine, err);
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));
-	struct vol_info *list = NULL;
+	struct volume_info *list = NULL;
 	size_t count = 0;
 	int all = 0;
 	int64_t reclaimed = 0;
@@ -193,17 +193,17 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	}
 	json_t *deleted = json_array();
 	for (size_t i = 0; i < count; i++) {
-		struct vol_info *v = &list[i];
+		struct volume_info *v = &list[i];
 		char data[PATH_MAX];
 		if (!filters_match_label(filters, v->labels) || in_use(st, v->name))
 			continue;
 		/* without all=true only anonymous volumes go, as Docker 23 and later */
-		if (all != 1 && !json_object_get(v->labels, VOL_ANONYMOUS_LABEL))
+		if (all != 1 && !json_object_get(v->labels, VOLUME_ANONYMOUS_LABEL))
 			continue;
-		vol_data_dir(engine, v->name, data, sizeof(data));
+		volume_data_dir(engine, v->name, data, sizeof(data));
 		int fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int64_t size = fd >= 0 ? tree_bytes(fd) : 0;
-		if (vol_remove(engine, v->name, NULL) == 0) {
+		if (volume_remove(engine, v->name, NULL) == 0) {
 			json_array_append_new(deleted, json_string(v->name));
 			reclaimed += size;
 		}
@@ -215,7 +215,13 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	return 0;
 }
 
-const struct engine_command volume_commands[] = {
+static const struct engine_command volume_commands[] = {
 	{"volume.create", cmd_create}, {"volume.list", cmd_list},   {"volume.inspect", cmd_inspect},
 	{"volume.remove", cmd_remove}, {"volume.prune", cmd_prune}, {NULL, NULL},
+};
+
+const struct engine_module volume_module = {
+	.name = "volume",
+	.commands = (const struct engine_command *const[]){volume_commands, NULL},
+	.startup = volume_startup,
 };

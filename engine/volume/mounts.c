@@ -89,23 +89,23 @@ static int check_destination(json_t *mp, const char *dest, bool privileged, berr
  * name, driver and source. */
 static int ensure_volume(struct engine *engine, json_t *mp, json_t *created, berr *err)
 {
-	struct vol_info v;
+	struct volume_info v;
 	char data[PATH_MAX];
 	bool made = false;
 
-	if (vol_create(engine, str(mp, "Name"), str(mp, "Driver"),
+	if (volume_create(engine, str(mp, "Name"), str(mp, "Driver"),
 		       json_object_get(mp, "VolumeLabels"), json_object_get(mp, "VolumeOptions"), &v,
 		       &made, err) < 0)
 		return -1;
 	if (made)
 		json_array_append_new(created, json_string(v.name));
-	vol_data_dir(engine, v.name, data, sizeof(data));
+	volume_data_dir(engine, v.name, data, sizeof(data));
 	json_object_set_new(mp, "Name", json_string(v.name));
 	json_object_set_new(mp, "Driver", json_string(v.driver));
 	json_object_set_new(mp, "Source", json_string(data));
 	json_object_del(mp, "VolumeLabels");
 	json_object_del(mp, "VolumeOptions");
-	vol_info_free(&v);
+	volume_info_free(&v);
 	return 0;
 }
 
@@ -120,7 +120,7 @@ static int resolve_binds(struct engine *engine, json_t *binds, bool privileged, 
 		json_t *mp;
 		if (!json_is_string(b))
 			return berr_set(err, BERR_INVALID, "invalid volume specification: binds must be strings");
-		if (vol_parse_bind(json_string_value(b), &mp, err) < 0)
+		if (volume_parse_bind(json_string_value(b), &mp, err) < 0)
 			return -1;
 		const char *dest = str(mp, "Destination");
 		if (check_destination(mp, dest, privileged, err) < 0) {
@@ -155,7 +155,7 @@ static int resolve_api_mounts(struct engine *engine, json_t *mounts, bool privil
 
 	json_array_foreach(mounts, i, m) {
 		json_t *mp;
-		if (vol_mount_from_api(m, &mp, err) < 0)
+		if (volume_mount_from_api(m, &mp, err) < 0)
 			return -1;
 		const char *dest = str(mp, "Destination");
 		if (check_destination(mp, dest, privileged, err) < 0) {
@@ -192,7 +192,7 @@ static int resolve_config_volumes(struct engine *engine, json_t *volumes, json_t
 		json_t *mp;
 		if (strchr(key, ':')) /* only a path is a valid VOLUME */
 			return berr_set(err, BERR_INVALID, "invalid volume specification: '%s'", key);
-		if (vol_parse_bind(key, &mp, err) < 0)
+		if (volume_parse_bind(key, &mp, err) < 0)
 			return -1;
 		const char *dest = str(mp, "Destination");
 		if (json_object_get(by_dest, dest) || json_object_get(tmpfs, dest)) {
@@ -226,17 +226,17 @@ static int check_tmpfs(json_t *tmpfs, bool privileged, berr *err)
 		if (strcmp(dest, "/") == 0)
 			return berr_set(err, BERR_INVALID,
 					"invalid specification: destination can't be '/'");
-		vol_clean_path(dest, clean, sizeof(clean));
+		volume_clean_path(dest, clean, sizeof(clean));
 		if (check_destination(NULL, clean, privileged, err) < 0)
 			return -1;
-		if (vol_tmpfs_options(json_is_string(opts) ? json_string_value(opts) : "", merged,
+		if (volume_tmpfs_options(json_is_string(opts) ? json_string_value(opts) : "", merged,
 				      sizeof(merged), err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int vol_resolve(struct engine *engine, struct store *st, json_t *config, json_t *host_config,
+int volume_resolve(struct engine *engine, struct store *st, json_t *config, json_t *host_config,
 		json_t *inherited, json_t **mounts, json_t *created, berr *err)
 {
 	json_t *by_dest = json_object(), *seen = json_object(), *mp;
@@ -272,7 +272,7 @@ out:
 	return rc;
 }
 
-void vol_discard(struct engine *engine, json_t *created)
+void volume_discard(struct engine *engine, json_t *created)
 {
 	struct store *st = engine_store(engine, NULL);
 	char data[PATH_MAX], dir[PATH_MAX];
@@ -280,21 +280,21 @@ void vol_discard(struct engine *engine, json_t *created)
 	size_t i;
 
 	json_array_foreach(created, i, v) {
-		struct vol_info info;
+		struct volume_info info;
 		const char *name = json_string_value(v);
 		/* a row that survived (another process made it since) keeps its directory */
-		if (!name || (st && vol_get(st, name, &info, NULL) == 0)) {
+		if (!name || (st && volume_get(st, name, &info, NULL) == 0)) {
 			if (name)
-				vol_info_free(&info);
+				volume_info_free(&info);
 			continue;
 		}
-		vol_data_dir(engine, name, data, sizeof(data));
+		volume_data_dir(engine, name, data, sizeof(data));
 		snprintf(dir, sizeof(dir), "%.*s", (int)(strlen(data) - strlen("/_data")), data);
 		fs_remove_tree(dir, NULL);
 	}
 }
 
-json_t *vol_mounts_inherit(json_t *mounts, bool readonly)
+json_t *volume_mounts_inherit(json_t *mounts, bool readonly)
 {
 	json_t *out = json_array(), *mp;
 	size_t i;
@@ -309,7 +309,7 @@ json_t *vol_mounts_inherit(json_t *mounts, bool readonly)
 	return out;
 }
 
-int vol_mounts_delete(struct store *st, const char *container_id, berr *err)
+int volume_mounts_delete(struct store *st, const char *container_id, berr *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -324,13 +324,13 @@ int vol_mounts_delete(struct store *st, const char *container_id, berr *err)
 	return 0;
 }
 
-int vol_mounts_save(struct store *st, const char *container_id, json_t *mounts, berr *err)
+int volume_mounts_save(struct store *st, const char *container_id, json_t *mounts, berr *err)
 {
 	sqlite3_stmt *stmt;
 	json_t *mp;
 	size_t i;
 
-	if (vol_mounts_delete(st, container_id, err) < 0)
+	if (volume_mounts_delete(st, container_id, err) < 0)
 		return -1;
 	json_array_foreach(mounts, i, mp) {
 		char *spec = json_dumps(mp, JSON_COMPACT);
@@ -357,7 +357,7 @@ int vol_mounts_save(struct store *st, const char *container_id, json_t *mounts, 
 	return 0;
 }
 
-json_t *vol_mounts_load(struct store *st, const char *container_id, berr *err)
+json_t *volume_mounts_load(struct store *st, const char *container_id, berr *err)
 {
 	sqlite3_stmt *stmt;
 	json_t *out;
@@ -385,10 +385,10 @@ json_t *vol_mounts_load(struct store *st, const char *container_id, berr *err)
 	return out;
 }
 
-json_t *vol_mounts_inspect(struct engine *engine, const char *container_id)
+json_t *volume_mounts_inspect(struct engine *engine, const char *container_id)
 {
 	struct store *st = engine_store(engine, NULL);
-	json_t *mounts = st ? vol_mounts_load(st, container_id, NULL) : NULL;
+	json_t *mounts = st ? volume_mounts_load(st, container_id, NULL) : NULL;
 	json_t *out = json_array(), *mp;
 	size_t i;
 
@@ -410,7 +410,7 @@ json_t *vol_mounts_inspect(struct engine *engine, const char *container_id)
 	return out;
 }
 
-void vol_remove_anonymous(struct engine *engine, json_t *mounts)
+void volume_remove_anonymous(struct engine *engine, json_t *mounts)
 {
 	json_t *mp;
 	size_t i;
@@ -418,5 +418,5 @@ void vol_remove_anonymous(struct engine *engine, json_t *mounts)
 	json_array_foreach(mounts, i, mp)
 		if (strcmp(str(mp, "Type"), "volume") == 0 &&
 		    json_is_true(json_object_get(mp, "Anonymous")))
-			vol_remove(engine, str(mp, "Name"), NULL);
+			volume_remove(engine, str(mp, "Name"), NULL);
 }

@@ -104,7 +104,7 @@ static void clean_path(const char *in, char *out, size_t n)
 		snprintf(out, n, "%s", len ? buf : ".");
 }
 
-void vol_clean_path(const char *in, char *out, size_t n)
+void volume_clean_path(const char *in, char *out, size_t n)
 {
 	clean_path(in, out, n);
 }
@@ -127,7 +127,7 @@ static int check_target(const char *target, char *why, size_t n)
 	return 0;
 }
 
-int vol_parse_bind(const char *spec, json_t **out, berr *err)
+int volume_parse_bind(const char *spec, json_t **out, berr *err)
 {
 	char *copy = strdup(spec), *parts[4] = {0}, why[PATH_MAX + 128], clean[PATH_MAX];
 	const char *source = "", *target = "", *mode = "";
@@ -377,7 +377,7 @@ static int mount_field(json_t *m, const char *field, berr *err)
 	return 0;
 }
 
-int vol_parse_mount_flag(const char *value, json_t **out, berr *err)
+int volume_parse_mount_flag(const char *value, json_t **out, berr *err)
 {
 	char **fields = NULL;
 	size_t count = 0;
@@ -506,7 +506,7 @@ static int volume_from_api(json_t *m, const char *source, bool ro, json_t *mp, b
 					  "must not set ReadOnly mode when using anonymous volumes");
 	json_object_set_new(mp, "Name", json_string(source));
 	json_object_set_new(mp, "Anonymous", json_boolean(!*source));
-	json_object_set_new(mp, "Driver", json_string(driver && *driver ? driver : VOL_DRIVER_LOCAL));
+	json_object_set_new(mp, "Driver", json_string(driver && *driver ? driver : VOLUME_DRIVER_LOCAL));
 	json_object_set_new(mp, "RW", json_boolean(!ro));
 	json_object_set_new(mp, "Propagation", json_string(""));
 	json_object_set_new(mp, "CopyData", json_boolean(!json_is_true(json_object_get(vo, "NoCopy"))));
@@ -527,7 +527,7 @@ static int tmpfs_from_api(json_t *m, const char *source, bool ro, json_t *mp, be
 	if (*source)
 		return mount_config_error(err, "tmpfs", "field %s must not be specified", "Source");
 	tmpfs_data(json_object_get(m, "TmpfsOptions"), ro, data, sizeof(data));
-	if (vol_tmpfs_options(data, merged, sizeof(merged), err) < 0)
+	if (volume_tmpfs_options(data, merged, sizeof(merged), err) < 0)
 		return berr_prefix(err, "invalid mount config for type \"tmpfs\"");
 	json_object_set_new(mp, "Source", json_string(""));
 	json_object_set_new(mp, "Data", json_string(data));
@@ -536,7 +536,7 @@ static int tmpfs_from_api(json_t *m, const char *source, bool ro, json_t *mp, be
 	return 0;
 }
 
-int vol_mount_from_api(json_t *m, json_t **out, berr *err)
+int volume_mount_from_api(json_t *m, json_t **out, berr *err)
 {
 	const char *type = json_string_value(json_object_get(m, "Type"));
 	const char *target = json_string_value(json_object_get(m, "Target"));
@@ -591,7 +591,7 @@ static int flag_group(const char *o)
 	return -1;
 }
 
-int vol_tmpfs_options(const char *user, char *out, size_t n, berr *err)
+int volume_tmpfs_options(const char *user, char *out, size_t n, berr *err)
 {
 	static const char *const data_keys[] = {"size", "mode", "uid", "gid", "nr_inodes",
 						"nr_blocks", "mpol", NULL};
@@ -648,7 +648,7 @@ int vol_tmpfs_options(const char *user, char *out, size_t n, berr *err)
 	return 0;
 }
 
-int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
+int volume_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
 			   berr *err)
 {
 	const char *colon = strchr(spec, ':');

@@ -243,7 +243,7 @@ static bool dir_empty(const char *path)
 
 /* Copies each [container path, volume directory] of copies from the
  * container's view into the volume. */
-static int copy_up(struct engine *engine, const struct vol_rootfs *root, json_t *copies,
+static int copy_up(struct engine *engine, const struct volume_rootfs *root, json_t *copies,
 		   berr *err)
 {
 	struct copy_state cs = {0};
@@ -270,7 +270,7 @@ static int copy_up(struct engine *engine, const struct vol_rootfs *root, json_t 
 		}
 		/* A copy cut short would leave the volume neither empty nor
 		 * full, and a volume with content is never copied to again:
-		 * recorded first, an interrupted copy is emptied (vol_startup). */
+		 * recorded first, an interrupted copy is emptied (volume_startup). */
 		intent[0] = '\0';
 		if (volume && *volume && intent_begin(engine, "copyup", volume, intent, sizeof(intent),
 						      NULL) < 0)
@@ -321,13 +321,13 @@ static void add_record(json_t *records, const char *type, const char *source, co
 static int volume_record(struct engine *engine, struct store *st, json_t *mp, json_t *records,
 			 json_t *copies, berr *err)
 {
-	struct vol_info v;
+	struct volume_info v;
 	char data[PATH_MAX], opts[1024], source[PATH_MAX + 64], addr[256];
 	const char *dest = str(mp, "Destination");
 	bool ro = !json_is_true(json_object_get(mp, "RW"));
 	bool copy = json_is_true(json_object_get(mp, "CopyData"));
 
-	if (vol_get(st, str(mp, "Name"), &v, err) < 0)
+	if (volume_get(st, str(mp, "Name"), &v, err) < 0)
 		return -1;
 	const char *type = str(v.options, "type"), *o = str(v.options, "o");
 	const char *device = str(v.options, "device");
@@ -335,7 +335,7 @@ static int volume_record(struct engine *engine, struct store *st, json_t *mp, js
 		if (*type)
 			snprintf(data, sizeof(data), "%s", device);
 		else
-			vol_data_dir(engine, v.name, data, sizeof(data));
+			volume_data_dir(engine, v.name, data, sizeof(data));
 		snprintf(opts, sizeof(opts), "%s%s", strlist_has(o, "bind") && *type ? "bind" : "rbind",
 			 ro ? ",ro" : "");
 		add_record(records, "bind", data, dest, opts);
@@ -349,7 +349,7 @@ static int volume_record(struct engine *engine, struct store *st, json_t *mp, js
 		snprintf(opts, sizeof(opts), "%s%s%s", o, *o && ro ? "," : "", ro ? "ro" : "");
 		add_record(records, type, source, dest, opts);
 	}
-	vol_info_free(&v);
+	volume_info_free(&v);
 	return 0;
 }
 
@@ -412,8 +412,8 @@ static json_t *sorted(json_t *records)
 	return out;
 }
 
-int vol_prepare(struct engine *engine, const char *container_id, json_t *host_config,
-		const struct vol_rootfs *root, json_t **records, berr *err)
+int volume_prepare(struct engine *engine, const char *container_id, json_t *host_config,
+		const struct volume_rootfs *root, json_t **records, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	json_t *mounts, *list = json_array(), *copies = json_array(), *mp, *opts;
@@ -423,7 +423,7 @@ int vol_prepare(struct engine *engine, const char *container_id, json_t *host_co
 	int rc = -1;
 
 	*records = NULL;
-	mounts = st ? vol_mounts_load(st, container_id, err) : NULL;
+	mounts = st ? volume_mounts_load(st, container_id, err) : NULL;
 	if (!mounts)
 		goto out;
 	json_array_foreach(mounts, i, mp) {
@@ -435,13 +435,13 @@ int vol_prepare(struct engine *engine, const char *container_id, json_t *host_co
 			if (bind_record(mp, list, true, err) < 0)
 				goto out;
 		} else if (!strcmp(type, "tmpfs")) {
-			if (vol_tmpfs_options(str(mp, "Data"), merged, sizeof(merged), err) < 0)
+			if (volume_tmpfs_options(str(mp, "Data"), merged, sizeof(merged), err) < 0)
 				goto out;
 			add_record(list, "tmpfs", "tmpfs", str(mp, "Destination"), merged);
 		}
 	}
 	json_object_foreach(json_object_get(host_config, "Tmpfs"), dest, opts) {
-		if (vol_tmpfs_options(json_is_string(opts) ? json_string_value(opts) : "", merged,
+		if (volume_tmpfs_options(json_is_string(opts) ? json_string_value(opts) : "", merged,
 				      sizeof(merged), err) < 0)
 			goto out;
 		add_record(list, "tmpfs", "tmpfs", dest, merged);
@@ -457,13 +457,13 @@ out:
 	return rc;
 }
 
-json_t *vol_bind_records(struct engine *engine, const char *container_id, berr *err)
+json_t *volume_bind_records(struct engine *engine, const char *container_id, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	json_t *mounts, *list = json_array(), *binds = json_array(), *mp, *out = NULL;
 	size_t i;
 
-	mounts = st ? vol_mounts_load(st, container_id, err) : NULL;
+	mounts = st ? volume_mounts_load(st, container_id, err) : NULL;
 	if (!mounts)
 		goto out;
 	json_array_foreach(mounts, i, mp) {

@@ -18,7 +18,7 @@
 
 #define REMOVING_PREFIX ".removing-"
 
-void vol_info_free(struct vol_info *v)
+void volume_info_free(struct volume_info *v)
 {
 	json_decref(v->labels);
 	json_decref(v->options);
@@ -32,7 +32,7 @@ static bool name_char(char c, bool first)
 	       (!first && (c == '_' || c == '.' || c == '-'));
 }
 
-bool vol_name_valid(const char *name)
+bool volume_name_valid(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -45,12 +45,12 @@ bool vol_name_valid(const char *name)
 }
 
 /* <root>/volumes/<name> */
-static void vol_dir(struct engine *engine, const char *name, char *buf, size_t n)
+static void volume_dir(struct engine *engine, const char *name, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/volumes/%s", engine_root(engine), name);
 }
 
-void vol_data_dir(struct engine *engine, const char *name, char *buf, size_t n)
+void volume_data_dir(struct engine *engine, const char *name, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/volumes/%s/_data", engine_root(engine), name);
 }
@@ -66,10 +66,10 @@ static int make_volume_dirs(struct engine *engine, const char *name, berr *err)
 	snprintf(path, sizeof(path), "%s/volumes", engine_root(engine));
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return berr_sys(err, "creating %s", path);
-	vol_dir(engine, name, path, sizeof(path));
+	volume_dir(engine, name, path, sizeof(path));
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return berr_sys(err, "creating %s", path);
-	vol_data_dir(engine, name, path, sizeof(path));
+	volume_data_dir(engine, name, path, sizeof(path));
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return berr_sys(err, "creating %s", path);
 	return 0;
@@ -86,7 +86,7 @@ static json_t *json_column(sqlite3_stmt *stmt, int col)
 	return v;
 }
 
-int vol_get(struct store *st, const char *name, struct vol_info *out, berr *err)
+int volume_get(struct store *st, const char *name, struct volume_info *out, berr *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -144,7 +144,7 @@ static int check_options(json_t *options, berr *err)
 	return 0;
 }
 
-static int insert_row(struct store *st, const struct vol_info *v, berr *err)
+static int insert_row(struct store *st, const struct volume_info *v, berr *err)
 {
 	sqlite3_stmt *stmt;
 	char *labels = json_dumps(v->labels, JSON_COMPACT | JSON_SORT_KEYS);
@@ -179,11 +179,11 @@ out:
 /* Checks the name, driver and options of a volume to be made. */
 static int check_new(const char *name, const char *driver, json_t *options, berr *err)
 {
-	if (strcmp(driver, VOL_DRIVER_LOCAL) != 0)
+	if (strcmp(driver, VOLUME_DRIVER_LOCAL) != 0)
 		return berr_set(err, BERR_NOT_FOUND,
 				"error looking up volume plugin %s: plugin \"%s\" not found", driver,
 				driver);
-	if (!vol_name_valid(name))
+	if (!volume_name_valid(name))
 		return berr_set(err, BERR_INVALID,
 				"create %s: \"%s\" includes invalid characters for a local volume name, "
 				"only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass "
@@ -192,11 +192,11 @@ static int check_new(const char *name, const char *driver, json_t *options, berr
 	return check_options(options, err);
 }
 
-int vol_create(struct engine *engine, const char *name, const char *driver, json_t *labels,
-	       json_t *options, struct vol_info *out, bool *created, berr *err)
+int volume_create(struct engine *engine, const char *name, const char *driver, json_t *labels,
+	       json_t *options, struct volume_info *out, bool *created, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	struct vol_info v = {0};
+	struct volume_info v = {0};
 	char dir[PATH_MAX];
 	bool anonymous = !name || !*name;
 
@@ -205,7 +205,7 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 	if (!st)
 		return -1;
 	if (!driver || !*driver)
-		driver = VOL_DRIVER_LOCAL;
+		driver = VOLUME_DRIVER_LOCAL;
 	if (anonymous && random_hex_id(v.name, err) < 0)
 		return -1;
 	if (!anonymous)
@@ -214,10 +214,10 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 		return -1;
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (vol_get(st, v.name, out, NULL) == 0) {
+	if (volume_get(st, v.name, out, NULL) == 0) {
 		if (strcmp(out->driver, driver) != 0) {
 			store_rollback(st);
-			vol_info_free(out);
+			volume_info_free(out);
 			return berr_set(err, BERR_CONFLICT,
 					"create %s: volume name must be unique: a volume with this name "
 					"exists with the driver %s",
@@ -230,18 +230,18 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 	v.labels = json_is_object(labels) ? json_deep_copy(labels) : json_object();
 	v.options = json_is_object(options) ? json_deep_copy(options) : json_object();
 	if (anonymous)
-		json_object_set_new(v.labels, VOL_ANONYMOUS_LABEL, json_string(""));
-	vol_dir(engine, v.name, dir, sizeof(dir));
+		json_object_set_new(v.labels, VOLUME_ANONYMOUS_LABEL, json_string(""));
+	volume_dir(engine, v.name, dir, sizeof(dir));
 	if (make_volume_dirs(engine, v.name, err) < 0 || insert_row(st, &v, err) < 0) {
 		store_rollback(st);
 		fs_remove_tree(dir, NULL);
-		vol_info_free(&v);
+		volume_info_free(&v);
 		return -1;
 	}
 	engine_emit(engine, "volume", "create", v.name, json_pack("{s:s}", "driver", v.driver));
 	if (store_commit(st, err) < 0) {
 		fs_remove_tree(dir, NULL);
-		vol_info_free(&v);
+		volume_info_free(&v);
 		return -1;
 	}
 	if (created)
@@ -250,7 +250,7 @@ int vol_create(struct engine *engine, const char *name, const char *driver, json
 	return 0;
 }
 
-json_t *vol_users(struct store *st, const char *name, berr *err)
+json_t *volume_users(struct store *st, const char *name, berr *err)
 {
 	sqlite3_stmt *stmt;
 	json_t *ids;
@@ -290,20 +290,20 @@ static void ids_text(json_t *ids, char *buf, size_t n)
 		snprintf(buf + len, n - len, "]");
 }
 
-int vol_remove(struct engine *engine, const char *name, berr *err)
+int volume_remove(struct engine *engine, const char *name, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	struct vol_info v;
+	struct volume_info v;
 	char dir[PATH_MAX], trash[PATH_MAX + 96], aside[PATH_MAX + 400], suffix[65], text[2048];
 	sqlite3_stmt *stmt;
 	json_t *users;
 
 	if (!st || store_begin(st, err) < 0)
 		return -1;
-	if (vol_get(st, name, &v, err) < 0)
+	if (volume_get(st, name, &v, err) < 0)
 		goto fail;
-	vol_info_free(&v);
-	users = vol_users(st, name, err);
+	volume_info_free(&v);
+	users = volume_users(st, name, err);
 	if (!users)
 		goto fail;
 	if (json_array_size(users)) {
@@ -326,8 +326,8 @@ int vol_remove(struct engine *engine, const char *name, berr *err)
 	 * keeps its name: a volume of the same name made right after the
 	 * commit never shares this directory, and if this process dies before
 	 * the commit, the next berth finds the row and puts the directory
-	 * back (vol_startup). */
-	vol_dir(engine, name, dir, sizeof(dir));
+	 * back (volume_startup). */
+	volume_dir(engine, name, dir, sizeof(dir));
 	if (random_hex_id(suffix, err) < 0)
 		goto fail;
 	snprintf(trash, sizeof(trash), "%s/volumes/" REMOVING_PREFIX "%.16s", engine_root(engine),
@@ -342,7 +342,7 @@ int vol_remove(struct engine *engine, const char *name, berr *err)
 		rmdir(trash);
 		goto fail;
 	}
-	engine_emit(engine, "volume", "destroy", name, json_pack("{s:s}", "driver", VOL_DRIVER_LOCAL));
+	engine_emit(engine, "volume", "destroy", name, json_pack("{s:s}", "driver", VOLUME_DRIVER_LOCAL));
 	if (store_commit(st, err) < 0) {
 		rename(aside, dir);
 		rmdir(trash);
@@ -355,12 +355,12 @@ fail:
 	return -1;
 }
 
-json_t *vol_inspect_json(struct engine *engine, const struct vol_info *v)
+json_t *volume_inspect_json(struct engine *engine, const struct volume_info *v)
 {
 	char created[64], data[PATH_MAX];
 
 	units_rfc3339(v->created, created, sizeof(created));
-	vol_data_dir(engine, v->name, data, sizeof(data));
+	volume_data_dir(engine, v->name, data, sizeof(data));
 	return json_pack("{s:s, s:s, s:O, s:s, s:s, s:O, s:s}", "CreatedAt", created, "Driver",
 			 v->driver, "Labels", json_object_size(v->labels) ? v->labels : json_null(),
 			 "Mountpoint", data, "Name", v->name, "Options",
@@ -388,7 +388,7 @@ static void empty_dir(const char *path)
 }
 
 /* Is there a row for this volume? */
-static bool vol_row_exists(struct store *st, const char *name)
+static bool volume_row_exists(struct store *st, const char *name)
 {
 	sqlite3_stmt *stmt;
 	bool found;
@@ -410,11 +410,11 @@ static void settle_trash(struct engine *engine, struct store *st, const char *tr
 	DIR *d = opendir(trash);
 
 	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || !vol_name_valid(de->d_name))
+		if (de->d_name[0] == '.' || !volume_name_valid(de->d_name))
 			continue;
-		vol_dir(engine, de->d_name, to, sizeof(to));
+		volume_dir(engine, de->d_name, to, sizeof(to));
 		snprintf(from, sizeof(from), "%s/%s", trash, de->d_name);
-		if (vol_row_exists(st, de->d_name) && access(to, F_OK) < 0)
+		if (volume_row_exists(st, de->d_name) && access(to, F_OK) < 0)
 			rename(from, to);
 	}
 	if (d)
@@ -438,8 +438,8 @@ static void finish_copyups(struct engine *engine)
 
 	json_array_foreach(orphans, i, o) {
 		const char *name = json_string_value(json_array_get(o, 0));
-		if (vol_name_valid(name)) {
-			vol_data_dir(engine, name, data, sizeof(data));
+		if (volume_name_valid(name)) {
+			volume_data_dir(engine, name, data, sizeof(data));
 			empty_dir(data);
 		}
 		intent_end(json_string_value(json_array_get(o, 1)));
@@ -447,7 +447,7 @@ static void finish_copyups(struct engine *engine)
 	json_decref(orphans);
 }
 
-int vol_startup(struct engine *engine, berr *err)
+int volume_startup(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	char dir[PATH_MAX], path[PATH_MAX + 256];
@@ -480,7 +480,7 @@ int vol_startup(struct engine *engine, berr *err)
 			snprintf(path, sizeof(path), "%s/%s", dir, entry);
 			if (strncmp(entry, REMOVING_PREFIX, strlen(REMOVING_PREFIX)) == 0)
 				settle_trash(engine, st, path);
-			else if (!vol_row_exists(st, entry))
+			else if (!volume_row_exists(st, entry))
 				fs_remove_tree(path, NULL);
 		}
 		store_rollback(st);

@@ -13,11 +13,11 @@
 #include "engine/core/engine.h"
 #include "engine/store/store.h"
 
-#define VOL_DRIVER_LOCAL "local"
+#define VOLUME_DRIVER_LOCAL "local"
 /* The label Docker puts on volumes it made for one container. */
-#define VOL_ANONYMOUS_LABEL "com.docker.volume.anonymous"
+#define VOLUME_ANONYMOUS_LABEL "com.docker.volume.anonymous"
 
-struct vol_info {
+struct volume_info {
 	char name[256];
 	char driver[64];
 	int64_t created; /* unix ns */
@@ -25,34 +25,34 @@ struct vol_info {
 	json_t *options; /* object: the driver's -o options */
 };
 
-extern const struct engine_command volume_commands[];
+extern const struct engine_module volume_module;
 
-void vol_info_free(struct vol_info *v);
+void volume_info_free(struct volume_info *v);
 
 /* Docker's rule for volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
-bool vol_name_valid(const char *name);
+bool volume_name_valid(const char *name);
 
 /* <root>/volumes/<name>/_data: where a local volume's files live. */
-void vol_data_dir(struct engine *engine, const char *name, char *buf, size_t n);
+void volume_data_dir(struct engine *engine, const char *name, char *buf, size_t n);
 
 /* Reads one volume; BERR_NOT_FOUND "get <name>: no such volume". */
-int vol_get(struct store *st, const char *name, struct vol_info *out, berr *err);
+int volume_get(struct store *st, const char *name, struct volume_info *out, berr *err);
 
 /* Creates a volume (name NULL or "": an anonymous one with a random
  * 64-hex name and the anonymous label). An existing volume of that name is
  * returned as it is. *created tells whether it is new (may be NULL). */
-int vol_create(struct engine *engine, const char *name, const char *driver, json_t *labels,
-	       json_t *options, struct vol_info *out, bool *created, berr *err);
+int volume_create(struct engine *engine, const char *name, const char *driver, json_t *labels,
+	       json_t *options, struct volume_info *out, bool *created, berr *err);
 
 /* Ids of the containers whose mounts use the volume (a new array). */
-json_t *vol_users(struct store *st, const char *name, berr *err);
+json_t *volume_users(struct store *st, const char *name, berr *err);
 
 /* Removes a volume no container uses; BERR_CONFLICT "remove <name>:
  * volume is in use - [<id> ...]" otherwise. */
-int vol_remove(struct engine *engine, const char *name, berr *err);
+int volume_remove(struct engine *engine, const char *name, berr *err);
 
 /* Docker's volume inspect object. */
-json_t *vol_inspect_json(struct engine *engine, const struct vol_info *v);
+json_t *volume_inspect_json(struct engine *engine, const struct volume_info *v);
 
 /* --- parsers (no store, no kernel) ------------------------------------- */
 
@@ -60,27 +60,27 @@ json_t *vol_inspect_json(struct engine *engine, const struct vol_info *v);
  * into a mount point object {Type, Name, Source, Destination, Mode, RW,
  * Propagation, CopyData, CreateSource}. Errors are Docker's ("invalid
  * volume specification: '<spec>'...", "invalid mode: <mode>"). */
-int vol_parse_bind(const char *spec, json_t **out, berr *err);
+int volume_parse_bind(const char *spec, json_t **out, berr *err);
 
 /* One --mount value ("type=volume,src=v,dst=/d,readonly,...") into the
  * Engine API's Mount object {Type, Source, Target, ReadOnly,
  * VolumeOptions, BindOptions, TmpfsOptions}. Errors are the docker CLI's. */
-int vol_parse_mount_flag(const char *value, json_t **out, berr *err);
+int volume_parse_mount_flag(const char *value, json_t **out, berr *err);
 
 /* Checks an Engine API Mount object as Docker does ("invalid mount config
  * for type \"bind\": bind source path does not exist: /nope") and turns it
  * into a mount point object (a volume's Name stays "" for an anonymous one). */
-int vol_mount_from_api(json_t *mount, json_t **out, berr *err);
+int volume_mount_from_api(json_t *mount, json_t **out, berr *err);
 
 /* Merges tmpfs options after Docker's defaults (noexec,nosuid,nodev),
  * later ones winning: "size=1m,exec" -> "nosuid,nodev,size=1m,exec". */
-int vol_tmpfs_options(const char *user, char *out, size_t n, berr *err);
+int volume_tmpfs_options(const char *user, char *out, size_t n, berr *err);
 
 /* Go's path.Clean, as Docker cleans mount destinations. */
-void vol_clean_path(const char *in, char *out, size_t n);
+void volume_clean_path(const char *in, char *out, size_t n);
 
 /* "<container>[:ro|rw]" of --volumes-from. */
-int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
+int volume_parse_volumes_from(const char *spec, char *container, size_t n, bool *readonly,
 			   berr *err);
 
 /* --- a container's mounts ----------------------------------------------- */
@@ -90,33 +90,33 @@ int vol_parse_volumes_from(const char *spec, char *container, size_t n, bool *re
  * HostConfig.Binds, HostConfig.Mounts, Config.Volumes (anonymous volumes
  * for destinations nothing else covers) and HostConfig.Tmpfs (checked
  * only). Named volumes are created on demand and anonymous ones made; the
- * names of volumes made are appended to `created`, for vol_discard. Runs
+ * names of volumes made are appended to `created`, for volume_discard. Runs
  * inside the caller's transaction. */
-int vol_resolve(struct engine *engine, struct store *st, json_t *config, json_t *host_config,
+int volume_resolve(struct engine *engine, struct store *st, json_t *config, json_t *host_config,
 		json_t *inherited, json_t **mounts, json_t *created, berr *err);
 
-/* Removes the directories of volumes made by a vol_resolve whose
+/* Removes the directories of volumes made by a volume_resolve whose
  * transaction was rolled back. */
-void vol_discard(struct engine *engine, json_t *created);
+void volume_discard(struct engine *engine, json_t *created);
 
 /* The mount points a container inherits with --volumes-from. */
-json_t *vol_mounts_inherit(json_t *mounts, bool readonly);
+json_t *volume_mounts_inherit(json_t *mounts, bool readonly);
 
 /* A container's mount points: saved with its row, read back, deleted. */
-int vol_mounts_save(struct store *st, const char *container_id, json_t *mounts, berr *err);
-json_t *vol_mounts_load(struct store *st, const char *container_id, berr *err);
-int vol_mounts_delete(struct store *st, const char *container_id, berr *err);
+int volume_mounts_save(struct store *st, const char *container_id, json_t *mounts, berr *err);
+json_t *volume_mounts_load(struct store *st, const char *container_id, berr *err);
+int volume_mounts_delete(struct store *st, const char *container_id, berr *err);
 
 /* The inspect "Mounts" array (Type, Name, Source, Destination, Driver,
  * Mode, RW, Propagation); empty when the store cannot be read. */
-json_t *vol_mounts_inspect(struct engine *engine, const char *container_id);
+json_t *volume_mounts_inspect(struct engine *engine, const char *container_id);
 
 /* Removes the anonymous volumes among a removed container's mounts that
  * no other container uses; errors are ignored as Docker does. */
-void vol_remove_anonymous(struct engine *engine, json_t *mounts);
+void volume_remove_anonymous(struct engine *engine, json_t *mounts);
 
 /* What the container's filesystem is made of, for copy-up. */
-struct vol_rootfs {
+struct volume_rootfs {
 	/* opens a read-only directory fd of the container's view (its layer
 	 * over the image's); called only when a volume needs its copy-up */
 	int (*open)(void *ctx, int *fd, berr *err);
@@ -127,17 +127,17 @@ struct vol_rootfs {
  * content into empty volumes (unless nocopy), and returns the shim's mount
  * records, parents before children: an array of [type, source,
  * destination, options]. */
-int vol_prepare(struct engine *engine, const char *container_id, json_t *host_config,
-		const struct vol_rootfs *root, json_t **records, berr *err);
+int volume_prepare(struct engine *engine, const char *container_id, json_t *host_config,
+		const struct volume_rootfs *root, json_t **records, berr *err);
 
 /* The mounts of a container that are host directories — local volumes
  * and binds, not tmpfs or volumes the kernel mounts — as the `mount`
- * records vol_prepare gives ([type "bind", source, destination, options]),
+ * records volume_prepare gives ([type "bind", source, destination, options]),
  * parents first; nothing is made or copied. For reaching a stopped
  * container's files as it sees them. */
-json_t *vol_bind_records(struct engine *engine, const char *container_id, berr *err);
+json_t *volume_bind_records(struct engine *engine, const char *container_id, berr *err);
 
 /* Start-up work: removes volume directories a crash left half removed. */
-int vol_startup(struct engine *engine, berr *err);
+int volume_startup(struct engine *engine, berr *err);
 
 #endif

@@ -14,7 +14,9 @@ read_count() {
 	echo "$v"
 }
 
-b run -d --name pz busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.1; done' >/dev/null
+# written through a rename: a freeze between truncating and writing must
+# not leave an empty file to compare
+b run -d --name pz busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done' >/dev/null
 sleep 0.5
 expect_status "pause" 0 b pause pz
 expect_eq "pause prints the name" "pz" "$out"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/core/engine.h"
+#include "engine/modules.h"
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
 #include "engine/store/store.h"
@@ -32,6 +33,7 @@ static int setup(void **state)
 	snprintf(run_root, sizeof(run_root), "%s/run", root);
 	opts.root = root;
 	opts.run_root = run_root;
+	opts.modules = engine_modules;
 	if (engine_open(&engine, &opts, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
@@ -56,12 +58,12 @@ static void test_call_returns_result(void **state)
 	json_decref(result);
 }
 
-static void test_unknown_command_is_invalid(void **state)
+static void test_unknown_command_is_unsupported(void **state)
 {
 	berr err = {0};
 
 	assert_int_equal(engine_call(*state, "no.such", NULL, NULL, NULL, NULL, &err), -1);
-	assert_int_equal(err.kind, BERR_INVALID);
+	assert_int_equal(err.kind, BERR_UNSUPPORTED);
 	assert_string_equal(err.msg, "unknown command: no.such");
 }
 
@@ -178,7 +180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_call_returns_result, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_command_is_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command_is_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_found_error_travels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_reach_subscribers_and_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_threads_at_once, setup, teardown),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/core/engine.h"
+#include "engine/modules.h"
 #include "engine/core/sha256.h"
 #include "engine/image/image.h"
 #include "engine/image/internal.h"
@@ -658,6 +659,7 @@ static void test_engine_commands(void **state)
 	snprintf(run, sizeof(run), "%s/engine-run", f->base);
 	opts.root = eroot;
 	opts.run_root = run;
+	opts.modules = engine_modules;
 	if (engine_open(&engine, &opts, &err) < 0)
 		fail_msg("engine_open: %s", err.msg);
 

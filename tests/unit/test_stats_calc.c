@@ -114,7 +114,7 @@ static void test_entry_v2_and_empty(void **state)
 /* Fills a target with two v1 readings one second apart. */
 static void two_readings(struct stats_target *t)
 {
-	stats_target_init(t, "0123456789abcdef", "web", 42);
+	stats_target_init(t, "0123456789abcdef", "web", 42, "berth");
 	t->pre.read = 1714557600LL * 1000000000;
 	t->pre.cpu_total = 1000000000;
 	t->pre.system_cpu = 100000000000ULL;
@@ -175,7 +175,7 @@ static void test_docker_json(void **state)
 
 	/* not running: Docker's empty object, every figure zero */
 	stats_target_free(&t);
-	stats_target_init(&t, "fedcba", "/db", 0);
+	stats_target_init(&t, "fedcba", "/db", 0, "berth");
 	j = stats_docker_json(&t);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "/db");
 	assert_string_equal(json_string_value(json_object_get(j, "read")), "0001-01-01T00:00:00Z");

@@ -15,6 +15,7 @@
 
 #include "engine/core/clock.h"
 #include "engine/core/engine.h"
+#include "engine/modules.h"
 #include "engine/core/fsutil.h"
 
 static char root[] = "/tmp/berth-stats-test.XXXXXX";
@@ -32,6 +33,7 @@ static int setup(void **state)
 	snprintf(run_root, sizeof(run_root), "%s/run", root);
 	opts.root = root;
 	opts.run_root = run_root;
+	opts.modules = engine_modules;
 	if (engine_open(&engine, &opts, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;

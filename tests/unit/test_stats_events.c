@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/container/internal.h"
 #include "engine/core/filters.h"
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
@@ -18,11 +19,24 @@
 #define CID "4d1f0c9a4b2e8f7a6c5d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
 #define IID "sha256:f4faeab67f1a141124909c3569e0377713ea91c85d7d11eaf5c4ff9e3816523e"
 
+/* A container's event attributes, through a container row. */
+static json_t *attributes(const char *name, const char *image, json_t *labels, json_t *extra)
+{
+	struct container c = {.image_ref = (char *)image};
+	json_t *a;
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.config = json_pack("{s:O*}", "Labels", labels);
+	a = container_event_attributes(&c, extra);
+	json_decref(c.config);
+	return a;
+}
+
 static json_t *container_event(const char *action, const char *name, const char *image,
 			       const char *labels)
 {
 	json_t *l = labels ? json_loads(labels, 0, NULL) : NULL;
-	json_t *attrs = events_container_attributes(name, image, l, NULL);
+	json_t *attrs = attributes(name, image, l, NULL);
 	char *text = json_dumps(attrs, JSON_COMPACT);
 	json_t *event = events_row_json(1714557600123456789LL, "container", action, CID, text);
 
@@ -89,8 +103,7 @@ static void test_row_json(void **state)
 static void test_container_attributes(void **state)
 {
 	json_t *labels = json_pack("{s:s, s:s}", "name", "spoofed", "app", "x");
-	json_t *a = events_container_attributes("/web", "busybox", labels,
-						json_pack("{s:s}", "exitCode", "3"));
+	json_t *a = attributes("/web", "busybox", labels, json_pack("{s:s}", "exitCode", "3"));
 
 	(void)state;
 	/* image and name win over labels of the same name, extras come last */

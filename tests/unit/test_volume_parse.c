@@ -30,7 +30,7 @@ static void bind_ok(const char *spec, const char *want)
 	json_t *mp = NULL;
 	berr err = {0};
 
-	if (vol_parse_bind(spec, &mp, &err) < 0)
+	if (volume_parse_bind(spec, &mp, &err) < 0)
 		fail_msg("%s: %s", spec, err.msg);
 	assert_json(mp, want);
 	json_decref(mp);
@@ -41,7 +41,7 @@ static void bind_fails(const char *spec, const char *message)
 	json_t *mp = NULL;
 	berr err = {0};
 
-	assert_int_equal(vol_parse_bind(spec, &mp, &err), -1);
+	assert_int_equal(volume_parse_bind(spec, &mp, &err), -1);
 	assert_null(mp);
 	assert_int_equal(err.kind, BERR_INVALID);
 	assert_string_equal(err.msg, message);
@@ -100,7 +100,7 @@ static void mount_flag_ok(const char *value, const char *want)
 	json_t *m = NULL;
 	berr err = {0};
 
-	if (vol_parse_mount_flag(value, &m, &err) < 0)
+	if (volume_parse_mount_flag(value, &m, &err) < 0)
 		fail_msg("%s: %s", value, err.msg);
 	assert_json(m, want);
 	json_decref(m);
@@ -111,7 +111,7 @@ static void mount_flag_fails(const char *value, const char *message)
 	json_t *m = NULL;
 	berr err = {0};
 
-	assert_int_equal(vol_parse_mount_flag(value, &m, &err), -1);
+	assert_int_equal(volume_parse_mount_flag(value, &m, &err), -1);
 	assert_null(m);
 	assert_string_equal(err.msg, message);
 }
@@ -170,7 +170,7 @@ static void api_ok(const char *mount, const char *want)
 	berr err = {0};
 
 	assert_non_null(m);
-	if (vol_mount_from_api(m, &mp, &err) < 0)
+	if (volume_mount_from_api(m, &mp, &err) < 0)
 		fail_msg("%s: %s", mount, err.msg);
 	assert_json(mp, want);
 	json_decref(mp);
@@ -183,7 +183,7 @@ static void api_fails(const char *mount, const char *message)
 	berr err = {0};
 
 	assert_non_null(m);
-	assert_int_equal(vol_mount_from_api(m, &mp, &err), -1);
+	assert_int_equal(volume_mount_from_api(m, &mp, &err), -1);
 	assert_null(mp);
 	assert_string_equal(err.msg, message);
 	json_decref(m);
@@ -237,7 +237,7 @@ static void tmpfs_is(const char *user, const char *want)
 	char out[512];
 	berr err = {0};
 
-	if (vol_tmpfs_options(user, out, sizeof(out), &err) < 0)
+	if (volume_tmpfs_options(user, out, sizeof(out), &err) < 0)
 		fail_msg("%s: %s", user, err.msg);
 	assert_string_equal(out, want);
 }
@@ -253,9 +253,9 @@ static void test_tmpfs_options(void **state)
 	tmpfs_is("exec,size=1m,size=2m", "nosuid,nodev,exec,size=2m");
 	tmpfs_is("rw,mode=1777,defaults,dev", "noexec,nosuid,rw,mode=1777,dev");
 	tmpfs_is("ro,atime", "noexec,nosuid,nodev,ro");
-	assert_int_equal(vol_tmpfs_options("bogus", out, sizeof(out), &err), -1);
+	assert_int_equal(volume_tmpfs_options("bogus", out, sizeof(out), &err), -1);
 	assert_string_equal(err.msg, "invalid tmpfs option [\"bogus\"]");
-	assert_int_equal(vol_tmpfs_options("color=red", out, sizeof(out), &err), -1);
+	assert_int_equal(volume_tmpfs_options("color=red", out, sizeof(out), &err), -1);
 	assert_string_equal(err.msg, "invalid tmpfs option [\"color\" \"red\"]");
 }
 
@@ -266,30 +266,30 @@ static void test_volumes_from(void **state)
 	berr err = {0};
 
 	(void)state;
-	assert_int_equal(vol_parse_volumes_from("db", name, sizeof(name), &ro, &err), 0);
+	assert_int_equal(volume_parse_volumes_from("db", name, sizeof(name), &ro, &err), 0);
 	assert_string_equal(name, "db");
 	assert_false(ro);
-	assert_int_equal(vol_parse_volumes_from("db:ro", name, sizeof(name), &ro, &err), 0);
+	assert_int_equal(volume_parse_volumes_from("db:ro", name, sizeof(name), &ro, &err), 0);
 	assert_true(ro);
-	assert_int_equal(vol_parse_volumes_from("db:rw", name, sizeof(name), &ro, &err), 0);
+	assert_int_equal(volume_parse_volumes_from("db:rw", name, sizeof(name), &ro, &err), 0);
 	assert_false(ro);
-	assert_int_equal(vol_parse_volumes_from("db:rshared", name, sizeof(name), &ro, &err), -1);
+	assert_int_equal(volume_parse_volumes_from("db:rshared", name, sizeof(name), &ro, &err), -1);
 	assert_string_equal(err.msg, "invalid mode: rshared");
-	assert_int_equal(vol_parse_volumes_from("db:nocopy", name, sizeof(name), &ro, &err), -1);
-	assert_int_equal(vol_parse_volumes_from("", name, sizeof(name), &ro, &err), -1);
+	assert_int_equal(volume_parse_volumes_from("db:nocopy", name, sizeof(name), &ro, &err), -1);
+	assert_int_equal(volume_parse_volumes_from("", name, sizeof(name), &ro, &err), -1);
 	assert_string_equal(err.msg, "volumes-from specification cannot be an empty string");
 }
 
 static void test_names(void **state)
 {
 	(void)state;
-	assert_true(vol_name_valid("data"));
-	assert_true(vol_name_valid("a1_b.c-d"));
-	assert_false(vol_name_valid("a"));
-	assert_false(vol_name_valid("_data"));
-	assert_false(vol_name_valid("a/b"));
-	assert_false(vol_name_valid(".."));
-	assert_false(vol_name_valid(""));
+	assert_true(volume_name_valid("data"));
+	assert_true(volume_name_valid("a1_b.c-d"));
+	assert_false(volume_name_valid("a"));
+	assert_false(volume_name_valid("_data"));
+	assert_false(volume_name_valid("a/b"));
+	assert_false(volume_name_valid(".."));
+	assert_false(volume_name_valid(""));
 }
 
 int main(void)

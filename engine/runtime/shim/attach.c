@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../shim_protocol.h"
+#include "monitor.h"
 #include "shim.h"
 
 #define CLIENT_MAX 32
@@ -39,6 +40,8 @@ struct client {
 static struct client clients[CLIENT_MAX];
 static size_t n_clients;
 static int listen_fd = -1;
+/* the container's stdio, where stdin and resizes go */
+static struct monitor_io *io;
 static char *sock_path;
 /* which client each poll entry after the listener belongs to */
 static unsigned char poll_client[CLIENT_MAX];
@@ -80,10 +83,13 @@ static void client_add(int fd)
 	clients[n_clients++] = (struct client){.fd = fd};
 }
 
-int attach_listen(const char *run_dir, int first_client, struct shim_err *err)
+int attach_listen(const char *run_dir, int first_client, struct monitor_io *stdio,
+		  struct shim_err *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int dir = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	io = stdio;
 	if (dir < 0)
 		return shim_sys(err, "open %s", run_dir);
 	if (asprintf(&sock_path, "%s/attach.sock", run_dir) < 0) {
@@ -193,7 +199,7 @@ static void client_frame_done(struct client *c)
 	if (c->hdr[0] == SHIM_STREAM_RESIZE && c->ctl_len < sizeof(c->ctl)) {
 		c->ctl[c->ctl_len] = '\0';
 		if (sscanf(c->ctl, "%u %u", &rows, &cols) == 2)
-			io_resize(rows, cols);
+			monitor_io_resize(io, rows, cols);
 	}
 	c->hdr_len = 0;
 	c->ctl_len = 0;
@@ -226,7 +232,7 @@ static void client_read(struct client *c, short ev)
 			  (uint32_t)c->hdr[6] << 8 | c->hdr[7];
 		if (c->left == 0) {
 			if (c->hdr[0] == SHIM_STREAM_STDIN)
-				io_stdin_close();
+				monitor_io_stdin_close(io);
 			client_frame_done(c);
 		}
 		return;
@@ -239,7 +245,7 @@ static void client_read(struct client *c, short ev)
 	}
 	c->left -= (uint32_t)r;
 	if (c->hdr[0] == SHIM_STREAM_STDIN) {
-		io_stdin_write(payload, (size_t)r);
+		monitor_io_stdin_write(io, payload, (size_t)r);
 	} else if (c->hdr[0] == SHIM_STREAM_RESIZE) {
 		size_t room = sizeof(c->ctl) - c->ctl_len;
 		size_t take = (size_t)r < room ? (size_t)r : room;
@@ -257,7 +263,7 @@ size_t attach_poll_fill(struct pollfd *pfd, size_t max)
 		pfd[n++] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
 	poll_first = n;
 	/* stdin frames are read only while the container's stdin can take them */
-	short in = io_stdin_ready() ? POLLIN : 0;
+	short in = monitor_io_stdin_ready(io) ? POLLIN : 0;
 	for (size_t i = 0; i < n_clients && n < max; i++) {
 		const struct client *c = &clients[i];
 		poll_client[n - poll_first] = (unsigned char)i;

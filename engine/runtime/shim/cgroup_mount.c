@@ -123,7 +123,7 @@ int cgroup_mount_v1(const struct spec *s, int rootfd, struct shim_err *err)
 	        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	};
 	char path[32];
-	int rc = 0, fd = mnt_open_in_root(rootfd, "/sys/fs/cgroup", 1, 0, err);
+	int rc = 0, fd = root_path_open(rootfd, "/sys/fs/cgroup", 1, 0, err);
 
 	if (fd < 0)
 		return -1;
@@ -134,7 +134,7 @@ int cgroup_mount_v1(const struct spec *s, int rootfd, struct shim_err *err)
 	}
 	close(fd);
 	/* the fd above is the directory under the new mount: open its root */
-	fd = mnt_open_in_root(rootfd, "/sys/fs/cgroup", 0, 0, err);
+	fd = root_path_open(rootfd, "/sys/fs/cgroup", 0, 0, err);
 	if (fd < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {

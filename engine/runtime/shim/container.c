@@ -79,7 +79,7 @@ static int child_cwd(const char *cwd, struct shim_err *err)
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return shim_sys(err, "open /");
-	int fd = mnt_open_in_root(root, cwd, 1, 0, err);
+	int fd = root_path_open(root, cwd, 1, 0, err);
 	close(root);
 	if (fd < 0)
 		return -1;

@@ -65,7 +65,7 @@ static int dev_one(const struct spec_device *d, int rootfd, struct shim_err *err
 		return shim_fail(err, "system", "device path too long: %s", d->path);
 	memcpy(parent, rel, slash ? (size_t)(slash - rel) : 0);
 	parent[slash ? slash - rel : 0] = '\0';
-	pfd = mnt_open_in_root(rootfd, parent, 1, 0, err);
+	pfd = root_path_open(rootfd, parent, 1, 0, err);
 	if (pfd < 0)
 		return -1;
 	mode_t type = d->type == 'b' ? S_IFBLK : S_IFCHR;

@@ -26,6 +26,7 @@
 
 #include "../shim_protocol.h"
 #include "exec_monitor.h"
+#include "monitor.h"
 
 #define OUT_CHUNK 32768
 /* Frames waiting for the client past which the command's output waits too. */
@@ -40,17 +41,10 @@ static struct spec spec;
 static char *run_dir;
 /* <run>/exec-<id>: the spec path without ".spec"; .pid and .exit go beside it */
 static char rec_prefix[PATH_MAX];
-static int start_fd = SHIM_START_FD;
 static int sig_fd = -1;
 
-static pid_t child;
-static int child_status, child_done;
-static struct timespec child_finished;
-
-/* out_fd[1] and out_fd[2]: the command's stdout and stderr (the pty master with a tty) */
-static int out_fd[3] = {-1, -1, -1};
-static int pty_master = -1;
-static struct stdin_pipe in = {.fd = -1};
+static struct monitor_child child = {.pid = -1};
+static struct monitor_io io = MONITOR_IO_INIT;
 
 /* The one attach client: the socket berth handed over on fd 4. */
 static struct {
@@ -64,29 +58,6 @@ static struct {
 	char *out; /* frames not yet sent: out[out_off .. out_off + out_len) */
 	size_t out_off, out_len, out_cap;
 } client = {.fd = -1};
-
-/* Writes the start line to berth and closes the pipe. */
-static void report_start(const char *fmt, ...)
-{
-	char line[640];
-	va_list ap;
-	if (start_fd < 0)
-		return;
-	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	for (int i = 0; i < n; i++)
-		if (line[i] == '\n')
-			line[i] = ' ';
-	line[n++] = '\n';
-	write_all(start_fd, line, (size_t)n);
-	close(start_fd);
-	start_fd = -1;
-}
 
 /* <rec_prefix><suffix>, e.g. ".exit". */
 static const char *record_path(const char *suffix)
@@ -107,8 +78,8 @@ static void client_drop(void)
 	free(client.out);
 	client.out = NULL;
 	client.out_off = client.out_len = client.out_cap = 0;
-	if (in.fd >= 0 && !in.tty)
-		stdin_pipe_close(&in);
+	if (io.in.fd >= 0 && !io.in.tty)
+		stdin_pipe_close(&io.in);
 }
 
 /* Appends one frame to what goes to the client. */
@@ -172,8 +143,8 @@ static void client_frame_done(void)
 	unsigned rows, cols;
 	if (client.hdr[0] == SHIM_STREAM_RESIZE && client.ctl_len < sizeof(client.ctl)) {
 		client.ctl[client.ctl_len] = '\0';
-		if (sscanf(client.ctl, "%u %u", &rows, &cols) == 2 && pty_master >= 0)
-			pty_resize(pty_master, rows, cols);
+		if (sscanf(client.ctl, "%u %u", &rows, &cols) == 2 && io.pty_master >= 0)
+			pty_resize(io.pty_master, rows, cols);
 	}
 	client.hdr_len = 0;
 	client.ctl_len = 0;
@@ -193,7 +164,7 @@ static void client_read_end(ssize_t r, short ev)
 /* Reads what the client sent: a header, or part of a payload. */
 static void client_read(short ev)
 {
-	char payload[sizeof(in.pend)];
+	char payload[sizeof(io.in.pend)];
 	ssize_t r;
 	if (client.hdr_len < SHIM_FRAME_HEADER) {
 		r = read(client.fd, client.hdr + client.hdr_len,
@@ -209,7 +180,7 @@ static void client_read(short ev)
 			      (uint32_t)client.hdr[6] << 8 | client.hdr[7];
 		if (client.left == 0) {
 			if (client.hdr[0] == SHIM_STREAM_STDIN)
-				stdin_pipe_close(&in);
+				stdin_pipe_close(&io.in);
 			client_frame_done();
 		}
 		return;
@@ -221,7 +192,7 @@ static void client_read(short ev)
 	}
 	client.left -= (uint32_t)r;
 	if (client.hdr[0] == SHIM_STREAM_STDIN) {
-		stdin_pipe_write(&in, payload, (size_t)r);
+		stdin_pipe_write(&io.in, payload, (size_t)r);
 	} else if (client.hdr[0] == SHIM_STREAM_RESIZE) {
 		size_t room = sizeof(client.ctl) - client.ctl_len;
 		size_t take = (size_t)r < room ? (size_t)r : room;
@@ -237,7 +208,7 @@ static void client_read(short ev)
  * else holds the slave) before taking "nothing ready" for the end. */
 static int pty_pending(void)
 {
-	struct pollfd p = {.fd = pty_master, .events = POLLIN};
+	struct pollfd p = {.fd = io.pty_master, .events = POLLIN};
 	return poll(&p, 1, PTY_SETTLE_MS) > 0;
 }
 
@@ -248,16 +219,16 @@ static int pty_pending(void)
 static int read_output(int s, int draining)
 {
 	char buf[OUT_CHUNK];
-	ssize_t r = read(out_fd[s], buf, sizeof(buf));
+	ssize_t r = read(io.out_fd[s], buf, sizeof(buf));
 	if (r < 0 && (errno == EINTR || (errno == EAGAIN && !draining)))
 		return 0;
-	if (r < 0 && errno == EAGAIN && out_fd[s] == pty_master && pty_pending())
+	if (r < 0 && errno == EAGAIN && io.out_fd[s] == io.pty_master && pty_pending())
 		return 0;
 	if (r <= 0) {
 		/* EOF, or EIO from a pty whose last slave closed */
-		if (out_fd[s] != pty_master)
-			close(out_fd[s]);
-		out_fd[s] = -1;
+		if (io.out_fd[s] != io.pty_master)
+			close(io.out_fd[s]);
+		io.out_fd[s] = -1;
 		return -1;
 	}
 	client_queue(spec.tty ? SHIM_STREAM_STDOUT : s, buf, (size_t)r);
@@ -268,21 +239,8 @@ static int read_output(int s, int draining)
 static void drain_outputs(void)
 {
 	for (int s = 1; s <= 2; s++)
-		while (out_fd[s] >= 0 && output_room() && read_output(s, 1) > 0)
+		while (io.out_fd[s] >= 0 && output_room() && read_output(s, 1) > 0)
 			;
-}
-
-/* Reaps the child; notes its status. */
-static void reap(void)
-{
-	int st;
-	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == child) {
-			child_status = st;
-			child_done = 1;
-			clock_gettime(CLOCK_REALTIME, &child_finished);
-		}
 }
 
 /* Drains the signalfd: SIGCHLD reaps; a request to stop the monitor kills the command. */
@@ -291,9 +249,9 @@ static void handle_signals(void)
 	struct signalfd_siginfo si;
 	while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
-			reap();
-		else if (!child_done)
-			kill(child, SIGKILL);
+			monitor_reap(&child);
+		else if (!child.done)
+			kill(child.pid, SIGKILL);
 	}
 }
 
@@ -313,23 +271,23 @@ static void relay(void)
 {
 	struct pollfd pfd[6];
 	for (;;) {
-		if (child_done)
+		if (child.done)
 			drain_outputs();
-		if (child_done && out_fd[1] < 0 && out_fd[2] < 0 && !client.out_len)
+		if (child.done && io.out_fd[1] < 0 && io.out_fd[2] < 0 && !client.out_len)
 			return;
 		size_t n = 0, at_out[3] = {0, 0, 0}, at_in = 0, at_client = 0;
 		pfd[n++] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
-		for (int s = 1; s <= 2 && !child_done && output_room(); s++)
-			if (out_fd[s] >= 0) {
+		for (int s = 1; s <= 2 && !child.done && output_room(); s++)
+			if (io.out_fd[s] >= 0) {
 				at_out[s] = n;
-				pfd[n++] = (struct pollfd){.fd = out_fd[s], .events = POLLIN};
+				pfd[n++] = (struct pollfd){.fd = io.out_fd[s], .events = POLLIN};
 			}
-		if (in.len && in.fd >= 0) {
+		if (io.in.len && io.in.fd >= 0) {
 			at_in = n;
-			pfd[n++] = (struct pollfd){.fd = in.fd, .events = POLLOUT};
+			pfd[n++] = (struct pollfd){.fd = io.in.fd, .events = POLLOUT};
 		}
 		if (client.fd >= 0) {
-			short ev = (short)((!client.read_eof && !in.len ? POLLIN : 0) |
+			short ev = (short)((!client.read_eof && !io.in.len ? POLLIN : 0) |
 					   (client.out_len ? POLLOUT : 0));
 			at_client = n;
 			pfd[n++] = (struct pollfd){.fd = client.fd, .events = ev};
@@ -338,18 +296,16 @@ static void relay(void)
 			if (errno == EINTR)
 				continue;
 			/* unable to watch it any more: end the command rather than lose it */
-			kill(child, SIGKILL);
-			if (waitpid(child, &child_status, 0) == child)
-				clock_gettime(CLOCK_REALTIME, &child_finished);
+			monitor_kill_wait(&child);
 			return;
 		}
 		if (pfd[0].revents)
 			handle_signals();
 		for (int s = 1; s <= 2; s++)
-			if (at_out[s] && pfd[at_out[s]].revents && out_fd[s] == pfd[at_out[s]].fd)
+			if (at_out[s] && pfd[at_out[s]].revents && io.out_fd[s] == pfd[at_out[s]].fd)
 				read_output(s, 0);
-		if (at_in && pfd[at_in].revents && in.fd == pfd[at_in].fd)
-			stdin_pipe_flush(&in);
+		if (at_in && pfd[at_in].revents && io.in.fd == pfd[at_in].fd)
+			stdin_pipe_flush(&io.in);
 		if (at_client && client.fd == pfd[at_client].fd)
 			client_events(pfd[at_client].revents);
 	}
@@ -370,9 +326,8 @@ static void client_linger(const struct timeval *tv)
 static _Noreturn void finish(void)
 {
 	char line[64], num[16];
-	int code = WIFSIGNALED(child_status) ? 128 + WTERMSIG(child_status)
-					     : WEXITSTATUS(child_status);
-	long long ns = (long long)child_finished.tv_sec * 1000000000LL + child_finished.tv_nsec;
+	int code = monitor_exit_code(&child);
+	long long ns = (long long)child.finished.tv_sec * 1000000000LL + child.finished.tv_nsec;
 	int n = snprintf(line, sizeof(line), "%d %lld\n", code, ns);
 	write_file_atomic(record_path(".exit"), line, (size_t)n);
 	if (client.fd >= 0) {
@@ -390,93 +345,18 @@ static _Noreturn void finish(void)
 	_exit(0);
 }
 
-/* Pipes (or the pty socket) the command gets; detached without a tty it
- * gets the container's /dev/null. */
-static int make_stdio(struct exec_fds *f, int *pty_sock, struct shim_err *err)
-{
-	int p[2];
-	if (spec.tty) {
-		int sv[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			return shim_sys(err, "socketpair");
-		*pty_sock = sv[0];
-		f->pty_sock = sv[1];
-		return 0;
-	}
-	if (!spec.attach_fd)
-		return 0;
-	for (int s = 1; s <= 2; s++) {
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return shim_sys(err, "pipe");
-		fcntl(p[0], F_SETFL, O_NONBLOCK);
-		out_fd[s] = p[0];
-		if (s == 1)
-			f->stdout_w = p[1];
-		else
-			f->stderr_w = p[1];
-	}
-	if (spec.open_stdin) {
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return shim_sys(err, "pipe");
-		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		stdin_pipe_open(&in, p[1], false);
-		f->stdin_r = p[0];
-	}
-	return 0;
-}
-
-/* Closes the child's ends in the monitor. */
-static void close_child_fds(struct exec_fds *f)
-{
-	int *fds[] = {&f->errpipe,  &f->alive_r,  &f->stdin_r,
-		      &f->stdout_w, &f->stderr_w, &f->pty_sock};
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
-}
-
-/* Reads the child's verdict until EOF: nothing means the command is running. */
-static size_t read_verdict(int fd, char *msg, size_t size)
-{
-	size_t got = 0;
-	ssize_t r;
-	while (got < size - 1 && ((r = read(fd, msg + got, size - 1 - got)) > 0 ||
-				  (r < 0 && errno == EINTR)))
-		got += r > 0 ? (size_t)r : 0;
-	msg[got] = '\0';
-	return got;
-}
-
-/* Takes the pty master the child sends; the command's stdout (and stdin with -i). */
-static int take_pty(int pty_sock)
-{
-	struct shim_err perr = {0};
-	pty_master = pty_recv_master(pty_sock, &perr);
-	if (pty_master < 0)
-		return -1;
-	fcntl(pty_master, F_SETFL, O_NONBLOCK);
-	out_fd[1] = pty_master;
-	if (spec.open_stdin)
-		stdin_pipe_open(&in, pty_master, true);
-	return 0;
-}
-
 /* Writes "<pid> <starttime>" of the monitor beside the spec. */
-static int write_pid_record(void)
+static int write_monitor_pid(void)
 {
-	char line[64];
-	int n = snprintf(line, sizeof(line), "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
-	return write_file_atomic(record_path(".pid"), line, (size_t)n);
+	return write_pid_record(record_path(".pid"), getpid());
 }
 
 /* The child did not make it to exec: it must not stay a zombie under the
  * container's init, which may never reap it. Returns -1. */
 static int reap_failed(void)
 {
-	kill(child, SIGKILL);
-	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+	kill(child.pid, SIGKILL);
+	while (waitpid(child.pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	return -1;
 }
@@ -497,38 +377,45 @@ static int start_command(struct exec_target *t, struct shim_err *err)
 		return shim_sys(err, "pipe");
 	f.alive_r = alive[0];
 	f.alive_w = alive[1];
-	if (make_stdio(&f, &pty_sock, err) < 0)
+	/* detached without a tty, the command gets the container's /dev/null */
+	if ((spec.tty || spec.attach_fd) &&
+	    monitor_io_open(&io, spec.tty, spec.open_stdin,
+			    (struct monitor_child_stdio){&f.stdin_r, &f.stdout_w, &f.stderr_w,
+							 &f.pty_sock},
+			    &pty_sock, err) < 0)
 		return -1;
 	/* only the children of the monitor land in the container's pid namespace */
 	if (t->pid_ns >= 0 && setns(t->pid_ns, CLONE_NEWPID) < 0)
 		return shim_sys(err, "join the container's pid namespace");
-	child = fork();
-	if (child < 0)
+	child.pid = fork();
+	if (child.pid < 0)
 		return shim_sys(err, "fork");
-	if (child == 0)
+	if (child.pid == 0)
 		exec_child(&spec, t, &f);
 	exec_target_close(t);
 	free(t->filter);
 	t->filter = NULL;
-	close_child_fds(&f);
-	int pty_ok = !spec.tty || take_pty(pty_sock) == 0;
+	monitor_close_fds((int *const[]){&f.errpipe, &f.alive_r, &f.stdin_r, &f.stdout_w, &f.stderr_w,
+					 &f.pty_sock},
+			  6);
+	int pty_ok = !spec.tty || monitor_io_take_pty(&io, pty_sock, spec.open_stdin) == 0;
 	if (pty_sock >= 0)
 		close(pty_sock);
-	size_t n = read_verdict(ep[0], verdict, sizeof(verdict));
+	size_t n = monitor_read_verdict(ep[0], verdict, sizeof(verdict));
 	close(ep[0]);
 	if (n) {
-		report_start("error %s", verdict);
+		monitor_report_start("error %s", verdict);
 		return reap_failed();
 	}
 	if (!pty_ok) {
 		shim_fail(err, "system", "the command's terminal never arrived");
 		return reap_failed();
 	}
-	if (write_pid_record() < 0) {
+	if (write_monitor_pid() < 0) {
 		shim_sys(err, "write %s", record_path(".pid"));
 		return reap_failed();
 	}
-	report_start("ok %d %d", (int)child, (int)getpid());
+	monitor_report_start("ok %d %d", (int)child.pid, (int)getpid());
 	return 0;
 }
 
@@ -536,16 +423,9 @@ static int start_command(struct exec_target *t, struct shim_err *err)
 static int setup(const char *bundle, const char *spec_path, struct exec_target *t,
 		 struct shim_err *err)
 {
-	sigset_t set;
 	size_t len = strlen(spec_path);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	monitor_block_signals();
 	if (len <= 5 || strcmp(spec_path + len - 5, ".spec") || len - 5 >= sizeof(rec_prefix))
 		return shim_fail(err, "system", "exec spec %s: the name must end in .spec",
 				 spec_path);
@@ -572,9 +452,8 @@ static int setup(const char *bundle, const char *spec_path, struct exec_target *
 	} else {
 		close(SHIM_ATTACH_FD);
 	}
-	sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sig_fd < 0)
-		return shim_sys(err, "signalfd");
+	if ((sig_fd = monitor_signalfd(err)) < 0)
+		return -1;
 	/* before anything of the container is joined: nothing in it may
 	 * reach this host binary through /proc/<pid>/exe (CVE-2019-5736) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -590,38 +469,22 @@ static _Noreturn void exec_monitor(const char *bundle_arg, const char *run_arg,
 	struct exec_target t;
 	char *bundle = realpath(bundle_arg, NULL), *spec_path = realpath(spec_arg, NULL);
 	run_dir = realpath(run_arg, NULL);
-	setsid();
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	for (int fd = 0; null >= 0 && fd < 3; fd++)
-		dup2(null, fd);
-	if (null > 2)
-		close(null);
 	if (!bundle || !spec_path || !run_dir) {
 		shim_sys(&err, "resolve %s",
 			 !bundle ? bundle_arg : !spec_path ? spec_arg : run_arg);
-	} else if (chdir("/") == 0 && setup(bundle, spec_path, &t, &err) == 0 &&
+	} else if (monitor_session() == 0 && setup(bundle, spec_path, &t, &err) == 0 &&
 		   start_command(&t, &err) == 0) {
 		relay();
 		finish();
 	}
-	report_start("error %s %s", err.kind ? err.kind : "system", err.msg);
+	monitor_report_error(&err);
 	_exit(1);
 }
 
 int exec_main(const char *bundle_dir, const char *run_dir_arg, const char *spec_path)
 {
-	if (fcntl(SHIM_START_FD, F_SETFD, FD_CLOEXEC) < 0) {
-		fprintf(stderr, "berth-shim: the start pipe (fd %d) is not open\n", SHIM_START_FD);
-		return 2;
-	}
-	/* nothing else of berth's may stay open in a process that outlives it */
-	close_range(SHIM_ATTACH_FD + 1, ~0U, 0);
-	pid_t pid = fork();
-	if (pid < 0) {
-		dprintf(SHIM_START_FD, "error system fork: %s\n", strerror(errno));
-		return 1;
-	}
-	if (pid > 0)
-		_exit(0);
+	int status = monitor_detach();
+	if (status != 0)
+		return status;
 	exec_monitor(bundle_dir, run_dir_arg, spec_path);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/utf8.h"
 #include "shim.h"
 
 /* Room for the usual line; longer escaped lines get a temporary mapping. */
@@ -64,37 +65,6 @@ static void log_rotate(void)
 	log_reopen(O_TRUNC);
 }
 
-/* Length of the valid UTF-8 sequence at s (as Go decodes it), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	/* the second byte's range excludes overlongs, surrogates and > U+10FFFF */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* Escapes bytes as a JSON string body the way Go's encoding/json does. */
 static size_t json_escape(char *out, const unsigned char *in, size_t n)
 {
@@ -103,15 +73,15 @@ static size_t json_escape(char *out, const unsigned char *in, size_t n)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = in[i];
 		if (c >= 0x80) {
-			size_t l = utf8_len(in + i, n - i);
+			uint32_t cp;
+			size_t l = utf8_decode(in + i, n - i, &cp);
 			if (!l) {
 				memcpy(o, "\\ufffd", 6);
 				o += 6;
 				i++;
-			} else if (l == 3 && c == 0xe2 && in[i + 1] == 0x80 &&
-				   (in[i + 2] & 0xfe) == 0xa8) {
+			} else if (cp == 0x2028 || cp == 0x2029) {
 				/* U+2028 and U+2029 break JavaScript: escaped like Go does */
-				memcpy(o, in[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+				memcpy(o, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
 				o += 6;
 				i += 3;
 			} else {

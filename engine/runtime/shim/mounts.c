@@ -33,85 +33,12 @@ static const char *fdpath(char buf[32], int fd)
 	return buf;
 }
 
-/* openat2 without a libc wrapper. */
-static int openat2_in_root(int rootfd, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-}
-
-/* Creates the last element of path (the parent exists) inside root. */
-static int create_last(int rootfd, char *path, int is_file)
-{
-	char *slash = strrchr(path, '/');
-	int pfd;
-	if (slash) {
-		*slash = '\0';
-		pfd = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
-		*slash = '/';
-	} else {
-		pfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-	}
-	if (pfd < 0)
-		return -1;
-	const char *name = slash ? slash + 1 : path;
-	int r;
-	if (is_file) {
-		r = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (r >= 0)
-			close(r);
-	} else {
-		r = mkdirat(pfd, name, 0755);
-	}
-	int saved = errno;
-	close(pfd);
-	errno = saved;
-	return r < 0 && errno != EEXIST ? -1 : 0;
-}
-
-int mnt_open_in_root(int rootfd, const char *path, int create, int is_file, struct shim_err *err)
-{
-	char buf[4096];
-	while (*path == '/')
-		path++;
-	if (!*path)
-		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-	int fd = openat2_in_root(rootfd, path, O_PATH);
-	if (fd >= 0 || errno != ENOENT || !create) {
-		if (fd < 0)
-			shim_sys(err, "open /%s in the rootfs", path);
-		return fd;
-	}
-	if (strlen(path) >= sizeof(buf))
-		return shim_fail(err, "system", "path too long: /%s", path);
-	strcpy(buf, path);
-	/* walk down, making each missing element (resolution stays in the root) */
-	for (char *p = buf;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		int last = *p == '\0';
-		*p = '\0';
-		fd = openat2_in_root(rootfd, buf, O_PATH);
-		if (fd < 0 && errno == ENOENT && create_last(rootfd, buf, last && is_file) == 0)
-			fd = openat2_in_root(rootfd, buf, O_PATH);
-		if (fd < 0)
-			return shim_sys(err, "create /%s in the rootfs", buf);
-		if (last)
-			return fd;
-		close(fd);
-		*p = '/';
-	}
-}
-
 /* Mounts a filesystem on a path inside root, creating the mount point. */
 static int mount_in_root(int rootfd, const char *dest, const char *src, const char *type,
 			 unsigned long flags, const char *data, struct shim_err *err)
 {
 	char p[32];
-	int fd = mnt_open_in_root(rootfd, dest, 1, 0, err);
+	int fd = root_path_open(rootfd, dest, 1, 0, err);
 	if (fd < 0)
 		return -1;
 	int r = mount(src, fdpath(p, fd), type, flags, data);
@@ -221,7 +148,7 @@ static int dev_links(int rootfd, struct shim_err *err)
 		{"stdin", "/proc/self/fd/0"},   {"stdout", "/proc/self/fd/1"},
 		{"stderr", "/proc/self/fd/2"},
 	};
-	int dev = mnt_open_in_root(rootfd, "/dev", 0, 0, err);
+	int dev = root_path_open(rootfd, "/dev", 0, 0, err);
 	if (dev < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
@@ -244,7 +171,7 @@ static int mount_sys(const struct spec *s, int rootfd, struct shim_err *err)
 		if (mount_in_root(rootfd, "/sys", "sysfs", "sysfs", ro, NULL, err) < 0)
 			return -1;
 	} else {
-		int t = mnt_open_in_root(rootfd, "/sys", 1, 0, err);
+		int t = root_path_open(rootfd, "/sys", 1, 0, err);
 		if (t < 0)
 			return -1;
 		int r = bind_onto(AT_FDCWD, "/sys", t, 1,
@@ -283,7 +210,7 @@ int mnt_console(int rootfd, int ptyno, struct shim_err *err)
 {
 	char slave[32];
 	snprintf(slave, sizeof(slave), "dev/pts/%d", ptyno);
-	int t = mnt_open_in_root(rootfd, "/dev/console", 1, 1, err);
+	int t = root_path_open(rootfd, "/dev/console", 1, 1, err);
 	if (t < 0)
 		return -1;
 	int r = bind_onto(rootfd, slave, t, 0, 0, err);
@@ -361,7 +288,7 @@ static int parse_mount_opts(const char *list, struct mount_opts *o, struct shim_
 static int set_propagation(int rootfd, const char *dest, unsigned long prop, struct shim_err *err)
 {
 	char p[32];
-	int fd = mnt_open_in_root(rootfd, dest, 0, 0, err);
+	int fd = root_path_open(rootfd, dest, 0, 0, err);
 	if (fd < 0)
 		return -1;
 	int r = mount(NULL, fdpath(p, fd), NULL, prop, NULL);
@@ -436,7 +363,7 @@ static int mount_record(const struct spec *s, const struct spec_mount *m, int ro
 		o.flags |= MS_REC;
 	if (bind && stat(m->source, &st) < 0)
 		return shim_sys(err, "bind source %s", m->source);
-	t = mnt_open_in_root(rootfd, m->dest, 1, bind && !S_ISDIR(st.st_mode), err);
+	t = root_path_open(rootfd, m->dest, 1, bind && !S_ISDIR(st.st_mode), err);
 	if (t < 0)
 		return -1;
 	r = check_mount_target(s, m->dest, bind ? m->source : NULL, t, err);
@@ -454,7 +381,7 @@ static int mount_record(const struct spec *s, const struct spec_mount *m, int ro
 static int bind_file(const struct spec *s, int rootfd, const char *src, const char *dest,
 		     struct shim_err *err)
 {
-	int t = mnt_open_in_root(rootfd, dest, 1, 1, err);
+	int t = root_path_open(rootfd, dest, 1, 1, err);
 	if (t < 0)
 		return -1;
 	int r = check_mount_target(s, dest, src, t, err);
@@ -521,7 +448,7 @@ static int mask_ctx_open(struct mask_ctx *c, struct shim_err *err)
 	c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->rootfd < 0)
 		return shim_sys(err, "open /");
-	proc = openat2_in_root(c->rootfd, "proc", O_PATH | O_DIRECTORY);
+	proc = root_path_resolve(c->rootfd, "proc", O_PATH | O_DIRECTORY);
 	if (proc < 0)
 		return shim_sys(err, "open /proc to mask paths");
 	int bad = fstatfs(proc, &fs) < 0 || (unsigned long)fs.f_type != PROC_SUPER_MAGIC ||
@@ -529,7 +456,7 @@ static int mask_ctx_open(struct mask_ctx *c, struct shim_err *err)
 	close(proc);
 	if (bad)
 		return shim_fail(err, "system", "mask paths: /proc is not the container's procfs");
-	c->null_fd = openat2_in_root(c->rootfd, "dev/null", O_PATH | O_NOFOLLOW);
+	c->null_fd = root_path_resolve(c->rootfd, "dev/null", O_PATH | O_NOFOLLOW);
 	if (c->null_fd < 0)
 		return shim_sys(err, "open /dev/null to mask paths");
 	if (fstat(c->null_fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
@@ -592,7 +519,7 @@ static int mask_dir(int fd, const char *path, struct shim_err *err)
 static int mask_path(const struct mask_ctx *c, const char *path, struct shim_err *err)
 {
 	struct stat st;
-	int rc, fd = mnt_open_in_root(c->rootfd, path, 0, 0, err);
+	int rc, fd = root_path_open(c->rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (check_masked_node(c, path, fd, err) < 0)
@@ -610,7 +537,7 @@ static int mask_path(const struct mask_ctx *c, const char *path, struct shim_err
 /* Binds a path onto itself read-only (and nosuid, nodev, noexec). */
 static int readonly_path(const struct mask_ctx *c, const char *path, struct shim_err *err)
 {
-	int fd = mnt_open_in_root(c->rootfd, path, 0, 0, err);
+	int fd = root_path_open(c->rootfd, path, 0, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |

@@ -34,7 +34,7 @@ int pty_setup_child(int rootfd, int sock, struct shim_err *err)
 {
 	char p[32];
 	int unlock = 0, n = -1, master = -1, slave = -1;
-	int ptmx = mnt_open_in_root(rootfd, "/dev/pts/ptmx", 0, 0, err);
+	int ptmx = root_path_open(rootfd, "/dev/pts/ptmx", 0, 0, err);
 	if (ptmx < 0)
 		return -1;
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", ptmx);

@@ -116,10 +116,14 @@ struct init_fds {
 /* Clones the container's init, which sets itself up and execs; returns its pid. */
 pid_t container_start(const struct spec *s, const struct init_fds *fds, struct shim_err *err);
 
-/* mounts.c (child side) */
+/* root_path.c (child side) */
+/* openat2 of path inside root (RESOLVE_IN_ROOT, no magic links), CLOEXEC. */
+int root_path_resolve(int rootfd, const char *path, int flags);
 /* Opens path inside root as O_PATH without leaving it, creating missing
  * parents and the last element (a file when is_file, else a directory). */
-int mnt_open_in_root(int rootfd, const char *path, int create, int is_file, struct shim_err *err);
+int root_path_open(int rootfd, const char *path, int create, int is_file, struct shim_err *err);
+
+/* mounts.c (child side) */
 /* Mounts the overlay at rootfs. */
 int mnt_rootfs(const struct spec *s, struct shim_err *err);
 /* Mounts /proc, /dev, /sys and the rest under rootfs. */
@@ -203,8 +207,11 @@ size_t shim_json_escape(char *out, const void *in, size_t n);
 size_t shim_format_time(char *out, const struct timespec *ts);
 
 /* attach.c */
-/* Creates <run>/attach.sock; adds fd as the first client when >= 0. */
-int attach_listen(const char *run_dir, int first_client, struct shim_err *err);
+struct monitor_io;
+/* Creates <run>/attach.sock; adds fd as the first client when >= 0. What
+ * clients send goes to io (stdin, resizes). */
+int attach_listen(const char *run_dir, int first_client, struct monitor_io *io,
+		  struct shim_err *err);
 /* Output to every client as a frame. */
 void attach_broadcast(int stream, const char *data, size_t len);
 /* Stops taking clients and removes the socket. */
@@ -253,23 +260,14 @@ void stdin_pipe_shut(struct stdin_pipe *p);
 /* Forgets the descriptor for a new run (closing a pipe, not a terminal). */
 void stdin_pipe_release(struct stdin_pipe *p);
 
-/* main.c: where attach delivers stdin and resize requests. */
-/* Writes stdin bytes (at most 4096, and only when io_stdin_ready); what the
- * pipe does not take now waits in the shim. */
-void io_stdin_write(const char *data, size_t len);
-/* Closes the container's stdin. */
-void io_stdin_close(void);
-/* Whether stdin can take data now (attach stops reading clients otherwise). */
-int io_stdin_ready(void);
-/* Resizes the pty, if any. */
-void io_resize(unsigned rows, unsigned cols);
-
-/* Small helpers (main.c). */
+/* fileio.c */
 /* Writes all of buf; returns -1 on error. */
 int write_all(int fd, const void *buf, size_t len);
 /* Writes a file through <path>.tmp and rename. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 /* Field 22 of /proc/<pid>/stat. */
 unsigned long long proc_starttime(pid_t pid);
+/* Writes "<pid> <starttime>" to path (how berth tells a live pid from a reused one). */
+int write_pid_record(const char *path, pid_t pid);
 
 #endif

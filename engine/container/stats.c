@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/container/container.h"
+#include "engine/container/cgroup.h"
+#include "engine/container/internal.h"
+#include "engine/container/stats.h"
 #include "engine/core/clock.h"
 #include "engine/stats/stats.h"
 
@@ -71,7 +73,7 @@ static void add_target(struct stats_target *list, size_t *n, const char *id, con
 			return;
 		}
 	}
-	stats_target_init(t, id, name, pid);
+	stats_target_init(t, id, name, pid, container_cgroup_parent());
 	t->summary = summary;
 }
 
@@ -92,7 +94,7 @@ static int refresh_named(struct engine *engine, struct stats_set *set, struct st
 			/* Gone while streaming: an empty reading, as Docker's timed-out one. */
 			if (i < old->count && old->targets[i].id[0]) {
 				struct stats_target *gone = &old->targets[i];
-				stats_target_init(&list[*n], gone->id, gone->name, 0);
+				stats_target_init(&list[*n], gone->id, gone->name, 0, container_cgroup_parent());
 				list[(*n)++].summary = set->summary;
 				continue;
 			}
@@ -344,7 +346,7 @@ out:
 	return rc;
 }
 
-const struct engine_command stats_commands[] = {
+const struct engine_command container_stats_commands[] = {
 	{"container.stats", cmd_stats},
 	{NULL, NULL},
 };

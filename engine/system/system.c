@@ -1,6 +1,6 @@
 /* system.info and system.version: what `berth info` and `berth version` show,
  * in the Engine API's shapes. */
-#include "engine/core/system.h"
+#include "engine/system/system.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,20 +13,6 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "engine/store/store.h"
-
-static int count_rows(struct store *st, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	int n = 0;
-
-	if (store_prepare(st, &stmt, sql, NULL) < 0)
-		return 0;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_reset(stmt);
-	return n;
-}
 
 static const char *cgroup_version(void)
 {
@@ -98,15 +84,12 @@ static char *os_name(void)
 static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	struct engine *engine = cmd_engine(ctx);
-	struct store *st = engine_store(engine, err);
 	struct utsname uts;
 	struct sysinfo si;
 	char hostname[256] = "";
 	char *os;
 
 	(void)args;
-	if (!st)
-		return -1;
 	uname(&uts);
 	sysinfo(&si);
 	gethostname(hostname, sizeof(hostname) - 1);
@@ -114,13 +97,8 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	*result = json_pack(
 		"{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:[[s,s]], s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
 		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:s}}",
-		"ID", "", "Containers", count_rows(st, "SELECT count(*) FROM containers"),
-		"ContainersRunning",
-		count_rows(st, "SELECT count(*) FROM containers WHERE state = 'running'"),
-		"ContainersPaused", count_rows(st, "SELECT count(*) FROM containers WHERE state = 'paused'"),
-		"ContainersStopped",
-		count_rows(st, "SELECT count(*) FROM containers WHERE state NOT IN ('running', 'paused')"),
-		"Images", count_rows(st, "SELECT count(*) FROM images"), "Driver", "overlay2",
+		"ID", "", "Containers", 0, "ContainersRunning", 0, "ContainersPaused", 0,
+		"ContainersStopped", 0, "Images", 0, "Driver", "overlay2",
 		"DriverStatus", "Backing Filesystem", backing_filesystem(engine_root(engine)),
 		"LoggingDriver", "json-file",
 		"CgroupDriver", "cgroupfs", "CgroupVersion", cgroup_version(), "KernelVersion",
@@ -134,6 +112,12 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building info");
 	json_object_set_new(*result, "RunRoot", json_string(engine_run_root(engine)));
+	/* the counts: each subsystem fills in its own */
+	if (engine_modules_info(engine, *result, err) < 0) {
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -155,8 +139,13 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 	return 0;
 }
 
-const struct engine_command system_commands[] = {
+static const struct engine_command system_commands[] = {
 	{"system.info", cmd_info},
 	{"system.version", cmd_version},
 	{NULL, NULL},
+};
+
+const struct engine_module system_module = {
+	.name = "system",
+	.commands = (const struct engine_command *const[]){system_commands, NULL},
 };

@@ -1,12 +1,12 @@
 /* system.info and system.version. */
-#ifndef BERTH_CORE_SYSTEM_H
-#define BERTH_CORE_SYSTEM_H
+#ifndef BERTH_SYSTEM_SYSTEM_H
+#define BERTH_SYSTEM_SYSTEM_H
 
 #include "engine/core/engine.h"
 
 #define BERTH_VERSION "0.1.0"
 #define BERTH_API_VERSION "1.44"
 
-extern const struct engine_command system_commands[];
+extern const struct engine_module system_module;
 
 #endif

@@ -1,0 +1,92 @@
+/* What the files of engine/container share among themselves. */
+#ifndef BERTH_CONTAINER_INTERNAL_H
+#define BERTH_CONTAINER_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/container/container.h"
+
+/* The container.* commands of commands.c. */
+extern const struct engine_command container_commands[];
+
+/* Every row as stored, newest first (no sync). */
+int container_list_rows(struct store *st, struct container **out, size_t *count, berr *err);
+/* Is there a row for this id? (true when the store cannot tell) */
+bool container_row_exists(struct store *st, const char *id);
+
+/* Brings one container's row up to date with its run directory and
+ * nothing more (no removal); *gone when its row is gone (another process
+ * removed it). sync.c */
+int container_sync_state(struct engine *engine, struct container *c, bool *gone, berr *err);
+
+/* Is only its removal left: a removal under way, or an --rm container
+ * that has exited? */
+bool container_awaits_removal(const struct container *c);
+
+/* A container event's attributes as Docker gives them (labels, image,
+ * name), then extra (stolen, may be NULL). */
+json_t *container_event_attributes(const struct container *c, json_t *extra);
+/* Publishes a container event: engine_emit with those attributes. */
+void container_emit(struct engine *engine, const struct container *c, const char *action,
+                    json_t *extra);
+
+/* The row a reference names, as stored (no sync with the run directory). */
+int container_lookup(struct store *st, const char *ref, struct container *out, berr *err);
+
+/* A new container's row; a name in use is a conflict. */
+int container_insert(struct store *st, const struct container *c, berr *err);
+/* Writes a container's state columns (state, pids, exit, times, error,
+ * restart count); "No such container" when its row is gone. */
+int container_save(struct store *st, const struct container *c, berr *err);
+/* Gives the row a new name; a name in use is a conflict. */
+int container_rename_row(struct store *st, const char *id, const char *name, berr *err);
+int container_delete_row(struct store *st, const char *id, berr *err);
+
+/* Adds Containers, ContainersRunning, ContainersPaused and
+ * ContainersStopped to system.info's object. */
+int container_count_states(struct store *st, json_t *info, berr *err);
+
+/* The first berth process after a reboot starts the containers whose
+ * restart policy says so (always; unless-stopped when they were running). */
+int container_boot_restarts(struct engine *engine, berr *err);
+
+/* Removes container directories that no row owns (a crash mid-create). */
+int container_gc_orphans(struct engine *engine, berr *err);
+
+/* Takes the container's lock (see lock.c) and returns its fd; with wait
+ * false a lock held elsewhere gives -1 with errno EWOULDBLOCK and err
+ * untouched. */
+int container_lock(struct engine *engine, const char *id, bool wait, berr *err);
+void container_unlock(int fd);
+
+/* Finishes or undoes what the container intents (engine/core/intent.h) of
+ * dead berth processes describe. */
+int container_finish_intents(struct engine *engine, berr *err);
+
+/* How long a SIGKILLed container may take to be reported gone. */
+#define CONTAINER_KILL_WAIT_MS 30000
+
+/* Lifecycle pieces shared by several commands. */
+void container_mark_stopping(struct engine *engine, const struct container *c);
+void container_signal_monitor(struct engine *engine, const struct container *c, int sig);
+/* SIGKILL for the container, or for its monitor when its init cannot be
+ * signalled; -1 when neither could be. */
+int container_kill(struct engine *engine, struct container *c);
+int container_start(struct engine *engine, struct container *c, int attach_fd, berr *err);
+int container_signal(struct engine *engine, struct container *c, int sig, berr *err);
+int container_stop(struct engine *engine, struct container *c, int timeout_s, berr *err);
+int container_wait_exit(struct engine *engine, struct container *c, int64_t timeout_ms,
+                        bool (*cancelled)(void *), void *user, berr *err);
+int container_remove(struct engine *engine, struct container *c, bool force, berr *err);
+
+/* The Docker-shaped views. */
+json_t *container_inspect_json(struct engine *engine, const struct container *c);
+json_t *container_summary_json(struct engine *engine, const struct container *c, bool size);
+/* A process's environment in the container as Docker builds it: PATH,
+ * HOSTNAME, TERM=xterm with a tty, then the container's Env, then extra
+ * (an exec's), each KEY=V replacing or adding and a bare KEY removing. */
+json_t *container_env(const struct container *c, bool tty, json_t *extra);
+
+#endif

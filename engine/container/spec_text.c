@@ -1,0 +1,31 @@
+/* The monitor's spec format (see spec_text.h). */
+#include "engine/container/spec_text.h"
+
+#include <stdarg.h>
+
+void spec_put(struct strbuf *b, const char *key, const char *value)
+{
+	strbuf_adds(b, key);
+	strbuf_addc(b, ' ');
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			strbuf_adds(b, "\\\\");
+		else if (*p == '\n')
+			strbuf_adds(b, "\\n");
+		else
+			strbuf_addc(b, *p);
+	}
+	strbuf_addc(b, '\n');
+}
+
+void spec_putf(struct strbuf *b, const char *key, const char *fmt, ...)
+{
+	struct strbuf value = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&value, fmt, ap);
+	va_end(ap);
+	spec_put(b, key, value.s ? value.s : "");
+	strbuf_free(&value);
+}
