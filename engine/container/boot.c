@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/container/internal.h"
+#include "engine/core/alloc.h"
 #include "engine/core/fsutil.h"
 
 struct boot_candidate {
@@ -36,36 +37,28 @@ static bool first_since_boot(struct engine *engine)
 
 int container_boot_restarts(struct engine *engine, berr *err)
 {
+	struct container_brief *rows = NULL;
+	struct boot_candidate *list;
+	size_t n = 0, count = 0;
 	struct store *st;
-	sqlite3_stmt *stmt;
-	struct boot_candidate *list = NULL;
-	size_t n = 0, cap = 0;
 
 	if (!first_since_boot(engine))
 		return 0;
 	st = engine_store(engine, err);
-	if (!st || store_prepare(st, &stmt,
-				 "SELECT id, state, json_extract(host_config, '$.RestartPolicy.Name')"
-				 " FROM containers WHERE json_extract(host_config, '$.RestartPolicy.Name')"
-				 " IN ('always', 'unless-stopped')",
-				 err) < 0)
+	if (!st || container_list_brief(st, &rows, &count, err) < 0)
 		return -1;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct boot_candidate *grown = realloc(list, cap * sizeof(*list));
-			if (!grown)
-				break;
-			list = grown;
-		}
-		const char *state = store_text(stmt, 1);
-		snprintf(list[n].id, sizeof(list[n].id), "%s", store_text(stmt, 0));
-		list[n].always = strcmp(store_text(stmt, 2), "always") == 0;
-		list[n].was_active = strcmp(state, "running") == 0 || strcmp(state, "paused") == 0 ||
-				     strcmp(state, "restarting") == 0;
+	list = xcalloc(count ? count : 1, sizeof(*list));
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(rows[i].restart, "always") && strcmp(rows[i].restart, "unless-stopped"))
+			continue;
+		snprintf(list[n].id, sizeof(list[n].id), "%s", rows[i].id);
+		list[n].always = strcmp(rows[i].restart, "always") == 0;
+		list[n].was_active = strcmp(rows[i].state, "running") == 0 ||
+				     strcmp(rows[i].state, "paused") == 0 ||
+				     strcmp(rows[i].state, "restarting") == 0;
 		n++;
 	}
-	sqlite3_reset(stmt);
+	free(rows);
 	for (size_t i = 0; i < n; i++) {
 		struct container c;
 		/* container_find first records the old run as ended. */

@@ -319,22 +319,6 @@ static int check_hostname(const char *what, const char *hostname, berr *err)
 	return 0;
 }
 
-static int name_in_use(struct store *st, const char *name, char *owner, size_t n)
-{
-	sqlite3_stmt *stmt;
-	int found = 0;
-
-	if (store_prepare(st, &stmt, "SELECT id FROM containers WHERE name = ?", NULL) < 0)
-		return 0;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		snprintf(owner, n, "%s", store_text(stmt, 0));
-		found = 1;
-	}
-	sqlite3_reset(stmt);
-	return found;
-}
-
 static int choose_name(struct store *st, json_t *args, char *name, size_t n, berr *err)
 {
 	const char *wanted = json_string_value(json_object_get(args, "name"));
@@ -347,7 +331,7 @@ static int choose_name(struct store *st, json_t *args, char *name, size_t n, ber
 			return berr_set(err, BERR_INVALID,
 					"Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
 					wanted);
-		if (name_in_use(st, wanted, owner, sizeof(owner)))
+		if (container_name_owner(st, wanted, owner, sizeof(owner)))
 			return berr_set(err, BERR_CONFLICT,
 					"Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.",
 					wanted, owner);
@@ -356,7 +340,7 @@ static int choose_name(struct store *st, json_t *args, char *name, size_t n, ber
 	}
 	for (unsigned retry = 0; retry < 32; retry++) {
 		names_generate(name, n, retry);
-		if (!name_in_use(st, name, owner, sizeof(owner)))
+		if (!container_name_owner(st, name, owner, sizeof(owner)))
 			return 0;
 	}
 	return berr_set(err, BERR_CONFLICT, "could not find a free container name");

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +24,10 @@
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
 #include "engine/runtime/caps.h"
-#include "engine/runtime/shim_path.h"
-#include "engine/runtime/shim_protocol.h"
+#include "engine/runtime/shim_client.h"
 
-/* Docker's environment base for a command (moby CreateDaemonEnvironment). */
 /* The status reported when a monitor vanished without recording one. */
 #define EXIT_CODE_LOST 255
-/* Descriptors handed to the monitor are first moved at or above this. */
-#define SPAWN_FD_FLOOR 10
-
-extern char **environ;
 
 /* The keys of the container's spec an exec keeps (privileges and identity). */
 static const char *const inherited_keys[] = {
@@ -168,92 +161,6 @@ int container_health_spec_write(struct engine *engine, const struct container *c
 	return rc < 0 ? berr_prefix(err, "writing the health check") : 0;
 }
 
-/* Spawns `berth-shim --exec`; its first process exits once the monitor
- * is detached. */
-static int spawn_monitor(struct engine *engine, const struct container *c, const char *spec_path,
-			 int attach_fd, int start_w, berr *err)
-{
-	char shim[PATH_MAX], bundle[PATH_MAX], run_dir[PATH_MAX];
-	posix_spawn_file_actions_t actions;
-	int hi_start = -1, hi_attach = -1, status, rc = -1;
-	pid_t pid;
-
-	if (rt_shim_path(shim, sizeof(shim), err) < 0)
-		return -1;
-	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	char *argv[] = {shim, "--exec", bundle, run_dir, (char *)spec_path, NULL};
-	/* above 3 and 4, so that neither dup2 below can overwrite the other's source */
-	hi_start = fcntl(start_w, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
-	if (attach_fd >= 0)
-		hi_attach = fcntl(attach_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
-	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0)) {
-		berr_sys(err, "preparing the exec monitor's descriptors");
-		goto out;
-	}
-	posix_spawn_file_actions_init(&actions);
-	for (int fd = 0; fd < 3; fd++)
-		posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_adddup2(&actions, hi_start, SHIM_START_FD);
-	if (hi_attach >= 0)
-		posix_spawn_file_actions_adddup2(&actions, hi_attach, SHIM_ATTACH_FD);
-	posix_spawn_file_actions_addclosefrom_np(&actions, hi_attach >= 0 ? SHIM_ATTACH_FD + 1
-									 : SHIM_START_FD + 1);
-	int r = posix_spawn(&pid, shim, &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (r != 0) {
-		berr_errno(err, r, "starting %s", shim);
-		goto out;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	rc = 0;
-out:
-	if (hi_start >= 0)
-		close(hi_start);
-	if (hi_attach >= 0)
-		close(hi_attach);
-	return rc;
-}
-
-/* Reads the monitor's one start line (until EOF). */
-static int read_start_line(int fd, char *buf, size_t n, berr *err)
-{
-	size_t len = 0;
-
-	for (;;) {
-		ssize_t r = read(fd, buf + len, n - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return berr_sys(err, "reading from the exec monitor");
-		if (r == 0 || (len += (size_t)r) == n - 1)
-			break;
-	}
-	buf[len] = '\0';
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	return 0;
-}
-
-/* Turns the start line into success or the error the monitor reported. */
-static int parse_start_line(const char *line, berr *err)
-{
-	char kind[32];
-	long pid, monitor;
-
-	if (sscanf(line, "ok %ld %ld", &pid, &monitor) == 2)
-		return 0;
-	if (sscanf(line, "error %31s", kind) == 1) {
-		const char *msg = line + 6 + strlen(kind);
-		while (*msg == ' ')
-			msg++;
-		return berr_set(err, berr_kind_from_name(kind), "%s", msg);
-	}
-	return berr_set(err, BERR_SYSTEM, "exec monitor failed to start%s%s", line[0] ? ": " : "",
-			line);
-}
-
 /* Emits an exec event with Docker's attributes (execID, exitCode). */
 static void emit_exec(struct engine *engine, const struct container *c, const char *action,
 		      const char *exec_id, const int *exit_code)
@@ -307,20 +214,14 @@ static int check_state(const struct container *c, const char *ref, berr *err)
 static int start_exec(struct engine *engine, const struct container *c, const char *spec_path,
 		      int attach_fd, berr *err)
 {
-	char line[1024];
-	int pipefd[2];
+	char bundle[PATH_MAX], run_dir[PATH_MAX];
+	const char *args[] = {"--exec", bundle, run_dir, spec_path, NULL};
+	struct shim_started started;
+	bool reported;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return berr_sys(err, "creating the start pipe");
-	if (spawn_monitor(engine, c, spec_path, attach_fd, pipefd[1], err) < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -1;
-	}
-	close(pipefd[1]);
-	int rc = read_start_line(pipefd[0], line, sizeof(line), err);
-	close(pipefd[0]);
-	return rc < 0 ? -1 : parse_start_line(line, err);
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	return rt_shim_start(args, attach_fd, &started, &reported, err);
 }
 
 static int cmd_exec(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

@@ -15,6 +15,32 @@ extern const struct engine_command container_commands[];
 int container_list_rows(struct store *st, struct container **out, size_t *count, berr *err);
 /* Is there a row for this id? (true when the store cannot tell) */
 bool container_row_exists(struct store *st, const char *id);
+/* The state and start time stored now (state "" when the row is gone). */
+int container_state_row(struct store *st, const char *id, char *state, size_t n, int64_t *started,
+			berr *err);
+/* The state and HostConfig stored now; "No such container" when gone. */
+int container_host_config_row(struct store *st, const char *id, char *state, size_t n, json_t **hc,
+			      berr *err);
+/* Writes the HostConfig column alone. */
+int container_host_config_save(struct store *st, const char *id, json_t *hc, berr *err);
+/* Whether a container has this name; its id into owner. */
+bool container_name_owner(struct store *st, const char *name, char *owner, size_t n);
+/* The ids of containers whose rows may lag behind the kernel: running,
+ * paused, restarting, being removed, or exited --rm ones. */
+int container_ids_unsettled(struct store *st, struct store_strings *out, berr *err);
+/* What a listing of many containers needs from each row, without parsing
+ * their configurations. */
+struct container_brief {
+	char id[CONTAINER_ID_LEN + 1];
+	char name[256];
+	char state[16];
+	int pid, shim_pid;
+	char restart[32]; /* RestartPolicy.Name */
+};
+/* Every container's brief row, newest first (*out malloc'd). */
+int container_list_brief(struct store *st, struct container_brief **out, size_t *count, berr *err);
+/* Every container's id. */
+int container_ids_all(struct store *st, struct store_strings *out, berr *err);
 
 /* Brings one container's row up to date with its run directory and
  * nothing more (no removal); *gone when its row is gone (another process

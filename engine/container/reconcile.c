@@ -17,40 +17,18 @@
 int container_reconcile_all(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	sqlite3_stmt *stmt;
-	char (*ids)[CONTAINER_ID_LEN + 1] = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	struct store_strings ids = {0};
 
-	if (!st || container_finish_intents(engine, err) < 0)
+	if (!st || container_finish_intents(engine, err) < 0 ||
+	    container_ids_unsettled(st, &ids, err) < 0)
 		return -1;
-	if (store_prepare(st, &stmt,
-			  "SELECT id FROM containers WHERE state IN"
-			  " ('running', 'paused', 'restarting', 'removing')"
-			  " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
-			  err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *grown = realloc(ids, cap * sizeof(*ids));
-			if (!grown) {
-				sqlite3_reset(stmt);
-				free(ids);
-				return berr_errno(err, ENOMEM, "reconciling containers");
-			}
-			ids = grown;
-		}
-		snprintf(ids[n++], CONTAINER_ID_LEN + 1, "%s", store_text(stmt, 0));
-	}
-	sqlite3_reset(stmt);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < ids.n; i++) {
 		struct container c;
 		/* container_find syncs; errors on one container must not hide the rest. */
-		if (container_find(engine, ids[i], &c, NULL) == 0)
+		if (container_find(engine, ids.v[i], &c, NULL) == 0)
 			container_free(&c);
 	}
-	free(ids);
+	store_strings_free(&ids);
 	return 0;
 }
 
@@ -120,7 +98,7 @@ int container_gc_orphans(struct engine *engine, berr *err)
 	snprintf(runs, sizeof(runs), "%s/containers", engine_run_root(engine));
 	/* one query for every directory's check; a second look, under the
 	 * write lock, only for what looks orphaned */
-	if (store_strings(st, "SELECT id FROM containers", &rows, err) < 0)
+	if (container_ids_all(st, &rows, err) < 0)
 		return -1;
 	lists[0] = orphans_in(&rows, bundles);
 	lists[1] = orphans_in(&rows, runs);

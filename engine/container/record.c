@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/container/internal.h"
+#include "engine/core/alloc.h"
 
 #define CONTAINER_COLUMNS                                                                        \
 	"id, name, image_id, image_ref, layers, created, state, pid, shim_pid, exit_code,"        \
@@ -363,6 +364,136 @@ void container_emit(struct engine *engine, const struct container *c, const char
 		    json_t *extra)
 {
 	engine_emit(engine, "container", action, c->id, container_event_attributes(c, extra));
+}
+
+int container_state_row(struct store *st, const char *id, char *state, size_t n, int64_t *started,
+			berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT state, started_at FROM containers WHERE id = ?", err) <
+	    0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(state, n, "%s", store_text(stmt, 0));
+		*started = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		state[0] = '\0';
+	return 0;
+}
+
+int container_host_config_row(struct store *st, const char *id, char *state, size_t n, json_t **hc,
+			      berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT state, host_config FROM containers WHERE id = ?",
+	                  err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(state, n, "%s", store_text(stmt, 0));
+		*hc = json_loads(store_text(stmt, 1), 0, NULL);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", id);
+	if (!*hc)
+		*hc = json_object();
+	return 0;
+}
+
+int container_host_config_save(struct store *st, const char *id, json_t *hc, berr *err)
+{
+	char *text = json_dumps(hc, JSON_COMPACT);
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	if (!text)
+		return berr_errno(err, ENOMEM, "saving container %s", id);
+	if (store_prepare(st, &stmt, "UPDATE containers SET host_config = ? WHERE id = ?", err) ==
+	    0) {
+		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0
+		                                       : store_error(st, err, "saving container");
+		sqlite3_reset(stmt);
+	}
+	free(text);
+	return rc;
+}
+
+bool container_name_owner(struct store *st, const char *name, char *owner, size_t n)
+{
+	sqlite3_stmt *stmt;
+	bool found = false;
+
+	if (store_prepare(st, &stmt, "SELECT id FROM containers WHERE name = ?", NULL) < 0)
+		return false;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		snprintf(owner, n, "%s", store_text(stmt, 0));
+		found = true;
+	}
+	sqlite3_reset(stmt);
+	return found;
+}
+
+int container_ids_unsettled(struct store *st, struct store_strings *out, berr *err)
+{
+	return store_strings(st,
+			     "SELECT id FROM containers WHERE state IN"
+			     " ('running', 'paused', 'restarting', 'removing')"
+			     " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
+			     out, err);
+}
+
+int container_ids_all(struct store *st, struct store_strings *out, berr *err)
+{
+	return store_strings(st, "SELECT id FROM containers", out, err);
+}
+
+int container_list_brief(struct store *st, struct container_brief **out, size_t *count, berr *err)
+{
+	struct container_brief *list = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT id, name, state, pid, shim_pid,"
+			  " json_extract(host_config, '$.RestartPolicy.Name')"
+			  " FROM containers ORDER BY created DESC",
+			  err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = xreallocarray(list, cap, sizeof(*list));
+		}
+		struct container_brief *b = &list[n++];
+		snprintf(b->id, sizeof(b->id), "%s", store_text(stmt, 0));
+		snprintf(b->name, sizeof(b->name), "%s", store_text(stmt, 1));
+		snprintf(b->state, sizeof(b->state), "%s", store_text(stmt, 2));
+		b->pid = sqlite3_column_int(stmt, 3);
+		b->shim_pid = sqlite3_column_int(stmt, 4);
+		snprintf(b->restart, sizeof(b->restart), "%s", store_text(stmt, 5));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return store_error(st, err, "listing containers");
+	}
+	*out = list;
+	*count = n;
+	return 0;
 }
 
 int container_count_states(struct store *st, json_t *info, berr *err)

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,81 +17,7 @@
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
-#include "engine/runtime/shim_path.h"
-#include "engine/runtime/shim_protocol.h"
-
-extern char **environ;
-
-
-/* Reads the shim's one start line (until EOF). */
-static int read_start_line(int fd, char *buf, size_t n, berr *err)
-{
-	size_t len = 0;
-
-	for (;;) {
-		ssize_t r = read(fd, buf + len, n - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return berr_sys(err, "reading from the container monitor");
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len == n - 1)
-			break;
-	}
-	buf[len] = '\0';
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	return 0;
-}
-
-static int spawn_shim(struct engine *engine, const struct container *c, int attach_fd,
-		      int start_pipe_write, berr *err)
-{
-	char shim[PATH_MAX], bundle[PATH_MAX], run_dir[PATH_MAX];
-	posix_spawn_file_actions_t actions;
-	char *argv[4];
-	pid_t pid;
-	int status, rc;
-
-	if (rt_shim_path(shim, sizeof(shim), err) < 0)
-		return -1;
-	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	argv[0] = shim;
-	argv[1] = bundle;
-	argv[2] = run_dir;
-	argv[3] = NULL;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_adddup2(&actions, start_pipe_write, SHIM_START_FD);
-	if (attach_fd >= 0)
-		posix_spawn_file_actions_adddup2(&actions, attach_fd, SHIM_ATTACH_FD);
-	posix_spawn_file_actions_addclosefrom_np(&actions, attach_fd >= 0 ? SHIM_ATTACH_FD + 1
-									  : SHIM_START_FD + 1);
-	/* The monitor, and so the container, start with every signal at its
-	 * default and none blocked, whatever the caller ignored or blocked. */
-	posix_spawnattr_t attr;
-	sigset_t all, none;
-	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawn(&pid, shim, &actions, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0)
-		return berr_errno(err, rc, "starting %s", shim);
-	/* The shim's first process exits as soon as the monitor is detached. */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return 0;
-}
+#include "engine/runtime/shim_client.h"
 
 static void record_start_failure(struct engine *engine, struct container *c, const berr *failure)
 {
@@ -120,9 +45,10 @@ static void record_start_failure(struct engine *engine, struct container *c, con
 static int spawn_and_record(struct engine *engine, struct container *c, int attach_fd,
 			    int64_t started, berr *err)
 {
-	char bundle[PATH_MAX], log_path[PATH_MAX + 80], line[1024], kind[32];
-	long init_pid = 0, shim_pid = 0;
-	int pipefd[2];
+	char bundle[PATH_MAX], run_dir[PATH_MAX], log_path[PATH_MAX + 80];
+	const char *args[] = {bundle, run_dir, NULL};
+	struct shim_started started_as;
+	bool reported;
 	struct store *st;
 
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
@@ -130,31 +56,13 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0 ||
 	    container_health_spec_write(engine, c, err) < 0)
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return berr_sys(err, "creating the start pipe");
-	if (spawn_shim(engine, c, attach_fd, pipefd[1], err) < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -1;
-	}
-	close(pipefd[1]);
-	int rc = read_start_line(pipefd[0], line, sizeof(line), err);
-	close(pipefd[0]);
-	if (rc < 0)
-		return -1;
-	if (sscanf(line, "ok %ld %ld", &init_pid, &shim_pid) != 2) {
-		berr failure;
-		const char *msg = "";
-		if (sscanf(line, "error %31s", kind) == 1) {
-			msg = line + 6 + strlen(kind);
-			while (*msg == ' ')
-				msg++;
-			berr_set(&failure, berr_kind_from_name(kind), "%s", msg);
-		} else {
-			berr_set(&failure, BERR_SYSTEM, "container monitor failed to start%s%s",
-				 line[0] ? ": " : "", line);
-		}
-		record_start_failure(engine, c, &failure);
+	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
+	/* a local error: the failure is recorded even for a caller that
+	 * asks for none (a restart at boot) */
+	berr failure = {0};
+	if (rt_shim_start(args, attach_fd, &started_as, &reported, &failure) < 0) {
+		if (reported)
+			record_start_failure(engine, c, &failure);
 		if (err)
 			*err = failure;
 		return -1;
@@ -163,8 +71,8 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	if (!st)
 		return -1;
 	snprintf(c->state, sizeof(c->state), "running");
-	c->pid = (int)init_pid;
-	c->shim_pid = (int)shim_pid;
+	c->pid = (int)started_as.pid;
+	c->shim_pid = (int)started_as.monitor;
 	c->exit_code = 0;
 	c->started_at = started;
 	c->finished_at = 0;

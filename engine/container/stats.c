@@ -23,6 +23,7 @@
 #include "engine/container/cgroup.h"
 #include "engine/container/internal.h"
 #include "engine/container/stats.h"
+#include "engine/core/alloc.h"
 #include "engine/core/clock.h"
 #include "engine/stats/stats.h"
 
@@ -134,49 +135,29 @@ static int refresh_all(struct engine *engine, struct stats_set *set, struct stat
 		       struct stats_target **list, size_t *n, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	sqlite3_stmt *stmt;
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
-	bool synced = false;
+	struct container_brief *rows = NULL;
+	size_t count = 0, k;
 
-	if (!st)
+	if (!st || container_list_brief(st, &rows, &count, err) < 0)
 		return -1;
-again:
-	if (store_prepare(st, &stmt,
-			  "SELECT id, name, state, pid, shim_pid FROM containers"
-			  " ORDER BY created DESC",
-			  err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *id = store_text(stmt, 0), *state = store_text(stmt, 2);
-		int pid = live_pid(state, sqlite3_column_int(stmt, 3));
-		if (!synced && needs_sync(engine, id, state, sqlite3_column_int(stmt, 4))) {
-			sqlite3_reset(stmt);
-			for (size_t i = 0; i < *n; i++)
-				stats_target_free(&(*list)[i]);
-			*n = 0;
-			synced = true;
-			if (container_reconcile_all(engine, err) < 0)
-				return -1;
-			goto again;
-		}
-		if (strcmp(state, "removing") == 0 || (!set->all && !pid))
-			continue;
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct stats_target *grown = realloc(*list, ncap * sizeof(**list));
-			if (!grown) {
-				sqlite3_reset(stmt);
-				return berr_set(err, BERR_SYSTEM, "out of memory");
-			}
-			*list = grown;
-			cap = ncap;
-		}
-		add_target(*list, n, id, store_text(stmt, 1), pid, set->summary, old);
+	for (k = 0; k < count; k++)
+		if (needs_sync(engine, rows[k].id, rows[k].state, rows[k].shim_pid))
+			break;
+	if (k < count) {
+		free(rows);
+		if (container_reconcile_all(engine, err) < 0 ||
+		    container_list_brief(st, &rows, &count, err) < 0)
+			return -1;
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_error(st, err, "listing containers");
+	*list = xreallocarray(*list, count ? count : 1, sizeof(**list));
+	for (k = 0; k < count; k++) {
+		const struct container_brief *r = &rows[k];
+		int pid = live_pid(r->state, r->pid);
+		if (strcmp(r->state, "removing") == 0 || (!set->all && !pid))
+			continue;
+		add_target(*list, n, r->id, r->name, pid, set->summary, old);
+	}
+	free(rows);
 	return 0;
 }
 

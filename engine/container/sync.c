@@ -47,28 +47,6 @@ static bool read_exit_file(const char *run_dir, struct exit_record *rec)
 	return true;
 }
 
-/* Reads the container's state column again inside the transaction. */
-static int reread_state(struct store *st, const char *id, char *state, size_t n, int64_t *started,
-			berr *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT state, started_at FROM containers WHERE id = ?", err) <
-	    0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(state, n, "%s", store_text(stmt, 0));
-		*started = sqlite3_column_int64(stmt, 1);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW)
-		state[0] = '\0';
-	return 0;
-}
-
 static void emit_die(struct engine *engine, const struct container *c)
 {
 	json_t *attrs = container_event_attributes(c, NULL);
@@ -159,7 +137,7 @@ static int sync_restarts(struct engine *engine, struct container *c, const char 
 	st = engine_store(engine, err);
 	if (!st || store_begin(st, err) < 0)
 		return -1;
-	if (reread_state(st, c->id, state, sizeof(state), &db_started, err) < 0) {
+	if (container_state_row(st, c->id, state, sizeof(state), &db_started, err) < 0) {
 		store_rollback(st);
 		return -1;
 	}
@@ -231,7 +209,7 @@ static int adopt_unrecorded_start(struct engine *engine, struct container *c,
 	st = engine_store(engine, err);
 	if (!st || store_begin(st, err) < 0)
 		goto out;
-	if (reread_state(st, c->id, state, sizeof(state), &db_started, err) < 0) {
+	if (container_state_row(st, c->id, state, sizeof(state), &db_started, err) < 0) {
 		store_rollback(st);
 		goto out;
 	}
@@ -315,7 +293,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 	st = engine_store(engine, err);
 	if (!st || store_begin(st, err) < 0)
 		return -1;
-	if (reread_state(st, c->id, state, sizeof(state), &started, err) < 0)
+	if (container_state_row(st, c->id, state, sizeof(state), &started, err) < 0)
 		goto fail;
 	snprintf(c->state, sizeof(c->state), "%s", state);
 	if (!container_is_active(c) || started != c->started_at) {

@@ -46,49 +46,6 @@ int container_restart_policy_check(json_t *policy, berr *err)
 	                name);
 }
 
-/* Reads the stored state and HostConfig inside the caller's transaction. */
-static int read_row(struct store *st, const char *id, char *state, size_t n, json_t **hc, berr *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT state, host_config FROM containers WHERE id = ?",
-	                  err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(state, n, "%s", store_text(stmt, 0));
-		*hc = json_loads(store_text(stmt, 1), 0, NULL);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW)
-		return berr_set(err, BERR_NOT_FOUND, "No such container: %s", id);
-	if (!*hc)
-		*hc = json_object();
-	return 0;
-}
-
-static int write_host_config(struct store *st, const char *id, json_t *hc, berr *err)
-{
-	char *text = json_dumps(hc, JSON_COMPACT);
-	sqlite3_stmt *stmt;
-	int rc = -1;
-
-	if (!text)
-		return berr_errno(err, ENOMEM, "saving container %s", id);
-	if (store_prepare(st, &stmt, "UPDATE containers SET host_config = ? WHERE id = ?", err) ==
-	    0) {
-		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0
-		                                       : store_error(st, err, "saving container");
-		sqlite3_reset(stmt);
-	}
-	free(text);
-	return rc;
-}
-
 static void set_int(json_t *hc, const char *key, int64_t v)
 {
 	json_object_set_new(hc, key, json_integer(v));
@@ -197,7 +154,7 @@ static int update_locked(struct engine *engine, struct store *st, struct contain
 	unsigned groups = 0;
 	int rc = -1;
 
-	if (read_row(st, c->id, state, sizeof(state), &stored, err) < 0)
+	if (container_host_config_row(st, c->id, state, sizeof(state), &stored, err) < 0)
 		return -1;
 	if (strcmp(state, "removing") == 0 || strcmp(state, "dead") == 0) {
 		berr_set(err, BERR_CONFLICT,
@@ -220,7 +177,7 @@ static int update_locked(struct engine *engine, struct store *st, struct contain
 		berr_prefix(err, "Cannot update container %s", c->id);
 		goto out;
 	}
-	if (write_host_config(st, c->id, hc, err) < 0)
+	if (container_host_config_save(st, c->id, hc, err) < 0)
 		goto out;
 	container_emit(engine, c, "update", NULL);
 	rc = 0;

@@ -32,23 +32,20 @@ static json_t *image_config_from_container(json_t *container_config)
 static int chain_diff_ids(struct store *st, const char *top_chain, json_t **out, berr *err)
 {
 	json_t *ids = json_array();
-	char chain[IMAGE_DIGEST_SIZE];
-	sqlite3_stmt *stmt;
+	char chain[IMAGE_DIGEST_SIZE], diff_id[IMAGE_DIGEST_SIZE], parent[IMAGE_DIGEST_SIZE];
+	uint64_t size;
+	bool found;
 
 	snprintf(chain, sizeof(chain), "%s", top_chain);
 	while (chain[0]) {
-		if (store_prepare(st, &stmt, "SELECT diff_id, parent FROM layers WHERE chain_id = ?",
-				  err) < 0)
+		if (layer_get(st, chain, diff_id, parent, &size, &found, err) < 0)
 			goto fail;
-		sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) != SQLITE_ROW) {
-			sqlite3_reset(stmt);
+		if (!found) {
 			berr_set(err, BERR_NOT_FOUND, "layer %s is missing", chain);
 			goto fail;
 		}
-		json_array_insert_new(ids, 0, json_string(store_text(stmt, 0)));
-		snprintf(chain, sizeof(chain), "%s", store_text(stmt, 1));
-		sqlite3_reset(stmt);
+		json_array_insert_new(ids, 0, json_string(diff_id));
+		snprintf(chain, sizeof(chain), "%s", parent);
 	}
 	*out = ids;
 	return 0;

@@ -10,16 +10,14 @@
 /* The size of a layer row, 0 when unknown. */
 static int64_t layer_size(struct store *st, const char *chain_id)
 {
-	sqlite3_stmt *stmt;
-	int64_t size = 0;
+	char diff_id[IMAGE_DIGEST_SIZE], parent[IMAGE_DIGEST_SIZE];
+	uint64_t size = 0;
+	bool found = false;
 
-	if (!chain_id || store_prepare(st, &stmt, "SELECT size FROM layers WHERE chain_id = ?", NULL) < 0)
+	if (!chain_id || layer_get(st, chain_id, diff_id, parent, &size, &found, NULL) < 0 ||
+	    !found)
 		return 0;
-	sqlite3_bind_text(stmt, 1, chain_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		size = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	return size;
+	return (int64_t)size;
 }
 
 /* The familiar tags of an image. */
@@ -41,20 +39,6 @@ static json_t *image_tags(struct store *st, const char *id)
 	}
 	json_decref(refs);
 	return tags;
-}
-
-/* An image's parent id ("" when none). */
-static void image_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE])
-{
-	sqlite3_stmt *stmt;
-
-	parent[0] = '\0';
-	if (store_prepare(st, &stmt, "SELECT parent FROM images WHERE id = ?", NULL) < 0)
-		return;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		snprintf(parent, IMAGE_DIGEST_SIZE, "%s", store_text(stmt, 0));
-	sqlite3_reset(stmt);
 }
 
 /* image.history: the history rows of an image, newest first. */
@@ -102,7 +86,7 @@ int image_history(const struct image_env *env, json_t *args, json_t **result, be
 		{
 			char parent[IMAGE_DIGEST_SIZE];
 
-			image_parent(env->st, id, parent);
+			image_store_parent(env->st, id, parent);
 			if (!parent[0])
 				break;
 			memcpy(id, parent, sizeof(id));

@@ -59,36 +59,11 @@ static json_t *graph_driver(const char *root, json_t *chain_ids)
 /* The last time a tag was set on the image, or Docker's zero time. */
 static void last_tag_time(struct store *st, const char *id, char *buf, size_t size)
 {
-	sqlite3_stmt *stmt;
+	int64_t when = image_store_last_tagged(st, id);
 
 	snprintf(buf, size, "%s", ZERO_TIME);
-	if (store_prepare(st, &stmt, "SELECT max(created) FROM tags WHERE image_id = ?", NULL) < 0)
-		return;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-		image_format_time(sqlite3_column_int64(stmt, 0), buf, size);
-	sqlite3_reset(stmt);
-}
-
-/* Parent and size from the image row. */
-static int image_row_meta(struct store *st, const char *id, char *parent, int64_t *size,
-			  berr *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT parent, size FROM images WHERE id = ?", err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(parent, IMAGE_DIGEST_SIZE, "%s", store_text(stmt, 0));
-		*size = sqlite3_column_int64(stmt, 1);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW)
-		return berr_set(err, BERR_NOT_FOUND, "No such image: %s", id);
-	return 0;
+	if (when >= 0)
+		image_format_time(when, buf, size);
 }
 
 /* image.inspect: Docker's image inspect object. */
@@ -104,7 +79,7 @@ int image_inspect(const struct image_env *env, json_t *args, json_t **result, be
 
 	if (image_resolve(env->st, name ? name : "", &info, err) < 0)
 		return -1;
-	if (image_row_meta(env->st, info.id, parent, &size, err) < 0 ||
+	if (image_store_meta(env->st, info.id, parent, NULL, &size, err) < 0 ||
 	    image_store_refs(env->st, info.id, &refs, err) < 0) {
 		image_info_free(&info);
 		return -1;

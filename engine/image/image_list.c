@@ -9,65 +9,6 @@
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
-/* One image row with what the list needs. */
-struct image_row {
-	char id[IMAGE_DIGEST_SIZE];
-	char parent[IMAGE_DIGEST_SIZE];
-	int64_t created;
-	int64_t size;
-	json_t *labels; /* borrowed from config */
-	json_t *config;
-};
-
-/* Reads every image row. */
-static int load_rows(struct store *st, struct image_row **rows_out, size_t *count, berr *err)
-{
-	struct image_row *rows = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT id, parent, created, size, config FROM images", err) <
-	    0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct image_row *r;
-
-		if (n == cap) {
-			size_t bigger_cap = cap ? cap * 2 : 32;
-			struct image_row *bigger = realloc(rows, bigger_cap * sizeof(*bigger));
-
-			if (!bigger)
-				break;
-			rows = bigger;
-			cap = bigger_cap;
-		}
-		r = &rows[n++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->id, sizeof(r->id), "%s", store_text(stmt, 0));
-		snprintf(r->parent, sizeof(r->parent), "%s", store_text(stmt, 1));
-		r->created = sqlite3_column_int64(stmt, 2);
-		r->size = sqlite3_column_int64(stmt, 3);
-		r->config = json_loadb(sqlite3_column_blob(stmt, 4),
-				       (size_t)sqlite3_column_bytes(stmt, 4), 0, NULL);
-		r->labels = json_object_get(json_object_get(r->config, "config"), "Labels");
-	}
-	sqlite3_reset(stmt);
-	*rows_out = rows;
-	*count = n;
-	if (rc != SQLITE_DONE)
-		return store_error(st, err, "list images");
-	return 0;
-}
-
-/* Frees the rows load_rows returned. */
-static void free_rows(struct image_row *rows, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		json_decref(rows[i].config);
-	free(rows);
-}
-
 /* The created time of the image a before/since filter names (the latest
  * bound wins as in Docker: min for before, max for since). */
 static int filter_time(struct store *st, json_t *filters, const char *key, bool want_min,
@@ -80,17 +21,11 @@ static int filter_time(struct store *st, json_t *filters, const char *key, bool 
 	*out = -1;
 	json_array_foreach(values, i, v) {
 		char id[IMAGE_DIGEST_SIZE];
-		sqlite3_stmt *stmt;
 		int64_t created = 0;
 
-		if (image_lookup(st, json_string_value(v), id, NULL, 0, err) < 0)
+		if (image_lookup(st, json_string_value(v), id, NULL, 0, err) < 0 ||
+		    image_store_meta(st, id, NULL, &created, NULL, err) < 0)
 			return -1;
-		if (store_prepare(st, &stmt, "SELECT created FROM images WHERE id = ?", err) < 0)
-			return -1;
-		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			created = sqlite3_column_int64(stmt, 0);
-		sqlite3_reset(stmt);
 		if (*out < 0 || (want_min ? created < *out : created > *out))
 			*out = created;
 	}
@@ -142,7 +77,7 @@ static void add_refs(json_t *summary, json_t *refs, json_t *filters)
 }
 
 /* Builds the summary of one image, or NULL when filters leave it out. */
-static json_t *summarize(const struct image_env *env, struct image_row *r, json_t *filters,
+static json_t *summarize(const struct image_env *env, struct image_store_row *r, json_t *filters,
 			 bool all, int dangling, int64_t before, int64_t since, berr *err)
 {
 	json_t *refs = NULL, *summary;
@@ -202,7 +137,7 @@ int image_list(const struct image_env *env, json_t *args, json_t **result, berr 
 					      "reference", "until", NULL};
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));
 	bool all = json_is_true(json_object_get(args, "all"));
-	struct image_row *rows = NULL;
+	struct image_store_row *rows = NULL;
 	json_t **found = NULL;
 	size_t n = 0, nfound = 0;
 	int dangling, ret = -1;
@@ -222,7 +157,7 @@ int image_list(const struct image_env *env, json_t *args, json_t **result, berr 
 		if (before < 0 || until < before)
 			before = until;
 	}
-	if (load_rows(env->st, &rows, &n, err) < 0)
+	if (image_store_rows(env->st, &rows, &n, err) < 0)
 		goto out;
 	found = calloc(n ? n : 1, sizeof(*found));
 	for (size_t i = 0; i < n && found; i++) {
@@ -244,7 +179,7 @@ out:
 	for (size_t i = 0; i < nfound; i++)
 		json_decref(found[i]);
 	free(found);
-	free_rows(rows, n);
+	image_store_rows_free(rows, n);
 	json_decref(filters);
 	return ret;
 }

@@ -8,52 +8,6 @@
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
-/* One candidate: its id, created time and labels. */
-struct candidate {
-	char id[IMAGE_DIGEST_SIZE];
-	int64_t created;
-	json_t *labels;
-};
-
-/* Every image as a candidate. */
-static int load_candidates(struct store *st, struct candidate **out, size_t *count, berr *err)
-{
-	struct candidate *c = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT id, created, config FROM images ORDER BY created", err) <
-	    0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *config;
-
-		if (n == cap) {
-			size_t bigger_cap = cap ? cap * 2 : 32;
-			struct candidate *bigger = realloc(c, bigger_cap * sizeof(*bigger));
-
-			if (!bigger)
-				break;
-			c = bigger;
-			cap = bigger_cap;
-		}
-		snprintf(c[n].id, sizeof(c[n].id), "%s", store_text(stmt, 0));
-		c[n].created = sqlite3_column_int64(stmt, 1);
-		config = json_loadb(sqlite3_column_blob(stmt, 2), (size_t)sqlite3_column_bytes(stmt, 2),
-				    0, NULL);
-		c[n].labels = json_incref(json_object_get(json_object_get(config, "config"), "Labels"));
-		json_decref(config);
-		n++;
-	}
-	sqlite3_reset(stmt);
-	*out = c;
-	*count = n;
-	if (rc != SQLITE_DONE)
-		return store_error(st, err, "list images");
-	return 0;
-}
-
 /* Removes one pruning candidate; conflicts and vanished images are skipped. */
 static void prune_one(const struct image_env *env, const char *name, json_t *deleted,
 		      uint64_t *reclaimed)
@@ -68,7 +22,7 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 {
 	static const char *const allowed[] = {"dangling", "label", "label!", "until", NULL};
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));
-	struct candidate *cands = NULL;
+	struct image_store_row *cands = NULL;
 	json_t *deleted = json_array();
 	uint64_t reclaimed = 0;
 	size_t n = 0;
@@ -94,7 +48,7 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 		if (image_parse_until(json_string_value(json_array_get(values, 0)), &until, err) < 0)
 			goto out;
 	}
-	if (load_candidates(env->st, &cands, &n, err) < 0)
+	if (image_store_rows(env->st, &cands, &n, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		json_t *refs = NULL;
@@ -141,9 +95,7 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 			    (json_int_t)reclaimed);
 	ret = 0;
 out:
-	for (size_t i = 0; i < n; i++)
-		json_decref(cands[i].labels);
-	free(cands);
+	image_store_rows_free(cands, n);
 	json_decref(deleted);
 	json_decref(filters);
 	return ret;

@@ -57,17 +57,10 @@ int image_tag(const struct image_env *env, json_t *args, json_t **result, berr *
 /* Deletes one tags row and records it as untagged. */
 static int untag(struct removal *rm, const char *id, const char *full, berr *err)
 {
-	sqlite3_stmt *stmt;
 	char familiar[REF_STRING_SIZE];
-	int rc;
 
-	if (store_prepare(rm->env->st, &stmt, "DELETE FROM tags WHERE reference = ?", err) < 0)
+	if (image_store_untag(rm->env->st, full, err) < 0)
 		return -1;
-	sqlite3_bind_text(stmt, 1, full, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_error(rm->env->st, err, "untag image");
 	image_ref_familiar(full, familiar, sizeof(familiar));
 	json_array_append_new(rm->records, json_pack("{s:s}", "Untagged", familiar));
 	note_event(rm, "untag", id, familiar);
@@ -175,7 +168,6 @@ static int delete_image(struct removal *rm, const char *id, bool force, bool pru
 {
 	char parent[IMAGE_DIGEST_SIZE] = "";
 	json_t *refs = NULL;
-	sqlite3_stmt *stmt;
 	bool used;
 	int children, conflict;
 
@@ -198,12 +190,7 @@ static int delete_image(struct removal *rm, const char *id, bool force, bool pru
 		}
 		return -1;
 	}
-	if (store_prepare(rm->env->st, &stmt, "SELECT parent FROM images WHERE id = ?", err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		snprintf(parent, sizeof(parent), "%s", store_text(stmt, 0));
-	sqlite3_reset(stmt);
+	image_store_parent(rm->env->st, id, parent);
 	if (image_store_refs(rm->env->st, id, &refs, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_array_size(refs); i++)

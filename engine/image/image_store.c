@@ -9,6 +9,7 @@
 
 #include "engine/core/reference.h"
 #include "engine/core/sha256.h"
+#include "engine/core/alloc.h"
 #include "engine/image/internal.h"
 #include "engine/store/store.h"
 
@@ -481,4 +482,160 @@ void image_info_free(struct image_info *info)
 	info->config = NULL;
 	info->chain_ids = NULL;
 	info->reference = NULL;
+}
+
+int image_store_rows(struct store *st, struct image_store_row **out, size_t *count, berr *err)
+{
+	struct image_store_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT id, parent, created, size, config FROM images ORDER BY created", err) <
+	    0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct image_store_row *r;
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			rows = xreallocarray(rows, cap, sizeof(*rows));
+		}
+		r = &rows[n++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->id, sizeof(r->id), "%s", store_text(stmt, 0));
+		snprintf(r->parent, sizeof(r->parent), "%s", store_text(stmt, 1));
+		r->created = sqlite3_column_int64(stmt, 2);
+		r->size = sqlite3_column_int64(stmt, 3);
+		r->config = json_loadb(sqlite3_column_blob(stmt, 4),
+				       (size_t)sqlite3_column_bytes(stmt, 4), 0, NULL);
+		r->labels = json_object_get(json_object_get(r->config, "config"), "Labels");
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		image_store_rows_free(rows, n);
+		return store_error(st, err, "list images");
+	}
+	*out = rows;
+	*count = n;
+	return 0;
+}
+
+void image_store_rows_free(struct image_store_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(rows[i].config);
+	free(rows);
+}
+
+/* The first column of a one-row query on an image id, as text ("" when none). */
+static void text_by_id(struct store *st, const char *sql, const char *id, char *out, size_t size)
+{
+	sqlite3_stmt *stmt;
+
+	out[0] = '\0';
+	if (store_prepare(st, &stmt, sql, NULL) < 0)
+		return;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		snprintf(out, size, "%s", store_text(stmt, 0));
+	sqlite3_reset(stmt);
+}
+
+void image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE])
+{
+	text_by_id(st, "SELECT parent FROM images WHERE id = ?", id, parent, IMAGE_DIGEST_SIZE);
+}
+
+int image_store_set_parent(struct store *st, const char *id, const char *parent, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "UPDATE images SET parent = ? WHERE id = ?", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, parent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "set image parent");
+}
+
+int image_store_meta(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE],
+		     int64_t *created, int64_t *size, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT parent, created, size FROM images WHERE id = ?", err) <
+	    0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (parent)
+			snprintf(parent, IMAGE_DIGEST_SIZE, "%s", store_text(stmt, 0));
+		if (created)
+			*created = sqlite3_column_int64(stmt, 1);
+		if (size)
+			*size = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return berr_set(err, BERR_NOT_FOUND, "No such image: %s", id);
+	return 0;
+}
+
+int64_t image_store_last_tagged(struct store *st, const char *id)
+{
+	sqlite3_stmt *stmt;
+	int64_t when = -1;
+
+	if (store_prepare(st, &stmt, "SELECT max(created) FROM tags WHERE image_id = ?", NULL) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		when = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return when;
+}
+
+int image_store_untag(struct store *st, const char *reference, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "DELETE FROM tags WHERE reference = ?", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, reference, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "untag image");
+}
+
+int image_store_repo_tags(struct store *st, const char *repo, json_t **out, berr *err)
+{
+	sqlite3_stmt *stmt;
+	char pattern[700];
+	int rc;
+
+	*out = json_array();
+	snprintf(pattern, sizeof(pattern), "%s:*", repo);
+	if (store_prepare(st, &stmt,
+			  "SELECT reference, image_id FROM tags WHERE reference GLOB ? ORDER BY reference",
+			  err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *ref = store_text(stmt, 0);
+
+		/* "repo:tag" only, not "repo:port/other:tag" lookalikes. */
+		if (!strchr(ref + strlen(repo) + 1, '/') && !strchr(ref, '@'))
+			json_array_append_new(*out, json_pack("[s, s]", ref, store_text(stmt, 1)));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_error(st, err, "list tags");
+	return 0;
 }

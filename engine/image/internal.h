@@ -130,6 +130,10 @@ int layer_commit_staged(struct image_fs_txn *t, struct store *st, const char *ro
 
 /* True when the layer row exists. */
 int layer_exists(struct store *st, const char *chain_id, bool *exists, berr *err);
+/* A layer row: its diff id, parent chain id and size; *found false when
+ * there is none. diff_id and parent hold IMAGE_DIGEST_SIZE bytes. */
+int layer_get(struct store *st, const char *chain_id, char *diff_id, char *parent,
+	      uint64_t *size, bool *found, berr *err);
 
 /* Inside a transaction: deletes layer rows (and moves their files aside) no
  * image or container uses any more, starting from the given chain ids and
@@ -160,6 +164,31 @@ int image_store_chain_ids(struct store *st, const char *image_id, json_t **out, 
  * first_* receive the id of one such container (may be NULL). */
 int image_store_containers(struct store *st, const char *image_id, int *stopped, int *running,
 			   char *first_stopped, char *first_running, size_t idsize, berr *err);
+
+/* One image row (image_store_rows). */
+struct image_store_row {
+	char id[IMAGE_DIGEST_SIZE];
+	char parent[IMAGE_DIGEST_SIZE];
+	int64_t created;
+	int64_t size;
+	json_t *config;
+	json_t *labels; /* config.config.Labels, borrowed from config */
+};
+/* Every image row, oldest first. */
+int image_store_rows(struct store *st, struct image_store_row **out, size_t *count, berr *err);
+void image_store_rows_free(struct image_store_row *rows, size_t n);
+/* An image's parent id ("" when none or unknown). */
+void image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE]);
+int image_store_set_parent(struct store *st, const char *id, const char *parent, berr *err);
+/* Parent, created time and size of an image row (each may be NULL). */
+int image_store_meta(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE],
+		     int64_t *created, int64_t *size, berr *err);
+/* When a tag was last set on the image (unix ns), -1 when never. */
+int64_t image_store_last_tagged(struct store *st, const char *id);
+/* Deletes one tag row. */
+int image_store_untag(struct store *st, const char *reference, berr *err);
+/* Every "repo:tag" of a repository as [reference, image id] pairs. */
+int image_store_repo_tags(struct store *st, const char *repo, json_t **out, berr *err);
 
 /* How many images the store holds. */
 int64_t image_store_count(struct store *st, berr *err);

@@ -200,8 +200,7 @@ static int layer_in_use(struct store *st, const char *chain_id, bool *used, berr
 	return 0;
 }
 
-/* Reads a layer row: its diff id, parent and size. */
-static int layer_row(struct store *st, const char *chain_id, char *diff_id, char *parent,
+int layer_get(struct store *st, const char *chain_id, char *diff_id, char *parent,
 		     uint64_t *size, bool *found, berr *err)
 {
 	sqlite3_stmt *stmt;
@@ -281,7 +280,7 @@ int layer_release_unused(struct image_fs_txn *t, struct store *st, const char *r
 
 		snprintf(chain, sizeof(chain), "%s", json_string_value(json_array_get(chain_ids, i)));
 		while (chain[0]) {
-			if (layer_row(st, chain, diff_id, parent, &size, &found, err) < 0)
+			if (layer_get(st, chain, diff_id, parent, &size, &found, err) < 0)
 				return -1;
 			if (!found)
 				break;

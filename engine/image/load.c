@@ -510,20 +510,10 @@ static int commit_load(struct load_session *s, json_t *messages, berr *err)
 	}
 	for (size_t i = 0; i < s->nitems && status == 0; i++) {
 		struct load_item *item = &s->items[i];
-		sqlite3_stmt *stmt;
 
 		if (!item->parent[0] || !valid_parent(s->env->st, item->id, item->parent))
 			continue;
-		if (store_prepare(s->env->st, &stmt, "UPDATE images SET parent = ? WHERE id = ?",
-				  err) < 0) {
-			status = -1;
-			break;
-		}
-		sqlite3_bind_text(stmt, 1, item->parent, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, item->id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) != SQLITE_DONE)
-			status = store_error(s->env->st, err, "set image parent");
-		sqlite3_reset(stmt);
+		status = image_store_set_parent(s->env->st, item->id, item->parent, err);
 	}
 	return image_txn_end(s->env, &t, status, err);
 }

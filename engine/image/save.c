@@ -77,33 +77,6 @@ static bool names_tag(const char *name)
 	return strchr(name, '@') || (colon && (!slash || colon > slash));
 }
 
-/* Every tag of a repository (full name without tag). */
-static int repo_tags(struct store *st, const char *repo, json_t **out, berr *err)
-{
-	sqlite3_stmt *stmt;
-	char pattern[700];
-	int rc;
-
-	*out = json_array();
-	snprintf(pattern, sizeof(pattern), "%s:*", repo);
-	if (store_prepare(st, &stmt,
-			  "SELECT reference, image_id FROM tags WHERE reference GLOB ? ORDER BY reference",
-			  err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *ref = store_text(stmt, 0);
-
-		/* "repo:tag" only, not "repo:port/other:tag" lookalikes. */
-		if (!strchr(ref + strlen(repo) + 1, '/') && !strchr(ref, '@'))
-			json_array_append_new(*out, json_pack("[s, s]", ref, store_text(stmt, 1)));
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_error(st, err, "list tags");
-	return 0;
-}
-
 /* Docker's parseNames: ids, tagged references, and bare repositories (all
  * of their tags). */
 static int parse_names(struct save_session *s, json_t *names, berr *err)
@@ -124,7 +97,7 @@ static int parse_names(struct save_session *s, json_t *names, berr *err)
 		if (!names_tag(name) && image_ref_normalize(name, matched, sizeof(matched), NULL) == 0 &&
 		    !sha256_is_hex(name)) {
 			image_ref_name(matched, repo, sizeof(repo));
-			if (repo_tags(s->env->st, repo, &tags, err) < 0)
+			if (image_store_repo_tags(s->env->st, repo, &tags, err) < 0)
 				return -1;
 			for (size_t t = 0; t < json_array_size(tags); t++) {
 				json_t *pair = json_array_get(tags, t);
@@ -343,15 +316,9 @@ out:
 static void link_parents(struct save_session *s)
 {
 	for (size_t i = 0; i < s->nimages; i++) {
-		sqlite3_stmt *stmt;
-		char parent[IMAGE_DIGEST_SIZE] = "";
+		char parent[IMAGE_DIGEST_SIZE];
 
-		if (store_prepare(s->env->st, &stmt, "SELECT parent FROM images WHERE id = ?", NULL) < 0)
-			return;
-		sqlite3_bind_text(stmt, 1, s->images[i].id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			snprintf(parent, sizeof(parent), "%s", store_text(stmt, 0));
-		sqlite3_reset(stmt);
+		image_store_parent(s->env->st, s->images[i].id, parent);
 		for (size_t j = 0; parent[0] && j < s->nimages; j++)
 			if (strcmp(s->images[j].id, parent) == 0)
 				json_object_set_new(json_array_get(s->manifest, i), "Parent",

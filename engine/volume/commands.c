@@ -63,36 +63,6 @@ static int cmd_remove(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return 0;
 }
 
-/* Every volume, oldest first. */
-static int load_all(struct store *st, struct volume_info **out, size_t *count, berr *err)
-{
-	sqlite3_stmt *stmt;
-	struct volume_info *list = NULL;
-	size_t n = 0;
-	int rc;
-
-	if (store_prepare(st, &stmt, "SELECT name FROM volumes ORDER BY created, name", err) < 0)
-		return -1;
-	json_t *names = json_array();
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		json_array_append_new(names, json_string(store_text(stmt, 0)));
-	sqlite3_reset(stmt);
-	list = calloc(json_array_size(names) + 1, sizeof(*list));
-	for (size_t i = 0; list && i < json_array_size(names); i++)
-		if (volume_get(st, json_string_value(json_array_get(names, i)), &list[n], NULL) == 0)
-			n++;
-	json_decref(names);
-	if (rc != SQLITE_DONE || !list) {
-		for (size_t i = 0; i < n; i++)
-			volume_info_free(&list[i]);
-		free(list);
-		return store_error(st, err, "listing volumes");
-	}
-	*out = list;
-	*count = n;
-	return 0;
-}
-
 static void free_all(struct volume_info *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -122,7 +92,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 
 	if (!st || !filters || filters_validate(filters, keys, err) < 0 ||
 	    filters_bool(filters, "dangling", &dangling, err) < 0 ||
-	    load_all(st, &list, &count, err) < 0) {
+	    volume_load_all(st, &list, &count, err) < 0) {
 		if (!filters)
 			berr_set(err, BERR_INVALID, "invalid filters");
 		json_decref(filters);
@@ -185,7 +155,7 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	int64_t reclaimed = 0;
 
 	if (!st || !filters || filters_validate(filters, keys, err) < 0 ||
-	    filters_bool(filters, "all", &all, err) < 0 || load_all(st, &list, &count, err) < 0) {
+	    filters_bool(filters, "all", &all, err) < 0 || volume_load_all(st, &list, &count, err) < 0) {
 		if (!filters)
 			berr_set(err, BERR_INVALID, "invalid filters");
 		json_decref(filters);

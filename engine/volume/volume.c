@@ -489,3 +489,32 @@ int volume_startup(struct engine *engine, berr *err)
 	finish_copyups(engine);
 	return st ? 0 : -1;
 }
+
+int volume_load_all(struct store *st, struct volume_info **out, size_t *count, berr *err)
+{
+	sqlite3_stmt *stmt;
+	struct volume_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (store_prepare(st, &stmt, "SELECT name FROM volumes ORDER BY created, name", err) < 0)
+		return -1;
+	json_t *names = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(names, json_string(store_text(stmt, 0)));
+	sqlite3_reset(stmt);
+	list = calloc(json_array_size(names) + 1, sizeof(*list));
+	for (size_t i = 0; list && i < json_array_size(names); i++)
+		if (volume_get(st, json_string_value(json_array_get(names, i)), &list[n], NULL) == 0)
+			n++;
+	json_decref(names);
+	if (rc != SQLITE_DONE || !list) {
+		for (size_t i = 0; i < n; i++)
+			volume_info_free(&list[i]);
+		free(list);
+		return store_error(st, err, "listing volumes");
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}

@@ -28,6 +28,8 @@ struct volume_info {
 extern const struct engine_module volume_module;
 
 void volume_info_free(struct volume_info *v);
+/* Every volume, oldest first (*out malloc'd, each freed with volume_info_free). */
+int volume_load_all(struct store *st, struct volume_info **out, size_t *count, berr *err);
 
 /* Docker's rule for volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
 bool volume_name_valid(const char *name);

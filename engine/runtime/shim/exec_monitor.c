@@ -299,6 +299,12 @@ static void relay(void)
 			monitor_kill_wait(&child);
 			return;
 		}
+		/* a signalfd that went bad can never say the child ended: end
+		 * the child rather than spin on it */
+		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
+			monitor_kill_wait(&child);
+			return;
+		}
 		if (pfd[0].revents)
 			handle_signals();
 		for (int s = 1; s <= 2; s++)

@@ -127,6 +127,13 @@ static void event_loop(void)
 			monitor_kill_wait(&init);
 			return;
 		}
+		/* a signalfd that went bad can never say the child ended: end
+		 * the child rather than spin on it */
+		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
+			stop_requested = 1; /* nor restart what cannot be watched */
+			monitor_kill_wait(&init);
+			return;
+		}
 		if (pfd[0].revents)
 			handle_signals();
 		for (size_t i = 1; i < attach_first; i++) {

@@ -1,0 +1,145 @@
+/* Starting a monitor and reading its start line (see shim_client.h). */
+#include "engine/runtime/shim_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/runtime/shim_path.h"
+#include "engine/runtime/shim_protocol.h"
+
+/* Descriptors handed to the monitor are first moved at or above this, so
+ * that neither dup2 onto 3 and 4 can overwrite the other's source. */
+#define SPAWN_FD_FLOOR 10
+#define ARGS_MAX 8
+
+extern char **environ;
+
+/* Spawns the shim; its first process exits once the monitor is detached. */
+static int spawn(const char *const args[], int attach_fd, int start_w, berr *err)
+{
+	char shim[PATH_MAX], *argv[ARGS_MAX + 2];
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	int hi_start, hi_attach = -1, status, rc = -1;
+	sigset_t all, none;
+	size_t n = 0;
+	pid_t pid;
+
+	if (rt_shim_path(shim, sizeof(shim), err) < 0)
+		return -1;
+	argv[n++] = shim;
+	while (args[n - 1] && n <= ARGS_MAX) {
+		argv[n] = (char *)args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
+	hi_start = fcntl(start_w, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (attach_fd >= 0)
+		hi_attach = fcntl(attach_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0)) {
+		berr_sys(err, "preparing the monitor's descriptors");
+		goto out;
+	}
+	posix_spawn_file_actions_init(&actions);
+	for (int fd = 0; fd < 3; fd++)
+		posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&actions, hi_start, SHIM_START_FD);
+	if (hi_attach >= 0)
+		posix_spawn_file_actions_adddup2(&actions, hi_attach, SHIM_ATTACH_FD);
+	posix_spawn_file_actions_addclosefrom_np(&actions, hi_attach >= 0 ? SHIM_ATTACH_FD + 1
+									 : SHIM_START_FD + 1);
+	/* The monitor, and so what it starts, begins with every signal at its
+	 * default and none blocked, whatever the caller ignored or blocked. */
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	int r = posix_spawn(&pid, shim, &actions, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	if (r != 0) {
+		berr_errno(err, r, "starting %s", shim);
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rc = 0;
+out:
+	if (hi_start >= 0)
+		close(hi_start);
+	if (hi_attach >= 0)
+		close(hi_attach);
+	return rc;
+}
+
+/* Reads the monitor's one start line (until EOF). */
+static int read_start_line(int fd, char *buf, size_t n, berr *err)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, n - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return berr_sys(err, "reading from the container monitor");
+		if (r == 0 || (len += (size_t)r) == n - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+/* "ok <pid> <monitor>" or "error <kind> <words>". */
+static int parse_start_line(const char *line, struct shim_started *out, berr *err)
+{
+	char kind[32];
+
+	if (sscanf(line, "ok %ld %ld", &out->pid, &out->monitor) == 2)
+		return 0;
+	if (sscanf(line, "error %31s", kind) == 1) {
+		const char *msg = line + 6 + strlen(kind);
+		while (*msg == ' ')
+			msg++;
+		return berr_set(err, berr_kind_from_name(kind), "%s", msg);
+	}
+	return berr_set(err, BERR_SYSTEM, "container monitor failed to start%s%s",
+			line[0] ? ": " : "", line);
+}
+
+int rt_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
+		  bool *reported, berr *err)
+{
+	char line[1024];
+	int pipefd[2], rc;
+
+	*reported = false;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return berr_sys(err, "creating the start pipe");
+	if (spawn(args, attach_fd, pipefd[1], err) < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	close(pipefd[1]);
+	rc = read_start_line(pipefd[0], line, sizeof(line), err);
+	close(pipefd[0]);
+	if (rc < 0)
+		return -1;
+	*reported = true;
+	if (parse_start_line(line, out, err) < 0)
+		return -1;
+	*reported = false;
+	return 0;
+}
