@@ -77,11 +77,13 @@ def source_of(obj):
 
 def symbols(objs):
     defined, used = {}, collections.defaultdict(set)
-    # one nm for them all: "<object>: <value> <type> <name>" per line
+    # one nm for them all: "<object>:<value> <type> <name>" per line
     out = subprocess.run(["nm", "-A"] + objs, capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
-        obj, _, rest = line.partition(": ")
-        src = source_of(obj)
+        obj, sep, rest = line.partition(".o:")
+        if not sep:
+            continue
+        src = source_of(obj + ".o")
         parts = rest.split()
         if len(parts) == 3 and parts[1] in "TDBR":
             defined[parts[2]] = src
@@ -163,6 +165,8 @@ def main():
                     problems.append("%s calls %s of %s: %s may not call %s" % (src, name, dst, a, b))
         for comp in loops(graph):
             problems.append("%s: files calling each other in a loop: %s" % (program, " ".join(comp)))
+    if not folder_edges:
+        problems.append("no calls between folders seen: nm's output was not understood")
     if "--graph" in sys.argv:
         for (a, b), n in sorted(folder_edges.items()):
             print("%-18s -> %-18s %d" % (a, b, n))
