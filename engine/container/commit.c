@@ -51,7 +51,7 @@ static int upper_tar(struct engine *engine, const struct container *c, int *out_
 		close(fd);
 		return berr_sys(err, "commit: opening %s", upper);
 	}
-	if (layer_tar_write_dir(dirfd, fd, err) < 0) {
+	if (image_layer_tar_write(dirfd, fd, err) < 0) {
 		close(dirfd);
 		close(fd);
 		return berr_prefix(err, "commit");

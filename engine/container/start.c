@@ -60,7 +60,7 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	/* a local error: the failure is recorded even for a caller that
 	 * asks for none (a restart at boot) */
 	berr failure = {0};
-	if (rt_shim_start(args, attach_fd, &started_as, &reported, &failure) < 0) {
+	if (runtime_shim_start(args, attach_fd, &started_as, &reported, &failure) < 0) {
 		if (reported)
 			record_start_failure(engine, c, &failure);
 		if (err)

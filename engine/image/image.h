@@ -53,7 +53,7 @@ int image_gc_staging(const char *root, berr *err);
 
 /* Writes the tree under dirfd as a PAX tar to out_fd, names sorted, overlay
  * whiteouts turned back into .wh. entries. */
-int layer_tar_write_dir(int dirfd, int out_fd, berr *err);
+int image_layer_tar_write(int dirfd, int out_fd, berr *err);
 
 /* The operations behind the image.* commands: the same arguments and
  * results as the commands (see commands.c), usable without an engine. */

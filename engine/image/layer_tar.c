@@ -5,7 +5,7 @@
 #include "engine/core/tar_write.h"
 #include "engine/image/internal.h"
 
-int layer_tar_write_dir(int dirfd, int out_fd, berr *err)
+int image_layer_tar_write(int dirfd, int out_fd, berr *err)
 {
 	struct tar_writer *w;
 

@@ -190,7 +190,7 @@ static int layer_blob(struct save_session *s, const char *chain_id, const char *
 			close(dirfd);
 			return berr_sys(err, "create %s", path);
 		}
-		if (layer_tar_write_dir(dirfd, out, err) < 0) {
+		if (image_layer_tar_write(dirfd, out, err) < 0) {
 			close(dirfd);
 			close(out);
 			return -1;

@@ -32,7 +32,7 @@ static int spawn(const char *const args[], int attach_fd, int start_w, berr *err
 	size_t n = 0;
 	pid_t pid;
 
-	if (rt_shim_path(shim, sizeof(shim), err) < 0)
+	if (runtime_shim_path(shim, sizeof(shim), err) < 0)
 		return -1;
 	argv[n++] = shim;
 	while (args[n - 1] && n <= ARGS_MAX) {
@@ -118,7 +118,7 @@ static int parse_start_line(const char *line, struct shim_started *out, berr *er
 			line[0] ? ": " : "", line);
 }
 
-int rt_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
+int runtime_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
 		  bool *reported, berr *err)
 {
 	char line[1024];

@@ -21,7 +21,7 @@ struct shim_started {
  * 0 on "ok" with *out filled. -1 otherwise, *reported telling whether the
  * monitor itself reported the failure (err then carries its kind and
  * words: "cmd_not_found", ...) or the monitor could not be run at all. */
-int rt_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
+int runtime_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
 		  bool *reported, berr *err);
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int rt_shim_path(char *buf, size_t n, berr *err)
+int runtime_shim_path(char *buf, size_t n, berr *err)
 {
 	static const char *const places[] = {"berth-shim", "../libexec/berth/berth-shim"};
 	const char *env = getenv("BERTH_SHIM");

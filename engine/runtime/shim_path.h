@@ -9,6 +9,6 @@
 /* berth-shim: $BERTH_SHIM when set, else beside the berth binary (a build
  * directory), else in <prefix>/libexec/berth for a berth installed in
  * <prefix>/bin. */
-int rt_shim_path(char *buf, size_t n, berr *err);
+int runtime_shim_path(char *buf, size_t n, berr *err);
 
 #endif

@@ -408,7 +408,7 @@ static void test_save_regenerates_missing_blob(void **state)
 	snprintf(tarpath, sizeof(tarpath), "%s/tree.tar", f->base);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	fd = open(tarpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_int_equal(layer_tar_write_dir(dfd, fd, &err), 0);
+	assert_int_equal(image_layer_tar_write(dfd, fd, &err), 0);
 	close(fd);
 	close(dfd);
 

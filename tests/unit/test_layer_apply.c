@@ -631,10 +631,10 @@ static void test_tar_round_trip(void **state)
 	snprintf(out1, sizeof(out1), "%s/out1.tar", f->base);
 	snprintf(out2, sizeof(out2), "%s/out2.tar", f->base);
 	fd = open(out1, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_int_equal(layer_tar_write_dir(f->root_fd, fd, &err), 0);
+	assert_int_equal(image_layer_tar_write(f->root_fd, fd, &err), 0);
 	close(fd);
 	fd = open(out2, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_int_equal(layer_tar_write_dir(f->root_fd, fd, &err), 0);
+	assert_int_equal(image_layer_tar_write(f->root_fd, fd, &err), 0);
 	close(fd);
 	file_digest(out1, d1);
 	file_digest(out2, d2);

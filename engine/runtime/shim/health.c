@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../shim_protocol.h"
+#include "engine/core/strbuf.h"
 #include "shim.h"
 
 /* Docker keeps the last five results, each with at most 4 KiB of output. */
@@ -93,29 +94,25 @@ static void output_add(struct health_result *r, const char *data, size_t len)
 /* Writes <run>/health: {"Status","FailingStreak","Log":[...]}. */
 static void write_status(void)
 {
-	size_t cap = 256 + HEALTH_LOG_MAX * (HEALTH_OUTPUT_MAX * 6 + 160), n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return;
-	n += (size_t)snprintf(buf, cap, "{\"Status\":\"%s\",\"FailingStreak\":%d,\"Log\":[", status,
-			      failing_streak);
+	static char escaped[HEALTH_OUTPUT_MAX * 6];
+	struct strbuf b = {0};
+	char when[40];
+
+	strbuf_addf(&b, "{\"Status\":\"%s\",\"FailingStreak\":%d,\"Log\":[", status,
+		    failing_streak);
 	for (size_t i = 0; i < log_count; i++) {
 		const struct health_result *r = &log_ring[(log_first + i) % HEALTH_LOG_MAX];
-		n += (size_t)snprintf(buf + n, cap - n, "%s{\"Start\":\"", i ? "," : "");
-		n += shim_format_time(buf + n, &r->start);
-		memcpy(buf + n, "\",\"End\":\"", 9);
-		n += 9;
-		n += shim_format_time(buf + n, &r->end);
-		n += (size_t)snprintf(buf + n, cap - n, "\",\"ExitCode\":%d,\"Output\":\"",
-				      r->exit_code);
-		n += shim_json_escape(buf + n, r->output, r->output_len);
-		memcpy(buf + n, "\"}", 2);
-		n += 2;
+		strbuf_adds(&b, i ? ",{\"Start\":\"" : "{\"Start\":\"");
+		strbuf_addn(&b, when, shim_format_time(when, &r->start));
+		strbuf_adds(&b, "\",\"End\":\"");
+		strbuf_addn(&b, when, shim_format_time(when, &r->end));
+		strbuf_addf(&b, "\",\"ExitCode\":%d,\"Output\":\"", r->exit_code);
+		strbuf_addn(&b, escaped, shim_json_escape(escaped, r->output, r->output_len));
+		strbuf_adds(&b, "\"}");
 	}
-	memcpy(buf + n, "]}\n", 3);
-	n += 3;
-	write_file_atomic(status_path, buf, n);
-	free(buf);
+	strbuf_adds(&b, "]}\n");
+	write_file_atomic(status_path, b.s, b.len);
+	strbuf_free(&b);
 }
 
 /* Docker's state machine for one result, then the record. */

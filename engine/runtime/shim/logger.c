@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/alloc.h"
 #include "engine/core/utf8.h"
 #include "shim.h"
 
@@ -49,8 +50,8 @@ static void log_rotate(void)
 {
 	int max = log_spec->log_max_file > 0 ? log_spec->log_max_file : 1;
 	size_t len = strlen(log_spec->log_path) + 16;
-	char *from = malloc(len), *to = malloc(len);
-	if (max >= 2 && from && to) {
+	char *from = xmalloc(len), *to = xmalloc(len);
+	if (max >= 2) {
 		for (int i = max - 1; i >= 1; i--) {
 			if (i == 1)
 				snprintf(from, len, "%s", log_spec->log_path);
