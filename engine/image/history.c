@@ -86,7 +86,7 @@ int image_history(const struct image_env *env, json_t *args, json_t **result, be
 		{
 			char parent[IMAGE_DIGEST_SIZE];
 
-			image_store_parent(env->st, id, parent);
+			image_store_parent(env->st, id, parent, NULL);
 			if (!parent[0])
 				break;
 			memcpy(id, parent, sizeof(id));

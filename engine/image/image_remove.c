@@ -190,7 +190,8 @@ static int delete_image(struct removal *rm, const char *id, bool force, bool pru
 		}
 		return -1;
 	}
-	image_store_parent(rm->env->st, id, parent);
+	if (image_store_parent(rm->env->st, id, parent, err) < 0)
+		return -1;
 	if (image_store_refs(rm->env->st, id, &refs, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_array_size(refs); i++)

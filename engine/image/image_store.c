@@ -529,23 +529,22 @@ void image_store_rows_free(struct image_store_row *rows, size_t n)
 	free(rows);
 }
 
-/* The first column of a one-row query on an image id, as text ("" when none). */
-static void text_by_id(struct store *st, const char *sql, const char *id, char *out, size_t size)
+int image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE], berr *err)
 {
 	sqlite3_stmt *stmt;
+	int rc;
 
-	out[0] = '\0';
-	if (store_prepare(st, &stmt, sql, NULL) < 0)
-		return;
+	parent[0] = '\0';
+	if (store_prepare(st, &stmt, "SELECT parent FROM images WHERE id = ?", err) < 0)
+		return -1;
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		snprintf(out, size, "%s", store_text(stmt, 0));
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		snprintf(parent, IMAGE_DIGEST_SIZE, "%s", store_text(stmt, 0));
 	sqlite3_reset(stmt);
-}
-
-void image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE])
-{
-	text_by_id(st, "SELECT parent FROM images WHERE id = ?", id, parent, IMAGE_DIGEST_SIZE);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, err, "read image parent");
+	return 0;
 }
 
 int image_store_set_parent(struct store *st, const char *id, const char *parent, berr *err)

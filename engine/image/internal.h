@@ -177,8 +177,8 @@ struct image_store_row {
 /* Every image row, oldest first. */
 int image_store_rows(struct store *st, struct image_store_row **out, size_t *count, berr *err);
 void image_store_rows_free(struct image_store_row *rows, size_t n);
-/* An image's parent id ("" when none or unknown). */
-void image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE]);
+/* An image's parent id ("" when none). */
+int image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE], berr *err);
 int image_store_set_parent(struct store *st, const char *id, const char *parent, berr *err);
 /* Parent, created time and size of an image row (each may be NULL). */
 int image_store_meta(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE],

@@ -318,7 +318,7 @@ static void link_parents(struct save_session *s)
 	for (size_t i = 0; i < s->nimages; i++) {
 		char parent[IMAGE_DIGEST_SIZE];
 
-		image_store_parent(s->env->st, s->images[i].id, parent);
+		image_store_parent(s->env->st, s->images[i].id, parent, NULL);
 		for (size_t j = 0; parent[0] && j < s->nimages; j++)
 			if (strcmp(s->images[j].id, parent) == 0)
 				json_object_set_new(json_array_get(s->manifest, i), "Parent",

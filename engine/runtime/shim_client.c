@@ -82,7 +82,7 @@ out:
 }
 
 /* Reads the monitor's one start line (until EOF). */
-static int read_start_line(int fd, char *buf, size_t n, berr *err)
+static int read_start_line(int fd, char *buf, size_t n, const char *what, berr *err)
 {
 	size_t len = 0;
 
@@ -91,7 +91,7 @@ static int read_start_line(int fd, char *buf, size_t n, berr *err)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return berr_sys(err, "reading from the container monitor");
+			return berr_sys(err, "reading from the %s", what);
 		if (r == 0 || (len += (size_t)r) == n - 1)
 			break;
 	}
@@ -102,7 +102,8 @@ static int read_start_line(int fd, char *buf, size_t n, berr *err)
 }
 
 /* "ok <pid> <monitor>" or "error <kind> <words>". */
-static int parse_start_line(const char *line, struct shim_started *out, berr *err)
+static int parse_start_line(const char *line, const char *what, struct shim_started *out,
+			    berr *err)
 {
 	char kind[32];
 
@@ -114,13 +115,14 @@ static int parse_start_line(const char *line, struct shim_started *out, berr *er
 			msg++;
 		return berr_set(err, berr_kind_from_name(kind), "%s", msg);
 	}
-	return berr_set(err, BERR_SYSTEM, "container monitor failed to start%s%s",
-			line[0] ? ": " : "", line);
+	return berr_set(err, BERR_SYSTEM, "%s failed to start%s%s", what, line[0] ? ": " : "", line);
 }
 
 int runtime_shim_start(const char *const args[], int attach_fd, struct shim_started *out,
 		  bool *reported, berr *err)
 {
+	const char *what = args[0] && strcmp(args[0], "--exec") == 0 ? "exec monitor"
+									: "container monitor";
 	char line[1024];
 	int pipefd[2], rc;
 
@@ -133,12 +135,12 @@ int runtime_shim_start(const char *const args[], int attach_fd, struct shim_star
 		return -1;
 	}
 	close(pipefd[1]);
-	rc = read_start_line(pipefd[0], line, sizeof(line), err);
+	rc = read_start_line(pipefd[0], line, sizeof(line), what, err);
 	close(pipefd[0]);
 	if (rc < 0)
 		return -1;
 	*reported = true;
-	if (parse_start_line(line, out, err) < 0)
+	if (parse_start_line(line, what, out, err) < 0)
 		return -1;
 	*reported = false;
 	return 0;

@@ -2,6 +2,7 @@
  * write(2) each so `berth logs -f` never sees half a line, rotated by size. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/core/alloc.h"
 #include "engine/core/utf8.h"
 #include "shim.h"
 
@@ -49,8 +49,8 @@ int logger_open(const struct spec *s, struct shim_err *err)
 static void log_rotate(void)
 {
 	int max = log_spec->log_max_file > 0 ? log_spec->log_max_file : 1;
-	size_t len = strlen(log_spec->log_path) + 16;
-	char *from = xmalloc(len), *to = xmalloc(len);
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	size_t len = sizeof(from);
 	if (max >= 2) {
 		for (int i = max - 1; i >= 1; i--) {
 			if (i == 1)
@@ -61,8 +61,6 @@ static void log_rotate(void)
 			rename(from, to);
 		}
 	}
-	free(from);
-	free(to);
 	log_reopen(O_TRUNC);
 }
 

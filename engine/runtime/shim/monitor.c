@@ -142,6 +142,8 @@ void monitor_reap(struct monitor_child *c)
 
 void monitor_kill_wait(struct monitor_child *c)
 {
+	if (c->done || c->pid <= 0)
+		return; /* reaped already: its pid may be another process's now */
 	kill(c->pid, SIGKILL);
 	if (waitpid(c->pid, &c->status, 0) == c->pid) {
 		c->done = true;
