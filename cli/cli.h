@@ -51,6 +51,11 @@ int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, b
 int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char *default_format,
 		   json_t *headers);
 
+/* Docker's ConsoleSize: the terminal's rows and columns into obj (an
+ * exec's arguments, a container's HostConfig), so a tty has them before
+ * its program runs; nothing when neither stdout nor stdin is a terminal. */
+void cli_console_size(json_t *obj);
+
 /* Pumps an attach stream (shim frames) to stdout/stderr and, when
  * forward_stdin, the terminal's input to it. Returns the container's exit
  * code from the exit frame, or -1 when the stream ended without one (-2

@@ -64,18 +64,6 @@ fail:
 	return NULL;
 }
 
-/* Docker's ConsoleSize for a tty: the terminal's rows and columns, so the
- * command's pty has them before it runs. */
-static void add_console_size(json_t *args)
-{
-	struct winsize ws;
-
-	if ((ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ||
-	     ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) &&
-	    ws.ws_row && ws.ws_col)
-		json_object_set_new(args, "ConsoleSize", json_pack("[i, i]", ws.ws_row, ws.ws_col));
-}
-
 /* Streams an attached exec; returns the command's status. */
 static int exec_attached(struct cli *cli, const char *id, const struct exec_opts *o,
 			 json_t *started)
@@ -139,7 +127,7 @@ static int cmd_exec(struct cli *cli, int argc, char **argv)
 	if (!args)
 		goto out;
 	if (o.tty)
-		add_console_size(args);
+		cli_console_size(args);
 	if (cli_call(cli, "container.exec", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, exec_failure_status(&err));
 		goto out;

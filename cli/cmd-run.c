@@ -205,6 +205,8 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 	}
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	if (o->tty)
+		cli_console_size(hc);
 	*status = cli_limit_flags(cli, hc, &o->limits, false);
 	if (*status) {
 		json_decref(hc);

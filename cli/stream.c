@@ -32,6 +32,16 @@ static void on_proxied_signal(int sig)
 	pending_signal = sig;
 }
 
+void cli_console_size(json_t *obj)
+{
+	struct winsize ws;
+
+	if ((ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ||
+	     ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) &&
+	    ws.ws_row && ws.ws_col)
+		json_object_set_new(obj, "ConsoleSize", json_pack("[i, i]", ws.ws_row, ws.ws_col));
+}
+
 void cli_stream_set_signal_proxy(void (*proxy)(int sig, void *user), void *user)
 {
 	signal_proxy = proxy;

@@ -419,6 +419,13 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	    check_hostname("domain name",
 			   json_string_value(json_object_get(c.config, "Domainname")), err) < 0)
 		goto fail;
+	const char *wd = json_string_value(json_object_get(c.config, "WorkingDir"));
+	if (wd && *wd && wd[0] != '/') {
+		/* Docker's words (daemon/create.go) */
+		berr_set(err, BERR_INVALID,
+			 "the working directory '%s' is invalid, it needs to be an absolute path", wd);
+		goto fail;
+	}
 	if (!json_array_size(json_object_get(c.config, "Cmd")) &&
 	    !json_array_size(json_object_get(c.config, "Entrypoint"))) {
 		berr_set(err, BERR_INVALID, "no command specified");

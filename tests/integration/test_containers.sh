@@ -49,6 +49,13 @@ expect_eq "fds" "$(printf '0\n1\n2\n3')" "$out"
 # a terminal: -t gives the container a pty of its own
 expect_status "run -t" 0 script -qec "$BERTH run --rm -t busybox tty" /dev/null
 expect_match "tty inside" '^/dev/pts/0' "$out"
+# the terminal's size is the container's before its program runs
+expect_status "run -it has the terminal's size" 0 script -qec "stty cols 100 rows 30; $BERTH run --rm -it busybox stty size" /dev/null
+expect_match "rows and columns at start" '30 100' "$out"
+before=$(b ps -aq | wc -l)
+expect_status "a relative working directory is refused" 125 b run --rm -w relative busybox pwd
+expect_eq "Docker's words" "berth: the working directory 'relative' is invalid, it needs to be an absolute path" "$err"
+expect_eq "nothing left by the refusal" "$before" "$(b ps -aq | wc -l)"
 expect_status "run -it reads the terminal" 0 sh -c "printf 'echo typed-\$((6*7))\nexit 5\n' | script -qec '$BERTH run --rm -it busybox sh' /dev/null; echo status=\$?"
 expect_match "typed command ran" 'typed-42' "$out"
 

@@ -104,6 +104,9 @@ static int child_build_root(const struct spec *s, const struct init_fds *f, stru
 		int ptyno = pty_setup_child(rootfd, f->pty_sock, err);
 		if (ptyno < 0 || mnt_console(rootfd, ptyno, err) < 0)
 			goto out;
+		/* sized before the command runs: the client's first resize may come later */
+		if (s->console_rows && s->console_cols)
+			pty_resize(0, s->console_rows, s->console_cols);
 	} else if (child_stdio_pipes(f, err) < 0) {
 		goto out;
 	}
