@@ -297,9 +297,19 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		goto fail;
 	snprintf(c->state, sizeof(c->state), "%s", state);
 	if (!container_is_active(c) || started != c->started_at) {
-		/* Someone else got here first, or restarted it: their word stands. */
+		/* Someone else got here first, or restarted it: their word
+		 * stands, all of it (the exit code a `wait` reports too). A
+		 * row already removed (rm -f) leaves the monitor's record. */
+		struct container now;
 		store_rollback(st);
 		*gone = !state[0];
+		if (!*gone && container_lookup(st, c->id, &now, NULL) == 0) {
+			container_free(c);
+			*c = now;
+		} else if (*gone && rec.code != EXIT_CODE_LOST) {
+			c->exit_code = rec.code;
+			c->finished_at = rec.finished;
+		}
 		return 0;
 	}
 	snprintf(c->state, sizeof(c->state), "exited");

@@ -186,6 +186,8 @@ struct rm_level {
 	char **subdirs;
 	size_t n, cap, next;
 	int retries;
+	dev_t dev; /* the directory's identity, checked when the walk comes back up */
+	ino_t ino;
 };
 
 static void rm_level_free(struct rm_level *l)
@@ -243,8 +245,10 @@ static int rm_scan(int fd, struct rm_level *l, berr *err)
  * holding one directory fd at a time: a tree a container made may be
  * deeper than the open-file limit (a recursion would run out of fds, or
  * of stack, long before the tree ends). The walk goes back up through
- * "..": the trees removed this way are berth's own or a dead container's,
- * whose directories nothing moves meanwhile. */
+ * "..", and each parent it reaches must be the directory it came down from
+ * (device and inode): should something move a directory meanwhile (a
+ * container sharing a volume), the removal stops rather than follow it
+ * out of the tree. */
 int fs_remove_tree_at(int dirfd, const char *name, berr *err)
 {
 	struct rm_level *stack = NULL;
@@ -278,6 +282,13 @@ int fs_remove_tree_at(int dirfd, const char *name, berr *err)
 				berr_errno(err, ENOMEM, "removing %s", name);
 				goto out;
 			}
+			struct stat st;
+			if (fstat(fd, &st) < 0) {
+				berr_sys(err, "removing %s", name);
+				goto out;
+			}
+			l->dev = st.st_dev;
+			l->ino = st.st_ino;
 			if (rm_scan(fd, l, err) < 0)
 				goto out;
 			child = NULL;
@@ -299,12 +310,25 @@ int fs_remove_tree_at(int dirfd, const char *name, berr *err)
 			child = sub;
 			continue;
 		}
-		/* This directory is empty now: up one level and remove it. */
+		/* This directory is empty now: up one level and remove it. The
+		 * parent reached through ".." must be the one the walk came down
+		 * from: a directory moved meanwhile (by a container sharing the
+		 * tree) would lead the walk out of it. */
 		int up = depth == 1 ? -1
 				    : openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (depth > 1 && up < 0) {
 			berr_sys(err, "removing %s", l->name);
 			goto out;
+		}
+		if (depth > 1) {
+			struct stat st;
+			const struct rm_level *parent = &stack[depth - 2];
+			if (fstat(up, &st) < 0 || st.st_dev != parent->dev || st.st_ino != parent->ino) {
+				close(up);
+				berr_set(err, BERR_CONFLICT, "removing %s: the tree moved while it was removed",
+					 name);
+				goto out;
+			}
 		}
 		close(fd);
 		fd = up;

@@ -281,9 +281,12 @@ static int copy_up(struct engine *engine, const struct volume_rootfs *root, json
 		forget_links(&cs);
 		close(src);
 		close(dst);
+		/* Settled either way: a copy that failed (a container sharing the
+		 * volume can make it fail) keeps what it copied, as Docker's does;
+		 * only a crash leaves the intent for the next berth to empty. */
+		intent_end(intent);
 		if (rc < 0)
 			break;
-		intent_end(intent);
 	}
 	close(rootfd);
 	free(cs.links);

@@ -422,23 +422,39 @@ static void settle_trash(struct engine *engine, struct store *st, const char *tr
 	fs_remove_tree(trash, NULL);
 }
 
-/* Start-up work: volume directories left by a removal or a create that a
- * crash interrupted. Both make their changes to the directories while
- * they hold the store's write lock, so under that lock what the
- * directories and the rows say can be settled: a trash directory is put
- * back or deleted, a directory without a row is deleted. The lock is
- * taken only when something looks wrong without it. */
+/* Does a running (or paused or restarting) container mount the volume?
+ * True when the store cannot tell. */
+static bool volume_mounted_by_running(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt;
+	bool found;
+
+	if (!st || store_prepare(st, &stmt,
+				 "SELECT 1 FROM container_mounts m JOIN containers c"
+				 " ON c.id = m.container_id WHERE m.volume = ?"
+				 " AND c.state IN ('running', 'paused', 'restarting') LIMIT 1",
+				 NULL) < 0)
+		return true;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return found;
+}
+
 /* Copy-ups a dead berth left half done: the volume is emptied, so the
  * next container that mounts it copies the image's content again. */
 static void finish_copyups(struct engine *engine)
 {
 	json_t *orphans = intent_orphans(engine, "copyup"), *o;
+	struct store *st = engine_store(engine, NULL);
 	char data[PATH_MAX];
 	size_t i;
 
 	json_array_foreach(orphans, i, o) {
 		const char *name = json_string_value(json_array_get(o, 0));
-		if (volume_name_valid(name)) {
+		/* A volume a running container uses keeps what it holds: its
+		 * data is theirs now, and emptying it under them would lose it. */
+		if (volume_name_valid(name) && !volume_mounted_by_running(st, name)) {
 			volume_data_dir(engine, name, data, sizeof(data));
 			empty_dir(data);
 		}
@@ -447,6 +463,12 @@ static void finish_copyups(struct engine *engine)
 	json_decref(orphans);
 }
 
+/* Start-up work: volume directories left by a removal or a create that a
+ * crash interrupted. Both make their changes to the directories while
+ * they hold the store's write lock, so under that lock what the
+ * directories and the rows say can be settled: a trash directory is put
+ * back or deleted, a directory without a row is deleted. The lock is
+ * taken only when something looks wrong without it. */
 int volume_startup(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);

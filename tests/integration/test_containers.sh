@@ -238,4 +238,17 @@ expect_status "run env without a tty" 0 b run --rm -e HOSTNAME=mine busybox env
 expect_match "the container's own value wins" 'HOSTNAME=mine' "$out"
 if [[ "$out" == *TERM=* ]]; then bad "TERM without a tty"; else ok; fi
 
+# `wait` reports the exit another berth process recorded (here rm -f's kill)
+for round in 1 2 3; do
+	b run -d --name waited busybox sleep 1000 >/dev/null
+	"$BERTH" wait waited >"$TEST_DIR/wait1" 2>/dev/null &
+	w1=$!
+	"$BERTH" wait waited >"$TEST_DIR/wait2" 2>/dev/null &
+	w2=$!
+	sleep 0.3
+	b rm -f waited >/dev/null
+	wait $w1 $w2
+	expect_eq "wait after rm -f, round $round" "137 137" "$(cat "$TEST_DIR/wait1") $(cat "$TEST_DIR/wait2")"
+done
+
 finish

@@ -211,6 +211,22 @@ expect_status "volumes-from missing" 125 b run --rm --volumes-from nosuch busybo
 expect_status "volume rm in use" 1 b volume rm "$db_vol"
 expect_eq "store unchanged after failures" "$before" "$(volume_snapshot)"
 
+# A copy-up a crash cut short is emptied by the next berth, but never
+# under a running container that uses the volume: its data is theirs now.
+b volume create shared >/dev/null
+b run -d --name user -v shared:/data busybox sh -c 'echo kept >/data/file; sleep 600' >/dev/null
+for _ in $(seq 100); do [ -s "$BERTH_ROOT/volumes/shared/_data/file" ] && break; sleep 0.05; done
+mkdir -p "$BERTH_RUN/intents"
+echo "999999 1" >"$BERTH_RUN/intents/copyup-shared" # a berth that died mid-copy
+b ps >/dev/null
+expect_eq "a volume in use keeps its data" "kept" "$(cat "$BERTH_ROOT/volumes/shared/_data/file")"
+expect_status "the intent is settled" 1 test -e "$BERTH_RUN/intents/copyup-shared"
+b rm -f user >/dev/null
+echo "999999 1" >"$BERTH_RUN/intents/copyup-shared"
+b ps >/dev/null
+expect_status "emptied once nothing runs on it" 1 test -e "$BERTH_ROOT/volumes/shared/_data/file"
+b volume rm shared >/dev/null
+
 # clean up: containers, then volumes; nothing stays mounted
 b rm -f -v db db2 >/dev/null
 expect_eq "rm -v took the recipe's volumes" "" "$(b volume ls -q)"
