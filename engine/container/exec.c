@@ -121,12 +121,8 @@ static int write_exec_spec(struct engine *engine, const struct container *c, jso
 	if (user && *user)
 		spec_put(&b, "user", user);
 	spec_put(&b, "tty", json_is_true(json_object_get(args, "Tty")) ? "1" : "0");
-	json_t *size = json_object_get(args, "ConsoleSize");
-	json_int_t rows = json_integer_value(json_array_get(size, 0));
-	json_int_t cols = json_integer_value(json_array_get(size, 1));
-	if (json_is_true(json_object_get(args, "Tty")) && rows > 0 && rows <= 0xffff && cols > 0 &&
-	    cols <= 0xffff)
-		spec_putf(&b, "console-size", "%u %u", (unsigned)rows, (unsigned)cols);
+	if (json_is_true(json_object_get(args, "Tty")))
+		spec_put_console_size(&b, json_object_get(args, "ConsoleSize"));
 	spec_put(&b, "open-stdin",
 		 !detach && json_is_true(json_object_get(args, "AttachStdin")) ? "1" : "0");
 	spec_put(&b, "attach-fd", detach ? "0" : "1");

@@ -224,12 +224,8 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	spec_putf(&b, "etc-hosts", "%s/hosts", bundle);
 	spec_putf(&b, "etc-resolv", "%s/resolv.conf", bundle);
 	spec_put(&b, "tty", json_is_true(json_object_get(config, "Tty")) ? "1" : "0");
-	json_t *size = json_object_get(hc, "ConsoleSize");
-	json_int_t rows = json_integer_value(json_array_get(size, 0));
-	json_int_t cols = json_integer_value(json_array_get(size, 1));
-	if (json_is_true(json_object_get(config, "Tty")) && rows > 0 && rows <= 0xffff && cols > 0 &&
-	    cols <= 0xffff)
-		spec_putf(&b, "console-size", "%u %u", (unsigned)rows, (unsigned)cols);
+	if (json_is_true(json_object_get(config, "Tty")))
+		spec_put_console_size(&b, json_object_get(hc, "ConsoleSize"));
 	spec_put(&b, "open-stdin", json_is_true(json_object_get(config, "OpenStdin")) ? "1" : "0");
 	spec_put(&b, "attach-fd", attach ? "1" : "0");
 	spec_put(&b, "namespace", "mount");

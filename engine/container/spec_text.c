@@ -29,3 +29,12 @@ void spec_putf(struct strbuf *b, const char *key, const char *fmt, ...)
 	spec_put(b, key, value.s ? value.s : "");
 	strbuf_free(&value);
 }
+
+void spec_put_console_size(struct strbuf *b, json_t *size)
+{
+	json_int_t rows = json_integer_value(json_array_get(size, 0));
+	json_int_t cols = json_integer_value(json_array_get(size, 1));
+
+	if (rows > 0 && rows <= 0xffff && cols > 0 && cols <= 0xffff)
+		spec_putf(b, "console-size", "%u %u", (unsigned)rows, (unsigned)cols);
+}

@@ -5,10 +5,16 @@
 #ifndef BERTH_CONTAINER_SPEC_TEXT_H
 #define BERTH_CONTAINER_SPEC_TEXT_H
 
+#include <jansson.h>
+
 #include "engine/core/strbuf.h"
 
 void spec_put(struct strbuf *b, const char *key, const char *value);
 void spec_putf(struct strbuf *b, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* "console-size ROWS COLS" from Docker's ConsoleSize [rows, cols], when
+ * both are set and fit a terminal (1..65535). */
+void spec_put_console_size(struct strbuf *b, json_t *size);
 
 #endif
