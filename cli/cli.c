@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,10 +133,89 @@ void cli_short_id(const char *id, char out[13])
 	snprintf(out, 13, "%s", id);
 }
 
-int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char *default_format,
-		   json_t *headers)
+static int by_key(const void *a, const void *b)
 {
-	const char *fmt = format && *format ? format : default_format;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A copy of an object with its keys in order: Docker's rows are Go
+ * structs marshalled through a map, so {{json .}} lists fields sorted. */
+static json_t *object_sorted(json_t *obj)
+{
+	size_t n = json_object_size(obj), i = 0;
+	const char **keys = calloc(n ? n : 1, sizeof(*keys));
+	json_t *copy = json_object(), *v;
+	const char *key;
+
+	if (!keys)
+		return json_incref(obj);
+	json_object_foreach(obj, key, v)
+		keys[i++] = key;
+	qsort(keys, n, sizeof(*keys), by_key);
+	for (i = 0; i < n; i++)
+		json_object_set(copy, keys[i], json_object_get(obj, keys[i]));
+	free(keys);
+	return copy;
+}
+
+/* Renders one row; an error gets the prefix Docker's CLI gives it. */
+static int render_row(const struct cli_list *list, struct tmpl *t, size_t i, json_t *row,
+		      char **text, berr *err)
+{
+	json_t *sorted = object_sorted(row);
+	int rc = tmpl_render_typed(t, sorted, list->type, json_array_get(list->labels, i), text, err);
+
+	json_decref(sorted);
+	if (rc < 0)
+		return berr_prefix(err, "%s", list->type->error_prefix);
+	return 0;
+}
+
+/* Parses a list's --format (or its default); *table says whether it asks
+ * for a table. */
+static int parse_list_format(const struct cli_list *list, const char *format, struct tmpl **t,
+			     bool *table, berr *err)
+{
+	const char *fmt = format && *format ? format : list->default_format;
+	char *text_fmt;
+	int rc;
+
+	if (strcmp(fmt, "table") == 0)
+		fmt = list->default_format;
+	*table = tmpl_is_table(fmt);
+	text_fmt = tmpl_docker_format(fmt);
+	rc = text_fmt ? tmpl_parse(t, text_fmt, err) : berr_set(err, BERR_SYSTEM, "out of memory");
+	free(text_fmt);
+	return rc;
+}
+
+/* Runs the template once against the column titles, so that a misspelt
+ * field is reported before any row is there. */
+static int check_list_format(const struct cli_list *list, struct tmpl *t, berr *err)
+{
+	char *text;
+
+	if (render_row(list, t, SIZE_MAX, list->headers, &text, err) < 0)
+		return -1;
+	free(text);
+	return 0;
+}
+
+int cli_check_list_format(struct cli *cli, const struct cli_list *list, const char *format)
+{
+	struct tmpl *t = NULL;
+	berr err = {0};
+	bool table;
+	int rc = parse_list_format(list, format, &t, &table, &err);
+
+	if (rc == 0)
+		rc = check_list_format(list, t, &err);
+	tmpl_free(t);
+	return rc < 0 ? cli_fail(cli, &err, 1) : 0;
+}
+
+int cli_print_list(struct cli *cli, const struct cli_list *list, const char *format)
+{
 	struct tmpl *t = NULL;
 	struct tabwriter *tw = NULL;
 	bool table;
@@ -145,24 +225,20 @@ int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char
 	char *text;
 	int rc = 0;
 
-	if (strcmp(fmt, "table") == 0)
-		fmt = default_format;
-	table = tmpl_is_table(fmt);
-	char *text_fmt = tmpl_docker_format(fmt);
-	rc = text_fmt ? tmpl_parse(&t, text_fmt, &err) : berr_set(&err, BERR_SYSTEM, "out of memory");
-	free(text_fmt);
-	if (rc < 0)
+	if (parse_list_format(list, format, &t, &table, &err) < 0)
 		return cli_fail(cli, &err, 1);
+	if (json_array_size(list->rows) == 0 && check_list_format(list, t, &err) < 0)
+		goto fail;
 	if (table) {
 		tw = tabwriter_new(10, 3);
-		if (tmpl_render_header(t, headers, &text, &err) < 0)
+		if (tmpl_render_header(t, list->headers, &text, &err) < 0)
 			goto fail;
 		tabwriter_write(tw, text);
 		tabwriter_write(tw, "\n");
 		free(text);
 	}
-	json_array_foreach(rows, i, row) {
-		if (tmpl_render(t, row, &text, &err) < 0)
+	json_array_foreach(list->rows, i, row) {
+		if (render_row(list, t, i, row, &text, &err) < 0)
 			goto fail;
 		if (tw) {
 			tabwriter_write(tw, text);

@@ -45,11 +45,26 @@ int cli_call_to_output(struct cli *cli, const char *type, json_t *args, const ch
 /* engine_call with this face's error handling left to the caller. */
 int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, berr *err);
 
-/* Prints rows through a --format (Go template; "table ..." with a header
- * and aligned columns; "json" for one JSON object per line). headers maps
- * field names to column titles. */
-int cli_print_rows(struct cli *cli, json_t *rows, const char *format, const char *default_format,
-		   json_t *headers);
+/* A list command's output: its rows, the Go type Docker formats them as
+ * (so a field no row has is an error, as in Docker), the labels each row's
+ * {{.Label "key"}} reads (an array beside rows, or NULL), the column titles
+ * by field name, and the format used without --format. */
+struct cli_list {
+	const struct tmpl_type *type;
+	json_t *rows;
+	json_t *labels;
+	json_t *headers;
+	const char *default_format;
+};
+
+/* Prints a list through a --format (Go template; "table ..." with a header
+ * and aligned columns; "json" for one JSON object per line). A template
+ * naming a field the type lacks fails even when there are no rows. */
+int cli_print_list(struct cli *cli, const struct cli_list *list, const char *format);
+
+/* Whether a --format fits a list's type (its rows may be empty): prints
+ * the error and returns 1 when it does not, 0 when it does. */
+int cli_check_list_format(struct cli *cli, const struct cli_list *list, const char *format);
 
 /* Docker's ConsoleSize: the terminal's rows and columns into obj (an
  * exec's arguments, a container's HostConfig), so a tty has them before

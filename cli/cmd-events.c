@@ -72,6 +72,18 @@ static void print_pretty(json_t *event)
 	printf("%s\n", first ? "" : ")");
 }
 
+/* What Docker formats an event as: the API's message, whose Go fields
+ * differ from its JSON names. */
+static const char *const event_fields[] = {
+	"Status", "status", "ID", "id", "From", "from", "Type", "Type", "Action", "Action",
+	"Actor", "Actor", "Scope", "scope", "Time", "time", "TimeNano", "timeNano", NULL,
+};
+static const struct tmpl_type event_type = {
+	.name = "*events.Message",
+	.json_names = event_fields,
+	.error_prefix = "Error parsing format",
+};
+
 /* Runs on the engine's worker for each event. */
 static void on_event(void *user, json_t *event)
 {
@@ -81,7 +93,8 @@ static void on_event(void *user, json_t *event)
 
 	if (!p->tmpl) {
 		print_pretty(event);
-	} else if (tmpl_render(p->tmpl, event, &text, &err) < 0) {
+	} else if (tmpl_render_typed(p->tmpl, event, &event_type, NULL, &text, &err) < 0) {
+		berr_prefix(&err, "%s", event_type.error_prefix);
 		if (p->status == 0)
 			p->status = cli_fail(p->cli, &err, 1);
 	} else {
@@ -89,6 +102,24 @@ static void on_event(void *user, json_t *event)
 	}
 	free(text);
 	fflush(stdout);
+}
+
+/* Runs the template once on an empty event, so that a misspelt field is
+ * reported at once rather than at the first event. */
+static int check_format(struct cli *cli, struct tmpl *t)
+{
+	json_t *empty = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:{}}, s:s, s:i, s:i}", "status",
+				  "", "id", "", "from", "", "Type", "", "Action", "", "Actor", "ID",
+				  "", "Attributes", "scope", "", "time", 0, "timeNano", 0);
+	berr err = {0};
+	char *text = NULL;
+	int status = 0;
+
+	if (tmpl_render_typed(t, empty, &event_type, NULL, &text, &err) < 0)
+		status = cli_failf(cli, 1, "%s: %s", event_type.error_prefix, err.msg);
+	free(text);
+	json_decref(empty);
+	return status;
 }
 
 /* A --since/--until value as unix ns in args (absent when empty). */
@@ -138,6 +169,8 @@ static int cmd_events(struct cli *cli, int argc, char **argv)
 		status = cli_failf(cli, 64, "Error parsing format: %s", err.msg);
 		goto out;
 	}
+	if (p.tmpl && (status = check_format(cli, p.tmpl)))
+		goto out;
 	if ((status = put_time(cli, args, "since", since, now)) ||
 	    (status = put_time(cli, args, "until", until, now)))
 		goto out;

@@ -5,11 +5,22 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/template.h"
 #include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
 
 bool cli_confirm(const char *warning);
+
+/* The Go types Docker's images and history format. */
+static const struct tmpl_type image_row_type = {
+	.name = "*formatter.imageContext",
+	.error_prefix = "template parsing error",
+};
+static const struct tmpl_type history_row_type = {
+	.name = "*image.historyContext",
+	.error_prefix = "template parsing error",
+};
 
 static void created_texts(int64_t unix_s, char *since, size_t n1, char *at, size_t n2)
 {
@@ -37,7 +48,9 @@ static void add_image_rows(json_t *rows, json_t *image, bool no_trunc)
 	created_texts(json_integer_value(json_object_get(image, "Created")), since, sizeof(since), at, sizeof(at));
 	units_human_size((double)json_integer_value(json_object_get(image, "Size")), size, sizeof(size));
 	if (!json_array_size(tags)) {
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+						      "Containers", "N/A", "SharedSize", "N/A",
+						      "UniqueSize", "N/A", "ID", id,
 						      "Repository", "<none>", "Tag", "<none>", "Digest", "<none>",
 						      "CreatedSince", since, "CreatedAt", at, "Size", size,
 						      "VirtualSize", size));
@@ -50,7 +63,9 @@ static void add_image_rows(json_t *rows, json_t *image, bool no_trunc)
 		if (colon && strchr(colon, '/'))
 			colon = NULL;
 		snprintf(repo, sizeof(repo), "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref), ref);
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+						      "Containers", "N/A", "SharedSize", "N/A",
+						      "UniqueSize", "N/A", "ID", id,
 						      "Repository", repo, "Tag", colon ? colon + 1 : "<none>",
 						      "Digest", "<none>", "CreatedSince", since, "CreatedAt", at,
 						      "Size", size, "VirtualSize", size));
@@ -106,13 +121,20 @@ static int cmd_images(struct cli *cli, int argc, char **argv)
 			printf("%s\n", json_string_value(json_object_get(v, "ID")));
 		goto out;
 	}
-	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "IMAGE ID", "Repository",
-			    "REPOSITORY", "Tag", "TAG", "Digest", "DIGEST", "CreatedSince", "CREATED",
-			    "CreatedAt", "CREATED AT", "Size", "SIZE", "VirtualSize", "VIRTUAL SIZE");
-	status = cli_print_rows(cli, rows, format,
-				digests ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-					: "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
-				headers);
+	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
+			    "IMAGE ID", "Repository", "REPOSITORY", "Tag", "TAG", "Digest", "DIGEST",
+			    "CreatedSince", "CREATED", "CreatedAt", "CREATED AT", "Size", "SIZE",
+			    "VirtualSize", "VIRTUAL SIZE", "Containers", "CONTAINERS", "SharedSize",
+			    "SHARED SIZE", "UniqueSize", "UNIQUE SIZE");
+	struct cli_list list = {
+		.type = &image_row_type,
+		.rows = rows,
+		.headers = headers,
+		.default_format =
+			digests ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+				: "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+	};
+	status = cli_print_list(cli, &list, format);
 out:
 	json_decref(f);
 	json_decref(args);
@@ -244,9 +266,13 @@ static int cmd_history(struct cli *cli, int argc, char **argv)
 	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "IMAGE", "CreatedSince", "CREATED",
 			    "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE",
 			    "Comment", "COMMENT");
-	status = cli_print_rows(cli, rows, format,
-				"table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
-				headers);
+	struct cli_list list = {
+		.type = &history_row_type,
+		.rows = rows,
+		.headers = headers,
+		.default_format = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+	};
+	status = cli_print_list(cli, &list, format);
 out:
 	json_decref(args);
 	json_decref(result);

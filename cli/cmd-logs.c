@@ -15,6 +15,29 @@ struct logs_print {
 	bool timestamps;
 };
 
+/* Prints a log time as Docker's logs -t does (RFC3339Nano with all nine
+ * digits of the fraction: the log file keeps it with trailing zeros
+ * trimmed), then a space. */
+static void print_time(FILE *out, const char *time)
+{
+	const char *clock = strchr(time, 'T');
+	const char *dot = strchr(time, '.');
+	const char *end;
+
+	if (!time[0])
+		return;
+	if (!dot) {
+		/* The zone follows the clock; the date's own '-' come before. */
+		end = clock ? clock + strcspn(clock, "Z+-") : time + strlen(time);
+		fprintf(out, "%.*s.000000000%s ", (int)(end - time), time, end);
+		return;
+	}
+	end = dot + 1 + strspn(dot + 1, "0123456789");
+	size_t digits = (size_t)(end - dot - 1);
+	fprintf(out, "%.*s%.*s%s ", (int)(end - time), time, digits < 9 ? (int)(9 - digits) : 0,
+		"000000000", end);
+}
+
 /* Runs on the engine's worker: prints each entry to the stream it came from. */
 static void print_entries(void *user, json_t *message)
 {
@@ -26,7 +49,7 @@ static void print_entries(void *user, json_t *message)
 		const char *stream = json_string_value(json_object_get(entry, "stream"));
 		FILE *out = stream && strcmp(stream, "stderr") == 0 ? stderr : stdout;
 		if (lp->timestamps)
-			fprintf(out, "%s ", json_string_value(json_object_get(entry, "time")));
+			print_time(out, json_string_value(json_object_get(entry, "time")) ?: "");
 		json_t *log = json_object_get(entry, "log");
 		fwrite(json_string_value(log), 1, json_string_length(log), out);
 	}

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/template.h"
 #include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
@@ -150,8 +151,16 @@ static json_t *ps_row(json_t *c, bool no_trunc, bool size)
 	json_object_set_new(row, "Mounts", mounts_text(json_object_get(c, "Mounts"), no_trunc));
 	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
 						     json_object_get(c, "HostConfig"), "NetworkMode"))));
+	json_object_set_new(row, "Platform", json_null());
 	return row;
 }
+
+/* What Docker's ps formats: its container context, with a Label method. */
+static const struct tmpl_type ps_row_type = {
+	.name = "*formatter.ContainerContext",
+	.has_label_method = true,
+	.error_prefix = "failed to execute template",
+};
 
 static int cmd_ps(struct cli *cli, int argc, char **argv)
 {
@@ -170,7 +179,7 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 		{"format", 0, FLAG_STRING, &format, "string", "Format output using a custom template"},
 		{0},
 	};
-	json_t *args = NULL, *result = NULL, *rows = NULL, *headers = NULL, *f;
+	json_t *args = NULL, *result = NULL, *rows = NULL, *labels = NULL, *headers = NULL, *f;
 	berr err = {0};
 	int first, status;
 
@@ -196,10 +205,13 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rows = json_array();
+	labels = json_array();
 	json_t *c;
 	size_t i;
-	json_array_foreach(result, i, c)
+	json_array_foreach(result, i, c) {
 		json_array_append_new(rows, ps_row(c, no_trunc, size));
+		json_array_append(labels, json_object_get(c, "Labels"));
+	}
 	if (quiet && !format) {
 		json_array_foreach(rows, i, c)
 			printf("%s\n", json_string_value(json_object_get(c, "ID")));
@@ -210,14 +222,22 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 			    "CREATED AT", "RunningFor", "CREATED", "Ports", "PORTS", "State", "STATE",
 			    "Status", "STATUS", "Size", "SIZE", "Names", "NAMES", "Labels", "LABELS",
 			    "LocalVolumes", "LOCAL VOLUMES", "Mounts", "MOUNTS", "Networks", "NETWORKS");
-	status = cli_print_rows(cli, rows, format,
-				size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
-				     : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
-				headers);
+	json_object_set_new(headers, "Platform", json_string("PLATFORM"));
+	struct cli_list list = {
+		.type = &ps_row_type,
+		.rows = rows,
+		.labels = labels,
+		.headers = headers,
+		.default_format =
+			size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
+			     : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
+	};
+	status = cli_print_list(cli, &list, format);
 out:
 	json_decref(args);
 	json_decref(result);
 	json_decref(rows);
+	json_decref(labels);
 	json_decref(headers);
 	flags_free(specs);
 	return status;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/template.h"
 #include "engine/core/units.h"
 #include "engine/stats/stats.h"
 
@@ -88,6 +89,22 @@ static json_t *stats_row(const struct stats_view *v, json_t *stats, const char *
 	return row;
 }
 
+/* What Docker's stats formats. */
+static const struct tmpl_type stats_row_type = {
+	.name = "*container.statsContext",
+	.error_prefix = "template parsing error",
+};
+
+static struct cli_list stats_list(const struct stats_view *v, json_t *rows)
+{
+	return (struct cli_list){
+		.type = &stats_row_type,
+		.rows = rows,
+		.headers = v->headers,
+		.default_format = STATS_DEFAULT_FORMAT,
+	};
+}
+
 /* Prints one table of readings (an array, as container.stats sends them). */
 static void print_readings(struct stats_view *v, json_t *readings)
 {
@@ -98,8 +115,10 @@ static void print_readings(struct stats_view *v, json_t *readings)
 		json_array_append_new(rows, stats_row(v, s, json_string_value(json_array_get(v->names, i))));
 	if (v->clear)
 		fputs("\033[2J\033[H", stdout);
-	if (cli_print_rows(v->cli, rows, v->format, STATS_DEFAULT_FORMAT, v->headers) != 0)
-		v->status = 125;
+	struct cli_list list = stats_list(v, rows);
+
+	if (cli_print_list(v->cli, &list, v->format) != 0)
+		v->status = 1;
 	fflush(stdout);
 	json_decref(rows);
 }
@@ -145,6 +164,9 @@ static int cmd_stats(struct cli *cli, int argc, char **argv)
 			      "Name", "NAME", "ID", "CONTAINER ID", "CPUPerc", "CPU %", "MemUsage",
 			      "MEM USAGE / LIMIT", "MemPerc", "MEM %", "NetIO", "NET I/O", "BlockIO",
 			      "BLOCK I/O", "PIDs", "PIDS");
+	struct cli_list empty = stats_list(&v, NULL);
+	if ((status = cli_check_list_format(cli, &empty, format)))
+		goto out;
 	if (no_stream) {
 		if (cli_call(cli, "container.stats", args, &result, &err) < 0) {
 			status = cli_fail(cli, &err, 1);

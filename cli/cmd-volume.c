@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/template.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
@@ -159,11 +160,12 @@ static json_t *volume_row(json_t *v)
 		first = false;
 	}
 	fclose(mem);
-	json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:s}", "Driver",
+	json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:s, s:s, s:s, s:s}", "Driver",
 				json_object_get(v, "Driver"), "Name", json_object_get(v, "Name"),
 				"Scope", json_object_get(v, "Scope"), "Mountpoint",
 				json_object_get(v, "Mountpoint"), "Labels", text ? text : "", "Links",
-				"N/A", "Size", "N/A");
+				"N/A", "Size", "N/A", "Availability", "N/A", "Group", "N/A",
+				"Status", "N/A");
 	free(text);
 	return row;
 }
@@ -175,6 +177,13 @@ static int by_name(const void *a, const void *b)
 	return strcmp(json_string_value(json_object_get(*x, "Name")),
 		      json_string_value(json_object_get(*y, "Name")));
 }
+
+/* What Docker's volume ls formats: its volume context, with a Label method. */
+static const struct tmpl_type volume_row_type = {
+	.name = "*formatter.volumeContext",
+	.has_label_method = true,
+	.error_prefix = "template parsing error",
+};
 
 static int cmd_ls(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_volume_ls = {"volume ls", cmd_ls, "[OPTIONS]", "List volumes"};
@@ -191,6 +200,7 @@ static int cmd_ls(struct cli *cli, int argc, char **argv)
 		{0},
 	};
 	json_t *f = json_object(), *args = NULL, *result = NULL, *rows = json_array(), *headers = NULL;
+	json_t *labels = json_array();
 	berr err = {0};
 	int first, status;
 
@@ -215,23 +225,34 @@ static int cmd_ls(struct cli *cli, int argc, char **argv)
 		sorted[i] = json_array_get(volumes, i);
 	if (sorted)
 		qsort(sorted, n, sizeof(*sorted), by_name);
-	for (i = 0; sorted && i < n; i++)
+	for (i = 0; sorted && i < n; i++) {
 		json_array_append_new(rows, volume_row(sorted[i]));
+		json_array_append(labels, json_object_get(sorted[i], "Labels"));
+	}
 	free(sorted);
 	if (quiet && !format) {
 		json_array_foreach(rows, i, v)
 			printf("%s\n", json_string_value(json_object_get(v, "Name")));
 		goto out;
 	}
-	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Driver", "DRIVER", "Name",
-			    "VOLUME NAME", "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels",
-			    "LABELS", "Links", "LINKS", "Size", "SIZE");
-	status = cli_print_rows(cli, rows, format, "table {{.Driver}}\t{{.Name}}", headers);
+	headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Driver", "DRIVER",
+			    "Name", "VOLUME NAME", "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT",
+			    "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE", "Availability",
+			    "AVAILABILITY", "Group", "GROUP", "Status", "STATUS");
+	struct cli_list list = {
+		.type = &volume_row_type,
+		.rows = rows,
+		.labels = labels,
+		.headers = headers,
+		.default_format = "table {{.Driver}}\t{{.Name}}",
+	};
+	status = cli_print_list(cli, &list, format);
 out:
 	json_decref(f);
 	json_decref(args);
 	json_decref(result);
 	json_decref(rows);
+	json_decref(labels);
 	json_decref(headers);
 	flags_free(specs);
 	return status;

@@ -121,6 +121,14 @@ int cli_main(struct cli *cli, int argc, char **argv)
 		printf("berth version 0.1.0\n");
 		return 0;
 	}
+	if (argv[0][0] == '-' && argv[0][1] == '-')
+		return cli_failf(cli, 125,
+				 "unknown flag: %s\n\nUsage:  berth [OPTIONS] COMMAND [ARG...]\n\nRun 'berth --help' for more information",
+				 argv[0]);
+	if (argv[0][0] == '-' && argv[0][1])
+		return cli_failf(cli, 125,
+				 "unknown shorthand flag: '%c' in %s\n\nUsage:  berth [OPTIONS] COMMAND [ARG...]\n\nRun 'berth --help' for more information",
+				 argv[0][1], argv[0]);
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++) {
 		if (strcmp(top_level[i]->name, argv[0]) == 0) {
 			cli->name = top_level[i]->name;

@@ -33,6 +33,27 @@ void tmpl_free(struct tmpl *t);
  * "template: :1:2: executing \"\" at <.Name.X>: can't evaluate field X in type string". */
 int tmpl_render(struct tmpl *t, json_t *data, char **out, berr *err);
 
+/* The Go type a list command's formatter runs its template on: a field the
+ * row lacks is an error naming the type (Docker's "can't evaluate field Foo
+ * in type *formatter.ContainerContext") instead of "<no value>", and a type
+ * with Docker's Label method answers {{.Label "key"}} from the labels given
+ * beside the row (so that {{json .}} shows the row alone, as Docker's does). */
+struct tmpl_type {
+	const char *name;
+	bool has_label_method;
+	/* When the row's keys are JSON names (an API object), its fields as
+	 * pairs of Go name and JSON name, ending with NULL: {{.Status}} reads
+	 * "status", and only the Go names are fields. NULL: keys are fields. */
+	const char *const *json_names;
+	/* What Docker's CLI puts before an execution error of this type and ": ". */
+	const char *error_prefix;
+};
+
+/* tmpl_render for one row of a typed list (see struct tmpl_type); labels
+ * may be NULL. */
+int tmpl_render_typed(struct tmpl *t, json_t *data, const struct tmpl_type *type, json_t *labels,
+		      char **out, berr *err);
+
 /* Like tmpl_render with Docker's header functions: json, split, join, title,
  * lower, upper and truncate return their first argument unchanged, so that a
  * table's header row (data: an object of column titles) keeps its titles.

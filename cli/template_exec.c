@@ -29,6 +29,9 @@ struct texec {
 	const struct tnode *node;
 	int depth;
 	bool header;
+	const struct tmpl_type *type; /* the data's Go type, or NULL: a map */
+	json_t *root;
+	json_t *labels; /* what the typed data's Label method reads */
 	enum flow flow;
 	berr *err;
 };
@@ -124,6 +127,19 @@ static int eval_arg(struct texec *s, json_t *dot, enum targ type, const struct t
 		    json_t **out);
 static int walk(struct texec *s, json_t *dot, const struct tnode *n);
 
+/* The key holding a typed value's field: the Go name itself, or the JSON
+ * name the type's field list pairs it with; NULL when the type has no
+ * such field. */
+static const char *typed_field_key(const struct tmpl_type *type, const char *name)
+{
+	if (!type->json_names)
+		return name;
+	for (const char *const *p = type->json_names; p[0]; p += 2)
+		if (strcmp(p[0], name) == 0)
+			return p[1];
+	return NULL;
+}
+
 /* One field of a value: objects give the key's value or no value; nothing
  * else has fields. */
 static int eval_field(struct texec *s, const char *name, bool has_args, json_t *receiver,
@@ -141,6 +157,24 @@ static int eval_field(struct texec *s, const char *name, bool has_args, json_t *
 				   tfmt_type_name(receiver));
 	if (has_args)
 		return exec_errorf(s, "%s is not a method but has arguments", name);
+	if (s->type && receiver == s->root) {
+		const char *key = typed_field_key(s->type, name);
+
+		if (!key)
+			return exec_errorf(s, "can't evaluate field %s in type %s", name,
+					   s->type->name);
+		v = json_object_get(receiver, key);
+		if (!v && s->type->json_names) {
+			/* An API object leaves empty fields out: Go's zero string. */
+			*out = json_string("");
+			return 0;
+		}
+		if (!v)
+			return exec_errorf(s, "can't evaluate field %s in type %s", name,
+					   s->type->name);
+		*out = json_incref(v);
+		return 0;
+	}
 	v = json_object_get(receiver, name);
 	*out = v ? json_incref(v) : NULL;
 	return 0;
@@ -468,6 +502,37 @@ out:
 	return rc;
 }
 
+/* Whether a field node calls the typed data's Label method: .Label "key". */
+static bool is_label_method(const struct texec *s, json_t *dot, const struct tnode *field)
+{
+	return s->type && s->type->has_label_method && dot == s->root && field->nidents == 1 &&
+	       strcmp(field->idents[0], "Label") == 0;
+}
+
+/* Docker's Label method: the value of one label, "" when it is not set. */
+static int eval_label_method(struct texec *s, json_t *dot, const struct tnode *cmd,
+			     bool has_final, json_t *final, json_t **out)
+{
+	size_t nargs = cmd->nkids - 1 + (has_final ? 1 : 0);
+	json_t *key = NULL, *v;
+
+	s->node = cmd->kids[0];
+	if (nargs != 1)
+		return exec_errorf(s, "wrong number of args for Label: want 1 got %zu", nargs);
+	if (has_final)
+		key = json_incref(final);
+	else if (eval_arg(s, dot, TA_STRING, cmd->kids[1], &key) < 0)
+		return -1;
+	if (!key || !json_is_string(key)) {
+		json_decref(key);
+		return exec_errorf(s, "wrong type for value; expected string");
+	}
+	v = json_object_get(s->labels, json_string_value(key));
+	*out = json_string(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(key);
+	return 0;
+}
+
 /* One command of a pipeline; final is the previous command's value. */
 static int eval_command(struct texec *s, json_t *dot, const struct tnode *cmd, bool has_final,
 			json_t *final, json_t **out)
@@ -477,6 +542,8 @@ static int eval_command(struct texec *s, json_t *dot, const struct tnode *cmd, b
 
 	switch (first->type) {
 	case TN_FIELD:
+		if (is_label_method(s, dot, first))
+			return eval_label_method(s, dot, cmd, has_final, final, out);
 		return eval_field_node(s, dot, first, has_args, out);
 	case TN_CHAIN:
 		return eval_chain(s, dot, first, has_args, out);
@@ -763,9 +830,11 @@ static int walk(struct texec *s, json_t *dot, const struct tnode *n)
 }
 
 /* Runs the main template against data. */
-static int run(struct tmpl *t, json_t *data, bool header, char **out, berr *err)
+static int run(struct tmpl *t, json_t *data, bool header, const struct tmpl_type *type,
+	       json_t *labels, char **out, berr *err)
 {
-	struct texec s = {.t = t, .name = "", .header = header, .err = err};
+	struct texec s = {.t = t, .name = "", .header = header, .type = type, .root = data,
+			  .labels = labels, .err = err};
 	const struct tnode *root = tmpl_lookup(t, "");
 	int rc;
 
@@ -789,11 +858,17 @@ static int run(struct tmpl *t, json_t *data, bool header, char **out, berr *err)
 /* Runs a template with Docker's functions. */
 int tmpl_render(struct tmpl *t, json_t *data, char **out, berr *err)
 {
-	return run(t, data, false, out, err);
+	return run(t, data, false, NULL, NULL, out, err);
+}
+
+int tmpl_render_typed(struct tmpl *t, json_t *data, const struct tmpl_type *type, json_t *labels,
+		      char **out, berr *err)
+{
+	return run(t, data, false, type, labels, out, err);
 }
 
 /* Runs a template with Docker's header functions, ignoring errors. */
 int tmpl_render_header(struct tmpl *t, json_t *header, char **out, berr *err)
 {
-	return run(t, header, true, out, err);
+	return run(t, header, true, NULL, NULL, out, err);
 }

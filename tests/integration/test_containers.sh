@@ -150,7 +150,7 @@ expect_eq "tail" "$(printf 'n4\nn5')" "$out"
 expect_status "logs --tail 0" 0 b logs --tail 0 counter
 expect_eq "tail 0" "" "$out"
 expect_status "logs -t" 0 b logs -t --tail 1 counter
-expect_match "timestamps" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z n5$' "$out"
+expect_match "timestamps, nine digits as Docker prints them" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z n5$' "$out"
 log=$(b inspect -f '{{.LogPath}}' job)
 expect_match "json-file line format" '^\{"log":"line1\\n","stream":"stdout","time":"[0-9T:.-]+Z"\}$' "$(head -1 "$log")"
 expect_status "logs --until past" 0 b logs --until 2000-01-01T00:00:00Z job
@@ -166,6 +166,20 @@ expect_status "ps exited filter" 0 b ps -a --filter exited=0 --format '{{.Names}
 expect_match "exited=0" 'job' "$out"
 expect_status "json format" 0 b ps -a -n 1 --format json
 expect_match "json row" '^\{.*"Names":"talker".*\}$' "$out"
+expect_match "json row fields sorted, as Docker's" '^\{"Command":.*"CreatedAt":.*"ID":.*"Image":.*"Labels":.*"Names":.*"State":.*"Status":' "$out"
+expect_status "unknown ps field" 1 b ps -a --format '{{.Nmaes}}'
+expect_eq "unknown field named as Docker names it" 'berth: failed to execute template: template: :1:2: executing "" at <.Nmaes>: can'"'"'t evaluate field Nmaes in type *formatter.ContainerContext' "$err"
+expect_status "unknown field with no rows" 1 b ps --filter name=nothing-has-this --format '{{.Nmaes}}'
+expect_status "Label method" 0 b ps -a -n 1 --format '[{{.Label "nosuch"}}]'
+expect_eq "missing label is empty" "[]" "$out"
+expect_status "unknown images field" 1 b images --format '{{.Repo}}'
+expect_match "images type" 'template parsing error: .* in type \*formatter\.imageContext$' "$err"
+expect_status "images fields Docker has" 0 b images --format '{{.Containers}} {{.SharedSize}} {{.UniqueSize}}'
+expect_status "unknown volume field" 1 b volume ls --format '{{.Nmae}}'
+expect_status "unknown stats field" 1 b stats --no-stream --format '{{.CPU}}'
+expect_match "stats type" 'in type \*container\.statsContext$' "$err"
+expect_status "map data keeps <no value>" 0 b inspect -f '{{.Nosuch}}' talker
+expect_eq "inspect unknown key" "<no value>" "$out"
 expect_status "container prune" 0 b container prune -f
 expect_eq "pruned all" "" "$(b ps -aq)"
 
@@ -182,6 +196,9 @@ expect_status "bad template" 1 b ps --format '{{.Names'
 expect_status "no such container" 1 b stop nosuch
 expect_match "no such container message" 'No such container: nosuch' "$err"
 expect_status "unknown command" 1 b frobnicate
+expect_status "unknown global flag" 125 b --frob ps
+expect_match "unknown global flag message" "^berth: unknown flag: --frob" "$err"
+expect_status "unknown global shorthand" 125 b -z ps
 expect_eq "store unchanged after failures" "$before" "$(store_snapshot)"
 
 # aliases
