@@ -62,6 +62,14 @@ struct cli_list {
  * naming a field the type lacks fails even when there are no rows. */
 int cli_print_list(struct cli *cli, const struct cli_list *list, const char *format);
 
+/* The fields ps's --format sees for one container summary (an element of
+ * container.list's result): ID, Image, Command, RunningFor, Size... */
+json_t *cli_ps_row(json_t *container, bool no_trunc, bool size);
+
+/* Prints each object through a --format as inspect does (map data: a
+ * missing key is "<no value>"). */
+int cli_print_each(struct cli *cli, json_t *objects, const char *format);
+
 /* Whether a --format fits a list's type (its rows may be empty): prints
  * the error and returns 1 when it does not, 0 when it does. */
 int cli_check_list_format(struct cli *cli, const struct cli_list *list, const char *format);

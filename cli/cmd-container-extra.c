@@ -7,20 +7,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/prune.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
-
-/* Asks "Are you sure you want to continue? [y/N]" as Docker does. */
-bool cli_confirm(const char *warning)
-{
-	char answer[16] = "";
-
-	printf("%s\nAre you sure you want to continue? [y/N] ", warning);
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
 
 static int cmd_container_prune(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_container_prune = {"container prune", cmd_container_prune,
@@ -35,11 +24,11 @@ static int cmd_container_prune(struct cli *cli, int argc, char **argv)
 		{"filter", 0, FLAG_LIST, &filters, "filter", "Provide filter values (e.g. \"until=<timestamp>\")"},
 		{0},
 	};
-	json_t *f = json_object(), *args = NULL, *result = NULL, *v;
+	json_t *f = json_object(), *args = NULL;
+	uint64_t reclaimed = 0;
 	berr err = {0};
 	int first, status;
 	size_t i;
-	char space[32];
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_container_prune, argc, argv, true, &first, &done)) || done)
 		goto out;
@@ -51,22 +40,11 @@ static int cmd_container_prune(struct cli *cli, int argc, char **argv)
 	if (!force && !cli_confirm("WARNING! This will remove all stopped containers."))
 		goto out;
 	args = json_pack("{s:O}", "filters", f);
-	if (cli_call(cli, "container.prune", args, &result, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		goto out;
-	}
-	if (json_array_size(json_object_get(result, "ContainersDeleted"))) {
-		printf("Deleted Containers:\n");
-		json_array_foreach(json_object_get(result, "ContainersDeleted"), i, v)
-			printf("%s\n", json_string_value(v));
-		printf("\n");
-	}
-	units_human_size((double)json_integer_value(json_object_get(result, "SpaceReclaimed")), space, sizeof(space));
-	printf("Total reclaimed space: %s\n", space);
+	if ((status = cli_prune(cli, CLI_PRUNE_CONTAINERS, args, &reclaimed)) == 0)
+		cli_prune_print_total(reclaimed);
 out:
 	json_decref(f);
 	json_decref(args);
-	json_decref(result);
 	flags_free(specs);
 	return status;
 }

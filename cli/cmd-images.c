@@ -5,12 +5,12 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/prune.h"
 #include "cli/template.h"
 #include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
 
-bool cli_confirm(const char *warning);
 
 /* The Go types Docker's images and history format. */
 static const struct tmpl_type image_row_type = {
@@ -296,11 +296,11 @@ static int cmd_image_prune(struct cli *cli, int argc, char **argv)
 		{"filter", 0, FLAG_LIST, &filters, "filter", "Provide filter values (e.g. \"until=<timestamp>\")"},
 		{0},
 	};
-	json_t *f = json_object(), *args = NULL, *result = NULL, *item;
+	json_t *f = json_object(), *args = NULL;
+	uint64_t reclaimed = 0;
 	berr err = {0};
 	int first, status;
 	size_t i;
-	char space[32];
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_image_prune, argc, argv, true, &first, &done)) || done)
 		goto out;
@@ -313,26 +313,11 @@ static int cmd_image_prune(struct cli *cli, int argc, char **argv)
 				       : "WARNING! This will remove all dangling images."))
 		goto out;
 	args = json_pack("{s:b, s:O}", "all", all, "filters", f);
-	if (cli_call(cli, "image.prune", args, &result, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		goto out;
-	}
-	if (json_array_size(json_object_get(result, "ImagesDeleted"))) {
-		printf("Deleted Images:\n");
-		json_array_foreach(json_object_get(result, "ImagesDeleted"), i, item) {
-			const char *key;
-			json_t *v;
-			json_object_foreach(item, key, v)
-				printf("%s: %s\n", key, json_string_value(v));
-		}
-		printf("\n");
-	}
-	units_human_size((double)json_integer_value(json_object_get(result, "SpaceReclaimed")), space, sizeof(space));
-	printf("Total reclaimed space: %s\n", space);
+	if ((status = cli_prune(cli, CLI_PRUNE_IMAGES, args, &reclaimed)) == 0)
+		cli_prune_print_total(reclaimed);
 out:
 	json_decref(f);
 	json_decref(args);
-	json_decref(result);
 	flags_free(specs);
 	return status;
 }

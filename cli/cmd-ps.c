@@ -107,8 +107,24 @@ static json_t *mounts_text(json_t *mounts, bool no_trunc)
 	return out;
 }
 
-/* The formatter's view of one container: the fields --format sees. */
-static json_t *ps_row(json_t *c, bool no_trunc, bool size)
+/* Docker's .LocalVolumes: how many of the mounts are local volumes. */
+static json_t *local_volumes_text(json_t *mounts)
+{
+	char text[24];
+	size_t n = 0, i;
+	json_t *m;
+
+	json_array_foreach(mounts, i, m) {
+		const char *driver = json_string_value(json_object_get(m, "Driver"));
+
+		if (driver && strcmp(driver, "local") == 0)
+			n++;
+	}
+	snprintf(text, sizeof(text), "%zu", n);
+	return json_string(text);
+}
+
+json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 {
 	char id[13], command[1024], quoted[2100], created[64], human[64], image[300];
 	const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
@@ -147,7 +163,7 @@ static json_t *ps_row(json_t *c, bool no_trunc, bool size)
 	}
 	json_object_set_new(row, "Names", json_string(name && name[0] == '/' ? name + 1 : name ? name : ""));
 	json_object_set_new(row, "Labels", labels_text(json_object_get(c, "Labels")));
-	json_object_set_new(row, "LocalVolumes", json_string("0"));
+	json_object_set_new(row, "LocalVolumes", local_volumes_text(json_object_get(c, "Mounts")));
 	json_object_set_new(row, "Mounts", mounts_text(json_object_get(c, "Mounts"), no_trunc));
 	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
 						     json_object_get(c, "HostConfig"), "NetworkMode"))));
@@ -209,7 +225,7 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	json_t *c;
 	size_t i;
 	json_array_foreach(result, i, c) {
-		json_array_append_new(rows, ps_row(c, no_trunc, size));
+		json_array_append_new(rows, cli_ps_row(c, no_trunc, size));
 		json_array_append(labels, json_object_get(c, "Labels"));
 	}
 	if (quiet && !format) {

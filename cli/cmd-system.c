@@ -8,8 +8,6 @@
 #include "engine/system/system.h"
 #include "engine/core/units.h"
 
-int cli_print_each(struct cli *cli, json_t *objects, const char *format);
-
 static const char *str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/prune.h"
 #include "cli/template.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
 
-bool cli_confirm(const char *warning);
 int cli_print_json_array(json_t *objects);
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);
 int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct strlist *volumes,
@@ -349,7 +349,8 @@ static int cmd_prune(struct cli *cli, int argc, char **argv)
 		{"force", 'f', FLAG_BOOL, &force, NULL, "Do not prompt for confirmation"},
 		{0},
 	};
-	json_t *f = json_object(), *args = NULL, *result = NULL, *v;
+	json_t *f = json_object(), *args = NULL;
+	uint64_t reclaimed = 0;
 	berr err = {0};
 	int first, status;
 	size_t i;
@@ -371,25 +372,11 @@ static int cmd_prune(struct cli *cli, int argc, char **argv)
 					   : "WARNING! This will remove anonymous local volumes not used by at least one container."))
 		goto out;
 	args = json_pack("{s:O}", "filters", f);
-	if (cli_call(cli, "volume.prune", args, &result, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		goto out;
-	}
-	json_t *deleted = json_object_get(result, "VolumesDeleted");
-	if (json_array_size(deleted)) {
-		printf("Deleted Volumes:\n");
-		json_array_foreach(deleted, i, v)
-			printf("%s\n", json_string_value(v));
-		printf("\n");
-	}
-	char size[32];
-	units_human_size((double)json_integer_value(json_object_get(result, "SpaceReclaimed")), size,
-			 sizeof(size));
-	printf("Total reclaimed space: %s\n", size);
+	if ((status = cli_prune(cli, CLI_PRUNE_VOLUMES, args, &reclaimed)) == 0)
+		cli_prune_print_total(reclaimed);
 out:
 	json_decref(f);
 	json_decref(args);
-	json_decref(result);
 	flags_free(specs);
 	return status;
 }

@@ -16,6 +16,7 @@ extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli
 	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_update;
 extern const struct cli_command cli_cmd_exec;
+extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -62,6 +63,7 @@ static const struct alias aliases[] = {
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},
 	{"volume", "prune", &cli_cmd_volume_prune},
+	{"system", "df", &cli_cmd_system_df},	   {"system", "prune", &cli_cmd_system_prune},
 };
 
 static void print_usage(void)

@@ -18,9 +18,11 @@
 #include "engine/container/export.h"
 #include "engine/container/logs.h"
 #include "engine/container/pause.h"
+#include "engine/core/clock.h"
 #include "engine/core/filters.h"
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
+#include "engine/core/units.h"
 #include "engine/events/events.h"
 #include "engine/image/image.h"
 #include "engine/volume/volume.h"
@@ -483,6 +485,20 @@ fail:
 	return -1;
 }
 
+/* A prune's "until" filter: containers created before that time go. */
+static int prune_until(json_t *filters, int64_t *until, berr *err)
+{
+	json_t *values = json_object_get(filters, "until");
+
+	*until = -1;
+	if (json_array_size(values) > 1)
+		return berr_set(err, BERR_INVALID, "more than one until filter specified");
+	if (json_array_size(values) == 0)
+		return 0;
+	return units_parse_timestamp(json_string_value(json_array_get(values, 0)), clock_now_nanos(),
+				     until, err);
+}
+
 static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	static const char *const keys[] = {"label", "until", NULL};
@@ -491,24 +507,34 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	struct container *list = NULL;
 	size_t count = 0;
 	json_t *deleted = json_array();
+	int64_t until = -1, reclaimed = 0;
 
 	if (!filters || filters_validate(filters, keys, err) < 0 ||
+	    prune_until(filters, &until, err) < 0 ||
 	    container_load_all(engine, &list, &count, err) < 0) {
+		if (!filters)
+			berr_set(err, BERR_INVALID, "invalid filters");
 		json_decref(filters);
 		json_decref(deleted);
 		return -1;
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct container *c = &list[i];
-		if (container_is_active(c) ||
+		int64_t size;
+
+		if (container_is_active(c) || (until >= 0 && c->created >= until) ||
 		    !filters_match_label(filters, json_object_get(c->config, "Labels")))
 			continue;
-		if (container_remove(engine, c, false, NULL) == 0)
+		size = container_rw_size(engine, c);
+		if (container_remove(engine, c, false, NULL) == 0) {
 			json_array_append_new(deleted, json_string(c->id));
+			reclaimed += size;
+		}
 	}
 	container_free_all(list, count);
 	json_decref(filters);
-	*result = json_pack("{s:o, s:i}", "ContainersDeleted", deleted, "SpaceReclaimed", 0);
+	*result = json_pack("{s:o, s:I}", "ContainersDeleted", deleted, "SpaceReclaimed",
+			    (json_int_t)reclaimed);
 	return 0;
 }
 

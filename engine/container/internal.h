@@ -110,6 +110,8 @@ int container_remove(struct engine *engine, struct container *c, bool force, ber
 /* The Docker-shaped views. */
 json_t *container_inspect_json(struct engine *engine, const struct container *c);
 json_t *container_summary_json(struct engine *engine, const struct container *c, bool size);
+/* Bytes the container wrote to its own layer (Docker's SizeRw). */
+int64_t container_rw_size(struct engine *engine, const struct container *c);
 /* A process's environment in the container as Docker builds it: PATH,
  * HOSTNAME, TERM=xterm with a tty, then the container's Env, then extra
  * (an exec's), each KEY=V replacing or adding and a bare KEY removing. */

@@ -1,5 +1,6 @@
 /* The container subsystem as the engine sees it: its command tables, what
- * it does when an engine opens, and its figures for system.info. */
+ * it does when an engine opens, and its figures for system.info and
+ * system.df. */
 #include "engine/container/commit.h"
 #include "engine/container/internal.h"
 #include "engine/container/copy.h"
@@ -25,6 +26,23 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 	return st ? container_count_states(st, info, err) : -1;
 }
 
+/* GET /system/df's Containers: every container's summary with its size. */
+static int container_disk_usage(struct engine *engine, json_t *usage, berr *err)
+{
+	struct container *list = NULL;
+	size_t count = 0;
+	json_t *containers;
+
+	if (container_load_all(engine, &list, &count, err) < 0)
+		return -1;
+	containers = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(containers, container_summary_json(engine, &list[i], true));
+	container_free_all(list, count);
+	json_object_set_new(usage, "Containers", containers);
+	return 0;
+}
+
 const struct engine_module container_module = {
 	.name = "container",
 	.commands =
@@ -40,5 +58,6 @@ const struct engine_module container_module = {
 		},
 	.startup = container_startup,
 	.info = container_info,
+	.disk_usage = container_disk_usage,
 	.reconcile = container_reconcile_all,
 };

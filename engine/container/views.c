@@ -11,6 +11,7 @@
 #include "engine/container/internal.h"
 #include "engine/container/health.h"
 #include "engine/container/exec.h"
+#include "engine/core/fsutil.h"
 #include "engine/core/clock.h"
 #include "engine/core/units.h"
 #include "engine/volume/volume.h"
@@ -161,46 +162,32 @@ static void status_text(const struct container *c, char *buf, size_t n)
 	}
 }
 
-/* Bytes used by files under dirfd (not following symlinks, counting
- * each inode's apparent size once per name, as Docker's SizeRw does). */
-static int64_t tree_size(int dirfd)
+int64_t container_rw_size(struct engine *engine, const struct container *c)
 {
-	DIR *dir = fdopendir(dirfd);
-	struct dirent *de;
-	int64_t total = 0;
+	char bundle[PATH_MAX], upper[PATH_MAX + 8];
+	int fd;
 
-	if (!dir) {
-		close(dirfd);
-		return 0;
-	}
-	while ((de = readdir(dir))) {
-		struct stat st;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (child >= 0)
-				total += tree_size(child);
-		} else {
-			total += st.st_size;
-		}
-	}
-	closedir(dir);
-	return total;
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	snprintf(upper, sizeof(upper), "%s/upper", bundle);
+	fd = open(upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd >= 0 ? fs_tree_bytes(fd) : 0;
 }
 
 json_t *container_summary_json(struct engine *engine, const struct container *c, bool size)
 {
-	char name[260], status[128], bundle[PATH_MAX], upper[PATH_MAX + 8];
+	char name[260], status[128];
 	json_t *argv = command_argv(c), *v, *out;
 	char *command = NULL;
 	size_t len = 0, i;
 	FILE *mem = open_memstream(&command, &len);
 
-	json_array_foreach(argv, i, v)
-		fprintf(mem, "%s%s", i ? " " : "", json_string_value(v) ? json_string_value(v) : "");
+	/* Docker's list quotes an argument holding a space: sh -c 'a b'. */
+	json_array_foreach(argv, i, v) {
+		const char *arg = json_string_value(v) ? json_string_value(v) : "";
+		bool quote = i > 0 && strchr(arg, ' ');
+
+		fprintf(mem, "%s%s%s%s", i ? " " : "", quote ? "'" : "", arg, quote ? "'" : "");
+	}
 	fclose(mem);
 	snprintf(name, sizeof(name), "/%s", c->name);
 	status_text(c, status, sizeof(status));
@@ -233,12 +220,8 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);
 	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
-	if (size) {
-		container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-		snprintf(upper, sizeof(upper), "%s/upper", bundle);
-		int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		json_object_set_new(out, "SizeRw", json_integer(fd >= 0 ? tree_size(fd) : 0));
-	}
+	if (size)
+		json_object_set_new(out, "SizeRw", json_integer(container_rw_size(engine, c)));
 	free(command);
 	json_decref(argv);
 	return out;

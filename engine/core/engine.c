@@ -375,6 +375,14 @@ int engine_modules_info(struct engine *engine, json_t *info, berr *err)
 	return 0;
 }
 
+int engine_modules_disk_usage(struct engine *engine, json_t *usage, berr *err)
+{
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		if ((*m)->disk_usage && (*m)->disk_usage(engine, usage, err) < 0)
+			return -1;
+	return 0;
+}
+
 int engine_modules_reconcile(struct engine *engine, berr *err)
 {
 	for (const struct engine_module *const *m = engine->modules; *m; m++)

@@ -39,6 +39,9 @@ struct engine_module {
 	int (*startup)(struct engine *engine, berr *err);
 	/* Adds the subsystem's figures to system.info's object; may be NULL. */
 	int (*info)(struct engine *engine, json_t *info, berr *err);
+	/* Adds the subsystem's part of system.df (GET /system/df: LayersSize and
+	 * Images, Containers, Volumes) to usage; may be NULL. */
+	int (*disk_usage)(struct engine *engine, json_t *usage, berr *err);
 	/* Brings the store up to date with the kernel (what ended since the
 	 * last look); events followers call it about once a second. May be NULL. */
 	int (*reconcile)(struct engine *engine, berr *err);
@@ -103,6 +106,9 @@ struct store *engine_store(struct engine *engine, berr *err);
 
 /* Asks every module to add its figures to system.info's object. */
 int engine_modules_info(struct engine *engine, json_t *info, berr *err);
+
+/* Asks each subsystem for its part of system.df. */
+int engine_modules_disk_usage(struct engine *engine, json_t *usage, berr *err);
 /* Asks every module to reconcile the store with the kernel. */
 int engine_modules_reconcile(struct engine *engine, berr *err);
 

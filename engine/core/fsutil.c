@@ -470,3 +470,32 @@ int random_hex_id(char out[65], berr *err)
 	out[64] = '\0';
 	return 0;
 }
+
+int64_t fs_tree_bytes(int dirfd)
+{
+	DIR *dir = fdopendir(dirfd);
+	struct dirent *de;
+	int64_t total = 0;
+
+	if (!dir) {
+		close(dirfd);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int child = openat(dirfd, de->d_name,
+					   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (child >= 0)
+				total += fs_tree_bytes(child);
+		} else {
+			total += st.st_size;
+		}
+	}
+	closedir(dir);
+	return total;
+}

@@ -193,6 +193,13 @@ void units_human_size(double bytes, char *buf, size_t n)
 	format_size(bytes, 1000.0, units, sizeof(units) / sizeof(units[0]), 3, buf, n);
 }
 
+void units_human_size4(double bytes, char *buf, size_t n)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+
+	format_size(bytes, 1000.0, units, sizeof(units) / sizeof(units[0]), 4, buf, n);
+}
+
 /* A size in powers of 1024 with four significant digits. */
 void units_bytes_size(double bytes, char *buf, size_t n)
 {

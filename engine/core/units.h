@@ -18,6 +18,9 @@ int units_ram_in_bytes(const char *s, int64_t *out, berr *err);
 /* go-units HumanSizeWithPrecision(bytes, 3), powers of 1000:
  * "0B", "999B", "1kB", "4.26MB", "1.23GB". */
 void units_human_size(double bytes, char *buf, size_t n);
+/* The same with four significant digits ("3.965MB"), as Docker's
+ * units.HumanSize prints totals: prune, system df. */
+void units_human_size4(double bytes, char *buf, size_t n);
 
 /* go-units BytesSize, powers of 1024 with four digits: "1KiB", "1.5MiB". */
 void units_bytes_size(double bytes, char *buf, size_t n);

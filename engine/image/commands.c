@@ -79,9 +79,18 @@ static int image_info(struct engine *engine, json_t *info, berr *err)
 	return 0;
 }
 
+static int image_module_disk_usage(struct engine *engine, json_t *usage, berr *err)
+{
+	struct image_env env = {.engine = engine, .root = engine_root(engine)};
+
+	env.st = engine_store(engine, err);
+	return env.st ? image_disk_usage(&env, usage, err) : -1;
+}
+
 const struct engine_module image_module = {
 	.name = "image",
 	.commands = (const struct engine_command *const[]){image_commands, NULL},
 	.startup = image_startup,
 	.info = image_info,
+	.disk_usage = image_module_disk_usage,
 };

@@ -59,6 +59,8 @@ int image_layer_tar_write(int dirfd, int out_fd, berr *err);
  * results as the commands (see commands.c), usable without an engine. */
 int image_import(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_list(const struct image_env *env, json_t *args, json_t **result, berr *err);
+/* Adds LayersSize and Images (with SharedSize) of GET /system/df to usage. */
+int image_disk_usage(const struct image_env *env, json_t *usage, berr *err);
 int image_inspect(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_tag(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_remove(const struct image_env *env, json_t *args, json_t **result, berr *err);

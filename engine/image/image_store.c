@@ -267,6 +267,29 @@ int64_t image_store_count(struct store *st, berr *err)
 	return store_int(st, "SELECT count(*) FROM images", err);
 }
 
+int image_store_shared_sizes(struct store *st, json_t *sizes, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT il.image_id, COALESCE(SUM(l.size), 0)"
+			  " FROM (SELECT DISTINCT image_id, chain_id FROM image_layers) il"
+			  " JOIN layers l ON l.chain_id = il.chain_id"
+			  " WHERE il.chain_id IN (SELECT chain_id FROM image_layers GROUP BY chain_id"
+			  "                       HAVING COUNT(DISTINCT image_id) > 1)"
+			  " GROUP BY il.image_id",
+			  err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_object_set_new(sizes, (const char *)sqlite3_column_text(stmt, 0),
+				    json_integer(sqlite3_column_int64(stmt, 1)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_error(st, err, "sum shared layers");
+	return 0;
+}
+
 int image_store_children(struct store *st, const char *image_id, int *count, berr *err)
 {
 	sqlite3_stmt *stmt;

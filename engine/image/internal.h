@@ -128,6 +128,9 @@ int layer_stage(struct image_staging *sg, struct store *st, const char *root, in
 int layer_commit_staged(struct image_fs_txn *t, struct store *st, const char *root,
 			const struct layer_staged *ls, berr *err);
 
+/* The bytes of every layer stored once (Docker's LayersSize); -1 on error. */
+int64_t layer_store_total_size(struct store *st, berr *err);
+
 /* True when the layer row exists. */
 int layer_exists(struct store *st, const char *chain_id, bool *exists, berr *err);
 /* A layer row: its diff id, parent chain id and size; *found false when
@@ -193,6 +196,10 @@ int image_store_repo_tags(struct store *st, const char *repo, json_t **out, berr
 /* How many images the store holds. */
 int64_t image_store_count(struct store *st, berr *err);
 /* Number of images whose parent is image_id. */
+/* Per image id, the bytes of its layers other images use too (Docker's
+ * SharedSize); images sharing nothing are left out of sizes. */
+int image_store_shared_sizes(struct store *st, json_t *sizes, berr *err);
+
 int image_store_children(struct store *st, const char *image_id, int *count, berr *err);
 
 /* Inside a transaction: deletes the image row, its layers rows and tags, moves

@@ -61,6 +61,11 @@ void layer_chain_id(const char *parent_chain, const char *diff_id, char out[IMAG
 	snprintf(out, IMAGE_DIGEST_SIZE, "sha256:%s", hex);
 }
 
+int64_t layer_store_total_size(struct store *st, berr *err)
+{
+	return store_int(st, "SELECT COALESCE(SUM(size), 0) FROM layers", err);
+}
+
 /* Whether the layers table has the chain id. */
 int layer_exists(struct store *st, const char *chain_id, bool *exists, berr *err)
 {

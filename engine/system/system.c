@@ -1,5 +1,5 @@
-/* system.info and system.version: what `berth info` and `berth version` show,
- * in the Engine API's shapes. */
+/* system.info, system.version and system.df: what `berth info`, `berth
+ * version` and `berth system df` show, in the Engine API's shapes. */
 #include "engine/system/system.h"
 
 #include <errno.h>
@@ -139,8 +139,27 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 	return 0;
 }
 
+/* system.df: GET /system/df, each subsystem adding its part. berth has no
+ * build cache yet: that part is empty. */
+static int cmd_df(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	(void)args;
+	*result = json_pack("{s:I, s:[], s:[], s:[], s:[], s:I}", "LayersSize", (json_int_t)0,
+			    "Images", "Containers", "Volumes", "BuildCache", "BuilderSize",
+			    (json_int_t)0);
+	if (!*result)
+		return berr_set(err, BERR_SYSTEM, "building disk usage");
+	if (engine_modules_disk_usage(cmd_engine(ctx), *result, err) < 0) {
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static const struct engine_command system_commands[] = {
 	{"system.info", cmd_info},
+	{"system.df", cmd_df},
 	{"system.version", cmd_version},
 	{NULL, NULL},
 };

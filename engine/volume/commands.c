@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/core/fsutil.h"
 #include "engine/core/filters.h"
 #include "engine/volume/volume.h"
 
@@ -115,34 +116,6 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	return 0;
 }
 
-/* Bytes under a directory (apparent sizes, symlinks not followed). */
-static int64_t tree_bytes(int dirfd)
-{
-	DIR *dir = fdopendir(dirfd);
-	struct dirent *de;
-	int64_t total = 0;
-
-	if (!dir) {
-		close(dirfd);
-		return 0;
-	}
-	while ((de = readdir(dir))) {
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (child >= 0)
-				total += tree_bytes(child);
-		} else {
-			total += st.st_size;
-		}
-	}
-	closedir(dir);
-	return total;
-}
-
 static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	static const char *const keys[] = {"label", "all", NULL};
@@ -172,7 +145,7 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 			continue;
 		volume_data_dir(engine, v->name, data, sizeof(data));
 		int fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int64_t size = fd >= 0 ? tree_bytes(fd) : 0;
+		int64_t size = fd >= 0 ? fs_tree_bytes(fd) : 0;
 		if (volume_remove(engine, v->name, NULL) == 0) {
 			json_array_append_new(deleted, json_string(v->name));
 			reclaimed += size;
@@ -190,8 +163,41 @@ static const struct engine_command volume_commands[] = {
 	{"volume.remove", cmd_remove}, {"volume.prune", cmd_prune}, {NULL, NULL},
 };
 
+/* GET /system/df's Volumes: each volume with its UsageData (the bytes under
+ * its data directory, and how many containers use it). */
+static int volume_disk_usage(struct engine *engine, json_t *usage, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct volume_info *list = NULL;
+	size_t count = 0;
+	json_t *volumes;
+
+	if (!st || volume_load_all(st, &list, &count, err) < 0)
+		return -1;
+	volumes = json_array();
+	for (size_t i = 0; i < count; i++) {
+		char data[PATH_MAX];
+		json_t *v = volume_inspect_json(engine, &list[i]);
+		json_t *users = volume_users(st, list[i].name, NULL);
+		int fd;
+
+		volume_data_dir(engine, list[i].name, data, sizeof(data));
+		fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		json_object_set_new(v, "UsageData",
+				    json_pack("{s:I, s:I}", "Size",
+					      (json_int_t)(fd >= 0 ? fs_tree_bytes(fd) : -1),
+					      "RefCount", (json_int_t)json_array_size(users)));
+		json_decref(users);
+		json_array_append_new(volumes, v);
+	}
+	free_all(list, count);
+	json_object_set_new(usage, "Volumes", volumes);
+	return 0;
+}
+
 const struct engine_module volume_module = {
 	.name = "volume",
 	.commands = (const struct engine_command *const[]){volume_commands, NULL},
 	.startup = volume_startup,
+	.disk_usage = volume_disk_usage,
 };
