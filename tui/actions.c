@@ -170,6 +170,15 @@ static void describe_container(struct app *app, const char *id, char *name, size
 		snprintf(name, n, "%s", buf);
 }
 
+/* Whether a container is running or paused (what rm without force refuses). */
+static bool container_running(struct app *app, const char *id)
+{
+	const char *state = json_string_value(json_object_get(model_container(app, id), "State"));
+
+	return state && (strcmp(state, "running") == 0 || strcmp(state, "paused") == 0 ||
+			 strcmp(state, "restarting") == 0);
+}
+
 /* start, stop, restart, kill, pause/unpause and remove on containers. */
 static void container_lifecycle(struct app *app, enum tui_action a)
 {
@@ -221,6 +230,17 @@ static void container_lifecycle(struct app *app, enum tui_action a)
 	snprintf(title, sizeof(title), "%s %zu container%s?", table[t].title, n, n == 1 ? "" : "s");
 	snprintf(message, sizeof(message), "%s:",
 		 a == ACT_REMOVE_FORCE ? "Running ones are killed first; this will" : "This will");
+	if (a == ACT_REMOVE) {
+		size_t running = 0;
+
+		for (size_t i = 0; i < n; i++)
+			running += container_running(app, ids[i]);
+		/* As docker rm without -f: those stay, and the dialog says so. */
+		if (running)
+			snprintf(message, sizeof(message),
+				 "%zu %s running and will stay (D removes by force); this will:",
+				 running, running == 1 ? "is" : "are");
+	}
 	if (table[t].always_ask || n > 1) {
 		/* The dialog's lines name the state too. */
 		for (size_t i = 0; i < n; i++)

@@ -110,6 +110,8 @@ static void finished(struct app *app, struct cmdline *c)
 	if (lines > 1) {
 		snprintf(title, sizeof(title), " :%s%s%s", c->line, c->status ? "  (failed)" : "",
 			 c->cut ? "  (output cut at 16 MiB)" : "");
+		app_message(app, c->status ? THEME_STATUS_ERROR : THEME_STATUS, ":%s %s", c->line,
+			    c->status ? "failed" : "done");
 		modal_result(app, title, c->out, c->len);
 	} else {
 		end = c->len;

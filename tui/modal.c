@@ -100,12 +100,24 @@ void modal_help(struct app *app)
 void modal_result(struct app *app, const char *title, const char *text, size_t len)
 {
 	struct logview *lv = logview_new(100000, 16u << 20);
+	int widest = 0;
 
+	/* Output wider than the screen (ps at 80 columns) says how to see the rest. */
+	for (const char *line = text, *end = text + len; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		int w = text_width_n(line, nl ? (size_t)(nl - line) : (size_t)(end - line));
+
+		if (w > widest)
+			widest = w;
+		line = nl ? nl + 1 : end;
+	}
 	logview_append(lv, text, len, NULL);
 	logview_home(lv);
 	open_modal(app, MODAL_RESULT, WIDGET(lv), NULL, NULL);
 	app->modal.title = statusbar_new(THEME_TITLE_FOCUS);
-	statusbar_set(app->modal.title, title, "Esc, q: close  j/k, PgUp/PgDn: scroll ");
+	statusbar_set(app->modal.title, title,
+		      widest > COLS ? "Esc: close  j/k: scroll  h/l: sideways "
+				    : "Esc, q: close  j/k, PgUp/PgDn: scroll ");
 	modal_place(app);
 	widget_set_focus(WIDGET(lv), true);
 }
@@ -204,6 +216,12 @@ static void result_keyed(struct app *app, wkey k)
 		return;
 	case 'k':
 		logview_scroll(lv, -1);
+		return;
+	case 'h':
+		logview_hscroll(lv, -8);
+		return;
+	case 'l':
+		logview_hscroll(lv, 8);
 		return;
 	case 'g':
 		logview_home(lv);

@@ -461,10 +461,12 @@ static void status(struct pane *p, char *buf, size_t n)
 {
 	struct detail_pane *dp = (struct detail_pane *)p;
 
-	if (dp->view == VIEW_INSPECT)
-		snprintf(buf, n, "%zu rows  Enter folds", jsonview_rows(dp->json));
-	else
-		snprintf(buf, n, "%zu rows", table_row_count((struct table *)current_widget(dp)));
+	size_t rows = dp->view == VIEW_INSPECT
+			      ? jsonview_rows(dp->json)
+			      : table_row_count((struct table *)current_widget(dp));
+
+	snprintf(buf, n, "%zu %s%s", rows, rows == 1 ? "row" : "rows",
+		 dp->view == VIEW_INSPECT ? "  Enter folds" : "");
 }
 
 /* Cancels the reads in flight and frees the pane. */

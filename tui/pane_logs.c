@@ -60,7 +60,7 @@ static void update_info(struct logs_pane *lp)
 					lp->src[i].name, lp->src[i].ended ? " (ended)" : "");
 	fmt_count(logview_lines(lp->view), lines, sizeof(lines));
 	fmt_count(logview_dropped(lp->view), dropped, sizeof(dropped));
-	fmt_bytes((double)logview_memory(lp->view), mem, sizeof(mem));
+	fmt_bytes((double)logview_text_bytes(lp->view), mem, sizeof(mem));
 	fmt_bytes(LOG_MAX_BYTES, cap, sizeof(cap));
 	snprintf(right, sizeof(right), "%s line%s, %s evicted, %s of %s ", lines,
 		 logview_lines(lp->view) == 1 ? "" : "s", dropped, mem, cap);

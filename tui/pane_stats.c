@@ -307,11 +307,16 @@ static void view_draw(struct widget *w)
 		strftime(since, sizeof(since), " since %H:%M", &tm);
 	text_draw(w->win, 0, 1, NAME_W, "NAME", head, TEXT_LEFT);
 	text_draw(w->win, 0, sp->x_cpu, CPU_W, "CPU %", head, TEXT_RIGHT);
+	/* "since 14:33" only where it fits whole: a cut time says nothing */
 	snprintf(title, sizeof(title), "CPU%s", since);
+	if (text_width(title) > sp->w_spark)
+		snprintf(title, sizeof(title), "CPU");
 	text_draw(w->win, 0, sp->x_spark, sp->w_spark, title, head, TEXT_LEFT);
 	text_draw(w->win, 0, sp->x_gauge, sp->w_gauge, "MEM USAGE / LIMIT", head, TEXT_LEFT);
 	if (sp->w_mspark) {
 		snprintf(title, sizeof(title), "MEM%s", since);
+		if (text_width(title) > sp->w_mspark)
+			snprintf(title, sizeof(title), "MEM");
 		text_draw(w->win, 0, sp->x_mspark, sp->w_mspark, title, head, TEXT_LEFT);
 	}
 	if (sp->x_pids)
@@ -505,8 +510,8 @@ static void status(struct pane *p, char *buf, size_t n)
 	if (sp->filter[0])
 		snprintf(shown, sizeof(shown), "filter '%s': %zu shown", sp->filter, sp->n);
 	else
-		snprintf(shown, sizeof(shown), "%zu running or paused", sp->n);
-	snprintf(buf, n, "%s  readings: %u  sort: %s %s", shown, p->app->model.ticks,
+		snprintf(shown, sizeof(shown), "%zu running", sp->n);
+	snprintf(buf, n, "%s  %u readings  sort %s %s", shown, p->app->model.ticks,
 		 sort_keys[sp->sort], sp->sort_desc ? "down" : "up");
 }
 

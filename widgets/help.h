@@ -18,10 +18,11 @@ void help_add_section(struct help *h, const char *name);
 /* Adds a binding: keys as shown ("s, F9") and what they do. */
 void help_add(struct help *h, const char *keys, const char *what);
 
-/* The size the overlay wants within max_rows x max_cols, box included. */
-void help_size(const struct help *h, int max_rows, int max_cols, int *rows, int *cols);
+/* The size the overlay wants within max_rows x max_cols, box included
+ * (descriptions wrapped to fit the width). */
+void help_size(struct help *h, int max_rows, int max_cols, int *rows, int *cols);
 
-/* The first line in the window. */
+/* The first row in the window (rows: lines after wrapping). */
 size_t help_top(const struct help *h);
 
 enum wkey_result help_key(struct help *h, wkey k);

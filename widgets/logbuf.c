@@ -288,6 +288,11 @@ size_t logbuf_view_index(const struct logbuf *b, uint64_t seq)
 }
 
 /* Bytes held: ring, text, and the filter list. */
+size_t logbuf_text_bytes(const struct logbuf *b)
+{
+	return b->bytes;
+}
+
 size_t logbuf_memory(const struct logbuf *b)
 {
 	return b->cap * sizeof(*b->ring) + b->bytes + (size_t)(b->next - b->first) +

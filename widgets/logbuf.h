@@ -77,6 +77,9 @@ uint64_t logbuf_view_seq(const struct logbuf *b, size_t i);
 /* The view index of the first view line with a sequence number >= seq. */
 size_t logbuf_view_index(const struct logbuf *b, uint64_t seq);
 
+/* Bytes of the lines' text: what the byte cap limits. */
+size_t logbuf_text_bytes(const struct logbuf *b);
+
 /* Bytes the buffer holds: the ring, the text and the filter's list. */
 size_t logbuf_memory(const struct logbuf *b);
 

@@ -127,6 +127,11 @@ uint64_t logview_dropped(const struct logview *lv)
 	return lv->buf.dropped;
 }
 
+size_t logview_text_bytes(const struct logview *lv)
+{
+	return logbuf_text_bytes(&lv->buf);
+}
+
 /* Bytes held for the lines. */
 size_t logview_memory(const struct logview *lv)
 {

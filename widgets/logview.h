@@ -50,6 +50,9 @@ size_t logview_lines(const struct logview *lv);
 size_t logview_shown(const struct logview *lv);
 uint64_t logview_dropped(const struct logview *lv);
 
+/* Bytes of the held lines' text, against the view's byte cap. */
+size_t logview_text_bytes(const struct logview *lv);
+
 /* Bytes of memory the view holds for its lines. */
 size_t logview_memory(const struct logview *lv);
 

@@ -160,6 +160,10 @@ keys /
 keys bulk Enter
 sleep 0.3
 keys g Space Space
+keys d
+expect_screen "plain remove warns that running ones stay" "2 are running and will stay" 2
+keys Escape
+sleep 0.2
 keys D
 expect_screen "the dialog lists what happens" "Remove by force 2 containers?" 2
 expect_screen "the dialog names bulk1" "bulk1" 1
@@ -205,9 +209,9 @@ expect_eq "typing did not commit anything" "" "$(b images --filter reference='pu
 expect_eq "typing did not pause anything" "" "$(b ps --filter status=paused -q)"
 keys Escape
 keys '>'
-expect_screen "sorted by CPU" "sort: CPU % down" 2
+expect_screen "sorted by CPU" "sort CPU % down" 2
 keys I
-expect_screen "and reversed" "sort: CPU % up" 2
+expect_screen "and reversed" "sort CPU % up" 2
 keys 1
 sleep 0.2
 
@@ -261,6 +265,15 @@ expect_match "header still there" "running" "$(screen | head -1)"
 expect_match "tabs still there" "1 Containers" "$(screen | sed -n 2p)"
 expect_match "key bar keeps help and quit" "Help.*Quit" "$(screen | tail -1)"
 expect_match "status line" "rows" "$(screen | tail -2 | head -1)"
+keys '?'
+expect_screen "help at 80 columns" "Everywhere" 2
+# a long description wraps under its column instead of being cut
+# (only what is inside the box: the pane behind it may be cut)
+inside=$(screen | sed -n 's/^[^│]*│\(.*\)│.*$/\1/p')
+expect_match "wrapped help row" $'\n {17}detail' "$inside"
+if grep -q '…' <<<"$inside"; then bad "help text cut at 80 columns: $(grep '…' <<<"$inside")"; else ok; fi
+keys Escape
+sleep 0.2
 
 # --- q quits and the terminal is restored ---
 keys q

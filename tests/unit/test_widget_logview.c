@@ -100,9 +100,12 @@ static void test_ring_byte_cap(void **state)
 
 	(void)state;
 	/* "line N" is 6 bytes: eight fit in 50, the ninth evicts one. */
+	assert_int_equal(logview_text_bytes(lv), 0);
 	add_numbered(lv, 0, 8);
 	assert_int_equal(logview_lines(lv), 8);
 	assert_int_equal(logview_dropped(lv), 0);
+	/* the figure the byte cap counts: the text, not the ring */
+	assert_int_equal(logview_text_bytes(lv), 48);
 	add_numbered(lv, 8, 9);
 	assert_int_equal(logview_lines(lv), 8);
 	assert_int_equal(logview_dropped(lv), 1);
