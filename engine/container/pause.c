@@ -123,16 +123,16 @@ out:
 int container_pause(struct engine *engine, struct container *c, berr *err)
 {
 	if (strcmp(c->state, "paused") == 0)
-		return berr_set(err, BERR_CONFLICT, "Container %s is already paused", c->id);
+		return berr_set(err, BERR_CONFLICT, "container %s is already paused", c->id);
 	if (strcmp(c->state, "running") != 0)
-		return berr_set(err, BERR_CONFLICT, "Container %s is not running", c->id);
+		return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
 	return change_freezer(engine, c, true, err);
 }
 
 int container_unpause(struct engine *engine, struct container *c, berr *err)
 {
 	if (strcmp(c->state, "paused") != 0)
-		return berr_set(err, BERR_CONFLICT, "Container %s is not paused", c->id);
+		return berr_set(err, BERR_CONFLICT, "container %s is not paused", c->id);
 	return change_freezer(engine, c, false, err);
 }
 

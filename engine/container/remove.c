@@ -73,11 +73,16 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 			container_unpause(engine, c, NULL);
 		if (force && strcmp(c->state, "restarting") == 0)
 			container_signal_monitor(engine, c, SIGTERM);
+		if (!force && strcmp(c->state, "paused") == 0)
+			return berr_set(err, BERR_CONFLICT,
+					"cannot remove container \"/%s\": container is paused and must "
+					"be unpaused first",
+					c->name);
 		if (!force)
 			return berr_set(err, BERR_CONFLICT,
-					"cannot remove container \"/%s\": container is running: stop the "
+					"cannot remove container \"/%s\": container is %s: stop the "
 					"container before removing or force remove",
-					c->name);
+					c->name, c->state);
 		if (container_kill(engine, c) == 0 || container_is_active(c))
 			if (container_wait_exit(engine, c, CONTAINER_KILL_WAIT_MS, NULL, NULL, err) < 0)
 				return -1;

@@ -105,7 +105,7 @@ int container_top(struct engine *engine, const struct container *c, json_t *ps_a
 
 	(void)engine;
 	if (!container_is_active(c))
-		return berr_set(err, BERR_CONFLICT, "Container %s is not running", c->id);
+		return berr_set(err, BERR_CONFLICT, "container %s is not running", c->id);
 	if (container_cgroup_pids(c->id, &pids, &npids, err) < 0 || run_ps(ps_args, &text, err) < 0) {
 		free(pids);
 		return -1;
