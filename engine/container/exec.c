@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/container/exec.h"
@@ -308,6 +310,20 @@ static bool exec_record_name(const char *name, const char *suffix, char id[65])
 	return true;
 }
 
+/* A spec lives from its writing until its monitor has read it, a moment
+ * later; one older than EXEC_SPEC_STALE_S was left by a berth killed in
+ * between, and goes. */
+#define EXEC_SPEC_STALE_S 300
+
+static void remove_stale_spec(int dirfd, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    time(NULL) - st.st_mtime > EXEC_SPEC_STALE_S)
+		unlinkat(dirfd, name, 0);
+}
+
 int container_exec_collect(struct engine *engine, const struct container *c, berr *err)
 {
 	char run_dir[PATH_MAX], path[PATH_MAX + 96], id[65];
@@ -328,6 +344,8 @@ int container_exec_collect(struct engine *engine, const struct container *c, ber
 			snprintf(path, sizeof(path), "%s/%s", run_dir, e->d_name);
 			ended = !proc_pidfile_alive(path, &pid) &&
 				take_ended_exec(run_dir, id, &code);
+		} else if (exec_record_name(e->d_name, ".spec", id)) {
+			remove_stale_spec(dirfd(d), e->d_name);
 		}
 		if (ended)
 			emit_exec(engine, c, "exec_die", id, &code);

@@ -219,4 +219,18 @@ expect_eq "no NUL from the terminal's end of input" 0 "$nuls"
 expect_match "the command's own output" '^/dev/pts/0' "$(cat "$TEST_DIR/tty.out")"
 b rm -f ttyend >/dev/null
 
+# a spec left by a berth killed between writing it and starting its
+# monitor goes at the next exec; one just written (another exec starting) stays
+b run -d --name specs busybox sleep 600 >/dev/null
+sid=$(b inspect -f '{{.Id}}' specs)
+stale="$BERTH_RUN/containers/$sid/exec-$(printf 'a%.0s' $(seq 64)).spec"
+fresh="$BERTH_RUN/containers/$sid/exec-$(printf 'b%.0s' $(seq 64)).spec"
+echo "arg=true" >"$stale"
+touch -d '10 minutes ago' "$stale"
+echo "arg=true" >"$fresh"
+expect_status "exec sweeps" 0 b exec specs true
+if [ -e "$stale" ]; then bad "a stale exec spec stays"; else ok; fi
+if [ -e "$fresh" ]; then ok; else bad "a fresh exec spec was removed"; fi
+b rm -f specs >/dev/null
+
 finish
