@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../shim_protocol.h"
+#include "client_frames.h"
 #include "monitor.h"
 #include "shim.h"
 
@@ -27,11 +28,7 @@
 
 struct client {
 	int fd;
-	unsigned char hdr[SHIM_FRAME_HEADER];
-	unsigned hdr_len;
-	uint32_t left; /* payload bytes of the current frame still to read */
-	char ctl[32];  /* a resize payload */
-	unsigned ctl_len;
+	struct client_frames in;
 	int read_eof; /* the client shut down its side: it only listens now */
 	char *backlog;
 	size_t backlog_len;
@@ -192,68 +189,19 @@ void attach_broadcast(int stream, const char *data, size_t len)
 	attach_compact();
 }
 
-/* Ends a frame: applies a resize, then waits for the next header. */
-static void client_frame_done(struct client *c)
-{
-	unsigned rows, cols;
-	if (c->hdr[0] == SHIM_STREAM_RESIZE && c->ctl_len < sizeof(c->ctl)) {
-		c->ctl[c->ctl_len] = '\0';
-		if (sscanf(c->ctl, "%u %u", &rows, &cols) == 2)
-			monitor_io_resize(io, rows, cols);
-	}
-	c->hdr_len = 0;
-	c->ctl_len = 0;
-}
-
-/* A read that got nothing: end of what the client sends, or an error. */
-static void client_read_end(struct client *c, ssize_t r, short ev)
-{
-	if (r == 0 && !(ev & POLLHUP))
-		c->read_eof = 1;
-	else if (r == 0 || (errno != EAGAIN && errno != EINTR))
-		client_drop(c);
-}
-
-/* Reads what a client sent: a header, or part of a payload. */
+/* Reads what a client sent. */
 static void client_read(struct client *c, short ev)
 {
-	static char payload[4096];
-	ssize_t r;
-	if (c->hdr_len < SHIM_FRAME_HEADER) {
-		r = read(c->fd, c->hdr + c->hdr_len, SHIM_FRAME_HEADER - c->hdr_len);
-		if (r <= 0) {
-			client_read_end(c, r, ev);
-			return;
-		}
-		c->hdr_len += (unsigned)r;
-		if (c->hdr_len < SHIM_FRAME_HEADER)
-			return;
-		c->left = (uint32_t)c->hdr[4] << 24 | (uint32_t)c->hdr[5] << 16 |
-			  (uint32_t)c->hdr[6] << 8 | c->hdr[7];
-		if (c->left == 0) {
-			if (c->hdr[0] == SHIM_STREAM_STDIN)
-				monitor_io_stdin_close(io);
-			client_frame_done(c);
-		}
-		return;
+	switch (client_frames_read(&c->in, c->fd, ev, io)) {
+	case CLIENT_FRAMES_OPEN:
+		break;
+	case CLIENT_FRAMES_SHUT:
+		c->read_eof = 1;
+		break;
+	case CLIENT_FRAMES_GONE:
+		client_drop(c);
+		break;
 	}
-	size_t want = c->left < sizeof(payload) ? c->left : sizeof(payload);
-	r = read(c->fd, payload, want);
-	if (r <= 0) {
-		client_read_end(c, r, ev);
-		return;
-	}
-	c->left -= (uint32_t)r;
-	if (c->hdr[0] == SHIM_STREAM_STDIN) {
-		monitor_io_stdin_write(io, payload, (size_t)r);
-	} else if (c->hdr[0] == SHIM_STREAM_RESIZE) {
-		size_t room = sizeof(c->ctl) - c->ctl_len;
-		size_t take = (size_t)r < room ? (size_t)r : room;
-		memcpy(c->ctl + c->ctl_len, payload, take);
-		c->ctl_len += (unsigned)take;
-	}
-	if (c->left == 0)
-		client_frame_done(c);
 }
 
 size_t attach_poll_fill(struct pollfd *pfd, size_t max)

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../shim_protocol.h"
+#include "client_frames.h"
 #include "exec_monitor.h"
 #include "monitor.h"
 
@@ -49,11 +50,7 @@ static struct monitor_io io = MONITOR_IO_INIT;
 /* The one attach client: the socket berth handed over on fd 4. */
 static struct {
 	int fd;
-	unsigned char hdr[SHIM_FRAME_HEADER];
-	unsigned hdr_len;
-	uint32_t left; /* payload bytes of the current frame still to read */
-	char ctl[32];  /* a resize payload */
-	unsigned ctl_len;
+	struct client_frames in;
 	int read_eof;
 	char *out; /* frames not yet sent: out[out_off .. out_off + out_len) */
 	size_t out_off, out_len, out_cap;
@@ -137,70 +134,19 @@ static int output_room(void)
 	return client.fd < 0 || client.out_len < CLIENT_OUT_MAX;
 }
 
-/* Ends a frame from the client: applies a resize, then waits for the next header. */
-static void client_frame_done(void)
-{
-	unsigned rows, cols;
-	if (client.hdr[0] == SHIM_STREAM_RESIZE && client.ctl_len < sizeof(client.ctl)) {
-		client.ctl[client.ctl_len] = '\0';
-		if (sscanf(client.ctl, "%u %u", &rows, &cols) == 2 && io.pty_master >= 0)
-			pty_resize(io.pty_master, rows, cols);
-	}
-	client.hdr_len = 0;
-	client.ctl_len = 0;
-}
-
-/* A read that got nothing: the end of what the client sends, or an error. */
-static void client_read_end(ssize_t r, short ev)
-{
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r == 0 && !(ev & POLLHUP))
-		client.read_eof = 1;
-	else
-		client_drop();
-}
-
-/* Reads what the client sent: a header, or part of a payload. */
+/* Reads what the client sent. */
 static void client_read(short ev)
 {
-	char payload[sizeof(io.in.pend)];
-	ssize_t r;
-	if (client.hdr_len < SHIM_FRAME_HEADER) {
-		r = read(client.fd, client.hdr + client.hdr_len,
-			 SHIM_FRAME_HEADER - client.hdr_len);
-		if (r <= 0) {
-			client_read_end(r, ev);
-			return;
-		}
-		client.hdr_len += (unsigned)r;
-		if (client.hdr_len < SHIM_FRAME_HEADER)
-			return;
-		client.left = (uint32_t)client.hdr[4] << 24 | (uint32_t)client.hdr[5] << 16 |
-			      (uint32_t)client.hdr[6] << 8 | client.hdr[7];
-		if (client.left == 0) {
-			if (client.hdr[0] == SHIM_STREAM_STDIN)
-				stdin_pipe_close(&io.in);
-			client_frame_done();
-		}
-		return;
+	switch (client_frames_read(&client.in, client.fd, ev, &io)) {
+	case CLIENT_FRAMES_OPEN:
+		break;
+	case CLIENT_FRAMES_SHUT:
+		client.read_eof = 1;
+		break;
+	case CLIENT_FRAMES_GONE:
+		client_drop();
+		break;
 	}
-	r = read(client.fd, payload, client.left < sizeof(payload) ? client.left : sizeof(payload));
-	if (r <= 0) {
-		client_read_end(r, ev);
-		return;
-	}
-	client.left -= (uint32_t)r;
-	if (client.hdr[0] == SHIM_STREAM_STDIN) {
-		stdin_pipe_write(&io.in, payload, (size_t)r);
-	} else if (client.hdr[0] == SHIM_STREAM_RESIZE) {
-		size_t room = sizeof(client.ctl) - client.ctl_len;
-		size_t take = (size_t)r < room ? (size_t)r : room;
-		memcpy(client.ctl + client.ctl_len, payload, take);
-		client.ctl_len += (unsigned)take;
-	}
-	if (client.left == 0)
-		client_frame_done();
 }
 
 /* A pty hands the slave's last writes to the master asynchronously: once
