@@ -11,7 +11,7 @@
 #include "cli/template.h"
 #include "engine/core/filters.h"
 #include "engine/core/units.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/parse.h"
 
 int cli_print_json_array(json_t *objects);
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);

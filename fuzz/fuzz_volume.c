@@ -4,7 +4,7 @@
  * volume name; the whole input as an Engine API Mount object. */
 #include <jansson.h>
 
-#include "engine/volume/volume.h"
+#include "engine/volume/parse.h"
 #include "fuzz/fuzz.h"
 
 /* The engine's side of a Mount object; a success gives a mount point. */

@@ -18,6 +18,7 @@
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
 #include "engine/image/image.h"
+#include "engine/volume/parse.h"
 #include "engine/volume/volume.h"
 
 /* Env lists merge by key: the container's entries replace the image's. */

@@ -12,7 +12,7 @@
 
 #include "engine/core/fsutil.h"
 #include "engine/core/filters.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/internal.h"
 
 static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {

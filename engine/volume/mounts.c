@@ -17,7 +17,7 @@
 #include <sys/vfs.h>
 
 #include "engine/core/fsutil.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/internal.h"
 
 static const char *str(json_t *o, const char *key)
 {

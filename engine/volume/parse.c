@@ -12,7 +12,7 @@
 
 #include "engine/core/strlist.h"
 #include "engine/core/units.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/parse.h"
 
 static const char *const propagation_modes[] = {
 	"private", "rprivate", "shared", "rshared", "slave", "rslave", NULL,

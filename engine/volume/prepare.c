@@ -20,7 +20,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 #include "engine/core/strlist.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/internal.h"
 
 static const char *str(json_t *o, const char *key)
 {

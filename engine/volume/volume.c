@@ -14,7 +14,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 #include "engine/core/units.h"
-#include "engine/volume/volume.h"
+#include "engine/volume/internal.h"
 
 #define REMOVING_PREFIX ".removing-"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/volume/volume.h"
+#include "engine/volume/parse.h"
 
 /* Compares a JSON value with the JSON text it should equal. */
 static void assert_json(json_t *v, const char *text)
