@@ -267,3 +267,17 @@ out:
 	tmpl_free(t);
 	return rc;
 }
+
+json_t *cli_key_values(const struct strlist *list)
+{
+	json_t *out = json_object();
+
+	for (size_t i = 0; i < list->len; i++) {
+		const char *kv = list->items[i], *eq = strchr(kv, '=');
+		char key[512];
+
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+		json_object_set_new(out, key, json_string(eq ? eq + 1 : ""));
+	}
+	return out;
+}

@@ -66,9 +66,15 @@ int cli_print_list(struct cli *cli, const struct cli_list *list, const char *for
  * container.list's result): ID, Image, Command, RunningFor, Size... */
 json_t *cli_ps_row(json_t *container, bool no_trunc, bool size);
 
+/* Prints objects as inspect does without --format: an indented JSON array. */
+int cli_print_json_array(json_t *objects);
+
 /* Prints each object through a --format as inspect does (map data: a
  * missing key is "<no value>"). */
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);
+
+/* "k=v" words (--label, --opt) as an object; a word without '=' is k="". */
+json_t *cli_key_values(const struct strlist *list);
 
 /* Whether a --format fits a list's type (its rows may be empty): prints
  * the error and returns 1 when it does not, 0 when it does. */

@@ -13,7 +13,6 @@
 #include "engine/core/units.h"
 #include "engine/volume/parse.h"
 
-int cli_print_json_array(json_t *objects);
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);
 int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct strlist *volumes,
 		     const struct strlist *mounts, const struct strlist *tmpfs,
@@ -86,20 +85,6 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	return status;
 }
 
-/* "k=v" list items into an object. */
-static json_t *key_values(const struct strlist *list)
-{
-	json_t *out = json_object();
-
-	for (size_t i = 0; i < list->len; i++) {
-		const char *kv = list->items[i], *eq = strchr(kv, '=');
-		char key[512];
-		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
-		json_object_set_new(out, key, json_string(eq ? eq + 1 : ""));
-	}
-	return out;
-}
-
 static int cmd_create(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_volume_create = {"volume create", cmd_create, "[OPTIONS] [VOLUME]",
 						  "Create a volume"};
@@ -131,8 +116,8 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 	}
 	args = json_pack("{s:s, s:s, s:o, s:o}", "Name",
 			 argc - first == 1 ? argv[first] : (name ? name : ""), "Driver",
-			 driver ? driver : VOLUME_DRIVER_LOCAL, "Labels", key_values(&labels),
-			 "DriverOpts", key_values(&opts));
+			 driver ? driver : VOLUME_DRIVER_LOCAL, "Labels", cli_key_values(&labels),
+			 "DriverOpts", cli_key_values(&opts));
 	if (cli_call(cli, "volume.create", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 		goto out;

@@ -17,6 +17,8 @@ extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli
 extern const struct cli_command cli_cmd_update;
 extern const struct cli_command cli_cmd_exec;
 extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
+extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
+	cli_cmd_network_inspect, cli_cmd_network_rm, cli_cmd_network_prune;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -64,6 +66,10 @@ static const struct alias aliases[] = {
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},
 	{"volume", "prune", &cli_cmd_volume_prune},
 	{"system", "df", &cli_cmd_system_df},	   {"system", "prune", &cli_cmd_system_prune},
+	{"network", "create", &cli_cmd_network_create}, {"network", "ls", &cli_cmd_network_ls},
+	{"network", "list", &cli_cmd_network_ls},  {"network", "inspect", &cli_cmd_network_inspect},
+	{"network", "rm", &cli_cmd_network_rm},	   {"network", "remove", &cli_cmd_network_rm},
+	{"network", "prune", &cli_cmd_network_prune},
 };
 
 static void print_usage(void)
@@ -73,7 +79,7 @@ static void print_usage(void)
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
-	       "  volume     Manage volumes\n  system     Manage berth\n"
+	       "  network    Manage networks\n  volume     Manage volumes\n  system     Manage berth\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
 }
 
@@ -86,6 +92,7 @@ static int print_group_usage(const char *group)
 	} groups[] = {
 		{"container", "Manage containers"},
 		{"image", "Manage images"},
+		{"network", "Manage networks"},
 		{"volume", "Manage volumes"},
 		{"system", "Manage berth"},
 	};
@@ -149,7 +156,8 @@ int cli_main(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
-	    strcmp(argv[0], "system") == 0 || strcmp(argv[0], "volume") == 0)
+	    strcmp(argv[0], "network") == 0 || strcmp(argv[0], "system") == 0 ||
+	    strcmp(argv[0], "volume") == 0)
 		return cli_failf(cli, 1,
 				 "unknown command: berth %s%s%s\n\nUsage:  berth %s\n\nRun 'berth %s --help' for more information",
 				 argv[0], argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0], argv[0]);

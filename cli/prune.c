@@ -1,6 +1,6 @@
 /* Pruning as the docker CLI reports it: the confirmation, the "Deleted
  * Containers:" style sections, the total; and system prune, which runs the
- * containers', volumes' and images' prunes in Docker's order. */
+ * containers', networks', volumes' and images' prunes in Docker's order. */
 #include "cli/prune.h"
 
 #include <stdio.h>
@@ -25,6 +25,7 @@ static const struct {
 	const char *command, *deleted_key, *title;
 } prune_kinds[] = {
 	[CLI_PRUNE_CONTAINERS] = {"container.prune", "ContainersDeleted", "Deleted Containers:"},
+	[CLI_PRUNE_NETWORKS] = {"network.prune", "NetworksDeleted", "Deleted Networks:"},
 	[CLI_PRUNE_VOLUMES] = {"volume.prune", "VolumesDeleted", "Deleted Volumes:"},
 	[CLI_PRUNE_IMAGES] = {"image.prune", "ImagesDeleted", "Deleted Images:"},
 };
@@ -83,7 +84,8 @@ static bool confirm_system_prune(bool all, bool volumes)
 	char warning[512];
 
 	snprintf(warning, sizeof(warning),
-		 "WARNING! This will remove:\n  - all stopped containers\n%s%s  - %s build cache\n",
+		 "WARNING! This will remove:\n  - all stopped containers\n"
+		 "  - all networks not used by at least one container\n%s%s  - %s build cache\n",
 		 volumes ? "  - all anonymous volumes not used by at least one container\n" : "",
 		 all ? "  - all images without at least one container associated to them\n"
 		     : "  - all dangling images\n",
@@ -124,7 +126,8 @@ static int cmd_system_prune(struct cli *cli, int argc, char **argv)
 	if (!force && !confirm_system_prune(all, volumes))
 		goto out;
 	args = json_pack("{s:O}", "filters", f);
-	if ((status = cli_prune(cli, CLI_PRUNE_CONTAINERS, args, &reclaimed)))
+	if ((status = cli_prune(cli, CLI_PRUNE_CONTAINERS, args, &reclaimed)) ||
+	    (status = cli_prune(cli, CLI_PRUNE_NETWORKS, args, &reclaimed)))
 		goto out;
 	if (volumes && (status = cli_prune(cli, CLI_PRUNE_VOLUMES, args, &reclaimed)))
 		goto out;

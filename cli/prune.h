@@ -15,7 +15,12 @@ struct cli;
 bool cli_confirm(const char *warning);
 
 /* The kinds a prune removes, in the order system prune runs them. */
-enum cli_prune_kind { CLI_PRUNE_CONTAINERS, CLI_PRUNE_VOLUMES, CLI_PRUNE_IMAGES };
+enum cli_prune_kind {
+	CLI_PRUNE_CONTAINERS,
+	CLI_PRUNE_NETWORKS,
+	CLI_PRUNE_VOLUMES,
+	CLI_PRUNE_IMAGES,
+};
 
 /* Runs one kind's prune command with args ({"filters", and "all" for
  * images}), prints its "Deleted ...:" section when something went, and

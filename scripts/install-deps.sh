@@ -11,6 +11,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
+	libnl-3-dev libnl-route-3-dev
 	busybox-static file
 )
 case ${1:---test} in

@@ -97,8 +97,7 @@ struct model {
 	json_t *containers; /* container.list rows (Docker's /containers/json) */
 	json_t *images;     /* image.list */
 	json_t *volumes;    /* volume.list's Volumes */
-	json_t *networks;   /* network.list, or the built-in modes */
-	bool networks_builtin;
+	json_t *networks;   /* network.list */
 	bool loaded[MODEL_KIND_COUNT];
 	struct ctr_stats *stats;
 	size_t nstats;

@@ -93,16 +93,6 @@ static void prune_stats(struct model *m)
 	m->nstats = keep;
 }
 
-/* The network modes there are while the engine has no network subsystem. */
-static json_t *builtin_networks(void)
-{
-	return json_pack("[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]", "Name", "none",
-			 "Id", "", "Driver", "null", "Scope", "local", "Note",
-			 "built-in mode: own namespace, loopback only (the default)", "Name",
-			 "host", "Id", "", "Driver", "host", "Scope", "local", "Note",
-			 "built-in mode: the host's network namespace");
-}
-
 /* Takes a list reply into the model. */
 static bool take_list(struct app *app, enum model_kind kind, int status, json_t *result,
 		      const berr *err)
@@ -114,17 +104,12 @@ static bool take_list(struct app *app, enum model_kind kind, int status, json_t 
 						 : &m->networks;
 	json_t *value;
 
-	if (status < 0 && kind == MODEL_NETWORKS && err && err->kind == BERR_UNSUPPORTED) {
-		value = builtin_networks();
-		m->networks_builtin = true;
-	} else if (status < 0) {
+	if (status < 0) {
 		app_error(app, err, "reading the %s", list_commands[kind]);
 		return false;
 	} else {
 		value = json_incref(kind == MODEL_VOLUMES ? json_object_get(result, "Volumes")
 							  : result);
-		if (kind == MODEL_NETWORKS)
-			m->networks_builtin = false;
 	}
 	if (!json_is_array(value)) {
 		json_decref(value);

@@ -1,6 +1,5 @@
-/* The networks pane: what network.list answers, or, while the engine has
- * no network subsystem, the two modes a container can use today (none and
- * host), labelled as such rather than passed off as networks. */
+/* The networks pane: what network.list answers, with each network's subnet,
+ * gateway, whether it is internal, and how many containers it holds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,18 +7,20 @@
 #include "tui/app.h"
 #include "tui/format.h"
 
-enum { COL_ID, COL_NAME, COL_DRIVER, COL_SCOPE, COL_NOTE, NCOLS };
+enum { COL_ID, COL_NAME, COL_DRIVER, COL_SUBNET, COL_GATEWAY, COL_INTERNAL, COL_CONTAINERS, NCOLS };
 
 static const struct table_column columns[NCOLS] = {
 	[COL_ID] = {"NETWORK ID", 10, 12, 2, false, false, false},
 	[COL_NAME] = {"NAME", 6, 32, 0, false, false, false},
-	[COL_DRIVER] = {"DRIVER", 6, 12, 0, false, false, false},
-	[COL_SCOPE] = {"SCOPE", 5, 8, 1, false, false, false},
-	[COL_NOTE] = {"NOTE", 4, 0, 0, false, false, true},
+	[COL_DRIVER] = {"DRIVER", 6, 8, 0, false, false, false},
+	[COL_SUBNET] = {"SUBNET", 6, 18, 1, false, false, false},
+	[COL_GATEWAY] = {"GATEWAY", 7, 15, 1, false, false, false},
+	[COL_INTERNAL] = {"INTERNAL", 8, 8, 1, false, false, false},
+	[COL_CONTAINERS] = {"CONTAINERS", 10, 10, 1, true, false, false},
 };
 
 struct row_text {
-	char id[13], key[300];
+	char id[13], containers[16];
 	struct table_cell cells[NCOLS];
 };
 
@@ -36,21 +37,25 @@ static void rebuild(struct list_pane *lp)
 		abort();
 	json_array_foreach(list, i, net) {
 		const char *id = json_string_value(json_object_get(net, "Id")) ?: "";
-		const char *name = json_string_value(json_object_get(net, "Name")) ?: "";
+		json_t *config = json_array_get(json_object_get(json_object_get(net, "IPAM"), "Config"), 0);
 		struct row_text *rt = &text[i];
+
 		fmt_short_id(id, rt->id);
-		snprintf(rt->key, sizeof(rt->key), "%s", *id ? id : name);
-		if (!*id)
-			snprintf(rt->id, sizeof(rt->id), "-");
+		snprintf(rt->containers, sizeof(rt->containers), "%zu",
+			 json_object_size(json_object_get(net, "Containers")));
 		rt->cells[COL_ID] = (struct table_cell){rt->id, 0, THEME_DIM};
-		rt->cells[COL_NAME] = (struct table_cell){name, 0, 0};
+		rt->cells[COL_NAME] =
+			(struct table_cell){json_string_value(json_object_get(net, "Name")), 0, 0};
 		rt->cells[COL_DRIVER] =
 			(struct table_cell){json_string_value(json_object_get(net, "Driver")), 0, 0};
-		rt->cells[COL_SCOPE] =
-			(struct table_cell){json_string_value(json_object_get(net, "Scope")), 0, 0};
-		rt->cells[COL_NOTE] = (struct table_cell){
-			json_string_value(json_object_get(net, "Note")), 0, THEME_DIM};
-		rows[i].id = rt->key;
+		rt->cells[COL_SUBNET] =
+			(struct table_cell){json_string_value(json_object_get(config, "Subnet")), 0, 0};
+		rt->cells[COL_GATEWAY] =
+			(struct table_cell){json_string_value(json_object_get(config, "Gateway")), 0, 0};
+		rt->cells[COL_INTERNAL] = (struct table_cell){
+			json_is_true(json_object_get(net, "Internal")) ? "yes" : "", 0, 0};
+		rt->cells[COL_CONTAINERS] = (struct table_cell){rt->containers, 0, 0};
+		rows[i].id = id;
 		rows[i].cells = rt->cells;
 	}
 	if (app->model.loaded[MODEL_NETWORKS])
@@ -58,15 +63,6 @@ static void rebuild(struct list_pane *lp)
 	list_pane_set_rows(lp, rows, n);
 	free(rows);
 	free(text);
-}
-
-/* Says when the list is the built-in modes only. */
-static void status(struct pane *p, char *buf, size_t n)
-{
-	if (p->app->model.networks_builtin)
-		snprintf(buf, n, "no network subsystem yet: built-in modes only");
-	else
-		list_pane_status(p, buf, n);
 }
 
 static const struct list_pane_spec spec = {
@@ -77,7 +73,6 @@ static const struct list_pane_spec spec = {
 	.loading = "reading the networks",
 	.model_kinds = 1u << MODEL_NETWORKS,
 	.rebuild = rebuild,
-	.status = status,
 };
 
 /* The networks pane. */

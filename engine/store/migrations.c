@@ -82,9 +82,41 @@ static const char *const migration_2 =
 	");"
 	"CREATE INDEX container_mounts_volume ON container_mounts(volume);";
 
+/* Networks and their endpoints. A network's IPAM configuration is one
+ * IPv4 subnet with its gateway and optional range and auxiliary addresses;
+ * bridge is the kernel link a bridge network uses. An endpoint is a
+ * container's place on a network: its address is leased while the row
+ * lives. */
+static const char *const migration_3 =
+	"CREATE TABLE networks ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  driver TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"          /* unix nanoseconds */
+	"  subnet TEXT NOT NULL DEFAULT '',"   /* a.b.c.d/n; '' for host and none */
+	"  gateway TEXT NOT NULL DEFAULT '',"
+	"  ip_range TEXT NOT NULL DEFAULT '',"
+	"  aux TEXT NOT NULL DEFAULT '{}',"     /* JSON object: name -> address */
+	"  internal INTEGER NOT NULL DEFAULT 0,"
+	"  bridge TEXT NOT NULL DEFAULT '',"   /* the link's name */
+	"  labels TEXT NOT NULL DEFAULT '{}',"
+	"  options TEXT NOT NULL DEFAULT '{}'"
+	");"
+	"CREATE TABLE network_endpoints ("
+	"  network_id TEXT NOT NULL REFERENCES networks(id),"
+	"  container_id TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"  /* a.b.c.d */
+	"  mac TEXT NOT NULL DEFAULT '',"
+	"  aliases TEXT NOT NULL DEFAULT '[]'," /* JSON array */
+	"  PRIMARY KEY (network_id, container_id)"
+	");"
+	"CREATE UNIQUE INDEX network_endpoints_address ON network_endpoints(network_id, address)"
+	"  WHERE address != '';";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 int migrations_count(void)

@@ -28,6 +28,7 @@ expect_match "the command quoted as Docker lists it" "\"sh -c 'head -c 5000" "$(
 expect_status "prune refused" 0 sh -c "echo n | '$BERTH' system prune --volumes"
 expect_match "warning lists what goes" 'WARNING! This will remove:
   - all stopped containers
+  - all networks not used by at least one container
   - all anonymous volumes not used by at least one container
   - all dangling images
   - unused build cache' "$out"

@@ -1,0 +1,272 @@
+/* rtnetlink through libnl-route-3: one socket per call, in the calling
+ * thread's network namespace. */
+#include "engine/network/netlink.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/route.h>
+
+static struct nl_sock *open_socket(berr *err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int rc;
+
+	if (!sk) {
+		berr_set(err, BERR_SYSTEM, "netlink socket: out of memory");
+		return NULL;
+	}
+	if ((rc = nl_connect(sk, NETLINK_ROUTE)) < 0) {
+		berr_set(err, BERR_SYSTEM, "netlink socket: %s", nl_geterror(rc));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+/* The link's index, or 0 when there is none. */
+static int link_index(struct nl_sock *sk, const char *name)
+{
+	struct rtnl_link *link = NULL;
+	int index = 0;
+
+	if (rtnl_link_get_kernel(sk, 0, name, &link) == 0) {
+		index = rtnl_link_get_ifindex(link);
+		rtnl_link_put(link);
+	}
+	return index;
+}
+
+static struct nl_addr *ipv4_nl_addr(uint32_t addr, unsigned len)
+{
+	uint32_t be = htonl(addr);
+	struct nl_addr *a = nl_addr_build(AF_INET, &be, sizeof(be));
+
+	if (a)
+		nl_addr_set_prefixlen(a, (int)len);
+	return a;
+}
+
+/* Gives the link its address (an address already there is kept). */
+static int add_address(struct nl_sock *sk, const char *name, int index, uint32_t gateway,
+		       unsigned len, berr *err)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = ipv4_nl_addr(gateway, len);
+	struct nl_addr *bcast = ipv4_nl_addr(gateway | ~ipv4_prefix_mask(len), 32);
+	int rc = -NLE_NOMEM;
+
+	if (a && local && bcast) {
+		rtnl_addr_set_ifindex(a, index);
+		rtnl_addr_set_local(a, local);
+		if (len < 31)
+			rtnl_addr_set_broadcast(a, bcast);
+		rc = rtnl_addr_add(sk, a, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	nl_addr_put(local);
+	nl_addr_put(bcast);
+	rtnl_addr_put(a);
+	if (rc < 0 && rc != -NLE_EXIST)
+		return berr_set(err, BERR_SYSTEM, "address of bridge %s: %s", name,
+				nl_geterror(rc));
+	return 0;
+}
+
+static int set_up(struct nl_sock *sk, const char *name, berr *err)
+{
+	struct rtnl_link *link = NULL, *change = rtnl_link_alloc();
+	int rc = rtnl_link_get_kernel(sk, 0, name, &link);
+
+	if (rc == 0 && change) {
+		rtnl_link_set_flags(change, IFF_UP);
+		rc = rtnl_link_change(sk, link, change, 0);
+	}
+	rtnl_link_put(link);
+	rtnl_link_put(change);
+	if (rc < 0)
+		return berr_set(err, BERR_SYSTEM, "set bridge %s up: %s", name, nl_geterror(rc));
+	return 0;
+}
+
+int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
+			  berr *err)
+{
+	struct nl_sock *sk = open_socket(err);
+	struct rtnl_link *link;
+	int rc = -1, index;
+
+	if (!sk)
+		return -1;
+	if (!(index = link_index(sk, name))) {
+		link = rtnl_link_bridge_alloc();
+		if (!link) {
+			berr_set(err, BERR_SYSTEM, "create bridge %s: out of memory", name);
+			goto out;
+		}
+		rtnl_link_set_name(link, name);
+		if (mtu)
+			rtnl_link_set_mtu(link, mtu);
+		rc = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+		rtnl_link_put(link);
+		/* another berth made it meanwhile: the same bridge */
+		if (rc < 0 && rc != -NLE_EXIST) {
+			berr_set(err, BERR_SYSTEM, "create bridge %s: %s", name, nl_geterror(rc));
+			rc = -1;
+			goto out;
+		}
+		if (!(index = link_index(sk, name))) {
+			rc = berr_set(err, BERR_SYSTEM, "create bridge %s: it vanished", name);
+			goto out;
+		}
+	}
+	rc = add_address(sk, name, index, gateway, len, err) < 0 || set_up(sk, name, err) < 0 ? -1 : 0;
+out:
+	nl_socket_free(sk);
+	return rc;
+}
+
+int netlink_link_delete(const char *name, berr *err)
+{
+	struct nl_sock *sk = open_socket(err);
+	struct rtnl_link *link = rtnl_link_alloc();
+	int rc = -NLE_NOMEM;
+
+	if (!sk) {
+		rtnl_link_put(link);
+		return -1;
+	}
+	if (link) {
+		rtnl_link_set_name(link, name);
+		rc = rtnl_link_delete(sk, link);
+	}
+	rtnl_link_put(link);
+	nl_socket_free(sk);
+	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND)
+		return berr_set(err, BERR_SYSTEM, "delete link %s: %s", name, nl_geterror(rc));
+	return 0;
+}
+
+int netlink_link_exists(const char *name, bool *exists, berr *err)
+{
+	struct nl_sock *sk = open_socket(err);
+
+	if (!sk)
+		return -1;
+	*exists = link_index(sk, name) != 0;
+	nl_socket_free(sk);
+	return 0;
+}
+
+int netlink_links_with_prefix(const char *prefix, char ***names, size_t *count, berr *err)
+{
+	struct nl_sock *sk = open_socket(err);
+	struct nl_cache *cache = NULL;
+	size_t n = 0, cap = 0;
+	char **out = NULL;
+	int rc;
+
+	*names = NULL;
+	*count = 0;
+	if (!sk)
+		return -1;
+	if ((rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache)) < 0) {
+		nl_socket_free(sk);
+		return berr_set(err, BERR_SYSTEM, "list links: %s", nl_geterror(rc));
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		const char *name = rtnl_link_get_name((struct rtnl_link *)o);
+
+		if (!name || strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (n == cap) {
+			char **grown = realloc(out, (cap = cap ? cap * 2 : 8) * sizeof(*out));
+			if (!grown)
+				break;
+			out = grown;
+		}
+		if (!(out[n] = strdup(name)))
+			break;
+		n++;
+	}
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	*names = out;
+	*count = n;
+	return 0;
+}
+
+void netlink_names_free(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Whether a route leaves through one of the named links. */
+static bool through_skipped(struct rtnl_route *r, struct nl_cache *links, const char *const *skip,
+			    size_t nskip)
+{
+	struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
+	char name[IF_NAMESIZE] = "";
+
+	if (!nh || !rtnl_link_i2name(links, rtnl_route_nh_get_ifindex(nh), name, sizeof(name)))
+		return false;
+	for (size_t i = 0; i < nskip; i++)
+		if (strcmp(name, skip[i]) == 0)
+			return true;
+	return false;
+}
+
+int netlink_host_routes(const char *const *skip, size_t nskip, struct ipv4_prefix **out,
+			size_t *count, berr *err)
+{
+	struct nl_sock *sk = open_socket(err);
+	struct nl_cache *routes = NULL, *links = NULL;
+	struct ipv4_prefix *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (!sk)
+		return -1;
+	if ((rc = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes)) < 0 ||
+	    (rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links)) < 0) {
+		nl_cache_free(routes);
+		nl_socket_free(sk);
+		return berr_set(err, BERR_SYSTEM, "list routes: %s", nl_geterror(rc));
+	}
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(r);
+		uint32_t be;
+
+		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || !dst ||
+		    nl_addr_get_prefixlen(dst) == 0 || nl_addr_get_len(dst) != sizeof(be) ||
+		    through_skipped(r, links, skip, nskip))
+			continue;
+		if (n == cap) {
+			struct ipv4_prefix *grown =
+				realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
+			if (!grown)
+				break;
+			list = grown;
+		}
+		memcpy(&be, nl_addr_get_binary_addr(dst), sizeof(be));
+		list[n].len = (unsigned)nl_addr_get_prefixlen(dst);
+		list[n].addr = ntohl(be) & ipv4_prefix_mask(list[n].len);
+		n++;
+	}
+	nl_cache_free(routes);
+	nl_cache_free(links);
+	nl_socket_free(sk);
+	*out = list;
+	*count = n;
+	return 0;
+}

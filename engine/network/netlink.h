@@ -1,0 +1,38 @@
+/* The kernel side of networks, through rtnetlink (libnl-route-3): bridges
+ * with their gateway address, links by name, and the host's IPv4 routes a
+ * new network's subnet must not overlap. Everything acts in the network
+ * namespace of the calling thread. Errors are BERR_SYSTEM with libnl's
+ * words ("create bridge berth0: Object exists"). */
+#ifndef BERTH_NETWORK_NETLINK_H
+#define BERTH_NETWORK_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/core/error.h"
+#include "engine/network/ipam.h"
+
+/* Makes the bridge (or keeps the one there), gives it gateway/len and
+ * sets it up. mtu 0 leaves the kernel's default. */
+int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
+			  berr *err);
+
+/* Deletes a link; one already gone is not an error. */
+int netlink_link_delete(const char *name, berr *err);
+
+/* Whether a link of that name exists. */
+int netlink_link_exists(const char *name, bool *exists, berr *err);
+
+/* The names of the links starting with prefix (a malloc'd array of
+ * malloc'd strings). */
+int netlink_links_with_prefix(const char *prefix, char ***names, size_t *count, berr *err);
+void netlink_names_free(char **names, size_t count);
+
+/* The destinations of the host's IPv4 routes in its main table (the
+ * default route left out), skipping routes through the links named in
+ * skip (berth's own bridges): what a picked subnet must not overlap. */
+int netlink_host_routes(const char *const *skip, size_t nskip, struct ipv4_prefix **out,
+			size_t *count, berr *err);
+
+#endif

@@ -1,0 +1,473 @@
+/* The network commands' work: create a bridge network (its subnet picked
+ * or checked, its bridge made inside the row's transaction under a
+ * "network-link" intent, so that a crash leaves either both or a link the
+ * next start removes), remove one, Docker's inspect object, and the
+ * predefined networks.
+ *
+ * Links are host-wide while a store is not: the next start removes only
+ * a link an interrupted create or remove of this store names in its
+ * intent, never one by its name alone (another data root's, or a
+ * user's), and the default bridge of any data root but /var/lib/berth has
+ * a name of its own. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/clock.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
+#include "engine/core/sha256.h"
+#include "engine/core/units.h"
+#include "engine/network/internal.h"
+#include "engine/network/netlink.h"
+
+/* Docker's option keys a bridge network takes. */
+#define OPT_BRIDGE_NAME "com.docker.network.bridge.name"
+#define OPT_MTU "com.docker.network.driver.mtu"
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static bool predefined(const char *name)
+{
+	return strcmp(name, "bridge") == 0 || strcmp(name, "host") == 0 ||
+	       strcmp(name, "none") == 0;
+}
+
+/* A kernel link name: 1-15 characters, no '/', ':' or space. */
+static bool link_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 15 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] == ':' || isspace((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
+/* The subnets of every network, and the host's routes but those through
+ * berth's own bridges: what a new subnet must not overlap. */
+static int taken_subnets(struct network *all, size_t n, bool with_host_routes,
+			 struct ipv4_prefix **out, size_t *count, berr *err)
+{
+	const char **skip = calloc(n ? n : 1, sizeof(*skip));
+	struct ipv4_prefix *routes = NULL, *list;
+	size_t nroutes = 0, nskip = 0, k = 0;
+
+	if (!skip)
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (all[i].bridge[0])
+			skip[nskip++] = all[i].bridge;
+	if (with_host_routes && netlink_host_routes(skip, nskip, &routes, &nroutes, err) < 0) {
+		free(skip);
+		return -1;
+	}
+	free(skip);
+	list = calloc(n + nroutes + 1, sizeof(*list));
+	if (!list) {
+		free(routes);
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].subnet[0] && ipv4_parse_prefix(all[i].subnet, &list[k]))
+			k++;
+	memcpy(list + k, routes, nroutes * sizeof(*routes));
+	free(routes);
+	*out = list;
+	*count = k + nroutes;
+	return 0;
+}
+
+/* The IPAM part of a create body, checked as Docker checks it, into n. */
+static int apply_ipam(json_t *body, struct network *n, struct network *all, size_t nall,
+		      berr *err)
+{
+	json_t *configs = json_object_get(json_object_get(body, "IPAM"), "Config");
+	json_t *c = json_array_get(configs, 0), *aux, *v;
+	const char *subnet = str(c, "Subnet"), *gateway = str(c, "Gateway");
+	const char *range = str(c, "IPRange"), *key;
+	struct ipv4_prefix net, rng, *taken = NULL;
+	size_t ntaken = 0;
+	uint32_t gw;
+
+	if (json_array_size(configs) > 1)
+		return berr_set(err, BERR_UNSUPPORTED,
+				"more than one IPv4 subnet on a network is not supported");
+	if (*subnet && !ipv4_parse_prefix(subnet, &net))
+		return berr_set(err, BERR_INVALID, "Invalid subnet %s : invalid CIDR address: %s",
+				subnet, subnet);
+	if (!*subnet && (*gateway || *range || json_object_size(json_object_get(c, "AuxiliaryAddresses"))))
+		return berr_set(err, BERR_INVALID,
+				"no matching subnet for %s", *gateway ? "gateway" : *range ? "range"
+											 : "aux-address");
+	if (taken_subnets(all, nall, !*subnet, &taken, &ntaken, err) < 0)
+		return -1;
+	if (*subnet) {
+		for (size_t i = 0; i < ntaken; i++)
+			if (ipv4_prefixes_overlap(&net, &taken[i])) {
+				free(taken);
+				return berr_set(err, BERR_CONFLICT,
+						"Pool overlaps with other one on this address space");
+			}
+	} else if (ipam_pick_subnet(taken, ntaken, &net, err) < 0) {
+		free(taken);
+		return -1;
+	}
+	free(taken);
+	if (*gateway) {
+		if (!ipv4_parse_addr(gateway, &gw) || !ipv4_prefix_contains(&net, gw))
+			return berr_set(err, BERR_INVALID, "no matching subnet for gateway %s", gateway);
+	} else {
+		gw = net.addr + 1;
+	}
+	if (*range && (!ipv4_parse_prefix(range, &rng) || !ipv4_prefix_within(&rng, &net)))
+		return berr_set(err, BERR_INVALID, "no matching subnet for range %s", range);
+	aux = json_object_get(c, "AuxiliaryAddresses");
+	n->aux = json_object();
+	json_object_foreach(aux, key, v) {
+		uint32_t a;
+
+		if (!json_is_string(v) || !ipv4_parse_addr(json_string_value(v), &a) ||
+		    !ipv4_prefix_contains(&net, a))
+			return berr_set(err, BERR_INVALID, "no matching subnet for aux-address %s",
+					json_is_string(v) ? json_string_value(v) : key);
+		json_object_set(n->aux, key, v);
+	}
+	ipv4_format_prefix(&net, n->subnet);
+	ipv4_format_addr(gw, n->gateway);
+	if (*range)
+		ipv4_format_prefix(&rng, n->ip_range);
+	return 0;
+}
+
+/* The bridge's name and MTU from the options, checked. */
+static int apply_options(struct network *n, struct network *all, size_t nall, unsigned *mtu,
+			 berr *err)
+{
+	const char *name = str(n->options, OPT_BRIDGE_NAME), *mtu_text = str(n->options, OPT_MTU);
+	char *end;
+	long value;
+
+	*mtu = 0;
+	if (*mtu_text) {
+		value = strtol(mtu_text, &end, 10);
+		if (*end || value < 68 || value > 65535)
+			return berr_set(err, BERR_INVALID, "invalid MTU number: %s", mtu_text);
+		*mtu = (unsigned)value;
+	}
+	if (*name) {
+		if (!link_name_valid(name))
+			return berr_set(err, BERR_INVALID, "invalid bridge name: %s", name);
+		snprintf(n->bridge, sizeof(n->bridge), "%s", name);
+	} else {
+		snprintf(n->bridge, sizeof(n->bridge), "%s-%.9s", NETWORK_LINK_PREFIX, n->id);
+	}
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].bridge, n->bridge) == 0)
+			return berr_set(err, BERR_CONFLICT,
+					"bridge %s is already used by network %s", n->bridge,
+					all[i].name);
+	return 0;
+}
+
+int network_create(struct engine *engine, json_t *body, struct network *out, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	const char *name = str(body, "Name"), *driver = str(body, "Driver");
+	struct network n = {0}, *all = NULL;
+	char intent[PATH_MAX];
+	size_t nall = 0;
+	unsigned mtu;
+	uint32_t gw;
+	struct ipv4_prefix net;
+
+	if (!st)
+		return -1;
+	if (!*name)
+		return berr_set(err, BERR_INVALID, "network name is required");
+	if (!*driver)
+		driver = "bridge";
+	if (strcmp(driver, "host") == 0 || strcmp(driver, "null") == 0)
+		return berr_set(err, BERR_CONFLICT, "only one instance of \"%s\" network is allowed",
+				driver);
+	if (strcmp(driver, "macvlan") == 0 || strcmp(driver, "ipvlan") == 0 ||
+	    strcmp(driver, "overlay") == 0)
+		return berr_set(err, BERR_UNSUPPORTED, "the %s driver is not supported yet", driver);
+	if (strcmp(driver, "bridge") != 0)
+		return berr_set(err, BERR_NOT_FOUND, "plugin \"%s\" not found", driver);
+	if (json_is_true(json_object_get(body, "EnableIPv6")))
+		return berr_set(err, BERR_UNSUPPORTED, "IPv6 networks are not supported yet");
+	if (random_hex_id(n.id, err) < 0)
+		return -1;
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	snprintf(n.driver, sizeof(n.driver), "%s", driver);
+	n.created = clock_now_nanos();
+	n.internal = json_is_true(json_object_get(body, "Internal"));
+	n.labels = json_is_object(json_object_get(body, "Labels"))
+			   ? json_deep_copy(json_object_get(body, "Labels"))
+			   : json_object();
+	n.options = json_is_object(json_object_get(body, "Options"))
+			    ? json_deep_copy(json_object_get(body, "Options"))
+			    : json_object();
+	/* the write lock first: two creates never pick the same subnet */
+	if (store_begin(st, err) < 0)
+		goto fail;
+	if (network_load_all(st, &all, &nall, err) < 0)
+		goto rollback;
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].name, name) == 0) {
+			berr_set(err, BERR_CONFLICT, "network with name %s already exists", name);
+			goto rollback;
+		}
+	if (apply_ipam(body, &n, all, nall, err) < 0 ||
+	    apply_options(&n, all, nall, &mtu, err) < 0 || network_insert(st, &n, err) < 0)
+		goto rollback;
+	ipv4_parse_prefix(n.subnet, &net);
+	ipv4_parse_addr(n.gateway, &gw);
+	if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0)
+		goto rollback;
+	if (netlink_bridge_ensure(n.bridge, gw, net.len, mtu, err) < 0)
+		goto undo_link;
+	engine_emit(engine, "network", "create", n.id,
+		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
+	if (store_commit(st, err) < 0)
+		goto undo_link;
+	intent_end(intent);
+	network_free_all(all, nall);
+	*out = n;
+	return 0;
+undo_link:
+	store_rollback(st);
+	netlink_link_delete(n.bridge, NULL);
+	intent_end(intent);
+	goto fail;
+rollback:
+	store_rollback(st);
+fail:
+	network_free_all(all, nall);
+	network_free(&n);
+	return -1;
+}
+
+int network_remove(struct engine *engine, const char *ref, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	char intent[PATH_MAX];
+	struct network n;
+	json_t *users;
+	int rc;
+
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	if (network_lookup(st, ref, &n, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (predefined(n.name)) {
+		store_rollback(st);
+		berr_set(err, BERR_CONFLICT, "%s is a pre-defined network and cannot be removed",
+			 n.name);
+		network_free(&n);
+		return -1;
+	}
+	users = network_endpoint_containers(st, n.id, err);
+	if (!users || json_array_size(users)) {
+		if (users)
+			berr_set(err, BERR_CONFLICT,
+				 "error while removing network: network %s id %s has active endpoints",
+				 n.name, n.id);
+		json_decref(users);
+		store_rollback(st);
+		network_free(&n);
+		return -1;
+	}
+	json_decref(users);
+	/* the row, then the link, under an intent naming the link: a crash
+	 * anywhere leaves a link the next start removes once no row has it */
+	if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0) {
+		store_rollback(st);
+		network_free(&n);
+		return -1;
+	}
+	if (network_delete_row(st, n.id, err) < 0) {
+		store_rollback(st);
+		intent_end(intent);
+		network_free(&n);
+		return -1;
+	}
+	engine_emit(engine, "network", "destroy", n.id,
+		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
+	rc = store_commit(st, err);
+	if (rc == 0)
+		netlink_link_delete(n.bridge, NULL);
+	intent_end(intent);
+	network_free(&n);
+	return rc;
+}
+
+json_t *network_inspect_json(struct engine *engine, const struct network *n)
+{
+	char created[64];
+	json_t *config = json_array(), *options = json_deep_copy(n->options);
+
+	(void)engine;
+	units_rfc3339nano(n->created, created, sizeof(created));
+	if (n->subnet[0]) {
+		json_t *c = json_pack("{s:s, s:s}", "Subnet", n->subnet, "Gateway", n->gateway);
+
+		if (n->ip_range[0])
+			json_object_set_new(c, "IPRange", json_string(n->ip_range));
+		if (json_object_size(n->aux))
+			json_object_set(c, "AuxiliaryAddresses", n->aux);
+		json_array_append_new(config, c);
+	}
+	if (strcmp(n->name, "bridge") == 0 && strcmp(n->driver, "bridge") == 0) {
+		json_object_set_new(options, "com.docker.network.bridge.default_bridge",
+				    json_string("true"));
+		json_object_set_new(options, "com.docker.network.bridge.enable_icc", json_string("true"));
+		json_object_set_new(options, "com.docker.network.bridge.enable_ip_masquerade",
+				    json_string("true"));
+		json_object_set_new(options, "com.docker.network.bridge.host_binding_ipv4",
+				    json_string("0.0.0.0"));
+		json_object_set_new(options, OPT_BRIDGE_NAME, json_string(n->bridge));
+		json_object_set_new(options, OPT_MTU, json_string("1500"));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:o}, s:b, s:b, s:b,"
+			 " s:{s:s}, s:b, s:{}, s:o, s:O}",
+			 "Name", n->name, "Id", n->id, "Created", created, "Scope", "local",
+			 "Driver", n->driver, "EnableIPv6", false, "IPAM", "Driver", "default",
+			 "Options", "Config", config, "Internal", n->internal, "Attachable", false,
+			 "Ingress", false, "ConfigFrom", "Network", "", "ConfigOnly", false,
+			 "Containers", "Options", options, "Labels", n->labels);
+}
+
+/* The default bridge's link: berth0 for the data root /var/lib/berth, and
+ * berth0-<8 hex of the root's path> for any other, so that two engines on
+ * one host never share a bridge. */
+static void default_bridge_name(struct engine *engine, char out[16])
+{
+	char hex[SHA256_HEX_SIZE];
+	const char *root = engine_root(engine);
+
+	if (strcmp(root, "/var/lib/berth") == 0) {
+		snprintf(out, 16, "%s", NETWORK_DEFAULT_BRIDGE);
+		return;
+	}
+	sha256_data_hex(root, strlen(root), hex);
+	snprintf(out, 16, "%s-%.8s", NETWORK_DEFAULT_BRIDGE, hex);
+}
+
+/* Adds a predefined network when the store lacks it. */
+static int ensure_predefined(struct engine *engine, struct store *st, const char *name,
+			     const char *driver, struct network *all, size_t nall, berr *err)
+{
+	struct network n = {0};
+	int rc;
+
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].name, name) == 0)
+			return 0;
+	if (random_hex_id(n.id, err) < 0)
+		return -1;
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	snprintf(n.driver, sizeof(n.driver), "%s", driver);
+	n.created = clock_now_nanos();
+	n.aux = json_object();
+	n.labels = json_object();
+	n.options = json_object();
+	if (strcmp(driver, "bridge") == 0) {
+		json_t *body = json_object();
+		struct ipv4_prefix net;
+
+		default_bridge_name(engine, n.bridge);
+		rc = apply_ipam(body, &n, all, nall, err);
+		json_decref(body);
+		if (rc < 0 || !ipv4_parse_prefix(n.subnet, &net)) {
+			network_free(&n);
+			return -1;
+		}
+	}
+	rc = network_insert(st, &n, err);
+	network_free(&n);
+	return rc;
+}
+
+/* Links an interrupted create or remove of this store left: each intent
+ * names one, removed when no network has it. Runs under the write lock, so
+ * that no create of a running berth is between its bridge and its row. */
+static int finish_link_intents(struct store *st, json_t *orphans, berr *err)
+{
+	struct network *all = NULL;
+	json_t *o;
+	size_t nall = 0, i;
+
+	if (network_load_all(st, &all, &nall, err) < 0)
+		return -1;
+	json_array_foreach(orphans, i, o) {
+		const char *name = json_string_value(json_array_get(o, 0));
+		bool owned = false;
+
+		for (size_t k = 0; k < nall && !owned; k++)
+			owned = strcmp(all[k].bridge, name) == 0;
+		if (!owned)
+			netlink_link_delete(name, NULL);
+		intent_end(json_string_value(json_array_get(o, 1)));
+	}
+	network_free_all(all, nall);
+	return 0;
+}
+
+/* Whether the predefined networks are all there. */
+static bool predefined_present(struct network *all, size_t nall)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < nall; i++)
+		n += predefined(all[i].name);
+	return n == 3;
+}
+
+int network_startup(struct engine *engine, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	json_t *orphans = intent_orphans(engine, "network-link");
+	struct network *all = NULL;
+	size_t nall = 0;
+	int rc = -1;
+
+	if (!st)
+		goto out;
+	/* the common case reads only: nothing missing, nothing left over */
+	if (network_load_all(st, &all, &nall, err) < 0)
+		goto out;
+	if (predefined_present(all, nall) && json_array_size(orphans) == 0) {
+		rc = 0;
+		goto out;
+	}
+	network_free_all(all, nall);
+	all = NULL;
+	if (store_begin(st, err) < 0)
+		goto out;
+	if (network_load_all(st, &all, &nall, err) < 0 ||
+	    ensure_predefined(engine, st, "none", "null", all, nall, err) < 0 ||
+	    ensure_predefined(engine, st, "host", "host", all, nall, err) < 0 ||
+	    ensure_predefined(engine, st, "bridge", "bridge", all, nall, err) < 0 ||
+	    finish_link_intents(st, orphans, err) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	rc = store_commit(st, err);
+out:
+	json_decref(orphans);
+	network_free_all(all, nall);
+	return rc;
+}
