@@ -138,32 +138,47 @@ static int by_key(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A copy of an object with its keys in order: Docker's rows are Go
- * structs marshalled through a map, so {{json .}} lists fields sorted. */
-static json_t *object_sorted(json_t *obj)
+/* A copy of a value with every object's keys in order: Docker's rows are
+ * Go structs marshalled through a map, so {{json .}} lists fields sorted. */
+static json_t *object_sorted(json_t *value)
 {
-	size_t n = json_object_size(obj), i = 0;
-	const char **keys = calloc(n ? n : 1, sizeof(*keys));
-	json_t *copy = json_object(), *v;
+	size_t n = json_object_size(value), i = 0;
+	const char **keys;
+	json_t *copy, *v;
 	const char *key;
 
-	if (!keys)
-		return json_incref(obj);
-	json_object_foreach(obj, key, v)
+	if (json_is_array(value)) {
+		copy = json_array();
+		json_array_foreach(value, i, v)
+			json_array_append_new(copy, object_sorted(v));
+		return copy;
+	}
+	if (!json_is_object(value) || !(keys = calloc(n ? n : 1, sizeof(*keys))))
+		return json_incref(value);
+	copy = json_object();
+	json_object_foreach(value, key, v)
 		keys[i++] = key;
 	qsort(keys, n, sizeof(*keys), by_key);
 	for (i = 0; i < n; i++)
-		json_object_set(copy, keys[i], json_object_get(obj, keys[i]));
+		json_object_set_new(copy, keys[i], object_sorted(json_object_get(value, keys[i])));
 	free(keys);
 	return copy;
 }
 
-/* Renders one row; an error gets the prefix Docker's CLI gives it. */
+/* Renders one row; an error gets the prefix Docker's CLI gives it. A
+ * format of {{json .}} alone is the row marshalled, as Docker prints it. */
 static int render_row(const struct cli_list *list, struct tmpl *t, size_t i, json_t *row,
 		      char **text, berr *err)
 {
 	json_t *sorted = object_sorted(row);
-	int rc = tmpl_render_typed(t, sorted, list->type, json_array_get(list->labels, i), text, err);
+	int rc;
+
+	if (list->marshal) {
+		*text = tmpl_json_marshal(sorted);
+		json_decref(sorted);
+		return 0;
+	}
+	rc = tmpl_render_typed(t, sorted, list->type, json_array_get(list->labels, i), text, err);
 
 	json_decref(sorted);
 	if (rc < 0)
@@ -172,9 +187,9 @@ static int render_row(const struct cli_list *list, struct tmpl *t, size_t i, jso
 }
 
 /* Parses a list's --format (or its default); *table says whether it asks
- * for a table. */
+ * for a table, *marshal whether it is {{json .}} alone. */
 static int parse_list_format(const struct cli_list *list, const char *format, struct tmpl **t,
-			     bool *table, berr *err)
+			     bool *table, bool *marshal, berr *err)
 {
 	const char *fmt = format && *format ? format : list->default_format;
 	char *text_fmt;
@@ -184,6 +199,7 @@ static int parse_list_format(const struct cli_list *list, const char *format, st
 		fmt = list->default_format;
 	*table = tmpl_is_table(fmt);
 	text_fmt = tmpl_docker_format(fmt);
+	*marshal = text_fmt && strcmp(text_fmt, "{{json .}}") == 0;
 	rc = text_fmt ? tmpl_parse(t, text_fmt, err) : berr_set(err, BERR_SYSTEM, "out of memory");
 	free(text_fmt);
 	return rc;
@@ -205,8 +221,8 @@ int cli_check_list_format(struct cli *cli, const struct cli_list *list, const ch
 {
 	struct tmpl *t = NULL;
 	berr err = {0};
-	bool table;
-	int rc = parse_list_format(list, format, &t, &table, &err);
+	bool table, marshal;
+	int rc = parse_list_format(list, format, &t, &table, &marshal, &err);
 
 	if (rc == 0)
 		rc = check_list_format(list, t, &err);
@@ -225,13 +241,16 @@ int cli_print_list(struct cli *cli, const struct cli_list *list, const char *for
 	char *text;
 	int rc = 0;
 
-	if (parse_list_format(list, format, &t, &table, &err) < 0)
+	struct cli_list shown = *list;
+
+	if (parse_list_format(list, format, &t, &table, &shown.marshal, &err) < 0)
 		return cli_fail(cli, &err, 1);
+	list = &shown;
 	if (json_array_size(list->rows) == 0 && check_list_format(list, t, &err) < 0)
 		goto fail;
 	if (table) {
 		tw = tabwriter_new(10, 3);
-		if (tmpl_render_header(t, list->headers, &text, &err) < 0)
+		if (tmpl_render_header_typed(t, list->headers, list->type, &text, &err) < 0)
 			goto fail;
 		tabwriter_write(tw, text);
 		tabwriter_write(tw, "\n");

@@ -55,6 +55,7 @@ struct cli_list {
 	json_t *labels;
 	json_t *headers;
 	const char *default_format;
+	bool marshal; /* set by cli_print_list: the format is {{json .}} alone */
 };
 
 /* Prints a list through a --format (Go template; "table ..." with a header

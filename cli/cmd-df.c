@@ -152,23 +152,12 @@ static int print_section(struct cli *cli, const char *title, json_t *rows, json_
 	return cli_print_list(cli, &list, NULL);
 }
 
-static int print_verbose(struct cli *cli, json_t *usage)
+/* -v's rows: images (one per tag), containers and volumes, with the text
+ * Docker's formatter shows. */
+static void verbose_rows(json_t *usage, json_t *images, json_t *containers, json_t *volumes)
 {
-	json_t *images = json_array(), *containers = json_array(), *volumes = json_array(), *v;
-	json_t *image_titles = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Repository",
-					 "REPOSITORY", "Tag", "TAG", "ID", "IMAGE ID",
-					 "CreatedSince", "CREATED", "Size", "SIZE", "SharedSize",
-					 "SHARED SIZE", "UniqueSize", "UNIQUE SIZE", "Containers",
-					 "CONTAINERS");
-	json_t *container_titles = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
-					     "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND",
-					     "LocalVolumes", "LOCAL VOLUMES", "Size", "SIZE",
-					     "RunningFor", "CREATED", "Status", "STATUS", "Names",
-					     "NAMES");
-	json_t *volume_titles = json_pack("{s:s, s:s, s:s}", "Name", "VOLUME NAME", "Links",
-					  "LINKS", "Size", "SIZE");
+	json_t *v;
 	size_t i;
-	int status;
 
 	json_array_foreach(json_object_get(usage, "Images"), i, v)
 		add_image_rows(images, v);
@@ -176,7 +165,7 @@ static int print_verbose(struct cli *cli, json_t *usage)
 		json_t *row = cli_ps_row(v, false, false);
 		char size[32];
 
-		units_human_size4((double)num(v, "SizeRw"), size, sizeof(size));
+		units_human_size((double)num(v, "SizeRw"), size, sizeof(size));
 		json_object_set_new(row, "Size", json_string(size));
 		json_array_append_new(containers, row);
 	}
@@ -193,6 +182,56 @@ static int print_verbose(struct cli *cli, json_t *usage)
 							 json_object_get(v, "Name"), "Links", links,
 							 "Size", size));
 	}
+}
+
+/* -v with a template: one object of the sections' rows, as Docker's
+ * diskUsageContext ({{json .}}, {{range .Images}}...). */
+static int print_verbose_format(struct cli *cli, json_t *usage, const char *format)
+{
+	static const struct tmpl_type type = {
+		.name = "*formatter.diskUsageContext",
+		.error_prefix = "template parsing error",
+	};
+	json_t *report = json_pack("{s:[], s:[], s:[], s:[]}", "Images", "Containers", "Volumes",
+				   "BuildCache");
+	json_t *rows = json_pack("[O]", report);
+	json_t *titles = json_pack("{s:s, s:s, s:s, s:s}", "Images", "IMAGES", "Containers",
+				   "CONTAINERS", "Volumes", "VOLUMES", "BuildCache", "BUILD CACHE");
+	struct cli_list list = {
+		.type = &type,
+		.rows = rows,
+		.headers = titles,
+		.default_format = "{{json .}}",
+	};
+	int status;
+
+	verbose_rows(usage, json_object_get(report, "Images"), json_object_get(report, "Containers"),
+		     json_object_get(report, "Volumes"));
+	status = cli_print_list(cli, &list, format);
+	json_decref(report);
+	json_decref(rows);
+	json_decref(titles);
+	return status;
+}
+
+static int print_verbose(struct cli *cli, json_t *usage)
+{
+	json_t *images = json_array(), *containers = json_array(), *volumes = json_array();
+	json_t *image_titles = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Repository",
+					 "REPOSITORY", "Tag", "TAG", "ID", "IMAGE ID",
+					 "CreatedSince", "CREATED", "Size", "SIZE", "SharedSize",
+					 "SHARED SIZE", "UniqueSize", "UNIQUE SIZE", "Containers",
+					 "CONTAINERS");
+	json_t *container_titles = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
+					     "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND",
+					     "LocalVolumes", "LOCAL VOLUMES", "Size", "SIZE",
+					     "RunningFor", "CREATED", "Status", "STATUS", "Names",
+					     "NAMES");
+	json_t *volume_titles = json_pack("{s:s, s:s, s:s}", "Name", "VOLUME NAME", "Links",
+					  "LINKS", "Size", "SIZE");
+	int status;
+
+	verbose_rows(usage, images, containers, volumes);
 	status = print_section(cli, "Images space usage:", images, image_titles,
 			       "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}");
 	if (!status) {
@@ -248,10 +287,7 @@ static int cmd_df(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (verbose) {
-		/* -v with a template: the whole report, as the API gives it. */
-		json_t *one = json_pack("[O]", usage);
-		status = cli_print_each(cli, one, format);
-		json_decref(one);
+		status = print_verbose_format(cli, usage, format);
 		goto out;
 	}
 	rows = summary_rows(usage);

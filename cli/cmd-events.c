@@ -18,6 +18,7 @@ const struct cli_command cli_cmd_events = {"events", cmd_events, "[OPTIONS]",
 struct events_print {
 	struct cli *cli;
 	struct tmpl *tmpl; /* NULL: docker's own line */
+	bool marshal;      /* the format is {{json .}} alone: Go's json.Marshal */
 	int status;
 };
 
@@ -93,6 +94,9 @@ static void on_event(void *user, json_t *event)
 
 	if (!p->tmpl) {
 		print_pretty(event);
+	} else if (p->marshal) {
+		text = tmpl_json_marshal(event);
+		printf("%s\n", text);
 	} else if (tmpl_render_typed(p->tmpl, event, &event_type, NULL, &text, &err) < 0) {
 		berr_prefix(&err, "%s", event_type.error_prefix);
 		if (p->status == 0)
@@ -116,7 +120,7 @@ static int check_format(struct cli *cli, struct tmpl *t)
 	int status = 0;
 
 	if (tmpl_render_typed(t, empty, &event_type, NULL, &text, &err) < 0)
-		status = cli_failf(cli, 1, "%s: %s", event_type.error_prefix, err.msg);
+		status = cli_failf(cli, 64, "%s: %s", event_type.error_prefix, err.msg);
 	free(text);
 	json_decref(empty);
 	return status;
@@ -171,6 +175,7 @@ static int cmd_events(struct cli *cli, int argc, char **argv)
 	}
 	if (p.tmpl && (status = check_format(cli, p.tmpl)))
 		goto out;
+	p.marshal = format && (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0);
 	if ((status = put_time(cli, args, "since", since, now)) ||
 	    (status = put_time(cli, args, "until", until, now)))
 		goto out;

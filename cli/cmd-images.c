@@ -246,6 +246,11 @@ static int cmd_history(struct cli *cli, int argc, char **argv)
 		else
 			cli_short_id(full, id);
 		created_texts(json_integer_value(json_object_get(v, "Created")), since, sizeof(since), at, sizeof(at));
+		/* history's CreatedAt is RFC 3339, unlike images' */
+		units_rfc3339(json_integer_value(json_object_get(v, "Created")) * 1000000000, at,
+			      sizeof(at));
+		if (!human)
+			snprintf(since, sizeof(since), "%s", at);
 		if (human)
 			units_human_size((double)json_integer_value(json_object_get(v, "Size")), size, sizeof(size));
 		else
@@ -270,7 +275,9 @@ static int cmd_history(struct cli *cli, int argc, char **argv)
 		.type = &history_row_type,
 		.rows = rows,
 		.headers = headers,
-		.default_format = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+		.default_format =
+			human ? "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+			      : "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
 	};
 	status = cli_print_list(cli, &list, format);
 out:

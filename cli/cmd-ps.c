@@ -155,9 +155,13 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	json_object_set(row, "State", json_object_get(c, "State"));
 	json_object_set(row, "Status", json_object_get(c, "Status"));
 	if (size) {
-		char bytes[32];
+		char bytes[32], virt[32], text[80];
+
 		units_human_size((double)json_integer_value(json_object_get(c, "SizeRw")), bytes, sizeof(bytes));
-		json_object_set_new(row, "Size", json_string(bytes));
+		units_human_size((double)json_integer_value(json_object_get(c, "SizeRootFs")), virt,
+				 sizeof(virt));
+		snprintf(text, sizeof(text), "%s (virtual %s)", bytes, virt);
+		json_object_set_new(row, "Size", json_string(text));
 	} else {
 		json_object_set_new(row, "Size", json_string("0B"));
 	}
@@ -213,6 +217,9 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	}
 	if (latest)
 		last = 1;
+	/* as Docker: sizes are worked out when the template shows them */
+	if (format && strstr(format, ".Size"))
+		size = true;
 	args = json_pack("{s:b, s:b, s:o}", "all", all, "size", size, "filters", f);
 	if (last > 0)
 		json_object_set_new(args, "limit", json_integer(last));

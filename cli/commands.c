@@ -75,7 +75,13 @@ static const struct alias aliases[] = {
 static void print_usage(void)
 {
 	printf("\nUsage:  berth [OPTIONS] COMMAND\n\nA container engine and console in one program.\n"
-	       "With no command on a terminal, berth opens its console.\n\nCommands:\n");
+	       "With no command on a terminal, berth opens its console.\n\n"
+	       "Options:\n"
+	       "  -c, --context string     Only \"default\" (docker CLI compatibility)\n"
+	       "  -D, --debug              Accepted for docker CLI compatibility\n"
+	       "  -l, --log-level string   Accepted for docker CLI compatibility\n"
+	       "  -v, --version            Print version information and quit\n"
+	       "\nCommands:\n");
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
@@ -118,6 +124,46 @@ static int print_group_usage(const char *group)
 	return 0;
 }
 
+/* The docker CLI's global options a script may pass: -D/--debug and
+ * -l/--log-level are taken (berth has no daemon log to tune), -c/--context
+ * only as "default", and -H/--host is refused (berth has no daemon to
+ * reach). Returns how many words they took, or minus an exit status. */
+static int global_flags(struct cli *cli, int argc, char **argv)
+{
+	static const char *const levels[] = {"debug", "info", "warn", "error", "fatal", NULL};
+	const char *w = argv[0], *value = NULL;
+	int used = 1;
+
+	if (strcmp(w, "-D") == 0 || strcmp(w, "--debug") == 0)
+		return 1;
+	if (strcmp(w, "-l") == 0 || strcmp(w, "--log-level") == 0 || strcmp(w, "-c") == 0 ||
+	    strcmp(w, "--context") == 0 || strcmp(w, "-H") == 0 || strcmp(w, "--host") == 0) {
+		if (argc < 2)
+			return -cli_failf(cli, 125, "flag needs an argument: %s", w);
+		value = argv[1];
+		used = 2;
+	} else if (strncmp(w, "--log-level=", 12) == 0 || strncmp(w, "--context=", 10) == 0 ||
+		   strncmp(w, "--host=", 7) == 0) {
+		value = strchr(w, '=') + 1;
+	} else {
+		return 0;
+	}
+	if (w[1] == 'l' || strncmp(w, "--log-level", 11) == 0) {
+		for (int i = 0; levels[i]; i++)
+			if (strcmp(levels[i], value) == 0)
+				return used;
+		return -cli_failf(cli, 1, "Unable to parse logging level: %s", value);
+	}
+	if (w[1] == 'c' || strncmp(w, "--context", 9) == 0) {
+		if (strcmp(value, "default") == 0)
+			return used;
+		return -cli_failf(cli, 1, "context \"%s\" does not exist", value);
+	}
+	return -cli_failf(cli, 125,
+			  "-H/--host is not supported: berth has no daemon; it works on this host's "
+			  "engine directly");
+}
+
 int cli_main(struct cli *cli, int argc, char **argv)
 {
 	char name[64];
@@ -130,6 +176,12 @@ int cli_main(struct cli *cli, int argc, char **argv)
 		printf("berth version 0.1.0\n");
 		return 0;
 	}
+	int skip = global_flags(cli, argc, argv);
+
+	if (skip < 0)
+		return -skip;
+	if (skip > 0)
+		return cli_main(cli, argc - skip, argv + skip);
 	if (argv[0][0] == '-' && argv[0][1] == '-')
 		return cli_failf(cli, 125,
 				 "unknown flag: %s\n\nUsage:  berth [OPTIONS] COMMAND [ARG...]\n\nRun 'berth --help' for more information",

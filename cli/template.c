@@ -104,3 +104,11 @@ char *tmpl_docker_format(const char *format)
 	}
 	return strbuf_steal(&b);
 }
+
+char *tmpl_json_marshal(json_t *v)
+{
+	struct strbuf b = {0};
+
+	tfmt_json_html(&b, v);
+	return strbuf_steal(&b);
+}

@@ -61,6 +61,15 @@ int tmpl_render_typed(struct tmpl *t, json_t *data, const struct tmpl_type *type
  * rendered before the error (err still says what went wrong). */
 int tmpl_render_header(struct tmpl *t, json_t *header, char **out, berr *err);
 
+/* tmpl_render_header for a typed list: {{.Label "k"}} heads its column "k". */
+int tmpl_render_header_typed(struct tmpl *t, json_t *header, const struct tmpl_type *type,
+			     char **out, berr *err);
+
+/* Go's json.Marshal of v (<, > and & escaped): what Docker's formatter
+ * prints for a row when the whole format is {{json .}}, unlike the json
+ * function inside a template, which leaves them. Malloc'd. */
+char *tmpl_json_marshal(json_t *v);
+
 /* Whether a --format value asks for a table: "table", then whitespace, "{" or the end. */
 bool tmpl_is_table(const char *format);
 

@@ -527,7 +527,8 @@ static int eval_label_method(struct texec *s, json_t *dot, const struct tnode *c
 		json_decref(key);
 		return exec_errorf(s, "wrong type for value; expected string");
 	}
-	v = json_object_get(s->labels, json_string_value(key));
+	/* a table's header shows the key itself, as Docker's does */
+	v = s->header ? key : json_object_get(s->labels, json_string_value(key));
 	*out = json_string(json_is_string(v) ? json_string_value(v) : "");
 	json_decref(key);
 	return 0;
@@ -871,4 +872,10 @@ int tmpl_render_typed(struct tmpl *t, json_t *data, const struct tmpl_type *type
 int tmpl_render_header(struct tmpl *t, json_t *header, char **out, berr *err)
 {
 	return run(t, header, true, NULL, NULL, out, err);
+}
+
+int tmpl_render_header_typed(struct tmpl *t, json_t *header, const struct tmpl_type *type,
+			     char **out, berr *err)
+{
+	return run(t, header, true, type, NULL, out, err);
 }

@@ -1013,7 +1013,7 @@ void tfmt_sprintf(struct strbuf *b, const char *fmt, size_t fmt_len, json_t **ar
 }
 
 /* Go's encoding/json string, with HTML escaping off as in Docker's json function. */
-static void json_put_string(struct strbuf *b, const char *s, size_t n)
+static void json_put_string(struct strbuf *b, const char *s, size_t n, bool html)
 {
 	static const char hex[] = "0123456789abcdef";
 	int w;
@@ -1040,6 +1040,10 @@ static void json_put_string(struct strbuf *b, const char *s, size_t n)
 				strbuf_addc(b, hex[c >> 4]);
 				strbuf_addc(b, hex[c & 0xf]);
 			}
+		} else if (html && (c == '<' || c == '>' || c == '&')) {
+			strbuf_adds(b, "\\u00");
+			strbuf_addc(b, hex[c >> 4]);
+			strbuf_addc(b, hex[c & 0xf]);
 		} else if (r == 0x2028 || r == 0x2029) {
 			strbuf_addf(b, "\\u%04x", r);
 		} else {
@@ -1077,7 +1081,7 @@ static void json_put_real(struct strbuf *b, double d)
 }
 
 /* A value as Go's encoding/json writes it, keys in the object's order. */
-void tfmt_json(struct strbuf *b, json_t *v)
+static void json_value(struct strbuf *b, json_t *v, bool html)
 {
 	const char *key;
 	json_t *val;
@@ -1090,9 +1094,9 @@ void tfmt_json(struct strbuf *b, json_t *v)
 			if (!first)
 				strbuf_addc(b, ',');
 			first = false;
-			json_put_string(b, key, strlen(key));
+			json_put_string(b, key, strlen(key), html);
 			strbuf_addc(b, ':');
-			tfmt_json(b, val);
+			json_value(b, val, html);
 		}
 		strbuf_addc(b, '}');
 		break;
@@ -1101,12 +1105,12 @@ void tfmt_json(struct strbuf *b, json_t *v)
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			if (i > 0)
 				strbuf_addc(b, ',');
-			tfmt_json(b, json_array_get(v, i));
+			json_value(b, json_array_get(v, i), html);
 		}
 		strbuf_addc(b, ']');
 		break;
 	case JSON_STRING:
-		json_put_string(b, json_string_value(v), json_string_length(v));
+		json_put_string(b, json_string_value(v), json_string_length(v), html);
 		break;
 	case JSON_INTEGER:
 		strbuf_addf(b, "%lld", (long long)json_integer_value(v));
@@ -1123,4 +1127,14 @@ void tfmt_json(struct strbuf *b, json_t *v)
 	default:
 		strbuf_adds(b, "null");
 	}
+}
+
+void tfmt_json(struct strbuf *b, json_t *v)
+{
+	json_value(b, v, false);
+}
+
+void tfmt_json_html(struct strbuf *b, json_t *v)
+{
+	json_value(b, v, true);
 }

@@ -167,6 +167,8 @@ void tfmt_sprint(struct strbuf *b, json_t **args, size_t n);
 void tfmt_sprintln(struct strbuf *b, json_t **args, size_t n);
 void tfmt_sprintf(struct strbuf *b, const char *fmt, size_t fmt_len, json_t **args, size_t n);
 void tfmt_json(struct strbuf *b, json_t *v);
+/* The same with <, > and & escaped, as Go's json.Marshal writes them. */
+void tfmt_json_html(struct strbuf *b, json_t *v);
 size_t tfmt_utf8_len(const char *s, size_t len);
 /* Go's unicode.IsPrint (approximated outside ASCII). */
 bool tfmt_printable(int r);

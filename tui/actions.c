@@ -197,15 +197,30 @@ static void container_lifecycle(struct app *app, enum tui_action a)
 		{ACT_REMOVE_FORCE, "container.remove", "removed", "removing", "Remove by force",
 		 "Remove", true},
 	};
-	const char *ids[MAX_TARGETS];
-	size_t n = targets(app, ids, MAX_TARGETS), t = 0;
+	const char *ids[MAX_TARGETS], *staying[MAX_TARGETS];
+	size_t n = targets(app, ids, MAX_TARGETS), t = 0, nstay = 0, keep = 0;
 	struct batch *b;
-	char title[128], message[160];
+	char title[128], message[160], name[128];
 
 	while (table[t].action != a)
 		t++;
 	if (n == 0) {
 		app_message(app, THEME_WARNING, "no container selected");
+		return;
+	}
+	/* As docker rm without -f, running ones stay: they leave the batch,
+	 * and the dialog names them. */
+	for (size_t i = 0; i < n; i++) {
+		if (a == ACT_REMOVE && container_running(app, ids[i]))
+			staying[nstay++] = ids[i];
+		else
+			ids[keep++] = ids[i];
+	}
+	n = keep;
+	if (n == 0) {
+		model_container_name(app, staying[0], name);
+		app_message(app, THEME_WARNING, "%s %s running: D removes by force",
+			    nstay == 1 ? name : "they", nstay == 1 ? "is" : "are");
 		return;
 	}
 	b = batch_new(n, table[t].type, "id", table[t].verb, MODEL_CONTAINERS);
@@ -230,17 +245,10 @@ static void container_lifecycle(struct app *app, enum tui_action a)
 	snprintf(title, sizeof(title), "%s %zu container%s?", table[t].title, n, n == 1 ? "" : "s");
 	snprintf(message, sizeof(message), "%s:",
 		 a == ACT_REMOVE_FORCE ? "Running ones are killed first; this will" : "This will");
-	if (a == ACT_REMOVE) {
-		size_t running = 0;
-
-		for (size_t i = 0; i < n; i++)
-			running += container_running(app, ids[i]);
-		/* As docker rm without -f: those stay, and the dialog says so. */
-		if (running)
-			snprintf(message, sizeof(message),
-				 "%zu %s running and will stay (D removes by force); this will:",
-				 running, running == 1 ? "is" : "are");
-	}
+	if (nstay)
+		snprintf(message, sizeof(message),
+			 "%zu %s running and will stay (D removes by force); this will:", nstay,
+			 nstay == 1 ? "is" : "are");
 	if (table[t].always_ask || n > 1) {
 		/* The dialog's lines name the state too. */
 		for (size_t i = 0; i < n; i++)
@@ -256,6 +264,13 @@ static void container_lifecycle(struct app *app, enum tui_action a)
 			dialog_add(d, line);
 			/* The message afterwards uses the bare name. */
 			model_container_name(app, ids[i], b->items[i].name);
+		}
+		for (size_t i = 0; i < nstay; i++) {
+			char line[512];
+
+			describe_container(app, staying[i], name, sizeof(name));
+			snprintf(line, sizeof(line), "Keep %s", name);
+			dialog_add(d, line);
 		}
 		note_hidden_marks(app, d);
 		dialog_set_buttons(d, table[t].yes, "Cancel");
@@ -317,21 +332,27 @@ static struct pending *pending_new(const char *id, const char *name)
 	return p;
 }
 
+/* What a single command says when it is done, and while it is tried (the
+ * context of an error: "renaming web to x"). */
+struct single {
+	char done[256], doing[256];
+};
+
 /* A single command's answer: a message either way. */
 static void on_single_done(struct app *app, void *user, int status, json_t *result,
 			   const berr *err)
 {
-	char *what = user;
+	struct single *what = user;
 	const char *id = json_string_value(json_object_get(result, "Id"));
 	char short_id[13];
 
 	if (status < 0) {
-		app_error(app, err, "%s", what);
+		app_error(app, err, "%s", what->doing);
 	} else if (id) {
 		fmt_short_id(id, short_id);
-		app_message(app, THEME_STATUS, "%s: %s", what, short_id);
+		app_message(app, THEME_STATUS, "%s: %s", what->done, short_id);
 	} else {
-		app_message(app, THEME_STATUS, "%s", what);
+		app_message(app, THEME_STATUS, "%s", what->done);
 	}
 	free(what);
 	for (int k = 0; k < MODEL_STATS; k++)
@@ -339,13 +360,16 @@ static void on_single_done(struct app *app, void *user, int status, json_t *resu
 }
 
 /* Submits one command whose answer becomes a message. */
-static void submit_single(struct app *app, const char *type, json_t *args, const char *what)
+static void submit_single(struct app *app, const char *type, json_t *args, const char *done,
+			  const char *doing)
 {
-	char *copy = strdup(what);
+	struct single *what = calloc(1, sizeof(*what));
 
-	if (!copy)
+	if (!what)
 		abort();
-	tui_submit(app, type, args, NULL, on_single_done, copy);
+	snprintf(what->done, sizeof(what->done), "%s", done);
+	snprintf(what->doing, sizeof(what->doing), "%s", doing);
+	tui_submit(app, type, args, NULL, on_single_done, what);
 	json_decref(args);
 }
 
@@ -353,13 +377,14 @@ static void submit_single(struct app *app, const char *type, json_t *args, const
 static void rename_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
-	char what[256];
+	char done[256], doing[256];
 
 	if (!text[0])
 		return;
-	snprintf(what, sizeof(what), "renamed %s to %s", p->name, text);
+	snprintf(done, sizeof(done), "renamed %s to %s", p->name, text);
+	snprintf(doing, sizeof(doing), "renaming %s to %s", p->name, text);
 	submit_single(app, "container.rename", json_pack("{s:s, s:s}", "id", p->id, "name", text),
-		      what);
+		      done, doing);
 }
 
 /* The commit prompt's answer: container.commit, pausing meanwhile. */
@@ -367,25 +392,27 @@ static void commit_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
 	json_t *args = json_pack("{s:s, s:b}", "id", p->id, "pause", 1);
-	char what[256];
+	char done[256], doing[256];
 
 	if (text[0])
 		json_object_set_new(args, "reference", json_string(text));
-	snprintf(what, sizeof(what), "committed %s%s%s", p->name, text[0] ? " as " : "", text);
-	submit_single(app, "container.commit", args, what);
+	snprintf(done, sizeof(done), "committed %s%s%s", p->name, text[0] ? " as " : "", text);
+	snprintf(doing, sizeof(doing), "committing %s%s%s", p->name, text[0] ? " as " : "", text);
+	submit_single(app, "container.commit", args, done, doing);
 }
 
 /* The tag prompt's answer: image.tag. */
 static void tag_submit(struct app *app, void *user, const char *text)
 {
 	struct pending *p = user;
-	char what[256];
+	char done[256], doing[256];
 
 	if (!text[0])
 		return;
-	snprintf(what, sizeof(what), "tagged %s as %s", p->name, text);
+	snprintf(done, sizeof(done), "tagged %s as %s", p->name, text);
+	snprintf(doing, sizeof(doing), "tagging %s as %s", p->name, text);
 	submit_single(app, "image.tag", json_pack("{s:s, s:s}", "source", p->id, "target", text),
-		      what);
+		      done, doing);
 }
 
 /* N, c (containers) and t (images): a prompt, then one command. */

@@ -107,7 +107,8 @@ static void finished(struct app *app, struct cmdline *c)
 		lines += c->out[i] == '\n';
 	if (c->len > 0)
 		lines++;
-	if (lines > 1) {
+	/* more than a line, or a line the status bar would cut: the output pane */
+	if (lines > 1 || (c->len && text_width_n(c->out, c->len) > COLS - 2)) {
 		snprintf(title, sizeof(title), " :%s%s%s", c->line, c->status ? "  (failed)" : "",
 			 c->cut ? "  (output cut at 16 MiB)" : "");
 		app_message(app, c->status ? THEME_STATUS_ERROR : THEME_STATUS, ":%s %s", c->line,

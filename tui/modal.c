@@ -263,6 +263,8 @@ bool modal_key(struct app *app, wkey k)
 	case MODAL_HELP:
 		if (k == 'j' || k == 'k')
 			k = WKEY_FN(k == 'j' ? KEY_DOWN : KEY_UP);
+		else if (k == 'g' || k == 'G')
+			k = WKEY_FN(k == 'g' ? KEY_HOME : KEY_END);
 		if (help_key((struct help *)m->widget, k) == WKEY_CANCEL)
 			modal_close(app);
 		return true;

@@ -49,6 +49,8 @@ int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause paus
 	def_prog_mode();
 	endwin();
 	fflush(app->tty_out);
+	/* a stream that never ends (events, logs -f) says how to leave it */
+	dprintf(tty_out, "[berth %s: Ctrl-C returns to the console]\n", argv[1] ?: "");
 	pid = fork();
 	if (pid == 0)
 		exec_child(tty_out, argv);

@@ -167,7 +167,8 @@ bool words_need_terminal(int argc, char **argv)
 	const char *cmd;
 
 	if (argc > 1 && (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
-			 strcmp(argv[0], "volume") == 0 || strcmp(argv[0], "system") == 0)) {
+			 strcmp(argv[0], "network") == 0 || strcmp(argv[0], "volume") == 0 ||
+			 strcmp(argv[0], "system") == 0)) {
 		argc--;
 		argv++;
 	}
@@ -190,5 +191,8 @@ bool words_need_terminal(int argc, char **argv)
 		return !has_word(argc, argv, "-i") && !has_word(argc, argv, "--input");
 	if (strcmp(cmd, "import") == 0 || strcmp(cmd, "cp") == 0)
 		return has_word(argc, argv, "-");
+	/* a prune without -f asks on the terminal */
+	if (strcmp(cmd, "prune") == 0)
+		return !has_flag(argc, argv, "--force", 'f', NULL);
 	return false;
 }

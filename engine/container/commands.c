@@ -501,7 +501,7 @@ static int prune_until(json_t *filters, int64_t *until, berr *err)
 
 static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
-	static const char *const keys[] = {"label", "until", NULL};
+	static const char *const keys[] = {"label", "label!", "until", NULL};
 	struct engine *engine = cmd_engine(ctx);
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));
 	struct container *list = NULL;

@@ -71,6 +71,8 @@ static void add_target(struct stats_target *list, size_t *n, const char *id, con
 		if (o->id[0] && strcmp(o->id, id) == 0 && o->pid == pid) {
 			*t = *o;
 			memset(o, 0, sizeof(*o));
+			/* renamed meanwhile: the readings say the new name */
+			snprintf(t->name, sizeof(t->name), "%s%s", name[0] == '/' ? "" : "/", name);
 			return;
 		}
 	}

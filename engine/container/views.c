@@ -14,6 +14,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/clock.h"
 #include "engine/core/units.h"
+#include "engine/image/image.h"
 #include "engine/volume/volume.h"
 
 static json_t *time_json(int64_t nanos)
@@ -220,8 +221,13 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);
 	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
-	if (size)
-		json_object_set_new(out, "SizeRw", json_integer(container_rw_size(engine, c)));
+	if (size) {
+		struct store *st = engine_store(engine, NULL);
+		int64_t rw = container_rw_size(engine, c), image = st ? image_size(st, c->image_id) : -1;
+
+		json_object_set_new(out, "SizeRw", json_integer(rw));
+		json_object_set_new(out, "SizeRootFs", json_integer(rw + (image > 0 ? image : 0)));
+	}
 	free(command);
 	json_decref(argv);
 	return out;

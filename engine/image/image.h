@@ -41,6 +41,9 @@ struct image_info {
 int image_resolve(struct store *st, const char *name, struct image_info *out, berr *err);
 void image_info_free(struct image_info *info);
 
+/* The bytes of an image's layers (its Size), or -1 when it is gone. */
+int64_t image_size(struct store *st, const char *image_id);
+
 /* R/layers/<hex>/diff for a chain id ("sha256:<hex>" or bare hex). */
 char *image_layer_dir(const char *root, const char *chain_id, char *buf, size_t size);
 /* <hex>/diff, relative to R/layers (how the runtime names a lowerdir). */

@@ -584,6 +584,13 @@ int image_store_set_parent(struct store *st, const char *id, const char *parent,
 	return rc == SQLITE_DONE ? 0 : store_error(st, err, "set image parent");
 }
 
+int64_t image_size(struct store *st, const char *image_id)
+{
+	int64_t size = -1;
+
+	return image_store_meta(st, image_id, NULL, NULL, &size, NULL) < 0 ? -1 : size;
+}
+
 int image_store_meta(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE],
 		     int64_t *created, int64_t *size, berr *err)
 {

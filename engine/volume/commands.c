@@ -118,7 +118,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 
 static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
-	static const char *const keys[] = {"label", "all", NULL};
+	static const char *const keys[] = {"label", "label!", "all", NULL};
 	struct engine *engine = cmd_engine(ctx);
 	struct store *st = engine_store(engine, err);
 	json_t *filters = filters_from_api(json_object_get(args, "filters"));

@@ -161,9 +161,8 @@ keys bulk Enter
 sleep 0.3
 keys g Space Space
 keys d
-expect_screen "plain remove warns that running ones stay" "2 are running and will stay" 2
-keys Escape
-sleep 0.2
+expect_screen "plain remove of running ones says to force it" "they are running: D removes by force" 2
+expect_eq "both still there" "2" "$(b ps --filter name=bulk -q | wc -l)"
 keys D
 expect_screen "the dialog lists what happens" "Remove by force 2 containers?" 2
 expect_screen "the dialog names bulk1" "bulk1" 1
