@@ -227,6 +227,7 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	if (json_is_true(json_object_get(config, "Tty")))
 		spec_put_console_size(&b, json_object_get(hc, "ConsoleSize"));
 	spec_put(&b, "open-stdin", json_is_true(json_object_get(config, "OpenStdin")) ? "1" : "0");
+	spec_put(&b, "stdin-once", json_is_true(json_object_get(config, "StdinOnce")) ? "1" : "0");
 	spec_put(&b, "attach-fd", attach ? "1" : "0");
 	spec_put(&b, "namespace", "mount");
 	spec_put(&b, "namespace", "uts");

@@ -471,13 +471,67 @@ int random_hex_id(char out[65], berr *err)
 	return 0;
 }
 
-int64_t fs_tree_bytes(int dirfd)
+/* Directories deeper than this are not walked: each level holds one fd,
+ * and a tree may be made as deep as its owner likes. */
+#define TREE_MAX_DEPTH 256
+
+/* The inodes with several names already counted (a small open hash set). */
+struct inode_set {
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *slots;
+	size_t cap, used;
+};
+
+/* Adds an inode; false when it was there already. */
+static bool inode_set_add(struct inode_set *set, dev_t dev, ino_t ino)
 {
-	DIR *dir = fdopendir(dirfd);
+	size_t i;
+
+	if ((set->used + 1) * 2 > set->cap) {
+		struct inode_set grown = {.cap = set->cap ? set->cap * 2 : 64};
+
+		grown.slots = calloc(grown.cap, sizeof(*grown.slots));
+		if (!grown.slots)
+			return true; /* counted again rather than not at all */
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i].ino || set->slots[i].dev)
+				inode_set_add(&grown, set->slots[i].dev, set->slots[i].ino);
+		free(set->slots);
+		*set = grown;
+	}
+	for (i = ((size_t)ino * 0x9e3779b97f4a7c15ull ^ (size_t)dev) & (set->cap - 1);
+	     set->slots[i].ino || set->slots[i].dev; i = (i + 1) & (set->cap - 1))
+		if (set->slots[i].ino == ino && set->slots[i].dev == dev)
+			return false;
+	set->slots[i].dev = dev;
+	set->slots[i].ino = ino;
+	set->used++;
+	return true;
+}
+
+/* Adds without passing INT64_MAX: a tree's owner picks its sizes. */
+static uint64_t add_capped(uint64_t total, uint64_t n)
+{
+	return n > (uint64_t)INT64_MAX - total ? (uint64_t)INT64_MAX : total + n;
+}
+
+/* One directory: its files, then its subdirectories one at a time, so that
+ * the walk holds one fd per level and no directory stream while it
+ * descends. Takes over dirfd. */
+static uint64_t tree_bytes(int dirfd, int depth, struct inode_set *seen)
+{
+	int listfd = dup(dirfd);
+	DIR *dir = listfd >= 0 ? fdopendir(listfd) : NULL;
 	struct dirent *de;
-	int64_t total = 0;
+	char **subdirs = NULL;
+	size_t nsub = 0, cap = 0;
+	uint64_t total = 0;
 
 	if (!dir) {
+		if (listfd >= 0)
+			close(listfd);
 		close(dirfd);
 		return 0;
 	}
@@ -488,14 +542,38 @@ int64_t fs_tree_bytes(int dirfd)
 		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			int child = openat(dirfd, de->d_name,
-					   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (child >= 0)
-				total += fs_tree_bytes(child);
-		} else {
-			total += st.st_size;
+			if (depth >= TREE_MAX_DEPTH)
+				continue;
+			if (nsub == cap) {
+				char **grown = realloc(subdirs, (cap = cap ? cap * 2 : 16) * sizeof(*subdirs));
+				if (!grown)
+					continue;
+				subdirs = grown;
+			}
+			if ((subdirs[nsub] = strdup(de->d_name)))
+				nsub++;
+		} else if (st.st_nlink <= 1 || inode_set_add(seen, st.st_dev, st.st_ino)) {
+			total = add_capped(total, (uint64_t)(st.st_size > 0 ? st.st_size : 0));
 		}
 	}
 	closedir(dir);
+	for (size_t i = 0; i < nsub; i++) {
+		int child = openat(dirfd, subdirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (child >= 0)
+			total = add_capped(total, tree_bytes(child, depth + 1, seen));
+		free(subdirs[i]);
+	}
+	free(subdirs);
+	close(dirfd);
 	return total;
+}
+
+int64_t fs_tree_bytes(int dirfd)
+{
+	struct inode_set seen = {0};
+	uint64_t total = tree_bytes(dirfd, 0, &seen);
+
+	free(seen.slots);
+	return (int64_t)total;
 }

@@ -40,9 +40,11 @@ int fs_path_clean(const char *in, char *out, size_t size, bool refuse_escape);
  * RESOLVE_NO_XDEV): rel is resolved as if root_fd were "/", symlinks and
  * ".." included, so nothing leads outside root_fd. O_CLOEXEC is added.
  * Returns the fd, or -1 with errno set. */
-/* Bytes of the files under a directory: each name's apparent size,
- * symlinks not followed, as Docker's SizeRw and volume sizes count them.
- * Takes over dirfd. */
+/* Bytes of the files under a directory: apparent sizes, a file with
+ * several names counted once, symlinks not followed, as Docker's SizeRw
+ * and volume sizes count them. At most 256 levels deep, one fd per level,
+ * and never past INT64_MAX whatever the tree's owner made. Takes over
+ * dirfd. */
 int64_t fs_tree_bytes(int dirfd);
 
 int fs_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode, uint64_t resolve);

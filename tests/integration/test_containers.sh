@@ -84,6 +84,16 @@ expect_status "attach" 0 timeout 10 "$BERTH" attach ticker
 expect_eq "attached output" "$(printf 't1\nt2\nt3')" "$out"
 expect_status "attach to a stopped container" 1 b attach ticker
 expect_match "attach stopped message" 'You cannot attach to a stopped container' "$err"
+
+# without StdinOnce (run -d -i), one client's end of input leaves stdin open
+# for the next; with it (run -i), the end of input is the end of stdin
+b run -d -i --name reader busybox sh -c 'while read l; do echo got $l; done; echo STDIN-CLOSED; sleep 300' >/dev/null
+echo first | timeout 2 "$BERTH" attach reader >/dev/null
+echo second | timeout 2 "$BERTH" attach reader >/dev/null
+expect_eq "both clients reached the one stdin" "$(printf 'got first\ngot second')" "$(b logs reader)"
+b rm -f reader >/dev/null
+expect_status "run -i ends with its input" 0 timeout 10 sh -c "echo once | '$BERTH' run -i --rm busybox cat"
+expect_eq "run -i output" "once" "$out"
 b rm ticker >/dev/null
 
 # detached lifecycle

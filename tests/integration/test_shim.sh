@@ -379,7 +379,7 @@ check "a pty is the terminal" '/dev/pts/0\r\n
 /dev/console\r\n' "$(logs tty)"
 
 ARGS=(sh -c 'read x; echo got $x; echo e >&2; exit 5')
-new_container attachfd "attach-fd 1" "open-stdin 1"
+new_container attachfd "attach-fd 1" "open-stdin 1" "stdin-once 1"
 out=$(start attachfd --attach --stdin $'hello\n')
 check "attach on fd 4: stdin, stdout, stderr, exit frame" 'start: ok
 stdout=got hello\n
@@ -392,7 +392,7 @@ out=$(start ttyattach --attach --resize 40 100 --stdin $'abc\n')
 check "tty attach with resize" 'stdout=abc\r\n40 100\r\n[abc]\r\n' "$(grep stdout= <<<"$out")"
 
 ARGS=(cat)
-new_container sockattach "open-stdin 1"
+new_container sockattach "open-stdin 1" "stdin-once 1"
 start sockattach >/dev/null
 check "attach.sock is 0600" 600 "$(stat -c %a "$tmp/c/sockattach/run/attach.sock")"
 "$helper" attach "$tmp/c/sockattach/run/attach.sock" >"$tmp/late.out" &

@@ -24,6 +24,14 @@ expect_match "writer's row" 'writer' "$(sed -n '/Containers space usage/,/Local 
 expect_match "kept volume linked once" $'\nkept +1 +0B' "$out"
 expect_match "the command quoted as Docker lists it" "\"sh -c 'head -c 5000" "$(b ps -a --filter name=writer --format '{{.Command}}')"
 
+# a file with many names counts once, however a container links it, and a
+# tree deeper than the walk goes neither crashes nor runs out of files
+b run -d --name linker busybox sh -c 'head -c 7000 /dev/zero >/f; i=0; while [ $i -lt 50 ]; do ln /f /l$i; i=$((i+1)); done; d=/deep; i=0; while [ $i -lt 300 ]; do mkdir -p $d; d=$d/x; i=$((i+1)); done; touch /ready; sleep 300' >/dev/null
+for _ in $(seq 100); do [ -e "$BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' linker)/upper/ready" ] && break; sleep 0.1; done
+expect_status "size of the linked file" 0 b ps --filter name=linker --format '{{.Size}}'
+expect_match "once, not 51 times" '^7kB \(virtual ' "$out"
+b rm -f linker >/dev/null
+
 # system prune: asks first, and a "no" keeps everything
 expect_status "prune refused" 0 sh -c "echo n | '$BERTH' system prune --volumes"
 expect_match "warning lists what goes" 'WARNING! This will remove:

@@ -48,7 +48,7 @@ enum client_frames_read client_frames_read(struct client_frames *f, int fd, shor
 		f->left = (uint32_t)f->hdr[4] << 24 | (uint32_t)f->hdr[5] << 16 |
 			  (uint32_t)f->hdr[6] << 8 | f->hdr[7];
 		if (f->left == 0) {
-			if (f->hdr[0] == SHIM_STREAM_STDIN)
+			if (f->hdr[0] == SHIM_STREAM_STDIN && io->stdin_once)
 				monitor_io_stdin_close(io);
 			frame_done(f, io);
 		}

@@ -1,6 +1,6 @@
 /* Reading what an attach client sends (see shim_protocol.h): stdin frames
  * go to the child's stdin, resize frames to its pty, and an empty stdin
- * frame closes its stdin. The container's attach clients (attach.c) and an
+ * frame (the client's end of input) closes its stdin when io->stdin_once. The container's attach clients (attach.c) and an
  * exec's one client (exec_monitor.c) read through this. */
 #ifndef BERTH_SHIM_CLIENT_FRAMES_H
 #define BERTH_SHIM_CLIENT_FRAMES_H

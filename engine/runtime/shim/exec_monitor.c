@@ -329,6 +329,8 @@ static int start_command(struct exec_target *t, struct shim_err *err)
 		return shim_sys(err, "pipe");
 	f.alive_r = alive[0];
 	f.alive_w = alive[1];
+	/* an exec's stdin ends with its one client's input, as Docker's does */
+	io.stdin_once = true;
 	/* detached without a tty, the command gets the container's /dev/null */
 	if ((spec.tty || spec.attach_fd) &&
 	    monitor_io_open(&io, spec.tty, spec.open_stdin,

@@ -189,6 +189,7 @@ static int start_container(struct shim_err *err)
 		return shim_sys(err, "pipe");
 	f.sync = sync[0];
 	f.errpipe = ep[1];
+	io.stdin_once = spec.stdin_once;
 	if (monitor_io_open(&io, spec.tty, spec.open_stdin,
 			    (struct monitor_child_stdio){&f.stdin_r, &f.stdout_w, &f.stderr_w,
 							 &f.pty_sock},

@@ -58,6 +58,9 @@ struct monitor_io {
 	int out_fd[3]; /* [1] stdout, [2] stderr (the pty master with a tty); -1: closed */
 	int pty_master;
 	struct stdin_pipe in;
+	/* Docker's StdinOnce: a client's end of input ends the child's stdin;
+	 * otherwise stdin stays open for the next client to attach */
+	bool stdin_once;
 };
 #define MONITOR_IO_INIT                                                                            \
 	{                                                                                          \

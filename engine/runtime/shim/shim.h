@@ -49,7 +49,7 @@ struct spec {
 	struct strlist args, env, group_add;
 	char *cwd, *user, *hostname;
 	char *etc_hostname, *etc_hosts, *etc_resolv;
-	int tty, open_stdin, attach_fd;
+	int tty, open_stdin, stdin_once, attach_fd;
 	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;

@@ -197,6 +197,8 @@ static int spec_record(struct spec *s, char *key, char *v)
 		return parse_bool(v, &s->tty);
 	if (!strcmp(key, "open-stdin"))
 		return parse_bool(v, &s->open_stdin);
+	if (!strcmp(key, "stdin-once"))
+		return parse_bool(v, &s->stdin_once);
 	if (!strcmp(key, "attach-fd"))
 		return parse_bool(v, &s->attach_fd);
 	if (!strcmp(key, "no-new-privileges"))
