@@ -80,7 +80,8 @@ static int taken_subnets(struct network *all, size_t n, bool with_host_routes,
 	for (size_t i = 0; i < n; i++)
 		if (all[i].subnet[0] && ipv4_parse_prefix(all[i].subnet, &list[k]))
 			k++;
-	memcpy(list + k, routes, nroutes * sizeof(*routes));
+	if (nroutes)
+		memcpy(list + k, routes, nroutes * sizeof(*routes));
 	free(routes);
 	*out = list;
 	*count = k + nroutes;
@@ -132,6 +133,7 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 	if (*range && (!ipv4_parse_prefix(range, &rng) || !ipv4_prefix_within(&rng, &net)))
 		return berr_set(err, BERR_INVALID, "no matching subnet for range %s", range);
 	aux = json_object_get(c, "AuxiliaryAddresses");
+	json_decref(n->aux);
 	n->aux = json_object();
 	json_object_foreach(aux, key, v) {
 		uint32_t a;
