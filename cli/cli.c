@@ -170,7 +170,8 @@ static json_t *object_sorted(json_t *value)
 static int render_row(const struct cli_list *list, struct tmpl *t, size_t i, json_t *row,
 		      char **text, berr *err)
 {
-	json_t *sorted = object_sorted(row);
+	/* key order shows only in JSON: other templates read fields by name */
+	json_t *sorted = list->sorted ? object_sorted(row) : json_incref(row);
 	int rc;
 
 	if (list->marshal) {
@@ -189,7 +190,7 @@ static int render_row(const struct cli_list *list, struct tmpl *t, size_t i, jso
 /* Parses a list's --format (or its default); *table says whether it asks
  * for a table, *marshal whether it is {{json .}} alone. */
 static int parse_list_format(const struct cli_list *list, const char *format, struct tmpl **t,
-			     bool *table, bool *marshal, berr *err)
+			     bool *table, bool *marshal, bool *sorted, berr *err)
 {
 	const char *fmt = format && *format ? format : list->default_format;
 	char *text_fmt;
@@ -200,6 +201,7 @@ static int parse_list_format(const struct cli_list *list, const char *format, st
 	*table = tmpl_is_table(fmt);
 	text_fmt = tmpl_docker_format(fmt);
 	*marshal = text_fmt && strcmp(text_fmt, "{{json .}}") == 0;
+	*sorted = text_fmt && strstr(text_fmt, "json");
 	rc = text_fmt ? tmpl_parse(t, text_fmt, err) : berr_set(err, BERR_SYSTEM, "out of memory");
 	free(text_fmt);
 	return rc;
@@ -221,8 +223,8 @@ int cli_check_list_format(struct cli *cli, const struct cli_list *list, const ch
 {
 	struct tmpl *t = NULL;
 	berr err = {0};
-	bool table, marshal;
-	int rc = parse_list_format(list, format, &t, &table, &marshal, &err);
+	bool table, marshal, sorted;
+	int rc = parse_list_format(list, format, &t, &table, &marshal, &sorted, &err);
 
 	if (rc == 0)
 		rc = check_list_format(list, t, &err);
@@ -243,7 +245,7 @@ int cli_print_list(struct cli *cli, const struct cli_list *list, const char *for
 
 	struct cli_list shown = *list;
 
-	if (parse_list_format(list, format, &t, &table, &shown.marshal, &err) < 0)
+	if (parse_list_format(list, format, &t, &table, &shown.marshal, &shown.sorted, &err) < 0)
 		return cli_fail(cli, &err, 1);
 	list = &shown;
 	if (json_array_size(list->rows) == 0 && check_list_format(list, t, &err) < 0)

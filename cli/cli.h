@@ -56,6 +56,7 @@ struct cli_list {
 	json_t *headers;
 	const char *default_format;
 	bool marshal; /* set by cli_print_list: the format is {{json .}} alone */
+	bool sorted;  /* set by cli_print_list: rows' keys sorted (JSON shows them) */
 };
 
 /* Prints a list through a --format (Go template; "table ..." with a header
