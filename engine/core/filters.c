@@ -277,10 +277,16 @@ bool filters_match_prefix(json_t *filters, const char *key, const char *value)
 #define REGEX_MAX_NODES 1000
 #define REGEX_MAX_REPEAT 1000 /* Go's limit on {n,m} */
 #define REGEX_MAX_DEPTH 1000  /* Go's limit on nesting */
+/* Repetitions of repetitions, (((a+)+)+): no filter needs more than this,
+ * and glibc's epsilon closures grow exponentially with them ((^((()+)+)+)
+ * six deep takes minutes). */
+#define REGEX_MAX_NESTED_REPEATS 3
 
 struct re_scan {
 	const char *p;
 	int depth;
+	int height;      /* nested repetitions in what was parsed last */
+	bool empty;      /* what was parsed last is an empty group */
 	bool refused;
 };
 
@@ -327,6 +333,8 @@ static size_t re_atom(struct re_scan *s, bool *anchored)
 	size_t n;
 
 	*anchored = false;
+	s->height = 0;
+	s->empty = false;
 	switch (*s->p) {
 	case '(':
 		s->p++;
@@ -338,6 +346,7 @@ static size_t re_atom(struct re_scan *s, bool *anchored)
 		s->depth--;
 		if (*s->p == ')')
 			s->p++;
+		s->empty = n == 0;
 		return re_sum(n, 1);
 	case '[':
 		re_skip_bracket(s);
@@ -393,35 +402,49 @@ static size_t re_repeat(struct re_scan *s)
 static size_t re_branch(struct re_scan *s, bool *anchored)
 {
 	size_t total = 0;
+	int height = 0;
 
 	*anchored = false;
 	while (*s->p && *s->p != '|' && *s->p != ')') {
 		bool atom_anchored;
 		size_t n = re_atom(s, &atom_anchored), copies;
-		int repeats = 0;
+		int repeats = 0, atom_height = s->height;
+		bool empty = s->empty;
 
 		while ((copies = re_repeat(s))) {
-			if ((repeats++ == 1 && s->p[-1] != '?') || repeats > 2 || atom_anchored)
+			/* an empty group repeated loops on nothing: refused too */
+			if ((repeats++ == 1 && s->p[-1] != '?') || repeats > 2 || atom_anchored ||
+			    empty)
 				s->refused = true;
 			n = re_sum(re_product(n, copies), 1);
 		}
+		if (repeats && ++atom_height > REGEX_MAX_NESTED_REPEATS)
+			s->refused = true;
+		if (atom_height > height)
+			height = atom_height;
 		*anchored |= atom_anchored;
 		total = re_sum(total, n);
 	}
+	s->height = height;
+	s->empty = false;
 	return total;
 }
 
 static size_t re_alternation(struct re_scan *s, bool *anchored)
 {
 	size_t total = re_branch(s, anchored);
+	int height = s->height;
 
 	while (*s->p == '|') {
 		bool more;
 
 		s->p++;
 		total = re_sum(total, re_sum(re_branch(s, &more), 1));
+		if (s->height > height)
+			height = s->height;
 		*anchored |= more;
 	}
+	s->height = height;
 	return total;
 }
 

@@ -290,8 +290,8 @@ static void test_match_regex_refused(void **state)
 {
 	char nested[200] = "name=";
 	json_t *f = make("name=(w)\\1", "name=we**", "name=(a{1000}){1000}", "name=x{1001}",
-			 "name=(((((w^)+)+)+)+)+", NULL);
-	json_t *ok = make("name=^w(e)+?b{1,3}$", "name=[[:alpha:]]?x", NULL);
+			 "name=(((((w^)+)+)+)+)+", "name=(^((((w+)+)+)+)x)", "name=w()+", NULL);
+	json_t *ok = make("name=^w(e)+?b{1,3}$", "name=[[:alpha:]]?x", "name=^x((y+)*z)+$", NULL);
 	json_t *deep;
 
 	(void)state;
@@ -306,6 +306,7 @@ static void test_match_regex_refused(void **state)
 	assert_false(filters_match_regex(deep, "name", "aaa"));
 	assert_true(filters_match_regex(ok, "name", "webb"));
 	assert_true(filters_match_regex(ok, "name", "x"));
+	assert_true(filters_match_regex(ok, "name", "xyyzz"));
 	json_decref(f);
 	json_decref(ok);
 	json_decref(deep);
