@@ -12,6 +12,7 @@
 
 #include "cli/tabwriter.h"
 #include "cli/template.h"
+#include "engine/core/filters.h"
 
 int cli_fail(struct cli *cli, const berr *err, int status)
 {
@@ -300,5 +301,34 @@ json_t *cli_key_values(const struct strlist *list)
 		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
 		json_object_set_new(out, key, json_string(eq ? eq + 1 : ""));
 	}
+	return out;
+}
+
+int cli_filters(struct cli *cli, const struct strlist *list, json_t *filters)
+{
+	berr err = {0};
+
+	for (size_t i = 0; i < list->len; i++)
+		if (filters_add(filters, list->items[i], &err) < 0)
+			return cli_fail(cli, &err, 125);
+	return 0;
+}
+
+json_t *cli_labels_text(json_t *labels)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const char *key;
+	json_t *v, *out;
+	bool first = true;
+
+	json_object_foreach(labels, key, v) {
+		fprintf(mem, "%s%s=%s", first ? "" : ",", key, json_string_value(v) ?: "");
+		first = false;
+	}
+	fclose(mem);
+	out = json_string(text ? text : "");
+	free(text);
 	return out;
 }

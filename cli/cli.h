@@ -75,6 +75,13 @@ int cli_print_json_array(json_t *objects);
  * missing key is "<no value>"). */
 int cli_print_each(struct cli *cli, json_t *objects, const char *format);
 
+/* Adds each --filter word to filters; prints Docker's error and returns
+ * 125 for a malformed one, 0 otherwise. */
+int cli_filters(struct cli *cli, const struct strlist *list, json_t *filters);
+
+/* Labels as list columns show them: "a=b,c=d". */
+json_t *cli_labels_text(json_t *labels);
+
 /* "k=v" words (--label, --opt) as an object; a word without '=' is k="". */
 json_t *cli_key_values(const struct strlist *list);
 

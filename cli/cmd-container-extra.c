@@ -26,17 +26,12 @@ static int cmd_container_prune(struct cli *cli, int argc, char **argv)
 	};
 	json_t *f = json_object(), *args = NULL;
 	uint64_t reclaimed = 0;
-	berr err = {0};
 	int first, status;
-	size_t i;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_container_prune, argc, argv, true, &first, &done)) || done)
 		goto out;
-	for (i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (!force && !cli_confirm("WARNING! This will remove all stopped containers."))
 		goto out;
 	args = json_pack("{s:O}", "filters", f);

@@ -162,12 +162,8 @@ static int cmd_events(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_events, argc - first, 0, 0)))
 		goto out;
-	for (size_t i = 0; i < filters.len; i++) {
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
-	}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (format && *format &&
 	    tmpl_parse(&p.tmpl, strcmp(format, "json") == 0 ? "{{json .}}" : format, &err) < 0) {
 		status = cli_failf(cli, 64, "Error parsing format: %s", err.msg);

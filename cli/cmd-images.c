@@ -99,11 +99,8 @@ static int cmd_images(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_images, argc - first, 0, 1)))
 		goto out;
-	for (i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (argc - first == 1) {
 		char ref[600];
 		snprintf(ref, sizeof(ref), "reference=%s", argv[first]);
@@ -305,17 +302,12 @@ static int cmd_image_prune(struct cli *cli, int argc, char **argv)
 	};
 	json_t *f = json_object(), *args = NULL;
 	uint64_t reclaimed = 0;
-	berr err = {0};
 	int first, status;
-	size_t i;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_image_prune, argc, argv, true, &first, &done)) || done)
 		goto out;
-	for (i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (!force && !cli_confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
 				       : "WARNING! This will remove all dangling images."))
 		goto out;

@@ -83,25 +83,6 @@ static const struct tmpl_type network_row_type = {
 	.error_prefix = "template parsing error",
 };
 
-static json_t *labels_text(json_t *labels)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	const char *key;
-	json_t *v;
-	bool first = true;
-
-	json_object_foreach(labels, key, v) {
-		fprintf(mem, "%s%s=%s", first ? "" : ",", key, json_string_value(v));
-		first = false;
-	}
-	fclose(mem);
-	json_t *out = json_string(text ? text : "");
-	free(text);
-	return out;
-}
-
 /* "2026-12-06 14:41:29.008176241 +0000 UTC": Go's time.Time as ls prints it. */
 static json_t *created_text(const char *rfc3339)
 {
@@ -130,7 +111,7 @@ static json_t *network_row(json_t *n, bool no_trunc)
 			 "IPv4", "true", "IPv6",
 			 json_is_true(json_object_get(n, "EnableIPv6")) ? "true" : "false",
 			 "Internal", json_is_true(json_object_get(n, "Internal")) ? "true" : "false",
-			 "Labels", labels_text(json_object_get(n, "Labels")), "Name",
+			 "Labels", cli_labels_text(json_object_get(n, "Labels")), "Name",
 			 json_object_get(n, "Name"), "Scope", json_object_get(n, "Scope"));
 }
 
@@ -160,11 +141,8 @@ static int cmd_ls(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_network_ls, argc - first, 0, 0)))
 		goto out;
-	for (i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	args = json_pack("{s:O}", "filters", f);
 	if (cli_call(cli, "network.list", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
@@ -295,7 +273,6 @@ static int cmd_prune(struct cli *cli, int argc, char **argv)
 	};
 	json_t *f = json_object(), *args = NULL;
 	uint64_t reclaimed = 0;
-	berr err = {0};
 	int first, status;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_network_prune, argc, argv, true, &first, &done)) ||
@@ -303,11 +280,8 @@ static int cmd_prune(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_network_prune, argc - first, 0, 0)))
 		goto out;
-	for (size_t i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (!force && !cli_confirm("WARNING! This will remove all custom networks not used by at least one container."))
 		goto out;
 	args = json_pack("{s:O}", "filters", f);

@@ -60,25 +60,6 @@ static void go_quote(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
-static json_t *labels_text(json_t *labels)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	const char *key;
-	json_t *v;
-	bool first = true;
-
-	json_object_foreach(labels, key, v) {
-		fprintf(mem, "%s%s=%s", first ? "" : ",", key, json_string_value(v) ? json_string_value(v) : "");
-		first = false;
-	}
-	fclose(mem);
-	json_t *out = json_string(text ? text : "");
-	free(text);
-	return out;
-}
-
 /* Docker's .Mounts column: each mount's volume name (or source), comma-joined,
  * names cut to 15 characters unless --no-trunc. */
 static json_t *mounts_text(json_t *mounts, bool no_trunc)
@@ -166,7 +147,7 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 		json_object_set_new(row, "Size", json_string("0B"));
 	}
 	json_object_set_new(row, "Names", json_string(name && name[0] == '/' ? name + 1 : name ? name : ""));
-	json_object_set_new(row, "Labels", labels_text(json_object_get(c, "Labels")));
+	json_object_set_new(row, "Labels", cli_labels_text(json_object_get(c, "Labels")));
 	json_object_set_new(row, "LocalVolumes", local_volumes_text(json_object_get(c, "Mounts")));
 	json_object_set_new(row, "Mounts", mounts_text(json_object_get(c, "Mounts"), no_trunc));
 	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
@@ -208,12 +189,9 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	if ((status = cli_require_args(cli, &cli_cmd_ps, argc - first, 0, 0)))
 		goto out;
 	f = json_object();
-	for (size_t i = 0; i < filters.len; i++) {
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			json_decref(f);
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f))) {
+		json_decref(f);
+		goto out;
 	}
 	if (latest)
 		last = 1;

@@ -133,25 +133,14 @@ out:
 /* The ls row: Docker's volume formatter fields. */
 static json_t *volume_row(json_t *v)
 {
-	json_t *labels = json_object_get(v, "Labels"), *val;
-	const char *key;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	bool first = true;
-
-	json_object_foreach(labels, key, val) {
-		fprintf(mem, "%s%s=%s", first ? "" : ",", key, json_string_value(val));
-		first = false;
-	}
-	fclose(mem);
-	json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:s, s:s, s:s, s:s}", "Driver",
+	json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:o, s:s, s:s, s:s, s:s, s:s}", "Driver",
 				json_object_get(v, "Driver"), "Name", json_object_get(v, "Name"),
 				"Scope", json_object_get(v, "Scope"), "Mountpoint",
-				json_object_get(v, "Mountpoint"), "Labels", text ? text : "", "Links",
+				json_object_get(v, "Mountpoint"), "Labels",
+				cli_labels_text(json_object_get(v, "Labels")), "Links",
 				"N/A", "Size", "N/A", "Availability", "N/A", "Group", "N/A",
 				"Status", "N/A");
-	free(text);
+
 	return row;
 }
 
@@ -193,11 +182,8 @@ static int cmd_ls(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_volume_ls, argc - first, 0, 0)))
 		goto out;
-	for (size_t i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	args = json_pack("{s:O}", "filters", f);
 	if (cli_call(cli, "volume.list", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
@@ -336,20 +322,15 @@ static int cmd_prune(struct cli *cli, int argc, char **argv)
 	};
 	json_t *f = json_object(), *args = NULL;
 	uint64_t reclaimed = 0;
-	berr err = {0};
 	int first, status;
-	size_t i;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_volume_prune, argc, argv, true, &first, &done)) ||
 	    done)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_volume_prune, argc - first, 0, 0)))
 		goto out;
-	for (i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (all)
 		filters_add(f, "all=true", NULL);
 	if (!force && !cli_confirm(all || filters_has(f, "all")

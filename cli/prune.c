@@ -106,7 +106,6 @@ static int cmd_system_prune(struct cli *cli, int argc, char **argv)
 	};
 	json_t *f = json_object(), *args = NULL;
 	uint64_t reclaimed = 0;
-	berr err = {0};
 	int first, status;
 
 	if ((status = cli_parse(cli, specs, &cli_cmd_system_prune, argc, argv, true, &first, &done)) ||
@@ -114,11 +113,8 @@ static int cmd_system_prune(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_system_prune, argc - first, 0, 0)))
 		goto out;
-	for (size_t i = 0; i < filters.len; i++)
-		if (filters_add(f, filters.items[i], &err) < 0) {
-			status = cli_fail(cli, &err, 125);
-			goto out;
-		}
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
 	if (volumes && filters_has(f, "until")) {
 		status = cli_failf(cli, 1, "ERROR: The \"until\" filter is not supported with \"--volumes\"");
 		goto out;
