@@ -41,8 +41,15 @@ cleanup() {
 		[ -d "$mnt/berth-bench" ] && find "$mnt/berth-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$mnt/berth-bench" 2>/dev/null || true
 	done
+	# berth's bridge and nftables table for this data root; forwarding as it was
+	for l in $(sqlite3 "$work/root/berth.db" "SELECT bridge FROM networks WHERE bridge != ''" 2>/dev/null); do
+		ip link del "$l" 2>/dev/null
+	done
+	nft delete table ip "berth-$(printf '%s' "$work/root" | sha256sum | cut -c1-8)" 2>/dev/null
+	echo "$ip_forward_before" >/proc/sys/net/ipv4/ip_forward
 	rm -rf "$work"
 }
+ip_forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
 trap cleanup EXIT
 
 export BERTH_ROOT=$work/root BERTH_RUN=$work/run BERTH_CGROUP_PARENT=berth-bench
@@ -65,13 +72,15 @@ else
 	crun_prefix=''
 fi
 
-commands=(-n berth "$berth run --rm --network none busybox true")
+commands=(-n berth "$berth run --rm --network none busybox true"
+	-n berth-bridge "$berth run --rm busybox true")
 if [ "$with_docker" = 1 ]; then
 	export DOCKER_HOST
-	DOCKER_HOST=$("$root/scripts/private-dockerd.sh" start "$work/dockerd")
+	DOCKER_HOST=$(PRIVATE_DOCKERD_BRIDGE=1 "$root/scripts/private-dockerd.sh" start "$work/dockerd")
 	dockerd_pid=$(cat "$work/dockerd/dockerd.pid")
 	docker import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
-	commands+=(-n docker "docker run --rm --network none busybox true")
+	commands+=(-n docker "docker run --rm --network none busybox true"
+		-n docker-bridge "docker run --rm busybox true")
 fi
 
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$results/run-rm.json" "${commands[@]}" >"$results/run-rm.txt"
@@ -89,16 +98,21 @@ printf '%s\n' "${pss[@]}" >"$results/shim-pss-kib.txt"
 python3 - "$results/run-rm.json" "$results/shim-pss-kib.txt" "$results/crun.json" <<'PY'
 import json, statistics, sys
 data = json.load(open(sys.argv[1]))["results"] + json.load(open(sys.argv[3]))["results"]
-data.sort(key=lambda r: ["berth", "crun", "docker"].index(r["command"]))
+order = ["berth", "berth-bridge", "crun", "docker", "docker-bridge"]
+data.sort(key=lambda r: order.index(r["command"]))
 med = {r["command"]: statistics.median(r["times"]) for r in data}
 names = [r["command"] for r in data]
-print(f"run --rm busybox true, median of {len(data[0]['times'])} runs:")
+print(f"run --rm busybox true (--network none, and -bridge: the default bridge), median of {len(data[0]['times'])} runs:")
 for n in names:
-    line = f"  {n:7s} {med[n]*1000:8.1f} ms"
+    line = f"  {n:13s} {med[n]*1000:8.1f} ms"
     if n != "crun" and "crun" in med:
         line += f"   {med[n]/med['crun']:.2f}x crun"
     if n == "berth" and "docker" in med:
         line += f"   {med['docker']/med['berth']:.1f}x faster than docker"
+    if n == "berth-bridge":
+        line += f"   {med[n]/med['berth']:.2f}x berth --network none"
+        if "docker-bridge" in med:
+            line += f", {med['docker-bridge']/med[n]:.1f}x faster than docker's bridge"
     print(line)
 pss = [int(x) for x in open(sys.argv[2]).read().split()]
 print(f"berth-shim Pss per running container: median {statistics.median(pss):.0f} KiB (n={len(pss)})")

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/ports.h"
 #include "cli/cli.h"
 #include "cli/template.h"
 #include "engine/core/clock.h"
@@ -62,6 +63,15 @@ static void go_quote(const char *in, char *out, size_t n)
 
 /* Docker's .Mounts column: each mount's volume name (or source), comma-joined,
  * names cut to 15 characters unless --no-trunc. */
+static json_t *ports_json(json_t *ports)
+{
+	char *text = ports_column(ports);
+	json_t *v = json_string(text ? text : "");
+
+	free(text);
+	return v;
+}
+
 static json_t *mounts_text(json_t *mounts, bool no_trunc)
 {
 	char *text = NULL;
@@ -132,7 +142,7 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	json_object_set_new(row, "CreatedAt", json_string(created));
 	strncat(human, " ago", sizeof(human) - strlen(human) - 1);
 	json_object_set_new(row, "RunningFor", json_string(human));
-	json_object_set_new(row, "Ports", json_string(""));
+	json_object_set_new(row, "Ports", ports_json(json_object_get(c, "Ports")));
 	json_object_set(row, "State", json_object_get(c, "State"));
 	json_object_set(row, "Status", json_object_get(c, "Status"));
 	if (size) {

@@ -8,12 +8,13 @@
 #include "cli/cli.h"
 #include "cli/envfile.h"
 #include "cli/limits.h"
+#include "cli/net_flags.h"
 #include "engine/core/reference.h"
 #include "engine/core/units.h"
 
 struct create_opts {
 	bool detach, rm, interactive, tty, privileged, read_only;
-	char *name, *workdir, *user, *hostname, *entrypoint, *network, *detach_keys;
+	char *name, *workdir, *user, *hostname, *entrypoint, *detach_keys;
 	char *stop_signal, *restart;
 	long stop_timeout;
 	char *health_cmd, *health_interval, *health_timeout, *health_start_period;
@@ -21,8 +22,7 @@ struct create_opts {
 	bool no_healthcheck;
 	struct strlist env, env_files, labels;
 	struct strlist volumes, mounts, tmpfs, volumes_from;
-	struct strlist publish;
-	bool publish_all;
+	struct net_opts net;
 	struct limit_opts limits;
 };
 
@@ -42,10 +42,7 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	{"label", 'l', FLAG_LIST, &(o).labels, "list", "Set meta data on a container"},           \
 	{"interactive", 'i', FLAG_BOOL, &(o).interactive, NULL, "Keep STDIN open even if not attached"}, \
 	{"tty", 't', FLAG_BOOL, &(o).tty, NULL, "Allocate a pseudo-TTY"},                         \
-	{"network", 0, FLAG_STRING, &(o).network, "network", "Connect a container to a network (none, host)"}, \
-	{"net", 0, FLAG_STRING, &(o).network, "network", "Connect a container to a network"},     \
-	{"publish", 'p', FLAG_LIST, &(o).publish, "list", "Publish a container's port(s) to the host"}, \
-	{"publish-all", 'P', FLAG_BOOL, &(o).publish_all, NULL, "Publish all exposed ports to random ports"}, \
+	NET_CREATE_FLAGS((o).net),                                                               \
 	{"rm", 0, FLAG_BOOL, &(o).rm, NULL, "Automatically remove the container when it exits"},  \
 	{"privileged", 0, FLAG_BOOL, &(o).privileged, NULL, "Give extended privileges to this container"}, \
 	{"read-only", 0, FLAG_BOOL, &(o).read_only, NULL, "Mount the container's root filesystem as read only"}, \
@@ -178,15 +175,12 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 	json_object_set_new(body, "AttachStdin", json_boolean(o->interactive && !o->detach));
 	json_object_set_new(body, "AttachStdout", json_boolean(!o->detach));
 	json_object_set_new(body, "AttachStderr", json_boolean(!o->detach));
-	if (o->publish.len || o->publish_all) {
-		*status = cli_failf(cli, 125, "publishing ports is not supported yet: "
-				    "berth's containers have no network of their own yet.\n"
-				    "See 'berth %s --help'.", cli->name);
+	hc = json_object();
+	if ((*status = cli_network_flags(cli, &o->net, body, hc))) {
+		json_decref(hc);
 		json_decref(body);
 		return NULL;
 	}
-	hc = json_object();
-	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
 	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
 	if (o->restart) {
 		/* docker/cli's parse: "name[:max]". */

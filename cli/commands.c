@@ -15,7 +15,7 @@ extern const struct cli_command cli_cmd_stats, cli_cmd_events;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_update;
-extern const struct cli_command cli_cmd_exec;
+extern const struct cli_command cli_cmd_exec, cli_cmd_port;
 extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
 extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
 	cli_cmd_network_inspect, cli_cmd_network_rm, cli_cmd_network_prune;
@@ -31,7 +31,7 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_stats,	  &cli_cmd_events,
 	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit, &cli_cmd_cp,
 	&cli_cmd_update,
-	&cli_cmd_exec,
+	&cli_cmd_exec,	  &cli_cmd_port,
 };
 
 struct alias {
@@ -60,7 +60,7 @@ static const struct alias aliases[] = {
 	{"container", "top", &cli_cmd_top},	   {"container", "diff", &cli_cmd_diff},
 	{"container", "commit", &cli_cmd_commit},  {"container", "cp", &cli_cmd_cp},
 	{"container", "update", &cli_cmd_update},
-	{"container", "exec", &cli_cmd_exec},
+	{"container", "exec", &cli_cmd_exec},	   {"container", "port", &cli_cmd_port},
 	{"volume", "create", &cli_cmd_volume_create}, {"volume", "ls", &cli_cmd_volume_ls},
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},

@@ -11,13 +11,13 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
-	libnl-3-dev libnl-route-3-dev
+	libnl-3-dev libnl-route-3-dev libnftables-dev
 	busybox-static file
 )
 case ${1:---test} in
 --run) ;;
---test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3) ;;
---bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine) ;;
+--test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables) ;;
+--bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2
 	exit 2

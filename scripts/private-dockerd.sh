@@ -8,6 +8,8 @@
 #   private-dockerd.sh start DIR   starts it; prints the DOCKER_HOST to use
 #   private-dockerd.sh stop DIR    stops it, unmounts what it left under
 #                                  DIR and deletes its namespace
+# With PRIVATE_DOCKERD_BRIDGE=1 it keeps its default bridge (docker0 with
+# 10.199.0.1/24) and its iptables rules, both inside its own namespace.
 set -euo pipefail
 action=${1:?usage: private-dockerd.sh start|stop DIR}
 dir=${2:?usage: private-dockerd.sh start|stop DIR}
@@ -19,12 +21,17 @@ start)
 	mkdir -p "$dir/docker" "$dir/docker-exec"
 	ip netns add "$netns"
 	ip -n "$netns" link set lo up
+	if [ "${PRIVATE_DOCKERD_BRIDGE:-0}" = 1 ]; then
+		network_flags="--bip 10.199.0.1/24 --ip6tables=false"
+	else
+		network_flags="--bridge=none --iptables=false --ip6tables=false"
+	fi
 	# nsenter, not `ip netns exec`: that one also remounts /sys, hiding
 	# the cgroup hierarchies dockerd needs.
 	nsenter --net="/run/netns/$netns" \
 		dockerd --data-root "$dir/docker" --exec-root "$dir/docker-exec" \
 		--pidfile "$dir/docker.pid" -H "unix://$dir/docker.sock" \
-		--bridge=none --iptables=false --ip6tables=false \
+		$network_flags \
 		>"$dir/dockerd.log" 2>&1 </dev/null &
 	echo $! >"$dir/dockerd.pid"
 	for _ in $(seq 150); do

@@ -9,6 +9,7 @@
 
 #include "engine/container/internal.h"
 #include "engine/container/create.h"
+#include "engine/container/etc_hosts.h"
 #include "engine/container/init_layer.h"
 #include "engine/container/resources.h"
 #include "engine/container/security.h"
@@ -17,7 +18,9 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
+#include "engine/core/strbuf.h"
 #include "engine/image/image.h"
+#include "engine/network/network.h"
 #include "engine/volume/parse.h"
 #include "engine/volume/volume.h"
 
@@ -187,7 +190,7 @@ static json_t *merged_host_config(json_t *user)
 	for (i = 0; i < sizeof(zero_keys) / sizeof(zero_keys[0]); i++)
 		json_object_set_new(hc, zero_keys[i], json_integer(0));
 	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
-	json_object_set_new(hc, "NetworkMode", json_string("none"));
+	json_object_set_new(hc, "NetworkMode", json_string("bridge"));
 	json_object_set_new(hc, "PortBindings", json_object());
 	json_object_set_new(hc, "RestartPolicy", json_pack("{s:s, s:i}", "Name", "no",
 							     "MaximumRetryCount", 0));
@@ -205,7 +208,7 @@ static json_t *merged_host_config(json_t *user)
 	}
 	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
 	if (!mode || !*mode || strcmp(mode, "default") == 0)
-		json_object_set_new(hc, "NetworkMode", json_string("none"));
+		json_object_set_new(hc, "NetworkMode", json_string("bridge"));
 	return hc;
 }
 
@@ -235,12 +238,28 @@ static int check_restart_policy(json_t *hc, berr *err)
 	return 0;
 }
 
-static int check_host_config(json_t *hc, berr *err)
+/* --network container:<name|id> names the container by its full id. */
+static int check_host_config(struct engine *engine, json_t *hc, berr *err)
 {
 	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
 
-	if (strcmp(mode, "none") != 0 && strcmp(mode, "host") != 0)
-		return berr_set(err, BERR_NOT_FOUND, "network %s not found", mode);
+	if (strncmp(mode, "container:", 10) == 0) {
+		struct container other;
+		char full[CONTAINER_ID_LEN + 16];
+
+		if (!mode[10])
+			return berr_set(err, BERR_INVALID, "invalid network mode: %s", mode);
+		if (container_find(engine, mode + 10, &other, err) < 0)
+			return -1;
+		snprintf(full, sizeof(full), "container:%s", other.id);
+		container_free(&other);
+		json_object_set_new(hc, "NetworkMode", json_string(full));
+	}
+	json_t *v;
+	size_t i;
+	json_array_foreach(json_object_get(hc, "ExtraHosts"), i, v)
+		if (etc_hosts_check_entry(json_is_string(v) ? json_string_value(v) : "", err) < 0)
+			return -1;
 	return check_restart_policy(hc, err);
 }
 
@@ -255,6 +274,47 @@ static int check_limits(struct engine *engine, json_t *hc, json_t *warnings, ber
 	if (security_caps(hc, &caps, err) < 0 || resources_check(hc, false, &f, warnings, err) < 0)
 		return -1;
 	return security_check(engine, hc, err);
+}
+
+/* The host's resolv.conf with --dns, --dns-search and --dns-option in
+ * place of its nameserver, search and options lines (as Docker). */
+static char *custom_resolv(const char *host, json_t *hc)
+{
+	static const struct {
+		const char *key, *line, *sep;
+	} parts[] = {{"Dns", "nameserver", "\nnameserver "},
+		     {"DnsSearch", "search", " "},
+		     {"DnsOptions", "options", " "}};
+	struct strbuf b = {0};
+	const char *line = host;
+
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+		bool replaced = false;
+
+		for (size_t k = 0; k < 3; k++)
+			if (json_array_size(json_object_get(hc, parts[k].key)) &&
+			    strncmp(line, parts[k].line, strlen(parts[k].line)) == 0)
+				replaced = true;
+		if (!replaced) {
+			strbuf_addn(&b, line, n);
+			strbuf_addc(&b, '\n');
+		}
+		line += n + (line[n] == '\n');
+	}
+	for (size_t k = 0; k < 3; k++) {
+		json_t *list = json_object_get(hc, parts[k].key), *v;
+		size_t i;
+
+		if (!json_array_size(list))
+			continue;
+		strbuf_addf(&b, "%s ", parts[k].line);
+		json_array_foreach(list, i, v)
+			strbuf_addf(&b, "%s%s", i ? parts[k].sep : "",
+				    json_is_string(v) ? json_string_value(v) : "");
+		strbuf_addc(&b, '\n');
+	}
+	return b.s ? strbuf_steal(&b) : strdup("");
 }
 
 static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr *err)
@@ -294,8 +354,10 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
 		host_resolv = out;
 		len = olen;
 	}
-	int rc = fs_write_atomic_mode(path, host_resolv ? host_resolv : "", host_resolv ? len : 0,
-				      0644, err);
+	char *custom = custom_resolv(host_resolv ? host_resolv : "", hc);
+	int rc = fs_write_atomic_mode(path, custom ? custom : "", custom ? strlen(custom) : 0, 0644,
+				      err);
+	free(custom);
 	free(host_resolv);
 	return rc;
 }
@@ -408,7 +470,7 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_errno(err, ENOMEM, "creating container");
 		goto fail;
 	}
-	if (check_host_config(c.host_config, err) < 0 || check_limits(engine, c.host_config, warnings, err) < 0)
+	if (check_host_config(engine, c.host_config, err) < 0 || check_limits(engine, c.host_config, warnings, err) < 0)
 		goto fail;
 	if (strcmp(json_string_value(json_object_get(c.host_config, "NetworkMode")), "host") == 0)
 		gethostname(hostname, sizeof(hostname));
@@ -446,7 +508,11 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	c.created = clock_now_nanos();
 	snprintf(c.state, sizeof(c.state), "created");
 
-	if (choose_name(st, args, c.name, sizeof(c.name), err) < 0)
+	if (choose_name(st, args, c.name, sizeof(c.name), err) < 0 ||
+	    network_container_create(st, c.id, c.name, c.host_config,
+				     json_object_get(json_object_get(args, "NetworkingConfig"),
+						     "EndpointsConfig"),
+				     err) < 0)
 		goto fail;
 	container_bundle_dir(engine, c.id, bundle, sizeof(bundle));
 	if (fs_mkdir_p(bundle, 0710, err) < 0)

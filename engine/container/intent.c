@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "engine/container/internal.h"
+#include "engine/network/network.h"
 #include "engine/container/pause.h"
 #include "engine/container/update.h"
 #include "engine/core/fsutil.h"
@@ -53,6 +54,30 @@ static bool start_settled(struct engine *engine, const char *id, const char *int
 	if (access(path, F_OK) == 0)
 		return true;
 	return stat(intent, &st) < 0 || time(NULL) - st.st_mtime >= START_SETTLE_S;
+}
+
+/* A dead start: the row adopts a monitor it left (sync), and addresses
+ * and ports it leased for a container that does not run go back. A live
+ * start of the same container holds its lock, and gives back stale
+ * leases itself. */
+static void finish_start(struct engine *engine, const char *id)
+{
+	struct container c;
+	int lock;
+
+	if (container_find(engine, id, &c, NULL) < 0)
+		return;
+	if (!container_is_active(&c) &&
+	    (lock = container_lock(engine, id, false, NULL)) >= 0) {
+		struct container now;
+		if (container_find(engine, id, &now, NULL) == 0) {
+			if (!container_is_active(&now))
+				network_container_stopped(engine, id);
+			container_free(&now);
+		}
+		container_unlock(lock);
+	}
+	container_free(&c);
 }
 
 /* Writes the stored limits of a container a dead update may have changed. */
@@ -97,11 +122,9 @@ int container_finish_intents(struct engine *engine, berr *err)
 			const char *id = json_string_value(json_array_get(o, 0));
 			const char *path = json_string_value(json_array_get(o, 1));
 			if (k == 0) {
-				struct container c;
 				if (!start_settled(engine, id, path))
 					continue;
-				if (container_find(engine, id, &c, NULL) == 0)
-					container_free(&c);
+				finish_start(engine, id);
 			} else if (k == 1) {
 				finish_commit(engine, id);
 			} else if (k == 2) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/network/network.h"
 #include "engine/container/internal.h"
 #include "engine/container/pause.h"
 #include "engine/core/fsutil.h"
@@ -107,7 +108,10 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 		json_decref(mounts);
 		return -1;
 	}
-	if (volume_mounts_delete(st, c->id, err) < 0 || container_delete_row(st, c->id, err) < 0) {
+	bool had_ports = false;
+	if (volume_mounts_delete(st, c->id, err) < 0 ||
+	    network_container_removed(st, c->id, &had_ports, err) < 0 ||
+	    container_delete_row(st, c->id, err) < 0) {
 		store_rollback(st);
 		json_decref(mounts);
 		return -1;
@@ -117,6 +121,8 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 		json_decref(mounts);
 		return -1;
 	}
+	if (had_ports)
+		network_firewall_refresh(engine);
 	remove_files_later(engine, c->id, run_dir, bundle);
 	volume_remove_anonymous(engine, mounts);
 	json_decref(mounts);

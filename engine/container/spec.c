@@ -176,7 +176,7 @@ out:
 }
 
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
-	       berr *err)
+	       bool net_join, berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 32];
 	struct strbuf b = {0};
@@ -233,7 +233,9 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	spec_put(&b, "namespace", "uts");
 	spec_put(&b, "namespace", "ipc");
 	spec_put(&b, "namespace", "pid");
-	if (!network || strcmp(network, "host") != 0)
+	if (net_join)
+		spec_put(&b, "net-join", "1");
+	else if (!network || strcmp(network, "host") != 0)
 		spec_put(&b, "namespace", "net");
 	if (host_is_cgroup2_only())
 		spec_put(&b, "namespace", "cgroup");

@@ -6,8 +6,9 @@
 
 #include "engine/container/internal.h"
 
-/* Writes <bundle>/spec for the container; attach: the shim gets fd 4. */
+/* Writes <bundle>/spec for the container; attach: the shim gets fd 4;
+ * net_join: fd 5, the network namespace the container joins. */
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
-	       berr *err);
+	       bool net_join, berr *err);
 
 #endif

@@ -17,6 +17,8 @@
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
+#include "engine/container/etc_hosts.h"
+#include "engine/network/network.h"
 #include "engine/runtime/shim_client.h"
 
 static void record_start_failure(struct engine *engine, struct container *c, const berr *failure)
@@ -41,6 +43,53 @@ static void record_start_failure(struct engine *engine, struct container *c, con
 		container_save(st, c, NULL);
 }
 
+/* --network container:<id>: that container's namespace, while it runs. */
+static int join_container_network(struct engine *engine, const char *ref,
+				  struct network_sandbox *out, berr *err)
+{
+	struct container other;
+	char path[64];
+
+	if (container_find(engine, ref, &other, err) < 0)
+		return -1;
+	if (strcmp(other.state, "running") != 0) {
+		berr_set(err, BERR_CONFLICT, "cannot join network of a non running container: %s",
+			 other.id);
+		container_free(&other);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", other.pid);
+	out->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	container_free(&other);
+	if (out->netns_fd < 0)
+		return berr_sys(err, "joining the network of container %s", ref);
+	return 0;
+}
+
+/* The container's networks: its namespace to join (none for host and
+ * none: the monitor makes an empty one for none) and its /etc/hosts. */
+static int open_network(struct engine *engine, struct container *c, const char *bundle,
+			struct network_sandbox *net, berr *err)
+{
+	const char *mode = json_string_value(json_object_get(c->host_config, "NetworkMode"));
+
+	memset(net, 0, sizeof(*net));
+	net->netns_fd = -1;
+	if (mode && strncmp(mode, "container:", 10) == 0) {
+		if (join_container_network(engine, mode + 10, net, err) < 0)
+			return -1;
+	} else if (network_mode_is_network(mode) &&
+		   network_container_start(engine, c->id, c->config, c->host_config, net, err) < 0) {
+		return -1;
+	}
+	if (etc_hosts_write(bundle, c->host_config, net->hosts, net->gateway, err) < 0) {
+		network_sandbox_close(net);
+		network_container_stopped(engine, c->id);
+		return -1;
+	}
+	return 0;
+}
+
 /* Spawns the monitor, waits for its word and records the start. */
 static int spawn_and_record(struct engine *engine, struct container *c, int attach_fd,
 			    int64_t started, berr *err)
@@ -48,19 +97,31 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	char bundle[PATH_MAX], run_dir[PATH_MAX], log_path[PATH_MAX + 80];
 	const char *args[] = {bundle, run_dir, NULL};
 	struct shim_started started_as;
+	struct network_sandbox net;
 	bool reported;
 	struct store *st;
+	int rc;
 
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
-	if (spec_write(engine, c, log_path, attach_fd >= 0, err) < 0 ||
-	    container_health_spec_write(engine, c, err) < 0)
+	if (open_network(engine, c, bundle, &net, err) < 0)
 		return -1;
+	if (spec_write(engine, c, log_path, attach_fd >= 0, net.netns_fd >= 0, err) < 0 ||
+	    container_health_spec_write(engine, c, err) < 0) {
+		network_sandbox_close(&net);
+		network_container_stopped(engine, c->id);
+		return -1;
+	}
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
 	/* a local error: the failure is recorded even for a caller that
 	 * asks for none (a restart at boot) */
 	berr failure = {0};
-	if (runtime_shim_start(args, attach_fd, &started_as, &reported, &failure) < 0) {
+	rc = runtime_shim_start(args, attach_fd, net.netns_fd, &started_as, &reported, &failure);
+	/* the monitor holds the namespace now; ours goes */
+	network_sandbox_close(&net);
+	if (rc < 0) {
+		/* a monitor that reported a failure has exited, its namespace with it */
+		network_container_stopped(engine, c->id);
 		if (reported)
 			record_start_failure(engine, c, &failure);
 		if (err)

@@ -18,6 +18,7 @@
 #include "engine/core/clock.h"
 #include "engine/events/events.h"
 #include "engine/core/fsutil.h"
+#include "engine/network/network.h"
 
 /* Docker reports 255 for a container whose monitor vanished without an exit status. */
 #define EXIT_CODE_LOST 255
@@ -323,13 +324,21 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		free(c->error);
 		c->error = strdup("container monitor exited unexpectedly");
 	}
-	if (container_save(st, c, err) < 0)
+	/* its addresses and ports go back with the row's change: a start
+	 * after this commit leases its own */
+	bool had_ports = false;
+	if (container_save(st, c, err) < 0 ||
+	    network_container_release(st, c->id, &had_ports, err) < 0)
 		goto fail;
 	/* Docker reports the OOM kill as an event of its own, before the death. */
 	if (c->oom_killed)
 		container_emit(engine, c, "oom", NULL);
 	emit_die(engine, c);
-	return store_commit(st, err);
+	if (store_commit(st, err) < 0)
+		return -1;
+	if (had_ports)
+		network_firewall_refresh(engine);
+	return 0;
 fail:
 	store_rollback(st);
 	return -1;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/network/network.h"
 #include "engine/container/internal.h"
 #include "engine/container/health.h"
 #include "engine/container/exec.h"
@@ -53,23 +54,10 @@ static json_t *state_json(const struct container *c)
 			 time_json(c->started_at), "FinishedAt", time_json(c->finished_at));
 }
 
-static json_t *network_settings_json(const struct container *c)
+static json_t *network_settings_json(struct engine *engine, const struct container *c)
 {
-	const char *mode = json_string_value(json_object_get(c->host_config, "NetworkMode"));
-	json_t *endpoint = json_pack(
-		"{s:n, s:n, s:n, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:n}", "IPAMConfig",
-		"Links", "Aliases", "MacAddress", "", "NetworkID", "", "EndpointID", "", "Gateway", "",
-		"IPAddress", "", "IPPrefixLen", 0, "IPv6Gateway", "", "GlobalIPv6Address", "",
-		"GlobalIPv6PrefixLen", 0, "DriverOpts", "DNSNames");
-
-	return json_pack("{s:s, s:s, s:s, s:{}, s:b, s:s, s:i, s:n, s:n, s:s, s:s, s:s, s:i, s:s,"
-			 " s:i, s:s, s:s, s:{s:o}}",
-			 "Bridge", "", "SandboxID", "", "SandboxKey", "", "Ports", "HairpinMode", 0,
-			 "LinkLocalIPv6Address", "", "LinkLocalIPv6PrefixLen", 0,
-			 "SecondaryIPAddresses", "SecondaryIPv6Addresses", "EndpointID", "", "Gateway",
-			 "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "IPAddress", "",
-			 "IPPrefixLen", 0, "IPv6Gateway", "", "MacAddress", "", "Networks",
-			 mode ? mode : "none", endpoint);
+	return network_container_settings(engine, c->id, c->config, c->host_config, c->pid,
+					  container_is_active(c));
 }
 
 json_t *container_inspect_json(struct engine *engine, const struct container *c)
@@ -131,7 +119,7 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 			    json_pack("{s:o, s:s}", "Data", graph, "Name", "overlay2"));
 	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
 	json_object_set(out, "Config", c->config);
-	json_object_set_new(out, "NetworkSettings", network_settings_json(c));
+	json_object_set_new(out, "NetworkSettings", network_settings_json(engine, c));
 	json_decref(argv);
 	return out;
 }
@@ -208,7 +196,8 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	json_object_set_new(out, "ImageID", json_string(c->image_id));
 	json_object_set_new(out, "Command", json_string(command ? command : ""));
 	json_object_set_new(out, "Created", json_integer(c->created / 1000000000));
-	json_object_set_new(out, "Ports", json_array());
+	json_object_set_new(out, "Ports", network_container_ports(engine, c->id, c->config,
+								   container_is_active(c)));
 	json_t *labels = json_object_get(c->config, "Labels");
 	json_object_set_new(out, "Labels", json_is_object(labels) ? json_incref(labels) : json_object());
 	json_object_set_new(out, "State", json_string(c->state));
@@ -216,7 +205,7 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	json_object_set_new(out, "HostConfig",
 			    json_pack("{s:O}", "NetworkMode",
 				      json_object_get(c->host_config, "NetworkMode")));
-	json_t *ns = network_settings_json(c);
+	json_t *ns = network_settings_json(engine, c);
 	json_object_set_new(out, "NetworkSettings",
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);

@@ -12,9 +12,15 @@
 #include "engine/network/network.h"
 #include "engine/store/store.h"
 
-/* The bridge of the default network, and the prefix of every link berth makes. */
+/* The bridge of the default network, the prefix of every link berth
+ * makes (bridges berth-<id>, veths berthv<hex>), and its nftables table. */
 #define NETWORK_DEFAULT_BRIDGE "berth0"
 #define NETWORK_LINK_PREFIX "berth"
+#define NETWORK_VETH_PREFIX "berthv"
+#define NETWORK_TABLE "berth"
+/* Docker's option keys a bridge network takes. */
+#define OPT_BRIDGE_NAME "com.docker.network.bridge.name"
+#define OPT_MTU "com.docker.network.driver.mtu"
 
 struct network {
 	char id[65];
@@ -33,6 +39,13 @@ struct network {
 
 void network_free(struct network *n);
 
+/* base itself for the data root /var/lib/berth, base-<8 hex of the
+ * root's path> for any other: two engines on one host never share a
+ * bridge or a table. */
+void network_instance_name(struct engine *engine, const char *base, char out[16]);
+/* The MTU a network's links get (-o com.docker.network.driver.mtu), 0 = default. */
+unsigned network_mtu(const struct network *n);
+
 /* --- rows (record.c) ------------------------------------------------------ */
 
 int network_insert(struct store *st, const struct network *n, berr *err);
@@ -43,8 +56,61 @@ int network_lookup(struct store *st, const char *ref, struct network *out, berr 
 int network_load_all(struct store *st, struct network **out, size_t *count, berr *err);
 void network_free_all(struct network *list, size_t count);
 int network_delete_row(struct store *st, const char *id, berr *err);
-/* The containers with an endpoint on the network (a new array of ids). */
+/* The containers with a live endpoint (an address leased: running) on
+ * the network (a new array of ids). */
 json_t *network_endpoint_containers(struct store *st, const char *network_id, berr *err);
+
+/* --- endpoints and published ports (endpoint_record.c) ------------------ */
+
+/* A container's place on a network: from its create (or connect) to its
+ * removal (or disconnect); address, mac and endpoint_id while it runs. */
+struct endpoint {
+	char network_id[65];
+	char container_id[65];
+	char address[IPV4_ADDR_TEXT]; /* "" when not running */
+	char mac[18];
+	char endpoint_id[65];
+	int position;                 /* eth<position> */
+	json_t *aliases;              /* array of strings */
+	json_t *config;               /* {Network, Container, IPv4Address, MacAddress} asked */
+};
+
+/* One host port forwarded to a container while it runs. */
+struct published_port {
+	char container_id[65];
+	char proto[8];                /* tcp udp sctp */
+	char host_ip[IPV4_ADDR_TEXT]; /* 0.0.0.0: every address of the host */
+	int host_port;
+	int container_port;
+	char address[IPV4_ADDR_TEXT]; /* the container's */
+};
+
+void endpoint_free(struct endpoint *e);
+void endpoint_free_all(struct endpoint *list, size_t count);
+/* A conflict "endpoint with name <c> already exists in network <n>". */
+int endpoint_insert(struct store *st, const struct endpoint *e, berr *err);
+/* A container's endpoints, eth0's first. */
+int endpoint_load_container(struct store *st, const char *container_id, struct endpoint **out,
+			    size_t *count, berr *err);
+int endpoint_load_network(struct store *st, const char *network_id, struct endpoint **out,
+			  size_t *count, berr *err);
+/* Writes address, mac and endpoint_id; an address another endpoint of the
+ * network holds is the conflict "Address already in use". */
+int endpoint_set_lease(struct store *st, const struct endpoint *e, berr *err);
+/* A stopped container's addresses and ports given back. */
+int endpoint_clear_leases(struct store *st, const char *container_id, berr *err);
+/* A removed container's endpoints and ports gone. */
+int endpoint_delete_container(struct store *st, const char *container_id, berr *err);
+/* A removed network's endpoints (of stopped containers) gone. */
+int endpoint_delete_network(struct store *st, const char *network_id, berr *err);
+/* Whether the container holds an address or a port (true when unsure). */
+bool endpoint_container_has_leases(struct store *st, const char *container_id);
+
+/* A conflict "Bind for <ip>:<port> failed: port is already allocated". */
+int port_insert(struct store *st, const struct published_port *p, berr *err);
+int port_load_all(struct store *st, struct published_port **out, size_t *count, berr *err);
+int port_load_container(struct store *st, const char *container_id,
+			struct published_port **out, size_t *count, berr *err);
 
 /* --- operations (network.c) ---------------------------------------------- */
 

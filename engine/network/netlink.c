@@ -13,7 +13,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
 
-static struct nl_sock *open_socket(berr *err)
+struct nl_sock *netlink_socket(berr *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int rc;
@@ -30,8 +30,7 @@ static struct nl_sock *open_socket(berr *err)
 	return sk;
 }
 
-/* The link's index, or 0 when there is none. */
-static int link_index(struct nl_sock *sk, const char *name)
+int netlink_index(struct nl_sock *sk, const char *name)
 {
 	struct rtnl_link *link = NULL;
 	int index = 0;
@@ -53,9 +52,8 @@ static struct nl_addr *ipv4_nl_addr(uint32_t addr, unsigned len)
 	return a;
 }
 
-/* Gives the link its address (an address already there is kept). */
-static int add_address(struct nl_sock *sk, const char *name, int index, uint32_t gateway,
-		       unsigned len, berr *err)
+int netlink_address_add(struct nl_sock *sk, const char *name, int index, uint32_t gateway,
+			unsigned len, berr *err)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local = ipv4_nl_addr(gateway, len);
@@ -73,12 +71,12 @@ static int add_address(struct nl_sock *sk, const char *name, int index, uint32_t
 	nl_addr_put(bcast);
 	rtnl_addr_put(a);
 	if (rc < 0 && rc != -NLE_EXIST)
-		return berr_set(err, BERR_SYSTEM, "address of bridge %s: %s", name,
+		return berr_set(err, BERR_SYSTEM, "address of %s: %s", name,
 				nl_geterror(rc));
 	return 0;
 }
 
-static int set_up(struct nl_sock *sk, const char *name, berr *err)
+int netlink_set_up(struct nl_sock *sk, const char *name, berr *err)
 {
 	struct rtnl_link *link = NULL, *change = rtnl_link_alloc();
 	int rc = rtnl_link_get_kernel(sk, 0, name, &link);
@@ -90,20 +88,20 @@ static int set_up(struct nl_sock *sk, const char *name, berr *err)
 	rtnl_link_put(link);
 	rtnl_link_put(change);
 	if (rc < 0)
-		return berr_set(err, BERR_SYSTEM, "set bridge %s up: %s", name, nl_geterror(rc));
+		return berr_set(err, BERR_SYSTEM, "set %s up: %s", name, nl_geterror(rc));
 	return 0;
 }
 
 int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
-			  berr *err)
+			  bool *created, berr *err)
 {
-	struct nl_sock *sk = open_socket(err);
+	struct nl_sock *sk = netlink_socket(err);
 	struct rtnl_link *link;
 	int rc = -1, index;
 
 	if (!sk)
 		return -1;
-	if (!(index = link_index(sk, name))) {
+	if (!(index = netlink_index(sk, name))) {
 		link = rtnl_link_bridge_alloc();
 		if (!link) {
 			berr_set(err, BERR_SYSTEM, "create bridge %s: out of memory", name);
@@ -114,18 +112,23 @@ int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsi
 			rtnl_link_set_mtu(link, mtu);
 		rc = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
 		rtnl_link_put(link);
+		if (rc == 0 && created)
+			*created = true;
 		/* another berth made it meanwhile: the same bridge */
 		if (rc < 0 && rc != -NLE_EXIST) {
 			berr_set(err, BERR_SYSTEM, "create bridge %s: %s", name, nl_geterror(rc));
 			rc = -1;
 			goto out;
 		}
-		if (!(index = link_index(sk, name))) {
+		if (!(index = netlink_index(sk, name))) {
 			rc = berr_set(err, BERR_SYSTEM, "create bridge %s: it vanished", name);
 			goto out;
 		}
 	}
-	rc = add_address(sk, name, index, gateway, len, err) < 0 || set_up(sk, name, err) < 0 ? -1 : 0;
+	rc = netlink_address_add(sk, name, index, gateway, len, err) < 0 ||
+			     netlink_set_up(sk, name, err) < 0
+		     ? -1
+		     : 0;
 out:
 	nl_socket_free(sk);
 	return rc;
@@ -133,7 +136,7 @@ out:
 
 int netlink_link_delete(const char *name, berr *err)
 {
-	struct nl_sock *sk = open_socket(err);
+	struct nl_sock *sk = netlink_socket(err);
 	struct rtnl_link *link = rtnl_link_alloc();
 	int rc = -NLE_NOMEM;
 
@@ -154,18 +157,18 @@ int netlink_link_delete(const char *name, berr *err)
 
 int netlink_link_exists(const char *name, bool *exists, berr *err)
 {
-	struct nl_sock *sk = open_socket(err);
+	struct nl_sock *sk = netlink_socket(err);
 
 	if (!sk)
 		return -1;
-	*exists = link_index(sk, name) != 0;
+	*exists = netlink_index(sk, name) != 0;
 	nl_socket_free(sk);
 	return 0;
 }
 
 int netlink_links_with_prefix(const char *prefix, char ***names, size_t *count, berr *err)
 {
-	struct nl_sock *sk = open_socket(err);
+	struct nl_sock *sk = netlink_socket(err);
 	struct nl_cache *cache = NULL;
 	size_t n = 0, cap = 0;
 	char **out = NULL;
@@ -226,7 +229,7 @@ static bool through_skipped(struct rtnl_route *r, struct nl_cache *links, const 
 int netlink_host_routes(const char *const *skip, size_t nskip, struct ipv4_prefix **out,
 			size_t *count, berr *err)
 {
-	struct nl_sock *sk = open_socket(err);
+	struct nl_sock *sk = netlink_socket(err);
 	struct nl_cache *routes = NULL, *links = NULL;
 	struct ipv4_prefix *list = NULL;
 	size_t n = 0, cap = 0;

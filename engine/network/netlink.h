@@ -13,10 +13,23 @@
 #include "engine/core/error.h"
 #include "engine/network/ipam.h"
 
-/* Makes the bridge (or keeps the one there), gives it gateway/len and
- * sets it up. mtu 0 leaves the kernel's default. */
+struct nl_sock;
+
+/* A connected rtnetlink socket of the calling thread's namespace (it
+ * stays in that namespace); nl_socket_free closes it. */
+struct nl_sock *netlink_socket(berr *err);
+/* The link's index, or 0 when there is none. */
+int netlink_index(struct nl_sock *sk, const char *name);
+/* Gives the link addr/len (an address already there is kept). */
+int netlink_address_add(struct nl_sock *sk, const char *name, int index, uint32_t addr,
+			unsigned len, berr *err);
+int netlink_set_up(struct nl_sock *sk, const char *name, berr *err);
+
+/* Makes the bridge (or keeps the one there; *created tells, when not
+ * NULL), gives it gateway/len and sets it up. mtu 0 leaves the kernel's
+ * default. */
 int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
-			  berr *err);
+			  bool *created, berr *err);
 
 /* Deletes a link; one already gone is not an error. */
 int netlink_link_delete(const char *name, berr *err);

@@ -20,12 +20,10 @@
 #include "engine/core/intent.h"
 #include "engine/core/sha256.h"
 #include "engine/core/units.h"
+#include "engine/network/firewall.h"
 #include "engine/network/internal.h"
 #include "engine/network/netlink.h"
 
-/* Docker's option keys a bridge network takes. */
-#define OPT_BRIDGE_NAME "com.docker.network.bridge.name"
-#define OPT_MTU "com.docker.network.driver.mtu"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -237,7 +235,7 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	ipv4_parse_addr(n.gateway, &gw);
 	if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0)
 		goto rollback;
-	if (netlink_bridge_ensure(n.bridge, gw, net.len, mtu, err) < 0)
+	if (netlink_bridge_ensure(n.bridge, gw, net.len, mtu, NULL, err) < 0)
 		goto undo_link;
 	engine_emit(engine, "network", "create", n.id,
 		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
@@ -245,6 +243,12 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 		goto undo_link;
 	intent_end(intent);
 	network_free_all(all, nall);
+	/* after the commit: a rebuild reads the store as committed */
+	if (firewall_apply(engine, err) < 0) {
+		network_remove(engine, n.id, NULL);
+		network_free(&n);
+		return -1;
+	}
 	*out = n;
 	return 0;
 undo_link:
@@ -300,7 +304,9 @@ int network_remove(struct engine *engine, const char *ref, berr *err)
 		network_free(&n);
 		return -1;
 	}
-	if (network_delete_row(st, n.id, err) < 0) {
+	/* stopped containers lose it: the next start of one whose network
+	 * it was fails with "network <name> not found", as Docker's */
+	if (endpoint_delete_network(st, n.id, err) < 0 || network_delete_row(st, n.id, err) < 0) {
 		store_rollback(st);
 		intent_end(intent);
 		network_free(&n);
@@ -309,11 +315,41 @@ int network_remove(struct engine *engine, const char *ref, berr *err)
 	engine_emit(engine, "network", "destroy", n.id,
 		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
 	rc = store_commit(st, err);
-	if (rc == 0)
+	if (rc == 0) {
 		netlink_link_delete(n.bridge, NULL);
+		firewall_apply(engine, NULL);
+	}
 	intent_end(intent);
 	network_free(&n);
 	return rc;
+}
+
+/* The running containers on a network, as Docker's inspect shows them. */
+static json_t *containers_json(struct engine *engine, const struct network *n)
+{
+	struct store *st = engine_store(engine, NULL);
+	struct endpoint *eps = NULL;
+	struct ipv4_prefix subnet = {0};
+	json_t *out = json_object();
+	size_t count = 0;
+	char cidr[40];
+
+	if (!st || endpoint_load_network(st, n->id, &eps, &count, NULL) < 0)
+		return out;
+	ipv4_parse_prefix(n->subnet, &subnet);
+	for (size_t i = 0; i < count; i++) {
+		if (!eps[i].address[0])
+			continue;
+		snprintf(cidr, sizeof(cidr), "%s/%u", eps[i].address, subnet.len);
+		json_object_set_new(out, eps[i].container_id,
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "Name",
+					      json_string_value(json_object_get(eps[i].config,
+										"Container")),
+					      "EndpointID", eps[i].endpoint_id, "MacAddress",
+					      eps[i].mac, "IPv4Address", cidr, "IPv6Address", ""));
+	}
+	endpoint_free_all(eps, count);
+	return out;
 }
 
 json_t *network_inspect_json(struct engine *engine, const struct network *n)
@@ -321,7 +357,6 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 	char created[64];
 	json_t *config = json_array(), *options = json_deep_copy(n->options);
 
-	(void)engine;
 	units_rfc3339nano(n->created, created, sizeof(created));
 	if (n->subnet[0]) {
 		json_t *c = json_pack("{s:s, s:s}", "Subnet", n->subnet, "Gateway", n->gateway);
@@ -344,28 +379,13 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 		json_object_set_new(options, OPT_MTU, json_string("1500"));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:o}, s:b, s:b, s:b,"
-			 " s:{s:s}, s:b, s:{}, s:o, s:O}",
+			 " s:{s:s}, s:b, s:o, s:o, s:O}",
 			 "Name", n->name, "Id", n->id, "Created", created, "Scope", "local",
 			 "Driver", n->driver, "EnableIPv6", false, "IPAM", "Driver", "default",
 			 "Options", "Config", config, "Internal", n->internal, "Attachable", false,
 			 "Ingress", false, "ConfigFrom", "Network", "", "ConfigOnly", false,
-			 "Containers", "Options", options, "Labels", n->labels);
-}
-
-/* The default bridge's link: berth0 for the data root /var/lib/berth, and
- * berth0-<8 hex of the root's path> for any other, so that two engines on
- * one host never share a bridge. */
-static void default_bridge_name(struct engine *engine, char out[16])
-{
-	char hex[SHA256_HEX_SIZE];
-	const char *root = engine_root(engine);
-
-	if (strcmp(root, "/var/lib/berth") == 0) {
-		snprintf(out, 16, "%s", NETWORK_DEFAULT_BRIDGE);
-		return;
-	}
-	sha256_data_hex(root, strlen(root), hex);
-	snprintf(out, 16, "%s-%.8s", NETWORK_DEFAULT_BRIDGE, hex);
+			 "Containers", containers_json(engine, n), "Options", options, "Labels",
+			 n->labels);
 }
 
 /* Adds a predefined network when the store lacks it. */
@@ -390,7 +410,7 @@ static int ensure_predefined(struct engine *engine, struct store *st, const char
 		json_t *body = json_object();
 		struct ipv4_prefix net;
 
-		default_bridge_name(engine, n.bridge);
+		network_instance_name(engine, NETWORK_DEFAULT_BRIDGE, n.bridge);
 		rc = apply_ipam(body, &n, all, nall, err);
 		json_decref(body);
 		if (rc < 0 || !ipv4_parse_prefix(n.subnet, &net)) {

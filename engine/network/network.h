@@ -1,11 +1,70 @@
 /* Networks: the default bridge and user-defined bridge networks with their
- * addresses (IPAM), the predefined host and none, and the kernel links
- * behind them. */
+ * addresses (IPAM), the predefined host and none, the kernel links and
+ * nftables rules behind them, and a container's place on them. */
 #ifndef BERTH_NETWORK_NETWORK_H
 #define BERTH_NETWORK_NETWORK_H
 
+#include <jansson.h>
+#include <stdbool.h>
+
 #include "engine/core/engine.h"
+#include "engine/store/store.h"
 
 extern const struct engine_module network_module;
+
+/* --- a container's networks (attach.c) ----------------------------------- */
+
+/* Whether HostConfig.NetworkMode names a network (not host, none or
+ * container:<id>). */
+bool network_mode_is_network(const char *mode);
+
+/* At create, inside the caller's transaction: the networks of
+ * HostConfig.NetworkMode ("" and "default" are "bridge"; a name, id or id
+ * prefix) and of NetworkingConfig.EndpointsConfig (name -> {Aliases,
+ * IPAMConfig: {IPv4Address}, MacAddress}), checked as Docker checks them
+ * and recorded; NetworkMode becomes the network's name (or host, none). */
+int network_container_create(struct store *st, const char *container_id,
+			     const char *container_name, json_t *host_config, json_t *endpoints,
+			     berr *err);
+
+/* What a start gets of its networks. */
+struct network_sandbox {
+	int netns_fd;    /* the namespace the container joins; -1: no network */
+	char *hosts;     /* "<address>\t<hostname>\n" per network (malloc'd) */
+	char gateway[16]; /* its first network's gateway ("host-gateway") */
+};
+
+/* At start: addresses and published ports (PortBindings, PublishAllPorts
+ * with config's ExposedPorts) leased, bridges and firewall made when
+ * missing, the namespace made with a veth per network. A container with
+ * no endpoint (host, none, container:) gets netns_fd -1. A failure
+ * leaves nothing leased. network_sandbox_close frees what it holds. */
+int network_container_start(struct engine *engine, const char *id, json_t *config,
+			    json_t *host_config, struct network_sandbox *out, berr *err);
+void network_sandbox_close(struct network_sandbox *s);
+
+/* Inside the caller's transaction, once the container has stopped: its
+ * addresses and ports given back; *had_ports tells whether the firewall
+ * must then be refreshed (network_firewall_refresh, after the commit). */
+int network_container_release(struct store *st, const char *id, bool *had_ports, berr *err);
+/* The same in a transaction of its own, and the firewall refreshed. */
+void network_container_stopped(struct engine *engine, const char *id);
+void network_firewall_refresh(struct engine *engine);
+
+/* At removal, inside the caller's transaction: its endpoints gone. */
+int network_container_removed(struct store *st, const char *id, bool *had_ports, berr *err);
+
+/* --- what a container shows of them (settings.c) ------------------------- */
+
+/* Docker's NetworkSettings: Networks (every endpoint, with its address
+ * while running), Ports, the legacy top-level fields of "bridge", and the
+ * SandboxKey (/proc/<pid>/ns/net while running). */
+json_t *network_container_settings(struct engine *engine, const char *id, json_t *config,
+				   json_t *host_config, int pid, bool running);
+
+/* The Ports of a ps row: [{IP, PrivatePort, PublicPort, Type}], and the
+ * exposed ports without a binding ({PrivatePort, Type}); [] when stopped. */
+json_t *network_container_ports(struct engine *engine, const char *id, json_t *config,
+				 bool running);
 
 #endif

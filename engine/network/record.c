@@ -202,7 +202,7 @@ json_t *network_endpoint_containers(struct store *st, const char *network_id, be
 
 	if (store_prepare(st, &stmt,
 			  "SELECT container_id FROM network_endpoints WHERE network_id = ?"
-			  " ORDER BY container_id",
+			  " AND address != '' ORDER BY container_id",
 			  err) < 0) {
 		json_decref(ids);
 		return NULL;

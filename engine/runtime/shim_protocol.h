@@ -12,6 +12,11 @@
  *   fd 4  optional (when the spec says "attach-fd 1"): a connected stream
  *         socket, treated as the first attach client, so a foreground `run`
  *         misses no output.
+ *   fd 5  optional (when the spec says "net-join 1"): the network namespace
+ *         the container's init joins instead of a new one (berth made it
+ *         and its links, or it is another container's). The monitor keeps
+ *         it open for its whole life, so that the namespace, and the links
+ *         in it, outlive a restart of the init and end with the monitor.
  * The shim forks; the first process exits at once (berth reaps it), the
  * second calls setsid(), becomes child subreaper and monitors the container.
  *
@@ -35,6 +40,8 @@
  *   tty 0|1    open-stdin 0|1    attach-fd 0|1
  *   console-size <rows> <cols>  the pty's size before the command runs (tty only)
  *   namespace <mount|uts|ipc|pid|net|cgroup>   repeated; net absent = host netns
+ *                               (unless net-join)
+ *   net-join 0|1                the init joins the namespace of fd 5
  *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
  *                               v1 hierarchy and in the v2 unified tree
  *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576";
@@ -142,6 +149,7 @@
 
 #define SHIM_START_FD 3
 #define SHIM_ATTACH_FD 4
+#define SHIM_NETNS_FD 5
 
 enum shim_stream {
 	SHIM_STREAM_STDIN = 0,

@@ -113,10 +113,34 @@ static const char *const migration_3 =
 	"CREATE UNIQUE INDEX network_endpoints_address ON network_endpoints(network_id, address)"
 	"  WHERE address != '';";
 
+/* A container's attachments: an endpoint row lives from the container's
+ * create (or connect) to its removal (or disconnect); config is what the
+ * container asked for (Docker's EndpointSettings: IPAMConfig, Aliases,
+ * MacAddress, the network's name), position orders its links (eth0
+ * first), and address, mac and endpoint_id are filled while it runs.
+ * Published ports are leased at start and released at exit, one row per
+ * host address, protocol and port. */
+static const char *const migration_4 =
+	"ALTER TABLE network_endpoints ADD COLUMN config TEXT NOT NULL DEFAULT '{}';"
+	"ALTER TABLE network_endpoints ADD COLUMN position INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE network_endpoints ADD COLUMN endpoint_id TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX network_endpoints_container ON network_endpoints(container_id);"
+	"CREATE TABLE published_ports ("
+	"  container_id TEXT NOT NULL,"
+	"  proto TEXT NOT NULL,"           /* tcp udp sctp */
+	"  host_ip TEXT NOT NULL,"         /* 0.0.0.0 for every address */
+	"  host_port INTEGER NOT NULL,"
+	"  container_port INTEGER NOT NULL,"
+	"  address TEXT NOT NULL,"         /* the container's, where traffic goes */
+	"  PRIMARY KEY (proto, host_ip, host_port)"
+	");"
+	"CREATE INDEX published_ports_container ON published_ports(container_id);";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 int migrations_count(void)

@@ -16,6 +16,25 @@ failed=0
 
 [ "$(id -u)" -eq 0 ] || { echo "$TEST_NAME: needs root"; exit 1; }
 
+# What berth changes on the host for its networks, put back by cleanup:
+# IPv4 forwarding, its bridges (named in the test's store), its nftables
+# table (berth-<8 hex of the root's path>).
+IP_FORWARD_BEFORE=$(cat /proc/sys/net/ipv4/ip_forward)
+berth_table() { echo "berth-$(printf '%s' "$1" | sha256sum | cut -c1-8)"; }
+TEST_TABLE=$(berth_table "$BERTH_ROOT")
+FIRST_ROOT=$BERTH_ROOT
+network_cleanup() {
+	local l root
+	# a test may have moved to a second data root
+	for root in "$FIRST_ROOT" "$BERTH_ROOT"; do
+		for l in $(sqlite3 "$root/berth.db" "SELECT bridge FROM networks WHERE bridge != ''" 2>/dev/null); do
+			ip link del "$l" 2>/dev/null
+		done
+		nft delete table ip "$(berth_table "$root")" 2>/dev/null
+	done
+	echo "$IP_FORWARD_BEFORE" >/proc/sys/net/ipv4/ip_forward
+}
+
 # Every cgroup directory this test's containers could have made.
 test_cgroup_dirs() {
 	awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo |
@@ -32,6 +51,7 @@ cleanup() {
 		[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	done
 	sleep 0.1
+	network_cleanup
 	local dir
 	for dir in $(test_cgroup_dirs); do
 		find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null

@@ -70,6 +70,7 @@ expect_eq "failed save leaves no file" "no" "$([ -e "$TEST_DIR/none.tar" ] && ec
 	expect_eq "id preserved" "$id" "$out"
 	expect_status "loaded image runs" 0 b run --rm busybox echo loaded
 	expect_eq "run loaded" "loaded" "$out"
+	network_cleanup # this store's bridge and table
 	echo "$passed $failed" >"$TEST_DIR/sub"
 )
 read -r passed failed <"$TEST_DIR/sub"

@@ -10,7 +10,7 @@ V2=no
 [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && V2=yes
 
 # --- capabilities ------------------------------------------------------------
-expect_status "default cannot configure links" 2 b run --rm busybox ip link set lo up
+expect_status "default cannot configure links" 2 b run --rm busybox ip link set lo down
 expect_match "without NET_ADMIN" "Operation not permitted" "$err"
 expect_status "NET_ADMIN can" 0 b run --rm --cap-add NET_ADMIN busybox sh -c 'ip link set lo up && ip link show lo'
 expect_match "lo is up" "UP" "$out"

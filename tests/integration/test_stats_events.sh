@@ -93,12 +93,12 @@ fi
 expect_status "stats table" 0 b stats --no-stream idle
 expect_match "Docker's header" '^CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS$' \
 	"$(echo "$out" | head -1)"
-expect_match "a row" "^${id:0:12} +idle +[0-9.]+% +[0-9.]+[KMG]?i?B / $host_mem +[0-9.]+% +0B / 0B +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B +1$" \
+expect_match "a row" "^${id:0:12} +idle +[0-9.]+% +[0-9.]+[KMG]?i?B / $host_mem +[0-9.]+% +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B +1$" \
 	"$(echo "$out" | sed -n 2p)"
 expect_status "--no-trunc" 0 b stats --no-stream --no-trunc --format '{{.ID}} {{.Container}}' idle
 expect_eq "full id, container as given" "$id idle" "$out"
 expect_status "json" 0 b stats --no-stream --format '{{json .}}' idle
-expect_match "json keys in Docker's order" '^\{"BlockIO":"[^"]*","CPUPerc":"[^"]*","Container":"idle","ID":"'"${id:0:12}"'","MemPerc":"[^"]*","MemUsage":"[^"]*","Name":"idle","NetIO":"0B / 0B","PIDs":"1"\}$' "$out"
+expect_match "json keys in Docker's order" '^\{"BlockIO":"[^"]*","CPUPerc":"[^"]*","Container":"idle","ID":"'"${id:0:12}"'","MemPerc":"[^"]*","MemUsage":"[^"]*","Name":"idle","NetIO":"[0-9.]+[kMG]?B / [0-9.]+[kMG]?B","PIDs":"1"\}$' "$out"
 
 # every running container by default; -a adds the others with zeros
 expect_status "stats all running" 0 b stats --no-stream --format '{{.Name}}'

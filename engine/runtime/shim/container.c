@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "shim.h"
+#include "../shim_protocol.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -192,6 +193,10 @@ static _Noreturn void child_main(const struct spec *s, const struct init_fds *f)
 	umask(0);
 	if (setsid() < 0) {
 		shim_sys(&err, "setsid");
+		goto fail;
+	}
+	if (s->net_join && setns(SHIM_NETNS_FD, CLONE_NEWNET) < 0) {
+		shim_sys(&err, "join the container's network namespace");
 		goto fail;
 	}
 	if ((s->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {

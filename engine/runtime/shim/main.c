@@ -241,6 +241,12 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 		first_client = SHIM_ATTACH_FD;
 	else if (!spec.attach_fd)
 		close(SHIM_ATTACH_FD);
+	/* fd 5 stays open (close-on-exec) while the monitor lives: the
+	 * namespace outlives restarts of the init */
+	if (spec.net_join && fcntl(SHIM_NETNS_FD, F_SETFD, FD_CLOEXEC) < 0)
+		return shim_sys(err, "the network namespace (fd %d) is not open", SHIM_NETNS_FD);
+	if (!spec.net_join)
+		close(SHIM_NETNS_FD);
 	if ((sig_fd = monitor_signalfd(err)) < 0)
 		return -1;
 	if (write_pid_file("shim.pid", getpid()) < 0)

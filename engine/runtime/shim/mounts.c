@@ -167,7 +167,7 @@ static int dev_links(int rootfd, struct shim_err *err)
 static int mount_sys(const struct spec *s, int rootfd, struct shim_err *err)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	if (s->namespaces & CLONE_NEWNET) {
+	if ((s->namespaces & CLONE_NEWNET) || s->net_join) {
 		if (mount_in_root(rootfd, "/sys", "sysfs", "sysfs", ro, NULL, err) < 0)
 			return -1;
 	} else {

@@ -50,6 +50,7 @@ struct spec {
 	char *cwd, *user, *hostname;
 	char *etc_hostname, *etc_hosts, *etc_resolv;
 	int tty, open_stdin, stdin_once, attach_fd;
+	int net_join; /* the init joins the network namespace of fd 5 */
 	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;

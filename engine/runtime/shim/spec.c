@@ -201,6 +201,8 @@ static int spec_record(struct spec *s, char *key, char *v)
 		return parse_bool(v, &s->stdin_once);
 	if (!strcmp(key, "attach-fd"))
 		return parse_bool(v, &s->attach_fd);
+	if (!strcmp(key, "net-join"))
+		return parse_bool(v, &s->net_join);
 	if (!strcmp(key, "no-new-privileges"))
 		return parse_bool(v, &s->no_new_privs);
 	if (!strcmp(key, "namespace")) {

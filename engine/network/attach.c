@@ -1,0 +1,611 @@
+/* A container on its networks: endpoints recorded at create, addresses
+ * and ports leased at start (with the bridges, the firewall and the
+ * namespace), given back when it stops, gone when it is removed.
+ *
+ * Leases are rows, taken under the store's write lock, so that two berth
+ * processes never give out one address or one port; the kernel's side
+ * (veths) lives and dies with the container's namespace. A berth killed
+ * between the lease and the monitor leaves rows only: the start intent it
+ * leaves makes the next berth give them back (container/intent.c). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/core/fsutil.h"
+#include "engine/core/strbuf.h"
+#include "engine/network/firewall.h"
+#include "engine/network/internal.h"
+#include "engine/network/netlink.h"
+#include "engine/network/sandbox.h"
+
+#define MAX_LINKS 16
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+bool network_mode_is_network(const char *mode)
+{
+	return mode && strcmp(mode, "host") != 0 && strcmp(mode, "none") != 0 &&
+	       strncmp(mode, "container:", 10) != 0;
+}
+
+/* "aa:bb:cc:dd:ee:ff", any case. */
+static bool parse_mac(const char *text, uint8_t out[6])
+{
+	unsigned v[6];
+	char tail;
+
+	if (strlen(text) != 17 ||
+	    sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &tail) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		out[i] = (uint8_t)v[i];
+	return true;
+}
+
+/* Docker's MAC for an address: 02:42 and the four bytes of the address. */
+static void mac_for(uint32_t addr, uint8_t out[6])
+{
+	out[0] = 0x02;
+	out[1] = 0x42;
+	for (int i = 0; i < 4; i++)
+		out[2 + i] = (uint8_t)(addr >> (24 - 8 * i));
+}
+
+static void format_mac(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+}
+
+/* One endpoint's settings checked against its network, as Docker checks them. */
+static int check_settings(const struct network *n, json_t *settings, berr *err)
+{
+	json_t *aliases = json_object_get(settings, "Aliases"), *v;
+	const char *ip = str(json_object_get(settings, "IPAMConfig"), "IPv4Address");
+	const char *mac = str(settings, "MacAddress");
+	bool user = strcmp(n->name, "bridge") != 0;
+	struct ipv4_prefix subnet;
+	uint8_t bytes[6];
+	uint32_t addr;
+	size_t i;
+
+	if (strcmp(n->driver, "bridge") != 0)
+		return berr_set(err, BERR_INVALID,
+				"container cannot be connected to the %s network", n->name);
+	if (json_array_size(aliases) && !user)
+		return berr_set(err, BERR_INVALID,
+				"network-scoped alias is supported only for containers in user defined networks");
+	json_array_foreach(aliases, i, v)
+		if (!json_is_string(v) || !*json_string_value(v))
+			return berr_set(err, BERR_INVALID, "invalid network alias");
+	if (*ip) {
+		if (!user)
+			return berr_set(err, BERR_INVALID,
+					"user specified IP address is supported on user defined networks only");
+		if (!ipv4_parse_addr(ip, &addr))
+			return berr_set(err, BERR_INVALID, "invalid IPv4 address: %s", ip);
+		if (!ipv4_parse_prefix(n->subnet, &subnet) || !ipv4_prefix_contains(&subnet, addr))
+			return berr_set(err, BERR_INVALID,
+					"no configured subnet or ip-range contain the IP address %s",
+					ip);
+	}
+	if (*mac && !parse_mac(mac, bytes))
+		return berr_set(err, BERR_INVALID, "invalid MAC address: %s", mac);
+	return 0;
+}
+
+/* The settings the caller gave for a network, by its name or its id. */
+static json_t *settings_for(json_t *endpoints, const struct network *n, const char *ref)
+{
+	json_t *s = json_object_get(endpoints, ref);
+
+	if (!s)
+		s = json_object_get(endpoints, n->name);
+	if (!s)
+		s = json_object_get(endpoints, n->id);
+	if (!s && strcmp(n->name, "bridge") == 0)
+		s = json_object_get(endpoints, "default");
+	return s;
+}
+
+static int add_endpoint(struct store *st, const char *container_id, const char *container_name,
+			const struct network *n, json_t *settings, int position, berr *err)
+{
+	json_t *aliases = json_object_get(settings, "Aliases");
+	struct endpoint e = {0};
+	int rc;
+
+	if (check_settings(n, settings, err) < 0)
+		return -1;
+	snprintf(e.network_id, sizeof(e.network_id), "%s", n->id);
+	snprintf(e.container_id, sizeof(e.container_id), "%s", container_id);
+	e.position = position;
+	e.aliases = json_is_array(aliases) ? json_deep_copy(aliases) : json_array();
+	e.config = json_pack("{s:s, s:s, s:s, s:s}", "Network", n->name, "Container", container_name,
+			     "IPv4Address",
+			     str(json_object_get(settings, "IPAMConfig"), "IPv4Address"),
+			     "MacAddress", str(settings, "MacAddress"));
+	rc = endpoint_insert(st, &e, err);
+	endpoint_free(&e);
+	return rc;
+}
+
+int network_container_create(struct store *st, const char *container_id,
+			     const char *container_name, json_t *host_config, json_t *endpoints,
+			     berr *err)
+{
+	const char *mode = str(host_config, "NetworkMode"), *key;
+	struct network primary;
+	json_t *settings;
+	int position = 1;
+
+	if (!*mode || strcmp(mode, "default") == 0)
+		mode = "bridge";
+	if (!network_mode_is_network(mode)) {
+		/* only empty settings, for the mode itself, may come along */
+		json_object_foreach(endpoints, key, settings)
+			if (json_object_size(settings) || network_mode_is_network(key))
+				return berr_set(err, BERR_INVALID,
+						"container sharing network namespace with another container or host cannot be connected to any other network");
+		return 0;
+	}
+	if (network_lookup(st, mode, &primary, err) < 0)
+		return -1;
+	if (strcmp(primary.driver, "host") == 0 || strcmp(primary.driver, "null") == 0) {
+		json_object_set_new(host_config, "NetworkMode",
+				    json_string(strcmp(primary.driver, "host") == 0 ? "host" : "none"));
+		network_free(&primary);
+		return network_container_create(st, container_id, container_name, host_config,
+						 endpoints, err);
+	}
+	json_object_set_new(host_config, "NetworkMode", json_string(primary.name));
+	if (add_endpoint(st, container_id, container_name, &primary,
+			 settings_for(endpoints, &primary, mode), 0, err) < 0) {
+		network_free(&primary);
+		return -1;
+	}
+	json_object_foreach(endpoints, key, settings) {
+		struct network other;
+		int rc;
+
+		if (settings == settings_for(endpoints, &primary, mode))
+			continue;
+		if (network_lookup(st, key, &other, err) < 0)
+			break;
+		rc = strcmp(other.id, primary.id) == 0
+			     ? 0
+			     : add_endpoint(st, container_id, container_name, &other, settings,
+					    position++, err);
+		network_free(&other);
+		if (rc < 0)
+			break;
+	}
+	network_free(&primary);
+	return key ? -1 : 0;
+}
+
+/* --- leases at start ------------------------------------------------------ */
+
+/* The addresses a network may not give: leased ones, the gateway, aux. */
+static int used_addresses(struct store *st, const struct network *n, uint32_t **out,
+			  size_t *count, berr *err)
+{
+	struct endpoint *eps = NULL;
+	size_t neps = 0, k = 0;
+	uint32_t *list, a;
+	const char *key;
+	json_t *v;
+
+	if (endpoint_load_network(st, n->id, &eps, &neps, err) < 0)
+		return -1;
+	list = calloc(neps + json_object_size(n->aux) + 1, sizeof(*list));
+	if (!list) {
+		endpoint_free_all(eps, neps);
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	}
+	for (size_t i = 0; i < neps; i++)
+		if (eps[i].address[0] && ipv4_parse_addr(eps[i].address, &a))
+			list[k++] = a;
+	if (ipv4_parse_addr(n->gateway, &a))
+		list[k++] = a;
+	json_object_foreach(n->aux, key, v)
+		if (ipv4_parse_addr(json_string_value(v), &a))
+			list[k++] = a;
+	endpoint_free_all(eps, neps);
+	*out = list;
+	*count = k;
+	return 0;
+}
+
+/* The address of one endpoint: the one asked for, or the lowest free. */
+static int lease_address(struct store *st, const struct network *n, struct endpoint *e,
+			 struct sandbox_link *link, berr *err)
+{
+	const char *asked = str(e->config, "IPv4Address"), *mac = str(e->config, "MacAddress");
+	struct ipv4_prefix subnet, range = {0};
+	uint32_t *used = NULL, addr, gw = 0;
+	size_t nused = 0;
+	char hex[65];
+	int rc;
+
+	if (!ipv4_parse_prefix(n->subnet, &subnet))
+		return berr_set(err, BERR_SYSTEM, "network %s has no subnet", n->name);
+	if (n->ip_range[0])
+		ipv4_parse_prefix(n->ip_range, &range);
+	if (used_addresses(st, n, &used, &nused, err) < 0)
+		return -1;
+	if (*asked) {
+		rc = ipv4_parse_addr(asked, &addr) && ipv4_prefix_contains(&subnet, addr) ? 0 : -1;
+		for (size_t i = 0; rc == 0 && i < nused; i++)
+			if (used[i] == addr)
+				rc = -1;
+		if (rc < 0)
+			berr_set(err, BERR_CONFLICT, "Address already in use");
+	} else {
+		rc = ipam_pick_address(&subnet, &range, used, nused, &addr, err);
+	}
+	free(used);
+	if (rc < 0 || random_hex_id(hex, err) < 0)
+		return -1;
+	ipv4_parse_addr(n->gateway, &gw);
+	memset(link, 0, sizeof(*link));
+	snprintf(link->host_name, sizeof(link->host_name), "%s%.9s", NETWORK_VETH_PREFIX, hex);
+	snprintf(link->bridge, sizeof(link->bridge), "%s", n->bridge);
+	link->address = addr;
+	link->prefix_len = subnet.len;
+	link->gateway = n->internal ? 0 : gw;
+	link->mtu = network_mtu(n);
+	if (!*mac || !parse_mac(mac, link->mac))
+		mac_for(addr, link->mac);
+	ipv4_format_addr(addr, e->address);
+	format_mac(link->mac, e->mac);
+	if (random_hex_id(e->endpoint_id, err) < 0)
+		return -1;
+	return endpoint_set_lease(st, e, err);
+}
+
+/* "80/tcp" into port and protocol. */
+static bool parse_port_key(const char *key, int *port, char proto[8])
+{
+	char *end;
+	long v = strtol(key, &end, 10);
+
+	if (end == key || v < 1 || v > 65535)
+		return false;
+	*port = (int)v;
+	if (!*end) {
+		snprintf(proto, 8, "tcp");
+		return true;
+	}
+	if (*end != '/' || (strcmp(end + 1, "tcp") != 0 && strcmp(end + 1, "udp") != 0 &&
+			    strcmp(end + 1, "sctp") != 0))
+		return false;
+	snprintf(proto, 8, "%s", end + 1);
+	return true;
+}
+
+/* Whether a process of the host holds ip:port (tcp or udp). */
+static bool host_port_taken(const char *proto, const char *ip, int port, int *got)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	socklen_t len = sizeof(sa);
+	int type = strcmp(proto, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM, one = 1, fd;
+	bool taken;
+
+	if (strcmp(proto, "sctp") == 0 && port)
+		return false;
+	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	inet_pton(AF_INET, ip, &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	taken = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0;
+	if (!taken && got && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		*got = ntohs(sa.sin_port);
+	close(fd);
+	return taken;
+}
+
+/* One binding of a container port: a port of HostPort ("", "8080",
+ * "8000-8010") that neither berth nor the host holds. */
+static int lease_port(struct store *st, struct published_port *p, const char *host_port,
+		      const char *container_name, berr *err)
+{
+	long first = 0, last = 0;
+	char *end;
+
+	if (*host_port) {
+		first = strtol(host_port, &end, 10);
+		last = *end == '-' ? strtol(end + 1, &end, 10) : first;
+		if (*end || first < 0 || last < first || last > 65535)
+			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"",
+					host_port);
+	}
+	if (first == 0) {
+		/* the kernel picks from its ephemeral range; berth's own leases
+		 * are no sockets, so it is asked again when it picks one */
+		for (int tries = 0; tries < 16; tries++) {
+			int got = 0;
+			berr taken;
+
+			if (host_port_taken(p->proto, p->host_ip, 0, &got) || !got)
+				break;
+			p->host_port = got;
+			if (port_insert(st, p, &taken) == 0)
+				return 0;
+		}
+		return berr_set(err, BERR_CONFLICT, "no free host port for %d/%s", p->container_port,
+				p->proto);
+	}
+	for (long port = first; port <= last; port++) {
+		bool ours = false;
+
+		p->host_port = (int)port;
+		/* 0.0.0.0 and a single address of the host overlap */
+		struct published_port *all = NULL;
+		size_t n = 0;
+		if (port_load_all(st, &all, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n && !ours; i++)
+			ours = all[i].host_port == port && strcmp(all[i].proto, p->proto) == 0 &&
+			       (strcmp(all[i].host_ip, p->host_ip) == 0 ||
+				strcmp(all[i].host_ip, "0.0.0.0") == 0 ||
+				strcmp(p->host_ip, "0.0.0.0") == 0);
+		free(all);
+		if (ours || host_port_taken(p->proto, p->host_ip, (int)port, NULL)) {
+			if (port < last)
+				continue;
+			if (ours)
+				return berr_set(err, BERR_CONFLICT,
+						"driver failed programming external connectivity on endpoint %s: Bind for %s:%ld failed: port is already allocated",
+						container_name, p->host_ip, port);
+			return berr_set(err, BERR_CONFLICT,
+					"driver failed programming external connectivity on endpoint %s: Error starting userland proxy: listen %s4 %s:%ld: bind: address already in use",
+					container_name, p->proto, p->host_ip, port);
+		}
+		return port_insert(st, p, err);
+	}
+	return 0;
+}
+
+/* The published ports: PortBindings, and with PublishAllPorts every
+ * exposed port without one, each to a free port of the kernel's range. */
+static int lease_ports(struct store *st, const char *container_id, const char *container_name,
+		       json_t *config, json_t *hc, const char *address, berr *err)
+{
+	json_t *bindings = json_object_get(hc, "PortBindings"), *list, *b;
+	json_t *exposed = json_object_get(config, "ExposedPorts"), *v;
+	bool all = json_is_true(json_object_get(hc, "PublishAllPorts"));
+	const char *key;
+	size_t i;
+
+	json_object_foreach(bindings, key, list) {
+		struct published_port p = {0};
+
+		if (!parse_port_key(key, &p.container_port, p.proto))
+			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
+		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
+		snprintf(p.address, sizeof(p.address), "%s", address);
+		json_array_foreach(list, i, b) {
+			const char *ip = str(b, "HostIp");
+			uint32_t a;
+
+			if (*ip && !ipv4_parse_addr(ip, &a))
+				return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
+			snprintf(p.host_ip, sizeof(p.host_ip), "%s", *ip ? ip : "0.0.0.0");
+			if (lease_port(st, &p, str(b, "HostPort"), container_name, err) < 0)
+				return -1;
+		}
+		if (json_array_size(list) == 0 && all) {
+			snprintf(p.host_ip, sizeof(p.host_ip), "0.0.0.0");
+			if (lease_port(st, &p, "", container_name, err) < 0)
+				return -1;
+		}
+	}
+	if (!all)
+		return 0;
+	json_object_foreach(exposed, key, v) {
+		struct published_port p = {0};
+
+		if (json_object_get(bindings, key))
+			continue;
+		if (!parse_port_key(key, &p.container_port, p.proto))
+			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
+		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
+		snprintf(p.address, sizeof(p.address), "%s", address);
+		snprintf(p.host_ip, sizeof(p.host_ip), "0.0.0.0");
+		if (lease_port(st, &p, "", container_name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every lease of a start, in one transaction; the links to make into
+ * links[], the bridges' networks into nets[]. */
+static int lease_all(struct store *st, const char *id, json_t *config, json_t *hc,
+		     struct sandbox_link *links, struct network *nets, size_t *n, bool *ports,
+		     struct strbuf *hosts, berr *err)
+{
+	const char *hostname = str(config, "Hostname");
+	struct endpoint *eps = NULL;
+	size_t neps = 0;
+	int rc = -1;
+
+	*n = 0;
+	*ports = false;
+	if (endpoint_clear_leases(st, id, err) < 0 ||
+	    endpoint_load_container(st, id, &eps, &neps, err) < 0)
+		return -1;
+	if (neps == 0) {
+		/* its network was removed while it was stopped */
+		berr_set(err, BERR_NOT_FOUND, "network %s not found", str(hc, "NetworkMode"));
+		goto out;
+	}
+	if (neps > MAX_LINKS) {
+		berr_set(err, BERR_INVALID, "a container has at most %d networks", MAX_LINKS);
+		goto out;
+	}
+	for (size_t i = 0; i < neps; i++) {
+		struct network *net = &nets[*n];
+
+		if (network_lookup(st, eps[i].network_id, net, NULL) < 0) {
+			berr_set(err, BERR_NOT_FOUND, "network %s not found",
+				 str(eps[i].config, "Network"));
+			goto out;
+		}
+		(*n)++;
+		if (lease_address(st, net, &eps[i], &links[i], err) < 0)
+			goto out;
+		strbuf_addf(hosts, "%s\t%s\n", eps[i].address, hostname);
+		if (i == 0 && !net->internal) {
+			if (lease_ports(st, id, str(eps[i].config, "Container"), config, hc,
+					eps[i].address, err) < 0)
+				goto out;
+			struct published_port *mine = NULL;
+			size_t nmine = 0;
+			if (port_load_container(st, id, &mine, &nmine, err) < 0)
+				goto out;
+			*ports = nmine > 0;
+			free(mine);
+		}
+	}
+	rc = 0;
+out:
+	endpoint_free_all(eps, neps);
+	return rc;
+}
+
+/* The host's side: IPv4 forwarding (containers reach beyond the host),
+ * and route_localnet on a bridge (ports published on 127.0.0.1). */
+static void host_sysctls(const struct network *nets, size_t n)
+{
+	char path[96];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!nets[i].internal)
+			fs_write_atomic("/proc/sys/net/ipv4/ip_forward", "1", 1, NULL);
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
+			 nets[i].bridge);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)!write(fd, "1", 1);
+			close(fd);
+		}
+	}
+}
+
+void network_sandbox_close(struct network_sandbox *s)
+{
+	if (s->netns_fd >= 0)
+		close(s->netns_fd);
+	s->netns_fd = -1;
+	free(s->hosts);
+	s->hosts = NULL;
+}
+
+int network_container_start(struct engine *engine, const char *id, json_t *config, json_t *hc,
+			    struct network_sandbox *out, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct sandbox_link links[MAX_LINKS];
+	struct network nets[MAX_LINKS];
+	struct strbuf lines = {0};
+	bool ports = false, changed = false;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->netns_fd = -1;
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	if (lease_all(st, id, config, hc, links, nets, &n, &ports, &lines, err) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (store_commit(st, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct ipv4_prefix subnet;
+		uint32_t gw;
+		bool created = false;
+
+		ipv4_parse_prefix(nets[i].subnet, &subnet);
+		ipv4_parse_addr(nets[i].gateway, &gw);
+		if (netlink_bridge_ensure(nets[i].bridge, gw, subnet.len, network_mtu(&nets[i]),
+					  &created, err) < 0)
+			goto release;
+		changed |= created;
+	}
+	if (changed)
+		host_sysctls(nets, n);
+	if ((changed || ports || !firewall_present(engine)) && firewall_apply(engine, err) < 0)
+		goto release;
+	if (n && sandbox_create(links, n, &out->netns_fd, err) < 0)
+		goto release;
+	out->hosts = strbuf_steal(&lines);
+	if (n && !nets[0].internal)
+		snprintf(out->gateway, sizeof(out->gateway), "%s", nets[0].gateway);
+	rc = 0;
+	goto out;
+release:
+	network_container_stopped(engine, id);
+out:
+	strbuf_free(&lines);
+	for (size_t i = 0; i < n; i++)
+		network_free(&nets[i]);
+	return rc;
+}
+
+int network_container_release(struct store *st, const char *id, bool *had_ports, berr *err)
+{
+	struct published_port *mine = NULL;
+	size_t n = 0;
+
+	*had_ports = false;
+	if (!endpoint_container_has_leases(st, id))
+		return 0;
+	if (port_load_container(st, id, &mine, &n, err) < 0)
+		return -1;
+	free(mine);
+	*had_ports = n > 0;
+	return endpoint_clear_leases(st, id, err);
+}
+
+void network_container_stopped(struct engine *engine, const char *id)
+{
+	struct store *st = engine_store(engine, NULL);
+	bool had_ports = false;
+
+	if (!st || !endpoint_container_has_leases(st, id) || store_begin(st, NULL) < 0)
+		return;
+	if (network_container_release(st, id, &had_ports, NULL) < 0 || store_commit(st, NULL) < 0) {
+		store_rollback(st);
+		return;
+	}
+	if (had_ports)
+		firewall_apply(engine, NULL);
+}
+
+void network_firewall_refresh(struct engine *engine)
+{
+	firewall_apply(engine, NULL);
+}
+
+int network_container_removed(struct store *st, const char *id, bool *had_ports, berr *err)
+{
+	if (network_container_release(st, id, had_ports, err) < 0)
+		return -1;
+	return endpoint_delete_container(st, id, err);
+}

@@ -1,0 +1,165 @@
+/* A container's network namespace and its links (see sandbox.h). */
+#include "engine/network/sandbox.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+
+#include "engine/network/netlink.h"
+
+struct sandbox_job {
+	const struct sandbox_link *links;
+	size_t n;
+	int netns_fd;
+	berr err;
+};
+
+/* The veth pair of one link: the host end on its bridge, eth<i> inside. */
+static int add_veth(struct nl_sock *host, struct nl_sock *inside, int netns_fd,
+		    const struct sandbox_link *l, size_t i, berr *err)
+{
+	struct rtnl_link *link = rtnl_link_veth_alloc(), *peer;
+	struct nl_addr *mac = nl_addr_build(AF_LLC, l->mac, sizeof(l->mac));
+	char ifname[IF_NAMESIZE];
+	int bridge = netlink_index(host, l->bridge), rc = -NLE_NOMEM, index;
+
+	snprintf(ifname, sizeof(ifname), "eth%zu", i);
+	if (!bridge) {
+		rtnl_link_put(link);
+		nl_addr_put(mac);
+		return berr_set(err, BERR_SYSTEM, "bridge %s is missing", l->bridge);
+	}
+	if (link && mac) {
+		peer = rtnl_link_veth_get_peer(link);
+		rtnl_link_set_name(link, l->host_name);
+		rtnl_link_set_master(link, bridge);
+		rtnl_link_set_name(peer, ifname);
+		rtnl_link_set_ns_fd(peer, netns_fd);
+		rtnl_link_set_addr(peer, mac);
+		if (l->mtu) {
+			rtnl_link_set_mtu(link, l->mtu);
+			rtnl_link_set_mtu(peer, l->mtu);
+		}
+		rtnl_link_put(peer);
+		rc = rtnl_link_add(host, link, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	rtnl_link_put(link);
+	nl_addr_put(mac);
+	if (rc < 0)
+		return berr_set(err, BERR_SYSTEM, "create veth %s: %s", l->host_name,
+				nl_geterror(rc));
+	if (netlink_set_up(host, l->host_name, err) < 0)
+		return -1;
+	if (!(index = netlink_index(inside, ifname)))
+		return berr_set(err, BERR_SYSTEM, "veth %s did not reach the container", l->host_name);
+	if (netlink_address_add(inside, ifname, index, l->address, l->prefix_len, err) < 0 ||
+	    netlink_set_up(inside, ifname, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_default_route(struct nl_sock *inside, const struct sandbox_link *l, size_t i,
+			     berr *err)
+{
+	char ifname[IF_NAMESIZE];
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	uint32_t be_gw = htonl(l->gateway), be_any = 0;
+	struct nl_addr *gw = nl_addr_build(AF_INET, &be_gw, sizeof(be_gw));
+	struct nl_addr *dst = nl_addr_build(AF_INET, &be_any, sizeof(be_any));
+	int rc = -NLE_NOMEM;
+
+	snprintf(ifname, sizeof(ifname), "eth%zu", i);
+	if (route && nh && gw && dst) {
+		nl_addr_set_prefixlen(dst, 0);
+		rtnl_route_set_family(route, AF_INET);
+		rtnl_route_set_table(route, RT_TABLE_MAIN);
+		rtnl_route_set_dst(route, dst);
+		rtnl_route_nh_set_ifindex(nh, netlink_index(inside, ifname));
+		rtnl_route_nh_set_gateway(nh, gw);
+		rtnl_route_add_nexthop(route, nh);
+		nh = NULL; /* the route owns it */
+		rc = rtnl_route_add(inside, route, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	if (nh)
+		rtnl_route_nh_free(nh);
+	rtnl_route_put(route);
+	nl_addr_put(gw);
+	nl_addr_put(dst);
+	if (rc < 0)
+		return berr_set(err, BERR_SYSTEM, "default route of the container: %s",
+				nl_geterror(rc));
+	return 0;
+}
+
+/* The thread: only it ever leaves the host's namespace, and it ends. */
+static void *build(void *arg)
+{
+	struct sandbox_job *job = arg;
+	struct nl_sock *host = NULL, *inside = NULL;
+	bool routed = false;
+	int netns = -1;
+
+	job->netns_fd = -1;
+	if (!(host = netlink_socket(&job->err)))
+		goto out;
+	if (unshare(CLONE_NEWNET) < 0) {
+		berr_sys(&job->err, "creating the container's network namespace");
+		goto out;
+	}
+	netns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns < 0) {
+		berr_sys(&job->err, "opening the container's network namespace");
+		goto out;
+	}
+	if (!(inside = netlink_socket(&job->err)) || netlink_set_up(inside, "lo", &job->err) < 0)
+		goto out;
+	for (size_t i = 0; i < job->n; i++) {
+		if (add_veth(host, inside, netns, &job->links[i], i, &job->err) < 0)
+			goto out;
+		if (!routed && job->links[i].gateway) {
+			if (add_default_route(inside, &job->links[i], i, &job->err) < 0)
+				goto out;
+			routed = true;
+		}
+	}
+	job->netns_fd = netns;
+	netns = -1;
+out:
+	if (netns >= 0)
+		close(netns);
+	if (inside)
+		nl_socket_free(inside);
+	if (host)
+		nl_socket_free(host);
+	return NULL;
+}
+
+int sandbox_create(const struct sandbox_link *links, size_t n, int *netns_fd, berr *err)
+{
+	struct sandbox_job job = {.links = links, .n = n, .netns_fd = -1};
+	pthread_t thread;
+	int rc;
+
+	*netns_fd = -1;
+	if ((rc = pthread_create(&thread, NULL, build, &job)) != 0)
+		return berr_errno(err, rc, "starting the network namespace's thread");
+	pthread_join(thread, NULL);
+	if (job.netns_fd < 0) {
+		if (err)
+			*err = job.err;
+		return -1;
+	}
+	*netns_fd = job.netns_fd;
+	return 0;
+}

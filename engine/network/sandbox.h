@@ -1,0 +1,36 @@
+/* A container's network namespace, made by berth before its monitor: a
+ * new namespace with lo up and, per network, a veth pair whose host end
+ * (berthv<9 hex>) sits on the network's bridge and whose other end is
+ * eth<n> inside, with its address, MAC and, for the first network with a
+ * gateway, the default route.
+ *
+ * The namespace is made on a thread of its own (unshare(CLONE_NEWNET)
+ * moves only the calling thread), which opens one rtnetlink socket before
+ * it moves (the host's) and one after (the container's), and ends; the
+ * namespace lives on through the returned descriptor, then through the
+ * container's processes. When the last of them is gone the kernel
+ * destroys the namespace and with it both ends of every veth: a berth or
+ * a monitor killed at any point leaves no link behind. */
+#ifndef BERTH_NETWORK_SANDBOX_H
+#define BERTH_NETWORK_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/core/error.h"
+
+struct sandbox_link {
+	char host_name[16]; /* the host end */
+	char bridge[16];
+	uint32_t address;   /* host byte order */
+	unsigned prefix_len;
+	uint32_t gateway;   /* 0: no default route through this link */
+	uint8_t mac[6];
+	unsigned mtu;       /* 0: the kernel's default */
+};
+
+/* The namespace and its links; *netns_fd (close-on-exec) on success.
+ * Nothing stays behind on failure. */
+int sandbox_create(const struct sandbox_link *links, size_t n, int *netns_fd, berr *err);
+
+#endif

@@ -1,0 +1,210 @@
+#!/bin/bash
+# Containers on networks, with real traffic: the default bridge, user
+# networks, isolation, internal networks, masquerade to a client outside
+# (a namespace the test makes), published ports on every address kind
+# with the client's real address, Docker's errors, and a berth killed in
+# the middle of run. Traffic goes only to loopback, the test's containers
+# and the test's own namespace.
+source "$(dirname "$0")/lib.sh"
+
+OUTSIDE=bt-out-$$
+OUT_HOST=bt-oh$$
+net_cleanup() {
+	ip netns pids "$OUTSIDE" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del "$OUTSIDE" 2>/dev/null
+	ip link del "$OUT_HOST" 2>/dev/null
+	cleanup
+}
+trap net_cleanup EXIT
+
+busybox_image
+# (on the host; inside a container neither wget nor timeout may be the
+# init, which ignores the SIGTERM: "|| exit 1" keeps sh from exec'ing)
+W="busybox timeout 3 busybox wget -qO-"
+
+# wait_for DESCRIPTION COMMAND...: polls until the command succeeds (5 s)
+wait_for() {
+	local desc=$1 i
+	shift
+	for i in $(seq 50); do
+		"$@" >/dev/null 2>&1 && { ok; return 0; }
+		sleep 0.1
+	done
+	bad "$desc: never happened"
+}
+
+# A web server whose CGI prints the client's address, as the container sees it.
+WEB='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/ip && chmod +x /w/cgi-bin/ip && hostname >/w/name && exec httpd -f -p 80 -h /w'
+
+# "outside": a namespace of the test's own, routed from the host
+ip netns add "$OUTSIDE"
+ip link add "$OUT_HOST" type veth peer name eth0 netns "$OUTSIDE"
+ip addr add 10.253.$((RANDOM % 200)).1/30 dev "$OUT_HOST"
+OUT_NET=$(ip -4 -o addr show dev "$OUT_HOST" | awk '{print $4}')
+OUT_GW=${OUT_NET%/*}
+OUT_IP=${OUT_GW%.1}.2
+ip link set "$OUT_HOST" up
+ip -n "$OUTSIDE" addr add "$OUT_IP/30" dev eth0
+ip -n "$OUTSIDE" link set eth0 up
+ip -n "$OUTSIDE" link set lo up
+ip -n "$OUTSIDE" route add default via "$OUT_GW"
+mkdir -p "$TEST_DIR/outside/cgi-bin"
+printf '#!/bin/sh\necho Content-Type: text/plain\necho\necho $REMOTE_ADDR\n' >"$TEST_DIR/outside/cgi-bin/ip"
+chmod +x "$TEST_DIR/outside/cgi-bin/ip"
+ip netns exec "$OUTSIDE" busybox httpd -p "$OUT_IP:80" -h "$TEST_DIR/outside"
+
+# --- the default bridge -----------------------------------------------------
+expect_status "run on the default bridge" 0 b run -d --name web busybox sh -c "$WEB"
+web=$out
+expect_status "inspect" 0 b inspect -f '{{.HostConfig.NetworkMode}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.MacAddress}} {{.NetworkSettings.Networks.bridge.IPPrefixLen}}' web
+read -r mode ip gw mac len <<<"$out"
+expect_eq "mode" "bridge" "$mode"
+subnet=$(b network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)
+expect_eq "prefix of the default network" "${subnet#*/}" "$len"
+expect_eq "gateway is the network's" "$(b network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' bridge)" "$gw"
+expect_eq "Docker's MAC for the address" "$(printf '02:42:%02x:%02x:%02x:%02x' ${ip//./ })" "$mac"
+wait_for "host reaches the container" $W "http://$ip/name"
+expect_eq "it answers" "${web:0:12}" "$($W "http://$ip/name")"
+expect_status "hosts file" 0 b exec web cat /etc/hosts
+expect_match "its own line" "$ip	${web:0:12}" "$out"
+expect_status "another container reaches it" 0 b run --rm busybox sh -c "timeout 3 wget -qO- http://$ip/name || exit 1"
+expect_eq "by its address" "${web:0:12}" "$out"
+expect_status "the outside, masqueraded" 0 b run --rm busybox sh -c "timeout 3 wget -qO- http://$OUT_IP/cgi-bin/ip || exit 1"
+expect_eq "seen as the host" "$OUT_GW" "$out"
+expect_status "the host's loopback stays closed" 1 b run --rm busybox sh -c "timeout 3 wget -qO- http://127.0.0.1:1/ || exit 1"
+expect_status "network ls shows it attached" 0 b network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}' bridge
+expect_eq "Containers" "web $ip/$len" "$out"
+
+# --- published ports ---------------------------------------------------------
+expect_status "publish" 0 b run -d --name pub -p 18080:80 -p 127.0.0.1:18081:80 -p 18090-18091:90-91/udp --expose 443 busybox sh -c "$WEB"
+pub=$out
+wait_for "published on 127.0.0.1" $W "http://127.0.0.1:18081/name"
+expect_eq "127.0.0.1" "${pub:0:12}" "$($W http://127.0.0.1:18081/name)"
+expect_eq "0.0.0.0 from the host" "${pub:0:12}" "$($W http://127.0.0.1:18080/name)"
+expect_match "from the outside, the client's own address" "^(\[::ffff:)?$OUT_IP\]?$" \
+	"$(ip netns exec "$OUTSIDE" $W "http://$OUT_GW:18080/cgi-bin/ip")"
+expect_eq "a container through the host's address (hairpin)" "${pub:0:12}" \
+	"$(b run --rm busybox sh -c "timeout 3 wget -qO- http://$OUT_GW:18080/name || exit 1")"
+expect_status "ps PORTS" 0 b ps --filter name=pub --format '{{.Ports}}'
+expect_eq "Docker's column" "443/tcp, 0.0.0.0:18080->80/tcp, 127.0.0.1:18081->80/tcp, 0.0.0.0:18090->90/udp, 0.0.0.0:18091->91/udp" "$out"
+expect_status "port" 0 b port pub
+expect_eq "port lines" $'80/tcp -> 0.0.0.0:18080\n80/tcp -> 127.0.0.1:18081\n90/udp -> 0.0.0.0:18090\n91/udp -> 0.0.0.0:18091' "$out"
+expect_status "port 80" 0 b port pub 80/tcp
+expect_eq "its bindings" $'0.0.0.0:18080\n127.0.0.1:18081' "$out"
+expect_status "port unpublished" 1 b port pub 443
+expect_eq "Docker's words" "berth: Error: No public port '443/tcp' published for pub" "$err"
+
+# taken ports: Docker's words, nothing leased, no rule
+rules() { nft list table ip "$TEST_TABLE" 2>/dev/null | grep -c 'dnat to'; }
+leases() { sqlite3 "$BERTH_ROOT/berth.db" "SELECT count(*) FROM published_ports; SELECT count(*) FROM network_endpoints WHERE address != ''"; }
+before="$(rules) $(leases)"
+expect_status "a port berth holds" 125 b run -d --name taken -p 18080:80 busybox sleep 5
+expect_match "Docker's words" 'Bind for 0.0.0.0:18080 failed: port is already allocated$' "$err"
+busybox nc -l -p 18095 >/dev/null 2>&1 &
+ncpid=$!
+sleep 0.2
+expect_status "a port the host holds" 125 b run -d --name taken2 -p 127.0.0.1:18095:80 busybox sleep 5
+expect_match "address in use" 'listen tcp4 127.0.0.1:18095: bind: address already in use$' "$err"
+kill "$ncpid" 2>/dev/null
+expect_eq "nothing leased, no rule" "$before" "$(rules) $(leases)"
+expect_status "bad -p" 125 b run --rm -p 80:abc busybox true
+expect_eq "bad -p words" "berth: invalid containerPort: abc" "$err"
+expect_status "bad proto" 125 b run --rm -p 80/icmp busybox true
+expect_eq "bad proto words" "berth: invalid proto: icmp" "$err"
+
+# -P: every exposed port to a port of the kernel's range
+expect_status "publish all" 0 b run -d --name all -P --expose 80 busybox sh -c "$WEB"
+range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
+hp=$(b port all 80 | cut -d: -f2)
+if [ -n "$hp" ] && [ "$hp" -ge "${range%%[[:space:]]*}" ] && [ "$hp" -le "${range##*[[:space:]]}" ]; then ok; else bad "-P port $hp outside $range"; fi
+wait_for "-P port answers" $W "http://127.0.0.1:$hp/name"
+
+# a stop gives everything back
+veth_of() { b inspect -f '{{.NetworkSettings.SandboxKey}}' "$1"; }
+expect_status "stop" 0 b stop -t 1 pub all
+expect_eq "ports gone from the table" "0" "$(rules)"
+expect_eq "leases gone" "0" "$(sqlite3 "$BERTH_ROOT/berth.db" "SELECT count(*) FROM published_ports")"
+expect_status "stopped inspect" 0 b inspect -f '{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Networks.bridge.NetworkID}}' pub
+expect_eq "no address, still attached" "|$(b network inspect -f '{{.Id}}' bridge)" "$out"
+expect_status "restart gets the ports again" 0 b start pub
+wait_for "published again" $W "http://127.0.0.1:18081/name"
+
+# --- user networks ----------------------------------------------------------
+b network create front >/dev/null
+b network create back >/dev/null
+b network create --internal --subnet 10.252.0.0/24 vault >/dev/null
+expect_status "fixed address and MAC" 0 b run -d --name app --network front --ip "$(b network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' front | sed 's/\.1$/.77/')" --mac-address 02:00:00:00:00:77 --network-alias api busybox sh -c "$WEB"
+expect_status "inspect app" 0 b inspect -f '{{.NetworkSettings.Networks.front.IPAddress}} {{.NetworkSettings.Networks.front.MacAddress}} {{.NetworkSettings.Networks.front.Aliases}}' app
+read -r app_ip app_mac app_aliases <<<"$out"
+expect_match "the address asked for" '\.77$' "$app_ip"
+expect_eq "the MAC asked for" "02:00:00:00:00:77" "$app_mac"
+expect_eq "alias" "[api]" "$app_aliases"
+wait_for "same network reaches it" b run --rm --network front busybox sh -c "timeout 3 wget -qO- http://$app_ip/name || exit 1"
+expect_status "another network does not" 1 b run --rm --network back busybox sh -c "timeout 3 wget -qO- http://$app_ip/name || exit 1"
+expect_status "the default bridge does not" 1 b run --rm busybox sh -c "timeout 3 wget -qO- http://$app_ip/name || exit 1"
+expect_status "a user network reaches the outside" 0 b run --rm --network back busybox sh -c "timeout 3 wget -qO- http://$OUT_IP/cgi-bin/ip || exit 1"
+expect_status "an internal one does not" 1 b run --rm --network vault busybox sh -c "timeout 3 wget -qO- http://$OUT_IP/cgi-bin/ip || exit 1"
+expect_status "an internal one has no default route" 0 b run --rm --network vault busybox busybox ip route
+expect_eq "only its subnet" "10.252.0.0/24 dev eth0 scope link  src 10.252.0.2 " "$out"
+expect_status "two networks: eth0 and eth1" 0 b run --rm --network front --network back busybox busybox ip -o -4 addr
+expect_match "eth1 too" 'eth1 +inet ' "$out"
+expect_status "container: shares the namespace" 0 b run --rm --network container:app busybox sh -c "timeout 3 wget -qO- http://127.0.0.1/name || exit 1"
+expect_eq "app answers on its loopback" "$(b inspect -f '{{.Id}}' app | cut -c1-12)" "$out"
+expect_status "--add-host" 0 b run --rm --add-host db:10.1.2.3 --add-host gw=host-gateway busybox cat /etc/hosts
+expect_match "entries" $'10.1.2.3\tdb\n[0-9.]+\tgw\n' "$out"
+expect_status "--dns, --dns-search, --dns-option" 0 b run --rm --dns 10.0.0.2 --dns 10.0.0.3 --dns-search example.com --dns-option ndots:2 busybox cat /etc/resolv.conf
+expect_eq "resolv.conf" $'nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch example.com\noptions ndots:2' "$(grep -E '^(nameserver|search|options)' <<<"$out")"
+
+# bad input: Docker's words and status, nothing left
+before=$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')
+expect_status "unknown network" 125 b run --rm --network nosuch busybox true
+expect_eq "not found" "berth: network nosuch not found" "$err"
+expect_status "alias on the default bridge" 125 b run --rm --network-alias x busybox true
+expect_eq "alias words" "berth: network-scoped alias is supported only for containers in user defined networks" "$err"
+expect_status "ip on the default bridge" 125 b run --rm --ip 172.17.0.9 busybox true
+expect_eq "ip words" "berth: user specified IP address is supported on user defined networks only" "$err"
+expect_status "ip outside the subnet" 125 b run --rm --network front --ip 10.9.9.9 busybox true
+expect_eq "subnet words" "berth: no configured subnet or ip-range contain the IP address 10.9.9.9" "$err"
+expect_status "ip taken" 125 b run --rm --network front --ip "$app_ip" busybox true
+expect_match "in use" 'Address already in use$' "$err"
+expect_status "bad --ip" 125 b run --rm --network front --ip 1.2.3 busybox true
+expect_status "bad add-host" 125 b run --rm --add-host nocolon busybox true
+expect_eq "add-host words" 'berth: bad format for add-host: "nocolon"' "$err"
+expect_eq "nothing left" "$before" "$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')"
+
+# network rm: refused while a container runs on it; a stopped one loses it
+expect_status "rm in use" 1 b network rm front
+expect_match "active endpoints" 'has active endpoints$' "$err"
+b stop -t 1 app >/dev/null
+expect_status "rm once stopped" 0 b network rm front
+expect_status "its container cannot start" 1 b start app
+expect_eq "Docker's words" "berth: network front not found" "$err"
+
+# --- a berth killed in the middle of run ------------------------------------
+for delay in 0.005 0.01 0.02 0.03 0.05 0.08; do
+	b run -d --name "k${delay#0.}" -p "127.0.0.1::80" busybox sleep 300 >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+sleep 0.3
+b ps -a >/dev/null
+# every lease belongs to a running container, every veth of ours to a lease
+running=$(b ps -q --no-trunc | sort)
+for c in $(sqlite3 "$BERTH_ROOT/berth.db" "SELECT container_id FROM network_endpoints WHERE address != '' UNION SELECT container_id FROM published_ports" | sort -u); do
+	grep -qx "$c" <<<"$running" || bad "a lease of $c, which does not run"
+done
+ok
+vethcount=$(ip -br link | grep -c "^berthv.*master" || true)
+ours=$(for br in $(sqlite3 "$BERTH_ROOT/berth.db" "SELECT bridge FROM networks WHERE bridge != ''"); do ls "/sys/class/net/$br/brif" 2>/dev/null; done | wc -l)
+leased=$(sqlite3 "$BERTH_ROOT/berth.db" "SELECT count(*) FROM network_endpoints WHERE address != ''")
+expect_eq "one veth per lease on our bridges" "$leased" "$ours"
+
+b rm -f $(b ps -aq) >/dev/null
+# the kernel destroys a namespace, and its veths, a moment after its last process
+our_veths() { for br in $(sqlite3 "$BERTH_ROOT/berth.db" "SELECT bridge FROM networks WHERE bridge != ''"); do ls "/sys/class/net/$br/brif" 2>/dev/null; done; }
+for i in $(seq 150); do [ -z "$(our_veths)" ] && break; sleep 0.1; done
+expect_eq "no veth of ours left" "" "$(our_veths)"
+expect_eq "no lease left" "0 0" "$(leases | tr '\n' ' ' | sed 's/ $//')"
+finish
