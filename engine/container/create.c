@@ -1,5 +1,6 @@
 /* container.create: a new container from an image and Docker's create body
  * ({"name", "Image", "Cmd", "Entrypoint", "Env", ..., "HostConfig": {...}}). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -260,6 +261,21 @@ static int check_host_config(struct engine *engine, json_t *hc, berr *err)
 	json_array_foreach(json_object_get(hc, "ExtraHosts"), i, v)
 		if (etc_hosts_check_entry(json_is_string(v) ? json_string_value(v) : "", err) < 0)
 			return -1;
+	/* resolv.conf takes them as lines: addresses, and words without blanks */
+	unsigned char addr[16];
+	json_array_foreach(json_object_get(hc, "Dns"), i, v) {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+		if (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1)
+			return berr_set(err, BERR_INVALID, "%s is not an ip address", s);
+	}
+	static const char *const words[] = {"DnsSearch", "DnsOptions"};
+	for (size_t k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(hc, words[k]), i, v) {
+			const char *s = json_is_string(v) ? json_string_value(v) : "";
+			if (!*s || strpbrk(s, " \t\n\r"))
+				return berr_set(err, BERR_INVALID, "invalid %s: \"%s\"",
+						k ? "DNS option" : "DNS search domain", s);
+		}
 	return check_restart_policy(hc, err);
 }
 

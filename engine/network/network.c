@@ -38,7 +38,9 @@ static bool predefined(const char *name)
 	       strcmp(name, "none") == 0;
 }
 
-/* A kernel link name: 1-15 characters, no '/', ':' or space. */
+/* A link name berth accepts: 1-15 of [A-Za-z0-9_.-] (the kernel takes
+ * more, but the name also goes into nftables rules, where a quote or a
+ * brace would be syntax). */
 static bool link_name_valid(const char *name)
 {
 	size_t n = strlen(name);
@@ -46,7 +48,7 @@ static bool link_name_valid(const char *name)
 	if (n == 0 || n > 15 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (name[i] == '/' || name[i] == ':' || isspace((unsigned char)name[i]))
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
 			return false;
 	return true;
 }

@@ -168,6 +168,8 @@ expect_eq "subnet words" "berth: no configured subnet or ip-range contain the IP
 expect_status "ip taken" 125 b run --rm --network front --ip "$app_ip" busybox true
 expect_match "in use" 'Address already in use$' "$err"
 expect_status "bad --ip" 125 b run --rm --network front --ip 1.2.3 busybox true
+expect_status "bad --dns" 125 b run --rm --dns 'nameserver' busybox true
+expect_eq "dns words" "berth: nameserver is not an ip address" "$err"
 expect_status "bad add-host" 125 b run --rm --add-host nocolon busybox true
 expect_eq "add-host words" 'berth: bad format for add-host: "nocolon"' "$err"
 expect_eq "nothing left" "$before" "$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')"

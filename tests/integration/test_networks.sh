@@ -73,6 +73,8 @@ expect_status "unknown driver" 1 b network create -d frob bad6
 expect_eq "driver words" 'berth: plugin "frob" not found' "$err"
 expect_status "second host network" 1 b network create -d host bad7
 expect_status "bridge name too long" 1 b network create -o com.docker.network.bridge.name=abcdefghijklmnopq bad8
+expect_status "bridge name with a quote" 1 b network create -o 'com.docker.network.bridge.name=a"b' bad8b
+expect_eq "quote words" 'berth: invalid bridge name: a"b' "$err"
 expect_status "bridge name taken" 1 b network create -o com.docker.network.bridge.name=bt-test-$$ bad9
 expect_status "bad mtu" 1 b network create -o com.docker.network.driver.mtu=9 bad10
 expect_status "rm unknown" 1 b network rm nosuch
