@@ -64,9 +64,10 @@ static int cmd_port(struct cli *cli, int argc, char **argv)
 	}
 	if (*wanted && nlines == 0) {
 		const char *name = json_string_value(json_object_get(info, "Name"));
+		status = cli_failf(cli, 1, "Error: No public port '%s' published for %s", wanted,
+				   name && *name == '/' ? name + 1 : argv[first]);
 		json_decref(info);
-		return cli_failf(cli, 1, "Error: No public port '%s' published for %s", wanted,
-				 name && *name == '/' ? name + 1 : argv[first]);
+		return status;
 	}
 	qsort(lines, nlines, sizeof(lines[0]), compare_lines);
 	for (i = 0; i < nlines; i++) {

@@ -146,13 +146,16 @@ int network_container_create(struct store *st, const char *container_id,
 			     const char *container_name, json_t *host_config, json_t *endpoints,
 			     berr *err)
 {
-	const char *mode = str(host_config, "NetworkMode"), *key;
+	char mode[256];
+	const char *key;
 	struct network primary;
 	json_t *settings;
 	int position = 1;
 
+	/* a copy: NetworkMode is rewritten below */
+	snprintf(mode, sizeof(mode), "%s", str(host_config, "NetworkMode"));
 	if (!*mode || strcmp(mode, "default") == 0)
-		mode = "bridge";
+		snprintf(mode, sizeof(mode), "bridge");
 	if (!network_mode_is_network(mode)) {
 		/* only empty settings, for the mode itself, may come along */
 		json_object_foreach(endpoints, key, settings)
