@@ -30,7 +30,7 @@ ALLOWED = {
     "engine/events": {"engine/core", "engine/store"},
     "engine/system": {"engine/core", "engine/store"},
     "engine/container": {"engine/core", "engine/store", "engine/runtime", "engine/volume",
-                         "engine/image", "engine/stats", "engine/network"},
+                         "engine/image", "engine/stats", "engine/network", "engine/events"},
     "engine": {"engine/core", "engine/container", "engine/events", "engine/image",
                "engine/network", "engine/system", "engine/volume"},
     "widgets": {"engine/core", "generated"},

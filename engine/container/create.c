@@ -370,6 +370,35 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
 		host_resolv = out;
 		len = olen;
 	}
+	/* on a user network the container asks its resolver, which knows
+	 * the network's names and asks the host's resolvers (or --dns) for
+	 * the rest, as Docker's 127.0.0.11 */
+	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
+	if (network_mode_is_network(mode) && strcmp(mode, "bridge") != 0) {
+		struct strbuf r = {0};
+		const char *line = host_resolv ? host_resolv : "";
+		while (*line) {
+			size_t n = strcspn(line, "\n");
+			if (strncmp(line, "nameserver", 10) != 0 && strncmp(line, "options", 7) != 0) {
+				strbuf_addn(&r, line, n);
+				strbuf_addc(&r, '\n');
+			}
+			line += n + (line[n] == '\n');
+		}
+		strbuf_adds(&r, "nameserver 127.0.0.11\noptions ndots:0\n");
+		free(host_resolv);
+		host_resolv = r.s ? strbuf_steal(&r) : strdup("");
+		json_t *saved = json_incref(json_object_get(hc, "Dns"));
+		json_object_del(hc, "Dns");
+		char *custom = custom_resolv(host_resolv, hc);
+		if (saved)
+			json_object_set_new(hc, "Dns", saved);
+		int rc = fs_write_atomic_mode(path, custom ? custom : "", custom ? strlen(custom) : 0,
+					      0644, err);
+		free(custom);
+		free(host_resolv);
+		return rc;
+	}
 	char *custom = custom_resolv(host_resolv ? host_resolv : "", hc);
 	int rc = fs_write_atomic_mode(path, custom ? custom : "", custom ? strlen(custom) : 0, 0644,
 				      err);

@@ -108,9 +108,9 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 		json_decref(mounts);
 		return -1;
 	}
-	bool had_ports = false;
+	unsigned changes = 0;
 	if (volume_mounts_delete(st, c->id, err) < 0 ||
-	    network_container_removed(st, c->id, &had_ports, err) < 0 ||
+	    network_container_removed(st, c->id, &changes, err) < 0 ||
 	    container_delete_row(st, c->id, err) < 0) {
 		store_rollback(st);
 		json_decref(mounts);
@@ -121,8 +121,7 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 		json_decref(mounts);
 		return -1;
 	}
-	if (had_ports)
-		network_firewall_refresh(engine);
+	network_refresh(engine, changes);
 	remove_files_later(engine, c->id, run_dir, bundle);
 	volume_remove_anonymous(engine, mounts);
 	json_decref(mounts);

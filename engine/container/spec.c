@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "engine/network/network.h"
 #include "engine/container/cgroup.h"
 #include "engine/container/internal.h"
 #include "engine/container/health.h"
@@ -176,7 +177,7 @@ out:
 }
 
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
-	       bool net_join, berr *err)
+	       const struct network_sandbox *net, berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 32];
 	struct strbuf b = {0};
@@ -233,10 +234,20 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	spec_put(&b, "namespace", "uts");
 	spec_put(&b, "namespace", "ipc");
 	spec_put(&b, "namespace", "pid");
-	if (net_join)
+	if (net->netns_fd >= 0)
 		spec_put(&b, "net-join", "1");
 	else if (!network || strcmp(network, "host") != 0)
 		spec_put(&b, "namespace", "net");
+	if (net->dns_fd >= 0) {
+		json_t *t;
+		size_t k;
+		spec_put(&b, "dns-fd", "1");
+		spec_put(&b, "dns-dir", net->dns_dir);
+		json_array_foreach(net->dns_tables, k, t)
+			spec_put(&b, "dns-table", json_string_value(t));
+		json_array_foreach(net->dns_upstreams, k, t)
+			spec_put(&b, "dns-upstream", json_string_value(t));
+	}
 	if (host_is_cgroup2_only())
 		spec_put(&b, "namespace", "cgroup");
 	spec_put(&b, "cgroup-parent", container_cgroup_parent());

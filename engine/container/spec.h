@@ -6,9 +6,12 @@
 
 #include "engine/container/internal.h"
 
+struct network_sandbox;
+
 /* Writes <bundle>/spec for the container; attach: the shim gets fd 4;
- * net_join: fd 5, the network namespace the container joins. */
+ * net: its networks (fd 5, the namespace it joins, and fd 6, its
+ * resolver's socket, when they are >= 0). */
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
-	       bool net_join, berr *err);
+	       const struct network_sandbox *net, berr *err);
 
 #endif

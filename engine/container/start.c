@@ -74,7 +74,7 @@ static int open_network(struct engine *engine, struct container *c, const char *
 	const char *mode = json_string_value(json_object_get(c->host_config, "NetworkMode"));
 
 	memset(net, 0, sizeof(*net));
-	net->netns_fd = -1;
+	net->netns_fd = net->dns_fd = -1;
 	if (mode && strncmp(mode, "container:", 10) == 0) {
 		if (join_container_network(engine, mode + 10, net, err) < 0)
 			return -1;
@@ -106,7 +106,7 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
 	if (open_network(engine, c, bundle, &net, err) < 0)
 		return -1;
-	if (spec_write(engine, c, log_path, attach_fd >= 0, net.netns_fd >= 0, err) < 0 ||
+	if (spec_write(engine, c, log_path, attach_fd >= 0, &net, err) < 0 ||
 	    container_health_spec_write(engine, c, err) < 0) {
 		network_sandbox_close(&net);
 		network_container_stopped(engine, c->id);
@@ -116,7 +116,8 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	/* a local error: the failure is recorded even for a caller that
 	 * asks for none (a restart at boot) */
 	berr failure = {0};
-	rc = runtime_shim_start(args, attach_fd, net.netns_fd, &started_as, &reported, &failure);
+	rc = runtime_shim_start(args, attach_fd, net.netns_fd, net.dns_fd, &started_as, &reported,
+				&failure);
 	/* the monitor holds the namespace now; ours goes */
 	network_sandbox_close(&net);
 	if (rc < 0) {

@@ -310,6 +310,12 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		} else if (*gone && rec.code != EXIT_CODE_LOST) {
 			c->exit_code = rec.code;
 			c->finished_at = rec.finished;
+		} else if (*gone) {
+			/* removed with its run directory before this process read
+			 * the exit: the remover recorded it in its die event */
+			int code;
+			if (events_last_exit_code(st, c->id, &code))
+				c->exit_code = code;
 		}
 		return 0;
 	}
@@ -326,9 +332,9 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 	}
 	/* its addresses and ports go back with the row's change: a start
 	 * after this commit leases its own */
-	bool had_ports = false;
+	unsigned changes = 0;
 	if (container_save(st, c, err) < 0 ||
-	    network_container_release(st, c->id, &had_ports, err) < 0)
+	    network_container_release(st, c->id, &changes, err) < 0)
 		goto fail;
 	/* Docker reports the OOM kill as an event of its own, before the death. */
 	if (c->oom_killed)
@@ -336,8 +342,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 	emit_die(engine, c);
 	if (store_commit(st, err) < 0)
 		return -1;
-	if (had_ports)
-		network_firewall_refresh(engine);
+	network_refresh(engine, changes);
 	return 0;
 fail:
 	store_rollback(st);

@@ -46,6 +46,9 @@ int events_scan(struct store *st, int64_t after, int64_t since, int64_t until, j
 /* The highest seq in the table (0 when empty). */
 int events_last_seq(struct store *st, int64_t *seq, berr *err);
 
+/* The exit code of the container's last "die" event: 1 found, 0 none. */
+int events_last_exit_code(struct store *st, const char *container_id, int *code);
+
 /* Keeps the events table bounded (called when an engine opens). */
 int events_trim(struct engine *engine, berr *err);
 

@@ -209,3 +209,24 @@ int events_last_seq(struct store *st, int64_t *seq, berr *err)
 		return store_error(st, err, "reading events");
 	return 0;
 }
+
+int events_last_exit_code(struct store *st, const char *container_id, int *code)
+{
+	sqlite3_stmt *stmt;
+	int rc, found = 0;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT json_extract(attributes, '$.exitCode') FROM events"
+			  " WHERE actor = ? AND type = 'container' AND action = 'die'"
+			  " ORDER BY seq DESC LIMIT 1",
+			  NULL) < 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, container_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+		*code = atoi(store_text(stmt, 0));
+		found = 1;
+	}
+	sqlite3_reset(stmt);
+	return found;
+}

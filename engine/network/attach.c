@@ -19,6 +19,7 @@
 
 #include "engine/core/fsutil.h"
 #include "engine/core/strbuf.h"
+#include "engine/network/dns_tables.h"
 #include "engine/network/firewall.h"
 #include "engine/network/internal.h"
 #include "engine/network/netlink.h"
@@ -509,11 +510,41 @@ static void host_sysctls(const struct network *nets, size_t n)
 	}
 }
 
+/* Where names the networks do not know go: --dns, else the host's
+ * resolvers (a loopback one too: the resolver lives in the host's
+ * namespace). IPv4 only. */
+static json_t *upstreams(json_t *hc)
+{
+	json_t *out = json_array(), *dns = json_object_get(hc, "Dns"), *v;
+	char *text = NULL, *line, *save = NULL;
+	uint32_t a;
+	size_t i;
+
+	json_array_foreach(dns, i, v)
+		if (json_is_string(v) && ipv4_parse_addr(json_string_value(v), &a))
+			json_array_append(out, v);
+	if (json_array_size(dns) || fs_read_file("/etc/resolv.conf", &text, NULL, NULL) < 0)
+		return out;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char addr[64];
+
+		if (sscanf(line, "nameserver %63s", addr) == 1 && ipv4_parse_addr(addr, &a))
+			json_array_append_new(out, json_string(addr));
+	}
+	free(text);
+	return out;
+}
+
 void network_sandbox_close(struct network_sandbox *s)
 {
 	if (s->netns_fd >= 0)
 		close(s->netns_fd);
-	s->netns_fd = -1;
+	if (s->dns_fd >= 0)
+		close(s->dns_fd);
+	s->netns_fd = s->dns_fd = -1;
+	json_decref(s->dns_tables);
+	json_decref(s->dns_upstreams);
+	s->dns_tables = s->dns_upstreams = NULL;
 	free(s->hosts);
 	s->hosts = NULL;
 }
@@ -530,7 +561,7 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	out->netns_fd = -1;
+	out->netns_fd = out->dns_fd = -1;
 	if (!st || store_begin(st, err) < 0)
 		return -1;
 	if (lease_all(st, id, config, hc, links, nets, &n, &ports, &lines, err) < 0) {
@@ -555,7 +586,19 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 		host_sysctls(nets, n);
 	if ((changed || ports || !firewall_present(engine)) && firewall_apply(engine, err) < 0)
 		goto release;
-	if (n && sandbox_create(links, n, &out->netns_fd, err) < 0)
+	/* names first: the container's first query sees its own */
+	out->dns_tables = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (dns_network_resolves(&nets[i]))
+			json_array_append_new(out->dns_tables, json_string(nets[i].id));
+	if (json_array_size(out->dns_tables)) {
+		if (dns_tables_write(engine, err) < 0)
+			goto release;
+		dns_tables_dir(engine, out->dns_dir, sizeof(out->dns_dir));
+		out->dns_upstreams = upstreams(hc);
+	}
+	if (n && sandbox_create(links, n, json_array_size(out->dns_tables) > 0, &out->netns_fd,
+				&out->dns_fd, err) < 0)
 		goto release;
 	out->hosts = strbuf_steal(&lines);
 	if (n && !nets[0].internal)
@@ -563,6 +606,7 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 	rc = 0;
 	goto out;
 release:
+	network_sandbox_close(out);
 	network_container_stopped(engine, id);
 out:
 	strbuf_free(&lines);
@@ -571,44 +615,47 @@ out:
 	return rc;
 }
 
-int network_container_release(struct store *st, const char *id, bool *had_ports, berr *err)
+int network_container_release(struct store *st, const char *id, unsigned *changes, berr *err)
 {
 	struct published_port *mine = NULL;
 	size_t n = 0;
 
-	*had_ports = false;
+	*changes = 0;
 	if (!endpoint_container_has_leases(st, id))
 		return 0;
 	if (port_load_container(st, id, &mine, &n, err) < 0)
 		return -1;
 	free(mine);
-	*had_ports = n > 0;
+	*changes = NETWORK_CHANGED_LEASES | (n ? NETWORK_CHANGED_PORTS : 0);
 	return endpoint_clear_leases(st, id, err);
+}
+
+void network_refresh(struct engine *engine, unsigned changes)
+{
+	if (changes & NETWORK_CHANGED_LEASES)
+		dns_tables_write(engine, NULL);
+	if (changes & NETWORK_CHANGED_PORTS)
+		firewall_apply(engine, NULL);
 }
 
 void network_container_stopped(struct engine *engine, const char *id)
 {
 	struct store *st = engine_store(engine, NULL);
-	bool had_ports = false;
+	unsigned changes = 0;
 
 	if (!st || !endpoint_container_has_leases(st, id) || store_begin(st, NULL) < 0)
 		return;
-	if (network_container_release(st, id, &had_ports, NULL) < 0 || store_commit(st, NULL) < 0) {
+	if (network_container_release(st, id, &changes, NULL) < 0 || store_commit(st, NULL) < 0) {
 		store_rollback(st);
 		return;
 	}
-	if (had_ports)
-		firewall_apply(engine, NULL);
+	network_refresh(engine, changes);
 }
 
-void network_firewall_refresh(struct engine *engine)
+int network_container_removed(struct store *st, const char *id, unsigned *changes, berr *err)
 {
-	firewall_apply(engine, NULL);
-}
-
-int network_container_removed(struct store *st, const char *id, bool *had_ports, berr *err)
-{
-	if (network_container_release(st, id, had_ports, err) < 0)
+	if (network_container_release(st, id, changes, err) < 0)
 		return -1;
 	return endpoint_delete_container(st, id, err);
 }
+

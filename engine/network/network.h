@@ -30,8 +30,12 @@ int network_container_create(struct store *st, const char *container_id,
 /* What a start gets of its networks. */
 struct network_sandbox {
 	int netns_fd;    /* the namespace the container joins; -1: no network */
+	int dns_fd;      /* 127.0.0.11:53 in it, for the resolver; -1: none */
 	char *hosts;     /* "<address>\t<hostname>\n" per network (malloc'd) */
 	char gateway[16]; /* its first network's gateway ("host-gateway") */
+	char dns_dir[4096];    /* the resolver's tables (dns_tables.h) */
+	json_t *dns_tables;    /* the tables of its networks (names in dns_dir) */
+	json_t *dns_upstreams; /* where other names go: --dns, else the host's */
 };
 
 /* At start: addresses and published ports (PortBindings, PublishAllPorts
@@ -43,16 +47,20 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 			    json_t *host_config, struct network_sandbox *out, berr *err);
 void network_sandbox_close(struct network_sandbox *s);
 
+/* What a release changed, for network_refresh after the commit. */
+#define NETWORK_CHANGED_LEASES 1u /* the name tables */
+#define NETWORK_CHANGED_PORTS 2u  /* the firewall */
+
 /* Inside the caller's transaction, once the container has stopped: its
- * addresses and ports given back; *had_ports tells whether the firewall
- * must then be refreshed (network_firewall_refresh, after the commit). */
-int network_container_release(struct store *st, const char *id, bool *had_ports, berr *err);
-/* The same in a transaction of its own, and the firewall refreshed. */
+ * addresses and ports given back; *changes says what network_refresh
+ * must rebuild after the commit. */
+int network_container_release(struct store *st, const char *id, unsigned *changes, berr *err);
+void network_refresh(struct engine *engine, unsigned changes);
+/* The same in a transaction of its own, and refreshed. */
 void network_container_stopped(struct engine *engine, const char *id);
-void network_firewall_refresh(struct engine *engine);
 
 /* At removal, inside the caller's transaction: its endpoints gone. */
-int network_container_removed(struct store *st, const char *id, bool *had_ports, berr *err);
+int network_container_removed(struct store *st, const char *id, unsigned *changes, berr *err);
 
 /* --- what a container shows of them (settings.c) ------------------------- */
 

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -20,9 +22,26 @@
 struct sandbox_job {
 	const struct sandbox_link *links;
 	size_t n;
-	int netns_fd;
+	bool dns;
+	int netns_fd, dns_fd;
 	berr err;
 };
+
+/* The resolver's socket: 127.0.0.11:53 on the namespace's loopback. */
+static int dns_socket(berr *err)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(53),
+				 .sin_addr.s_addr = htonl(0x7f00000b)};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		berr_sys(err, "the container's resolver socket");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 /* The veth pair of one link: the host end on its bridge, eth<i> inside. */
 static int add_veth(struct nl_sock *host, struct nl_sock *inside, int netns_fd,
@@ -110,7 +129,7 @@ static void *build(void *arg)
 	bool routed = false;
 	int netns = -1;
 
-	job->netns_fd = -1;
+	job->netns_fd = job->dns_fd = -1;
 	if (!(host = netlink_socket(&job->err)))
 		goto out;
 	if (unshare(CLONE_NEWNET) < 0) {
@@ -124,6 +143,8 @@ static void *build(void *arg)
 	}
 	if (!(inside = netlink_socket(&job->err)) || netlink_set_up(inside, "lo", &job->err) < 0)
 		goto out;
+	if (job->dns && (job->dns_fd = dns_socket(&job->err)) < 0)
+		goto out;
 	for (size_t i = 0; i < job->n; i++) {
 		if (add_veth(host, inside, netns, &job->links[i], i, &job->err) < 0)
 			goto out;
@@ -136,6 +157,10 @@ static void *build(void *arg)
 	job->netns_fd = netns;
 	netns = -1;
 out:
+	if (job->netns_fd < 0 && job->dns_fd >= 0) {
+		close(job->dns_fd);
+		job->dns_fd = -1;
+	}
 	if (netns >= 0)
 		close(netns);
 	if (inside)
@@ -145,13 +170,14 @@ out:
 	return NULL;
 }
 
-int sandbox_create(const struct sandbox_link *links, size_t n, int *netns_fd, berr *err)
+int sandbox_create(const struct sandbox_link *links, size_t n, bool dns, int *netns_fd,
+		   int *dns_fd, berr *err)
 {
-	struct sandbox_job job = {.links = links, .n = n, .netns_fd = -1};
+	struct sandbox_job job = {.links = links, .n = n, .dns = dns, .netns_fd = -1, .dns_fd = -1};
 	pthread_t thread;
 	int rc;
 
-	*netns_fd = -1;
+	*netns_fd = *dns_fd = -1;
 	if ((rc = pthread_create(&thread, NULL, build, &job)) != 0)
 		return berr_errno(err, rc, "starting the network namespace's thread");
 	pthread_join(thread, NULL);
@@ -161,5 +187,6 @@ int sandbox_create(const struct sandbox_link *links, size_t n, int *netns_fd, be
 		return -1;
 	}
 	*netns_fd = job.netns_fd;
+	*dns_fd = job.dns_fd;
 	return 0;
 }

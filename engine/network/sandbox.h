@@ -14,6 +14,7 @@
 #ifndef BERTH_NETWORK_SANDBOX_H
 #define BERTH_NETWORK_SANDBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,10 @@ struct sandbox_link {
 };
 
 /* The namespace and its links; *netns_fd (close-on-exec) on success.
- * Nothing stays behind on failure. */
-int sandbox_create(const struct sandbox_link *links, size_t n, int *netns_fd, berr *err);
+ * With dns, *dns_fd is a UDP socket bound to 127.0.0.11:53 inside it (the
+ * container's resolver serves it from the host's namespace). Nothing
+ * stays behind on failure. */
+int sandbox_create(const struct sandbox_link *links, size_t n, bool dns, int *netns_fd,
+		   int *dns_fd, berr *err);
 
 #endif

@@ -22,12 +22,13 @@
 extern char **environ;
 
 /* Spawns the shim; its first process exits once the monitor is detached. */
-static int spawn(const char *const args[], int attach_fd, int netns_fd, int start_w, berr *err)
+static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_fd, int start_w,
+		 berr *err)
 {
 	char shim[PATH_MAX], *argv[ARGS_MAX + 2];
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
-	int hi_start, hi_attach = -1, hi_netns = -1, status, rc = -1;
+	int hi_start, hi_attach = -1, hi_netns = -1, hi_dns = -1, status, rc = -1;
 	sigset_t all, none;
 	size_t n = 0;
 	pid_t pid;
@@ -45,7 +46,10 @@ static int spawn(const char *const args[], int attach_fd, int netns_fd, int star
 		hi_attach = fcntl(attach_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
 	if (netns_fd >= 0)
 		hi_netns = fcntl(netns_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
-	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0) || (netns_fd >= 0 && hi_netns < 0)) {
+	if (dns_fd >= 0)
+		hi_dns = fcntl(dns_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0) || (netns_fd >= 0 && hi_netns < 0) ||
+	    (dns_fd >= 0 && hi_dns < 0)) {
 		berr_sys(err, "preparing the monitor's descriptors");
 		goto out;
 	}
@@ -57,7 +61,10 @@ static int spawn(const char *const args[], int attach_fd, int netns_fd, int star
 		posix_spawn_file_actions_adddup2(&actions, hi_attach, SHIM_ATTACH_FD);
 	if (hi_netns >= 0)
 		posix_spawn_file_actions_adddup2(&actions, hi_netns, SHIM_NETNS_FD);
-	posix_spawn_file_actions_addclosefrom_np(&actions, hi_netns >= 0    ? SHIM_NETNS_FD + 1
+	if (hi_dns >= 0)
+		posix_spawn_file_actions_adddup2(&actions, hi_dns, SHIM_DNS_FD);
+	posix_spawn_file_actions_addclosefrom_np(&actions, hi_dns >= 0	     ? SHIM_DNS_FD + 1
+							   : hi_netns >= 0  ? SHIM_NETNS_FD + 1
 							   : hi_attach >= 0 ? SHIM_ATTACH_FD + 1
 									    : SHIM_START_FD + 1);
 	/* The monitor, and so what it starts, begins with every signal at its
@@ -85,6 +92,8 @@ out:
 		close(hi_attach);
 	if (hi_netns >= 0)
 		close(hi_netns);
+	if (hi_dns >= 0)
+		close(hi_dns);
 	return rc;
 }
 
@@ -125,7 +134,7 @@ static int parse_start_line(const char *line, const char *what, struct shim_star
 	return berr_set(err, BERR_SYSTEM, "%s failed to start%s%s", what, line[0] ? ": " : "", line);
 }
 
-int runtime_shim_start(const char *const args[], int attach_fd, int netns_fd,
+int runtime_shim_start(const char *const args[], int attach_fd, int netns_fd, int dns_fd,
 		       struct shim_started *out, bool *reported, berr *err)
 {
 	const char *what = args[0] && strcmp(args[0], "--exec") == 0 ? "exec monitor"
@@ -136,7 +145,7 @@ int runtime_shim_start(const char *const args[], int attach_fd, int netns_fd,
 	*reported = false;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return berr_sys(err, "creating the start pipe");
-	if (spawn(args, attach_fd, netns_fd, pipefd[1], err) < 0) {
+	if (spawn(args, attach_fd, netns_fd, dns_fd, pipefd[1], err) < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;

@@ -17,6 +17,9 @@
  *         and its links, or it is another container's). The monitor keeps
  *         it open for its whole life, so that the namespace, and the links
  *         in it, outlive a restart of the init and end with the monitor.
+ *   fd 6  optional (when the spec says "dns-fd 1"): a UDP socket bound to
+ *         127.0.0.11:53 in that namespace, served by the resolver process
+ *         the monitor forks (dns.c) for the container's whole life.
  * The shim forks; the first process exits at once (berth reaps it), the
  * second calls setsid(), becomes child subreaper and monitors the container.
  *
@@ -42,6 +45,11 @@
  *   namespace <mount|uts|ipc|pid|net|cgroup>   repeated; net absent = host netns
  *                               (unless net-join)
  *   net-join 0|1                the init joins the namespace of fd 5
+ *   dns-fd 0|1                  fd 6 is the resolver's socket
+ *   dns-dir <abs dir>           where the networks' name tables are
+ *   dns-table <name>            repeated: a table in dns-dir ("name address"
+ *                               lines), one per network of the container
+ *   dns-upstream <ipv4>         repeated: where other names go (port 53)
  *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
  *                               v1 hierarchy and in the v2 unified tree
  *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576";
@@ -150,6 +158,7 @@
 #define SHIM_START_FD 3
 #define SHIM_ATTACH_FD 4
 #define SHIM_NETNS_FD 5
+#define SHIM_DNS_FD 6
 
 enum shim_stream {
 	SHIM_STREAM_STDIN = 0,

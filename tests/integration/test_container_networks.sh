@@ -9,7 +9,9 @@ source "$(dirname "$0")/lib.sh"
 
 OUTSIDE=bt-out-$$
 OUT_HOST=bt-oh$$
+dnsd_pid=
 net_cleanup() {
+	[ -n "$dnsd_pid" ] && kill "$dnsd_pid" 2>/dev/null
 	ip netns pids "$OUTSIDE" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del "$OUTSIDE" 2>/dev/null
 	ip link del "$OUT_HOST" 2>/dev/null
@@ -154,6 +156,48 @@ expect_status "--add-host" 0 b run --rm --add-host db:10.1.2.3 --add-host gw=hos
 expect_match "entries" $'10.1.2.3\tdb\n[0-9.]+\tgw\n' "$out"
 expect_status "--dns, --dns-search, --dns-option" 0 b run --rm --dns 10.0.0.2 --dns 10.0.0.3 --dns-search example.com --dns-option ndots:2 busybox cat /etc/resolv.conf
 expect_eq "resolv.conf" $'nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch example.com\noptions ndots:2' "$(grep -E '^(nameserver|search|options)' <<<"$out")"
+
+# names on a user network, at 127.0.0.11: container name, alias, short id,
+# PTR; none on the default bridge; a stop is seen at the next query
+expect_status "resolv.conf on a user network" 0 b run --rm --network back busybox cat /etc/resolv.conf
+expect_match "the embedded resolver" $'nameserver 127.0.0.11\noptions ndots:0' "$out"
+b run -d --name named --network back --network-alias db busybox sh -c "$WEB" >/dev/null
+named_ip=$(b inspect -f '{{.NetworkSettings.Networks.back.IPAddress}}' named)
+named_id=$(b inspect -f '{{.Id}}' named)
+resolve() { b run --rm --network "$1" busybox busybox nslookup "$2" 2>/dev/null | sed -n '/^Name:/,$p' | awk '/^Address/ {print $2}'; }
+expect_eq "by name" "$named_ip" "$(resolve back named)"
+expect_eq "by alias" "$named_ip" "$(resolve back db)"
+expect_eq "by short id" "$named_ip" "$(resolve back "${named_id:0:12}")"
+expect_eq "any case" "$named_ip" "$(resolve back NAMED)"
+expect_status "reverse" 0 b run --rm --network back busybox busybox nslookup "$named_ip"
+expect_match "PTR" "name = named" "$out"
+expect_status "wget by name" 0 b run --rm --network back busybox sh -c "timeout 3 wget -qO- http://db/name || exit 1"
+expect_eq "the right one" "${named_id:0:12}" "$out"
+expect_eq "not from another network" "" "$(resolve front named)"
+expect_status "not on the default bridge" 1 b run --rm busybox sh -c "timeout 3 wget -qO- http://named/name || exit 1"
+expect_status "a name no one has" 1 b run --rm --network back busybox busybox nslookup nosuch.invalid 127.0.0.11
+expect_status "the resolver runs confined" 0 sh -c "ps -eo user,comm | grep -q '^nobody *berth-dns$'"
+b stop -t 0 named >/dev/null
+expect_eq "gone once stopped" "" "$(resolve back named)"
+# forwarding: other names go to the host's resolvers (--dns here), a
+# loopback one included, which the host's namespace reaches
+# (a resolver of the test's own: every query gets 10.9.8.7)
+python3 - >/dev/null 2>&1 <<'PY' &
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.77", 53))
+while True:
+    q, peer = s.recvfrom(512)
+    end = q.index(b"\0", 12) + 5
+    s.sendto(q[:2] + b"\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + q[12:end]
+             + b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a\x09\x08\x07", peer)
+PY
+dnsd_pid=$!
+for i in $(seq 50); do ss -lun | grep -q '127.0.0.77:53 ' && break; sleep 0.1; done
+expect_status "forwarded to --dns 127.0.0.77" 0 b run --rm --network back --dns 127.0.0.77 busybox busybox nslookup outside.test
+expect_match "its answer" 'Address: 10\.9\.8\.7' "$out"
+kill "$dnsd_pid" 2>/dev/null
+wait "$dnsd_pid" 2>/dev/null
 
 # bad input: Docker's words and status, nothing left
 before=$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')

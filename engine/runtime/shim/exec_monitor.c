@@ -407,6 +407,7 @@ static int setup(const char *bundle, const char *spec_path, struct exec_target *
 		close(SHIM_ATTACH_FD);
 	}
 	close(SHIM_NETNS_FD); /* an exec joins the init's namespaces */
+	close(SHIM_DNS_FD);
 	if ((sig_fd = monitor_signalfd(err)) < 0)
 		return -1;
 	/* before anything of the container is joined: nothing in it may

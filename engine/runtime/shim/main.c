@@ -247,6 +247,11 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 		return shim_sys(err, "the network namespace (fd %d) is not open", SHIM_NETNS_FD);
 	if (!spec.net_join)
 		close(SHIM_NETNS_FD);
+	/* the resolver takes fd 6 with it */
+	if (spec.dns_fd && dns_start(&spec, err) < 0)
+		return -1;
+	if (!spec.dns_fd)
+		close(SHIM_DNS_FD);
 	if ((sig_fd = monitor_signalfd(err)) < 0)
 		return -1;
 	if (write_pid_file("shim.pid", getpid()) < 0)

@@ -25,7 +25,7 @@ int monitor_detach(void)
 		return 2;
 	}
 	/* nothing else of berth's may stay open in a process that outlives it */
-	close_range(SHIM_NETNS_FD + 1, ~0U, 0);
+	close_range(SHIM_DNS_FD + 1, ~0U, 0);
 	pid = fork();
 	if (pid < 0) {
 		dprintf(SHIM_START_FD, "error system fork: %s\n", strerror(errno));

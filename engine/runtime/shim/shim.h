@@ -51,6 +51,9 @@ struct spec {
 	char *etc_hostname, *etc_hosts, *etc_resolv;
 	int tty, open_stdin, stdin_once, attach_fd;
 	int net_join; /* the init joins the network namespace of fd 5 */
+	int dns_fd;   /* fd 6: the resolver's socket in that namespace */
+	char *dns_dir;
+	struct strlist dns_tables, dns_upstreams;
 	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;
@@ -270,5 +273,8 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 unsigned long long proc_starttime(pid_t pid);
 /* Writes "<pid> <starttime>" to path (how berth tells a live pid from a reused one). */
 int write_pid_record(const char *path, pid_t pid);
+
+/* dns.c: forks the container's resolver, which serves fd 6 (dns-fd). */
+pid_t dns_start(const struct spec *s, struct shim_err *err);
 
 #endif

@@ -203,6 +203,16 @@ static int spec_record(struct spec *s, char *key, char *v)
 		return parse_bool(v, &s->attach_fd);
 	if (!strcmp(key, "net-join"))
 		return parse_bool(v, &s->net_join);
+	if (!strcmp(key, "dns-fd"))
+		return parse_bool(v, &s->dns_fd);
+	if (!strcmp(key, "dns-dir")) {
+		s->dns_dir = v;
+		return v[0] == '/' ? 0 : -1;
+	}
+	if (!strcmp(key, "dns-table"))
+		return strchr(v, '/') || !v[0] ? -1 : strlist_add(&s->dns_tables, v);
+	if (!strcmp(key, "dns-upstream"))
+		return strlist_add(&s->dns_upstreams, v);
 	if (!strcmp(key, "no-new-privileges"))
 		return parse_bool(v, &s->no_new_privs);
 	if (!strcmp(key, "namespace")) {

@@ -1,0 +1,112 @@
+/* The name tables the containers' resolvers read (see dns_tables.h). */
+#include "engine/network/dns_tables.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/core/fsutil.h"
+#include "engine/core/strbuf.h"
+#include "engine/network/internal.h"
+
+/* The resolver runs as uid/gid 65534: the group may read, no one else. */
+#define RESOLVER_GID 65534
+
+void dns_tables_dir(struct engine *engine, char *out, size_t n)
+{
+	snprintf(out, n, "%s/network/dns", engine_run_root(engine));
+}
+
+bool dns_network_resolves(const struct network *n)
+{
+	return n->bridge[0] && strcmp(n->name, "bridge") != 0;
+}
+
+static int write_table(const char *dir, const struct network *n, struct store *st, berr *err)
+{
+	struct endpoint *eps = NULL;
+	struct strbuf b = {0};
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	size_t count = 0, i, k;
+	json_t *alias;
+	int fd, rc = -1;
+
+	if (endpoint_load_network(st, n->id, &eps, &count, err) < 0)
+		return -1;
+	for (i = 0; i < count; i++) {
+		const char *name = json_string_value(json_object_get(eps[i].config, "Container"));
+
+		if (!eps[i].address[0])
+			continue;
+		if (name && *name)
+			strbuf_addf(&b, "%s %s\n", name, eps[i].address);
+		strbuf_addf(&b, "%.12s %s\n", eps[i].container_id, eps[i].address);
+		json_array_foreach(eps[i].aliases, k, alias)
+			if (json_is_string(alias))
+				strbuf_addf(&b, "%s %s\n", json_string_value(alias), eps[i].address);
+	}
+	endpoint_free_all(eps, count);
+	snprintf(path, sizeof(path), "%s/%s", dir, n->id);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0) {
+		berr_sys(err, "writing %s", tmp);
+		goto out;
+	}
+	if ((b.len && write(fd, b.s, b.len) != (ssize_t)b.len) ||
+	    fchown(fd, 0, RESOLVER_GID) < 0 || fchmod(fd, 0640) < 0) {
+		berr_sys(err, "writing %s", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		berr_sys(err, "writing %s", path);
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	strbuf_free(&b);
+	return rc;
+}
+
+int dns_tables_write(struct engine *engine, berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct network *all = NULL;
+	char dir[PATH_MAX], lock_path[PATH_MAX + 8];
+	size_t n = 0;
+	int lock, rc = 0;
+
+	if (!st)
+		return -1;
+	dns_tables_dir(engine, dir, sizeof(dir));
+	if (fs_mkdir_p(dir, 0750, err) < 0)
+		return -1;
+	if (chown(dir, 0, RESOLVER_GID) < 0 || chmod(dir, 0750) < 0)
+		return berr_sys(err, "preparing %s", dir);
+	/* one writer at a time, reading the store as committed */
+	snprintf(lock_path, sizeof(lock_path), "%s.lock", dir);
+	lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		return berr_sys(err, "opening %s", lock_path);
+	while (flock(lock, LOCK_EX) < 0)
+		;
+	if (network_load_all(st, &all, &n, err) < 0) {
+		close(lock);
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (dns_network_resolves(&all[i]))
+			rc = write_table(dir, &all[i], st, err);
+	network_free_all(all, n);
+	close(lock);
+	return rc;
+}

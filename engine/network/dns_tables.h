@@ -1,0 +1,25 @@
+/* The names each user network resolves, for the containers' resolvers
+ * (the monitor's berth-dns process, engine/runtime/shim/dns.c): one file
+ * per network in <run root>/network/dns, named by the network's id, with
+ * "name address" lines for every running container on it (its name, its
+ * short id, its aliases). Rebuilt whole from the store, as committed,
+ * whenever an address is leased or given back; a resolver reads a table
+ * again as soon as the file changes, so a start or a stop is visible to
+ * the next query. The directory and files are root's, readable by group
+ * 65534 (the resolver's) and no one else. The default bridge resolves no
+ * names, as Docker's. */
+#ifndef BERTH_NETWORK_DNS_TABLES_H
+#define BERTH_NETWORK_DNS_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/core/engine.h"
+
+struct network;
+
+void dns_tables_dir(struct engine *engine, char *out, size_t n);
+bool dns_network_resolves(const struct network *n);
+int dns_tables_write(struct engine *engine, berr *err);
+
+#endif

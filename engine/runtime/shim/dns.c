@@ -1,0 +1,342 @@
+/* The container's resolver at 127.0.0.11: a process the monitor forks for
+ * a container on user networks. Its socket (fd 6, from berth) is bound in
+ * the container's namespace; the process itself stays in the host's, so
+ * that names it does not know go to the host's resolvers (a loopback one
+ * included). It answers A and PTR from the tables of the container's
+ * networks (files berth rewrites, "name address" per line, looked at again
+ * whenever one changes), and AAAA with no address.
+ *
+ * Every packet comes from a hostile container. Before reading any, the
+ * process becomes uid/gid 65534 with no groups and no capabilities, sets
+ * no_new_privs, and installs a seccomp filter that allows only what the
+ * loop does (no socket, connect, bind, exec...): an exploited parser holds
+ * a socket of the container's namespace and one to the resolvers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../shim_protocol.h"
+#include "dns_message.h"
+#include "shim.h"
+
+#define NOBODY 65534
+#define TABLES_MAX 16
+#define TABLE_BYTES (256 * 1024)
+#define UPSTREAMS_MAX 3
+#define PENDING_MAX 256
+#define PENDING_TTL_S 5
+
+struct table {
+	const char *path;
+	struct stat seen;
+	char text[TABLE_BYTES];
+	size_t len;
+};
+
+static struct table tables[TABLES_MAX];
+static int dir_fd = -1; /* the tables' directory, opened before the uid changes */
+static size_t ntables;
+static struct sockaddr_in upstreams[UPSTREAMS_MAX];
+static size_t nupstreams;
+
+struct pending {
+	bool used;
+	uint16_t client_id, our_id;
+	struct sockaddr_in client;
+	time_t sent;
+	size_t upstream;
+};
+static struct pending pending[PENDING_MAX];
+static uint16_t next_id;
+
+/* Reads a table again when its file changed (berth replaces it by rename). */
+static void refresh(struct table *t)
+{
+	struct stat st;
+	int fd;
+	ssize_t n;
+
+	if (fstatat(dir_fd, t->path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		t->len = 0;
+		memset(&t->seen, 0, sizeof(t->seen));
+		return;
+	}
+	if (st.st_ino == t->seen.st_ino && st.st_dev == t->seen.st_dev &&
+	    st.st_mtim.tv_sec == t->seen.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == t->seen.st_mtim.tv_nsec && st.st_size == t->seen.st_size)
+		return;
+	t->len = 0;
+	fd = openat(dir_fd, t->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	while (t->len < sizeof(t->text) - 1 &&
+	       (n = read(fd, t->text + t->len, sizeof(t->text) - 1 - t->len)) > 0)
+		t->len += (size_t)n;
+	close(fd);
+	t->text[t->len] = '\0';
+	t->seen = st;
+}
+
+/* The addresses of a name in every table (network order). */
+static size_t lookup_name(const char *name, uint32_t *out, size_t max)
+{
+	size_t n = 0, len = strlen(name);
+
+	for (size_t i = 0; i < ntables; i++) {
+		const char *line = tables[i].text, *end = line + tables[i].len;
+		while (line < end) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			const char *sp = memchr(line, ' ', (size_t)((nl ? nl : end) - line));
+			if (sp && (size_t)(sp - line) == len && strncasecmp(line, name, len) == 0) {
+				char addr[16];
+				size_t alen = (size_t)((nl ? nl : end) - sp - 1);
+				uint32_t a;
+				if (alen < sizeof(addr)) {
+					memcpy(addr, sp + 1, alen);
+					addr[alen] = '\0';
+					if (inet_pton(AF_INET, addr, &a) == 1 && n < max) {
+						bool dup = false;
+						for (size_t k = 0; k < n; k++)
+							dup |= out[k] == a;
+						if (!dup)
+							out[n++] = a;
+					}
+				}
+			}
+			line = nl ? nl + 1 : end;
+		}
+	}
+	return n;
+}
+
+/* The first name of an address, for PTR. */
+static bool lookup_address(uint32_t addr, char *name, size_t n)
+{
+	char text[16];
+
+	inet_ntop(AF_INET, &addr, text, sizeof(text));
+	for (size_t i = 0; i < ntables; i++) {
+		const char *line = tables[i].text, *end = line + tables[i].len;
+		while (line < end) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			const char *stop = nl ? nl : end;
+			const char *sp = memchr(line, ' ', (size_t)(stop - line));
+			if (sp && (size_t)(stop - sp - 1) == strlen(text) &&
+			    memcmp(sp + 1, text, strlen(text)) == 0 && (size_t)(sp - line) < n) {
+				memcpy(name, line, (size_t)(sp - line));
+				name[sp - line] = '\0';
+				return true;
+			}
+			line = nl ? nl + 1 : end;
+		}
+	}
+	return false;
+}
+
+static void reply(int fd, const uint8_t *query, const struct dns_question *q, uint8_t rcode,
+		  const uint32_t *addrs, size_t naddrs, const char *ptr,
+		  const struct sockaddr_in *to)
+{
+	uint8_t out[1024];
+	size_t len = dns_build_answer(query, q, rcode, addrs, naddrs, ptr, out, sizeof(out));
+
+	if (len)
+		sendto(fd, out, len, MSG_DONTWAIT, (const struct sockaddr *)to, sizeof(*to));
+}
+
+/* A name berth does not know goes to the first resolver. */
+static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_question *q,
+		    const struct sockaddr_in *from, int server)
+{
+	time_t now = time(NULL);
+	struct pending *slot = NULL;
+
+	if (!nupstreams) {
+		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, NULL, from);
+		return;
+	}
+	for (size_t i = 0; i < PENDING_MAX && !slot; i++)
+		if (!pending[i].used || now - pending[i].sent > PENDING_TTL_S)
+			slot = &pending[i];
+	if (!slot) {
+		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, NULL, from);
+		return;
+	}
+	*slot = (struct pending){.used = true, .client_id = q->id, .our_id = next_id++,
+				 .client = *from, .sent = now, .upstream = 0};
+	msg[0] = (uint8_t)(slot->our_id >> 8);
+	msg[1] = (uint8_t)slot->our_id;
+	sendto(upstream, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&upstreams[0],
+	       sizeof(upstreams[0]));
+}
+
+static void serve_query(int server, int upstream)
+{
+	uint8_t msg[4096];
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	struct dns_question q;
+	ssize_t n = recvfrom(server, msg, sizeof(msg), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	uint32_t addrs[16], rev;
+	char name[DNS_NAME_MAX + 1];
+	size_t naddrs;
+
+	if (n <= 0 || flen != sizeof(from) || !dns_parse_query(msg, (size_t)n, &q))
+		return;
+	for (size_t i = 0; i < ntables; i++)
+		refresh(&tables[i]);
+	if (q.qclass == DNS_CLASS_IN && q.type == DNS_TYPE_PTR && dns_reverse_name(q.name, &rev) &&
+	    lookup_address(rev, name, sizeof(name))) {
+		reply(server, msg, &q, DNS_RCODE_NOERROR, NULL, 0, name, &from);
+		return;
+	}
+	naddrs = lookup_name(q.name, addrs, sizeof(addrs) / sizeof(addrs[0]));
+	if (naddrs && q.qclass == DNS_CLASS_IN) {
+		/* a name of the network: its A records, nothing else */
+		reply(server, msg, &q, DNS_RCODE_NOERROR, addrs, q.type == DNS_TYPE_A ? naddrs : 0,
+		      NULL, &from);
+		return;
+	}
+	forward(upstream, msg, (size_t)n, &q, &from, server);
+}
+
+static void relay_answer(int server, int upstream)
+{
+	uint8_t msg[4096];
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(upstream, msg, sizeof(msg), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+
+	if (n < 12 || flen != sizeof(from))
+		return;
+	uint16_t id = (uint16_t)(msg[0] << 8 | msg[1]);
+	for (size_t i = 0; i < PENDING_MAX; i++) {
+		struct pending *p = &pending[i];
+		if (!p->used || p->our_id != id ||
+		    from.sin_addr.s_addr != upstreams[p->upstream].sin_addr.s_addr ||
+		    from.sin_port != upstreams[p->upstream].sin_port)
+			continue;
+		msg[0] = (uint8_t)(p->client_id >> 8);
+		msg[1] = (uint8_t)p->client_id;
+		sendto(server, msg, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&p->client,
+		       sizeof(p->client));
+		p->used = false;
+		return;
+	}
+}
+
+/* Only what the loop does; anything else fails with EPERM. */
+static int confine(pid_t monitor)
+{
+#define ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+		  BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+#if defined(__x86_64__)
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+#elif defined(__aarch64__)
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_AARCH64, 1, 0),
+#else
+#error "the resolver's filter knows x86_64 and aarch64"
+#endif
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		ALLOW(__NR_read), ALLOW(__NR_close), ALLOW(__NR_ppoll), ALLOW(__NR_recvfrom),
+		ALLOW(__NR_sendto), ALLOW(__NR_openat), ALLOW(__NR_fstat), ALLOW(__NR_newfstatat),
+		ALLOW(__NR_statx), ALLOW(__NR_exit), ALLOW(__NR_exit_group),
+		ALLOW(__NR_rt_sigreturn), ALLOW(__NR_clock_gettime), ALLOW(__NR_restart_syscall),
+#if defined(__x86_64__)
+		ALLOW(__NR_poll), ALLOW(__NR_time),
+#endif
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+#undef ALLOW
+	struct sock_fprog prog = {.len = (unsigned short)(sizeof(filter) / sizeof(filter[0])),
+				  .filter = filter};
+
+	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+	    setresuid(NOBODY, NOBODY, NOBODY) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	/* the new uid cleared the parent-death signal: again, and a monitor
+	 * already gone means the end */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != monitor)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static _Noreturn void resolver_main(const struct spec *s)
+{
+	int server = SHIM_DNS_FD, upstream;
+	struct pollfd pfd[2];
+
+	pid_t monitor = getppid();
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_NAME, "berth-dns", 0, 0, 0);
+	close_range(3, SHIM_DNS_FD - 1, 0);
+	close_range(SHIM_DNS_FD + 1, ~0U, 0);
+	upstream = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* by descriptor: uid 65534 may search this directory, not its parents */
+	dir_fd = s->dns_dir ? open(s->dns_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (upstream < 0 || dir_fd < 0 || chdir("/") < 0)
+		_exit(1);
+	for (size_t i = 0; i < s->dns_tables.n && ntables < TABLES_MAX; i++)
+		tables[ntables++].path = s->dns_tables.v[i];
+	for (size_t i = 0; i < s->dns_upstreams.n && nupstreams < UPSTREAMS_MAX; i++) {
+		struct sockaddr_in *u = &upstreams[nupstreams];
+		*u = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(53)};
+		if (inet_pton(AF_INET, s->dns_upstreams.v[i], &u->sin_addr) == 1)
+			nupstreams++;
+	}
+	if (confine(monitor) < 0)
+		_exit(1);
+	next_id = (uint16_t)(time(NULL) ^ getpid());
+	pfd[0] = (struct pollfd){.fd = server, .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = upstream, .events = POLLIN};
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (pfd[0].revents & POLLIN)
+			serve_query(server, upstream);
+		if (pfd[1].revents & POLLIN)
+			relay_answer(server, upstream);
+	}
+}
+
+pid_t dns_start(const struct spec *s, struct shim_err *err)
+{
+	sigset_t none;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		shim_sys(err, "fork the resolver");
+		return -1;
+	}
+	if (pid == 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		resolver_main(s);
+	}
+	close(SHIM_DNS_FD);
+	return pid;
+}
