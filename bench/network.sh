@@ -81,7 +81,7 @@ PY
 throughput() {
 	local ns=$1 host=$2 port=$3
 	${ns:+ip netns exec "$ns"} iperf3 -c "$host" -p "$port" -t 5 -J |
-		python3 -c 'import json,sys; print(f"{json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9:.2f}")'
+		python3 -c 'import json,sys; e = json.load(sys.stdin)["end"]; print("%.2f" % (e["sum_received"]["bits_per_second"] / 1e9))'
 }
 
 # --- berth --------------------------------------------------------------------
