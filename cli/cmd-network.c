@@ -292,3 +292,86 @@ out:
 	flags_free(specs);
 	return status;
 }
+
+static int cmd_connect(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_network_connect = {"network connect", cmd_connect,
+						    "[OPTIONS] NETWORK CONTAINER",
+						    "Connect a container to a network"};
+
+static int cmd_connect(struct cli *cli, int argc, char **argv)
+{
+	struct strlist aliases = {0};
+	char *ip = NULL, *ip6 = NULL;
+	bool done;
+	struct flag_spec specs[] = {
+		{"alias", 0, FLAG_LIST, &aliases, "strings", "Add network-scoped alias for the container"},
+		{"ip", 0, FLAG_STRING, &ip, "string", "IPv4 address (e.g., \"172.30.100.104\")"},
+		{"ip6", 0, FLAG_STRING, &ip6, "string", "IPv6 address (e.g., \"2001:db8::33\")"},
+		{0},
+	};
+	json_t *settings = json_object(), *args = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_network_connect, argc, argv, true, &first,
+				&done)) ||
+	    done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_network_connect, argc - first, 2, 2)))
+		goto out;
+	if (ip6) {
+		status = cli_failf(cli, 1, "IPv6 addresses are not supported yet");
+		goto out;
+	}
+	if (aliases.len) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < aliases.len; i++)
+			json_array_append_new(a, json_string(aliases.items[i]));
+		json_object_set_new(settings, "Aliases", a);
+	}
+	if (ip)
+		json_object_set_new(settings, "IPAMConfig", json_pack("{s:s}", "IPv4Address", ip));
+	args = json_pack("{s:s, s:s, s:O}", "network", argv[first], "Container", argv[first + 1],
+			 "EndpointConfig", settings);
+	if (cli_call(cli, "network.connect", args, &result, &err) < 0)
+		status = cli_fail(cli, &err, 1);
+out:
+	json_decref(settings);
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_disconnect(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_network_disconnect = {"network disconnect", cmd_disconnect,
+						       "[OPTIONS] NETWORK CONTAINER",
+						       "Disconnect a container from a network"};
+
+static int cmd_disconnect(struct cli *cli, int argc, char **argv)
+{
+	bool force = false, done;
+	struct flag_spec specs[] = {
+		{"force", 'f', FLAG_BOOL, &force, NULL, "Force the container to disconnect from a network"},
+		{0},
+	};
+	json_t *args = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_network_disconnect, argc, argv, true, &first,
+				&done)) ||
+	    done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_network_disconnect, argc - first, 2, 2)))
+		goto out;
+	args = json_pack("{s:s, s:s, s:b}", "network", argv[first], "Container", argv[first + 1],
+			 "Force", force);
+	if (cli_call(cli, "network.disconnect", args, &result, &err) < 0)
+		status = cli_fail(cli, &err, 1);
+out:
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}

@@ -18,7 +18,8 @@ extern const struct cli_command cli_cmd_update;
 extern const struct cli_command cli_cmd_exec, cli_cmd_port;
 extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
 extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
-	cli_cmd_network_inspect, cli_cmd_network_rm, cli_cmd_network_prune;
+	cli_cmd_network_inspect, cli_cmd_network_rm, cli_cmd_network_prune,
+	cli_cmd_network_connect, cli_cmd_network_disconnect;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
 
@@ -67,6 +68,7 @@ static const struct alias aliases[] = {
 	{"volume", "prune", &cli_cmd_volume_prune},
 	{"system", "df", &cli_cmd_system_df},	   {"system", "prune", &cli_cmd_system_prune},
 	{"network", "create", &cli_cmd_network_create}, {"network", "ls", &cli_cmd_network_ls},
+	{"network", "connect", &cli_cmd_network_connect}, {"network", "disconnect", &cli_cmd_network_disconnect},
 	{"network", "list", &cli_cmd_network_ls},  {"network", "inspect", &cli_cmd_network_inspect},
 	{"network", "rm", &cli_cmd_network_rm},	   {"network", "remove", &cli_cmd_network_rm},
 	{"network", "prune", &cli_cmd_network_prune},

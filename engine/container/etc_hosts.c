@@ -2,6 +2,8 @@
 #include "engine/container/etc_hosts.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,8 +51,8 @@ int etc_hosts_check_entry(const char *entry, berr *err)
 	return 0;
 }
 
-int etc_hosts_write(const char *bundle, json_t *host_config, const char *own,
-		    const char *host_gateway, berr *err)
+static int write_hosts(const char *bundle, json_t *host_config, const char *own,
+		       const char *host_gateway, bool in_place, berr *err)
 {
 	char path[PATH_MAX + 8], name[256];
 	struct strbuf b = {0};
@@ -78,8 +80,27 @@ int etc_hosts_write(const char *bundle, json_t *host_config, const char *own,
 	if (own)
 		strbuf_adds(&b, own);
 	snprintf(path, sizeof(path), "%s/hosts", bundle);
-	rc = fs_write_atomic_mode(path, b.s, b.len, 0644, err);
+	if (in_place) {
+		int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+		rc = fd >= 0 && write(fd, b.s, b.len) == (ssize_t)b.len ? 0 : berr_sys(err, "writing %s", path);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		rc = fs_write_atomic_mode(path, b.s, b.len, 0644, err);
+	}
 out:
 	strbuf_free(&b);
 	return rc;
+}
+
+int etc_hosts_write(const char *bundle, json_t *host_config, const char *own,
+		    const char *host_gateway, berr *err)
+{
+	return write_hosts(bundle, host_config, own, host_gateway, false, err);
+}
+
+int etc_hosts_rewrite(const char *bundle, json_t *host_config, const char *own,
+		      const char *host_gateway, berr *err)
+{
+	return write_hosts(bundle, host_config, own, host_gateway, true, err);
 }

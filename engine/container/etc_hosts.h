@@ -14,6 +14,10 @@
  * network of berth's: the entry is then refused). */
 int etc_hosts_write(const char *bundle, json_t *host_config, const char *own,
 		    const char *host_gateway, berr *err);
+/* The same, written into the file itself: a running container has it
+ * bind-mounted, and a rename would leave it the old one. */
+int etc_hosts_rewrite(const char *bundle, json_t *host_config, const char *own,
+		      const char *host_gateway, berr *err);
 
 /* Docker's check of one --add-host entry ("name:ip" or "name=ip"). */
 int etc_hosts_check_entry(const char *entry, berr *err);

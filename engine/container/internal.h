@@ -10,6 +10,8 @@
 
 /* The container.* commands of commands.c. */
 extern const struct engine_command container_commands[];
+/* network.connect and network.disconnect (network_commands.c). */
+extern const struct engine_command container_network_commands[];
 
 /* Every row as stored, newest first (no sync). */
 int container_list_rows(struct store *st, struct container **out, size_t *count, berr *err);

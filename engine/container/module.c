@@ -54,6 +54,7 @@ const struct engine_module container_module = {
 			container_copy_commands,
 			container_exec_commands,
 			container_stats_commands,
+			container_network_commands,
 			NULL,
 		},
 	.startup = container_startup,

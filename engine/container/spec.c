@@ -243,8 +243,7 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		size_t k;
 		spec_put(&b, "dns-fd", "1");
 		spec_put(&b, "dns-dir", net->dns_dir);
-		json_array_foreach(net->dns_tables, k, t)
-			spec_put(&b, "dns-table", json_string_value(t));
+		spec_put(&b, "dns-container", c->id);
 		json_array_foreach(net->dns_upstreams, k, t)
 			spec_put(&b, "dns-upstream", json_string_value(t));
 	}

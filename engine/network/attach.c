@@ -659,3 +659,204 @@ int network_container_removed(struct store *st, const char *id, unsigned *change
 	return endpoint_delete_container(st, id, err);
 }
 
+
+/* --- connect and disconnect ------------------------------------------------ */
+
+/* The next free position (eth<n>) among the container's endpoints. */
+static int next_position(struct store *st, const char *id, berr *err)
+{
+	struct endpoint *eps = NULL;
+	size_t n = 0;
+	int next = 0;
+
+	if (endpoint_load_container(st, id, &eps, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (eps[i].position >= next)
+			next = eps[i].position + 1;
+	endpoint_free_all(eps, n);
+	return next;
+}
+
+/* The endpoint row of the container on the network (found: 1). */
+static int find_endpoint(struct store *st, const char *id, const char *network_id,
+			 struct endpoint *out, berr *err)
+{
+	struct endpoint *eps = NULL;
+	size_t n = 0;
+	int found = 0;
+
+	if (endpoint_load_container(st, id, &eps, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!found && strcmp(eps[i].network_id, network_id) == 0) {
+			*out = eps[i];
+			eps[i].aliases = eps[i].config = NULL;
+			found = 1;
+		}
+	endpoint_free_all(eps, n);
+	return found;
+}
+
+static int open_netns(int pid, berr *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_sys(err, "opening the container's network namespace");
+	return fd;
+}
+
+int network_container_connect(struct engine *engine, const char *id, const char *name,
+			      const char *mode, const char *ref, json_t *settings, int pid,
+			      char net_id[65], char net_name[256], berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct sandbox_link link;
+	struct network n = {0};
+	struct endpoint e = {0};
+	int position, fd, rc = -1;
+	bool created = false;
+
+	if (!st)
+		return -1;
+	if (!network_mode_is_network(mode))
+		return berr_set(err, BERR_INVALID,
+				"container sharing network namespace with another container or host cannot be connected to any other network");
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (network_lookup(st, ref, &n, err) < 0)
+		goto rollback;
+	if (strcmp(n.driver, "host") == 0 || strcmp(n.driver, "null") == 0) {
+		berr_set(err, BERR_INVALID,
+			 "container cannot be disconnected from host network or connected to host network");
+		goto rollback;
+	}
+	snprintf(net_id, 65, "%s", n.id);
+	snprintf(net_name, 256, "%s", n.name);
+	if ((position = next_position(st, id, err)) < 0 ||
+	    add_endpoint(st, id, name, &n, settings, position, err) < 0)
+		goto rollback;
+	if (pid > 0) {
+		if (find_endpoint(st, id, n.id, &e, err) != 1 ||
+		    lease_address(st, &n, &e, &link, err) < 0)
+			goto rollback;
+		link.gateway = 0; /* the default route stays the first network's */
+	}
+	if (store_commit(st, err) < 0)
+		goto out;
+	rc = 0;
+	if (pid > 0) {
+		struct ipv4_prefix subnet;
+		uint32_t gw;
+
+		ipv4_parse_prefix(n.subnet, &subnet);
+		ipv4_parse_addr(n.gateway, &gw);
+		rc = netlink_bridge_ensure(n.bridge, gw, subnet.len, network_mtu(&n), &created, err);
+		if (rc == 0 && created) {
+			host_sysctls(&n, 1);
+			rc = firewall_apply(engine, err);
+		}
+		if (rc == 0 && (fd = open_netns(pid, err)) >= 0) {
+			rc = sandbox_add_link(fd, &link, (size_t)position, err);
+			close(fd);
+		} else if (rc == 0) {
+			rc = -1;
+		}
+		if (rc < 0 && store_begin(st, NULL) == 0) {
+			/* nothing half-made: the row goes again */
+			if (endpoint_delete(st, n.id, id, NULL) < 0 || store_commit(st, NULL) < 0)
+				store_rollback(st);
+		}
+	}
+	if (rc == 0)
+		dns_tables_write(engine, NULL);
+	goto out;
+rollback:
+	store_rollback(st);
+out:
+	endpoint_free(&e);
+	network_free(&n);
+	return rc;
+}
+
+int network_container_disconnect(struct engine *engine, const char *id, const char *ref, int pid,
+				 char net_id[65], char net_name[256], berr *err)
+{
+	struct store *st = engine_store(engine, err);
+	struct network n = {0};
+	struct endpoint e = {0};
+	bool ports = false;
+	int found, fd, rc = -1;
+
+	if (!st || store_begin(st, err) < 0)
+		return -1;
+	if (network_lookup(st, ref, &n, err) < 0)
+		goto rollback;
+	snprintf(net_id, 65, "%s", n.id);
+	snprintf(net_name, 256, "%s", n.name);
+	if ((found = find_endpoint(st, id, n.id, &e, err)) < 0)
+		goto rollback;
+	if (!found) {
+		berr_set(err, BERR_INVALID, "container %s is not connected to network %s", id,
+			 n.name);
+		goto rollback;
+	}
+	/* published ports lead to the first network's address */
+	if (e.position == 0 && e.address[0]) {
+		struct published_port *mine = NULL;
+		size_t count = 0;
+		if (port_load_container(st, id, &mine, &count, err) < 0)
+			goto rollback;
+		free(mine);
+		ports = count > 0;
+		if (ports && endpoint_delete_ports(st, id, err) < 0)
+			goto rollback;
+	}
+	if (endpoint_delete(st, n.id, id, err) < 0 || store_commit(st, err) < 0)
+		goto rollback;
+	rc = 0;
+	if (pid > 0 && e.address[0] && (fd = open_netns(pid, NULL)) >= 0) {
+		sandbox_remove_link(fd, (size_t)e.position, NULL);
+		close(fd);
+	}
+	network_refresh(engine, NETWORK_CHANGED_LEASES | (ports ? NETWORK_CHANGED_PORTS : 0));
+	goto out;
+rollback:
+	if (store_in_transaction(st))
+		store_rollback(st);
+out:
+	endpoint_free(&e);
+	network_free(&n);
+	return rc;
+}
+
+char *network_container_hosts(struct engine *engine, const char *id, const char *hostname,
+			      char gateway[16])
+{
+	struct store *st = engine_store(engine, NULL);
+	struct endpoint *eps = NULL;
+	struct strbuf b = {0};
+	size_t n = 0;
+
+	gateway[0] = '\0';
+	if (st && endpoint_load_container(st, id, &eps, &n, NULL) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct network net;
+
+			if (!eps[i].address[0])
+				continue;
+			strbuf_addf(&b, "%s\t%s\n", eps[i].address, hostname);
+			if (!gateway[0] && network_lookup(st, eps[i].network_id, &net, NULL) == 0) {
+				if (!net.internal)
+					snprintf(gateway, 16, "%s", net.gateway);
+				network_free(&net);
+			}
+		}
+	}
+	endpoint_free_all(eps, n);
+	return b.s ? strbuf_steal(&b) : strdup("");
+}

@@ -1,6 +1,7 @@
 /* The name tables the containers' resolvers read (see dns_tables.h). */
 #include "engine/network/dns_tables.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,22 +28,55 @@ bool dns_network_resolves(const struct network *n)
 	return n->bridge[0] && strcmp(n->name, "bridge") != 0;
 }
 
-static int write_table(const char *dir, const struct network *n, struct store *st, berr *err)
+/* Writes dir/name, readable by the resolver's group, by rename. */
+static int write_file(const char *dir, const char *name, const struct strbuf *b, berr *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return berr_sys(err, "writing %s", tmp);
+	if ((b->len && write(fd, b->s, b->len) != (ssize_t)b->len) ||
+	    fchown(fd, 0, RESOLVER_GID) < 0 || fchmod(fd, 0640) < 0) {
+		berr_sys(err, "writing %s", tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		berr_sys(err, "writing %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* One network's table; each running container on it gets the network in
+ * lists (container id -> array of network ids). */
+static int write_table(const char *dir, const struct network *n, struct store *st, json_t *lists,
+		       berr *err)
 {
 	struct endpoint *eps = NULL;
 	struct strbuf b = {0};
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	size_t count = 0, i, k;
 	json_t *alias;
-	int fd, rc = -1;
+	int rc;
 
 	if (endpoint_load_network(st, n->id, &eps, &count, err) < 0)
 		return -1;
 	for (i = 0; i < count; i++) {
 		const char *name = json_string_value(json_object_get(eps[i].config, "Container"));
+		json_t *list;
 
 		if (!eps[i].address[0])
 			continue;
+		if (!(list = json_object_get(lists, eps[i].container_id)))
+			json_object_set_new(lists, eps[i].container_id, list = json_array());
+		json_array_append_new(list, json_string(n->id));
 		if (name && *name)
 			strbuf_addf(&b, "%s %s\n", name, eps[i].address);
 		strbuf_addf(&b, "%.12s %s\n", eps[i].container_id, eps[i].address);
@@ -51,30 +85,42 @@ static int write_table(const char *dir, const struct network *n, struct store *s
 				strbuf_addf(&b, "%s %s\n", json_string_value(alias), eps[i].address);
 	}
 	endpoint_free_all(eps, count);
-	snprintf(path, sizeof(path), "%s/%s", dir, n->id);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (fd < 0) {
-		berr_sys(err, "writing %s", tmp);
-		goto out;
-	}
-	if ((b.len && write(fd, b.s, b.len) != (ssize_t)b.len) ||
-	    fchown(fd, 0, RESOLVER_GID) < 0 || fchmod(fd, 0640) < 0) {
-		berr_sys(err, "writing %s", tmp);
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		berr_sys(err, "writing %s", path);
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = write_file(dir, n->id, &b, err);
 	strbuf_free(&b);
 	return rc;
+}
+
+/* c-<id> for every running container on a network that resolves, and
+ * the lists of containers that no longer are removed. */
+static int write_lists(const char *dir, json_t *lists, berr *err)
+{
+	const char *id;
+	json_t *nets, *v;
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+
+	json_object_foreach(lists, id, nets) {
+		struct strbuf b = {0};
+		char name[80];
+		int rc;
+
+		json_array_foreach(nets, i, v)
+			strbuf_addf(&b, "%s\n", json_string_value(v));
+		snprintf(name, sizeof(name), "c-%.64s", id);
+		rc = write_file(dir, name, &b, err);
+		strbuf_free(&b);
+		if (rc < 0)
+			return -1;
+	}
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, "c-", 2) == 0 && !strstr(de->d_name, ".tmp") &&
+		    !json_object_get(lists, de->d_name + 2))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	return 0;
 }
 
 int dns_tables_write(struct engine *engine, berr *err)
@@ -103,9 +149,13 @@ int dns_tables_write(struct engine *engine, berr *err)
 		close(lock);
 		return -1;
 	}
+	json_t *lists = json_object();
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (dns_network_resolves(&all[i]))
-			rc = write_table(dir, &all[i], st, err);
+			rc = write_table(dir, &all[i], st, lists, err);
+	if (rc == 0)
+		rc = write_lists(dir, lists, err);
+	json_decref(lists);
 	network_free_all(all, n);
 	close(lock);
 	return rc;

@@ -2,12 +2,13 @@
  * (the monitor's berth-dns process, engine/runtime/shim/dns.c): one file
  * per network in <run root>/network/dns, named by the network's id, with
  * "name address" lines for every running container on it (its name, its
- * short id, its aliases). Rebuilt whole from the store, as committed,
- * whenever an address is leased or given back; a resolver reads a table
- * again as soon as the file changes, so a start or a stop is visible to
- * the next query. The directory and files are root's, readable by group
- * 65534 (the resolver's) and no one else. The default bridge resolves no
- * names, as Docker's. */
+ * short id, its aliases), and one per running container, c-<id>, listing
+ * the networks whose names it sees. Rebuilt whole from the store, as
+ * committed, whenever an address is leased or given back (start, stop,
+ * connect, disconnect); a resolver reads the files again as soon as one
+ * changes, so the change is visible to the next query. The directory and
+ * files are root's, readable by group 65534 (the resolver's) and no one
+ * else. The default bridge resolves no names, as Docker's. */
 #ifndef BERTH_NETWORK_DNS_TABLES_H
 #define BERTH_NETWORK_DNS_TABLES_H
 

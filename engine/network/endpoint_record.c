@@ -195,6 +195,22 @@ int endpoint_delete_container(struct store *st, const char *container_id, berr *
 		      "removing endpoints", err);
 }
 
+int endpoint_delete(struct store *st, const char *network_id, const char *container_id, berr *err)
+{
+	const char *binds[] = {network_id, container_id};
+
+	return change(st, "DELETE FROM network_endpoints WHERE network_id = ? AND container_id = ?",
+		      binds, 2, "removing an endpoint", err);
+}
+
+int endpoint_delete_ports(struct store *st, const char *container_id, berr *err)
+{
+	const char *binds[] = {container_id};
+
+	return change(st, "DELETE FROM published_ports WHERE container_id = ?", binds, 1,
+		      "releasing ports", err);
+}
+
 int endpoint_delete_network(struct store *st, const char *network_id, berr *err)
 {
 	const char *binds[] = {network_id};

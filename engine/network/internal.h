@@ -101,6 +101,9 @@ int endpoint_set_lease(struct store *st, const struct endpoint *e, berr *err);
 int endpoint_clear_leases(struct store *st, const char *container_id, berr *err);
 /* A removed container's endpoints and ports gone. */
 int endpoint_delete_container(struct store *st, const char *container_id, berr *err);
+/* One endpoint gone (disconnect); a container's published ports gone. */
+int endpoint_delete(struct store *st, const char *network_id, const char *container_id, berr *err);
+int endpoint_delete_ports(struct store *st, const char *container_id, berr *err);
 /* A removed network's endpoints (of stopped containers) gone. */
 int endpoint_delete_network(struct store *st, const char *network_id, berr *err);
 /* Whether the container holds an address or a port (true when unsure). */

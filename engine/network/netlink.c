@@ -134,6 +134,21 @@ out:
 	return rc;
 }
 
+int netlink_link_delete_in(struct nl_sock *sk, const char *name, berr *err)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	int rc = -NLE_NOMEM;
+
+	if (link) {
+		rtnl_link_set_name(link, name);
+		rc = rtnl_link_delete(sk, link);
+	}
+	rtnl_link_put(link);
+	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND)
+		return berr_set(err, BERR_SYSTEM, "delete link %s: %s", name, nl_geterror(rc));
+	return 0;
+}
+
 int netlink_link_delete(const char *name, berr *err)
 {
 	struct nl_sock *sk = netlink_socket(err);

@@ -31,6 +31,8 @@ int netlink_set_up(struct nl_sock *sk, const char *name, berr *err);
 int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
 			  bool *created, berr *err);
 
+/* Deletes a link through sk; one already gone is not an error. */
+int netlink_link_delete_in(struct nl_sock *sk, const char *name, berr *err);
 /* Deletes a link; one already gone is not an error. */
 int netlink_link_delete(const char *name, berr *err);
 

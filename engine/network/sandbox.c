@@ -190,3 +190,71 @@ int sandbox_create(const struct sandbox_link *links, size_t n, bool dns, int *ne
 	*dns_fd = job.dns_fd;
 	return 0;
 }
+
+/* --- links of a running container ------------------------------------------ */
+
+struct link_job {
+	int netns_fd;
+	const struct sandbox_link *link; /* NULL: remove */
+	size_t index;
+	int rc;
+	berr err;
+};
+
+/* The thread joins the container's namespace (setns moves only it) and
+ * ends; the host's socket is opened before. */
+static void *change_link(void *arg)
+{
+	struct link_job *job = arg;
+	struct nl_sock *host = NULL, *inside = NULL;
+
+	job->rc = -1;
+	if (!(host = netlink_socket(&job->err)))
+		goto out;
+	if (setns(job->netns_fd, CLONE_NEWNET) < 0) {
+		berr_sys(&job->err, "joining the container's network namespace");
+		goto out;
+	}
+	if (!(inside = netlink_socket(&job->err)))
+		goto out;
+	if (job->link) {
+		job->rc = add_veth(host, inside, job->netns_fd, job->link, job->index, &job->err);
+	} else {
+		char ifname[IF_NAMESIZE];
+		snprintf(ifname, sizeof(ifname), "eth%zu", job->index);
+		job->rc = netlink_link_delete_in(inside, ifname, &job->err);
+	}
+out:
+	if (inside)
+		nl_socket_free(inside);
+	if (host)
+		nl_socket_free(host);
+	return NULL;
+}
+
+static int run_link_job(struct link_job *job, berr *err)
+{
+	pthread_t thread;
+	int rc;
+
+	if ((rc = pthread_create(&thread, NULL, change_link, job)) != 0)
+		return berr_errno(err, rc, "starting the network namespace's thread");
+	pthread_join(thread, NULL);
+	if (job->rc < 0 && err)
+		*err = job->err;
+	return job->rc;
+}
+
+int sandbox_add_link(int netns_fd, const struct sandbox_link *link, size_t index, berr *err)
+{
+	struct link_job job = {.netns_fd = netns_fd, .link = link, .index = index};
+
+	return run_link_job(&job, err);
+}
+
+int sandbox_remove_link(int netns_fd, size_t index, berr *err)
+{
+	struct link_job job = {.netns_fd = netns_fd, .index = index};
+
+	return run_link_job(&job, err);
+}

@@ -37,4 +37,11 @@ struct sandbox_link {
 int sandbox_create(const struct sandbox_link *links, size_t n, bool dns, int *netns_fd,
 		   int *dns_fd, berr *err);
 
+/* A running container's namespace (netns_fd), one more link: the veth
+ * whose inner end is eth<index>, made as at create (no default route). */
+int sandbox_add_link(int netns_fd, const struct sandbox_link *link, size_t index, berr *err);
+
+/* Deletes eth<index> in the namespace (its host end goes with it). */
+int sandbox_remove_link(int netns_fd, size_t index, berr *err);
+
 #endif

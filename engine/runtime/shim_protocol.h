@@ -47,8 +47,9 @@
  *   net-join 0|1                the init joins the namespace of fd 5
  *   dns-fd 0|1                  fd 6 is the resolver's socket
  *   dns-dir <abs dir>           where the networks' name tables are
- *   dns-table <name>            repeated: a table in dns-dir ("name address"
- *                               lines), one per network of the container
+ *                               ("<network id>": "name address" lines)
+ *   dns-container <id>          dns-dir/c-<id> lists the tables of the
+ *                               container's networks, one id per line
  *   dns-upstream <ipv4>         repeated: where other names go (port 53)
  *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
  *                               v1 hierarchy and in the v2 unified tree

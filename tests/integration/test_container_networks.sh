@@ -199,6 +199,32 @@ expect_match "its answer" 'Address: 10\.9\.8\.7' "$out"
 kill "$dnsd_pid" 2>/dev/null
 wait "$dnsd_pid" 2>/dev/null
 
+# network connect and disconnect: a running container gets its link,
+# address and name at once, and loses them; a created one at its start
+b network create side >/dev/null
+b run -d --name hub --network back busybox sh -c "$WEB" >/dev/null
+expect_status "connect a running container" 0 b network connect --alias sidekick side hub
+expect_status "its second link" 0 b exec hub busybox ip -o -4 addr show eth1
+hub_side=$(b inspect -f '{{.NetworkSettings.Networks.side.IPAddress}}' hub)
+expect_match "an address of side" "inet $hub_side/" "$out"
+expect_eq "found by its alias on side at once" "$hub_side" "$(resolve side sidekick)"
+expect_status "/etc/hosts has both" 0 b exec hub cat /etc/hosts
+expect_match "the new line" "$hub_side	" "$out"
+expect_status "connect twice" 1 b network connect side hub
+expect_eq "Docker's words" "berth: endpoint with name hub already exists in network side" "$err"
+expect_status "connect to host" 1 b network connect host hub
+expect_status "disconnect" 0 b network disconnect side hub
+expect_status "the link is gone" 2 b exec hub busybox ip link show eth1
+expect_match "no eth1" "can't find device 'eth1'" "$err"
+expect_eq "and the name" "" "$(resolve side sidekick)"
+expect_status "disconnect again" 1 b network disconnect side hub
+expect_match "not connected" 'is not connected to network side$' "$err"
+b create --name later --network back busybox sleep 300 >/dev/null
+expect_status "connect a created container" 0 b network connect side later
+expect_status "it starts on both" 0 b start later
+expect_eq "two networks" "back side " "$(b inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' later)"
+b rm -f hub later >/dev/null
+
 # bad input: Docker's words and status, nothing left
 before=$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')
 expect_status "unknown network" 125 b run --rm --network nosuch busybox true

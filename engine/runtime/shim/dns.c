@@ -3,8 +3,10 @@
  * the container's namespace; the process itself stays in the host's, so
  * that names it does not know go to the host's resolvers (a loopback one
  * included). It answers A and PTR from the tables of the container's
- * networks (files berth rewrites, "name address" per line, looked at again
- * whenever one changes), and AAAA with no address.
+ * networks (files berth rewrites, "name address" per line, listed in the
+ * container's own file c-<id>; all looked at again whenever one changes,
+ * so a start, a stop, a connect or a disconnect counts at the next
+ * query), and AAAA with no address.
  *
  * Every packet comes from a hostile container. Before reading any, the
  * process becomes uid/gid 65534 with no groups and no capabilities, sets
@@ -44,13 +46,15 @@
 #define PENDING_TTL_S 5
 
 struct table {
-	const char *path;
+	char path[80];
 	struct stat seen;
 	char text[TABLE_BYTES];
 	size_t len;
 };
 
 static struct table tables[TABLES_MAX];
+/* c-<id>: the container's tables, one network id per line */
+static struct table list;
 static int dir_fd = -1; /* the tables' directory, opened before the uid changes */
 static size_t ntables;
 static struct sockaddr_in upstreams[UPSTREAMS_MAX];
@@ -187,6 +191,33 @@ static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_que
 	       sizeof(upstreams[0]));
 }
 
+/* The tables of the container's networks, from its list. */
+static void refresh_all(void)
+{
+	struct stat before = list.seen;
+
+	refresh(&list);
+	if (list.seen.st_ino != before.st_ino || list.seen.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+	    list.seen.st_mtim.tv_sec != before.st_mtim.tv_sec || list.seen.st_size != before.st_size) {
+		const char *line = list.text, *end = list.text + list.len;
+		ntables = 0;
+		while (line < end && ntables < TABLES_MAX) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			size_t n = (size_t)((nl ? nl : end) - line);
+			if (n && n < sizeof(tables[0].path) && !memchr(line, '/', n)) {
+				memset(&tables[ntables].seen, 0, sizeof(tables[ntables].seen));
+				memcpy(tables[ntables].path, line, n);
+				tables[ntables].path[n] = '\0';
+				tables[ntables].len = 0;
+				ntables++;
+			}
+			line = nl ? nl + 1 : end;
+		}
+	}
+	for (size_t i = 0; i < ntables; i++)
+		refresh(&tables[i]);
+}
+
 static void serve_query(int server, int upstream)
 {
 	uint8_t msg[4096];
@@ -200,8 +231,7 @@ static void serve_query(int server, int upstream)
 
 	if (n <= 0 || flen != sizeof(from) || !dns_parse_query(msg, (size_t)n, &q))
 		return;
-	for (size_t i = 0; i < ntables; i++)
-		refresh(&tables[i]);
+	refresh_all();
 	if (q.qclass == DNS_CLASS_IN && q.type == DNS_TYPE_PTR && dns_reverse_name(q.name, &rev) &&
 	    lookup_address(rev, name, sizeof(name))) {
 		reply(server, msg, &q, DNS_RCODE_NOERROR, NULL, 0, name, &from);
@@ -297,8 +327,9 @@ static _Noreturn void resolver_main(const struct spec *s)
 	dir_fd = s->dns_dir ? open(s->dns_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (upstream < 0 || dir_fd < 0 || chdir("/") < 0)
 		_exit(1);
-	for (size_t i = 0; i < s->dns_tables.n && ntables < TABLES_MAX; i++)
-		tables[ntables++].path = s->dns_tables.v[i];
+	if (!s->dns_container)
+		_exit(1);
+	snprintf(list.path, sizeof(list.path), "c-%.64s", s->dns_container);
 	for (size_t i = 0; i < s->dns_upstreams.n && nupstreams < UPSTREAMS_MAX; i++) {
 		struct sockaddr_in *u = &upstreams[nupstreams];
 		*u = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(53)};

@@ -52,8 +52,8 @@ struct spec {
 	int tty, open_stdin, stdin_once, attach_fd;
 	int net_join; /* the init joins the network namespace of fd 5 */
 	int dns_fd;   /* fd 6: the resolver's socket in that namespace */
-	char *dns_dir;
-	struct strlist dns_tables, dns_upstreams;
+	char *dns_dir, *dns_container;
+	struct strlist dns_upstreams;
 	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;

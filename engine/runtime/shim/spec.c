@@ -209,8 +209,10 @@ static int spec_record(struct spec *s, char *key, char *v)
 		s->dns_dir = v;
 		return v[0] == '/' ? 0 : -1;
 	}
-	if (!strcmp(key, "dns-table"))
-		return strchr(v, '/') || !v[0] ? -1 : strlist_add(&s->dns_tables, v);
+	if (!strcmp(key, "dns-container")) {
+		s->dns_container = v;
+		return strchr(v, '/') || !v[0] ? -1 : 0;
+	}
 	if (!strcmp(key, "dns-upstream"))
 		return strlist_add(&s->dns_upstreams, v);
 	if (!strcmp(key, "no-new-privileges"))
