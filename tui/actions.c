@@ -528,8 +528,30 @@ static void run_form(struct app *app)
 	modal_form(app, f, &hooks, NULL);
 }
 
-/* d, D and P on images and volumes. */
-static void remove_objects(struct app *app, enum tui_action a, bool images)
+/* What d and P do on the images, volumes and networks panes. */
+struct object_kind {
+	const char *noun, *remove, *prune, *pruned_key, *pruned_noun, *prune_what;
+	enum model_kind model;
+};
+
+static const struct object_kind object_kinds[] = {
+	{"image", "image.remove", "image.prune", "ImagesDeleted", "image records",
+	 "every dangling image (untagged, not used by a container)", MODEL_IMAGES},
+	{"volume", "volume.remove", "volume.prune", "VolumesDeleted", "volumes",
+	 "every anonymous volume no container uses", MODEL_VOLUMES},
+	{"network", "network.remove", "network.prune", "NetworksDeleted", "networks",
+	 "every network of yours no container uses", MODEL_NETWORKS},
+};
+
+static const struct object_kind *object_kind(struct app *app)
+{
+	return app->current == PANE_IMAGES    ? &object_kinds[0]
+	       : app->current == PANE_VOLUMES ? &object_kinds[1]
+					      : &object_kinds[2];
+}
+
+/* d, D and P on images, volumes and networks. */
+static void remove_objects(struct app *app, enum tui_action a, const struct object_kind *k)
 {
 	const char *ids[MAX_TARGETS];
 	size_t n = targets(app, ids, MAX_TARGETS);
@@ -543,12 +565,10 @@ static void remove_objects(struct app *app, enum tui_action a, bool images)
 		app_message(app, THEME_WARNING, "nothing selected");
 		return;
 	}
-	b = batch_new(n, images ? "image.remove" : "volume.remove", "name", "removed",
-		      images ? MODEL_IMAGES : MODEL_VOLUMES);
+	b = batch_new(n, k->remove, "name", "removed", k->model);
 	if (a == ACT_REMOVE_FORCE)
 		json_object_set_new(b->extra, "force", json_true());
-	snprintf(title, sizeof(title), "Remove %zu %s%s?", n, images ? "image" : "volume",
-		 n == 1 ? "" : "s");
+	snprintf(title, sizeof(title), "Remove %zu %s%s?", n, k->noun, n == 1 ? "" : "s");
 	d = dialog_new(DIALOG_CONFIRM, title, "This will remove:");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(b->items[i].id, sizeof(b->items[i].id), "%s", ids[i]);
@@ -566,8 +586,8 @@ static void remove_objects(struct app *app, enum tui_action a, bool images)
 /* The answer of a prune: what went and what it freed. */
 static void on_pruned(struct app *app, void *user, int status, json_t *result, const berr *err)
 {
-	bool images = user != NULL;
-	json_t *gone = json_object_get(result, images ? "ImagesDeleted" : "VolumesDeleted");
+	const struct object_kind *k = user;
+	json_t *gone = json_object_get(result, k->pruned_key);
 	char freed[32];
 
 	if (status < 0) {
@@ -577,32 +597,121 @@ static void on_pruned(struct app *app, void *user, int status, json_t *result, c
 	fmt_size((double)json_integer_value(json_object_get(result, "SpaceReclaimed")), freed,
 		 sizeof(freed));
 	app_message(app, THEME_STATUS, "pruned: %zu %s deleted, %s reclaimed", json_array_size(gone),
-		    images ? "image records" : "volumes", freed);
-	model_refresh(app, images ? MODEL_IMAGES : MODEL_VOLUMES);
+		    k->pruned_noun, freed);
+	model_refresh(app, k->model);
 }
 
 /* The prune dialog said yes. */
 static void prune_confirmed(struct app *app, void *user, int choice)
 {
+	const struct object_kind *k = user;
 	json_t *args = json_object();
 
 	(void)choice;
-	tui_submit(app, user ? "image.prune" : "volume.prune", args, NULL, on_pruned, user);
+	tui_submit(app, k->prune, args, NULL, on_pruned, (void *)k);
 	json_decref(args);
 }
 
 /* P: prune, after asking. */
-static void prune(struct app *app, bool images)
+static void prune(struct app *app, const struct object_kind *k)
 {
 	static const struct modal_hooks hooks = {.confirm = prune_confirmed};
-	struct dialog *d = dialog_new(DIALOG_CONFIRM, images ? "Prune images?" : "Prune volumes?",
-				      "This will remove:");
+	char title[64];
+	struct dialog *d;
 
-	dialog_add(d, images ? "every dangling image (untagged, not used by a container)"
-			     : "every anonymous volume no container uses");
+	snprintf(title, sizeof(title), "Prune %ss?", k->noun);
+	d = dialog_new(DIALOG_CONFIRM, title, "This will remove:");
+	dialog_add(d, k->prune_what);
 	dialog_set_buttons(d, "Prune", "Cancel");
-	/* A non-NULL user says images. */
-	modal_dialog(app, d, &hooks, images ? (void *)app : NULL);
+	modal_dialog(app, d, &hooks, (void *)k);
+}
+
+/* The answer of a network create, connect or disconnect. */
+static void on_network_done(struct app *app, void *user, int status, json_t *result,
+			    const berr *err)
+{
+	(void)result;
+	if (status < 0) {
+		app_error(app, err, "%s", (const char *)user);
+		return;
+	}
+	app_message(app, THEME_STATUS, "%s: done", (const char *)user);
+	model_refresh(app, MODEL_NETWORKS);
+	model_refresh(app, MODEL_CONTAINERS);
+}
+
+enum { NET_NAME, NET_SUBNET, NET_INTERNAL };
+
+static bool network_form_submit(struct app *app, void *user, struct form *f)
+{
+	const char *name = form_text(f, NET_NAME), *subnet = form_text(f, NET_SUBNET);
+	json_t *args;
+
+	(void)user;
+	if (!*name) {
+		form_set_error(f, "a network needs a name");
+		return false;
+	}
+	args = json_pack("{s:s, s:b}", "Name", name, "Internal", form_checked(f, NET_INTERNAL));
+	if (*subnet)
+		json_object_set_new(args, "IPAM",
+				    json_pack("{s:[{s:s}]}", "Config", "Subnet", subnet));
+	tui_submit(app, "network.create", args, NULL, on_network_done, "network create");
+	json_decref(args);
+	return true;
+}
+
+/* n: the form to create a network. */
+static void network_form(struct app *app)
+{
+	static const struct modal_hooks hooks = {.form = network_form_submit};
+	struct form *f = form_new("Create a network", "Create", "Cancel");
+
+	form_add_text(f, "Name", "", 128);
+	form_add_text(f, "Subnet (empty: from the pools)", "", 64);
+	form_add_check(f, "Internal (no way out)", false);
+	modal_form(app, f, &hooks, NULL);
+}
+
+/* The selected network, for connect and disconnect. */
+static char connect_network[80];
+
+static bool connect_form_submit(struct app *app, void *user, struct form *f)
+{
+	bool connect = user != NULL;
+	const char *container = form_text(f, 0);
+	json_t *args;
+
+	if (!*container) {
+		form_set_error(f, "which container?");
+		return false;
+	}
+	args = json_pack("{s:s, s:s}", "network", connect_network, "Container", container);
+	tui_submit(app, connect ? "network.connect" : "network.disconnect", args, NULL,
+		   on_network_done, connect ? "network connect" : "network disconnect");
+	json_decref(args);
+	return true;
+}
+
+/* c and x: connect a container to the selected network, or disconnect it. */
+static void connect_form(struct app *app, bool connect)
+{
+	static const struct modal_hooks hooks = {.form = connect_form_submit};
+	struct pane *p = app_pane(app, app->current);
+	const char *id = p->cls->selected ? p->cls->selected(p) : NULL;
+	char title[128];
+	struct form *f;
+
+	if (!id) {
+		app_message(app, THEME_WARNING, "no network selected");
+		return;
+	}
+	snprintf(connect_network, sizeof(connect_network), "%s", id);
+	snprintf(title, sizeof(title), "%s network %.12s", connect ? "Connect to" : "Disconnect from",
+		 id);
+	f = form_new(title, connect ? "Connect" : "Disconnect", "Cancel");
+	form_add_text(f, "Container (name or ID)", "", 256);
+	modal_form(app, f, &hooks, connect ? (void *)app : NULL);
 }
 
 /* Enter: the detail pane for the selection. */
@@ -610,9 +719,10 @@ static void open_detail(struct app *app)
 {
 	struct pane *p = app_pane(app, app->current);
 	const char *id = p->cls->selected ? p->cls->selected(p) : NULL;
-	enum detail_kind kind = app->current == PANE_IMAGES    ? DETAIL_IMAGE
-				: app->current == PANE_VOLUMES ? DETAIL_VOLUME
-							       : DETAIL_CONTAINER;
+	enum detail_kind kind = app->current == PANE_IMAGES	? DETAIL_IMAGE
+				: app->current == PANE_VOLUMES	? DETAIL_VOLUME
+				: app->current == PANE_NETWORKS ? DETAIL_NETWORK
+								: DETAIL_CONTAINER;
 
 	if (!id)
 		return;
@@ -637,7 +747,8 @@ static void open_logs(struct app *app)
 /* Runs an action on the current pane's objects. */
 bool actions_run(struct app *app, enum tui_action a)
 {
-	bool images = app->current == PANE_IMAGES, volumes = app->current == PANE_VOLUMES;
+	bool objects = app->current == PANE_IMAGES || app->current == PANE_VOLUMES ||
+		       app->current == PANE_NETWORKS;
 
 	switch (a) {
 	case ACT_OPEN:
@@ -655,8 +766,8 @@ bool actions_run(struct app *app, enum tui_action a)
 		return true;
 	case ACT_REMOVE:
 	case ACT_REMOVE_FORCE:
-		if (images || volumes)
-			remove_objects(app, a, images);
+		if (objects)
+			remove_objects(app, a, object_kind(app));
 		else
 			container_lifecycle(app, a);
 		return true;
@@ -673,7 +784,14 @@ bool actions_run(struct app *app, enum tui_action a)
 		run_form(app);
 		return true;
 	case ACT_PRUNE:
-		prune(app, images);
+		prune(app, object_kind(app));
+		return true;
+	case ACT_NET_CREATE:
+		network_form(app);
+		return true;
+	case ACT_NET_CONNECT:
+	case ACT_NET_DISCONNECT:
+		connect_form(app, a == ACT_NET_CONNECT);
 		return true;
 	default:
 		return false;

@@ -191,7 +191,7 @@ void pane_logs_open(struct pane *p, const char *const *ids, size_t n);
 /* True when the logs pane follows nothing yet. */
 bool pane_logs_empty(struct pane *p);
 
-enum detail_kind { DETAIL_CONTAINER, DETAIL_IMAGE, DETAIL_VOLUME };
+enum detail_kind { DETAIL_CONTAINER, DETAIL_IMAGE, DETAIL_VOLUME, DETAIL_NETWORK };
 
 /* The detail pane: shows this object. */
 void pane_detail_open(struct pane *p, enum detail_kind kind, const char *id);

@@ -50,6 +50,14 @@ const struct key_binding keys_table[] = {
 	{I, 'P', ACT_PRUNE, "Images", "P", "Prune dangling images (asks first)", "Prune"},
 
 	/* volumes */
+	{N, '\r', ACT_OPEN, "Networks", "Enter", "Inspect the network (its containers and addresses)", NULL},
+	{N, '\n', ACT_OPEN, NULL, NULL, NULL, NULL},
+	{N, FN(KEY_ENTER), ACT_OPEN, NULL, NULL, NULL, NULL},
+	{N, 'n', ACT_NET_CREATE, "Networks", "n", "Create a network (a form)", "New"},
+	{N, 'c', ACT_NET_CONNECT, "Networks", "c", "Connect a container to the network", "Connect"},
+	{N, 'x', ACT_NET_DISCONNECT, "Networks", "x", "Disconnect a container from the network", NULL},
+	{N, 'd', ACT_REMOVE, "Networks", "d", "Remove (asks first)", "Remove"},
+	{N, 'P', ACT_PRUNE, "Networks", "P", "Prune unused networks (asks first)", "Prune"},
 	{V, '\r', ACT_OPEN, "Volumes", "Enter", "Inspect the volume", NULL},
 	{V, '\n', ACT_OPEN, NULL, NULL, NULL, NULL},
 	{V, FN(KEY_ENTER), ACT_OPEN, NULL, NULL, NULL, NULL},
@@ -80,8 +88,8 @@ const struct key_binding keys_table[] = {
 	{D, 'e', ACT_EXEC, "Detail", "e", "Shell in the container shown", NULL},
 
 	/* lists */
-	{C | I | V, ' ', ACT_MARK, "Lists", "Space", "Mark or unmark the row", "Mark"},
-	{C | I | V, '*', ACT_MARK_ALL, "Lists", "*", "Mark every row shown (again: unmark)", NULL},
+	{C | I | N | V, ' ', ACT_MARK, "Lists", "Space", "Mark or unmark the row", "Mark"},
+	{C | I | N | V, '*', ACT_MARK_ALL, "Lists", "*", "Mark every row shown (again: unmark)", NULL},
 	{LISTS, '>', ACT_SORT_NEXT, "Lists", ">, <", "Sort by the next / previous column", "Sort"},
 	{LISTS, '<', ACT_SORT_PREV, NULL, NULL, NULL, NULL},
 	{LISTS, 'I', ACT_SORT_INVERT, "Lists", "I", "Reverse the sort order", NULL},

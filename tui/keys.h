@@ -76,6 +76,10 @@ enum tui_action {
 	/* images and volumes */
 	ACT_TAG,
 	ACT_PRUNE,
+	/* networks */
+	ACT_NET_CREATE,
+	ACT_NET_CONNECT,
+	ACT_NET_DISCONNECT,
 	/* logs */
 	ACT_SEARCH_NEXT,
 	ACT_SEARCH_PREV,

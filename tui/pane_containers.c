@@ -8,8 +8,8 @@
 #include "tui/app.h"
 #include "tui/format.h"
 
-enum { COL_NAME, COL_ID, COL_IMAGE, COL_STATE, COL_STATUS, COL_CPU, COL_MEM, COL_COMMAND,
-       COL_PORTS, NCOLS };
+enum { COL_NAME, COL_ID, COL_IMAGE, COL_STATE, COL_STATUS, COL_CPU, COL_MEM, COL_IP,
+       COL_COMMAND, COL_PORTS, NCOLS };
 
 static const struct table_column columns[NCOLS] = {
 	[COL_NAME] = {"NAME", 6, 28, 0, false, false, false},
@@ -19,13 +19,14 @@ static const struct table_column columns[NCOLS] = {
 	[COL_STATUS] = {"STATUS", 16, 28, 2, false, false, false},
 	[COL_CPU] = {"CPU %", 6, 8, 0, true, true, false},
 	[COL_MEM] = {"MEM", 7, 10, 0, true, true, false},
+	[COL_IP] = {"IP", 7, 15, 7, false, false, false},
 	[COL_COMMAND] = {"COMMAND", 10, 40, 5, false, false, true},
 	[COL_PORTS] = {"PORTS", 5, 40, 6, false, false, false},
 };
 
 /* The cells one row holds, with the strings they point to. */
 struct row_text {
-	char name[256], id[13], cpu[16], mem[16], ports[128], command[512];
+	char name[256], id[13], cpu[16], mem[16], ip[16], ports[128], command[512];
 	struct table_cell cells[NCOLS];
 };
 
@@ -83,6 +84,15 @@ static void fill_row(struct app *app, json_t *row, struct row_text *rt)
 	fmt_percent(live ? s->entry.cpu_percent : -1, rt->cpu, sizeof(rt->cpu));
 	fmt_bytes(live ? s->entry.mem_usage : -1, rt->mem, sizeof(rt->mem));
 	ports_text(json_object_get(row, "Ports"), rt->ports, sizeof(rt->ports));
+	/* the address on its first network that has one */
+	json_t *nets = json_object_get(json_object_get(row, "NetworkSettings"), "Networks"), *net;
+	const char *key;
+	rt->ip[0] = '\0';
+	json_object_foreach(nets, key, net) {
+		const char *addr = json_string_value(json_object_get(net, "IPAddress"));
+		if (addr && *addr && !rt->ip[0])
+			snprintf(rt->ip, sizeof(rt->ip), "%s", addr);
+	}
 	rt->cells[COL_NAME] = (struct table_cell){rt->name, 0, 0};
 	rt->cells[COL_ID] = (struct table_cell){rt->id, 0, THEME_DIM};
 	rt->cells[COL_IMAGE] =
@@ -96,6 +106,7 @@ static void fill_row(struct app *app, json_t *row, struct row_text *rt)
 		 sizeof(rt->command));
 	rt->cells[COL_COMMAND] = (struct table_cell){rt->command, 0, THEME_DIM};
 	rt->cells[COL_PORTS] = (struct table_cell){rt->ports, 0, 0};
+	rt->cells[COL_IP] = (struct table_cell){rt->ip, 0, 0};
 }
 
 /* Rows from the model. */

@@ -160,7 +160,7 @@ static void on_inspect(struct app *app, void *user, int status, json_t *result, 
 static void reload(struct detail_pane *dp)
 {
 	static const char *const commands[] = {"container.inspect", "image.inspect",
-					       "volume.inspect"};
+					       "volume.inspect", "network.inspect"};
 	json_t *args;
 
 	if (!dp->id[0])
@@ -266,6 +266,8 @@ void pane_detail_open(struct pane *p, enum detail_kind kind, const char *id)
 	} else if (kind == DETAIL_IMAGE && strncmp(id, "sha256:", 7) == 0) {
 		fmt_short_id(id, short_id);
 		snprintf(dp->name, sizeof(dp->name), "image %s", short_id);
+	} else if (kind == DETAIL_NETWORK) {
+		snprintf(dp->name, sizeof(dp->name), "network %.12s", id);
 	} else {
 		snprintf(dp->name, sizeof(dp->name), "%s %s", kind == DETAIL_IMAGE ? "image" : "volume",
 			 id);

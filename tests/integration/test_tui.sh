@@ -245,6 +245,34 @@ expect_screen "env view" "PATH" 2
 keys 1
 keys Escape
 
+# --- networks pane: n creates, c connects the selected network, d removes ---
+keys 3
+expect_screen "networks pane" "NETWORK ID" 3
+keys n
+expect_screen "the create form" "Create a network" 3
+keys tuinet Enter
+expect_screen "the new network listed" "tuinet" 5
+keys /
+keys tuinet Enter
+sleep 0.3
+keys g c
+expect_screen "the connect form" "Connect to network" 3
+keys talker Enter
+expect_screen "connected" "network connect: done" 5
+expect_match "the container is on it" "tuinet" \
+	"$(b inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' talker)"
+keys x
+expect_screen "the disconnect form" "Disconnect from network" 3
+keys talker Enter
+expect_screen "disconnected" "network disconnect: done" 5
+keys d
+expect_screen "remove asks" "Remove 1 network?" 3
+keys y
+for i in $(seq 50); do b network inspect tuinet >/dev/null 2>&1 || break; sleep 0.1; done
+expect_status "removed from the console" 1 b network inspect tuinet
+keys Escape
+keys 1
+
 # --- themes: T cycles; NO_COLOR drops colours but keeps the selection ---
 keys T
 expect_screen "next theme" "theme: light" 2
