@@ -82,7 +82,7 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 	uint32_t addr;
 	size_t i;
 
-	if (strcmp(n->driver, "bridge") != 0)
+	if (strcmp(n->driver, "host") == 0 || strcmp(n->driver, "null") == 0)
 		return berr_set(err, BERR_INVALID,
 				"container cannot be connected to the %s network", n->name);
 	if (json_array_size(aliases) && !user)
@@ -266,7 +266,17 @@ static int lease_address(struct store *st, const struct network *n, struct endpo
 	ipv4_parse_addr(n->gateway, &gw);
 	memset(link, 0, sizeof(*link));
 	snprintf(link->host_name, sizeof(link->host_name), "%s%.9s", NETWORK_VETH_PREFIX, hex);
-	snprintf(link->bridge, sizeof(link->bridge), "%s", n->bridge);
+	if (strcmp(n->driver, "bridge") == 0) {
+		link->kind = LINK_VETH;
+		snprintf(link->bridge, sizeof(link->bridge), "%s", n->bridge);
+	} else {
+		bool macvlan = strcmp(n->driver, "macvlan") == 0;
+		const char *parent = str(n->options, "parent");
+		link->kind = macvlan ? LINK_MACVLAN : LINK_IPVLAN;
+		snprintf(link->bridge, sizeof(link->bridge), "%s", *parent ? parent : n->bridge);
+		snprintf(link->mode, sizeof(link->mode), "%s",
+			 str(n->options, macvlan ? "macvlan_mode" : "ipvlan_mode"));
+	}
 	link->address = addr;
 	link->prefix_len = subnet.len;
 	link->gateway = n->internal ? 0 : gw;
@@ -498,6 +508,8 @@ static void host_sysctls(const struct network *nets, size_t n)
 	char path[96];
 
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(nets[i].driver, "bridge") != 0)
+			continue;
 		if (!nets[i].internal)
 			fs_write_atomic("/proc/sys/net/ipv4/ip_forward", "1", 1, NULL);
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
@@ -577,6 +589,12 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 
 		ipv4_parse_prefix(nets[i].subnet, &subnet);
 		ipv4_parse_addr(nets[i].gateway, &gw);
+		if (strcmp(nets[i].driver, "bridge") != 0) {
+			/* macvlan, ipvlan: the parent berth made, after a reboot */
+			if (nets[i].bridge[0] && netlink_parent_ensure(nets[i].bridge, err) < 0)
+				goto release;
+			continue;
+		}
 		if (netlink_bridge_ensure(nets[i].bridge, gw, subnet.len, network_mtu(&nets[i]),
 					  &created, err) < 0)
 			goto release;

@@ -25,7 +25,7 @@ void dns_tables_dir(struct engine *engine, char *out, size_t n)
 
 bool dns_network_resolves(const struct network *n)
 {
-	return n->bridge[0] && strcmp(n->name, "bridge") != 0;
+	return n->subnet[0] && strcmp(n->name, "bridge") != 0;
 }
 
 /* Writes dir/name, readable by the resolver's group, by rename. */

@@ -38,7 +38,7 @@ static bool bridge_set(const struct network *all, size_t n, struct strbuf *out)
 
 	strbuf_adds(out, "{ ");
 	for (size_t i = 0; i < n; i++)
-		if (all[i].bridge[0]) {
+		if (all[i].bridge[0] && strcmp(all[i].driver, "bridge") == 0) {
 			strbuf_addf(out, "%s\"%s\"", any ? ", " : "", all[i].bridge);
 			any = true;
 		}
@@ -83,7 +83,7 @@ static void ruleset(struct strbuf *b, const char *table, const struct network *a
 	for (size_t i = 0; i < n; i++) {
 		const struct network *net = &all[i];
 
-		if (!net->bridge[0] || !net->subnet[0])
+		if (!net->bridge[0] || !net->subnet[0] || strcmp(net->driver, "bridge") != 0)
 			continue;
 		/* a container reaching a published port of its own network
 		 * through the host: the answer must come back the same way */
@@ -98,7 +98,7 @@ static void ruleset(struct strbuf *b, const char *table, const struct network *a
 	for (size_t i = 0; i < n; i++) {
 		const struct network *net = &all[i];
 
-		if (!net->bridge[0])
+		if (!net->bridge[0] || strcmp(net->driver, "bridge") != 0)
 			continue;
 		if (net->internal)
 			strbuf_addf(b, "\t\tiifname \"%s\" oifname != \"%s\" drop\n"

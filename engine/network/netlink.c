@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
 struct nl_sock *netlink_socket(berr *err)
@@ -130,6 +132,39 @@ int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsi
 		     ? -1
 		     : 0;
 out:
+	nl_socket_free(sk);
+	return rc;
+}
+
+int netlink_parent_ensure(const char *name, berr *err)
+{
+	struct nl_sock *sk = netlink_socket(err);
+	char peer_name[16];
+	struct rtnl_link *link, *peer;
+	int rc = 0;
+
+	if (!sk)
+		return -1;
+	/* berth-<hex>'s other end is berthp<hex> */
+	snprintf(peer_name, sizeof(peer_name), "berthp%s", strncmp(name, "berth-", 6) == 0 ? name + 6 : name);
+	if (!netlink_index(sk, name)) {
+		link = rtnl_link_veth_alloc();
+		rc = -NLE_NOMEM;
+		if (link) {
+			peer = rtnl_link_veth_get_peer(link);
+			rtnl_link_set_name(link, name);
+			rtnl_link_set_name(peer, peer_name);
+			rtnl_link_put(peer);
+			rc = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+		}
+		rtnl_link_put(link);
+		if (rc < 0 && rc != -NLE_EXIST) {
+			berr_set(err, BERR_SYSTEM, "create parent link %s: %s", name, nl_geterror(rc));
+			nl_socket_free(sk);
+			return -1;
+		}
+	}
+	rc = netlink_set_up(sk, name, err) < 0 || netlink_set_up(sk, peer_name, err) < 0 ? -1 : 0;
 	nl_socket_free(sk);
 	return rc;
 }

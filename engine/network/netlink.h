@@ -31,6 +31,11 @@ int netlink_set_up(struct nl_sock *sk, const char *name, berr *err);
 int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
 			  bool *created, berr *err);
 
+/* Makes the parent of a macvlan or ipvlan network given none (or keeps
+ * the one there): a veth pair name (berth-<hex>) and berthp<hex>, both up
+ * (a dummy link would do, but not every kernel has the module). */
+int netlink_parent_ensure(const char *name, berr *err);
+
 /* Deletes a link through sk; one already gone is not an error. */
 int netlink_link_delete_in(struct nl_sock *sk, const char *name, berr *err);
 /* Deletes a link; one already gone is not an error. */

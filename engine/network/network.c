@@ -151,6 +151,42 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 	return 0;
 }
 
+/* A macvlan or ipvlan network's parent and mode, checked as Docker
+ * checks them; without a parent, berth makes a parent link of its own
+ * (berth-<9 hex>), as Docker does. */
+static int apply_vlan_options(struct network *n, struct network *all, size_t nall, berr *err)
+{
+	bool mac = strcmp(n->driver, "macvlan") == 0;
+	const char *parent = str(n->options, "parent");
+	const char *mode = str(n->options, mac ? "macvlan_mode" : "ipvlan_mode");
+	static const char *const mac_modes[] = {"bridge", "private", "vepa", "passthru", NULL};
+	static const char *const ip_modes[] = {"l2", "l3", "l3s", NULL};
+	const char *const *modes = mac ? mac_modes : ip_modes;
+	bool known = !*mode;
+
+	for (size_t i = 0; modes[i] && !known; i++)
+		known = strcmp(mode, modes[i]) == 0;
+	if (!known)
+		return berr_set(err, BERR_INVALID,
+				"requested %s mode '%s' is not valid, '%s' mode is the %s driver default",
+				mac ? "macvlan" : "ipvlan", mode, modes[0], n->driver);
+	if (!*parent) {
+		snprintf(n->bridge, sizeof(n->bridge), "%s-%.9s", NETWORK_LINK_PREFIX, n->id);
+		return 0;
+	}
+	bool exists = false;
+	if (!link_name_valid(parent) || netlink_link_exists(parent, &exists, err) < 0 || !exists)
+		return berr_set(err, BERR_NOT_FOUND,
+				"-o parent interface was not found on the host: %s", parent);
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].driver, n->driver) == 0 &&
+		    strcmp(str(all[i].options, "parent"), parent) == 0)
+			return berr_set(err, BERR_CONFLICT,
+					"network %s is already using parent interface %s",
+					all[i].name, parent);
+	return 0;
+}
+
 /* The bridge's name and MTU from the options, checked. */
 static int apply_options(struct network *n, struct network *all, size_t nall, unsigned *mtu,
 			 berr *err)
@@ -166,6 +202,8 @@ static int apply_options(struct network *n, struct network *all, size_t nall, un
 			return berr_set(err, BERR_INVALID, "invalid MTU number: %s", mtu_text);
 		*mtu = (unsigned)value;
 	}
+	if (strcmp(n->driver, "bridge") != 0)
+		return apply_vlan_options(n, all, nall, err);
 	if (*name) {
 		if (!link_name_valid(name))
 			return berr_set(err, BERR_INVALID, "invalid bridge name: %s", name);
@@ -201,10 +239,10 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	if (strcmp(driver, "host") == 0 || strcmp(driver, "null") == 0)
 		return berr_set(err, BERR_CONFLICT, "only one instance of \"%s\" network is allowed",
 				driver);
-	if (strcmp(driver, "macvlan") == 0 || strcmp(driver, "ipvlan") == 0 ||
-	    strcmp(driver, "overlay") == 0)
+	if (strcmp(driver, "overlay") == 0)
 		return berr_set(err, BERR_UNSUPPORTED, "the %s driver is not supported yet", driver);
-	if (strcmp(driver, "bridge") != 0)
+	if (strcmp(driver, "bridge") != 0 && strcmp(driver, "macvlan") != 0 &&
+	    strcmp(driver, "ipvlan") != 0)
 		return berr_set(err, BERR_NOT_FOUND, "plugin \"%s\" not found", driver);
 	if (json_is_true(json_object_get(body, "EnableIPv6")))
 		return berr_set(err, BERR_UNSUPPORTED, "IPv6 networks are not supported yet");
@@ -235,15 +273,24 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 		goto rollback;
 	ipv4_parse_prefix(n.subnet, &net);
 	ipv4_parse_addr(n.gateway, &gw);
-	if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0)
-		goto rollback;
-	if (netlink_bridge_ensure(n.bridge, gw, net.len, mtu, NULL, err) < 0)
-		goto undo_link;
+	/* a macvlan or ipvlan network on a parent of the host's owns no link */
+	if (n.bridge[0]) {
+		if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0)
+			goto rollback;
+		if (strcmp(n.driver, "bridge") == 0
+			    ? netlink_bridge_ensure(n.bridge, gw, net.len, mtu, NULL, err) < 0
+			    : netlink_parent_ensure(n.bridge, err) < 0)
+			goto undo_link;
+	}
 	engine_emit(engine, "network", "create", n.id,
 		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
-	if (store_commit(st, err) < 0)
-		goto undo_link;
-	intent_end(intent);
+	if (store_commit(st, err) < 0) {
+		if (n.bridge[0])
+			goto undo_link;
+		goto fail;
+	}
+	if (n.bridge[0])
+		intent_end(intent);
 	network_free_all(all, nall);
 	/* after the commit: a rebuild reads the store as committed */
 	if (firewall_apply(engine, err) < 0) {
@@ -301,7 +348,9 @@ int network_remove(struct engine *engine, const char *ref, berr *err)
 	json_decref(users);
 	/* the row, then the link, under an intent naming the link: a crash
 	 * anywhere leaves a link the next start removes once no row has it */
-	if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0) {
+	intent[0] = '\0';
+	if (n.bridge[0] &&
+	    intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0) {
 		store_rollback(st);
 		network_free(&n);
 		return -1;
@@ -310,7 +359,8 @@ int network_remove(struct engine *engine, const char *ref, berr *err)
 	 * it was fails with "network <name> not found", as Docker's */
 	if (endpoint_delete_network(st, n.id, err) < 0 || network_delete_row(st, n.id, err) < 0) {
 		store_rollback(st);
-		intent_end(intent);
+		if (intent[0])
+			intent_end(intent);
 		network_free(&n);
 		return -1;
 	}
@@ -318,10 +368,12 @@ int network_remove(struct engine *engine, const char *ref, berr *err)
 		    json_pack("{s:s, s:s}", "name", n.name, "type", n.driver));
 	rc = store_commit(st, err);
 	if (rc == 0) {
-		netlink_link_delete(n.bridge, NULL);
+		if (n.bridge[0])
+			netlink_link_delete(n.bridge, NULL);
 		firewall_apply(engine, NULL);
 	}
-	intent_end(intent);
+	if (intent[0])
+		intent_end(intent);
 	network_free(&n);
 	return rc;
 }

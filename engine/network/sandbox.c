@@ -14,6 +14,8 @@
 
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/ipvlan.h>
+#include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
@@ -43,6 +45,50 @@ static int dns_socket(berr *err)
 	return fd;
 }
 
+/* A macvlan or ipvlan link on its parent, made straight into the
+ * namespace as eth<i>. */
+static int add_vlan(struct nl_sock *host, int netns_fd, const struct sandbox_link *l,
+		    const char *ifname, berr *err)
+{
+	bool mac = l->kind == LINK_MACVLAN;
+	struct rtnl_link *link = mac ? rtnl_link_macvlan_alloc() : rtnl_link_ipvlan_alloc();
+	struct nl_addr *addr = nl_addr_build(AF_LLC, l->mac, sizeof(l->mac));
+	int parent = netlink_index(host, l->bridge), rc = -NLE_NOMEM;
+
+	if (!parent) {
+		rtnl_link_put(link);
+		nl_addr_put(addr);
+		return berr_set(err, BERR_SYSTEM, "parent link %s is missing", l->bridge);
+	}
+	if (link && addr) {
+		rtnl_link_set_name(link, ifname);
+		rtnl_link_set_link(link, parent);
+		rtnl_link_set_ns_fd(link, netns_fd);
+		if (mac) {
+			rtnl_link_set_addr(link, addr);
+			rc = rtnl_link_macvlan_set_mode(
+				link, (uint32_t)rtnl_link_macvlan_str2mode(l->mode[0] ? l->mode : "bridge"));
+		} else {
+			rc = rtnl_link_ipvlan_set_mode(
+				link, (uint16_t)rtnl_link_ipvlan_str2mode(l->mode[0] ? l->mode : "l2"));
+		}
+		if (rc >= 0) {
+			if (l->mtu)
+				rtnl_link_set_mtu(link, l->mtu);
+			rc = rtnl_link_add(host, link, NLM_F_CREATE | NLM_F_EXCL);
+		}
+	}
+	rtnl_link_put(link);
+	nl_addr_put(addr);
+	if (rc == -NLE_OPNOTSUPP)
+		return berr_set(err, BERR_UNSUPPORTED, "this kernel has no %s links (CONFIG_%s)",
+				mac ? "macvlan" : "ipvlan", mac ? "MACVLAN" : "IPVLAN");
+	if (rc < 0)
+		return berr_set(err, BERR_SYSTEM, "create %s on %s: %s", mac ? "macvlan" : "ipvlan",
+				l->bridge, nl_geterror(rc));
+	return 0;
+}
+
 /* The veth pair of one link: the host end on its bridge, eth<i> inside. */
 static int add_veth(struct nl_sock *host, struct nl_sock *inside, int netns_fd,
 		    const struct sandbox_link *l, size_t i, berr *err)
@@ -53,6 +99,13 @@ static int add_veth(struct nl_sock *host, struct nl_sock *inside, int netns_fd,
 	int bridge = netlink_index(host, l->bridge), rc = -NLE_NOMEM, index;
 
 	snprintf(ifname, sizeof(ifname), "eth%zu", i);
+	if (l->kind != LINK_VETH) {
+		rtnl_link_put(link);
+		nl_addr_put(mac);
+		if (add_vlan(host, netns_fd, l, ifname, err) < 0)
+			return -1;
+		goto inside_end;
+	}
 	if (!bridge) {
 		rtnl_link_put(link);
 		nl_addr_put(mac);
@@ -79,6 +132,7 @@ static int add_veth(struct nl_sock *host, struct nl_sock *inside, int netns_fd,
 				nl_geterror(rc));
 	if (netlink_set_up(host, l->host_name, err) < 0)
 		return -1;
+inside_end:
 	if (!(index = netlink_index(inside, ifname)))
 		return berr_set(err, BERR_SYSTEM, "veth %s did not reach the container", l->host_name);
 	if (netlink_address_add(inside, ifname, index, l->address, l->prefix_len, err) < 0 ||

@@ -1,8 +1,9 @@
 /* A container's network namespace, made by berth before its monitor: a
- * new namespace with lo up and, per network, a veth pair whose host end
- * (berthv<9 hex>) sits on the network's bridge and whose other end is
- * eth<n> inside, with its address, MAC and, for the first network with a
- * gateway, the default route.
+ * new namespace with lo up and, per network, a link eth<n> inside with its
+ * address, MAC and, for the first network with a gateway, the default
+ * route: for a bridge network a veth pair whose host end (berthv<9 hex>)
+ * sits on the network's bridge; for macvlan and ipvlan a link of that kind
+ * on the network's parent, made straight into the namespace.
  *
  * The namespace is made on a thread of its own (unshare(CLONE_NEWNET)
  * moves only the calling thread), which opens one rtnetlink socket before
@@ -20,9 +21,13 @@
 
 #include "engine/core/error.h"
 
+enum sandbox_link_kind { LINK_VETH, LINK_MACVLAN, LINK_IPVLAN };
+
 struct sandbox_link {
-	char host_name[16]; /* the host end */
-	char bridge[16];
+	enum sandbox_link_kind kind;
+	char host_name[16]; /* the host end (veth) */
+	char bridge[16];    /* veth: the bridge; macvlan, ipvlan: the parent */
+	char mode[16];      /* macvlan: bridge vepa private passthru; ipvlan: l2 l3 l3s */
 	uint32_t address;   /* host byte order */
 	unsigned prefix_len;
 	uint32_t gateway;   /* 0: no default route through this link */

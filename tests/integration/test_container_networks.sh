@@ -9,12 +9,14 @@ source "$(dirname "$0")/lib.sh"
 
 OUTSIDE=bt-out-$$
 OUT_HOST=bt-oh$$
+MV_PARENT=bt-mv$$
 dnsd_pid=
 net_cleanup() {
 	[ -n "$dnsd_pid" ] && kill "$dnsd_pid" 2>/dev/null
 	ip netns pids "$OUTSIDE" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del "$OUTSIDE" 2>/dev/null
 	ip link del "$OUT_HOST" 2>/dev/null
+	ip link del "$MV_PARENT" 2>/dev/null
 	cleanup
 }
 trap net_cleanup EXIT
@@ -224,6 +226,42 @@ expect_status "connect a created container" 0 b network connect side later
 expect_status "it starts on both" 0 b start later
 expect_eq "two networks" "back side " "$(b inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' later)"
 b rm -f hub later >/dev/null
+
+# macvlan on a parent the test makes (a veth: this kernel may lack dummy)
+ip link add "$MV_PARENT" type veth peer name "${MV_PARENT}p"
+ip link set "$MV_PARENT" up
+ip link set "${MV_PARENT}p" up
+expect_status "macvlan network" 0 b network create -d macvlan -o parent="$MV_PARENT" --subnet 10.249.0.0/24 mvnet
+b run -d --name mv1 --network mvnet busybox sh -c "$WEB" >/dev/null
+expect_eq "an address of its subnet" "10.249.0.2" "$(b inspect -f '{{.NetworkSettings.Networks.mvnet.IPAddress}}' mv1)"
+expect_status "another macvlan container reaches it by name" 0 b run --rm --network mvnet busybox sh -c "timeout 3 wget -qO- http://mv1/name || exit 1"
+expect_eq "mv1 answers" "$(b inspect -f '{{.Id}}' mv1 | cut -c1-12)" "$out"
+expect_status "the parent once more" 1 b network create -d macvlan -o parent="$MV_PARENT" mvnet2
+expect_eq "parent words" "berth: network mvnet is already using parent interface $MV_PARENT" "$err"
+expect_status "no such parent" 1 b network create -d macvlan -o parent=bt-none$$ mvnet3
+expect_eq "missing parent words" "berth: -o parent interface was not found on the host: bt-none$$" "$err"
+expect_status "bad mode" 1 b network create -d macvlan -o parent="$MV_PARENT" -o macvlan_mode=weird mvnet4
+expect_eq "mode words" "berth: requested macvlan mode 'weird' is not valid, 'bridge' mode is the macvlan driver default" "$err"
+expect_status "no parent: berth makes one" 0 b network create -d macvlan mvown
+own_parent=$(sqlite3 "$BERTH_ROOT/berth.db" "SELECT bridge FROM networks WHERE name='mvown'")
+expect_match "its own link" '^berth-[0-9a-f]{9}$' "$own_parent"
+if [ -e "/sys/class/net/$own_parent" ]; then ok; else bad "no parent link $own_parent"; fi
+expect_status "rm takes it" 0 b network rm mvown
+if [ -e "/sys/class/net/$own_parent" ]; then bad "parent $own_parent left"; else ok; fi
+b rm -f mv1 >/dev/null
+b network rm mvnet >/dev/null
+# ipvlan, where the kernel has it
+b network create -d ipvlan -o parent="$MV_PARENT" --subnet 10.248.0.0/24 ivnet >/dev/null
+if ip link add link "$MV_PARENT" name bt-iv$$ type ipvlan 2>/dev/null; then
+	ip link del bt-iv$$
+	b run -d --name iv1 --network ivnet busybox sh -c "$WEB" >/dev/null
+	expect_status "ipvlan by name" 0 b run --rm --network ivnet busybox sh -c "timeout 3 wget -qO- http://iv1/name || exit 1"
+	b rm -f iv1 >/dev/null
+else
+	expect_status "no ipvlan in this kernel" 125 b run --rm --network ivnet busybox true
+	expect_eq "says so" "berth: this kernel has no ipvlan links (CONFIG_IPVLAN)" "$err"
+fi
+b network rm ivnet >/dev/null
 
 # bad input: Docker's words and status, nothing left
 before=$(store_snapshot; leases; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT count(*) FROM network_endpoints')
