@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/container/etc_hosts.h"
 #include "engine/container/internal.h"
+#include "engine/container/netns.h"
 #include "engine/network/network.h"
 
 static const char *str(json_t *o, const char *key)
@@ -57,21 +59,30 @@ static int change(struct cmd_ctx *ctx, json_t *args, bool connect, berr *err)
 	}
 	container_free(&c);
 	c = now;
-	int pid = container_is_active(&c) ? c.pid : 0;
+	/* a running container's namespace by descriptor, never by pid */
+	int netns = -1;
+	if (container_is_active(&c) && (netns = container_netns_open(engine, &c, err)) < 0) {
+		container_unlock(lock);
+		container_free(&c);
+		return -1;
+	}
 	if (connect)
 		rc = network_container_connect(engine, c.id, c.name,
 					       str(c.host_config, "NetworkMode"), network,
-					       json_object_get(args, "EndpointConfig"), pid, net_id,
+					       json_object_get(args, "EndpointConfig"), netns, net_id,
 					       net_name, err);
 	else
-		rc = network_container_disconnect(engine, c.id, network, pid, net_id, net_name, err);
+		rc = network_container_disconnect(engine, c.id, network, netns, net_id, net_name,
+						  err);
 	if (rc == 0) {
-		if (pid)
+		if (netns >= 0)
 			rewrite_hosts(engine, &c);
 		engine_emit(engine, "network", connect ? "connect" : "disconnect", net_id,
 			    json_pack("{s:s, s:s, s:s}", "container", c.id, "name", net_name, "type",
 				      "bridge"));
 	}
+	if (netns >= 0)
+		close(netns);
 	container_unlock(lock);
 	container_free(&c);
 	return rc;

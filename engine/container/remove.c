@@ -110,7 +110,7 @@ static int remove_locked(struct engine *engine, struct container *c, bool force,
 	}
 	unsigned changes = 0;
 	if (volume_mounts_delete(st, c->id, err) < 0 ||
-	    network_container_removed(st, c->id, &changes, err) < 0 ||
+	    network_container_removed(engine, st, c->id, &changes, err) < 0 ||
 	    container_delete_row(st, c->id, err) < 0) {
 		store_rollback(st);
 		json_decref(mounts);

@@ -18,6 +18,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 #include "engine/container/etc_hosts.h"
+#include "engine/container/netns.h"
 #include "engine/network/network.h"
 #include "engine/runtime/shim_client.h"
 
@@ -48,7 +49,6 @@ static int join_container_network(struct engine *engine, const char *ref,
 				  struct network_sandbox *out, berr *err)
 {
 	struct container other;
-	char path[64];
 
 	if (container_find(engine, ref, &other, err) < 0)
 		return -1;
@@ -58,12 +58,13 @@ static int join_container_network(struct engine *engine, const char *ref,
 		container_free(&other);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", other.pid);
-	out->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	container_free(&other);
+	/* by descriptor from its monitor, never by a pid that may be reused */
+	out->netns_fd = container_netns_open(engine, &other, NULL);
 	if (out->netns_fd < 0)
-		return berr_sys(err, "joining the network of container %s", ref);
-	return 0;
+		berr_set(err, BERR_CONFLICT, "cannot join network of a non running container: %s",
+			 other.id);
+	container_free(&other);
+	return out->netns_fd < 0 ? -1 : 0;
 }
 
 /* The container's networks: its namespace to join (none for host and

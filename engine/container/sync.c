@@ -334,7 +334,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 	 * after this commit leases its own */
 	unsigned changes = 0;
 	if (container_save(st, c, err) < 0 ||
-	    network_container_release(st, c->id, &changes, err) < 0)
+	    network_container_release(engine, st, c->id, &changes, err) < 0)
 		goto fail;
 	/* Docker reports the OOM kill as an event of its own, before the death. */
 	if (c->oom_killed)

@@ -8,6 +8,7 @@
  * between the lease and the monitor leaves rows only: the start intent it
  * leaves makes the next berth give them back (container/intent.c). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,6 +20,7 @@
 
 #include "engine/core/fsutil.h"
 #include "engine/core/strbuf.h"
+#include "engine/network/config.h"
 #include "engine/network/dns_tables.h"
 #include "engine/network/firewall.h"
 #include "engine/network/internal.h"
@@ -88,9 +90,18 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 	if (json_array_size(aliases) && !user)
 		return berr_set(err, BERR_INVALID,
 				"network-scoped alias is supported only for containers in user defined networks");
-	json_array_foreach(aliases, i, v)
-		if (!json_is_string(v) || !*json_string_value(v))
-			return berr_set(err, BERR_INVALID, "invalid network alias");
+	json_array_foreach(aliases, i, v) {
+		/* a name of the network's table: letters, digits, _ . - */
+		const char *a = json_string_value(v);
+		size_t len = a ? strlen(a) : 0;
+		bool ok = len > 0 && len <= 253 && isalnum((unsigned char)a[0]);
+		for (size_t k = 0; ok && k < len; k++)
+			ok = isalnum((unsigned char)a[k]) || strchr("_.-", a[k]);
+		if (!ok)
+			return berr_set(err, BERR_INVALID,
+					"invalid network alias \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+					a ? a : "");
+	}
 	if (*ip) {
 		if (!user)
 			return berr_set(err, BERR_INVALID,
@@ -399,6 +410,14 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 static int lease_ports(struct store *st, const char *container_id, const char *container_name,
 		       json_t *config, json_t *hc, const char *address, berr *err)
 {
+	/* -p without an address binds daemon.json's "ip", else every address */
+	struct network_config cfg;
+	char default_ip[IPV4_ADDR_TEXT] = "0.0.0.0";
+	if (network_config_load(&cfg, err) < 0)
+		return -1;
+	if (cfg.ip[0])
+		snprintf(default_ip, sizeof(default_ip), "%s", cfg.ip);
+	network_config_free(&cfg);
 	json_t *bindings = json_object_get(hc, "PortBindings"), *list, *b;
 	json_t *exposed = json_object_get(config, "ExposedPorts"), *v;
 	bool all = json_is_true(json_object_get(hc, "PublishAllPorts"));
@@ -418,12 +437,12 @@ static int lease_ports(struct store *st, const char *container_id, const char *c
 
 			if (*ip && !ipv4_parse_addr(ip, &a))
 				return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
-			snprintf(p.host_ip, sizeof(p.host_ip), "%s", *ip ? ip : "0.0.0.0");
+			snprintf(p.host_ip, sizeof(p.host_ip), "%s", *ip ? ip : default_ip);
 			if (lease_port(st, &p, str(b, "HostPort"), container_name, err) < 0)
 				return -1;
 		}
 		if (json_array_size(list) == 0 && all) {
-			snprintf(p.host_ip, sizeof(p.host_ip), "0.0.0.0");
+			snprintf(p.host_ip, sizeof(p.host_ip), "%s", default_ip);
 			if (lease_port(st, &p, "", container_name, err) < 0)
 				return -1;
 		}
@@ -439,7 +458,7 @@ static int lease_ports(struct store *st, const char *container_id, const char *c
 			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
 		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
 		snprintf(p.address, sizeof(p.address), "%s", address);
-		snprintf(p.host_ip, sizeof(p.host_ip), "0.0.0.0");
+		snprintf(p.host_ip, sizeof(p.host_ip), "%s", default_ip);
 		if (lease_port(st, &p, "", container_name, err) < 0)
 			return -1;
 	}
@@ -482,6 +501,7 @@ static int lease_all(struct store *st, const char *id, json_t *config, json_t *h
 		(*n)++;
 		if (lease_address(st, net, &eps[i], &links[i], err) < 0)
 			goto out;
+		links[i].index = (unsigned)eps[i].position;
 		strbuf_addf(hosts, "%s\t%s\n", eps[i].address, hostname);
 		if (i == 0 && !net->internal) {
 			if (lease_ports(st, id, str(eps[i].config, "Container"), config, hc,
@@ -613,7 +633,12 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 		if (dns_tables_write(engine, err) < 0)
 			goto release;
 		dns_tables_dir(engine, out->dns_dir, sizeof(out->dns_dir));
-		out->dns_upstreams = upstreams(hc);
+		/* names go out only from a container with a way out: an
+		 * internal network's must not leak through its resolver */
+		bool way_out = false;
+		for (size_t i = 0; i < n; i++)
+			way_out |= !nets[i].internal;
+		out->dns_upstreams = way_out ? upstreams(hc) : json_array();
 	}
 	if (n && sandbox_create(links, n, json_array_size(out->dns_tables) > 0, &out->netns_fd,
 				&out->dns_fd, err) < 0)
@@ -633,7 +658,8 @@ out:
 	return rc;
 }
 
-int network_container_release(struct store *st, const char *id, unsigned *changes, berr *err)
+int network_container_release(struct engine *engine, struct store *st, const char *id,
+			      unsigned *changes, berr *err)
 {
 	struct published_port *mine = NULL;
 	size_t n = 0;
@@ -645,6 +671,10 @@ int network_container_release(struct store *st, const char *id, unsigned *change
 		return -1;
 	free(mine);
 	*changes = NETWORK_CHANGED_LEASES | (n ? NETWORK_CHANGED_PORTS : 0);
+	/* the ports' rules outlive their rows until the rebuild: a berth
+	 * killed in between leaves this intent, and the next one rebuilds */
+	if (n && firewall_intent_begin(engine, err) < 0)
+		return -1;
 	return endpoint_clear_leases(st, id, err);
 }
 
@@ -652,8 +682,8 @@ void network_refresh(struct engine *engine, unsigned changes)
 {
 	if (changes & NETWORK_CHANGED_LEASES)
 		dns_tables_write(engine, NULL);
-	if (changes & NETWORK_CHANGED_PORTS)
-		firewall_apply(engine, NULL);
+	if ((changes & NETWORK_CHANGED_PORTS) && firewall_apply(engine, NULL) == 0)
+		firewall_intent_end(engine);
 }
 
 void network_container_stopped(struct engine *engine, const char *id)
@@ -663,16 +693,17 @@ void network_container_stopped(struct engine *engine, const char *id)
 
 	if (!st || !endpoint_container_has_leases(st, id) || store_begin(st, NULL) < 0)
 		return;
-	if (network_container_release(st, id, &changes, NULL) < 0 || store_commit(st, NULL) < 0) {
+	if (network_container_release(engine, st, id, &changes, NULL) < 0 || store_commit(st, NULL) < 0) {
 		store_rollback(st);
 		return;
 	}
 	network_refresh(engine, changes);
 }
 
-int network_container_removed(struct store *st, const char *id, unsigned *changes, berr *err)
+int network_container_removed(struct engine *engine, struct store *st, const char *id,
+			      unsigned *changes, berr *err)
 {
-	if (network_container_release(st, id, changes, err) < 0)
+	if (network_container_release(engine, st, id, changes, err) < 0)
 		return -1;
 	return endpoint_delete_container(st, id, err);
 }
@@ -716,27 +747,15 @@ static int find_endpoint(struct store *st, const char *id, const char *network_i
 	return found;
 }
 
-static int open_netns(int pid, berr *err)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return berr_sys(err, "opening the container's network namespace");
-	return fd;
-}
-
 int network_container_connect(struct engine *engine, const char *id, const char *name,
-			      const char *mode, const char *ref, json_t *settings, int pid,
+			      const char *mode, const char *ref, json_t *settings, int netns_fd,
 			      char net_id[65], char net_name[256], berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	struct sandbox_link link;
 	struct network n = {0};
 	struct endpoint e = {0};
-	int position, fd, rc = -1;
+	int position, rc = -1;
 	bool created = false;
 
 	if (!st)
@@ -758,7 +777,7 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 	if ((position = next_position(st, id, err)) < 0 ||
 	    add_endpoint(st, id, name, &n, settings, position, err) < 0)
 		goto rollback;
-	if (pid > 0) {
+	if (netns_fd >= 0) {
 		if (find_endpoint(st, id, n.id, &e, err) != 1 ||
 		    lease_address(st, &n, &e, &link, err) < 0)
 			goto rollback;
@@ -767,7 +786,7 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 	if (store_commit(st, err) < 0)
 		goto out;
 	rc = 0;
-	if (pid > 0) {
+	if (netns_fd >= 0) {
 		struct ipv4_prefix subnet;
 		uint32_t gw;
 
@@ -778,12 +797,8 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 			host_sysctls(&n, 1);
 			rc = firewall_apply(engine, err);
 		}
-		if (rc == 0 && (fd = open_netns(pid, err)) >= 0) {
-			rc = sandbox_add_link(fd, &link, (size_t)position, err);
-			close(fd);
-		} else if (rc == 0) {
-			rc = -1;
-		}
+		if (rc == 0)
+			rc = sandbox_add_link(netns_fd, &link, (size_t)position, err);
 		if (rc < 0 && store_begin(st, NULL) == 0) {
 			/* nothing half-made: the row goes again */
 			if (endpoint_delete(st, n.id, id, NULL) < 0 || store_commit(st, NULL) < 0)
@@ -801,14 +816,14 @@ out:
 	return rc;
 }
 
-int network_container_disconnect(struct engine *engine, const char *id, const char *ref, int pid,
-				 char net_id[65], char net_name[256], berr *err)
+int network_container_disconnect(struct engine *engine, const char *id, const char *ref,
+				 int netns_fd, char net_id[65], char net_name[256], berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	struct network n = {0};
 	struct endpoint e = {0};
 	bool ports = false;
-	int found, fd, rc = -1;
+	int found, rc = -1;
 
 	if (!st || store_begin(st, err) < 0)
 		return -1;
@@ -831,16 +846,18 @@ int network_container_disconnect(struct engine *engine, const char *id, const ch
 			goto rollback;
 		free(mine);
 		ports = count > 0;
-		if (ports && endpoint_delete_ports(st, id, err) < 0)
+		if (ports && (firewall_intent_begin(engine, err) < 0 ||
+			      endpoint_delete_ports(st, id, err) < 0))
 			goto rollback;
 	}
+	/* the link first, under the write lock: a link that cannot go leaves
+	 * its address leased, never given to another container */
+	if (netns_fd >= 0 && e.address[0] &&
+	    sandbox_remove_link(netns_fd, (size_t)e.position, err) < 0)
+		goto rollback;
 	if (endpoint_delete(st, n.id, id, err) < 0 || store_commit(st, err) < 0)
 		goto rollback;
 	rc = 0;
-	if (pid > 0 && e.address[0] && (fd = open_netns(pid, NULL)) >= 0) {
-		sandbox_remove_link(fd, (size_t)e.position, NULL);
-		close(fd);
-	}
 	network_refresh(engine, NETWORK_CHANGED_LEASES | (ports ? NETWORK_CHANGED_PORTS : 0));
 	goto out;
 rollback:

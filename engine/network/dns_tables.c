@@ -90,9 +90,10 @@ static int write_table(const char *dir, const struct network *n, struct store *s
 	return rc;
 }
 
-/* c-<id> for every running container on a network that resolves, and
- * the lists of containers that no longer are removed. */
-static int write_lists(const char *dir, json_t *lists, berr *err)
+/* c-<id> for every running container on a network that resolves; the
+ * lists of containers that no longer are, tables of networks gone, and
+ * what a crash left half-written (*.tmp) removed. */
+static int write_lists(const char *dir, json_t *lists, json_t *tables, berr *err)
 {
 	const char *id;
 	json_t *nets, *v;
@@ -115,10 +116,13 @@ static int write_lists(const char *dir, json_t *lists, berr *err)
 	}
 	if (!(d = opendir(dir)))
 		return 0;
-	while ((de = readdir(d)))
-		if (strncmp(de->d_name, "c-", 2) == 0 && !strstr(de->d_name, ".tmp") &&
-		    !json_object_get(lists, de->d_name + 2))
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strncmp(de->d_name, "c-", 2) == 0 ? !json_object_get(lists, de->d_name + 2)
+							 : !json_object_get(tables, de->d_name))
 			unlinkat(dirfd(d), de->d_name, 0);
+	}
 	closedir(d);
 	return 0;
 }
@@ -149,13 +153,16 @@ int dns_tables_write(struct engine *engine, berr *err)
 		close(lock);
 		return -1;
 	}
-	json_t *lists = json_object();
+	json_t *lists = json_object(), *tables = json_object();
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (dns_network_resolves(&all[i]))
+		if (dns_network_resolves(&all[i])) {
+			json_object_set_new(tables, all[i].id, json_true());
 			rc = write_table(dir, &all[i], st, lists, err);
+		}
 	if (rc == 0)
-		rc = write_lists(dir, lists, err);
+		rc = write_lists(dir, lists, tables, err);
 	json_decref(lists);
+	json_decref(tables);
 	network_free_all(all, n);
 	close(lock);
 	return rc;

@@ -18,6 +18,7 @@
 #include <nftables/libnftables.h>
 
 #include "engine/core/fsutil.h"
+#include "engine/core/intent.h"
 #include "engine/core/strbuf.h"
 #include "engine/network/internal.h"
 
@@ -251,4 +252,31 @@ int firewall_remove(struct engine *engine, berr *err)
 	rc = run_nft(text, err);
 	close(lock);
 	return rc;
+}
+
+int firewall_intent_begin(struct engine *engine, berr *err)
+{
+	char id[32], path[PATH_MAX];
+
+	snprintf(id, sizeof(id), "%d", (int)getpid());
+	return intent_begin(engine, "firewall", id, path, sizeof(path), err);
+}
+
+void firewall_intent_end(struct engine *engine)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/intents/firewall-%d", engine_run_root(engine), (int)getpid());
+	intent_end(path);
+}
+
+void firewall_finish_intents(struct engine *engine)
+{
+	json_t *orphans = intent_orphans(engine, "firewall"), *o;
+	size_t i;
+
+	if (json_array_size(orphans) && firewall_apply(engine, NULL) == 0)
+		json_array_foreach(orphans, i, o)
+			intent_end(json_string_value(json_array_get(o, 1)));
+	json_decref(orphans);
 }

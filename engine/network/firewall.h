@@ -25,6 +25,14 @@ int firewall_apply(struct engine *engine, berr *err);
  * host firewall that flushed every table, leaves none. */
 bool firewall_present(struct engine *engine);
 
+/* A "firewall" intent of this process, before rows of published ports go
+ * (their rules stay until the rebuild); ended once a rebuild succeeded.
+ * The next berth rebuilds for the intent of a dead process (startup). */
+int firewall_intent_begin(struct engine *engine, berr *err);
+void firewall_intent_end(struct engine *engine);
+/* Rebuilds for the intents dead processes left, and ends them. */
+void firewall_finish_intents(struct engine *engine);
+
 /* Removes the table (no network left that needs it). */
 int firewall_remove(struct engine *engine, berr *err);
 

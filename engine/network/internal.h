@@ -56,6 +56,9 @@ int network_lookup(struct store *st, const char *ref, struct network *out, berr 
 int network_load_all(struct store *st, struct network **out, size_t *count, berr *err);
 void network_free_all(struct network *list, size_t count);
 int network_delete_row(struct store *st, const char *id, berr *err);
+/* Writes a network's subnet, gateway and options (daemon.json's bip and
+ * mtu for the default bridge). */
+int network_update_ipam(struct store *st, const struct network *n, berr *err);
 /* The containers with a live endpoint (an address leased: running) on
  * the network (a new array of ids). */
 json_t *network_endpoint_containers(struct store *st, const char *network_id, berr *err);

@@ -102,19 +102,47 @@ static bool default_pool(size_t n, struct ipv4_prefix *out)
 	return false;
 }
 
+static bool overlaps_none(const struct ipv4_prefix *p, const struct ipv4_prefix *taken,
+			  size_t ntaken)
+{
+	for (size_t i = 0; i < ntaken; i++)
+		if (ipv4_prefixes_overlap(p, &taken[i]))
+			return false;
+	return true;
+}
+
 int ipam_pick_subnet(const struct ipv4_prefix *taken, size_t ntaken, struct ipv4_prefix *out,
 		     berr *err)
 {
+	return ipam_pick_subnet_from(NULL, 0, taken, ntaken, out, err);
+}
+
+int ipam_pick_subnet_from(const struct ipam_pool *pools, size_t npools,
+			  const struct ipv4_prefix *taken, size_t ntaken, struct ipv4_prefix *out,
+			  berr *err)
+{
 	struct ipv4_prefix pool;
 
-	for (size_t n = 0; default_pool(n, &pool); n++) {
-		bool free = true;
+	if (!npools) {
+		for (size_t n = 0; default_pool(n, &pool); n++)
+			if (overlaps_none(&pool, taken, ntaken)) {
+				*out = pool;
+				return 0;
+			}
+	}
+	for (size_t k = 0; k < npools; k++) {
+		const struct ipam_pool *p = &pools[k];
+		uint64_t step = 1ull << (32 - p->size);
+		uint64_t end = (uint64_t)p->base.addr + (1ull << (32 - p->base.len));
 
-		for (size_t i = 0; i < ntaken && free; i++)
-			free = !ipv4_prefixes_overlap(&pool, &taken[i]);
-		if (free) {
-			*out = pool;
-			return 0;
+		if (p->size < p->base.len || p->size > 32)
+			continue;
+		for (uint64_t a = p->base.addr; a < end; a += step) {
+			pool = (struct ipv4_prefix){(uint32_t)a, p->size};
+			if (overlaps_none(&pool, taken, ntaken)) {
+				*out = pool;
+				return 0;
+			}
 		}
 	}
 	return berr_set(err, BERR_CONFLICT,

@@ -41,6 +41,18 @@ bool ipv4_prefixes_overlap(const struct ipv4_prefix *a, const struct ipv4_prefix
 int ipam_pick_subnet(const struct ipv4_prefix *taken, size_t ntaken, struct ipv4_prefix *out,
 		     berr *err);
 
+/* A pool of daemon.json's default-address-pools: subnets of size bits
+ * taken from base, in order. */
+struct ipam_pool {
+	struct ipv4_prefix base;
+	unsigned size;
+};
+
+/* The first free subnet of the pools (Docker's defaults when npools is 0). */
+int ipam_pick_subnet_from(const struct ipam_pool *pools, size_t npools,
+			  const struct ipv4_prefix *taken, size_t ntaken, struct ipv4_prefix *out,
+			  berr *err);
+
 /* The lowest address of subnet (within range when range->len > 0) that is
  * neither the network's nor its broadcast address, nor in used. A /31 or
  * /32 has none to give. BERR_CONFLICT "no available IPv4 addresses on

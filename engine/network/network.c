@@ -20,6 +20,7 @@
 #include "engine/core/intent.h"
 #include "engine/core/sha256.h"
 #include "engine/core/units.h"
+#include "engine/network/config.h"
 #include "engine/network/firewall.h"
 #include "engine/network/internal.h"
 #include "engine/network/netlink.h"
@@ -90,7 +91,7 @@ static int taken_subnets(struct network *all, size_t n, bool with_host_routes,
 
 /* The IPAM part of a create body, checked as Docker checks it, into n. */
 static int apply_ipam(json_t *body, struct network *n, struct network *all, size_t nall,
-		      berr *err)
+		      const struct network_config *cfg, berr *err)
 {
 	json_t *configs = json_object_get(json_object_get(body, "IPAM"), "Config");
 	json_t *c = json_array_get(configs, 0), *aux, *v;
@@ -119,7 +120,7 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 				return berr_set(err, BERR_CONFLICT,
 						"Pool overlaps with other one on this address space");
 			}
-	} else if (ipam_pick_subnet(taken, ntaken, &net, err) < 0) {
+	} else if (ipam_pick_subnet_from(cfg->pools, cfg->npools, taken, ntaken, &net, err) < 0) {
 		free(taken);
 		return -1;
 	}
@@ -224,6 +225,7 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	struct store *st = engine_store(engine, err);
 	const char *name = str(body, "Name"), *driver = str(body, "Driver");
 	struct network n = {0}, *all = NULL;
+	struct network_config cfg = {0};
 	char intent[PATH_MAX];
 	size_t nall = 0;
 	unsigned mtu;
@@ -258,6 +260,17 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	n.options = json_is_object(json_object_get(body, "Options"))
 			    ? json_deep_copy(json_object_get(body, "Options"))
 			    : json_object();
+	/* daemon.json's default-network-opts, under the user's own */
+	if (network_config_load(&cfg, err) < 0) {
+		network_free(&n);
+		return -1;
+	}
+	json_t *defaults = json_object_get(cfg.default_opts, driver);
+	const char *okey;
+	json_t *oval;
+	json_object_foreach(defaults, okey, oval)
+		if (json_is_string(oval) && !json_object_get(n.options, okey))
+			json_object_set(n.options, okey, oval);
 	/* the write lock first: two creates never pick the same subnet */
 	if (store_begin(st, err) < 0)
 		goto fail;
@@ -268,7 +281,7 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 			berr_set(err, BERR_CONFLICT, "network with name %s already exists", name);
 			goto rollback;
 		}
-	if (apply_ipam(body, &n, all, nall, err) < 0 ||
+	if (apply_ipam(body, &n, all, nall, &cfg, err) < 0 ||
 	    apply_options(&n, all, nall, &mtu, err) < 0 || network_insert(st, &n, err) < 0)
 		goto rollback;
 	ipv4_parse_prefix(n.subnet, &net);
@@ -292,6 +305,7 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	if (n.bridge[0])
 		intent_end(intent);
 	network_free_all(all, nall);
+	network_config_free(&cfg);
 	/* after the commit: a rebuild reads the store as committed */
 	if (firewall_apply(engine, err) < 0) {
 		network_remove(engine, n.id, NULL);
@@ -308,6 +322,7 @@ undo_link:
 rollback:
 	store_rollback(st);
 fail:
+	network_config_free(&cfg);
 	network_free_all(all, nall);
 	network_free(&n);
 	return -1;
@@ -443,8 +458,28 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 }
 
 /* Adds a predefined network when the store lacks it. */
+/* The default bridge's IPAM body and options as daemon.json asks. */
+static json_t *default_bridge_body(const struct network_config *cfg, json_t *options)
+{
+	json_t *body = json_object();
+	char subnet[IPV4_PREFIX_TEXT], gateway[IPV4_ADDR_TEXT], mtu[16];
+
+	if (cfg->has_bip) {
+		ipv4_format_prefix(&cfg->bip_net, subnet);
+		ipv4_format_addr(cfg->bip_gateway, gateway);
+		json_object_set_new(body, "IPAM", json_pack("{s:[{s:s, s:s}]}", "Config", "Subnet",
+							    subnet, "Gateway", gateway));
+	}
+	if (cfg->mtu) {
+		snprintf(mtu, sizeof(mtu), "%u", cfg->mtu);
+		json_object_set_new(options, OPT_MTU, json_string(mtu));
+	}
+	return body;
+}
+
 static int ensure_predefined(struct engine *engine, struct store *st, const char *name,
-			     const char *driver, struct network *all, size_t nall, berr *err)
+			     const char *driver, struct network *all, size_t nall,
+			     const struct network_config *cfg, berr *err)
 {
 	struct network n = {0};
 	int rc;
@@ -461,11 +496,11 @@ static int ensure_predefined(struct engine *engine, struct store *st, const char
 	n.labels = json_object();
 	n.options = json_object();
 	if (strcmp(driver, "bridge") == 0) {
-		json_t *body = json_object();
+		json_t *body = default_bridge_body(cfg, n.options);
 		struct ipv4_prefix net;
 
 		network_instance_name(engine, NETWORK_DEFAULT_BRIDGE, n.bridge);
-		rc = apply_ipam(body, &n, all, nall, err);
+		rc = apply_ipam(body, &n, all, nall, cfg, err);
 		json_decref(body);
 		if (rc < 0 || !ipv4_parse_prefix(n.subnet, &net)) {
 			network_free(&n);
@@ -512,20 +547,80 @@ static bool predefined_present(struct network *all, size_t nall)
 	return n == 3;
 }
 
+/* Whether the default bridge's row says what daemon.json asks (bip, mtu). */
+static bool default_bridge_as_configured(const struct network *all, size_t nall,
+					 const struct network_config *cfg)
+{
+	for (size_t i = 0; i < nall; i++) {
+		const struct network *n = &all[i];
+		struct ipv4_prefix net;
+		uint32_t gw;
+
+		if (strcmp(n->name, "bridge") != 0)
+			continue;
+		if (cfg->has_bip &&
+		    (!ipv4_parse_prefix(n->subnet, &net) || !ipv4_parse_addr(n->gateway, &gw) ||
+		     net.addr != cfg->bip_net.addr || net.len != cfg->bip_net.len ||
+		     gw != cfg->bip_gateway))
+			return false;
+		if (cfg->mtu && network_mtu(n) != cfg->mtu)
+			return false;
+	}
+	return true;
+}
+
+/* daemon.json changed bip or mtu: the default bridge takes them once no
+ * container runs on it (its link goes, and is made again at the next
+ * start with the new address). */
+static int reconfigure_default_bridge(struct store *st, const struct network_config *cfg,
+				      berr *err)
+{
+	struct network n;
+	json_t *users, *body;
+	int rc;
+
+	if (network_lookup(st, "bridge", &n, err) < 0)
+		return -1;
+	users = network_endpoint_containers(st, n.id, err);
+	if (!users || json_array_size(users)) {
+		json_decref(users);
+		network_free(&n);
+		return users ? 0 : -1;
+	}
+	json_decref(users);
+	body = default_bridge_body(cfg, n.options);
+	rc = 0;
+	if (cfg->has_bip) {
+		n.subnet[0] = n.gateway[0] = '\0';
+		rc = apply_ipam(body, &n, NULL, 0, cfg, err);
+	}
+	json_decref(body);
+	if (rc == 0)
+		rc = network_update_ipam(st, &n, err);
+	if (rc == 0)
+		netlink_link_delete(n.bridge, NULL);
+	network_free(&n);
+	return rc;
+}
+
 int network_startup(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 	json_t *orphans = intent_orphans(engine, "network-link");
 	struct network *all = NULL;
+	struct network_config cfg = {0};
 	size_t nall = 0;
 	int rc = -1;
 
-	if (!st)
+	if (!st || network_config_load(&cfg, err) < 0)
 		goto out;
+	/* rules of ports a dead berth gave back before it could rebuild */
+	firewall_finish_intents(engine);
 	/* the common case reads only: nothing missing, nothing left over */
 	if (network_load_all(st, &all, &nall, err) < 0)
 		goto out;
-	if (predefined_present(all, nall) && json_array_size(orphans) == 0) {
+	bool configured = default_bridge_as_configured(all, nall, &cfg);
+	if (predefined_present(all, nall) && json_array_size(orphans) == 0 && configured) {
 		rc = 0;
 		goto out;
 	}
@@ -534,15 +629,19 @@ int network_startup(struct engine *engine, berr *err)
 	if (store_begin(st, err) < 0)
 		goto out;
 	if (network_load_all(st, &all, &nall, err) < 0 ||
-	    ensure_predefined(engine, st, "none", "null", all, nall, err) < 0 ||
-	    ensure_predefined(engine, st, "host", "host", all, nall, err) < 0 ||
-	    ensure_predefined(engine, st, "bridge", "bridge", all, nall, err) < 0 ||
-	    finish_link_intents(st, orphans, err) < 0) {
+	    ensure_predefined(engine, st, "none", "null", all, nall, &cfg, err) < 0 ||
+	    ensure_predefined(engine, st, "host", "host", all, nall, &cfg, err) < 0 ||
+	    ensure_predefined(engine, st, "bridge", "bridge", all, nall, &cfg, err) < 0 ||
+	    finish_link_intents(st, orphans, err) < 0 ||
+	    (!configured && reconfigure_default_bridge(st, &cfg, err) < 0)) {
 		store_rollback(st);
 		goto out;
 	}
 	rc = store_commit(st, err);
+	if (rc == 0 && !configured)
+		firewall_apply(engine, NULL);
 out:
+	network_config_free(&cfg);
 	json_decref(orphans);
 	network_free_all(all, nall);
 	return rc;

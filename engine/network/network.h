@@ -54,26 +54,28 @@ void network_sandbox_close(struct network_sandbox *s);
 /* Inside the caller's transaction, once the container has stopped: its
  * addresses and ports given back; *changes says what network_refresh
  * must rebuild after the commit. */
-int network_container_release(struct store *st, const char *id, unsigned *changes, berr *err);
+int network_container_release(struct engine *engine, struct store *st, const char *id,
+			      unsigned *changes, berr *err);
 void network_refresh(struct engine *engine, unsigned changes);
 /* The same in a transaction of its own, and refreshed. */
 void network_container_stopped(struct engine *engine, const char *id);
 
 /* At removal, inside the caller's transaction: its endpoints gone. */
-int network_container_removed(struct store *st, const char *id, unsigned *changes, berr *err);
+int network_container_removed(struct engine *engine, struct store *st, const char *id,
+			      unsigned *changes, berr *err);
 
 /* network connect: an endpoint for the container on the network (a name,
- * id or prefix; settings as NetworkingConfig's); a running one (pid > 0)
- * gets its address and link eth<n> at once. The network's id and name
+ * id or prefix; settings as NetworkingConfig's); a running one (netns_fd,
+ * its namespace, >= 0) gets its address and link eth<n> at once. The network's id and name
  * into net_id and net_name. Docker's refusals: connected already, a
  * container of host, none or container: mode, the host and none networks. */
 int network_container_connect(struct engine *engine, const char *id, const char *name,
-			      const char *mode, const char *ref, json_t *settings, int pid,
+			      const char *mode, const char *ref, json_t *settings, int netns_fd,
 			      char net_id[65], char net_name[256], berr *err);
 /* network disconnect: the endpoint gone (its link first, when running),
  * and the published ports with it when it was the first network. */
-int network_container_disconnect(struct engine *engine, const char *id, const char *ref, int pid,
-				 char net_id[65], char net_name[256], berr *err);
+int network_container_disconnect(struct engine *engine, const char *id, const char *ref,
+				 int netns_fd, char net_id[65], char net_name[256], berr *err);
 /* The container's lines of /etc/hosts now ("<address>\t<hostname>\n" per
  * leased address, malloc'd), and its first network's gateway. */
 char *network_container_hosts(struct engine *engine, const char *id, const char *hostname,

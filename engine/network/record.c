@@ -218,3 +218,27 @@ json_t *network_endpoint_containers(struct store *st, const char *network_id, be
 	}
 	return ids;
 }
+
+int network_update_ipam(struct store *st, const struct network *n, berr *err)
+{
+	char *options = json_dumps(n->options, JSON_COMPACT | JSON_SORT_KEYS);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!options)
+		return berr_errno(err, ENOMEM, "saving network %s", n->name);
+	if (store_prepare(st, &stmt,
+			  "UPDATE networks SET subnet = ?, gateway = ?, options = ? WHERE id = ?",
+			  err) < 0) {
+		free(options);
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, n->subnet, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, n->gateway, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, n->id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	free(options);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "saving a network");
+}

@@ -200,10 +200,12 @@ static void *build(void *arg)
 	if (job->dns && (job->dns_fd = dns_socket(&job->err)) < 0)
 		goto out;
 	for (size_t i = 0; i < job->n; i++) {
-		if (add_veth(host, inside, netns, &job->links[i], i, &job->err) < 0)
+		const struct sandbox_link *l = &job->links[i];
+
+		if (add_veth(host, inside, netns, l, l->index, &job->err) < 0)
 			goto out;
-		if (!routed && job->links[i].gateway) {
-			if (add_default_route(inside, &job->links[i], i, &job->err) < 0)
+		if (!routed && l->gateway) {
+			if (add_default_route(inside, l, l->index, &job->err) < 0)
 				goto out;
 			routed = true;
 		}

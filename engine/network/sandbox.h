@@ -33,6 +33,8 @@ struct sandbox_link {
 	uint32_t gateway;   /* 0: no default route through this link */
 	uint8_t mac[6];
 	unsigned mtu;       /* 0: the kernel's default */
+	unsigned index;     /* eth<index>: the endpoint's position, kept across
+			     * connects and disconnects */
 };
 
 /* The namespace and its links; *netns_fd (close-on-exec) on success.

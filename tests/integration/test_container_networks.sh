@@ -178,7 +178,13 @@ expect_eq "the right one" "${named_id:0:12}" "$out"
 expect_eq "not from another network" "" "$(resolve front named)"
 expect_status "not on the default bridge" 1 b run --rm busybox sh -c "timeout 3 wget -qO- http://named/name || exit 1"
 expect_status "a name no one has" 1 b run --rm --network back busybox busybox nslookup nosuch.invalid 127.0.0.11
-expect_status "the resolver runs confined" 0 sh -c "ps -eo user,comm | grep -q '^nobody *berth-dns$'"
+dns_pid=$(ps -eo pid,comm | awk '$2 == "berth-dns" {print $1; exit}')
+expect_match "the resolver runs confined" $'Uid:\t65534\t65534\t65534\t65534' "$(cat /proc/$dns_pid/status)"
+expect_match "no capabilities" $'CapEff:\t0000000000000000' "$(cat /proc/$dns_pid/status)"
+expect_match "no_new_privs and seccomp" $'NoNewPrivs:\t1\nSeccomp:\t2' "$(cat /proc/$dns_pid/status)"
+expect_eq "its root is the tables' directory" "$BERTH_RUN/network/dns" "$(readlink /proc/$dns_pid/root)"
+expect_status "an alias that is no name" 125 b run --rm --network back --network-alias 'x web 6.6.6.6' busybox true
+expect_match "alias words" 'invalid network alias' "$err"
 b stop -t 0 named >/dev/null
 expect_eq "gone once stopped" "" "$(resolve back named)"
 # forwarding: other names go to the host's resolvers (--dns here), a
@@ -198,6 +204,7 @@ dnsd_pid=$!
 for i in $(seq 50); do ss -lun | grep -q '127.0.0.77:53 ' && break; sleep 0.1; done
 expect_status "forwarded to --dns 127.0.0.77" 0 b run --rm --network back --dns 127.0.0.77 busybox busybox nslookup outside.test
 expect_match "its answer" 'Address: 10\.9\.8\.7' "$out"
+expect_status "an internal network's names do not leave" 1 b run --rm --network vault --dns 127.0.0.77 busybox busybox nslookup outside.test
 kill "$dnsd_pid" 2>/dev/null
 wait "$dnsd_pid" 2>/dev/null
 
@@ -221,6 +228,20 @@ expect_match "no eth1" "can't find device 'eth1'" "$err"
 expect_eq "and the name" "" "$(resolve side sidekick)"
 expect_status "disconnect again" 1 b network disconnect side hub
 expect_match "not connected" 'is not connected to network side$' "$err"
+# positions stay: after a disconnect and a restart, the next disconnect
+# removes its own link, not another's
+b network create third >/dev/null
+b network connect side hub
+b network connect third hub
+b network disconnect side hub
+b restart -t 0 hub >/dev/null
+third_ip=$(b inspect -f '{{.NetworkSettings.Networks.third.IPAddress}}' hub)
+expect_status "third's address on its own link" 0 b exec hub busybox ip -o -4 addr show eth2
+expect_match "eth2 holds it" "inet $third_ip/" "$out"
+expect_status "disconnect third" 0 b network disconnect third hub
+expect_status "its link went" 0 b exec hub busybox ip -o -4 addr
+if [[ "$out" == *"$third_ip"* ]]; then bad "third's address stayed"; else ok; fi
+expect_match "back's stayed" "eth0 +inet " "$out"
 b create --name later --network back busybox sleep 300 >/dev/null
 expect_status "connect a created container" 0 b network connect side later
 expect_status "it starts on both" 0 b start later
@@ -289,6 +310,17 @@ b stop -t 1 app >/dev/null
 expect_status "rm once stopped" 0 b network rm front
 expect_status "its container cannot start" 1 b start app
 expect_eq "Docker's words" "berth: network front not found" "$err"
+
+# --- a berth killed after giving back ports, before the rebuild: its
+# intent makes the next berth rebuild (no rule left to a new container)
+b run -d --name stale -p 18300:80 busybox sleep 300 >/dev/null
+expect_eq "its rule" "1" "$(nft list table ip "$TEST_TABLE" | grep -c 'dport 18300')"
+sqlite3 "$BERTH_ROOT/berth.db" "DELETE FROM published_ports WHERE host_port = 18300"
+printf '999999 1\n' >"$BERTH_RUN/intents/firewall-999999"
+b ps >/dev/null
+expect_eq "the next berth rebuilt" "0" "$(nft list table ip "$TEST_TABLE" | grep -c 'dport 18300')"
+expect_eq "intent settled" "" "$(ls "$BERTH_RUN/intents" | grep firewall)"
+b rm -f stale >/dev/null
 
 # --- a berth killed in the middle of run ------------------------------------
 for delay in 0.005 0.01 0.02 0.03 0.05 0.08; do

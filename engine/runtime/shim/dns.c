@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -183,12 +184,16 @@ static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_que
 		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, NULL, from);
 		return;
 	}
-	*slot = (struct pending){.used = true, .client_id = q->id, .our_id = next_id++,
+	uint16_t id;
+	/* a random ID per query: an answer cannot be guessed into place */
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		id = next_id++;
+	*slot = (struct pending){.used = true, .client_id = q->id, .our_id = id,
 				 .client = *from, .sent = now, .upstream = 0};
 	msg[0] = (uint8_t)(slot->our_id >> 8);
 	msg[1] = (uint8_t)slot->our_id;
-	sendto(upstream, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&upstreams[0],
-	       sizeof(upstreams[0]));
+	/* the socket is connected to the resolver: it can send nowhere else */
+	send(upstream, msg, len, MSG_DONTWAIT);
 }
 
 /* The tables of the container's networks, from its list. */
@@ -273,7 +278,7 @@ static void relay_answer(int server, int upstream)
 }
 
 /* Only what the loop does; anything else fails with EPERM. */
-static int confine(pid_t monitor)
+static int confine(pid_t monitor, const char *dir)
 {
 #define ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
 		  BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
@@ -288,8 +293,19 @@ static int confine(pid_t monitor)
 #endif
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* sendto: to a container's client on fd 6, or with no address
+		 * (the connected resolver socket); nowhere else */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendto, 0, 8),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SHIM_DNS_FD, 5, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[4])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[4]) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		ALLOW(__NR_read), ALLOW(__NR_close), ALLOW(__NR_ppoll), ALLOW(__NR_recvfrom),
-		ALLOW(__NR_sendto), ALLOW(__NR_openat), ALLOW(__NR_fstat), ALLOW(__NR_newfstatat),
+		ALLOW(__NR_getrandom), ALLOW(__NR_openat), ALLOW(__NR_fstat), ALLOW(__NR_newfstatat),
 		ALLOW(__NR_statx), ALLOW(__NR_exit), ALLOW(__NR_exit_group),
 		ALLOW(__NR_rt_sigreturn), ALLOW(__NR_clock_gettime), ALLOW(__NR_restart_syscall),
 #if defined(__x86_64__)
@@ -301,6 +317,9 @@ static int confine(pid_t monitor)
 	struct sock_fprog prog = {.len = (unsigned short)(sizeof(filter) / sizeof(filter[0])),
 				  .filter = filter};
 
+	/* nothing of the host's files but the tables' directory */
+	if (chroot(dir) < 0 || chdir("/") < 0 || (dir_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
 	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
 	    setresuid(NOBODY, NOBODY, NOBODY) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
@@ -311,23 +330,19 @@ static int confine(pid_t monitor)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-static _Noreturn void resolver_main(const struct spec *s)
+static _Noreturn void resolver_main(const struct spec *s, pid_t monitor)
 {
 	int server = SHIM_DNS_FD, upstream;
 	struct pollfd pfd[2];
 
-	pid_t monitor = getppid();
-
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "berth-dns", 0, 0, 0);
-	close_range(3, SHIM_DNS_FD - 1, 0);
-	close_range(SHIM_DNS_FD + 1, ~0U, 0);
-	upstream = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	/* by descriptor: uid 65534 may search this directory, not its parents */
-	dir_fd = s->dns_dir ? open(s->dns_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (upstream < 0 || dir_fd < 0 || chdir("/") < 0)
+	/* the monitor gone before PDEATHSIG was set: nothing to serve */
+	if (getppid() != monitor || close_range(3, SHIM_DNS_FD - 1, 0) < 0 ||
+	    close_range(SHIM_DNS_FD + 1, ~0U, 0) < 0)
 		_exit(1);
-	if (!s->dns_container)
+	upstream = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (upstream < 0 || !s->dns_dir || !s->dns_container)
 		_exit(1);
 	snprintf(list.path, sizeof(list.path), "c-%.64s", s->dns_container);
 	for (size_t i = 0; i < s->dns_upstreams.n && nupstreams < UPSTREAMS_MAX; i++) {
@@ -336,9 +351,13 @@ static _Noreturn void resolver_main(const struct spec *s)
 		if (inet_pton(AF_INET, s->dns_upstreams.v[i], &u->sin_addr) == 1)
 			nupstreams++;
 	}
-	if (confine(monitor) < 0)
-		_exit(1);
+	/* answers come only from the resolver, and queries go only there */
+	if (nupstreams &&
+	    connect(upstream, (struct sockaddr *)&upstreams[0], sizeof(upstreams[0])) < 0)
+		nupstreams = 0;
 	next_id = (uint16_t)(time(NULL) ^ getpid());
+	if (confine(monitor, s->dns_dir) < 0)
+		_exit(1);
 	pfd[0] = (struct pollfd){.fd = server, .events = POLLIN};
 	pfd[1] = (struct pollfd){.fd = upstream, .events = POLLIN};
 	for (;;) {
@@ -357,7 +376,7 @@ static _Noreturn void resolver_main(const struct spec *s)
 pid_t dns_start(const struct spec *s, struct shim_err *err)
 {
 	sigset_t none;
-	pid_t pid = fork();
+	pid_t monitor = getpid(), pid = fork();
 
 	if (pid < 0) {
 		shim_sys(err, "fork the resolver");
@@ -366,7 +385,7 @@ pid_t dns_start(const struct spec *s, struct shim_err *err)
 	if (pid == 0) {
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		resolver_main(s);
+		resolver_main(s, monitor);
 	}
 	close(SHIM_DNS_FD);
 	return pid;

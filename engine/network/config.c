@@ -1,0 +1,112 @@
+/* daemon.json's network keys (see config.h). */
+#include "engine/network/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *config_path(void)
+{
+	const char *p = getenv("BERTH_CONFIG");
+
+	return p && *p ? p : "/etc/berth/daemon.json";
+}
+
+static int bad(berr *err, const char *fmt, const char *detail)
+{
+	char what[256];
+
+	snprintf(what, sizeof(what), fmt, detail);
+	return berr_set(err, BERR_INVALID, "unable to configure the berth engine with file %s: %s",
+			config_path(), what);
+}
+
+int network_config_load(struct network_config *out, berr *err)
+{
+	json_error_t jerr;
+	json_t *root, *v, *pool;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	root = json_load_file(config_path(), 0, &jerr);
+	if (!root) {
+		FILE *f = fopen(config_path(), "r");
+		if (!f && errno == ENOENT)
+			return 0;
+		if (f)
+			fclose(f);
+		return bad(err, "%s", jerr.text);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return bad(err, "%s", "the configuration is not a JSON object");
+	}
+	if ((v = json_object_get(root, "bip"))) {
+		const char *text = json_string_value(v);
+		char addr[IPV4_ADDR_TEXT + 4];
+		const char *slash = text ? strchr(text, '/') : NULL;
+		if (!slash || (size_t)(slash - text) >= sizeof(addr) ||
+		    !ipv4_parse_prefix(text, &out->bip_net) ||
+		    (snprintf(addr, sizeof(addr), "%.*s", (int)(slash - text), text),
+		     !ipv4_parse_addr(addr, &out->bip_gateway)) ||
+		    out->bip_gateway == out->bip_net.addr) {
+			json_decref(root);
+			return bad(err, "invalid bip: %s", text ? text : "(not a string)");
+		}
+		out->has_bip = true;
+	}
+	json_array_foreach(json_object_get(root, "default-address-pools"), i, pool) {
+		const char *base = json_string_value(json_object_get(pool, "base"));
+		json_int_t size = json_integer_value(json_object_get(pool, "size"));
+		struct ipam_pool *p = &out->pools[out->npools];
+		if (out->npools == NETWORK_CONFIG_POOLS_MAX || !base ||
+		    !ipv4_parse_prefix(base, &p->base) || size < (json_int_t)p->base.len ||
+		    size > 30) {
+			json_decref(root);
+			return bad(err, "invalid default-address-pools entry: %s", base ? base : "(no base)");
+		}
+		p->size = (unsigned)size;
+		out->npools++;
+	}
+	if ((v = json_object_get(root, "mtu"))) {
+		json_int_t mtu = json_integer_value(v);
+		if (!json_is_integer(v) || mtu < 68 || mtu > 65535) {
+			json_decref(root);
+			return bad(err, "%s", "invalid mtu");
+		}
+		out->mtu = (unsigned)mtu;
+	}
+	if ((v = json_object_get(root, "ip"))) {
+		uint32_t a;
+		const char *text = json_string_value(v);
+		if (!text || !ipv4_parse_addr(text, &a)) {
+			json_decref(root);
+			return bad(err, "invalid ip: %s", text ? text : "(not a string)");
+		}
+		snprintf(out->ip, sizeof(out->ip), "%s", text);
+	}
+	if (json_is_true(json_object_get(root, "ipv6")) || json_object_get(root, "fixed-cidr-v6")) {
+		json_decref(root);
+		return bad(err, "%s", "IPv6 (ipv6, fixed-cidr-v6) is not supported yet");
+	}
+	if ((v = json_object_get(root, "userland-proxy")) && !json_is_boolean(v)) {
+		json_decref(root);
+		return bad(err, "%s", "userland-proxy must be true or false");
+	}
+	if ((v = json_object_get(root, "default-network-opts"))) {
+		if (!json_is_object(v)) {
+			json_decref(root);
+			return bad(err, "%s", "default-network-opts must be an object");
+		}
+		out->default_opts = json_incref(v);
+	}
+	json_decref(root);
+	return 0;
+}
+
+void network_config_free(struct network_config *c)
+{
+	json_decref(c->default_opts);
+	c->default_opts = NULL;
+}
