@@ -39,8 +39,9 @@ int network_config_load(struct network_config *out, berr *err)
 		return bad(err, "%s", jerr.text);
 	}
 	if (!json_is_object(root)) {
+		int rc = bad(err, "%s", "the configuration is not a JSON object");
 		json_decref(root);
-		return bad(err, "%s", "the configuration is not a JSON object");
+		return rc;
 	}
 	if ((v = json_object_get(root, "bip"))) {
 		const char *text = json_string_value(v);
@@ -51,8 +52,9 @@ int network_config_load(struct network_config *out, berr *err)
 		    (snprintf(addr, sizeof(addr), "%.*s", (int)(slash - text), text),
 		     !ipv4_parse_addr(addr, &out->bip_gateway)) ||
 		    out->bip_gateway == out->bip_net.addr) {
+			int rc = bad(err, "invalid bip: %s", text ? text : "(not a string)");
 			json_decref(root);
-			return bad(err, "invalid bip: %s", text ? text : "(not a string)");
+			return rc;
 		}
 		out->has_bip = true;
 	}
@@ -63,8 +65,9 @@ int network_config_load(struct network_config *out, berr *err)
 		if (out->npools == NETWORK_CONFIG_POOLS_MAX || !base ||
 		    !ipv4_parse_prefix(base, &p->base) || size < (json_int_t)p->base.len ||
 		    size > 30) {
+			int rc = bad(err, "invalid default-address-pools entry: %s", base ? base : "(no base)");
 			json_decref(root);
-			return bad(err, "invalid default-address-pools entry: %s", base ? base : "(no base)");
+			return rc;
 		}
 		p->size = (unsigned)size;
 		out->npools++;
@@ -72,8 +75,9 @@ int network_config_load(struct network_config *out, berr *err)
 	if ((v = json_object_get(root, "mtu"))) {
 		json_int_t mtu = json_integer_value(v);
 		if (!json_is_integer(v) || mtu < 68 || mtu > 65535) {
+			int rc = bad(err, "%s", "invalid mtu");
 			json_decref(root);
-			return bad(err, "%s", "invalid mtu");
+			return rc;
 		}
 		out->mtu = (unsigned)mtu;
 	}
@@ -81,23 +85,27 @@ int network_config_load(struct network_config *out, berr *err)
 		uint32_t a;
 		const char *text = json_string_value(v);
 		if (!text || !ipv4_parse_addr(text, &a)) {
+			int rc = bad(err, "invalid ip: %s", text ? text : "(not a string)");
 			json_decref(root);
-			return bad(err, "invalid ip: %s", text ? text : "(not a string)");
+			return rc;
 		}
 		snprintf(out->ip, sizeof(out->ip), "%s", text);
 	}
 	if (json_is_true(json_object_get(root, "ipv6")) || json_object_get(root, "fixed-cidr-v6")) {
+		int rc = bad(err, "%s", "IPv6 (ipv6, fixed-cidr-v6) is not supported yet");
 		json_decref(root);
-		return bad(err, "%s", "IPv6 (ipv6, fixed-cidr-v6) is not supported yet");
+		return rc;
 	}
 	if ((v = json_object_get(root, "userland-proxy")) && !json_is_boolean(v)) {
+		int rc = bad(err, "%s", "userland-proxy must be true or false");
 		json_decref(root);
-		return bad(err, "%s", "userland-proxy must be true or false");
+		return rc;
 	}
 	if ((v = json_object_get(root, "default-network-opts"))) {
 		if (!json_is_object(v)) {
+			int rc = bad(err, "%s", "default-network-opts must be an object");
 			json_decref(root);
-			return bad(err, "%s", "default-network-opts must be an object");
+			return rc;
 		}
 		out->default_opts = json_incref(v);
 	}

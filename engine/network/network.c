@@ -445,7 +445,8 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 		json_object_set_new(options, "com.docker.network.bridge.host_binding_ipv4",
 				    json_string("0.0.0.0"));
 		json_object_set_new(options, OPT_BRIDGE_NAME, json_string(n->bridge));
-		json_object_set_new(options, OPT_MTU, json_string("1500"));
+		if (!json_object_get(options, OPT_MTU))
+			json_object_set_new(options, OPT_MTU, json_string("1500"));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:o}, s:b, s:b, s:b,"
 			 " s:{s:s}, s:b, s:o, s:o, s:O}",
