@@ -24,6 +24,7 @@
 #include "engine/core/signals.h"
 #include "engine/core/units.h"
 #include "engine/events/events.h"
+#include "engine/network/network.h"
 #include "engine/image/image.h"
 #include "engine/volume/volume.h"
 
@@ -269,7 +270,8 @@ static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		container_free(&c);
 		return -1;
 	}
-	if (container_rename_row(st, c.id, c.name, err) < 0) {
+	if (container_rename_row(st, c.id, c.name, err) < 0 ||
+	    network_container_renamed(st, c.id, c.name, err) < 0) {
 		store_rollback(st);
 		container_free(&c);
 		return -1;
@@ -278,6 +280,8 @@ static int cmd_rename(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	container_free(&c);
 	if (store_commit(st, err) < 0)
 		return -1;
+	/* its networks answer to the new name from the next query on */
+	network_refresh(cmd_engine(ctx), NETWORK_CHANGED_LEASES);
 	*result = json_object();
 	return 0;
 }

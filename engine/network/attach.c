@@ -895,3 +895,8 @@ char *network_container_hosts(struct engine *engine, const char *id, const char 
 	endpoint_free_all(eps, n);
 	return b.s ? strbuf_steal(&b) : strdup("");
 }
+
+int network_container_renamed(struct store *st, const char *id, const char *name, berr *err)
+{
+	return endpoint_rename(st, id, name, err);
+}

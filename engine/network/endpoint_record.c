@@ -195,6 +195,16 @@ int endpoint_delete_container(struct store *st, const char *container_id, berr *
 		      "removing endpoints", err);
 }
 
+int endpoint_rename(struct store *st, const char *container_id, const char *name, berr *err)
+{
+	const char *binds[] = {name, container_id};
+
+	return change(st,
+		      "UPDATE network_endpoints SET config = json_set(config, '$.Container', ?)"
+		      " WHERE container_id = ?",
+		      binds, 2, "renaming endpoints", err);
+}
+
 int endpoint_delete(struct store *st, const char *network_id, const char *container_id, berr *err)
 {
 	const char *binds[] = {network_id, container_id};

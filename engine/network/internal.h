@@ -104,6 +104,8 @@ int endpoint_set_lease(struct store *st, const struct endpoint *e, berr *err);
 int endpoint_clear_leases(struct store *st, const char *container_id, berr *err);
 /* A removed container's endpoints and ports gone. */
 int endpoint_delete_container(struct store *st, const char *container_id, berr *err);
+/* The container's name in its endpoints' config (rename). */
+int endpoint_rename(struct store *st, const char *container_id, const char *name, berr *err);
 /* One endpoint gone (disconnect); a container's published ports gone. */
 int endpoint_delete(struct store *st, const char *network_id, const char *container_id, berr *err);
 int endpoint_delete_ports(struct store *st, const char *container_id, berr *err);

@@ -60,6 +60,10 @@ void network_refresh(struct engine *engine, unsigned changes);
 /* The same in a transaction of its own, and refreshed. */
 void network_container_stopped(struct engine *engine, const char *id);
 
+/* At rename, inside the caller's transaction: its endpoints carry the
+ * new name (then network_refresh: the names tables). */
+int network_container_renamed(struct store *st, const char *id, const char *name, berr *err);
+
 /* At removal, inside the caller's transaction: its endpoints gone. */
 int network_container_removed(struct engine *engine, struct store *st, const char *id,
 			      unsigned *changes, berr *err);

@@ -185,8 +185,11 @@ expect_match "no_new_privs and seccomp" $'NoNewPrivs:\t1\nSeccomp:\t2' "$(cat /p
 expect_eq "its root is the tables' directory" "$BERTH_RUN/network/dns" "$(readlink /proc/$dns_pid/root)"
 expect_status "an alias that is no name" 125 b run --rm --network back --network-alias 'x web 6.6.6.6' busybox true
 expect_match "alias words" 'invalid network alias' "$err"
-b stop -t 0 named >/dev/null
-expect_eq "gone once stopped" "" "$(resolve back named)"
+b rename named renamed
+expect_eq "renamed: the new name" "$named_ip" "$(resolve back renamed)"
+expect_eq "and not the old one" "" "$(resolve back named)"
+b stop -t 0 renamed >/dev/null
+expect_eq "gone once stopped" "" "$(resolve back renamed)"
 # forwarding: other names go to the host's resolvers (--dns here), a
 # loopback one included, which the host's namespace reaches
 # (a resolver of the test's own: every query gets 10.9.8.7)
