@@ -62,7 +62,11 @@ static void test_pane_keys(void **state)
 	assert_int_equal(keys_lookup(PANE_DETAIL, '\r'), ACT_NONE);
 	assert_int_equal(keys_lookup(PANE_DETAIL, ' '), ACT_NONE);
 	assert_int_equal(keys_lookup(PANE_LOGS, 's'), ACT_NONE);
-	assert_int_equal(keys_lookup(PANE_NETWORKS, 'd'), ACT_NONE);
+	assert_int_equal(keys_lookup(PANE_NETWORKS, 'd'), ACT_REMOVE);
+	assert_int_equal(keys_lookup(PANE_NETWORKS, 'n'), ACT_NET_CREATE);
+	assert_int_equal(keys_lookup(PANE_NETWORKS, 'c'), ACT_NET_CONNECT);
+	assert_int_equal(keys_lookup(PANE_NETWORKS, 'x'), ACT_NET_DISCONNECT);
+	assert_int_equal(keys_lookup(PANE_IMAGES, 'n'), ACT_NONE);
 	assert_int_equal(keys_lookup(PANE_CONTAINERS, 'x'), ACT_NONE);
 }
 
