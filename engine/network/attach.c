@@ -493,7 +493,7 @@ static int lease_all(struct store *st, const char *id, json_t *config, json_t *h
 	for (size_t i = 0; i < neps; i++) {
 		struct network *net = &nets[*n];
 
-		if (network_lookup(st, eps[i].network_id, net, NULL) < 0) {
+		if (network_by_id(st, eps[i].network_id, net, NULL) < 0) {
 			berr_set(err, BERR_NOT_FOUND, "network %s not found",
 				 str(eps[i].config, "Network"));
 			goto out;
@@ -885,7 +885,7 @@ char *network_container_hosts(struct engine *engine, const char *id, const char 
 			if (!eps[i].address[0])
 				continue;
 			strbuf_addf(&b, "%s\t%s\n", eps[i].address, hostname);
-			if (!gateway[0] && network_lookup(st, eps[i].network_id, &net, NULL) == 0) {
+			if (!gateway[0] && network_by_id(st, eps[i].network_id, &net, NULL) == 0) {
 				if (!net.internal)
 					snprintf(gateway, 16, "%s", net.gateway);
 				network_free(&net);

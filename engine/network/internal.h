@@ -52,6 +52,8 @@ int network_insert(struct store *st, const struct network *n, berr *err);
 /* By full name, then full id, then unique id prefix, as Docker looks
  * networks up; BERR_NOT_FOUND "network <ref> not found". */
 int network_lookup(struct store *st, const char *ref, struct network *out, berr *err);
+/* By full id only (an endpoint's network): one query. */
+int network_by_id(struct store *st, const char *id, struct network *out, berr *err);
 /* Every network, by name (*out malloc'd; free with network_free_all). */
 int network_load_all(struct store *st, struct network **out, size_t *count, berr *err);
 void network_free_all(struct network *list, size_t count);

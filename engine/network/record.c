@@ -121,6 +121,17 @@ static int find_one(struct store *st, const char *sql, const char *value, struct
 	return found == 1 ? 1 : 0;
 }
 
+int network_by_id(struct store *st, const char *id, struct network *out, berr *err)
+{
+	bool ambiguous = false;
+	int rc = find_one(st, "SELECT " NETWORK_COLUMNS " FROM networks WHERE id = ?", id, out,
+			  &ambiguous, err);
+
+	if (rc < 0)
+		return -1;
+	return rc == 1 ? 0 : berr_set(err, BERR_NOT_FOUND, "network %s not found", id);
+}
+
 int network_lookup(struct store *st, const char *ref, struct network *out, berr *err)
 {
 	bool ambiguous = false;

@@ -94,7 +94,7 @@ json_t *network_container_settings(struct engine *engine, const char *id, json_t
 	}
 	for (size_t i = 0; i < neps; i++) {
 		struct network n;
-		bool found = network_lookup(st, eps[i].network_id, &n, NULL) == 0;
+		bool found = network_by_id(st, eps[i].network_id, &n, NULL) == 0;
 		const char *name = found ? n.name : str(eps[i].config, "Network");
 		json_t *ep = endpoint_json(&eps[i], found ? &n : NULL, running);
 
