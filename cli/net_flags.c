@@ -161,6 +161,8 @@ int cli_network_flags(struct cli *cli, const struct net_opts *o, json_t *body, j
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
 	if (o->add_hosts.len)
 		json_object_set_new(hc, "ExtraHosts", string_array(&o->add_hosts));
+	if (o->links.len)
+		json_object_set_new(hc, "Links", string_array(&o->links));
 	if (o->dns.len)
 		json_object_set_new(hc, "Dns", string_array(&o->dns));
 	if (o->dns_search.len)

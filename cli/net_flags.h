@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 struct net_opts {
-	struct strlist networks, aliases, publish, expose, add_hosts;
+	struct strlist networks, aliases, publish, expose, add_hosts, links;
 	struct strlist dns, dns_search, dns_options;
 	char *ip, *mac;
 	bool publish_all;
@@ -28,6 +28,7 @@ struct net_opts {
 	{"publish-all", 'P', FLAG_BOOL, &(o).publish_all, NULL, "Publish all exposed ports to random ports"}, \
 	{"expose", 0, FLAG_LIST, &(o).expose, "list", "Expose a port or a range of ports"},       \
 	{"add-host", 0, FLAG_LIST, &(o).add_hosts, "list", "Add a custom host-to-IP mapping (host:ip)"}, \
+	{"link", 0, FLAG_LIST, &(o).links, "list", "Add link to another container"},              \
 	{"dns", 0, FLAG_LIST, &(o).dns, "list", "Set custom DNS servers"},                        \
 	{"dns-search", 0, FLAG_LIST, &(o).dns_search, "list", "Set custom DNS search domains"},   \
 	{"dns-option", 0, FLAG_LIST, &(o).dns_options, "list", "Set DNS options"},                \

@@ -11,6 +11,7 @@
 #include "engine/container/internal.h"
 #include "engine/container/create.h"
 #include "engine/container/etc_hosts.h"
+#include "engine/container/links.h"
 #include "engine/container/init_layer.h"
 #include "engine/container/resources.h"
 #include "engine/container/security.h"
@@ -554,6 +555,7 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	snprintf(c.state, sizeof(c.state), "created");
 
 	if (choose_name(st, args, c.name, sizeof(c.name), err) < 0 ||
+	    container_links_normalize(engine, c.host_config, c.name, err) < 0 ||
 	    network_container_create(st, c.id, c.name, c.host_config,
 				     json_object_get(json_object_get(args, "NetworkingConfig"),
 						     "EndpointsConfig"),

@@ -177,7 +177,7 @@ out:
 }
 
 int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
-	       const struct network_sandbox *net, berr *err)
+	       const struct network_sandbox *net, json_t *extra_env, berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 32];
 	struct strbuf b = {0};
@@ -211,7 +211,7 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 	spec_put(&b, "readonly-rootfs",
 		 json_is_true(json_object_get(hc, "ReadonlyRootfs")) ? "1" : "0");
 	spec_put_args(&b, config);
-	json_t *env = container_env(c, json_is_true(json_object_get(config, "Tty")), NULL);
+	json_t *env = container_env(c, json_is_true(json_object_get(config, "Tty")), extra_env);
 	json_array_foreach(env, i, v)
 		spec_put(&b, "env", json_string_value(v));
 	json_decref(env);

@@ -18,6 +18,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 #include "engine/container/etc_hosts.h"
+#include "engine/container/links.h"
 #include "engine/container/netns.h"
 #include "engine/network/network.h"
 #include "engine/runtime/shim_client.h"
@@ -70,7 +71,7 @@ static int join_container_network(struct engine *engine, const char *ref,
 /* The container's networks: its namespace to join (none for host and
  * none: the monitor makes an empty one for none) and its /etc/hosts. */
 static int open_network(struct engine *engine, struct container *c, const char *bundle,
-			struct network_sandbox *net, berr *err)
+			struct network_sandbox *net, json_t *link_env, berr *err)
 {
 	const char *mode = json_string_value(json_object_get(c->host_config, "NetworkMode"));
 
@@ -83,7 +84,13 @@ static int open_network(struct engine *engine, struct container *c, const char *
 		   network_container_start(engine, c->id, c->config, c->host_config, net, err) < 0) {
 		return -1;
 	}
-	if (etc_hosts_write(bundle, c->host_config, net->hosts, net->gateway, err) < 0) {
+	struct strbuf hosts = {0};
+	strbuf_adds(&hosts, net->hosts ? net->hosts : "");
+	int rc = container_links_start(engine, c, &hosts, link_env, err);
+	if (rc == 0)
+		rc = etc_hosts_write(bundle, c->host_config, hosts.s ? hosts.s : "", net->gateway, err);
+	strbuf_free(&hosts);
+	if (rc < 0) {
 		network_sandbox_close(net);
 		network_container_stopped(engine, c->id);
 		return -1;
@@ -105,10 +112,14 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
-	if (open_network(engine, c, bundle, &net, err) < 0)
+	json_t *link_env = json_array();
+	if (open_network(engine, c, bundle, &net, link_env, err) < 0) {
+		json_decref(link_env);
 		return -1;
-	if (spec_write(engine, c, log_path, attach_fd >= 0, &net, err) < 0 ||
-	    container_health_spec_write(engine, c, err) < 0) {
+	}
+	rc = spec_write(engine, c, log_path, attach_fd >= 0, &net, link_env, err);
+	json_decref(link_env);
+	if (rc < 0 || container_health_spec_write(engine, c, err) < 0) {
 		network_sandbox_close(&net);
 		network_container_stopped(engine, c->id);
 		return -1;

@@ -156,6 +156,29 @@ expect_status "container: shares the namespace" 0 b run --rm --network container
 expect_eq "app answers on its loopback" "$(b inspect -f '{{.Id}}' app | cut -c1-12)" "$out"
 expect_status "--add-host" 0 b run --rm --add-host db:10.1.2.3 --add-host gw=host-gateway busybox cat /etc/hosts
 expect_match "entries" $'10.1.2.3\tdb\n[0-9.]+\tgw\n' "$out"
+# --link, Docker's legacy links on the default bridge
+b run -d --name linked -e SECRET=s3 --expose 80 busybox sh -c "$WEB" >/dev/null
+linked_ip=$(b inspect -f '{{.NetworkSettings.IPAddress}}' linked)
+linked_id=$(b inspect -f '{{.Id}}' linked)
+expect_status "--link name:alias" 0 b run --rm --name linker --link linked:db busybox sh -c 'grep db /etc/hosts; env | grep ^DB_ | sort'
+expect_eq "Docker's hosts line and variables" "$linked_ip	db ${linked_id:0:12} linked
+DB_ENV_SECRET=s3
+DB_NAME=/linker/db
+DB_PORT=tcp://$linked_ip:80
+DB_PORT_80_TCP=tcp://$linked_ip:80
+DB_PORT_80_TCP_ADDR=$linked_ip
+DB_PORT_80_TCP_PORT=80
+DB_PORT_80_TCP_PROTO=tcp" "$out"
+expect_status "the alias answers" 0 b run --rm --link linked:db busybox sh -c "timeout 3 wget -qO- http://db/name || exit 1"
+expect_status "a link to nothing" 125 b run --rm --link nosuch busybox true
+expect_eq "link words" "berth: could not get container for nosuch" "$err"
+b stop -t 0 linked >/dev/null
+before_links=$(leases)
+expect_status "a link to a stopped container" 125 b run --rm --name linker2 --link linked busybox true
+expect_eq "stopped words" "berth: Cannot link to a non running container: /linked AS /linker2/linked" "$err"
+expect_eq "nothing leased" "$before_links" "$(leases)"
+b rm -f linked >/dev/null
+
 expect_status "--dns, --dns-search, --dns-option" 0 b run --rm --dns 10.0.0.2 --dns 10.0.0.3 --dns-search example.com --dns-option ndots:2 busybox cat /etc/resolv.conf
 expect_eq "resolv.conf" $'nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch example.com\noptions ndots:2' "$(grep -E '^(nameserver|search|options)' <<<"$out")"
 
