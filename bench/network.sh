@@ -27,26 +27,19 @@ results=$root/bench/results
 mkdir -p "$results"
 export BERTH_ROOT=$work/root BERTH_RUN=$work/run BERTH_CGROUP_PARENT=berth-netbench
 berth=$root/build/berth
-ip_forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
 docker_netns=
+source "$root/bench/lib.sh"
+# the iperf3 server of this bench, by its pid file (never by its name)
+stop_iperf() {
+	[ -f "$work/iperf.pid" ] && kill "$(cat "$work/iperf.pid")" 2>/dev/null
+	rm -f "$work/iperf.pid"
+}
 cleanup() {
-	pkill -f "iperf3 -s -p 15201" 2>/dev/null || true
-	for f in "$work"/run/containers/*/shim.pid; do
-		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
-	done
-	sleep 0.5
+	stop_iperf
 	if [ -n "$docker_netns" ]; then
 		"$root/scripts/private-dockerd.sh" stop "$work/dockerd"
 	fi
-	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
-		[ -d "$mnt/berth-netbench" ] && find "$mnt/berth-netbench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$mnt/berth-netbench" 2>/dev/null || true
-	done
-	for l in $(sqlite3 "$work/root/berth.db" "SELECT bridge FROM networks WHERE bridge != ''" 2>/dev/null); do
-		ip link del "$l" 2>/dev/null
-	done
-	nft delete table ip "berth-$(printf '%s' "$work/root" | sha256sum | cut -c1-8)" 2>/dev/null
-	echo "$ip_forward_before" >/proc/sys/net/ipv4/ip_forward
+	bench_berth_cleanup "$work" berth-netbench
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -84,50 +77,38 @@ throughput() {
 		python3 -c 'import json,sys; e = json.load(sys.stdin)["end"]; print("%.2f" % (e["sum_received"]["bits_per_second"] / 1e9))'
 }
 
-# --- berth --------------------------------------------------------------------
-"$berth" network create benchnet >/dev/null
-start=$(date +%s.%N)
-for i in $(seq 100); do "$berth" run -d --network benchnet busybox sleep 600 >/dev/null; done
-end=$(date +%s.%N)
-berth_100=$(echo "$end - $start" | bc)
-"$berth" run -d --name target --network benchnet busybox sleep 600 >/dev/null
-"$berth" run -d --name client --network benchnet busybox sleep 600 >/dev/null
-berth_dns=$(dns_latency "$("$berth" inspect -f '{{.State.Pid}}' client)" target)
-"$berth" rm -f $("$berth" ps -q) >/dev/null
-"$berth" run -d --name srv -p 127.0.0.1:15202:15201 busybox sleep 600 >/dev/null
-srv_pid=$("$berth" inspect -f '{{.State.Pid}}' srv)
-srv_ip=$("$berth" inspect -f '{{.NetworkSettings.IPAddress}}' srv)
-nsenter --net="/proc/$srv_pid/ns/net" iperf3 -s -p 15201 -D
-sleep 0.5
-berth_direct=$(throughput "" "$srv_ip" 15201)
-berth_published=$(throughput "" 127.0.0.1 15202)
-pkill -f "iperf3 -s -p 15201" || true
-echo "berth: 100 runs ${berth_100}s, dns ${berth_dns}us, direct ${berth_direct} Gbit/s, published ${berth_published} Gbit/s" >>"$out"
+# measure NAME NETNS CLI...: the three measures with one engine's CLI
+# (NETNS: the namespace its "host" is, "" for the host's), one line to $out.
+measure() {
+	local name=$1 ns=$2 start end runs dns srv_pid srv_ip direct published
+	shift 2
+	"$@" network create benchnet >/dev/null
+	start=$(date +%s.%N)
+	for i in $(seq 100); do "$@" run -d --network benchnet busybox sleep 600 >/dev/null; done
+	end=$(date +%s.%N)
+	runs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+	"$@" run -d --name target --network benchnet busybox sleep 600 >/dev/null
+	"$@" run -d --name client --network benchnet busybox sleep 600 >/dev/null
+	dns=$(dns_latency "$("$@" inspect -f '{{.State.Pid}}' client)" target)
+	"$@" rm -f $("$@" ps -q) >/dev/null
+	"$@" run -d --name srv -p 127.0.0.1:15202:15201 busybox sleep 600 >/dev/null
+	srv_pid=$("$@" inspect -f '{{.State.Pid}}' srv)
+	srv_ip=$("$@" inspect -f '{{.NetworkSettings.IPAddress}}' srv)
+	nsenter --net="/proc/$srv_pid/ns/net" iperf3 -s -p 15201 -D -I "$work/iperf.pid"
+	sleep 0.5
+	direct=$(throughput "$ns" "$srv_ip" 15201)
+	published=$(throughput "$ns" 127.0.0.1 15202)
+	stop_iperf
+	echo "$name: 100 runs ${runs}s, dns ${dns}us, direct ${direct} Gbit/s, published ${published} Gbit/s" >>"$out"
+}
 
-# --- Docker -------------------------------------------------------------------
+measure berth "" "$berth"
 if [ "$with_docker" = 1 ]; then
 	export DOCKER_HOST
 	DOCKER_HOST=$(PRIVATE_DOCKERD_BRIDGE=1 "$root/scripts/private-dockerd.sh" start "$work/dockerd")
 	docker_netns=berth-dockerd-$(echo "$work/dockerd" | md5sum | cut -c1-12)
 	docker import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
-	docker network create benchnet >/dev/null
-	start=$(date +%s.%N)
-	for i in $(seq 100); do docker run -d --network benchnet busybox sleep 600 >/dev/null; done
-	end=$(date +%s.%N)
-	docker_100=$(echo "$end - $start" | bc)
-	docker run -d --name target --network benchnet busybox sleep 600 >/dev/null
-	docker run -d --name client --network benchnet busybox sleep 600 >/dev/null
-	docker_dns=$(dns_latency "$(docker inspect -f '{{.State.Pid}}' client)" target)
-	docker rm -f $(docker ps -q) >/dev/null
-	docker run -d --name srv -p 127.0.0.1:15202:15201 busybox sleep 600 >/dev/null
-	srv_pid=$(docker inspect -f '{{.State.Pid}}' srv)
-	srv_ip=$(docker inspect -f '{{.NetworkSettings.IPAddress}}' srv)
-	nsenter --net="/proc/$srv_pid/ns/net" iperf3 -s -p 15201 -D
-	sleep 0.5
-	docker_direct=$(throughput "$docker_netns" "$srv_ip" 15201)
-	docker_published=$(throughput "$docker_netns" 127.0.0.1 15202)
-	pkill -f "iperf3 -s -p 15201" || true
-	echo "docker: 100 runs ${docker_100}s, dns ${docker_dns}us, direct ${docker_direct} Gbit/s, published ${docker_published} Gbit/s" >>"$out"
+	measure docker "$docker_netns" docker
 fi
 
 python3 - "$out" <<'PY'

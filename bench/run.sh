@@ -30,26 +30,14 @@ work=$(mktemp -d /tmp/berth-bench.XXXXXX)
 results=$root/bench/results
 mkdir -p "$results"
 dockerd_pid=
+source "$root/bench/lib.sh"
 cleanup() {
-	for f in "$work"/run/containers/*/shim.pid; do
-		[ -f "$f" ] && kill -9 "$(cut -d' ' -f1 "$f")" 2>/dev/null
-	done
 	if [ -n "$dockerd_pid" ]; then
 		"$root/scripts/private-dockerd.sh" stop "$work/dockerd"
 	fi
-	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
-		[ -d "$mnt/berth-bench" ] && find "$mnt/berth-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$mnt/berth-bench" 2>/dev/null || true
-	done
-	# berth's bridge and nftables table for this data root; forwarding as it was
-	for l in $(sqlite3 "$work/root/berth.db" "SELECT bridge FROM networks WHERE bridge != ''" 2>/dev/null); do
-		ip link del "$l" 2>/dev/null
-	done
-	nft delete table ip "berth-$(printf '%s' "$work/root" | sha256sum | cut -c1-8)" 2>/dev/null
-	echo "$ip_forward_before" >/proc/sys/net/ipv4/ip_forward
+	bench_berth_cleanup "$work" berth-bench
 	rm -rf "$work"
 }
-ip_forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
 trap cleanup EXIT
 
 export BERTH_ROOT=$work/root BERTH_RUN=$work/run BERTH_CGROUP_PARENT=berth-bench

@@ -12,7 +12,7 @@ packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
 	libnl-3-dev libnl-route-3-dev libnftables-dev
-	busybox-static file
+	busybox-static file iproute2
 )
 case ${1:---test} in
 --run) ;;

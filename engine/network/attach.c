@@ -523,6 +523,22 @@ out:
 
 /* The host's side: IPv4 forwarding (containers reach beyond the host),
  * and route_localnet on a bridge (ports published on 127.0.0.1). */
+/* A sysctl set to 1 in place (a /proc/sys file takes no rename); read
+ * first, so that a start writes nothing when it is set already. */
+static void sysctl_on(const char *path)
+{
+	char now = '0';
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (read(fd, &now, 1) == 1 && now != '1')
+		(void)!pwrite(fd, "1", 1, 0);
+	close(fd);
+}
+
+/* Checked at every start on a bridge network: a reboot, or someone,
+ * may have put them back. */
 static void host_sysctls(const struct network *nets, size_t n)
 {
 	char path[96];
@@ -531,14 +547,10 @@ static void host_sysctls(const struct network *nets, size_t n)
 		if (strcmp(nets[i].driver, "bridge") != 0)
 			continue;
 		if (!nets[i].internal)
-			fs_write_atomic("/proc/sys/net/ipv4/ip_forward", "1", 1, NULL);
+			sysctl_on("/proc/sys/net/ipv4/ip_forward");
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
 			 nets[i].bridge);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)!write(fd, "1", 1);
-			close(fd);
-		}
+		sysctl_on(path);
 	}
 }
 
@@ -620,8 +632,7 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 			goto release;
 		changed |= created;
 	}
-	if (changed)
-		host_sysctls(nets, n);
+	host_sysctls(nets, n);
 	if ((changed || ports || !firewall_present(engine)) && firewall_apply(engine, err) < 0)
 		goto release;
 	/* names first: the container's first query sees its own */
@@ -792,11 +803,14 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 
 		ipv4_parse_prefix(n.subnet, &subnet);
 		ipv4_parse_addr(n.gateway, &gw);
-		rc = netlink_bridge_ensure(n.bridge, gw, subnet.len, network_mtu(&n), &created, err);
-		if (rc == 0 && created) {
-			host_sysctls(&n, 1);
+		if (strcmp(n.driver, "bridge") == 0)
+			rc = netlink_bridge_ensure(n.bridge, gw, subnet.len, network_mtu(&n), &created,
+						   err);
+		else if (n.bridge[0])
+			rc = netlink_parent_ensure(n.bridge, err);
+		host_sysctls(&n, 1);
+		if (rc == 0 && created)
 			rc = firewall_apply(engine, err);
-		}
 		if (rc == 0)
 			rc = sandbox_add_link(netns_fd, &link, (size_t)position, err);
 		if (rc < 0 && store_begin(st, NULL) == 0) {

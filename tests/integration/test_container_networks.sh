@@ -58,11 +58,15 @@ chmod +x "$TEST_DIR/outside/cgi-bin/ip"
 ip netns exec "$OUTSIDE" busybox httpd -p "$OUT_IP:80" -h "$TEST_DIR/outside"
 
 # --- the default bridge -----------------------------------------------------
+# forwarding off, as on a fresh host: berth turns it on (cleanup puts back
+# what the host had)
+echo 0 >/proc/sys/net/ipv4/ip_forward
 expect_status "run on the default bridge" 0 b run -d --name web busybox sh -c "$WEB"
 web=$out
 expect_status "inspect" 0 b inspect -f '{{.HostConfig.NetworkMode}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.MacAddress}} {{.NetworkSettings.Networks.bridge.IPPrefixLen}}' web
 read -r mode ip gw mac len <<<"$out"
 expect_eq "mode" "bridge" "$mode"
+expect_eq "forwarding on" "1" "$(cat /proc/sys/net/ipv4/ip_forward)"
 subnet=$(b network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)
 expect_eq "prefix of the default network" "${subnet#*/}" "$len"
 expect_eq "gateway is the network's" "$(b network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' bridge)" "$gw"
@@ -201,7 +205,11 @@ expect_eq "the right one" "${named_id:0:12}" "$out"
 expect_eq "not from another network" "" "$(resolve front named)"
 expect_status "not on the default bridge" 1 b run --rm busybox sh -c "timeout 3 wget -qO- http://named/name || exit 1"
 expect_status "a name no one has" 1 b run --rm --network back busybox busybox nslookup nosuch.invalid 127.0.0.11
-dns_pid=$(ps -eo pid,comm | awk '$2 == "berth-dns" {print $1; exit}')
+# the resolver: the child of named's monitor that is not its init
+named_shim=$(cut -d' ' -f1 "$BERTH_RUN/containers/$named_id/shim.pid")
+named_init=$(cut -d' ' -f1 "$BERTH_RUN/containers/$named_id/init.pid")
+dns_pid=$(cat /proc/$named_shim/task/*/children | tr ' ' '\n' | grep -vx "$named_init" | grep . | head -1)
+expect_eq "it is berth-dns" "berth-dns" "$(cat /proc/$dns_pid/comm)"
 expect_match "the resolver runs confined" $'Uid:\t65534\t65534\t65534\t65534' "$(cat /proc/$dns_pid/status)"
 expect_match "no capabilities" $'CapEff:\t0000000000000000' "$(cat /proc/$dns_pid/status)"
 expect_match "no_new_privs and seccomp" $'NoNewPrivs:\t1\nSeccomp:\t2' "$(cat /proc/$dns_pid/status)"
