@@ -13,22 +13,60 @@ static int cmd_create(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_network_create = {"network create", cmd_create,
 						   "[OPTIONS] NETWORK", "Create a network"};
 
+/* The IPAM config of --subnet's family (IPv4 or IPv6: one subnet of each
+ * at most, which the engine checks). */
+static json_t *config_of_family(json_t *configs, bool v6)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(configs, i, c)
+		if ((strchr(json_string_value(json_object_get(c, "Subnet")), ':') != NULL) == v6)
+			return c;
+	return NULL;
+}
+
+/* --gateway, --ip-range and --aux-address each go with the subnet of
+ * their family, as Docker pairs them with the subnet holding them. */
+static int pair_with_subnet(struct cli *cli, json_t *configs, const char *what, const char *key,
+			    const char *value, const char *aux_name)
+{
+	json_t *c = config_of_family(configs, strchr(value, ':') != NULL);
+
+	if (!c)
+		return cli_failf(cli, 1, "no matching subnet for %s %s", what, value);
+	if (aux_name) {
+		json_t *aux = json_object_get(c, "AuxiliaryAddresses");
+		if (!aux)
+			json_object_set_new(c, "AuxiliaryAddresses", aux = json_object());
+		json_object_set_new(aux, aux_name, json_string(value));
+		return 0;
+	}
+	if (json_object_get(c, key))
+		return cli_failf(cli, 1, "cannot configure multiple %ss (%s, %s) on the same subnet (%s)",
+				 what, json_string_value(json_object_get(c, key)), value,
+				 json_string_value(json_object_get(c, "Subnet")));
+	json_object_set_new(c, key, json_string(value));
+	return 0;
+}
+
 static int cmd_create(struct cli *cli, int argc, char **argv)
 {
-	char *driver = NULL, *gateway = NULL, *subnet = NULL, *range = NULL;
-	struct strlist labels = {0}, opts = {0}, aux = {0};
+	char *driver = NULL;
+	struct strlist labels = {0}, opts = {0}, aux = {0}, subnets = {0}, gateways = {0},
+		       ranges = {0};
 	bool internal = false, ipv6 = false, attachable = false, done;
 	struct flag_spec specs[] = {
 		{"attachable", 0, FLAG_BOOL, &attachable, NULL, "Enable manual container attachment"},
 		{"aux-address", 0, FLAG_LIST, &aux, "map", "Auxiliary IPv4 or IPv6 addresses used by Network driver"},
 		{"driver", 'd', FLAG_STRING, &driver, "string", "Driver to manage the Network (default \"bridge\")"},
-		{"gateway", 0, FLAG_STRING, &gateway, "strings", "IPv4 or IPv6 Gateway for the master subnet"},
+		{"gateway", 0, FLAG_LIST, &gateways, "strings", "IPv4 or IPv6 Gateway for the master subnet"},
 		{"internal", 0, FLAG_BOOL, &internal, NULL, "Restrict external access to the network"},
-		{"ip-range", 0, FLAG_STRING, &range, "strings", "Allocate container ip from a sub-range"},
+		{"ip-range", 0, FLAG_LIST, &ranges, "strings", "Allocate container ip from a sub-range"},
 		{"ipv6", 0, FLAG_BOOL, &ipv6, NULL, "Enable or disable IPv6 networking"},
 		{"label", 0, FLAG_LIST, &labels, "list", "Set metadata on a network"},
 		{"opt", 'o', FLAG_LIST, &opts, "map", "Set driver specific options"},
-		{"subnet", 0, FLAG_STRING, &subnet, "strings", "Subnet in CIDR format that represents a network segment"},
+		{"subnet", 0, FLAG_LIST, &subnets, "strings", "Subnet in CIDR format that represents a network segment"},
 		{0},
 	};
 	json_t *args = NULL, *result = NULL, *config = NULL;
@@ -40,24 +78,33 @@ static int cmd_create(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_network_create, argc - first, 1, 1)))
 		goto out;
-	if ((gateway || range) && !subnet) {
+	if ((gateways.len || ranges.len) && !subnets.len) {
 		status = cli_failf(cli, 1, "every ip-range or gateway must have a corresponding subnet");
 		goto out;
 	}
 	config = json_array();
-	if (subnet) {
-		json_t *c = json_pack("{s:s}", "Subnet", subnet);
-
-		if (gateway)
-			json_object_set_new(c, "Gateway", json_string(gateway));
-		if (range)
-			json_object_set_new(c, "IPRange", json_string(range));
-		json_object_set_new(c, "AuxiliaryAddresses", cli_key_values(&aux));
-		json_array_append_new(config, c);
-	} else if (aux.len) {
-		json_array_append_new(config, json_pack("{s:o}", "AuxiliaryAddresses",
-							cli_key_values(&aux)));
+	for (size_t i = 0; i < subnets.len; i++)
+		json_array_append_new(config, json_pack("{s:s}", "Subnet", subnets.items[i]));
+	for (size_t i = 0; i < gateways.len && !status; i++)
+		status = pair_with_subnet(cli, config, "gateway", "Gateway", gateways.items[i], NULL);
+	for (size_t i = 0; i < ranges.len && !status; i++)
+		status = pair_with_subnet(cli, config, "ip-range", "IPRange", ranges.items[i], NULL);
+	for (size_t i = 0; i < aux.len && !status; i++) {
+		char *eq = strchr(aux.items[i], '=');
+		if (!eq) {
+			status = cli_failf(cli, 1, "invalid aux-address %s: expected name=address",
+					   aux.items[i]);
+			break;
+		}
+		*eq = '\0';
+		if (!subnets.len) {
+			status = cli_failf(cli, 1, "no matching subnet for aux-address %s", eq + 1);
+			break;
+		}
+		status = pair_with_subnet(cli, config, "aux-address", NULL, eq + 1, aux.items[i]);
 	}
+	if (status)
+		goto out;
 	args = json_pack("{s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:{s:s, s:O}}", "Name", argv[first],
 			 "Driver", driver ? driver : "bridge", "Internal", internal, "EnableIPv6",
 			 ipv6, "Attachable", attachable, "Labels", cli_key_values(&labels),
@@ -319,18 +366,20 @@ static int cmd_connect(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_network_connect, argc - first, 2, 2)))
 		goto out;
-	if (ip6) {
-		status = cli_failf(cli, 1, "IPv6 addresses are not supported yet");
-		goto out;
-	}
 	if (aliases.len) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < aliases.len; i++)
 			json_array_append_new(a, json_string(aliases.items[i]));
 		json_object_set_new(settings, "Aliases", a);
 	}
-	if (ip)
-		json_object_set_new(settings, "IPAMConfig", json_pack("{s:s}", "IPv4Address", ip));
+	if (ip || ip6) {
+		json_t *ipam = json_object();
+		if (ip)
+			json_object_set_new(ipam, "IPv4Address", json_string(ip));
+		if (ip6)
+			json_object_set_new(ipam, "IPv6Address", json_string(ip6));
+		json_object_set_new(settings, "IPAMConfig", ipam);
+	}
 	args = json_pack("{s:s, s:s, s:O}", "network", argv[first], "Container", argv[first + 1],
 			 "EndpointConfig", settings);
 	if (cli_call(cli, "network.connect", args, &result, &err) < 0)

@@ -54,10 +54,14 @@ static int cmd_port(struct cli *cli, int argc, char **argv)
 			const char *hp = json_string_value(json_object_get(b, "HostPort"));
 			char line[128];
 
+			/* an IPv6 address in brackets, as Docker prints it */
+			bool v6 = ip && strchr(ip, ':');
 			if (*wanted)
-				snprintf(line, sizeof(line), "%s:%s", ip ? ip : "", hp ? hp : "");
+				snprintf(line, sizeof(line), "%s%s%s:%s", v6 ? "[" : "", ip ? ip : "",
+					 v6 ? "]" : "", hp ? hp : "");
 			else
-				snprintf(line, sizeof(line), "%s -> %s:%s", key, ip ? ip : "", hp ? hp : "");
+				snprintf(line, sizeof(line), "%s -> %s%s%s:%s", key, v6 ? "[" : "",
+					 ip ? ip : "", v6 ? "]" : "", hp ? hp : "");
 			if (nlines < sizeof(lines) / sizeof(lines[0]))
 				lines[nlines++] = strdup(line);
 		}

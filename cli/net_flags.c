@@ -31,8 +31,11 @@ static int network_long_form(struct cli *cli, const char *spec, char *name, size
 			if (!a)
 				json_object_set_new(settings, "Aliases", a = json_array());
 			json_array_append_new(a, json_string(v));
-		} else if (strcmp(kv, "ip") == 0) {
-			json_object_set_new(settings, "IPAMConfig", json_pack("{s:s}", "IPv4Address", v));
+		} else if (strcmp(kv, "ip") == 0 || strcmp(kv, "ip6") == 0) {
+			json_t *ipam = json_object_get(settings, "IPAMConfig");
+			if (!ipam)
+				json_object_set_new(settings, "IPAMConfig", ipam = json_object());
+			json_object_set_new(ipam, kv[2] ? "IPv6Address" : "IPv4Address", json_string(v));
 		} else if (strcmp(kv, "mac-address") == 0) {
 			json_object_set_new(settings, "MacAddress", json_string(v));
 		} else if (strcmp(kv, "driver-opt") == 0) {
@@ -106,12 +109,19 @@ static int endpoints(struct cli *cli, const struct net_opts *o, json_t *body, js
 		snprintf(primary, sizeof(primary), "default");
 	json_object_set_new(hc, "NetworkMode", json_string(primary));
 	/* --ip, --mac-address and --network-alias go with the first network */
-	if (o->ip || o->mac || o->aliases.len) {
+	if (o->ip || o->ip6 || o->mac || o->aliases.len) {
 		json_t *settings = json_object_get(eps, primary);
 		if (!settings)
 			json_object_set_new(eps, primary, settings = json_object());
-		if (o->ip)
-			json_object_set_new(settings, "IPAMConfig", json_pack("{s:s}", "IPv4Address", o->ip));
+		if (o->ip || o->ip6) {
+			json_t *ipam = json_object_get(settings, "IPAMConfig");
+			if (!ipam)
+				json_object_set_new(settings, "IPAMConfig", ipam = json_object());
+			if (o->ip)
+				json_object_set_new(ipam, "IPv4Address", json_string(o->ip));
+			if (o->ip6)
+				json_object_set_new(ipam, "IPv6Address", json_string(o->ip6));
+		}
 		if (o->mac)
 			json_object_set_new(settings, "MacAddress", json_string(o->mac));
 		if (o->aliases.len) {
@@ -139,6 +149,11 @@ int cli_network_flags(struct cli *cli, const struct net_opts *o, json_t *body, j
 	if (o->ip && inet_pton(AF_INET, o->ip, addr) != 1) {
 		status = cli_failf(cli, 125, "invalid argument \"%s\" for \"--ip\" flag: invalid string being converted to IP address: %s",
 				   o->ip, o->ip);
+		goto fail;
+	}
+	if (o->ip6 && (inet_pton(AF_INET6, o->ip6, addr) != 1)) {
+		status = cli_failf(cli, 125, "invalid argument \"%s\" for \"--ip6\" flag: invalid string being converted to IP address: %s",
+				   o->ip6, o->ip6);
 		goto fail;
 	}
 	for (size_t i = 0; i < o->expose.len; i++)

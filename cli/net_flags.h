@@ -1,6 +1,6 @@
 /* The network flags of run and create: --network (repeated, and in its
- * long form name=...,alias=...,ip=...,mac-address=...), --network-alias,
- * --ip, --mac-address, -p, -P, --expose, --add-host, --dns,
+ * long form name=...,alias=...,ip=...,ip6=...,mac-address=...),
+ * --network-alias, --ip, --ip6, --mac-address, -p, -P, --expose, --add-host, --dns,
  * --dns-search and --dns-option, into Docker's create body. */
 #ifndef BERTH_CLI_NET_FLAGS_H
 #define BERTH_CLI_NET_FLAGS_H
@@ -13,7 +13,7 @@
 struct net_opts {
 	struct strlist networks, aliases, publish, expose, add_hosts, links;
 	struct strlist dns, dns_search, dns_options;
-	char *ip, *mac;
+	char *ip, *ip6, *mac;
 	bool publish_all;
 };
 
@@ -23,6 +23,7 @@ struct net_opts {
 	{"network-alias", 0, FLAG_LIST, &(o).aliases, "list", "Add network-scoped alias for the container"}, \
 	{"net-alias", 0, FLAG_LIST, &(o).aliases, "list", "Add network-scoped alias for the container"}, \
 	{"ip", 0, FLAG_STRING, &(o).ip, "string", "IPv4 address (e.g., 172.30.100.104)"},         \
+	{"ip6", 0, FLAG_STRING, &(o).ip6, "string", "IPv6 address (e.g., 2001:db8::33)"},          \
 	{"mac-address", 0, FLAG_STRING, &(o).mac, "string", "Container MAC address (e.g., 92:d0:c6:0a:29:33)"}, \
 	{"publish", 'p', FLAG_LIST, &(o).publish, "list", "Publish a container's port(s) to the host"}, \
 	{"publish-all", 'P', FLAG_BOOL, &(o).publish_all, NULL, "Publish all exposed ports to random ports"}, \

@@ -114,10 +114,6 @@ int ports_parse_publish(const char *spec, json_t *exposed, json_t *bindings, cha
 		snprintf(msg, n, "invalid IP address: %s", ip);
 		return -1;
 	}
-	if (*ip && inet_pton(AF_INET, ip, addr) != 1) {
-		snprintf(msg, n, "publishing on an IPv6 address (%s) is not supported yet", ip);
-		return -1;
-	}
 	if (!*container) {
 		snprintf(msg, n, "no port specified: %s<empty>", spec);
 		return -1;
@@ -196,9 +192,11 @@ static void form_group(struct strbuf *out, const struct port_group *g)
 		snprintf(range, sizeof(range), "%ld", g->first);
 	if (out->len)
 		strbuf_adds(out, ", ");
-	if (slash)
-		strbuf_addf(out, "%.*s:%s->%s/%s", (int)(slash - g->key), g->key, range, range,
-			    slash + 1);
+	if (slash) {
+		bool v6 = memchr(g->key, ':', (size_t)(slash - g->key)) != NULL;
+		strbuf_addf(out, "%s%.*s%s:%s->%s/%s", v6 ? "[" : "", (int)(slash - g->key), g->key,
+			    v6 ? "]" : "", range, range, slash + 1);
+	}
 	else
 		strbuf_addf(out, "%s/%s", range, g->key);
 }

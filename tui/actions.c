@@ -640,7 +640,7 @@ static void on_network_done(struct app *app, void *user, int status, json_t *res
 	model_refresh(app, MODEL_CONTAINERS);
 }
 
-enum { NET_NAME, NET_SUBNET, NET_INTERNAL };
+enum { NET_NAME, NET_SUBNET, NET_INTERNAL, NET_IPV6 };
 
 static bool network_form_submit(struct app *app, void *user, struct form *f)
 {
@@ -652,7 +652,8 @@ static bool network_form_submit(struct app *app, void *user, struct form *f)
 		form_set_error(f, "a network needs a name");
 		return false;
 	}
-	args = json_pack("{s:s, s:b}", "Name", name, "Internal", form_checked(f, NET_INTERNAL));
+	args = json_pack("{s:s, s:b, s:b}", "Name", name, "Internal", form_checked(f, NET_INTERNAL),
+			 "EnableIPv6", form_checked(f, NET_IPV6));
 	if (*subnet)
 		json_object_set_new(args, "IPAM",
 				    json_pack("{s:[{s:s}]}", "Config", "Subnet", subnet));
@@ -670,6 +671,7 @@ static void network_form(struct app *app)
 	form_add_text(f, "Name", "", 128);
 	form_add_text(f, "Subnet (empty: from the pools)", "", 64);
 	form_add_check(f, "Internal (no way out)", false);
+	form_add_check(f, "IPv6 too (a ULA /64)", false);
 	modal_form(app, f, &hooks, NULL);
 }
 

@@ -44,9 +44,11 @@ static void ports_text(json_t *ports, char *buf, size_t n)
 		json_int_t pub = json_integer_value(json_object_get(p, "PublicPort"));
 		if (len >= n)
 			break;
+		bool v6 = ip && strchr(ip, ':');
 		if (pub)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s:%lld->%lld/%s", i ? ", " : "",
-						ip ?: "", (long long)pub, (long long)priv, type);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s%s:%lld->%lld/%s", i ? ", " : "",
+						v6 ? "[" : "", ip ?: "", v6 ? "]" : "", (long long)pub,
+						(long long)priv, type);
 		else
 			len += (size_t)snprintf(buf + len, n - len, "%s%lld/%s", i ? ", " : "",
 						(long long)priv, type);

@@ -77,7 +77,10 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 {
 	json_t *aliases = json_object_get(settings, "Aliases"), *v;
 	const char *ip = str(json_object_get(settings, "IPAMConfig"), "IPv4Address");
+	const char *ip6 = str(json_object_get(settings, "IPAMConfig"), "IPv6Address");
 	const char *mac = str(settings, "MacAddress");
+	struct ipv6_prefix subnet6;
+	uint8_t addr6[16];
 	bool user = strcmp(n->name, "bridge") != 0;
 	struct ipv4_prefix subnet;
 	uint8_t bytes[6];
@@ -113,6 +116,17 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 					"no configured subnet or ip-range contain the IP address %s",
 					ip);
 	}
+	if (*ip6) {
+		if (!user)
+			return berr_set(err, BERR_INVALID,
+					"user specified IP address is supported on user defined networks only");
+		if (!ipv6_parse_addr(ip6, addr6))
+			return berr_set(err, BERR_INVALID, "invalid IPv6 address: %s", ip6);
+		if (!ipv6_parse_prefix(n->subnet6, &subnet6) || !ipv6_prefix_contains(&subnet6, addr6))
+			return berr_set(err, BERR_INVALID,
+					"no configured subnet or ip-range contain the IP address %s",
+					ip6);
+	}
 	if (*mac && !parse_mac(mac, bytes))
 		return berr_set(err, BERR_INVALID, "invalid MAC address: %s", mac);
 	return 0;
@@ -145,9 +159,11 @@ static int add_endpoint(struct store *st, const char *container_id, const char *
 	snprintf(e.container_id, sizeof(e.container_id), "%s", container_id);
 	e.position = position;
 	e.aliases = json_is_array(aliases) ? json_deep_copy(aliases) : json_array();
-	e.config = json_pack("{s:s, s:s, s:s, s:s}", "Network", n->name, "Container", container_name,
-			     "IPv4Address",
+	e.config = json_pack("{s:s, s:s, s:s, s:s, s:s}", "Network", n->name, "Container",
+			     container_name, "IPv4Address",
 			     str(json_object_get(settings, "IPAMConfig"), "IPv4Address"),
+			     "IPv6Address",
+			     str(json_object_get(settings, "IPAMConfig"), "IPv6Address"),
 			     "MacAddress", str(settings, "MacAddress"));
 	rc = endpoint_insert(st, &e, err);
 	endpoint_free(&e);
@@ -244,6 +260,60 @@ static int used_addresses(struct store *st, const struct network *n, uint32_t **
 	return 0;
 }
 
+/* The IPv6 address of an endpoint on an IPv6 network: the one asked
+ * for, or the lowest free (leased ones, the gateway and aux taken). */
+static int lease_address6(struct store *st, const struct network *n, struct endpoint *e,
+			  struct sandbox_link *link, berr *err)
+{
+	const char *asked = str(e->config, "IPv6Address"), *key;
+	struct ipv6_prefix subnet;
+	struct endpoint *eps = NULL;
+	uint8_t (*used)[16], addr[16];
+	size_t neps = 0, k = 0;
+	json_t *v;
+	int rc = 0;
+
+	if (!ipv6_parse_prefix(n->subnet6, &subnet))
+		return 0;
+	if (endpoint_load_network(st, n->id, &eps, &neps, err) < 0)
+		return -1;
+	if (!(used = calloc(neps + json_object_size(n->aux) + 1, sizeof(*used)))) {
+		endpoint_free_all(eps, neps);
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	}
+	for (size_t i = 0; i < neps; i++)
+		if (strcmp(eps[i].container_id, e->container_id) != 0 &&
+		    ipv6_parse_addr(eps[i].address6, used[k]))
+			k++;
+	if (ipv6_parse_addr(n->gateway6, used[k]))
+		k++;
+	json_object_foreach(n->aux, key, v)
+		if (ipv6_parse_addr(json_string_value(v), used[k]))
+			k++;
+	endpoint_free_all(eps, neps);
+	if (*asked) {
+		if (!ipv6_parse_addr(asked, addr) || !ipv6_prefix_contains(&subnet, addr))
+			rc = -1;
+		for (size_t i = 0; rc == 0 && i < k; i++)
+			if (memcmp(used[i], addr, 16) == 0)
+				rc = -1;
+		if (rc < 0)
+			berr_set(err, BERR_CONFLICT, "Address already in use");
+	} else {
+		rc = ipam6_pick_address(&subnet, (const uint8_t(*)[16])used, k, addr, err);
+	}
+	free(used);
+	if (rc < 0)
+		return -1;
+	link->has6 = true;
+	memcpy(link->address6, addr, 16);
+	link->prefix6_len = subnet.len;
+	if (!n->internal)
+		ipv6_parse_addr(n->gateway6, link->gateway6);
+	ipv6_format_addr(addr, e->address6);
+	return 0;
+}
+
 /* The address of one endpoint: the one asked for, or the lowest free. */
 static int lease_address(struct store *st, const struct network *n, struct endpoint *e,
 			 struct sandbox_link *link, berr *err)
@@ -296,7 +366,7 @@ static int lease_address(struct store *st, const struct network *n, struct endpo
 		mac_for(addr, link->mac);
 	ipv4_format_addr(addr, e->address);
 	format_mac(link->mac, e->mac);
-	if (random_hex_id(e->endpoint_id, err) < 0)
+	if (random_hex_id(e->endpoint_id, err) < 0 || lease_address6(st, n, e, link, err) < 0)
 		return -1;
 	return endpoint_set_lease(st, e, err);
 }
@@ -321,26 +391,53 @@ static bool parse_port_key(const char *key, int *port, char proto[8])
 	return true;
 }
 
-/* Whether a process of the host holds ip:port (tcp or udp). */
+/* Whether a process of the host holds ip:port (tcp or udp; IPv6 on its
+ * own, as the rules are). */
 static bool host_port_taken(const char *proto, const char *ip, int port, int *got)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	socklen_t len = sizeof(sa);
+	struct sockaddr_storage ss = {0};
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	bool is6 = strchr(ip, ':') != NULL;
+	socklen_t len = is6 ? sizeof(*v6) : sizeof(*v4);
 	int type = strcmp(proto, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM, one = 1, fd;
 	bool taken;
 
 	if (strcmp(proto, "sctp") == 0 && port)
 		return false;
-	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	fd = socket(is6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
-	inet_pton(AF_INET, ip, &sa.sin_addr);
+	if (is6) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, ip, &v6->sin6_addr);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	} else {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, ip, &v4->sin_addr);
+	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	taken = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0;
-	if (!taken && got && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		*got = ntohs(sa.sin_port);
+	taken = bind(fd, (struct sockaddr *)&ss, len) < 0;
+	if (!taken && got && getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		*got = ntohs(is6 ? v6->sin6_port : v4->sin_port);
 	close(fd);
 	return taken;
+}
+
+static bool wildcard(const char *ip)
+{
+	return strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0;
+}
+
+/* Whether two host addresses of bindings overlap: equal, or one is the
+ * wildcard of the other's family. */
+static bool bindings_overlap(const char *a, const char *b)
+{
+	if ((strchr(a, ':') != NULL) != (strchr(b, ':') != NULL))
+		return false;
+	return strcmp(a, b) == 0 || wildcard(a) || wildcard(b);
 }
 
 /* One binding of a container port: a port of HostPort ("", "8080",
@@ -348,6 +445,7 @@ static bool host_port_taken(const char *proto, const char *ip, int port, int *go
 static int lease_port(struct store *st, struct published_port *p, const char *host_port,
 		      const char *container_name, berr *err)
 {
+	bool v6 = strchr(p->host_ip, ':') != NULL;
 	long first = 0, last = 0;
 	char *end;
 
@@ -378,91 +476,131 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 		bool ours = false;
 
 		p->host_port = (int)port;
-		/* 0.0.0.0 and a single address of the host overlap */
 		struct published_port *all = NULL;
 		size_t n = 0;
 		if (port_load_all(st, &all, &n, err) < 0)
 			return -1;
 		for (size_t i = 0; i < n && !ours; i++)
 			ours = all[i].host_port == port && strcmp(all[i].proto, p->proto) == 0 &&
-			       (strcmp(all[i].host_ip, p->host_ip) == 0 ||
-				strcmp(all[i].host_ip, "0.0.0.0") == 0 ||
-				strcmp(p->host_ip, "0.0.0.0") == 0);
+			       bindings_overlap(all[i].host_ip, p->host_ip);
 		free(all);
 		if (ours || host_port_taken(p->proto, p->host_ip, (int)port, NULL)) {
 			if (port < last)
 				continue;
 			if (ours)
 				return berr_set(err, BERR_CONFLICT,
-						"driver failed programming external connectivity on endpoint %s: Bind for %s:%ld failed: port is already allocated",
-						container_name, p->host_ip, port);
+						"driver failed programming external connectivity on endpoint %s: Bind for %s%s%s:%ld failed: port is already allocated",
+						container_name, v6 ? "[" : "", p->host_ip,
+						v6 ? "]" : "", port);
 			return berr_set(err, BERR_CONFLICT,
-					"driver failed programming external connectivity on endpoint %s: Error starting userland proxy: listen %s4 %s:%ld: bind: address already in use",
-					container_name, p->proto, p->host_ip, port);
+					"driver failed programming external connectivity on endpoint %s: Error starting userland proxy: listen %s%c %s%s%s:%ld: bind: address already in use",
+					container_name, p->proto, v6 ? '6' : '4', v6 ? "[" : "",
+					p->host_ip, v6 ? "]" : "", port);
 		}
 		return port_insert(st, p, err);
 	}
 	return 0;
 }
 
+/* The addresses of the container a binding leads to. */
+struct port_target {
+	const char *address;  /* IPv4 */
+	const char *address6; /* "": the container has no IPv6 address */
+	const char *container_name;
+	const char *default_ip; /* daemon.json's "ip", or "" */
+};
+
+/* One binding of the user's (HostIp may be "", then both families of
+ * the host as Docker binds them: 0.0.0.0, and :: when the container has
+ * an IPv6 address; the IPv6 one gets the IPv4 one's port). */
+static int lease_binding(struct store *st, struct published_port *p, const char *ip,
+			 const char *host_port, const struct port_target *t, berr *err)
+{
+	uint32_t a4;
+	uint8_t a6[16];
+	char port_text[16];
+
+	if (*ip && strchr(ip, ':')) {
+		if (!ipv6_parse_addr(ip, a6))
+			return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
+		if (memcmp(a6, (const uint8_t[16]){[15] = 1}, 16) == 0)
+			return berr_set(err, BERR_INVALID,
+					"cannot publish on [::1]: IPv6 loopback traffic cannot be forwarded to a container (there is no route_localnet for IPv6); publish on 127.0.0.1");
+		if (!*t->address6)
+			return berr_set(err, BERR_INVALID,
+					"cannot publish on %s: the container has no IPv6 address (its network has no --ipv6)",
+					ip);
+		ipv6_format_addr(a6, p->host_ip);
+		snprintf(p->address, sizeof(p->address), "%s", t->address6);
+		return lease_port(st, p, host_port, t->container_name, err);
+	}
+	if (*ip && !ipv4_parse_addr(ip, &a4))
+		return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
+	snprintf(p->host_ip, sizeof(p->host_ip), "%s",
+		 *ip ? ip : *t->default_ip ? t->default_ip : "0.0.0.0");
+	snprintf(p->address, sizeof(p->address), "%s", t->address);
+	if (lease_port(st, p, host_port, t->container_name, err) < 0)
+		return -1;
+	if (*ip || *t->default_ip || !*t->address6)
+		return 0;
+	snprintf(port_text, sizeof(port_text), "%d", p->host_port);
+	snprintf(p->host_ip, sizeof(p->host_ip), "::");
+	snprintf(p->address, sizeof(p->address), "%s", t->address6);
+	return lease_port(st, p, port_text, t->container_name, err);
+}
+
 /* The published ports: PortBindings, and with PublishAllPorts every
  * exposed port without one, each to a free port of the kernel's range. */
-static int lease_ports(struct store *st, const char *container_id, const char *container_name,
-		       json_t *config, json_t *hc, const char *address, berr *err)
+static int lease_ports(struct store *st, const char *container_id, json_t *config, json_t *hc,
+		       const struct endpoint *e, berr *err)
 {
 	/* -p without an address binds daemon.json's "ip", else every address */
 	struct network_config cfg;
-	char default_ip[IPV4_ADDR_TEXT] = "0.0.0.0";
 	if (network_config_load(&cfg, err) < 0)
 		return -1;
-	if (cfg.ip[0])
-		snprintf(default_ip, sizeof(default_ip), "%s", cfg.ip);
-	network_config_free(&cfg);
+	struct port_target t = {.address = e->address, .address6 = e->address6,
+				.container_name = str(e->config, "Container"),
+				.default_ip = cfg.ip};
 	json_t *bindings = json_object_get(hc, "PortBindings"), *list, *b;
 	json_t *exposed = json_object_get(config, "ExposedPorts"), *v;
 	bool all = json_is_true(json_object_get(hc, "PublishAllPorts"));
 	const char *key;
+	int rc = -1;
 	size_t i;
 
 	json_object_foreach(bindings, key, list) {
 		struct published_port p = {0};
 
-		if (!parse_port_key(key, &p.container_port, p.proto))
-			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
-		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
-		snprintf(p.address, sizeof(p.address), "%s", address);
-		json_array_foreach(list, i, b) {
-			const char *ip = str(b, "HostIp");
-			uint32_t a;
-
-			if (*ip && !ipv4_parse_addr(ip, &a))
-				return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
-			snprintf(p.host_ip, sizeof(p.host_ip), "%s", *ip ? ip : default_ip);
-			if (lease_port(st, &p, str(b, "HostPort"), container_name, err) < 0)
-				return -1;
+		if (!parse_port_key(key, &p.container_port, p.proto)) {
+			berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
+			goto out;
 		}
-		if (json_array_size(list) == 0 && all) {
-			snprintf(p.host_ip, sizeof(p.host_ip), "%s", default_ip);
-			if (lease_port(st, &p, "", container_name, err) < 0)
-				return -1;
+		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
+		json_array_foreach(list, i, b)
+			if (lease_binding(st, &p, str(b, "HostIp"), str(b, "HostPort"), &t, err) < 0)
+				goto out;
+		if (json_array_size(list) == 0 && all && lease_binding(st, &p, "", "", &t, err) < 0)
+			goto out;
+	}
+	if (all) {
+		json_object_foreach(exposed, key, v) {
+			struct published_port p = {0};
+
+			if (json_object_get(bindings, key))
+				continue;
+			if (!parse_port_key(key, &p.container_port, p.proto)) {
+				berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
+				goto out;
+			}
+			snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
+			if (lease_binding(st, &p, "", "", &t, err) < 0)
+				goto out;
 		}
 	}
-	if (!all)
-		return 0;
-	json_object_foreach(exposed, key, v) {
-		struct published_port p = {0};
-
-		if (json_object_get(bindings, key))
-			continue;
-		if (!parse_port_key(key, &p.container_port, p.proto))
-			return berr_set(err, BERR_INVALID, "invalid port specification: \"%s\"", key);
-		snprintf(p.container_id, sizeof(p.container_id), "%s", container_id);
-		snprintf(p.address, sizeof(p.address), "%s", address);
-		snprintf(p.host_ip, sizeof(p.host_ip), "%s", default_ip);
-		if (lease_port(st, &p, "", container_name, err) < 0)
-			return -1;
-	}
-	return 0;
+	rc = 0;
+out:
+	network_config_free(&cfg);
+	return rc;
 }
 
 /* Every lease of a start, in one transaction; the links to make into
@@ -503,9 +641,10 @@ static int lease_all(struct store *st, const char *id, json_t *config, json_t *h
 			goto out;
 		links[i].index = (unsigned)eps[i].position;
 		strbuf_addf(hosts, "%s\t%s\n", eps[i].address, hostname);
+		if (eps[i].address6[0])
+			strbuf_addf(hosts, "%s\t%s\n", eps[i].address6, hostname);
 		if (i == 0 && !net->internal) {
-			if (lease_ports(st, id, str(eps[i].config, "Container"), config, hc,
-					eps[i].address, err) < 0)
+			if (lease_ports(st, id, config, hc, &eps[i], err) < 0)
 				goto out;
 			struct published_port *mine = NULL;
 			size_t nmine = 0;
@@ -521,8 +660,9 @@ out:
 	return rc;
 }
 
-/* The host's side: IPv4 forwarding (containers reach beyond the host),
- * and route_localnet on a bridge (ports published on 127.0.0.1). */
+/* The host's side: forwarding (containers reach beyond the host; IPv6's
+ * only for an IPv6 network), and route_localnet on a bridge (ports
+ * published on 127.0.0.1). */
 /* A sysctl set to 1 in place (a /proc/sys file takes no rename); read
  * first, so that a start writes nothing when it is set already. */
 static void sysctl_on(const char *path)
@@ -548,6 +688,8 @@ static void host_sysctls(const struct network *nets, size_t n)
 			continue;
 		if (!nets[i].internal)
 			sysctl_on("/proc/sys/net/ipv4/ip_forward");
+		if (!nets[i].internal && nets[i].subnet6[0])
+			sysctl_on("/proc/sys/net/ipv6/conf/all/forwarding");
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
 			 nets[i].bridge);
 		sysctl_on(path);
@@ -615,20 +757,9 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 	if (store_commit(st, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct ipv4_prefix subnet;
-		uint32_t gw;
 		bool created = false;
 
-		ipv4_parse_prefix(nets[i].subnet, &subnet);
-		ipv4_parse_addr(nets[i].gateway, &gw);
-		if (strcmp(nets[i].driver, "bridge") != 0) {
-			/* macvlan, ipvlan: the parent berth made, after a reboot */
-			if (nets[i].bridge[0] && netlink_parent_ensure(nets[i].bridge, err) < 0)
-				goto release;
-			continue;
-		}
-		if (netlink_bridge_ensure(nets[i].bridge, gw, subnet.len, network_mtu(&nets[i]),
-					  &created, err) < 0)
+		if (network_link_ensure(&nets[i], &created, err) < 0)
 			goto release;
 		changed |= created;
 	}
@@ -798,16 +929,7 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 		goto out;
 	rc = 0;
 	if (netns_fd >= 0) {
-		struct ipv4_prefix subnet;
-		uint32_t gw;
-
-		ipv4_parse_prefix(n.subnet, &subnet);
-		ipv4_parse_addr(n.gateway, &gw);
-		if (strcmp(n.driver, "bridge") == 0)
-			rc = netlink_bridge_ensure(n.bridge, gw, subnet.len, network_mtu(&n), &created,
-						   err);
-		else if (n.bridge[0])
-			rc = netlink_parent_ensure(n.bridge, err);
+		rc = network_link_ensure(&n, &created, err);
 		host_sysctls(&n, 1);
 		if (rc == 0 && created)
 			rc = firewall_apply(engine, err);
@@ -899,6 +1021,8 @@ char *network_container_hosts(struct engine *engine, const char *id, const char 
 			if (!eps[i].address[0])
 				continue;
 			strbuf_addf(&b, "%s\t%s\n", eps[i].address, hostname);
+			if (eps[i].address6[0])
+				strbuf_addf(&b, "%s\t%s\n", eps[i].address6, hostname);
 			if (!gateway[0] && network_by_id(st, eps[i].network_id, &net, NULL) == 0) {
 				if (!net.internal)
 					snprintf(gateway, 16, "%s", net.gateway);

@@ -91,10 +91,21 @@ int network_config_load(struct network_config *out, berr *err)
 		}
 		snprintf(out->ip, sizeof(out->ip), "%s", text);
 	}
-	if (json_is_true(json_object_get(root, "ipv6")) || json_object_get(root, "fixed-cidr-v6")) {
-		int rc = bad(err, "%s", "IPv6 (ipv6, fixed-cidr-v6) is not supported yet");
+	if ((v = json_object_get(root, "ipv6")) && !json_is_boolean(v)) {
+		int rc = bad(err, "%s", "ipv6 must be true or false");
 		json_decref(root);
 		return rc;
+	}
+	out->ipv6 = json_is_true(v);
+	if ((v = json_object_get(root, "fixed-cidr-v6"))) {
+		const char *text = json_string_value(v);
+		struct ipv6_prefix p;
+		if (!text || !ipv6_parse_prefix(text, &p) || p.len > 126) {
+			int rc = bad(err, "invalid fixed-cidr-v6: %s", text ? text : "(not a string)");
+			json_decref(root);
+			return rc;
+		}
+		ipv6_format_prefix(&p, out->fixed_cidr_v6);
 	}
 	if ((v = json_object_get(root, "userland-proxy")) && !json_is_boolean(v)) {
 		int rc = bad(err, "%s", "userland-proxy must be true or false");

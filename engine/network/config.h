@@ -2,7 +2,7 @@
  * /etc/berth/daemon.json), as Docker's daemon.json has them: bip,
  * default-address-pools, mtu, ip, default-network-opts; userland-proxy is
  * accepted (berth has no proxy: published ports are always the kernel's
- * DNAT); ipv6 and fixed-cidr-v6 are refused until IPv6 networks exist.
+ * DNAT); ipv6 and fixed-cidr-v6 give the default bridge IPv6.
  * Other keys are left to the subsystems that read them. Read by every
  * berth process that needs them: a missing file is the defaults. */
 #ifndef BERTH_NETWORK_CONFIG_H
@@ -13,6 +13,7 @@
 
 #include "engine/core/error.h"
 #include "engine/network/ipam.h"
+#include "engine/network/ipam6.h"
 
 #define NETWORK_CONFIG_POOLS_MAX 32
 
@@ -24,6 +25,8 @@ struct network_config {
 	size_t npools;               /* 0: Docker's default pools */
 	unsigned mtu;                /* the default bridge's; 0: the kernel's */
 	char ip[16];                 /* where -p without an address binds */
+	bool ipv6;                   /* the default bridge has IPv6 */
+	char fixed_cidr_v6[IPV6_PREFIX_TEXT]; /* its subnet; "": a ULA one */
 	json_t *default_opts;        /* driver -> {option: value} */
 };
 

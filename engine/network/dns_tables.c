@@ -99,12 +99,18 @@ static int write_table(const char *dir, const struct network *n, struct store *s
 		if (!(list = json_object_get(lists, eps[i].container_id)))
 			json_object_set_new(lists, eps[i].container_id, list = json_array());
 		json_array_append_new(list, json_string(n->id));
-		if (name && *name)
-			strbuf_addf(&b, "%s %s\n", name, eps[i].address);
-		strbuf_addf(&b, "%.12s %s\n", eps[i].container_id, eps[i].address);
-		json_array_foreach(eps[i].aliases, k, alias)
-			if (json_is_string(alias))
-				strbuf_addf(&b, "%s %s\n", json_string_value(alias), eps[i].address);
+		/* one line per name and address: IPv4's, then IPv6's */
+		for (int family = 0; family < 2; family++) {
+			const char *addr = family ? eps[i].address6 : eps[i].address;
+			if (!addr[0])
+				continue;
+			if (name && *name)
+				strbuf_addf(&b, "%s %s\n", name, addr);
+			strbuf_addf(&b, "%.12s %s\n", eps[i].container_id, addr);
+			json_array_foreach(eps[i].aliases, k, alias)
+				if (json_is_string(alias))
+					strbuf_addf(&b, "%s %s\n", json_string_value(alias), addr);
+		}
 	}
 	endpoint_free_all(eps, count);
 	rc = write_file(dir, n->id, &b, err);

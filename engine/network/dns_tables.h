@@ -2,7 +2,7 @@
  * (the monitor's berth-dns process, engine/runtime/shim/dns.c): one file
  * per network in <run root>/network/dns, named by the network's id, with
  * "name address" lines for every running container on it (its name, its
- * short id, its aliases), and one per running container, c-<id>, listing
+ * short id, its aliases; an IPv6 address is a line of its own), and one per running container, c-<id>, listing
  * the networks whose names it sees. Rebuilt whole from the store, as
  * committed, whenever an address is leased or given back (start, stop,
  * connect, disconnect); a resolver reads the files again as soon as one

@@ -8,7 +8,7 @@
 #include "engine/network/internal.h"
 
 #define ENDPOINT_COLUMNS                                                                           \
-	"network_id, container_id, address, mac, endpoint_id, position, aliases, config"
+	"network_id, container_id, address, mac, endpoint_id, position, aliases, config, address6"
 #define PORT_COLUMNS "container_id, proto, host_ip, host_port, container_port, address"
 
 void endpoint_free(struct endpoint *e)
@@ -45,6 +45,7 @@ static void read_endpoint(sqlite3_stmt *stmt, struct endpoint *e)
 	e->position = sqlite3_column_int(stmt, 5);
 	e->aliases = json_column(stmt, 6, true);
 	e->config = json_column(stmt, 7, false);
+	snprintf(e->address6, sizeof(e->address6), "%s", store_text(stmt, 8));
 }
 
 int endpoint_insert(struct store *st, const struct endpoint *e, berr *err)
@@ -60,7 +61,7 @@ int endpoint_insert(struct store *st, const struct endpoint *e, berr *err)
 	}
 	if (store_prepare(st, &stmt,
 			  "INSERT INTO network_endpoints(" ENDPOINT_COLUMNS ")"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		goto out;
 	sqlite3_bind_text(stmt, 1, e->network_id, -1, SQLITE_STATIC);
@@ -71,6 +72,7 @@ int endpoint_insert(struct store *st, const struct endpoint *e, berr *err)
 	sqlite3_bind_int(stmt, 6, e->position);
 	sqlite3_bind_text(stmt, 7, aliases, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, config, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, e->address6, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(store_handle(st)) == SQLITE_CONSTRAINT_PRIMARYKEY)
 			berr_set(err, BERR_CONFLICT, "endpoint with name %s already exists in network %s",
@@ -163,12 +165,13 @@ static int change(struct store *st, const char *sql, const char *const *binds, s
 
 int endpoint_set_lease(struct store *st, const struct endpoint *e, berr *err)
 {
-	const char *binds[] = {e->address, e->mac, e->endpoint_id, e->network_id, e->container_id};
+	const char *binds[] = {e->address,    e->address6,   e->mac, e->endpoint_id,
+			       e->network_id, e->container_id};
 
 	return change(st,
-		      "UPDATE network_endpoints SET address = ?, mac = ?, endpoint_id = ?"
+		      "UPDATE network_endpoints SET address = ?, address6 = ?, mac = ?, endpoint_id = ?"
 		      " WHERE network_id = ? AND container_id = ?",
-		      binds, 5, "leasing an address", err);
+		      binds, 6, "leasing an address", err);
 }
 
 int endpoint_clear_leases(struct store *st, const char *container_id, berr *err)
@@ -179,7 +182,7 @@ int endpoint_clear_leases(struct store *st, const char *container_id, berr *err)
 		   "releasing ports", err) < 0)
 		return -1;
 	return change(st,
-		      "UPDATE network_endpoints SET address = '', mac = '', endpoint_id = ''"
+		      "UPDATE network_endpoints SET address = '', address6 = '', mac = '', endpoint_id = ''"
 		      " WHERE container_id = ? AND address != ''",
 		      binds, 1, "releasing addresses", err);
 }

@@ -47,52 +47,88 @@ static bool bridge_set(const struct network *all, size_t n, struct strbuf *out)
 	return any;
 }
 
-static void published_rules(struct strbuf *b, const struct published_port *ports, size_t n)
+/* The published ports of one family: IPv4's (host_ip a dotted quad)
+ * in the ip table, IPv6's in the ip6 one. */
+static void published_rules(struct strbuf *b, const char *family,
+			    const struct published_port *ports, size_t n)
 {
+	bool v6 = strcmp(family, "ip6") == 0;
+
 	strbuf_adds(b, "\tchain published {\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct published_port *p = &ports[i];
 
+		if ((strchr(p->host_ip, ':') != NULL) != v6)
+			continue;
 		strbuf_adds(b, "\t\t");
-		if (strcmp(p->host_ip, "0.0.0.0") != 0)
-			strbuf_addf(b, "ip daddr %s ", p->host_ip);
-		strbuf_addf(b, "%s dport %d dnat to %s:%d\n", p->proto, p->host_port, p->address,
-			    p->container_port);
+		if (strcmp(p->host_ip, v6 ? "::" : "0.0.0.0") != 0)
+			strbuf_addf(b, "%s daddr %s ", family, p->host_ip);
+		if (v6)
+			strbuf_addf(b, "%s dport %d dnat to [%s]:%d\n", p->proto, p->host_port,
+				    p->address, p->container_port);
+		else
+			strbuf_addf(b, "%s dport %d dnat to %s:%d\n", p->proto, p->host_port,
+				    p->address, p->container_port);
 	}
 	strbuf_adds(b, "\t}\n");
 }
 
-/* The whole table as nft's language. */
-static void ruleset(struct strbuf *b, const char *table, const struct network *all, size_t n,
-		    const struct published_port *ports, size_t nports)
+/* A network's subnet in the family, or NULL. */
+static const char *subnet_of(const struct network *net, bool v6)
+{
+	const char *s = v6 ? net->subnet6 : net->subnet;
+
+	return s[0] ? s : NULL;
+}
+
+/* One table of the family (ip: IPv4, ip6: IPv6) as nft's language; the
+ * IPv6 one only carries rules when some network has IPv6. */
+static void family_ruleset(struct strbuf *b, const char *family, const char *table,
+			   const struct network *all, size_t n, const struct published_port *ports,
+			   size_t nports)
 {
 	struct strbuf set = {0};
-	bool bridges = bridge_set(all, n, &set);
+	bool bridges = bridge_set(all, n, &set), v6 = strcmp(family, "ip6") == 0;
 
 	/* add, then delete: the delete never fails, and the new table
 	 * replaces the old one in the same transaction */
-	strbuf_addf(b, "add table ip %s\ndelete table ip %s\ntable ip %s {\n", table, table, table);
-	published_rules(b, ports, nports);
+	strbuf_addf(b, "add table %s %s\ndelete table %s %s\n", family, table, family, table);
+	if (v6) {
+		bool any = false;
+		for (size_t i = 0; i < n; i++)
+			any |= all[i].subnet6[0] != '\0';
+		if (!any) {
+			strbuf_free(&set);
+			return;
+		}
+	}
+	strbuf_addf(b, "table %s %s {\n", family, table);
+	published_rules(b, family, ports, nports);
 	strbuf_adds(b, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
 		       "\t\tfib daddr type local jump published\n\t}\n"
-		       "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
-		       "\t\tfib daddr type local jump published\n\t}\n");
+		       "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n");
+	/* ::1 cannot be forwarded (IPv6 has no route_localnet): refused at
+	 * once, a client falls back to 127.0.0.1 instead of timing out */
+	if (v6)
+		strbuf_adds(b, "\t\tip6 daddr ::1 return\n");
+	strbuf_adds(b, "\t\tfib daddr type local jump published\n\t}\n");
 	strbuf_adds(b, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
-	if (bridges)
+	if (bridges && !v6)
 		/* a client on 127.0.0.1: its address cannot leave the host */
 		strbuf_addf(b, "\t\toifname %s ip saddr 127.0.0.0/8 masquerade\n", set.s);
 	for (size_t i = 0; i < n; i++) {
 		const struct network *net = &all[i];
+		const char *subnet = subnet_of(net, v6);
 
-		if (!net->bridge[0] || !net->subnet[0] || strcmp(net->driver, "bridge") != 0)
+		if (!net->bridge[0] || !subnet || strcmp(net->driver, "bridge") != 0)
 			continue;
 		/* a container reaching a published port of its own network
 		 * through the host: the answer must come back the same way */
-		strbuf_addf(b, "\t\toifname \"%s\" ip saddr %s ct status dnat masquerade\n",
-			    net->bridge, net->subnet);
+		strbuf_addf(b, "\t\toifname \"%s\" %s saddr %s ct status dnat masquerade\n",
+			    net->bridge, family, subnet);
 		if (!net->internal && !option_false(net, OPT_MASQUERADE))
-			strbuf_addf(b, "\t\toifname != \"%s\" ip saddr %s masquerade\n", net->bridge,
-				    net->subnet);
+			strbuf_addf(b, "\t\toifname != \"%s\" %s saddr %s masquerade\n", net->bridge,
+				    family, subnet);
 	}
 	strbuf_adds(b, "\t}\n");
 	strbuf_adds(b, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n");
@@ -112,7 +148,7 @@ static void ruleset(struct strbuf *b, const char *table, const struct network *a
 		strbuf_addf(b, "\t\tct status dnat accept\n\t\tiifname %s oifname %s drop\n", set.s,
 			    set.s);
 	strbuf_adds(b, "\t}\n");
-	if (bridges)
+	if (bridges && !v6)
 		/* route_localnet is on for the bridges (127.0.0.1 ports): none
 		 * of it may open the host's loopback to a container */
 		strbuf_addf(b, "\tchain guard {\n\t\ttype filter hook prerouting priority raw; policy accept;\n"
@@ -120,6 +156,14 @@ static void ruleset(struct strbuf *b, const char *table, const struct network *a
 			    set.s);
 	strbuf_adds(b, "}\n");
 	strbuf_free(&set);
+}
+
+/* Both tables, in one transaction. */
+static void ruleset(struct strbuf *b, const char *table, const struct network *all, size_t n,
+		    const struct published_port *ports, size_t nports)
+{
+	family_ruleset(b, "ip", table, all, n, ports, nports);
+	family_ruleset(b, "ip6", table, all, n, ports, nports);
 }
 
 /* libnftables, loaded on first use: only a change of networks or ports
@@ -242,13 +286,15 @@ out:
 
 int firewall_remove(struct engine *engine, berr *err)
 {
-	char table[16], text[96];
+	char table[16], text[160];
 	int lock = lock_rebuilds(engine, err), rc;
 
 	if (lock < 0)
 		return -1;
 	network_instance_name(engine, NETWORK_TABLE, table);
-	snprintf(text, sizeof(text), "add table ip %s\ndelete table ip %s\n", table, table);
+	snprintf(text, sizeof(text),
+		 "add table ip %s\ndelete table ip %s\nadd table ip6 %s\ndelete table ip6 %s\n",
+		 table, table, table, table);
 	rc = run_nft(text, err);
 	close(lock);
 	return rc;

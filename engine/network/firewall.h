@@ -1,5 +1,6 @@
-/* berth's nftables table: one `ip` table per data root ("berth" for
- * /var/lib/berth, "berth-<8 hex>" for any other), rebuilt whole, in one
+/* berth's nftables tables: one `ip` table per data root ("berth" for
+ * /var/lib/berth, "berth-<8 hex>" for any other), and an `ip6` table of
+ * the same name while some network has IPv6, rebuilt whole, in one
  * atomic transaction, from the store: masquerade out of every bridge
  * network but internal ones, no traffic between two networks, none in or
  * out of an internal one, the published ports (DNAT, from other hosts,

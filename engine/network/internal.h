@@ -9,6 +9,7 @@
 
 #include "engine/core/engine.h"
 #include "engine/network/ipam.h"
+#include "engine/network/ipam6.h"
 #include "engine/network/network.h"
 #include "engine/store/store.h"
 
@@ -30,6 +31,8 @@ struct network {
 	char subnet[IPV4_PREFIX_TEXT];
 	char gateway[IPV4_ADDR_TEXT];
 	char ip_range[IPV4_PREFIX_TEXT];
+	char subnet6[IPV6_PREFIX_TEXT]; /* "": no IPv6 */
+	char gateway6[IPV6_ADDR_TEXT];
 	json_t *aux;        /* object: name -> address */
 	bool internal;
 	char bridge[16];    /* the link's name; "" for host and none */
@@ -45,6 +48,10 @@ void network_free(struct network *n);
 void network_instance_name(struct engine *engine, const char *base, char out[16]);
 /* The MTU a network's links get (-o com.docker.network.driver.mtu), 0 = default. */
 unsigned network_mtu(const struct network *n);
+/* The network's link made, or kept, as its row says (bridge.c): a
+ * bridge with its gateways, or the parent berth made for a macvlan or
+ * ipvlan network; *created (when not NULL) tells a new bridge. */
+int network_link_ensure(const struct network *n, bool *created, berr *err);
 
 /* --- rows (record.c) ------------------------------------------------------ */
 
@@ -58,8 +65,8 @@ int network_by_id(struct store *st, const char *id, struct network *out, berr *e
 int network_load_all(struct store *st, struct network **out, size_t *count, berr *err);
 void network_free_all(struct network *list, size_t count);
 int network_delete_row(struct store *st, const char *id, berr *err);
-/* Writes a network's subnet, gateway and options (daemon.json's bip and
- * mtu for the default bridge). */
+/* Writes a network's subnets, gateways and options (daemon.json's bip,
+ * mtu, ipv6 and fixed-cidr-v6 for the default bridge). */
 int network_update_ipam(struct store *st, const struct network *n, berr *err);
 /* The containers with a live endpoint (an address leased: running) on
  * the network (a new array of ids). */
@@ -73,21 +80,23 @@ struct endpoint {
 	char network_id[65];
 	char container_id[65];
 	char address[IPV4_ADDR_TEXT]; /* "" when not running */
+	char address6[IPV6_ADDR_TEXT]; /* "" when not running or no IPv6 */
 	char mac[18];
 	char endpoint_id[65];
 	int position;                 /* eth<position> */
 	json_t *aliases;              /* array of strings */
-	json_t *config;               /* {Network, Container, IPv4Address, MacAddress} asked */
+	json_t *config;               /* {Network, Container, IPv4Address, IPv6Address,
+				       * MacAddress} asked */
 };
 
 /* One host port forwarded to a container while it runs. */
 struct published_port {
 	char container_id[65];
 	char proto[8];                /* tcp udp sctp */
-	char host_ip[IPV4_ADDR_TEXT]; /* 0.0.0.0: every address of the host */
+	char host_ip[IPV6_ADDR_TEXT]; /* 0.0.0.0, ::: every address of the host */
 	int host_port;
 	int container_port;
-	char address[IPV4_ADDR_TEXT]; /* the container's */
+	char address[IPV6_ADDR_TEXT]; /* the container's, of host_ip's family */
 };
 
 void endpoint_free(struct endpoint *e);

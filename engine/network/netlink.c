@@ -78,6 +78,27 @@ int netlink_address_add(struct nl_sock *sk, const char *name, int index, uint32_
 	return 0;
 }
 
+int netlink_address6_add(struct nl_sock *sk, const char *name, int index, const uint8_t addr[16],
+			 unsigned len, berr *err)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET6, addr, 16);
+	int rc = -NLE_NOMEM;
+
+	if (a && local) {
+		nl_addr_set_prefixlen(local, (int)len);
+		rtnl_addr_set_ifindex(a, index);
+		rtnl_addr_set_local(a, local);
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+		rc = rtnl_addr_add(sk, a, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(a);
+	if (rc < 0 && rc != -NLE_EXIST)
+		return berr_set(err, BERR_SYSTEM, "IPv6 address of %s: %s", name, nl_geterror(rc));
+	return 0;
+}
+
 int netlink_set_up(struct nl_sock *sk, const char *name, berr *err)
 {
 	struct rtnl_link *link = NULL, *change = rtnl_link_alloc();
@@ -94,8 +115,9 @@ int netlink_set_up(struct nl_sock *sk, const char *name, berr *err)
 	return 0;
 }
 
-int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
-			  bool *created, berr *err)
+int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len,
+			  const uint8_t *gateway6, unsigned len6, unsigned mtu, bool *created,
+			  berr *err)
 {
 	struct nl_sock *sk = netlink_socket(err);
 	struct rtnl_link *link;
@@ -128,6 +150,7 @@ int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsi
 		}
 	}
 	rc = netlink_address_add(sk, name, index, gateway, len, err) < 0 ||
+			     (gateway6 && netlink_address6_add(sk, name, index, gateway6, len6, err) < 0) ||
 			     netlink_set_up(sk, name, err) < 0
 		     ? -1
 		     : 0;

@@ -23,13 +23,19 @@ int netlink_index(struct nl_sock *sk, const char *name);
 /* Gives the link addr/len (an address already there is kept). */
 int netlink_address_add(struct nl_sock *sk, const char *name, int index, uint32_t addr,
 			unsigned len, berr *err);
+/* Gives the link addr/len of IPv6, without duplicate address detection
+ * (berth's leases are unique already; DAD would hold the address back
+ * for a second). An address already there is kept. */
+int netlink_address6_add(struct nl_sock *sk, const char *name, int index, const uint8_t addr[16],
+			 unsigned len, berr *err);
 int netlink_set_up(struct nl_sock *sk, const char *name, berr *err);
 
 /* Makes the bridge (or keeps the one there; *created tells, when not
- * NULL), gives it gateway/len and sets it up. mtu 0 leaves the kernel's
- * default. */
-int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len, unsigned mtu,
-			  bool *created, berr *err);
+ * NULL), gives it gateway/len (and gateway6/len6 when not NULL) and sets
+ * it up. mtu 0 leaves the kernel's default. */
+int netlink_bridge_ensure(const char *name, uint32_t gateway, unsigned len,
+			  const uint8_t *gateway6, unsigned len6, unsigned mtu, bool *created,
+			  berr *err);
 
 /* Makes the parent of a macvlan or ipvlan network given none (or keeps
  * the one there): a veth pair name (berth-<hex>) and berthp<hex>, both up

@@ -89,21 +89,119 @@ static int taken_subnets(struct network *all, size_t n, bool with_host_routes,
 	return 0;
 }
 
+/* Whether an IPAM config is IPv6's: its subnet, else its gateway, says. */
+static bool is_ipv6_config(json_t *c)
+{
+	const char *subnet = str(c, "Subnet");
+
+	return strchr(*subnet ? subnet : str(c, "Gateway"), ':') != NULL;
+}
+
+/* The IPv6 part: with EnableIPv6, the subnet given (checked against the
+ * other networks') or a ULA /64 of the data root's own /48, and its
+ * gateway (the subnet's first address unless given). */
+static int apply_ipam6(struct engine *engine, json_t *body, struct network *n,
+		       struct network *all, size_t nall, berr *err)
+{
+	json_t *configs = json_object_get(json_object_get(body, "IPAM"), "Config"), *c = NULL, *v;
+	bool enable = json_is_true(json_object_get(body, "EnableIPv6"));
+	struct ipv6_prefix net, *taken;
+	size_t ntaken = 0, i;
+	const char *key;
+	uint8_t gw[16];
+	int rc = 0;
+
+	json_array_foreach(configs, i, v) {
+		if (!is_ipv6_config(v))
+			continue;
+		if (c)
+			return berr_set(err, BERR_UNSUPPORTED,
+					"more than one IPv6 subnet on a network is not supported");
+		c = v;
+	}
+	if (!enable) {
+		if (c)
+			return berr_set(err, BERR_INVALID,
+					"IPv6 subnet %s given, but IPv6 is not enabled (--ipv6)",
+					str(c, "Subnet"));
+		return 0;
+	}
+	if (c && *str(c, "Subnet") && !ipv6_parse_prefix(str(c, "Subnet"), &net))
+		return berr_set(err, BERR_INVALID, "Invalid subnet %s : invalid CIDR address: %s",
+				str(c, "Subnet"), str(c, "Subnet"));
+	if (c && !*str(c, "Subnet"))
+		return berr_set(err, BERR_INVALID, "no matching subnet for gateway %s",
+				str(c, "Gateway"));
+	if (c && *str(c, "IPRange"))
+		return berr_set(err, BERR_UNSUPPORTED, "an IPv6 --ip-range is not supported");
+	if (c && net.len > 126)
+		return berr_set(err, BERR_INVALID, "IPv6 subnet %s is too small",
+				str(c, "Subnet"));
+	if (!(taken = calloc(nall + 1, sizeof(*taken))))
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	for (i = 0; i < nall; i++)
+		if (ipv6_parse_prefix(all[i].subnet6, &taken[ntaken]))
+			ntaken++;
+	if (c) {
+		for (i = 0; i < ntaken && rc == 0; i++)
+			if (ipv6_prefixes_overlap(&net, &taken[i]))
+				rc = berr_set(err, BERR_CONFLICT,
+					      "Pool overlaps with other one on this address space");
+	} else {
+		char seed[PATH_MAX + 64], *machine = NULL;
+
+		fs_read_file("/etc/machine-id", &machine, NULL, NULL);
+		snprintf(seed, sizeof(seed), "%s %s", machine ? machine : "", engine_root(engine));
+		free(machine);
+		rc = ipam6_pick_subnet(seed, taken, ntaken, &net, err);
+	}
+	free(taken);
+	if (rc < 0)
+		return -1;
+	if (c && *str(c, "Gateway")) {
+		if (!ipv6_parse_addr(str(c, "Gateway"), gw) || !ipv6_prefix_contains(&net, gw))
+			return berr_set(err, BERR_INVALID, "no matching subnet for gateway %s",
+					str(c, "Gateway"));
+	} else if (ipam6_pick_address(&net, NULL, 0, gw, err) < 0) {
+		return -1;
+	}
+	json_object_foreach(json_object_get(c, "AuxiliaryAddresses"), key, v) {
+		uint8_t a[16];
+
+		if (!json_is_string(v) || !ipv6_parse_addr(json_string_value(v), a) ||
+		    !ipv6_prefix_contains(&net, a))
+			return berr_set(err, BERR_INVALID, "no matching subnet for aux-address %s",
+					json_is_string(v) ? json_string_value(v) : key);
+		json_object_set(n->aux, key, v);
+	}
+	ipv6_format_prefix(&net, n->subnet6);
+	ipv6_format_addr(gw, n->gateway6);
+	return 0;
+}
+
 /* The IPAM part of a create body, checked as Docker checks it, into n. */
 static int apply_ipam(json_t *body, struct network *n, struct network *all, size_t nall,
 		      const struct network_config *cfg, berr *err)
 {
 	json_t *configs = json_object_get(json_object_get(body, "IPAM"), "Config");
-	json_t *c = json_array_get(configs, 0), *aux, *v;
-	const char *subnet = str(c, "Subnet"), *gateway = str(c, "Gateway");
-	const char *range = str(c, "IPRange"), *key;
+	json_t *c = NULL, *aux, *v;
+	const char *subnet, *gateway, *range, *key;
 	struct ipv4_prefix net, rng, *taken = NULL;
-	size_t ntaken = 0;
+	size_t ntaken = 0, i;
 	uint32_t gw;
 
-	if (json_array_size(configs) > 1)
-		return berr_set(err, BERR_UNSUPPORTED,
-				"more than one IPv4 subnet on a network is not supported");
+	/* the IPv4 configuration: the one whose subnet is not IPv6 */
+	json_array_foreach(configs, i, v) {
+		if (is_ipv6_config(v))
+			continue;
+		if (c)
+			return berr_set(err, BERR_UNSUPPORTED,
+					"more than one IPv4 subnet on a network is not supported");
+		c = v;
+	}
+	subnet = str(c, "Subnet");
+	gateway = str(c, "Gateway");
+	range = str(c, "IPRange");
 	if (*subnet && !ipv4_parse_prefix(subnet, &net))
 		return berr_set(err, BERR_INVALID, "Invalid subnet %s : invalid CIDR address: %s",
 				subnet, subnet);
@@ -114,7 +212,7 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 	if (taken_subnets(all, nall, !*subnet, &taken, &ntaken, err) < 0)
 		return -1;
 	if (*subnet) {
-		for (size_t i = 0; i < ntaken; i++)
+		for (i = 0; i < ntaken; i++)
 			if (ipv4_prefixes_overlap(&net, &taken[i])) {
 				free(taken);
 				return berr_set(err, BERR_CONFLICT,
@@ -229,8 +327,6 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	char intent[PATH_MAX];
 	size_t nall = 0;
 	unsigned mtu;
-	uint32_t gw;
-	struct ipv4_prefix net;
 
 	if (!st)
 		return -1;
@@ -246,8 +342,6 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 	if (strcmp(driver, "bridge") != 0 && strcmp(driver, "macvlan") != 0 &&
 	    strcmp(driver, "ipvlan") != 0)
 		return berr_set(err, BERR_NOT_FOUND, "plugin \"%s\" not found", driver);
-	if (json_is_true(json_object_get(body, "EnableIPv6")))
-		return berr_set(err, BERR_UNSUPPORTED, "IPv6 networks are not supported yet");
 	if (random_hex_id(n.id, err) < 0)
 		return -1;
 	snprintf(n.name, sizeof(n.name), "%s", name);
@@ -282,17 +376,14 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 			goto rollback;
 		}
 	if (apply_ipam(body, &n, all, nall, &cfg, err) < 0 ||
+	    apply_ipam6(engine, body, &n, all, nall, err) < 0 ||
 	    apply_options(&n, all, nall, &mtu, err) < 0 || network_insert(st, &n, err) < 0)
 		goto rollback;
-	ipv4_parse_prefix(n.subnet, &net);
-	ipv4_parse_addr(n.gateway, &gw);
 	/* a macvlan or ipvlan network on a parent of the host's owns no link */
 	if (n.bridge[0]) {
 		if (intent_begin(engine, "network-link", n.bridge, intent, sizeof(intent), err) < 0)
 			goto rollback;
-		if (strcmp(n.driver, "bridge") == 0
-			    ? netlink_bridge_ensure(n.bridge, gw, net.len, mtu, NULL, err) < 0
-			    : netlink_parent_ensure(n.bridge, err) < 0)
+		if (network_link_ensure(&n, NULL, err) < 0)
 			goto undo_link;
 	}
 	engine_emit(engine, "network", "create", n.id,
@@ -399,23 +490,28 @@ static json_t *containers_json(struct engine *engine, const struct network *n)
 	struct store *st = engine_store(engine, NULL);
 	struct endpoint *eps = NULL;
 	struct ipv4_prefix subnet = {0};
+	struct ipv6_prefix subnet6 = {0};
 	json_t *out = json_object();
 	size_t count = 0;
-	char cidr[40];
+	char cidr[40], cidr6[IPV6_PREFIX_TEXT];
 
 	if (!st || endpoint_load_network(st, n->id, &eps, &count, NULL) < 0)
 		return out;
 	ipv4_parse_prefix(n->subnet, &subnet);
+	ipv6_parse_prefix(n->subnet6, &subnet6);
 	for (size_t i = 0; i < count; i++) {
 		if (!eps[i].address[0])
 			continue;
 		snprintf(cidr, sizeof(cidr), "%s/%u", eps[i].address, subnet.len);
+		cidr6[0] = '\0';
+		if (eps[i].address6[0])
+			snprintf(cidr6, sizeof(cidr6), "%s/%u", eps[i].address6, subnet6.len);
 		json_object_set_new(out, eps[i].container_id,
 				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "Name",
 					      json_string_value(json_object_get(eps[i].config,
 										"Container")),
 					      "EndpointID", eps[i].endpoint_id, "MacAddress",
-					      eps[i].mac, "IPv4Address", cidr, "IPv6Address", ""));
+					      eps[i].mac, "IPv4Address", cidr, "IPv6Address", cidr6));
 	}
 	endpoint_free_all(eps, count);
 	return out;
@@ -436,6 +532,9 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 			json_object_set(c, "AuxiliaryAddresses", n->aux);
 		json_array_append_new(config, c);
 	}
+	if (n->subnet6[0])
+		json_array_append_new(config, json_pack("{s:s, s:s}", "Subnet", n->subnet6, "Gateway",
+							n->gateway6));
 	if (strcmp(n->name, "bridge") == 0 && strcmp(n->driver, "bridge") == 0) {
 		json_object_set_new(options, "com.docker.network.bridge.default_bridge",
 				    json_string("true"));
@@ -451,7 +550,7 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:o}, s:b, s:b, s:b,"
 			 " s:{s:s}, s:b, s:o, s:o, s:O}",
 			 "Name", n->name, "Id", n->id, "Created", created, "Scope", "local",
-			 "Driver", n->driver, "EnableIPv6", false, "IPAM", "Driver", "default",
+			 "Driver", n->driver, "EnableIPv6", n->subnet6[0] != '\0', "IPAM", "Driver", "default",
 			 "Options", "Config", config, "Internal", n->internal, "Attachable", false,
 			 "Ingress", false, "ConfigFrom", "Network", "", "ConfigOnly", false,
 			 "Containers", containers_json(engine, n), "Options", options, "Labels",
@@ -465,12 +564,20 @@ static json_t *default_bridge_body(const struct network_config *cfg, json_t *opt
 	json_t *body = json_object();
 	char subnet[IPV4_PREFIX_TEXT], gateway[IPV4_ADDR_TEXT], mtu[16];
 
+	json_t *configs = json_array();
+
 	if (cfg->has_bip) {
 		ipv4_format_prefix(&cfg->bip_net, subnet);
 		ipv4_format_addr(cfg->bip_gateway, gateway);
-		json_object_set_new(body, "IPAM", json_pack("{s:[{s:s, s:s}]}", "Config", "Subnet",
-							    subnet, "Gateway", gateway));
+		json_array_append_new(configs, json_pack("{s:s, s:s}", "Subnet", subnet, "Gateway",
+							 gateway));
 	}
+	if (cfg->ipv6) {
+		json_object_set_new(body, "EnableIPv6", json_true());
+		if (cfg->fixed_cidr_v6[0])
+			json_array_append_new(configs, json_pack("{s:s}", "Subnet", cfg->fixed_cidr_v6));
+	}
+	json_object_set_new(body, "IPAM", json_pack("{s:o}", "Config", configs));
 	if (cfg->mtu) {
 		snprintf(mtu, sizeof(mtu), "%u", cfg->mtu);
 		json_object_set_new(options, OPT_MTU, json_string(mtu));
@@ -502,6 +609,8 @@ static int ensure_predefined(struct engine *engine, struct store *st, const char
 
 		network_instance_name(engine, NETWORK_DEFAULT_BRIDGE, n.bridge);
 		rc = apply_ipam(body, &n, all, nall, cfg, err);
+		if (rc == 0)
+			rc = apply_ipam6(engine, body, &n, all, nall, err);
 		json_decref(body);
 		if (rc < 0 || !ipv4_parse_prefix(n.subnet, &net)) {
 			network_free(&n);
@@ -566,6 +675,10 @@ static bool default_bridge_as_configured(const struct network *all, size_t nall,
 			return false;
 		if (cfg->mtu && network_mtu(n) != cfg->mtu)
 			return false;
+		/* ipv6 turned on or off, or another fixed-cidr-v6 */
+		if (cfg->ipv6 != (n->subnet6[0] != '\0') ||
+		    (cfg->ipv6 && cfg->fixed_cidr_v6[0] && strcmp(cfg->fixed_cidr_v6, n->subnet6) != 0))
+			return false;
 	}
 	return true;
 }
@@ -573,8 +686,8 @@ static bool default_bridge_as_configured(const struct network *all, size_t nall,
 /* daemon.json changed bip or mtu: the default bridge takes them once no
  * container runs on it (its link goes, and is made again at the next
  * start with the new address). */
-static int reconfigure_default_bridge(struct store *st, const struct network_config *cfg,
-				      berr *err)
+static int reconfigure_default_bridge(struct engine *engine, struct store *st,
+				      const struct network_config *cfg, berr *err)
 {
 	struct network n;
 	json_t *users, *body;
@@ -594,6 +707,19 @@ static int reconfigure_default_bridge(struct store *st, const struct network_con
 	if (cfg->has_bip) {
 		n.subnet[0] = n.gateway[0] = '\0';
 		rc = apply_ipam(body, &n, NULL, 0, cfg, err);
+	}
+	n.subnet6[0] = n.gateway6[0] = '\0';
+	if (rc == 0) {
+		/* the other networks' IPv6 subnets (its own is cleared above) */
+		struct network *all = NULL;
+		size_t nall = 0;
+		rc = network_load_all(st, &all, &nall, err);
+		for (size_t i = 0; rc == 0 && i < nall; i++)
+			if (strcmp(all[i].id, n.id) == 0)
+				all[i].subnet6[0] = '\0';
+		if (rc == 0)
+			rc = apply_ipam6(engine, body, &n, all, nall, err);
+		network_free_all(all, nall);
 	}
 	json_decref(body);
 	if (rc == 0)
@@ -634,7 +760,7 @@ int network_startup(struct engine *engine, berr *err)
 	    ensure_predefined(engine, st, "host", "host", all, nall, &cfg, err) < 0 ||
 	    ensure_predefined(engine, st, "bridge", "bridge", all, nall, &cfg, err) < 0 ||
 	    finish_link_intents(st, orphans, err) < 0 ||
-	    (!configured && reconfigure_default_bridge(st, &cfg, err) < 0)) {
+	    (!configured && reconfigure_default_bridge(engine, st, &cfg, err) < 0)) {
 		store_rollback(st);
 		goto out;
 	}

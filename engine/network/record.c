@@ -7,7 +7,8 @@
 #include "engine/network/internal.h"
 
 #define NETWORK_COLUMNS                                                                            \
-	"id, name, driver, created, subnet, gateway, ip_range, aux, internal, bridge, labels, options"
+	"id, name, driver, created, subnet, gateway, ip_range, aux, internal, bridge, labels, options, " \
+	"subnet6, gateway6"
 
 void network_free(struct network *n)
 {
@@ -46,6 +47,8 @@ static void read_row(sqlite3_stmt *stmt, struct network *n)
 	snprintf(n->bridge, sizeof(n->bridge), "%s", store_text(stmt, 9));
 	n->labels = json_column(stmt, 10);
 	n->options = json_column(stmt, 11);
+	snprintf(n->subnet6, sizeof(n->subnet6), "%s", store_text(stmt, 12));
+	snprintf(n->gateway6, sizeof(n->gateway6), "%s", store_text(stmt, 13));
 }
 
 int network_insert(struct store *st, const struct network *n, berr *err)
@@ -62,7 +65,7 @@ int network_insert(struct store *st, const struct network *n, berr *err)
 	}
 	if (store_prepare(st, &stmt,
 			  "INSERT INTO networks(" NETWORK_COLUMNS ")"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		goto out;
 	sqlite3_bind_text(stmt, 1, n->id, -1, SQLITE_STATIC);
@@ -77,6 +80,8 @@ int network_insert(struct store *st, const struct network *n, berr *err)
 	sqlite3_bind_text(stmt, 10, n->bridge, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 11, labels, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 12, options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 13, n->subnet6, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 14, n->gateway6, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(store_handle(st)) == SQLITE_CONSTRAINT_UNIQUE)
 			berr_set(err, BERR_CONFLICT, "network with name %s already exists", n->name);
@@ -239,7 +244,8 @@ int network_update_ipam(struct store *st, const struct network *n, berr *err)
 	if (!options)
 		return berr_errno(err, ENOMEM, "saving network %s", n->name);
 	if (store_prepare(st, &stmt,
-			  "UPDATE networks SET subnet = ?, gateway = ?, options = ? WHERE id = ?",
+			  "UPDATE networks SET subnet = ?, gateway = ?, options = ?, subnet6 = ?,"
+			  " gateway6 = ? WHERE id = ?",
 			  err) < 0) {
 		free(options);
 		return -1;
@@ -247,7 +253,9 @@ int network_update_ipam(struct store *st, const struct network *n, berr *err)
 	sqlite3_bind_text(stmt, 1, n->subnet, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, n->gateway, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, options, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, n->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, n->subnet6, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, n->gateway6, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, n->id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	free(options);

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <netlink/netlink.h>
@@ -136,26 +137,32 @@ inside_end:
 	if (!(index = netlink_index(inside, ifname)))
 		return berr_set(err, BERR_SYSTEM, "veth %s did not reach the container", l->host_name);
 	if (netlink_address_add(inside, ifname, index, l->address, l->prefix_len, err) < 0 ||
+	    (l->has6 &&
+	     netlink_address6_add(inside, ifname, index, l->address6, l->prefix6_len, err) < 0) ||
 	    netlink_set_up(inside, ifname, err) < 0)
 		return -1;
 	return 0;
 }
 
+/* The default route of a family through the link's gateway. */
 static int add_default_route(struct nl_sock *inside, const struct sandbox_link *l, size_t i,
-			     berr *err)
+			     int family, berr *err)
 {
 	char ifname[IF_NAMESIZE];
 	struct rtnl_route *route = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	uint32_t be_gw = htonl(l->gateway), be_any = 0;
-	struct nl_addr *gw = nl_addr_build(AF_INET, &be_gw, sizeof(be_gw));
-	struct nl_addr *dst = nl_addr_build(AF_INET, &be_any, sizeof(be_any));
+	uint32_t be_gw = htonl(l->gateway);
+	uint8_t any[16] = {0};
+	bool v6 = family == AF_INET6;
+	struct nl_addr *gw = v6 ? nl_addr_build(AF_INET6, l->gateway6, 16)
+				: nl_addr_build(AF_INET, &be_gw, sizeof(be_gw));
+	struct nl_addr *dst = nl_addr_build(family, any, v6 ? 16 : 4);
 	int rc = -NLE_NOMEM;
 
 	snprintf(ifname, sizeof(ifname), "eth%zu", i);
 	if (route && nh && gw && dst) {
 		nl_addr_set_prefixlen(dst, 0);
-		rtnl_route_set_family(route, AF_INET);
+		rtnl_route_set_family(route, (uint8_t)family);
 		rtnl_route_set_table(route, RT_TABLE_MAIN);
 		rtnl_route_set_dst(route, dst);
 		rtnl_route_nh_set_ifindex(nh, netlink_index(inside, ifname));
@@ -170,9 +177,16 @@ static int add_default_route(struct nl_sock *inside, const struct sandbox_link *
 	nl_addr_put(gw);
 	nl_addr_put(dst);
 	if (rc < 0)
-		return berr_set(err, BERR_SYSTEM, "default route of the container: %s",
-				nl_geterror(rc));
+		return berr_set(err, BERR_SYSTEM, "%sdefault route of the container: %s",
+				v6 ? "IPv6 " : "", nl_geterror(rc));
 	return 0;
+}
+
+static bool zero16(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
 }
 
 /* The thread: only it ever leaves the host's namespace, and it ends. */
@@ -180,7 +194,7 @@ static void *build(void *arg)
 {
 	struct sandbox_job *job = arg;
 	struct nl_sock *host = NULL, *inside = NULL;
-	bool routed = false;
+	bool routed = false, routed6 = false;
 	int netns = -1;
 
 	job->netns_fd = job->dns_fd = -1;
@@ -205,9 +219,14 @@ static void *build(void *arg)
 		if (add_veth(host, inside, netns, l, l->index, &job->err) < 0)
 			goto out;
 		if (!routed && l->gateway) {
-			if (add_default_route(inside, l, l->index, &job->err) < 0)
+			if (add_default_route(inside, l, l->index, AF_INET, &job->err) < 0)
 				goto out;
 			routed = true;
+		}
+		if (!routed6 && l->has6 && !zero16(l->gateway6)) {
+			if (add_default_route(inside, l, l->index, AF_INET6, &job->err) < 0)
+				goto out;
+			routed6 = true;
 		}
 	}
 	job->netns_fd = netns;

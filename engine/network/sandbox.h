@@ -1,7 +1,7 @@
 /* A container's network namespace, made by berth before its monitor: a
  * new namespace with lo up and, per network, a link eth<n> inside with its
- * address, MAC and, for the first network with a gateway, the default
- * route: for a bridge network a veth pair whose host end (berthv<9 hex>)
+ * addresses (IPv4, and IPv6 on an IPv6 network), MAC and, for the first
+ * network with a gateway, the default routes: for a bridge network a veth pair whose host end (berthv<9 hex>)
  * sits on the network's bridge; for macvlan and ipvlan a link of that kind
  * on the network's parent, made straight into the namespace.
  *
@@ -31,6 +31,10 @@ struct sandbox_link {
 	uint32_t address;   /* host byte order */
 	unsigned prefix_len;
 	uint32_t gateway;   /* 0: no default route through this link */
+	bool has6;          /* an IPv6 address too: */
+	uint8_t address6[16];
+	unsigned prefix6_len;
+	uint8_t gateway6[16]; /* all zero: no IPv6 default route through it */
 	uint8_t mac[6];
 	unsigned mtu;       /* 0: the kernel's default */
 	unsigned index;     /* eth<index>: the endpoint's position, kept across

@@ -15,19 +15,29 @@ static const char *str(json_t *o, const char *key)
 
 static json_t *endpoint_json(const struct endpoint *e, const struct network *n, bool running)
 {
-	const char *asked = str(e->config, "IPv4Address");
+	const char *asked = str(e->config, "IPv4Address"), *asked6 = str(e->config, "IPv6Address");
 	struct ipv4_prefix subnet = {0};
-	bool live = running && e->address[0];
+	struct ipv6_prefix subnet6 = {0};
+	bool live = running && e->address[0], live6 = live && e->address6[0];
+	json_t *ipam = json_null();
 
 	ipv4_parse_prefix(n ? n->subnet : "", &subnet);
+	ipv6_parse_prefix(n ? n->subnet6 : "", &subnet6);
+	if (*asked || *asked6) {
+		ipam = json_object();
+		if (*asked)
+			json_object_set_new(ipam, "IPv4Address", json_string(asked));
+		if (*asked6)
+			json_object_set_new(ipam, "IPv6Address", json_string(asked6));
+	}
 	return json_pack("{s:o, s:n, s:O, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
-			 "IPAMConfig",
-			 *asked ? json_pack("{s:s}", "IPv4Address", asked) : json_null(), "Links",
+			 "IPAMConfig", ipam, "Links",
 			 "Aliases", e->aliases, "MacAddress", live ? e->mac : "", "NetworkID",
 			 e->network_id, "EndpointID", live ? e->endpoint_id : "", "Gateway",
 			 live && n && !n->internal ? n->gateway : "", "IPAddress",
 			 live ? e->address : "", "IPPrefixLen", live ? (int)subnet.len : 0,
-			 "IPv6Gateway", "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0,
+			 "IPv6Gateway", live6 && n && !n->internal ? n->gateway6 : "", "GlobalIPv6Address",
+			 live6 ? e->address6 : "", "GlobalIPv6PrefixLen", live6 ? (int)subnet6.len : 0,
 			 "DriverOpts", "DNSNames",
 			 live ? json_pack("[s]", str(e->config, "Container")) : json_null());
 }

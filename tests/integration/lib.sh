@@ -17,9 +17,10 @@ failed=0
 [ "$(id -u)" -eq 0 ] || { echo "$TEST_NAME: needs root"; exit 1; }
 
 # What berth changes on the host for its networks, put back by cleanup:
-# IPv4 forwarding, its bridges (named in the test's store), its nftables
-# table (berth-<8 hex of the root's path>).
+# IPv4 and IPv6 forwarding, its bridges (named in the test's store), its
+# nftables tables (ip and ip6 berth-<8 hex of the root's path>).
 IP_FORWARD_BEFORE=$(cat /proc/sys/net/ipv4/ip_forward)
+IP6_FORWARD_BEFORE=$(cat /proc/sys/net/ipv6/conf/all/forwarding)
 berth_table() { echo "berth-$(printf '%s' "$1" | sha256sum | cut -c1-8)"; }
 TEST_TABLE=$(berth_table "$BERTH_ROOT")
 FIRST_ROOT=$BERTH_ROOT
@@ -31,8 +32,10 @@ network_cleanup() {
 			ip link del "$l" 2>/dev/null
 		done
 		nft delete table ip "$(berth_table "$root")" 2>/dev/null
+		nft delete table ip6 "$(berth_table "$root")" 2>/dev/null
 	done
 	echo "$IP_FORWARD_BEFORE" >/proc/sys/net/ipv4/ip_forward
+	echo "$IP6_FORWARD_BEFORE" >/proc/sys/net/ipv6/conf/all/forwarding
 }
 
 # Every cgroup directory this test's containers could have made.

@@ -10,6 +10,7 @@ source "$(dirname "$0")/lib.sh"
 OUTSIDE=bt-out-$$
 OUT_HOST=bt-oh$$
 MV_PARENT=bt-mv$$
+HOSTFW=bt-hostfw-$$
 dnsd_pid=
 net_cleanup() {
 	[ -n "$dnsd_pid" ] && kill "$dnsd_pid" 2>/dev/null
@@ -17,6 +18,7 @@ net_cleanup() {
 	ip netns del "$OUTSIDE" 2>/dev/null
 	ip link del "$OUT_HOST" 2>/dev/null
 	ip link del "$MV_PARENT" 2>/dev/null
+	nft delete table inet "$HOSTFW" 2>/dev/null
 	cleanup
 }
 trap net_cleanup EXIT
@@ -99,6 +101,27 @@ expect_status "port" 0 b port pub
 expect_eq "port lines" $'80/tcp -> 0.0.0.0:18080\n80/tcp -> 127.0.0.1:18081\n90/udp -> 0.0.0.0:18090\n91/udp -> 0.0.0.0:18091' "$out"
 expect_status "port 80" 0 b port pub 80/tcp
 expect_eq "its bindings" $'0.0.0.0:18080\n127.0.0.1:18081' "$out"
+# the host firewall keeps its word: berth's rules are a table of their own,
+# so a drop in the host's forward chain wins over berth's accept, and
+# survives every rebuild of berth's table (Docker's rules go first in the
+# host's own FORWARD chain, moby#4737)
+nft -f - <<NFT
+table inet $HOSTFW {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		meta l4proto tcp ct original proto-dst 18080 drop
+	}
+}
+NFT
+W1="busybox timeout 1 busybox wget -qO-"
+ip netns exec "$OUTSIDE" $W1 "http://$OUT_GW:18080/name" >/dev/null 2>&1 &&
+	bad "the host firewall's drop did not hold the published port" || ok
+b run --rm busybox true >/dev/null  # a start: berth's table rebuilt
+ip netns exec "$OUTSIDE" $W1 "http://$OUT_GW:18080/name" >/dev/null 2>&1 &&
+	bad "after berth rebuilt its table, the host's drop was bypassed" || ok
+expect_eq "the host's own table untouched" 1 "$(nft list table inet "$HOSTFW" | grep -c 'proto-dst 18080 drop')"
+nft delete table inet "$HOSTFW"
+wait_for "open again once the host allows it" ip netns exec "$OUTSIDE" $W "http://$OUT_GW:18080/name"
 expect_status "port unpublished" 1 b port pub 443
 expect_eq "Docker's words" "berth: Error: No public port '443/tcp' published for pub" "$err"
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # daemon.json's network keys (BERTH_CONFIG): default-address-pools, bip,
 # mtu, ip, default-network-opts; a bad file is Docker's error for every
-# command; IPv6 keys are refused.
+# command; ipv6 and fixed-cidr-v6 (the default bridge's IPv6) checked.
 source "$(dirname "$0")/lib.sh"
 busybox_image
 
@@ -42,9 +42,12 @@ expect_match "Docker's words" "^berth: unable to configure the berth engine with
 config '{"bip": "10.80.0.0/24"}'
 expect_status "a bip that is a network" 1 b network ls
 expect_match "bip words" 'invalid bip: 10\.80\.0\.0/24$' "$err"
-config '{"ipv6": true}'
-expect_status "ipv6" 1 b network ls
-expect_match "not yet" 'IPv6 \(ipv6, fixed-cidr-v6\) is not supported yet$' "$err"
+config '{"ipv6": "yes"}'
+expect_status "ipv6 not a boolean" 1 b network ls
+expect_match "ipv6 words" 'ipv6 must be true or false$' "$err"
+config '{"ipv6": true, "fixed-cidr-v6": "fd00::/129"}'
+expect_status "a bad fixed-cidr-v6" 1 b network ls
+expect_match "fixed-cidr-v6 words" 'invalid fixed-cidr-v6: fd00::/129$' "$err"
 config '{"default-address-pools": [{"base": "10.81.0.0/16", "size": 8}]}'
 expect_status "a pool smaller than its size" 1 b network ls
 expect_eq "nothing changed" "$before" "$(store_snapshot)"

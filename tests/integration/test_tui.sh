@@ -273,6 +273,14 @@ keys y
 for i in $(seq 50); do b network inspect tuinet >/dev/null 2>&1 || break; sleep 0.1; done
 expect_status "removed from the console" 1 b network inspect tuinet
 keys Escape
+# the form's IPv6 box: a dual-stack network
+keys n
+expect_screen "the create form again" "IPv6 too" 3
+keys tuinet6 Tab Tab Tab Space Enter
+for i in $(seq 50); do b network inspect tuinet6 >/dev/null 2>&1 && break; sleep 0.1; done
+expect_status "made with IPv6" 0 b network inspect -f '{{.EnableIPv6}}' tuinet6
+expect_eq "EnableIPv6" "true" "$out"
+b network rm tuinet6 >/dev/null
 keys 1
 
 # --- themes: T cycles; NO_COLOR drops colours but keeps the selection ---

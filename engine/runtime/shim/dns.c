@@ -6,7 +6,7 @@
  * networks (files berth rewrites, "name address" per line, listed in the
  * container's own file c-<id>; all looked at again whenever one changes,
  * so a start, a stop, a connect or a disconnect counts at the next
- * query), and AAAA with no address.
+ * query), and AAAA from their IPv6 addresses (PTR of both families).
  *
  * Every packet comes from a hostile container. Before reading any, the
  * process becomes uid/gid 65534 with no groups and no capabilities, sets
@@ -99,10 +99,11 @@ static void refresh(struct table *t)
 	t->seen = st;
 }
 
-/* The addresses of a name in every table (network order). */
-static size_t lookup_name(const char *name, uint32_t *out, size_t max)
+/* The addresses of a name of one family (AF_INET: 4 bytes each, AF_INET6:
+ * 16) in every table, network order, packed in out; their count. */
+static size_t lookup_name(const char *name, int family, uint8_t *out, size_t max)
 {
-	size_t n = 0, len = strlen(name);
+	size_t n = 0, len = strlen(name), alen = family == AF_INET6 ? 16 : 4;
 
 	for (size_t i = 0; i < ntables; i++) {
 		const char *line = tables[i].text, *end = line + tables[i].len;
@@ -110,18 +111,18 @@ static size_t lookup_name(const char *name, uint32_t *out, size_t max)
 			const char *nl = memchr(line, '\n', (size_t)(end - line));
 			const char *sp = memchr(line, ' ', (size_t)((nl ? nl : end) - line));
 			if (sp && (size_t)(sp - line) == len && strncasecmp(line, name, len) == 0) {
-				char addr[16];
-				size_t alen = (size_t)((nl ? nl : end) - sp - 1);
-				uint32_t a;
-				if (alen < sizeof(addr)) {
-					memcpy(addr, sp + 1, alen);
-					addr[alen] = '\0';
-					if (inet_pton(AF_INET, addr, &a) == 1 && n < max) {
+				char addr[INET6_ADDRSTRLEN];
+				size_t tlen = (size_t)((nl ? nl : end) - sp - 1);
+				uint8_t a[16];
+				if (tlen < sizeof(addr)) {
+					memcpy(addr, sp + 1, tlen);
+					addr[tlen] = '\0';
+					if (inet_pton(family, addr, a) == 1 && n < max) {
 						bool dup = false;
 						for (size_t k = 0; k < n; k++)
-							dup |= out[k] == a;
+							dup |= memcmp(out + k * alen, a, alen) == 0;
 						if (!dup)
-							out[n++] = a;
+							memcpy(out + alen * n++, a, alen);
 					}
 				}
 			}
@@ -131,12 +132,9 @@ static size_t lookup_name(const char *name, uint32_t *out, size_t max)
 	return n;
 }
 
-/* The first name of an address, for PTR. */
-static bool lookup_address(uint32_t addr, char *name, size_t n)
+/* The first name of an address (its text as berth writes it), for PTR. */
+static bool lookup_address(const char *text, char *name, size_t n)
 {
-	char text[16];
-
-	inet_ntop(AF_INET, &addr, text, sizeof(text));
 	for (size_t i = 0; i < ntables; i++) {
 		const char *line = tables[i].text, *end = line + tables[i].len;
 		while (line < end) {
@@ -155,12 +153,26 @@ static bool lookup_address(uint32_t addr, char *name, size_t n)
 	return false;
 }
 
+/* The address a PTR question asks about, as text; false for another name. */
+static bool reverse_text(const char *qname, char *text, size_t n)
+{
+	uint32_t v4;
+	uint8_t v6[16];
+
+	if (dns_reverse_name(qname, &v4))
+		return inet_ntop(AF_INET, &v4, text, (socklen_t)n) != NULL;
+	if (dns_reverse_name6(qname, v6))
+		return inet_ntop(AF_INET6, v6, text, (socklen_t)n) != NULL;
+	return false;
+}
+
 static void reply(int fd, const uint8_t *query, const struct dns_question *q, uint8_t rcode,
-		  const uint32_t *addrs, size_t naddrs, const char *ptr,
+		  const uint8_t *addrs, size_t addr_len, size_t naddrs, const char *ptr,
 		  const struct sockaddr_in *to)
 {
 	uint8_t out[1024];
-	size_t len = dns_build_answer(query, q, rcode, addrs, naddrs, ptr, out, sizeof(out));
+	size_t len = dns_build_answer(query, q, rcode, addrs, addr_len, naddrs, ptr, out,
+				      sizeof(out));
 
 	if (len)
 		sendto(fd, out, len, MSG_DONTWAIT, (const struct sockaddr *)to, sizeof(*to));
@@ -174,14 +186,14 @@ static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_que
 	struct pending *slot = NULL;
 
 	if (!nupstreams) {
-		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, NULL, from);
+		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, 0, NULL, from);
 		return;
 	}
 	for (size_t i = 0; i < PENDING_MAX && !slot; i++)
 		if (!pending[i].used || now - pending[i].sent > PENDING_TTL_S)
 			slot = &pending[i];
 	if (!slot) {
-		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, NULL, from);
+		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, 0, NULL, from);
 		return;
 	}
 	uint16_t id;
@@ -230,23 +242,27 @@ static void serve_query(int server, int upstream)
 	socklen_t flen = sizeof(from);
 	struct dns_question q;
 	ssize_t n = recvfrom(server, msg, sizeof(msg), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	uint32_t addrs[16], rev;
-	char name[DNS_NAME_MAX + 1];
-	size_t naddrs;
+	uint8_t v4[16 * 4], v6[16 * 16];
+	char name[DNS_NAME_MAX + 1], text[INET6_ADDRSTRLEN];
+	size_t n4, n6;
 
 	if (n <= 0 || flen != sizeof(from) || !dns_parse_query(msg, (size_t)n, &q))
 		return;
 	refresh_all();
-	if (q.qclass == DNS_CLASS_IN && q.type == DNS_TYPE_PTR && dns_reverse_name(q.name, &rev) &&
-	    lookup_address(rev, name, sizeof(name))) {
-		reply(server, msg, &q, DNS_RCODE_NOERROR, NULL, 0, name, &from);
+	if (q.qclass == DNS_CLASS_IN && q.type == DNS_TYPE_PTR &&
+	    reverse_text(q.name, text, sizeof(text)) && lookup_address(text, name, sizeof(name))) {
+		reply(server, msg, &q, DNS_RCODE_NOERROR, NULL, 0, 0, name, &from);
 		return;
 	}
-	naddrs = lookup_name(q.name, addrs, sizeof(addrs) / sizeof(addrs[0]));
-	if (naddrs && q.qclass == DNS_CLASS_IN) {
-		/* a name of the network: its A records, nothing else */
-		reply(server, msg, &q, DNS_RCODE_NOERROR, addrs, q.type == DNS_TYPE_A ? naddrs : 0,
-		      NULL, &from);
+	n4 = lookup_name(q.name, AF_INET, v4, 16);
+	n6 = lookup_name(q.name, AF_INET6, v6, 16);
+	if (n4 + n6 && q.qclass == DNS_CLASS_IN) {
+		/* a name of the network: its A and AAAA records, nothing else */
+		if (q.type == DNS_TYPE_AAAA)
+			reply(server, msg, &q, DNS_RCODE_NOERROR, v6, 16, n6, NULL, &from);
+		else
+			reply(server, msg, &q, DNS_RCODE_NOERROR, v4, 4,
+			      q.type == DNS_TYPE_A ? n4 : 0, NULL, &from);
 		return;
 	}
 	forward(upstream, msg, (size_t)n, &q, &from, server);

@@ -81,8 +81,8 @@ static size_t put_name(const char *name, uint8_t *out, size_t cap)
 }
 
 size_t dns_build_answer(const uint8_t *query, const struct dns_question *q, uint8_t rcode,
-			const uint32_t *addrs, size_t naddrs, const char *ptr_name, uint8_t *out,
-			size_t cap)
+			const uint8_t *addrs, size_t addr_len, size_t naddrs, const char *ptr_name,
+			uint8_t *out, size_t cap)
 {
 	size_t off, answers = ptr_name ? 1 : naddrs;
 
@@ -102,7 +102,9 @@ size_t dns_build_answer(const uint8_t *query, const struct dns_question *q, uint
 		if (off + 12 > cap)
 			return 0;
 		put16(out + off, 0xc000 | HEADER_LEN); /* the question's name */
-		put16(out + off + 2, ptr_name ? DNS_TYPE_PTR : DNS_TYPE_A);
+		put16(out + off + 2, ptr_name         ? DNS_TYPE_PTR
+				     : addr_len == 16 ? DNS_TYPE_AAAA
+						      : DNS_TYPE_A);
 		put16(out + off + 4, DNS_CLASS_IN);
 		out[off + 6] = 0;
 		out[off + 7] = 0;
@@ -112,10 +114,10 @@ size_t dns_build_answer(const uint8_t *query, const struct dns_question *q, uint
 			if (!rdlen)
 				return 0;
 		} else {
-			if (off + 16 > cap)
+			if ((addr_len != 4 && addr_len != 16) || off + 12 + addr_len > cap)
 				return 0;
-			memcpy(out + off + 12, &addrs[i], 4);
-			rdlen = 4;
+			memcpy(out + off + 12, addrs + i * addr_len, addr_len);
+			rdlen = addr_len;
 		}
 		put16(out + off + 10, (uint16_t)rdlen);
 		off += 12 + rdlen;
@@ -135,5 +137,22 @@ bool dns_reverse_name(const char *name, uint32_t *addr)
 		return false;
 	uint8_t bytes[4] = {(uint8_t)a, (uint8_t)b, (uint8_t)c, (uint8_t)d};
 	memcpy(addr, bytes, 4);
+	return true;
+}
+
+bool dns_reverse_name6(const char *name, uint8_t addr[16])
+{
+	/* "b.a.9.8. ... .ip6.arpa": 32 nibbles, the lowest first */
+	if (strlen(name) != 32 * 2 + 8 || strcmp(name + 64, "ip6.arpa") != 0)
+		return false;
+	memset(addr, 0, 16);
+	for (int i = 0; i < 32; i++) {
+		char c = name[2 * i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (v < 0 || name[2 * i + 1] != '.')
+			return false;
+		int nibble = 31 - i; /* from the address's start */
+		addr[nibble / 2] |= (uint8_t)(nibble % 2 ? v : v << 4);
+	}
 	return true;
 }

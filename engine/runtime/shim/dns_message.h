@@ -32,14 +32,18 @@ struct dns_question {
  * 255 bytes). false for anything else, or a response. */
 bool dns_parse_query(const uint8_t *msg, size_t len, struct dns_question *q);
 
-/* An answer to q, its question copied from query: rcode, and addresses
- * (A, IPv4 in network order) or one name (PTR). Returns the length, 0
- * when out does not hold it. */
+/* An answer to q, its question copied from query: rcode, and naddrs
+ * addresses of addr_len bytes each, packed in addrs (4: A records, 16:
+ * AAAA, network order), or one name (PTR). Returns the length, 0 when
+ * out does not hold it. */
 size_t dns_build_answer(const uint8_t *query, const struct dns_question *q, uint8_t rcode,
-			const uint32_t *addrs, size_t naddrs, const char *ptr_name, uint8_t *out,
-			size_t cap);
+			const uint8_t *addrs, size_t addr_len, size_t naddrs, const char *ptr_name,
+			uint8_t *out, size_t cap);
 
 /* The IPv4 address of a "d.c.b.a.in-addr.arpa" name (network order). */
 bool dns_reverse_name(const char *name, uint32_t *addr);
+/* The IPv6 address of a name of 32 nibbles and "ip6.arpa" (lower case,
+ * as the parser gives names). */
+bool dns_reverse_name6(const char *name, uint8_t addr[16]);
 
 #endif
