@@ -99,6 +99,30 @@ static json_t *mounts_text(json_t *mounts, bool no_trunc)
 }
 
 /* Docker's .LocalVolumes: how many of the mounts are local volumes. */
+
+/* Docker's NETWORKS column: the container's networks by name, sorted,
+ * joined with commas. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *networks_text(json_t *networks, char *out, size_t n)
+{
+	const char *names[64], *key;
+	size_t count = 0, len = 0;
+	json_t *v;
+
+	out[0] = '\0';
+	json_object_foreach(networks, key, v)
+		if (count < sizeof(names) / sizeof(names[0]))
+			names[count++] = key;
+	qsort(names, count, sizeof(names[0]), by_name);
+	for (size_t i = 0; i < count && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "", names[i]);
+	return out;
+}
+
 static json_t *local_volumes_text(json_t *mounts)
 {
 	char text[24];
@@ -117,7 +141,8 @@ static json_t *local_volumes_text(json_t *mounts)
 
 json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 {
-	char id[13], command[1024], quoted[2100], created[64], human[64], image[300];
+	char id[13], command[1024], quoted[2100], created[64], human[64], image[300],
+		networks[1024];
 	const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
 	const char *image_ref = json_string_value(json_object_get(c, "Image"));
 	time_t t = (time_t)json_integer_value(json_object_get(c, "Created"));
@@ -160,8 +185,10 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	json_object_set_new(row, "Labels", cli_labels_text(json_object_get(c, "Labels")));
 	json_object_set_new(row, "LocalVolumes", local_volumes_text(json_object_get(c, "Mounts")));
 	json_object_set_new(row, "Mounts", mounts_text(json_object_get(c, "Mounts"), no_trunc));
-	json_object_set_new(row, "Networks", json_string(json_string_value(json_object_get(
-						     json_object_get(c, "HostConfig"), "NetworkMode"))));
+	json_object_set_new(row, "Networks",
+			    json_string(networks_text(
+				    json_object_get(json_object_get(c, "NetworkSettings"), "Networks"),
+				    networks, sizeof(networks))));
 	json_object_set_new(row, "Platform", json_null());
 	return row;
 }

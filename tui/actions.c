@@ -572,8 +572,12 @@ static void remove_objects(struct app *app, enum tui_action a, const struct obje
 	d = dialog_new(DIALOG_CONFIRM, title, "This will remove:");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(b->items[i].id, sizeof(b->items[i].id), "%s", ids[i]);
+		char name[64];
 		if (strncmp(ids[i], "sha256:", 7) == 0)
 			fmt_short_id(ids[i], b->items[i].name);
+		else if (k->model == MODEL_NETWORKS)
+			snprintf(b->items[i].name, sizeof(b->items[i].name), "%s",
+				 model_network_name(app, ids[i], name));
 		else
 			snprintf(b->items[i].name, sizeof(b->items[i].name), "%s", ids[i]);
 		dialog_add(d, b->items[i].name);
@@ -709,8 +713,9 @@ static void connect_form(struct app *app, bool connect)
 		return;
 	}
 	snprintf(connect_network, sizeof(connect_network), "%s", id);
-	snprintf(title, sizeof(title), "%s network %.12s", connect ? "Connect to" : "Disconnect from",
-		 id);
+	char name[64];
+	snprintf(title, sizeof(title), "%s network %s", connect ? "Connect to" : "Disconnect from",
+		 model_network_name(app, id, name));
 	f = form_new(title, connect ? "Connect" : "Disconnect", "Cancel");
 	form_add_text(f, "Container (name or ID)", "", 256);
 	modal_form(app, f, &hooks, connect ? (void *)app : NULL);

@@ -124,6 +124,9 @@ json_t *model_container(struct app *app, const char *id);
 /* A container's name (without the slash), or its short ID. */
 const char *model_container_name(struct app *app, const char *id, char buf[64]);
 
+/* A network's name, or its short ID. */
+const char *model_network_name(struct app *app, const char *id, char buf[64]);
+
 /* A container's stats, or NULL. */
 const struct ctr_stats *model_stats(struct app *app, const char *id);
 

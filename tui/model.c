@@ -48,6 +48,21 @@ const char *model_container_name(struct app *app, const char *id, char buf[64])
 	return buf;
 }
 
+/* A network's name (or its short ID). */
+const char *model_network_name(struct app *app, const char *id, char buf[64])
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(app->model.networks, i, row)
+		if (strcmp(json_string_value(json_object_get(row, "Id")) ?: "", id) == 0) {
+			snprintf(buf, 64, "%s", json_string_value(json_object_get(row, "Name")) ?: "");
+			return buf;
+		}
+	fmt_short_id(id, buf);
+	return buf;
+}
+
 /* A container's stats. */
 const struct ctr_stats *model_stats(struct app *app, const char *id)
 {

@@ -1,7 +1,9 @@
 /* The detail pane: one object in depth. A container has four views: its
  * inspect document as a foldable tree, its environment, its mounts, and
  * its processes (container.top, read again every two seconds while that
- * view is shown); an image or a volume has its inspect document. */
+ * view is shown); a network has its containers (name, addresses, MAC)
+ * and its inspect document; an image or a volume has its inspect
+ * document. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +11,22 @@
 #include "tui/app.h"
 #include "tui/format.h"
 
-enum view { VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP, VIEW_COUNT };
+enum view { VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP, VIEW_MEMBERS, VIEW_COUNT };
 
-static const char *const view_names[VIEW_COUNT] = {"Inspect", "Env", "Mounts", "Top"};
+static const char *const view_names[VIEW_COUNT] = {"Inspect", "Env", "Mounts", "Top",
+						   "Containers"};
+
+/* The views of each kind of object, the first shown first. */
+static const enum view container_views[] = {VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP};
+static const enum view network_views[] = {VIEW_MEMBERS, VIEW_INSPECT};
+static const enum view other_views[] = {VIEW_INSPECT};
+
+static const struct table_column member_cols[] = {
+	{"CONTAINER", 9, 32, 0, false, false, false},
+	{"IPV4 ADDRESS", 12, 18, 0, false, false, false},
+	{"IPV6 ADDRESS", 12, 0, 0, false, false, true},
+	{"MAC ADDRESS", 11, 17, 1, false, false, false},
+};
 
 static const struct table_column env_cols[] = {
 	{"VARIABLE", 8, 40, 0, false, false, false},
@@ -28,7 +43,7 @@ struct detail_pane {
 	struct pane base;
 	struct statusbar *tabs;
 	struct jsonview *json;
-	struct table *env, *mounts, *top;
+	struct table *env, *mounts, *top, *members;
 	json_t *top_titles; /* keeps the top table's column titles alive */
 	enum detail_kind kind;
 	char id[300];
@@ -49,15 +64,38 @@ static struct widget *current_widget(struct detail_pane *dp)
 		return WIDGET(dp->mounts);
 	case VIEW_TOP:
 		return WIDGET(dp->top);
+	case VIEW_MEMBERS:
+		return WIDGET(dp->members);
 	default:
 		return WIDGET(dp->json);
 	}
 }
 
-/* The views an object has. */
-static int view_count(const struct detail_pane *dp)
+/* The views an object has, in order; their count. */
+static int views_of(const struct detail_pane *dp, const enum view **list)
 {
-	return dp->kind == DETAIL_CONTAINER ? VIEW_COUNT : 1;
+	if (dp->kind == DETAIL_CONTAINER) {
+		*list = container_views;
+		return (int)(sizeof(container_views) / sizeof(container_views[0]));
+	}
+	if (dp->kind == DETAIL_NETWORK) {
+		*list = network_views;
+		return (int)(sizeof(network_views) / sizeof(network_views[0]));
+	}
+	*list = other_views;
+	return 1;
+}
+
+/* Where the current view is in the object's list, -1 when it has none. */
+static int view_index(const struct detail_pane *dp)
+{
+	const enum view *list;
+	int n = views_of(dp, &list);
+
+	for (int i = 0; i < n; i++)
+		if (list[i] == dp->view)
+			return i;
+	return -1;
 }
 
 /* The row above the view: the object and the views, the current in brackets. */
@@ -72,9 +110,11 @@ static void update_tabs(struct detail_pane *dp)
 		return;
 	}
 	len = (size_t)snprintf(left, sizeof(left), " %s", dp->name);
-	for (int v = 0; v < view_count(dp) && len < sizeof(left); v++)
-		len += (size_t)snprintf(left + len, sizeof(left) - len, v == (int)dp->view ? "  [%s]" : "   %s ",
-					view_names[v]);
+	const enum view *list;
+	int nviews = views_of(dp, &list);
+	for (int v = 0; v < nviews && len < sizeof(left); v++)
+		len += (size_t)snprintf(left + len, sizeof(left) - len,
+					list[v] == dp->view ? "  [%s]" : "   %s ", view_names[list[v]]);
 	if (dp->error[0])
 		snprintf(right, sizeof(right), "%s ", dp->error);
 	else if (dp->view == VIEW_INSPECT)
@@ -89,7 +129,7 @@ static void place_views(struct detail_pane *dp)
 {
 	struct pane *p = &dp->base;
 	struct widget *views[] = {WIDGET(dp->json), WIDGET(dp->env), WIDGET(dp->mounts),
-				  WIDGET(dp->top)};
+				  WIDGET(dp->top), WIDGET(dp->members)};
 	int rows = p->rows > 1 ? p->rows - 1 : 0;
 
 	widget_place(WIDGET(dp->tabs), p->y, p->x, 1, p->cols);
@@ -136,6 +176,31 @@ static void fill_tables(struct detail_pane *dp, json_t *doc)
 	free(cells);
 }
 
+/* A network's running containers from its inspect document, by name. */
+static void fill_members(struct detail_pane *dp, json_t *doc)
+{
+	json_t *members = json_object_get(doc, "Containers"), *v;
+	size_t n = json_object_size(members), i = 0;
+	struct table_cell *cells = calloc(n * 4 + 1, sizeof(*cells));
+	struct table_row *rows = calloc(n + 1, sizeof(*rows));
+	const char *id;
+
+	if (!cells || !rows)
+		abort();
+	json_object_foreach(members, id, v) {
+		struct table_cell *c = &cells[4 * i];
+		c[0] = (struct table_cell){json_string_value(json_object_get(v, "Name")) ?: id, 0, 0};
+		c[1] = (struct table_cell){json_string_value(json_object_get(v, "IPv4Address")), 0, 0};
+		c[2] = (struct table_cell){json_string_value(json_object_get(v, "IPv6Address")), 0, 0};
+		c[3] = (struct table_cell){json_string_value(json_object_get(v, "MacAddress")), 0,
+					   THEME_DIM};
+		rows[i++] = (struct table_row){id, c};
+	}
+	table_set_rows(dp->members, rows, n);
+	free(rows);
+	free(cells);
+}
+
 /* The inspect document came. */
 static void on_inspect(struct app *app, void *user, int status, json_t *result, const berr *err)
 {
@@ -151,6 +216,8 @@ static void on_inspect(struct app *app, void *user, int status, json_t *result, 
 		jsonview_fold_depth(dp->json, 2);
 		if (dp->kind == DETAIL_CONTAINER)
 			fill_tables(dp, result);
+		else if (dp->kind == DETAIL_NETWORK)
+			fill_members(dp, result);
 	}
 	update_tabs(dp);
 	app_frame_due(app);
@@ -267,15 +334,20 @@ void pane_detail_open(struct pane *p, enum detail_kind kind, const char *id)
 		fmt_short_id(id, short_id);
 		snprintf(dp->name, sizeof(dp->name), "image %s", short_id);
 	} else if (kind == DETAIL_NETWORK) {
-		snprintf(dp->name, sizeof(dp->name), "network %.12s", id);
+		char name[64];
+		snprintf(dp->name, sizeof(dp->name), "network %s", model_network_name(p->app, id, name));
 	} else {
 		snprintf(dp->name, sizeof(dp->name), "%s %s", kind == DETAIL_IMAGE ? "image" : "volume",
 			 id);
 	}
-	if ((int)dp->view >= view_count(dp))
-		dp->view = VIEW_INSPECT;
+	if (view_index(dp) < 0) {
+		const enum view *list;
+		views_of(dp, &list);
+		dp->view = list[0];
+	}
 	table_set_rows(dp->env, NULL, 0);
 	table_set_rows(dp->mounts, NULL, 0);
+	table_set_rows(dp->members, NULL, 0);
 	if (dp->top)
 		table_set_rows(dp->top, NULL, 0);
 	dp->error[0] = '\0';
@@ -329,14 +401,16 @@ static void invalidate(struct pane *p)
 	widget_invalidate(WIDGET(dp->env));
 	widget_invalidate(WIDGET(dp->mounts));
 	widget_invalidate(WIDGET(dp->top));
+	widget_invalidate(WIDGET(dp->members));
 }
 
 /* Moves to another view. */
 static void switch_view(struct detail_pane *dp, int step)
 {
-	int n = view_count(dp);
+	const enum view *list;
+	int n = views_of(dp, &list), at = view_index(dp);
 
-	dp->view = (enum view)(((int)dp->view + step + n) % n);
+	dp->view = list[((at < 0 ? 0 : at) + step + n) % n];
 	if (dp->view == VIEW_TOP)
 		reload_top(dp);
 	place_views(dp);
@@ -483,6 +557,7 @@ static void destroy(struct pane *p)
 	table_free(dp->env);
 	table_free(dp->mounts);
 	table_free(dp->top);
+	table_free(dp->members);
 	json_decref(dp->top_titles);
 	free(dp);
 }
@@ -518,6 +593,8 @@ struct pane *pane_detail_new(struct app *app)
 	dp->env = table_new(env_cols, 2);
 	dp->mounts = table_new(mount_cols, 5);
 	dp->top = table_new(env_cols, 0);
+	dp->members = table_new(member_cols, 4);
+	table_set_empty_text(dp->members, "no running container on this network");
 	table_set_empty_text(dp->env, "no environment variables");
 	table_set_empty_text(dp->mounts, "no mounts");
 	table_set_empty_text(dp->top, "reading the processes");

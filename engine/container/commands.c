@@ -393,6 +393,76 @@ static bool ancestor_matches(struct engine *engine, const struct container *c, c
 	return match;
 }
 
+/* "80", "80/udp", "8000-8010/tcp" against a port and its protocol. */
+static bool port_filter_matches(const char *value, long port, const char *proto)
+{
+	char *end;
+	long first = strtol(value, &end, 10), last = first;
+
+	if (*end == '-')
+		last = strtol(end + 1, &end, 10);
+	if (*end == '/' ? strcmp(end + 1, proto) != 0 : (*end || strcmp(proto, "tcp") != 0))
+		return false;
+	return port >= first && port <= last;
+}
+
+/* The filters read from the ps row: network (name or id), publish (a host
+ * port), expose (a container port), volume (a volume's name or a mount's
+ * destination), is-task (berth has no swarm tasks yet). */
+static bool summary_matches(json_t *row, json_t *filters)
+{
+	json_t *networks = json_object_get(json_object_get(row, "NetworkSettings"), "Networks");
+	json_t *values, *v, *item;
+	const char *key;
+	size_t i, k;
+	bool any;
+
+	if ((values = json_object_get(filters, "network"))) {
+		any = false;
+		json_array_foreach(values, i, v)
+			json_object_foreach(networks, key, item) {
+				const char *want = json_string_value(v) ?: "";
+				const char *id = json_string_value(json_object_get(item, "NetworkID")) ?: "";
+				any |= strcmp(key, want) == 0 ||
+				       (*want && strncmp(id, want, strlen(want)) == 0);
+			}
+		if (!any)
+			return false;
+	}
+	static const char *const port_keys[] = {"publish", "expose"};
+	for (int p = 0; p < 2; p++) {
+		if (!(values = json_object_get(filters, port_keys[p])))
+			continue;
+		any = false;
+		json_array_foreach(values, i, v)
+			json_array_foreach(json_object_get(row, "Ports"), k, item) {
+				json_int_t port = json_integer_value(
+					json_object_get(item, p == 0 ? "PublicPort" : "PrivatePort"));
+				const char *proto = json_string_value(json_object_get(item, "Type")) ?: "tcp";
+				any |= port > 0 && port_filter_matches(json_string_value(v) ?: "", (long)port,
+								       proto);
+			}
+		if (!any)
+			return false;
+	}
+	if ((values = json_object_get(filters, "volume"))) {
+		any = false;
+		json_array_foreach(values, i, v)
+			json_array_foreach(json_object_get(row, "Mounts"), k, item) {
+				const char *want = json_string_value(v) ?: "";
+				const char *name = json_string_value(json_object_get(item, "Name"));
+				const char *dest = json_string_value(json_object_get(item, "Destination"));
+				any |= (name && strcmp(name, want) == 0) || (dest && strcmp(dest, want) == 0);
+			}
+		if (!any)
+			return false;
+	}
+	json_array_foreach(json_object_get(filters, "is-task"), i, v)
+		if (strcmp(json_string_value(v) ?: "", "true") == 0)
+			return false;
+	return true;
+}
+
 static bool container_matches(struct engine *engine, const struct container *c, json_t *filters)
 {
 	char exit_code[16];
@@ -478,7 +548,12 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 			continue;
 		if (limit > 0 && (long)json_array_size(out) >= limit)
 			break;
-		json_array_append_new(out, container_summary_json(engine, c, size));
+		json_t *row = container_summary_json(engine, c, size);
+		if (!summary_matches(row, filters)) {
+			json_decref(row);
+			continue;
+		}
+		json_array_append_new(out, row);
 	}
 	container_free_all(list, count);
 	json_decref(filters);

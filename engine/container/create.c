@@ -412,6 +412,52 @@ static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr 
  * (HOST_NAME_MAX, where sethostname stops), no spaces or control
  * characters (a newline would forge a line of /etc/hosts). Docker finds
  * the length only when the runtime fails at start; berth says so here. */
+/* What a container sharing another's network namespace, or the host's,
+ * cannot have: Docker's refusals and its warning, in Docker's order. */
+static int check_network_mode(json_t *args, json_t *hc, json_t *warnings, berr *err)
+{
+	const char *mode = json_string_value(json_object_get(hc, "NetworkMode"));
+	const char *hostname = json_string_value(json_object_get(args, "Hostname"));
+	const char *mac = json_string_value(json_object_get(args, "MacAddress"));
+	bool shared = mode && strncmp(mode, "container:", 10) == 0;
+	bool host = mode && strcmp(mode, "host") == 0;
+	bool publishes = json_object_size(json_object_get(hc, "PortBindings")) ||
+			 json_is_true(json_object_get(hc, "PublishAllPorts"));
+
+	if (shared && hostname && *hostname)
+		return berr_set(err, BERR_INVALID, "conflicting options: hostname and the network mode");
+	if ((shared || host) && json_array_size(json_object_get(hc, "Links")))
+		return berr_set(err, BERR_INVALID,
+				"conflicting options: %s type network%s can't be used with links. This would result in undefined behavior",
+				shared ? "container" : "host", shared ? "" : "ing");
+	if (shared && (json_array_size(json_object_get(hc, "Dns")) ||
+		       json_array_size(json_object_get(hc, "DnsSearch")) ||
+		       json_array_size(json_object_get(hc, "DnsOptions"))))
+		return berr_set(err, BERR_INVALID, "conflicting options: dns and the network mode");
+	if (shared && json_array_size(json_object_get(hc, "ExtraHosts")))
+		return berr_set(err, BERR_INVALID,
+				"conflicting options: custom host-to-IP mapping and the network mode");
+	/* the MAC address comes top-level, or with an endpoint (API 1.44) */
+	const char *key;
+	json_t *ep;
+	json_object_foreach(json_object_get(json_object_get(args, "NetworkingConfig"), "EndpointsConfig"),
+			    key, ep)
+		if (!(mac && *mac))
+			mac = json_string_value(json_object_get(ep, "MacAddress"));
+	if ((shared || host) && mac && *mac)
+		return berr_set(err, BERR_INVALID, "conflicting options: mac-address and the network mode");
+	if (shared && publishes)
+		return berr_set(err, BERR_INVALID,
+				"conflicting options: port publishing and the container type network mode");
+	if (shared && json_object_size(json_object_get(args, "ExposedPorts")))
+		return berr_set(err, BERR_INVALID,
+				"conflicting options: port exposing and the container type network mode");
+	if (host && publishes)
+		json_array_append_new(warnings,
+				      json_string("Published ports are discarded when using host network mode"));
+	return 0;
+}
+
 static int check_hostname(const char *what, const char *hostname, berr *err)
 {
 	if (!hostname)
@@ -516,7 +562,9 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_errno(err, ENOMEM, "creating container");
 		goto fail;
 	}
-	if (check_host_config(engine, c.host_config, err) < 0 || check_limits(engine, c.host_config, warnings, err) < 0)
+	if (check_host_config(engine, c.host_config, err) < 0 ||
+	    check_network_mode(args, c.host_config, warnings, err) < 0 ||
+	    check_limits(engine, c.host_config, warnings, err) < 0)
 		goto fail;
 	if (strcmp(json_string_value(json_object_get(c.host_config, "NetworkMode")), "host") == 0)
 		gethostname(hostname, sizeof(hostname));

@@ -9,7 +9,9 @@
  *   pause-<id>   a pause or an unpause: the row may not say what the
  *                freezer does; the kernel is the truth and the row follows;
  *   update-<id>  new limits may be in the cgroups but not in the store:
- *                the stored ones are written again. */
+ *                the stored ones are written again;
+ *   netchange-<id> a network connect or disconnect of a running container:
+ *                an endpoint whose link is not up in its namespace goes. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -111,7 +113,7 @@ static void finish_pause(struct engine *engine, const char *id)
 int container_finish_intents(struct engine *engine, berr *err)
 {
 	/* a start first, then a commit's thaw, then what a pause or unpause left */
-	static const char *const kinds[] = {"start", "commit", "pause", "update"};
+	static const char *const kinds[] = {"start", "commit", "pause", "update", "netchange"};
 	json_t *orphans, *o;
 	size_t i;
 
@@ -129,8 +131,10 @@ int container_finish_intents(struct engine *engine, berr *err)
 				finish_commit(engine, id);
 			} else if (k == 2) {
 				finish_pause(engine, id);
-			} else {
+			} else if (k == 3) {
 				finish_update(engine, id);
+			} else {
+				container_finish_netchange(engine, id);
 			}
 			intent_end(path);
 		}

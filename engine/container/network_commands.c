@@ -3,7 +3,11 @@
  * network_container_connect and _disconnect.
  *
  *   network.connect    {"network", "Container", "EndpointConfig"} -> {}
- *   network.disconnect {"network", "Container", "Force"} -> {} */
+ *   network.disconnect {"network", "Container", "Force"} -> {}
+ *
+ * A running container's change is under a "netchange" intent: a berth
+ * killed between the row and the link leaves it, and the next berth
+ * makes the two agree (container_finish_netchange). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +17,7 @@
 #include "engine/container/etc_hosts.h"
 #include "engine/container/internal.h"
 #include "engine/container/netns.h"
+#include "engine/core/intent.h"
 #include "engine/network/network.h"
 
 static const char *str(json_t *o, const char *key)
@@ -66,6 +71,15 @@ static int change(struct cmd_ctx *ctx, json_t *args, bool connect, berr *err)
 		container_free(&c);
 		return -1;
 	}
+	/* a running container's link and row change apart: a berth killed
+	 * in between leaves this intent, and the next one reconciles */
+	char intent[PATH_MAX] = "";
+	if (netns >= 0 && intent_begin(engine, "netchange", c.id, intent, sizeof(intent), err) < 0) {
+		close(netns);
+		container_unlock(lock);
+		container_free(&c);
+		return -1;
+	}
 	if (connect)
 		rc = network_container_connect(engine, c.id, c.name,
 					       str(c.host_config, "NetworkMode"), network,
@@ -83,9 +97,28 @@ static int change(struct cmd_ctx *ctx, json_t *args, bool connect, berr *err)
 	}
 	if (netns >= 0)
 		close(netns);
+	intent_end(intent);
 	container_unlock(lock);
 	container_free(&c);
 	return rc;
+}
+
+void container_finish_netchange(struct engine *engine, const char *id)
+{
+	struct container c;
+	int lock, netns;
+
+	if (container_find(engine, id, &c, NULL) < 0)
+		return;
+	if (container_is_active(&c) && (lock = container_lock(engine, c.id, true, NULL)) >= 0) {
+		if ((netns = container_netns_open(engine, &c, NULL)) >= 0) {
+			if (network_container_reconcile(engine, c.id, netns))
+				rewrite_hosts(engine, &c);
+			close(netns);
+		}
+		container_unlock(lock);
+	}
+	container_free(&c);
 }
 
 static int cmd_connect(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

@@ -109,12 +109,19 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 		if (!user)
 			return berr_set(err, BERR_INVALID,
 					"user specified IP address is supported on user defined networks only");
+		if (!(n->subnet_given & NETWORK_GIVEN_V4))
+			return berr_set(err, BERR_INVALID,
+					"user specified IP address is supported only when connecting to networks with user configured subnets");
 		if (!ipv4_parse_addr(ip, &addr))
 			return berr_set(err, BERR_INVALID, "invalid IPv4 address: %s", ip);
 		if (!ipv4_parse_prefix(n->subnet, &subnet) || !ipv4_prefix_contains(&subnet, addr))
 			return berr_set(err, BERR_INVALID,
 					"no configured subnet or ip-range contain the IP address %s",
 					ip);
+		if (subnet.len < 31 &&
+		    (addr == subnet.addr || addr == (subnet.addr | ~ipv4_prefix_mask(subnet.len))))
+			return berr_set(err, BERR_INVALID, "invalid address %s: it is the subnet's %s address",
+					ip, addr == subnet.addr ? "network" : "broadcast");
 	}
 	if (*ip6) {
 		if (!user)
@@ -125,6 +132,13 @@ static int check_settings(const struct network *n, json_t *settings, berr *err)
 		if (!ipv6_parse_prefix(n->subnet6, &subnet6) || !ipv6_prefix_contains(&subnet6, addr6))
 			return berr_set(err, BERR_INVALID,
 					"no configured subnet or ip-range contain the IP address %s",
+					ip6);
+		if (!(n->subnet_given & NETWORK_GIVEN_V6))
+			return berr_set(err, BERR_INVALID,
+					"user specified IP address is supported only when connecting to networks with user configured subnets");
+		if (memcmp(addr6, subnet6.addr, 16) == 0)
+			return berr_set(err, BERR_INVALID,
+					"invalid address %s: it is the subnet-router anycast address",
 					ip6);
 	}
 	if (*mac && !parse_mac(mac, bytes))
@@ -393,7 +407,7 @@ static bool parse_port_key(const char *key, int *port, char proto[8])
 
 /* Whether a process of the host holds ip:port (tcp or udp; IPv6 on its
  * own, as the rules are). */
-static bool host_port_taken(const char *proto, const char *ip, int port, int *got)
+static bool host_port_taken(const char *proto, const char *ip, int port, int *got, int *why)
 {
 	struct sockaddr_storage ss = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
@@ -420,6 +434,8 @@ static bool host_port_taken(const char *proto, const char *ip, int port, int *go
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	taken = bind(fd, (struct sockaddr *)&ss, len) < 0;
+	if (taken && why)
+		*why = errno;
 	if (!taken && got && getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
 		*got = ntohs(is6 ? v6->sin6_port : v4->sin_port);
 	close(fd);
@@ -463,7 +479,7 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 			int got = 0;
 			berr taken;
 
-			if (host_port_taken(p->proto, p->host_ip, 0, &got) || !got)
+			if (host_port_taken(p->proto, p->host_ip, 0, &got, NULL) || !got)
 				break;
 			p->host_port = got;
 			if (port_insert(st, p, &taken) == 0)
@@ -474,6 +490,7 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 	}
 	for (long port = first; port <= last; port++) {
 		bool ours = false;
+		int why = EADDRINUSE;
 
 		p->host_port = (int)port;
 		struct published_port *all = NULL;
@@ -484,7 +501,7 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 			ours = all[i].host_port == port && strcmp(all[i].proto, p->proto) == 0 &&
 			       bindings_overlap(all[i].host_ip, p->host_ip);
 		free(all);
-		if (ours || host_port_taken(p->proto, p->host_ip, (int)port, NULL)) {
+		if (ours || host_port_taken(p->proto, p->host_ip, (int)port, NULL, &why)) {
 			if (port < last)
 				continue;
 			if (ours)
@@ -492,10 +509,14 @@ static int lease_port(struct store *st, struct published_port *p, const char *ho
 						"driver failed programming external connectivity on endpoint %s: Bind for %s%s%s:%ld failed: port is already allocated",
 						container_name, v6 ? "[" : "", p->host_ip,
 						v6 ? "]" : "", port);
+			/* Go's words for the errno: "address already in use",
+			 * "cannot assign requested address" (not the host's) */
 			return berr_set(err, BERR_CONFLICT,
-					"driver failed programming external connectivity on endpoint %s: Error starting userland proxy: listen %s%c %s%s%s:%ld: bind: address already in use",
+					"driver failed programming external connectivity on endpoint %s: Error starting userland proxy: listen %s%c %s%s%s:%ld: bind: %s",
 					container_name, p->proto, v6 ? '6' : '4', v6 ? "[" : "",
-					p->host_ip, v6 ? "]" : "", port);
+					p->host_ip, v6 ? "]" : "", port,
+					why == EADDRNOTAVAIL ? "cannot assign requested address"
+							     : "address already in use");
 		}
 		return port_insert(st, p, err);
 	}
@@ -528,7 +549,7 @@ static int lease_binding(struct store *st, struct published_port *p, const char 
 					"cannot publish on [::1]: IPv6 loopback traffic cannot be forwarded to a container (there is no route_localnet for IPv6); publish on 127.0.0.1");
 		if (!*t->address6)
 			return berr_set(err, BERR_INVALID,
-					"cannot publish on %s: the container has no IPv6 address (its network has no --ipv6)",
+					"cannot publish on [%s]: the container has no IPv6 address (its network has no --ipv6; without a proxy, IPv6 clients cannot reach an IPv4 container)",
 					ip);
 		ipv6_format_addr(a6, p->host_ip);
 		snprintf(p->address, sizeof(p->address), "%s", t->address6);
@@ -637,7 +658,8 @@ static int lease_all(struct store *st, const char *id, json_t *config, json_t *h
 			goto out;
 		}
 		(*n)++;
-		if (lease_address(st, net, &eps[i], &links[i], err) < 0)
+		if (network_default_bridge_recheck(st, net, err) < 0 ||
+		    lease_address(st, net, &eps[i], &links[i], err) < 0)
 			goto out;
 		links[i].index = (unsigned)eps[i].position;
 		strbuf_addf(hosts, "%s\t%s\n", eps[i].address, hostname);
@@ -663,18 +685,23 @@ out:
 /* The host's side: forwarding (containers reach beyond the host; IPv6's
  * only for an IPv6 network), and route_localnet on a bridge (ports
  * published on 127.0.0.1). */
-/* A sysctl set to 1 in place (a /proc/sys file takes no rename); read
- * first, so that a start writes nothing when it is set already. */
-static void sysctl_on(const char *path)
+/* A sysctl set in place (a /proc/sys file takes no rename); read first,
+ * so that a start writes nothing when it is set already. */
+static void sysctl_set(const char *path, char value)
 {
-	char now = '0';
+	char now = value;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (read(fd, &now, 1) == 1 && now != '1')
-		(void)!pwrite(fd, "1", 1, 0);
+	if (read(fd, &now, 1) == 1 && now != value)
+		(void)!pwrite(fd, &value, 1, 0);
 	close(fd);
+}
+
+static void sysctl_on(const char *path)
+{
+	sysctl_set(path, '1');
 }
 
 /* Checked at every start on a bridge network: a reboot, or someone,
@@ -693,6 +720,9 @@ static void host_sysctls(const struct network *nets, size_t n)
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
 			 nets[i].bridge);
 		sysctl_on(path);
+		/* the host takes no router advertisement from a container */
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", nets[i].bridge);
+		sysctl_set(path, '0');
 	}
 }
 
@@ -902,6 +932,14 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 
 	if (!st)
 		return -1;
+	/* Docker's refusals: a container of host or none mode, one sharing
+	 * another's namespace, and the host and none networks */
+	if (strcmp(mode, "host") == 0)
+		return berr_set(err, BERR_INVALID,
+				"container cannot be disconnected from host network or connected to host network");
+	if (strcmp(mode, "none") == 0)
+		return berr_set(err, BERR_INVALID,
+				"container cannot be connected to multiple networks with one of the networks in private (none) mode");
 	if (!network_mode_is_network(mode))
 		return berr_set(err, BERR_INVALID,
 				"container sharing network namespace with another container or host cannot be connected to any other network");
@@ -910,8 +948,10 @@ int network_container_connect(struct engine *engine, const char *id, const char 
 	if (network_lookup(st, ref, &n, err) < 0)
 		goto rollback;
 	if (strcmp(n.driver, "host") == 0 || strcmp(n.driver, "null") == 0) {
-		berr_set(err, BERR_INVALID,
-			 "container cannot be disconnected from host network or connected to host network");
+		berr_set(err, BERR_INVALID, "%s",
+			 strcmp(n.driver, "host") == 0
+				 ? "container cannot be disconnected from host network or connected to host network"
+				 : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
 		goto rollback;
 	}
 	snprintf(net_id, 65, "%s", n.id);
@@ -1003,6 +1043,48 @@ out:
 	endpoint_free(&e);
 	network_free(&n);
 	return rc;
+}
+
+bool network_container_reconcile(struct engine *engine, const char *id, int netns_fd)
+{
+	struct store *st = engine_store(engine, NULL);
+	struct endpoint *eps = NULL;
+	size_t n = 0;
+	bool changed = false, ports = false;
+
+	if (!st || store_begin(st, NULL) < 0)
+		return false;
+	if (endpoint_load_container(st, id, &eps, &n, NULL) < 0) {
+		store_rollback(st);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool present = true;
+
+		if (!eps[i].address[0] ||
+		    sandbox_link_present(netns_fd, (size_t)eps[i].position, &present, NULL) < 0 ||
+		    present)
+			continue;
+		/* half made or half gone: gone, as a disconnect leaves it */
+		sandbox_remove_link(netns_fd, (size_t)eps[i].position, NULL);
+		if (eps[i].position == 0) {
+			ports = true;
+			if (firewall_intent_begin(engine, NULL) < 0 ||
+			    endpoint_delete_ports(st, id, NULL) < 0)
+				break;
+		}
+		if (endpoint_delete(st, eps[i].network_id, id, NULL) < 0)
+			break;
+		changed = true;
+	}
+	endpoint_free_all(eps, n);
+	if (!changed || store_commit(st, NULL) < 0) {
+		if (store_in_transaction(st))
+			store_rollback(st);
+		return false;
+	}
+	network_refresh(engine, NETWORK_CHANGED_LEASES | (ports ? NETWORK_CHANGED_PORTS : 0));
+	return true;
 }
 
 char *network_container_hosts(struct engine *engine, const char *id, const char *hostname,

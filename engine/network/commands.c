@@ -31,8 +31,9 @@ static int cmd_create(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return 0;
 }
 
-/* Docker's network filters: driver, id, label, name, scope, type. */
-static int matches(const struct network *n, json_t *filters, bool *match, berr *err)
+/* Docker's network filters: dangling, driver, id, label, name, scope, type. */
+static int matches(struct store *st, const struct network *n, json_t *filters, bool *match,
+		   berr *err)
 {
 	json_t *types = json_object_get(filters, "type"), *t;
 	size_t i;
@@ -55,6 +56,22 @@ static int matches(const struct network *n, json_t *filters, bool *match, berr *
 		json_array_foreach(types, i, t)
 			any |= strcmp(json_string_value(t), builtin(n) ? "builtin" : "custom") == 0;
 		*match = any;
+	}
+	/* dangling: a network of the user's no container is on */
+	json_array_foreach(json_object_get(filters, "dangling"), i, t) {
+		const char *v = json_string_value(t);
+		bool want = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+
+		if (!v || (!want && strcmp(v, "false") != 0 && strcmp(v, "0") != 0))
+			return berr_set(err, BERR_INVALID, "invalid filter 'dangling=%s'", v ? v : "");
+		if (*match) {
+			struct endpoint *eps = NULL;
+			size_t neps = 0;
+			if (endpoint_load_network(st, n->id, &eps, &neps, err) < 0)
+				return -1;
+			endpoint_free_all(eps, neps);
+			*match = (!builtin(n) && neps == 0) == want;
+		}
 	}
 	return 0;
 }
@@ -79,7 +96,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	for (size_t i = 0; i < n; i++) {
 		bool match;
 
-		if (matches(&all[i], filters, &match, err) < 0) {
+		if (matches(st, &all[i], filters, &match, err) < 0) {
 			json_decref(*result);
 			*result = NULL;
 			goto out;

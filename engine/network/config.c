@@ -2,6 +2,7 @@
 #include "engine/network/config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,16 @@ int network_config_load(struct network_config *out, berr *err)
 	root = json_load_file(config_path(), 0, &jerr);
 	if (!root) {
 		FILE *f = fopen(config_path(), "r");
-		if (!f && errno == ENOENT)
+		const char *asked = getenv("BERTH_CONFIG");
+		/* no file at the default path: the defaults; one the user named
+		 * must be there (dockerd --config-file) */
+		if (!f && errno == ENOENT && !(asked && *asked))
 			return 0;
+		if (!f && errno == ENOENT) {
+			char what[PATH_MAX + 64];
+			snprintf(what, sizeof(what), "open %s: no such file or directory", config_path());
+			return bad(err, "%s", what);
+		}
 		if (f)
 			fclose(f);
 		return bad(err, "%s", jerr.text);

@@ -14,6 +14,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/strbuf.h"
 #include "engine/network/internal.h"
+#include "engine/runtime/shim_protocol.h"
 
 /* The resolver runs as uid/gid 65534: the group may read, no one else. */
 #define RESOLVER_GID 65534
@@ -104,8 +105,9 @@ static int write_table(const char *dir, const struct network *n, struct store *s
 			const char *addr = family ? eps[i].address6 : eps[i].address;
 			if (!addr[0])
 				continue;
+			/* <name>.<network> first: the name PTR answers, as Docker's */
 			if (name && *name)
-				strbuf_addf(&b, "%s %s\n", name, addr);
+				strbuf_addf(&b, "%s.%s %s\n%s %s\n", name, n->name, addr, name, addr);
 			strbuf_addf(&b, "%.12s %s\n", eps[i].container_id, addr);
 			json_array_foreach(eps[i].aliases, k, alias)
 				if (json_is_string(alias))
@@ -121,7 +123,8 @@ static int write_table(const char *dir, const struct network *n, struct store *s
 /* c-<id> for every running container on a network that resolves; the
  * lists of containers that no longer are, tables of networks gone, and
  * what a crash left half-written (*.tmp) removed. */
-static int write_lists(const char *dir, json_t *lists, json_t *tables, berr *err)
+static int write_lists(const char *dir, json_t *lists, json_t *tables, json_t *way_out,
+		       berr *err)
 {
 	const char *id;
 	json_t *nets, *v;
@@ -134,6 +137,10 @@ static int write_lists(const char *dir, json_t *lists, json_t *tables, berr *err
 		char name[80];
 		int rc;
 
+		/* on internal networks only (now: a disconnect may have made it
+		 * so): its resolver sends no name out */
+		if (!json_object_get(way_out, id))
+			strbuf_adds(&b, DNS_LIST_INTERNAL "\n");
 		json_array_foreach(nets, i, v)
 			strbuf_addf(&b, "%s\n", json_string_value(v));
 		snprintf(name, sizeof(name), "c-%.64s", id);
@@ -187,8 +194,12 @@ int dns_tables_write(struct engine *engine, berr *err)
 			json_object_set_new(tables, all[i].id, json_true());
 			rc = write_table(dir, &all[i], st, lists, err);
 		}
+	json_t *way_out = rc == 0 ? network_containers_with_way_out(st, err) : NULL;
+	if (rc == 0 && !way_out)
+		rc = -1;
 	if (rc == 0)
-		rc = write_lists(dir, lists, tables, err);
+		rc = write_lists(dir, lists, tables, way_out, err);
+	json_decref(way_out);
 	json_decref(lists);
 	json_decref(tables);
 	network_free_all(all, n);

@@ -145,8 +145,14 @@ static void family_ruleset(struct strbuf *b, const char *family, const char *tab
 			    option_false(net, OPT_ICC) ? "drop" : "accept");
 	}
 	if (bridges)
-		strbuf_addf(b, "\t\tct status dnat accept\n\t\tiifname %s oifname %s drop\n", set.s,
-			    set.s);
+		/* published ports are open to every network; otherwise no
+		 * traffic between two of berth's networks, nor to or from the
+		 * bridges of another data root's berth (each root's table
+		 * knows only its own: the prefix covers the others') */
+		strbuf_addf(b, "\t\tct status dnat accept\n\t\tiifname %s oifname %s drop\n"
+			       "\t\tiifname %s oifname \"" NETWORK_LINK_PREFIX "*\" drop\n"
+			       "\t\toifname %s iifname \"" NETWORK_LINK_PREFIX "*\" drop\n",
+			    set.s, set.s, set.s, set.s);
 	strbuf_adds(b, "\t}\n");
 	if (bridges && !v6)
 		/* route_localnet is on for the bridges (127.0.0.1 ports): none

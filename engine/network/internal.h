@@ -33,12 +33,16 @@ struct network {
 	char ip_range[IPV4_PREFIX_TEXT];
 	char subnet6[IPV6_PREFIX_TEXT]; /* "": no IPv6 */
 	char gateway6[IPV6_ADDR_TEXT];
+	unsigned subnet_given; /* NETWORK_GIVEN_*: the user's subnets */
 	json_t *aux;        /* object: name -> address */
 	bool internal;
 	char bridge[16];    /* the link's name; "" for host and none */
 	json_t *labels;     /* object of strings */
 	json_t *options;    /* object of strings: -o */
 };
+
+#define NETWORK_GIVEN_V4 1u
+#define NETWORK_GIVEN_V6 2u
 
 void network_free(struct network *n);
 
@@ -71,6 +75,9 @@ int network_update_ipam(struct store *st, const struct network *n, berr *err);
 /* The containers with a live endpoint (an address leased: running) on
  * the network (a new array of ids). */
 json_t *network_endpoint_containers(struct store *st, const char *network_id, berr *err);
+/* The running containers with an address on a network that is not
+ * internal (a new object: id -> true): those whose names may leave. */
+json_t *network_containers_with_way_out(struct store *st, berr *err);
 
 /* --- endpoints and published ports (endpoint_record.c) ------------------ */
 
@@ -140,6 +147,13 @@ int network_create(struct engine *engine, json_t *body, struct network *out, ber
 int network_remove(struct engine *engine, const char *ref, berr *err);
 /* Docker's network inspect object. */
 json_t *network_inspect_json(struct engine *engine, const struct network *n);
+/* Before the default bridge's link is made (a first start, a reboot),
+ * inside the caller's transaction: its subnet, picked from the pools when
+ * its row was made, may since have been taken by a link of the host
+ * (another data root's default bridge, Docker's docker0): it moves to a
+ * free one while no container holds an address on it; a bip that
+ * overlaps is refused. n is updated. */
+int network_default_bridge_recheck(struct store *st, struct network *n, berr *err);
 /* The predefined networks (bridge, host, none) made when missing, and
  * berth's links that no network owns any more removed. */
 int network_startup(struct engine *engine, berr *err);

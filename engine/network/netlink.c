@@ -10,6 +10,7 @@
 
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
+#include <netlink/cache.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
@@ -345,4 +346,57 @@ int netlink_host_routes(const char *const *skip, size_t nskip, struct ipv4_prefi
 	*out = list;
 	*count = n;
 	return 0;
+}
+
+/* Whether a and b (bytes bytes each) agree in their first len bits. */
+static bool same_prefix(const uint8_t *a, const uint8_t *b, unsigned len)
+{
+	unsigned full = len / 8, rest = len % 8;
+
+	if (memcmp(a, b, full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ b[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+}
+
+int netlink_address_overlap(int family, const uint8_t *addr, unsigned len,
+			    const char *const *skip, size_t nskip, char link[16], berr *err)
+{
+	struct nl_sock *sk = netlink_socket(err);
+	struct nl_cache *addrs = NULL, *links = NULL;
+	size_t bytes = family == AF_INET6 ? 16 : 4;
+	int rc, found = 0;
+
+	if (!sk)
+		return -1;
+	if ((rc = rtnl_addr_alloc_cache(sk, &addrs)) < 0 ||
+	    (rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links)) < 0) {
+		nl_cache_free(addrs);
+		nl_socket_free(sk);
+		return berr_set(err, BERR_SYSTEM, "list addresses: %s", nl_geterror(rc));
+	}
+	for (struct nl_object *o = nl_cache_get_first(addrs); o && !found; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		char name[IF_NAMESIZE] = "";
+		bool skipped = false;
+
+		if (rtnl_addr_get_family(a) != family || !local ||
+		    nl_addr_get_len(local) != bytes)
+			continue;
+		/* the shorter of the two prefixes decides */
+		unsigned plen = (unsigned)rtnl_addr_get_prefixlen(a);
+		if (!same_prefix(nl_addr_get_binary_addr(local), addr, plen < len ? plen : len))
+			continue;
+		rtnl_link_i2name(links, rtnl_addr_get_ifindex(a), name, sizeof(name));
+		for (size_t i = 0; i < nskip && !skipped; i++)
+			skipped = strcmp(skip[i], name) == 0;
+		if (skipped)
+			continue;
+		snprintf(link, 16, "%s", name);
+		found = 1;
+	}
+	nl_cache_free(addrs);
+	nl_cache_free(links);
+	nl_socket_free(sk);
+	return found;
 }

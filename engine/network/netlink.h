@@ -55,6 +55,13 @@ int netlink_link_exists(const char *name, bool *exists, berr *err);
 int netlink_links_with_prefix(const char *prefix, char ***names, size_t *count, berr *err);
 void netlink_names_free(char **names, size_t count);
 
+/* Whether a subnet (family AF_INET or AF_INET6, addr in network order)
+ * overlaps an address prefix of a link of the host but those named in
+ * skip (berth's own bridges): a bridge there would take the host's own
+ * network (its gateway, its LAN). 1 and the link's name in link, 0, or -1. */
+int netlink_address_overlap(int family, const uint8_t *addr, unsigned len,
+			    const char *const *skip, size_t nskip, char link[16], berr *err);
+
 /* The destinations of the host's IPv4 routes in its main table (the
  * default route left out), skipping routes through the links named in
  * skip (berth's own bridges): what a picked subnet must not overlap. */

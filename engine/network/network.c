@@ -9,6 +9,7 @@
  * intent, never one by its name alone (another data root's, or a
  * user's), and the default bridge of any data root but /var/lib/berth has
  * a name of its own. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -89,6 +90,32 @@ static int taken_subnets(struct network *all, size_t n, bool with_host_routes,
 	return 0;
 }
 
+/* A subnet the user gave must not take an address prefix of the host's
+ * own links (its LAN, its gateway): Docker's default pools skip them,
+ * and a bridge on one would cut the host off. */
+static int check_host_overlap(int family, const uint8_t *addr, unsigned len, const char *text,
+			      const char *own, struct network *all, size_t nall, berr *err)
+{
+	const char **skip = calloc(nall + 1, sizeof(*skip));
+	size_t nskip = 0;
+	char link[16];
+	int rc;
+
+	if (!skip)
+		return berr_set(err, BERR_SYSTEM, "out of memory");
+	if (own[0])
+		skip[nskip++] = own; /* the network's own bridge, when it is there already */
+	for (size_t i = 0; i < nall; i++)
+		if (all[i].bridge[0])
+			skip[nskip++] = all[i].bridge;
+	rc = netlink_address_overlap(family, addr, len, skip, nskip, link, err);
+	free(skip);
+	if (rc > 0)
+		return berr_set(err, BERR_CONFLICT,
+				"subnet %s overlaps an address of the host's link %s", text, link);
+	return rc;
+}
+
 /* Whether an IPAM config is IPv6's: its subnet, else its gateway, says. */
 static bool is_ipv6_config(json_t *c)
 {
@@ -137,6 +164,33 @@ static int apply_ipam6(struct engine *engine, json_t *body, struct network *n,
 	if (c && net.len > 126)
 		return berr_set(err, BERR_INVALID, "IPv6 subnet %s is too small",
 				str(c, "Subnet"));
+	if (c) {
+		/* link-local, multicast, loopback and mapped IPv4 are no
+		 * network's to have */
+		static const char *const reserved[] = {"fe80::/10", "ff00::/8", "::/127",
+						       "::ffff:0:0/96"};
+		char canonical[IPV6_PREFIX_TEXT];
+		for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+			struct ipv6_prefix r;
+			ipv6_parse_prefix(reserved[i], &r);
+			if (ipv6_prefixes_overlap(&net, &r))
+				return berr_set(err, BERR_INVALID,
+						"invalid subnet %s : %s is reserved", str(c, "Subnet"),
+						reserved[i]);
+		}
+		ipv6_format_prefix(&net, canonical);
+		uint8_t raw[16];
+		char given[IPV6_ADDR_TEXT + 4];
+		snprintf(given, sizeof(given), "%.*s", (int)strcspn(str(c, "Subnet"), "/"),
+			 str(c, "Subnet"));
+		if (ipv6_parse_addr(given, raw) && memcmp(raw, net.addr, 16) != 0)
+			return berr_set(err, BERR_INVALID, "invalid subnet %s : it should be %s",
+					str(c, "Subnet"), canonical);
+		if (check_host_overlap(AF_INET6, net.addr, net.len, str(c, "Subnet"), n->bridge, all,
+				       nall, err) < 0)
+			return -1;
+		n->subnet_given |= NETWORK_GIVEN_V6;
+	}
 	if (!(taken = calloc(nall + 1, sizeof(*taken))))
 		return berr_set(err, BERR_SYSTEM, "out of memory");
 	for (i = 0; i < nall; i++)
@@ -161,6 +215,10 @@ static int apply_ipam6(struct engine *engine, json_t *body, struct network *n,
 	if (c && *str(c, "Gateway")) {
 		if (!ipv6_parse_addr(str(c, "Gateway"), gw) || !ipv6_prefix_contains(&net, gw))
 			return berr_set(err, BERR_INVALID, "no matching subnet for gateway %s",
+					str(c, "Gateway"));
+		if (memcmp(gw, net.addr, 16) == 0)
+			return berr_set(err, BERR_INVALID,
+					"invalid gateway %s: it is the subnet-router anycast address",
 					str(c, "Gateway"));
 	} else if (ipam6_pick_address(&net, NULL, 0, gw, err) < 0) {
 		return -1;
@@ -212,12 +270,27 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 	if (taken_subnets(all, nall, !*subnet, &taken, &ntaken, err) < 0)
 		return -1;
 	if (*subnet) {
+		char canonical[IPV4_PREFIX_TEXT];
+		uint32_t be = htonl(net.addr);
+
+		ipv4_format_prefix(&net, canonical);
+		if (strcmp(canonical, subnet) != 0) {
+			free(taken);
+			return berr_set(err, BERR_INVALID, "invalid subnet %s : it should be %s",
+					subnet, canonical);
+		}
 		for (i = 0; i < ntaken; i++)
 			if (ipv4_prefixes_overlap(&net, &taken[i])) {
 				free(taken);
 				return berr_set(err, BERR_CONFLICT,
 						"Pool overlaps with other one on this address space");
 			}
+		if (check_host_overlap(AF_INET, (const uint8_t *)&be, net.len, subnet, n->bridge, all,
+				       nall, err) < 0) {
+			free(taken);
+			return -1;
+		}
+		n->subnet_given |= NETWORK_GIVEN_V4;
 	} else if (ipam_pick_subnet_from(cfg->pools, cfg->npools, taken, ntaken, &net, err) < 0) {
 		free(taken);
 		return -1;
@@ -226,6 +299,10 @@ static int apply_ipam(json_t *body, struct network *n, struct network *all, size
 	if (*gateway) {
 		if (!ipv4_parse_addr(gateway, &gw) || !ipv4_prefix_contains(&net, gw))
 			return berr_set(err, BERR_INVALID, "no matching subnet for gateway %s", gateway);
+		if (net.len < 31 && (gw == net.addr || gw == (net.addr | ~ipv4_prefix_mask(net.len))))
+			return berr_set(err, BERR_INVALID,
+					"invalid gateway %s: it is the subnet's %s address", gateway,
+					gw == net.addr ? "network" : "broadcast");
 	} else {
 		gw = net.addr + 1;
 	}
@@ -315,6 +392,15 @@ static int apply_options(struct network *n, struct network *all, size_t nall, un
 			return berr_set(err, BERR_CONFLICT,
 					"bridge %s is already used by network %s", n->bridge,
 					all[i].name);
+	/* berth makes and removes its bridges: never one of the host's,
+	 * which `network rm` would delete */
+	bool exists = false;
+	if (*name && netlink_link_exists(name, &exists, err) < 0)
+		return -1;
+	if (exists)
+		return berr_set(err, BERR_CONFLICT,
+				"existing interface %s is not a bridge of berth's: a bridge network makes its own",
+				name);
 	return 0;
 }
 
@@ -555,6 +641,57 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 			 "Ingress", false, "ConfigFrom", "Network", "", "ConfigOnly", false,
 			 "Containers", containers_json(engine, n), "Options", options, "Labels",
 			 n->labels);
+}
+
+int network_default_bridge_recheck(struct store *st, struct network *n, berr *err)
+{
+	struct network_config cfg = {0};
+	struct network *all = NULL;
+	struct ipv4_prefix net, *taken = NULL;
+	size_t nall = 0, ntaken = 0;
+	bool exists = true;
+	char link[16];
+	json_t *users;
+	int rc = -1;
+
+	if (strcmp(n->name, "bridge") != 0 || strcmp(n->driver, "bridge") != 0 ||
+	    netlink_link_exists(n->bridge, &exists, err) < 0 || exists ||
+	    !ipv4_parse_prefix(n->subnet, &net))
+		return exists ? 0 : -1;
+	uint32_t be = htonl(net.addr);
+	int overlap = netlink_address_overlap(AF_INET, (const uint8_t *)&be, net.len, NULL, 0, link,
+					      err);
+	if (overlap <= 0)
+		return overlap;
+	if (n->subnet_given & NETWORK_GIVEN_V4)
+		return berr_set(err, BERR_CONFLICT,
+				"the default bridge's subnet %s (bip) overlaps an address of the host's link %s",
+				n->subnet, link);
+	users = network_endpoint_containers(st, n->id, err);
+	if (!users || json_array_size(users)) {
+		/* leases on a bridge that is not there: a start of another berth
+		 * is making it right now, with this subnet */
+		json_decref(users);
+		return users ? 0 : -1;
+	}
+	json_decref(users);
+	if (network_config_load(&cfg, err) < 0 || network_load_all(st, &all, &nall, err) < 0)
+		goto out;
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].id, n->id) == 0)
+			all[i].subnet[0] = '\0';
+	if (taken_subnets(all, nall, true, &taken, &ntaken, err) < 0 ||
+	    ipam_pick_subnet_from(cfg.pools, cfg.npools, taken, ntaken, &net, err) < 0)
+		goto out;
+	ipv4_format_prefix(&net, n->subnet);
+	ipv4_format_addr(net.addr + 1, n->gateway);
+	n->ip_range[0] = '\0';
+	rc = network_update_ipam(st, n, err);
+out:
+	free(taken);
+	network_free_all(all, nall);
+	network_config_free(&cfg);
+	return rc;
 }
 
 /* Adds a predefined network when the store lacks it. */

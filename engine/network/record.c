@@ -8,7 +8,7 @@
 
 #define NETWORK_COLUMNS                                                                            \
 	"id, name, driver, created, subnet, gateway, ip_range, aux, internal, bridge, labels, options, " \
-	"subnet6, gateway6"
+	"subnet6, gateway6, subnet_given"
 
 void network_free(struct network *n)
 {
@@ -49,6 +49,7 @@ static void read_row(sqlite3_stmt *stmt, struct network *n)
 	n->options = json_column(stmt, 11);
 	snprintf(n->subnet6, sizeof(n->subnet6), "%s", store_text(stmt, 12));
 	snprintf(n->gateway6, sizeof(n->gateway6), "%s", store_text(stmt, 13));
+	n->subnet_given = (unsigned)sqlite3_column_int(stmt, 14);
 }
 
 int network_insert(struct store *st, const struct network *n, berr *err)
@@ -65,7 +66,7 @@ int network_insert(struct store *st, const struct network *n, berr *err)
 	}
 	if (store_prepare(st, &stmt,
 			  "INSERT INTO networks(" NETWORK_COLUMNS ")"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		goto out;
 	sqlite3_bind_text(stmt, 1, n->id, -1, SQLITE_STATIC);
@@ -82,6 +83,7 @@ int network_insert(struct store *st, const struct network *n, berr *err)
 	sqlite3_bind_text(stmt, 12, options, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 13, n->subnet6, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 14, n->gateway6, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 15, (int)n->subnet_given);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(store_handle(st)) == SQLITE_CONSTRAINT_UNIQUE)
 			berr_set(err, BERR_CONFLICT, "network with name %s already exists", n->name);
@@ -230,6 +232,31 @@ json_t *network_endpoint_containers(struct store *st, const char *network_id, be
 	if (rc != SQLITE_DONE) {
 		json_decref(ids);
 		store_error(st, err, "reading a network's endpoints");
+		return NULL;
+	}
+	return ids;
+}
+
+json_t *network_containers_with_way_out(struct store *st, berr *err)
+{
+	sqlite3_stmt *stmt;
+	json_t *ids = json_object();
+	int rc;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT DISTINCT e.container_id FROM network_endpoints e"
+			  " JOIN networks n ON n.id = e.network_id"
+			  " WHERE e.address != '' AND n.internal = 0",
+			  err) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_object_set_new(ids, store_text(stmt, 0), json_true());
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		json_decref(ids);
+		store_error(st, err, "reading endpoints");
 		return NULL;
 	}
 	return ids;

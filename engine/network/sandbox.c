@@ -189,6 +189,33 @@ static bool zero16(const uint8_t a[16])
 	return memcmp(a, zero, 16) == 0;
 }
 
+/* accept_ra and autoconf off for every link of the namespace the calling
+ * thread is in (/proc/sys/net follows the thread's namespace). A kernel
+ * without IPv6 has no such files: nothing to turn off. */
+static int ipv6_no_autoconf(berr *err)
+{
+	static const char *const paths[] = {
+		"/proc/sys/net/ipv6/conf/all/accept_ra",   "/proc/sys/net/ipv6/conf/default/accept_ra",
+		"/proc/sys/net/ipv6/conf/all/autoconf",    "/proc/sys/net/ipv6/conf/default/autoconf",
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd = open(paths[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return 0;
+			return berr_sys(err, "opening %s", paths[i]);
+		}
+		if (write(fd, "0", 1) != 1) {
+			berr_sys(err, "writing %s", paths[i]);
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* The thread: only it ever leaves the host's namespace, and it ends. */
 static void *build(void *arg)
 {
@@ -209,7 +236,11 @@ static void *build(void *arg)
 		berr_sys(&job->err, "opening the container's network namespace");
 		goto out;
 	}
-	if (!(inside = netlink_socket(&job->err)) || netlink_set_up(inside, "lo", &job->err) < 0)
+	/* before any link: no router advertisement a container sends (or
+	 * forges) may give another its routes or addresses; links made
+	 * later inherit "default" */
+	if (!(inside = netlink_socket(&job->err)) || ipv6_no_autoconf(&job->err) < 0 ||
+	    netlink_set_up(inside, "lo", &job->err) < 0)
 		goto out;
 	if (job->dns && (job->dns_fd = dns_socket(&job->err)) < 0)
 		goto out;
@@ -270,8 +301,9 @@ int sandbox_create(const struct sandbox_link *links, size_t n, bool dns, int *ne
 
 struct link_job {
 	int netns_fd;
-	const struct sandbox_link *link; /* NULL: remove */
+	const struct sandbox_link *link; /* NULL: remove, or check with present */
 	size_t index;
+	bool *present;                   /* not NULL: only look */
 	int rc;
 	berr err;
 };
@@ -292,7 +324,15 @@ static void *change_link(void *arg)
 	}
 	if (!(inside = netlink_socket(&job->err)))
 		goto out;
-	if (job->link) {
+	if (job->present) {
+		char ifname[IF_NAMESIZE];
+		struct rtnl_link *l = NULL;
+		snprintf(ifname, sizeof(ifname), "eth%zu", job->index);
+		*job->present = rtnl_link_get_kernel(inside, 0, ifname, &l) == 0 &&
+				(rtnl_link_get_flags(l) & IFF_UP);
+		rtnl_link_put(l);
+		job->rc = 0;
+	} else if (job->link) {
 		job->rc = add_veth(host, inside, job->netns_fd, job->link, job->index, &job->err);
 	} else {
 		char ifname[IF_NAMESIZE];
@@ -331,5 +371,13 @@ int sandbox_remove_link(int netns_fd, size_t index, berr *err)
 {
 	struct link_job job = {.netns_fd = netns_fd, .index = index};
 
+	return run_link_job(&job, err);
+}
+
+int sandbox_link_present(int netns_fd, size_t index, bool *present, berr *err)
+{
+	struct link_job job = {.netns_fd = netns_fd, .index = index, .present = present};
+
+	*present = false;
 	return run_link_job(&job, err);
 }

@@ -55,4 +55,8 @@ int sandbox_add_link(int netns_fd, const struct sandbox_link *link, size_t index
 /* Deletes eth<index> in the namespace (its host end goes with it). */
 int sandbox_remove_link(int netns_fd, size_t index, berr *err);
 
+/* Whether eth<index> is in the namespace and up (the last step of
+ * sandbox_add_link): *present. */
+int sandbox_link_present(int netns_fd, size_t index, bool *present, berr *err);
+
 #endif

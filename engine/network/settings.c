@@ -13,6 +13,24 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* The names the endpoint answers to at 127.0.0.11, as Docker lists them:
+ * its name, its aliases, its short id (none on the default bridge). */
+static json_t *dns_names(const struct endpoint *e, const struct network *n)
+{
+	json_t *names = json_pack("[s]", str(e->config, "Container")), *a;
+	char short_id[13];
+	size_t i;
+
+	if (!n || strcmp(n->name, "bridge") == 0)
+		return names;
+	json_array_foreach(e->aliases, i, a)
+		if (json_is_string(a))
+			json_array_append(names, a);
+	snprintf(short_id, sizeof(short_id), "%.12s", e->container_id);
+	json_array_append_new(names, json_string(short_id));
+	return names;
+}
+
 static json_t *endpoint_json(const struct endpoint *e, const struct network *n, bool running)
 {
 	const char *asked = str(e->config, "IPv4Address"), *asked6 = str(e->config, "IPv6Address");
@@ -38,8 +56,7 @@ static json_t *endpoint_json(const struct endpoint *e, const struct network *n, 
 			 live ? e->address : "", "IPPrefixLen", live ? (int)subnet.len : 0,
 			 "IPv6Gateway", live6 && n && !n->internal ? n->gateway6 : "", "GlobalIPv6Address",
 			 live6 ? e->address6 : "", "GlobalIPv6PrefixLen", live6 ? (int)subnet6.len : 0,
-			 "DriverOpts", "DNSNames",
-			 live ? json_pack("[s]", str(e->config, "Container")) : json_null());
+			 "DriverOpts", "DNSNames", live ? dns_names(e, n) : json_null());
 }
 
 /* Docker's Ports object: "80/tcp" -> [{HostIp, HostPort}] or null. */

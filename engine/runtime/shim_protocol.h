@@ -161,6 +161,11 @@
 #define SHIM_NETNS_FD 5
 #define SHIM_DNS_FD 6
 
+/* The first line of a container's list of name tables (c-<id>, berth's
+ * engine/network/dns_tables.c) when all its networks are internal: its
+ * resolver then forwards no name, whatever it was started with. */
+#define DNS_LIST_INTERNAL "!internal"
+
 enum shim_stream {
 	SHIM_STREAM_STDIN = 0,
 	SHIM_STREAM_STDOUT = 1,

@@ -137,10 +137,12 @@ static const char *const migration_4 =
 	"CREATE INDEX published_ports_container ON published_ports(container_id);";
 
 /* IPv6: a network's second subnet and gateway ('' when it has none), and
- * an endpoint's IPv6 address while it runs. */
+ * an endpoint's IPv6 address while it runs; which subnets the user gave
+ * (bit 0 IPv4, bit 1 IPv6: only those take --ip and --ip6). */
 static const char *const migration_5 =
 	"ALTER TABLE networks ADD COLUMN subnet6 TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE networks ADD COLUMN gateway6 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE networks ADD COLUMN subnet_given INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE network_endpoints ADD COLUMN address6 TEXT NOT NULL DEFAULT '';"
 	"CREATE UNIQUE INDEX network_endpoints_address6 ON network_endpoints(network_id, address6)"
 	"  WHERE address6 != '';";

@@ -26,8 +26,9 @@ TEST_TABLE=$(berth_table "$BERTH_ROOT")
 FIRST_ROOT=$BERTH_ROOT
 network_cleanup() {
 	local l root
-	# a test may have moved to a second data root
-	for root in "$FIRST_ROOT" "$BERTH_ROOT"; do
+	# a test may have moved to, or used, a second data root
+	for root in "$FIRST_ROOT" "$BERTH_ROOT" "$TEST_DIR"/root?*; do
+		[ -d "$root" ] || continue
 		for l in $(sqlite3 "$root/berth.db" "SELECT bridge FROM networks WHERE bridge != ''" 2>/dev/null); do
 			ip link del "$l" 2>/dev/null
 		done
@@ -48,7 +49,8 @@ test_cgroup_dirs() {
 
 cleanup() {
 	local f pid
-	for f in "$BERTH_RUN"/containers/*/shim.pid "$BERTH_RUN"/containers/*/init.pid; do
+	for f in "$BERTH_RUN"/containers/*/shim.pid "$BERTH_RUN"/containers/*/init.pid \
+		"$TEST_DIR"/run?*/containers/*/shim.pid "$TEST_DIR"/run?*/containers/*/init.pid; do
 		[ -f "$f" ] || continue
 		pid=$(cut -d' ' -f1 "$f")
 		[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null

@@ -122,6 +122,13 @@ ip netns exec "$OUTSIDE" $W1 "http://$OUT_GW:18080/name" >/dev/null 2>&1 &&
 expect_eq "the host's own table untouched" 1 "$(nft list table inet "$HOSTFW" | grep -c 'proto-dst 18080 drop')"
 nft delete table inet "$HOSTFW"
 wait_for "open again once the host allows it" ip netns exec "$OUTSIDE" $W "http://$OUT_GW:18080/name"
+expect_eq "ps --filter publish" "pub" "$(b ps --filter publish=18081 --format '{{.Names}}')"
+expect_eq "ps --filter publish with its protocol" "pub" "$(b ps --filter publish=18090-18091/udp --format '{{.Names}}')"
+expect_eq "ps --filter expose" "pub" "$(b ps --filter expose=443 --format '{{.Names}}')"
+expect_eq "ps --filter publish of no one" "" "$(b ps --filter publish=18099 --format '{{.Names}}')"
+expect_eq "ps --filter network" "pub" "$(b ps --filter network=bridge --filter name=pub --format '{{.Names}}')"
+expect_eq "ps --filter network of another" "" "$(b ps --filter network=none --filter name=pub --format '{{.Names}}')"
+expect_eq "ps --filter is-task=true: no swarm tasks" "" "$(b ps --filter is-task=true --format '{{.Names}}')"
 expect_status "port unpublished" 1 b port pub 443
 expect_eq "Docker's words" "berth: Error: No public port '443/tcp' published for pub" "$err"
 
@@ -161,7 +168,7 @@ expect_status "restart gets the ports again" 0 b start pub
 wait_for "published again" $W "http://127.0.0.1:18081/name"
 
 # --- user networks ----------------------------------------------------------
-b network create front >/dev/null
+b network create --subnet 10.246.7.0/24 front >/dev/null
 b network create back >/dev/null
 b network create --internal --subnet 10.252.0.0/24 vault >/dev/null
 expect_status "fixed address and MAC" 0 b run -d --name app --network front --ip "$(b network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' front | sed 's/\.1$/.77/')" --mac-address 02:00:00:00:00:77 --network-alias api busybox sh -c "$WEB"
@@ -181,13 +188,27 @@ expect_status "two networks: eth0 and eth1" 0 b run --rm --network front --netwo
 expect_match "eth1 too" 'eth1 +inet ' "$out"
 expect_status "container: shares the namespace" 0 b run --rm --network container:app busybox sh -c "timeout 3 wget -qO- http://127.0.0.1/name || exit 1"
 expect_eq "app answers on its loopback" "$(b inspect -f '{{.Id}}' app | cut -c1-12)" "$out"
+# what a shared namespace cannot have: Docker's refusals
+while IFS='|' read -r flag words; do
+	expect_status "container: with $flag" 125 b run --rm --network container:app $flag busybox true
+	expect_eq "Docker's words" "berth: conflicting options: $words" "$err"
+done <<'CONFLICTS'
+-h other|hostname and the network mode
+--dns 10.0.0.1|dns and the network mode
+--add-host a:10.0.0.1|custom host-to-IP mapping and the network mode
+--mac-address 02:00:00:00:00:01|mac-address and the network mode
+-p 18097:80|port publishing and the container type network mode
+--expose 80|port exposing and the container type network mode
+CONFLICTS
+expect_status "host mode with -p" 0 b run --rm --network host -p 18097:80 busybox true
+expect_eq "Docker's warning" "WARNING: Published ports are discarded when using host network mode" "$err"
 expect_status "--add-host" 0 b run --rm --add-host db:10.1.2.3 --add-host gw=host-gateway busybox cat /etc/hosts
 expect_match "entries" $'10.1.2.3\tdb\n[0-9.]+\tgw\n' "$out"
 # --link, Docker's legacy links on the default bridge
 b run -d --name linked -e SECRET=s3 --expose 80 busybox sh -c "$WEB" >/dev/null
 linked_ip=$(b inspect -f '{{.NetworkSettings.IPAddress}}' linked)
 linked_id=$(b inspect -f '{{.Id}}' linked)
-expect_status "--link name:alias" 0 b run --rm --name linker --link linked:db busybox sh -c 'grep db /etc/hosts; env | grep ^DB_ | sort'
+expect_status "--link name:alias" 0 b run --rm --name linker --link linked:db busybox sh -c 'grep -w db /etc/hosts; env | grep ^DB_ | sort'
 expect_eq "Docker's hosts line and variables" "$linked_ip	db ${linked_id:0:12} linked
 DB_ENV_SECRET=s3
 DB_NAME=/linker/db
@@ -221,8 +242,10 @@ expect_eq "by name" "$named_ip" "$(resolve back named)"
 expect_eq "by alias" "$named_ip" "$(resolve back db)"
 expect_eq "by short id" "$named_ip" "$(resolve back "${named_id:0:12}")"
 expect_eq "any case" "$named_ip" "$(resolve back NAMED)"
+expect_eq "by name.network" "$named_ip" "$(resolve back named.back)"
 expect_status "reverse" 0 b run --rm --network back busybox busybox nslookup "$named_ip"
-expect_match "PTR" "name = named" "$out"
+expect_match "PTR: name.network, as Docker" "name = named\.back" "$out"
+expect_eq "DNSNames" "[\"named\",\"db\",\"${named_id:0:12}\"]" "$(b inspect -f '{{json .NetworkSettings.Networks.back.DNSNames}}' named)"
 expect_status "wget by name" 0 b run --rm --network back busybox sh -c "timeout 3 wget -qO- http://db/name || exit 1"
 expect_eq "the right one" "${named_id:0:12}" "$out"
 expect_eq "not from another network" "" "$(resolve front named)"
@@ -262,6 +285,13 @@ for i in $(seq 50); do ss -lun | grep -q '127.0.0.77:53 ' && break; sleep 0.1; d
 expect_status "forwarded to --dns 127.0.0.77" 0 b run --rm --network back --dns 127.0.0.77 busybox busybox nslookup outside.test
 expect_match "its answer" 'Address: 10\.9\.8\.7' "$out"
 expect_status "an internal network's names do not leave" 1 b run --rm --network vault --dns 127.0.0.77 busybox busybox nslookup outside.test
+# left on internal networks only by a disconnect: its names stop leaving too
+b run -d --name leaver --network back --dns 127.0.0.77 busybox sleep 300 >/dev/null
+expect_status "names leave while it has a way out" 0 b exec leaver busybox nslookup outside.test
+b network connect vault leaver
+b network disconnect back leaver
+expect_status "not once only internal networks are left" 1 b exec leaver busybox nslookup outside.test
+b rm -f leaver >/dev/null
 kill "$dnsd_pid" 2>/dev/null
 wait "$dnsd_pid" 2>/dev/null
 
@@ -349,6 +379,12 @@ expect_status "alias on the default bridge" 125 b run --rm --network-alias x bus
 expect_eq "alias words" "berth: network-scoped alias is supported only for containers in user defined networks" "$err"
 expect_status "ip on the default bridge" 125 b run --rm --ip 172.17.0.9 busybox true
 expect_eq "ip words" "berth: user specified IP address is supported on user defined networks only" "$err"
+expect_status "ip on a network whose subnet berth picked" 125 b run --rm --network back --ip 10.9.9.9 busybox true
+expect_match "Docker's words" 'user specified IP address is supported only when connecting to networks with user configured subnets$' "$err"
+expect_status "the network's address" 125 b run --rm --network front --ip 10.246.7.0 busybox true
+expect_match "refused" 'invalid address 10\.246\.7\.0: it is the subnet.s network address$' "$err"
+expect_status "its broadcast address" 125 b run --rm --network front --ip 10.246.7.255 busybox true
+expect_match "refused" 'broadcast address$' "$err"
 expect_status "ip outside the subnet" 125 b run --rm --network front --ip 10.9.9.9 busybox true
 expect_eq "subnet words" "berth: no configured subnet or ip-range contain the IP address 10.9.9.9" "$err"
 expect_status "ip taken" 125 b run --rm --network front --ip "$app_ip" busybox true
@@ -399,6 +435,23 @@ vethcount=$(ip -br link | grep -c "^berthv.*master" || true)
 ours=$(for br in $(sqlite3 "$BERTH_ROOT/berth.db" "SELECT bridge FROM networks WHERE bridge != ''"); do ls "/sys/class/net/$br/brif" 2>/dev/null; done | wc -l)
 leased=$(sqlite3 "$BERTH_ROOT/berth.db" "SELECT count(*) FROM network_endpoints WHERE address != ''")
 expect_eq "one veth per lease on our bridges" "$leased" "$ours"
+
+# --- a berth killed in the middle of connect and disconnect -----------------
+# the next berth makes row and link agree: a network inspect shows with an
+# address is a link up inside, with that address
+b network create crashnet >/dev/null
+b run -d --name victim busybox sleep 300 >/dev/null
+for delay in 0.001 0.002 0.003 0.004 0.005 0.006 0.007 0.008 0.009 0.012; do
+	for verb in connect disconnect; do
+		timeout -s KILL "$delay" "$BERTH" network "$verb" crashnet victim >/dev/null 2>&1
+		b ps >/dev/null
+		vip=$(b inspect -f '{{with index .NetworkSettings.Networks "crashnet"}}{{.IPAddress}}{{end}}' victim)
+		[ -z "$vip" ] || b exec victim busybox ip -o addr | grep -q "inet $vip/" ||
+			bad "killed $verb after $delay s: inspect says $vip, the container has no such address"
+	done
+done
+ok
+expect_eq "no intent left" "" "$(ls "$BERTH_RUN/intents" 2>/dev/null | grep netchange)"
 
 b rm -f $(b ps -aq) >/dev/null
 # the kernel destroys a namespace, and its veths, a moment after its last process

@@ -35,7 +35,7 @@ wait_for() {
 }
 
 # "outside": a namespace of the test's own, routed from the host over IPv6
-PFX=fdbe:$(printf '%x' $((RANDOM % 65536))):$$
+PFX=fdbe:$(printf "%x:%x" $RANDOM $(($$ % 65536)))
 ip netns add "$OUTSIDE"
 ip link add "$OUT_HOST" type veth peer name eth0 netns "$OUTSIDE"
 ip addr add "$PFX::1/64" dev "$OUT_HOST" nodad
@@ -80,6 +80,16 @@ expect_match "Docker's words" 'no matching subnet for gateway fd42:80::1$' "$err
 expect_status "two v6 subnets" 1 b network create --ipv6 --subnet fd42:81::/64 --subnet fd42:82::/64 twice
 expect_status "a v6 gateway with no v6 subnet" 1 b network create --subnet 10.202.0.0/24 --gateway fd42:83::1 nosub
 expect_match "Docker's words" 'no matching subnet for gateway fd42:83::1$' "$err"
+expect_status "host bits in the subnet" 1 b network create --ipv6 --subnet fd42:84::5/64 hostbits
+expect_match "Docker's words" 'invalid subnet fd42:84::5/64 : it should be fd42:84::/64$' "$err"
+expect_status "a link-local subnet" 1 b network create --ipv6 --subnet fe80::/64 linklocal
+expect_match "reserved" 'fe80::/10 is reserved$' "$err"
+expect_status "a multicast subnet" 1 b network create --ipv6 --subnet ff02::/64 mcast
+expect_match "reserved" 'ff00::/8 is reserved$' "$err"
+expect_status "the host's own IPv6 network" 1 b network create --ipv6 --subnet "$PFX::/64" hosts
+expect_match "refused" "subnet $PFX::/64 overlaps an address of the host's link $OUT_HOST\$" "$err"
+expect_status "the subnet-router anycast as gateway" 1 b network create --ipv6 --subnet fd42:85::/64 --gateway fd42:85:: anycast
+expect_match "refused" 'subnet-router anycast address$' "$err"
 expect_eq "no network made" "$before" "$(b network ls -q | sort)"
 
 # --- containers ----------------------------------------------------------------
@@ -92,21 +102,33 @@ expect_status "on its link" 0 b exec web6 busybox ip -6 -o addr show eth0 scope 
 expect_match "the address" "inet6 $web6_ip6/64" "$out"
 expect_status "its default route" 0 b exec web6 busybox ip -6 route show default
 expect_match "through the gateway" "via $web6_gw6" "$out"
+expect_status "no router advertisement taken inside" 0 b exec web6 cat /proc/sys/net/ipv6/conf/all/accept_ra /proc/sys/net/ipv6/conf/default/accept_ra /proc/sys/net/ipv6/conf/eth0/accept_ra /proc/sys/net/ipv6/conf/eth0/autoconf
+expect_eq "accept_ra and autoconf off" $'0\n0\n0\n0' "$out"
+bridge6=$(sqlite3 "$BERTH_ROOT/berth.db" "SELECT bridge FROM networks WHERE name = 'six'")
+expect_eq "nor on the host's side of the bridge" "0" "$(cat /proc/sys/net/ipv6/conf/$bridge6/accept_ra)"
 expect_status "hosts file" 0 b exec web6 cat /etc/hosts
 expect_match "its IPv6 line" "$web6_ip6	" "$out"
 expect_status "network inspect lists it" 0 b network inspect -f '{{range .Containers}}{{.IPv6Address}}{{end}}' six
 expect_eq "with its prefix" "$web6_ip6/64" "$out"
 wait_for "the host reaches it over IPv6" $W "http://[$web6_ip6]/name"
 
-expect_status "--ip6 and a name lookup" 0 b run --rm --name client6 --network six --ip6 "${SUB6%%::/64}::99" busybox sh -c \
+expect_status "a name lookup" 0 b run --rm --name client6 --network six busybox sh -c \
 	"busybox ip -6 -o addr show eth0 scope global; busybox nslookup -type=AAAA web6 127.0.0.11; timeout 3 wget -qO- http://web6/cgi-bin/ip || exit 1"
-expect_match "the asked address" "inet6 ${SUB6%%::/64}::99/64" "$out"
+expect_match "the next address" "inet6 ${SUB6%%::/64}::3/64" "$out"
 expect_match "AAAA of the name" "Address: $web6_ip6" "$out"
-expect_match "the server sees the client's own address" "\[${SUB6%%::/64}::99\]\$" "$out"
+expect_match "the server sees the client's own address" "\[${SUB6%%::/64}::3\]\$" "$out"
 expect_status "PTR of an IPv6 address" 0 b run --rm --network six busybox nslookup "$web6_ip6" 127.0.0.11
-expect_match "the container's name" "name = web6" "$out"
-expect_status "the address taken" 125 b run --rm --network six --ip6 "$web6_ip6" busybox true
+expect_match "the container's name on its network" "name = web6\.six" "$out"
+expect_status "--ip6 where berth picked the subnet" 125 b run --rm --network six --ip6 "${SUB6%%::/64}::99" busybox true
+expect_match "Docker's words" 'user specified IP address is supported only when connecting to networks with user configured subnets$' "$err"
+expect_status "--ip6 on the user's subnet" 0 b run -d --name fixed6 --network own6 --ip6 fd42:77::99 busybox sleep 300
+expect_status "the asked address" 0 b exec fixed6 busybox ip -6 -o addr show eth0 scope global
+expect_match "on its link" "inet6 fd42:77::99/64" "$out"
+expect_status "the address taken" 125 b run --rm --network own6 --ip6 fd42:77::99 busybox true
 expect_match "Docker's words" 'Address already in use$' "$err"
+expect_status "the subnet-router anycast address" 125 b run --rm --network own6 --ip6 fd42:77:: busybox true
+expect_match "refused" 'subnet-router anycast address$' "$err"
+b rm -f fixed6 >/dev/null
 expect_status "--ip6 outside the subnet" 125 b run --rm --network six --ip6 fd42:99::5 busybox true
 expect_match "Docker's words" 'no configured subnet or ip-range contain the IP address fd42:99::5$' "$err"
 expect_status "--ip6 not an address" 125 b run --rm --network six --ip6 zz::1 busybox true
@@ -182,7 +204,7 @@ expect_match "an address of fixed-cidr-v6" 'inet6 fd42:99:1::2/64' "$out"
 printf '{"ipv6": true}\n' >"$BERTH_CONFIG"
 expect_status "ipv6 without fixed-cidr-v6" 0 b network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' bridge
 expect_match "a ULA subnet" '^172\.[0-9]+\.0\.0/16 fd[0-9a-f]{2}:' "$out"
-rm -f "$BERTH_CONFIG"
+printf '{}\n' >"$BERTH_CONFIG"
 expect_status "ipv6 off again" 0 b network inspect -f '{{.EnableIPv6}}' bridge
 expect_eq "off" "false" "$out"
 finish

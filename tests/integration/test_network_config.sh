@@ -52,5 +52,8 @@ config '{"default-address-pools": [{"base": "10.81.0.0/16", "size": 8}]}'
 expect_status "a pool smaller than its size" 1 b network ls
 expect_eq "nothing changed" "$before" "$(store_snapshot)"
 rm -f "$BERTH_CONFIG"
-expect_status "no file: the defaults" 0 b network ls
+expect_status "a file named in BERTH_CONFIG must be there" 1 b network ls
+expect_eq "Docker's words" "berth: unable to configure the berth engine with file $BERTH_CONFIG: open $BERTH_CONFIG: no such file or directory" "$err"
+unset BERTH_CONFIG
+expect_status "none named, none at the default path: the defaults" 0 b network ls
 finish

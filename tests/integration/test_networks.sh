@@ -67,6 +67,14 @@ expect_eq "overlap words" "berth: Pool overlaps with other one on this address s
 expect_status "gateway outside" 1 b network create --subnet 10.232.0.0/16 --gateway 10.1.0.1 bad3
 expect_eq "gateway words" "berth: no matching subnet for gateway 10.1.0.1" "$err"
 expect_status "gateway without subnet" 1 b network create --gateway 10.1.0.1 bad4
+expect_status "host bits in the subnet" 1 b network create --subnet 10.233.0.1/16 bad4b
+expect_eq "Docker's words" "berth: invalid subnet 10.233.0.1/16 : it should be 10.233.0.0/16" "$err"
+expect_status "gateway is the network address" 1 b network create --subnet 10.233.0.0/16 --gateway 10.233.0.0 bad4c
+expect_eq "refused" "berth: invalid gateway 10.233.0.0: it is the subnet's network address" "$err"
+expect_status "the host's own network" 1 b network create --subnet 127.0.0.0/8 bad4d
+expect_eq "refused" "berth: subnet 127.0.0.0/8 overlaps an address of the host's link lo" "$err"
+expect_status "an existing link as bridge" 1 b network create -o com.docker.network.bridge.name=lo bad4e
+expect_eq "refused" "berth: existing interface lo is not a bridge of berth's: a bridge network makes its own" "$err"
 expect_status "range outside" 1 b network create --subnet 10.232.0.0/16 --ip-range 10.9.0.0/24 bad5
 expect_eq "range words" "berth: no matching subnet for range 10.9.0.0/24" "$err"
 expect_status "unknown driver" 1 b network create -d frob bad6
@@ -108,5 +116,31 @@ if [ -e "/sys/class/net/$dead" ]; then bad "the orphaned link stayed"; else ok; 
 if [ -e "/sys/class/net/bt-other-$$" ]; then ok; else bad "a link no intent names was removed"; fi
 ip link del bt-other-$$ 2>/dev/null
 expect_eq "intent settled" "" "$(ls "$BERTH_RUN/intents" | grep network-link)"
+
+# dangling: the user's networks no container is on
+b network create lonely >/dev/null
+expect_eq "ls --filter dangling=true" "lonely" "$(b network ls --filter dangling=true --format '{{.Name}}')"
+expect_status "a bad dangling value" 1 b network ls --filter dangling=maybe
+expect_eq "Docker's words" "berth: invalid filter 'dangling=maybe'" "$err"
+b network rm lonely >/dev/null
+
+# two data roots on one host: both default bridges were given a subnet
+# before either bridge existed; the second start moves to a free one, and
+# neither root's containers reach the other's
+b2() { BERTH_ROOT=$TEST_DIR/root2 BERTH_RUN=$TEST_DIR/run2 "$BERTH" "$@"; }
+busybox_image >/dev/null
+BERTH_ROOT=$TEST_DIR/root2 BERTH_RUN=$TEST_DIR/run2 busybox_image >/dev/null
+subnet1=$(b network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)
+subnet2=$(b2 network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)
+expect_eq "both rows picked the same pool" "$subnet1" "$subnet2"
+expect_status "a container in the first root" 0 b run -d --name r1 busybox httpd -f -p 80
+r1_ip=$(b inspect -f '{{.NetworkSettings.IPAddress}}' r1)
+expect_status "a container in the second" 0 b2 run -d --name r2 busybox sleep 300
+subnet2=$(b2 network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)
+[ "$subnet2" != "$subnet1" ] && ok || bad "the second default bridge took the first's subnet $subnet1"
+expect_match "its address in the new subnet" "^${subnet2%.0/*}\." "$(b2 inspect -f '{{.NetworkSettings.IPAddress}}' r2)"
+expect_status "no way from one root's network to the other's" 1 b2 exec r2 sh -c "timeout 2 wget -qO- http://$r1_ip/ || exit 1"
+b2 rm -f r2 >/dev/null
+b rm -f r1 >/dev/null
 
 finish

@@ -262,6 +262,12 @@ keys talker Enter
 talker_nets() { b inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' talker; }
 for i in $(seq 50); do [[ "$(talker_nets)" == *tuinet* ]] && break; sleep 0.1; done
 expect_match "the container is on it" "tuinet" "$(talker_nets)"
+# Enter: the network's containers by name, with their addresses
+keys Enter
+expect_screen "the network's containers" "IPV4 ADDRESS" 3
+expect_screen "by name" "talker" 3
+keys 3
+expect_screen "back on the networks" "NETWORK ID" 3
 keys x
 expect_screen "the disconnect form" "Disconnect from network" 3
 keys talker Enter

@@ -58,12 +58,16 @@ static struct table tables[TABLES_MAX];
 static struct table list;
 static int dir_fd = -1; /* the tables' directory, opened before the uid changes */
 static size_t ntables;
+/* the list's first line says the container has no way out */
+static bool internal_only;
 static struct sockaddr_in upstreams[UPSTREAMS_MAX];
 static size_t nupstreams;
 
 struct pending {
 	bool used;
 	uint16_t client_id, our_id;
+	uint8_t question[DNS_NAME_MAX + 1 + 4]; /* as sent: the answer must echo it */
+	size_t question_len;
 	struct sockaddr_in client;
 	time_t sent;
 	size_t upstream;
@@ -185,7 +189,7 @@ static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_que
 	time_t now = time(NULL);
 	struct pending *slot = NULL;
 
-	if (!nupstreams) {
+	if (!nupstreams || internal_only) {
 		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, 0, NULL, from);
 		return;
 	}
@@ -202,6 +206,13 @@ static void forward(int upstream, uint8_t *msg, size_t len, const struct dns_que
 		id = next_id++;
 	*slot = (struct pending){.used = true, .client_id = q->id, .our_id = id,
 				 .client = *from, .sent = now, .upstream = 0};
+	slot->question_len = q->end - 12;
+	if (slot->question_len > sizeof(slot->question)) {
+		slot->used = false;
+		reply(server, msg, q, DNS_RCODE_SERVFAIL, NULL, 0, 0, NULL, from);
+		return;
+	}
+	memcpy(slot->question, msg + 12, slot->question_len);
 	msg[0] = (uint8_t)(slot->our_id >> 8);
 	msg[1] = (uint8_t)slot->our_id;
 	/* the socket is connected to the resolver: it can send nowhere else */
@@ -217,11 +228,14 @@ static void refresh_all(void)
 	if (list.seen.st_ino != before.st_ino || list.seen.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
 	    list.seen.st_mtim.tv_sec != before.st_mtim.tv_sec || list.seen.st_size != before.st_size) {
 		const char *line = list.text, *end = list.text + list.len;
+		size_t mark = strlen(DNS_LIST_INTERNAL);
 		ntables = 0;
+		internal_only = list.len >= mark && memcmp(list.text, DNS_LIST_INTERNAL, mark) == 0 &&
+				(list.len == mark || list.text[mark] == '\n');
 		while (line < end && ntables < TABLES_MAX) {
 			const char *nl = memchr(line, '\n', (size_t)(end - line));
 			size_t n = (size_t)((nl ? nl : end) - line);
-			if (n && n < sizeof(tables[0].path) && !memchr(line, '/', n)) {
+			if (n && n < sizeof(tables[0].path) && !memchr(line, '/', n) && line[0] != '!') {
 				memset(&tables[ntables].seen, 0, sizeof(tables[ntables].seen));
 				memcpy(tables[ntables].path, line, n);
 				tables[ntables].path[n] = '\0';
@@ -275,14 +289,18 @@ static void relay_answer(int server, int upstream)
 	socklen_t flen = sizeof(from);
 	ssize_t n = recvfrom(upstream, msg, sizeof(msg), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
 
-	if (n < 12 || flen != sizeof(from))
+	/* a response (QR), from the resolver asked, to the ID and the
+	 * question sent: a forged answer has to guess all of them */
+	if (n < 12 || flen != sizeof(from) || !(msg[2] & 0x80))
 		return;
 	uint16_t id = (uint16_t)(msg[0] << 8 | msg[1]);
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		struct pending *p = &pending[i];
 		if (!p->used || p->our_id != id ||
 		    from.sin_addr.s_addr != upstreams[p->upstream].sin_addr.s_addr ||
-		    from.sin_port != upstreams[p->upstream].sin_port)
+		    from.sin_port != upstreams[p->upstream].sin_port ||
+		    (size_t)n < 12 + p->question_len ||
+		    memcmp(msg + 12, p->question, p->question_len) != 0)
 			continue;
 		msg[0] = (uint8_t)(p->client_id >> 8);
 		msg[1] = (uint8_t)p->client_id;
