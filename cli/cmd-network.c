@@ -257,6 +257,8 @@ static int cmd_inspect(struct cli *cli, int argc, char **argv)
 		if (cli_call(cli, "network.inspect", args, &result, &err) == 0) {
 			json_array_append_new(objects, result);
 		} else {
+			if (err.kind == BERR_NOT_FOUND)
+				berr_set(&err, BERR_NOT_FOUND, "No such network: %s", argv[i]);
 			cli_fail(cli, &err, 1);
 			failed = 1;
 		}

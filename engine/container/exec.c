@@ -219,7 +219,10 @@ static int start_exec(struct engine *engine, const struct container *c, const ch
 
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	container_run_dir(engine, c->id, run_dir, sizeof(run_dir));
-	return runtime_shim_start(args, attach_fd, -1, -1, &started, &reported, err);
+	struct shim_fds fds = SHIM_FDS_NONE;
+
+	fds.attach = attach_fd;
+	return runtime_shim_start(args, &fds, &started, &reported, err);
 }
 
 static int cmd_exec(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

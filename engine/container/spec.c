@@ -247,6 +247,8 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		json_array_foreach(net->dns_upstreams, k, t)
 			spec_put(&b, "dns-upstream", json_string_value(t));
 	}
+	for (size_t k = 0; k < net->nproxy; k++)
+		spec_put(&b, "proxy", net->proxy_targets[k]);
 	if (host_is_cgroup2_only())
 		spec_put(&b, "namespace", "cgroup");
 	spec_put(&b, "cgroup-parent", container_cgroup_parent());

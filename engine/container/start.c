@@ -128,8 +128,9 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	/* a local error: the failure is recorded even for a caller that
 	 * asks for none (a restart at boot) */
 	berr failure = {0};
-	rc = runtime_shim_start(args, attach_fd, net.netns_fd, net.dns_fd, &started_as, &reported,
-				&failure);
+	struct shim_fds fds = {.attach = attach_fd, .netns = net.netns_fd, .dns = net.dns_fd,
+			       .proxy = net.proxy_fds, .nproxy = net.nproxy};
+	rc = runtime_shim_start(args, &fds, &started_as, &reported, &failure);
 	/* the monitor holds the namespace now; ours goes */
 	network_sandbox_close(&net);
 	if (rc < 0) {

@@ -544,9 +544,18 @@ static int lease_binding(struct store *st, struct published_port *p, const char 
 	if (*ip && strchr(ip, ':')) {
 		if (!ipv6_parse_addr(ip, a6))
 			return berr_set(err, BERR_INVALID, "invalid IP address: %s", ip);
-		if (memcmp(a6, (const uint8_t[16]){[15] = 1}, 16) == 0)
-			return berr_set(err, BERR_INVALID,
-					"cannot publish on [::1]: IPv6 loopback traffic cannot be forwarded to a container (there is no route_localnet for IPv6); publish on 127.0.0.1");
+		if (memcmp(a6, (const uint8_t[16]){[15] = 1}, 16) == 0) {
+			/* the kernel cannot forward IPv6 loopback traffic: the
+			 * monitor relays it, to either of the container's addresses */
+			if (strcmp(p->proto, "tcp") != 0)
+				return berr_set(err, BERR_INVALID,
+						"cannot publish %s on [::1]: only tcp is relayed there",
+						p->proto);
+			snprintf(p->host_ip, sizeof(p->host_ip), "::1");
+			snprintf(p->address, sizeof(p->address), "%s",
+				 *t->address6 ? t->address6 : t->address);
+			return lease_port(st, p, host_port, t->container_name, err);
+		}
 		if (!*t->address6)
 			return berr_set(err, BERR_INVALID,
 					"cannot publish on [%s]: the container has no IPv6 address (its network has no --ipv6; without a proxy, IPv6 clients cannot reach an IPv4 container)",
@@ -751,8 +760,50 @@ static json_t *upstreams(json_t *hc)
 	return out;
 }
 
+/* The listeners of the container's ports on [::1], for its monitor's
+ * relay (shim/proxy.c): the kernel cannot forward them. */
+static int open_relays(struct store *st, const char *id, struct network_sandbox *out, berr *err)
+{
+	struct published_port *ports = NULL;
+	size_t n = 0;
+	int rc = 0, one = 1;
+
+	if (port_load_container(st, id, &ports, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+					  .sin6_port = htons((uint16_t)ports[i].host_port)};
+		int fd;
+
+		if (strcmp(ports[i].host_ip, "::1") != 0)
+			continue;
+		if (out->nproxy == sizeof(out->proxy_fds) / sizeof(out->proxy_fds[0])) {
+			rc = berr_set(err, BERR_INVALID, "at most %zu ports on [::1]", out->nproxy);
+			break;
+		}
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+			rc = berr_sys(err, "listening on [::1]:%d", ports[i].host_port);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		out->proxy_fds[out->nproxy] = fd;
+		snprintf(out->proxy_targets[out->nproxy], sizeof(out->proxy_targets[0]), "%s %d",
+			 ports[i].address, ports[i].container_port);
+		out->nproxy++;
+	}
+	free(ports);
+	return rc;
+}
+
 void network_sandbox_close(struct network_sandbox *s)
 {
+	for (size_t i = 0; i < s->nproxy; i++)
+		close(s->proxy_fds[i]);
+	s->nproxy = 0;
 	if (s->netns_fd >= 0)
 		close(s->netns_fd);
 	if (s->dns_fd >= 0)
@@ -814,6 +865,8 @@ int network_container_start(struct engine *engine, const char *id, json_t *confi
 	}
 	if (n && sandbox_create(links, n, json_array_size(out->dns_tables) > 0, &out->netns_fd,
 				&out->dns_fd, err) < 0)
+		goto release;
+	if (ports && open_relays(st, id, out, err) < 0)
 		goto release;
 	out->hosts = strbuf_steal(&lines);
 	if (n && !nets[0].internal)

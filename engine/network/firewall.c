@@ -58,7 +58,8 @@ static void published_rules(struct strbuf *b, const char *family,
 	for (size_t i = 0; i < n; i++) {
 		const struct published_port *p = &ports[i];
 
-		if ((strchr(p->host_ip, ':') != NULL) != v6)
+		/* other families' ports, and [::1]'s, which the monitor relays */
+		if ((strchr(p->host_ip, ':') != NULL) != v6 || strcmp(p->host_ip, "::1") == 0)
 			continue;
 		strbuf_adds(b, "\t\t");
 		if (strcmp(p->host_ip, v6 ? "::" : "0.0.0.0") != 0)

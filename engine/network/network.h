@@ -36,6 +36,11 @@ struct network_sandbox {
 	char dns_dir[4096];    /* the resolver's tables (dns_tables.h) */
 	json_t *dns_tables;    /* the tables of its networks (names in dns_dir) */
 	json_t *dns_upstreams; /* where other names go: --dns, else the host's */
+	/* ports published on [::1]: listeners on the host, relayed by the
+	 * monitor to proxy_targets ("<address> <port>") */
+	int proxy_fds[16];
+	char proxy_targets[16][64];
+	size_t nproxy;
 };
 
 /* At start: addresses and published ports (PortBindings, PublishAllPorts

@@ -22,13 +22,15 @@
 extern char **environ;
 
 /* Spawns the shim; its first process exits once the monitor is detached. */
-static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_fd, int start_w,
-		 berr *err)
+static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_fd,
+		 const int *proxy_fds, size_t nproxy, int start_w, berr *err)
 {
 	char shim[PATH_MAX], *argv[ARGS_MAX + 2];
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
 	int hi_start, hi_attach = -1, hi_netns = -1, hi_dns = -1, status, rc = -1;
+	int hi_proxy[SHIM_PROXY_MAX];
+	size_t nhi = 0;
 	sigset_t all, none;
 	size_t n = 0;
 	pid_t pid;
@@ -48,8 +50,15 @@ static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_
 		hi_netns = fcntl(netns_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
 	if (dns_fd >= 0)
 		hi_dns = fcntl(dns_fd, F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR);
+	if (nproxy > SHIM_PROXY_MAX) {
+		berr_set(err, BERR_INVALID, "at most %d ports on [::1]", SHIM_PROXY_MAX);
+		goto out;
+	}
+	for (; nhi < nproxy; nhi++)
+		if ((hi_proxy[nhi] = fcntl(proxy_fds[nhi], F_DUPFD_CLOEXEC, SPAWN_FD_FLOOR)) < 0)
+			break;
 	if (hi_start < 0 || (attach_fd >= 0 && hi_attach < 0) || (netns_fd >= 0 && hi_netns < 0) ||
-	    (dns_fd >= 0 && hi_dns < 0)) {
+	    (dns_fd >= 0 && hi_dns < 0) || nhi < nproxy) {
 		berr_sys(err, "preparing the monitor's descriptors");
 		goto out;
 	}
@@ -63,7 +72,11 @@ static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_
 		posix_spawn_file_actions_adddup2(&actions, hi_netns, SHIM_NETNS_FD);
 	if (hi_dns >= 0)
 		posix_spawn_file_actions_adddup2(&actions, hi_dns, SHIM_DNS_FD);
-	posix_spawn_file_actions_addclosefrom_np(&actions, hi_dns >= 0	     ? SHIM_DNS_FD + 1
+	/* the listeners of [::1] at 7, 8...; 6 stays closed without a resolver */
+	for (size_t i = 0; i < nproxy; i++)
+		posix_spawn_file_actions_adddup2(&actions, hi_proxy[i], SHIM_PROXY_FD + (int)i);
+	posix_spawn_file_actions_addclosefrom_np(&actions, nproxy	     ? SHIM_PROXY_FD + (int)nproxy
+							   : hi_dns >= 0    ? SHIM_DNS_FD + 1
 							   : hi_netns >= 0  ? SHIM_NETNS_FD + 1
 							   : hi_attach >= 0 ? SHIM_ATTACH_FD + 1
 									    : SHIM_START_FD + 1);
@@ -94,6 +107,8 @@ out:
 		close(hi_netns);
 	if (hi_dns >= 0)
 		close(hi_dns);
+	for (size_t i = 0; i < nhi; i++)
+		close(hi_proxy[i]);
 	return rc;
 }
 
@@ -134,7 +149,7 @@ static int parse_start_line(const char *line, const char *what, struct shim_star
 	return berr_set(err, BERR_SYSTEM, "%s failed to start%s%s", what, line[0] ? ": " : "", line);
 }
 
-int runtime_shim_start(const char *const args[], int attach_fd, int netns_fd, int dns_fd,
+int runtime_shim_start(const char *const args[], const struct shim_fds *fds,
 		       struct shim_started *out, bool *reported, berr *err)
 {
 	const char *what = args[0] && strcmp(args[0], "--exec") == 0 ? "exec monitor"
@@ -145,7 +160,8 @@ int runtime_shim_start(const char *const args[], int attach_fd, int netns_fd, in
 	*reported = false;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return berr_sys(err, "creating the start pipe");
-	if (spawn(args, attach_fd, netns_fd, dns_fd, pipefd[1], err) < 0) {
+	if (spawn(args, fds->attach, fds->netns, fds->dns, fds->proxy, fds->nproxy, pipefd[1],
+		  err) < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;

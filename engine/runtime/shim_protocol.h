@@ -51,6 +51,9 @@
  *   dns-container <id>          dns-dir/c-<id> lists the tables of the
  *                               container's networks, one id per line
  *   dns-upstream <ipv4>         repeated: where other names go (port 53)
+ *   proxy <address> <port>      repeated: fd 7, 8... listens on [::1] (a
+ *                               port published there), relayed to the
+ *                               container's address and port
  *   cgroup-parent <name>        e.g. "berth"; cgroup is <parent>/<id> in every
  *                               v1 hierarchy and in the v2 unified tree
  *   cgroup-set <file> <value>   repeated, e.g. "memory.limit_in_bytes 1048576";
@@ -160,6 +163,10 @@
 #define SHIM_ATTACH_FD 4
 #define SHIM_NETNS_FD 5
 #define SHIM_DNS_FD 6
+/* The listeners of ports published on [::1], one per "proxy <address>
+ * <port>" line of the spec, in order (see shim/proxy.c). */
+#define SHIM_PROXY_FD 7
+#define SHIM_PROXY_MAX 16
 
 /* The first line of a container's list of name tables (c-<id>, berth's
  * engine/network/dns_tables.c) when all its networks are internal: its

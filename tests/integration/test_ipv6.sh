@@ -3,7 +3,8 @@
 # addresses and --ip6, AAAA and PTR at 127.0.0.11, isolation between
 # networks, masquerade to a client outside (a namespace the test makes),
 # ports published on the host's IPv6 addresses with the client's real
-# address, ::1 refused at once, connect and disconnect, daemon.json's
+# address, [::1] relayed by the monitor (and ::1 of a [::] binding refused
+# at once), connect and disconnect, daemon.json's
 # ipv6 and fixed-cidr-v6 for the default bridge, and Docker's refusals.
 # Traffic goes only to the test's containers and its own namespace.
 source "$(dirname "$0")/lib.sh"
@@ -164,10 +165,32 @@ wait_for "reachable there" ip netns exec "$OUTSIDE" $W "http://[$PFX::1]:18461/n
 expect_status "the same IPv6 port again" 125 b run -d --name again6 --network six -p "[::]:18461:80" busybox true
 expect_match "Docker's words" "Bind for \[::\]:18461 failed: port is already allocated\$" "$err"
 b rm -f again6 >/dev/null
-expect_status "::1" 125 b run -d --name lo6 --network six -p '[::1]:18462:80' busybox true
-expect_match "why" 'cannot publish on \[::1\]' "$err"
-b rm -f lo6 >/dev/null
-expect_status "IPv6 port, container without IPv6" 125 b run -d --name nov6 -p "[$PFX::1]:18463:80" busybox true
+# [::1]: the kernel cannot forward it; the monitor's relay does
+expect_status "published on [::1]" 0 b run -d --name lo6 --network six -p '[::1]:18462:80' busybox sh -c "$WEB"
+lo6_id=$(b inspect -f '{{.Id}}' lo6)
+expect_eq "port" "[::1]:18462" "$(b port lo6 80)"
+wait_for "reachable on [::1]" $W "http://[::1]:18462/name"
+expect_eq "the container answers" "${lo6_id:0:12}" "$($W "http://[::1]:18462/name")"
+head -c 3000000 /dev/urandom >"$TEST_DIR/big"
+b cp "$TEST_DIR/big" lo6:/w/big
+expect_eq "3 MB through the relay" "$(sha256sum <"$TEST_DIR/big")" "$($W "http://[::1]:18462/big" | sha256sum)"
+# the relay: the child of lo6's monitor named berth-proxy
+lo6_shim=$(cut -d' ' -f1 "$BERTH_RUN/containers/$lo6_id/shim.pid")
+relay=$(for c in $(cat /proc/$lo6_shim/task/*/children); do [ "$(cat /proc/$c/comm)" = berth-proxy ] && echo "$c"; done)
+expect_match "the relay runs confined" $'Uid:\t65534\t65534\t65534\t65534' "$(cat /proc/$relay/status)"
+expect_match "no capabilities" $'CapEff:\t0000000000000000' "$(cat /proc/$relay/status)"
+expect_match "no_new_privs and seccomp" $'NoNewPrivs:\t1\nSeccomp:\t2' "$(cat /proc/$relay/status)"
+expect_status "an IPv4-only container on [::1]" 0 b run -d --name lo4 -p '[::1]:18463:80' busybox sh -c "$WEB"
+wait_for "relayed to its IPv4 address" $W "http://[::1]:18463/name"
+expect_status "udp on [::1]" 125 b run -d --name loudp --network six -p '[::1]:18464:80/udp' busybox true
+expect_match "why" 'cannot publish udp on \[::1\]: only tcp is relayed there$' "$err"
+b rm -f lo6 lo4 loudp >/dev/null
+for i in $(seq 50); do
+	timeout 2 bash -c 'exec 3<>/dev/tcp/::1/18462' 2>/dev/null || break
+	sleep 0.1
+done
+timeout 2 bash -c 'exec 3<>/dev/tcp/::1/18462' 2>/dev/null && bad "[::1]:18462 still open after the container went" || ok
+expect_status "IPv6 port, container without IPv6" 125 b run -d --name nov6 -p "[$PFX::1]:18465:80" busybox true
 expect_match "why" 'the container has no IPv6 address' "$err"
 b rm -f nov6 >/dev/null
 expect_status "a v4-only container publishes IPv4 only" 0 b run -d --name v4only -p 18464:80 busybox sleep 300

@@ -87,6 +87,9 @@ expect_status "bridge name taken" 1 b network create -o com.docker.network.bridg
 expect_status "bad mtu" 1 b network create -o com.docker.network.driver.mtu=9 bad10
 expect_status "rm unknown" 1 b network rm nosuch
 expect_eq "not found words" "berth: network nosuch not found" "$err"
+expect_status "inspect unknown" 1 b network inspect nosuch
+expect_eq "Docker's words" "berth: No such network: nosuch" "$err"
+expect_eq "and an empty list" "[]" "$out"
 expect_status "rm -f unknown" 0 b network rm -f nosuch
 expect_eq "nothing changed" "$before" "$(store_snapshot; sqlite3 "$BERTH_ROOT/berth.db" 'SELECT name, subnet FROM networks ORDER BY 1'; ip -br link | awk '{print $1}' | sort)"
 

@@ -252,6 +252,13 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 		return -1;
 	if (!spec.dns_fd)
 		close(SHIM_DNS_FD);
+	/* the relay of [::1] takes fds 7.. with it; the rest of that range
+	 * was never berth's to give */
+	if (spec.proxies.n > SHIM_PROXY_MAX)
+		return shim_fail(err, "system", "at most %d ports on [::1]", SHIM_PROXY_MAX);
+	close_range(SHIM_PROXY_FD + (unsigned)spec.proxies.n, SHIM_PROXY_FD + SHIM_PROXY_MAX - 1, 0);
+	if (spec.proxies.n && proxy_start(&spec, err) < 0)
+		return -1;
 	if ((sig_fd = monitor_signalfd(err)) < 0)
 		return -1;
 	if (write_pid_file("shim.pid", getpid()) < 0)

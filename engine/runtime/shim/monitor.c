@@ -24,8 +24,10 @@ int monitor_detach(void)
 		fprintf(stderr, "berth-shim: the start pipe (fd %d) is not open\n", SHIM_START_FD);
 		return 2;
 	}
-	/* nothing else of berth's may stay open in a process that outlives it */
-	close_range(SHIM_DNS_FD + 1, ~0U, 0);
+	/* nothing else of berth's may stay open in a process that outlives
+	 * it: what berth passes ends with the listeners of [::1] (fds 7..,
+	 * closed by the monitor unless the spec names them) */
+	close_range(SHIM_PROXY_FD + SHIM_PROXY_MAX, ~0U, 0);
 	pid = fork();
 	if (pid < 0) {
 		dprintf(SHIM_START_FD, "error system fork: %s\n", strerror(errno));

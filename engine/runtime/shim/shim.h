@@ -54,6 +54,7 @@ struct spec {
 	int dns_fd;   /* fd 6: the resolver's socket in that namespace */
 	char *dns_dir, *dns_container;
 	struct strlist dns_upstreams;
+	struct strlist proxies; /* "<address> <port>" of fds 7.. (ports on [::1]) */
 	unsigned console_rows, console_cols; /* the pty's first size; 0 = unset */
 	int namespaces; /* CLONE_NEW* flags */
 	char *cgroup_parent;
@@ -276,5 +277,8 @@ int write_pid_record(const char *path, pid_t pid);
 
 /* dns.c: forks the container's resolver, which serves fd 6 (dns-fd). */
 pid_t dns_start(const struct spec *s, struct shim_err *err);
+/* proxy.c: forks the relay of the ports published on [::1], which takes
+ * the listeners (fds 7.., one per "proxy" line) with it. */
+pid_t proxy_start(const struct spec *s, struct shim_err *err);
 
 #endif

@@ -215,6 +215,8 @@ static int spec_record(struct spec *s, char *key, char *v)
 	}
 	if (!strcmp(key, "dns-upstream"))
 		return strlist_add(&s->dns_upstreams, v);
+	if (!strcmp(key, "proxy"))
+		return strlist_add(&s->proxies, v);
 	if (!strcmp(key, "no-new-privileges"))
 		return parse_bool(v, &s->no_new_privs);
 	if (!strcmp(key, "namespace")) {
