@@ -133,8 +133,8 @@ int container_finish_intents(struct engine *engine, berr *err)
 				finish_pause(engine, id);
 			} else if (k == 3) {
 				finish_update(engine, id);
-			} else {
-				container_finish_netchange(engine, id);
+			} else if (!container_finish_netchange(engine, id)) {
+				continue; /* the next berth tries again */
 			}
 			intent_end(path);
 		}

@@ -94,8 +94,8 @@ void container_unlock(int fd);
 int container_finish_intents(struct engine *engine, berr *err);
 /* A running container's network change a dead berth left (its
  * "netchange" intent): endpoints and links made to agree
- * (network_commands.c). */
-void container_finish_netchange(struct engine *engine, const char *id);
+ * (network_commands.c); false when that could not be done now. */
+bool container_finish_netchange(struct engine *engine, const char *id);
 
 /* How long a SIGKILLed container may take to be reported gone. */
 #define CONTAINER_KILL_WAIT_MS 30000

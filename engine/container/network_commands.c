@@ -103,22 +103,29 @@ static int change(struct cmd_ctx *ctx, json_t *args, bool connect, berr *err)
 	return rc;
 }
 
-void container_finish_netchange(struct engine *engine, const char *id)
+bool container_finish_netchange(struct engine *engine, const char *id)
 {
 	struct container c;
+	bool settled = true, changed = false;
 	int lock, netns;
 
+	/* gone, or not running: its namespace went with it */
 	if (container_find(engine, id, &c, NULL) < 0)
-		return;
-	if (container_is_active(&c) && (lock = container_lock(engine, c.id, true, NULL)) >= 0) {
-		if ((netns = container_netns_open(engine, &c, NULL)) >= 0) {
-			if (network_container_reconcile(engine, c.id, netns))
-				rewrite_hosts(engine, &c);
-			close(netns);
+		return true;
+	if (container_is_active(&c)) {
+		settled = false;
+		if ((lock = container_lock(engine, c.id, true, NULL)) >= 0) {
+			if ((netns = container_netns_open(engine, &c, NULL)) >= 0) {
+				settled = network_container_reconcile(engine, c.id, netns, &changed) == 0;
+				if (changed)
+					rewrite_hosts(engine, &c);
+				close(netns);
+			}
+			container_unlock(lock);
 		}
-		container_unlock(lock);
 	}
 	container_free(&c);
+	return settled;
 }
 
 static int cmd_connect(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

@@ -1071,9 +1071,20 @@ int network_container_disconnect(struct engine *engine, const char *id, const ch
 	if (e.position == 0 && e.address[0]) {
 		struct published_port *mine = NULL;
 		size_t count = 0;
+		bool relayed = false;
 		if (port_load_container(st, id, &mine, &count, err) < 0)
 			goto rollback;
+		for (size_t i = 0; i < count; i++)
+			relayed |= strcmp(mine[i].host_ip, "::1") == 0;
 		free(mine);
+		/* the monitor's relay of [::1] keeps that address until the
+		 * container stops: it must not go to another container */
+		if (relayed) {
+			berr_set(err, BERR_CONFLICT,
+				 "container %s publishes ports on [::1] through network %s: stop it before disconnecting it",
+				 id, n.name);
+			goto rollback;
+		}
 		ports = count > 0;
 		if (ports && (firewall_intent_begin(engine, err) < 0 ||
 			      endpoint_delete_ports(st, id, err) < 0))
@@ -1098,46 +1109,58 @@ out:
 	return rc;
 }
 
-bool network_container_reconcile(struct engine *engine, const char *id, int netns_fd)
+int network_container_reconcile(struct engine *engine, const char *id, int netns_fd,
+				bool *changed)
 {
 	struct store *st = engine_store(engine, NULL);
 	struct endpoint *eps = NULL;
-	size_t n = 0;
-	bool changed = false, ports = false;
+	size_t n = 0, nbroken = 0, broken[MAX_LINKS * 4];
+	bool ports = false;
 
+	*changed = false;
 	if (!st || store_begin(st, NULL) < 0)
-		return false;
-	if (endpoint_load_container(st, id, &eps, &n, NULL) < 0) {
-		store_rollback(st);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
+		return -1;
+	if (endpoint_load_container(st, id, &eps, &n, NULL) < 0)
+		goto fail;
+	for (size_t i = 0; i < n && nbroken < sizeof(broken) / sizeof(broken[0]); i++) {
 		bool present = true;
 
-		if (!eps[i].address[0] ||
-		    sandbox_link_present(netns_fd, (size_t)eps[i].position, &present, NULL) < 0 ||
-		    present)
+		if (!eps[i].address[0])
 			continue;
-		/* half made or half gone: gone, as a disconnect leaves it */
-		sandbox_remove_link(netns_fd, (size_t)eps[i].position, NULL);
+		if (sandbox_link_present(netns_fd, (size_t)eps[i].position, &present, NULL) < 0)
+			goto fail;
+		if (present)
+			continue;
+		/* half made or half gone: gone, as a disconnect leaves it; the
+		 * rows first, the links once they are committed */
 		if (eps[i].position == 0) {
 			ports = true;
 			if (firewall_intent_begin(engine, NULL) < 0 ||
 			    endpoint_delete_ports(st, id, NULL) < 0)
-				break;
+				goto fail;
 		}
 		if (endpoint_delete(st, eps[i].network_id, id, NULL) < 0)
-			break;
-		changed = true;
+			goto fail;
+		broken[nbroken++] = (size_t)eps[i].position;
 	}
+	if (!nbroken) {
+		store_rollback(st);
+		endpoint_free_all(eps, n);
+		return 0;
+	}
+	if (store_commit(st, NULL) < 0)
+		goto fail;
+	for (size_t i = 0; i < nbroken; i++)
+		sandbox_remove_link(netns_fd, broken[i], NULL);
 	endpoint_free_all(eps, n);
-	if (!changed || store_commit(st, NULL) < 0) {
-		if (store_in_transaction(st))
-			store_rollback(st);
-		return false;
-	}
 	network_refresh(engine, NETWORK_CHANGED_LEASES | (ports ? NETWORK_CHANGED_PORTS : 0));
-	return true;
+	*changed = true;
+	return 0;
+fail:
+	if (store_in_transaction(st))
+		store_rollback(st);
+	endpoint_free_all(eps, n);
+	return -1;
 }
 
 char *network_container_hosts(struct engine *engine, const char *id, const char *hostname,

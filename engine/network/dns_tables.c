@@ -139,7 +139,7 @@ static int write_lists(const char *dir, json_t *lists, json_t *tables, json_t *w
 
 		/* on internal networks only (now: a disconnect may have made it
 		 * so): its resolver sends no name out */
-		if (!json_object_get(way_out, id))
+		if (!json_is_true(json_object_get(way_out, id)))
 			strbuf_adds(&b, DNS_LIST_INTERNAL "\n");
 		json_array_foreach(nets, i, v)
 			strbuf_addf(&b, "%s\n", json_string_value(v));
@@ -197,6 +197,13 @@ int dns_tables_write(struct engine *engine, berr *err)
 	json_t *way_out = rc == 0 ? network_containers_with_way_out(st, err) : NULL;
 	if (rc == 0 && !way_out)
 		rc = -1;
+	/* every running container with an address has a list, its tables or
+	 * none: a resolver whose list is missing forwards nothing */
+	const char *cid;
+	json_t *flag;
+	json_object_foreach(way_out, cid, flag)
+		if (!json_object_get(lists, cid))
+			json_object_set_new(lists, cid, json_array());
 	if (rc == 0)
 		rc = write_lists(dir, lists, tables, way_out, err);
 	json_decref(way_out);

@@ -75,8 +75,8 @@ int network_update_ipam(struct store *st, const struct network *n, berr *err);
 /* The containers with a live endpoint (an address leased: running) on
  * the network (a new array of ids). */
 json_t *network_endpoint_containers(struct store *st, const char *network_id, berr *err);
-/* The running containers with an address on a network that is not
- * internal (a new object: id -> true): those whose names may leave. */
+/* The running containers with an address (a new object: id -> whether
+ * one of its networks is not internal: its names may leave). */
 json_t *network_containers_with_way_out(struct store *st, berr *err);
 
 /* --- endpoints and published ports (endpoint_record.c) ------------------ */

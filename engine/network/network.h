@@ -87,9 +87,11 @@ int network_container_disconnect(struct engine *engine, const char *id, const ch
 				 int netns_fd, char net_id[65], char net_name[256], berr *err);
 /* After a connect or disconnect killed midway (its intent): every leased
  * endpoint of the running container whose link is not up in its
- * namespace (the kernel is the truth) loses its link and its row, as a
- * disconnect; true when one did. */
-bool network_container_reconcile(struct engine *engine, const char *id, int netns_fd);
+ * namespace (the kernel is the truth) loses its row, then its link, as a
+ * disconnect; *changed when one did. -1 when it could not be settled
+ * (the intent stays for the next berth). */
+int network_container_reconcile(struct engine *engine, const char *id, int netns_fd,
+				bool *changed);
 /* The container's lines of /etc/hosts now ("<address>\t<hostname>\n" per
  * leased address, malloc'd), and its first network's gateway. */
 char *network_container_hosts(struct engine *engine, const char *id, const char *hostname,

@@ -244,15 +244,16 @@ json_t *network_containers_with_way_out(struct store *st, berr *err)
 	int rc;
 
 	if (store_prepare(st, &stmt,
-			  "SELECT DISTINCT e.container_id FROM network_endpoints e"
+			  "SELECT e.container_id, MAX(n.internal = 0) FROM network_endpoints e"
 			  " JOIN networks n ON n.id = e.network_id"
-			  " WHERE e.address != '' AND n.internal = 0",
+			  " WHERE e.address != '' GROUP BY e.container_id",
 			  err) < 0) {
 		json_decref(ids);
 		return NULL;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		json_object_set_new(ids, store_text(stmt, 0), json_true());
+		json_object_set_new(ids, store_text(stmt, 0),
+				    json_boolean(sqlite3_column_int(stmt, 1) != 0));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		json_decref(ids);

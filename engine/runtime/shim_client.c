@@ -16,7 +16,7 @@
 
 /* Descriptors handed to the monitor are first moved at or above this, so
  * that neither dup2 onto 3 and 4 can overwrite the other's source. */
-#define SPAWN_FD_FLOOR 10
+#define SPAWN_FD_FLOOR (SHIM_PROXY_FD + SHIM_PROXY_MAX)
 #define ARGS_MAX 8
 
 extern char **environ;
@@ -72,9 +72,18 @@ static int spawn(const char *const args[], int attach_fd, int netns_fd, int dns_
 		posix_spawn_file_actions_adddup2(&actions, hi_netns, SHIM_NETNS_FD);
 	if (hi_dns >= 0)
 		posix_spawn_file_actions_adddup2(&actions, hi_dns, SHIM_DNS_FD);
-	/* the listeners of [::1] at 7, 8...; 6 stays closed without a resolver */
+	/* the listeners of [::1] at 7, 8...; a slot below the last one given
+	 * that has nothing of berth's is closed, whatever the caller had there */
 	for (size_t i = 0; i < nproxy; i++)
 		posix_spawn_file_actions_adddup2(&actions, hi_proxy[i], SHIM_PROXY_FD + (int)i);
+	int last = nproxy ? SHIM_PROXY_FD : hi_dns >= 0 ? SHIM_DNS_FD : hi_netns >= 0 ? SHIM_NETNS_FD
+							: SHIM_ATTACH_FD;
+	if (hi_attach < 0 && SHIM_ATTACH_FD < last)
+		posix_spawn_file_actions_addclose(&actions, SHIM_ATTACH_FD);
+	if (hi_netns < 0 && SHIM_NETNS_FD < last)
+		posix_spawn_file_actions_addclose(&actions, SHIM_NETNS_FD);
+	if (hi_dns < 0 && SHIM_DNS_FD < last)
+		posix_spawn_file_actions_addclose(&actions, SHIM_DNS_FD);
 	posix_spawn_file_actions_addclosefrom_np(&actions, nproxy	     ? SHIM_PROXY_FD + (int)nproxy
 							   : hi_dns >= 0    ? SHIM_DNS_FD + 1
 							   : hi_netns >= 0  ? SHIM_NETNS_FD + 1

@@ -291,6 +291,8 @@ expect_status "names leave while it has a way out" 0 b exec leaver busybox nsloo
 b network connect vault leaver
 b network disconnect back leaver
 expect_status "not once only internal networks are left" 1 b exec leaver busybox nslookup outside.test
+b network disconnect vault leaver
+expect_status "nor once no network is left" 1 b exec leaver busybox nslookup outside.test
 b rm -f leaver >/dev/null
 kill "$dnsd_pid" 2>/dev/null
 wait "$dnsd_pid" 2>/dev/null

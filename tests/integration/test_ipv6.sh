@@ -180,6 +180,18 @@ relay=$(for c in $(cat /proc/$lo6_shim/task/*/children); do [ "$(cat /proc/$c/co
 expect_match "the relay runs confined" $'Uid:\t65534\t65534\t65534\t65534' "$(cat /proc/$relay/status)"
 expect_match "no capabilities" $'CapEff:\t0000000000000000' "$(cat /proc/$relay/status)"
 expect_match "no_new_privs and seccomp" $'NoNewPrivs:\t1\nSeccomp:\t2' "$(cat /proc/$relay/status)"
+# a client that half-closes at once (its FIN before the container's SYN-ACK)
+expect_eq "a request sent and half-closed at once" "HTTP/1.0 200 OK" "$(python3 - <<'PY'
+import socket
+s = socket.create_connection(("::1", 18462))
+s.sendall(b"GET /name HTTP/1.0\r\n\r\n")
+s.shutdown(socket.SHUT_WR)
+print(s.recv(4096).split(b"\r\n")[0].decode().replace("HTTP/1.1", "HTTP/1.0"))
+PY
+)"
+b network connect own6 lo6
+expect_status "its first network cannot go while [::1] is relayed to it" 1 b network disconnect six lo6
+expect_match "why" 'publishes ports on \[::1\] through network six: stop it before disconnecting it$' "$err"
 expect_status "an IPv4-only container on [::1]" 0 b run -d --name lo4 -p '[::1]:18463:80' busybox sh -c "$WEB"
 wait_for "relayed to its IPv4 address" $W "http://[::1]:18463/name"
 expect_status "udp on [::1]" 125 b run -d --name loudp --network six -p '[::1]:18464:80/udp' busybox true

@@ -59,7 +59,7 @@ static struct table list;
 static int dir_fd = -1; /* the tables' directory, opened before the uid changes */
 static size_t ntables;
 /* the list's first line says the container has no way out */
-static bool internal_only;
+static bool internal_only = true; /* until a list says otherwise */
 static struct sockaddr_in upstreams[UPSTREAMS_MAX];
 static size_t nupstreams;
 
@@ -230,8 +230,11 @@ static void refresh_all(void)
 		const char *line = list.text, *end = list.text + list.len;
 		size_t mark = strlen(DNS_LIST_INTERNAL);
 		ntables = 0;
-		internal_only = list.len >= mark && memcmp(list.text, DNS_LIST_INTERNAL, mark) == 0 &&
-				(list.len == mark || list.text[mark] == '\n');
+		/* a missing list (the container left every network) forwards
+		 * nothing either */
+		internal_only = list.seen.st_ino == 0 ||
+				(list.len >= mark && memcmp(list.text, DNS_LIST_INTERNAL, mark) == 0 &&
+				 (list.len == mark || list.text[mark] == '\n'));
 		while (line < end && ntables < TABLES_MAX) {
 			const char *nl = memchr(line, '\n', (size_t)(end - line));
 			size_t n = (size_t)((nl ? nl : end) - line);

@@ -10,7 +10,8 @@
  * Runs in the host's network namespace (the listeners are there), as
  * uid/gid 65534 with no capabilities, no_new_privs and a seccomp filter
  * of what the loop does: accept, an AF_INET/AF_INET6 stream socket to
- * connect to the container, reads, writes, polls. It opens no file. It
+ * connect to the container, reads, writes, polls, SO_LINGER to reset a
+ * broken relay. It opens no file. It
  * dies with the monitor (PDEATHSIG), that is with the container. Each
  * direction of a connection has a buffer of RELAY_BUFFER bytes: a side
  * that stops reading stalls only its own connection. */
@@ -63,8 +64,17 @@ static struct target targets[SHIM_PROXY_MAX];
 static size_t ntargets;
 static struct relay relays[RELAY_MAX];
 
-static void relay_close(struct relay *r)
+/* Ends a relay; after an error on either side, both peers get a reset
+ * rather than an end of stream that would pass for a complete one. */
+static void relay_close(struct relay *r, bool abort)
 {
+	struct linger reset = {.l_onoff = 1, .l_linger = 0};
+
+	if (abort) {
+		setsockopt(r->client, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+		if (r->server >= 0)
+			setsockopt(r->server, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+	}
 	if (r->client >= 0)
 		close(r->client);
 	if (r->server >= 0)
@@ -74,13 +84,20 @@ static void relay_close(struct relay *r)
 }
 
 /* A new client: a non-blocking connect to its listener's target. */
+/* Set when an accept failed for want of descriptors or memory: the
+ * listeners rest for one poll of BACKOFF_MS instead of waking it at once. */
+static bool backoff;
+#define BACKOFF_MS 100
+
 static void relay_accept(int listener, const struct target *t)
 {
 	int client = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), server;
 	struct relay *r = NULL;
 
-	if (client < 0)
+	if (client < 0) {
+		backoff = errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS;
 		return;
+	}
 	for (size_t i = 0; i < RELAY_MAX && !r; i++)
 		if (relays[i].client < 0)
 			r = &relays[i];
@@ -100,7 +117,8 @@ static void relay_accept(int listener, const struct target *t)
 
 /* Moves bytes from `from` into b, and from b into `to`; false when the
  * relay is over (an error, or both directions done). */
-static bool pump(int from, int to, struct pipe_buf *b, short from_events, short to_events)
+static bool pump(int from, int to, struct pipe_buf *b, short from_events, short to_events,
+		 bool to_connected)
 {
 	if ((from_events & (POLLIN | POLLHUP | POLLERR)) && !b->eof && b->end < sizeof(b->data)) {
 		ssize_t n = read(from, b->data + b->end, sizeof(b->data) - b->end);
@@ -120,7 +138,8 @@ static bool pump(int from, int to, struct pipe_buf *b, short from_events, short 
 	}
 	if (b->start == b->end)
 		b->start = b->end = 0;
-	if (b->eof && b->start == b->end && !b->shut) {
+	/* never while connecting: a shutdown then aborts the connect */
+	if (b->eof && b->start == b->end && !b->shut && to_connected) {
 		shutdown(to, SHUT_WR);
 		b->shut = true;
 	}
@@ -160,6 +179,14 @@ static int confine(pid_t monitor)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		/* setsockopt: only SO_LINGER, to reset a broken relay */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOL_SOCKET, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_LINGER, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 		ALLOW(__NR_accept4), ALLOW(__NR_connect), ALLOW(__NR_read), ALLOW(__NR_write),
@@ -231,7 +258,8 @@ static _Noreturn void relay_main(const struct spec *s, pid_t monitor)
 		size_t n = 0, npairs = 0;
 
 		for (size_t i = 0; i < ntargets; i++)
-			pfd[n++] = (struct pollfd){.fd = SHIM_PROXY_FD + (int)i, .events = POLLIN};
+			pfd[n++] = (struct pollfd){.fd = backoff ? -1 : SHIM_PROXY_FD + (int)i,
+						   .events = POLLIN};
 		for (size_t i = 0; i < RELAY_MAX; i++) {
 			struct relay *r = &relays[i];
 			if (r->client < 0)
@@ -244,14 +272,20 @@ static _Noreturn void relay_main(const struct spec *s, pid_t monitor)
 			pfd[n++] = (struct pollfd){.fd = cev ? r->client : -1, .events = cev};
 			pfd[n++] = (struct pollfd){.fd = sev ? r->server : -1, .events = sev};
 		}
-		if (poll(pfd, n, -1) < 0) {
+		int ready = poll(pfd, n, backoff ? BACKOFF_MS : -1);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(1);
 		}
-		for (size_t i = 0; i < ntargets; i++)
+		backoff = false;
+		for (size_t i = 0; i < ntargets; i++) {
+			/* a listener that is no socket, or broke: nothing to serve */
+			if (pfd[i].revents & (POLLNVAL | POLLERR))
+				_exit(1);
 			if (pfd[i].revents & POLLIN)
 				relay_accept(pfd[i].fd, &targets[i]);
+		}
 		for (size_t p = 0; p < npairs; p++) {
 			struct relay *r = &relays[pair[p]];
 			short cev = pfd[ntargets + 2 * p].revents, sev = pfd[ntargets + 2 * p + 1].revents;
@@ -259,10 +293,13 @@ static _Noreturn void relay_main(const struct spec *s, pid_t monitor)
 			/* a refused connect shows as an error on the first read */
 			if (!r->connected && (sev & (POLLOUT | POLLERR | POLLHUP)))
 				r->connected = true;
-			if (!pump(r->client, r->server, &r->up, cev, r->connected ? sev : 0) ||
-			    !pump(r->server, r->client, &r->down, r->connected ? sev : 0, cev) ||
-			    (r->up.shut && r->down.shut) || (cev & POLLERR) || (sev & POLLERR))
-				relay_close(r);
+			bool ok = pump(r->client, r->server, &r->up, cev, r->connected ? sev : 0,
+				       r->connected) &&
+				  pump(r->server, r->client, &r->down, r->connected ? sev : 0, cev,
+				       true) &&
+				  !(cev & POLLERR) && !(sev & POLLERR);
+			if (!ok || (r->up.shut && r->down.shut))
+				relay_close(r, !ok);
 		}
 	}
 }
