@@ -4,8 +4,9 @@
 #   - a name looked up at 127.0.0.11 from inside a container: median latency
 #     of 2000 queries (a client in the container's network namespace)
 #   - TCP throughput host -> container with iperf3: to the container's
-#     address, and through a port published on 127.0.0.1 (berth: DNAT;
-#     Docker: its default docker-proxy), 5 s each
+#     address, through a port published on 127.0.0.1 (berth: DNAT;
+#     Docker: its default docker-proxy), and through one published on
+#     [::1] (berth: the monitor's relay; Docker: docker-proxy), 5 s each
 # Prints medians and ratios; raw numbers go to bench/results/network.txt.
 #
 #   bench/network.sh [--no-docker]
@@ -80,7 +81,7 @@ throughput() {
 # measure NAME NETNS CLI...: the three measures with one engine's CLI
 # (NETNS: the namespace its "host" is, "" for the host's), one line to $out.
 measure() {
-	local name=$1 ns=$2 start end runs dns srv_pid srv_ip direct published
+	local name=$1 ns=$2 start end runs dns srv_pid srv_ip direct published relayed
 	shift 2
 	"$@" network create benchnet >/dev/null
 	start=$(date +%s.%N)
@@ -91,15 +92,16 @@ measure() {
 	"$@" run -d --name client --network benchnet busybox sleep 600 >/dev/null
 	dns=$(dns_latency "$("$@" inspect -f '{{.State.Pid}}' client)" target)
 	"$@" rm -f $("$@" ps -q) >/dev/null
-	"$@" run -d --name srv -p 127.0.0.1:15202:15201 busybox sleep 600 >/dev/null
+	"$@" run -d --name srv -p 127.0.0.1:15202:15201 -p '[::1]:15203:15201' busybox sleep 600 >/dev/null
 	srv_pid=$("$@" inspect -f '{{.State.Pid}}' srv)
 	srv_ip=$("$@" inspect -f '{{.NetworkSettings.IPAddress}}' srv)
 	nsenter --net="/proc/$srv_pid/ns/net" iperf3 -s -p 15201 -D -I "$work/iperf.pid"
 	sleep 0.5
 	direct=$(throughput "$ns" "$srv_ip" 15201)
 	published=$(throughput "$ns" 127.0.0.1 15202)
+	relayed=$(throughput "$ns" ::1 15203)
 	stop_iperf
-	echo "$name: 100 runs ${runs}s, dns ${dns}us, direct ${direct} Gbit/s, published ${published} Gbit/s" >>"$out"
+	echo "$name: 100 runs ${runs}s, dns ${dns}us, direct ${direct} Gbit/s, published ${published} Gbit/s, relayed ${relayed} Gbit/s" >>"$out"
 }
 
 measure berth "" "$berth"
@@ -117,7 +119,7 @@ rows = {}
 for line in open(sys.argv[1]):
     who, rest = line.split(":", 1)
     nums = [float(x) for x in re.findall(r"[0-9.]+", rest)[1:]]
-    rows[who] = dict(zip(["runs", "dns", "direct", "published"], nums))
+    rows[who] = dict(zip(["runs", "dns", "direct", "published", "relayed"], nums))
 b = rows["berth"]
 print(f"100 containers on one user network: berth {b['runs']:.2f} s", end="")
 if "docker" in rows:
@@ -127,8 +129,8 @@ else:
     print()
 print(f"DNS at 127.0.0.11, median of 2000: berth {b['dns']:.0f} us", end="")
 print(f", Docker {rows['docker']['dns']:.0f} us" if "docker" in rows else "")
-print(f"TCP host -> container: berth direct {b['direct']:.2f} Gbit/s, through 127.0.0.1 {b['published']:.2f} Gbit/s ({100*b['published']/b['direct']:.0f}%)")
+print(f"TCP host -> container: berth direct {b['direct']:.2f} Gbit/s, through 127.0.0.1 {b['published']:.2f} Gbit/s ({100*b['published']/b['direct']:.0f}%), through [::1] {b['relayed']:.2f} Gbit/s ({100*b['relayed']/b['direct']:.0f}%)")
 if "docker" in rows:
     d = rows["docker"]
-    print(f"                       Docker direct {d['direct']:.2f} Gbit/s, through 127.0.0.1 {d['published']:.2f} Gbit/s ({100*d['published']/d['direct']:.0f}%)")
+    print(f"                       Docker direct {d['direct']:.2f} Gbit/s, through 127.0.0.1 {d['published']:.2f} Gbit/s ({100*d['published']/d['direct']:.0f}%), through [::1] {d['relayed']:.2f} Gbit/s ({100*d['relayed']/d['direct']:.0f}%)")
 PY
