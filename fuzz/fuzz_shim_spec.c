@@ -20,7 +20,7 @@ static void spec_free(struct spec *s)
 {
 	struct strlist *lists[] = {&s->lower,	   &s->args,	 &s->env,     &s->group_add,
 				   &s->cgroup_set, &s->rlimits,	 &s->sysctls, &s->masked,
-				   &s->readonly};
+				   &s->readonly,   &s->dns_upstreams, &s->proxies};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (lists[i]->v)
