@@ -77,6 +77,17 @@ b() { "$BERTH" "$@"; }
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
+# wait_for DESCRIPTION COMMAND...: polls until the command succeeds (5 s)
+wait_for() {
+	local desc=$1 i
+	shift
+	for i in $(seq 50); do
+		"$@" >/dev/null 2>&1 && { ok; return 0; }
+		sleep 0.1
+	done
+	bad "$desc: never happened"
+}
+
 # expect_eq DESCRIPTION EXPECTED ACTUAL
 expect_eq() {
 	if [ "$2" == "$3" ]; then ok; else bad "$1: expected [$2], got [$3]"; fi

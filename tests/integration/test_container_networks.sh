@@ -28,16 +28,6 @@ busybox_image
 # init, which ignores the SIGTERM: "|| exit 1" keeps sh from exec'ing)
 W="busybox timeout 3 busybox wget -qO-"
 
-# wait_for DESCRIPTION COMMAND...: polls until the command succeeds (5 s)
-wait_for() {
-	local desc=$1 i
-	shift
-	for i in $(seq 50); do
-		"$@" >/dev/null 2>&1 && { ok; return 0; }
-		sleep 0.1
-	done
-	bad "$desc: never happened"
-}
 
 # A web server whose CGI prints the client's address, as the container sees it.
 WEB='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/ip && chmod +x /w/cgi-bin/ip && hostname >/w/name && exec httpd -f -p 80 -h /w'

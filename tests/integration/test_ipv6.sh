@@ -24,16 +24,6 @@ W="busybox timeout 3 busybox wget -qO-"
 # (busybox httpd gives REMOTE_ADDR of IPv6 in brackets)
 WEB='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/ip && chmod +x /w/cgi-bin/ip && hostname >/w/name && exec httpd -f -p 80 -h /w'
 
-# wait_for DESCRIPTION COMMAND...: polls until the command succeeds (5 s)
-wait_for() {
-	local desc=$1 i
-	shift
-	for i in $(seq 50); do
-		"$@" >/dev/null 2>&1 && { ok; return 0; }
-		sleep 0.1
-	done
-	bad "$desc: never happened"
-}
 
 # "outside": a namespace of the test's own, routed from the host over IPv6
 PFX=fdbe:$(printf "%x:%x" $RANDOM $(($$ % 65536)))
