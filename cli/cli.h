@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cli/flags.h"
 #include "engine/core/engine.h"
@@ -19,6 +20,10 @@ struct cli_command {
 	const char *usage;   /* "[OPTIONS] CONTAINER [CONTAINER...]" */
 	const char *summary; /* one line */
 };
+
+/* Pulls an image, showing Docker's progress on progress (NULL: quiet). */
+int cli_pull(struct cli *cli, const char *reference, const char *platform, FILE *progress,
+	     berr *err);
 
 /* Prints "berth: <message>" and returns status. */
 int cli_fail(struct cli *cli, const berr *err, int status);

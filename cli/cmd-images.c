@@ -33,13 +33,41 @@ static void created_texts(int64_t unix_s, char *since, size_t n1, char *at, size
 	strftime(at, n2, "%Y-%m-%d %H:%M:%S %z %Z", &tm);
 }
 
-/* One row per repository:tag, like Docker's image table. */
-static void add_image_rows(json_t *rows, json_t *image, bool no_trunc)
+/* The repository of a familiar reference: "busybox" of "busybox:1" or
+ * "busybox@sha256:...". */
+static void ref_repo(const char *ref, char *repo, size_t size, const char **rest)
 {
-	char id[80], since[64], at[64], size[32];
+	const char *at = strchr(ref, '@');
+	const char *colon = strrchr(ref, ':');
+
+	if (at)
+		colon = at;
+	else if (colon && strchr(colon, '/'))
+		colon = NULL;
+	snprintf(repo, size, "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref), ref);
+	*rest = colon ? colon + 1 : NULL;
+}
+
+static void add_row(json_t *rows, const char *id, const char *repo, const char *tag,
+		    const char *digest, const char *since, const char *at, const char *size)
+{
+	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+					      "Containers", "N/A", "SharedSize", "N/A",
+					      "UniqueSize", "N/A", "ID", id, "Repository", repo,
+					      "Tag", tag, "Digest", digest, "CreatedSince", since,
+					      "CreatedAt", at, "Size", size, "VirtualSize", size));
+}
+
+/* Docker's image table rows: one per repository:tag (times its digests
+ * with --digests), then one per repository known only by a digest. */
+static void add_image_rows(json_t *rows, json_t *image, bool no_trunc, bool digests)
+{
+	char id[80], since[64], at[64], size[32], repo[512], other[512];
 	const char *full = json_string_value(json_object_get(image, "Id"));
 	json_t *tags = json_object_get(image, "RepoTags"), *tag;
-	size_t i;
+	json_t *refs = json_object_get(image, "RepoDigests"), *d;
+	json_t *shown = json_object();
+	size_t i, j;
 
 	if (no_trunc)
 		snprintf(id, sizeof(id), "%s", full ? full : "");
@@ -47,29 +75,38 @@ static void add_image_rows(json_t *rows, json_t *image, bool no_trunc)
 		cli_short_id(full ? full : "", id);
 	created_texts(json_integer_value(json_object_get(image, "Created")), since, sizeof(since), at, sizeof(at));
 	units_human_size((double)json_integer_value(json_object_get(image, "Size")), size, sizeof(size));
-	if (!json_array_size(tags)) {
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-						      "Containers", "N/A", "SharedSize", "N/A",
-						      "UniqueSize", "N/A", "ID", id,
-						      "Repository", "<none>", "Tag", "<none>", "Digest", "<none>",
-						      "CreatedSince", since, "CreatedAt", at, "Size", size,
-						      "VirtualSize", size));
+	if (!json_array_size(tags) && !json_array_size(refs)) {
+		add_row(rows, id, "<none>", "<none>", "<none>", since, at, size);
+		json_decref(shown);
 		return;
 	}
 	json_array_foreach(tags, i, tag) {
-		const char *ref = json_string_value(tag);
-		const char *colon = strrchr(ref, ':');
-		char repo[512];
-		if (colon && strchr(colon, '/'))
-			colon = NULL;
-		snprintf(repo, sizeof(repo), "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref), ref);
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-						      "Containers", "N/A", "SharedSize", "N/A",
-						      "UniqueSize", "N/A", "ID", id,
-						      "Repository", repo, "Tag", colon ? colon + 1 : "<none>",
-						      "Digest", "<none>", "CreatedSince", since, "CreatedAt", at,
-						      "Size", size, "VirtualSize", size));
+		const char *t, *dg;
+		bool any = false;
+
+		ref_repo(json_string_value(tag), repo, sizeof(repo), &t);
+		json_object_set_new(shown, repo, json_true());
+		json_array_foreach(refs, j, d) {
+			ref_repo(json_string_value(d), other, sizeof(other), &dg);
+			if (!digests || strcmp(other, repo) != 0 || !dg)
+				continue;
+			add_row(rows, id, repo, t ? t : "<none>", dg, since, at, size);
+			any = true;
+		}
+		if (!any)
+			add_row(rows, id, repo, t ? t : "<none>", "<none>", since, at, size);
 	}
+	json_array_foreach(refs, j, d) {
+		const char *dg;
+
+		ref_repo(json_string_value(d), repo, sizeof(repo), &dg);
+		if (json_object_get(shown, repo))
+			continue;
+		if (!digests)
+			json_object_set_new(shown, repo, json_true());
+		add_row(rows, id, repo, "<none>", digests && dg ? dg : "<none>", since, at, size);
+	}
+	json_decref(shown);
 }
 
 static int cmd_images(struct cli *cli, int argc, char **argv);
@@ -112,7 +149,7 @@ static int cmd_images(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	json_array_foreach(result, i, v)
-		add_image_rows(rows, v, no_trunc);
+		add_image_rows(rows, v, no_trunc, digests);
 	if (quiet && !format) {
 		json_array_foreach(rows, i, v)
 			printf("%s\n", json_string_value(json_object_get(v, "ID")));

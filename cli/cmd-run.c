@@ -16,6 +16,7 @@ struct create_opts {
 	bool detach, rm, interactive, tty, privileged, read_only;
 	char *name, *workdir, *user, *hostname, *entrypoint, *detach_keys;
 	char *stop_signal, *restart;
+	char *pull, *platform;
 	long stop_timeout;
 	char *health_cmd, *health_interval, *health_timeout, *health_start_period;
 	long health_retries;
@@ -33,6 +34,8 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 
 #define CREATE_FLAGS(o)                                                                          \
 	{"name", 0, FLAG_STRING, &(o).name, "string", "Assign a name to the container"},          \
+	{"pull", 0, FLAG_STRING, &(o).pull, "string", "Pull image before running (\"always\", \"missing\", \"never\") (default \"missing\")"}, \
+	{"platform", 0, FLAG_STRING, &(o).platform, "string", "Set platform if server is multi-platform capable"}, \
 	{"env", 'e', FLAG_LIST, &(o).env, "list", "Set environment variables"},                   \
 	{"env-file", 0, FLAG_LIST, &(o).env_files, "list", "Read in a file of environment variables"}, \
 	{"workdir", 'w', FLAG_STRING, &(o).workdir, "string", "Working directory inside the container"}, \
@@ -262,22 +265,53 @@ static bool image_exists(struct cli *cli, json_t *body)
 	return found;
 }
 
-/* Creates the container; on a missing image says what Docker says first.
- * A refusal exits 125 under `run` and 1 under `create`, as Docker's do. */
-static int create_container(struct cli *cli, json_t *body, bool run, char id[65], int *status)
+/* Pulls the body's image, progress on stderr as Docker shows it under
+ * run and create. */
+static int pull_image(struct cli *cli, json_t *body, const char *platform, berr *err)
 {
+	return cli_pull(cli, json_string_value(json_object_get(body, "Image")), platform, stderr, err);
+}
+
+/* Creates the container, pulling its image as --pull says: "always"
+ * first, "missing" (the default) when the store lacks it, "never" not.
+ * A refusal exits 125 under `run` and 1 under `create`, as Docker's do. */
+static int create_container(struct cli *cli, json_t *body, const struct create_opts *o, bool run,
+			    char id[65], int *status)
+{
+	const char *policy = o->pull ? o->pull : "missing";
 	json_t *result = NULL;
 	berr err = {0};
 
-	if (cli_call(cli, "container.create", body, &result, &err) < 0) {
-		if (err.kind == BERR_NOT_FOUND && !image_exists(cli, body)) {
+	if (strcmp(policy, "always") != 0 && strcmp(policy, "missing") != 0 &&
+	    strcmp(policy, "never") != 0) {
+		*status = cli_failf(cli, 125,
+				    "invalid pull option: '%s': must be one of \"always\", \"missing\" or \"never\"",
+				    policy);
+		return -1;
+	}
+	if (strcmp(policy, "always") == 0 && pull_image(cli, body, o->platform, &err) < 0) {
+		*status = cli_fail(cli, &err, run ? 125 : 1);
+		return -1;
+	}
+	while (cli_call(cli, "container.create", body, &result, &err) < 0) {
+		bool missing = err.kind == BERR_NOT_FOUND && !image_exists(cli, body);
+
+		if (missing && strcmp(policy, "missing") == 0) {
 			struct image_ref ref;
 			char familiar[REF_STRING_SIZE];
 			const char *image = json_string_value(json_object_get(body, "Image"));
+			berr pull_err = {0};
+
 			if (ref_parse_normalized(image, &ref, NULL) == 0) {
 				ref_familiar(&ref, familiar, sizeof(familiar));
 				fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 			}
+			policy = "pulled"; /* once */
+			if (pull_image(cli, body, o->platform, &pull_err) == 0) {
+				berr_clear(&err);
+				continue;
+			}
+			err = pull_err;
 		}
 		*status = cli_fail(cli, &err, run ? berr_exit_status(&err) : 1);
 		return -1;
@@ -327,7 +361,7 @@ static int run_or_create(struct cli *cli, const struct cli_command *cmd, int arg
 	body = create_body(cli, &o, argc - first, argv + first, &status);
 	if (!body)
 		goto out;
-	if (create_container(cli, body, run, id, &status) < 0) {
+	if (create_container(cli, body, &o, run, id, &status) < 0) {
 		json_decref(body);
 		goto out;
 	}

@@ -9,9 +9,10 @@
 #include "engine/events/events.h"
 #include "engine/image/image.h"
 #include "engine/network/network.h"
+#include "engine/registry/registry_module.h"
 #include "engine/system/system.h"
 #include "engine/volume/volume.h"
 
 const struct engine_module *const engine_modules[] = {
-	&image_module, &volume_module, &network_module, &container_module, &events_module, &system_module, NULL,
+	&registry_module, &image_module, &volume_module, &network_module, &container_module, &events_module, &system_module, NULL,
 };

@@ -24,7 +24,8 @@ ALLOWED = {
     "engine/store": {"engine/core"},  # errors and file helpers only (no loop: see below)
     "engine/runtime": {"engine/core"},
     "engine/volume": {"engine/core", "engine/store", "engine/runtime"},
-    "engine/image": {"engine/core", "engine/store", "engine/runtime"},
+    "engine/registry": {"engine/core"},  # the distribution client knows no store
+    "engine/image": {"engine/core", "engine/store", "engine/runtime", "engine/registry"},
     "engine/network": {"engine/core", "engine/store", "engine/runtime"},
     "engine/stats": {"engine/core", "engine/store"},
     "engine/events": {"engine/core", "engine/store"},
@@ -32,7 +33,7 @@ ALLOWED = {
     "engine/container": {"engine/core", "engine/store", "engine/runtime", "engine/volume",
                          "engine/image", "engine/stats", "engine/network", "engine/events"},
     "engine": {"engine/core", "engine/container", "engine/events", "engine/image",
-               "engine/network", "engine/system", "engine/volume"},
+               "engine/network", "engine/registry", "engine/system", "engine/volume"},
     "widgets": {"engine/core", "generated"},
     "tui": {"widgets", "engine/core", "cli"},
     "cli": {"engine/core", "engine", "tui"},

@@ -3,7 +3,8 @@
 #   --run    what berth needs to build and run (scripts/run.sh)
 #   --test   that, and what the tests need: cmocka, tmux, sqlite3, Docker
 #            to compare with, clang for the fuzz targets, zsh, python3 (the
-#            layer check) (the default)
+#            layer check), a registry (docker-registry, htpasswd, skopeo,
+#            openssl for its test CA) (the default)
 #   --bench  that, and crun and hyperfine
 # Nothing is done when all are present.
 set -euo pipefail
@@ -11,12 +12,13 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
-	libnl-3-dev libnl-route-3-dev libnftables-dev
+	libnl-3-dev libnl-route-3-dev libnftables-dev libcurl4-openssl-dev
 	busybox-static file iproute2
 )
 case ${1:---test} in
 --run) ;;
---test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables) ;;
+--test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables
+	docker-registry apache2-utils skopeo openssl) ;;
 --bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2

@@ -9,7 +9,9 @@
  *   image.prune   {"all", "filters"} -> {"ImagesDeleted", "SpaceReclaimed"}
  *   image.history {"name"} -> [{"Id", "Created", "CreatedBy", "Tags", "Size", "Comment"}]
  *   image.save    {"names", "fd"} -> {}
- *   image.load    {"fd"|"path"} -> {"loaded": [...]}, progress {"stream": "Loaded image: ..."} */
+ *   image.load    {"fd"|"path"} -> {"loaded": [...]}, progress {"stream": "Loaded image: ..."}
+ *   image.pull    {"reference", "platform", "auth"} -> {"Id", "Digest", "Reference", "Status"},
+ *                 progress: Docker's JSON messages (pull.c) */
 #include "engine/image/image.h"
 #include "engine/image/internal.h"
 
@@ -48,6 +50,7 @@ IMAGE_COMMAND(prune)
 IMAGE_COMMAND(history)
 IMAGE_COMMAND(save)
 IMAGE_COMMAND(load)
+IMAGE_COMMAND(pull)
 
 static const struct engine_command image_commands[] = {
 	{"image.import", cmd_import},
@@ -59,6 +62,7 @@ static const struct engine_command image_commands[] = {
 	{"image.history", cmd_history},
 	{"image.save", cmd_save},
 	{"image.load", cmd_load},
+	{"image.pull", cmd_pull},
 	{NULL, NULL},
 };
 

@@ -238,6 +238,24 @@ int image_config_apply_changes(json_t **config, json_t *changes, berr *err);
 /* "amd64", "arm64"... for this machine. */
 const char *image_config_arch(void);
 
+/* --- platforms (platform.c) --------------------------------------------- */
+
+struct image_platform {
+	char os[64];
+	char architecture[64];
+	char variant[64];
+};
+
+/* --platform's "os[/arch[/variant]]"; empty or NULL: this machine's. */
+int image_platform_parse(const char *text, struct image_platform *out, berr *err);
+/* "linux/amd64", "linux/arm/v7". */
+void image_platform_format(const struct image_platform *p, char *buf, size_t size);
+/* Whether a descriptor's "platform" object is the one wanted. */
+bool image_platform_matches(const struct image_platform *want, json_t *platform);
+/* The descriptor of a list's or index's "manifests" for the platform
+ * (borrowed), NULL when none is. */
+json_t *image_platform_pick(const struct image_platform *want, json_t *manifests);
+
 /* --- removal (image_remove.c) ------------------------------------------- */
 
 /* docker rmi of one name in one transaction: appends Docker's records and

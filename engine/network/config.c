@@ -1,57 +1,22 @@
 /* daemon.json's network keys (see config.h). */
 #include "engine/network/config.h"
 
+#include "engine/core/daemon_config.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *config_path(void)
-{
-	const char *p = getenv("BERTH_CONFIG");
-
-	return p && *p ? p : "/etc/berth/daemon.json";
-}
-
-static int bad(berr *err, const char *fmt, const char *detail)
-{
-	char what[256];
-
-	snprintf(what, sizeof(what), fmt, detail);
-	return berr_set(err, BERR_INVALID, "unable to configure the berth engine with file %s: %s",
-			config_path(), what);
-}
-
 int network_config_load(struct network_config *out, berr *err)
 {
-	json_error_t jerr;
 	json_t *root, *v, *pool;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	root = json_load_file(config_path(), 0, &jerr);
-	if (!root) {
-		FILE *f = fopen(config_path(), "r");
-		const char *asked = getenv("BERTH_CONFIG");
-		/* no file at the default path: the defaults; one the user named
-		 * must be there (dockerd --config-file) */
-		if (!f && errno == ENOENT && !(asked && *asked))
-			return 0;
-		if (!f && errno == ENOENT) {
-			char what[PATH_MAX + 64];
-			snprintf(what, sizeof(what), "open %s: no such file or directory", config_path());
-			return bad(err, "%s", what);
-		}
-		if (f)
-			fclose(f);
-		return bad(err, "%s", jerr.text);
-	}
-	if (!json_is_object(root)) {
-		int rc = bad(err, "%s", "the configuration is not a JSON object");
-		json_decref(root);
-		return rc;
-	}
+	if (daemon_config_read(&root, err) < 0)
+		return -1;
 	if ((v = json_object_get(root, "bip"))) {
 		const char *text = json_string_value(v);
 		char addr[IPV4_ADDR_TEXT + 4];
@@ -61,7 +26,7 @@ int network_config_load(struct network_config *out, berr *err)
 		    (snprintf(addr, sizeof(addr), "%.*s", (int)(slash - text), text),
 		     !ipv4_parse_addr(addr, &out->bip_gateway)) ||
 		    out->bip_gateway == out->bip_net.addr) {
-			int rc = bad(err, "invalid bip: %s", text ? text : "(not a string)");
+			int rc = daemon_config_bad(err, "invalid bip: %s", text ? text : "(not a string)");
 			json_decref(root);
 			return rc;
 		}
@@ -74,7 +39,7 @@ int network_config_load(struct network_config *out, berr *err)
 		if (out->npools == NETWORK_CONFIG_POOLS_MAX || !base ||
 		    !ipv4_parse_prefix(base, &p->base) || size < (json_int_t)p->base.len ||
 		    size > 30) {
-			int rc = bad(err, "invalid default-address-pools entry: %s", base ? base : "(no base)");
+			int rc = daemon_config_bad(err, "invalid default-address-pools entry: %s", base ? base : "(no base)");
 			json_decref(root);
 			return rc;
 		}
@@ -84,7 +49,7 @@ int network_config_load(struct network_config *out, berr *err)
 	if ((v = json_object_get(root, "mtu"))) {
 		json_int_t mtu = json_integer_value(v);
 		if (!json_is_integer(v) || mtu < 68 || mtu > 65535) {
-			int rc = bad(err, "%s", "invalid mtu");
+			int rc = daemon_config_bad(err, "%s", "invalid mtu");
 			json_decref(root);
 			return rc;
 		}
@@ -94,14 +59,14 @@ int network_config_load(struct network_config *out, berr *err)
 		uint32_t a;
 		const char *text = json_string_value(v);
 		if (!text || !ipv4_parse_addr(text, &a)) {
-			int rc = bad(err, "invalid ip: %s", text ? text : "(not a string)");
+			int rc = daemon_config_bad(err, "invalid ip: %s", text ? text : "(not a string)");
 			json_decref(root);
 			return rc;
 		}
 		snprintf(out->ip, sizeof(out->ip), "%s", text);
 	}
 	if ((v = json_object_get(root, "ipv6")) && !json_is_boolean(v)) {
-		int rc = bad(err, "%s", "ipv6 must be true or false");
+		int rc = daemon_config_bad(err, "%s", "ipv6 must be true or false");
 		json_decref(root);
 		return rc;
 	}
@@ -110,20 +75,20 @@ int network_config_load(struct network_config *out, berr *err)
 		const char *text = json_string_value(v);
 		struct ipv6_prefix p;
 		if (!text || !ipv6_parse_prefix(text, &p) || p.len > 126) {
-			int rc = bad(err, "invalid fixed-cidr-v6: %s", text ? text : "(not a string)");
+			int rc = daemon_config_bad(err, "invalid fixed-cidr-v6: %s", text ? text : "(not a string)");
 			json_decref(root);
 			return rc;
 		}
 		ipv6_format_prefix(&p, out->fixed_cidr_v6);
 	}
 	if ((v = json_object_get(root, "userland-proxy")) && !json_is_boolean(v)) {
-		int rc = bad(err, "%s", "userland-proxy must be true or false");
+		int rc = daemon_config_bad(err, "%s", "userland-proxy must be true or false");
 		json_decref(root);
 		return rc;
 	}
 	if ((v = json_object_get(root, "default-network-opts"))) {
 		if (!json_is_object(v)) {
-			int rc = bad(err, "%s", "default-network-opts must be an object");
+			int rc = daemon_config_bad(err, "%s", "default-network-opts must be an object");
 			json_decref(root);
 			return rc;
 		}

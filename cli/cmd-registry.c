@@ -1,0 +1,244 @@
+/* pull, login, logout: images from registries and the credentials for them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/jsonmessage.h"
+#include "engine/core/reference.h"
+
+static void show_progress(void *user, json_t *message)
+{
+	jsonmessage_show(user, message);
+}
+
+int cli_pull(struct cli *cli, const char *reference, const char *platform, FILE *progress,
+	     berr *err)
+{
+	struct jsonmessage_view view;
+	json_t *args = json_pack("{s:s}", "reference", reference);
+	int rc;
+
+	if (platform)
+		json_object_set_new(args, "platform", json_string(platform));
+	if (progress)
+		jsonmessage_view_init(&view, progress);
+	rc = engine_call(cli->engine, "image.pull", args, NULL, progress ? show_progress : NULL,
+			 progress ? &view : NULL, err);
+	if (progress)
+		jsonmessage_view_free(&view);
+	json_decref(args);
+	return rc;
+}
+
+/* Whether a reference as written names a tag ("a/b:1", not "host:5000/b"). */
+static bool names_tag(const char *text)
+{
+	const char *last = strrchr(text, '/');
+
+	return strchr(last ? last : text, ':') != NULL;
+}
+
+static int cmd_pull(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_pull = {"pull", cmd_pull, "[OPTIONS] NAME[:TAG|@DIGEST]",
+					 "Download an image from a registry"};
+
+static int cmd_pull(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, quiet = false, no_trust = false, done;
+	char *platform = NULL;
+	struct flag_spec specs[] = {
+		{"all-tags", 'a', FLAG_BOOL, &all, NULL, "Download all tagged images in the repository"},
+		{"disable-content-trust", 0, FLAG_BOOL, &no_trust, NULL, "Skip image verification (default true)"},
+		{"platform", 0, FLAG_STRING, &platform, "string", "Set platform if server is multi-platform capable"},
+		{"quiet", 'q', FLAG_BOOL, &quiet, NULL, "Suppress verbose output"},
+		{0},
+	};
+	struct image_ref ref;
+	char full[REF_STRING_SIZE];
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_pull, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_pull, argc - first, 1, 1)))
+		goto out;
+	if (ref_parse_normalized(argv[first], &ref, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (all && (ref.digest[0] || names_tag(argv[first]))) {
+		status = cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
+		goto out;
+	}
+	if (all) {
+		status = cli_failf(cli, 1, "--all-tags is not supported yet");
+		goto out;
+	}
+	if (!quiet && !ref.digest[0] && !names_tag(argv[first]) &&
+	    !strchr(argv[first], '@'))
+		printf("Using default tag: latest\n");
+	if (cli_pull(cli, argv[first], platform, quiet ? NULL : stdout, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	ref_string(&ref, full, sizeof(full));
+	printf("%s\n", full);
+out:
+	flags_free(specs);
+	return status;
+}
+
+/* Reads a line from the terminal, without echo for a password. */
+static char *prompt(const char *label, bool secret)
+{
+	struct termios old, quiet;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+	bool restore = false;
+
+	fputs(label, stderr);
+	fflush(stderr);
+	if (secret && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	n = getline(&line, &size, stdin);
+	if (restore) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+static int cmd_login(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_login = {"login", cmd_login, "[OPTIONS] [SERVER]",
+					  "Log in to a registry"};
+
+static int cmd_login(struct cli *cli, int argc, char **argv)
+{
+	char *username = NULL, *password = NULL;
+	bool from_stdin = false, done;
+	struct flag_spec specs[] = {
+		{"password", 'p', FLAG_STRING, &password, "string", "Password"},
+		{"password-stdin", 0, FLAG_BOOL, &from_stdin, NULL, "Take the password from stdin"},
+		{"username", 'u', FLAG_STRING, &username, "string", "Username"},
+		{0},
+	};
+	json_t *args = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_login, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_login, argc - first, 0, 1)))
+		goto out;
+	if (password && from_stdin) {
+		status = cli_failf(cli, 1, "--password and --password-stdin are mutually exclusive");
+		goto out;
+	}
+	if (from_stdin && !username) {
+		status = cli_failf(cli, 1, "Must provide --username with --password-stdin");
+		goto out;
+	}
+	if (password)
+		fprintf(stderr, "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
+	if (from_stdin) {
+		size_t size = 0;
+		ssize_t n = getdelim(&password, &size, '\0', stdin);
+
+		if (n < 0) {
+			status = cli_failf(cli, 1, "read the password from stdin: empty input");
+			goto out;
+		}
+		while (n > 0 && (password[n - 1] == '\n' || password[n - 1] == '\r'))
+			password[--n] = '\0';
+	}
+	args = json_pack("{s:s}", "serveraddress", argc - first == 1 ? argv[first] : "");
+	if (!username && !password) {
+		/* stored credentials first, as docker login does */
+		json_object_set_new(args, "stored", json_true());
+		if (cli_call(cli, "registry.login", args, &result, NULL) == 0) {
+			printf("Authenticating with existing credentials...\nLogin Succeeded\n");
+			goto out;
+		}
+		json_object_del(args, "stored");
+	}
+	if (!username || !password) {
+		if (!isatty(STDIN_FILENO)) {
+			status = cli_failf(cli, 1, "Cannot perform an interactive login from a non TTY device");
+			goto out;
+		}
+		if (!username && !(username = prompt("Username: ", false))) {
+			status = cli_failf(cli, 1, "Username is required");
+			goto out;
+		}
+		if (!password && !(password = prompt("Password: ", true))) {
+			status = cli_failf(cli, 1, "Password is required");
+			goto out;
+		}
+	}
+	if (!*username) {
+		status = cli_failf(cli, 1, "Username is required");
+		goto out;
+	}
+	if (!*password) {
+		status = cli_failf(cli, 1, "Password is required");
+		goto out;
+	}
+	json_object_set_new(args, "username", json_string(username));
+	json_object_set_new(args, "password", json_string(password));
+	if (cli_call(cli, "registry.login", args, &result, &err) < 0)
+		status = cli_fail(cli, &err, 1);
+	else
+		printf("Login Succeeded\n");
+out:
+	if (password)
+		explicit_bzero(password, strlen(password));
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_logout(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_logout = {"logout", cmd_logout, "[SERVER]",
+					   "Log out from a registry"};
+
+static int cmd_logout(struct cli *cli, int argc, char **argv)
+{
+	bool done;
+	struct flag_spec specs[] = {{0}};
+	json_t *args = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_logout, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_logout, argc - first, 0, 1)))
+		goto out;
+	args = json_pack("{s:s}", "serveraddress", argc - first == 1 ? argv[first] : "");
+	if (cli_call(cli, "registry.logout", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (json_is_true(json_object_get(result, "Removed")))
+		printf("Removing login credentials for %s\n",
+		       json_string_value(json_object_get(result, "ServerAddress")));
+	else
+		printf("Not logged in to %s\n", json_string_value(json_object_get(result, "ServerAddress")));
+out:
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}

@@ -1,0 +1,499 @@
+/* Sessions with one repository of a registry (see registry.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/core/sha256.h"
+#include "engine/core/strbuf.h"
+#include "engine/registry/auth.h"
+#include "engine/registry/http.h"
+#include "engine/registry/registry.h"
+
+#define IDLE_HANDLES 8
+#define MANIFEST_MAX (4u << 20)
+
+const char registry_manifest_types[] =
+	"application/vnd.docker.distribution.manifest.v2+json, "
+	"application/vnd.docker.distribution.manifest.list.v2+json, "
+	"application/vnd.oci.image.manifest.v1+json, "
+	"application/vnd.oci.image.index.v1+json, "
+	"application/vnd.docker.distribution.manifest.v1+prettyjws, "
+	"application/vnd.docker.distribution.manifest.v1+json";
+
+struct registry_session {
+	char domain[256], repo[256];
+	bool push;
+	struct registry_endpoints eps;
+	size_t current;
+	struct registry_credentials cred;
+	const volatile int *cancel;
+	pthread_mutex_t lock; /* guards what follows */
+	struct auth_challenge challenge;
+	char authorization[8192];
+	unsigned generation; /* bumped at each renewal */
+	CURL *idle[IDLE_HANDLES];
+	size_t nidle;
+	char error_code[64];
+};
+
+static CURL *take_handle(struct registry_session *s, berr *err)
+{
+	CURL *curl = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->nidle)
+		curl = s->idle[--s->nidle];
+	pthread_mutex_unlock(&s->lock);
+	return curl ? curl : http_handle_new(err);
+}
+
+static void give_handle(struct registry_session *s, CURL *curl)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->nidle < IDLE_HANDLES) {
+		s->idle[s->nidle++] = curl;
+		curl = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	http_handle_free(curl);
+}
+
+static void set_error_code(struct registry_session *s, const char *code)
+{
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->error_code, sizeof(s->error_code), "%s", code);
+	pthread_mutex_unlock(&s->lock);
+}
+
+const char *registry_session_error_code(struct registry_session *s)
+{
+	return s->error_code;
+}
+
+const char *registry_session_endpoint(struct registry_session *s)
+{
+	return s->eps.list[s->current].base;
+}
+
+static const struct registry_transport *transport(struct registry_session *s)
+{
+	return &s->eps.list[s->current].transport;
+}
+
+/* "repository:<repo>:pull[,push]". */
+static void session_scope(struct registry_session *s, char *out, size_t size)
+{
+	if (!s->repo[0]) /* a login: no repository */
+		snprintf(out, size, "%s", "");
+	else
+		snprintf(out, size, "repository:%s:%s", s->repo, s->push ? "pull,push" : "pull");
+}
+
+/* Answers the challenge: a token for the scope, or basic credentials.
+ * Called with the lock held. */
+static int authenticate(struct registry_session *s, CURL *curl, berr *err)
+{
+	char scope[600];
+
+	s->generation++;
+	s->authorization[0] = '\0';
+	if (s->cred.registry_token[0]) {
+		snprintf(s->authorization, sizeof(s->authorization), "Bearer %s", s->cred.registry_token);
+		return 0;
+	}
+	if (s->challenge.scheme == AUTH_BASIC) {
+		auth_basic_header(&s->cred, s->authorization, sizeof(s->authorization));
+		return 0;
+	}
+	if (s->challenge.scheme != AUTH_BEARER)
+		return 0;
+	session_scope(s, scope, sizeof(scope));
+	return auth_fetch_token(curl, transport(s), &s->challenge, scope, &s->cred, s->cancel,
+				s->authorization, sizeof(s->authorization), err);
+}
+
+/* GET /v2/ on one endpoint: whether it answers, and its challenge. */
+static int ping(struct registry_session *s, CURL *curl, berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 65536,
+				 .cancel = s->cancel, .transport = transport(s)};
+	struct http_reply reply;
+	int ret;
+
+	strbuf_addf(&url, "%s/v2/", s->eps.list[s->current].base);
+	call.url = url.s;
+	ret = http_perform(curl, &call, &reply, err);
+	if (ret == 0) {
+		memset(&s->challenge, 0, sizeof(s->challenge));
+		if (reply.status == 401 && reply.www_authenticate)
+			auth_parse_challenge(reply.www_authenticate, &s->challenge);
+		else if (reply.status != 200 && reply.status != 401)
+			ret = berr_set(err, BERR_SYSTEM, "Get \"%s\": received unexpected HTTP status: %ld",
+				       url.s, reply.status);
+		http_reply_free(&reply);
+	}
+	strbuf_free(&url);
+	return ret;
+}
+
+/* Moves to the first endpoint from start on that answers, authenticated. */
+static int use_endpoint(struct registry_session *s, size_t start, berr *err)
+{
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	for (size_t i = start; i < s->eps.count; i++) {
+		berr_clear(err);
+		s->current = i;
+		if (ping(s, curl, err) < 0)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		ret = authenticate(s, curl, err);
+		pthread_mutex_unlock(&s->lock);
+		if (ret == 0 || (s->cancel && *s->cancel))
+			break;
+	}
+	give_handle(s, curl);
+	return ret;
+}
+
+int registry_session_open(const char *domain, const char *repo, bool push,
+			  const struct registry_credentials *cred, const volatile int *cancel,
+			  struct registry_session **out, berr *err)
+{
+	struct registry_session *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return berr_errno(err, ENOMEM, "registry session");
+	pthread_mutex_init(&s->lock, NULL);
+	snprintf(s->domain, sizeof(s->domain), "%s", domain);
+	snprintf(s->repo, sizeof(s->repo), "%s", repo);
+	s->push = push;
+	s->cancel = cancel;
+	if (cred)
+		s->cred = *cred;
+	if (registry_endpoints_for(domain, push, &s->eps, err) < 0 || use_endpoint(s, 0, err) < 0) {
+		registry_session_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void registry_session_close(struct registry_session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nidle; i++)
+		http_handle_free(s->idle[i]);
+	registry_endpoints_free(&s->eps);
+	pthread_mutex_destroy(&s->lock);
+	explicit_bzero(&s->cred, sizeof(s->cred));
+	explicit_bzero(s->authorization, sizeof(s->authorization));
+	free(s);
+}
+
+/* Performs a call with the session's authorization; a 401 renews it once
+ * (an expired token) and tries again. */
+static int call_authorized(struct registry_session *s, CURL *curl, struct http_call *call,
+			   struct http_reply *reply, berr *err)
+{
+	for (int attempt = 0;; attempt++) {
+		char authorization[sizeof(s->authorization)];
+		unsigned generation;
+
+		pthread_mutex_lock(&s->lock);
+		memcpy(authorization, s->authorization, sizeof(authorization));
+		generation = s->generation;
+		pthread_mutex_unlock(&s->lock);
+		call->authorization = authorization;
+		if (http_perform(curl, call, reply, err) < 0)
+			return -1;
+		if (reply->status != 401 || attempt == 1)
+			return 0;
+		if (reply->www_authenticate) {
+			struct auth_challenge ch;
+			int renewed = 0;
+
+			pthread_mutex_lock(&s->lock);
+			if (auth_parse_challenge(reply->www_authenticate, &ch) == 0)
+				s->challenge = ch;
+			if (generation == s->generation)
+				renewed = authenticate(s, curl, err);
+			pthread_mutex_unlock(&s->lock);
+			if (renewed < 0)
+				return -1;
+		}
+		if (s->challenge.scheme == AUTH_BASIC && !s->cred.username[0])
+			return 0; /* nothing to answer with */
+		http_reply_free(reply);
+	}
+}
+
+/* The error of a reply that is not what was asked for. */
+static int reply_error(struct registry_session *s, const struct http_call *call,
+		       const struct http_reply *reply, berr *err)
+{
+	char text[800], code[64];
+
+	if (reply->status == 401 && s->challenge.scheme == AUTH_BASIC && !s->cred.username[0]) {
+		set_error_code(s, "UNAUTHORIZED");
+		return berr_set(err, BERR_INVALID, "%s \"%s\": no basic auth credentials",
+				http_method_word(call->method), call->url);
+	}
+	auth_error_text(reply->status, reply->body, reply->body_len, text, sizeof(text), code,
+			sizeof(code));
+	set_error_code(s, code);
+	if (reply->status == 404 || strcmp(code, "MANIFEST_UNKNOWN") == 0 ||
+	    strcmp(code, "NAME_UNKNOWN") == 0 || strcmp(code, "BLOB_UNKNOWN") == 0)
+		return berr_set(err, BERR_NOT_FOUND, "%s", text);
+	if (reply->status == 401 || reply->status == 403)
+		return berr_set(err, BERR_INVALID, "%s", text);
+	return berr_set(err, BERR_SYSTEM, "%s", text);
+}
+
+/* The media type of a manifest: the reply's Content-Type when it names a
+ * manifest, else the body's mediaType, else schema 1 for schemaVersion 1. */
+static void manifest_media_type(const char *content_type, const char *body, size_t len,
+				char out[128])
+{
+	json_t *doc;
+	const char *mt;
+
+	if (content_type && strstr(content_type, "manifest")) {
+		snprintf(out, 128, "%.*s", (int)strcspn(content_type, "; "), content_type);
+		return;
+	}
+	if (content_type && strstr(content_type, "image.index")) {
+		snprintf(out, 128, "%.*s", (int)strcspn(content_type, "; "), content_type);
+		return;
+	}
+	doc = json_loadb(body, len, 0, NULL);
+	mt = json_string_value(json_object_get(doc, "mediaType"));
+	if (mt)
+		snprintf(out, 128, "%s", mt);
+	else if (json_integer_value(json_object_get(doc, "schemaVersion")) == 1)
+		snprintf(out, 128, "application/vnd.docker.distribution.manifest.v1+json");
+	else if (json_object_get(doc, "manifests"))
+		snprintf(out, 128, "application/vnd.oci.image.index.v1+json");
+	else
+		snprintf(out, 128, "application/vnd.oci.image.manifest.v1+json");
+	json_decref(doc);
+}
+
+/* One manifest fetch from the current endpoint. */
+static int manifest_once(struct registry_session *s, const char *reference, char **body,
+			 size_t *len, char media_type[128], char digest[72], berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = MANIFEST_MAX,
+				 .accept = registry_manifest_types, .cancel = s->cancel,
+				 .transport = transport(s)};
+	struct http_reply reply;
+	char hex[SHA256_HEX_SIZE];
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	strbuf_addf(&url, "%s/v2/%s/manifests/%s", registry_session_endpoint(s), s->repo, reference);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) < 0)
+		goto out;
+	if (reply.status != 200) {
+		reply_error(s, &call, &reply, err);
+		http_reply_free(&reply);
+		goto out;
+	}
+	sha256_data_hex(reply.body ? reply.body : "", reply.body_len, hex);
+	snprintf(digest, 72, "sha256:%s", hex);
+	if (strncmp(reference, "sha256:", 7) == 0 && strcmp(reference, digest) != 0) {
+		berr_set(err, BERR_INVALID, "manifest verification failed for digest %s", reference);
+		http_reply_free(&reply);
+		goto out;
+	}
+	if (strncmp(reference, "sha256:", 7) != 0 && reply.digest &&
+	    strncmp(reply.digest, "sha256:", 7) == 0 && strcmp(reply.digest, digest) != 0) {
+		berr_set(err, BERR_INVALID, "manifest verification failed for digest %s", reply.digest);
+		http_reply_free(&reply);
+		goto out;
+	}
+	manifest_media_type(reply.content_type, reply.body ? reply.body : "", reply.body_len,
+			    media_type);
+	*body = reply.body ? reply.body : strdup("");
+	*len = reply.body_len;
+	reply.body = NULL;
+	http_reply_free(&reply);
+	ret = 0;
+out:
+	give_handle(s, curl);
+	strbuf_free(&url);
+	return ret;
+}
+
+/* Small reads (manifests, configs) are tried this often when the network
+ * or the registry (a 5xx) fails, a second more between each. */
+#define SMALL_READ_ATTEMPTS 3
+
+/* Waits before attempt n (from 2), or returns false when cancelled. */
+static bool small_read_backoff(struct registry_session *s, int attempt)
+{
+	for (int tick = 0; tick < 10 * (attempt - 1); tick++) {
+		if (s->cancel && *s->cancel)
+			return false;
+		usleep(100000);
+	}
+	return true;
+}
+
+int registry_manifest_get(struct registry_session *s, const char *reference, char **body,
+			  size_t *len, char media_type[128], char digest[72], berr *err)
+{
+	set_error_code(s, "");
+	for (int attempt = 1;; attempt++) {
+		if (manifest_once(s, reference, body, len, media_type, digest, err) == 0)
+			return 0;
+		if (err->kind == BERR_SYSTEM && attempt < SMALL_READ_ATTEMPTS &&
+		    small_read_backoff(s, attempt + 1))
+			continue;
+		/* a mirror that fails (lacks the image, is down) gives way to the
+		 * next endpoint, the registry itself last */
+		if (!s->eps.list[s->current].mirror || (s->cancel && *s->cancel))
+			return -1;
+		if (use_endpoint(s, s->current + 1, err) < 0)
+			return -1;
+		set_error_code(s, "");
+	}
+}
+
+struct blob_stream {
+	bool (*sink)(void *user, const void *data, size_t len);
+	void *user;
+	uint64_t *from;
+};
+
+static bool blob_start(void *user, uint64_t offset)
+{
+	struct blob_stream *b = user;
+
+	*b->from = offset;
+	return true;
+}
+
+static bool blob_data(void *user, const void *data, size_t len)
+{
+	struct blob_stream *b = user;
+
+	return b->sink(b->user, data, len);
+}
+
+int registry_blob_get(struct registry_session *s, const char *digest, uint64_t offset,
+		      bool (*sink)(void *user, const void *data, size_t len), void *user,
+		      uint64_t *from, berr *err)
+{
+	struct blob_stream stream = {.sink = sink, .user = user, .from = from};
+	struct strbuf url = {0};
+	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 65536,
+				 .range_from = offset, .sink = blob_data, .sink_start = blob_start,
+				 .sink_user = &stream, .cancel = s->cancel, .transport = transport(s)};
+	struct http_reply reply;
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	*from = 0;
+	strbuf_addf(&url, "%s/v2/%s/blobs/%s", registry_session_endpoint(s), s->repo, digest);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) < 0)
+		goto out;
+	if (reply.status != 200 && reply.status != 206)
+		reply_error(s, &call, &reply, err);
+	else
+		ret = 0;
+	http_reply_free(&reply);
+out:
+	give_handle(s, curl);
+	strbuf_free(&url);
+	return ret;
+}
+
+struct blob_buffer {
+	struct strbuf data;
+	size_t max;
+};
+
+static bool buffer_data(void *user, const void *data, size_t len)
+{
+	struct blob_buffer *b = user;
+
+	if (b->data.len + len > b->max)
+		return false;
+	strbuf_addn(&b->data, data, len);
+	return true;
+}
+
+int registry_blob_read(struct registry_session *s, const char *digest, size_t max, char **body,
+		       size_t *len, berr *err)
+{
+	struct blob_buffer b = {.max = max};
+	uint64_t from;
+	char hex[SHA256_HEX_SIZE];
+
+	for (int attempt = 1;; attempt++) {
+		if (registry_blob_get(s, digest, 0, buffer_data, &b, &from, err) == 0)
+			break;
+		strbuf_free(&b.data);
+		if (err->kind != BERR_SYSTEM || attempt == SMALL_READ_ATTEMPTS ||
+		    !small_read_backoff(s, attempt + 1))
+			return -1;
+	}
+	sha256_data_hex(b.data.s ? b.data.s : "", b.data.len, hex);
+	if (strncmp(digest, "sha256:", 7) != 0 || strcmp(digest + 7, hex) != 0) {
+		strbuf_free(&b.data);
+		return berr_set(err, BERR_INVALID, "blob verification failed for digest %s", digest);
+	}
+	*len = b.data.len;
+	*body = b.data.s ? strbuf_steal(&b.data) : strdup("");
+	return 0;
+}
+
+int registry_login_check(const char *domain, const struct registry_credentials *cred, berr *err)
+{
+	struct registry_session *s;
+	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 65536};
+	struct http_reply reply;
+	struct strbuf url = {0};
+	CURL *curl;
+	int ret = -1;
+
+	/* the scope of a login is the registry itself: no repository */
+	if (registry_session_open(domain, "", false, cred, NULL, &s, err) < 0)
+		return -1;
+	curl = take_handle(s, err);
+	if (!curl)
+		goto out;
+	strbuf_addf(&url, "%s/v2/", registry_session_endpoint(s));
+	call.url = url.s;
+	call.transport = transport(s);
+	if (call_authorized(s, curl, &call, &reply, err) == 0) {
+		if (reply.status == 200)
+			ret = 0;
+		else
+			berr_set(err, BERR_INVALID, "login attempt to %s failed with status: %ld %s",
+				 url.s, reply.status, reply.status == 401 ? "Unauthorized" : "");
+		http_reply_free(&reply);
+	}
+	give_handle(s, curl);
+out:
+	strbuf_free(&url);
+	registry_session_close(s);
+	return ret;
+}

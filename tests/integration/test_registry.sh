@@ -1,0 +1,276 @@
+#!/bin/bash
+# Pulling from registries: Debian's docker-registry started here on
+# loopback (plain HTTP, as 127.0.0.0/8 is insecure by default), seeded by
+# skopeo from berth's own save; behind it, the test's proxy
+# (registry_faults.py) that logs every request and misbehaves on demand
+# (5xx, a blob cut short, a corrupted blob, a slow one). Then credentials:
+# basic auth (htpasswd) with login and logout, and token auth with the
+# test's token server.
+source "$(dirname "$0")/lib.sh"
+busybox_image
+
+export DOCKER_CONFIG=$TEST_DIR/docker-config
+FAULTS=$SOURCE_DIR/tests/integration/registry_faults.py
+SERVERS=()
+stop_servers() {
+	local p
+	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	cleanup
+}
+trap stop_servers EXIT
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_registry NAME PORT [YAML...]: a docker-registry on 127.0.0.1:PORT
+start_registry() {
+	local dir=$TEST_DIR/$1 port=$2
+	shift 2
+	mkdir -p "$dir"
+	{
+		echo "version: 0.1"
+		echo "log: {level: error}"
+		echo "storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}"
+		echo "http: {addr: 127.0.0.1:$port}"
+		printf '%s\n' "$@"
+	} >"$dir/config.yml"
+	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+	SERVERS+=($!)
+	wait_for "registry $dir answers" curl -s -o /dev/null "http://127.0.0.1:$port/v2/"
+}
+
+# seed IMAGE REPO:TAG PORT [CREDS]: berth's image into a registry, by skopeo
+seed() {
+	rm -f "$TEST_DIR/seed.tar"
+	b save -o "$TEST_DIR/seed.tar" "$1" &&
+		skopeo copy --quiet --dest-tls-verify=false ${4:+--dest-creds "$4"} \
+			"docker-archive:$TEST_DIR/seed.tar" "docker://127.0.0.1:$3/$2" >/dev/null
+}
+
+# faults JSON: the proxy's next misbehaviour
+faults() { curl -s -X PUT --data "$1" "http://127.0.0.1:$PROXY/_faults" >/dev/null; }
+
+# blob GETs in the proxy's log since line $1, as "status range" lines
+blob_gets() {
+	tail -n +"$1" "$TEST_DIR/proxy.log" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    if e["method"] == "GET" and "/blobs/" in e["path"]:
+        print(e["status"], e["range"] or "-", e["path"].rsplit(":", 1)[1][:12])'
+}
+log_lines() { wc -l <"$TEST_DIR/proxy.log"; }
+
+REG=$(free_port)
+start_registry plain "$REG"
+PROXY=$(free_port)
+touch "$TEST_DIR/proxy.log"
+python3 "$FAULTS" proxy "$PROXY" "http://127.0.0.1:$REG" "$TEST_DIR/proxy.log" &
+SERVERS+=($!)
+wait_for "the proxy answers" curl -s -o /dev/null "http://127.0.0.1:$PROXY/v2/"
+R=127.0.0.1:$PROXY
+
+# --- a plain pull ------------------------------------------------------------
+busybox_id=$(b image inspect -f '{{.Id}}' busybox)
+expect_status "seed busybox" 0 seed busybox busybox:latest "$REG"
+manifest_digest=$(skopeo inspect --tls-verify=false "docker://127.0.0.1:$REG/busybox:latest" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["Digest"])')
+expect_status "pull" 0 b pull "$R/busybox"
+expect_match "Docker's lines" "^Using default tag: latest
+latest: Pulling from busybox
+Digest: " "$out"
+expect_match "the digest and the status" "Digest: $manifest_digest
+Status: Downloaded newer image for $R/busybox:latest
+$R/busybox:latest\$" "$out"
+expect_eq "the same image id as the one pushed" "$busybox_id" "$(b image inspect -f '{{.Id}}' "$R/busybox")"
+expect_eq "RepoDigests" "[$R/busybox@$manifest_digest]" "$(b image inspect -f '{{.RepoDigests}}' "$R/busybox")"
+expect_match "images --digests" "$R/busybox +latest +$manifest_digest" "$(b images --digests "$R/busybox")"
+expect_status "pull again" 0 b pull -q "$R/busybox"
+expect_eq "-q prints the reference only" "$R/busybox:latest" "$out"
+expect_status "pull again, not quiet" 0 b pull "$R/busybox:latest"
+expect_match "up to date" "Status: Image is up to date for $R/busybox:latest" "$out"
+expect_status "pull by digest" 0 b pull "$R/busybox@$manifest_digest"
+expect_match "a digest pull names the digest" "$R/busybox@$manifest_digest\$" "$out"
+expect_status "containers run from it" 0 b run --rm --network none "$R/busybox" echo pulled-ok
+expect_eq "its output" "pulled-ok" "$out"
+event=$(b events --since 1m --until $(($(date +%s) + 1)) --filter event=pull --format '{{.Actor.Attributes.name}}' | tail -1)
+expect_eq "a pull event" "$R/busybox@$manifest_digest" "$event"
+
+# --- run and create pull what is missing ----------------------------------------
+b rmi -f "$R/busybox" >/dev/null
+expect_status "run pulls a missing image" 0 b run --rm --network none "$R/busybox" echo auto
+expect_eq "run's output is the container's" "auto" "$out"
+expect_match "Docker's words on stderr" "Unable to find image '$R/busybox:latest' locally
+latest: Pulling from busybox" "$err"
+expect_status "--pull never refuses a missing tag" 125 b run --rm --pull never --network none "$R/busybox:other" true
+expect_match "no such image" "No such image" "$err"
+expect_status "--pull always pulls first" 0 b create --pull always --network none "$R/busybox"
+expect_match "it looked" "Status: Image is up to date" "$err"
+b rm "$out" >/dev/null
+expect_status "a bad --pull" 125 b run --pull sometimes "$R/busybox" true
+expect_eq "its message" "berth: invalid pull option: 'sometimes': must be one of \"always\", \"missing\" or \"never\"" "$err"
+
+# --- what a registry refuses, and what is not there -----------------------------
+before=$(store_snapshot)
+expect_status "an unknown tag" 1 b pull "$R/busybox:nope"
+expect_eq "manifest unknown" "berth: manifest for $R/busybox:nope not found: manifest unknown: manifest unknown" "$err"
+expect_status "run of an unknown image" 125 b run --rm "$R/nothing-here" true
+expect_match "run says it" "Unable to find image '$R/nothing-here:latest' locally" "$err"
+expect_match "and why" "not found: (manifest|name) unknown" "$err"
+DOWN=$(free_port)
+expect_status "a registry that is down" 1 b pull "127.0.0.1:$DOWN/busybox"
+expect_match "connection refused" "dial tcp 127.0.0.1:$DOWN: connect: connection refused" "$err"
+expect_status "a bad reference" 1 b pull "Busy/Box"
+expect_match "invalid reference format" "invalid reference format" "$err"
+expect_status "a platform the image is not" 1 b pull --platform linux/arm64 "$R/busybox"
+expect_match "Docker's words" "does not match the specified platform: wanted linux/arm64, actual: linux/amd64" "$err"
+expect_status "--platform windows" 1 b pull --platform windows/amd64 "$R/busybox"
+expect_eq "the store is as it was" "$before" "$(store_snapshot)"
+
+# --- five layers, in parallel, and what is already here is not fetched ----------
+parent=busybox
+for i in 1 2 3 4; do
+	b run --name "mk$i" --network none "$parent" sh -c "head -c 4194304 /dev/urandom > /f$i" >/dev/null
+	b commit "mk$i" "layers:$i" >/dev/null
+	b rm "mk$i" >/dev/null
+	parent=layers:$i
+done
+layers_id=$(b image inspect -f '{{.Id}}' layers:4)
+expect_status "seed a five-layer image" 0 seed layers:4 layers:latest "$REG"
+b rmi layers:4 layers:3 layers:2 layers:1 >/dev/null
+mark=$(( $(log_lines) + 1 ))
+faults '{"delay": 0.01}'
+expect_status "pull five layers" 0 b pull "$R/layers"
+expect_eq "the same image id" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+expect_match "the base layer is here already" "[0-9a-f]{12}: Already exists" "$out"
+expect_match "each layer's lines" "([0-9a-f]{12}): Pulling fs layer.*\\1: Download complete.*\\1: Pull complete" "$out"
+expect_eq "four layers fetched (not the base layer)" 4 "$(tail -n +"$mark" "$TEST_DIR/proxy.log" | grep '/blobs/' | grep -c '"bytes": 4[0-9]\{6\}')"
+overlap=$(tail -n +"$mark" "$TEST_DIR/proxy.log" | python3 -c '
+import json, sys
+spans = [(e["start"], e["end"]) for e in map(json.loads, sys.stdin)
+         if e["method"] == "GET" and "/blobs/" in e["path"] and e["bytes"] > 1000000]
+print(max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans))')
+expect_match "layers download at once, at most three" "^[23]$" "$overlap"
+expect_status "the layers are whole" 0 b run --rm --network none "$R/layers" sh -c 'test $(cat /f1 /f2 /f3 /f4 | wc -c) -eq 16777216'
+expect_eq "no download is left behind" "" "$(ls "$BERTH_ROOT/downloads" 2>/dev/null)"
+
+# --- faults: retried, resumed, refused ------------------------------------------
+b rmi "$R/layers" "$R/layers@$(b image inspect -f '{{index .RepoDigests 0}}' "$R/layers" | cut -d@ -f2)" >/dev/null 2>&1
+b rmi -f "$layers_id" >/dev/null 2>&1
+mark=$(( $(log_lines) + 1 ))
+faults '{"status": [500, 503]}'
+expect_status "5xx answers are retried" 0 b pull "$R/layers"
+expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+expect_match "with Docker's countdown" "Retrying in 1 second" "$out"
+expect_eq "two refusals, then the blobs" 2 "$(blob_gets "$mark" | grep -c '^50[03]')"
+
+b rmi -f "$layers_id" >/dev/null
+mark=$(( $(log_lines) + 1 ))
+faults '{"truncate": [1000000]}'
+expect_status "a blob cut short is resumed" 0 b pull "$R/layers"
+expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+expect_match "from where it stopped (an HTTP range)" "^20[06] bytes=1000000- " "$(blob_gets "$mark" | grep 'bytes=')"
+
+b rmi -f "$layers_id" >/dev/null
+# what a failed pull keeps is its unfinished downloads (R/downloads), to resume
+store_now() { store_snapshot | grep -v '^./downloads'; }
+before=$(store_now)
+faults '{"corrupt": 1}'
+expect_status "a corrupted blob" 1 b pull "$R/layers"
+expect_match "is refused" "filesystem layer verification failed for digest sha256:([0-9a-f]{64})" "$err"
+bad_blob=${BASH_REMATCH[1]}
+expect_eq "nothing of it is in the store" "$before" "$(store_now)"
+expect_eq "its bytes are not kept to resume from" "" "$(ls "$BERTH_ROOT/downloads/" | grep "$bad_blob")"
+
+faults '{"status": [500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500]}'
+echo '{"max-download-attempts": 2}' >"$TEST_DIR/daemon.json"
+expect_status "attempts run out" 1 env BERTH_CONFIG="$TEST_DIR/daemon.json" "$BERTH" pull "$R/layers"
+expect_match "the registry's error" "unknown: injected" "$err"
+expect_eq "the store is as it was" "$before" "$(store_now)"
+faults '{}'
+
+# kill -9 in the middle, and the next pull asks only for the rest
+faults '{"delay": 0.05}'
+"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
+puller=$!
+partial_grows() { [ -n "$(find "$BERTH_ROOT/downloads" -type f -size +300k 2>/dev/null)" ]; }
+wait_for "the download is under way" partial_grows
+kill -9 "$puller"
+wait "$puller" 2>/dev/null
+expect_eq "no image after the kill" "" "$(b images -q "$R/layers")"
+faults '{}'
+mark=$(( $(log_lines) + 1 ))
+expect_status "the next pull finishes the job" 0 b pull "$R/layers"
+expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+expect_match "resuming with a range" "^206 bytes=[1-9][0-9]*- " "$(blob_gets "$mark" | grep 'bytes=' | head -1)"
+expect_eq "nothing left in downloads" "" "$(ls "$BERTH_ROOT/downloads")"
+
+# two berth processes pulling the same image at once
+b rmi -f "$layers_id" >/dev/null
+faults '{"delay": 0.005}'
+"$BERTH" pull -q "$R/layers" >"$TEST_DIR/p1" 2>&1 &
+p1=$!
+"$BERTH" pull -q "$R/layers" >"$TEST_DIR/p2" 2>&1 &
+p2=$!
+wait "$p1"; s1=$?
+wait "$p2"; s2=$?
+expect_eq "two pulls at once both succeed" "0 0" "$s1 $s2"
+expect_eq "one image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+expect_status "and it runs" 0 b run --rm --network none "$R/layers" test -s /f4
+faults '{}'
+
+# --- basic auth, login and logout -------------------------------------------------
+AUTH=$(free_port)
+htpasswd -Bbn alice s3cret >"$TEST_DIR/htpasswd" 2>/dev/null
+start_registry basic "$AUTH" "auth: {htpasswd: {realm: berth-test, path: $TEST_DIR/htpasswd}}"
+expect_status "seed the private registry" 0 seed busybox private/box:1 "$AUTH" alice:s3cret
+expect_status "a pull without credentials" 1 b pull "127.0.0.1:$AUTH/private/box:1"
+expect_match "no basic auth credentials" "no basic auth credentials" "$err"
+expect_status "a wrong password" 1 b login -u alice -p wrong "127.0.0.1:$AUTH"
+expect_match "is refused" "login attempt to http://127.0.0.1:$AUTH/v2/ failed with status: 401 Unauthorized" "$err"
+expect_eq "and not stored" "" "$(cat "$DOCKER_CONFIG/config.json" 2>/dev/null)"
+expect_status "login from stdin" 0 sh -c "echo s3cret | '$BERTH' login -u alice --password-stdin 127.0.0.1:$AUTH"
+expect_eq "Login Succeeded" "Login Succeeded" "$out"
+expect_eq "config.json is the user's alone" "600" "$(stat -c %a "$DOCKER_CONFIG/config.json")"
+expect_eq "Docker's format" "$(printf 'alice:s3cret' | base64)" \
+	"$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["auths"][sys.argv[2]]["auth"])' "$DOCKER_CONFIG/config.json" "127.0.0.1:$AUTH")"
+expect_status "pull with the stored credentials" 0 b pull "127.0.0.1:$AUTH/private/box:1"
+expect_status "login again uses them" 0 b login "127.0.0.1:$AUTH"
+expect_match "Docker's words" "Authenticating with existing credentials" "$out"
+expect_status "-p warns" 0 b login -u alice -p s3cret "127.0.0.1:$AUTH"
+expect_match "the warning" "WARNING! Using --password via the CLI is insecure" "$err"
+expect_status "logout" 0 b logout "127.0.0.1:$AUTH"
+expect_eq "Docker's words" "Removing login credentials for 127.0.0.1:$AUTH" "$out"
+expect_status "logout again" 0 b logout "127.0.0.1:$AUTH"
+expect_eq "not logged in" "Not logged in to 127.0.0.1:$AUTH" "$out"
+expect_status "no login from a pipe without a username" 1 sh -c "'$BERTH' login 127.0.0.1:$AUTH </dev/null"
+expect_match "Docker's words" "Cannot perform an interactive login from a non TTY device" "$err"
+expect_status "--password-stdin needs --username" 1 sh -c "echo x | '$BERTH' login --password-stdin 127.0.0.1:$AUTH"
+# a hand-written config.json in Docker's format, a URL as its key
+mkdir -p "$DOCKER_CONFIG"
+printf '{"auths": {"http://127.0.0.1:%s/v1/": {"auth": "%s"}}}\n' "$AUTH" "$(printf alice:s3cret | base64)" >"$DOCKER_CONFIG/config.json"
+b rmi "127.0.0.1:$AUTH/private/box:1" >/dev/null
+expect_status "credentials written by the docker CLI" 0 b pull "127.0.0.1:$AUTH/private/box:1"
+
+# --- token auth ---------------------------------------------------------------------
+rm -f "$DOCKER_CONFIG/config.json"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=berth-token -keyout "$TEST_DIR/token.key" \
+	-out "$TEST_DIR/token.crt" >/dev/null 2>&1
+TOKEN=$(free_port)
+python3 "$FAULTS" token "$TOKEN" "$TEST_DIR/token.key" "$TEST_DIR/token.crt" bob:hunter2 berth-issuer &
+SERVERS+=($!)
+wait_for "the token server answers" curl -s -o /dev/null "http://127.0.0.1:$TOKEN/token"
+TREG=$(free_port)
+start_registry token "$TREG" "auth: {token: {realm: \"http://127.0.0.1:$TOKEN/token\", service: berth-test, issuer: berth-issuer, rootcertbundle: $TEST_DIR/token.crt}}"
+expect_status "seed through token auth" 0 seed busybox team/box:1 "$TREG" bob:hunter2
+expect_status "an anonymous pull" 1 b pull "127.0.0.1:$TREG/team/box:1"
+expect_match "pull access denied" "pull access denied for 127.0.0.1:$TREG/team/box, repository does not exist or may require 'docker login'" "$err"
+expect_status "a wrong password at the token server" 1 b login -u bob -p nope "127.0.0.1:$TREG"
+expect_match "its refusal" "unauthorized: incorrect username or password" "$err"
+expect_status "login" 0 b login -u bob -p hunter2 "127.0.0.1:$TREG"
+expect_status "pull with a token" 0 b pull "127.0.0.1:$TREG/team/box:1"
+expect_eq "same image" "$busybox_id" "$(b image inspect -f '{{.Id}}' "127.0.0.1:$TREG/team/box:1")"
+
+finish
