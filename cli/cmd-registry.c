@@ -1,4 +1,5 @@
-/* pull, login, logout: images from registries and the credentials for them. */
+/* pull, push, login, logout: images from and to registries, and the
+ * credentials for them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,65 @@ static int cmd_logout(struct cli *cli, int argc, char **argv)
 out:
 	json_decref(args);
 	json_decref(result);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_push(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_push = {"push", cmd_push, "[OPTIONS] NAME[:TAG]",
+					 "Upload an image to a registry"};
+
+static int cmd_push(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, quiet = false, no_trust = false, done;
+	char *platform = NULL;
+	struct flag_spec specs[] = {
+		{"all-tags", 'a', FLAG_BOOL, &all, NULL, "Push all tags of an image to the repository"},
+		{"disable-content-trust", 0, FLAG_BOOL, &no_trust, NULL, "Skip image signing (default true)"},
+		{"platform", 0, FLAG_STRING, &platform, "string", "Push a platform-specific manifest as a single-platform image to the registry"},
+		{"quiet", 'q', FLAG_BOOL, &quiet, NULL, "Suppress verbose output"},
+		{0},
+	};
+	struct jsonmessage_view view;
+	struct image_ref ref;
+	char full[REF_STRING_SIZE];
+	json_t *args = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_push, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_push, argc - first, 1, 1)))
+		goto out;
+	if (ref_parse_normalized(argv[first], &ref, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (all && (ref.digest[0] || names_tag(argv[first]))) {
+		status = cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
+		goto out;
+	}
+	if (platform)
+		json_object_set_new(args = json_object(), "platform", json_string(platform));
+	if (!quiet && !all && !ref.digest[0] && !names_tag(argv[first]))
+		printf("Using default tag: latest\n");
+	if (!args)
+		args = json_object();
+	json_object_set_new(args, "reference", json_string(argv[first]));
+	json_object_set_new(args, "all_tags", json_boolean(all));
+	if (!quiet)
+		jsonmessage_view_init(&view, stdout);
+	if (engine_call(cli->engine, "image.push", args, NULL, quiet ? NULL : show_progress,
+			quiet ? NULL : &view, &err) < 0)
+		status = cli_fail(cli, &err, 1);
+	else if (quiet) {
+		ref_string(&ref, full, sizeof(full));
+		printf("%s\n", full);
+	}
+	if (!quiet)
+		jsonmessage_view_free(&view);
+out:
+	json_decref(args);
 	flags_free(specs);
 	return status;
 }

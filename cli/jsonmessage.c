@@ -67,6 +67,8 @@ void jsonmessage_show(struct jsonmessage_view *v, json_t *m)
 	const char *id = json_string_value(json_object_get(m, "id"));
 	size_t diff = 0;
 
+	if (json_object_get(m, "aux"))
+		return; /* results for programs, not lines for people */
 	if (id && *id && json_object_get(m, "progressDetail")) {
 		json_t *line = json_object_get(v->ids, id);
 		size_t at;

@@ -12,7 +12,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
-	libnl-3-dev libnl-route-3-dev libnftables-dev libcurl4-openssl-dev
+	libnl-3-dev libnl-route-3-dev libnftables-dev libcurl4-openssl-dev zlib1g-dev
 	busybox-static file iproute2
 )
 case ${1:---test} in

@@ -11,7 +11,9 @@
  *   image.save    {"names", "fd"} -> {}
  *   image.load    {"fd"|"path"} -> {"loaded": [...]}, progress {"stream": "Loaded image: ..."}
  *   image.pull    {"reference", "platform", "auth"} -> {"Id", "Digest", "Reference", "Status"},
- *                 progress: Docker's JSON messages (pull.c) */
+ *                 progress: Docker's JSON messages (pull.c)
+ *   image.push    {"reference", "auth", "all_tags"} -> {"Tag", "Digest", "Size"} (a list of
+ *                 them with all_tags), progress as pull's (push.c) */
 #include "engine/image/image.h"
 #include "engine/image/internal.h"
 
@@ -51,6 +53,7 @@ IMAGE_COMMAND(history)
 IMAGE_COMMAND(save)
 IMAGE_COMMAND(load)
 IMAGE_COMMAND(pull)
+IMAGE_COMMAND(push)
 
 static const struct engine_command image_commands[] = {
 	{"image.import", cmd_import},
@@ -63,6 +66,7 @@ static const struct engine_command image_commands[] = {
 	{"image.save", cmd_save},
 	{"image.load", cmd_load},
 	{"image.pull", cmd_pull},
+	{"image.push", cmd_push},
 	{NULL, NULL},
 };
 

@@ -71,8 +71,9 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 int image_history(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_save(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_load(const struct image_env *env, json_t *args, json_t **result, berr *err);
-/* image.pull (pull.c). */
+/* image.pull (pull.c) and image.push (push.c). */
 int image_pull(const struct image_env *env, json_t *args, json_t **result, berr *err);
+int image_push(const struct image_env *env, json_t *args, json_t **result, berr *err);
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 

@@ -145,6 +145,28 @@ int layer_get(struct store *st, const char *chain_id, char *diff_id, char *paren
 int layer_release_unused(struct image_fs_txn *t, struct store *st, const char *root,
 			 json_t *chain_ids, json_t *deleted, uint64_t *reclaimed, berr *err);
 
+/* Gzips the layer's uncompressed tar into out_fd: its digest and size. */
+int layer_compress(const char *root, const char *diff_id, int out_fd, const volatile int *cancel,
+		   char digest[IMAGE_DIGEST_SIZE], uint64_t *size, berr *err);
+
+/* --- where layers' blobs are (layer_sources.c) ---------------------------- */
+
+/* A layer's compressed blob, known to be in a repository of a registry. */
+struct layer_source {
+	char diff_id[IMAGE_DIGEST_SIZE];
+	char digest[IMAGE_DIGEST_SIZE]; /* of the compressed blob */
+	int64_t size;
+	char media_type[128];
+	char registry[256];   /* "docker.io", "localhost:5000" */
+	char repository[256]; /* "library/busybox" */
+};
+
+/* Records (or refreshes) one. */
+int layer_source_add(struct store *st, const struct layer_source *src, berr *err);
+/* Every one known for a diff id, the given registry's first, newest first. */
+int layer_sources_of(struct store *st, const char *diff_id, const char *registry,
+		     struct layer_source **out, size_t *count, berr *err);
+
 /* --- images in the store (image_store.c) --------------------------------- */
 
 /* Inside a transaction: inserts the image row and its image_layers (layers

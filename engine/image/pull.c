@@ -59,6 +59,7 @@ struct pull_layer {
 	char chain_id[IMAGE_DIGEST_SIZE];
 	char short_id[13];
 	int64_t size; /* the manifest's; 0 when it gives none */
+	char media_type[128];
 	bool present;
 	/* the worker's */
 	struct image_staging sg;
@@ -532,7 +533,7 @@ static bool is_index(const char *media_type)
 
 static bool is_schema1(const char *media_type)
 {
-	return strstr(media_type, "manifest.v1+") != NULL;
+	return strncmp(media_type, "application/vnd.docker.distribution.manifest.v1+", 48) == 0;
 }
 
 /* Docker's refusal of schema 1. */
@@ -667,6 +668,8 @@ static int plan_layers(struct pull *p, json_t *manifest, json_t *config, berr *e
 		snprintf(l->parent, sizeof(l->parent), "%s", chain);
 		layer_chain_id(chain, diff_id, l->chain_id);
 		memcpy(chain, l->chain_id, sizeof(chain));
+		snprintf(l->media_type, sizeof(l->media_type), "%s",
+			 media ? media : "application/vnd.docker.image.rootfs.diff.tar.gzip");
 		l->size = json_integer_value(json_object_get(d, "size"));
 		if (l->size < 0)
 			l->size = 0;
@@ -678,10 +681,10 @@ static int plan_layers(struct pull *p, json_t *manifest, json_t *config, berr *e
 
 /* --- the store ------------------------------------------------------------ */
 
-/* Layers, image and references in one transaction; without a config,
- * only the references of the image id already holds. */
-static int commit_pull(struct pull *p, const char *config, size_t config_len, const char *tag_ref,
-		       const char *digest_ref, char id[IMAGE_DIGEST_SIZE], berr *err)
+/* Layers, image and references in one transaction. */
+static int commit_pull(struct pull *p, const struct image_ref *ref, const char *config,
+		       size_t config_len, const char *tag_ref, const char *digest_ref,
+		       char id[IMAGE_DIGEST_SIZE], berr *err)
 {
 	struct image_staging sg;
 	struct image_fs_txn t;
@@ -703,8 +706,19 @@ static int commit_pull(struct pull *p, const char *config, size_t config_len, co
 			memcpy(l->staged.chain_id, l->chain_id, sizeof(l->staged.chain_id));
 		}
 		status = layer_commit_staged(&t, p->env->st, p->env->root, &l->staged, err);
+		if (status == 0 && l->size > 0) {
+			/* where a push will find this blob again */
+			struct layer_source src = {.size = l->size};
+
+			memcpy(src.diff_id, l->diff_id, sizeof(src.diff_id));
+			memcpy(src.digest, l->digest, sizeof(src.digest));
+			snprintf(src.media_type, sizeof(src.media_type), "%s", l->media_type);
+			snprintf(src.registry, sizeof(src.registry), "%s", ref->domain);
+			snprintf(src.repository, sizeof(src.repository), "%s", ref->path);
+			status = layer_source_add(p->env->st, &src, err);
+		}
 	}
-	if (status == 0 && config)
+	if (status == 0)
 		status = image_store_put(&t, p->env->st, p->env->root, config, config_len, "", &created,
 					 id, err);
 	if (status == 0 && tag_ref)
@@ -752,7 +766,7 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 	char *config = NULL;
 	size_t config_len = 0;
 	json_t *manifest = NULL, *config_doc = NULL;
-	bool had_ref = false;
+	bool had_ref = false, have_image;
 	const char *asked = json_string_value(json_object_get(args, "platform"));
 	bool platform_asked = asked && *asked;
 	int ret = -1;
@@ -794,12 +808,14 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 		berr_set(err, BERR_INVALID, "invalid manifest for %s: no config", full_ref);
 		goto out;
 	}
-	/* an image the store has: only its references are new (a platform
-	 * asked for is checked first, against the config) */
-	if (!platform_asked && image_lookup(env->st, config_digest, id, NULL, 0, NULL) == 0 &&
-	    strcmp(id, config_digest) == 0)
-		goto commit;
-	if (registry_blob_read(p.session, config_digest, CONFIG_MAX, &config, &config_len, err) < 0)
+	/* an image the store has: its config is read from the store, its
+	 * layers are all there, only its references (and where its blobs
+	 * are) are new */
+	have_image = image_lookup(env->st, config_digest, id, NULL, 0, NULL) == 0 &&
+		     strcmp(id, config_digest) == 0;
+	if (have_image ? image_store_config(env->st, id, &config, &config_len, err) < 0
+		       : registry_blob_read(p.session, config_digest, CONFIG_MAX, &config, &config_len,
+					    err) < 0)
 		goto out;
 	config_doc = json_loadb(config, config_len, 0, NULL);
 	if (!json_is_object(config_doc)) {
@@ -829,16 +845,10 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 			 familiar, wanted, actual);
 		goto out;
 	}
-	if (image_lookup(env->st, config_digest, id, NULL, 0, NULL) == 0 &&
-	    strcmp(id, config_digest) == 0) {
-		free(config);
-		config = NULL;
-		goto commit;
-	}
 	if (plan_layers(&p, manifest, config_doc, err) < 0)
 		goto out;
 	for (size_t i = 0; i < p.nlayers; i++)
-		if (p.layers[i].present)
+		if (p.layers[i].present && !have_image)
 			say_layer(env, "Already exists", p.layers[i].short_id);
 	for (size_t i = 0; i < p.nlayers; i++)
 		if (!p.layers[i].present)
@@ -846,12 +856,12 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 	for (size_t i = 0, queued = 0; i < p.nlayers; i++)
 		if (!p.layers[i].present && queued++ >= (size_t)p.limits.max_concurrent_downloads)
 			say_layer(env, "Waiting", p.layers[i].short_id);
-	if (download_layers(&p, err) < 0)
+	if (!have_image && download_layers(&p, err) < 0)
 		goto out;
-commit:
 	snprintf(digest_ref, sizeof(digest_ref), "%s@%s", name, top_digest);
 	had_ref = image_lookup(env->st, full_ref, old_id, NULL, 0, NULL) == 0;
-	if (commit_pull(&p, config, config_len, ref.tag[0] ? full_ref : NULL, digest_ref, id, err) < 0)
+	if (commit_pull(&p, &ref, config, config_len, ref.tag[0] ? full_ref : NULL, digest_ref, id,
+			err) < 0)
 		goto out;
 	for (size_t i = 0; i < p.nlayers; i++)
 		if (p.layers[i].partial[0])

@@ -136,7 +136,9 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
 {
 	struct exchange *x = user;
 
-	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	(void)dltotal, (void)dlnow, (void)ultotal;
+	if (x->call->upload_progress && ulnow > 0)
+		x->call->upload_progress(x->call->progress_user, (uint64_t)ulnow);
 	if (x->call->cancel && *x->call->cancel) {
 		x->reply->cancelled = true;
 		return 1;
@@ -246,6 +248,10 @@ int http_perform(CURL *curl, const struct http_call *call, struct http_reply *re
 	if (upload) {
 		uint64_t len = call->body_fd >= 0 ? call->body_fd_len : call->body_len;
 
+		/* a file body is sent from its start, on every attempt */
+		if (call->body_fd >= 0 && lseek(call->body_fd, 0, SEEK_SET) < 0)
+			return berr_sys(err, "%s \"%s\": rewind the body", http_method_word(call->method),
+					call->url);
 		c->easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 		c->easy_setopt(curl, CURLOPT_READFUNCTION, on_upload);
 		c->easy_setopt(curl, CURLOPT_READDATA, &x);

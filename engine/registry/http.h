@@ -37,6 +37,8 @@ struct http_call {
 	bool (*sink_start)(void *user, uint64_t offset);
 	size_t max_body;
 	const volatile int *cancel; /* nonzero: abort as soon as possible */
+	void (*upload_progress)(void *user, uint64_t sent); /* bytes of the body sent so far */
+	void *progress_user;
 	const struct registry_transport *transport; /* TLS and proxy settings */
 };
 

@@ -86,6 +86,31 @@ int registry_blob_get(struct registry_session *s, const char *digest, uint64_t o
 int registry_blob_read(struct registry_session *s, const char *digest, size_t max, char **body,
 		       size_t *len, berr *err);
 
+/* --- pushing (session.c) ------------------------------------------------- */
+
+/* Asks for pull access to another repository of the registry too (for
+ * mounting its blobs). */
+int registry_session_also_pull(struct registry_session *s, const char *repo, berr *err);
+
+/* HEAD of a blob: whether the repository has it, and its size. */
+int registry_blob_exists(struct registry_session *s, const char *digest, bool *exists,
+			 int64_t *size, berr *err);
+
+/* Mounts a blob of another repository of the registry; *mounted false
+ * when the registry declined (then upload it). */
+int registry_blob_mount(struct registry_session *s, const char *digest, const char *from,
+			bool *mounted, berr *err);
+
+/* Uploads len bytes of fd (from its start) as the blob digest; progress
+ * (may be NULL) hears how many bytes went. */
+int registry_blob_upload(struct registry_session *s, const char *digest, int fd, uint64_t len,
+			 void (*progress)(void *user, uint64_t sent), void *user, berr *err);
+
+/* PUT of a manifest under a tag or digest; digest receives its digest. */
+int registry_manifest_put(struct registry_session *s, const char *reference,
+			  const char *media_type, const char *body, size_t len, char digest[72],
+			  berr *err);
+
 /* --- login (session.c) --------------------------------------------------- */
 
 /* Checks credentials against a registry, as docker login does. */

@@ -37,6 +37,7 @@ struct registry_session {
 	CURL *idle[IDLE_HANDLES];
 	size_t nidle;
 	char error_code[64];
+	char extra_scopes[2048]; /* " repository:<other>:pull" for mounts */
 };
 
 static CURL *take_handle(struct registry_session *s, berr *err)
@@ -89,14 +90,15 @@ static void session_scope(struct registry_session *s, char *out, size_t size)
 	if (!s->repo[0]) /* a login: no repository */
 		snprintf(out, size, "%s", "");
 	else
-		snprintf(out, size, "repository:%s:%s", s->repo, s->push ? "pull,push" : "pull");
+		snprintf(out, size, "repository:%s:%s%s", s->repo, s->push ? "pull,push" : "pull",
+			 s->extra_scopes);
 }
 
 /* Answers the challenge: a token for the scope, or basic credentials.
  * Called with the lock held. */
 static int authenticate(struct registry_session *s, CURL *curl, berr *err)
 {
-	char scope[600];
+	char scope[2700];
 
 	s->generation++;
 	s->authorization[0] = '\0';
@@ -495,5 +497,187 @@ int registry_login_check(const char *domain, const struct registry_credentials *
 out:
 	strbuf_free(&url);
 	registry_session_close(s);
+	return ret;
+}
+
+/* --- pushing ----------------------------------------------------------------- */
+
+int registry_session_also_pull(struct registry_session *s, const char *repo, berr *err)
+{
+	CURL *curl;
+	int ret;
+	size_t len = strlen(s->extra_scopes);
+
+	if (strstr(s->extra_scopes, repo) || strcmp(repo, s->repo) == 0)
+		return 0;
+	snprintf(s->extra_scopes + len, sizeof(s->extra_scopes) - len, " repository:%s:pull", repo);
+	if (s->challenge.scheme != AUTH_BEARER)
+		return 0;
+	curl = take_handle(s, err);
+	if (!curl)
+		return -1;
+	pthread_mutex_lock(&s->lock);
+	ret = authenticate(s, curl, err);
+	pthread_mutex_unlock(&s->lock);
+	give_handle(s, curl);
+	return ret;
+}
+
+int registry_blob_exists(struct registry_session *s, const char *digest, bool *exists,
+			 int64_t *size, berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "HEAD", .body_fd = -1, .max_body = 65536,
+				 .cancel = s->cancel, .transport = transport(s)};
+	struct http_reply reply;
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	strbuf_addf(&url, "%s/v2/%s/blobs/%s", registry_session_endpoint(s), s->repo, digest);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) == 0) {
+		*exists = reply.status == 200;
+		if (size)
+			*size = reply.content_length;
+		if (reply.status == 200 || reply.status == 404)
+			ret = 0;
+		else
+			reply_error(s, &call, &reply, err);
+		http_reply_free(&reply);
+	}
+	give_handle(s, curl);
+	strbuf_free(&url);
+	return ret;
+}
+
+/* An absolute upload URL from a Location header (relative ones are the
+ * endpoint's). */
+static void upload_url(struct registry_session *s, const char *location, struct strbuf *out)
+{
+	if (strncmp(location, "http://", 7) == 0 || strncmp(location, "https://", 8) == 0)
+		strbuf_adds(out, location);
+	else
+		strbuf_addf(out, "%s%s%s", registry_session_endpoint(s), location[0] == '/' ? "" : "/",
+			    location);
+}
+
+/* POST /v2/<repo>/blobs/uploads/[?mount=&from=]: 201 (mounted) or 202
+ * with the upload's URL in *location. */
+static int start_upload(struct registry_session *s, CURL *curl, const char *digest,
+			const char *from, bool *mounted, struct strbuf *location, berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "POST", .body_fd = -1, .max_body = 65536,
+				 .cancel = s->cancel, .transport = transport(s)};
+	struct http_reply reply;
+	int ret = -1;
+
+	*mounted = false;
+	strbuf_addf(&url, "%s/v2/%s/blobs/uploads/", registry_session_endpoint(s), s->repo);
+	if (from)
+		strbuf_addf(&url, "?mount=%s&from=%s", digest, from);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) < 0)
+		goto out;
+	if (reply.status == 201 && from) {
+		*mounted = true;
+		ret = 0;
+	} else if (reply.status == 202 && reply.location) {
+		upload_url(s, reply.location, location);
+		ret = 0;
+	} else {
+		reply_error(s, &call, &reply, err);
+	}
+	http_reply_free(&reply);
+out:
+	strbuf_free(&url);
+	return ret;
+}
+
+int registry_blob_mount(struct registry_session *s, const char *digest, const char *from,
+			bool *mounted, berr *err)
+{
+	struct strbuf location = {0};
+	CURL *curl = take_handle(s, err);
+	int ret;
+
+	if (!curl)
+		return -1;
+	ret = start_upload(s, curl, digest, from, mounted, &location, err);
+	/* a refused mount opened an upload we do not use: the registry
+	 * forgets it */
+	give_handle(s, curl);
+	strbuf_free(&location);
+	return ret;
+}
+
+int registry_blob_upload(struct registry_session *s, const char *digest, int fd, uint64_t len,
+			 void (*progress)(void *user, uint64_t sent), void *user, berr *err)
+{
+	struct strbuf location = {0}, url = {0};
+	struct http_call call = {.method = "PUT", .body_fd = fd, .body_fd_len = len,
+				 .content_type = "application/octet-stream", .max_body = 65536,
+				 .cancel = s->cancel, .transport = transport(s),
+				 .upload_progress = progress, .progress_user = user};
+	struct http_reply reply;
+	CURL *curl = take_handle(s, err);
+	bool mounted;
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	if (start_upload(s, curl, digest, NULL, &mounted, &location, err) < 0)
+		goto out;
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		berr_sys(err, "read blob %s", digest);
+		goto out;
+	}
+	/* the whole blob in one PUT (the API's monolithic upload) */
+	strbuf_addf(&url, "%s%sdigest=%s", location.s, strchr(location.s, '?') ? "&" : "?", digest);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) < 0)
+		goto out;
+	if (reply.status == 201 || reply.status == 204)
+		ret = 0;
+	else
+		reply_error(s, &call, &reply, err);
+	http_reply_free(&reply);
+out:
+	give_handle(s, curl);
+	strbuf_free(&location);
+	strbuf_free(&url);
+	return ret;
+}
+
+int registry_manifest_put(struct registry_session *s, const char *reference,
+			  const char *media_type, const char *body, size_t len, char digest[72],
+			  berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "PUT", .body_fd = -1, .body = body, .body_len = len,
+				 .content_type = media_type, .max_body = 65536,
+				 .cancel = s->cancel, .transport = transport(s)};
+	struct http_reply reply;
+	char hex[SHA256_HEX_SIZE];
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	if (!curl)
+		return -1;
+	sha256_data_hex(body, len, hex);
+	snprintf(digest, 72, "sha256:%s", hex);
+	strbuf_addf(&url, "%s/v2/%s/manifests/%s", registry_session_endpoint(s), s->repo, reference);
+	call.url = url.s;
+	if (call_authorized(s, curl, &call, &reply, err) == 0) {
+		if (reply.status == 201 || reply.status == 200 || reply.status == 202)
+			ret = 0;
+		else
+			reply_error(s, &call, &reply, err);
+		http_reply_free(&reply);
+	}
+	give_handle(s, curl);
+	strbuf_free(&url);
 	return ret;
 }

@@ -147,12 +147,28 @@ static const char *const migration_5 =
 	"CREATE UNIQUE INDEX network_endpoints_address6 ON network_endpoints(network_id, address6)"
 	"  WHERE address6 != '';";
 
+/* Migration 6: where a layer's compressed blob is known to be, as Docker's
+ * distribution metadata keeps it: pulled from, or pushed to, a repository
+ * of a registry. A push asks the registry about these first (and mounts
+ * from another repository of it) rather than compressing and uploading. */
+static const char *const migration_6 =
+	"CREATE TABLE layer_sources ("
+	"  diff_id TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  media_type TEXT NOT NULL,"
+	"  registry TEXT NOT NULL,"
+	"  repository TEXT NOT NULL,"
+	"  PRIMARY KEY (diff_id, registry, repository, digest)"
+	");";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
 	migration_5,
+	migration_6,
 };
 
 int migrations_count(void)

@@ -221,6 +221,45 @@ expect_eq "one image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
 expect_status "and it runs" 0 b run --rm --network none "$R/layers" test -s /f4
 faults '{}'
 
+# --- push ---------------------------------------------------------------------------
+b tag busybox "$R/pushed:1"
+mark=$(( $(log_lines) + 1 ))
+expect_status "push" 0 b push "$R/pushed:1"
+expect_match "Docker's lines" "^The push refers to repository \[$R/pushed\]
+[0-9a-f]{12}: Preparing
+[0-9a-f]{12}: (Pushed|Mounted from layers)
+1: digest: (sha256:[0-9a-f]{64}) size: [0-9]+\$" "$out"
+pushed_digest=${BASH_REMATCH[2]}
+expect_eq "the registry has that manifest" "$pushed_digest" \
+	"$(skopeo inspect --tls-verify=false "docker://127.0.0.1:$REG/pushed:1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Digest"])')"
+expect_match "the pushed digest is a RepoDigest" "$R/pushed@$pushed_digest" "$(b image inspect -f '{{.RepoDigests}}' busybox)"
+expect_status "push again" 0 b push "$R/pushed:1"
+expect_match "nothing is uploaded twice" "Layer already exists" "$out"
+expect_eq "the same digest (the same bytes)" "$pushed_digest" "$(echo "$out" | sed -n 's/^1: digest: \(sha256:[0-9a-f]*\) .*/\1/p')"
+expect_eq "no upload the second time" 0 "$(tail -n +"$mark" "$TEST_DIR/proxy.log" | grep -c '"method": "PUT", "path": "/v2/pushed/blobs')"
+b tag busybox "$R/elsewhere:2"
+expect_status "push to another repository" 0 b push "$R/elsewhere:2"
+expect_match "the layer is mounted, not uploaded" "[0-9a-f]{12}: Mounted from pushed" "$out"
+expect_status "push -q" 0 b push -q "$R/elsewhere:2"
+expect_eq "prints the reference" "$R/elsewhere:2" "$out"
+b tag busybox "$R/elsewhere:3"
+expect_status "push -a" 0 b push -a "$R/elsewhere"
+expect_match "every tag" "2: digest: .*3: digest: " "$(echo $out)"
+expect_status "a tag with -a" 1 b push -a "$R/elsewhere:2"
+expect_eq "Docker's words" "berth: tag can't be used with --all-tags/-a" "$err"
+expect_status "push what is not here" 1 b push "$R/absent:1"
+expect_eq "Docker's words" "berth: An image does not exist locally with the tag: $R/absent" "$err"
+expect_status "pull what berth pushed" 0 b pull "$R/pushed:1"
+expect_match "it is the same image" "Image is up to date" "$out"
+expect_status "skopeo reads it" 0 skopeo copy --quiet --src-tls-verify=false "docker://127.0.0.1:$REG/pushed:1" "oci:$TEST_DIR/oci:pushed"
+# an image pulled with zstd layers (an OCI manifest) is the same image
+expect_status "skopeo writes zstd layers" 0 skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false \
+	--dest-compress-format zstd --format oci "docker://127.0.0.1:$REG/layers:latest" "docker://127.0.0.1:$REG/zstd:1"
+expect_status "pull a zstd image" 0 b pull "$R/zstd:1"
+# (skopeo rewrote the config as OCI's: a new image ID, the same layers)
+expect_eq "the layers of the gzip one" "$(b image inspect -f '{{.RootFS.Layers}}' "$layers_id")" "$(b image inspect -f '{{.RootFS.Layers}}' "$R/zstd:1")"
+expect_status "its files" 0 b run --rm --network none "$R/zstd:1" test -s /f4
+
 # --- basic auth, login and logout -------------------------------------------------
 AUTH=$(free_port)
 htpasswd -Bbn alice s3cret >"$TEST_DIR/htpasswd" 2>/dev/null
@@ -253,6 +292,11 @@ mkdir -p "$DOCKER_CONFIG"
 printf '{"auths": {"http://127.0.0.1:%s/v1/": {"auth": "%s"}}}\n' "$AUTH" "$(printf alice:s3cret | base64)" >"$DOCKER_CONFIG/config.json"
 b rmi "127.0.0.1:$AUTH/private/box:1" >/dev/null
 expect_status "credentials written by the docker CLI" 0 b pull "127.0.0.1:$AUTH/private/box:1"
+b tag busybox "127.0.0.1:$AUTH/private/pushed:1"
+expect_status "push with basic auth" 0 b push "127.0.0.1:$AUTH/private/pushed:1"
+rm "$DOCKER_CONFIG/config.json"
+expect_status "push without credentials" 1 b push "127.0.0.1:$AUTH/private/pushed:1"
+expect_match "no basic auth credentials" "no basic auth credentials" "$err"
 
 # --- token auth ---------------------------------------------------------------------
 rm -f "$DOCKER_CONFIG/config.json"
@@ -272,5 +316,11 @@ expect_match "its refusal" "unauthorized: incorrect username or password" "$err"
 expect_status "login" 0 b login -u bob -p hunter2 "127.0.0.1:$TREG"
 expect_status "pull with a token" 0 b pull "127.0.0.1:$TREG/team/box:1"
 expect_eq "same image" "$busybox_id" "$(b image inspect -f '{{.Id}}' "127.0.0.1:$TREG/team/box:1")"
+b tag busybox "127.0.0.1:$TREG/team/other:1"
+expect_status "push with a token (mounting from team/box)" 0 b push "127.0.0.1:$TREG/team/other:1"
+expect_match "mounted" "Mounted from team/box" "$out"
+b logout "127.0.0.1:$TREG" >/dev/null
+expect_status "push without credentials" 1 b push "127.0.0.1:$TREG/team/other:1"
+expect_match "is refused" "unauthorized|denied" "$err"
 
 finish
