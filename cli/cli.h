@@ -24,6 +24,9 @@ struct cli_command {
 /* Pulls an image, showing Docker's progress on progress (NULL: quiet). */
 int cli_pull(struct cli *cli, const char *reference, const char *platform, FILE *progress,
 	     berr *err);
+/* The same, with every tag of the repository when all_tags. */
+int cli_pull_tags(struct cli *cli, const char *reference, const char *platform, bool all_tags,
+		  FILE *progress, berr *err);
 
 /* Prints "berth: <message>" and returns status. */
 int cli_fail(struct cli *cli, const berr *err, int status);

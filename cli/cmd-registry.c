@@ -18,8 +18,14 @@ static void show_progress(void *user, json_t *message)
 int cli_pull(struct cli *cli, const char *reference, const char *platform, FILE *progress,
 	     berr *err)
 {
+	return cli_pull_tags(cli, reference, platform, false, progress, err);
+}
+
+int cli_pull_tags(struct cli *cli, const char *reference, const char *platform, bool all_tags,
+		  FILE *progress, berr *err)
+{
 	struct jsonmessage_view view;
-	json_t *args = json_pack("{s:s}", "reference", reference);
+	json_t *args = json_pack("{s:s, s:b}", "reference", reference, "all_tags", all_tags);
 	int rc;
 
 	if (platform)
@@ -74,18 +80,17 @@ static int cmd_pull(struct cli *cli, int argc, char **argv)
 		status = cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
 		goto out;
 	}
-	if (all) {
-		status = cli_failf(cli, 1, "--all-tags is not supported yet");
-		goto out;
-	}
-	if (!quiet && !ref.digest[0] && !names_tag(argv[first]) &&
+	if (!quiet && !all && !ref.digest[0] && !names_tag(argv[first]) &&
 	    !strchr(argv[first], '@'))
 		printf("Using default tag: latest\n");
-	if (cli_pull(cli, argv[first], platform, quiet ? NULL : stdout, &err) < 0) {
+	if (cli_pull_tags(cli, argv[first], platform, all, quiet ? NULL : stdout, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 		goto out;
 	}
-	ref_string(&ref, full, sizeof(full));
+	if (all)
+		ref_name(&ref, full, sizeof(full)); /* -a: the repository */
+	else
+		ref_string(&ref, full, sizeof(full));
 	printf("%s\n", full);
 out:
 	flags_free(specs);
@@ -299,6 +304,125 @@ static int cmd_push(struct cli *cli, int argc, char **argv)
 		jsonmessage_view_free(&view);
 out:
 	json_decref(args);
+	flags_free(specs);
+	return status;
+}
+
+/* Go's json.Indent with a tab: each member on a line of its own, ": "
+ * after keys, empty objects and arrays left as they are. */
+static void print_indented(const char *json)
+{
+	int depth = 0;
+	bool in_string = false;
+
+	for (const char *p = json; *p; p++) {
+		char c = *p;
+
+		if (in_string) {
+			putchar(c);
+			if (c == '\\' && p[1])
+				putchar(*++p);
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		switch (c) {
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			break;
+		case '"':
+			in_string = true;
+			putchar(c);
+			break;
+		case '{':
+		case '[': {
+			const char *q = p + 1;
+
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			if (*q == (c == '{' ? '}' : ']')) {
+				printf("%c%c", c, *q);
+				p = q;
+				break;
+			}
+			putchar(c);
+			depth++;
+			putchar('\n');
+			for (int i = 0; i < depth; i++)
+				putchar('\t');
+			break;
+		}
+		case '}':
+		case ']':
+			depth--;
+			putchar('\n');
+			for (int i = 0; i < depth; i++)
+				putchar('\t');
+			putchar(c);
+			break;
+		case ',':
+			putchar(c);
+			putchar('\n');
+			for (int i = 0; i < depth; i++)
+				putchar('\t');
+			break;
+		case ':':
+			fputs(": ", stdout);
+			break;
+		default:
+			putchar(c);
+		}
+	}
+	putchar('\n');
+}
+
+static int cmd_manifest_inspect(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_manifest_inspect = {
+	"inspect", cmd_manifest_inspect, "[OPTIONS] [MANIFEST_LIST] MANIFEST",
+	"Display an image manifest, or manifest list"};
+
+static int cmd_manifest_inspect(struct cli *cli, int argc, char **argv)
+{
+	bool insecure = false, verbose = false, done;
+	struct flag_spec specs[] = {
+		{"insecure", 0, FLAG_BOOL, &insecure, NULL, "Allow communication with an insecure registry"},
+		{"verbose", 'v', FLAG_BOOL, &verbose, NULL, "Output additional info including layers and platform"},
+		{0},
+	};
+	json_t *args = NULL, *result = NULL;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_manifest_inspect, argc, argv, true, &first,
+				&done)) ||
+	    done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_manifest_inspect, argc - first, 1, 2)))
+		goto out;
+	if (argc - first == 2) {
+		status = cli_failf(cli, 1, "No such manifest list: %s (berth keeps no local manifest lists)",
+				   argv[first]);
+		goto out;
+	}
+	args = json_pack("{s:s, s:b}", "reference", argv[first], "verbose", verbose);
+	if (cli_call(cli, "registry.manifest", args, &result, &err) < 0) {
+		status = cli_fail(cli, &err, 1);
+		goto out;
+	}
+	if (verbose) {
+		char *text = json_dumps(json_object_get(result, "Verbose"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		if (text)
+			print_indented(text);
+		free(text);
+	} else {
+		print_indented(json_string_value(json_object_get(result, "Raw")));
+	}
+out:
+	json_decref(args);
+	json_decref(result);
 	flags_free(specs);
 	return status;
 }

@@ -12,7 +12,8 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 	cli_cmd_container_prune, cli_cmd_export, cli_cmd_images, cli_cmd_tag, cli_cmd_rmi,
 	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
 extern const struct cli_command cli_cmd_stats, cli_cmd_events;
-extern const struct cli_command cli_cmd_pull, cli_cmd_push, cli_cmd_login, cli_cmd_logout;
+extern const struct cli_command cli_cmd_pull, cli_cmd_push, cli_cmd_login, cli_cmd_logout,
+	cli_cmd_manifest_inspect;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_update;
@@ -75,6 +76,7 @@ static const struct alias aliases[] = {
 	{"network", "list", &cli_cmd_network_ls},  {"network", "inspect", &cli_cmd_network_inspect},
 	{"network", "rm", &cli_cmd_network_rm},	   {"network", "remove", &cli_cmd_network_rm},
 	{"network", "prune", &cli_cmd_network_prune},
+	{"manifest", "inspect", &cli_cmd_manifest_inspect},
 };
 
 static void print_usage(void)
@@ -90,6 +92,7 @@ static void print_usage(void)
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
+	       "  manifest   Manage Docker image manifests and manifest lists\n"
 	       "  network    Manage networks\n  volume     Manage volumes\n  system     Manage berth\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
 }
@@ -106,6 +109,7 @@ static int print_group_usage(const char *group)
 		{"network", "Manage networks"},
 		{"volume", "Manage volumes"},
 		{"system", "Manage berth"},
+		{"manifest", "Manage Docker image manifests and manifest lists"},
 	};
 	const char *summary = NULL;
 

@@ -10,7 +10,8 @@
  *   image.history {"name"} -> [{"Id", "Created", "CreatedBy", "Tags", "Size", "Comment"}]
  *   image.save    {"names", "fd"} -> {}
  *   image.load    {"fd"|"path"} -> {"loaded": [...]}, progress {"stream": "Loaded image: ..."}
- *   image.pull    {"reference", "platform", "auth"} -> {"Id", "Digest", "Reference", "Status"},
+ *   image.pull    {"reference", "platform", "auth", "all_tags"} -> {"Id", "Digest", "Reference",
+ *                 "Status"} (a list of them with all_tags),
  *                 progress: Docker's JSON messages (pull.c)
  *   image.push    {"reference", "auth", "all_tags"} -> {"Tag", "Digest", "Size"} (a list of
  *                 them with all_tags), progress as pull's (push.c) */

@@ -753,7 +753,9 @@ static int credentials(json_t *args, const char *domain, struct registry_credent
 	return registry_credentials_lookup(domain, cred, err);
 }
 
-int image_pull(const struct image_env *env, json_t *args, json_t **result, berr *err)
+/* Pulls one reference. */
+static int pull_one(const struct image_env *env, json_t *args, const char *text, json_t **result,
+		    berr *err)
 {
 	struct pull p = {.env = env};
 	struct image_ref ref;
@@ -773,10 +775,7 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
-	if (ref_parse_normalized(json_string_value(json_object_get(args, "reference"))
-					 ? json_string_value(json_object_get(args, "reference"))
-					 : "",
-				 &ref, err) < 0 ||
+	if (ref_parse_normalized(text ? text : "", &ref, err) < 0 ||
 	    image_platform_parse(json_string_value(json_object_get(args, "platform")), &platform,
 				 err) < 0 ||
 	    registry_limits_load(&p.limits, err) < 0)
@@ -885,4 +884,53 @@ out:
 	json_decref(manifest);
 	pull_free(&p);
 	return ret;
+}
+
+int image_pull(const struct image_env *env, json_t *args, json_t **result, berr *err)
+{
+	const char *text = json_string_value(json_object_get(args, "reference"));
+	struct registry_credentials cred;
+	struct registry_session *session;
+	struct image_ref ref;
+	char name[REF_STRING_SIZE], one[REF_STRING_SIZE + 140];
+	volatile int cancel = 0;
+	json_t *tags = NULL, *tag;
+	size_t i;
+	int ret;
+
+	if (!json_is_true(json_object_get(args, "all_tags")))
+		return pull_one(env, args, text, result, err);
+	/* -a: every tag the repository lists, one after the other */
+	if (ref_parse_normalized(text ? text : "", &ref, err) < 0)
+		return -1;
+	if (ref.digest[0] || strcmp(ref.tag, "latest") != 0)
+		return berr_set(err, BERR_INVALID, "tag can't be used with --all-tags/-a");
+	if (credentials(args, ref.domain, &cred, err) < 0)
+		return -1;
+	ret = registry_session_open(ref.domain, ref.path, false, &cred, &cancel, &session, err);
+	explicit_bzero(&cred, sizeof(cred));
+	if (ret < 0)
+		return -1;
+	ret = registry_tags_list(session, &tags, err);
+	registry_session_close(session);
+	if (ret < 0) {
+		json_decref(tags);
+		return -1;
+	}
+	ref_name(&ref, name, sizeof(name));
+	*result = json_array();
+	json_array_foreach(tags, i, tag) {
+		json_t *pulled = NULL;
+
+		snprintf(one, sizeof(one), "%s:%s", name, json_string_value(tag));
+		if (pull_one(env, args, one, &pulled, err) < 0) {
+			json_decref(*result);
+			*result = NULL;
+			json_decref(tags);
+			return -1;
+		}
+		json_array_append_new(*result, pulled);
+	}
+	json_decref(tags);
+	return 0;
 }

@@ -7,14 +7,19 @@
  *       its credential helper); with "stored", the credentials stored for
  *       it are checked instead
  *   registry.logout {"serveraddress"} -> {"Removed": bool, "ServerAddress"}
+ *   registry.manifest {"reference", "auth", "verbose"} -> {"Raw", "MediaType", "Digest"}
  *
  * A server address is what docker login takes: empty for Docker Hub, a
  * "host:port", or a URL whose host is used. */
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "engine/core/base64.h"
 #include "engine/core/daemon_config.h"
 #include "engine/core/engine.h"
+#include "engine/core/reference.h"
 #include "engine/registry/hosts.h"
 #include "engine/registry/registry.h"
 #include "engine/registry/registry_module.h"
@@ -77,9 +82,105 @@ static int cmd_logout(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return 0;
 }
 
+/* A manifest as a descriptor, and its parsed form, for --verbose. */
+static json_t *verbose_entry(const char *full_ref, const char *body, size_t len,
+			     const char *media_type, const char *digest, json_t *platform)
+{
+	json_t *parsed = json_loadb(body, len, 0, NULL);
+	char *raw = base64_encode(body, len);
+	json_t *desc = json_pack("{s:s, s:s, s:I}", "mediaType", media_type, "digest", digest, "size",
+				 (json_int_t)len);
+	json_t *entry;
+
+	if (platform)
+		json_object_set(desc, "platform", platform);
+	entry = json_pack("{s:s, s:o, s:s}", "Ref", full_ref, "Descriptor", desc, "Raw",
+			  raw ? raw : "");
+	json_object_set_new(entry, strstr(media_type, "vnd.oci.") ? "OCIManifest" : "SchemaV2Manifest",
+			    parsed ? parsed : json_null());
+	free(raw);
+	return entry;
+}
+
+/* registry.manifest {"reference", "auth", "verbose"} -> {"Raw", "MediaType",
+ * "Digest"} (docker manifest inspect; with verbose also "Verbose": the
+ * manifest, or a list's every manifest, as Docker's --verbose shows them). */
+static int cmd_manifest(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	const char *text = json_string_value(json_object_get(args, "reference"));
+	struct registry_credentials cred;
+	struct registry_session *s = NULL;
+	struct image_ref ref;
+	char full[REF_STRING_SIZE], media[128], digest[72];
+	char *body = NULL;
+	size_t len;
+	int ret = -1;
+
+	(void)ctx;
+	if (ref_parse_normalized(text ? text : "", &ref, err) < 0)
+		return -1;
+	ref_string(&ref, full, sizeof(full));
+	if (json_is_object(json_object_get(args, "auth")))
+		registry_credentials_from_json(json_object_get(args, "auth"), &cred);
+	else if (registry_credentials_lookup(ref.domain, &cred, err) < 0)
+		return -1;
+	ret = registry_session_open(ref.domain, ref.path, false, &cred, NULL, &s, err);
+	explicit_bzero(&cred, sizeof(cred));
+	if (ret < 0)
+		return -1;
+	ret = -1;
+	if (registry_manifest_get(s, ref.digest[0] ? ref.digest : ref.tag, &body, &len, media, digest,
+				  err) < 0) {
+		const char *code = registry_session_error_code(s);
+		if (strcmp(code, "MANIFEST_UNKNOWN") == 0 || strcmp(code, "NAME_UNKNOWN") == 0)
+			berr_set(err, BERR_NOT_FOUND, "no such manifest: %s", full);
+		goto out;
+	}
+	*result = json_pack("{s:s%, s:s, s:s}", "Raw", body, len, "MediaType", media, "Digest", digest);
+	if (json_is_true(json_object_get(args, "verbose"))) {
+		json_t *doc = json_loadb(body, len, 0, NULL), *d;
+		size_t i;
+
+		if (json_object_get(doc, "manifests")) {
+			json_t *list = json_array();
+
+			json_array_foreach(json_object_get(doc, "manifests"), i, d) {
+				const char *child = json_string_value(json_object_get(d, "digest"));
+				char *cbody = NULL, cmedia[128], cdigest[72];
+				size_t clen;
+
+				if (!child || registry_manifest_get(s, child, &cbody, &clen, cmedia,
+								    cdigest, err) < 0) {
+					json_decref(list);
+					json_decref(doc);
+					json_decref(*result);
+					*result = NULL;
+					if (!child)
+						berr_set(err, BERR_INVALID, "invalid manifest list: no digest");
+					goto out;
+				}
+				json_array_append_new(list, verbose_entry(full, cbody, clen, cmedia, cdigest,
+									  json_object_get(d, "platform")));
+				free(cbody);
+			}
+			json_object_set_new(*result, "Verbose", list);
+		} else {
+			json_object_set_new(*result, "Verbose",
+					    verbose_entry(full, body, len, media, digest, NULL));
+		}
+		json_decref(doc);
+	}
+	ret = 0;
+out:
+	free(body);
+	registry_session_close(s);
+	return ret;
+}
+
 static const struct engine_command registry_commands[] = {
 	{"registry.login", cmd_login},
 	{"registry.logout", cmd_logout},
+	{"registry.manifest", cmd_manifest},
 	{NULL, NULL},
 };
 

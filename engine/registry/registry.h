@@ -86,6 +86,9 @@ int registry_blob_get(struct registry_session *s, const char *digest, uint64_t o
 int registry_blob_read(struct registry_session *s, const char *digest, size_t max, char **body,
 		       size_t *len, berr *err);
 
+/* Every tag of the repository (GET /v2/<repo>/tags/list, all pages). */
+int registry_tags_list(struct registry_session *s, json_t **tags, berr *err);
+
 /* --- pushing (session.c) ------------------------------------------------- */
 
 /* Asks for pull access to another repository of the registry too (for

@@ -9,6 +9,7 @@
 #include "engine/core/sha256.h"
 #include "engine/core/strbuf.h"
 #include "engine/registry/auth.h"
+#include "engine/registry/curl_lazy.h"
 #include "engine/registry/http.h"
 #include "engine/registry/registry.h"
 
@@ -677,6 +678,73 @@ int registry_manifest_put(struct registry_session *s, const char *reference,
 			reply_error(s, &call, &reply, err);
 		http_reply_free(&reply);
 	}
+	give_handle(s, curl);
+	strbuf_free(&url);
+	return ret;
+}
+
+/* --- listing ----------------------------------------------------------------- */
+
+/* The next page of a Link header: `</v2/x/tags/list?n=100&last=b>; rel="next"`. */
+static bool next_page(const char *link, struct strbuf *out, struct registry_session *s)
+{
+	const char *lt = link ? strchr(link, '<') : NULL, *gt = lt ? strchr(lt, '>') : NULL;
+	char path[2048];
+
+	if (!lt || !gt || !strstr(gt, "rel=\"next\"") || (size_t)(gt - lt - 1) >= sizeof(path))
+		return false;
+	snprintf(path, sizeof(path), "%.*s", (int)(gt - lt - 1), lt + 1);
+	strbuf_free(out);
+	upload_url(s, path, out);
+	return true;
+}
+
+int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
+{
+	struct strbuf url = {0};
+	CURL *curl = take_handle(s, err);
+	int ret = -1;
+
+	*tags = json_array();
+	if (!curl)
+		return -1;
+	strbuf_addf(&url, "%s/v2/%s/tags/list", registry_session_endpoint(s), s->repo);
+	for (int page = 0; page < 1000; page++) {
+		struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 8u << 20,
+					 .cancel = s->cancel, .transport = transport(s), .url = url.s};
+		struct http_reply reply;
+		json_t *doc, *v;
+		size_t i;
+		char *link = NULL;
+		bool more;
+
+		if (call_authorized(s, curl, &call, &reply, err) < 0)
+			goto out;
+		if (reply.status != 200) {
+			reply_error(s, &call, &reply, err);
+			http_reply_free(&reply);
+			goto out;
+		}
+		doc = json_loadb(reply.body ? reply.body : "", reply.body_len, 0, NULL);
+		json_array_foreach(json_object_get(doc, "tags"), i, v)
+			if (json_is_string(v))
+				json_array_append(*tags, v);
+		json_decref(doc);
+		{
+			const struct curl_api *c = curl_api(NULL);
+			struct curl_header *h;
+
+			if (c->easy_header(curl, "Link", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+				link = strdup(h->value);
+		}
+		http_reply_free(&reply);
+		more = next_page(link, &url, s);
+		free(link);
+		if (!more)
+			break;
+	}
+	ret = 0;
+out:
 	give_handle(s, curl);
 	strbuf_free(&url);
 	return ret;

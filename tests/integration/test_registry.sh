@@ -247,6 +247,21 @@ expect_status "push -a" 0 b push -a "$R/elsewhere"
 expect_match "every tag" "2: digest: .*3: digest: " "$(echo $out)"
 expect_status "a tag with -a" 1 b push -a "$R/elsewhere:2"
 expect_eq "Docker's words" "berth: tag can't be used with --all-tags/-a" "$err"
+b rmi "$R/elsewhere:2" "$R/elsewhere:3" >/dev/null
+expect_status "pull -a" 0 b pull -a "$R/elsewhere"
+expect_match "pulls every tag" "(2|3): Pulling from elsewhere.*(2|3): Pulling from elsewhere" "$(echo $out)"
+expect_match "and names the repository" "$R/elsewhere\$" "$out"
+expect_eq "both tags are here" "2 3" "$(b images --format '{{.Tag}}' "$R/elsewhere" | sort | xargs)"
+expect_status "manifest inspect" 0 b manifest inspect "$R/pushed:1"
+expect_eq "the manifest as the registry has it" "$pushed_digest" "$(printf '%s' "$(echo "$out" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+print(json.dumps(doc, indent=3))')" | sha256sum | sed 's/^/sha256:/; s/ .*//')"
+expect_eq "indented with tabs, as Docker" $'{\n\t"schemaVersion": 2,' "$(echo "$out" | head -2)"
+expect_status "manifest inspect -v" 0 b manifest inspect -v "$R/pushed:1"
+expect_match "the descriptor" "\"digest\": \"$pushed_digest\"" "$out"
+expect_status "manifest inspect of nothing" 1 b manifest inspect "$R/pushed:404"
+expect_eq "Docker's words" "berth: no such manifest: $R/pushed:404" "$err"
 expect_status "push what is not here" 1 b push "$R/absent:1"
 expect_eq "Docker's words" "berth: An image does not exist locally with the tag: $R/absent" "$err"
 expect_status "pull what berth pushed" 0 b pull "$R/pushed:1"
