@@ -175,6 +175,10 @@ static void transport_error(const struct curl_api *c, CURL *curl, CURLcode code,
 		berr_set(err, BERR_SYSTEM, "%s \"%s\": dial tcp %s: connect: %s",
 			 http_method_word(call->method), call->url, host, why);
 	}
+	else if (code == CURLE_PEER_FAILED_VERIFICATION)
+		berr_set(err, BERR_SYSTEM,
+			 "%s \"%s\": tls: failed to verify certificate: x509: certificate signed by unknown authority (%s)",
+			 http_method_word(call->method), call->url, *errbuf ? errbuf : c->easy_strerror(code));
 	else if (code == CURLE_COULDNT_RESOLVE_HOST)
 		berr_set(err, BERR_SYSTEM, "%s \"%s\": dial tcp: lookup %s: no such host",
 			 http_method_word(call->method), call->url, host);

@@ -12,6 +12,9 @@
       Faults touch layer blobs only (100000 bytes or more), never configs.
       Every request is logged to LOG as one JSON line: method, path, range,
       status, start and end times.
+  registry_faults.py connect PORT LOG
+      An HTTP proxy for HTTPS: CONNECT host:port tunnels, each logged to LOG
+      as "CONNECT host:port".
   registry_faults.py token PORT KEY CERT USERS ISSUER
       A token server for the registry's token auth: GET /token with basic
       credentials from USERS ("user:password,..."); a known user gets the
@@ -23,6 +26,8 @@ import base64
 import http.client
 import http.server
 import json
+import select
+import socket
 import socketserver
 import subprocess
 import sys
@@ -183,6 +188,44 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         log(self.log_path, entry)
 
 
+class Connect(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    log_path = None
+
+    def log_message(self, *args):
+        pass
+
+    def do_CONNECT(self):
+        host, _, port = self.path.rpartition(":")
+        with LOG_LOCK, open(self.log_path, "a") as f:
+            f.write("CONNECT %s\n" % self.path)
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=30)
+        except OSError:
+            self.send_response(502)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = True
+        conns = [self.connection, upstream]
+        try:
+            while True:
+                ready, _, _ = select.select(conns, [], [], 60)
+                if not ready:
+                    break
+                for r in ready:
+                    data = r.recv(65536)
+                    if not data:
+                        return
+                    (upstream if r is self.connection else self.connection).sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream.close()
+
+
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -240,6 +283,9 @@ def main():
         Proxy.upstream = sys.argv[3]
         Proxy.log_path = sys.argv[4]
         Server(("127.0.0.1", port), Proxy).serve_forever()
+    elif mode == "connect":
+        Connect.log_path = sys.argv[3]
+        Server(("127.0.0.1", port), Connect).serve_forever()
     elif mode == "token":
         Token.key = sys.argv[3]
         der = subprocess.run(["openssl", "x509", "-in", sys.argv[4], "-outform", "DER"],

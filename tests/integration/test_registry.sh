@@ -313,6 +313,42 @@ rm "$DOCKER_CONFIG/config.json"
 expect_status "push without credentials" 1 b push "127.0.0.1:$AUTH/private/pushed:1"
 expect_match "no basic auth credentials" "no basic auth credentials" "$err"
 
+# a credential helper (credsStore): docker-credential-<name> get/store/erase
+mkdir -p "$TEST_DIR/bin"
+cat >"$TEST_DIR/bin/docker-credential-berthtest" <<EOF
+#!/usr/bin/env python3
+import json, os, sys
+path = "$TEST_DIR/helper-store.json"
+store = json.load(open(path)) if os.path.exists(path) else {}
+action, data = sys.argv[1], sys.stdin.read().strip()
+open("$TEST_DIR/helper.log", "a").write(action + "\n")
+if action == "get":
+    if data not in store:
+        print("credentials not found in native keychain")
+        sys.exit(1)
+    print(json.dumps({"ServerURL": data, "Username": store[data][0], "Secret": store[data][1]}))
+elif action == "store":
+    doc = json.loads(data)
+    store[doc["ServerURL"]] = [doc["Username"], doc["Secret"]]
+elif action == "erase":
+    store.pop(data, None)
+json.dump(store, open(path, "w"))
+EOF
+chmod +x "$TEST_DIR/bin/docker-credential-berthtest"
+mkdir -p "$DOCKER_CONFIG"
+echo '{"credsStore": "berthtest"}' >"$DOCKER_CONFIG/config.json"
+b rmi "127.0.0.1:$AUTH/private/box:1" >/dev/null
+expect_status "login through the helper" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" login -u alice -p s3cret "127.0.0.1:$AUTH"
+expect_eq "the helper holds it, config.json does not" '{"credsStore": "berthtest"}' "$(cat "$DOCKER_CONFIG/config.json")"
+expect_match "the helper was asked to store" "store" "$(cat "$TEST_DIR/helper.log")"
+expect_status "pull with the helper's credentials" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" pull "127.0.0.1:$AUTH/private/box:1"
+expect_status "logout through the helper" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" logout "127.0.0.1:$AUTH"
+expect_eq "it forgot" "{}" "$(cat "$TEST_DIR/helper-store.json")"
+expect_status "and pulls need credentials again" 1 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" pull "127.0.0.1:$AUTH/private/box:1"
+expect_status "a helper that is not installed" 1 b pull "127.0.0.1:$AUTH/private/box:1"
+expect_match "says so" "docker-credential-berthtest" "$err"
+rm -f "$DOCKER_CONFIG/config.json"
+
 # --- token auth ---------------------------------------------------------------------
 rm -f "$DOCKER_CONFIG/config.json"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=berth-token -keyout "$TEST_DIR/token.key" \
