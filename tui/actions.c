@@ -790,6 +790,12 @@ bool actions_run(struct app *app, enum tui_action a)
 	case ACT_RUN:
 		run_form(app);
 		return true;
+	case ACT_PULL:
+		transfer_pull(app);
+		return true;
+	case ACT_PUSH:
+		transfer_push(app);
+		return true;
 	case ACT_PRUNE:
 		prune(app, object_kind(app));
 		return true;

@@ -493,6 +493,7 @@ static void build(struct app *app)
 	app->panes[PANE_LOGS] = pane_logs_new(app);
 	app->panes[PANE_DETAIL] = pane_detail_new(app);
 	app->cmdline = cmdline_new(app);
+	app->transfer = transfer_new(app);
 }
 
 /* Frees the screen's parts. */
@@ -504,6 +505,8 @@ static void teardown(struct app *app)
 			app->panes[i]->cls->destroy(app->panes[i]);
 	if (app->cmdline)
 		cmdline_free(app->cmdline);
+	transfer_free(app->transfer);
+	app->transfer = NULL;
 	prompt_free(app->line_prompt);
 	keybar_free(app->keybar);
 	statusbar_free(app->status);

@@ -24,6 +24,7 @@ struct app;
 struct request;
 struct pane;
 struct cmdline;
+struct transfer;
 struct header;
 
 /* --- bridge.c: the engine's callbacks, brought to the UI thread --------- */
@@ -314,6 +315,16 @@ void modal_draw(struct app *app);
  * removal, rename, exec, attach, run, commit, tag, prune... */
 bool actions_run(struct app *app, enum tui_action a);
 
+/* --- transfer.c: pull and push from the images pane ------------------------- */
+
+struct transfer *transfer_new(struct app *app);
+/* Cancels a transfer still running. */
+void transfer_free(struct transfer *t);
+/* p: asks what to pull (Tab completes local names), then pulls it. */
+void transfer_pull(struct app *app);
+/* u: pushes the selected tag (the prompt holds it, to edit). */
+void transfer_push(struct app *app);
+
 /* --- cmdline.c ------------------------------------------------------------ */
 
 struct cmdline *cmdline_new(struct app *app);
@@ -375,6 +386,7 @@ struct app {
 	enum pane_id current;
 	struct modal modal;
 	struct cmdline *cmdline;
+	struct transfer *transfer;
 	int pane_y, pane_rows; /* the pane area */
 	/* looks */
 	int theme_index;

@@ -45,6 +45,8 @@ const struct key_binding keys_table[] = {
 	{I, FN(KEY_ENTER), ACT_OPEN, NULL, NULL, NULL, NULL},
 	{I, 'R', ACT_RUN, "Images", "R", "Run a container of the image (a form)", "Run"},
 	{I, 't', ACT_TAG, "Images", "t", "Tag", "Tag"},
+	{I, 'p', ACT_PULL, "Images", "p", "Pull an image (Tab completes local names)", "Pull"},
+	{I, 'u', ACT_PUSH, "Images", "u", "Push the image (upload)", "Push"},
 	{I, 'd', ACT_REMOVE, "Images", "d", "Remove (asks first)", "Remove"},
 	{I, 'D', ACT_REMOVE_FORCE, "Images", "D", "Remove by force (asks first)", NULL},
 	{I, 'P', ACT_PRUNE, "Images", "P", "Prune dangling images (asks first)", "Prune"},

@@ -75,6 +75,8 @@ enum tui_action {
 	ACT_COMMIT,
 	/* images and volumes */
 	ACT_TAG,
+	ACT_PULL,
+	ACT_PUSH,
 	ACT_PRUNE,
 	/* networks */
 	ACT_NET_CREATE,

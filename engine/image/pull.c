@@ -649,6 +649,8 @@ static int plan_layers(struct pull *p, json_t *manifest, json_t *config, berr *e
 	p->layers = calloc(p->nlayers ? p->nlayers : 1, sizeof(*p->layers));
 	if (!p->layers)
 		return berr_errno(err, ENOMEM, "pull");
+	for (size_t i = 0; i < p->nlayers; i++)
+		p->layers[i].sg.fd = -1; /* no staging until a worker opens one */
 	for (size_t i = 0; i < p->nlayers; i++) {
 		struct pull_layer *l = &p->layers[i];
 		json_t *d = json_array_get(layers, i);

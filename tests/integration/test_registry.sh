@@ -374,4 +374,43 @@ b logout "127.0.0.1:$TREG" >/dev/null
 expect_status "push without credentials" 1 b push "127.0.0.1:$TREG/team/other:1"
 expect_match "is refused" "unauthorized|denied" "$err"
 
+# --- the console: p pulls (Tab completes local names), u pushes, at 80x24 ------------
+if command -v tmux >/dev/null; then
+	SOCK=$TEST_DIR/tmux.sock
+	printf 'set -g default-terminal tmux-256color\nset -g status off\nset -g escape-time 0\n' >"$TEST_DIR/tmux.conf"
+	tm() { tmux -S "$SOCK" -f "$TEST_DIR/tmux.conf" "$@"; }
+	screen_has() { tm capture-pane -p -t tui | grep -qF -- "$1"; }
+	expect_screen() {
+		local i
+		for i in $(seq 100); do screen_has "$2" && { ok; return; }; sleep 0.05; done
+		bad "$1: '$2' not on the screen"
+		tm capture-pane -p -t tui | sed 's/^/    | /'
+	}
+	b rmi "$R/pushed:1" >/dev/null 2>&1
+	tm new-session -d -s tui -x 80 -y 24 -e BERTH_ROOT="$BERTH_ROOT" -e BERTH_RUN="$BERTH_RUN" \
+		-e BERTH_CGROUP_PARENT="$BERTH_CGROUP_PARENT" -e DOCKER_CONFIG="$DOCKER_CONFIG" -e LANG=C.UTF-8 \
+		"$BERTH; sleep 600"
+	expect_screen "the console is up" "CONTAINER ID"
+	tm send-keys -t tui 2
+	expect_screen "the images pane" "REPOSITORY"
+	tm send-keys -t tui p
+	expect_screen "the pull prompt" "pull (name[:tag|@digest]):"
+	tm send-keys -t tui "$R/elsew" Tab
+	expect_screen "Tab completes a local name" "$R/elsewhere:"
+	tm send-keys -t tui C-u "$R/pushed:1" Enter
+	expect_screen "pulled, with the digest" "pulled $R/pushed:1 sha256:"
+	wait_for "the image is back" sh -c "'$BERTH' image inspect '$R/pushed:1'"
+	b tag busybox "$R/from-console:1"
+	# (a pull once closed the console's stdin: the keys after it went nowhere)
+	tm send-keys -t tui p C-u "$R/absent-here:1" Enter
+	expect_screen "a failed pull says why" "pull failed: manifest for $R/absent-here:1 not"
+	tm send-keys -t tui u
+	expect_screen "u offers the selected tag" "push: "
+	tm send-keys -t tui C-u "$R/from-console:1" Enter
+	expect_screen "pushed, with the digest" "pushed $R/from-console:1 sha256:"
+	expect_status "the registry has it" 0 skopeo inspect --tls-verify=false "docker://127.0.0.1:$REG/from-console:1"
+	tm kill-session -t tui
+	tm kill-server 2>/dev/null
+fi
+
 finish
