@@ -5,7 +5,7 @@
 #            to compare with, clang for the fuzz targets, zsh, python3 (the
 #            layer check), a registry (docker-registry, htpasswd, skopeo,
 #            openssl for its test CA) (the default)
-#   --bench  that, and crun and hyperfine
+#   --bench  that, and crun, hyperfine and docker-registry
 # Nothing is done when all are present.
 set -euo pipefail
 
@@ -19,7 +19,7 @@ case ${1:---test} in
 --run) ;;
 --test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables
 	docker-registry apache2-utils skopeo openssl) ;;
---bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables) ;;
+--bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables docker-registry) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2
 	exit 2

@@ -1,8 +1,18 @@
-/* SHA-256 as specified in FIPS 180-4, written for clarity over speed:
- * layer digests are bounded by disk throughput, not by this loop. */
+/* SHA-256 as specified in FIPS 180-4. The portable block function is
+ * written for clarity (about 170 MB/s); on x86-64 processors with the SHA
+ * extensions the blocks go through them instead (about 1 GB/s), since a
+ * pull hashes every layer twice (the blob and the tar) and a push once. */
 #include "engine/core/sha256.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SHA256_X86_EXTENSIONS 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t round_constants[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -54,6 +64,94 @@ static void sha256_block(uint32_t state[8], const uint8_t block[64])
 	state[4] += e, state[5] += f, state[6] += g, state[7] += h;
 }
 
+#ifdef SHA256_X86_EXTENSIONS
+/* Hashes n blocks with the SHA extensions. The state is kept as the
+ * instructions want it: ABEF in one register, CDGH in the other; each
+ * sha256rnds2 does two rounds, and msg1/msg2 extend the schedule four
+ * words at a time. */
+__attribute__((target("sha,sse4.1"))) static void sha256_blocks_x86(uint32_t state[8],
+								    const uint8_t *data, size_t n)
+{
+	const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&state[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&state[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+
+	for (; n > 0; n--, data += 64) {
+		__m128i w[4], saved_abef = abef, saved_cdgh = cdgh;
+
+		for (int g = 0; g < 16; g++) {
+			__m128i words, k, msg;
+
+			if (g < 4) {
+				words = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * g)),
+							 byte_swap);
+			} else {
+				/* W[t..t+3] from W[t-16..t-1]: the four previous groups */
+				__m128i older = _mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]);
+				__m128i mid = _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4);
+
+				words = _mm_sha256msg2_epu32(_mm_add_epi32(older, mid), w[(g + 3) % 4]);
+			}
+			w[g % 4] = words;
+			k = _mm_loadu_si128((const __m128i *)&round_constants[4 * g]);
+			msg = _mm_add_epi32(words, k);
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, msg);
+		}
+		abef = _mm_add_epi32(abef, saved_abef);
+		cdgh = _mm_add_epi32(cdgh, saved_cdgh);
+	}
+	{
+		__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+		__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+
+		_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
+		_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
+	}
+}
+
+static bool x86_extensions;
+static pthread_once_t x86_once = PTHREAD_ONCE_INIT;
+
+/* SHA (leaf 7, EBX bit 29), SSE4.1 (leaf 1, ECX bit 19), SSSE3 (bit 9). */
+static void detect_x86(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return;
+	x86_extensions = (b & (1u << 29)) != 0;
+}
+#endif
+
+static bool portable_only;
+
+void sha256_force_portable(bool on)
+{
+	portable_only = on;
+}
+
+/* Hashes n whole blocks, by the fastest way this processor has. */
+static void sha256_blocks(uint32_t state[8], const uint8_t *data, size_t n)
+{
+#ifdef SHA256_X86_EXTENSIONS
+	pthread_once(&x86_once, detect_x86);
+	if (x86_extensions && !portable_only) {
+		sha256_blocks_x86(state, data, n);
+		return;
+	}
+#endif
+	for (; n > 0; n--, data += 64)
+		sha256_block(state, data);
+}
+
 /* Starts a digest. */
 void sha256_init(struct sha256_ctx *ctx)
 {
@@ -84,13 +182,13 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 		len -= take;
 		if (ctx->buf_len < 64)
 			return;
-		sha256_block(ctx->state, ctx->buf);
+		sha256_blocks(ctx->state, ctx->buf, 1);
 		ctx->buf_len = 0;
 	}
-	while (len >= 64) {
-		sha256_block(ctx->state, p);
-		p += 64;
-		len -= 64;
+	if (len >= 64) {
+		sha256_blocks(ctx->state, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
 	}
 	memcpy(ctx->buf, p, len);
 	ctx->buf_len = len;
@@ -104,13 +202,13 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZE])
 	ctx->buf[ctx->buf_len++] = 0x80;
 	if (ctx->buf_len > 56) {
 		memset(ctx->buf + ctx->buf_len, 0, 64 - ctx->buf_len);
-		sha256_block(ctx->state, ctx->buf);
+		sha256_blocks(ctx->state, ctx->buf, 1);
 		ctx->buf_len = 0;
 	}
 	memset(ctx->buf + ctx->buf_len, 0, 56 - ctx->buf_len);
 	for (int i = 0; i < 8; i++)
 		ctx->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_block(ctx->state, ctx->buf);
+	sha256_blocks(ctx->state, ctx->buf, 1);
 	for (int i = 0; i < 8; i++) {
 		digest[i * 4] = (uint8_t)(ctx->state[i] >> 24);
 		digest[i * 4 + 1] = (uint8_t)(ctx->state[i] >> 16);

@@ -3,6 +3,7 @@
 #define BERTH_CORE_SHA256_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SHA256_DIGEST_SIZE 32
@@ -30,5 +31,9 @@ void sha256_data_hex(const void *data, size_t len, char out[SHA256_HEX_SIZE]);
 
 /* True when s is exactly 64 lower-case hex digits. */
 int sha256_is_hex(const char *s);
+
+/* For tests: hash with the portable block function even where the
+ * processor's SHA extensions are used (false gives them back). */
+void sha256_force_portable(bool on);
 
 #endif

@@ -74,7 +74,8 @@ static const struct engine_command image_commands[] = {
 /* What a crash left in R/tmp goes before anything else runs. */
 static int image_startup(struct engine *engine, berr *err)
 {
-	return image_gc_staging(engine_root(engine), err);
+	return image_gc_staging(engine_root(engine), err) < 0 ? -1
+								 : image_gc_downloads(engine_root(engine), err);
 }
 
 static int image_info(struct engine *engine, json_t *info, berr *err)

@@ -74,6 +74,9 @@ int image_load(const struct image_env *env, json_t *args, json_t **result, berr 
 /* image.pull (pull.c) and image.push (push.c). */
 int image_pull(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_push(const struct image_env *env, json_t *args, json_t **result, berr *err);
+/* Removes downloads a dead pull left in R/downloads more than a week ago
+ * (younger ones wait for the next pull to resume them). */
+int image_gc_downloads(const char *root, berr *err);
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 

@@ -17,6 +17,7 @@
  * rest (an HTTP range). Nothing reaches the store until every layer is
  * verified and unpacked: the layers, the image and its references land in
  * one transaction, and the finished downloads are removed after it. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -40,6 +41,7 @@
 #define CONFIG_MAX (8u << 20)
 #define PROGRESS_INTERVAL_MS 100
 #define REPLAY_CHUNK (128u << 10)
+#define PULL_LAYERS_MAX 500
 
 enum layer_state {
 	LAYER_WAITING,
@@ -326,6 +328,39 @@ static int open_download(struct pull *p, struct pull_layer *l, berr *err)
 			return berr_sys(err, "create %s", path);
 	}
 	return fd;
+}
+
+/* Downloads left longer than this are given up (a pull never retried). */
+#define DOWNLOAD_KEEP_SECONDS (7 * 24 * 3600)
+
+int image_gc_downloads(const char *root, berr *err)
+{
+	char dir[4200];
+	DIR *d;
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	snprintf(dir, sizeof(dir), "%s/downloads", root);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : berr_sys(err, "open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		/* one a live pull holds stays, however old */
+		if (fstat(fd, &st) == 0 && now - st.st_mtime > DOWNLOAD_KEEP_SECONDS &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+		close(fd);
+	}
+	closedir(d);
+	return 0;
 }
 
 /* Waits out a retry's delay, showing the countdown; false when cancelled. */
@@ -645,6 +680,10 @@ static int plan_layers(struct pull *p, json_t *manifest, json_t *config, berr *e
 
 	if (!json_is_array(layers) || json_array_size(layers) != json_array_size(diff_ids))
 		return berr_set(err, BERR_INVALID, "layers from manifest don't match image configuration");
+	/* overlayfs stacks no more than 500 lower directories */
+	if (json_array_size(layers) > PULL_LAYERS_MAX)
+		return berr_set(err, BERR_INVALID, "invalid manifest: %zu layers (at most %d)",
+				json_array_size(layers), PULL_LAYERS_MAX);
 	p->nlayers = json_array_size(layers);
 	p->layers = calloc(p->nlayers ? p->nlayers : 1, sizeof(*p->layers));
 	if (!p->layers)

@@ -158,6 +158,10 @@ static int run_helper(const char *helper, const char *action, const char *input,
 	size_t written = 0, len = strlen(input);
 	int rc, wstatus;
 
+	/* a name, looked up in PATH: never a path of its own */
+	if (!*helper || strchr(helper, '/'))
+		return berr_set(err, BERR_INVALID, "invalid credential helper name \"%s\" in config.json",
+				helper);
 	snprintf(program, sizeof(program), "docker-credential-%s", helper);
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
 		berr_sys(err, "run %s", program);

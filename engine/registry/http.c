@@ -239,6 +239,8 @@ int http_perform(CURL *curl, const struct http_call *call, struct http_reply *re
 	c->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	c->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
 	c->easy_setopt(curl, CURLOPT_USERAGENT, "berth/1 (linux)");
+	/* big reads: a layer's bytes go through in fewer calls */
+	c->easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);
 	c->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	c->easy_setopt(curl, CURLOPT_WRITEDATA, &x);
 	c->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

@@ -203,11 +203,26 @@ void registry_session_close(struct registry_session *s)
 	free(s);
 }
 
+/* Whether a URL is on the endpoint in use: the session's credentials go
+ * nowhere else (an upload's Location or a next page a registry names
+ * elsewhere gets no Authorization header). */
+static bool same_origin(struct registry_session *s, const char *url)
+{
+	const char *base = registry_session_endpoint(s);
+	size_t n = strlen(base);
+
+	return strncmp(url, base, n) == 0 && (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+}
+
 /* Performs a call with the session's authorization; a 401 renews it once
  * (an expired token) and tries again. */
 static int call_authorized(struct registry_session *s, CURL *curl, struct http_call *call,
 			   struct http_reply *reply, berr *err)
 {
+	if (!same_origin(s, call->url)) {
+		call->authorization = NULL;
+		return http_perform(curl, call, reply, err);
+	}
 	for (int attempt = 0;; attempt++) {
 		char authorization[sizeof(s->authorization)];
 		unsigned generation;

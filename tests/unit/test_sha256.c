@@ -101,6 +101,37 @@ static void test_padding_boundaries(void **state)
 	assert_string_equal(whole, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b");
 }
 
+/* The processor's SHA extensions (where there are) and the portable code
+ * agree on every length around block boundaries and on a long input. */
+static void test_both_ways(void **state)
+{
+	size_t big = 1 << 20;
+	unsigned char *data = malloc(big);
+	char fast[SHA256_HEX_SIZE], portable[SHA256_HEX_SIZE];
+	uint32_t x = 12345;
+
+	(void)state;
+	assert_non_null(data);
+	for (size_t i = 0; i < big; i++) {
+		x = x * 1103515245 + 12345;
+		data[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t len = 0; len <= 300; len++) {
+		sha256_data_hex(data, len, fast);
+		sha256_force_portable(true);
+		sha256_data_hex(data, len, portable);
+		sha256_force_portable(false);
+		assert_string_equal(fast, portable);
+	}
+	sha256_data_hex(data, big, fast);
+	sha256_force_portable(true);
+	sha256_data_hex(data, big, portable);
+	expect_digest("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_force_portable(false);
+	assert_string_equal(fast, portable);
+	free(data);
+}
+
 static void test_is_hex(void **state)
 {
 	(void)state;
@@ -119,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_896_bits),
 		cmocka_unit_test(test_million_a_streamed),
 		cmocka_unit_test(test_padding_boundaries),
+		cmocka_unit_test(test_both_ways),
 		cmocka_unit_test(test_is_hex),
 	};
 
