@@ -48,13 +48,40 @@ static bool names_tag(const char *text)
 	return strchr(last ? last : text, ':') != NULL;
 }
 
+/* What pull and push share: the flags parsed, one reference, no tag with
+ * -a, and Docker's "Using default tag" line. first is -1 after --help. */
+static int transfer_args(struct cli *cli, const struct cli_command *cmd,
+			 const struct flag_spec *specs, int argc, char **argv, const bool *all,
+			 const bool *quiet, struct image_ref *ref, int *first)
+{
+	berr err = {0};
+	bool done;
+	int status;
+
+	*first = -1;
+	if ((status = cli_parse(cli, specs, cmd, argc, argv, true, first, &done)) || done) {
+		if (done)
+			*first = -1;
+		return status;
+	}
+	if ((status = cli_require_args(cli, cmd, argc - *first, 1, 1)))
+		return status;
+	if (ref_parse_normalized(argv[*first], ref, &err) < 0)
+		return cli_fail(cli, &err, 1);
+	if (*all && (ref->digest[0] || names_tag(argv[*first])))
+		return cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
+	if (!*quiet && !*all && !ref->digest[0] && !names_tag(argv[*first]))
+		printf("Using default tag: latest\n");
+	return 0;
+}
+
 static int cmd_pull(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_pull = {"pull", cmd_pull, "[OPTIONS] NAME[:TAG|@DIGEST]",
 					 "Download an image from a registry"};
 
 static int cmd_pull(struct cli *cli, int argc, char **argv)
 {
-	bool all = false, quiet = false, no_trust = false, done;
+	bool all = false, quiet = false, no_trust = false;
 	char *platform = NULL;
 	struct flag_spec specs[] = {
 		{"all-tags", 'a', FLAG_BOOL, &all, NULL, "Download all tagged images in the repository"},
@@ -68,21 +95,10 @@ static int cmd_pull(struct cli *cli, int argc, char **argv)
 	berr err = {0};
 	int first, status;
 
-	if ((status = cli_parse(cli, specs, &cli_cmd_pull, argc, argv, true, &first, &done)) || done)
+	if ((status = transfer_args(cli, &cli_cmd_pull, specs, argc, argv, &all, &quiet, &ref,
+				    &first)) ||
+	    first < 0)
 		goto out;
-	if ((status = cli_require_args(cli, &cli_cmd_pull, argc - first, 1, 1)))
-		goto out;
-	if (ref_parse_normalized(argv[first], &ref, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		goto out;
-	}
-	if (all && (ref.digest[0] || names_tag(argv[first]))) {
-		status = cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
-		goto out;
-	}
-	if (!quiet && !all && !ref.digest[0] && !names_tag(argv[first]) &&
-	    !strchr(argv[first], '@'))
-		printf("Using default tag: latest\n");
 	if (cli_pull_tags(cli, argv[first], platform, all, quiet ? NULL : stdout, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 		goto out;
@@ -255,7 +271,7 @@ const struct cli_command cli_cmd_push = {"push", cmd_push, "[OPTIONS] NAME[:TAG]
 
 static int cmd_push(struct cli *cli, int argc, char **argv)
 {
-	bool all = false, quiet = false, no_trust = false, done;
+	bool all = false, quiet = false, no_trust = false;
 	char *platform = NULL;
 	struct flag_spec specs[] = {
 		{"all-tags", 'a', FLAG_BOOL, &all, NULL, "Push all tags of an image to the repository"},
@@ -271,24 +287,13 @@ static int cmd_push(struct cli *cli, int argc, char **argv)
 	berr err = {0};
 	int first, status;
 
-	if ((status = cli_parse(cli, specs, &cli_cmd_push, argc, argv, true, &first, &done)) || done)
+	if ((status = transfer_args(cli, &cli_cmd_push, specs, argc, argv, &all, &quiet, &ref,
+				    &first)) ||
+	    first < 0)
 		goto out;
-	if ((status = cli_require_args(cli, &cli_cmd_push, argc - first, 1, 1)))
-		goto out;
-	if (ref_parse_normalized(argv[first], &ref, &err) < 0) {
-		status = cli_fail(cli, &err, 1);
-		goto out;
-	}
-	if (all && (ref.digest[0] || names_tag(argv[first]))) {
-		status = cli_failf(cli, 1, "tag can't be used with --all-tags/-a");
-		goto out;
-	}
+	args = json_object();
 	if (platform)
-		json_object_set_new(args = json_object(), "platform", json_string(platform));
-	if (!quiet && !all && !ref.digest[0] && !names_tag(argv[first]))
-		printf("Using default tag: latest\n");
-	if (!args)
-		args = json_object();
+		json_object_set_new(args, "platform", json_string(platform));
 	json_object_set_new(args, "reference", json_string(argv[first]));
 	json_object_set_new(args, "all_tags", json_boolean(all));
 	if (!quiet)

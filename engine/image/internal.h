@@ -4,6 +4,7 @@
 #define BERTH_IMAGE_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -259,6 +260,27 @@ json_t *image_config_empty(void);
 int image_config_apply_changes(json_t **config, json_t *changes, berr *err);
 /* "amd64", "arm64"... for this machine. */
 const char *image_config_arch(void);
+
+/* --- the worker threads of a pull or a push (crew.c) ---------------------- */
+
+struct image_crew {
+	pthread_mutex_t lock;  /* guards the job list and progress of the user */
+	pthread_cond_t changed;
+	int running;           /* workers still taking jobs */
+	volatile int cancel;   /* set when the command is cancelled or a job failed */
+};
+
+void image_crew_init(struct image_crew *c);
+void image_crew_destroy(struct image_crew *c);
+/* With the lock held: wakes the reporter (a state changed). */
+void image_crew_changed(struct image_crew *c);
+/* With the lock held: a worker found no job left and ends. */
+void image_crew_leave(struct image_crew *c);
+/* Runs n threads of work(arg) (each takes jobs until none is left, then
+ * calls image_crew_leave); on this thread calls report(arg) every 100 ms,
+ * whenever something changed, and once more at the end. */
+int image_crew_run(struct image_crew *c, const struct image_env *env, int n,
+		   void *(*work)(void *arg), void (*report)(void *arg), void *arg, berr *err);
 
 /* --- platforms (platform.c) --------------------------------------------- */
 

@@ -39,7 +39,6 @@
 #include "engine/store/store.h"
 
 #define CONFIG_MAX (8u << 20)
-#define PROGRESS_INTERVAL_MS 100
 #define REPLAY_CHUNK (128u << 10)
 #define PULL_LAYERS_MAX 500
 
@@ -68,7 +67,7 @@ struct pull_layer {
 	struct layer_staged staged;
 	char partial[4200]; /* R/downloads/<hex>, "" when a private copy was used */
 	berr err;
-	/* progress, under pull.lock */
+	/* progress, under pull.crew.lock */
 	enum layer_state state, shown;
 	int64_t current, shown_current;
 	int64_t started; /* unix seconds */
@@ -83,10 +82,7 @@ struct pull {
 	struct pull_layer *layers;
 	size_t nlayers;
 	size_t next; /* the next layer a worker takes */
-	int workers; /* still running */
-	volatile int cancel;
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	struct image_crew crew;
 };
 
 /* --- progress ------------------------------------------------------------- */
@@ -130,7 +126,7 @@ static void say_bytes(const struct image_env *env, const char *status, const cha
 /* Sends what changed since the last look; called on the command's thread. */
 static void report_layers(struct pull *p)
 {
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	for (size_t i = 0; i < p->nlayers; i++) {
 		struct pull_layer *l = &p->layers[i];
 		char line[64];
@@ -164,15 +160,15 @@ static void report_layers(struct pull *p)
 		l->shown = l->state;
 		l->shown_current = l->current;
 	}
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->crew.lock);
 }
 
 static void set_state(struct pull *p, struct pull_layer *l, enum layer_state state)
 {
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	l->state = state;
-	pthread_cond_broadcast(&p->changed);
-	pthread_mutex_unlock(&p->lock);
+	image_crew_changed(&p->crew);
+	pthread_mutex_unlock(&p->crew.lock);
 }
 
 /* --- one layer: download into extraction ---------------------------------- */
@@ -237,7 +233,7 @@ static bool feed_data(void *user, const void *data, size_t len)
 	struct pull_layer *l = f->l;
 	const char *p = data;
 
-	if (f->p->cancel || f->position > f->have)
+	if (f->p->crew.cancel || f->position > f->have)
 		return false;
 	/* a registry that ignores the range sends from 0: what we have is
 	 * skipped (the same bytes, by the digest) */
@@ -263,9 +259,9 @@ static bool feed_data(void *user, const void *data, size_t len)
 	f->have += len;
 	f->position += len;
 	feed_extraction(f, p, len);
-	pthread_mutex_lock(&f->p->lock);
+	pthread_mutex_lock(&f->p->crew.lock);
 	l->current = (int64_t)f->have;
-	pthread_mutex_unlock(&f->p->lock);
+	pthread_mutex_unlock(&f->p->crew.lock);
 	return true;
 }
 
@@ -285,7 +281,7 @@ static int replay(struct feed *f, berr *err)
 	/* more than the manifest says: not ours to trust */
 	if (f->l->size > 0 && st.st_size > f->l->size && ftruncate(f->file, 0) == 0)
 		st.st_size = 0;
-	while (done < (uint64_t)st.st_size && !f->p->cancel) {
+	while (done < (uint64_t)st.st_size && !f->p->crew.cancel) {
 		ssize_t n = pread(f->file, buf, REPLAY_CHUNK, (off_t)done);
 
 		if (n <= 0)
@@ -296,9 +292,9 @@ static int replay(struct feed *f, berr *err)
 	}
 	free(buf);
 	f->have = done;
-	pthread_mutex_lock(&f->p->lock);
+	pthread_mutex_lock(&f->p->crew.lock);
 	f->l->current = (int64_t)done;
-	pthread_mutex_unlock(&f->p->lock);
+	pthread_mutex_unlock(&f->p->crew.lock);
 	return 0;
 }
 
@@ -367,13 +363,13 @@ int image_gc_downloads(const char *root, berr *err)
 static bool retry_wait(struct pull *p, struct pull_layer *l, int seconds)
 {
 	for (int left = seconds; left > 0; left--) {
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&p->crew.lock);
 		l->state = LAYER_RETRYING;
 		l->retry_in = left;
 		l->shown = LAYER_WAITING; /* show each second */
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&p->crew.lock);
 		for (int tick = 0; tick < 10; tick++) {
-			if (p->cancel)
+			if (p->crew.cancel)
 				return false;
 			usleep(100000);
 		}
@@ -403,7 +399,7 @@ static int download(struct pull *p, struct feed *f, berr *err)
 		if (f->too_long)
 			return berr_set(err, BERR_INVALID,
 					"filesystem layer verification failed for digest %s", l->digest);
-		if (p->cancel)
+		if (p->crew.cancel)
 			return berr_set(err, BERR_SYSTEM, "context canceled");
 		/* a refusal (404, 401...) stays a refusal; the network, a
 		 * stall, a 5xx are tried again */
@@ -457,9 +453,9 @@ static int fetch_layer(struct pull *p, struct pull_layer *l, berr *err)
 	if (ret == 0) {
 		bool extracting;
 
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&p->crew.lock);
 		extracting = x.fd >= 0;
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&p->crew.lock);
 		if (extracting)
 			set_state(p, l, LAYER_EXTRACTING);
 	}
@@ -480,72 +476,40 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct pull_layer *l = NULL;
 
-		pthread_mutex_lock(&p->lock);
-		while (p->next < p->nlayers && !l && !p->cancel) {
+		pthread_mutex_lock(&p->crew.lock);
+		while (p->next < p->nlayers && !l && !p->crew.cancel) {
 			struct pull_layer *candidate = &p->layers[p->next++];
 			if (!candidate->present)
 				l = candidate;
 		}
 		if (!l) {
-			p->workers--;
-			pthread_cond_broadcast(&p->changed);
-			pthread_mutex_unlock(&p->lock);
+			image_crew_leave(&p->crew);
+			pthread_mutex_unlock(&p->crew.lock);
 			return NULL;
 		}
 		l->state = LAYER_DOWNLOADING;
 		l->started = now_seconds();
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&p->crew.lock);
 		if (fetch_layer(p, l, &l->err) < 0) {
 			set_state(p, l, LAYER_FAILED);
-			p->cancel = 1; /* one layer failing fails the pull */
+			p->crew.cancel = 1; /* one layer failing fails the pull */
 		} else {
 			set_state(p, l, LAYER_DONE);
 		}
 	}
 }
 
+static void report_pull(void *arg)
+{
+	report_layers(arg);
+}
+
 /* Runs the workers, reporting progress on this thread until they end. */
 static int download_layers(struct pull *p, berr *err)
 {
-	pthread_t threads[64];
-	int n = p->limits.max_concurrent_downloads, started = 0;
-
-	if (n > 64)
-		n = 64;
-	pthread_mutex_lock(&p->lock);
-	p->workers = n;
-	pthread_mutex_unlock(&p->lock);
-	for (; started < n; started++)
-		if (pthread_create(&threads[started], NULL, worker_main, p) != 0)
-			break;
-	pthread_mutex_lock(&p->lock);
-	p->workers -= n - started;
-	pthread_mutex_unlock(&p->lock);
-	if (started == 0)
-		return berr_errno(err, EAGAIN, "start downloads");
-	for (;;) {
-		struct timespec until;
-		bool running;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_mutex_lock(&p->lock);
-		if (p->workers > 0)
-			pthread_cond_timedwait(&p->changed, &p->lock, &until);
-		running = p->workers > 0;
-		pthread_mutex_unlock(&p->lock);
-		if (p->env->cmd && cmd_cancelled(p->env->cmd))
-			p->cancel = 1;
-		report_layers(p);
-		if (!running)
-			break;
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	if (image_crew_run(&p->crew, p->env, p->limits.max_concurrent_downloads, worker_main,
+			   report_pull, p, err) < 0)
+		return -1;
 	for (size_t i = 0; i < p->nlayers; i++)
 		if (p->layers[i].state == LAYER_FAILED && p->layers[i].err.kind != BERR_NONE &&
 		    strcmp(p->layers[i].err.msg, "context canceled") != 0) {
@@ -777,21 +741,7 @@ static void pull_free(struct pull *p)
 		image_staging_close(&p->layers[i].sg);
 	free(p->layers);
 	registry_session_close(p->session);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->changed);
-}
-
-/* The credentials: the command's "auth" when given, else the user's. */
-static int credentials(json_t *args, const char *domain, struct registry_credentials *cred,
-		       berr *err)
-{
-	json_t *auth = json_object_get(args, "auth");
-
-	if (json_is_object(auth)) {
-		registry_credentials_from_json(auth, cred);
-		return 0;
-	}
-	return registry_credentials_lookup(domain, cred, err);
+	image_crew_destroy(&p->crew);
 }
 
 /* Pulls one reference. */
@@ -814,8 +764,7 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 	bool platform_asked = asked && *asked;
 	int ret = -1;
 
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
+	image_crew_init(&p.crew);
 	if (ref_parse_normalized(text ? text : "", &ref, err) < 0 ||
 	    image_platform_parse(json_string_value(json_object_get(args, "platform")), &platform,
 				 err) < 0 ||
@@ -826,7 +775,7 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 	ref_string(&ref, full_ref, sizeof(full_ref));
 	ref_name(&ref, name, sizeof(name));
 	ref_familiar(&ref, familiar, sizeof(familiar));
-	if (credentials(args, ref.domain, &cred, err) < 0)
+	if (registry_credentials_for(json_object_get(args, "auth"), ref.domain, &cred, err) < 0)
 		goto out;
 	{
 		char path[300];
@@ -836,7 +785,7 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 			cmd_progress(env->cmd, json_pack("{s:s, s:s}", "status", path, "id",
 							 ref.digest[0] ? ref.digest : ref.tag));
 	}
-	ret = registry_session_open(ref.domain, ref.path, false, &cred, &p.cancel, &p.session, err);
+	ret = registry_session_open(ref.domain, ref.path, false, &cred, &p.crew.cancel, &p.session, err);
 	explicit_bzero(&cred, sizeof(cred));
 	if (ret < 0)
 		goto out;
@@ -946,7 +895,7 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 		return -1;
 	if (ref.digest[0] || strcmp(ref.tag, "latest") != 0)
 		return berr_set(err, BERR_INVALID, "tag can't be used with --all-tags/-a");
-	if (credentials(args, ref.domain, &cred, err) < 0)
+	if (registry_credentials_for(json_object_get(args, "auth"), ref.domain, &cred, err) < 0)
 		return -1;
 	ret = registry_session_open(ref.domain, ref.path, false, &cred, &cancel, &session, err);
 	explicit_bzero(&cred, sizeof(cred));

@@ -32,7 +32,6 @@
 #include "engine/registry/registry.h"
 #include "engine/store/store.h"
 
-#define PROGRESS_INTERVAL_MS 100
 
 #define DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar.gzip"
 #define DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
@@ -60,7 +59,7 @@ struct push_layer {
 	struct layer_source blob;
 	char mounted_from[256];
 	berr err;
-	/* progress, under push.lock */
+	/* progress, under push.crew.lock */
 	enum push_state state, shown;
 	int64_t sent, shown_sent;
 	int64_t started;
@@ -75,10 +74,7 @@ struct push {
 	struct push_layer *layers;
 	size_t nlayers;
 	size_t next;
-	int workers;
-	volatile int cancel;
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	struct image_crew crew;
 };
 
 static void say(const struct image_env *env, const char *status)
@@ -97,7 +93,7 @@ static void say_layer(const struct image_env *env, const char *status, const cha
 /* What changed since the last look, on the command's thread. */
 static void report_layers(struct push *p)
 {
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	for (size_t i = p->nlayers; i-- > 0;) {
 		struct push_layer *l = &p->layers[i];
 		char line[400], text[200];
@@ -136,15 +132,15 @@ static void report_layers(struct push *p)
 		l->shown = l->state;
 		l->shown_sent = l->sent;
 	}
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->crew.lock);
 }
 
 static void set_state(struct push *p, struct push_layer *l, enum push_state state)
 {
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	l->state = state;
-	pthread_cond_broadcast(&p->changed);
-	pthread_mutex_unlock(&p->lock);
+	image_crew_changed(&p->crew);
+	pthread_mutex_unlock(&p->crew.lock);
 }
 
 struct upload_progress {
@@ -156,9 +152,9 @@ static void on_sent(void *user, uint64_t sent)
 {
 	struct upload_progress *u = user;
 
-	pthread_mutex_lock(&u->p->lock);
+	pthread_mutex_lock(&u->p->crew.lock);
 	u->l->sent = (int64_t)sent;
-	pthread_mutex_unlock(&u->p->lock);
+	pthread_mutex_unlock(&u->p->crew.lock);
 }
 
 /* The registry has the blob already: in this repository (HEAD), or in
@@ -211,13 +207,13 @@ static int upload_layer(struct push *p, struct push_layer *l, berr *err)
 	bool exists = false;
 	int fd, ret = -1;
 
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	image_staging_name(&p->sg, "layer", path, sizeof(path));
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->crew.lock);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return berr_sys(err, "create %s", path);
-	if (layer_compress(p->env->root, l->diff_id, fd, &p->cancel, l->blob.digest, &size, err) < 0)
+	if (layer_compress(p->env->root, l->diff_id, fd, &p->crew.cancel, l->blob.digest, &size, err) < 0)
 		goto out;
 	memcpy(l->blob.diff_id, l->diff_id, sizeof(l->blob.diff_id));
 	l->blob.size = (int64_t)size;
@@ -229,10 +225,10 @@ static int upload_layer(struct push *p, struct push_layer *l, berr *err)
 		ret = 0;
 		goto out;
 	}
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->crew.lock);
 	l->started = (int64_t)time(NULL);
 	l->state = PUSH_PUSHING;
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->crew.lock);
 	{
 		struct upload_progress u = {.p = p, .l = l};
 
@@ -255,69 +251,39 @@ static void *worker_main(void *arg)
 		struct push_layer *l = NULL;
 		bool found = false;
 
-		pthread_mutex_lock(&p->lock);
-		if (p->next < p->nlayers && !p->cancel)
+		pthread_mutex_lock(&p->crew.lock);
+		if (p->next < p->nlayers && !p->crew.cancel)
 			l = &p->layers[p->next++];
 		if (!l) {
-			p->workers--;
-			pthread_cond_broadcast(&p->changed);
-			pthread_mutex_unlock(&p->lock);
+			image_crew_leave(&p->crew);
+			pthread_mutex_unlock(&p->crew.lock);
 			return NULL;
 		}
 		l->state = PUSH_PREPARING;
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&p->crew.lock);
 		if (find_in_registry(p, l, &found, &l->err) < 0 ||
 		    (!found && upload_layer(p, l, &l->err) < 0)) {
 			set_state(p, l, PUSH_FAILED);
-			p->cancel = 1;
+			p->crew.cancel = 1;
 		}
 	}
+}
+
+static void report_push(void *arg)
+{
+	report_layers(arg);
 }
 
 /* The workers, with progress reported on this thread. */
 static int push_layers(struct push *p, berr *err)
 {
-	pthread_t threads[64];
-	int n = p->limits.max_concurrent_uploads, started = 0;
-
-	if (n > 64)
-		n = 64;
-	pthread_mutex_lock(&p->lock);
-	for (size_t i = (size_t)n; i < p->nlayers; i++)
+	pthread_mutex_lock(&p->crew.lock);
+	for (size_t i = (size_t)p->limits.max_concurrent_uploads; i < p->nlayers; i++)
 		p->layers[i].state = PUSH_WAITING;
-	p->workers = n;
-	pthread_mutex_unlock(&p->lock);
-	for (; started < n; started++)
-		if (pthread_create(&threads[started], NULL, worker_main, p) != 0)
-			break;
-	pthread_mutex_lock(&p->lock);
-	p->workers -= n - started;
-	pthread_mutex_unlock(&p->lock);
-	if (started == 0)
-		return berr_errno(err, EAGAIN, "start uploads");
-	for (;;) {
-		struct timespec until;
-		bool running;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_mutex_lock(&p->lock);
-		if (p->workers > 0)
-			pthread_cond_timedwait(&p->changed, &p->lock, &until);
-		running = p->workers > 0;
-		pthread_mutex_unlock(&p->lock);
-		if (p->env->cmd && cmd_cancelled(p->env->cmd))
-			p->cancel = 1;
-		report_layers(p);
-		if (!running)
-			break;
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	pthread_mutex_unlock(&p->crew.lock);
+	if (image_crew_run(&p->crew, p->env, p->limits.max_concurrent_uploads, worker_main,
+			   report_push, p, err) < 0)
+		return -1;
 	for (size_t i = 0; i < p->nlayers; i++)
 		if (p->layers[i].state == PUSH_FAILED && strcmp(p->layers[i].err.msg, "context canceled") != 0) {
 			*err = p->layers[i].err;
@@ -451,18 +417,6 @@ static int record_push(struct push *p, const char *id, const char *digest, berr 
 	return -1;
 }
 
-static int credentials(json_t *args, const char *domain, struct registry_credentials *cred,
-		       berr *err)
-{
-	json_t *auth = json_object_get(args, "auth");
-
-	if (json_is_object(auth)) {
-		registry_credentials_from_json(auth, cred);
-		return 0;
-	}
-	return registry_credentials_lookup(domain, cred, err);
-}
-
 /* Pushes one tag. */
 static int push_one(const struct image_env *env, json_t *args, const char *text, json_t **result,
 		    berr *err)
@@ -476,8 +430,7 @@ static int push_one(const struct image_env *env, json_t *args, const char *text,
 	size_t config_len = 0;
 	int ret = -1;
 
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
+	image_crew_init(&p.crew);
 	if (ref_parse_normalized(text ? text : "", &p.ref, err) < 0 ||
 	    registry_limits_load(&p.limits, err) < 0)
 		goto out;
@@ -496,7 +449,7 @@ static int push_one(const struct image_env *env, json_t *args, const char *text,
 	}
 	if (image_store_config(env->st, id, &config, &config_len, err) < 0 ||
 	    image_staging_open(&p.sg, env->root, "push", err) < 0 ||
-	    credentials(args, p.ref.domain, &cred, err) < 0)
+	    registry_credentials_for(json_object_get(args, "auth"), p.ref.domain, &cred, err) < 0)
 		goto out;
 	{
 		char name[REF_STRING_SIZE];
@@ -505,7 +458,7 @@ static int push_one(const struct image_env *env, json_t *args, const char *text,
 		snprintf(line, sizeof(line), "The push refers to repository [%s]", name);
 		say(env, line);
 	}
-	ret = registry_session_open(p.ref.domain, p.ref.path, true, &cred, &p.cancel, &p.session, err);
+	ret = registry_session_open(p.ref.domain, p.ref.path, true, &cred, &p.crew.cancel, &p.session, err);
 	explicit_bzero(&cred, sizeof(cred));
 	if (ret < 0)
 		goto out;
@@ -544,8 +497,7 @@ out:
 	registry_session_close(p.session);
 	if (p.sg.fd >= 0)
 		image_staging_close(&p.sg);
-	pthread_mutex_destroy(&p.lock);
-	pthread_cond_destroy(&p.changed);
+	image_crew_destroy(&p.crew);
 	return ret;
 }
 

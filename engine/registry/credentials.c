@@ -401,3 +401,13 @@ int registry_credentials_erase(const char *domain, bool *found, berr *err)
 	json_decref(config);
 	return ret;
 }
+
+int registry_credentials_for(json_t *auth, const char *domain, struct registry_credentials *out,
+			     berr *err)
+{
+	if (json_is_object(auth)) {
+		registry_credentials_from_json(auth, out);
+		return 0;
+	}
+	return registry_credentials_lookup(domain, out, err);
+}

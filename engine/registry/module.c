@@ -120,9 +120,7 @@ static int cmd_manifest(struct cmd_ctx *ctx, json_t *args, json_t **result, berr
 	if (ref_parse_normalized(text ? text : "", &ref, err) < 0)
 		return -1;
 	ref_string(&ref, full, sizeof(full));
-	if (json_is_object(json_object_get(args, "auth")))
-		registry_credentials_from_json(json_object_get(args, "auth"), &cred);
-	else if (registry_credentials_lookup(ref.domain, &cred, err) < 0)
+	if (registry_credentials_for(json_object_get(args, "auth"), ref.domain, &cred, err) < 0)
 		return -1;
 	ret = registry_session_open(ref.domain, ref.path, false, &cred, NULL, &s, err);
 	explicit_bzero(&cred, sizeof(cred));

@@ -48,6 +48,11 @@ int registry_credentials_erase(const char *domain, bool *found, berr *err);
  * {"username", "password", "identitytoken", "registrytoken"}. */
 void registry_credentials_from_json(json_t *auth, struct registry_credentials *out);
 
+/* A command's credentials: its "auth" object when it has one (the Engine
+ * API's X-Registry-Auth), else the user's stored ones. */
+int registry_credentials_for(json_t *auth, const char *domain, struct registry_credentials *out,
+			     berr *err);
+
 /* --- sessions (session.c) ------------------------------------------------ */
 
 struct registry_session;

@@ -277,6 +277,29 @@ static int reply_error(struct registry_session *s, const struct http_call *call,
 	return berr_set(err, BERR_SYSTEM, "%s", text);
 }
 
+/* One authorized call about the session's repository: the URL (into url,
+ * the caller's to free, for error messages) is the endpoint's
+ * /v2/<repo>/<what>; a handle is borrowed for it. The reply, whatever its
+ * status, is the caller's to judge and free; -1 only when none came. */
+static int repo_call(struct registry_session *s, struct http_call *call, const char *what,
+		     struct strbuf *url, struct http_reply *reply, berr *err)
+{
+	CURL *curl = take_handle(s, err);
+	int ret;
+
+	if (!curl)
+		return -1;
+	strbuf_addf(url, "%s/v2/%s/%s", registry_session_endpoint(s), s->repo, what);
+	call->url = url->s;
+	call->cancel = s->cancel;
+	call->transport = transport(s);
+	if (call->max_body == 0)
+		call->max_body = 65536;
+	ret = call_authorized(s, curl, call, reply, err);
+	give_handle(s, curl);
+	return ret;
+}
+
 /* The media type of a manifest: the reply's Content-Type when it names a
  * manifest, else the body's mediaType, else schema 1 for schemaVersion 1. */
 static void manifest_media_type(const char *content_type, const char *body, size_t len,
@@ -312,36 +335,34 @@ static int manifest_once(struct registry_session *s, const char *reference, char
 {
 	struct strbuf url = {0};
 	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = MANIFEST_MAX,
-				 .accept = registry_manifest_types, .cancel = s->cancel,
-				 .transport = transport(s)};
+				 .accept = registry_manifest_types};
 	struct http_reply reply;
-	char hex[SHA256_HEX_SIZE];
-	CURL *curl = take_handle(s, err);
-	int ret = -1;
+	char what[300], hex[SHA256_HEX_SIZE];
+	const char *bad = NULL;
 
-	if (!curl)
+	snprintf(what, sizeof(what), "manifests/%s", reference);
+	if (repo_call(s, &call, what, &url, &reply, err) < 0) {
+		strbuf_free(&url);
 		return -1;
-	strbuf_addf(&url, "%s/v2/%s/manifests/%s", registry_session_endpoint(s), s->repo, reference);
-	call.url = url.s;
-	if (call_authorized(s, curl, &call, &reply, err) < 0)
-		goto out;
+	}
 	if (reply.status != 200) {
 		reply_error(s, &call, &reply, err);
 		http_reply_free(&reply);
-		goto out;
+		strbuf_free(&url);
+		return -1;
 	}
 	sha256_data_hex(reply.body ? reply.body : "", reply.body_len, hex);
 	snprintf(digest, 72, "sha256:%s", hex);
-	if (strncmp(reference, "sha256:", 7) == 0 && strcmp(reference, digest) != 0) {
-		berr_set(err, BERR_INVALID, "manifest verification failed for digest %s", reference);
+	if (strncmp(reference, "sha256:", 7) == 0 && strcmp(reference, digest) != 0)
+		bad = reference;
+	else if (strncmp(reference, "sha256:", 7) != 0 && reply.digest &&
+		 strncmp(reply.digest, "sha256:", 7) == 0 && strcmp(reply.digest, digest) != 0)
+		bad = reply.digest;
+	if (bad) {
+		berr_set(err, BERR_INVALID, "manifest verification failed for digest %s", bad);
 		http_reply_free(&reply);
-		goto out;
-	}
-	if (strncmp(reference, "sha256:", 7) != 0 && reply.digest &&
-	    strncmp(reply.digest, "sha256:", 7) == 0 && strcmp(reply.digest, digest) != 0) {
-		berr_set(err, BERR_INVALID, "manifest verification failed for digest %s", reply.digest);
-		http_reply_free(&reply);
-		goto out;
+		strbuf_free(&url);
+		return -1;
 	}
 	manifest_media_type(reply.content_type, reply.body ? reply.body : "", reply.body_len,
 			    media_type);
@@ -349,11 +370,8 @@ static int manifest_once(struct registry_session *s, const char *reference, char
 	*len = reply.body_len;
 	reply.body = NULL;
 	http_reply_free(&reply);
-	ret = 0;
-out:
-	give_handle(s, curl);
 	strbuf_free(&url);
-	return ret;
+	return 0;
 }
 
 /* Small reads (manifests, configs) are tried this often when the network
@@ -416,29 +434,23 @@ int registry_blob_get(struct registry_session *s, const char *digest, uint64_t o
 		      bool (*sink)(void *user, const void *data, size_t len), void *user,
 		      uint64_t *from, berr *err)
 {
-	struct blob_stream stream = {.sink = sink, .user = user, .from = from};
 	struct strbuf url = {0};
-	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 65536,
-				 .range_from = offset, .sink = blob_data, .sink_start = blob_start,
-				 .sink_user = &stream, .cancel = s->cancel, .transport = transport(s)};
+	struct blob_stream stream = {.sink = sink, .user = user, .from = from};
+	struct http_call call = {.method = "GET", .body_fd = -1, .range_from = offset,
+				 .sink = blob_data, .sink_start = blob_start, .sink_user = &stream};
 	struct http_reply reply;
-	CURL *curl = take_handle(s, err);
-	int ret = -1;
+	char what[200];
+	int ret = 0;
 
-	if (!curl)
-		return -1;
 	*from = 0;
-	strbuf_addf(&url, "%s/v2/%s/blobs/%s", registry_session_endpoint(s), s->repo, digest);
-	call.url = url.s;
-	if (call_authorized(s, curl, &call, &reply, err) < 0)
-		goto out;
+	snprintf(what, sizeof(what), "blobs/%s", digest);
+	if (repo_call(s, &call, what, &url, &reply, err) < 0) {
+		strbuf_free(&url);
+		return -1;
+	}
 	if (reply.status != 200 && reply.status != 206)
-		reply_error(s, &call, &reply, err);
-	else
-		ret = 0;
+		ret = reply_error(s, &call, &reply, err);
 	http_reply_free(&reply);
-out:
-	give_handle(s, curl);
 	strbuf_free(&url);
 	return ret;
 }
@@ -543,27 +555,22 @@ int registry_blob_exists(struct registry_session *s, const char *digest, bool *e
 			 int64_t *size, berr *err)
 {
 	struct strbuf url = {0};
-	struct http_call call = {.method = "HEAD", .body_fd = -1, .max_body = 65536,
-				 .cancel = s->cancel, .transport = transport(s)};
+	struct http_call call = {.method = "HEAD", .body_fd = -1};
 	struct http_reply reply;
-	CURL *curl = take_handle(s, err);
-	int ret = -1;
+	char what[200];
+	int ret = 0;
 
-	if (!curl)
+	snprintf(what, sizeof(what), "blobs/%s", digest);
+	if (repo_call(s, &call, what, &url, &reply, err) < 0) {
+		strbuf_free(&url);
 		return -1;
-	strbuf_addf(&url, "%s/v2/%s/blobs/%s", registry_session_endpoint(s), s->repo, digest);
-	call.url = url.s;
-	if (call_authorized(s, curl, &call, &reply, err) == 0) {
-		*exists = reply.status == 200;
-		if (size)
-			*size = reply.content_length;
-		if (reply.status == 200 || reply.status == 404)
-			ret = 0;
-		else
-			reply_error(s, &call, &reply, err);
-		http_reply_free(&reply);
 	}
-	give_handle(s, curl);
+	*exists = reply.status == 200;
+	if (size)
+		*size = reply.content_length;
+	if (reply.status != 200 && reply.status != 404)
+		ret = reply_error(s, &call, &reply, err);
+	http_reply_free(&reply);
 	strbuf_free(&url);
 	return ret;
 }
@@ -673,27 +680,21 @@ int registry_manifest_put(struct registry_session *s, const char *reference,
 {
 	struct strbuf url = {0};
 	struct http_call call = {.method = "PUT", .body_fd = -1, .body = body, .body_len = len,
-				 .content_type = media_type, .max_body = 65536,
-				 .cancel = s->cancel, .transport = transport(s)};
+				 .content_type = media_type};
 	struct http_reply reply;
-	char hex[SHA256_HEX_SIZE];
-	CURL *curl = take_handle(s, err);
-	int ret = -1;
+	char what[300], hex[SHA256_HEX_SIZE];
+	int ret = 0;
 
-	if (!curl)
-		return -1;
 	sha256_data_hex(body, len, hex);
 	snprintf(digest, 72, "sha256:%s", hex);
-	strbuf_addf(&url, "%s/v2/%s/manifests/%s", registry_session_endpoint(s), s->repo, reference);
-	call.url = url.s;
-	if (call_authorized(s, curl, &call, &reply, err) == 0) {
-		if (reply.status == 201 || reply.status == 200 || reply.status == 202)
-			ret = 0;
-		else
-			reply_error(s, &call, &reply, err);
-		http_reply_free(&reply);
+	snprintf(what, sizeof(what), "manifests/%s", reference);
+	if (repo_call(s, &call, what, &url, &reply, err) < 0) {
+		strbuf_free(&url);
+		return -1;
 	}
-	give_handle(s, curl);
+	if (reply.status != 201 && reply.status != 200 && reply.status != 202)
+		ret = reply_error(s, &call, &reply, err);
+	http_reply_free(&reply);
 	strbuf_free(&url);
 	return ret;
 }
