@@ -75,16 +75,20 @@ int cli_require_args(struct cli *cli, const struct cli_command *cmd, int count, 
 
 	if (count >= min && (max < 0 || count <= max))
 		return 0;
-	if (min == max)
+	/* the docker CLI's words (cli.RequiresMinArgs, RequiresMaxArgs,
+	 * RequiresRangeArgs, ExactArgs, NoArgs) */
+	if (min == max && min > 0)
 		snprintf(need, sizeof(need), "requires %d argument%s", min, min == 1 ? "" : "s");
-	else if (count < min)
-		snprintf(need, sizeof(need), "requires at least %d argument%s", min,
-			 min == 1 ? "" : "s");
 	else if (max == 0)
 		snprintf(need, sizeof(need), "accepts no arguments");
-	else
-		snprintf(need, sizeof(need), "accepts at most %d argument%s", max,
+	else if (max < 0)
+		snprintf(need, sizeof(need), "requires at least %d argument%s", min,
+			 min == 1 ? "" : "s");
+	else if (min == 0)
+		snprintf(need, sizeof(need), "requires at most %d argument%s", max,
 			 max == 1 ? "" : "s");
+	else
+		snprintf(need, sizeof(need), "requires at least %d and at most %d arguments", min, max);
 	if (min != max && count < min)
 		verb = "See";
 	return cli_failf(cli, 1,

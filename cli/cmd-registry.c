@@ -164,12 +164,21 @@ static int cmd_login(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((status = cli_require_args(cli, &cli_cmd_login, argc - first, 0, 1)))
 		goto out;
+	/* the docker CLI 28's words */
 	if (password && from_stdin) {
-		status = cli_failf(cli, 1, "--password and --password-stdin are mutually exclusive");
+		status = cli_failf(cli, 1, "conflicting options: cannot specify both --password and --password-stdin");
 		goto out;
 	}
 	if (from_stdin && !username) {
-		status = cli_failf(cli, 1, "Must provide --username with --password-stdin");
+		status = cli_failf(cli, 1, "the --password-stdin option requires --username to be set");
+		goto out;
+	}
+	if (username && !*username) {
+		status = cli_failf(cli, 1, "username is empty");
+		goto out;
+	}
+	if (password && !*password) {
+		status = cli_failf(cli, 1, "password is empty");
 		goto out;
 	}
 	if (password)
@@ -219,10 +228,17 @@ static int cmd_login(struct cli *cli, int argc, char **argv)
 	}
 	json_object_set_new(args, "username", json_string(username));
 	json_object_set_new(args, "password", json_string(password));
-	if (cli_call(cli, "registry.login", args, &result, &err) < 0)
+	if (cli_call(cli, "registry.login", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
-	else
-		printf("Login Succeeded\n");
+		goto out;
+	}
+	if (json_string_value(json_object_get(result, "PlaintextFile")))
+		fprintf(stderr,
+			"\nWARNING! Your credentials are stored unencrypted in '%s'.\n"
+			"Configure a credential helper to remove this warning. See\n"
+			"https://docs.docker.com/go/credential-store/\n\n",
+			json_string_value(json_object_get(result, "PlaintextFile")));
+	printf("Login Succeeded\n");
 out:
 	if (password)
 		explicit_bzero(password, strlen(password));

@@ -13,7 +13,7 @@
 #include "engine/core/units.h"
 
 struct create_opts {
-	bool detach, rm, interactive, tty, privileged, read_only;
+	bool detach, rm, interactive, tty, privileged, read_only, quiet;
 	char *name, *workdir, *user, *hostname, *entrypoint, *detach_keys;
 	char *stop_signal, *restart;
 	char *pull, *platform;
@@ -36,6 +36,7 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	{"name", 0, FLAG_STRING, &(o).name, "string", "Assign a name to the container"},          \
 	{"pull", 0, FLAG_STRING, &(o).pull, "string", "Pull image before running (\"always\", \"missing\", \"never\") (default \"missing\")"}, \
 	{"platform", 0, FLAG_STRING, &(o).platform, "string", "Set platform if server is multi-platform capable"}, \
+	{"quiet", 'q', FLAG_BOOL, &(o).quiet, NULL, "Suppress the pull output"}, \
 	{"env", 'e', FLAG_LIST, &(o).env, "list", "Set environment variables"},                   \
 	{"env-file", 0, FLAG_LIST, &(o).env_files, "list", "Read in a file of environment variables"}, \
 	{"workdir", 'w', FLAG_STRING, &(o).workdir, "string", "Working directory inside the container"}, \
@@ -267,9 +268,10 @@ static bool image_exists(struct cli *cli, json_t *body)
 
 /* Pulls the body's image, progress on stderr as Docker shows it under
  * run and create. */
-static int pull_image(struct cli *cli, json_t *body, const char *platform, berr *err)
+static int pull_image(struct cli *cli, json_t *body, const struct create_opts *o, berr *err)
 {
-	return cli_pull(cli, json_string_value(json_object_get(body, "Image")), platform, stderr, err);
+	return cli_pull(cli, json_string_value(json_object_get(body, "Image")), o->platform,
+			o->quiet ? NULL : stderr, err);
 }
 
 /* Creates the container, pulling its image as --pull says: "always"
@@ -289,7 +291,7 @@ static int create_container(struct cli *cli, json_t *body, const struct create_o
 				    policy);
 		return -1;
 	}
-	if (strcmp(policy, "always") == 0 && pull_image(cli, body, o->platform, &err) < 0) {
+	if (strcmp(policy, "always") == 0 && pull_image(cli, body, o, &err) < 0) {
 		*status = cli_fail(cli, &err, run ? 125 : 1);
 		return -1;
 	}
@@ -302,12 +304,12 @@ static int create_container(struct cli *cli, json_t *body, const struct create_o
 			const char *image = json_string_value(json_object_get(body, "Image"));
 			berr pull_err = {0};
 
-			if (ref_parse_normalized(image, &ref, NULL) == 0) {
+			if (!o->quiet && ref_parse_normalized(image, &ref, NULL) == 0) {
 				ref_familiar(&ref, familiar, sizeof(familiar));
 				fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 			}
 			policy = "pulled"; /* once */
-			if (pull_image(cli, body, o->platform, &pull_err) == 0) {
+			if (pull_image(cli, body, o, &pull_err) == 0) {
 				berr_clear(&err);
 				continue;
 			}

@@ -66,6 +66,25 @@ static int cmd_info(struct cli *cli, int argc, char **argv)
 	       str(info, "Architecture"));
 	printf(" CPUs: %lld\n Total Memory: %s\n Name: %s\n Docker Root Dir: %s\n", num(info, "NCPU"),
 	       mem, str(info, "Name"), str(info, "DockerRootDir"));
+	{
+		json_t *reg = json_object_get(info, "RegistryConfig"), *v;
+		const char *name;
+		size_t i;
+
+		/* docker info's registry lines: the insecure ones (names, then
+		 * CIDRs), the mirrors */
+		printf(" Insecure Registries:\n");
+		json_object_foreach(json_object_get(reg, "IndexConfigs"), name, v)
+			if (json_is_false(json_object_get(v, "Secure")))
+				printf("  %s\n", name);
+		json_array_foreach(json_object_get(reg, "InsecureRegistryCIDRs"), i, v)
+			printf("  %s\n", json_string_value(v));
+		if (json_array_size(json_object_get(reg, "Mirrors"))) {
+			printf(" Registry Mirrors:\n");
+			json_array_foreach(json_object_get(reg, "Mirrors"), i, v)
+				printf("  %s/\n", json_string_value(v));
+		}
+	}
 out:
 	json_decref(info);
 	flags_free(specs);

@@ -469,7 +469,8 @@ char *flags_usage(const struct flag_spec *specs)
 		free(sorted);
 		return NULL;
 	}
-	fputs("Options:\n", f);
+	if (count)
+		fputs("Options:\n", f);
 	for (size_t i = 0; i < count; i++) {
 		int len = usage_left(sorted[i], left, sizeof(left));
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curses.h>
+
 #include "engine/core/units.h"
 #include "tui/app.h"
 #include "widgets/prompt.h"
@@ -86,7 +88,8 @@ static bool layer_done(const char *status)
 	       strncmp(status, "Mounted from", 12) == 0;
 }
 
-/* The status line: "pulling x: 2 of 5 layers, 41.9MB of 104.9MB". */
+/* The status line, short enough for 80 columns: "pulling x: 2/5 layers,
+ * 41.9MB/104.9MB" (the bytes of every layer that moves, done ones whole). */
 static void show(struct transfer *t, const char *last)
 {
 	const char *id;
@@ -97,21 +100,20 @@ static void show(struct transfer *t, const char *last)
 
 	json_object_foreach(t->layers, id, l) {
 		const char *status = json_string_value(json_object_get(l, "status"));
+		int64_t size = json_integer_value(json_object_get(l, "total"));
+		bool finished = status && layer_done(status);
 
-		if (status && layer_done(status)) {
-			done++;
-			continue;
-		}
-		cur += json_integer_value(json_object_get(l, "current"));
-		all += json_integer_value(json_object_get(l, "total"));
+		done += finished;
+		all += size;
+		cur += finished ? size : json_integer_value(json_object_get(l, "current"));
 	}
 	units_human_size4((double)cur, a, sizeof(a));
 	units_human_size4((double)all, b, sizeof(b));
 	if (all > 0)
-		app_message(t->app, THEME_STATUS, "%s %s: %zu of %zu layers done, %s of %s moving",
+		app_message(t->app, THEME_STATUS, "%s %s: %zu/%zu layers, %s/%s",
 			    t->push ? "pushing" : "pulling", t->ref, done, total, a, b);
 	else if (total > 0)
-		app_message(t->app, THEME_STATUS, "%s %s: %zu of %zu layers done%s%s",
+		app_message(t->app, THEME_STATUS, "%s %s: %zu/%zu layers%s%s",
 			    t->push ? "pushing" : "pulling", t->ref, done, total, last ? ", " : "",
 			    last ? last : "");
 	else
@@ -137,8 +139,11 @@ static void on_progress(struct app *app, void *user, json_t *m)
 			json_object_set_new(t->layers, id, l);
 		}
 		json_object_set_new(l, "status", json_string(status));
-		json_object_set_new(l, "current", json_integer(json_integer_value(json_object_get(detail, "current"))));
-		json_object_set_new(l, "total", json_integer(json_integer_value(json_object_get(detail, "total"))));
+		/* status lines carry no bytes: what the layer had stays */
+		if (json_object_get(detail, "total")) {
+			json_object_set_new(l, "current", json_integer(json_integer_value(json_object_get(detail, "current"))));
+			json_object_set_new(l, "total", json_integer(json_integer_value(json_object_get(detail, "total"))));
+		}
 	}
 	show(t, id && detail ? NULL : status);
 }
@@ -149,9 +154,19 @@ static void on_done(struct app *app, void *user, int status, json_t *result, con
 	const char *digest = json_string_value(json_object_get(result, "Digest"));
 
 	t->req = NULL;
-	if (status < 0) /* the engine's words name the reference already */
-		app_error(app, err, "%s failed", t->push ? "push" : "pull");
-	else
+	if (status < 0) {
+		/* the engine's words name the reference already, and end with
+		 * the cause: when the line is too short, the end is kept */
+		const char *msg = err && err->msg[0] ? err->msg : "failed";
+		size_t room = COLS > 40 ? (size_t)COLS - 28 : 12;
+
+		if (strlen(msg) > room)
+			app_message(app, THEME_STATUS_ERROR, "%s failed: …%s", t->push ? "push" : "pull",
+				    msg + strlen(msg) - room);
+		else
+			app_message(app, THEME_STATUS_ERROR, "%s failed: %s", t->push ? "push" : "pull",
+				    msg);
+	} else
 		app_message(app, THEME_STATUS, "%s %s%s%s", t->push ? "pushed" : "pulled", t->ref,
 			    digest ? " " : "", digest ? digest : "");
 	model_refresh(app, MODEL_IMAGES);

@@ -75,7 +75,8 @@ static const struct engine_command image_commands[] = {
 static int image_startup(struct engine *engine, berr *err)
 {
 	return image_gc_staging(engine_root(engine), err) < 0 ? -1
-								 : image_gc_downloads(engine_root(engine), err);
+								 : image_gc_downloads(engine_root(engine), IMAGE_DOWNLOAD_KEEP_SECONDS,
+										    NULL, err);
 }
 
 static int image_info(struct engine *engine, json_t *info, berr *err)

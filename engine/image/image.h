@@ -74,9 +74,12 @@ int image_load(const struct image_env *env, json_t *args, json_t **result, berr 
 /* image.pull (pull.c) and image.push (push.c). */
 int image_pull(const struct image_env *env, json_t *args, json_t **result, berr *err);
 int image_push(const struct image_env *env, json_t *args, json_t **result, berr *err);
-/* Removes downloads a dead pull left in R/downloads more than a week ago
- * (younger ones wait for the next pull to resume them). */
-int image_gc_downloads(const char *root, berr *err);
+/* Removes the downloads dead pulls left in R/downloads (kept for the next
+ * pull to resume) not touched for older_than seconds, never one a live
+ * pull holds; adds their bytes to *reclaimed (may be NULL). Start-up
+ * gives up those a week old; image prune takes them all. */
+#define IMAGE_DOWNLOAD_KEEP_SECONDS (7 * 24 * 3600)
+int image_gc_downloads(const char *root, int64_t older_than, uint64_t *reclaimed, berr *err);
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 

@@ -85,6 +85,8 @@ int image_prune(const struct image_env *env, json_t *args, json_t **result, berr
 		}
 		json_decref(refs);
 	}
+	/* unfinished downloads too: a prune is how space comes back */
+	image_gc_downloads(env->root, 0, &reclaimed, NULL);
 	if (env->engine) {
 		char text[32];
 

@@ -207,7 +207,11 @@ struct feed {
 	bool too_long;
 };
 
-/* Hands bytes to the extraction until it stops reading. */
+/* Hands bytes to the extraction until it stops reading. It reads to the
+ * end of the stream, so stopping means it failed; the download goes on
+ * regardless, to the blob's size (which the manifest must give and which
+ * bounds it): a blob is judged by its digest first, as Docker does, so a
+ * corrupted one says so rather than "invalid tar". */
 static void feed_extraction(struct feed *f, const void *data, size_t len)
 {
 	const char *p = data;
@@ -326,10 +330,7 @@ static int open_download(struct pull *p, struct pull_layer *l, berr *err)
 	return fd;
 }
 
-/* Downloads left longer than this are given up (a pull never retried). */
-#define DOWNLOAD_KEEP_SECONDS (7 * 24 * 3600)
-
-int image_gc_downloads(const char *root, berr *err)
+int image_gc_downloads(const char *root, int64_t older_than, uint64_t *reclaimed, berr *err)
 {
 	char dir[4200];
 	DIR *d;
@@ -350,9 +351,10 @@ int image_gc_downloads(const char *root, berr *err)
 		if (fd < 0)
 			continue;
 		/* one a live pull holds stays, however old */
-		if (fstat(fd, &st) == 0 && now - st.st_mtime > DOWNLOAD_KEEP_SECONDS &&
-		    flock(fd, LOCK_EX | LOCK_NB) == 0)
-			unlinkat(dirfd(d), de->d_name, 0);
+		if (fstat(fd, &st) == 0 && now - st.st_mtime >= older_than &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 && unlinkat(dirfd(d), de->d_name, 0) == 0 &&
+		    reclaimed)
+			*reclaimed += (uint64_t)st.st_size;
 		close(fd);
 	}
 	closedir(d);
@@ -396,9 +398,12 @@ static int download(struct pull *p, struct feed *f, berr *err)
 				break;
 			berr_set(err, BERR_SYSTEM, "unexpected EOF");
 		}
-		if (f->too_long)
+		if (f->too_long) {
+			if (l->partial[0])
+				unlink(l->partial); /* bytes past the blob's size: none kept */
 			return berr_set(err, BERR_INVALID,
 					"filesystem layer verification failed for digest %s", l->digest);
+		}
 		if (p->crew.cancel)
 			return berr_set(err, BERR_SYSTEM, "context canceled");
 		/* a refusal (404, 401...) stays a refusal; the network, a
@@ -462,6 +467,9 @@ static int fetch_layer(struct pull *p, struct pull_layer *l, berr *err)
 	pthread_join(thread, NULL);
 	close(f.file);
 	if (ret == 0 && x.rc < 0) {
+		/* what the registry sent is no layer: never resumed from */
+		if (l->partial[0])
+			unlink(l->partial);
 		*err = x.err;
 		berr_prefix(err, "failed to register layer");
 		ret = -1;
@@ -675,9 +683,10 @@ static int plan_layers(struct pull *p, json_t *manifest, json_t *config, berr *e
 		memcpy(chain, l->chain_id, sizeof(chain));
 		snprintf(l->media_type, sizeof(l->media_type), "%s",
 			 media ? media : "application/vnd.docker.image.rootfs.diff.tar.gzip");
+		/* the size bounds what a registry may send for the blob */
 		l->size = json_integer_value(json_object_get(d, "size"));
-		if (l->size < 0)
-			l->size = 0;
+		if (!json_is_integer(json_object_get(d, "size")) || l->size <= 0)
+			return berr_set(err, BERR_INVALID, "invalid manifest: layer %zu has no size", i);
 		if (layer_exists(p->env->st, l->chain_id, &l->present, err) < 0)
 			return -1;
 	}
@@ -711,8 +720,10 @@ static int commit_pull(struct pull *p, const struct image_ref *ref, const char *
 			memcpy(l->staged.chain_id, l->chain_id, sizeof(l->staged.chain_id));
 		}
 		status = layer_commit_staged(&t, p->env->st, p->env->root, &l->staged, err);
-		if (status == 0 && l->size > 0) {
-			/* where a push will find this blob again */
+		if (status == 0 && !l->present) {
+			/* where a push will find this blob again: only a blob this
+			 * pull downloaded and checked (a manifest's word for a layer
+			 * the store has already is no proof) */
 			struct layer_source src = {.size = l->size};
 
 			memcpy(src.diff_id, l->diff_id, sizeof(src.diff_id));
@@ -777,14 +788,8 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 	ref_familiar(&ref, familiar, sizeof(familiar));
 	if (registry_credentials_for(json_object_get(args, "auth"), ref.domain, &cred, err) < 0)
 		goto out;
-	{
-		char path[300];
-		/* Docker's first line: "<tag>: Pulling from library/busybox" */
-		snprintf(path, sizeof(path), "Pulling from %s", ref.path);
-		if (env->cmd)
-			cmd_progress(env->cmd, json_pack("{s:s, s:s}", "status", path, "id",
-							 ref.digest[0] ? ref.digest : ref.tag));
-	}
+	if (cred.warning[0])
+		say(env, cred.warning, NULL);
 	ret = registry_session_open(ref.domain, ref.path, false, &cred, &p.crew.cancel, &p.session, err);
 	explicit_bzero(&cred, sizeof(cred));
 	if (ret < 0)
@@ -792,6 +797,15 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 	ret = -1;
 	if (fetch_manifest(&p, &ref, full_ref, &platform, &manifest, top_digest, err) < 0)
 		goto out;
+	{
+		char path[300];
+		/* Docker's first line, once the registry has the manifest:
+		 * "<tag>: Pulling from library/busybox" */
+		snprintf(path, sizeof(path), "Pulling from %s", ref.path);
+		if (env->cmd)
+			cmd_progress(env->cmd, json_pack("{s:s, s:s}", "status", path, "id",
+							 ref.digest[0] ? ref.digest : ref.tag));
+	}
 	config_digest = descriptor_digest(json_object_get(manifest, "config"));
 	if (!config_digest) {
 		berr_set(err, BERR_INVALID, "invalid manifest for %s: no config", full_ref);
@@ -902,6 +916,10 @@ int image_pull(const struct image_env *env, json_t *args, json_t **result, berr 
 	if (ret < 0)
 		return -1;
 	ret = registry_tags_list(session, &tags, err);
+	if (ret < 0) {
+		struct pull p = {.env = env, .session = session};
+		translate_error(&p, &ref, err);
+	}
 	registry_session_close(session);
 	if (ret < 0) {
 		json_decref(tags);

@@ -418,8 +418,8 @@ static int record_push(struct push *p, const char *id, const char *digest, berr 
 }
 
 /* Pushes one tag. */
-static int push_one(const struct image_env *env, json_t *args, const char *text, json_t **result,
-		    berr *err)
+static int push_one(const struct image_env *env, json_t *args, const char *text, bool announce,
+		    json_t **result, berr *err)
 {
 	struct push p = {.env = env, .sg = {.fd = -1}};
 	struct registry_credentials cred;
@@ -441,10 +441,19 @@ static int push_one(const struct image_env *env, json_t *args, const char *text,
 	ref_string(&p.ref, full, sizeof(full));
 	ref_familiar(&p.ref, familiar, sizeof(familiar));
 	if (image_lookup(env->st, full, id, NULL, 0, NULL) < 0) {
-		char name[REF_STRING_SIZE];
+		char name[REF_STRING_SIZE], repo[REF_STRING_SIZE];
+		json_t *tags = NULL;
 
+		/* Docker's two words: the repository has no tag here at all,
+		 * or not this one */
+		ref_name(&p.ref, repo, sizeof(repo));
 		ref_familiar_name(&p.ref, name, sizeof(name));
-		berr_set(err, BERR_NOT_FOUND, "An image does not exist locally with the tag: %s", name);
+		if (image_store_repo_tags(env->st, repo, &tags, NULL) == 0 && json_array_size(tags))
+			berr_set(err, BERR_NOT_FOUND, "tag does not exist: %s", familiar);
+		else
+			berr_set(err, BERR_NOT_FOUND, "An image does not exist locally with the tag: %s",
+				 name);
+		json_decref(tags);
 		goto out;
 	}
 	if (image_store_config(env->st, id, &config, &config_len, err) < 0 ||
@@ -456,7 +465,10 @@ static int push_one(const struct image_env *env, json_t *args, const char *text,
 
 		ref_name(&p.ref, name, sizeof(name));
 		snprintf(line, sizeof(line), "The push refers to repository [%s]", name);
-		say(env, line);
+		if (announce)
+			say(env, line);
+		if (cred.warning[0])
+			say(env, cred.warning);
 	}
 	ret = registry_session_open(p.ref.domain, p.ref.path, true, &cred, &p.crew.cancel, &p.session, err);
 	explicit_bzero(&cred, sizeof(cred));
@@ -510,7 +522,7 @@ int image_push(const struct image_env *env, json_t *args, json_t **result, berr 
 	size_t i;
 
 	if (!json_is_true(json_object_get(args, "all_tags")))
-		return push_one(env, args, text, result, err);
+		return push_one(env, args, text, true, result, err);
 	/* -a: every tag of the repository, one after the other */
 	if (ref_parse_normalized(text ? text : "", &ref, err) < 0)
 		return -1;
@@ -528,7 +540,9 @@ int image_push(const struct image_env *env, json_t *args, json_t **result, berr 
 	*result = json_array();
 	json_array_foreach(tags, i, pair) {
 		one = NULL;
-		if (push_one(env, args, json_string_value(json_array_get(pair, 0)), &one, err) < 0) {
+		/* Docker names the repository once, then pushes each tag */
+		if (push_one(env, args, json_string_value(json_array_get(pair, 0)), i == 0, &one,
+			     err) < 0) {
 			json_decref(tags);
 			json_decref(*result);
 			*result = NULL;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,10 +73,51 @@ static int config_read(json_t **out, berr *err)
 	if (!*out || !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return berr_set(err, BERR_INVALID, "loading config file %s: %s", path,
+		return berr_set(err, BERR_INVALID, "Error parsing config file (%s): %s", path,
 				jerr.text[0] ? jerr.text : "not a JSON object");
 	}
 	return 0;
+}
+
+/* Holds an exclusive lock on config.json's directory while a login or a
+ * logout reads, changes and writes the file, so that two at once do not
+ * lose one another's change; -1 (no lock, carry on) when there is no
+ * directory yet. */
+static int config_lock(void)
+{
+	char path[4200], dir[4096];
+	int fd;
+
+	if (config_path(path, sizeof(path), dir, sizeof(dir), NULL) < 0 ||
+	    fs_mkdir_p(dir, 0700, NULL) < 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void config_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* config.json for reading credentials: one that cannot be parsed reads
+ * as empty, with Docker's warning kept in warning (as the docker CLI
+ * goes on without it). */
+static json_t *config_read_or_empty(char *warning, size_t size)
+{
+	json_t *config;
+	berr err = {0};
+
+	if (config_read(&config, &err) == 0)
+		return config;
+	if (warning)
+		snprintf(warning, size, "WARNING: %s", err.msg);
+	return json_object();
 }
 
 static int config_write(json_t *config, berr *err)
@@ -277,8 +319,7 @@ int registry_credentials_lookup(const char *domain, struct registry_credentials 
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (config_read(&config, err) < 0)
-		return -1;
+	config = config_read_or_empty(out->warning, sizeof(out->warning));
 	helper = helper_for(config, domain);
 	if (helper) {
 		ret = helper_get(helper, domain, out, err);
@@ -310,16 +351,29 @@ int registry_credentials_lookup(const char *domain, struct registry_credentials 
 	return ret;
 }
 
+static int save_locked(const char *domain, const struct registry_credentials *cred,
+		       char plaintext[4200], berr *err);
+
 int registry_credentials_save(const char *domain, const struct registry_credentials *cred,
-			      berr *err)
+			      char plaintext[4200], berr *err)
+{
+	int lock = config_lock(), ret = save_locked(domain, cred, plaintext, err);
+
+	config_unlock(lock);
+	return ret;
+}
+
+static int save_locked(const char *domain, const struct registry_credentials *cred,
+		       char plaintext[4200], berr *err)
 {
 	json_t *config, *auths;
 	const char *helper;
-	char key[300];
+	char key[300], dir[4096];
 	int ret = -1;
 
+	plaintext[0] = '\0';
 	if (config_read(&config, err) < 0)
-		return -1;
+		return berr_prefix(err, "cannot store credentials");
 	registry_credentials_key(domain, key, sizeof(key));
 	helper = helper_for(config, domain);
 	if (helper) {
@@ -368,19 +422,31 @@ int registry_credentials_save(const char *domain, const struct registry_credenti
 		free(encoded);
 	}
 	ret = config_write(config, err);
+	if (ret == 0 && config_path(plaintext, 4200, dir, sizeof(dir), NULL) < 0)
+		plaintext[0] = '\0';
 	json_decref(config);
 	return ret;
 }
 
+static int erase_locked(const char *domain, bool *found, berr *err);
+
 int registry_credentials_erase(const char *domain, bool *found, berr *err)
+{
+	int lock = config_lock(), ret = erase_locked(domain, found, err);
+
+	config_unlock(lock);
+	return ret;
+}
+
+static int erase_locked(const char *domain, bool *found, berr *err)
 {
 	json_t *config;
 	const char *helper, *key;
 	int ret = 0;
 
 	*found = false;
-	if (config_read(&config, err) < 0)
-		return -1;
+	if (config_read(&config, NULL) < 0)
+		return 0; /* nothing to forget in a file that cannot be read */
 	helper = helper_for(config, domain);
 	if (helper) {
 		struct strbuf output = {0};

@@ -39,7 +39,7 @@ void registry_server_domain(const char *server, char *out, size_t size)
 static int cmd_login(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	struct registry_credentials cred;
-	char domain[300], key[300];
+	char domain[300], key[300], plaintext[4200] = "";
 	json_t *save = json_object_get(args, "save");
 
 	(void)ctx;
@@ -57,13 +57,15 @@ static int cmd_login(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	if (!cred.username[0] && !cred.identity_token[0])
 		return berr_set(err, BERR_INVALID, "Username is required");
 	if (registry_login_check(domain, &cred, err) < 0 ||
-	    (!json_is_false(save) && registry_credentials_save(domain, &cred, err) < 0)) {
+	    (!json_is_false(save) && registry_credentials_save(domain, &cred, plaintext, err) < 0)) {
 		explicit_bzero(&cred, sizeof(cred));
 		return -1;
 	}
 	explicit_bzero(&cred, sizeof(cred));
 	registry_credentials_key(domain, key, sizeof(key));
 	*result = json_pack("{s:s, s:s}", "Status", "Login Succeeded", "ServerAddress", key);
+	if (plaintext[0])
+		json_object_set_new(*result, "PlaintextFile", json_string(plaintext));
 	return 0;
 }
 

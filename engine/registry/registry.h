@@ -24,6 +24,9 @@ struct registry_credentials {
 	char password[1024];
 	char identity_token[4096]; /* an OAuth refresh token, instead of a password */
 	char registry_token[4096]; /* a bearer token to use as it is */
+	/* set by a lookup when config.json could not be read (Docker's
+	 * "WARNING: Error parsing config file ..."): no credentials then */
+	char warning[600];
 };
 
 /* --- credentials (credentials.c): $DOCKER_CONFIG/config.json, else
@@ -37,11 +40,15 @@ void registry_credentials_key(const char *domain, char *out, size_t size);
  * auths); all empty when there are none. */
 int registry_credentials_lookup(const char *domain, struct registry_credentials *out, berr *err);
 
-/* Stores them (the registry's helper, else auths in config.json, 0600). */
+/* Stores them (the registry's helper, else auths in config.json, 0600);
+ * plaintext receives config.json's path when they went there ("" when a
+ * helper keeps them). A config.json that is not valid JSON is left alone:
+ * an error. */
 int registry_credentials_save(const char *domain, const struct registry_credentials *cred,
-			      berr *err);
+			      char plaintext[4200], berr *err);
 
-/* Forgets them; *found tells whether there were any. */
+/* Forgets them; *found tells whether there were any (none when
+ * config.json is not valid JSON: it is left alone). */
 int registry_credentials_erase(const char *domain, bool *found, berr *err);
 
 /* The Engine API's X-Registry-Auth / the "auth" argument of commands:

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/core/reference.h"
 #include "engine/core/sha256.h"
 #include "engine/core/strbuf.h"
 #include "engine/registry/auth.h"
@@ -725,7 +726,7 @@ int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
 	if (!curl)
 		return -1;
 	strbuf_addf(&url, "%s/v2/%s/tags/list", registry_session_endpoint(s), s->repo);
-	for (int page = 0; page < 1000; page++) {
+	for (int page = 0; page < 100; page++) {
 		struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 8u << 20,
 					 .cancel = s->cancel, .transport = transport(s), .url = url.s};
 		struct http_reply reply;
@@ -742,8 +743,9 @@ int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
 			goto out;
 		}
 		doc = json_loadb(reply.body ? reply.body : "", reply.body_len, 0, NULL);
+		/* a registry's tag list is no reference syntax: tags only */
 		json_array_foreach(json_object_get(doc, "tags"), i, v)
-			if (json_is_string(v))
+			if (json_is_string(v) && ref_valid_tag(json_string_value(v)))
 				json_array_append(*tags, v);
 		json_decref(doc);
 		{
