@@ -196,6 +196,31 @@ bad_blob=${BASH_REMATCH[1]}
 expect_eq "nothing of it is in the store" "$before" "$(store_now)"
 expect_eq "its bytes are not kept to resume from" "" "$(ls "$BERTH_ROOT/downloads/" | grep "$bad_blob")"
 
+# manifests that lie about sizes (the registry stores what it is given)
+lying_manifest() { # TAG EDIT: a copy of layers:latest with its last layer's size changed
+	curl -s -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+		"http://127.0.0.1:$REG/v2/layers/manifests/latest" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+if sys.argv[1] == "none":
+    del m["layers"][-1]["size"]
+else:
+    m["layers"][-1]["size"] = int(sys.argv[1])
+sys.stdout.write(json.dumps(m))' "$2" |
+		curl -s -o /dev/null -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+			--data-binary @- "http://127.0.0.1:$REG/v2/layers/manifests/$1"
+}
+lying_manifest nosize none
+lying_manifest small 100000
+expect_status "a layer without a size" 1 b pull "$R/layers:nosize"
+expect_match "is refused" "invalid manifest: layer 4 has no size" "$err"
+expect_status "a blob longer than its manifest says" 1 b pull "$R/layers:small"
+expect_match "is refused" "filesystem layer verification failed for digest" "$err"
+expect_eq "nothing of it is in the store" "$before" "$(store_now)"
+top_blob=$(curl -s -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+	"http://127.0.0.1:$REG/v2/layers/manifests/latest" | python3 -c 'import json, sys; print(json.load(sys.stdin)["layers"][-1]["digest"][7:])')
+expect_eq "and its bytes are not kept" "" "$(ls "$BERTH_ROOT/downloads/" | grep "$top_blob")"
+
 faults '{"status": [500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500]}'
 echo '{"max-download-attempts": 2}' >"$TEST_DIR/daemon.json"
 expect_status "attempts run out" 1 env BERTH_CONFIG="$TEST_DIR/daemon.json" "$BERTH" pull "$R/layers"
