@@ -9,6 +9,7 @@
         {"corrupt": 1}              flip a byte in the next blob
         {"delay": 0.2}              sleep this long between 64 KiB chunks
         {"stall": [N]}              send N bytes, then nothing until the client leaves
+        {"canned": {PATH: {"type", "body", "digest"}}}  answer GETs of PATH so
       Faults touch layer blobs only (100000 bytes or more), never configs.
       Every request is logged to LOG as one JSON line: method, path, range,
       status, start and end times.
@@ -19,8 +20,9 @@
       A token server for the registry's token auth: GET /token with basic
       credentials from USERS ("user:password,..."); a known user gets the
       scopes asked for, anyone else a token with no access; a wrong
-      password is refused. Tokens are RS256 JWTs signed by KEY (openssl),
-      carrying CERT in x5c.
+      password is refused. POST /token takes an OAuth2 refresh token
+      ("<user>-refresh", an identity token) instead. Tokens are RS256 JWTs
+      signed by KEY (openssl), carrying CERT in x5c.
 """
 import base64
 import http.client
@@ -120,6 +122,20 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         body = self.body()
         entry = {"method": self.command, "path": self.path,
                  "range": self.headers.get("Range"), "start": start}
+        canned = FAULTS.plan.get("canned", {}).get(self.path)
+        if canned and self.command in ("GET", "HEAD"):
+            payload = canned["body"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", canned["type"])
+            if canned.get("digest"):
+                self.send_header("Docker-Content-Digest", canned["digest"])
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(payload)
+            entry.update(status=200, bytes=len(payload), end=time.time())
+            log(self.log_path, entry)
+            return
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
         headers["Host"] = u.netloc
@@ -234,6 +250,7 @@ class Token(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     key = cert_der = issuer = None
     users = {}
+    refresh = {}  # identity token -> user: "<user>-refresh" for each user
 
     def log_message(self, *args):
         pass
@@ -245,6 +262,16 @@ class Token(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def do_POST(self):
+        # OAuth2: an identity token (refresh_token) stands for its user
+        n = int(self.headers.get("Content-Length") or 0)
+        form = urllib.parse.parse_qs(self.rfile.read(n).decode())
+        user = self.refresh.get(form.get("refresh_token", [""])[0])
+        if form.get("grant_type") != ["refresh_token"] or not user:
+            self.reply(401, {"errors": [{"code": "UNAUTHORIZED", "message": "invalid refresh token"}]})
+            return
+        self.grant(user, form.get("scope", []), form.get("service", [""])[0])
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
@@ -258,14 +285,17 @@ class Token(http.server.BaseHTTPRequestHandler):
                                              "message": "incorrect username or password"}]})
                 return
             user = name
+        self.grant(user, q.get("scope", []), q.get("service", [""])[0])
+
+    def grant(self, user, scopes, service):
         access = []
-        for scope in q.get("scope", []):
+        for scope in scopes:
             kind, _, rest = scope.partition(":")
             name, _, actions = rest.rpartition(":")
             if user:
                 access.append({"type": kind, "name": name, "actions": actions.split(",")})
         now = int(time.time())
-        claims = {"iss": self.issuer, "sub": user or "", "aud": q.get("service", [""])[0],
+        claims = {"iss": self.issuer, "sub": user or "", "aud": service,
                   "exp": now + 300, "nbf": now - 10, "iat": now, "jti": str(time.time_ns()),
                   "access": access}
         header = {"typ": "JWT", "alg": "RS256", "x5c": [self.cert_der]}
@@ -292,6 +322,7 @@ def main():
                              capture_output=True, check=True).stdout
         Token.cert_der = base64.b64encode(der).decode()
         Token.users = dict(u.split(":", 1) for u in sys.argv[5].split(","))
+        Token.refresh = {name + "-refresh": name for name in Token.users}
         Token.issuer = sys.argv[6]
         Server(("127.0.0.1", port), Token).serve_forever()
 

@@ -98,6 +98,15 @@ expect_eq "its output" "pulled-ok" "$out"
 event=$(b events --since 1m --until $(($(date +%s) + 1)) --filter event=pull --format '{{.Actor.Attributes.name}}' | tail -1)
 expect_eq "a pull event" "$R/busybox@$manifest_digest" "$event"
 
+# Docker Hub through a mirror (the only way to it here): registry-mirrors
+expect_status "seed the mirror" 0 seed busybox library/busybox:mirrored "$REG"
+echo "{\"registry-mirrors\": [\"http://$R\"]}" >"$TEST_DIR/hub-mirror.json"
+mark=$(( $(log_lines) + 1 ))
+expect_status "busybox:mirrored comes from the mirror" 0 env BERTH_CONFIG="$TEST_DIR/hub-mirror.json" "$BERTH" pull busybox:mirrored
+expect_match "as Docker Hub's library/busybox" '"/v2/library/busybox/manifests/mirrored"' "$(tail -n +"$mark" "$TEST_DIR/proxy.log")"
+expect_match "named as Docker names it" "docker.io/library/busybox:mirrored\$" "$out"
+expect_eq "the image" "$busybox_id" "$(b image inspect -f '{{.Id}}' busybox:mirrored)"
+
 # --- run and create pull what is missing ----------------------------------------
 b rmi -f "$R/busybox" >/dev/null
 expect_status "run pulls a missing image" 0 b run --rm --network none "$R/busybox" echo auto
@@ -132,6 +141,23 @@ expect_status "a platform the image is not" 1 b pull --platform linux/arm64 "$R/
 expect_match "Docker's words" "does not match the specified platform: wanted linux/arm64, actual: linux/amd64" "$err"
 expect_status "--platform windows" 1 b pull --platform windows/amd64 "$R/busybox"
 expect_eq "the store is as it was" "$before" "$(store_snapshot)"
+
+# manifests no registry here would store: schema 1, a list without this
+# platform, a manifest whose bytes are not what its digest header says
+schema1='{"schemaVersion": 1, "name": "busybox", "tag": "old", "architecture": "amd64", "fsLayers": [], "history": []}'
+index='{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:'$(printf %064d 1)'", "size": 10, "platform": {"architecture": "s390x", "os": "linux"}}, {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:'$(printf %064d 2)'", "size": 10, "platform": {"architecture": "unknown", "os": "unknown"}, "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}]}'
+faults "$(python3 -c 'import json, sys; print(json.dumps({"canned": {
+    "/v2/busybox/manifests/old": {"type": "application/vnd.docker.distribution.manifest.v1+prettyjws", "body": sys.argv[1]},
+    "/v2/busybox/manifests/multi": {"type": "application/vnd.oci.image.index.v1+json", "body": sys.argv[2]},
+    "/v2/busybox/manifests/lying": {"type": "application/vnd.oci.image.index.v1+json", "body": sys.argv[2],
+                                    "digest": "sha256:" + "0" * 64}}}))' "$schema1" "$index")"
+expect_status "schema 1" 1 b pull "$R/busybox:old"
+expect_match "Docker's notice" "\\[DEPRECATION NOTICE\\] Docker Image Format v1 and Docker Image manifest version 2, schema 1 support is disabled" "$err"
+expect_status "a list without this platform (only s390x and an attestation)" 1 b pull "$R/busybox:multi"
+expect_eq "Docker's words" "berth: no matching manifest for linux/amd64 in the manifest list entries" "$err"
+expect_status "a manifest that is not what its digest says" 1 b pull "$R/busybox:lying"
+expect_match "is refused" "manifest verification failed for digest sha256:0{64}" "$err"
+faults '{}'
 
 # --- five layers, in parallel, and what is already here is not fetched ----------
 parent=busybox
@@ -228,7 +254,9 @@ expect_match "the registry's error" "unknown: injected" "$err"
 expect_eq "the store is as it was" "$before" "$(store_now)"
 faults '{}'
 
-# kill -9 in the middle, and the next pull asks only for the rest
+# kill -9 in the middle, and the next pull asks only for the rest (the
+# failures above left finished downloads: prune them first)
+b image prune -f >/dev/null
 faults '{"delay": 0.05}'
 "$BERTH" pull "$R/layers" >/dev/null 2>&1 &
 puller=$!
@@ -396,7 +424,14 @@ expect_eq "it forgot" "{}" "$(cat "$TEST_DIR/helper-store.json")"
 expect_status "and pulls need credentials again" 1 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" pull "127.0.0.1:$AUTH/private/box:1"
 expect_status "a helper that is not installed" 1 b pull "127.0.0.1:$AUTH/private/box:1"
 expect_match "says so" "docker-credential-berthtest" "$err"
+# credHelpers: a helper for this registry only
+printf '{"credHelpers": {"127.0.0.1:%s": "berthtest"}}\n' "$AUTH" >"$DOCKER_CONFIG/config.json"
+expect_status "login through credHelpers" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" login -u alice -p s3cret "127.0.0.1:$AUTH"
+expect_status "pull through credHelpers" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" pull "127.0.0.1:$AUTH/private/box:1"
+expect_status "logout through credHelpers" 0 env PATH="$TEST_DIR/bin:$PATH" "$BERTH" logout "127.0.0.1:$AUTH"
 rm -f "$DOCKER_CONFIG/config.json"
+expect_status "logout with no server: Docker Hub" 0 b logout
+expect_eq "under Docker Hub's key" "Not logged in to https://index.docker.io/v1/" "$out"
 
 # --- token auth ---------------------------------------------------------------------
 rm -f "$DOCKER_CONFIG/config.json"
@@ -422,6 +457,15 @@ b tag busybox "127.0.0.1:$TREG/team/other:1"
 expect_status "push to another repository (a token for both)" 0 b push "127.0.0.1:$TREG/team/other:1"
 expect_match "mounted" "Mounted from team/mine" "$out"
 b logout "127.0.0.1:$TREG" >/dev/null
+# an identity token (an OAuth2 refresh token) in config.json, as Docker keeps one
+mkdir -p "$DOCKER_CONFIG"
+printf '{"auths": {"127.0.0.1:%s": {"identitytoken": "bob-refresh"}}}\n' "$TREG" >"$DOCKER_CONFIG/config.json"
+b rmi "127.0.0.1:$TREG/team/box:1" >/dev/null
+expect_status "pull with an identity token" 0 b pull "127.0.0.1:$TREG/team/box:1"
+printf '{"auths": {"127.0.0.1:%s": {"identitytoken": "nobody-refresh"}}}\n' "$TREG" >"$DOCKER_CONFIG/config.json"
+expect_status "a wrong identity token" 1 b pull "127.0.0.1:$TREG/team/box:1"
+expect_match "is refused" "invalid refresh token" "$err"
+rm -f "$DOCKER_CONFIG/config.json"
 expect_status "push without credentials" 1 b push "127.0.0.1:$TREG/team/other:1"
 expect_match "is refused" "unauthorized|denied" "$err"
 

@@ -159,5 +159,13 @@ echo "{\"proxies\": {\"https-proxy\": \"http://127.0.0.1:$PROXY\"}}" >"$TEST_DIR
 b rmi "$S/box:1" >/dev/null
 expect_status "a pull through the proxy" 0 env BERTH_CONFIG="$TEST_DIR/proxy.json" "$BERTH" pull "$S/box:1"
 expect_match "it tunnelled to the registry" "CONNECT $S" "$(cat "$TEST_DIR/connect.log")"
+: >"$TEST_DIR/connect.log"
+b rmi "$S/box:1" >/dev/null
+expect_status "HTTPS_PROXY from the environment" 0 env HTTPS_PROXY="http://127.0.0.1:$PROXY" "$BERTH" pull "$S/box:1"
+expect_match "tunnelled too" "CONNECT $S" "$(cat "$TEST_DIR/connect.log")"
+: >"$TEST_DIR/connect.log"
+b rmi "$S/box:1" >/dev/null
+expect_status "NO_PROXY names the registry" 0 env HTTPS_PROXY="http://127.0.0.1:$PROXY" NO_PROXY=198.51.100.2 "$BERTH" pull "$S/box:1"
+expect_eq "no tunnel then" "" "$(cat "$TEST_DIR/connect.log")"
 
 finish
