@@ -281,6 +281,31 @@ kill -9 "$puller"
 wait "$puller" 2>/dev/null
 faults '{}'
 expect_status "image prune" 0 b image prune -f
+# Ctrl-C: the same, and Docker's status for it
+b rmi -f "$layers_id" >/dev/null 2>&1
+faults '{"delay": 0.05}'
+# (a background job of a script starts with SIGINT ignored; a terminal's
+# foreground pull has it at its default, as here)
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
+puller=$!
+wait_for "the download is under way" partial_grows
+kill -INT "$puller"
+wait "$puller"
+expect_eq "Ctrl-C ends the pull with 130" 130 "$?"
+faults '{}'
+expect_eq "no image after Ctrl-C" "" "$(b images -q "$R/layers")"
+expect_status "the next pull finishes it" 0 b pull -q "$R/layers"
+expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
+b rmi -f "$layers_id" >/dev/null
+faults '{"delay": 0.05}'
+"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
+puller=$!
+wait_for "the download is under way" partial_grows
+kill -9 "$puller"
+wait "$puller" 2>/dev/null
+faults '{}'
+expect_status "image prune again" 0 b image prune -f
 expect_match "counts the downloads it removed" "Total reclaimed space: [1-9]" "$out"
 expect_eq "downloads are gone" "" "$(ls "$BERTH_ROOT/downloads")"
 
