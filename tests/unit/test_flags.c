@@ -592,9 +592,10 @@ static void test_usage_empty_table(void **state)
 	char *text;
 
 	(void)state;
+	/* no flags, no heading (as `docker logout --help`) */
 	text = flags_usage(specs);
 	assert_non_null(text);
-	assert_string_equal(text, "Options:\n");
+	assert_string_equal(text, "");
 	free(text);
 }
 
