@@ -63,7 +63,9 @@ log: {level: error}
 storage: {filesystem: {rootdirectory: $work/registry/data}}
 http: {addr: $R}
 EOF
-	in_ns docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
+	# nsenter itself, so that $! is the registry (not a subshell)
+	nsenter --net="/run/netns/$netns" docker-registry serve "$work/registry/config.yml" \
+		>"$work/registry/log" 2>&1 &
 	registry_pid=$!
 	for _ in $(seq 100); do
 		in_ns curl -s -o /dev/null "http://$R/v2/" && return 0

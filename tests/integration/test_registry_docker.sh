@@ -39,7 +39,10 @@ start_registry() {
 		echo "http: {addr: 127.0.0.1:$port}"
 		printf '%s\n' "$@"
 	} >"$dir/config.yml"
-	in_ns docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+	# nsenter itself, not the in_ns function: $! must be the registry
+	# (a backgrounded function is a subshell, and killing it leaves the
+	# registry running)
+	nsenter --net="/run/netns/$NETNS" docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
 	SERVERS+=($!)
 	wait_for "registry $dir answers" in_ns curl -s -o /dev/null "http://127.0.0.1:$port/v2/"
 }

@@ -12,6 +12,7 @@ busybox_image
 export DOCKER_CONFIG=$TEST_DIR/docker-config
 export BERTH_CERTS_D=$TEST_DIR/certs.d
 NS=bt-rt-$$
+NETNS=$NS
 HOSTLINK=brt$$h
 FAULTS=$SOURCE_DIR/tests/integration/registry_faults.py
 SERVERS=()
@@ -63,7 +64,10 @@ start_registry() {
 		echo "  addr: $addr"
 		printf '%s\n' "$@"
 	} >"$dir/config.yml"
-	in_ns docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+	# nsenter itself, not the in_ns function: $! must be the registry
+	# (a backgrounded function is a subshell, and killing it leaves the
+	# registry running)
+	nsenter --net="/run/netns/$NETNS" docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
 	SERVERS+=($!)
 	wait_for "registry $dir listens" in_ns python3 -c "import socket; socket.create_connection(('${addr%:*}', ${addr##*:}))"
 }
