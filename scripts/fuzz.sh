@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
-targets=(reference filters units template envfile volume shim_spec layer load dns registry)
+targets=(reference filters units template envfile volume shim_spec layer load dns registry dockerfile)
 
 smoke=0
 if [ "${1:-}" = --smoke ]; then
