@@ -88,6 +88,11 @@ wait_for() {
 	bad "$desc: never happened"
 }
 
+# free_port: a TCP port on 127.0.0.1 nothing listens on now
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # expect_eq DESCRIPTION EXPECTED ACTUAL
 expect_eq() {
 	if [ "$2" == "$3" ]; then ok; else bad "$1: expected [$2], got [$3]"; fi

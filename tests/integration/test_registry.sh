@@ -20,9 +20,6 @@ stop_servers() {
 }
 trap stop_servers EXIT
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # start_registry NAME PORT [YAML...]: a docker-registry on 127.0.0.1:PORT
 start_registry() {
@@ -254,58 +251,44 @@ expect_match "the registry's error" "unknown: injected" "$err"
 expect_eq "the store is as it was" "$before" "$(store_now)"
 faults '{}'
 
+# interrupted_pull SIGNAL: a slow pull of layers, stopped by SIGNAL once
+# its download is under way; its exit status in $pull_status. (A
+# background job of a script starts with SIGINT ignored; a terminal's
+# foreground pull has it at its default, as here.)
+partial_grows() { [ -n "$(find "$BERTH_ROOT/downloads" -type f -size +300k 2>/dev/null)" ]; }
+interrupted_pull() {
+	local puller
+	b rmi -f "$layers_id" >/dev/null 2>&1
+	faults '{"delay": 0.05}'
+	python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+		"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
+	puller=$!
+	wait_for "the download is under way" partial_grows
+	kill "-$1" "$puller"
+	wait "$puller" 2>/dev/null
+	pull_status=$?
+	faults '{}'
+}
+
 # kill -9 in the middle, and the next pull asks only for the rest (the
 # failures above left finished downloads: prune them first)
 b image prune -f >/dev/null
-faults '{"delay": 0.05}'
-"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
-puller=$!
-partial_grows() { [ -n "$(find "$BERTH_ROOT/downloads" -type f -size +300k 2>/dev/null)" ]; }
-wait_for "the download is under way" partial_grows
-kill -9 "$puller"
-wait "$puller" 2>/dev/null
+interrupted_pull KILL
 expect_eq "no image after the kill" "" "$(b images -q "$R/layers")"
-faults '{}'
 mark=$(( $(log_lines) + 1 ))
 expect_status "the next pull finishes the job" 0 b pull "$R/layers"
 expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
 expect_match "resuming with a range" "^206 bytes=[1-9][0-9]*- " "$(blob_gets "$mark" | grep 'bytes=' | head -1)"
 expect_eq "nothing left in downloads" "" "$(ls "$BERTH_ROOT/downloads")"
-# what a killed pull left is space image prune gives back
-b rmi -f "$layers_id" >/dev/null
-faults '{"delay": 0.05}'
-"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
-puller=$!
-wait_for "the download is under way" partial_grows
-kill -9 "$puller"
-wait "$puller" 2>/dev/null
-faults '{}'
-expect_status "image prune" 0 b image prune -f
 # Ctrl-C: the same, and Docker's status for it
-b rmi -f "$layers_id" >/dev/null 2>&1
-faults '{"delay": 0.05}'
-# (a background job of a script starts with SIGINT ignored; a terminal's
-# foreground pull has it at its default, as here)
-python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-	"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
-puller=$!
-wait_for "the download is under way" partial_grows
-kill -INT "$puller"
-wait "$puller"
-expect_eq "Ctrl-C ends the pull with 130" 130 "$?"
-faults '{}'
+interrupted_pull INT
+expect_eq "Ctrl-C ends the pull with 130" 130 "$pull_status"
 expect_eq "no image after Ctrl-C" "" "$(b images -q "$R/layers")"
 expect_status "the next pull finishes it" 0 b pull -q "$R/layers"
 expect_eq "same image" "$layers_id" "$(b image inspect -f '{{.Id}}' "$R/layers")"
-b rmi -f "$layers_id" >/dev/null
-faults '{"delay": 0.05}'
-"$BERTH" pull "$R/layers" >/dev/null 2>&1 &
-puller=$!
-wait_for "the download is under way" partial_grows
-kill -9 "$puller"
-wait "$puller" 2>/dev/null
-faults '{}'
-expect_status "image prune again" 0 b image prune -f
+# what a killed pull left is space image prune gives back
+interrupted_pull KILL
+expect_status "image prune" 0 b image prune -f
 expect_match "counts the downloads it removed" "Total reclaimed space: [1-9]" "$out"
 expect_eq "downloads are gone" "" "$(ls "$BERTH_ROOT/downloads")"
 

@@ -34,9 +34,6 @@ ip -n "$NS" addr add 198.51.100.2/30 dev eth0
 ip -n "$NS" link set eth0 up
 ip -n "$NS" link set lo up
 in_ns() { nsenter --net="/run/netns/$NS" "$@"; }
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # the test's CA, a server certificate for 198.51.100.2, a client certificate
 pki=$TEST_DIR/pki
