@@ -16,7 +16,7 @@ extern const struct cli_command cli_cmd_pull, cli_cmd_push, cli_cmd_login, cli_c
 	cli_cmd_manifest_inspect;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
-extern const struct cli_command cli_cmd_update;
+extern const struct cli_command cli_cmd_update, cli_cmd_build;
 extern const struct cli_command cli_cmd_exec, cli_cmd_port;
 extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
 extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
@@ -34,7 +34,7 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_pull,	  &cli_cmd_push,   &cli_cmd_login,  &cli_cmd_logout,
 	&cli_cmd_stats,	  &cli_cmd_events,
 	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit, &cli_cmd_cp,
-	&cli_cmd_update,
+	&cli_cmd_update,  &cli_cmd_build,
 	&cli_cmd_exec,	  &cli_cmd_port,
 };
 
@@ -77,6 +77,7 @@ static const struct alias aliases[] = {
 	{"network", "rm", &cli_cmd_network_rm},	   {"network", "remove", &cli_cmd_network_rm},
 	{"network", "prune", &cli_cmd_network_prune},
 	{"manifest", "inspect", &cli_cmd_manifest_inspect},
+	{"image", "build", &cli_cmd_build},	   {"builder", "build", &cli_cmd_build},
 };
 
 static void print_usage(void)

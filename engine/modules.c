@@ -5,6 +5,7 @@
  * last. */
 #include "engine/modules.h"
 
+#include "engine/build/build.h"
 #include "engine/container/container.h"
 #include "engine/events/events.h"
 #include "engine/image/image.h"
@@ -14,5 +15,5 @@
 #include "engine/volume/volume.h"
 
 const struct engine_module *const engine_modules[] = {
-	&registry_module, &image_module, &volume_module, &network_module, &container_module, &events_module, &system_module, NULL,
+	&registry_module, &image_module, &volume_module, &network_module, &container_module, &build_module, &events_module, &system_module, NULL,
 };

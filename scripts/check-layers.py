@@ -34,7 +34,7 @@ ALLOWED = {
     "engine/system": {"engine/core", "engine/store"},
     "engine/container": {"engine/core", "engine/store", "engine/runtime", "engine/volume",
                          "engine/image", "engine/stats", "engine/network", "engine/events"},
-    "engine": {"engine/core", "engine/container", "engine/events", "engine/image",
+    "engine": {"engine/core", "engine/build", "engine/container", "engine/events", "engine/image",
                "engine/network", "engine/registry", "engine/system", "engine/volume"},
     "widgets": {"engine/core", "generated"},
     "tui": {"widgets", "engine/core", "cli"},

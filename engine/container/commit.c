@@ -35,8 +35,7 @@ static char *command_line(const struct container *c)
 	return text;
 }
 
-/* Writes the upper directory as a tar into an unnamed file under the data root. */
-static int upper_tar(struct engine *engine, const struct container *c, int *out_fd, berr *err)
+int container_upper_tar(struct engine *engine, const struct container *c, int *out_fd, berr *err)
 {
 	char bundle[PATH_MAX], upper[PATH_MAX + 8];
 	int dirfd, fd;
@@ -88,7 +87,7 @@ int container_commit(struct cmd_ctx *ctx, const struct container *given, json_t 
 		}
 		paused_here = true;
 	}
-	rc = upper_tar(engine, &c, &fd, err);
+	rc = container_upper_tar(engine, &c, &fd, err);
 	if (paused_here) {
 		container_unpause(engine, &c, NULL);
 		intent_end(marker);

@@ -58,6 +58,17 @@ int container_reconcile_all(struct engine *engine, berr *err);
 /* Is it running (or paused or restarting)? */
 bool container_is_active(const struct container *c);
 
+/* The container's changes (its upper directory) as a layer tar, in an
+ * unnamed file under the data root, positioned at its start. commit.c */
+int container_upper_tar(struct engine *engine, const struct container *c, int *out_fd, berr *err);
+
+/* The container's files as a writable tree that no process sees (a
+ * detached overlay mount whose changes land in its upper directory), for
+ * the engine to write into by fd. The container must not be running.
+ * rootfs.c */
+int container_rootfs_writable(struct engine *engine, const struct container *c, int *fd_out,
+			      berr *err);
+
 /* Paths. */
 void container_bundle_dir(struct engine *engine, const char *id, char *buf, size_t n);
 void container_run_dir(struct engine *engine, const char *id, char *buf, size_t n);

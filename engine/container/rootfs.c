@@ -243,3 +243,9 @@ out:
 	*fd_out = mnt;
 	return 0;
 }
+
+int container_rootfs_writable(struct engine *engine, const struct container *c, int *fd_out,
+			      berr *err)
+{
+	return container_rootfs_mount(engine, c, ROOTFS_WRITABLE | ROOTFS_INIT, fd_out, err);
+}

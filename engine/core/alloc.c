@@ -2,6 +2,8 @@
 #include "engine/core/alloc.h"
 
 #include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,4 +51,16 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
 	return checked(strndup(s, n));
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	return checked(n < 0 ? NULL : out);
 }

@@ -28,8 +28,7 @@ static json_t *image_config_from_container(json_t *container_config)
 	return out;
 }
 
-/* Diff ids of a layer chain, base first, read from the layers table. */
-static int chain_diff_ids(struct store *st, const char *top_chain, json_t **out, berr *err)
+int image_chain_diff_ids(struct store *st, const char *top_chain, json_t **out, berr *err)
 {
 	json_t *ids = json_array();
 	char chain[IMAGE_DIGEST_SIZE], diff_id[IMAGE_DIGEST_SIZE], parent[IMAGE_DIGEST_SIZE];
@@ -74,7 +73,7 @@ static char *commit_config(struct store *st, json_t *args, json_t *image_cfg, co
 		json_decref(history);
 		history = json_array();
 	}
-	if (top_chain[0] && chain_diff_ids(st, top_chain, &diff_ids, err) < 0) {
+	if (top_chain[0] && image_chain_diff_ids(st, top_chain, &diff_ids, err) < 0) {
 		json_decref(parent);
 		json_decref(history);
 		return NULL;

@@ -83,6 +83,20 @@ int image_gc_downloads(const char *root, int64_t older_than, uint64_t *reclaimed
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 
+/* One step of a build: the parent image ("" or NULL: none, as FROM
+ * scratch) with at most one more layer (the tar on layer_fd; -1: none, and
+ * the history entry says empty_layer) and the container config the step
+ * left, recorded with the parent as the image's parent. No tag, no event. */
+struct image_step {
+	const char *parent_id;
+	int layer_fd;
+	json_t *config;         /* the image config's "config" object, as is */
+	const char *created_by; /* the history entry */
+	const char *comment;
+};
+int image_build_step(const struct image_env *env, const struct image_step *step,
+		     char id_out[IMAGE_DIGEST_SIZE], berr *err);
+
 /* The subsystem: image.import, image.list, ...; its start-up clean-up. */
 extern const struct engine_module image_module;
 

@@ -129,6 +129,9 @@ int layer_stage(struct image_staging *sg, struct store *st, const char *root, in
 int layer_commit_staged(struct image_fs_txn *t, struct store *st, const char *root,
 			const struct layer_staged *ls, berr *err);
 
+/* Diff ids of a layer chain, base first, read from the layers table. */
+int image_chain_diff_ids(struct store *st, const char *top_chain, json_t **out, berr *err);
+
 /* The bytes of every layer stored once (Docker's LayersSize); -1 on error. */
 int64_t layer_store_total_size(struct store *st, berr *err);
 

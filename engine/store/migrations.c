@@ -162,6 +162,24 @@ static const char *const migration_6 =
 	"  PRIMARY KEY (diff_id, registry, repository, digest)"
 	");";
 
+/* Migration 7: the build cache. A step's image is found again by a key
+ * over its parent image, its instruction (expanded), the build args it
+ * uses and the checksum of the files it copies; the parts are kept too,
+ * to say why a step missed. An entry goes with its image. */
+static const char *const migration_7 =
+	"CREATE TABLE build_cache ("
+	"  key TEXT PRIMARY KEY,"               /* sha256 hex over the parts */
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+	"  parent TEXT NOT NULL,"
+	"  instruction TEXT NOT NULL,"
+	"  args TEXT NOT NULL,"
+	"  files TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"           /* unix nanoseconds */
+	"  last_used INTEGER NOT NULL"
+	");"
+	"CREATE INDEX build_cache_parent ON build_cache(parent);"
+	"CREATE INDEX build_cache_image ON build_cache(image_id);";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -169,6 +187,7 @@ static const char *const migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7,
 };
 
 int migrations_count(void)

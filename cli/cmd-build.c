@@ -1,0 +1,216 @@
+/* build: an image from a Dockerfile, as `docker build` (BuildKit) does it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/build_progress.h"
+#include "cli/cli.h"
+#include "engine/core/alloc.h"
+
+static int cmd_build(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_build = {"build", cmd_build, "[OPTIONS] PATH | URL | -",
+					  "Build an image from a Dockerfile"};
+
+struct build_flags {
+	struct strlist tags, build_args, labels, add_hosts;
+	char *file, *target, *iidfile, *network, *progress, *platform;
+	bool no_cache, pull, quiet;
+};
+
+static void show_progress(void *user, json_t *message)
+{
+	build_view_message(user, message);
+}
+
+/* --build-arg K=V, or K alone: its value from this environment (left
+ * out when unset, as Docker does). */
+static json_t *build_args_object(const struct strlist *list)
+{
+	json_t *out = json_object();
+
+	for (size_t i = 0; i < list->len; i++) {
+		char *kv = list->items[i], *eq = strchr(kv, '=');
+		if (eq) {
+			char *key = xstrndup(kv, (size_t)(eq - kv));
+			json_object_set_new(out, key, json_string(eq + 1));
+			free(key);
+		} else if (getenv(kv)) {
+			json_object_set_new(out, kv, json_string(getenv(kv)));
+		}
+	}
+	return out;
+}
+
+static json_t *labels_object(const struct strlist *list)
+{
+	json_t *out = json_object();
+
+	for (size_t i = 0; i < list->len; i++) {
+		char *kv = list->items[i], *eq = strchr(kv, '=');
+		char *key = eq ? xstrndup(kv, (size_t)(eq - kv)) : xstrdup(kv);
+		json_object_set_new(out, key, json_string(eq ? eq + 1 : ""));
+		free(key);
+	}
+	return out;
+}
+
+/* Reads all of stdin (a Dockerfile given with -f -). */
+static char *read_stdin(void)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = xmalloc(cap + 1);
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, buf + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap)
+			buf = xrealloc(buf, (cap *= 2) + 1);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Where the Dockerfile is: -f as given relative to this directory (as the
+ * docker CLI reads it); inside the context it is sent relative to it. */
+static char *dockerfile_arg(const char *context, const char *file)
+{
+	char abs_file[PATH_MAX];
+	size_t clen = strlen(context);
+
+	if (!file)
+		return xstrdup("Dockerfile");
+	if (!realpath(file, abs_file))
+		return xstrdup(file); /* the engine says it is missing */
+	if (strncmp(abs_file, context, clen) == 0 && abs_file[clen] == '/')
+		return xstrdup(abs_file + clen + 1);
+	return xstrdup(abs_file);
+}
+
+static int cmd_build(struct cli *cli, int argc, char **argv)
+{
+	struct build_flags f = {0};
+	struct flag_spec specs[] = {
+		{"add-host", 0, FLAG_LIST, &f.add_hosts, "list", "Add a custom host-to-IP mapping (\"host:ip\")"},
+		{"build-arg", 0, FLAG_LIST, &f.build_args, "list", "Set build-time variables"},
+		{"file", 'f', FLAG_STRING, &f.file, "string", "Name of the Dockerfile (default: \"PATH/Dockerfile\")"},
+		{"iidfile", 0, FLAG_STRING, &f.iidfile, "string", "Write the image ID to the file"},
+		{"label", 0, FLAG_LIST, &f.labels, "list", "Set metadata for an image"},
+		{"network", 0, FLAG_STRING, &f.network, "string", "Set the networking mode for the RUN instructions during build (default \"default\")"},
+		{"no-cache", 0, FLAG_BOOL, &f.no_cache, NULL, "Do not use cache when building the image"},
+		{"platform", 0, FLAG_STRING, &f.platform, "string", "Set platform if server is multi-platform capable"},
+		{"progress", 0, FLAG_STRING, &f.progress, "string", "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")"},
+		{"pull", 0, FLAG_BOOL, &f.pull, NULL, "Always attempt to pull a newer version of the image"},
+		{"quiet", 'q', FLAG_BOOL, &f.quiet, NULL, "Suppress the build output and print image ID on success"},
+		{"tag", 't', FLAG_LIST, &f.tags, "list", "Name and optionally a tag in the \"name:tag\" format"},
+		{"target", 0, FLAG_STRING, &f.target, "string", "Set the target build stage to build"},
+		{0},
+	};
+	struct build_view view;
+	json_t *args = NULL, *result = NULL, *list;
+	char context[PATH_MAX];
+	berr err = {0};
+	int first, status;
+	bool done, from_stdin, viewing = false;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_build, argc, argv, true, &first, &done)) || done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_build, argc - first, 1, 1)))
+		goto out;
+	if (f.progress && strcmp(f.progress, "auto") != 0 && strcmp(f.progress, "plain") != 0 &&
+	    strcmp(f.progress, "tty") != 0 && strcmp(f.progress, "quiet") != 0 &&
+	    strcmp(f.progress, "rawjson") != 0) {
+		status = cli_failf(cli, 1, "invalid progress mode \"%s\"", f.progress);
+		goto out;
+	}
+	if (f.platform && strcmp(f.platform, "linux/amd64") != 0 && strcmp(f.platform, "linux") != 0) {
+		status = cli_failf(cli, 1, "platform %s: this engine builds for linux/amd64 only", f.platform);
+		goto out;
+	}
+	from_stdin = strcmp(argv[first], "-") == 0;
+	if (from_stdin && f.file && strcmp(f.file, "-") == 0) {
+		status = cli_failf(cli, 1, "invalid argument: can't use stdin for both build context and dockerfile");
+		goto out;
+	}
+	args = json_object();
+	if (from_stdin) {
+		json_object_set_new(args, "context_fd", json_integer(STDIN_FILENO));
+		if (f.file)
+			json_object_set_new(args, "dockerfile", json_string(f.file));
+	} else {
+		struct stat st;
+		if (strstr(argv[first], "://") || strncmp(argv[first], "git@", 4) == 0) {
+			status = cli_failf(cli, 1, "unable to prepare context: remote contexts (%s) are not supported yet",
+					   argv[first]);
+			goto out;
+		}
+		if (stat(argv[first], &st) < 0 || !realpath(argv[first], context)) {
+			status = cli_failf(cli, 1, "unable to prepare context: path \"%s\" not found", argv[first]);
+			goto out;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			status = cli_failf(cli, 1, "unable to prepare context: context must be a directory: %s",
+					   context);
+			goto out;
+		}
+		json_object_set_new(args, "context", json_string(context));
+		if (f.file && strcmp(f.file, "-") == 0) {
+			char *text = read_stdin();
+			json_object_set_new(args, "dockerfile_text", json_string(text));
+			free(text);
+		} else {
+			char *file = dockerfile_arg(context, f.file);
+			json_object_set_new(args, "dockerfile", json_string(file));
+			free(file);
+		}
+	}
+	list = json_array();
+	for (size_t i = 0; i < f.tags.len; i++)
+		json_array_append_new(list, json_string(f.tags.items[i]));
+	json_object_set_new(args, "tags", list);
+	json_object_set_new(args, "build_args", build_args_object(&f.build_args));
+	json_object_set_new(args, "labels", labels_object(&f.labels));
+	list = json_array();
+	for (size_t i = 0; i < f.add_hosts.len; i++)
+		json_array_append_new(list, json_string(f.add_hosts.items[i]));
+	json_object_set_new(args, "add_hosts", list);
+	if (f.target)
+		json_object_set_new(args, "target", json_string(f.target));
+	if (f.network)
+		json_object_set_new(args, "network", json_string(f.network));
+	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
+	json_object_set_new(args, "pull", json_boolean(f.pull));
+	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);
+	if (viewing)
+		build_view_init(&view, stderr);
+	if (engine_call(cli->engine, "image.build", args, &result, viewing ? show_progress : NULL,
+			viewing ? &view : NULL, &err) < 0) {
+		if (viewing)
+			build_view_failure(&view);
+		fflush(stdout);
+		fprintf(stderr, "ERROR: failed to solve: %s\n", err.msg);
+		status = 1;
+		goto out;
+	}
+	const char *id = json_string_value(json_object_get(result, "Id"));
+	if (f.quiet)
+		printf("%s\n", id);
+	if (f.iidfile) {
+		FILE *file = fopen(f.iidfile, "w");
+		if (!file || fputs(id, file) < 0 || fclose(file) != 0) {
+			status = cli_failf(cli, 1, "failed to write image ID to %s: %s", f.iidfile, strerror(errno));
+			goto out;
+		}
+	}
+out:
+	if (viewing)
+		build_view_free(&view);
+	json_decref(args);
+	json_decref(result);
+	flags_free(specs);
+	return status;
+}

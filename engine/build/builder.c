@@ -1,0 +1,655 @@
+/* A build: the Dockerfile's stages, the ones the target needs, each
+ * instruction as a step whose image is found in the cache or made, and
+ * the result tagged. Steps that change files run in berth containers
+ * (run_step.c, copy_step.c); the rest change only the config
+ * (instructions.c). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/build/build.h"
+#include "engine/build/internal.h"
+#include "engine/build/shell_words.h"
+#include "engine/core/alloc.h"
+#include "engine/core/fsutil.h"
+#include "engine/core/reference.h"
+#include "engine/core/strbuf.h"
+#include "engine/core/tar_extract.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* --- the Dockerfile's stages -------------------------------------------------- */
+
+static bool valid_stage_name(const char *name)
+{
+	if (!islower((unsigned char)name[0]))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("-_.", *p))
+			return false;
+	return true;
+}
+
+/* The meta args (ARGs before the first FROM), with the platform's own. */
+static int meta_args(struct build *b, size_t upto, berr *err)
+{
+	static const char *const platform[][2] = {
+		{"TARGETPLATFORM", "linux/amd64"}, {"TARGETOS", "linux"}, {"TARGETARCH", "amd64"},
+		{"TARGETVARIANT", ""}, {"BUILDPLATFORM", "linux/amd64"}, {"BUILDOS", "linux"},
+		{"BUILDARCH", "amd64"}, {"BUILDVARIANT", ""},
+	};
+	struct stage_state scope = {.config = json_object(), .args = json_object()};
+	int rc = 0;
+
+	b->meta_args = json_object();
+	for (size_t i = 0; i < sizeof(platform) / sizeof(platform[0]); i++)
+		json_object_set_new(b->meta_args, platform[i][0], json_string(platform[i][1]));
+	for (size_t i = 0; i < upto && rc == 0; i++) {
+		struct df_instruction *in = &b->df.ins[i];
+		if (strcmp(in->keyword, "ARG") != 0) {
+			rc = build_fail_at(b, in, (berr_set(err, BERR_INVALID,
+				"no build stage in current context"), err));
+			break;
+		}
+		rc = build_metadata_step(b, NULL, &scope, in, err);
+		if (rc < 0)
+			build_fail_at(b, in, err);
+	}
+	const char *name;
+	json_t *v;
+	json_object_foreach(scope.args, name, v)
+		json_object_set(b->meta_args, name, v);
+	json_decref(scope.config);
+	json_decref(scope.args);
+	json_decref(scope.used);
+	return rc;
+}
+
+static int stage_index(const struct build *b, const char *name, size_t before)
+{
+	for (size_t i = 0; i < before && i < b->nstages; i++)
+		if (b->stages[i].name && strcasecmp(b->stages[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int split_stages(struct build *b, berr *err)
+{
+	size_t first_from = b->df.n;
+	struct shell_env env = {b->meta_args, b->df.escape, NULL};
+
+	for (size_t i = 0; i < b->df.n; i++)
+		if (strcmp(b->df.ins[i].keyword, "FROM") == 0) {
+			first_from = i;
+			break;
+		}
+	if (first_from == b->df.n)
+		return berr_set(err, BERR_INVALID, "%s: no build stage in current context",
+				b->dockerfile_name);
+	if (meta_args(b, first_from, err) < 0)
+		return -1;
+	env.vars = b->meta_args;
+	for (size_t i = first_from; i < b->df.n; i++) {
+		struct df_instruction *in = &b->df.ins[i];
+		char **w = NULL;
+		size_t n = 0;
+
+		if (strcmp(in->keyword, "FROM") != 0) {
+			if (b->nstages && build_changes_files(in))
+				b->stages[b->nstages - 1].steps++;
+			continue;
+		}
+		if (b->nstages)
+			b->stages[b->nstages - 1].end = i;
+		b->stages = xrealloc(b->stages, (b->nstages + 1) * sizeof(*b->stages));
+		struct build_stage *st = &b->stages[b->nstages];
+		*st = (struct build_stage){.first = i, .end = b->df.n, .base_stage = -1, .steps = 1};
+		b->nstages++;
+		for (size_t f = 0; f < in->nflags; f++)
+			if (strcmp(in->flags[f].name, "platform") != 0)
+				return build_fail_at(b, in, (berr_set(err, BERR_INVALID, "unknown flag: %s",
+								      in->flags[f].name), err));
+		if (shell_words(&env, in->nargs ? in->args[0] : "", &w, &n, err) < 0)
+			return build_fail_at(b, in, err);
+		if (n != 1 && !(n == 3 && strcasecmp(w[1], "AS") == 0)) {
+			shell_words_free(w, n);
+			berr_set(err, BERR_INVALID, "FROM requires either one or three arguments");
+			return build_fail_at(b, in, err);
+		}
+		if (!*w[0]) {
+			shell_words_free(w, n);
+			berr_set(err, BERR_INVALID, "base name (%s) should not be blank",
+				 in->nargs ? in->args[0] : "");
+			return build_fail_at(b, in, err);
+		}
+		st->base = xstrdup(w[0]);
+		if (n == 3) {
+			for (char *p = w[2]; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (!valid_stage_name(w[2])) {
+				berr_set(err, BERR_INVALID,
+					 "invalid name for build stage: \"%s\", name can't start with a number or contain symbols",
+					 w[2]);
+				shell_words_free(w, n);
+				return build_fail_at(b, in, err);
+			}
+			if (stage_index(b, w[2], b->nstages - 1) >= 0) {
+				berr_set(err, BERR_INVALID, "duplicate stage name \"%s\"", w[2]);
+				shell_words_free(w, n);
+				return build_fail_at(b, in, err);
+			}
+			st->name = xstrdup(w[2]);
+		}
+		st->base_stage = stage_index(b, st->base, b->nstages - 1);
+		shell_words_free(w, n);
+		const char *platform = df_flag_value(in, "platform");
+		if (platform) {
+			char *p = NULL;
+			if (shell_word(&env, platform, &p, err) < 0)
+				return build_fail_at(b, in, err);
+			bool ok = strcmp(p, "linux/amd64") == 0 || strcmp(p, "linux/x86_64") == 0;
+			if (!ok)
+				berr_set(err, BERR_UNSUPPORTED,
+					 "platform %s: this engine builds for linux/amd64 only", p);
+			free(p);
+			if (!ok)
+				return build_fail_at(b, in, err);
+		}
+	}
+	return 0;
+}
+
+/* Marks the target and the stages it needs (its base, COPY --from). */
+static void mark_needed(struct build *b, size_t i)
+{
+	struct build_stage *st = &b->stages[i];
+
+	if (st->needed)
+		return;
+	st->needed = true;
+	if (st->base_stage >= 0)
+		mark_needed(b, (size_t)st->base_stage);
+	for (size_t k = st->first + 1; k < st->end; k++) {
+		const char *from = df_flag_value(&b->df.ins[k], "from");
+		char *end;
+		long index;
+		int j;
+
+		if (!from || strcmp(b->df.ins[k].keyword, "COPY") != 0)
+			continue;
+		j = stage_index(b, from, i);
+		index = strtol(from, &end, 10);
+		if (j < 0 && *from && !*end && index >= 0 && (size_t)index < i)
+			j = (int)index;
+		if (j >= 0)
+			mark_needed(b, (size_t)j);
+	}
+}
+
+/* --- running a stage -------------------------------------------------------------- */
+
+static int dispatch(struct build *b, struct build_stage *stage, struct stage_state *s,
+		    struct df_instruction *in, berr *err)
+{
+	int rc;
+
+	if (strcmp(in->keyword, "RUN") == 0)
+		rc = build_run_step(b, stage, s, in, err);
+	else if (strcmp(in->keyword, "COPY") == 0 || strcmp(in->keyword, "ADD") == 0)
+		rc = build_copy_step(b, stage, s, in, err);
+	else
+		rc = build_metadata_step(b, stage, s, in, err);
+	return rc < 0 ? build_fail_at(b, in, err) : 0;
+}
+
+/* The base image: in the store, or pulled (always with --pull). */
+static int base_image(struct build *b, struct build_stage *stage, char id[IMAGE_DIGEST_SIZE],
+		      char *shown, size_t shown_size, bool *pulled, berr *err)
+{
+	struct image_ref ref;
+	struct image_info info;
+
+	*pulled = false;
+	if (ref_parse_normalized(stage->base, &ref, err) < 0)
+		return -1;
+	ref_string(&ref, shown, shown_size);
+	if (!b->pull && image_resolve(b->env.st, stage->base, &info, NULL) == 0) {
+		snprintf(id, IMAGE_DIGEST_SIZE, "%s", info.id);
+		image_info_free(&info);
+		return 0;
+	}
+	json_t *args = json_pack("{s:s}", "reference", shown);
+	int rc = engine_call(b->engine, "image.pull", args, NULL, NULL, NULL, err);
+	json_decref(args);
+	if (rc < 0)
+		return -1;
+	*pulled = true;
+	if (image_resolve(b->env.st, shown, &info, err) < 0)
+		return -1;
+	snprintf(id, IMAGE_DIGEST_SIZE, "%s", info.id);
+	image_info_free(&info);
+	return 0;
+}
+
+
+/* ONBUILD triggers of the base, run before the stage's own steps. */
+static int run_triggers(struct build *b, struct build_stage *stage, struct stage_state *s,
+			json_t *triggers, berr *err)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(triggers, i, t) {
+		struct dockerfile df;
+		const char *text = json_string_value(t);
+
+		if (!text || dockerfile_parse(text, strlen(text), &df, err) < 0)
+			return berr_prefix(err, "ONBUILD trigger");
+		for (size_t k = 0; k < df.n; k++) {
+			int rc = strcmp(df.ins[k].keyword, "RUN") == 0 ? build_run_step(b, stage, s, &df.ins[k], err)
+				 : (strcmp(df.ins[k].keyword, "COPY") == 0 || strcmp(df.ins[k].keyword, "ADD") == 0)
+					 ? build_copy_step(b, stage, s, &df.ins[k], err)
+					 : build_metadata_step(b, stage, s, &df.ins[k], err);
+			if (rc < 0) {
+				dockerfile_free(&df);
+				return berr_prefix(err, "ONBUILD %s", text);
+			}
+		}
+		dockerfile_free(&df);
+	}
+	return 0;
+}
+
+static int build_stage_run(struct build *b, size_t index, berr *err)
+{
+	struct build_stage *stage = &b->stages[index];
+	struct df_instruction *from = &b->df.ins[stage->first];
+	struct stage_state s = {.args = json_object()};
+	char base_id[IMAGE_DIGEST_SIZE] = "", shown[REF_STRING_SIZE], *name;
+	json_t *triggers = NULL;
+	bool pulled = false;
+	int64_t started = build_now();
+	int vertex, rc = -1;
+
+	/* proxy args need no ARG */
+	for (size_t i = 0; build_proxy_args[i]; i++)
+		if (json_is_string(json_object_get(b->build_args, build_proxy_args[i])))
+			json_object_set(s.args, build_proxy_args[i], json_object_get(b->build_args, build_proxy_args[i]));
+	if (stage->base_stage >= 0) {
+		snprintf(base_id, sizeof(base_id), "%s", b->stages[stage->base_stage].image_id);
+		snprintf(shown, sizeof(shown), "%s", b->stages[stage->base_stage].name);
+	} else if (strcasecmp(stage->base, "scratch") == 0) {
+		snprintf(shown, sizeof(shown), "scratch");
+	}
+	if (stage->base_stage < 0 && strcasecmp(stage->base, "scratch") != 0) {
+		struct image_ref ref;
+		if (ref_parse_normalized(stage->base, &ref, NULL) == 0)
+			ref_string(&ref, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s", stage->base);
+	}
+	name = xasprintf("[%s%s1/%d] FROM %s", stage->name ? stage->name : "", stage->name ? " " : "",
+			 stage->steps, shown);
+	vertex = build_vertex_start(b, name);
+	free(name);
+	if (stage->base_stage < 0 && strcasecmp(stage->base, "scratch") != 0 &&
+	    base_image(b, stage, base_id, shown, sizeof(shown), &pulled, err) < 0) {
+		build_vertex_error(b, vertex, started, err->msg);
+		build_fail_at(b, from, err);
+		goto out;
+	}
+	s.step = 1;
+	if (base_id[0]) {
+		if (build_state_load(b, &s, base_id, err) < 0)
+			goto out;
+	} else {
+		s.config = json_object();
+	}
+	if (pulled)
+		build_vertex_done(b, vertex, started);
+	else
+		build_vertex_cached(b, vertex);
+	triggers = json_incref(json_object_get(s.config, "OnBuild"));
+	json_object_del(s.config, "OnBuild");
+	if (!build_env_has(json_object_get(s.config, "Env"), "PATH")) {
+		json_t *env = json_object_get(s.config, "Env");
+		if (!json_is_array(env)) {
+			env = json_array();
+			json_object_set_new(s.config, "Env", env);
+		}
+		json_array_insert_new(env, 0, json_string(DEFAULT_PATH));
+	}
+	if (json_array_size(triggers) && run_triggers(b, stage, &s, triggers, err) < 0)
+		goto out;
+	for (size_t i = stage->first + 1; i < stage->end; i++) {
+		if (b->ctx && cmd_cancelled(b->ctx)) {
+			berr_set(err, BERR_CONFLICT, "build cancelled");
+			goto out;
+		}
+		if (dispatch(b, stage, &s, &b->df.ins[i], err) < 0)
+			goto out;
+	}
+	/* FROM scratch with no step that made an image: one of its own, with
+	 * the config it has (PATH) */
+	if (!s.image_id[0]) {
+		struct cache_key key = {"", "FROM scratch", "", ""};
+		if (build_commit_step(b, &s, &key, -1, "FROM scratch", err) < 0)
+			goto out;
+	}
+	snprintf(stage->image_id, sizeof(stage->image_id), "%s", s.image_id);
+	stage->built = true;
+	rc = 0;
+out:
+	json_decref(triggers);
+	json_decref(s.config);
+	json_decref(s.args);
+	json_decref(s.used);
+	free(s.miss_reason);
+	return rc;
+}
+
+/* --- inputs -------------------------------------------------------------------------- */
+
+/* Reads a file of the context (or an absolute path) into memory. */
+static int read_input(struct build *b, const char *path, char **out, size_t *len, berr *err)
+{
+	int fd = path[0] == '/' ? open(path, O_RDONLY | O_CLOEXEC)
+				: fs_openat_in_root(b->context_fd, path, O_RDONLY, 0, 0);
+	struct stat st;
+	struct strbuf buf = {0};
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return berr_errno(err, errno, "open %s", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return berr_set(err, BERR_INVALID, "%s is not a file", path);
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		strbuf_addn(&buf, chunk, (size_t)n);
+		if (buf.len > 16u << 20) {
+			close(fd);
+			strbuf_free(&buf);
+			return berr_set(err, BERR_INVALID, "%s is larger than 16 MiB", path);
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		strbuf_free(&buf);
+		return berr_sys(err, "read %s", path);
+	}
+	*len = buf.len;
+	*out = buf.s ? strbuf_steal(&buf) : xstrdup("");
+	return 0;
+}
+
+/* A context given as a stream: a tar (plain or compressed) unpacked into
+ * staging, or a Dockerfile alone (then the context is empty). */
+static int context_from_stream(struct build *b, int in_fd, char *staging, size_t size,
+			       char **dockerfile_text, size_t *text_len, berr *err)
+{
+	int tmp = open(engine_root(b->engine), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	char chunk[65536];
+	ssize_t n;
+	uint64_t total = 0;
+
+	if (tmp < 0)
+		return berr_sys(err, "reading the build context");
+	while ((n = read(in_fd, chunk, sizeof(chunk))) > 0) {
+		if (write(tmp, chunk, (size_t)n) != n) {
+			close(tmp);
+			return berr_sys(err, "reading the build context");
+		}
+		total += (uint64_t)n;
+	}
+	if (n < 0) {
+		close(tmp);
+		return berr_sys(err, "reading the build context");
+	}
+	snprintf(staging, size, "%s/tmp/build-context-XXXXXX", engine_root(b->engine));
+	if (!mkdtemp(staging)) {
+		close(tmp);
+		staging[0] = '\0';
+		return berr_sys(err, "creating a staging directory");
+	}
+	b->context_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (b->context_fd < 0) {
+		close(tmp);
+		return berr_sys(err, "opening %s", staging);
+	}
+	lseek(tmp, 0, SEEK_SET);
+	struct tar_extract_opts xo = {.flags = TAR_EXTRACT_NO_ESCAPE, .max_bytes = 1ull << 34};
+	berr xerr = {0};
+	if (total == 0 || tar_extract_fd(tmp, b->context_fd, &xo, NULL, &xerr) < 0) {
+		/* not a tar: the Dockerfile itself (a tar that fails half-way is an error) */
+		char *text = xmalloc(total + 1);
+		if (total > 16u << 20 || pread(tmp, text, total, 0) != (ssize_t)total) {
+			free(text);
+			close(tmp);
+			return berr_set(err, BERR_INVALID, "the build context is neither a tar nor a Dockerfile");
+		}
+		text[total] = '\0';
+		if (memchr(text, '\0', total) && xerr.msg[0]) {
+			free(text);
+			close(tmp);
+			*err = xerr;
+			return berr_prefix(err, "reading the build context");
+		}
+		*dockerfile_text = text;
+		*text_len = total;
+	}
+	close(tmp);
+	return 0;
+}
+
+static void free_build(struct build *b)
+{
+	dockerfile_free(&b->df);
+	dockerignore_free(&b->ignore);
+	for (size_t i = 0; i < b->nstages; i++) {
+		free(b->stages[i].name);
+		free(b->stages[i].base);
+	}
+	free(b->stages);
+	json_decref(b->meta_args);
+	free(b->dockerfile_name);
+	if (b->context_fd >= 0)
+		close(b->context_fd);
+}
+
+/* The final image: --label, tags, the export vertex. */
+static int finish(struct build *b, struct build_stage *target, json_t *tags, json_t **result,
+		  berr *err)
+{
+	int64_t started = build_now();
+	int vertex = build_vertex_start(b, "exporting to image");
+	char id[IMAGE_DIGEST_SIZE], *line;
+	size_t i;
+	json_t *tag;
+
+	snprintf(id, sizeof(id), "%s", target->image_id);
+	if (json_object_size(b->labels)) {
+		struct stage_state s = {.args = json_object()};
+		struct strbuf shown = {0};
+		const char *k;
+		json_t *v;
+
+		if (build_state_load(b, &s, id, err) < 0) {
+			json_decref(s.args);
+			return -1;
+		}
+		json_t *labels = json_object_get(s.config, "Labels");
+		if (!json_is_object(labels)) {
+			labels = json_object();
+			json_object_set_new(s.config, "Labels", labels);
+		}
+		strbuf_adds(&shown, "LABEL");
+		json_object_foreach(b->labels, k, v) {
+			json_object_set(labels, k, v);
+			strbuf_addf(&shown, " %s=%s", k, json_string_value(v));
+		}
+		struct cache_key key = {s.image_id, shown.s, "", ""};
+		int rc = build_commit_step(b, &s, &key, -1, shown.s, err);
+		snprintf(id, sizeof(id), "%s", s.image_id);
+		strbuf_free(&shown);
+		json_decref(s.config);
+		json_decref(s.args);
+		json_decref(s.used);
+		free(s.miss_reason);
+		if (rc < 0)
+			return -1;
+	}
+	build_vertex_status(b, vertex, "exporting layers done");
+	line = xasprintf("writing image %s done", id);
+	build_vertex_status(b, vertex, line);
+	free(line);
+	json_array_foreach(tags, i, tag) {
+		json_t *args = json_pack("{s:s, s:O}", "source", id, "target", tag);
+		int rc = engine_call(b->engine, "image.tag", args, NULL, NULL, NULL, err);
+		json_decref(args);
+		if (rc < 0) {
+			build_vertex_error(b, vertex, started, err->msg);
+			return -1;
+		}
+		struct image_ref ref;
+		char full[REF_STRING_SIZE];
+		if (ref_parse_normalized(json_string_value(tag), &ref, NULL) == 0) {
+			ref_string(&ref, full, sizeof(full));
+			line = xasprintf("naming to %s done", full);
+			build_vertex_status(b, vertex, line);
+			free(line);
+		}
+	}
+	build_vertex_done(b, vertex, started);
+	engine_emit(b->engine, "image", "build", id, NULL);
+	*result = json_pack("{s:s}", "Id", id);
+	return 0;
+}
+
+int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct build b = {.ctx = ctx, .context_fd = -1};
+	const char *context = json_string_value(json_object_get(args, "context"));
+	const char *dockerfile = json_string_value(json_object_get(args, "dockerfile"));
+	const char *given_text = json_string_value(json_object_get(args, "dockerfile_text"));
+	json_t *context_fd = json_object_get(args, "context_fd"), *tags = json_object_get(args, "tags");
+	char staging[PATH_MAX] = "", *text = NULL, *ignore_text = NULL;
+	size_t text_len = 0, ignore_len = 0;
+	int64_t started;
+	int rc = -1, vertex;
+
+	b.engine = cmd_engine(ctx);
+	b.env = (struct image_env){.root = engine_root(b.engine), .engine = b.engine, .cmd = ctx};
+	b.env.st = engine_store(b.engine, err);
+	if (!b.env.st)
+		return -1;
+	b.started = build_now();
+	b.build_args = json_object_get(args, "build_args");
+	b.target = json_string_value(json_object_get(args, "target"));
+	b.no_cache = json_is_true(json_object_get(args, "no_cache"));
+	b.pull = json_is_true(json_object_get(args, "pull"));
+	b.network = json_string_value(json_object_get(args, "network"));
+	b.add_hosts = json_object_get(args, "add_hosts");
+	b.labels = json_object_get(args, "labels");
+	if (!dockerfile || !*dockerfile)
+		dockerfile = "Dockerfile";
+	json_t *tag;
+	size_t ti;
+	json_array_foreach(tags, ti, tag) {
+		struct image_ref ref;
+		if (ref_parse_normalized(json_string_value(tag) ? json_string_value(tag) : "", &ref, err) < 0 ||
+		    ref.digest[0])
+			return berr_set(err, BERR_INVALID, "invalid tag \"%s\": invalid reference format",
+					json_string_value(tag) ? json_string_value(tag) : "");
+	}
+	build_remove_dead_containers(&b);
+	/* the context */
+	if (json_is_integer(context_fd)) {
+		if (context_from_stream(&b, (int)json_integer_value(context_fd), staging, sizeof(staging),
+					&text, &text_len, err) < 0)
+			goto out;
+	} else if (context) {
+		b.context_fd = open(context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (b.context_fd < 0) {
+			berr_errno(err, errno, "unable to prepare context: path \"%s\" not found", context);
+			if (errno != ENOENT)
+				berr_prefix(err, "unable to prepare context");
+			goto out;
+		}
+	} else {
+		berr_set(err, BERR_INVALID, "no build context given");
+		goto out;
+	}
+	/* the Dockerfile */
+	started = build_now();
+	vertex = build_vertex_start(&b, "[internal] load build definition from Dockerfile");
+	const char *slash = strrchr(dockerfile, '/');
+	b.dockerfile_name = xstrdup(given_text || text ? "Dockerfile" : slash ? slash + 1 : dockerfile);
+	if (given_text) {
+		text = xstrdup(given_text);
+		text_len = strlen(text);
+	} else if (!text && read_input(&b, dockerfile, &text, &text_len, err) < 0) {
+		berr_prefix(err, "failed to read dockerfile");
+		build_vertex_error(&b, vertex, started, err->msg);
+		goto out;
+	}
+	char *line = xasprintf("transferring dockerfile: %zuB done", text_len);
+	build_vertex_status(&b, vertex, line);
+	free(line);
+	if (dockerfile_parse(text, text_len, &b.df, err) < 0) {
+		build_vertex_error(&b, vertex, started, err->msg);
+		goto out;
+	}
+	build_vertex_done(&b, vertex, started);
+	/* .dockerignore: <Dockerfile>.dockerignore first */
+	started = build_now();
+	vertex = build_vertex_start(&b, "[internal] load .dockerignore");
+	char *specific = xasprintf("%s.dockerignore", dockerfile);
+	berr ignore_err = {0};
+	if (given_text || read_input(&b, specific, &ignore_text, &ignore_len, &ignore_err) < 0) {
+		berr_clear(&ignore_err);
+		if (read_input(&b, ".dockerignore", &ignore_text, &ignore_len, &ignore_err) < 0)
+			berr_clear(&ignore_err);
+	}
+	free(specific);
+	dockerignore_parse(ignore_text ? ignore_text : "", ignore_len, &b.ignore, err);
+	line = xasprintf("transferring context: %zuB done", ignore_len);
+	build_vertex_status(&b, vertex, line);
+	free(line);
+	build_vertex_done(&b, vertex, started);
+	/* the stages */
+	if (split_stages(&b, err) < 0)
+		goto out;
+	size_t target = b.nstages - 1;
+	if (b.target && *b.target) {
+		int t = stage_index(&b, b.target, b.nstages);
+		if (t < 0) {
+			berr_set(err, BERR_NOT_FOUND, "target stage \"%s\" could not be found", b.target);
+			goto out;
+		}
+		target = (size_t)t;
+	}
+	mark_needed(&b, target);
+	for (size_t i = 0; i <= target; i++) {
+		if (!b.stages[i].needed)
+			continue;
+		if (build_stage_run(&b, i, err) < 0)
+			goto out;
+	}
+	rc = finish(&b, &b.stages[target], tags, result, err);
+out:
+	free(text);
+	free(ignore_text);
+	free_build(&b);
+	if (staging[0])
+		fs_remove_tree(staging, NULL);
+	return rc;
+}

@@ -1,0 +1,166 @@
+/* Private declarations of engine/build: a build's state, the steps and the
+ * cache. Other folders see only build.h. */
+#ifndef BERTH_BUILD_INTERNAL_H
+#define BERTH_BUILD_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/build/dockerfile.h"
+#include "engine/build/dockerignore.h"
+#include "engine/core/engine.h"
+#include "engine/core/error.h"
+#include "engine/image/image.h"
+
+struct store;
+
+/* One stage: the instructions from its FROM to the next. */
+struct build_stage {
+	char *name;           /* the AS name (lower case), or NULL */
+	size_t first, end;    /* instruction indexes: [first, end), first is the FROM */
+	char *base;           /* the FROM image, expanded */
+	int base_stage;       /* the stage it is FROM, or -1 */
+	bool needed;
+	bool built;
+	int steps;            /* FROM and the steps that change files: the [i/n] of the output */
+	char image_id[IMAGE_DIGEST_SIZE]; /* once built */
+};
+
+/* The state a stage's instructions change. */
+struct stage_state {
+	char image_id[IMAGE_DIGEST_SIZE]; /* the image so far ("" for scratch) */
+	json_t *config;                   /* its "config" object (Env, Cmd, ...) */
+	json_t *args;                     /* ARGs in scope: name -> value (null: declared, unset) */
+	bool cmd_set;                     /* CMD given in this stage (ENTRYPOINT keeps it) */
+	int step;                         /* the [i/n] counter */
+	bool cache_broken;                /* a step before missed: the next ones miss with it */
+	json_t *used;                     /* names the current instruction expanded */
+	char *miss_reason;                /* why a step with no vertex of its own missed (ENV...),
+					     told on the next vertex */
+};
+
+struct build {
+	struct cmd_ctx *ctx;
+	struct engine *engine;
+	struct image_env env;
+	/* what the user asked */
+	json_t *build_args;   /* name -> value or null (take it from the environment) */
+	const char *target;
+	bool no_cache;
+	bool pull;
+	const char *network;  /* RUN's network mode, NULL: the default bridge */
+	json_t *add_hosts;
+	json_t *labels;
+	/* the inputs */
+	char *dockerfile_name; /* as messages name it: "Dockerfile" */
+	struct dockerfile df;
+	int context_fd;        /* the context's root, a directory */
+	struct dockerignore ignore;
+	json_t *meta_args;     /* ARGs before the first FROM: name -> value or null */
+	struct build_stage *stages;
+	size_t nstages;
+	/* progress */
+	int vertex;            /* the last #n given */
+	int64_t started;       /* monotonic ns */
+};
+
+/* --- progress (progress.c) ------------------------------------------------ */
+
+/* Starts a vertex: "#n name"; returns n. */
+int build_vertex_start(struct build *b, const char *name);
+/* A log line of the vertex (stream 1 or 2), timed from its start. */
+void build_vertex_log(struct build *b, int vertex, int stream, const char *text, size_t len);
+/* A status line of the vertex ("transferring context: 2B done"). */
+void build_vertex_status(struct build *b, int vertex, const char *text);
+void build_vertex_cached(struct build *b, int vertex);
+void build_vertex_done(struct build *b, int vertex, int64_t started_ns);
+void build_vertex_error(struct build *b, int vertex, int64_t started_ns, const char *message);
+int64_t build_now(void);
+
+/* --- the cache (cache.c) --------------------------------------------------- */
+
+struct cache_key {
+	const char *parent;      /* image id, "" for scratch */
+	const char *instruction; /* as keyed: expanded, flags included */
+	const char *args;        /* the build args it uses, "k=v\n" sorted; "" for none */
+	const char *files;       /* checksum of the files it copies; "" for none */
+};
+
+/* The image a step made before, or *found false. Refreshes its last use. */
+int cache_lookup(struct store *st, const struct cache_key *key, char image_id[IMAGE_DIGEST_SIZE],
+		 bool *found, berr *err);
+int cache_record(struct store *st, const struct cache_key *key, const char *image_id, berr *err);
+/* Why a step found nothing: the closest earlier build of the same parent
+ * and instruction kind, in words ("the files it copies changed"); NULL
+ * when that parent was never built on (then the step before it missed). */
+char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err);
+
+/* --- steps ------------------------------------------------------------------ */
+
+/* The instruction at index i applied to the stage's state: metadata
+ * instructions (instructions.c), RUN (run_step.c), COPY and ADD
+ * (copy_step.c). Each records its image in the cache. */
+int build_metadata_step(struct build *b, struct build_stage *stage, struct stage_state *s,
+			const struct df_instruction *in, berr *err);
+int build_run_step(struct build *b, struct build_stage *stage, struct stage_state *s,
+		   const struct df_instruction *in, berr *err);
+int build_copy_step(struct build *b, struct build_stage *stage, struct stage_state *s,
+		    const struct df_instruction *in, berr *err);
+
+/* Does the instruction change files (and so count as a step "[i/n]")? */
+bool build_changes_files(const struct df_instruction *in);
+
+/* Looks the step up (unless --no-cache): on a hit the state moves to the
+ * image found; on a miss the first one of a stage says why on the vertex
+ * (when vertex > 0) and the steps after it miss too. */
+int build_cache_find(struct build *b, struct stage_state *s, const struct cache_key *key,
+		     int vertex, bool *hit, berr *err);
+
+/* A step's result: its image made from the state with the layer on
+ * layer_fd, recorded in the cache; s->image_id moves to it. With no layer
+ * (-1: a step that changes only the config) the cache is asked first. */
+int build_commit_step(struct build *b, struct stage_state *s, const struct cache_key *key,
+		      int layer_fd, const char *created_by, berr *err);
+
+/* Expansion of an instruction's words with the stage's variables (ENV over
+ * ARG). */
+struct shell_env;
+void build_shell_env(struct build *b, struct stage_state *s, struct shell_env *env, json_t **owned);
+
+/* The build args in scope with values, "k=v\n" sorted (RUN's cache key and
+ * environment); proxy args are left out of the text when keyed. */
+char *build_args_text(struct stage_state *s, bool for_key);
+/* The build args the current instruction expanded (s->used) that the
+ * config's Env does not shadow, "k=v\n" sorted: with the instruction as
+ * written, they key its cache entry. */
+char *build_used_args_text(struct stage_state *s);
+
+/* The same as "K=V" strings for a RUN's environment. */
+json_t *build_args_env(struct stage_state *s);
+
+/* A container made for a step from an image (Cmd never run unless started);
+ * removed with build_container_remove. */
+int build_container_create(struct build *b, const char *image_id, json_t *body, char id[65],
+			   berr *err);
+void build_container_remove(struct build *b, const char *id);
+
+/* The predefined proxy args (usable in RUN without ARG, kept out of
+ * history and of cache keys); NULL-terminated. */
+extern const char *const build_proxy_args[];
+bool build_is_proxy_arg(const char *name);
+/* Is name set in an Env array ("NAME=...")? */
+bool build_env_has(json_t *env, const char *name);
+/* The state moves to image_id: its config read back. */
+int build_state_load(struct build *b, struct stage_state *s, const char *image_id, berr *err);
+/* Removes the step containers of builds whose berth process is gone. */
+void build_remove_dead_containers(struct build *b);
+
+/* Prefixes err with "Dockerfile:N: ". */
+int build_fail_at(struct build *b, const struct df_instruction *in, berr *err);
+
+/* uid and gid for a --chown value, names looked up in the tree's
+ * /etc/passwd and /etc/group (read by fd, inside the root). */
+int build_lookup_owner(int root_fd, const char *spec, uid_t *uid, gid_t *gid, berr *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* A build's progress as messages to the submitter: BuildKit's vertices
+ * ("#5 [2/3] RUN make"), their log lines, cache hits and timings. The
+ * faces render them (cli/build_progress.c, the console's build view). */
+#include <time.h>
+
+#include "engine/build/internal.h"
+
+int64_t build_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void send(struct build *b, json_t *body)
+{
+	if (b->ctx)
+		cmd_progress(b->ctx, json_pack("{s:o}", "build", body));
+	else
+		json_decref(body);
+}
+
+int build_vertex_start(struct build *b, const char *name)
+{
+	int n = ++b->vertex;
+
+	send(b, json_pack("{s:i, s:s, s:s, s:f}", "vertex", n, "event", "start", "name", name, "t",
+			  (double)(build_now() - b->started) / 1e9));
+	return n;
+}
+
+void build_vertex_log(struct build *b, int vertex, int stream, const char *text, size_t len)
+{
+	double t = (double)(build_now() - b->started) / 1e9;
+
+	send(b, json_pack("{s:i, s:s, s:i, s:s%, s:f}", "vertex", vertex, "event", "log", "stream",
+			  stream, "text", text, len, "t", t));
+}
+
+void build_vertex_status(struct build *b, int vertex, const char *text)
+{
+	send(b, json_pack("{s:i, s:s, s:s}", "vertex", vertex, "event", "status", "text", text));
+}
+
+void build_vertex_cached(struct build *b, int vertex)
+{
+	send(b, json_pack("{s:i, s:s}", "vertex", vertex, "event", "cached"));
+}
+
+void build_vertex_done(struct build *b, int vertex, int64_t started_ns)
+{
+	send(b, json_pack("{s:i, s:s, s:f}", "vertex", vertex, "event", "done", "duration",
+			  (double)(build_now() - started_ns) / 1e9));
+}
+
+void build_vertex_error(struct build *b, int vertex, int64_t started_ns, const char *message)
+{
+	send(b, json_pack("{s:i, s:s, s:f, s:s}", "vertex", vertex, "event", "error", "duration",
+			  (double)(build_now() - started_ns) / 1e9, "error", message));
+}

@@ -1,0 +1,217 @@
+#!/bin/bash
+# build: Dockerfiles into images, each RUN in a berth container; the cache
+# (hits, misses and why), .dockerignore, multi-stage, stdin contexts,
+# hostile contexts and images, bad input, and what a killed build leaves.
+source "$(dirname "$0")/lib.sh"
+busybox_image
+
+CTX=$TEST_DIR/ctx
+mkdir -p "$CTX/sub/deep"
+cd "$CTX" || exit 1
+echo hello >a.txt
+echo deep >sub/deep/d.txt
+echo secret >secret.txt
+echo log >x.log
+echo keep >keep.log
+printf 'secret.txt\n*.log\n!keep.log\n' >.dockerignore
+cat >Dockerfile <<'EOF'
+# syntax=docker/dockerfile:1
+ARG BASE=busybox
+FROM ${BASE}
+ARG NAME=world
+ENV GREETING="hello ${NAME}" \
+    SECOND=2
+LABEL org.example.name="$NAME" other=yes
+WORKDIR /app
+COPY a.txt ./
+COPY sub/ /app/sub/
+COPY . /ctx/
+RUN echo "$GREETING" >greeting && echo out-line && echo err-line >&2
+USER 1000:1000
+EXPOSE 80 53/udp 8000-8001
+VOLUME /data
+STOPSIGNAL SIGINT
+HEALTHCHECK --interval=5s --retries=2 CMD true
+SHELL ["/bin/sh", "-ec"]
+ENTRYPOINT ["/bin/cat"]
+CMD ["/app/greeting"]
+EOF
+
+# --- a build, its image and its output --------------------------------------
+expect_status "build" 0 b build -t demo:1 -t demo:latest --progress plain .
+expect_match "BuildKit's vertices" '#[0-9]+ \[2/5\] COPY a.txt \./' "$err"
+expect_match "RUN output, timed" '#[0-9]+ [0-9]+\.[0-9]{3} out-line' "$err"
+expect_match "stderr too" '#[0-9]+ [0-9]+\.[0-9]{3} err-line' "$err"
+expect_match "named" 'naming to docker.io/library/demo:1 done' "$err"
+expect_eq "nothing on stdout" "" "$out"
+expect_status "runs" 0 b run --rm demo:1
+expect_eq "RUN's file, ENTRYPOINT and CMD" "hello world" "$out"
+expect_status "inspect" 0 b image inspect -f '{{json .Config.Env}}|{{.Config.WorkingDir}}|{{.Config.User}}|{{json .Config.ExposedPorts}}|{{json .Config.Volumes}}|{{.Config.StopSignal}}|{{json .Config.Healthcheck.Test}}|{{.Config.Healthcheck.Retries}}|{{json .Config.Shell}}|{{index .Config.Labels "org.example.name"}}' demo:1
+expect_eq "config" '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","GREETING=hello world","SECOND=2"]|/app|1000:1000|{"53/udp":{},"80/tcp":{},"8000/tcp":{},"8001/tcp":{}}|{"/data":{}}|SIGINT|["CMD-SHELL","true"]|2|["/bin/sh","-ec"]|world' "$out"
+expect_status "both tags" 0 b images --format '{{.Tag}}' demo
+expect_eq "tags" "$(printf '1\nlatest')" "$(echo "$out" | sort)"
+expect_status "history" 0 b history --no-trunc --format '{{.CreatedBy}}' demo:1
+expect_match "RUN in history with its args" 'RUN \|1 NAME=world /bin/sh -c echo "\$GREETING" >greeting' "$out"
+expect_match "COPY in history" 'COPY a.txt ./ # buildkit' "$out"
+expect_status "context files" 0 b run --rm --entrypoint sh demo:1 -c 'cd /ctx && find . -type f | sort | tr "\n" " "; cat /app/sub/deep/d.txt'
+expect_eq "ignored files left out, ! re-includes" "./.dockerignore ./Dockerfile ./a.txt ./keep.log ./sub/deep/d.txt deep" "$out"
+expect_status "context files owned by root" 0 b run --rm --entrypoint stat demo:1 -c '%u:%g' /app/a.txt
+expect_eq "owner" "0:0" "$out"
+expect_status "no step container left" 0 b ps -aq
+expect_eq "no containers" "" "$out"
+
+# --- the cache ------------------------------------------------------------------
+expect_status "rebuild" 0 b build -t demo:1 .
+expect_eq "every step cached" "5" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
+id1=$(b image inspect -f '{{.Id}}' demo:1)
+expect_status "same image" 0 b build -q .
+expect_eq "-q prints the same id" "$id1" "$out"
+touch -d '2001-01-01' a.txt sub/deep/d.txt
+expect_status "new mtimes" 0 b build -q .
+expect_eq "mtimes never bust the cache" "$id1" "$out"
+echo changed >a.txt
+expect_status "changed file" 0 b build --progress plain -t demo:2 .
+expect_match "the miss says why" 'COPY a.txt ./'$'\n''#[0-9]+ cache miss: the files it copies changed' "$err"
+expect_eq "the steps after it run again" "1" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
+expect_status "changed arg" 0 b build --build-arg NAME=bob -t demo:3 .
+expect_match "the arg is named" 'cache miss: ENV GREETING="hello \$\{NAME\}" .*: build arg NAME changed' "$err"
+expect_status "arg reaches the image" 0 b run --rm demo:3
+expect_eq "arg" "hello bob" "$out"
+expect_status "--no-cache" 0 b build --no-cache .
+expect_eq "nothing cached but the base" "1" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
+expect_status "proxy args stay out of the key" 0 b build -q --build-arg HTTP_PROXY=http://127.0.0.1:9 --build-arg NAME=bob .
+expect_eq "same image as without" "$(b image inspect -f '{{.Id}}' demo:3)" "$out"
+
+# --- multi-stage, scratch, --target -------------------------------------------------
+mkdir -p "$TEST_DIR/ms" && cd "$TEST_DIR/ms" || exit 1
+cat >Dockerfile <<'EOF'
+FROM busybox AS build
+RUN mkdir /out && echo built >/out/result && ln -s result /out/link
+FROM build AS unused
+RUN echo UNUSED-STAGE-RAN
+FROM scratch
+COPY --from=build /out/ /
+COPY --from=0 /bin/busybox /bin/sh
+CMD ["/bin/sh", "-c", "cat /result /link"]
+EOF
+expect_status "multi-stage" 0 b build -t ms .
+expect_eq "unneeded stage skipped" "0" "$(grep -c UNUSED-STAGE-RAN <<<"$err" | tr -d ' ')"
+expect_status "runs from scratch" 0 b run --rm ms
+expect_eq "files from the stage, link kept" "$(printf 'built\nbuilt')" "$out"
+expect_status "two layers" 0 b image inspect -f '{{len .RootFS.Layers}}' ms
+expect_eq "layers" "2" "$out"
+expect_status "--target" 0 b build -q --target build .
+expect_status "target image" 0 b run --rm "$out" cat /out/result
+expect_eq "target" "built" "$out"
+expect_status "missing target" 1 b build --target nope .
+expect_match "target error" 'target stage "nope" could not be found' "$err"
+
+# --- ADD, --chown, --chmod, ONBUILD -------------------------------------------------
+mkdir -p "$TEST_DIR/add/t" && cd "$TEST_DIR/add" || exit 1
+echo in-tar >t/inside.txt
+tar -czf files.tar.gz -C t inside.txt
+cat >Dockerfile <<'EOF'
+FROM busybox
+ADD files.tar.gz /unpacked/
+COPY files.tar.gz /copied/
+COPY --chown=nobody:nogroup --chmod=0640 t/inside.txt /owned
+COPY --chown=1234 t/inside.txt /numeric
+ONBUILD RUN echo triggered >/onbuild
+EOF
+expect_status "ADD and COPY" 0 b build -t addimg .
+expect_status "ADD unpacks, COPY does not" 0 b run --rm addimg sh -c 'cat /unpacked/inside.txt; ls /copied; stat -c "%U:%G %a" /owned; stat -c "%u:%g" /numeric'
+expect_eq "added" "$(printf 'in-tar\nfiles.tar.gz\nnobody:nogroup 640\n1234:1234')" "$out"
+printf 'FROM addimg\n' >Dockerfile.child
+expect_status "child of an ONBUILD image" 0 b build -f Dockerfile.child -t child .
+expect_status "trigger ran" 0 b run --rm child cat /onbuild
+expect_eq "onbuild" "triggered" "$out"
+expect_status "triggers not inherited further" 0 b image inspect -f '{{json .Config.OnBuild}}' child
+expect_eq "no OnBuild" "null" "$out"
+
+# --- stdin contexts ------------------------------------------------------------------------
+expect_status "Dockerfile on stdin" 0 b build -q - <<<$'FROM busybox\nRUN echo from-stdin >/f\nCMD ["cat", "/f"]'
+expect_status "runs" 0 b run --rm "$out"
+expect_eq "stdin Dockerfile" "from-stdin" "$out"
+tar -cz -C "$CTX" . >"$TEST_DIR/ctx.tgz"
+expect_status "gzip tar context on stdin" 0 b build -q - <"$TEST_DIR/ctx.tgz"
+expect_status "runs" 0 b run --rm "$out"
+expect_eq "stdin tar" "hello world" "$out"
+expect_status "-f - with a directory" 0 b build -q -f - "$CTX" <<<$'FROM busybox\nCOPY a.txt /\nCMD ["cat", "/a.txt"]'
+expect_status "runs" 0 b run --rm "$out"
+expect_eq "-f -" "changed" "$out"
+printf 'FROM busybox\nCOPY a.txt /only-this\n' >"$CTX/Dockerfile.special"
+printf '*\n!Dockerfile.special\n' >"$CTX/Dockerfile.special.dockerignore"
+expect_status "Dockerfile-specific ignore file wins" 1 b build -f "$CTX/Dockerfile.special" "$CTX"
+expect_match "a.txt ignored by it" '"/a.txt": not found' "$err"
+
+# --- hostile contexts and images ------------------------------------------------------------
+mkdir -p "$TEST_DIR/hostile" && cd "$TEST_DIR/hostile" || exit 1
+echo host-secret >"$TEST_DIR/host-secret"
+ln -s "$TEST_DIR/host-secret" escape
+ln -s ../../../../../../../../etc/hostname up
+printf 'FROM busybox\nCOPY escape /x\n' >Dockerfile
+expect_status "a symlink out of the context" 1 b build .
+expect_match "resolves inside it" 'not found' "$err"
+printf 'FROM busybox\nCOPY up /x\n' >Dockerfile
+expect_status "a .. symlink" 1 b build .
+expect_match "stays inside" 'not found' "$err"
+# an image whose /app leads to a host path: COPY lands inside the image
+mkdir -p "$TEST_DIR/host-target"
+printf 'FROM busybox\nRUN ln -s %s /app\n' "$TEST_DIR/host-target" >Dockerfile.base
+expect_status "base with a symlink" 0 b build -f Dockerfile.base -t evilbase .
+echo payload >payload
+printf 'FROM evilbase\nCOPY payload /app/\n' >Dockerfile
+expect_status "COPY through the image's symlink" 0 b build -t evil .
+expect_eq "host path untouched" "" "$(ls "$TEST_DIR/host-target")"
+expect_status "file inside the image" 0 b run --rm evil cat "$TEST_DIR/host-target/payload"
+expect_eq "inside" "payload" "$out"
+
+# --- bad input: one line naming the file and line, nothing left behind --------------------
+mkdir -p "$TEST_DIR/bad" && cd "$TEST_DIR/bad" || exit 1
+before=$(store_snapshot)
+bad_build() { # DESCRIPTION REGEX DOCKERFILE
+	printf '%b' "$3" >Dockerfile
+	expect_status "$1" 1 b build -t bad:1 .
+	expect_match "$1: message" "$2" "$(tail -1 <<<"$err")"
+}
+bad_build "failing RUN" 'Dockerfile:2: RUN: process "/bin/sh -c echo last-words; exit 3" did not complete successfully: exit code: 3' 'FROM busybox\nRUN echo last-words; exit 3\n'
+expect_match "its last lines" '> \[2/2\] RUN echo last-words; exit 3:'$'\n''last-words' "$err"
+bad_build "missing file" 'Dockerfile:2: COPY: .*"/nope.txt": not found' 'FROM busybox\nCOPY nope.txt /\n'
+bad_build "unknown instruction" 'dockerfile parse error on line 3: unknown instruction: FOO' 'FROM busybox\n\nFOO bar\n'
+bad_build "unknown flag" 'Dockerfile:2: COPY: unknown flag: bogus' 'FROM busybox\nCOPY --bogus=1 a /\n'
+bad_build "no FROM" 'no build stage in current context' 'RUN true\n'
+bad_build "missing base" 'Dockerfile:1: FROM' 'FROM localhost:1/none:1\n'
+bad_build "one COPY argument" 'COPY requires at least two arguments' 'FROM busybox\nCOPY a\n'
+bad_build "unknown user" "can't find uid for user ghost" 'FROM busybox\nCOPY Dockerfile /\nCOPY --chown=ghost Dockerfile /x\n'
+bad_build "bad stage name" 'invalid name for build stage: "1x"' 'FROM busybox AS 1x\n'
+bad_build "bad port" 'invalid containerPort: 99999' 'FROM busybox\nEXPOSE 99999\n'
+bad_build "required variable" 'X: needs X' 'FROM busybox\nWORKDIR ${X:?needs X}\n'
+bad_build "many sources, file dest" 'the destination must be a directory and end with a /' 'FROM busybox\nCOPY Dockerfile Dockerfile /x\n'
+bad_build "RUN on scratch" 'FROM scratch' 'FROM scratch\nRUN true\n'
+expect_status "no Dockerfile" 1 b build -f nothere .
+expect_match "says so" 'failed to read dockerfile' "$err"
+expect_status "missing context" 1 b build "$TEST_DIR/none"
+expect_match "context" 'unable to prepare context: path ".*none" not found' "$err"
+expect_status "bad tag" 1 b build -t 'Bad:Tag' .
+expect_match "tag" 'invalid tag' "$err"
+expect_status "no step container left" 0 b ps -aq
+expect_eq "no containers" "" "$out"
+expect_eq "failed builds tag nothing, leave no container" "$(grep -v '^\./\(blobs\|layers\)' <<<"$before" | grep -v '^sha256:')" "$(store_snapshot | grep -v '^\./\(blobs\|layers\)' | grep -v '^sha256:')"
+expect_eq "no mount left" "0" "$(grep -c " $BERTH_ROOT" /proc/self/mountinfo | tr -d ' ')"
+
+# --- a killed build: the next one removes its container ---------------------------------------
+printf 'FROM busybox\nRUN touch /started; sleep 30\n' >Dockerfile
+"$BERTH" build . >/dev/null 2>&1 &
+builder=$!
+wait_for "the step's container runs" sh -c "\"$BERTH\" ps -q | grep -q ."
+kill -9 $builder
+wait $builder 2>/dev/null
+expect_status "the killed build's container is there" 0 b ps -aq
+leftover=$out
+expect_match "one left" '^[0-9a-f]{12}$' "$leftover"
+printf 'FROM busybox\nRUN true\n' >Dockerfile
+expect_status "next build" 0 b build .
+expect_status "removed it" 0 b ps -aq
+expect_eq "no containers" "" "$out"
+
+finish
