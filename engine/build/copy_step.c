@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/build/internal.h"
@@ -146,6 +147,42 @@ static int from_image(struct build *b, const char *from, char image_id[IMAGE_DIG
 	return 0;
 }
 
+/* A heredoc's file: its name's last part. */
+static const char *heredoc_file_name(const struct df_heredoc *doc)
+{
+	const char *slash = strrchr(doc->name, '/');
+	return slash && slash[1] ? slash + 1 : doc->name;
+}
+
+/* Writes a heredoc's body (expanded unless its name was quoted) as a
+ * file of the tree. */
+static int write_heredoc(const struct shell_env *env, const struct df_heredoc *doc, int root,
+			 berr *err)
+{
+	char *content = NULL;
+	int fd, rc = 0;
+	size_t len;
+
+	if (doc->expand) {
+		if (shell_expand_heredoc(env, doc->content, &content, err) < 0)
+			return -1;
+	} else {
+		content = xstrdup(doc->content);
+	}
+	fd = openat(root, heredoc_file_name(doc), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+	if (fd < 0) {
+		free(content);
+		return berr_sys(err, "writing the heredoc %s", doc->name);
+	}
+	len = strlen(content);
+	if (write(fd, content, len) != (ssize_t)len || fchmod(fd, 0644) < 0)
+		rc = berr_sys(err, "writing the heredoc %s", doc->name);
+	close(fd);
+	free(content);
+	return rc;
+}
+
 static int parse_chmod(const char *s, mode_t *mode, berr *err)
 {
 	char *end;
@@ -159,7 +196,7 @@ static int parse_chmod(const char *s, mode_t *mode, berr *err)
 
 /* The copy itself: a container's files (or an empty tree for scratch)
  * with the sources written in, committed as the step's layer. */
-static int copy_files(struct build *b, struct stage_state *s, const struct tree_source *source,
+static int copy_files(struct build *b, struct stage_state *s, const struct tree_source *const *trees,
 		      char ***sources, const size_t *nsources, size_t nsrc, const char *dest,
 		      bool dest_is_dir, const char *chown, const struct shell_env *env,
 		      struct copy_opts *opts, const struct cache_key *key, const char *created_by,
@@ -182,7 +219,7 @@ static int copy_files(struct build *b, struct stage_state *s, const struct tree_
 	}
 	for (size_t i = 0; i < nsrc; i++)
 		for (size_t j = 0; j < nsources[i]; j++)
-			if (tree_copy(source, sources[i][j], dst.root_fd, dest, dest_is_dir, opts, err) < 0)
+			if (tree_copy(trees[i], sources[i][j], dst.root_fd, dest, dest_is_dir, opts, err) < 0)
 				goto out;
 	if (tree_layer(b, &dst, &layer_fd, err) < 0)
 		goto out;
@@ -203,7 +240,10 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	char **words = NULL, ***sources = NULL, *dest = NULL, *name, from_id[IMAGE_DIGEST_SIZE] = "";
 	size_t nwords = 0, *nsources = NULL, nsrc = 0;
 	struct strbuf keyed = {0}, created = {0};
-	struct step_tree src_tree = {.root_fd = -1};
+	struct step_tree src_tree = {.root_fd = -1}, docs_tree = {.root_fd = -1};
+	const struct tree_source **trees = NULL;
+	struct tree_source docs = {0};
+	size_t next_doc = 0;
 	struct shell_env env;
 	json_t *vars = NULL;
 	int vertex = 0, rc = -1;
@@ -270,9 +310,25 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	nsrc = nwords - 1;
 	sources = xcalloc(nsrc, sizeof(*sources));
 	nsources = xcalloc(nsrc, sizeof(*nsources));
+	trees = xcalloc(nsrc, sizeof(*trees));
 	size_t total = 0;
 	for (size_t i = 0; i < nsrc; i++) {
-		if (tree_expand_sources(&source, words[i], &sources[i], &nsources[i], err) < 0) {
+		const char *word = words[i];
+
+		trees[i] = &source;
+		if (strncmp(word, "<<", 2) == 0 && next_doc < in->nheredocs) {
+			/* a heredoc: a file of its own, in a tree of its own */
+			if (docs_tree.root_fd < 0) {
+				if (tree_open(b, "", &docs_tree, err) < 0)
+					goto out;
+				docs = (struct tree_source){docs_tree.root_fd, NULL, false, "heredoc"};
+			}
+			if (write_heredoc(&env, &in->heredocs[next_doc], docs_tree.root_fd, err) < 0)
+				goto out;
+			word = heredoc_file_name(&in->heredocs[next_doc++]);
+			trees[i] = &docs;
+		}
+		if (tree_expand_sources(trees[i], word, &sources[i], &nsources[i], err) < 0) {
 			berr_prefix(err, "failed to compute cache key: failed to calculate checksum");
 			goto out;
 		}
@@ -310,7 +366,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	} else {
 		for (size_t i = 0; i < nsrc; i++)
 			for (size_t j = 0; j < nsources[i]; j++)
-				if (tree_checksum(&source, sources[i][j], &sum, err) < 0)
+				if (tree_checksum(trees[i], sources[i][j], &sum, err) < 0)
 					goto out;
 	}
 	sha256_final_hex(&sum, files);
@@ -318,13 +374,15 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	struct cache_key key = {s->image_id, keyed.s, used, files};
 	rc = build_cache_find(b, s, &key, vertex, &hit, err);
 	if (rc == 0 && !hit)
-		rc = copy_files(b, s, &source, sources, nsources, nsrc, dest, dest_is_dir, chown, &env,
+		rc = copy_files(b, s, trees, sources, nsources, nsrc, dest, dest_is_dir, chown, &env,
 				&opts, &key, created.s, err);
 	else if (rc == 0)
 		build_vertex_cached(b, vertex);
 	free(used);
 out:
 	tree_close(b, &src_tree);
+	tree_close(b, &docs_tree);
+	free(trees);
 	if (vertex && rc < 0)
 		build_vertex_error(b, vertex, started, err->msg);
 	else if (vertex && !hit)

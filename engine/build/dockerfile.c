@@ -308,6 +308,102 @@ static int parse_instruction(struct dockerfile *df, const char *text, int line, 
 	return 0;
 }
 
+/* The heredoc markers of a shell-form RUN, COPY or ADD: `<<NAME`,
+ * `<<-NAME`, `<<'NAME'`, `<<"NAME"` outside quotes. */
+static int find_heredocs(struct df_instruction *in, berr *err)
+{
+	const char *s = in->nargs && !in->exec_form ? in->args[0] : NULL;
+	char quote = 0;
+
+	if (!s || (strcmp(in->keyword, "RUN") != 0 && strcmp(in->keyword, "COPY") != 0 &&
+		   strcmp(in->keyword, "ADD") != 0))
+		return 0;
+	for (size_t i = 0; s[i]; i++) {
+		if (quote) {
+			if (s[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (s[i] == '\'' || s[i] == '"') {
+			quote = s[i];
+			continue;
+		}
+		if (s[i] != '<' || s[i + 1] != '<')
+			continue;
+		if (s[i + 2] == '<') { /* a here-string (<<<) */
+			while (s[i + 1] == '<')
+				i++;
+			continue;
+		}
+		size_t j = i + 2;
+		bool chomp = false;
+		char q = 0;
+		if (s[j] == '-') {
+			chomp = true;
+			j++;
+		}
+		if (s[j] == '\'' || s[j] == '"')
+			q = s[j++];
+		size_t start = j;
+		while (s[j] && (q ? s[j] != q : (isalnum((unsigned char)s[j]) || strchr("_.-/", s[j]))))
+			j++;
+		if (j == start || (q && s[j] != q))
+			continue; /* not a heredoc (a shell's << with no word) */
+		struct df_heredoc *bigger = realloc(in->heredocs, (in->nheredocs + 1) * sizeof(*bigger));
+		if (!bigger)
+			return berr_errno(err, ENOMEM, "parse Dockerfile");
+		in->heredocs = bigger;
+		bigger[in->nheredocs] = (struct df_heredoc){dup_range(s + start, j - start), NULL,
+							   q == 0, chomp};
+		if (!bigger[in->nheredocs].name)
+			return berr_errno(err, ENOMEM, "parse Dockerfile");
+		in->nheredocs++;
+		if (q)
+			j++;
+		i = j - 1;
+	}
+	return 0;
+}
+
+/* The bodies of the instruction's heredocs: the lines from *i on. */
+static int read_heredocs(struct df_instruction *in, const struct lines *lines, size_t *i, berr *err)
+{
+	for (size_t h = 0; h < in->nheredocs; h++) {
+		struct df_heredoc *doc = &in->heredocs[h];
+		struct strbuf body = {0};
+		bool ended = false;
+
+		while (*i < lines->n) {
+			const char *l = lines->start[*i];
+			size_t len = lines->len[*i];
+
+			(*i)++;
+			if (doc->chomp)
+				while (len && *l == '\t') {
+					l++;
+					len--;
+				}
+			if (len == strlen(doc->name) && memcmp(l, doc->name, len) == 0) {
+				ended = true;
+				break;
+			}
+			strbuf_addn(&body, l, len);
+			strbuf_addc(&body, '\n');
+		}
+		if (!ended) {
+			strbuf_free(&body);
+			return berr_set(err, BERR_INVALID,
+					"dockerfile parse error on line %d: unterminated heredoc %s", in->line,
+					doc->name);
+		}
+		doc->content = body.s ? strbuf_steal(&body) : strdup("");
+		if (!doc->content)
+			return berr_errno(err, ENOMEM, "parse Dockerfile");
+	}
+	in->end_line = (int)*i;
+	return 0;
+}
+
 int dockerfile_parse(const char *text, size_t len, struct dockerfile *out, berr *err)
 {
 	struct lines lines = {0};
@@ -368,7 +464,9 @@ int dockerfile_parse(const char *text, size_t len, struct dockerfile *out, berr 
 			if (!more)
 				break;
 		}
-		if (parse_instruction(out, joined.s ? joined.s : "", first, (int)i, err) < 0) {
+		if (parse_instruction(out, joined.s ? joined.s : "", first, (int)i, err) < 0 ||
+		    find_heredocs(&out->ins[out->n - 1], err) < 0 ||
+		    read_heredocs(&out->ins[out->n - 1], &lines, &i, err) < 0) {
 			strbuf_free(&joined);
 			goto out;
 		}
@@ -398,6 +496,11 @@ void dockerfile_free(struct dockerfile *df)
 		for (size_t a = 0; a < in->nargs; a++)
 			free(in->args[a]);
 		free(in->args);
+		for (size_t h = 0; h < in->nheredocs; h++) {
+			free(in->heredocs[h].name);
+			free(in->heredocs[h].content);
+		}
+		free(in->heredocs);
 	}
 	free(df->ins);
 	free(df->syntax);

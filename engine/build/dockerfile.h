@@ -3,7 +3,8 @@
  * accepted; `# escape=`, a backslash or a backtick), comments, line
  * continuations (comment and empty lines inside one are dropped), the
  * keyword (any case), leading `--flag[=value]` words, and the exec form
- * (a JSON array of strings) where the instruction takes one. Words are not
+ * (a JSON array of strings) where the instruction takes one, and the
+ * here-documents of RUN, COPY and ADD (BuildKit's `<<EOF`). Words are not
  * expanded here: variable substitution belongs to the builder, which knows
  * the build args and the stage's ENV. Errors name the line:
  * "dockerfile parse error on line 3: unknown instruction: FOO". */
@@ -20,6 +21,16 @@ struct df_flag {
 	char *value; /* NULL for a bare --flag */
 };
 
+/* A here-document of RUN, COPY or ADD: `<<NAME` (or `<<-NAME`, leading
+ * tabs stripped; `<<'NAME'` or `<<"NAME"`, not expanded), its body the
+ * lines after the instruction up to one that is NAME alone. */
+struct df_heredoc {
+	char *name;
+	char *content; /* the lines, each ending with "\n" */
+	bool expand;   /* the name was not quoted */
+	bool chomp;    /* <<- */
+};
+
 struct df_instruction {
 	char *keyword;  /* upper case: "RUN" */
 	char *original; /* the instruction as written, continuations joined */
@@ -30,6 +41,8 @@ struct df_instruction {
 	bool exec_form;  /* the arguments came as a JSON array */
 	char **args;     /* exec form: the array; shell form: the rest of the line, one string */
 	size_t nargs;
+	struct df_heredoc *heredocs; /* in the order their markers come */
+	size_t nheredocs;
 };
 
 struct dockerfile {

@@ -3,15 +3,18 @@
  * layer. The container is an ordinary one (seen by ps -a while it runs),
  * confined like any other; it is removed whatever happens. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/build/internal.h"
 #include "engine/container/container.h"
 #include "engine/core/alloc.h"
+#include "engine/core/fsutil.h"
 #include "engine/core/strbuf.h"
 #include "engine/runtime/shim_protocol.h"
 
@@ -137,7 +140,7 @@ static char *joined(json_t *cmd)
 }
 
 static int run_container(struct build *b, struct stage_state *s, int vertex, json_t *cmd,
-			 const char *shown_cmd, berr *err)
+			 const char *shown_cmd, json_t *binds, berr *err)
 {
 	json_t *env = json_deep_copy(json_object_get(s->config, "Env")), *args, *result = NULL;
 	json_t *host = json_object(), *body, *arg_env = build_args_env(s), *v;
@@ -168,6 +171,8 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 	json_object_set_new(host, "NetworkMode", json_string(b->network ? b->network : "default"));
 	if (b->add_hosts)
 		json_object_set(host, "ExtraHosts", b->add_hosts);
+	if (binds)
+		json_object_set(host, "Binds", binds);
 	body = json_pack("{s:O, s:[s], s:o, s:o}", "Cmd", cmd, "Entrypoint", "", "Env", env,
 			 "HostConfig", host);
 	const char *wd = json_string_value(json_object_get(s->config, "WorkingDir"));
@@ -195,8 +200,15 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 		goto out;
 	rc = -1;
 	if (code != 0) {
+		struct strbuf one_line = {0};
+		for (const char *p = shown_cmd; *p; p++)
+			if (*p == '\n')
+				strbuf_adds(&one_line, "\\n");
+			else
+				strbuf_addc(&one_line, *p);
 		berr_set(err, BERR_INVALID, "process \"%s\" did not complete successfully: exit code: %d",
-			 shown_cmd, code);
+			 one_line.s ? one_line.s : "", code);
+		strbuf_free(&one_line);
 		goto out;
 	}
 	if (container_find(b->engine, id, &c, err) < 0)
@@ -215,6 +227,78 @@ out:
 	}
 	build_container_remove(b, id);
 	return -1;
+}
+
+/* Is the text only the heredoc's marker ("<<EOF", "<<-'EOF'")? */
+static bool only_marker(const char *text, const struct df_heredoc *doc)
+{
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (strncmp(text, "<<", 2) != 0)
+		return false;
+	text += 2;
+	if (*text == '-')
+		text++;
+	if (*text == '\'' || *text == '"')
+		text++;
+	size_t n = strlen(doc->name);
+	if (strncmp(text, doc->name, n) != 0)
+		return false;
+	text += n;
+	if (*text == '\'' || *text == '"')
+		text++;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	return *text == '\0';
+}
+
+/* What the shell runs: the line, and then each heredoc's body and end, as
+ * a shell reads a here-document; a RUN that is one heredoc alone runs its
+ * body as the script (BuildKit's RUN <<EOF). */
+static char *heredoc_script(const struct df_instruction *in)
+{
+	struct strbuf b = {0};
+	const char *line = in->nargs ? in->args[0] : "";
+
+	if (in->nheredocs == 0)
+		return xstrdup(line);
+	if (in->nheredocs == 1 && only_marker(line, &in->heredocs[0]))
+		return xstrdup(in->heredocs[0].content);
+	strbuf_adds(&b, line);
+	strbuf_addc(&b, '\n');
+	for (size_t i = 0; i < in->nheredocs; i++)
+		strbuf_addf(&b, "%s%s\n", in->heredocs[i].content, in->heredocs[i].name);
+	return strbuf_steal(&b);
+}
+
+/* The heredoc's body as an executable file in a directory under R/tmp;
+ * *bind is the -v entry that puts it at /dev/pipes/<name>, read-only. */
+static int script_file(struct build *b, const struct df_heredoc *doc, char *dir, size_t size,
+		       char **bind, berr *err)
+{
+	const char *slash = strrchr(doc->name, '/');
+	const char *name = slash ? slash + 1 : doc->name;
+	char path[8192];
+	size_t len = strlen(doc->content);
+	int fd;
+
+	snprintf(dir, size, "%s/tmp/build-script-XXXXXX", engine_root(b->engine));
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return berr_sys(err, "writing the heredoc %s", doc->name);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return berr_sys(err, "writing the heredoc %s", doc->name);
+	if (write(fd, doc->content, len) != (ssize_t)len || fchmod(fd, 0755) < 0) {
+		close(fd);
+		return berr_sys(err, "writing the heredoc %s", doc->name);
+	}
+	close(fd);
+	chmod(dir, 0755);
+	*bind = xasprintf("%s:/dev/pipes/%s:ro", path, name);
+	return 0;
 }
 
 int build_run_step(struct build *b, struct build_stage *stage, struct stage_state *s,
@@ -248,9 +332,11 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 			json_array_append_new(cmd, json_string(in->args[i]));
 	} else {
 		json_t *shell = json_object_get(s->config, "Shell");
+		char *script = heredoc_script(in);
 		cmd = json_array_size(shell) ? json_deep_copy(shell)
 					     : json_pack("[s, s]", "/bin/sh", "-c");
-		json_array_append_new(cmd, json_string(in->nargs ? in->args[0] : ""));
+		json_array_append_new(cmd, json_string(script));
+		free(script);
 	}
 	shown_cmd = joined(cmd);
 	args_text = build_args_text(s, true);
@@ -287,7 +373,29 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	const char *saved_network = b->network;
 	if (network)
 		b->network = network;
-	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, err);
+	/* a heredoc script with a #! line runs as a file, as BuildKit runs it
+	 * (at /dev/pipes/<name>, outside the layer) */
+	json_t *binds = NULL;
+	char script_dir[4096] = "";
+	if (!in->exec_form && in->nheredocs == 1 && only_marker(in->nargs ? in->args[0] : "", &in->heredocs[0]) &&
+	    strncmp(in->heredocs[0].content, "#!", 2) == 0) {
+		char *bind = NULL;
+		if (script_file(b, &in->heredocs[0], script_dir, sizeof(script_dir), &bind, err) < 0) {
+			b->network = saved_network;
+			goto out;
+		}
+		binds = json_pack("[s]", bind);
+		free(bind);
+		json_decref(cmd);
+		const char *slash = strrchr(in->heredocs[0].name, '/');
+		char *target = xasprintf("/dev/pipes/%s", slash ? slash + 1 : in->heredocs[0].name);
+		cmd = json_pack("[s]", target);
+		free(target);
+	}
+	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, binds, err);
+	json_decref(binds);
+	if (script_dir[0])
+		fs_remove_tree(script_dir, NULL);
 	b->network = saved_network;
 	if (layer_fd < 0)
 		goto out;

@@ -57,6 +57,7 @@ struct lexer {
 	const char *in;
 	size_t pos;
 	berr *err;
+	bool keep_quotes; /* a heredoc's body: quotes are plain characters */
 };
 
 static int peek(const struct lexer *lx)
@@ -256,16 +257,27 @@ static int double_quoted(struct lexer *lx, struct words *w)
 	}
 }
 
-static int lex(const struct shell_env *env, const char *in, bool split, struct words *w, berr *err)
+static int lex_text(const struct shell_env *env, const char *in, bool split, bool keep_quotes,
+		    struct words *w, berr *err)
 {
-	struct lexer lx = {env, in, 0, err};
+	struct lexer lx = {env, in, 0, err, keep_quotes};
 
 	w->split = split;
 	while (peek(&lx)) {
 		int c = peek(&lx);
 		char *value;
 
-		if (c == '\'') {
+		if (keep_quotes && c != '$' && c != env->escape) {
+			lx.pos++;
+			add_raw(w, (char)c);
+		} else if (keep_quotes && c == env->escape) {
+			/* only $ and the escape itself are escaped in a heredoc */
+			lx.pos++;
+			if (peek(&lx) == '$' || peek(&lx) == env->escape)
+				add_raw(w, lx.in[lx.pos++]);
+			else
+				add_raw(w, (char)c);
+		} else if (c == '\'') {
 			if (single_quoted(&lx, w) < 0)
 				return -1;
 		} else if (c == '"') {
@@ -293,6 +305,11 @@ static int lex(const struct shell_env *env, const char *in, bool split, struct w
 	return 0;
 }
 
+static int lex(const struct shell_env *env, const char *in, bool split, struct words *w, berr *err)
+{
+	return lex_text(env, in, split, false, w, err);
+}
+
 /* A default or alternative word, expanded with the same variables. */
 static int expand_into(const struct lexer *outer, const char *text, struct strbuf *out)
 {
@@ -315,6 +332,23 @@ int shell_word(const struct shell_env *env, const char *in, char **out, berr *er
 	struct strbuf all = {0};
 
 	if (lex(env, in, false, &w, err) < 0) {
+		shell_words_free(w.list, w.n);
+		strbuf_free(&w.cur);
+		return -1;
+	}
+	for (size_t i = 0; i < w.n; i++)
+		strbuf_adds(&all, w.list[i]);
+	shell_words_free(w.list, w.n);
+	*out = all.s ? strbuf_steal(&all) : xstrdup("");
+	return 0;
+}
+
+int shell_expand_heredoc(const struct shell_env *env, const char *in, char **out, berr *err)
+{
+	struct words w = {0};
+	struct strbuf all = {0};
+
+	if (lex_text(env, in, false, true, &w, err) < 0) {
 		shell_words_free(w.list, w.n);
 		strbuf_free(&w.cur);
 		return -1;

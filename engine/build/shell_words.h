@@ -23,6 +23,10 @@ struct shell_env {
 /* One word: quotes removed, variables expanded, inner blanks kept. */
 int shell_word(const struct shell_env *env, const char *in, char **out, berr *err);
 
+/* A heredoc's body: variables expanded, quotes left as they are (only
+ * `$` and the escape character can be escaped). */
+int shell_expand_heredoc(const struct shell_env *env, const char *in, char **out, berr *err);
+
 /* The words after expansion, split on blanks that were not quoted (a
  * variable's value is split too, as BuildKit does). */
 int shell_words(const struct shell_env *env, const char *in, char ***out, size_t *count,

@@ -128,6 +128,27 @@ expect_eq "onbuild" "triggered" "$out"
 expect_status "triggers not inherited further" 0 b image inspect -f '{{json .Config.OnBuild}}' child
 expect_eq "no OnBuild" "null" "$out"
 
+# --- heredocs --------------------------------------------------------------------------------
+mkdir -p "$TEST_DIR/hd" && cd "$TEST_DIR/hd" || exit 1
+{
+	printf 'FROM busybox\nARG WHO=you\n'
+	printf 'RUN <<EOF\necho "script $WHO"\nEOF\n'
+	printf 'RUN cat <<-END >/greet\n\thello "$WHO"\n\tEND\n'
+	printf 'COPY <<EOF /conf/app.conf\nname="${WHO}"\npath=\\$HOME\nEOF\n'
+	printf "COPY <<'RAW' <<two.txt /docs/\nraw \$WHO\nRAW\ntwo \$WHO\ntwo.txt\n"
+	printf 'RUN <<AWK\n#!/bin/awk -f\nBEGIN { print "awk ran" }\nAWK\n'
+	printf 'CMD cat /greet /conf/app.conf /docs/RAW /docs/two.txt\n'
+} >Dockerfile
+expect_status "heredocs" 0 b build -t hd .
+expect_match "RUN <<EOF runs the body" '[0-9] script you' "$err"
+expect_match "a #! body runs as a file" '[0-9] awk ran' "$err"
+expect_status "runs" 0 b run --rm hd
+expect_eq "heredoc files" "$(printf 'hello "you"\nname="you"\npath=$HOME\nraw $WHO\ntwo you')" "$out"
+expect_status "the script file is not in the image" 1 b run --rm hd ls /dev/pipes
+printf 'FROM busybox\nRUN <<EOF\necho never ends\n' >Dockerfile
+expect_status "unterminated heredoc" 1 b build .
+expect_match "says so" 'line 2: unterminated heredoc EOF' "$err"
+
 # --- stdin contexts ------------------------------------------------------------------------
 expect_status "Dockerfile on stdin" 0 b build -q - <<<$'FROM busybox\nRUN echo from-stdin >/f\nCMD ["cat", "/f"]'
 expect_status "runs" 0 b run --rm "$out"

@@ -133,12 +133,59 @@ static void test_errors(void **state)
 		    "dockerfile parse error on line 2: unterminated quote in flag --chown=1 a b");
 }
 
+/* BuildKit's heredocs: bodies after the line, <<- strips tabs, quoted
+ * names are not expanded, several per instruction, only RUN/COPY/ADD. */
+static void test_heredocs(void **state)
+{
+	struct dockerfile df;
+
+	(void)state;
+	parse_ok("FROM busybox\n"
+		 "RUN <<EOF\n"
+		 "echo one\n"
+		 "  echo two\n"
+		 "EOF\n"
+		 "COPY <<-'A' <<\"B\" /dir/\n"
+		 "\tfirst $X\n"
+		 "\tA\n"
+		 "second\n"
+		 "B\n"
+		 "RUN cat <<X >/f && echo <<<notadoc\n"
+		 "x body\n"
+		 "X\n"
+		 "ENV A=<<B\n"
+		 "CMD done\n",
+		 &df);
+	assert_int_equal(df.n, 6);
+	assert_int_equal(df.ins[1].nheredocs, 1);
+	assert_string_equal(df.ins[1].heredocs[0].name, "EOF");
+	assert_string_equal(df.ins[1].heredocs[0].content, "echo one\n  echo two\n");
+	assert_true(df.ins[1].heredocs[0].expand);
+	assert_int_equal(df.ins[1].line, 2);
+	assert_int_equal(df.ins[1].end_line, 5);
+	assert_int_equal(df.ins[2].nheredocs, 2);
+	assert_string_equal(df.ins[2].heredocs[0].name, "A");
+	assert_string_equal(df.ins[2].heredocs[0].content, "first $X\n");
+	assert_false(df.ins[2].heredocs[0].expand);
+	assert_true(df.ins[2].heredocs[0].chomp);
+	assert_string_equal(df.ins[2].heredocs[1].content, "second\n");
+	assert_false(df.ins[2].heredocs[1].expand);
+	assert_int_equal(df.ins[3].nheredocs, 1);
+	assert_string_equal(df.ins[3].heredocs[0].content, "x body\n");
+	assert_int_equal(df.ins[4].nheredocs, 0); /* ENV takes none */
+	assert_string_equal(df.ins[5].keyword, "CMD");
+	assert_int_equal(df.ins[5].line, 15);
+	dockerfile_free(&df);
+	parse_fails("FROM busybox\nRUN <<EOF\necho never ends\n",
+		    "dockerfile parse error on line 2: unterminated heredoc EOF");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_instructions), cmocka_unit_test(test_continuations),
 		cmocka_unit_test(test_directives),   cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors),       cmocka_unit_test(test_heredocs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
