@@ -17,7 +17,7 @@ const struct cli_command cli_cmd_build = {"build", cmd_build, "[OPTIONS] PATH | 
 					  "Build an image from a Dockerfile"};
 
 struct build_flags {
-	struct strlist tags, build_args, labels, add_hosts;
+	struct strlist tags, build_args, labels, add_hosts, secrets, ssh;
 	char *file, *target, *iidfile, *network, *progress, *platform;
 	bool no_cache, pull, quiet;
 };
@@ -57,6 +57,95 @@ static json_t *labels_object(const struct strlist *list)
 		free(key);
 	}
 	return out;
+}
+
+/* --secret id=x[,src=path|,env=VAR][,type=file|env]: {id: {"src"} | {"value"}}. */
+static int secrets_object(struct cli *cli, const struct strlist *list, json_t **out)
+{
+	*out = json_object();
+	for (size_t i = 0; i < list->len; i++) {
+		char *copy = xstrdup(list->items[i]), *save = NULL, *id = NULL, *src = NULL, *env = NULL;
+		const char *type = NULL;
+		int status = 0;
+
+		for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(f, '=');
+			if (!eq) {
+				status = cli_failf(cli, 1, "invalid secret: unexpected key '%s' in '%s'", f, list->items[i]);
+				break;
+			}
+			*eq = '\0';
+			if (strcmp(f, "id") == 0)
+				id = eq + 1;
+			else if (strcmp(f, "src") == 0 || strcmp(f, "source") == 0)
+				src = eq + 1;
+			else if (strcmp(f, "env") == 0)
+				env = eq + 1;
+			else if (strcmp(f, "type") == 0)
+				type = eq + 1;
+			else {
+				status = cli_failf(cli, 1, "invalid secret: unexpected key '%s' in '%s'", f, list->items[i]);
+				break;
+			}
+		}
+		if (!status && (!id || !*id))
+			status = cli_failf(cli, 1, "invalid secret: id must be set in '%s'", list->items[i]);
+		if (!status && type && strcmp(type, "env") == 0 && !env) {
+			env = src ? src : id;
+			src = NULL;
+		}
+		if (!status && !src && !env)
+			env = id; /* id alone: the variable of that name */
+		if (!status && src) {
+			char abs_src[PATH_MAX];
+			struct stat st;
+			if (stat(src, &st) < 0 || !realpath(src, abs_src))
+				status = cli_failf(cli, 1, "failed to stat %s: %s", src, strerror(errno));
+			else
+				json_object_set_new(*out, id, json_pack("{s:s}", "src", abs_src));
+		} else if (!status) {
+			const char *value = getenv(env);
+			if (!value)
+				status = cli_failf(cli, 1, "secret %s: environment variable %s is not set", id, env);
+			else
+				json_object_set_new(*out, id, json_pack("{s:s}", "value", value));
+		}
+		free(copy);
+		if (status)
+			return status;
+	}
+	return 0;
+}
+
+/* --ssh default|<id>[=<socket>]: {id: socket}. */
+static int ssh_object(struct cli *cli, const struct strlist *list, json_t **out)
+{
+	*out = json_object();
+	for (size_t i = 0; i < list->len; i++) {
+		char *copy = xstrdup(list->items[i]), *eq = strchr(copy, '=');
+		const char *sock;
+
+		if (eq)
+			*eq = '\0';
+		sock = eq ? eq + 1 : getenv("SSH_AUTH_SOCK");
+		if (!sock || !*sock) {
+			free(copy);
+			return cli_failf(cli, 1, "invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set");
+		}
+		if (strchr(sock, ',')) {
+			free(copy);
+			return cli_failf(cli, 1, "--ssh with key files is not supported; give an agent socket");
+		}
+		char abs_sock[PATH_MAX];
+		if (!realpath(sock, abs_sock)) {
+			int e = errno;
+			free(copy);
+			return cli_failf(cli, 1, "failed to stat %s: %s", sock, strerror(e));
+		}
+		json_object_set_new(*out, copy, json_string(abs_sock));
+		free(copy);
+	}
+	return 0;
 }
 
 /* Reads all of stdin (a Dockerfile given with -f -). */
@@ -106,6 +195,8 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 		{"progress", 0, FLAG_STRING, &f.progress, "string", "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")"},
 		{"pull", 0, FLAG_BOOL, &f.pull, NULL, "Always attempt to pull a newer version of the image"},
 		{"quiet", 'q', FLAG_BOOL, &f.quiet, NULL, "Suppress the build output and print image ID on success"},
+		{"secret", 0, FLAG_LIST, &f.secrets, "stringArray", "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")"},
+		{"ssh", 0, FLAG_LIST, &f.ssh, "stringArray", "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>]\")"},
 		{"tag", 't', FLAG_LIST, &f.tags, "list", "Name and optionally a tag in the \"name:tag\" format"},
 		{"target", 0, FLAG_STRING, &f.target, "string", "Set the target build stage to build"},
 		{0},
@@ -182,6 +273,17 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 		json_object_set_new(args, "target", json_string(f.target));
 	if (f.network)
 		json_object_set_new(args, "network", json_string(f.network));
+	json_t *secrets, *ssh;
+	if ((status = secrets_object(cli, &f.secrets, &secrets))) {
+		json_decref(secrets);
+		goto out;
+	}
+	json_object_set_new(args, "secrets", secrets);
+	if ((status = ssh_object(cli, &f.ssh, &ssh))) {
+		json_decref(ssh);
+		goto out;
+	}
+	json_object_set_new(args, "ssh", ssh);
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);

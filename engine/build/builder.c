@@ -559,6 +559,8 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	b.network = json_string_value(json_object_get(args, "network"));
 	b.add_hosts = json_object_get(args, "add_hosts");
 	b.labels = json_object_get(args, "labels");
+	b.secrets = json_object_get(args, "secrets");
+	b.ssh = json_object_get(args, "ssh");
 	if (!dockerfile || !*dockerfile)
 		dockerfile = "Dockerfile";
 	json_t *tag;

@@ -52,6 +52,8 @@ struct build {
 	const char *network;  /* RUN's network mode, NULL: the default bridge */
 	json_t *add_hosts;
 	json_t *labels;
+	json_t *secrets;      /* --secret: id -> {"src": path} or {"value": text} */
+	json_t *ssh;          /* --ssh: id -> agent socket path */
 	/* the inputs */
 	char *dockerfile_name; /* as messages name it: "Dockerfile" */
 	struct dockerfile df;
@@ -107,6 +109,29 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		   const struct df_instruction *in, berr *err);
 int build_copy_step(struct build *b, struct build_stage *stage, struct stage_state *s,
 		    const struct df_instruction *in, berr *err);
+
+/* RUN --mount (run_mounts.c): the step container's HostConfig.Mounts,
+ * environment the mounts add (secrets as variables, SSH_AUTH_SOCK), the
+ * cache mounts held with sharing=locked, the secrets' private directory,
+ * and what the mounts add to the step's cache key (never a secret). */
+struct run_mounts {
+	json_t *mounts;
+	json_t *env;
+	int *lock_fds;
+	size_t nlocks;
+	char secrets_dir[4096];
+	char *key;
+	json_t *stubs; /* mount points the image lacks: [first missing, target] */
+};
+int build_run_mounts(struct build *b, struct stage_state *s, const struct df_instruction *in,
+		     struct run_mounts *out, berr *err);
+void build_run_mounts_free(struct run_mounts *m);
+/* The mount points the runtime will make in the step container (before it
+ * starts), and their removal from its upper directory (after it ran), so
+ * that no stub of a mount lands in the layer. */
+int build_mount_stubs_find(struct build *b, const char *container_id, struct run_mounts *m,
+			   berr *err);
+void build_mount_stubs_remove(struct build *b, const char *container_id, struct run_mounts *m);
 
 /* Does the instruction change files (and so count as a step "[i/n]")? */
 bool build_changes_files(const struct df_instruction *in);

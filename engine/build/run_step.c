@@ -18,7 +18,7 @@
 #include "engine/core/strbuf.h"
 #include "engine/runtime/shim_protocol.h"
 
-static const char *const run_flags[] = {"network", NULL};
+static const char *const run_flags[] = {"network", "mount", "security", NULL};
 
 /* Reads exactly len bytes, or fails at the end of the stream. */
 static int read_full(int fd, void *buf, size_t len)
@@ -140,7 +140,8 @@ static char *joined(json_t *cmd)
 }
 
 static int run_container(struct build *b, struct stage_state *s, int vertex, json_t *cmd,
-			 const char *shown_cmd, json_t *binds, berr *err)
+			 const char *shown_cmd, json_t *binds, struct run_mounts *mounts,
+			 berr *err)
 {
 	json_t *env = json_deep_copy(json_object_get(s->config, "Env")), *args, *result = NULL;
 	json_t *host = json_object(), *body, *arg_env = build_args_env(s), *v;
@@ -173,6 +174,9 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 		json_object_set(host, "ExtraHosts", b->add_hosts);
 	if (binds)
 		json_object_set(host, "Binds", binds);
+	if (json_array_size(mounts->mounts))
+		json_object_set(host, "Mounts", mounts->mounts);
+	json_array_extend(env, mounts->env);
 	body = json_pack("{s:O, s:[s], s:o, s:o}", "Cmd", cmd, "Entrypoint", "", "Env", env,
 			 "HostConfig", host);
 	const char *wd = json_string_value(json_object_get(s->config, "WorkingDir"));
@@ -186,6 +190,8 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 		return -1;
 	}
 	json_decref(body);
+	if (build_mount_stubs_find(b, id, mounts, err) < 0)
+		goto out;
 	args = json_pack("{s:s, s:b}", "id", id, "attach", 1);
 	if (engine_call(b->engine, "container.start", args, &result, NULL, NULL, err) < 0) {
 		json_decref(args);
@@ -211,6 +217,7 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 		strbuf_free(&one_line);
 		goto out;
 	}
+	build_mount_stubs_remove(b, id, mounts);
 	if (container_find(b->engine, id, &c, err) < 0)
 		goto out;
 	found = true;
@@ -310,7 +317,9 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	const char *network = df_flag_value(in, "network");
 	int vertex, rc = -1, layer_fd;
 	int64_t started = build_now();
-	bool hit;
+	bool hit = false;
+	struct run_mounts mounts = {0};
+	const char *security = df_flag_value(in, "security");
 
 	for (size_t i = 0; i < in->nflags; i++) {
 		bool ok = false;
@@ -320,6 +329,10 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 			return berr_set(err, BERR_UNSUPPORTED, "RUN --%s is not supported yet",
 					in->flags[i].name);
 	}
+	if (security && strcmp(security, "sandbox") != 0)
+		return berr_set(err, BERR_INVALID,
+				"granting entitlement security.%s is not allowed by build daemon configuration",
+				security);
 	if (network && strcmp(network, "default") != 0 && strcmp(network, "none") != 0 &&
 	    strcmp(network, "host") != 0)
 		return berr_set(err, BERR_INVALID, "unsupported network mode %s", network);
@@ -362,6 +375,10 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 			 ++s->step, stage->steps, in->original);
 	vertex = build_vertex_start(b, name);
 	free(name);
+	if (build_run_mounts(b, s, in, &mounts, err) < 0)
+		goto out;
+	if (mounts.key)
+		strbuf_adds(&keyed, mounts.key);
 	struct cache_key key = {s->image_id, keyed.s, args_text, ""};
 	if (build_cache_find(b, s, &key, vertex, &hit, err) < 0)
 		goto out;
@@ -392,7 +409,7 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		cmd = json_pack("[s]", target);
 		free(target);
 	}
-	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, binds, err);
+	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, binds, &mounts, err);
 	json_decref(binds);
 	if (script_dir[0])
 		fs_remove_tree(script_dir, NULL);
@@ -406,6 +423,7 @@ out:
 		build_vertex_error(b, vertex, started, err->msg);
 	else if (!hit)
 		build_vertex_done(b, vertex, started);
+	build_run_mounts_free(&mounts);
 	json_decref(cmd);
 	free(shown_cmd);
 	free(args_text);

@@ -123,7 +123,8 @@ int build_container_create(struct build *b, const char *image_id, json_t *body, 
 
 void build_container_remove(struct build *b, const char *id)
 {
-	json_t *args = json_pack("{s:s, s:b}", "id", id, "force", 1);
+	/* with its anonymous volumes (an image's VOLUMEs) */
+	json_t *args = json_pack("{s:s, s:b, s:b}", "id", id, "force", 1, "volumes", 1);
 
 	engine_call(b->engine, "container.remove", args, NULL, NULL, NULL, NULL);
 	json_decref(args);

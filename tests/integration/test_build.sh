@@ -59,6 +59,9 @@ expect_status "context files owned by root" 0 b run --rm --entrypoint stat demo:
 expect_eq "owner" "0:0" "$out"
 expect_status "no step container left" 0 b ps -aq
 expect_eq "no containers" "" "$out"
+expect_status "steps after a VOLUME" 0 b build -q -f - . <<<$'FROM demo:1\nUSER 0\nRUN echo in-volume >/data/x\nCOPY a.txt /data/'
+expect_status "no volume left" 0 b volume ls -q
+expect_eq "no volumes" "" "$out"
 
 # --- the cache ------------------------------------------------------------------
 expect_status "rebuild" 0 b build -t demo:1 .
@@ -148,6 +151,43 @@ expect_status "the script file is not in the image" 1 b run --rm hd ls /dev/pipe
 printf 'FROM busybox\nRUN <<EOF\necho never ends\n' >Dockerfile
 expect_status "unterminated heredoc" 1 b build .
 expect_match "says so" 'line 2: unterminated heredoc EOF' "$err"
+
+# --- RUN --mount, --secret --------------------------------------------------------------------
+mkdir -p "$TEST_DIR/mnt" && cd "$TEST_DIR/mnt" || exit 1
+echo bound-file >data.txt
+echo s3cr3t-value >"$TEST_DIR/secret.txt"
+cat >Dockerfile <<'DOCKERFILE'
+FROM busybox
+RUN --mount=type=cache,target=/cache echo run >>/cache/log && echo "cache-runs $(wc -l </cache/log)"
+RUN --mount=type=bind,source=data.txt,target=/mnt/data.txt cat /mnt/data.txt
+RUN --mount=type=tmpfs,target=/scratch,size=1m df -k /scratch | awk 'NR==2 {print "tmpfs-kb", $2}'
+RUN --mount=type=secret,id=tok cat /run/secrets/tok && stat -c 'mode %a' /run/secrets/tok
+RUN --mount=type=secret,id=tok,env=TOKEN echo "env:$TOKEN" && echo "$TOKEN" >/leak-test-env
+RUN --mount=type=secret,id=absent true
+DOCKERFILE
+expect_status "mounts" 0 b build --secret id=tok,src="$TEST_DIR/secret.txt" -t mnt .
+expect_match "cache mount" 'cache-runs 1' "$err"
+expect_match "bind from the context" '[0-9] bound-file' "$err"
+expect_match "tmpfs with its size" 'tmpfs-kb 1024' "$err"
+expect_match "secret file, 0400" 's3cr3t-value'$'\n''#[0-9]+ [0-9.]+ mode 400' "$err"
+expect_match "secret as a variable" 'env:s3cr3t-value' "$err"
+expect_status "--no-cache" 0 b build --no-cache --secret id=tok,src="$TEST_DIR/secret.txt" .
+expect_match "the cache mount persists" 'cache-runs 2' "$err"
+expect_status "no mount point left in the image" 0 b run --rm mnt sh -c 'ls -d /cache /mnt /scratch /run/secrets 2>/dev/null; true'
+expect_eq "no stubs" "" "$out"
+expect_status "the secret is in no file of the image but the one the step wrote" 0 b run --rm mnt sh -c 'grep -rl s3cr3t-value /bin /etc /root /run /tmp /leak-test-env 2>/dev/null; true'
+expect_eq "only the step's own copy" "/leak-test-env" "$out"
+expect_status "nor in the history" 0 b history --no-trunc mnt
+expect_eq "history" "0" "$(grep -c s3cr3t <<<"$out" | tr -d ' ')"
+echo other >data.txt
+expect_status "a changed bind source" 0 b build --secret id=tok,src="$TEST_DIR/secret.txt" .
+expect_match "misses" 'RUN --mount=type=bind[^'$'\n'']*'$'\n''#[0-9]+ cache miss' "$err"
+printf 'FROM busybox\nRUN --mount=type=secret,id=tok,required cat /run/secrets/tok\n' >Dockerfile
+expect_status "a required secret missing" 1 b build .
+expect_match "says so" 'secret tok: not found' "$err"
+expect_eq "no secret file left" "" "$(ls "$BERTH_ROOT/tmp" | grep secrets)"
+expect_status "bad --secret" 1 b build --secret src=/nonexistent .
+expect_match "its words" 'id must be set' "$err"
 
 # --- stdin contexts ------------------------------------------------------------------------
 expect_status "Dockerfile on stdin" 0 b build -q - <<<$'FROM busybox\nRUN echo from-stdin >/f\nCMD ["cat", "/f"]'
