@@ -26,7 +26,7 @@ ALLOWED = {
     "engine/volume": {"engine/core", "engine/store", "engine/runtime"},
     "engine/registry": {"engine/core"},  # the distribution client knows no store
     "engine/image": {"engine/core", "engine/store", "engine/runtime", "engine/registry"},
-    "engine/build": {"engine/core", "engine/store", "engine/runtime", "engine/image",
+    "engine/build": {"engine/core", "engine/store", "engine/runtime", "engine/image", "engine/registry",
                      "engine/container"},
     "engine/network": {"engine/core", "engine/store", "engine/runtime"},
     "engine/stats": {"engine/core", "engine/store"},

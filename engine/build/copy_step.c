@@ -147,6 +147,11 @@ static int from_image(struct build *b, const char *from, char image_id[IMAGE_DIG
 	return 0;
 }
 
+static bool is_url(const char *word)
+{
+	return strncmp(word, "http://", 7) == 0 || strncmp(word, "https://", 8) == 0;
+}
+
 /* A heredoc's file: its name's last part. */
 static const char *heredoc_file_name(const struct df_heredoc *doc)
 {
@@ -197,7 +202,7 @@ static int parse_chmod(const char *s, mode_t *mode, berr *err)
 /* The copy itself: a container's files (or an empty tree for scratch)
  * with the sources written in, committed as the step's layer. */
 static int copy_files(struct build *b, struct stage_state *s, const struct tree_source *const *trees,
-		      char ***sources, const size_t *nsources, size_t nsrc, const char *dest,
+		      const bool *urls, char ***sources, const size_t *nsources, size_t nsrc, const char *dest,
 		      bool dest_is_dir, const char *chown, const struct shell_env *env,
 		      struct copy_opts *opts, const struct cache_key *key, const char *created_by,
 		      berr *err)
@@ -217,10 +222,13 @@ static int copy_files(struct build *b, struct stage_state *s, const struct tree_
 			goto out;
 		opts->chown = true;
 	}
-	for (size_t i = 0; i < nsrc; i++)
+	for (size_t i = 0; i < nsrc; i++) {
+		struct copy_opts one = *opts;
+		one.unpack = opts->unpack && !urls[i]; /* a URL's file is never unpacked */
 		for (size_t j = 0; j < nsources[i]; j++)
-			if (tree_copy(trees[i], sources[i][j], dst.root_fd, dest, dest_is_dir, opts, err) < 0)
+			if (tree_copy(trees[i], sources[i][j], dst.root_fd, dest, dest_is_dir, &one, err) < 0)
 				goto out;
+	}
 	if (tree_layer(b, &dst, &layer_fd, err) < 0)
 		goto out;
 	rc = build_commit_step(b, s, key, layer_fd, created_by, err);
@@ -242,6 +250,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	struct strbuf keyed = {0}, created = {0};
 	struct step_tree src_tree = {.root_fd = -1}, docs_tree = {.root_fd = -1};
 	const struct tree_source **trees = NULL;
+	bool *urls = NULL;
 	struct tree_source docs = {0};
 	size_t next_doc = 0;
 	struct shell_env env;
@@ -257,8 +266,8 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 		if (!ok)
 			return berr_set(err, BERR_INVALID, "unknown flag: %s", in->flags[i].name);
 	}
-	if (df_flag_value(in, "parents") || df_flag_value(in, "exclude") || df_flag_value(in, "checksum"))
-		return berr_set(err, BERR_UNSUPPORTED, "%s --parents, --exclude and --checksum are not supported yet",
+	if (df_flag_value(in, "parents") || df_flag_value(in, "exclude"))
+		return berr_set(err, BERR_UNSUPPORTED, "%s --parents and --exclude are not supported yet",
 				in->keyword);
 	json_decref(s->used);
 	s->used = json_object();
@@ -277,11 +286,14 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 			 in->keyword);
 		goto out;
 	}
+	const char *checksum = df_flag_value(in, "checksum");
+	bool any_url = false;
 	for (size_t i = 0; i + 1 < nwords; i++)
-		if (add && (strncmp(words[i], "http://", 7) == 0 || strncmp(words[i], "https://", 8) == 0)) {
-			berr_set(err, BERR_UNSUPPORTED, "ADD from a URL is not supported yet: %s", words[i]);
-			goto out;
-		}
+		any_url |= add && is_url(words[i]);
+	if (checksum && !any_url) {
+		berr_set(err, BERR_INVALID, "checksum can't be specified for non-HTTP(S) sources");
+		goto out;
+	}
 	/* the destination, against the working directory */
 	const char *last = words[nwords - 1];
 	const char *wd = json_string_value(json_object_get(s->config, "WorkingDir"));
@@ -311,11 +323,31 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	sources = xcalloc(nsrc, sizeof(*sources));
 	nsources = xcalloc(nsrc, sizeof(*nsources));
 	trees = xcalloc(nsrc, sizeof(*trees));
+	urls = xcalloc(nsrc, sizeof(*urls));
 	size_t total = 0;
 	for (size_t i = 0; i < nsrc; i++) {
 		const char *word = words[i];
 
 		trees[i] = &source;
+		if (add && is_url(word)) {
+			/* downloaded by the engine into the staging tree */
+			char file[256], digest[IMAGE_DIGEST_SIZE];
+			if (docs_tree.root_fd < 0) {
+				if (tree_open(b, "", &docs_tree, err) < 0)
+					goto out;
+				docs = (struct tree_source){docs_tree.root_fd, NULL, false, "download"};
+			}
+			build_url_file_name(word, file, sizeof(file));
+			if (build_fetch_url(word, docs_tree.root_fd, file, checksum, digest, NULL, err) < 0)
+				goto out;
+			urls[i] = true;
+			trees[i] = &docs;
+			sources[i] = xcalloc(2, sizeof(**sources));
+			sources[i][0] = xstrdup(file);
+			nsources[i] = 1;
+			total++;
+			continue;
+		}
 		if (strncmp(word, "<<", 2) == 0 && next_doc < in->nheredocs) {
 			/* a heredoc: a file of its own, in a tree of its own */
 			if (docs_tree.root_fd < 0) {
@@ -374,7 +406,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	struct cache_key key = {s->image_id, keyed.s, used, files};
 	rc = build_cache_find(b, s, &key, vertex, &hit, err);
 	if (rc == 0 && !hit)
-		rc = copy_files(b, s, trees, sources, nsources, nsrc, dest, dest_is_dir, chown, &env,
+		rc = copy_files(b, s, trees, urls, sources, nsources, nsrc, dest, dest_is_dir, chown, &env,
 				&opts, &key, created.s, err);
 	else if (rc == 0)
 		build_vertex_cached(b, vertex);
@@ -383,6 +415,7 @@ out:
 	tree_close(b, &src_tree);
 	tree_close(b, &docs_tree);
 	free(trees);
+	free(urls);
 	if (vertex && rc < 0)
 		build_vertex_error(b, vertex, started, err->msg);
 	else if (vertex && !hit)

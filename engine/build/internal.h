@@ -181,6 +181,14 @@ int build_state_load(struct build *b, struct stage_state *s, const char *image_i
 /* Removes the step containers of builds whose berth process is gone. */
 void build_remove_dead_containers(struct build *b);
 
+/* ADD <url> (fetch_url.c): the file a URL names, downloaded as name into
+ * the directory dir_fd (0600), checked against checksum ("sha256:<hex>",
+ * or NULL); digest receives its own. */
+int build_fetch_url(const char *url, int dir_fd, const char *name, const char *checksum,
+		    char digest[IMAGE_DIGEST_SIZE], const volatile int *cancel, berr *err);
+/* The file name a URL gives: its path's last part ("__unnamed__" for none). */
+const char *build_url_file_name(const char *url, char *buf, size_t size);
+
 /* Prefixes err with "Dockerfile:N: ". */
 int build_fail_at(struct build *b, const struct df_instruction *in, berr *err);
 

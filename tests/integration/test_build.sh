@@ -189,6 +189,32 @@ expect_eq "no secret file left" "" "$(ls "$BERTH_ROOT/tmp" | grep secrets)"
 expect_status "bad --secret" 1 b build --secret src=/nonexistent .
 expect_match "its words" 'id must be set' "$err"
 
+# --- ADD of URLs --------------------------------------------------------------------------------
+mkdir -p "$TEST_DIR/www" "$TEST_DIR/url" && cd "$TEST_DIR/www" || exit 1
+echo remote-content >file.txt
+tar -czf arch.tar.gz file.txt
+port=$(free_port)
+python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1 &
+http_pid=$!
+trap 'kill $http_pid 2>/dev/null; cleanup' EXIT
+wait_for "the file server answers" curl -sf "http://127.0.0.1:$port/file.txt"
+sum=$(sha256sum file.txt | cut -d' ' -f1)
+cd "$TEST_DIR/url" || exit 1
+printf 'FROM busybox\nADD http://127.0.0.1:%s/file.txt /remote/\nADD --checksum=sha256:%s http://127.0.0.1:%s/file.txt /checked.txt\nADD http://127.0.0.1:%s/arch.tar.gz /a/\n' "$port" "$sum" "$port" "$port" >Dockerfile
+expect_status "ADD of URLs" 0 b build -t urlimg .
+expect_status "downloaded, 0600, archives not unpacked" 0 b run --rm urlimg sh -c 'cat /remote/file.txt /checked.txt; stat -c %a /remote/file.txt; ls /a'
+expect_eq "url files" "$(printf 'remote-content\nremote-content\n600\narch.tar.gz')" "$out"
+printf 'FROM busybox\nADD --checksum=sha256:%064d http://127.0.0.1:%s/file.txt /x\n' 0 "$port" >Dockerfile
+expect_status "wrong checksum" 1 b build .
+expect_match "digest mismatch" 'digest mismatch sha256:0{64}: sha256:'"$sum" "$err"
+printf 'FROM busybox\nADD http://127.0.0.1:%s/nope /x\n' "$port" >Dockerfile
+expect_status "404" 1 b build .
+expect_match "status" 'invalid response status 404' "$err"
+printf 'FROM busybox\nADD --checksum=sha256:%064d Dockerfile /x\n' 0 >Dockerfile
+expect_status "checksum of a local file" 1 b build .
+expect_match "refused" "checksum can't be specified" "$err"
+kill $http_pid 2>/dev/null
+
 # --- stdin contexts ------------------------------------------------------------------------
 expect_status "Dockerfile on stdin" 0 b build -q - <<<$'FROM busybox\nRUN echo from-stdin >/f\nCMD ["cat", "/f"]'
 expect_status "runs" 0 b run --rm "$out"
