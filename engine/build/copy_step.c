@@ -199,13 +199,103 @@ static int parse_chmod(const char *s, mode_t *mode, berr *err)
 	return 0;
 }
 
+/* One thing to copy: a path of a tree. */
+struct copy_entry {
+	const struct tree_source *tree;
+	char *path;       /* relative to the tree's root, cleaned */
+	bool url;         /* a downloaded file: never unpacked */
+	const char *pivot; /* --parents: the part of the path dropped ("" for none) */
+};
+
+/* What a COPY or ADD works with. */
+struct copy_plan {
+	struct copy_entry *entries;
+	size_t n;
+	char *dest;
+	bool dest_is_dir;
+	bool parents;
+	struct dockerignore exclude;
+	bool has_exclude;
+	struct copy_opts opts;
+	struct step_tree from_tree, docs_tree;
+	struct tree_source from_source, docs_source;
+	char **pivots;
+	size_t npivots;
+};
+
+static void plan_free(struct build *b, struct copy_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->entries[i].path);
+	free(p->entries);
+	free(p->dest);
+	for (size_t i = 0; i < p->npivots; i++)
+		free(p->pivots[i]);
+	free(p->pivots);
+	if (p->has_exclude)
+		dockerignore_free(&p->exclude);
+	tree_close(b, &p->from_tree);
+	tree_close(b, &p->docs_tree);
+}
+
+static void plan_add(struct copy_plan *p, const struct tree_source *tree, const char *path, bool url,
+		     const char *pivot)
+{
+	p->entries = xrealloc(p->entries, (p->n + 1) * sizeof(*p->entries));
+	p->entries[p->n++] = (struct copy_entry){tree, xstrdup(path), url, pivot};
+}
+
+/* The tree with this entry's --exclude base. */
+static struct tree_source entry_tree(const struct copy_plan *p, const struct copy_entry *e)
+{
+	struct tree_source t = *e->tree;
+
+	if (p->has_exclude) {
+		t.exclude = &p->exclude;
+		t.exclude_base = e->path;
+	}
+	return t;
+}
+
+/* --parents: the entry's destination keeps its parent directories (those
+ * after a "/./" pivot); a directory keeps its own name too. */
+static int entry_dest(const struct copy_plan *p, const struct copy_entry *e, char *out, size_t size,
+		      bool *is_dir, berr *err)
+{
+	const char *rel = e->path;
+	size_t plen = strlen(e->pivot);
+	struct stat st;
+	int fd;
+
+	*is_dir = p->dest_is_dir;
+	if (!p->parents) {
+		snprintf(out, size, "%s", p->dest);
+		return 0;
+	}
+	if (plen && strncmp(rel, e->pivot, plen) == 0 && (rel[plen] == '/' || !rel[plen]))
+		rel += plen + (rel[plen] == '/');
+	fd = fs_openat_in_root(e->tree->root_fd, e->path, O_PATH, 0, 0);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return berr_sys(err, "opening %s", e->path);
+	}
+	close(fd);
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(out, size, "%s/%s", p->dest, rel);
+	} else {
+		const char *slash = strrchr(rel, '/');
+		snprintf(out, size, "%s/%.*s", p->dest, slash ? (int)(slash - rel) : 0, rel);
+	}
+	*is_dir = true;
+	return 0;
+}
+
 /* The copy itself: a container's files (or an empty tree for scratch)
- * with the sources written in, committed as the step's layer. */
-static int copy_files(struct build *b, struct stage_state *s, const struct tree_source *const *trees,
-		      const bool *urls, char ***sources, const size_t *nsources, size_t nsrc, const char *dest,
-		      bool dest_is_dir, const char *chown, const struct shell_env *env,
-		      struct copy_opts *opts, const struct cache_key *key, const char *created_by,
-		      berr *err)
+ * with the entries written in, committed as the step's layer. */
+static int copy_files(struct build *b, struct stage_state *s, struct copy_plan *p, const char *chown,
+		      const struct shell_env *env, const struct cache_key *key,
+		      const char *created_by, berr *err)
 {
 	struct step_tree dst;
 	int layer_fd = -1, rc = -1;
@@ -216,18 +306,23 @@ static int copy_files(struct build *b, struct stage_state *s, const struct tree_
 		char *expanded = NULL;
 		if (shell_word(env, chown, &expanded, err) < 0)
 			goto out;
-		int owner = build_lookup_owner(dst.root_fd, expanded, &opts->uid, &opts->gid, err);
+		int owner = build_lookup_owner(dst.root_fd, expanded, &p->opts.uid, &p->opts.gid, err);
 		free(expanded);
 		if (owner < 0)
 			goto out;
-		opts->chown = true;
+		p->opts.chown = true;
 	}
-	for (size_t i = 0; i < nsrc; i++) {
-		struct copy_opts one = *opts;
-		one.unpack = opts->unpack && !urls[i]; /* a URL's file is never unpacked */
-		for (size_t j = 0; j < nsources[i]; j++)
-			if (tree_copy(trees[i], sources[i][j], dst.root_fd, dest, dest_is_dir, &one, err) < 0)
-				goto out;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct copy_entry *e = &p->entries[i];
+		struct copy_opts one = p->opts;
+		struct tree_source tree = entry_tree(p, e);
+		char dest[PATH_MAX * 2];
+		bool is_dir;
+
+		one.unpack = p->opts.unpack && !e->url; /* a URL's file is never unpacked */
+		if (entry_dest(p, e, dest, sizeof(dest), &is_dir, err) < 0 ||
+		    tree_copy(&tree, e->path, dst.root_fd, dest, is_dir, &one, err) < 0)
+			goto out;
 	}
 	if (tree_layer(b, &dst, &layer_fd, err) < 0)
 		goto out;
@@ -238,27 +333,116 @@ out:
 	return rc;
 }
 
+/* The words of the instruction, expanded: sources then the destination. */
+static int copy_words(struct build *b, struct stage_state *s, const struct df_instruction *in,
+		      struct shell_env *env, char ***words, size_t *n, berr *err)
+{
+	(void)b;
+	(void)s;
+	*words = NULL;
+	*n = 0;
+	if (in->exec_form) {
+		*words = xcalloc(in->nargs + 1, sizeof(**words));
+		for (size_t i = 0; i < in->nargs; i++)
+			if (shell_word(env, in->args[i], &(*words)[(*n)++], err) < 0)
+				return -1;
+	} else if (shell_words(env, in->nargs ? in->args[0] : "", words, n, err) < 0) {
+		return -1;
+	}
+	if (*n < 2)
+		return berr_set(err, BERR_INVALID,
+				"%s requires at least two arguments, but only one was provided. Destination could not be determined.",
+				in->keyword);
+	return 0;
+}
+
+/* A docs tree (heredocs, downloads) opened on first use. */
+static int docs_tree(struct build *b, struct copy_plan *p, const char *shown, berr *err)
+{
+	if (p->docs_tree.root_fd >= 0)
+		return 0;
+	if (tree_open(b, "", &p->docs_tree, err) < 0)
+		return -1;
+	p->docs_source = (struct tree_source){.root_fd = p->docs_tree.root_fd, .shown = shown};
+	return 0;
+}
+
+/* The sources: context paths (wildcards expanded), another stage's or
+ * image's, heredocs and downloads. */
+static int plan_sources(struct build *b, const struct df_instruction *in, struct copy_plan *p,
+			char **words, size_t nsrc, const struct shell_env *env, berr *err)
+{
+	bool add = strcmp(in->keyword, "ADD") == 0;
+	const char *checksum = df_flag_value(in, "checksum");
+	const struct tree_source *source = &p->from_source;
+	size_t next_doc = 0;
+
+	for (size_t i = 0; i < nsrc; i++) {
+		const char *word = words[i];
+		char **paths = NULL, file[256], digest[IMAGE_DIGEST_SIZE];
+		size_t count = 0;
+		const char *pivot = "";
+
+		if (add && is_url(word)) {
+			/* downloaded by the engine into the staging tree */
+			if (docs_tree(b, p, "download", err) < 0)
+				return -1;
+			build_url_file_name(word, file, sizeof(file));
+			if (build_fetch_url(word, p->docs_tree.root_fd, file, checksum, digest, NULL, err) < 0)
+				return -1;
+			plan_add(p, &p->docs_source, file, true, "");
+			continue;
+		}
+		if (strncmp(word, "<<", 2) == 0 && next_doc < in->nheredocs) {
+			/* a heredoc: a file of its own, in a tree of its own */
+			if (docs_tree(b, p, "heredoc", err) < 0 ||
+			    write_heredoc(env, &in->heredocs[next_doc], p->docs_tree.root_fd, err) < 0)
+				return -1;
+			plan_add(p, &p->docs_source, heredoc_file_name(&in->heredocs[next_doc++]), false, "");
+			continue;
+		}
+		if (p->parents) {
+			const char *dot = strstr(word, "/./");
+			if (dot || strncmp(word, "./", 2) == 0) {
+				char prefix[PATH_MAX], clean[PATH_MAX];
+				snprintf(prefix, sizeof(prefix), "%.*s", dot ? (int)(dot - word) : 0, word);
+				fs_path_clean(prefix, clean, sizeof(clean), false);
+				p->pivots = xrealloc(p->pivots, (p->npivots + 1) * sizeof(*p->pivots));
+				p->pivots[p->npivots] = xstrdup(clean);
+				pivot = p->pivots[p->npivots++];
+			}
+		}
+		if (tree_expand_sources(source, word, &paths, &count, err) < 0)
+			return berr_prefix(err, "failed to compute cache key: failed to calculate checksum");
+		for (size_t j = 0; j < count; j++) {
+			/* --exclude of a matched file itself: by its name */
+			const char *slash = strrchr(paths[j], '/');
+			if (p->has_exclude && dockerignore_excludes(&p->exclude, slash ? slash + 1 : paths[j]))
+				continue;
+			plan_add(p, source, paths[j], false, pivot);
+		}
+		shell_words_free(paths, count);
+	}
+	return 0;
+}
+
 int build_copy_step(struct build *b, struct build_stage *stage, struct stage_state *s,
 		    const struct df_instruction *in, berr *err)
 {
-	bool add = strcmp(in->keyword, "ADD") == 0, hit = false, dest_is_dir;
+	bool add = strcmp(in->keyword, "ADD") == 0, hit = false;
 	const char *const *allowed = add ? add_flags : copy_flags;
 	const char *from = df_flag_value(in, "from"), *chown = df_flag_value(in, "chown");
-	const char *chmod = df_flag_value(in, "chmod");
-	char **words = NULL, ***sources = NULL, *dest = NULL, *name, from_id[IMAGE_DIGEST_SIZE] = "";
-	size_t nwords = 0, *nsources = NULL, nsrc = 0;
+	const char *chmod = df_flag_value(in, "chmod"), *checksum = df_flag_value(in, "checksum");
+	char **words = NULL, *name, from_id[IMAGE_DIGEST_SIZE] = "", *used = NULL;
+	size_t nwords = 0;
 	struct strbuf keyed = {0}, created = {0};
-	struct step_tree src_tree = {.root_fd = -1}, docs_tree = {.root_fd = -1};
-	const struct tree_source **trees = NULL;
-	bool *urls = NULL;
-	struct tree_source docs = {0};
-	size_t next_doc = 0;
+	struct copy_plan p = {.opts = {.unpack = add}};
 	struct shell_env env;
 	json_t *vars = NULL;
 	int vertex = 0, rc = -1;
 	int64_t started = build_now();
-	struct copy_opts opts = {.unpack = add};
 
+	p.from_tree.root_fd = p.docs_tree.root_fd = -1;
 	for (size_t i = 0; i < in->nflags; i++) {
 		bool ok = false;
 		for (size_t j = 0; allowed[j]; j++)
@@ -266,27 +450,11 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 		if (!ok)
 			return berr_set(err, BERR_INVALID, "unknown flag: %s", in->flags[i].name);
 	}
-	if (df_flag_value(in, "parents") || df_flag_value(in, "exclude"))
-		return berr_set(err, BERR_UNSUPPORTED, "%s --parents and --exclude are not supported yet",
-				in->keyword);
 	json_decref(s->used);
 	s->used = json_object();
 	build_shell_env(b, s, &env, &vars);
-	if (in->exec_form) {
-		words = xcalloc(in->nargs + 1, sizeof(*words));
-		for (size_t i = 0; i < in->nargs; i++)
-			if (shell_word(&env, in->args[i], &words[nwords++], err) < 0)
-				goto out;
-	} else if (shell_words(&env, in->nargs ? in->args[0] : "", &words, &nwords, err) < 0) {
+	if (copy_words(b, s, in, &env, &words, &nwords, err) < 0)
 		goto out;
-	}
-	if (nwords < 2) {
-		berr_set(err, BERR_INVALID,
-			 "%s requires at least two arguments, but only one was provided. Destination could not be determined.",
-			 in->keyword);
-		goto out;
-	}
-	const char *checksum = df_flag_value(in, "checksum");
 	bool any_url = false;
 	for (size_t i = 0; i + 1 < nwords; i++)
 		any_url |= add && is_url(words[i]);
@@ -294,18 +462,37 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 		berr_set(err, BERR_INVALID, "checksum can't be specified for non-HTTP(S) sources");
 		goto out;
 	}
+	/* the options */
+	const char *parents = df_flag_value(in, "parents");
+	p.parents = parents && strcmp(parents, "false") != 0;
+	struct strbuf patterns = {0};
+	for (size_t i = 0; i < in->nflags; i++)
+		if (strcmp(in->flags[i].name, "exclude") == 0 && in->flags[i].value) {
+			char *pattern = NULL;
+			if (shell_word(&env, in->flags[i].value, &pattern, err) < 0) {
+				strbuf_free(&patterns);
+				goto out;
+			}
+			strbuf_addf(&patterns, "%s\n", pattern);
+			free(pattern);
+		}
+	if (patterns.s) {
+		dockerignore_parse(patterns.s, patterns.len, &p.exclude, err);
+		p.has_exclude = true;
+	}
+	strbuf_free(&patterns);
+	if (chmod && parse_chmod(chmod, &p.opts.mode, err) < 0)
+		goto out;
+	p.opts.chmod = chmod != NULL;
 	/* the destination, against the working directory */
 	const char *last = words[nwords - 1];
 	const char *wd = json_string_value(json_object_get(s->config, "WorkingDir"));
 	size_t llen = strlen(last);
-	dest_is_dir = llen && (last[llen - 1] == '/' || (llen >= 2 && strcmp(last + llen - 2, "/.") == 0) ||
-			       strcmp(last, ".") == 0);
-	dest = last[0] == '/' ? xstrdup(last) : xasprintf("%s/%s", wd && *wd ? wd : "", last);
-	if (chmod && parse_chmod(chmod, &opts.mode, err) < 0)
-		goto out;
-	opts.chmod = chmod != NULL;
+	p.dest_is_dir = llen && (last[llen - 1] == '/' || (llen >= 2 && strcmp(last + llen - 2, "/.") == 0) ||
+				 strcmp(last, ".") == 0);
+	p.dest = last[0] == '/' ? xstrdup(last) : xasprintf("%s/%s", wd && *wd ? wd : "", last);
 	/* the sources */
-	struct tree_source source = {b->context_fd, &b->ignore, false, "build context"};
+	p.from_source = (struct tree_source){.root_fd = b->context_fd, .ignore = &b->ignore, .shown = "build context"};
 	if (from) {
 		char *expanded = NULL;
 		if (shell_word(&env, from, &expanded, err) < 0)
@@ -315,58 +502,13 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 		if (rc < 0)
 			goto out;
 		rc = -1;
-		if (tree_open(b, from_id, &src_tree, err) < 0)
+		if (tree_open(b, from_id, &p.from_tree, err) < 0)
 			goto out;
-		source = (struct tree_source){src_tree.root_fd, NULL, true, from};
+		p.from_source = (struct tree_source){.root_fd = p.from_tree.root_fd, .keep_owner = true, .shown = from};
 	}
-	nsrc = nwords - 1;
-	sources = xcalloc(nsrc, sizeof(*sources));
-	nsources = xcalloc(nsrc, sizeof(*nsources));
-	trees = xcalloc(nsrc, sizeof(*trees));
-	urls = xcalloc(nsrc, sizeof(*urls));
-	size_t total = 0;
-	for (size_t i = 0; i < nsrc; i++) {
-		const char *word = words[i];
-
-		trees[i] = &source;
-		if (add && is_url(word)) {
-			/* downloaded by the engine into the staging tree */
-			char file[256], digest[IMAGE_DIGEST_SIZE];
-			if (docs_tree.root_fd < 0) {
-				if (tree_open(b, "", &docs_tree, err) < 0)
-					goto out;
-				docs = (struct tree_source){docs_tree.root_fd, NULL, false, "download"};
-			}
-			build_url_file_name(word, file, sizeof(file));
-			if (build_fetch_url(word, docs_tree.root_fd, file, checksum, digest, NULL, err) < 0)
-				goto out;
-			urls[i] = true;
-			trees[i] = &docs;
-			sources[i] = xcalloc(2, sizeof(**sources));
-			sources[i][0] = xstrdup(file);
-			nsources[i] = 1;
-			total++;
-			continue;
-		}
-		if (strncmp(word, "<<", 2) == 0 && next_doc < in->nheredocs) {
-			/* a heredoc: a file of its own, in a tree of its own */
-			if (docs_tree.root_fd < 0) {
-				if (tree_open(b, "", &docs_tree, err) < 0)
-					goto out;
-				docs = (struct tree_source){docs_tree.root_fd, NULL, false, "heredoc"};
-			}
-			if (write_heredoc(&env, &in->heredocs[next_doc], docs_tree.root_fd, err) < 0)
-				goto out;
-			word = heredoc_file_name(&in->heredocs[next_doc++]);
-			trees[i] = &docs;
-		}
-		if (tree_expand_sources(trees[i], word, &sources[i], &nsources[i], err) < 0) {
-			berr_prefix(err, "failed to compute cache key: failed to calculate checksum");
-			goto out;
-		}
-		total += nsources[i];
-	}
-	if (total > 1 && !dest_is_dir) {
+	if (plan_sources(b, in, &p, words, nwords - 1, &env, err) < 0)
+		goto out;
+	if (p.n > 1 && !p.dest_is_dir && !p.parents) {
 		berr_set(err, BERR_INVALID,
 			 "When using %s with more than one source file, the destination must be a directory and end with a /",
 			 in->keyword);
@@ -390,42 +532,34 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	struct sha256_ctx sum;
 	char files[SHA256_HEX_SIZE + 8] = "";
 	sha256_init(&sum);
-	if (from) {
-		sha256_update(&sum, from_id, strlen(from_id) + 1);
-		for (size_t i = 0; i < nsrc; i++)
-			for (size_t j = 0; j < nsources[i]; j++)
-				sha256_update(&sum, sources[i][j], strlen(sources[i][j]) + 1);
-	} else {
-		for (size_t i = 0; i < nsrc; i++)
-			for (size_t j = 0; j < nsources[i]; j++)
-				if (tree_checksum(trees[i], sources[i][j], &sum, err) < 0)
-					goto out;
+	for (size_t i = 0; i < p.n; i++) {
+		const struct copy_entry *e = &p.entries[i];
+		if (e->tree == &p.from_source && from) {
+			/* an image's files are its ID's */
+			sha256_update(&sum, from_id, strlen(from_id) + 1);
+			sha256_update(&sum, e->path, strlen(e->path) + 1);
+			continue;
+		}
+		struct tree_source tree = entry_tree(&p, e);
+		if (tree_checksum(&tree, e->path, &sum, err) < 0)
+			goto out;
 	}
 	sha256_final_hex(&sum, files);
-	char *used = build_used_args_text(s);
+	used = build_used_args_text(s);
 	struct cache_key key = {s->image_id, keyed.s, used, files};
 	rc = build_cache_find(b, s, &key, vertex, &hit, err);
 	if (rc == 0 && !hit)
-		rc = copy_files(b, s, trees, urls, sources, nsources, nsrc, dest, dest_is_dir, chown, &env,
-				&opts, &key, created.s, err);
+		rc = copy_files(b, s, &p, chown, &env, &key, created.s, err);
 	else if (rc == 0)
 		build_vertex_cached(b, vertex);
-	free(used);
 out:
-	tree_close(b, &src_tree);
-	tree_close(b, &docs_tree);
-	free(trees);
-	free(urls);
+	free(used);
+	plan_free(b, &p);
 	if (vertex && rc < 0)
 		build_vertex_error(b, vertex, started, err->msg);
 	else if (vertex && !hit)
 		build_vertex_done(b, vertex, started);
-	for (size_t i = 0; i < nsrc && sources; i++)
-		shell_words_free(sources[i], nsources[i]);
-	free(sources);
-	free(nsources);
 	shell_words_free(words, nwords);
-	free(dest);
 	json_decref(vars);
 	strbuf_free(&keyed);
 	strbuf_free(&created);

@@ -341,7 +341,7 @@ int build_run_mounts(struct build *b, struct stage_state *s, const struct df_ins
 				return -1;
 			}
 			/* what it binds is part of the step's key, as a COPY's files */
-			struct tree_source ctx = {b->context_fd, &b->ignore, false, "build context"};
+			struct tree_source ctx = {.root_fd = b->context_fd, .ignore = &b->ignore, .shown = "build context"};
 			struct sha256_ctx sum;
 			char hex[SHA256_HEX_SIZE], clean[PATH_MAX];
 			fs_path_clean(m.source, clean, sizeof(clean), false);

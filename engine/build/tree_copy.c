@@ -70,9 +70,31 @@ static void join(char *out, size_t size, const char *dir, const char *name)
 	snprintf(out, size, "%s%s%s", dir, *dir ? "/" : "", name);
 }
 
+/* Left out by COPY --exclude: a path below the source, matched from it. */
+static bool excluded(const struct tree_source *src, const char *rel)
+{
+	size_t blen;
+
+	if (!src->exclude || !src->exclude_base)
+		return false;
+	blen = strlen(src->exclude_base);
+	if (blen && (strncmp(rel, src->exclude_base, blen) != 0 || rel[blen] != '/'))
+		return false;
+	return dockerignore_excludes(src->exclude, blen ? rel + blen + 1 : rel);
+}
+
 static bool ignored(const struct tree_source *src, const char *rel)
 {
-	return src->ignore && *rel && dockerignore_excludes(src->ignore, rel);
+	return (src->ignore && *rel && dockerignore_excludes(src->ignore, rel)) || excluded(src, rel);
+}
+
+/* May a walk skip everything below the left-out directory rel? */
+static bool skip_below(const struct tree_source *src, const char *rel)
+{
+	if (excluded(src, rel))
+		return true;
+	return !(src->ignore && src->ignore->has_exclusions &&
+		 dockerignore_may_include_below(src->ignore, rel));
 }
 
 /* An O_PATH fd's file opened for reading (the very inode, through /proc). */
@@ -141,7 +163,7 @@ static int expand(const struct tree_source *src, const char *done, const char *r
 		if (fnmatch(part, names[i], 0) != 0)
 			continue;
 		join(path, sizeof(path), done, names[i]);
-		if (ignored(src, path) && !(slash && src->ignore->has_exclusions))
+		if (ignored(src, path) && !(slash && src->ignore && src->ignore->has_exclusions))
 			continue;
 		if (slash) {
 			if (expand(src, path, slash + 1, out, n, depth + 1, err) < 0) {
@@ -228,9 +250,7 @@ static int sum_node(const struct tree_source *src, int fd, const struct stat *st
 			int child;
 
 			join(child_rel, sizeof(child_rel), rel, names[i]);
-			if (ignored(src, child_rel) &&
-			    !(src->ignore->has_exclusions &&
-			      dockerignore_may_include_below(src->ignore, child_rel)))
+			if (ignored(src, child_rel) && skip_below(src, child_rel))
 				continue;
 			child = openat(fd, names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			if (child < 0 || fstat(child, &cst) < 0) {
@@ -349,8 +369,7 @@ static int copy_contents(const struct tree_source *src, int fd, const char *rel,
 		int child;
 
 		join(child_rel, sizeof(child_rel), rel, names[i]);
-		if (ignored(src, child_rel) &&
-		    !(src->ignore->has_exclusions && dockerignore_may_include_below(src->ignore, child_rel)))
+		if (ignored(src, child_rel) && skip_below(src, child_rel))
 			continue;
 		child = openat(fd, names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (child < 0 || fstat(child, &cst) < 0)

@@ -21,6 +21,10 @@ struct tree_source {
 	const struct dockerignore *ignore; /* entries left out (the context's), or NULL */
 	bool keep_owner;                 /* keep uid/gid (stages, images); else root (the context) */
 	const char *shown;               /* how messages name it ("build context", "stage build") */
+	/* COPY --exclude: patterns matched against paths below exclude_base
+	 * (the source being copied), or NULL */
+	const struct dockerignore *exclude;
+	const char *exclude_base;
 };
 
 /* The sources a COPY names: each pattern (relative to the root, wildcards

@@ -215,6 +215,20 @@ expect_status "checksum of a local file" 1 b build .
 expect_match "refused" "checksum can't be specified" "$err"
 kill $http_pid 2>/dev/null
 
+# --- COPY --parents, --exclude -------------------------------------------------------------------
+mkdir -p "$TEST_DIR/par/src/a/b" "$TEST_DIR/par/src/c" && cd "$TEST_DIR/par" || exit 1
+echo 1 >src/a/b/one.md
+echo 2 >src/a/two.txt
+echo 3 >src/c/three.md
+echo 4 >src/c/skip.log
+printf 'FROM busybox\nCOPY --exclude=**/*.log --exclude=a/b src/ /ex/\nCOPY --exclude=*.md src/c/* /ex2/\nCOPY --parents src/a/b/one.md src/c /p1/\nCOPY --parents ./src/./a/b/one.md /p2/\n' >Dockerfile
+expect_status "--parents and --exclude" 0 b build -t par .
+expect_status "what was copied" 0 b run --rm par sh -c 'find /p1 /p2 /ex /ex2 -type f | sort | tr "\n" " "'
+expect_eq "copied" "/ex/a/two.txt /ex/c/three.md /ex2/skip.log /p1/src/a/b/one.md /p1/src/c/skip.log /p1/src/c/three.md /p2/a/b/one.md " "$out"
+echo 5 >src/c/more.log
+expect_status "an excluded file changed" 0 b build .
+expect_match "the --exclude step still hits" 'COPY --exclude=\*\*/\*.log --exclude=a/b src/ /ex/'$'\n''#[0-9]+ CACHED' "$err"
+
 # --- stdin contexts ------------------------------------------------------------------------
 expect_status "Dockerfile on stdin" 0 b build -q - <<<$'FROM busybox\nRUN echo from-stdin >/f\nCMD ["cat", "/f"]'
 expect_status "runs" 0 b run --rm "$out"
