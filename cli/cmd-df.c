@@ -99,7 +99,18 @@ static json_t *summary_rows(json_t *usage)
 	json_array_append_new(rows, summary_row("Local Volumes",
 						json_array_size(json_object_get(usage, "Volumes")),
 						active, size, reclaimable_text(reclaim, size)));
-	json_array_append_new(rows, summary_row("Build Cache", 0, 0, 0, json_string("0B")));
+	size = reclaim = 0;
+	active = 0;
+	json_array_foreach(json_object_get(usage, "BuildCache"), i, v) {
+		size += num(v, "Size");
+		if (json_is_true(json_object_get(v, "InUse")))
+			active++;
+		else if (!json_is_true(json_object_get(v, "Shared")))
+			reclaim += num(v, "Size");
+	}
+	json_array_append_new(rows, summary_row("Build Cache",
+						json_array_size(json_object_get(usage, "BuildCache")),
+						active, size, reclaimable_text(reclaim, size)));
 	return rows;
 }
 

@@ -16,7 +16,7 @@ extern const struct cli_command cli_cmd_pull, cli_cmd_push, cli_cmd_login, cli_c
 	cli_cmd_manifest_inspect;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
-extern const struct cli_command cli_cmd_update, cli_cmd_build;
+extern const struct cli_command cli_cmd_update, cli_cmd_build, cli_cmd_builder_prune;
 extern const struct cli_command cli_cmd_exec, cli_cmd_port;
 extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
 extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
@@ -78,6 +78,7 @@ static const struct alias aliases[] = {
 	{"network", "prune", &cli_cmd_network_prune},
 	{"manifest", "inspect", &cli_cmd_manifest_inspect},
 	{"image", "build", &cli_cmd_build},	   {"builder", "build", &cli_cmd_build},
+	{"builder", "prune", &cli_cmd_builder_prune},
 };
 
 static void print_usage(void)
@@ -93,6 +94,7 @@ static void print_usage(void)
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
+	       "  builder    Manage builds\n"
 	       "  manifest   Manage Docker image manifests and manifest lists\n"
 	       "  network    Manage networks\n  volume     Manage volumes\n  system     Manage berth\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
@@ -111,6 +113,7 @@ static int print_group_usage(const char *group)
 		{"volume", "Manage volumes"},
 		{"system", "Manage berth"},
 		{"manifest", "Manage Docker image manifests and manifest lists"},
+		{"builder", "Manage builds"},
 	};
 	const char *summary = NULL;
 

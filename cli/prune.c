@@ -1,9 +1,11 @@
 /* Pruning as the docker CLI reports it: the confirmation, the "Deleted
  * Containers:" style sections, the total; and system prune, which runs the
- * containers', networks', volumes' and images' prunes in Docker's order. */
+ * containers', networks', volumes', images' and build cache's prunes in
+ * Docker's order; and builder prune. */
 #include "cli/prune.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -28,6 +30,7 @@ static const struct {
 	[CLI_PRUNE_NETWORKS] = {"network.prune", "NetworksDeleted", "Deleted Networks:"},
 	[CLI_PRUNE_VOLUMES] = {"volume.prune", "VolumesDeleted", "Deleted Volumes:"},
 	[CLI_PRUNE_IMAGES] = {"image.prune", "ImagesDeleted", "Deleted Images:"},
+	[CLI_PRUNE_BUILD] = {"builder.prune", "CachesDeleted", "Deleted build cache objects:"},
 };
 
 /* One deleted item: an id or name, or for images Docker's "untagged: ref"
@@ -128,7 +131,55 @@ static int cmd_system_prune(struct cli *cli, int argc, char **argv)
 	if (volumes && (status = cli_prune(cli, CLI_PRUNE_VOLUMES, args, &reclaimed)))
 		goto out;
 	json_object_set_new(args, "all", json_boolean(all));
-	if ((status = cli_prune(cli, CLI_PRUNE_IMAGES, args, &reclaimed)))
+	if ((status = cli_prune(cli, CLI_PRUNE_IMAGES, args, &reclaimed)) ||
+	    (status = cli_prune(cli, CLI_PRUNE_BUILD, args, &reclaimed)))
+		goto out;
+	cli_prune_print_total(reclaimed);
+out:
+	json_decref(f);
+	json_decref(args);
+	flags_free(specs);
+	return status;
+}
+
+static int cmd_builder_prune(struct cli *cli, int argc, char **argv);
+const struct cli_command cli_cmd_builder_prune = {"builder prune", cmd_builder_prune, "[OPTIONS]",
+						  "Remove build cache"};
+
+static int cmd_builder_prune(struct cli *cli, int argc, char **argv)
+{
+	bool all = false, force = false, done;
+	char *keep = NULL;
+	struct strlist filters = {0};
+	struct flag_spec specs[] = {
+		{"all", 'a', FLAG_BOOL, &all, NULL, "Remove all unused build cache, not just dangling ones"},
+		{"filter", 0, FLAG_LIST, &filters, "filter", "Provide filter values (e.g. \"until=24h\")"},
+		{"force", 'f', FLAG_BOOL, &force, NULL, "Do not prompt for confirmation"},
+		{"keep-storage", 0, FLAG_STRING, &keep, "bytes", "Amount of disk space to keep for cache"},
+		{0},
+	};
+	json_t *f = json_object(), *args = NULL;
+	uint64_t reclaimed = 0;
+	int64_t keep_bytes = 0;
+	berr err = {0};
+	int first, status;
+
+	if ((status = cli_parse(cli, specs, &cli_cmd_builder_prune, argc, argv, true, &first, &done)) ||
+	    done)
+		goto out;
+	if ((status = cli_require_args(cli, &cli_cmd_builder_prune, argc - first, 0, 0)))
+		goto out;
+	if ((status = cli_filters(cli, &filters, f)))
+		goto out;
+	if (keep && units_ram_in_bytes(keep, &keep_bytes, &err) < 0) {
+		status = cli_fail(cli, &err, 125);
+		goto out;
+	}
+	if (!force && !cli_confirm(all ? "WARNING! This will remove all build cache."
+				       : "WARNING! This will remove all dangling build cache."))
+		goto out;
+	args = json_pack("{s:O, s:b, s:I}", "filters", f, "all", all, "keep_storage", (json_int_t)keep_bytes);
+	if ((status = cli_prune(cli, CLI_PRUNE_BUILD, args, &reclaimed)))
 		goto out;
 	cli_prune_print_total(reclaimed);
 out:

@@ -20,6 +20,7 @@ enum cli_prune_kind {
 	CLI_PRUNE_NETWORKS,
 	CLI_PRUNE_VOLUMES,
 	CLI_PRUNE_IMAGES,
+	CLI_PRUNE_BUILD,
 };
 
 /* Runs one kind's prune command with args ({"filters", and "all" for

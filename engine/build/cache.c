@@ -173,3 +173,53 @@ char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err
 		return reason;
 	return any ? xstrdup("not built before from this parent") : NULL;
 }
+
+int cache_entries(struct store *st, json_t **out, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = json_array();
+	if (store_prepare(st, &stmt,
+			  "SELECT key, image_id, last_used, created, instruction FROM build_cache"
+			  " ORDER BY last_used DESC",
+			  err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:s}", "key",
+						      (const char *)sqlite3_column_text(stmt, 0), "image",
+						      (const char *)sqlite3_column_text(stmt, 1), "last_used",
+						      (json_int_t)sqlite3_column_int64(stmt, 2), "created",
+						      (json_int_t)sqlite3_column_int64(stmt, 3), "instruction",
+						      (const char *)sqlite3_column_text(stmt, 4)));
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "read the build cache");
+}
+
+int cache_forget(struct store *st, const char *key, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "DELETE FROM build_cache WHERE key = ?", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "prune the build cache");
+}
+
+int cache_image_cached(struct store *st, const char *image_id, bool *cached, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cached = false;
+	if (store_prepare(st, &stmt, "SELECT 1 FROM build_cache WHERE image_id = ? LIMIT 1", err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, image_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	*cached = rc == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(st, err, "read the build cache");
+}

@@ -98,6 +98,13 @@ int cache_record(struct store *st, const struct cache_key *key, const char *imag
  * when that parent was never built on (then the step before it missed). */
 char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err);
 
+/* Every entry, most recently used first: [{"key", "image", "last_used",
+ * "created", "instruction"}]. */
+int cache_entries(struct store *st, json_t **out, berr *err);
+int cache_forget(struct store *st, const char *key, berr *err);
+/* Does an entry still name the image? */
+int cache_image_cached(struct store *st, const char *image_id, bool *cached, berr *err);
+
 /* --- steps ------------------------------------------------------------------ */
 
 /* The instruction at index i applied to the stage's state: metadata

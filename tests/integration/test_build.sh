@@ -300,6 +300,33 @@ expect_eq "no containers" "" "$out"
 expect_eq "failed builds tag nothing, leave no container" "$(grep -v '^\./\(blobs\|layers\)' <<<"$before" | grep -v '^sha256:')" "$(store_snapshot | grep -v '^\./\(blobs\|layers\)' | grep -v '^sha256:')"
 expect_eq "no mount left" "0" "$(grep -c " $BERTH_ROOT" /proc/self/mountinfo | tr -d ' ')"
 
+# --- the cache's size: system df, builder prune, the collection after a build ------------------
+cd "$CTX" || exit 1
+expect_status "system df" 0 b system df --format '{{.Type}} {{.TotalCount}}'
+expect_match "counts the build cache" 'Build Cache [1-9][0-9]*' "$out"
+expect_status "an image's steps" 0 b build -q -f - . <<<$'FROM busybox\nRUN echo dangling-soon >/f'
+dangling=$out
+expect_status "cached" 0 b build -q -f - . <<<$'FROM busybox\nRUN echo dangling-soon >/f'
+expect_eq "same image" "$dangling" "$out"
+expect_status "builder prune" 0 b builder prune -f
+expect_match "reports" 'Total reclaimed space' "$out"
+expect_status "untagged steps gone" 1 b image inspect "$dangling"
+expect_status "a tagged image" 0 b build -q -t kept -f - . <<<$'FROM busybox\nRUN echo kept >/f'
+kept=$out
+expect_status "prune" 0 b builder prune -f
+expect_status "tagged images' steps stay" 0 b build -q -f - . <<<$'FROM busybox\nRUN echo kept >/f'
+expect_eq "still cached" "$kept" "$out"
+expect_status "prune -a" 0 b builder prune -a -f
+expect_status "tagged images stay" 0 b image inspect demo:2
+expect_status "cache mounts gone" 0 ls "$BERTH_ROOT/build-cache"
+expect_eq "no cache mounts" "" "$out"
+expect_status "bad --keep-storage" 125 b builder prune -f --keep-storage lots
+printf '{"builder": {"gc": {"defaultKeepStorage": "6KB"}}}' >"$TEST_DIR/daemon.json"
+older=$(BERTH_CONFIG=$TEST_DIR/daemon.json b build -q -f - . <<<$'FROM busybox\nRUN head -c 4096 /dev/zero >/big1')
+newer=$(BERTH_CONFIG=$TEST_DIR/daemon.json b build -q -f - . <<<$'FROM busybox\nRUN head -c 4096 /dev/zero >/big2')
+expect_status "the newest step is kept" 0 b image inspect "$newer"
+expect_status "over the limit, the least recently used step went" 1 b image inspect "$older"
+
 # --- a killed build: the next one removes its container ---------------------------------------
 printf 'FROM busybox\nRUN touch /started; sleep 30\n' >Dockerfile
 "$BERTH" build . >/dev/null 2>&1 &
