@@ -1,6 +1,8 @@
 /* build: an image from a Dockerfile, as `docker build` (BuildKit) does it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,83 @@ struct build_flags {
 	bool no_cache, pull, quiet;
 };
 
+
+/* The build as a submitted command, so that Ctrl-C (or SIGTERM, SIGHUP)
+ * cancels it: the engine stops the running step, removes its container
+ * and answers "build cancelled"; the command then exits 130 (143, 129). */
+struct build_wait {
+	struct build_view *view; /* NULL: quiet */
+	int pipe[2];
+	int status;
+	json_t *result;
+	berr err;
+};
+
 static void show_progress(void *user, json_t *message)
 {
-	build_view_message(user, message);
+	struct build_wait *w = user;
+
+	if (w->view)
+		build_view_message(w->view, message);
+}
+
+static volatile sig_atomic_t build_signal;
+
+static void on_build_signal(int sig)
+{
+	build_signal = sig;
+}
+
+static void on_reply(void *user, int status, json_t *result, const berr *err)
+{
+	struct build_wait *w = user;
+
+	w->status = status;
+	w->result = json_incref(result);
+	if (err)
+		w->err = *err;
+	if (write(w->pipe[1], "x", 1) < 0) {
+		/* the waiter sees the closed pipe at worst */
+	}
+}
+
+static int run_build(struct cli *cli, json_t *args, struct build_view *view, json_t **result,
+		     berr *err, int *signalled)
+{
+	struct build_wait w = {.view = view, .pipe = {-1, -1}};
+	struct sigaction on = {.sa_handler = on_build_signal}, old[3];
+	const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	uint64_t id;
+	bool cancelled = false;
+
+	*signalled = 0;
+	if (pipe2(w.pipe, O_CLOEXEC) < 0)
+		return berr_sys(err, "build");
+	sigemptyset(&on.sa_mask);
+	build_signal = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &on, &old[i]);
+	id = engine_submit(cli->engine, "image.build", args, show_progress, on_reply, &w);
+	for (;;) {
+		struct pollfd p = {.fd = w.pipe[0], .events = POLLIN};
+		int r = poll(&p, 1, -1);
+
+		if (build_signal && !cancelled) {
+			*signalled = build_signal;
+			engine_cancel(cli->engine, id);
+			cancelled = true;
+		}
+		if (r > 0)
+			break;
+	}
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	close(w.pipe[0]);
+	close(w.pipe[1]);
+	*result = w.result;
+	if (w.status < 0)
+		*err = w.err;
+	return w.status < 0 ? -1 : 0;
 }
 
 /* --build-arg K=V, or K alone: its value from this environment (left
@@ -287,17 +363,24 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);
+	bool tty = f.progress && strcmp(f.progress, "tty") == 0 ? true
+		   : f.progress && strcmp(f.progress, "plain") == 0 ? false
+								 : isatty(STDERR_FILENO);
 	if (viewing)
-		build_view_init(&view, stderr);
-	if (engine_call(cli->engine, "image.build", args, &result, viewing ? show_progress : NULL,
-			viewing ? &view : NULL, &err) < 0) {
-		if (viewing)
+		build_view_init(&view, stderr, tty);
+	int signalled;
+	if (run_build(cli, args, viewing ? &view : NULL, &result, &err, &signalled) < 0) {
+		if (viewing) {
+			build_view_end(&view, false);
 			build_view_failure(&view);
+		}
 		fflush(stdout);
 		fprintf(stderr, "ERROR: failed to solve: %s\n", err.msg);
-		status = 1;
+		status = signalled ? 128 + signalled : 1;
 		goto out;
 	}
+	if (viewing)
+		build_view_end(&view, true);
 	const char *id = json_string_value(json_object_get(result, "Id"));
 	if (f.quiet)
 		printf("%s\n", id);

@@ -40,7 +40,8 @@ static int open_engine(struct cli *cli)
  * anyone, and the man page and completions are made from it at build. */
 static bool wants_help(int argc, char **argv)
 {
-	static const char *const groups[] = {"container", "image", "network", "volume", "system"};
+	static const char *const groups[] = {"container", "image", "network", "volume", "system",
+					     "builder", "manifest"};
 	int at = 2;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||

@@ -327,6 +327,30 @@ newer=$(BERTH_CONFIG=$TEST_DIR/daemon.json b build -q -f - . <<<$'FROM busybox\n
 expect_status "the newest step is kept" 0 b image inspect "$newer"
 expect_status "over the limit, the least recently used step went" 1 b image inspect "$older"
 
+# --- Ctrl-C, and the live view on a terminal ----------------------------------------------------
+mkdir -p "$TEST_DIR/cancel" && cd "$TEST_DIR/cancel" || exit 1
+printf 'FROM busybox\nRUN echo started; sleep 30\n' >Dockerfile
+"$BERTH" build --progress plain . >"$TEST_DIR/cancel.out" 2>&1 &
+builder=$!
+wait_for "the step runs" sh -c "\"$BERTH\" ps -q | grep -q ."
+kill -INT $builder
+wait $builder
+expect_eq "Ctrl-C: exit 130" "130" "$?"
+expect_match "says so" 'build cancelled' "$(tail -1 "$TEST_DIR/cancel.out")"
+expect_status "its container is gone" 0 b ps -aq
+expect_eq "no container" "" "$out"
+if command -v tmux >/dev/null; then
+	printf 'FROM busybox\nRUN echo a line far longer than the eighty columns of this terminal, which the live view cuts; sleep 1\n' >Dockerfile
+	tmux -L "berth-build-$$" new-session -d -x 80 -y 24 "\"$BERTH\" build --no-cache .; echo EXIT=\$?; sleep 60"
+	wait_for "the build ends" sh -c "tmux -L berth-build-$$ capture-pane -p | grep -q EXIT="
+	screen=$(tmux -L "berth-build-$$" capture-pane -p)
+	tmux -L "berth-build-$$" kill-server
+	expect_match "BuildKit's live view" '\[\+\] Building [0-9.]+s \([0-9]+/[0-9]+\) FINISHED' "$screen"
+	expect_match "steps with their times" ' => \[2/2\] RUN echo a line .* [0-9.]+s' "$screen"
+	expect_eq "no line wider than the terminal" "0" "$(awk 'length > 80' <<<"$screen" | wc -l | tr -d ' ')"
+	expect_match "exit 0" 'EXIT=0' "$screen"
+fi
+
 # --- a killed build: the next one removes its container ---------------------------------------
 printf 'FROM busybox\nRUN touch /started; sleep 30\n' >Dockerfile
 "$BERTH" build . >/dev/null 2>&1 &
