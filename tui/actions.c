@@ -796,6 +796,9 @@ bool actions_run(struct app *app, enum tui_action a)
 	case ACT_PUSH:
 		transfer_push(app);
 		return true;
+	case ACT_BUILD:
+		build_form(app);
+		return true;
 	case ACT_PRUNE:
 		prune(app, object_kind(app));
 		return true;

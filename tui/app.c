@@ -507,6 +507,7 @@ static void teardown(struct app *app)
 		cmdline_free(app->cmdline);
 	transfer_free(app->transfer);
 	app->transfer = NULL;
+	build_cancel_running(app);
 	prompt_free(app->line_prompt);
 	keybar_free(app->keybar);
 	statusbar_free(app->status);

@@ -56,6 +56,9 @@ struct request *tui_submit(struct app *app, const char *type, json_t *args,
 
 /* Cancels a request: no callback of it runs after this. */
 void tui_cancel(struct app *app, struct request *req);
+/* Asks the engine to stop a request (a build); its progress and reply
+ * still come, the reply with the command's own words. */
+void tui_interrupt(struct app *app, struct request *req);
 
 /* Runs fn on the UI thread (any thread). */
 void tui_post(struct app *app, tui_call_fn fn, void *user);
@@ -297,6 +300,13 @@ void modal_help(struct app *app);
 /* Shows text (a command's output) over the pane area; Esc or q closes it. */
 void modal_result(struct app *app, const char *title, const char *text, size_t len);
 
+/* A result view its owner appends to (returned), following the newest
+ * line; Esc and q call hooks->cancel, which closes it with modal_close
+ * when it is done with it. */
+struct logview *modal_result_live(struct app *app, const struct modal_hooks *hooks, void *user);
+/* Sets the result view's title line and key hints. */
+void modal_result_title(struct app *app, const char *title, const char *keys);
+
 /* Closes the modal without calling its hooks (but release). */
 void modal_close(struct app *app);
 
@@ -314,6 +324,13 @@ void modal_draw(struct app *app);
 /* Runs an action on the current pane's selection or marks: lifecycle,
  * removal, rename, exec, attach, run, commit, tag, prune... */
 bool actions_run(struct app *app, enum tui_action a);
+
+/* --- build.c: builds from the images pane ------------------------------------ */
+
+/* b: the build form, then the build's live view. */
+void build_form(struct app *app);
+/* Cancels a running build (the console quits). */
+void build_cancel_running(struct app *app);
 
 /* --- transfer.c: pull and push from the images pane ------------------------- */
 

@@ -263,6 +263,19 @@ void tui_cancel(struct app *app, struct request *req)
 	engine_cancel(app->engine, id);
 }
 
+void tui_interrupt(struct app *app, struct request *req)
+{
+	struct bridge *b = app->bridge;
+	uint64_t id;
+
+	if (!req)
+		return;
+	pthread_mutex_lock(&b->lock);
+	id = req->id;
+	pthread_mutex_unlock(&b->lock);
+	engine_cancel(app->engine, id);
+}
+
 /* Queues a call for the UI thread. */
 void tui_post(struct app *app, tui_call_fn fn, void *user)
 {

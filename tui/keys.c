@@ -47,6 +47,7 @@ const struct key_binding keys_table[] = {
 	{I, 't', ACT_TAG, "Images", "t", "Tag", "Tag"},
 	{I, 'p', ACT_PULL, "Images", "p", "Pull an image (Tab completes local names)", "Pull"},
 	{I, 'u', ACT_PUSH, "Images", "u", "Push the image (upload)", "Push"},
+	{I, 'b', ACT_BUILD, "Images", "b", "Build an image from a Dockerfile (a form, then its steps live)", "Build"},
 	{I, 'd', ACT_REMOVE, "Images", "d", "Remove (asks first)", "Remove"},
 	{I, 'D', ACT_REMOVE_FORCE, "Images", "D", "Remove by force (asks first)", NULL},
 	{I, 'P', ACT_PRUNE, "Images", "P", "Prune dangling images (asks first)", "Prune"},

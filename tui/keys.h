@@ -77,6 +77,7 @@ enum tui_action {
 	ACT_TAG,
 	ACT_PULL,
 	ACT_PUSH,
+	ACT_BUILD,
 	ACT_PRUNE,
 	/* networks */
 	ACT_NET_CREATE,

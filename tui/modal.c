@@ -122,6 +122,29 @@ void modal_result(struct app *app, const char *title, const char *text, size_t l
 	widget_set_focus(WIDGET(lv), true);
 }
 
+/* A result view that its owner keeps appending to (a build), following
+ * the newest line; hooks.cancel decides what Esc and q do. */
+struct logview *modal_result_live(struct app *app, const struct modal_hooks *hooks, void *user)
+{
+	struct logview *lv = logview_new(100000, 16u << 20);
+
+	logview_set_follow(lv, true);
+	open_modal(app, MODAL_RESULT, WIDGET(lv), hooks, user);
+	app->modal.title = statusbar_new(THEME_TITLE_FOCUS);
+	modal_place(app);
+	widget_set_focus(WIDGET(lv), true);
+	return lv;
+}
+
+/* The result view's title line. */
+void modal_result_title(struct app *app, const char *title, const char *keys)
+{
+	if (app->modal.kind != MODAL_RESULT || !app->modal.title)
+		return;
+	statusbar_set(app->modal.title, title, keys);
+	app->frame_due = true;
+}
+
 /* Puts the modal where it goes for the screen's size. */
 void modal_place(struct app *app)
 {
@@ -209,7 +232,10 @@ static void result_keyed(struct app *app, wkey k)
 	switch (k) {
 	case 'q':
 	case WKEY_ESC:
-		modal_close(app);
+		if (app->modal.hooks.cancel) /* its owner decides (a build cancels first) */
+			app->modal.hooks.cancel(app, app->modal.user);
+		else
+			modal_close(app);
 		return;
 	case 'j':
 		logview_scroll(lv, 1);

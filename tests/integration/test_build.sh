@@ -351,6 +351,42 @@ if command -v tmux >/dev/null; then
 	expect_match "exit 0" 'EXIT=0' "$screen"
 fi
 
+# --- the console: b builds from the images pane, Esc cancels, at 80x24 ---------------------------
+if command -v tmux >/dev/null; then
+	mkdir -p "$TEST_DIR/console" && cd "$TEST_DIR/console" || exit 1
+	printf 'FROM busybox\nARG MSG=hi\nRUN echo "console says $MSG"\n' >Dockerfile
+	printf 'FROM busybox\nRUN echo long; sleep 30\n' >Dockerfile.slow
+	TSOCK=$TEST_DIR/tmux-console.sock
+	tc() { tmux -S "$TSOCK" "$@"; }
+	on_screen() { # TEXT: polls the screen for 10 s
+		local i
+		for i in $(seq 200); do tc capture-pane -p -t tui | grep -qF -- "$1" && return 0; sleep 0.05; done
+		return 1
+	}
+	expect_on_screen() { if on_screen "$2"; then ok; else bad "$1: '$2' not on the screen"; tc capture-pane -p -t tui | sed 's/^/    | /'; fi; }
+	tc new-session -d -s tui -x 80 -y 24 -e BERTH_ROOT="$BERTH_ROOT" -e BERTH_RUN="$BERTH_RUN" \
+		-e BERTH_CGROUP_PARENT="$BERTH_CGROUP_PARENT" -e LANG=C.UTF-8 "cd '$TEST_DIR/console' && '$BERTH'; sleep 600"
+	expect_on_screen "the console is up" "CONTAINER ID"
+	tc send-keys -t tui 2
+	expect_on_screen "the images pane" "REPOSITORY"
+	tc send-keys -t tui b
+	expect_on_screen "the build form" "Build an image"
+	tc send-keys -t tui Tab Tab "fromconsole:1" Tab "MSG=there" Enter
+	expect_on_screen "the steps live" "console says there"
+	expect_on_screen "the end on the status line" "built fromconsole:1 sha256:"
+	expect_status "the image is there" 0 b run --rm fromconsole:1 true
+	tc send-keys -t tui Escape b
+	expect_on_screen "the form again" "Build an image"
+	tc send-keys -t tui Tab C-u Dockerfile.slow Tab C-u slow:1 Enter
+	wait_for "the slow step runs" sh -c "\"$BERTH\" ps -q | grep -q ."
+	expect_on_screen "its output shows" "RUN echo long; sleep 30"
+	tc send-keys -t tui Escape
+	expect_on_screen "Esc cancels it" "build failed: Dockerfile.slow:2: RUN: build cancelled"
+	expect_status "its container is gone" 0 b ps -aq
+	expect_eq "no container" "" "$out"
+	tc kill-server 2>/dev/null
+fi
+
 # --- a killed build: the next one removes its container ---------------------------------------
 printf 'FROM busybox\nRUN touch /started; sleep 30\n' >Dockerfile
 "$BERTH" build . >/dev/null 2>&1 &
