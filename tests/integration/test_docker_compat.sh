@@ -1,7 +1,8 @@
 #!/bin/bash
 # Images move between berth and Docker both ways: berth's `save` loads into
 # a real dockerd and runs there, and Docker's `save` loads into berth and
-# runs here. The script starts its own dockerd (scripts/private-dockerd.sh:
+# runs here; an image berth built runs in Docker as the one Docker built
+# from the same Dockerfile. The script starts its own dockerd (scripts/private-dockerd.sh:
 # private data root and socket, no iptables, its own network namespace) and
 # stops it at the end; the host's bridges (a docker0 among them) are as they
 # were.
@@ -49,6 +50,37 @@ expect_eq "the layer's file" "made-by-docker" "$out"
 expect_status "the whiteout is honoured" 1 b run --rm dockerbox:2 ls /etc/shadow
 expect_status "history has both layers" 0 b history -q dockerbox:2
 expect_match "two or more rows" $'\n' "$out"
+
+# berth build -> Docker: the same Dockerfile built by both, each image run by
+# Docker, the same results (files, owners, modes, config, whiteouts)
+mkdir -p "$TEST_DIR/bctx/sub"
+echo from-context >"$TEST_DIR/bctx/a.txt"
+echo nested >"$TEST_DIR/bctx/sub/n.txt"
+cat >"$TEST_DIR/bctx/Dockerfile" <<'DOCKERFILE'
+FROM berthbox:1
+ARG WHO=world
+ENV GREETING="hello ${WHO}"
+WORKDIR /app
+COPY a.txt ./
+COPY --chown=1000:1000 sub/ /app/sub/
+RUN echo "$GREETING" >greeting && chmod 640 greeting && rm /etc/shadow && mkdir -p /var/x && touch /var/x/y
+USER 1000
+EXPOSE 8080
+LABEL stage=compat
+CMD ["sh", "-c", "cat /app/greeting /app/a.txt /app/sub/n.txt; stat -c '%u:%g %a' /app/greeting /app/sub/n.txt; ls /etc/shadow 2>/dev/null | wc -l; id -u; pwd"]
+DOCKERFILE
+expect_status "berth builds it" 0 b build -q -t builtbyberth:1 "$TEST_DIR/bctx"
+expect_status "save" 0 b save -o "$TEST_DIR/built.tar" builtbyberth:1
+expect_status "docker loads berth's build" 0 docker load -i "$TEST_DIR/built.tar"
+expect_eq "same id in Docker" "$(b image inspect -f '{{.Id}}' builtbyberth:1)" "$(docker image inspect -f '{{.Id}}' builtbyberth:1)"
+expect_status "docker runs berth's build" 0 docker run --rm --network none builtbyberth:1
+berth_result=$out
+expect_status "docker builds the same Dockerfile" 0 env DOCKER_BUILDKIT=0 docker build -q --network none -t builtbydocker:1 "$TEST_DIR/bctx"
+expect_status "docker runs its own" 0 docker run --rm --network none builtbydocker:1
+expect_eq "the same result" "$out" "$berth_result"
+expect_eq "and the expected one" "$(printf 'hello world\nfrom-context\nnested\n0:0 640\n1000:1000 644\n0\n1000\n/app')" "$berth_result"
+config='{{json .Config.Env}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}} {{json .Config.Labels}} {{json .Config.Cmd}}'
+expect_eq "the same config" "$(docker image inspect -f "$config" builtbydocker:1)" "$(docker image inspect -f "$config" builtbyberth:1)"
 
 expect_eq "the host's bridges are as they were" "$host_bridges" "$(host_bridges)"
 
