@@ -152,11 +152,13 @@ static bool is_url(const char *word)
 	return strncmp(word, "http://", 7) == 0 || strncmp(word, "https://", 8) == 0;
 }
 
-/* A heredoc's file: its name's last part. */
+/* A heredoc's file: its name's last part ("." and ".." name none). */
 static const char *heredoc_file_name(const struct df_heredoc *doc)
 {
 	const char *slash = strrchr(doc->name, '/');
-	return slash && slash[1] ? slash + 1 : doc->name;
+	const char *name = slash && slash[1] ? slash + 1 : doc->name;
+
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ? "__heredoc__" : name;
 }
 
 /* Writes a heredoc's body (expanded unless its name was quoted) as a

@@ -189,6 +189,17 @@ static int context_source(struct build *b, const char *source, char *out, size_t
 	return 0;
 }
 
+/* A secret's id names a file: no path in it. */
+static bool valid_id(const char *id)
+{
+	if (!*id || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > 200)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (*p == '/' || *p == '\0' || (unsigned char)*p < 0x20)
+			return false;
+	return true;
+}
+
 /* A secret as a file of its own in the step's private directory. */
 static int secret_file(struct build *b, const struct mount_spec *m, const char *id, char *dir,
 		       size_t dir_size, char *path, size_t size, berr *err)
@@ -262,6 +273,8 @@ int build_run_mounts(struct build *b, struct stage_state *s, const struct df_ins
 			}
 			if (!id || !*id)
 				return berr_set(err, BERR_INVALID, "secret ID missing for \"secret\" mount");
+			if (!valid_id(id))
+				return berr_set(err, BERR_INVALID, "invalid %s id \"%s\"", m.type, id);
 			if (strcmp(m.type, "ssh") == 0) {
 				const char *sock = json_string_value(json_object_get(b->ssh, id));
 				if (!sock) /* BuildKit: an ssh mount is required by default */

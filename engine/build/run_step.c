@@ -286,6 +286,9 @@ static int script_file(struct build *b, const struct df_heredoc *doc, char *dir,
 	const char *slash = strrchr(doc->name, '/');
 	const char *name = slash ? slash + 1 : doc->name;
 	char path[8192];
+
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		name = "__heredoc__";
 	size_t len = strlen(doc->content);
 	int fd;
 
@@ -405,7 +408,10 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		free(bind);
 		json_decref(cmd);
 		const char *slash = strrchr(in->heredocs[0].name, '/');
-		char *target = xasprintf("/dev/pipes/%s", slash ? slash + 1 : in->heredocs[0].name);
+		const char *base = slash ? slash + 1 : in->heredocs[0].name;
+		if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+			base = "__heredoc__";
+		char *target = xasprintf("/dev/pipes/%s", base);
 		cmd = json_pack("[s]", target);
 		free(target);
 	}
