@@ -19,7 +19,7 @@ const struct cli_command cli_cmd_build = {"build", cmd_build, "[OPTIONS] PATH | 
 					  "Build an image from a Dockerfile"};
 
 struct build_flags {
-	struct strlist tags, build_args, labels, add_hosts, secrets, ssh;
+	struct strlist tags, build_args, labels, add_hosts, secrets, ssh, outputs, contexts, no_cache_filter;
 	char *file, *target, *iidfile, *network, *progress, *platform;
 	bool no_cache, pull, quiet;
 };
@@ -224,6 +224,102 @@ static int ssh_object(struct cli *cli, const struct strlist *list, json_t **out)
 	return 0;
 }
 
+/* -o type=local,dest=dir | type=tar,dest=file|- | dir | -: [{"type", "dest" | "fd"}]. */
+static int outputs_array(struct cli *cli, const struct strlist *list, json_t **out)
+{
+	*out = json_array();
+	for (size_t i = 0; i < list->len; i++) {
+		const char *spec = list->items[i];
+		char *copy, *save = NULL, *type = NULL, *dest = NULL;
+		int status = 0;
+
+		if (strcmp(spec, "-") == 0) {
+			if (isatty(STDOUT_FILENO))
+				return cli_failf(cli, 1, "refusing to write a tar to the terminal: use -o type=tar,dest=file or redirect");
+			json_array_append_new(*out, json_pack("{s:s, s:i}", "type", "tar", "fd", STDOUT_FILENO));
+			continue;
+		}
+		if (!strchr(spec, '=')) {
+			char abs_dest[PATH_MAX];
+			snprintf(abs_dest, sizeof(abs_dest), "%s", spec);
+			if (spec[0] != '/' && getcwd(abs_dest, sizeof(abs_dest)))
+				snprintf(abs_dest + strlen(abs_dest), sizeof(abs_dest) - strlen(abs_dest), "/%s", spec);
+			json_array_append_new(*out, json_pack("{s:s, s:s}", "type", "local", "dest", abs_dest));
+			continue;
+		}
+		copy = xstrdup(spec);
+		for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(f, '=');
+			if (!eq) {
+				status = cli_failf(cli, 1, "invalid output: %s", spec);
+				break;
+			}
+			*eq = '\0';
+			if (strcmp(f, "type") == 0)
+				type = eq + 1;
+			else if (strcmp(f, "dest") == 0)
+				dest = eq + 1;
+			else {
+				status = cli_failf(cli, 1, "invalid output: unknown key %s in %s", f, spec);
+				break;
+			}
+		}
+		if (!status && (!type || (strcmp(type, "local") != 0 && strcmp(type, "tar") != 0)))
+			status = cli_failf(cli, 1, "invalid output: type must be local or tar in %s", spec);
+		if (!status && (!dest || !*dest))
+			status = cli_failf(cli, 1, "invalid output: dest is required in %s", spec);
+		if (!status && strcmp(dest, "-") == 0) {
+			if (strcmp(type, "local") == 0 || isatty(STDOUT_FILENO))
+				status = cli_failf(cli, 1, "invalid output: only a tar goes to stdout (redirected)");
+			else
+				json_array_append_new(*out, json_pack("{s:s, s:i}", "type", "tar", "fd", STDOUT_FILENO));
+		} else if (!status) {
+			char abs_dest[PATH_MAX];
+			if (dest[0] == '/' || !getcwd(abs_dest, sizeof(abs_dest)))
+				snprintf(abs_dest, sizeof(abs_dest), "%s", dest);
+			else
+				snprintf(abs_dest + strlen(abs_dest), sizeof(abs_dest) - strlen(abs_dest), "/%s", dest);
+			json_array_append_new(*out, json_pack("{s:s, s:s}", "type", type, "dest", abs_dest));
+		}
+		free(copy);
+		if (status)
+			return status;
+	}
+	return 0;
+}
+
+/* --build-context name=path | name=docker-image://ref: {name: {"dir"} | {"image"}}. */
+static int contexts_object(struct cli *cli, const struct strlist *list, json_t **out)
+{
+	*out = json_object();
+	for (size_t i = 0; i < list->len; i++) {
+		char *copy = xstrdup(list->items[i]), *eq = strchr(copy, '=');
+		char abs_dir[PATH_MAX];
+
+		if (!eq || eq == copy || !eq[1]) {
+			free(copy);
+			return cli_failf(cli, 1, "invalid context value: %s, expected key=value", list->items[i]);
+		}
+		*eq = '\0';
+		if (strncmp(eq + 1, "docker-image://", 15) == 0) {
+			json_object_set_new(*out, copy, json_pack("{s:s}", "image", eq + 1 + 15));
+		} else if (strstr(eq + 1, "://")) {
+			int st = cli_failf(cli, 1, "build context %s: only directories and docker-image:// are supported", copy);
+			free(copy);
+			return st;
+		} else if (!realpath(eq + 1, abs_dir)) {
+			int e = errno;
+			int st = cli_failf(cli, 1, "build context %s: %s: %s", copy, eq + 1, strerror(e));
+			free(copy);
+			return st;
+		} else {
+			json_object_set_new(*out, copy, json_pack("{s:s}", "dir", abs_dir));
+		}
+		free(copy);
+	}
+	return 0;
+}
+
 /* Reads all of stdin (a Dockerfile given with -f -). */
 static char *read_stdin(void)
 {
@@ -262,11 +358,14 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 	struct flag_spec specs[] = {
 		{"add-host", 0, FLAG_LIST, &f.add_hosts, "list", "Add a custom host-to-IP mapping (\"host:ip\")"},
 		{"build-arg", 0, FLAG_LIST, &f.build_args, "list", "Set build-time variables"},
+		{"build-context", 0, FLAG_LIST, &f.contexts, "stringArray", "Additional build contexts (e.g., name=path, name=docker-image://ref)"},
 		{"file", 'f', FLAG_STRING, &f.file, "string", "Name of the Dockerfile (default: \"PATH/Dockerfile\")"},
 		{"iidfile", 0, FLAG_STRING, &f.iidfile, "string", "Write the image ID to the file"},
 		{"label", 0, FLAG_LIST, &f.labels, "list", "Set metadata for an image"},
 		{"network", 0, FLAG_STRING, &f.network, "string", "Set the networking mode for the RUN instructions during build (default \"default\")"},
 		{"no-cache", 0, FLAG_BOOL, &f.no_cache, NULL, "Do not use cache when building the image"},
+		{"no-cache-filter", 0, FLAG_LIST, &f.no_cache_filter, "stringArray", "Do not cache specified stages"},
+		{"output", 'o', FLAG_LIST, &f.outputs, "stringArray", "Output destination (format: \"type=local,dest=path\", \"type=tar,dest=path\", \"-\")"},
 		{"platform", 0, FLAG_STRING, &f.platform, "string", "Set platform if server is multi-platform capable"},
 		{"progress", 0, FLAG_STRING, &f.progress, "string", "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")"},
 		{"pull", 0, FLAG_BOOL, &f.pull, NULL, "Always attempt to pull a newer version of the image"},
@@ -360,6 +459,26 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	json_object_set_new(args, "ssh", ssh);
+	json_t *outputs, *contexts, *filter = json_array();
+	if ((status = outputs_array(cli, &f.outputs, &outputs))) {
+		json_decref(outputs);
+		json_decref(filter);
+		goto out;
+	}
+	json_object_set_new(args, "outputs", outputs);
+	if ((status = contexts_object(cli, &f.contexts, &contexts))) {
+		json_decref(contexts);
+		json_decref(filter);
+		goto out;
+	}
+	json_object_set_new(args, "build_contexts", contexts);
+	for (size_t i = 0; i < f.no_cache_filter.len; i++) {
+		char *copy = xstrdup(f.no_cache_filter.items[i]), *save = NULL;
+		for (char *n = strtok_r(copy, ",", &save); n; n = strtok_r(NULL, ",", &save))
+			json_array_append_new(filter, json_string(n));
+		free(copy);
+	}
+	json_object_set_new(args, "no_cache_filter", filter);
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);

@@ -148,6 +148,19 @@ static int split_stages(struct build *b, berr *err)
 			st->name = xstrdup(w[2]);
 		}
 		st->base_stage = stage_index(b, st->base, b->nstages - 1);
+		/* a --build-context of that name: an image in its place */
+		json_t *named = json_object_get(b->contexts, st->base);
+		if (named) {
+			const char *image = json_string_value(json_object_get(named, "image"));
+			if (!image) {
+				berr_set(err, BERR_UNSUPPORTED,
+					 "FROM %s: a directory build context cannot be a stage's base", st->base);
+				return build_fail_at(b, in, err);
+			}
+			free(st->base);
+			st->base = xstrdup(image);
+			st->base_stage = -1;
+		}
 		shell_words_free(w, n);
 		const char *platform = df_flag_value(in, "platform");
 		if (platform) {
@@ -278,6 +291,11 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 	int64_t started = build_now();
 	int vertex, rc = -1;
 
+	json_t *nf;
+	size_t k;
+	json_array_foreach(b->no_cache_filter, k, nf)
+		if (stage->name && json_string_value(nf) && strcasecmp(json_string_value(nf), stage->name) == 0)
+			s.no_cache = true;
 	/* proxy args need no ARG */
 	for (size_t i = 0; build_proxy_args[i]; i++)
 		if (json_is_string(json_object_get(b->build_args, build_proxy_args[i])))
@@ -528,6 +546,19 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 			free(line);
 		}
 	}
+	json_t *output;
+	size_t oi;
+	json_array_foreach(b->outputs, oi, output) {
+		const char *dest = json_string_value(json_object_get(output, "dest"));
+		line = xasprintf("exporting to %s %s", json_string_value(json_object_get(output, "type")) ?: "?",
+				 dest ? dest : "(stdout)");
+		build_vertex_status(b, vertex, line);
+		free(line);
+		if (build_export(b, id, output, err) < 0) {
+			build_vertex_error(b, vertex, started, err->msg);
+			return -1;
+		}
+	}
 	build_vertex_done(b, vertex, started);
 	engine_emit(b->engine, "image", "build", id, NULL);
 	*result = json_pack("{s:s}", "Id", id);
@@ -560,6 +591,9 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	b.add_hosts = json_object_get(args, "add_hosts");
 	b.labels = json_object_get(args, "labels");
 	b.secrets = json_object_get(args, "secrets");
+	b.outputs = json_object_get(args, "outputs");
+	b.contexts = json_object_get(args, "build_contexts");
+	b.no_cache_filter = json_object_get(args, "no_cache_filter");
 	b.ssh = json_object_get(args, "ssh");
 	if (!dockerfile || !*dockerfile)
 		dockerfile = "Dockerfile";

@@ -220,6 +220,7 @@ struct copy_plan {
 	bool has_exclude;
 	struct copy_opts opts;
 	struct step_tree from_tree, docs_tree;
+	int named_fd; /* COPY --from a --build-context directory, or -1 */
 	struct tree_source from_source, docs_source;
 	char **pivots;
 	size_t npivots;
@@ -238,6 +239,8 @@ static void plan_free(struct build *b, struct copy_plan *p)
 		dockerignore_free(&p->exclude);
 	tree_close(b, &p->from_tree);
 	tree_close(b, &p->docs_tree);
+	if (p->named_fd >= 0)
+		close(p->named_fd);
 }
 
 static void plan_add(struct copy_plan *p, const struct tree_source *tree, const char *path, bool url,
@@ -444,7 +447,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	int vertex = 0, rc = -1;
 	int64_t started = build_now();
 
-	p.from_tree.root_fd = p.docs_tree.root_fd = -1;
+	p.from_tree.root_fd = p.docs_tree.root_fd = p.named_fd = -1;
 	for (size_t i = 0; i < in->nflags; i++) {
 		bool ok = false;
 		for (size_t j = 0; allowed[j]; j++)
@@ -499,14 +502,29 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 		char *expanded = NULL;
 		if (shell_word(&env, from, &expanded, err) < 0)
 			goto out;
-		rc = from_image(b, expanded, from_id, err);
-		free(expanded);
-		if (rc < 0)
-			goto out;
-		rc = -1;
-		if (tree_open(b, from_id, &p.from_tree, err) < 0)
-			goto out;
-		p.from_source = (struct tree_source){.root_fd = p.from_tree.root_fd, .keep_owner = true, .shown = from};
+		/* a --build-context of that name wins over stages and images */
+		json_t *named = json_object_get(b->contexts, expanded);
+		const char *dir = json_string_value(json_object_get(named, "dir"));
+		const char *image = json_string_value(json_object_get(named, "image"));
+		if (dir) {
+			p.named_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (p.named_fd < 0) {
+				berr_sys(err, "build context %s: %s", expanded, dir);
+				free(expanded);
+				goto out;
+			}
+			p.from_source = (struct tree_source){.root_fd = p.named_fd, .shown = from};
+			free(expanded);
+		} else {
+			rc = from_image(b, image ? image : expanded, from_id, err);
+			free(expanded);
+			if (rc < 0)
+				goto out;
+			rc = -1;
+			if (tree_open(b, from_id, &p.from_tree, err) < 0)
+				goto out;
+			p.from_source = (struct tree_source){.root_fd = p.from_tree.root_fd, .keep_owner = true, .shown = from};
+		}
 	}
 	if (plan_sources(b, in, &p, words, nwords - 1, &env, err) < 0)
 		goto out;
@@ -536,7 +554,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	sha256_init(&sum);
 	for (size_t i = 0; i < p.n; i++) {
 		const struct copy_entry *e = &p.entries[i];
-		if (e->tree == &p.from_source && from) {
+		if (e->tree == &p.from_source && from_id[0]) {
 			/* an image's files are its ID's */
 			sha256_update(&sum, from_id, strlen(from_id) + 1);
 			sha256_update(&sum, e->path, strlen(e->path) + 1);

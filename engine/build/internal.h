@@ -35,6 +35,7 @@ struct stage_state {
 	bool cmd_set;                     /* CMD given in this stage (ENTRYPOINT keeps it) */
 	int step;                         /* the [i/n] counter */
 	bool cache_broken;                /* a step before missed: the next ones miss with it */
+	bool no_cache;                    /* --no-cache-filter names this stage */
 	json_t *used;                     /* names the current instruction expanded */
 	char *miss_reason;                /* why a step with no vertex of its own missed (ENV...),
 					     told on the next vertex */
@@ -54,6 +55,9 @@ struct build {
 	json_t *labels;
 	json_t *secrets;      /* --secret: id -> {"src": path} or {"value": text} */
 	json_t *ssh;          /* --ssh: id -> agent socket path */
+	json_t *outputs;      /* -o: [{"type", "dest" | "fd"}] */
+	json_t *contexts;     /* --build-context: name -> {"dir"} | {"image"} */
+	json_t *no_cache_filter; /* --no-cache-filter: stage names */
 	/* the inputs */
 	char *dockerfile_name; /* as messages name it: "Dockerfile" */
 	struct dockerfile df;
@@ -195,6 +199,10 @@ int build_fetch_url(const char *url, int dir_fd, const char *name, const char *c
 		    char digest[IMAGE_DIGEST_SIZE], const volatile int *cancel, berr *err);
 /* The file name a URL gives: its path's last part ("__unnamed__" for none). */
 const char *build_url_file_name(const char *url, char *buf, size_t size);
+
+/* build -o (export.c): the image's files to {"type": "tar", "dest" | "fd"}
+ * or {"type": "local", "dest"}. */
+int build_export(struct build *b, const char *image_id, json_t *output, berr *err);
 
 /* Prefixes err with "Dockerfile:N: ". */
 int build_fail_at(struct build *b, const struct df_instruction *in, berr *err);

@@ -183,7 +183,7 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 	char *reason;
 
 	*hit = false;
-	if (b->no_cache)
+	if (b->no_cache || s->no_cache)
 		return 0;
 	if (cache_lookup(b->env.st, key, found, hit, err) < 0)
 		return -1;

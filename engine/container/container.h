@@ -69,6 +69,11 @@ int container_upper_tar(struct engine *engine, const struct container *c, int *o
 int container_rootfs_writable(struct engine *engine, const struct container *c, int *fd_out,
 			      berr *err);
 
+/* The image's files as the container was made from them (no init layer,
+ * read-only, its upper directory on top), seen by no process. rootfs.c */
+int container_rootfs_image(struct engine *engine, const struct container *c, int *fd_out,
+			   berr *err);
+
 /* Paths. */
 void container_bundle_dir(struct engine *engine, const char *id, char *buf, size_t n);
 void container_run_dir(struct engine *engine, const char *id, char *buf, size_t n);

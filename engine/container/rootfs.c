@@ -249,3 +249,9 @@ int container_rootfs_writable(struct engine *engine, const struct container *c, 
 {
 	return container_rootfs_mount(engine, c, ROOTFS_WRITABLE | ROOTFS_INIT, fd_out, err);
 }
+
+int container_rootfs_image(struct engine *engine, const struct container *c, int *fd_out,
+			   berr *err)
+{
+	return container_rootfs_mount(engine, c, 0, fd_out, err);
+}

@@ -351,6 +351,24 @@ if command -v tmux >/dev/null; then
 	expect_match "exit 0" 'EXIT=0' "$screen"
 fi
 
+# --- -o, --build-context, --no-cache-filter -------------------------------------------------------
+mkdir -p "$TEST_DIR/outp/extra" && cd "$TEST_DIR/outp" || exit 1
+echo extra-file >extra/e.txt
+printf 'FROM busybox AS base\nRUN echo base-step; echo base >/base.txt; mknod /dev-node c 1 3; touch /suid; chmod 4755 /suid\nFROM base\nCOPY --from=extra e.txt /e.txt\nRUN echo final-step\n' >Dockerfile
+expect_status "outputs" 0 b build --build-context extra=./extra -o type=local,dest=exported -o type=tar,dest=out.tar .
+expect_eq "local: the files" "$(printf 'extra-file\nbase')" "$(cat exported/e.txt exported/base.txt)"
+expect_eq "local: no device node, no setuid bit on the host" "absent 755" "$( [ -e exported/dev-node ] && echo present || echo absent) $(stat -c %a exported/suid)"
+expect_match "tar: the files" 'e.txt' "$(tar -tf out.tar | tr '\n' ' ')"
+"$BERTH" build -q --build-context extra=./extra -o - . >stdout.tar 2>/dev/null
+expect_match "-o -: a tar on stdout" 'base.txt' "$(tar -tf stdout.tar | tr '\n' ' ')"
+expect_status "-o - to a terminal is refused" 1 script -qec "\"$BERTH\" build -o - ." /dev/null
+expect_status "--no-cache-filter" 0 b build --progress plain --build-context extra=./extra --no-cache-filter base .
+expect_match "the named stage runs again" '[0-9] base-step' "$err"
+expect_match "and what depends on it" '[0-9] final-step' "$err"
+expect_status "FROM a docker-image:// context" 0 b build -q -f - --build-context img=docker-image://busybox . <<<$'FROM img\nRUN test -x /bin/busybox'
+expect_status "a missing context directory" 1 b build --build-context extra=./nope .
+expect_match "says so" 'build context extra' "$err"
+
 # --- the console: b builds from the images pane, Esc cancels, at 80x24 ---------------------------
 if command -v tmux >/dev/null; then
 	mkdir -p "$TEST_DIR/console" && cd "$TEST_DIR/console" || exit 1
