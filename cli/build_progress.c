@@ -238,8 +238,8 @@ void build_view_message(struct build_view *v, json_t *message)
 	} else if (strcmp(event, "done") == 0 || strcmp(event, "error") == 0) {
 		x->duration = json_real_value(json_object_get(b, "duration"));
 		x->state = strcmp(event, "done") == 0 ? VERTEX_DONE : VERTEX_ERROR;
-		if (x->state == VERTEX_ERROR)
-			v->failed = n;
+		if (x->state == VERTEX_ERROR && !v->failed)
+			v->failed = n; /* the first: the others stopped because of it */
 		changed = true;
 	}
 	if (!v->tty)

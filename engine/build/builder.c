@@ -180,6 +180,15 @@ static int split_stages(struct build *b, berr *err)
 }
 
 /* Marks the target and the stages it needs (its base, COPY --from). */
+static void add_dep(struct build_stage *st, int j)
+{
+	for (size_t k = 0; k < st->ndeps; k++)
+		if (st->deps[k] == j)
+			return;
+	st->deps = xrealloc(st->deps, (st->ndeps + 1) * sizeof(*st->deps));
+	st->deps[st->ndeps++] = j;
+}
+
 static void mark_needed(struct build *b, size_t i)
 {
 	struct build_stage *st = &b->stages[i];
@@ -187,22 +196,27 @@ static void mark_needed(struct build *b, size_t i)
 	if (st->needed)
 		return;
 	st->needed = true;
-	if (st->base_stage >= 0)
+	if (st->base_stage >= 0) {
+		add_dep(st, st->base_stage);
 		mark_needed(b, (size_t)st->base_stage);
+	}
 	for (size_t k = st->first + 1; k < st->end; k++) {
 		const char *from = df_flag_value(&b->df.ins[k], "from");
 		char *end;
 		long index;
 		int j;
 
-		if (!from || strcmp(b->df.ins[k].keyword, "COPY") != 0)
+		if (!from || strcmp(b->df.ins[k].keyword, "COPY") != 0 ||
+		    json_object_get(b->contexts, from))
 			continue;
 		j = stage_index(b, from, i);
 		index = strtol(from, &end, 10);
 		if (j < 0 && *from && !*end && index >= 0 && (size_t)index < i)
 			j = (int)index;
-		if (j >= 0)
+		if (j >= 0) {
+			add_dep(st, j);
 			mark_needed(b, (size_t)j);
+		}
 	}
 }
 
@@ -233,7 +247,11 @@ static int base_image(struct build *b, struct build_stage *stage, char id[IMAGE_
 	if (ref_parse_normalized(stage->base, &ref, err) < 0)
 		return -1;
 	ref_string(&ref, shown, shown_size);
-	if (!b->pull && image_resolve(b->env.st, stage->base, &info, NULL) == 0) {
+	struct store *st = build_store(b, err);
+
+	if (!st)
+		return -1;
+	if (!b->pull && image_resolve(st, stage->base, &info, NULL) == 0) {
 		snprintf(id, IMAGE_DIGEST_SIZE, "%s", info.id);
 		image_info_free(&info);
 		return 0;
@@ -244,7 +262,7 @@ static int base_image(struct build *b, struct build_stage *stage, char id[IMAGE_
 	if (rc < 0)
 		return -1;
 	*pulled = true;
-	if (image_resolve(b->env.st, shown, &info, err) < 0)
+	if (image_resolve(st, shown, &info, err) < 0)
 		return -1;
 	snprintf(id, IMAGE_DIGEST_SIZE, "%s", info.id);
 	image_info_free(&info);
@@ -347,8 +365,9 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 	if (json_array_size(triggers) && run_triggers(b, stage, &s, triggers, err) < 0)
 		goto out;
 	for (size_t i = stage->first + 1; i < stage->end; i++) {
-		if (b->ctx && cmd_cancelled(b->ctx)) {
-			berr_set(err, BERR_CONFLICT, "build cancelled");
+		if (build_should_stop(b)) {
+			berr_set(err, BERR_CONFLICT, b->failed ? "stopped: another stage failed"
+							       : "build cancelled");
 			goto out;
 		}
 		if (dispatch(b, stage, &s, &b->df.ins[i], err) < 0)
@@ -361,8 +380,10 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 		if (build_commit_step(b, &s, &key, -1, "FROM scratch", err) < 0)
 			goto out;
 	}
+	pthread_mutex_lock(&b->lock);
 	snprintf(stage->image_id, sizeof(stage->image_id), "%s", s.image_id);
 	stage->built = true;
+	pthread_mutex_unlock(&b->lock);
 	rc = 0;
 out:
 	json_decref(triggers);
@@ -370,6 +391,91 @@ out:
 	json_decref(s.args);
 	json_decref(s.used);
 	free(s.miss_reason);
+	return rc;
+}
+
+/* --- stages in parallel: a thread each, running once what it needs is built --- */
+
+struct stage_job {
+	struct build *b;
+	size_t index;
+	pthread_t thread;
+	bool started;
+};
+
+static void *stage_thread(void *arg)
+{
+	struct stage_job *job = arg;
+	struct build *b = job->b;
+	struct build_stage *stage = &b->stages[job->index];
+	berr err = {0};
+	bool ready = false;
+	int rc = -1;
+
+	pthread_mutex_lock(&b->lock);
+	while (!b->failed && !ready) {
+		ready = true;
+		for (size_t k = 0; k < stage->ndeps; k++)
+			ready &= b->stages[stage->deps[k]].built;
+		if (!ready)
+			pthread_cond_wait(&b->changed, &b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (ready && !build_should_stop(b))
+		rc = build_stage_run(b, job->index, &err);
+	engine_store_release(b->engine);
+	pthread_mutex_lock(&b->lock);
+	if (rc < 0 && ready && !b->failed) {
+		b->first_err = err;
+		__atomic_store_n(&b->failed, true, __ATOMIC_SEQ_CST);
+	}
+	stage->done = true;
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* Builds the needed stages, each as soon as its dependencies are built,
+ * independent ones at the same time; the first failure stops the others
+ * at their next step. */
+static int build_stages(struct build *b, size_t target, berr *err)
+{
+	struct stage_job *jobs = xcalloc(target + 1, sizeof(*jobs));
+	size_t needed = 0, last = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i <= target; i++)
+		if (b->stages[i].needed) {
+			needed++;
+			last = i;
+		}
+	if (needed == 1) { /* one stage: on this thread */
+		free(jobs);
+		return build_stage_run(b, last, err);
+	}
+	for (size_t i = 0; i <= target; i++) {
+		if (!b->stages[i].needed)
+			continue;
+		jobs[i] = (struct stage_job){.b = b, .index = i};
+		jobs[i].started = pthread_create(&jobs[i].thread, NULL, stage_thread, &jobs[i]) == 0;
+		if (!jobs[i].started) {
+			pthread_mutex_lock(&b->lock);
+			if (!b->failed) {
+				berr_set(&b->first_err, BERR_SYSTEM, "build: cannot start a thread");
+				b->failed = true;
+			}
+			pthread_cond_broadcast(&b->changed);
+			pthread_mutex_unlock(&b->lock);
+		}
+	}
+	for (size_t i = 0; i <= target; i++)
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+	if (b->failed) {
+		*err = b->first_err;
+		rc = -1;
+	}
+	free(jobs);
 	return rc;
 }
 
@@ -475,8 +581,11 @@ static void free_build(struct build *b)
 	for (size_t i = 0; i < b->nstages; i++) {
 		free(b->stages[i].name);
 		free(b->stages[i].base);
+		free(b->stages[i].deps);
 	}
 	free(b->stages);
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->changed);
 	json_decref(b->meta_args);
 	free(b->dockerfile_name);
 	if (b->context_fd >= 0)
@@ -567,7 +676,8 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 
 int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
-	struct build b = {.ctx = ctx, .context_fd = -1};
+	struct build b = {.ctx = ctx, .context_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER,
+			  .changed = PTHREAD_COND_INITIALIZER};
 	const char *context = json_string_value(json_object_get(args, "context"));
 	const char *dockerfile = json_string_value(json_object_get(args, "dockerfile"));
 	const char *given_text = json_string_value(json_object_get(args, "dockerfile_text"));
@@ -674,12 +784,8 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 		target = (size_t)t;
 	}
 	mark_needed(&b, target);
-	for (size_t i = 0; i <= target; i++) {
-		if (!b.stages[i].needed)
-			continue;
-		if (build_stage_run(&b, i, err) < 0)
-			goto out;
-	}
+	if (build_stages(&b, target, err) < 0)
+		goto out;
 	rc = finish(&b, &b.stages[target], tags, result, err);
 out:
 	free(text);

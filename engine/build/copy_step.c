@@ -128,19 +128,20 @@ static int from_image(struct build *b, const char *from, char image_id[IMAGE_DIG
 	struct image_info info;
 
 	for (size_t i = 0; i < b->nstages; i++) {
-		const struct build_stage *st = &b->stages[i];
-		if ((st->name && strcasecmp(st->name, from) == 0) ||
+		const struct build_stage *stage = &b->stages[i];
+		if ((stage->name && strcasecmp(stage->name, from) == 0) ||
 		    (*from && !*end && index == (long)i)) {
-			if (!st->built)
+			if (!stage->built)
 				return berr_set(err, BERR_INVALID, "stage %s is not built yet", from);
-			if (!st->image_id[0])
+			if (!stage->image_id[0])
 				return berr_set(err, BERR_INVALID, "stage %s has no files (FROM scratch)",
 						from);
-			snprintf(image_id, IMAGE_DIGEST_SIZE, "%s", st->image_id);
+			snprintf(image_id, IMAGE_DIGEST_SIZE, "%s", stage->image_id);
 			return 0;
 		}
 	}
-	if (image_resolve(b->env.st, from, &info, err) < 0)
+	struct store *st = build_store(b, err);
+	if (!st || image_resolve(st, from, &info, err) < 0)
 		return -1;
 	snprintf(image_id, IMAGE_DIGEST_SIZE, "%s", info.id);
 	image_info_free(&info);

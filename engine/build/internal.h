@@ -4,6 +4,7 @@
 #define BERTH_BUILD_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ struct build_stage {
 	bool needed;
 	bool built;
 	int steps;            /* FROM and the steps that change files: the [i/n] of the output */
+	int *deps;            /* the stages it needs built first (its base, COPY --from) */
+	size_t ndeps;
+	bool done;            /* built, or given up (b->failed) */
 	char image_id[IMAGE_DIGEST_SIZE]; /* once built */
 };
 
@@ -43,6 +47,10 @@ struct stage_state {
 
 struct build {
 	struct cmd_ctx *ctx;
+	pthread_mutex_t lock;  /* the stages' state, between their threads */
+	pthread_cond_t changed; /* a stage was built or failed */
+	bool failed;           /* a stage failed: the others stop at their next step */
+	berr first_err;        /* the first stage's error that stopped the build */
 	struct engine *engine;
 	struct image_env env;
 	/* what the user asked */
@@ -67,9 +75,15 @@ struct build {
 	struct build_stage *stages;
 	size_t nstages;
 	/* progress */
-	int vertex;            /* the last #n given */
+	int vertex;            /* the last #n given (atomic: stages run in parallel) */
 	int64_t started;       /* monotonic ns */
 };
+
+/* The calling thread's store connection (each stage runs on a thread of
+ * its own); NULL with err when it cannot open. */
+struct store *build_store(struct build *b, berr *err);
+/* Should the build stop now (cancelled, or another stage failed)? */
+bool build_should_stop(struct build *b);
 
 /* --- progress (progress.c) ------------------------------------------------ */
 

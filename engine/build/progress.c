@@ -23,7 +23,7 @@ static void send(struct build *b, json_t *body)
 
 int build_vertex_start(struct build *b, const char *name)
 {
-	int n = ++b->vertex;
+	int n = __atomic_add_fetch(&b->vertex, 1, __ATOMIC_SEQ_CST);
 
 	send(b, json_pack("{s:i, s:s, s:s, s:f}", "vertex", n, "event", "start", "name", name, "t",
 			  (double)(build_now() - b->started) / 1e9));

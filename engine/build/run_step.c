@@ -81,7 +81,7 @@ static int follow_output(struct build *b, int vertex, const char *id, int fd, in
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int r = poll(&p, 1, 200);
 
-		if (b->ctx && cmd_cancelled(b->ctx)) {
+		if (build_should_stop(b)) {
 			json_t *args = json_pack("{s:s}", "id", id);
 			engine_call(b->engine, "container.kill", args, NULL, NULL, NULL, NULL);
 			json_decref(args);
@@ -140,8 +140,8 @@ static char *joined(json_t *cmd)
 }
 
 static int run_container(struct build *b, struct stage_state *s, int vertex, json_t *cmd,
-			 const char *shown_cmd, json_t *binds, struct run_mounts *mounts,
-			 berr *err)
+			 const char *shown_cmd, const char *network, json_t *binds,
+			 struct run_mounts *mounts, berr *err)
 {
 	json_t *env = json_deep_copy(json_object_get(s->config, "Env")), *args, *result = NULL;
 	json_t *host = json_object(), *body, *arg_env = build_args_env(s), *v;
@@ -169,7 +169,7 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 			json_array_append(env, v);
 	}
 	json_decref(arg_env);
-	json_object_set_new(host, "NetworkMode", json_string(b->network ? b->network : "default"));
+	json_object_set_new(host, "NetworkMode", json_string(network ? network : "default"));
 	if (b->add_hosts)
 		json_object_set(host, "ExtraHosts", b->add_hosts);
 	if (binds)
@@ -390,9 +390,6 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		rc = 0;
 		goto out;
 	}
-	const char *saved_network = b->network;
-	if (network)
-		b->network = network;
 	/* a heredoc script with a #! line runs as a file, as BuildKit runs it
 	 * (at /dev/pipes/<name>, outside the layer) */
 	json_t *binds = NULL;
@@ -401,7 +398,6 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	    strncmp(in->heredocs[0].content, "#!", 2) == 0) {
 		char *bind = NULL;
 		if (script_file(b, &in->heredocs[0], script_dir, sizeof(script_dir), &bind, err) < 0) {
-			b->network = saved_network;
 			goto out;
 		}
 		binds = json_pack("[s]", bind);
@@ -415,11 +411,11 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		cmd = json_pack("[s]", target);
 		free(target);
 	}
-	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, binds, &mounts, err);
+	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, network ? network : b->network, binds,
+				 &mounts, err);
 	json_decref(binds);
 	if (script_dir[0])
 		fs_remove_tree(script_dir, NULL);
-	b->network = saved_network;
 	if (layer_fd < 0)
 		goto out;
 	rc = build_commit_step(b, s, &key, layer_fd, created.s, err);

@@ -153,6 +153,16 @@ void build_remove_dead_containers(struct build *b)
 	json_decref(args);
 }
 
+struct store *build_store(struct build *b, berr *err)
+{
+	return engine_store(b->engine, err);
+}
+
+bool build_should_stop(struct build *b)
+{
+	return (b->ctx && cmd_cancelled(b->ctx)) || __atomic_load_n(&b->failed, __ATOMIC_SEQ_CST);
+}
+
 int build_fail_at(struct build *b, const struct df_instruction *in, berr *err)
 {
 	return berr_prefix(err, "%s:%d: %s", b->dockerfile_name, in->line, in->keyword);
@@ -162,8 +172,9 @@ int build_fail_at(struct build *b, const struct df_instruction *in, berr *err)
 int build_state_load(struct build *b, struct stage_state *s, const char *image_id, berr *err)
 {
 	struct image_info info;
+	struct store *st = build_store(b, err);
 
-	if (image_resolve(b->env.st, image_id, &info, err) < 0)
+	if (!st || image_resolve(st, image_id, &info, err) < 0)
 		return -1;
 	json_decref(s->config);
 	s->config = json_deep_copy(json_object_get(info.config, "config"));
@@ -185,12 +196,13 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 	*hit = false;
 	if (b->no_cache || s->no_cache)
 		return 0;
-	if (cache_lookup(b->env.st, key, found, hit, err) < 0)
+	struct store *st = build_store(b, err);
+	if (!st || cache_lookup(st, key, found, hit, err) < 0)
 		return -1;
 	if (*hit) {
 		struct image_info info;
 		/* an entry whose image went is a miss */
-		if (image_resolve(b->env.st, found, &info, NULL) < 0) {
+		if (image_resolve(st, found, &info, NULL) < 0) {
 			*hit = false;
 		} else {
 			image_info_free(&info);
@@ -198,7 +210,7 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 		}
 	}
 	if (!s->cache_broken) {
-		reason = cache_miss_reason(b->env.st, key, NULL);
+		reason = cache_miss_reason(st, key, NULL);
 		if (reason && vertex == 0) {
 			/* a config step: said on the next step that shows */
 			free(s->miss_reason);
@@ -264,10 +276,12 @@ int build_commit_step(struct build *b, struct stage_state *s, const struct cache
 		if (hit)
 			return 0;
 	}
+	struct image_env env = b->env;
 	sort_config_maps(s->config);
-	if (image_build_step(&b->env, &step, id, err) < 0)
+	env.st = build_store(b, err);
+	if (!env.st || image_build_step(&env, &step, id, err) < 0)
 		return -1;
-	if (cache_record(b->env.st, key, id, err) < 0)
+	if (cache_record(env.st, key, id, err) < 0)
 		return -1;
 	snprintf(s->image_id, sizeof(s->image_id), "%s", id);
 	return 0;

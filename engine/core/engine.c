@@ -134,7 +134,7 @@ struct store *engine_store(struct engine *engine, berr *err)
 }
 
 /* Gives the calling thread's connection back to the pool. */
-static void engine_store_release(struct engine *engine)
+void engine_store_release(struct engine *engine)
 {
 	if (tls_engine != engine || !tls_store)
 		return;

@@ -103,6 +103,9 @@ void engine_emit(struct engine *engine, const char *type, const char *action, co
 
 /* The calling thread's connection to the store (opened on first use). */
 struct store *engine_store(struct engine *engine, berr *err);
+/* Gives it back to the engine's pool: a thread a command started itself
+ * calls this before it ends (command threads give theirs back anyway). */
+void engine_store_release(struct engine *engine);
 
 /* Asks every module to add its figures to system.info's object. */
 int engine_modules_info(struct engine *engine, json_t *info, berr *err);

@@ -369,6 +369,24 @@ expect_status "FROM a docker-image:// context" 0 b build -q -f - --build-context
 expect_status "a missing context directory" 1 b build --build-context extra=./nope .
 expect_match "says so" 'build context extra' "$err"
 
+# --- independent stages build at the same time; the first failure stops the rest -----------------
+mkdir -p "$TEST_DIR/parallel" && cd "$TEST_DIR/parallel" || exit 1
+printf 'FROM busybox AS a\nRUN sleep 1; echo a >/a\nFROM busybox AS b\nRUN sleep 1; echo b >/b\nFROM busybox\nCOPY --from=a /a /a\nCOPY --from=b /b /b\nCMD ["cat", "/a", "/b"]\n' >Dockerfile
+t0=$(date +%s%N)
+expect_status "two stages" 0 b build -t parallel .
+elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "in parallel: well under the 2 s of one after the other" "yes" "$([ "$elapsed" -lt 1900 ] && echo yes || echo "no ($elapsed ms)")"
+expect_status "both there" 0 b run --rm parallel
+expect_eq "files of both" "$(printf 'a\nb')" "$out"
+printf 'FROM busybox AS a\nRUN sleep 0.3; exit 7\nFROM busybox AS b\nRUN sleep 30\nFROM busybox\nCOPY --from=a /a /a\nCOPY --from=b /b /b\n' >Dockerfile
+t0=$(date +%s%N)
+expect_status "one fails" 1 b build .
+elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_match "its error is the one told" 'exit code: 7' "$(tail -1 <<<"$err")"
+expect_eq "the other stopped at once" "yes" "$([ "$elapsed" -lt 5000 ] && echo yes || echo "no ($elapsed ms)")"
+expect_status "no container left" 0 b ps -aq
+expect_eq "none" "" "$out"
+
 # --- the console: b builds from the images pane, Esc cancels, at 80x24 ---------------------------
 if command -v tmux >/dev/null; then
 	mkdir -p "$TEST_DIR/console" && cd "$TEST_DIR/console" || exit 1
