@@ -62,7 +62,8 @@ int cache_lookup(struct store *st, const struct cache_key *key, char image_id[IM
 	return rc == SQLITE_DONE ? 0 : store_error(st, err, "update the build cache");
 }
 
-int cache_record(struct store *st, const struct cache_key *key, const char *image_id, berr *err)
+int cache_record(struct store *st, const struct cache_key *key, const char *image_id,
+		 int64_t size, berr *err)
 {
 	char hex[SHA256_HEX_SIZE];
 	sqlite3_stmt *stmt;
@@ -72,7 +73,7 @@ int cache_record(struct store *st, const struct cache_key *key, const char *imag
 	key_hex(key, hex);
 	if (store_prepare(st, &stmt,
 			  "INSERT OR REPLACE INTO build_cache(key, image_id, parent, instruction, args,"
-			  " files, created, last_used) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+			  " files, created, last_used, size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, hex, -1, SQLITE_TRANSIENT);
@@ -83,6 +84,7 @@ int cache_record(struct store *st, const struct cache_key *key, const char *imag
 	sqlite3_bind_text(stmt, 6, key->files, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 7, now);
 	sqlite3_bind_int64(stmt, 8, now);
+	sqlite3_bind_int64(stmt, 9, size > 0 ? size : 0);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : store_error(st, err, "record in the build cache");
@@ -222,4 +224,19 @@ int cache_image_cached(struct store *st, const char *image_id, bool *cached, ber
 	*cached = rc == SQLITE_ROW;
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(st, err, "read the build cache");
+}
+
+int cache_total_size(struct store *st, int64_t *total, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*total = 0;
+	if (store_prepare(st, &stmt, "SELECT COALESCE(SUM(size), 0) FROM build_cache", err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_error(st, err, "read the build cache");
 }

@@ -110,7 +110,11 @@ struct cache_key {
 /* The image a step made before, or *found false. Refreshes its last use. */
 int cache_lookup(struct store *st, const struct cache_key *key, char image_id[IMAGE_DIGEST_SIZE],
 		 bool *found, berr *err);
-int cache_record(struct store *st, const struct cache_key *key, const char *image_id, berr *err);
+/* size: the step's own bytes (its layer's). */
+int cache_record(struct store *st, const struct cache_key *key, const char *image_id,
+		 int64_t size, berr *err);
+/* The bytes of every cached step's own layer. */
+int cache_total_size(struct store *st, int64_t *total, berr *err);
 /* Why a step found nothing: the closest earlier build of the same parent
  * and instruction kind, in words ("the files it copies changed"); NULL
  * when that parent was never built on (then the step before it missed). */

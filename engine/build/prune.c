@@ -213,6 +213,13 @@ int build_gc(struct engine *engine, berr *err)
 		return daemon_config_bad(err, "invalid builder.gc.defaultKeepStorage: %s", text);
 	}
 	json_decref(config);
+	/* the common case: under the limit, one query */
+	struct store *st = engine_store(engine, err);
+	int64_t total;
+	if (!st || cache_total_size(st, &total, err) < 0)
+		return -1;
+	if (total <= keep)
+		return 0;
 	rc = build_prune(engine, false, keep, 0, false, &result, err);
 	json_decref(result);
 	return rc;

@@ -281,7 +281,9 @@ int build_commit_step(struct build *b, struct stage_state *s, const struct cache
 	env.st = build_store(b, err);
 	if (!env.st || image_build_step(&env, &step, id, err) < 0)
 		return -1;
-	if (cache_record(env.st, key, id, err) < 0)
+	int64_t size = image_size(env.st, id), parent_size = s->image_id[0] ? image_size(env.st, s->image_id) : 0;
+	if (cache_record(env.st, key, id, size > parent_size && parent_size >= 0 ? size - parent_size : 0,
+			 err) < 0)
 		return -1;
 	snprintf(s->image_id, sizeof(s->image_id), "%s", id);
 	return 0;

@@ -180,6 +180,11 @@ static const char *const migration_7 =
 	"CREATE INDEX build_cache_parent ON build_cache(parent);"
 	"CREATE INDEX build_cache_image ON build_cache(image_id);";
 
+/* Migration 8: each cached step's own bytes (its layer), so that the
+ * collection after a build knows the cache's size in one query. */
+static const char *const migration_8 =
+	"ALTER TABLE build_cache ADD COLUMN size INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -188,6 +193,7 @@ static const char *const migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_8,
 };
 
 int migrations_count(void)
