@@ -114,29 +114,74 @@ static void live_line(struct strbuf *b, const char *text, const char *right, int
 	strbuf_addc(b, '\n');
 }
 
+/* The lines a vertex takes in the live view, showing up to logs of its
+ * log lines. */
+static int vertex_lines(const struct build_vertex *x, size_t logs)
+{
+	int n = 1;
+
+	if (x->status && x->state == VERTEX_RUNNING)
+		n++;
+	if (x->state == VERTEX_RUNNING || x->state == VERTEX_ERROR)
+		n += (int)(x->nlines < logs ? x->nlines : logs);
+	return n;
+}
+
+static int terminal_rows(FILE *out)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4)
+		return ws.ws_row;
+	return 24;
+}
+
 static void draw(struct build_view *v, bool final, bool ok)
 {
 	struct strbuf b = {0};
-	int width = terminal_width(v->out) - 1, lines = 0, done = 0, total = 0;
+	int width = terminal_width(v->out) - 1, lines = 0, done = 0, total = 0, need = 1;
+	int budget = terminal_rows(v->out) - 1;
+	size_t logs = BUILD_VIEW_LIVE, first = 1;
 	char head[128], time_text[32];
 
 	for (size_t i = 1; i < v->nv; i++)
 		if (v->v[i].name) {
 			total++;
 			done += v->v[i].state != VERTEX_RUNNING;
+			need += vertex_lines(&v->v[i], logs);
 		}
+	/* taller than the terminal, it would scroll and leave copies of
+	 * itself behind: the oldest finished steps go first, then log lines
+	 * (the last frame, drawn once, shows every step) */
+	while (!final && need > budget && first < v->nv) {
+		struct build_vertex *x = &v->v[first];
+		if (x->name && (x->state == VERTEX_RUNNING || x->state == VERTEX_ERROR))
+			break;
+		if (x->name)
+			need -= vertex_lines(x, logs);
+		first++;
+	}
+	while (!final && need > budget && logs > 0) {
+		logs--;
+		need = 1;
+		for (size_t i = first; i < v->nv; i++)
+			if (v->v[i].name)
+				need += vertex_lines(&v->v[i], logs);
+	}
 	if (v->drawn)
 		strbuf_addf(&b, "\033[%dA", v->drawn);
 	snprintf(head, sizeof(head), "[+] Building %.1fs (%d/%d)%s", v->now, done, total,
 		 final ? (ok ? " FINISHED" : "") : "");
 	strbuf_addf(&b, "\033[K%s\n", head);
 	lines++;
-	for (size_t i = 1; i < v->nv; i++) {
+	for (size_t i = first; i < v->nv; i++) {
 		struct build_vertex *x = &v->v[i];
 		char text[4096];
 
 		if (!x->name)
 			continue;
+		if (!final && lines >= budget)
+			break;
 		double d = x->state == VERTEX_RUNNING ? v->now - x->start : x->duration;
 		if (x->state == VERTEX_CACHED)
 			snprintf(time_text, sizeof(time_text), "0.0s");
@@ -147,15 +192,16 @@ static void draw(struct build_view *v, bool final, bool ok)
 		strbuf_adds(&b, "\033[K");
 		live_line(&b, text, time_text, width);
 		lines++;
-		if (x->status && x->state == VERTEX_RUNNING) {
+		if (x->status && x->state == VERTEX_RUNNING && (final || lines < budget)) {
 			snprintf(text, sizeof(text), " => => %s", x->status);
 			strbuf_adds(&b, "\033[K");
 			live_line(&b, text, "", width);
 			lines++;
 		}
 		if (x->state == VERTEX_RUNNING || x->state == VERTEX_ERROR) {
-			size_t from = x->nlines > BUILD_VIEW_LIVE ? x->nlines - BUILD_VIEW_LIVE : 0;
-			for (size_t k = from; k < x->nlines; k++) {
+			size_t show = final ? BUILD_VIEW_LIVE : logs;
+			size_t from = x->nlines > show ? x->nlines - show : 0;
+			for (size_t k = from; k < x->nlines && (final || lines < budget); k++) {
 				snprintf(text, sizeof(text), " => => # %s", x->lines[k]);
 				strbuf_adds(&b, "\033[K");
 				live_line(&b, text, "", width);
@@ -273,7 +319,7 @@ void build_view_failure(struct build_view *v)
 {
 	struct build_vertex *x = v->failed ? vertex_at(v, v->failed) : NULL;
 
-	if (!x)
+	if (!x || !x->nlines)
 		return;
 	fprintf(v->out, "------\n > %s:\n", x->name ? x->name : "");
 	for (size_t i = 0; i < x->nlines; i++)

@@ -13,6 +13,7 @@
 #include "cli/build_progress.h"
 #include "cli/cli.h"
 #include "engine/core/alloc.h"
+#include "engine/core/reference.h"
 
 static int cmd_build(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_build = {"build", cmd_build, "[OPTIONS] PATH | URL | -",
@@ -111,6 +112,8 @@ static json_t *build_args_object(const struct strlist *list)
 
 	for (size_t i = 0; i < list->len; i++) {
 		char *kv = list->items[i], *eq = strchr(kv, '=');
+		if (eq == kv)
+			continue; /* checked before */
 		if (eq) {
 			char *key = xstrndup(kv, (size_t)(eq - kv));
 			json_object_set_new(out, key, json_string(eq + 1));
@@ -396,6 +399,21 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 	if (f.platform && strcmp(f.platform, "linux/amd64") != 0 && strcmp(f.platform, "linux") != 0) {
 		status = cli_failf(cli, 1, "platform %s: this engine builds for linux/amd64 only", f.platform);
 		goto out;
+	}
+	for (size_t i = 0; i < f.build_args.len; i++)
+		if (f.build_args.items[i][0] == '=' || !f.build_args.items[i][0]) {
+			status = cli_failf(cli, 125, "invalid argument \"%s\" for \"--build-arg\" flag: a build arg needs a name",
+					   f.build_args.items[i]);
+			goto out;
+		}
+	for (size_t i = 0; i < f.tags.len; i++) {
+		struct image_ref ref;
+		berr tag_err = {0};
+		if (ref_parse_normalized(f.tags.items[i], &ref, &tag_err) < 0 || ref.digest[0]) {
+			status = cli_failf(cli, 125, "invalid argument \"%s\" for \"-t, --tag\" flag: %s",
+					   f.tags.items[i], tag_err.msg[0] ? tag_err.msg : "invalid reference format");
+			goto out;
+		}
 	}
 	from_stdin = strcmp(argv[first], "-") == 0;
 	if (from_stdin && f.file && strcmp(f.file, "-") == 0) {

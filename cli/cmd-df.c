@@ -195,6 +195,37 @@ static void verbose_rows(json_t *usage, json_t *images, json_t *containers, json
 	}
 }
 
+/* -v's build cache rows, as Docker's formatter shows them. */
+static void cache_rows(json_t *usage, json_t *rows)
+{
+	json_t *v;
+	size_t i;
+	int64_t now = clock_now_nanos();
+
+	json_array_foreach(json_object_get(usage, "BuildCache"), i, v) {
+		char size[32], created[64] = "", used[64] = "", usage_count[24];
+		int64_t at;
+		const char *id = json_string_value(json_object_get(v, "ID")) ?: "";
+
+		units_human_size4((double)num(v, "Size"), size, sizeof(size));
+		if (units_parse_timestamp(json_string_value(json_object_get(v, "CreatedAt")) ?: "", now, &at, NULL) == 0) {
+			units_human_duration(now - at, created, sizeof(created));
+			strncat(created, " ago", sizeof(created) - strlen(created) - 1);
+		}
+		if (units_parse_timestamp(json_string_value(json_object_get(v, "LastUsedAt")) ?: "", now, &at, NULL) == 0) {
+			units_human_duration(now - at, used, sizeof(used));
+			strncat(used, " ago", sizeof(used) - strlen(used) - 1);
+		}
+		snprintf(usage_count, sizeof(usage_count), "%lld", (long long)num(v, "UsageCount"));
+		json_array_append_new(rows, json_pack("{s:s%, s:O, s:s, s:s, s:s, s:s, s:s, s:O}", "ID", id,
+						      strlen(id) > 12 ? (size_t)12 : strlen(id), "CacheType",
+						      json_object_get(v, "Type"), "Size", size, "CreatedSince",
+						      created, "LastUsedSince", used, "UsageCount", usage_count,
+						      "Shared", json_is_true(json_object_get(v, "Shared")) ? "true" : "false",
+						      "Description", json_object_get(v, "Description")));
+	}
+}
+
 /* -v with a template: one object of the sections' rows, as Docker's
  * diskUsageContext ({{json .}}, {{range .Images}}...). */
 static int print_verbose_format(struct cli *cli, json_t *usage, const char *format)
@@ -218,6 +249,7 @@ static int print_verbose_format(struct cli *cli, json_t *usage, const char *form
 
 	verbose_rows(usage, json_object_get(report, "Images"), json_object_get(report, "Containers"),
 		     json_object_get(report, "Volumes"));
+	cache_rows(usage, json_object_get(report, "BuildCache"));
 	status = cli_print_list(cli, &list, format);
 	json_decref(report);
 	json_decref(rows);
@@ -255,9 +287,23 @@ static int print_verbose(struct cli *cli, json_t *usage)
 		status = print_section(cli, "Local Volumes space usage:", volumes, volume_titles,
 				       "table {{.Name}}\t{{.Links}}\t{{.Size}}");
 	}
-	if (!status)
-		printf("\nBuild cache usage: 0B\n\n"
-		       "CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
+	if (!status) {
+		json_t *cache = json_array();
+		json_t *cache_titles = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "CACHE ID",
+						 "CacheType", "CACHE TYPE", "Size", "SIZE", "CreatedSince",
+						 "CREATED", "LastUsedSince", "LAST USED", "UsageCount",
+						 "USAGE", "Shared", "SHARED");
+		char total[32], title[64];
+
+		cache_rows(usage, cache);
+		units_human_size4((double)num(usage, "BuilderSize"), total, sizeof(total));
+		snprintf(title, sizeof(title), "Build cache usage: %s", total);
+		printf("\n");
+		status = print_section(cli, title, cache, cache_titles,
+				       "table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}");
+		json_decref(cache);
+		json_decref(cache_titles);
+	}
 	json_decref(images);
 	json_decref(containers);
 	json_decref(volumes);

@@ -18,8 +18,16 @@
 
 enum { F_CONTEXT, F_FILE, F_TAG, F_ARGS, F_TARGET, F_NO_CACHE };
 
+/* What the form had last time: a failed build is tried again without
+ * typing it all. */
+struct form_values {
+	char context[PATH_MAX], file[PATH_MAX], tag[256], args[1024], target[129];
+	bool no_cache, set;
+};
+
 struct tui_build {
 	struct app *app;
+	struct form_values last;
 	struct request *req;
 	struct logview *view; /* the modal's, while it is open */
 	char tag[256];
@@ -44,7 +52,7 @@ static void set_title(struct tui_build *t, const char *state)
 		return;
 	snprintf(title, sizeof(title), "build %s: %s", t->tag[0] ? t->tag : "(untagged)", state);
 	modal_result_title(t->app, title,
-			   t->running ? "Esc: cancel the build  j/k: scroll "
+			   t->running ? "Esc, q: cancel the build  j/k: scroll "
 				      : "Esc, q: close  j/k: scroll ");
 }
 
@@ -111,13 +119,13 @@ static void on_done(struct app *app, void *user, int status, json_t *result, con
 	t->running = false;
 	if (status < 0) {
 		add_line(t, "ERROR: failed to solve: %s", err && err->msg[0] ? err->msg : "failed");
-		set_title(t, "failed");
+		set_title(t, err && strstr(err->msg, "build cancelled") ? "cancelled" : "failed");
 		app_message(app, THEME_STATUS_ERROR, "build failed: %s",
 			    err && err->msg[0] ? err->msg : "failed");
 	} else {
 		add_line(t, "built %s%s%s", id ? id : "", t->tag[0] ? " as " : "", t->tag);
 		set_title(t, "done");
-		app_message(app, THEME_STATUS, "built %s %.19s", t->tag[0] ? t->tag : "", id ? id : "");
+		app_message(app, THEME_STATUS, "built %s%s%.19s", t->tag, t->tag[0] ? " " : "", id ? id : "");
 	}
 	model_refresh(app, MODEL_IMAGES);
 }
@@ -188,6 +196,13 @@ static bool build_form_submit(struct app *app, void *user, struct form *f)
 	if (*target)
 		json_object_set_new(args, "target", json_string(target));
 	snprintf(t->tag, sizeof(t->tag), "%s", tag);
+	snprintf(t->last.context, sizeof(t->last.context), "%s", context);
+	snprintf(t->last.file, sizeof(t->last.file), "%s", file);
+	snprintf(t->last.tag, sizeof(t->last.tag), "%s", tag);
+	snprintf(t->last.args, sizeof(t->last.args), "%s", form_text(f, F_ARGS));
+	snprintf(t->last.target, sizeof(t->last.target), "%s", target);
+	t->last.no_cache = form_checked(f, F_NO_CACHE);
+	t->last.set = true;
 	memset(t->starts, 0, sizeof(t->starts));
 	t->running = true;
 	/* the form closes when this returns true; the view opens after it */
@@ -213,13 +228,14 @@ void build_form(struct app *app)
 	t->app = app;
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), ".");
+	const struct form_values *v = &t->last;
 	f = form_new("Build an image", "Build", "Cancel");
-	form_add_text(f, "Context (a directory)", cwd, PATH_MAX - 1);
-	form_add_text(f, "Dockerfile (in the context)", "Dockerfile", PATH_MAX - 1);
-	form_add_text(f, "Tag (name:tag, empty: none)", "", 255);
-	form_add_text(f, "Build args (A=1 B=2)", "", 1024);
-	form_add_text(f, "Target stage (empty: the last)", "", 128);
-	form_add_check(f, "No cache", false);
+	form_add_text(f, "Context (a directory)", v->set ? v->context : cwd, PATH_MAX - 1);
+	form_add_text(f, "Dockerfile (in the context)", v->set ? v->file : "Dockerfile", PATH_MAX - 1);
+	form_add_text(f, "Tag (name:tag, empty: none)", v->tag, 255);
+	form_add_text(f, "Build args (A=1 B=2)", v->args, 1023);
+	form_add_text(f, "Target stage (empty: the last)", v->target, 128);
+	form_add_check(f, "No cache", v->no_cache);
 	modal_form(app, f, &hooks, t);
 }
 

@@ -331,7 +331,7 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 		else
 			snprintf(shown, sizeof(shown), "%s", stage->base);
 	}
-	name = xasprintf("[%s%s1/%d] FROM %s", stage->name ? stage->name : "", stage->name ? " " : "",
+	name = xasprintf("[%s%s1/%d] FROM %s", stage->label ? stage->label : "", stage->label ? " " : "",
 			 stage->steps, shown);
 	vertex = build_vertex_start(b, name);
 	free(name);
@@ -491,8 +491,13 @@ static int read_input(struct build *b, const char *path, char **out, size_t *len
 	char chunk[65536];
 	ssize_t n;
 
-	if (fd < 0)
-		return berr_errno(err, errno, "open %s", path);
+	if (fd < 0) {
+		/* Go's words, as Docker prints them */
+		char word[128];
+		snprintf(word, sizeof(word), "%s", strerror(errno));
+		word[0] = (char)tolower((unsigned char)word[0]);
+		return berr_set(err, errno == ENOENT ? BERR_NOT_FOUND : BERR_SYSTEM, "open %s: %s", path, word);
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return berr_set(err, BERR_INVALID, "%s is not a file", path);
@@ -580,6 +585,7 @@ static void free_build(struct build *b)
 	dockerignore_free(&b->ignore);
 	for (size_t i = 0; i < b->nstages; i++) {
 		free(b->stages[i].name);
+		free(b->stages[i].label);
 		free(b->stages[i].base);
 		free(b->stages[i].deps);
 	}
@@ -633,6 +639,12 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 		free(s.miss_reason);
 		if (rc < 0)
 			return -1;
+	}
+	struct image_env env = b->env;
+	env.st = build_store(b, err);
+	if (!env.st || image_mark_built(&env, id, err) < 0) {
+		build_vertex_error(b, vertex, started, err->msg);
+		return -1;
 	}
 	build_vertex_status(b, vertex, "exporting layers done");
 	line = xasprintf("writing image %s done", id);
@@ -707,6 +719,10 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	b.ssh = json_object_get(args, "ssh");
 	if (!dockerfile || !*dockerfile)
 		dockerfile = "Dockerfile";
+	if (b.network && strcmp(b.network, "default") != 0 && strcmp(b.network, "none") != 0 &&
+	    strcmp(b.network, "host") != 0)
+		return berr_set(err, BERR_INVALID, "network mode \"%s\" not supported by the builder (default, none, host)",
+				b.network);
 	json_t *tag;
 	size_t ti;
 	json_array_foreach(tags, ti, tag) {
@@ -736,9 +752,11 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	}
 	/* the Dockerfile */
 	started = build_now();
-	vertex = build_vertex_start(&b, "[internal] load build definition from Dockerfile");
 	const char *slash = strrchr(dockerfile, '/');
 	b.dockerfile_name = xstrdup(given_text || text ? "Dockerfile" : slash ? slash + 1 : dockerfile);
+	char *loading = xasprintf("[internal] load build definition from %s", b.dockerfile_name);
+	vertex = build_vertex_start(&b, loading);
+	free(loading);
 	if (given_text) {
 		text = xstrdup(given_text);
 		text_len = strlen(text);
@@ -751,6 +769,11 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	build_vertex_status(&b, vertex, line);
 	free(line);
 	if (dockerfile_parse(text, text_len, &b.df, err) < 0) {
+		build_vertex_error(&b, vertex, started, err->msg);
+		goto out;
+	}
+	if (b.df.n == 0) {
+		berr_set(err, BERR_INVALID, "the Dockerfile (%s) cannot be empty", b.dockerfile_name);
 		build_vertex_error(&b, vertex, started, err->msg);
 		goto out;
 	}
@@ -774,6 +797,9 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	/* the stages */
 	if (split_stages(&b, err) < 0)
 		goto out;
+	for (size_t i = 0; i < b.nstages; i++) /* BuildKit's names in the output */
+		b.stages[i].label = b.stages[i].name ? xstrdup(b.stages[i].name)
+				    : b.nstages > 1 ? xasprintf("stage-%zu", i) : NULL;
 	size_t target = b.nstages - 1;
 	if (b.target && *b.target) {
 		int t = stage_index(&b, b.target, b.nstages);

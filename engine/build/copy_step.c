@@ -546,7 +546,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	for (size_t i = 0; i < nwords; i++)
 		strbuf_addf(&created, " %s", words[i]);
 	strbuf_adds(&created, " # buildkit");
-	name = xasprintf("[%s%s%d/%d] %s", stage->name ? stage->name : "", stage->name ? " " : "",
+	name = xasprintf("[%s%s%d/%d] %s", stage->label ? stage->label : "", stage->label ? " " : "",
 			 ++s->step, stage->steps, in->original);
 	vertex = build_vertex_start(b, name);
 	free(name);

@@ -19,6 +19,7 @@ struct store;
 /* One stage: the instructions from its FROM to the next. */
 struct build_stage {
 	char *name;           /* the AS name (lower case), or NULL */
+	char *label;          /* how the output names it: its name, "stage-N" among several, or NULL */
 	size_t first, end;    /* instruction indexes: [first, end), first is the FROM */
 	char *base;           /* the FROM image, expanded */
 	int base_stage;       /* the stage it is FROM, or -1 */

@@ -374,7 +374,7 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	strbuf_addf(&keyed, "RUN %s", shown_cmd);
 	if (network)
 		strbuf_addf(&keyed, " --network=%s", network);
-	name = xasprintf("[%s%s%d/%d] %s", stage->name ? stage->name : "", stage->name ? " " : "",
+	name = xasprintf("[%s%s%d/%d] %s", stage->label ? stage->label : "", stage->label ? " " : "",
 			 ++s->step, stage->steps, in->original);
 	vertex = build_vertex_start(b, name);
 	free(name);

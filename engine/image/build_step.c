@@ -92,6 +92,8 @@ int image_build_step(const struct image_env *env, const struct image_step *step,
 	if (status == 0)
 		status = image_store_put(&t, env->st, env->root, config_text, strlen(config_text),
 					 step->parent_id ? step->parent_id : "", &created, id_out, err);
+	if (status == 0 && created)
+		status = image_store_set_intermediate(env->st, id_out, true, err);
 	if (image_txn_end(env, &t, status, err) < 0)
 		goto out;
 	ret = 0;
@@ -99,4 +101,9 @@ out:
 	image_staging_close(&sg);
 	free(config_text);
 	return ret;
+}
+
+int image_mark_built(const struct image_env *env, const char *id, berr *err)
+{
+	return image_store_set_intermediate(env->st, id, false, err);
 }

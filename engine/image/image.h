@@ -86,7 +86,9 @@ int image_commit(const struct image_env *env, json_t *args, json_t **result, ber
 /* One step of a build: the parent image ("" or NULL: none, as FROM
  * scratch) with at most one more layer (the tar on layer_fd; -1: none, and
  * the history entry says empty_layer) and the container config the step
- * left, recorded with the parent as the image's parent. No tag, no event. */
+ * left, recorded with the parent as the image's parent. No tag, no event;
+ * a new one is a build's step, hidden from image.list without "all" (and
+ * no dangling image) until image_mark_built. */
 struct image_step {
 	const char *parent_id;
 	int layer_fd;
@@ -96,6 +98,9 @@ struct image_step {
 };
 int image_build_step(const struct image_env *env, const struct image_step *step,
 		     char id_out[IMAGE_DIGEST_SIZE], berr *err);
+
+/* The image a build gave: no longer one of its hidden steps. */
+int image_mark_built(const struct image_env *env, const char *id, berr *err);
 
 /* The subsystem: image.import, image.list, ...; its start-up clean-up. */
 extern const struct engine_module image_module;

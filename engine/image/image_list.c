@@ -92,8 +92,8 @@ static json_t *summarize(const struct image_env *env, struct image_store_row *r,
 		return NULL;
 	if (image_store_children(env->st, r->id, &children, err) < 0)
 		return NULL;
-	if (dangling == 1 && children > 0)
-		return NULL;
+	if (dangling == 1 && (children > 0 || r->intermediate))
+		return NULL; /* a build's step is its cache, not dangling */
 	if (image_store_refs(env->st, r->id, &refs, err) < 0)
 		return NULL;
 	summary = json_pack("{s:s, s:s, s:I, s:I, s:I}", "Id", r->id, "ParentId", r->parent,
@@ -104,7 +104,7 @@ static json_t *summarize(const struct image_env *env, struct image_store_row *r,
 	ntags = json_array_size(json_object_get(summary, "RepoTags"));
 	ndigests = json_array_size(json_object_get(summary, "RepoDigests"));
 	if (ntags == 0 && ndigests == 0) {
-		if (!all && children > 0)
+		if (!all && (children > 0 || r->intermediate))
 			goto skip;
 		if (dangling == 0 || filters_has(filters, "reference"))
 			goto skip;

@@ -515,7 +515,7 @@ int image_store_rows(struct store *st, struct image_store_row **out, size_t *cou
 	int rc;
 
 	if (store_prepare(st, &stmt,
-			  "SELECT id, parent, created, size, config FROM images ORDER BY created", err) <
+			  "SELECT id, parent, created, size, config, intermediate FROM images ORDER BY created", err) <
 	    0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -534,6 +534,7 @@ int image_store_rows(struct store *st, struct image_store_row **out, size_t *cou
 		r->config = json_loadb(sqlite3_column_blob(stmt, 4),
 				       (size_t)sqlite3_column_bytes(stmt, 4), 0, NULL);
 		r->labels = json_object_get(json_object_get(r->config, "config"), "Labels");
+		r->intermediate = sqlite3_column_int(stmt, 5) != 0;
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -667,4 +668,18 @@ int image_store_repo_tags(struct store *st, const char *repo, json_t **out, berr
 	if (rc != SQLITE_DONE)
 		return store_error(st, err, "list tags");
 	return 0;
+}
+
+int image_store_set_intermediate(struct store *st, const char *id, bool intermediate, berr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt, "UPDATE images SET intermediate = ? WHERE id = ?", err) < 0)
+		return -1;
+	sqlite3_bind_int(stmt, 1, intermediate);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_error(st, err, "mark an image");
 }

@@ -202,10 +202,13 @@ struct image_store_row {
 	int64_t size;
 	json_t *config;
 	json_t *labels; /* config.config.Labels, borrowed from config */
+	bool intermediate; /* a build's step */
 };
 /* Every image row, oldest first. */
 int image_store_rows(struct store *st, struct image_store_row **out, size_t *count, berr *err);
 void image_store_rows_free(struct image_store_row *rows, size_t n);
+/* Marks an image as a build's step (or not). */
+int image_store_set_intermediate(struct store *st, const char *id, bool intermediate, berr *err);
 /* An image's parent id ("" when none). */
 int image_store_parent(struct store *st, const char *id, char parent[IMAGE_DIGEST_SIZE], berr *err);
 int image_store_set_parent(struct store *st, const char *id, const char *parent, berr *err);

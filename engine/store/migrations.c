@@ -185,6 +185,12 @@ static const char *const migration_7 =
 static const char *const migration_8 =
 	"ALTER TABLE build_cache ADD COLUMN size INTEGER NOT NULL DEFAULT 0;";
 
+/* Migration 9: an image a build made as one of its steps (not the image
+ * the build gave): cache, hidden from `images` as Docker hides a classic
+ * build's intermediate images, and pruned by `builder prune`. */
+static const char *const migration_9 =
+	"ALTER TABLE images ADD COLUMN intermediate INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -194,6 +200,7 @@ static const char *const migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 };
 
 int migrations_count(void)

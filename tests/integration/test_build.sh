@@ -106,6 +106,15 @@ expect_eq "layers" "2" "$out"
 expect_status "--target" 0 b build -q --target build .
 expect_status "target image" 0 b run --rm "$out" cat /out/result
 expect_eq "target" "built" "$out"
+listed=$(b images -q | wc -l)
+expect_status "another multi-stage build" 0 b build -q -t ms2 -f - . <<<$'FROM busybox AS one\nRUN echo 1 >/1\nFROM busybox\nCOPY --from=one /1 /1\nRUN echo 2 >/2'
+expect_eq "one more image listed: its steps and other stages are no <none> images" "$((listed + 1))" "$(b images -q | wc -l)"
+expect_status "images -a" 0 b images -a --format '{{.Repository}}'
+expect_match "shows them" '<none>' "$out"
+expect_status "an untagged build" 0 b build -q -f - . <<<$'FROM busybox\nLABEL untagged=yes'
+untagged=$out
+expect_status "is listed" 0 b images -q --no-trunc
+expect_match "as <none>" "$untagged" "$out"
 expect_status "missing target" 1 b build --target nope .
 expect_match "target error" 'target stage "nope" could not be found' "$err"
 
@@ -293,8 +302,14 @@ expect_status "no Dockerfile" 1 b build -f nothere .
 expect_match "says so" 'failed to read dockerfile' "$err"
 expect_status "missing context" 1 b build "$TEST_DIR/none"
 expect_match "context" 'unable to prepare context: path ".*none" not found' "$err"
-expect_status "bad tag" 1 b build -t 'Bad:Tag' .
-expect_match "tag" 'invalid tag' "$err"
+expect_status "bad tag" 125 b build -t 'Bad:Tag' .
+expect_match "tag" 'invalid argument "Bad:Tag" for "-t, --tag" flag: invalid reference format: repository name \(library/Bad\) must be lowercase' "$err"
+expect_status "a build arg without a name" 125 b build --build-arg =x .
+expect_status "a network the builder has not" 1 b build --network bogus .
+expect_match "says so" 'network mode "bogus" not supported' "$err"
+printf '# only a comment\n' >Dockerfile.empty
+expect_status "an empty Dockerfile" 1 b build -f Dockerfile.empty .
+expect_match "says so" 'the Dockerfile \(Dockerfile.empty\) cannot be empty' "$err"
 expect_status "no step container left" 0 b ps -aq
 expect_eq "no containers" "" "$out"
 expect_eq "failed builds tag nothing, leave no container" "$(grep -v '^\./\(blobs\|layers\)' <<<"$before" | grep -v '^sha256:')" "$(store_snapshot | grep -v '^\./\(blobs\|layers\)' | grep -v '^sha256:')"
@@ -412,12 +427,13 @@ if command -v tmux >/dev/null; then
 	expect_on_screen "the end on the status line" "built fromconsole:1 sha256:"
 	expect_status "the image is there" 0 b run --rm fromconsole:1 true
 	tc send-keys -t tui Escape b
-	expect_on_screen "the form again" "Build an image"
+	expect_on_screen "the form again, with the last values" "fromconsole:1"
 	tc send-keys -t tui Tab C-u Dockerfile.slow Tab C-u slow:1 Enter
 	wait_for "the slow step runs" sh -c "\"$BERTH\" ps -q | grep -q ."
 	expect_on_screen "its output shows" "RUN echo long; sleep 30"
 	tc send-keys -t tui Escape
 	expect_on_screen "Esc cancels it" "build failed: Dockerfile.slow:2: RUN: build cancelled"
+	expect_on_screen "the title says so" "build slow:1: cancelled"
 	expect_status "its container is gone" 0 b ps -aq
 	expect_eq "no container" "" "$out"
 	tc kill-server 2>/dev/null
