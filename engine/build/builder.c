@@ -376,7 +376,7 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 	/* FROM scratch with no step that made an image: one of its own, with
 	 * the config it has (PATH) */
 	if (!s.image_id[0]) {
-		struct cache_key key = {"", "FROM scratch", "", ""};
+		struct cache_key key = {"", "FROM scratch", "", "", b->origin, 0};
 		if (build_commit_step(b, &s, &key, -1, "FROM scratch", err) < 0)
 			goto out;
 	}
@@ -594,6 +594,7 @@ static void free_build(struct build *b)
 	pthread_cond_destroy(&b->changed);
 	json_decref(b->meta_args);
 	free(b->dockerfile_name);
+	free(b->origin);
 	if (b->context_fd >= 0)
 		close(b->context_fd);
 }
@@ -629,7 +630,7 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 			json_object_set(labels, k, v);
 			strbuf_addf(&shown, " %s=%s", k, json_string_value(v));
 		}
-		struct cache_key key = {s.image_id, shown.s, "", ""};
+		struct cache_key key = {s.image_id, shown.s, "", "", b->origin, 0};
 		int rc = build_commit_step(b, &s, &key, -1, shown.s, err);
 		snprintf(id, sizeof(id), "%s", s.image_id);
 		strbuf_free(&shown);
@@ -754,6 +755,8 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	started = build_now();
 	const char *slash = strrchr(dockerfile, '/');
 	b.dockerfile_name = xstrdup(given_text || text ? "Dockerfile" : slash ? slash + 1 : dockerfile);
+	b.origin = xasprintf("%s:%s", context && !json_is_integer(context_fd) ? context : "-",
+			     given_text ? "-" : dockerfile);
 	char *loading = xasprintf("[internal] load build definition from %s", b.dockerfile_name);
 	vertex = build_vertex_start(&b, loading);
 	free(loading);

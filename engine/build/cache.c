@@ -73,7 +73,8 @@ int cache_record(struct store *st, const struct cache_key *key, const char *imag
 	key_hex(key, hex);
 	if (store_prepare(st, &stmt,
 			  "INSERT OR REPLACE INTO build_cache(key, image_id, parent, instruction, args,"
-			  " files, created, last_used, size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " files, created, last_used, size, origin, line)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, hex, -1, SQLITE_TRANSIENT);
@@ -85,6 +86,8 @@ int cache_record(struct store *st, const struct cache_key *key, const char *imag
 	sqlite3_bind_int64(stmt, 7, now);
 	sqlite3_bind_int64(stmt, 8, now);
 	sqlite3_bind_int64(stmt, 9, size > 0 ? size : 0);
+	sqlite3_bind_text(stmt, 10, key->origin ? key->origin : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 11, key->line);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : store_error(st, err, "record in the build cache");
@@ -140,13 +143,12 @@ static char *args_difference(const char *was, const char *now)
 char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err)
 {
 	sqlite3_stmt *stmt;
-	char *reason = NULL;
-	bool any = false;
+	char *reason = NULL, *changed = NULL;
 	int rc;
 
 	if (store_prepare(st, &stmt,
-			  "SELECT instruction, args, files FROM build_cache WHERE parent = ?"
-			  " ORDER BY last_used DESC LIMIT 200",
+			  "SELECT instruction, args, files, origin, line FROM build_cache WHERE parent = ?"
+			  " ORDER BY last_used DESC LIMIT 500",
 			  err) < 0)
 		return NULL;
 	sqlite3_bind_text(stmt, 1, key->parent, -1, SQLITE_TRANSIENT);
@@ -154,8 +156,10 @@ char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err
 		const char *ins = (const char *)sqlite3_column_text(stmt, 0);
 		const char *args = (const char *)sqlite3_column_text(stmt, 1);
 		const char *files = (const char *)sqlite3_column_text(stmt, 2);
+		const char *origin = (const char *)sqlite3_column_text(stmt, 3);
+		int line = sqlite3_column_int(stmt, 4);
 
-		any = true;
+		(void)line;
 		if (strcmp(ins, key->instruction) == 0 && strcmp(args, key->args) == 0 &&
 		    strcmp(files, key->files) != 0) {
 			reason = xstrdup("the files it copies changed");
@@ -165,15 +169,26 @@ char *cache_miss_reason(struct store *st, const struct cache_key *key, berr *err
 			reason = args_difference(args, key->args);
 			break;
 		}
+		/* the same Dockerfile built on this parent before: what this
+		 * line was then (or what came after the parent then) */
+		if (!changed && key->origin && *key->origin && strcmp(origin, key->origin) == 0 &&
+		    line > 0) {
+			struct strbuf b = {0};
+			strbuf_addf(&b, "the instruction changed (it was: %.200s)", ins);
+			changed = strbuf_steal(&b);
+		}
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(changed);
 		store_error(st, err, "read the build cache");
 		return NULL;
 	}
-	if (reason)
+	if (reason) {
+		free(changed);
 		return reason;
-	return any ? xstrdup("not built before from this parent") : NULL;
+	}
+	return changed; /* NULL: nothing to compare with, as in a first build */
 }
 
 int cache_entries(struct store *st, json_t **out, berr *err)

@@ -69,6 +69,7 @@ struct build {
 	json_t *no_cache_filter; /* --no-cache-filter: stage names */
 	/* the inputs */
 	char *dockerfile_name; /* as messages name it: "Dockerfile" */
+	char *origin;          /* "<context>:<Dockerfile path>": cache entries say where they came from */
 	struct dockerfile df;
 	int context_fd;        /* the context's root, a directory */
 	struct dockerignore ignore;
@@ -106,6 +107,9 @@ struct cache_key {
 	const char *instruction; /* as keyed: expanded, flags included */
 	const char *args;        /* the build args it uses, "k=v\n" sorted; "" for none */
 	const char *files;       /* checksum of the files it copies; "" for none */
+	/* not keyed: where the step comes from, to say why it missed */
+	const char *origin;      /* "<context>:<Dockerfile>" (b->origin), or NULL */
+	int line;
 };
 
 /* The image a step made before, or *found false. Refreshes its last use. */

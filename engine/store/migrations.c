@@ -191,6 +191,12 @@ static const char *const migration_8 =
 static const char *const migration_9 =
 	"ALTER TABLE images ADD COLUMN intermediate INTEGER NOT NULL DEFAULT 0;";
 
+/* Migration 10: where a cached step came from (the context and the
+ * Dockerfile, and the line), so that a miss can say which line changed. */
+static const char *const migration_10 =
+	"ALTER TABLE build_cache ADD COLUMN origin TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE build_cache ADD COLUMN line INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -201,6 +207,7 @@ static const char *const migrations[] = {
 	migration_7,
 	migration_8,
 	migration_9,
+	migration_10,
 };
 
 int migrations_count(void)

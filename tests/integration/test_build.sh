@@ -80,6 +80,18 @@ expect_status "changed arg" 0 b build --build-arg NAME=bob -t demo:3 .
 expect_match "the arg is named" 'cache miss: ENV GREETING="hello \$\{NAME\}" .*: build arg NAME changed' "$err"
 expect_status "arg reaches the image" 0 b run --rm demo:3
 expect_eq "arg" "hello bob" "$out"
+mkdir -p "$TEST_DIR/why" && cd "$TEST_DIR/why" || exit 1
+echo a >f
+printf 'FROM busybox\nCOPY f /f\nRUN cat /f >/g\nENV X=1\nRUN echo done\n' >Dockerfile
+expect_status "a first build" 0 b build .
+expect_eq "says nothing of misses" "0" "$(grep -c 'cache miss' <<<"$err" | tr -d ' ')"
+sed -i 's|RUN cat /f >/g|RUN cat /f  >/g|' Dockerfile
+expect_status "an edited RUN" 0 b build .
+expect_match "the instruction changed, and what it was" 'cache miss: the instruction changed \(it was: RUN /bin/sh -c cat /f >/g\)' "$err"
+sed -i 's|ENV X=1|ENV X=2|' Dockerfile
+expect_status "an edited ENV" 0 b build .
+expect_match "named on the next step" 'RUN echo done'$'\n''#[0-9]+ cache miss: ENV X=2: the instruction changed \(it was: ENV X=1\)' "$err"
+cd "$CTX" || exit 1
 expect_status "--no-cache" 0 b build --no-cache .
 expect_eq "nothing cached but the base" "1" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
 expect_status "proxy args stay out of the key" 0 b build -q --build-arg HTTP_PROXY=http://127.0.0.1:9 --build-arg NAME=bob .
