@@ -427,9 +427,22 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 			json_object_set_new(args, "dockerfile", json_string(f.file));
 	} else {
 		struct stat st;
-		if (strstr(argv[first], "://") || strncmp(argv[first], "git@", 4) == 0) {
-			status = cli_failf(cli, 1, "unable to prepare context: remote contexts (%s) are not supported yet",
-					   argv[first]);
+		if (strncmp(argv[first], "http://", 7) == 0 || strncmp(argv[first], "https://", 8) == 0 ||
+		    strncmp(argv[first], "git://", 6) == 0 || strncmp(argv[first], "git@", 4) == 0 ||
+		    strncmp(argv[first], "github.com/", 11) == 0) {
+			/* a remote context: the engine fetches it */
+			json_object_set_new(args, "remote", json_string(argv[first]));
+			if (f.file && strcmp(f.file, "-") == 0) {
+				char *text = read_stdin();
+				json_object_set_new(args, "dockerfile_text", json_string(text));
+				free(text);
+			} else if (f.file) {
+				json_object_set_new(args, "dockerfile", json_string(f.file));
+			}
+			goto remote;
+		}
+		if (strstr(argv[first], "://")) {
+			status = cli_failf(cli, 1, "unable to prepare context: unsupported URL %s", argv[first]);
 			goto out;
 		}
 		if (stat(argv[first], &st) < 0 || !realpath(argv[first], context)) {
@@ -452,6 +465,7 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 			free(file);
 		}
 	}
+remote:
 	list = json_array();
 	for (size_t i = 0; i < f.tags.len; i++)
 		json_array_append_new(list, json_string(f.tags.items[i]));

@@ -520,65 +520,6 @@ static int read_input(struct build *b, const char *path, char **out, size_t *len
 	return 0;
 }
 
-/* A context given as a stream: a tar (plain or compressed) unpacked into
- * staging, or a Dockerfile alone (then the context is empty). */
-static int context_from_stream(struct build *b, int in_fd, char *staging, size_t size,
-			       char **dockerfile_text, size_t *text_len, berr *err)
-{
-	int tmp = open(engine_root(b->engine), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	char chunk[65536];
-	ssize_t n;
-	uint64_t total = 0;
-
-	if (tmp < 0)
-		return berr_sys(err, "reading the build context");
-	while ((n = read(in_fd, chunk, sizeof(chunk))) > 0) {
-		if (write(tmp, chunk, (size_t)n) != n) {
-			close(tmp);
-			return berr_sys(err, "reading the build context");
-		}
-		total += (uint64_t)n;
-	}
-	if (n < 0) {
-		close(tmp);
-		return berr_sys(err, "reading the build context");
-	}
-	snprintf(staging, size, "%s/tmp/build-context-XXXXXX", engine_root(b->engine));
-	if (!mkdtemp(staging)) {
-		close(tmp);
-		staging[0] = '\0';
-		return berr_sys(err, "creating a staging directory");
-	}
-	b->context_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (b->context_fd < 0) {
-		close(tmp);
-		return berr_sys(err, "opening %s", staging);
-	}
-	lseek(tmp, 0, SEEK_SET);
-	struct tar_extract_opts xo = {.flags = TAR_EXTRACT_NO_ESCAPE, .max_bytes = 1ull << 34};
-	berr xerr = {0};
-	if (total == 0 || tar_extract_fd(tmp, b->context_fd, &xo, NULL, &xerr) < 0) {
-		/* not a tar: the Dockerfile itself (a tar that fails half-way is an error) */
-		char *text = xmalloc(total + 1);
-		if (total > 16u << 20 || pread(tmp, text, total, 0) != (ssize_t)total) {
-			free(text);
-			close(tmp);
-			return berr_set(err, BERR_INVALID, "the build context is neither a tar nor a Dockerfile");
-		}
-		text[total] = '\0';
-		if (memchr(text, '\0', total) && xerr.msg[0]) {
-			free(text);
-			close(tmp);
-			*err = xerr;
-			return berr_prefix(err, "reading the build context");
-		}
-		*dockerfile_text = text;
-		*text_len = total;
-	}
-	close(tmp);
-	return 0;
-}
-
 static void free_build(struct build *b)
 {
 	dockerfile_free(&b->df);
@@ -695,6 +636,7 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	const char *dockerfile = json_string_value(json_object_get(args, "dockerfile"));
 	const char *given_text = json_string_value(json_object_get(args, "dockerfile_text"));
 	json_t *context_fd = json_object_get(args, "context_fd"), *tags = json_object_get(args, "tags");
+	const char *remote = json_string_value(json_object_get(args, "remote"));
 	char staging[PATH_MAX] = "", *text = NULL, *ignore_text = NULL;
 	size_t text_len = 0, ignore_len = 0;
 	int64_t started;
@@ -736,8 +678,11 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	build_remove_dead_containers(&b);
 	/* the context */
 	if (json_is_integer(context_fd)) {
-		if (context_from_stream(&b, (int)json_integer_value(context_fd), staging, sizeof(staging),
-					&text, &text_len, err) < 0)
+		if (build_context_from_stream(&b, (int)json_integer_value(context_fd), staging,
+					      sizeof(staging), &text, &text_len, err) < 0)
+			goto out;
+	} else if (remote) {
+		if (build_context_remote(&b, remote, staging, sizeof(staging), &text, &text_len, err) < 0)
 			goto out;
 	} else if (context) {
 		b.context_fd = open(context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -755,7 +700,7 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	started = build_now();
 	const char *slash = strrchr(dockerfile, '/');
 	b.dockerfile_name = xstrdup(given_text || text ? "Dockerfile" : slash ? slash + 1 : dockerfile);
-	b.origin = xasprintf("%s:%s", context && !json_is_integer(context_fd) ? context : "-",
+	b.origin = xasprintf("%s:%s", remote ? remote : context && !json_is_integer(context_fd) ? context : "-",
 			     given_text ? "-" : dockerfile);
 	char *loading = xasprintf("[internal] load build definition from %s", b.dockerfile_name);
 	vertex = build_vertex_start(&b, loading);

@@ -395,7 +395,7 @@ static int plan_sources(struct build *b, const struct df_instruction *in, struct
 				return -1;
 			build_url_file_name(word, file, sizeof(file));
 			if (build_fetch_url(word, p->docs_tree.root_fd, file, checksum, digest, NULL, err) < 0)
-				return -1;
+				return err->kind == BERR_NOT_FOUND ? berr_prefix(err, "failed to load cache key") : -1;
 			plan_add(p, &p->docs_source, file, true, "");
 			continue;
 		}

@@ -101,7 +101,7 @@ int build_fetch_url(const char *url, int dir_fd, const char *name, const char *c
 	if (http_perform(curl, &call, &reply, err) < 0)
 		goto out;
 	if (reply.status < 200 || reply.status > 299) {
-		berr_set(err, BERR_NOT_FOUND, "failed to load cache key: invalid response status %ld", reply.status);
+		berr_set(err, BERR_NOT_FOUND, "invalid response status %ld", reply.status);
 		http_reply_free(&reply);
 		goto out;
 	}

@@ -227,6 +227,22 @@ const char *build_url_file_name(const char *url, char *buf, size_t size);
  * or {"type": "local", "dest"}. */
 int build_export(struct build *b, const char *image_id, json_t *output, berr *err);
 
+/* Contexts (context.c): a staging directory under R/tmp for one; a tar or
+ * a Dockerfile alone in the file tmp (unpacked into staging, which then is
+ * b->context_fd; or *dockerfile_text); the same read from a stream. */
+int build_context_staging(struct build *b, char *staging, size_t size, berr *err);
+int build_context_from_file(struct build *b, int tmp, const char *staging, char **dockerfile_text,
+			    size_t *text_len, berr *err);
+int build_context_from_stream(struct build *b, int in_fd, char *staging, size_t size,
+			      char **dockerfile_text, size_t *text_len, berr *err);
+/* A remote context (remote.c): a git repository (git://, git@,
+ * github.com/, an http(s) URL ending in .git; #ref:subdir) cloned with the
+ * host's git, or an
+ * http(s) URL of a tar or a Dockerfile. staging receives the directory to
+ * remove afterwards. */
+int build_context_remote(struct build *b, const char *url, char *staging, size_t size,
+			 char **dockerfile_text, size_t *text_len, berr *err);
+
 /* Prefixes err with "Dockerfile:N: ". */
 int build_fail_at(struct build *b, const struct df_instruction *in, berr *err);
 

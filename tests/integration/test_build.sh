@@ -230,7 +230,7 @@ expect_status "wrong checksum" 1 b build .
 expect_match "digest mismatch" 'digest mismatch sha256:0{64}: sha256:'"$sum" "$err"
 printf 'FROM busybox\nADD http://127.0.0.1:%s/nope /x\n' "$port" >Dockerfile
 expect_status "404" 1 b build .
-expect_match "status" 'invalid response status 404' "$err"
+expect_match "status" 'failed to load cache key: invalid response status 404' "$err"
 printf 'FROM busybox\nADD --checksum=sha256:%064d Dockerfile /x\n' 0 >Dockerfile
 expect_status "checksum of a local file" 1 b build .
 expect_match "refused" "checksum can't be specified" "$err"
@@ -265,6 +265,48 @@ printf 'FROM busybox\nCOPY a.txt /only-this\n' >"$CTX/Dockerfile.special"
 printf '*\n!Dockerfile.special\n' >"$CTX/Dockerfile.special.dockerignore"
 expect_status "Dockerfile-specific ignore file wins" 1 b build -f "$CTX/Dockerfile.special" "$CTX"
 expect_match "a.txt ignored by it" '"/a.txt": not found' "$err"
+
+# --- remote contexts: git (a daemon on loopback), http(s) tars and Dockerfiles ---------------------
+mkdir -p "$TEST_DIR/git/src/sub" && cd "$TEST_DIR/git/src" || exit 1
+git init -q -b main
+printf 'FROM busybox\nCOPY hello.txt /\nCMD ["cat", "/hello.txt"]\n' >sub/Dockerfile
+echo from-v1 >sub/hello.txt
+git add -A && git -c user.email=t@t -c user.name=t commit -qm one && git tag v1
+echo from-main >sub/hello.txt
+git -c user.email=t@t -c user.name=t commit -qam two
+git clone -q --bare "$TEST_DIR/git/src" "$TEST_DIR/git/repo.git"
+gport=$(free_port)
+git daemon --reuseaddr --base-path="$TEST_DIR/git" --export-all --listen=127.0.0.1 --port="$gport" >/dev/null 2>&1 &
+git_pid=$!
+trap 'kill $git_pid $http_pid 2>/dev/null; cleanup' EXIT
+wait_for "the git daemon answers" git ls-remote "git://127.0.0.1:$gport/repo.git"
+expect_status "a git context at a tag and a directory" 0 b build -q -t fromgit "git://127.0.0.1:$gport/repo.git#v1:sub"
+expect_status "runs" 0 b run --rm fromgit
+expect_eq "the tag's file" "from-v1" "$out"
+expect_status "at a branch" 0 b build -q -t fromgit "git://127.0.0.1:$gport/repo.git#main:sub"
+expect_status "runs" 0 b run --rm fromgit
+expect_eq "the branch's file" "from-main" "$out"
+expect_status "no .git in the context" 1 b build -q -f - "git://127.0.0.1:$gport/repo.git#main" <<<$'FROM busybox\nCOPY .git /g'
+expect_status "a missing repository" 1 b build "git://127.0.0.1:$gport/nope.git"
+expect_match "git's words" 'unable to prepare context: git clone: .*not exported' "$err"
+expect_status "a missing directory" 1 b build "git://127.0.0.1:$gport/repo.git#v1:nodir"
+expect_match "says so" 'the directory nodir is not in' "$err"
+kill $git_pid 2>/dev/null
+mkdir -p "$TEST_DIR/www2" && tar -czf "$TEST_DIR/www2/ctx.tgz" -C "$TEST_DIR/git/src/sub" .
+printf 'FROM busybox\nRUN echo remote-dockerfile\n' >"$TEST_DIR/www2/Dockerfile"
+hport=$(free_port)
+(cd "$TEST_DIR/www2" && exec python3 -m http.server "$hport" --bind 127.0.0.1 >/dev/null 2>&1) &
+http_pid=$!
+wait_for "the file server answers" curl -sf "http://127.0.0.1:$hport/ctx.tgz" -o /dev/null
+expect_status "a tar's URL" 0 b build -q -t fromurl "http://127.0.0.1:$hport/ctx.tgz"
+expect_status "runs" 0 b run --rm fromurl
+expect_eq "its file" "from-main" "$out"
+expect_status "a Dockerfile's URL" 0 b build --progress plain "http://127.0.0.1:$hport/Dockerfile"
+expect_match "built" '[0-9] remote-dockerfile' "$err"
+expect_status "a 404" 1 b build "http://127.0.0.1:$hport/none.tgz"
+expect_match "says so" 'unable to download remote context .*: invalid response status 404' "$err"
+kill $http_pid 2>/dev/null
+expect_eq "no staging left" "" "$(ls "$BERTH_ROOT/tmp" | grep build-context)"
 
 # --- hostile contexts and images ------------------------------------------------------------
 mkdir -p "$TEST_DIR/hostile" && cd "$TEST_DIR/hostile" || exit 1
