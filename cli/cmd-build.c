@@ -20,7 +20,8 @@ const struct cli_command cli_cmd_build = {"build", cmd_build, "[OPTIONS] PATH | 
 					  "Build an image from a Dockerfile"};
 
 struct build_flags {
-	struct strlist tags, build_args, labels, add_hosts, secrets, ssh, outputs, contexts, no_cache_filter;
+	struct strlist tags, build_args, labels, add_hosts, secrets, ssh, outputs, contexts, no_cache_filter,
+		cache_from, cache_to;
 	char *file, *target, *iidfile, *network, *progress, *platform;
 	bool no_cache, pull, quiet;
 };
@@ -362,6 +363,8 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 		{"add-host", 0, FLAG_LIST, &f.add_hosts, "list", "Add a custom host-to-IP mapping (\"host:ip\")"},
 		{"build-arg", 0, FLAG_LIST, &f.build_args, "list", "Set build-time variables"},
 		{"build-context", 0, FLAG_LIST, &f.contexts, "stringArray", "Additional build contexts (e.g., name=path, name=docker-image://ref)"},
+		{"cache-from", 0, FLAG_LIST, &f.cache_from, "stringArray", "Images to consider as cache sources (name, or type=registry,ref=name)"},
+		{"cache-to", 0, FLAG_LIST, &f.cache_to, "stringArray", "Cache export destinations (type=inline: the image's history is its cache)"},
 		{"file", 'f', FLAG_STRING, &f.file, "string", "Name of the Dockerfile (default: \"PATH/Dockerfile\")"},
 		{"iidfile", 0, FLAG_STRING, &f.iidfile, "string", "Write the image ID to the file"},
 		{"label", 0, FLAG_LIST, &f.labels, "list", "Set metadata for an image"},
@@ -511,6 +514,29 @@ remote:
 		free(copy);
 	}
 	json_object_set_new(args, "no_cache_filter", filter);
+	json_t *cache_from = json_array();
+	json_object_set_new(args, "cache_from", cache_from);
+	for (size_t i = 0; i < f.cache_from.len; i++) {
+		const char *spec = f.cache_from.items[i], *ref = spec;
+		char buf[1024];
+		if (strchr(spec, '=')) {
+			const char *r = strstr(spec, "ref=");
+			if (strncmp(spec, "type=registry", 13) != 0 || !r) {
+				status = cli_failf(cli, 1, "--cache-from %s: only images (name, or type=registry,ref=name) are supported",
+						   spec);
+				goto out;
+			}
+			snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(r + 4, ","), r + 4);
+			ref = buf;
+		}
+		json_array_append_new(cache_from, json_string(ref));
+	}
+	for (size_t i = 0; i < f.cache_to.len; i++)
+		if (strcmp(f.cache_to.items[i], "type=inline") != 0) {
+			status = cli_failf(cli, 1, "--cache-to %s: only type=inline is supported (an image's history is its cache)",
+					   f.cache_to.items[i]);
+			goto out;
+		}
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);

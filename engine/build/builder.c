@@ -376,7 +376,7 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 	/* FROM scratch with no step that made an image: one of its own, with
 	 * the config it has (PATH) */
 	if (!s.image_id[0]) {
-		struct cache_key key = {"", "FROM scratch", "", "", b->origin, 0};
+		struct cache_key key = {"", "FROM scratch", "", "", b->origin, 0, NULL, false};
 		if (build_commit_step(b, &s, &key, -1, "FROM scratch", err) < 0)
 			goto out;
 	}
@@ -534,6 +534,7 @@ static void free_build(struct build *b)
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->changed);
 	json_decref(b->meta_args);
+	json_decref(b->cache_from);
 	free(b->dockerfile_name);
 	free(b->origin);
 	if (b->context_fd >= 0)
@@ -571,7 +572,7 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 			json_object_set(labels, k, v);
 			strbuf_addf(&shown, " %s=%s", k, json_string_value(v));
 		}
-		struct cache_key key = {s.image_id, shown.s, "", "", b->origin, 0};
+		struct cache_key key = {s.image_id, shown.s, "", "", b->origin, 0, NULL, false};
 		int rc = build_commit_step(b, &s, &key, -1, shown.s, err);
 		snprintf(id, sizeof(id), "%s", s.image_id);
 		strbuf_free(&shown);
@@ -742,6 +743,17 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	build_vertex_status(&b, vertex, line);
 	free(line);
 	build_vertex_done(&b, vertex, started);
+	/* --cache-from's images */
+	json_t *cache_from = json_object_get(args, "cache_from");
+	if (json_array_size(cache_from)) {
+		started = build_now();
+		vertex = build_vertex_start(&b, "importing cache from images");
+		if (build_cache_from_load(&b, cache_from, vertex, err) < 0) {
+			build_vertex_error(&b, vertex, started, err->msg);
+			goto out;
+		}
+		build_vertex_done(&b, vertex, started);
+	}
 	/* the stages */
 	if (split_stages(&b, err) < 0)
 		goto out;

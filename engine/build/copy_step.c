@@ -567,7 +567,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	}
 	sha256_final_hex(&sum, files);
 	used = build_used_args_text(s);
-	struct cache_key key = {s->image_id, keyed.s, used, files, b->origin, in->line};
+	struct cache_key key = {s->image_id, keyed.s, used, files, b->origin, in->line, created.s, true};
 	rc = build_cache_find(b, s, &key, vertex, &hit, err);
 	if (rc == 0 && !hit)
 		rc = copy_files(b, s, &p, chown, &env, &key, created.s, err);

@@ -570,7 +570,7 @@ int build_metadata_step(struct build *b, struct build_stage *stage, struct stage
 	/* keyed as written, with the build args it expanded: a changed arg
 	 * is named when the step misses */
 	char *used = build_used_args_text(s);
-	struct cache_key key = {s->image_id, in->original, used, "", b->origin, in->line};
+	struct cache_key key = {s->image_id, in->original, used, "", b->origin, in->line, NULL, false};
 	rc = build_commit_step(b, s, &key, -1, shown.s, err);
 	free(used);
 out:

@@ -67,6 +67,7 @@ struct build {
 	json_t *outputs;      /* -o: [{"type", "dest" | "fd"}] */
 	json_t *contexts;     /* --build-context: name -> {"dir"} | {"image"} */
 	json_t *no_cache_filter; /* --no-cache-filter: stage names */
+	json_t *cache_from;   /* [{"id", "history", "diff_ids"}] of --cache-from's images */
 	/* the inputs */
 	char *dockerfile_name; /* as messages name it: "Dockerfile" */
 	char *origin;          /* "<context>:<Dockerfile path>": cache entries say where they came from */
@@ -110,7 +111,23 @@ struct cache_key {
 	/* not keyed: where the step comes from, to say why it missed */
 	const char *origin;      /* "<context>:<Dockerfile>" (b->origin), or NULL */
 	int line;
+	/* for --cache-from: the step's history entry and whether it has a layer */
+	const char *created_by;
+	bool layered;
 };
+
+/* The comment of a build step's history entry (BuildKit's). */
+#define BUILD_HISTORY_COMMENT "buildkit.dockerfile.v0"
+
+/* --cache-from (cache_from.c): the images given, read (pulled when
+ * missing; one that cannot be had is skipped with a warning, as Docker
+ * skips it) into b->cache_from; and a step found in their histories: the
+ * same history before it, the same entry for it, the same layers below
+ * it. The step's image is then made from the parent and that layer (no
+ * work done) and recorded in the cache. */
+int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err);
+int build_cache_from_find(struct build *b, struct stage_state *s, const struct cache_key *key,
+			  bool *hit, berr *err);
 
 /* The image a step made before, or *found false. Refreshes its last use. */
 int cache_lookup(struct store *st, const struct cache_key *key, char image_id[IMAGE_DIGEST_SIZE],

@@ -382,7 +382,7 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		goto out;
 	if (mounts.key)
 		strbuf_adds(&keyed, mounts.key);
-	struct cache_key key = {s->image_id, keyed.s, args_text, "", b->origin, in->line};
+	struct cache_key key = {s->image_id, keyed.s, args_text, "", b->origin, in->line, created.s, true};
 	if (build_cache_find(b, s, &key, vertex, &hit, err) < 0)
 		goto out;
 	if (hit) {

@@ -209,6 +209,13 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 			return build_state_load(b, s, found, err);
 		}
 	}
+	/* --cache-from: the same step in another image's history */
+	if (key->layered && json_array_size(b->cache_from)) {
+		if (build_cache_from_find(b, s, key, hit, err) < 0)
+			return -1;
+		if (*hit)
+			return 0;
+	}
 	if (!s->cache_broken) {
 		reason = cache_miss_reason(st, key, NULL);
 		if (reason && vertex == 0) {
@@ -265,8 +272,9 @@ static void sort_config_maps(json_t *config)
 int build_commit_step(struct build *b, struct stage_state *s, const struct cache_key *key,
 		      int layer_fd, const char *created_by, berr *err)
 {
-	struct image_step step = {s->image_id, layer_fd, s->config, created_by,
-				  "buildkit.dockerfile.v0"};
+	struct image_step step = {.parent_id = s->image_id, .layer_fd = layer_fd, .config = s->config,
+				  .created_by = created_by, .comment = BUILD_HISTORY_COMMENT,
+				  .note = key->files && *key->files ? key->files : NULL};
 	char id[IMAGE_DIGEST_SIZE];
 	bool hit;
 

@@ -50,6 +50,22 @@ static char *step_config(struct store *st, const struct image_step *step, const 
 	json_object_set_new(cfg, "history", history);
 	json_object_set_new(cfg, "os", json_string("linux"));
 	json_object_set_new(cfg, "rootfs", json_pack("{s:s, s:o}", "type", "layers", "diff_ids", diff_ids));
+	/* the notes of the steps (what a COPY copied), by history index, kept
+	 * along the chain: another build's --cache-from reads them */
+	json_t *notes = json_deep_copy(json_object_get(parent, BUILD_NOTES_KEY));
+	if (!json_is_object(notes)) {
+		json_decref(notes);
+		notes = json_object();
+	}
+	if (step->note && *step->note) {
+		char index[32];
+		snprintf(index, sizeof(index), "%zu", json_array_size(history) - 1);
+		json_object_set_new(notes, index, json_string(step->note));
+	}
+	if (json_object_size(notes))
+		json_object_set_new(cfg, BUILD_NOTES_KEY, notes);
+	else
+		json_decref(notes);
 	text = json_dumps(cfg, JSON_COMPACT);
 	json_decref(cfg);
 	json_decref(parent);
@@ -79,13 +95,27 @@ int image_build_step(const struct image_env *env, const struct image_step *step,
 	}
 	if (image_staging_open(&sg, env->root, "build", err) < 0)
 		return -1;
+	const char *new_diff_id = NULL;
 	if (step->layer_fd >= 0) {
 		if (layer_stage(&sg, env->st, env->root, step->layer_fd, top_chain, NULL, NULL, &ls,
 				err) < 0)
 			goto out;
 		staged = true;
+		new_diff_id = ls.diff_id;
+	} else if (step->diff_id && *step->diff_id) {
+		/* a layer the store has on this very chain (another image's) */
+		char chain[IMAGE_DIGEST_SIZE];
+		bool exists;
+		layer_chain_id(top_chain, step->diff_id, chain);
+		if (layer_exists(env->st, chain, &exists, err) < 0)
+			goto out;
+		if (!exists) {
+			berr_set(err, BERR_NOT_FOUND, "layer %s is not in the store", chain);
+			goto out;
+		}
+		new_diff_id = step->diff_id;
 	}
-	config_text = step_config(env->st, step, top_chain, staged ? ls.diff_id : NULL, err);
+	config_text = step_config(env->st, step, top_chain, new_diff_id, err);
 	if (!config_text || image_txn_begin(env, &t, &sg, err) < 0)
 		goto out;
 	status = staged ? layer_commit_staged(&t, env->st, env->root, &ls, err) : 0;

@@ -83,6 +83,9 @@ int image_gc_downloads(const char *root, int64_t older_than, uint64_t *reclaimed
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
 
+/* The image config's object of build notes: {"<history index>": note}. */
+#define BUILD_NOTES_KEY "berth.build.notes"
+
 /* One step of a build: the parent image ("" or NULL: none, as FROM
  * scratch) with at most one more layer (the tar on layer_fd; -1: none, and
  * the history entry says empty_layer) and the container config the step
@@ -92,6 +95,8 @@ int image_commit(const struct image_env *env, json_t *args, json_t **result, ber
 struct image_step {
 	const char *parent_id;
 	int layer_fd;
+	const char *diff_id;    /* with layer_fd -1: a layer the store has on the parent's chain */
+	const char *note;       /* kept in the config's BUILD_NOTES_KEY under the step's history index */
 	json_t *config;         /* the image config's "config" object, as is */
 	const char *created_by; /* the history entry */
 	const char *comment;

@@ -369,6 +369,27 @@ expect_eq "no containers" "" "$out"
 expect_eq "failed builds tag nothing, leave no container" "$(grep -v '^\./\(blobs\|layers\)' <<<"$before" | grep -v '^sha256:')" "$(store_snapshot | grep -v '^\./\(blobs\|layers\)' | grep -v '^sha256:')"
 expect_eq "no mount left" "0" "$(grep -c " $BERTH_ROOT" /proc/self/mountinfo | tr -d ' ')"
 
+# --- --cache-from: an image from elsewhere (saved, loaded: no cache of its own) ---------------------
+mkdir -p "$TEST_DIR/cf" && cd "$TEST_DIR/cf" || exit 1
+echo data >d.txt
+printf 'FROM busybox\nCOPY d.txt /d.txt\nRUN echo ran-first; echo x >/x\nENV A=1\nRUN echo ran-second\n' >Dockerfile
+expect_status "the source image" 0 b build -q -t cachesrc .
+expect_status "saved" 0 b save -o "$TEST_DIR/cachesrc.tar" cachesrc
+b rmi cachesrc >/dev/null
+b builder prune -a -f >/dev/null
+expect_status "loaded, as a pull would bring it" 0 b load -i "$TEST_DIR/cachesrc.tar"
+expect_status "a build with --cache-from" 0 b build --progress plain --cache-from cachesrc -t cf2 .
+expect_eq "no step ran" "0" "$(grep -cE '^#[0-9]+ [0-9.]+ ran-' <<<"$err" | tr -d ' ')"
+expect_eq "every step from it" "4" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
+expect_eq "the same layers" "$(b image inspect -f '{{json .RootFS.Layers}}' cachesrc)" "$(b image inspect -f '{{json .RootFS.Layers}}' cf2)"
+echo changed >d.txt
+b builder prune -a -f >/dev/null
+expect_status "a changed file" 0 b build --progress plain --cache-from type=registry,ref=cachesrc .
+expect_match "the COPY and what follows run" '#[0-9]+ [0-9.]+ ran-first' "$err"
+expect_status "a --cache-from that is nowhere" 0 b build -q --cache-from localhost:1/none:1 .
+expect_status "--cache-to type=local" 1 b build --cache-to type=local,dest=x .
+expect_match "says what it takes" 'only type=inline' "$err"
+
 # --- the cache's size: system df, builder prune, the collection after a build ------------------
 cd "$CTX" || exit 1
 expect_status "system df" 0 b system df --format '{{.Type}} {{.TotalCount}}'
