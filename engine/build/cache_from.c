@@ -14,7 +14,7 @@
 
 int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err)
 {
-	struct store *st = build_store(b, err);
+	struct store *st = engine_store(b->engine, err);
 	json_t *ref;
 	size_t i;
 
@@ -100,7 +100,7 @@ static const char *match(json_t *source, json_t *history, json_t *diff_ids, cons
 int build_cache_from_find(struct build *b, struct stage_state *s, const struct cache_key *key,
 			  bool *hit, berr *err)
 {
-	struct store *st = build_store(b, err);
+	struct store *st = engine_store(b->engine, err);
 	struct image_info parent = {0};
 	bool have_parent = false;
 	json_t *history = NULL, *diff_ids = NULL, *source;
