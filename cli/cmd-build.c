@@ -448,6 +448,24 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 			status = cli_failf(cli, 1, "unable to prepare context: unsupported URL %s", argv[first]);
 			goto out;
 		}
+		const char *hash = strchr(argv[first], '#');
+		if (hash && stat(argv[first], &st) < 0) {
+			/* a local git repository at a ref: path#ref[:subdir] */
+			char *path = xstrndup(argv[first], (size_t)(hash - argv[first]));
+			char abs_repo[PATH_MAX];
+			bool ok = realpath(path, abs_repo) != NULL;
+			free(path);
+			if (!ok) {
+				status = cli_failf(cli, 1, "unable to prepare context: path \"%s\" not found", argv[first]);
+				goto out;
+			}
+			char *remote_url = xasprintf("%s%s", abs_repo, hash);
+			json_object_set_new(args, "remote", json_string(remote_url));
+			free(remote_url);
+			if (f.file)
+				json_object_set_new(args, "dockerfile", json_string(f.file));
+			goto remote;
+		}
 		if (stat(argv[first], &st) < 0 || !realpath(argv[first], context)) {
 			status = cli_failf(cli, 1, "unable to prepare context: path \"%s\" not found", argv[first]);
 			goto out;

@@ -1,5 +1,6 @@
 /* Remote contexts, as `docker build URL` takes them: a git repository
- * (git://..., git@host:..., github.com/..., https://...something.git;
+ * (git://..., git@host:..., github.com/..., https://...something.git,
+ * or a repository of this host given as path#ref[:subdir];
  * "#ref:subdir" picks a branch, tag or commit and a
  * directory of it) cloned by the host's git into a staging directory
  * (no hooks run on a clone; the repository's .git is left out of the
@@ -33,13 +34,22 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-/* Is it a git repository's URL (the part before '#')? */
+/* Is it a git repository's URL (the part before '#')? An absolute path
+ * is one when it holds a repository (a work tree's .git, or a bare
+ * repository's HEAD). */
 static bool is_git(const char *url)
 {
 	size_t len = strcspn(url, "#");
-
 	bool web = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
 
+	if (url[0] == '/') {
+		char probe[PATH_MAX];
+		snprintf(probe, sizeof(probe), "%.*s/.git", (int)len, url);
+		if (access(probe, F_OK) == 0)
+			return true;
+		snprintf(probe, sizeof(probe), "%.*s/HEAD", (int)len, url);
+		return access(probe, F_OK) == 0;
+	}
 	return strncmp(url, "git://", 6) == 0 || strncmp(url, "git@", 4) == 0 ||
 	       strncmp(url, "github.com/", 11) == 0 ||
 	       (web && (ends_with(url, len, ".git") || ends_with(url, len, ".git/")));

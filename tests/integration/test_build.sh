@@ -292,6 +292,11 @@ expect_match "git's words" 'unable to prepare context: git clone: .*not exported
 expect_status "a missing directory" 1 b build "git://127.0.0.1:$gport/repo.git#v1:nodir"
 expect_match "says so" 'the directory nodir is not in' "$err"
 kill $git_pid 2>/dev/null
+cd "$TEST_DIR/git" || exit 1
+expect_status "a local repository at a tag: path#ref:dir" 0 b build -q -t fromlocalgit "src#v1:sub"
+expect_status "runs" 0 b run --rm fromlocalgit
+expect_eq "the tag's file, not the work tree's" "from-v1" "$out"
+expect_status "a bare one" 0 b build -q "$TEST_DIR/git/repo.git#main:sub"
 mkdir -p "$TEST_DIR/www2" && tar -czf "$TEST_DIR/www2/ctx.tgz" -C "$TEST_DIR/git/src/sub" .
 printf 'FROM busybox\nRUN echo remote-dockerfile\n' >"$TEST_DIR/www2/Dockerfile"
 hport=$(free_port)
