@@ -537,10 +537,25 @@ remote:
 	for (size_t i = 0; i < f.cache_from.len; i++) {
 		const char *spec = f.cache_from.items[i], *ref = spec;
 		char buf[1024];
+		if (strncmp(spec, "type=local", 10) == 0) {
+			const char *src = strstr(spec, "src=");
+			char abs_src[PATH_MAX];
+			if (!src) {
+				status = cli_failf(cli, 1, "--cache-from %s: src is required", spec);
+				goto out;
+			}
+			snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(src + 4, ","), src + 4);
+			if (!realpath(buf, abs_src)) {
+				fprintf(stderr, "WARNING: --cache-from %s: %s\n", spec, strerror(errno));
+				continue;
+			}
+			json_array_append_new(cache_from, json_pack("{s:s}", "local", abs_src));
+			continue;
+		}
 		if (strchr(spec, '=')) {
 			const char *r = strstr(spec, "ref=");
 			if (strncmp(spec, "type=registry", 13) != 0 || !r) {
-				status = cli_failf(cli, 1, "--cache-from %s: only images (name, or type=registry,ref=name) are supported",
+				status = cli_failf(cli, 1, "--cache-from %s: give an image (name, type=registry,ref=name) or type=local,src=dir",
 						   spec);
 				goto out;
 			}
@@ -549,12 +564,24 @@ remote:
 		}
 		json_array_append_new(cache_from, json_string(ref));
 	}
-	for (size_t i = 0; i < f.cache_to.len; i++)
-		if (strcmp(f.cache_to.items[i], "type=inline") != 0) {
-			status = cli_failf(cli, 1, "--cache-to %s: only type=inline is supported (an image's history is its cache)",
-					   f.cache_to.items[i]);
+	for (size_t i = 0; i < f.cache_to.len; i++) {
+		const char *spec = f.cache_to.items[i];
+		if (strcmp(spec, "type=inline") == 0)
+			continue; /* the image's history and notes are its cache */
+		if (strncmp(spec, "type=local", 10) != 0 || !strstr(spec, "dest=")) {
+			status = cli_failf(cli, 1, "--cache-to %s: give type=inline or type=local,dest=dir[,mode=max]", spec);
 			goto out;
 		}
+		const char *d = strstr(spec, "dest=") + 5;
+		char dest[PATH_MAX], abs_dest[PATH_MAX];
+		snprintf(dest, sizeof(dest), "%.*s", (int)strcspn(d, ","), d);
+		if (dest[0] == '/' || !getcwd(abs_dest, sizeof(abs_dest)))
+			snprintf(abs_dest, sizeof(abs_dest), "%s", dest);
+		else
+			snprintf(abs_dest + strlen(abs_dest), sizeof(abs_dest) - strlen(abs_dest), "/%s", dest);
+		json_object_set_new(args, "cache_to", json_pack("{s:s, s:b}", "dest", abs_dest, "max",
+								 strstr(spec, "mode=max") != NULL));
+	}
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);

@@ -623,6 +623,24 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 			return -1;
 		}
 	}
+	const char *cache_dir = json_string_value(json_object_get(b->cache_to, "dest"));
+	if (cache_dir) {
+		/* mode=max: every stage built; else the image alone */
+		json_t *ids = json_pack("[s]", id);
+		if (json_is_true(json_object_get(b->cache_to, "max")))
+			for (size_t k = 0; k < b->nstages; k++)
+				if (b->stages[k].built && b->stages[k].image_id[0] && &b->stages[k] != target)
+					json_array_append_new(ids, json_string(b->stages[k].image_id));
+		line = xasprintf("exporting cache to %s", cache_dir);
+		build_vertex_status(b, vertex, line);
+		free(line);
+		int rc = build_cache_to_local(b, cache_dir, ids, err);
+		json_decref(ids);
+		if (rc < 0) {
+			build_vertex_error(b, vertex, started, err->msg);
+			return -1;
+		}
+	}
 	build_vertex_done(b, vertex, started);
 	engine_emit(b->engine, "image", "build", id, NULL);
 	*result = json_pack("{s:s}", "Id", id);
@@ -660,6 +678,7 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	b.outputs = json_object_get(args, "outputs");
 	b.contexts = json_object_get(args, "build_contexts");
 	b.no_cache_filter = json_object_get(args, "no_cache_filter");
+	b.cache_to = json_object_get(args, "cache_to");
 	b.ssh = json_object_get(args, "ssh");
 	if (!dockerfile || !*dockerfile)
 		dockerfile = "Dockerfile";

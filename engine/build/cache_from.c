@@ -5,12 +5,15 @@
  * history entry is the next one, made the next layer; for a COPY or ADD,
  * only when the files it copies are those the image's note for that step
  * names (a berth build records them, BUILD_NOTES_KEY). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/build/internal.h"
 #include "engine/core/alloc.h"
+#include "engine/core/fsutil.h"
 
 int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err)
 {
@@ -21,7 +24,37 @@ int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err)
 	if (!st)
 		return -1;
 	b->cache_from = json_array();
+	json_t *expanded = json_array();
 	json_array_foreach(refs, i, ref) {
+		/* {"local": dir}: the images a --cache-to type=local left there */
+		const char *dir = json_string_value(json_object_get(ref, "local"));
+		if (!dir) {
+			json_array_append(expanded, ref);
+			continue;
+		}
+		char *path = xasprintf("%s/" BUILD_LOCAL_CACHE_FILE, dir);
+		json_t *args = json_pack("{s:s}", "path", path), *result = NULL;
+		berr load_err = {0};
+		if (engine_call(b->engine, "image.load", args, &result, NULL, NULL, &load_err) < 0) {
+			char *line = xasprintf("WARNING: --cache-from type=local,src=%s: %s", dir, load_err.msg);
+			build_vertex_status(b, vertex, line);
+			free(line);
+		} else {
+			json_t *id;
+			size_t k;
+			struct image_env env = b->env;
+			env.st = st;
+			json_array_foreach(json_object_get(result, "loaded"), k, id) {
+				json_array_append(expanded, id);
+				/* cache, not a <none> image of the list */
+				image_mark_cache(&env, json_string_value(id), NULL);
+			}
+		}
+		json_decref(result);
+		json_decref(args);
+		free(path);
+	}
+	json_array_foreach(expanded, i, ref) {
 		const char *name = json_string_value(ref);
 		struct image_info info;
 
@@ -50,7 +83,36 @@ int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err)
 						notes ? notes : json_object()));
 		image_info_free(&info);
 	}
+	json_decref(expanded);
 	return 0;
+}
+
+int build_cache_to_local(struct build *b, const char *dir, json_t *ids, berr *err)
+{
+	char *tmp = xasprintf("%s/." BUILD_LOCAL_CACHE_FILE ".%d", dir, (int)getpid());
+	char *path = xasprintf("%s/" BUILD_LOCAL_CACHE_FILE, dir);
+	int fd = -1, rc = -1;
+
+	if (fs_mkdir_p(dir, 0755, err) < 0)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		berr_sys(err, "cache-to %s", dir);
+		goto out;
+	}
+	json_t *args = json_pack("{s:O, s:i}", "names", ids, "fd", fd);
+	rc = engine_call(b->engine, "image.save", args, NULL, NULL, NULL, err);
+	json_decref(args);
+	if (rc == 0 && (fsync(fd) < 0 || rename(tmp, path) < 0))
+		rc = berr_sys(err, "cache-to %s", dir);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	return rc;
 }
 
 static const char *created_by(json_t *entry)

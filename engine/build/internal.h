@@ -68,6 +68,7 @@ struct build {
 	json_t *contexts;     /* --build-context: name -> {"dir"} | {"image"} */
 	json_t *no_cache_filter; /* --no-cache-filter: stage names */
 	json_t *cache_from;   /* [{"id", "history", "diff_ids"}] of --cache-from's images */
+	json_t *cache_to;     /* --cache-to type=local: {"dest", "max"}, or NULL */
 	/* the inputs */
 	char *dockerfile_name; /* as messages name it: "Dockerfile" */
 	char *origin;          /* "<context>:<Dockerfile path>": cache entries say where they came from */
@@ -126,6 +127,11 @@ struct cache_key {
  * it. The step's image is then made from the parent and that layer (no
  * work done) and recorded in the cache. */
 int build_cache_from_load(struct build *b, json_t *refs, int vertex, berr *err);
+/* --cache-to type=local,dest=dir: the images (ids) saved into
+ * dir/BUILD_LOCAL_CACHE_FILE (Docker's archive; replaced whole), which a
+ * --cache-from type=local,src=dir loads (refs {"local": dir}). */
+#define BUILD_LOCAL_CACHE_FILE "berth-build-cache.tar"
+int build_cache_to_local(struct build *b, const char *dir, json_t *ids, berr *err);
 int build_cache_from_find(struct build *b, struct stage_state *s, const struct cache_key *key,
 			  bool *hit, berr *err);
 

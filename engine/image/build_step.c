@@ -137,3 +137,8 @@ int image_mark_built(const struct image_env *env, const char *id, berr *err)
 {
 	return image_store_set_intermediate(env->st, id, false, err);
 }
+
+int image_mark_cache(const struct image_env *env, const char *id, berr *err)
+{
+	return image_store_set_intermediate(env->st, id, true, err);
+}

@@ -106,6 +106,9 @@ int image_build_step(const struct image_env *env, const struct image_step *step,
 
 /* The image a build gave: no longer one of its hidden steps. */
 int image_mark_built(const struct image_env *env, const char *id, berr *err);
+/* An image that is a build's cache (loaded for --cache-from): hidden as a
+ * step is, while untagged. */
+int image_mark_cache(const struct image_env *env, const char *id, berr *err);
 
 /* The subsystem: image.import, image.list, ...; its start-up clean-up. */
 extern const struct engine_module image_module;

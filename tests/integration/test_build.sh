@@ -392,8 +392,16 @@ b builder prune -a -f >/dev/null
 expect_status "a changed file" 0 b build --progress plain --cache-from type=registry,ref=cachesrc .
 expect_match "the COPY and what follows run" '#[0-9]+ [0-9.]+ ran-first' "$err"
 expect_status "a --cache-from that is nowhere" 0 b build -q --cache-from localhost:1/none:1 .
-expect_status "--cache-to type=local" 1 b build --cache-to type=local,dest=x .
-expect_match "says what it takes" 'only type=inline' "$err"
+expect_status "--cache-to type=local" 0 b build -q -t lc1 --cache-to type=local,dest="$TEST_DIR/lcache" .
+expect_status "the cache is a file there" 0 test -s "$TEST_DIR/lcache/berth-build-cache.tar"
+b rmi lc1 >/dev/null
+b builder prune -a -f >/dev/null
+expect_status "--cache-from type=local" 0 b build --progress plain --cache-from type=local,src="$TEST_DIR/lcache" .
+expect_eq "no step ran" "0" "$(grep -cE '^#[0-9]+ [0-9.]+ ran-' <<<"$err" | tr -d ' ')"
+expect_status "the loaded cache is no <none> image" 0 b images -q
+expect_eq "one untagged build listed, not its cache" "1" "$(b images --filter dangling=true -q | wc -l | tr -d ' ')"
+expect_status "--cache-to of another kind" 1 b build --cache-to type=registry,ref=x .
+expect_match "says what it takes" 'give type=inline or type=local' "$err"
 
 # --- the cache's size: system df, builder prune, the collection after a build ------------------
 cd "$CTX" || exit 1
