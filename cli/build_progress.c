@@ -48,6 +48,7 @@ void build_view_init(struct build_view *v, FILE *out, bool tty)
 	v->out = out;
 	v->tty = tty;
 	pthread_mutex_init(&v->lock, NULL);
+	v->escape = isatty(fileno(out));
 	if (!tty)
 		fprintf(out, "#0 building with \"default\" instance using berth driver\n");
 	else
@@ -222,6 +223,30 @@ static void draw(struct build_view *v, bool final, bool ok)
 	v->last_draw = monotonic();
 }
 
+/* A log line as bytes (a NUL in it included); on a terminal its control
+ * characters are shown as \xNN, so a step cannot move the cursor, set the
+ * title or clear the screen (colours included: a log is not a program's
+ * own output). */
+static void put_text(struct build_view *v, json_t *text)
+{
+	const char *s = json_string_value(text);
+	size_t len = json_string_length(text);
+
+	if (!s)
+		return;
+	if (!v->escape) {
+		fwrite(s, 1, len, v->out);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(v->out, "\\x%02x", c);
+		else
+			fputc(c, v->out);
+	}
+}
+
 static void plain(struct build_view *v, int n, struct build_vertex *x, const char *event, json_t *b)
 {
 	if (strcmp(event, "start") == 0) {
@@ -229,9 +254,11 @@ static void plain(struct build_view *v, int n, struct build_vertex *x, const cha
 	} else {
 		if (n != v->last_vertex) /* another vertex spoke in between */
 			fprintf(v->out, "\n#%d %s\n", n, x->name ? x->name : "");
-		if (strcmp(event, "log") == 0)
-			fprintf(v->out, "#%d %.3f %s\n", n, v->now - x->start,
-				json_string_value(json_object_get(b, "text")) ?: "");
+		if (strcmp(event, "log") == 0) {
+			fprintf(v->out, "#%d %.3f ", n, v->now - x->start);
+			put_text(v, json_object_get(b, "text"));
+			fputc('\n', v->out);
+		}
 		else if (strcmp(event, "status") == 0)
 			fprintf(v->out, "#%d %s\n", n, x->status ? x->status : "");
 		else if (strcmp(event, "cached") == 0)

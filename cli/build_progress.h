@@ -28,6 +28,7 @@ struct build_vertex {
 struct build_view {
 	FILE *out;
 	bool tty;
+	bool escape;           /* plain lines to a terminal: control characters shown as \xNN */
 	int last_vertex;       /* the vertex the last plain line was about */
 	int failed;            /* the vertex that failed, or 0 */
 	struct build_vertex *v; /* by number, from 1 */

@@ -23,6 +23,7 @@
 #include "engine/core/strbuf.h"
 #include "engine/core/tar_extract.h"
 
+#define BUILD_MAX_INSTRUCTIONS 1000
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* --- the Dockerfile's stages -------------------------------------------------- */
@@ -484,13 +485,33 @@ static int build_stages(struct build *b, size_t target, berr *err)
 /* Reads a file of the context (or an absolute path) into memory. */
 static int read_input(struct build *b, const char *path, char **out, size_t *len, berr *err)
 {
-	int fd = path[0] == '/' ? open(path, O_RDONLY | O_CLOEXEC)
-				: fs_openat_in_root(b->context_fd, path, O_RDONLY, 0, 0);
+	/* a regular file only, never opened otherwise: a fifo or a device
+	 * named Dockerfile in a context neither blocks nor is opened */
 	struct stat st;
+	int fd;
+	if (path[0] == '/') { /* -f outside the context: the user's own path */
+		int path_fd = open(path, O_PATH | O_CLOEXEC);
+		fd = -1;
+		if (path_fd >= 0 && fstat(path_fd, &st) == 0) {
+			if (S_ISREG(st.st_mode))
+				fd = fs_reopen(path_fd, O_RDONLY | O_NONBLOCK);
+			else
+				errno = EINVAL;
+		}
+		if (path_fd >= 0) {
+			int saved = errno;
+			close(path_fd);
+			errno = saved;
+		}
+	} else {
+		fd = fs_open_regular_in_root(b->context_fd, path, &st);
+	}
 	struct strbuf buf = {0};
 	char chunk[65536];
 	ssize_t n;
 
+	if (fd < 0 && errno == EINVAL)
+		return berr_set(err, BERR_INVALID, "%s is not a regular file", path);
 	if (fd < 0) {
 		/* Go's words, as Docker prints them */
 		char word[128];
@@ -498,10 +519,7 @@ static int read_input(struct build *b, const char *path, char **out, size_t *len
 		word[0] = (char)tolower((unsigned char)word[0]);
 		return berr_set(err, errno == ENOENT ? BERR_NOT_FOUND : BERR_SYSTEM, "open %s: %s", path, word);
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return berr_set(err, BERR_INVALID, "%s is not a file", path);
-	}
+
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
 		strbuf_addn(&buf, chunk, (size_t)n);
 		if (buf.len > 16u << 20) {
@@ -656,7 +674,8 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	const char *given_text = json_string_value(json_object_get(args, "dockerfile_text"));
 	json_t *context_fd = json_object_get(args, "context_fd"), *tags = json_object_get(args, "tags");
 	const char *remote = json_string_value(json_object_get(args, "remote"));
-	char staging[PATH_MAX] = "", *text = NULL, *ignore_text = NULL;
+	struct image_staging context_sg = {.fd = -1};
+	char *text = NULL, *ignore_text = NULL;
 	size_t text_len = 0, ignore_len = 0;
 	int64_t started;
 	int rc = -1, vertex;
@@ -698,11 +717,11 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	build_remove_dead_containers(&b);
 	/* the context */
 	if (json_is_integer(context_fd)) {
-		if (build_context_from_stream(&b, (int)json_integer_value(context_fd), staging,
-					      sizeof(staging), &text, &text_len, err) < 0)
+		if (build_context_from_stream(&b, (int)json_integer_value(context_fd), &context_sg,
+					      &text, &text_len, err) < 0)
 			goto out;
 	} else if (remote) {
-		if (build_context_remote(&b, remote, staging, sizeof(staging), &text, &text_len, err) < 0)
+		if (build_context_remote(&b, remote, &context_sg, &text, &text_len, err) < 0)
 			goto out;
 	} else if (context) {
 		b.context_fd = open(context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -737,6 +756,14 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	build_vertex_status(&b, vertex, line);
 	free(line);
 	if (dockerfile_parse(text, text_len, &b.df, err) < 0) {
+		build_vertex_error(&b, vertex, started, err->msg);
+		goto out;
+	}
+	if (b.df.n > BUILD_MAX_INSTRUCTIONS) {
+		/* each instruction makes an image with the whole history: past
+		 * this, a Dockerfile is a way to fill the disk */
+		berr_set(err, BERR_INVALID, "%s has %zu instructions; at most %d are built", b.dockerfile_name,
+			 b.df.n, BUILD_MAX_INSTRUCTIONS);
 		build_vertex_error(&b, vertex, started, err->msg);
 		goto out;
 	}
@@ -796,7 +823,7 @@ out:
 	free(text);
 	free(ignore_text);
 	free_build(&b);
-	if (staging[0])
-		fs_remove_tree(staging, NULL);
+	if (context_sg.path[0])
+		image_staging_close(&context_sg);
 	return rc;
 }

@@ -12,14 +12,9 @@
 #include "engine/core/alloc.h"
 #include "engine/core/tar_extract.h"
 
-int build_context_staging(struct build *b, char *staging, size_t size, berr *err)
+int build_context_staging(struct build *b, struct image_staging *sg, berr *err)
 {
-	snprintf(staging, size, "%s/tmp/build-context-XXXXXX", engine_root(b->engine));
-	if (!mkdtemp(staging)) {
-		staging[0] = '\0';
-		return berr_sys(err, "creating a staging directory");
-	}
-	return 0;
+	return image_staging_open(sg, engine_root(b->engine), "build-context", err);
 }
 
 int build_context_from_file(struct build *b, int tmp, const char *staging, char **dockerfile_text,
@@ -35,7 +30,9 @@ int build_context_from_file(struct build *b, int tmp, const char *staging, char 
 	if (b->context_fd < 0)
 		return berr_sys(err, "opening %s", staging);
 	lseek(tmp, 0, SEEK_SET);
-	struct tar_extract_opts xo = {.flags = TAR_EXTRACT_NO_ESCAPE, .max_bytes = 1ull << 34};
+	/* plain files: a context's device nodes and set-user-ID bits are of no use */
+	struct tar_extract_opts xo = {.flags = TAR_EXTRACT_NO_ESCAPE | TAR_EXTRACT_PLAIN,
+				      .max_bytes = 1ull << 34};
 	berr xerr = {0};
 	if (total == 0 || tar_extract_fd(tmp, b->context_fd, &xo, NULL, &xerr) < 0) {
 		/* not a tar: the Dockerfile itself (a tar that fails half-way is an error) */
@@ -58,7 +55,7 @@ int build_context_from_file(struct build *b, int tmp, const char *staging, char 
 	return 0;
 }
 
-int build_context_from_stream(struct build *b, int in_fd, char *staging, size_t size,
+int build_context_from_stream(struct build *b, int in_fd, struct image_staging *sg,
 			      char **dockerfile_text, size_t *text_len, berr *err)
 {
 	int tmp = open(engine_root(b->engine), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -78,11 +75,11 @@ int build_context_from_stream(struct build *b, int in_fd, char *staging, size_t 
 		close(tmp);
 		return berr_sys(err, "reading the build context");
 	}
-	if (build_context_staging(b, staging, size, err) < 0) {
+	if (build_context_staging(b, sg, err) < 0) {
 		close(tmp);
 		return -1;
 	}
-	rc = build_context_from_file(b, tmp, staging, dockerfile_text, text_len, err);
+	rc = build_context_from_file(b, tmp, sg->path, dockerfile_text, text_len, err);
 	close(tmp);
 	return rc;
 }

@@ -27,7 +27,7 @@ static const char *const add_flags[] = {"chown", "chmod", "link", "checksum", "k
 struct step_tree {
 	int root_fd;
 	char container[65]; /* the container whose files these are, or "" */
-	char staging[PATH_MAX]; /* a directory under R/tmp (FROM scratch), or "" */
+	struct image_staging sg; /* a directory under R/tmp (FROM scratch), or path "" */
 };
 
 static void tree_close(struct build *b, struct step_tree *t)
@@ -38,9 +38,9 @@ static void tree_close(struct build *b, struct step_tree *t)
 	if (t->container[0])
 		build_container_remove(b, t->container);
 	t->container[0] = '\0';
-	if (t->staging[0])
-		fs_remove_tree(t->staging, NULL);
-	t->staging[0] = '\0';
+	if (t->sg.path[0])
+		image_staging_close(&t->sg);
+	t->sg.path[0] = '\0';
 }
 
 /* The files of an image, writable (changes land in the container's upper
@@ -49,16 +49,15 @@ static int tree_open(struct build *b, const char *image_id, struct step_tree *t,
 {
 	struct container c;
 
-	*t = (struct step_tree){.root_fd = -1};
+	*t = (struct step_tree){.root_fd = -1, .sg = {.fd = -1}};
 	if (!image_id[0]) {
-		snprintf(t->staging, sizeof(t->staging), "%s/tmp/build-XXXXXX", engine_root(b->engine));
-		if (!mkdtemp(t->staging)) {
-			t->staging[0] = '\0';
-			return berr_sys(err, "creating a staging directory");
+		if (image_staging_open(&t->sg, engine_root(b->engine), "build", err) < 0) {
+			t->sg.path[0] = '\0';
+			return -1;
 		}
-		t->root_fd = open(t->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		t->root_fd = open(t->sg.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (t->root_fd < 0) {
-			berr_sys(err, "opening %s", t->staging);
+			berr_sys(err, "opening %s", t->sg.path);
 			tree_close(b, t);
 			return -1;
 		}
@@ -91,8 +90,8 @@ static int tree_layer(struct build *b, struct step_tree *t, int *out_fd, berr *e
 
 	close(t->root_fd);
 	t->root_fd = -1;
-	if (t->staging[0]) {
-		int dir = open(t->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t->sg.path[0]) {
+		int dir = open(t->sg.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int fd = open(engine_root(b->engine), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
 		if (dir < 0 || fd < 0) {
@@ -394,7 +393,7 @@ static int plan_sources(struct build *b, const struct df_instruction *in, struct
 			if (docs_tree(b, p, "download", err) < 0)
 				return -1;
 			build_url_file_name(word, file, sizeof(file));
-			if (build_fetch_url(word, p->docs_tree.root_fd, file, checksum, digest, NULL, err) < 0)
+			if (build_fetch_url(b, word, p->docs_tree.root_fd, file, checksum, digest, err) < 0)
 				return err->kind == BERR_NOT_FOUND ? berr_prefix(err, "failed to load cache key") : -1;
 			plan_add(p, &p->docs_source, file, true, "");
 			continue;
@@ -449,6 +448,7 @@ int build_copy_step(struct build *b, struct build_stage *stage, struct stage_sta
 	int64_t started = build_now();
 
 	p.from_tree.root_fd = p.docs_tree.root_fd = p.named_fd = -1;
+	p.from_tree.sg.fd = p.docs_tree.sg.fd = -1;
 	for (size_t i = 0; i < in->nflags; i++) {
 		bool ok = false;
 		for (size_t j = 0; allowed[j]; j++)

@@ -73,11 +73,18 @@ const char *build_url_file_name(const char *url, char *buf, size_t size)
 	return buf;
 }
 
-int build_fetch_url(const char *url, int dir_fd, const char *name, const char *checksum,
-		    char digest[IMAGE_DIGEST_SIZE], const volatile int *cancel, berr *err)
+static bool stopped(void *user)
 {
+	return build_should_stop(user);
+}
+
+int build_fetch_url(struct build *b, const char *url, int dir_fd, const char *name,
+		    const char *checksum, char digest[IMAGE_DIGEST_SIZE], berr *err)
+{
+	/* a server that trickles (under 1 KiB/s for 30 s) is given up, and a
+	 * cancelled build stops at once */
 	struct http_call call = {.method = "GET", .url = url, .body_fd = -1, .sink = on_data,
-				 .cancel = cancel};
+				 .stop = stopped, .stop_user = b, .min_speed = 1024};
 	struct http_reply reply;
 	struct fetch_sink sink = {.fd = -1};
 	char hex[SHA256_HEX_SIZE];
@@ -100,6 +107,11 @@ int build_fetch_url(const char *url, int dir_fd, const char *name, const char *c
 	call.sink_user = &sink;
 	if (http_perform(curl, &call, &reply, err) < 0)
 		goto out;
+	if (reply.cancelled) {
+		http_reply_free(&reply);
+		berr_set(err, BERR_CONFLICT, "build cancelled");
+		goto out;
+	}
 	if (reply.status < 200 || reply.status > 299) {
 		berr_set(err, BERR_NOT_FOUND, "invalid response status %ld", reply.status);
 		http_reply_free(&reply);

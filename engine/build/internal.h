@@ -176,7 +176,7 @@ struct run_mounts {
 	json_t *env;
 	int *lock_fds;
 	size_t nlocks;
-	char secrets_dir[4096];
+	struct image_staging secrets; /* path "" until a secret is written */
 	char *key;
 	json_t *stubs; /* mount points the image lacks: [first missing, target] */
 };
@@ -241,8 +241,8 @@ void build_remove_dead_containers(struct build *b);
 /* ADD <url> (fetch_url.c): the file a URL names, downloaded as name into
  * the directory dir_fd (0600), checked against checksum ("sha256:<hex>",
  * or NULL); digest receives its own. */
-int build_fetch_url(const char *url, int dir_fd, const char *name, const char *checksum,
-		    char digest[IMAGE_DIGEST_SIZE], const volatile int *cancel, berr *err);
+int build_fetch_url(struct build *b, const char *url, int dir_fd, const char *name,
+		    const char *checksum, char digest[IMAGE_DIGEST_SIZE], berr *err);
 /* The file name a URL gives: its path's last part ("__unnamed__" for none). */
 const char *build_url_file_name(const char *url, char *buf, size_t size);
 
@@ -253,17 +253,17 @@ int build_export(struct build *b, const char *image_id, json_t *output, berr *er
 /* Contexts (context.c): a staging directory under R/tmp for one; a tar or
  * a Dockerfile alone in the file tmp (unpacked into staging, which then is
  * b->context_fd; or *dockerfile_text); the same read from a stream. */
-int build_context_staging(struct build *b, char *staging, size_t size, berr *err);
+int build_context_staging(struct build *b, struct image_staging *sg, berr *err);
 int build_context_from_file(struct build *b, int tmp, const char *staging, char **dockerfile_text,
 			    size_t *text_len, berr *err);
-int build_context_from_stream(struct build *b, int in_fd, char *staging, size_t size,
+int build_context_from_stream(struct build *b, int in_fd, struct image_staging *sg,
 			      char **dockerfile_text, size_t *text_len, berr *err);
 /* A remote context (remote.c): a git repository (git://, git@,
  * github.com/, an http(s) URL ending in .git; #ref:subdir) cloned with the
  * host's git, or an
  * http(s) URL of a tar or a Dockerfile. staging receives the directory to
  * remove afterwards. */
-int build_context_remote(struct build *b, const char *url, char *staging, size_t size,
+int build_context_remote(struct build *b, const char *url, struct image_staging *sg,
 			 char **dockerfile_text, size_t *text_len, berr *err);
 
 /* Prefixes err with "Dockerfile:N: ". */

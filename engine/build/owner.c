@@ -12,24 +12,36 @@
 
 /* Field 3 (the id) of the line whose first field is name; field 4 (the
  * primary group) into *group when not NULL. */
+static bool numeric(const char *s, long *out);
+
 static int lookup_file(int root_fd, const char *file, const char *name, long *id, long *group)
 {
-	int fd = fs_openat_in_root(root_fd, file, O_RDONLY, 0, 0);
+	/* a regular file only: a fifo in a hostile image never blocks */
+	int fd = fs_open_regular_in_root(root_fd, file, NULL);
 	FILE *f;
-	char line[1024];
+	char line[4096];
 	size_t nlen = strlen(name);
 	int found = -1;
 
 	if (fd < 0)
 		return -1;
+	/* back to blocking reads: it is a regular file */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);
 		return -1;
 	}
+	bool midline = false;
 	while (fgets(line, sizeof(line), f)) {
 		char *fields[5] = {line}, *p = line;
 		int n = 1;
+		/* a line longer than the buffer is no entry, nor is its rest */
+		bool whole = strchr(line, '\n') || feof(f), skip = midline || !whole;
+
+		midline = !whole;
+		if (skip)
+			continue;
 
 		if (strncmp(line, name, nlen) != 0 || line[nlen] != ':')
 			continue;
@@ -39,9 +51,11 @@ static int lookup_file(int root_fd, const char *file, const char *name, long *id
 		}
 		if (n < 3)
 			continue;
-		*id = strtol(fields[2], NULL, 10);
-		if (group && n >= 4)
-			*group = strtol(fields[3], NULL, 10);
+		fields[n - 1][strcspn(fields[n - 1], "\n")] = '\0';
+		if (!numeric(fields[2], id))
+			break; /* a malformed entry: not found */
+		if (group && n >= 4 && !numeric(fields[3], group))
+			break;
 		found = 0;
 		break;
 	}

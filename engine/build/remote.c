@@ -159,11 +159,14 @@ out:
 	return rc;
 }
 
-int build_context_remote(struct build *b, const char *url, char *staging, size_t size,
+int build_context_remote(struct build *b, const char *url, struct image_staging *sg,
 			 char **dockerfile_text, size_t *text_len, berr *err)
 {
-	if (build_context_staging(b, staging, size, err) < 0)
+	const char *staging;
+
+	if (build_context_staging(b, sg, err) < 0)
 		return -1;
+	staging = sg->path;
 	if (is_git(url))
 		return clone_git(b, url, staging, err);
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
@@ -173,7 +176,7 @@ int build_context_remote(struct build *b, const char *url, char *staging, size_t
 	int dir = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		return berr_sys(err, "opening %s", staging);
-	int rc = build_fetch_url(url, dir, ".download", NULL, digest, NULL, err);
+	int rc = build_fetch_url(b, url, dir, ".download", NULL, digest, err);
 	int fd = rc == 0 ? openat(dir, ".download", O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	unlinkat(dir, ".download", 0);
 	close(dir);

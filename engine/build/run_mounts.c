@@ -201,8 +201,8 @@ static bool valid_id(const char *id)
 }
 
 /* A secret as a file of its own in the step's private directory. */
-static int secret_file(struct build *b, const struct mount_spec *m, const char *id, char *dir,
-		       size_t dir_size, char *path, size_t size, berr *err)
+static int secret_file(struct build *b, const struct mount_spec *m, const char *id,
+		       struct image_staging *dir, char *path, size_t size, berr *err)
 {
 	json_t *secret = json_object_get(b->secrets, id);
 	const char *src = json_string_value(json_object_get(secret, "src"));
@@ -211,13 +211,9 @@ static int secret_file(struct build *b, const struct mount_spec *m, const char *
 	size_t len = 0;
 	int fd;
 
-	if (!dir[0]) {
-		snprintf(dir, dir_size, "%s/tmp/build-secrets-XXXXXX", engine_root(b->engine));
-		if (!mkdtemp(dir)) {
-			dir[0] = '\0';
-			return berr_sys(err, "creating the secrets directory");
-		}
-		chmod(dir, 0711); /* only root inside reaches the file */
+	if (!dir->path[0] && image_staging_open(dir, engine_root(b->engine), "build-secrets", err) < 0) {
+		dir->path[0] = '\0';
+		return -1;
 	}
 	if (src) {
 		if (fs_read_file(src, &data, &len, err) < 0)
@@ -226,7 +222,7 @@ static int secret_file(struct build *b, const struct mount_spec *m, const char *
 		data = xstrdup(value ? value : "");
 		len = strlen(data);
 	}
-	snprintf(path, size, "%s/%s", dir, id);
+	snprintf(path, size, "%s/%s", dir->path, id);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len ||
 	    fchown(fd, m->uid >= 0 ? (uid_t)m->uid : 0, m->gid >= 0 ? (gid_t)m->gid : 0) < 0 ||
@@ -249,7 +245,7 @@ int build_run_mounts(struct build *b, struct stage_state *s, const struct df_ins
 	out->env = json_array();
 	out->lock_fds = NULL;
 	out->nlocks = 0;
-	out->secrets_dir[0] = '\0';
+	out->secrets = (struct image_staging){.fd = -1};
 	struct strbuf key = {0};
 	for (size_t i = 0; i < in->nflags; i++) {
 		struct mount_spec m;
@@ -311,8 +307,7 @@ int build_run_mounts(struct build *b, struct stage_state *s, const struct df_ins
 			if (!m.has_target)
 				snprintf(m.target, sizeof(m.target), "/run/secrets/%s", id);
 			absolute_target(s, &m);
-			if (secret_file(b, &m, id, out->secrets_dir, sizeof(out->secrets_dir), path,
-					sizeof(path), err) < 0)
+			if (secret_file(b, &m, id, &out->secrets, path, sizeof(path), err) < 0)
 				return -1;
 			json_array_append_new(out->mounts, bind_entry(path, m.target, true));
 			continue;
@@ -383,8 +378,8 @@ void build_run_mounts_free(struct run_mounts *m)
 		close(m->lock_fds[i]);
 	free(m->lock_fds);
 	free(m->key);
-	if (m->secrets_dir[0])
-		fs_remove_tree(m->secrets_dir, NULL);
+	if (m->secrets.path[0])
+		image_staging_close(&m->secrets);
 	*m = (struct run_mounts){0};
 }
 
@@ -392,6 +387,57 @@ void build_run_mounts_free(struct run_mounts *m)
  * them as mount points in the container's upper directory, and they must
  * not end up in the step's layer. Each is recorded as the path of its
  * first missing component and the target under it. */
+/* The path inside root that path names, its symlinks followed inside the
+ * root (at most 40) as the runtime follows them when it makes the mount
+ * point; the part that does not exist is kept as written. */
+static int resolve_path(int root, const char *path, char *out, size_t size)
+{
+	char cur[PATH_MAX], rest[PATH_MAX * 2];
+	int links = 0;
+
+	if (fs_path_clean(path, rest, sizeof(rest), false) < 0)
+		return -1;
+	cur[0] = '\0';
+	while (rest[0]) {
+		char *slash = strchr(rest, '/'), name[NAME_MAX + 1], next[PATH_MAX * 2];
+		size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+		struct stat st;
+		int parent;
+
+		if (len > NAME_MAX)
+			return -1;
+		memcpy(name, rest, len);
+		name[len] = '\0';
+		memmove(rest, slash ? slash + 1 : rest + len, strlen(slash ? slash + 1 : rest + len) + 1);
+		parent = fs_openat_in_root(root, cur[0] ? cur : ".", O_PATH | O_DIRECTORY, 0, 0);
+		if (parent < 0 || fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode)) {
+			if (parent >= 0)
+				close(parent);
+			if (strlen(cur) + len + 2 > sizeof(cur))
+				return -1;
+			if (cur[0])
+				strcat(cur, "/");
+			strcat(cur, name);
+			continue;
+		}
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
+		close(parent);
+		if (n < 0 || ++links > 40)
+			return -1;
+		target[n] = '\0';
+		/* the link's target, then what was left */
+		snprintf(next, sizeof(next), "%s%s%s%s%s", target[0] == '/' ? "" : cur,
+			 target[0] == '/' || !cur[0] ? "" : "/", target, rest[0] ? "/" : "", rest);
+		/* a path from the root again: walked from the top */
+		if (fs_path_clean(next, rest, sizeof(rest), false) < 0)
+			return -1;
+		cur[0] = '\0';
+	}
+	snprintf(out, size, "%s", cur);
+	return 0;
+}
+
 int build_mount_stubs_find(struct build *b, const char *container_id, struct run_mounts *m,
 			   berr *err)
 {
@@ -413,7 +459,8 @@ int build_mount_stubs_find(struct build *b, const char *container_id, struct run
 		char clean[PATH_MAX], prefix[PATH_MAX];
 		const char *target = json_string_value(json_object_get(mp, "Target"));
 
-		if (!target || fs_path_clean(target, clean, sizeof(clean), false) < 0 || !clean[0])
+		/* through the image's symlinks, as the runtime goes */
+		if (!target || resolve_path(root, target, clean, sizeof(clean)) < 0 || !clean[0])
 			continue;
 		for (size_t k = 1, len = strlen(clean); k <= len; k++) {
 			if (clean[k] != '/' && clean[k] != '\0')

@@ -116,6 +116,9 @@ static int follow_output(struct build *b, int vertex, const char *id, int fd, in
 	flush_lines(b, vertex, 2, &errs);
 	free(payload);
 	if (rc == 0 && *code < 0) {
+		/* the monitor lets go of a reader that cannot keep up: say so */
+		static const char clipped[] = "[output clipped: the step wrote faster than it could be shown]";
+		build_vertex_log(b, vertex, 2, clipped, sizeof(clipped) - 1);
 		json_t *args = json_pack("{s:s}", "id", id), *waited = NULL;
 		if (engine_call(b->engine, "container.wait", args, &waited, NULL, NULL, err) == 0)
 			*code = (int)json_integer_value(json_object_get(waited, "StatusCode"));
@@ -280,24 +283,23 @@ static char *heredoc_script(const struct df_instruction *in)
 
 /* The heredoc's body as an executable file in a directory under R/tmp;
  * *bind is the -v entry that puts it at /dev/pipes/<name>, read-only. */
-static int script_file(struct build *b, const struct df_heredoc *doc, char *dir, size_t size,
+static int script_file(struct build *b, const struct df_heredoc *doc, struct image_staging *dir,
 		       char **bind, berr *err)
 {
 	const char *slash = strrchr(doc->name, '/');
 	const char *name = slash ? slash + 1 : doc->name;
 	char path[8192];
 
-	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strpbrk(name, ":,"))
 		name = "__heredoc__";
 	size_t len = strlen(doc->content);
 	int fd;
 
-	snprintf(dir, size, "%s/tmp/build-script-XXXXXX", engine_root(b->engine));
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
-		return berr_sys(err, "writing the heredoc %s", doc->name);
+	if (image_staging_open(dir, engine_root(b->engine), "build-script", err) < 0) {
+		dir->path[0] = '\0';
+		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir->path, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
 	if (fd < 0)
 		return berr_sys(err, "writing the heredoc %s", doc->name);
@@ -306,7 +308,6 @@ static int script_file(struct build *b, const struct df_heredoc *doc, char *dir,
 		return berr_sys(err, "writing the heredoc %s", doc->name);
 	}
 	close(fd);
-	chmod(dir, 0755);
 	*bind = xasprintf("%s:/dev/pipes/%s:ro", path, name);
 	return 0;
 }
@@ -393,11 +394,11 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	/* a heredoc script with a #! line runs as a file, as BuildKit runs it
 	 * (at /dev/pipes/<name>, outside the layer) */
 	json_t *binds = NULL;
-	char script_dir[4096] = "";
+	struct image_staging script_dir = {.fd = -1};
 	if (!in->exec_form && in->nheredocs == 1 && only_marker(in->nargs ? in->args[0] : "", &in->heredocs[0]) &&
 	    strncmp(in->heredocs[0].content, "#!", 2) == 0) {
 		char *bind = NULL;
-		if (script_file(b, &in->heredocs[0], script_dir, sizeof(script_dir), &bind, err) < 0) {
+		if (script_file(b, &in->heredocs[0], &script_dir, &bind, err) < 0) {
 			goto out;
 		}
 		binds = json_pack("[s]", bind);
@@ -405,7 +406,7 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 		json_decref(cmd);
 		const char *slash = strrchr(in->heredocs[0].name, '/');
 		const char *base = slash ? slash + 1 : in->heredocs[0].name;
-		if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strpbrk(base, ":,"))
 			base = "__heredoc__";
 		char *target = xasprintf("/dev/pipes/%s", base);
 		cmd = json_pack("[s]", target);
@@ -414,8 +415,8 @@ int build_run_step(struct build *b, struct build_stage *stage, struct stage_stat
 	layer_fd = run_container(b, s, vertex, cmd, shown_cmd, network ? network : b->network, binds,
 				 &mounts, err);
 	json_decref(binds);
-	if (script_dir[0])
-		fs_remove_tree(script_dir, NULL);
+	if (script_dir.path[0])
+		image_staging_close(&script_dir);
 	if (layer_fd < 0)
 		goto out;
 	rc = build_commit_step(b, s, &key, layer_fd, created.s, err);

@@ -58,7 +58,12 @@ struct lexer {
 	size_t pos;
 	berr *err;
 	bool keep_quotes; /* a heredoc's body: quotes are plain characters */
+	int depth;        /* of ${...:-${...}} words inside each other */
 };
+
+/* Deeper nesting of default and alternative words is refused: each level
+ * is a recursion (and a copy of the rest of the word). */
+#define MAX_NESTING 64
 
 static int peek(const struct lexer *lx)
 {
@@ -258,10 +263,13 @@ static int double_quoted(struct lexer *lx, struct words *w)
 }
 
 static int lex_text(const struct shell_env *env, const char *in, bool split, bool keep_quotes,
-		    struct words *w, berr *err)
+		    int depth, struct words *w, berr *err)
 {
-	struct lexer lx = {env, in, 0, err, keep_quotes};
+	struct lexer lx = {env, in, 0, err, keep_quotes, depth};
 
+	if (depth > MAX_NESTING)
+		return berr_set(err, BERR_INVALID, "failed to process \"%.64s...\": substitutions nested deeper than %d",
+				in, MAX_NESTING);
 	w->split = split;
 	while (peek(&lx)) {
 		int c = peek(&lx);
@@ -307,7 +315,7 @@ static int lex_text(const struct shell_env *env, const char *in, bool split, boo
 
 static int lex(const struct shell_env *env, const char *in, bool split, struct words *w, berr *err)
 {
-	return lex_text(env, in, split, false, w, err);
+	return lex_text(env, in, split, false, 0, w, err);
 }
 
 /* A default or alternative word, expanded with the same variables. */
@@ -315,7 +323,7 @@ static int expand_into(const struct lexer *outer, const char *text, struct strbu
 {
 	struct words w = {0};
 
-	if (lex(outer->env, text, false, &w, outer->err) < 0) {
+	if (lex_text(outer->env, text, false, false, outer->depth + 1, &w, outer->err) < 0) {
 		shell_words_free(w.list, w.n);
 		strbuf_free(&w.cur);
 		return -1;
@@ -348,7 +356,7 @@ int shell_expand_heredoc(const struct shell_env *env, const char *in, char **out
 	struct words w = {0};
 	struct strbuf all = {0};
 
-	if (lex_text(env, in, false, true, &w, err) < 0) {
+	if (lex_text(env, in, false, true, 0, &w, err) < 0) {
 		shell_words_free(w.list, w.n);
 		strbuf_free(&w.cur);
 		return -1;

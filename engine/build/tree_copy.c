@@ -20,7 +20,8 @@
 
 #include <archive.h>
 
-/* Deeper than this is refused (every level holds one fd). */
+/* Deeper than this is refused (every level holds one fd and a little
+ * stack; buffers are on the heap). */
 #define MAX_DEPTH 256
 
 static int cmp_names(const void *a, const void *b)
@@ -100,10 +101,7 @@ static bool skip_below(const struct tree_source *src, const char *rel)
 /* An O_PATH fd's file opened for reading (the very inode, through /proc). */
 static int reopen(int path_fd, int flags)
 {
-	char proc[64];
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path_fd);
-	return open(proc, flags | O_CLOEXEC | O_NOCTTY);
+	return fs_reopen(path_fd, flags);
 }
 
 static int not_found(const char *rel, berr *err)
@@ -209,7 +207,7 @@ static void sum_str(struct sha256_ctx *sum, const char *s)
 static int sum_node(const struct tree_source *src, int fd, const struct stat *st, const char *rel,
 		    struct sha256_ctx *sum, int depth, berr *err)
 {
-	char line[128], target[PATH_MAX], buf[65536];
+	char line[160], target[PATH_MAX];
 
 	if (depth > MAX_DEPTH)
 		return berr_set(err, BERR_INVALID, "%s: directories nested too deep", rel);
@@ -228,28 +226,45 @@ static int sum_node(const struct tree_source *src, int fd, const struct stat *st
 		target[n] = '\0';
 		sum_str(sum, target);
 	} else if (S_ISREG(st->st_mode)) {
+		/* the file's own digest and size: its bytes can never pass for
+		 * the entries after it */
 		int in = reopen(fd, O_RDONLY);
+		struct sha256_ctx file;
+		char hex[SHA256_HEX_SIZE];
+		char *buf = xmalloc(65536);
 		ssize_t n;
+		uint64_t size = 0;
 
-		if (in < 0)
+		if (in < 0) {
+			free(buf);
 			return berr_sys(err, "opening %s", rel);
-		while ((n = read(in, buf, sizeof(buf))) > 0)
-			sha256_update(sum, buf, (size_t)n);
+		}
+		sha256_init(&file);
+		while ((n = read(in, buf, 65536)) > 0) {
+			sha256_update(&file, buf, (size_t)n);
+			size += (uint64_t)n;
+		}
 		close(in);
+		free(buf);
 		if (n < 0)
 			return berr_sys(err, "reading %s", rel);
+		sha256_final_hex(&file, hex);
+		snprintf(line, sizeof(line), "%llu %s", (unsigned long long)size, hex);
+		sum_str(sum, line);
 	} else if (S_ISDIR(st->st_mode)) {
-		char **names, child_rel[PATH_MAX];
+		char **names, *child_rel = xmalloc(PATH_MAX);
 		size_t count;
 		int rc = 0;
 
-		if (list_names(fd, &names, &count, err) < 0)
+		if (list_names(fd, &names, &count, err) < 0) {
+			free(child_rel);
 			return berr_prefix(err, "%s", rel);
+		}
 		for (size_t i = 0; i < count && rc == 0; i++) {
 			struct stat cst;
 			int child;
 
-			join(child_rel, sizeof(child_rel), rel, names[i]);
+			join(child_rel, PATH_MAX, rel, names[i]);
 			if (ignored(src, child_rel) && skip_below(src, child_rel))
 				continue;
 			child = openat(fd, names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -264,6 +279,7 @@ static int sum_node(const struct tree_source *src, int fd, const struct stat *st
 				close(child);
 		}
 		free_names(names, count);
+		free(child_rel);
 		return rc;
 	}
 	return 0;
@@ -322,7 +338,7 @@ static int clear_dest(int dir, const char *name, bool want_dir, const char *rel,
 
 static int copy_data(int in, int out, const char *rel, berr *err)
 {
-	char buf[65536];
+	char buf[16384];
 
 	for (;;) {
 		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
@@ -358,17 +374,18 @@ static int copy_node(const struct tree_source *src, int fd, const struct stat *s
 static int copy_contents(const struct tree_source *src, int fd, const char *rel, int dst,
 			 const struct copy_opts *o, int depth, berr *err)
 {
-	char **names, child_rel[PATH_MAX];
+	char **names, *child_rel;
 	size_t count;
 	int rc = 0;
 
 	if (list_names(fd, &names, &count, err) < 0)
 		return berr_prefix(err, "%s", rel);
+	child_rel = xmalloc(PATH_MAX);
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		struct stat cst;
 		int child;
 
-		join(child_rel, sizeof(child_rel), rel, names[i]);
+		join(child_rel, PATH_MAX, rel, names[i]);
 		if (ignored(src, child_rel) && skip_below(src, child_rel))
 			continue;
 		child = openat(fd, names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -380,6 +397,7 @@ static int copy_contents(const struct tree_source *src, int fd, const char *rel,
 			close(child);
 	}
 	free_names(names, count);
+	free(child_rel);
 	return rc;
 }
 
@@ -412,15 +430,21 @@ static int copy_node(const struct tree_source *src, int fd, const struct stat *s
 		return rc;
 	}
 	if (S_ISLNK(st->st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+		char *target = xmalloc(PATH_MAX);
+		ssize_t n = readlinkat(fd, "", target, PATH_MAX - 1);
 
-		if (n < 0)
+		if (n < 0) {
+			free(target);
 			return berr_sys(err, "reading the link %s", rel);
+		}
 		target[n] = '\0';
-		if (symlinkat(target, dst_dir, dst_name) < 0 ||
-		    fchownat(dst_dir, dst_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return berr_sys(err, "creating the link %s", dst_name);
+		rc = symlinkat(target, dst_dir, dst_name) < 0 ||
+			     fchownat(dst_dir, dst_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0
+			     ? berr_sys(err, "creating the link %s", dst_name)
+			     : 0;
+		free(target);
+		if (rc < 0)
+			return -1;
 		utimensat(dst_dir, dst_name, times, AT_SYMLINK_NOFOLLOW);
 		return 0;
 	}

@@ -577,3 +577,34 @@ int64_t fs_tree_bytes(int dirfd)
 	free(seen.slots);
 	return (int64_t)total;
 }
+
+int fs_reopen(int path_fd, int flags)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path_fd);
+	return open(proc, flags | O_CLOEXEC | O_NOCTTY);
+}
+
+int fs_open_regular_in_root(int root_fd, const char *rel, struct stat *st)
+{
+	struct stat local;
+	int path_fd = fs_openat_in_root(root_fd, rel, O_PATH, 0, 0), fd;
+
+	if (!st)
+		st = &local;
+	if (path_fd < 0)
+		return -1;
+	if (fstat(path_fd, st) < 0) {
+		close(path_fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(path_fd);
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	fd = fs_reopen(path_fd, O_RDONLY | O_NONBLOCK);
+	close(path_fd);
+	return fd;
+}

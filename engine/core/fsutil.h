@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "engine/core/error.h"
@@ -48,6 +49,16 @@ int fs_path_clean(const char *in, char *out, size_t size, bool refuse_escape);
 int64_t fs_tree_bytes(int dirfd);
 
 int fs_openat_in_root(int root_fd, const char *rel, int flags, mode_t mode, uint64_t resolve);
+
+/* A regular file at rel inside root_fd (resolved as fs_openat_in_root
+ * does, symlinks inside the root followed) opened for reading, never
+ * opening anything else: the name is opened O_PATH, checked with fstat,
+ * and only a regular file is reopened (the same inode, through
+ * /proc/self/fd), so a fifo never blocks and no device driver's open
+ * runs. -1 with errno (EINVAL: not a regular file); *st when not NULL. */
+int fs_open_regular_in_root(int root_fd, const char *rel, struct stat *st);
+/* The file an O_PATH fd names, opened with flags (the very inode). */
+int fs_reopen(int path_fd, int flags);
 
 /* Field 22 of /proc/<pid>/stat (start time in clock ticks), 0 if gone. */
 uint64_t proc_start_time(pid_t pid);

@@ -51,6 +51,19 @@ char *image_layer_rel(const char *chain_id, char *buf, size_t size);
 /* R/blobs/sha256/<hex> for a digest. */
 char *image_blob_path(const char *root, const char *digest, char *buf, size_t size);
 
+/* A private directory under R/tmp, flock()ed while in use so that
+ * image_gc_staging in another process leaves it alone (the start-up of
+ * every berth command collects R/tmp). */
+struct image_staging {
+	char path[4096];
+	int fd;
+	unsigned counter;
+};
+
+int image_staging_open(struct image_staging *sg, const char *root, const char *kind, berr *err);
+/* Removes the staging directory and all it still holds. */
+void image_staging_close(struct image_staging *sg);
+
 /* Removes what earlier runs left in R/tmp (skipping what a live process holds). */
 int image_gc_staging(const char *root, berr *err);
 

@@ -45,17 +45,6 @@ int image_parse_until(const char *s, int64_t *nanos, berr *err);
 
 /* --- staging and file transactions (staging.c) --------------------------- */
 
-/* A private directory under R/tmp, flock()ed while in use so that
- * image_gc_staging in another process leaves it alone. */
-struct image_staging {
-	char path[4096];
-	int fd;
-	unsigned counter;
-};
-
-int image_staging_open(struct image_staging *sg, const char *root, const char *kind, berr *err);
-/* Removes the staging directory and all it still holds. */
-void image_staging_close(struct image_staging *sg);
 /* A fresh unused name inside the staging directory (full path into buf). */
 void image_staging_name(struct image_staging *sg, const char *what, char *buf, size_t size);
 

@@ -139,7 +139,8 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
 	(void)dltotal, (void)dlnow, (void)ultotal;
 	if (x->call->upload_progress && ulnow > 0)
 		x->call->upload_progress(x->call->progress_user, (uint64_t)ulnow);
-	if (x->call->cancel && *x->call->cancel) {
+	if ((x->call->cancel && *x->call->cancel) ||
+	    (x->call->stop && x->call->stop(x->call->stop_user))) {
 		x->reply->cancelled = true;
 		return 1;
 	}
@@ -236,7 +237,7 @@ int http_perform(CURL *curl, const struct http_call *call, struct http_reply *re
 	c->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	c->easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	c->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
-	c->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	c->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, call->min_speed > 0 ? call->min_speed : 1L);
 	c->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
 	c->easy_setopt(curl, CURLOPT_USERAGENT, "berth/1 (linux)");
 	/* big reads: a layer's bytes go through in fewer calls */

@@ -37,6 +37,9 @@ struct http_call {
 	bool (*sink_start)(void *user, uint64_t offset);
 	size_t max_body;
 	const volatile int *cancel; /* nonzero: abort as soon as possible */
+	bool (*stop)(void *user);   /* true: abort as soon as possible (asked often), or NULL */
+	void *stop_user;
+	long min_speed;             /* bytes per second over the stall time; 0: 1 */
 	void (*upload_progress)(void *user, uint64_t sent); /* bytes of the body sent so far */
 	void *progress_user;
 	const struct registry_transport *transport; /* TLS and proxy settings */

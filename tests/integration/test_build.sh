@@ -335,6 +335,113 @@ expect_eq "host path untouched" "" "$(ls "$TEST_DIR/host-target")"
 expect_status "file inside the image" 0 b run --rm evil cat "$TEST_DIR/host-target/payload"
 expect_eq "inside" "payload" "$out"
 
+# --- what an attacker found: each a test ----------------------------------------------------------
+mkdir -p "$TEST_DIR/atk" && cd "$TEST_DIR/atk" || exit 1
+# another berth command's start-up never removes a running build's files
+mkdir -p ctx1 && echo data >ctx1/f
+printf 'FROM busybox\nRUN sleep 2\nCOPY f /f\n' >ctx1/Dockerfile
+tar -cf ctx1.tar -C ctx1 .
+"$BERTH" build --no-cache -q - <ctx1.tar >atk1.out 2>&1 &
+atk=$!
+sleep 1
+b ps >/dev/null
+b images >/dev/null
+wait $atk
+expect_eq "a build survives other commands starting" "0" "$?"
+# a file's bytes cannot pass for the entries after it in the cache key
+mkdir -p coll && cd coll || exit 1
+printf 'FROM busybox\nCOPY . /app\n' >Dockerfile
+: >a
+printf Y >b
+chmod 644 a b
+b build -q -t coll . >/dev/null
+rm b
+python3 -c "open('a','wb').write(b'b\x00100644\x00Y')"
+expect_status "crafted content" 0 b build -q -t coll .
+expect_status "is copied, not taken from the cache" 0 b run --rm coll sh -c 'ls /app; wc -c </app/a'
+expect_eq "the new a" "$(printf 'Dockerfile\na\n10')" "$out"
+cd "$TEST_DIR/atk" || exit 1
+# nesting, depth, instructions: refused quickly, never a crash
+python3 -c "n=40000;print('FROM busybox');print('ENV A='+'\${A:-'*n+'x'+'}'*n)" >Dockerfile.nest
+expect_status "substitutions nested 40000 deep" 1 timeout 20 "$BERTH" build -f Dockerfile.nest .
+expect_match "refused" 'nested deeper than 64' "$err"
+mkdir -p deep && (cd deep && d=x; for i in $(seq 200); do d=$d/d; done; mkdir -p "$d" && echo bottom >"$d/f")
+printf 'FROM busybox\nCOPY deep /deep\n' >Dockerfile.deep
+expect_status "a context 200 directories deep" 0 timeout 60 "$BERTH" build -q -f Dockerfile.deep .
+python3 -c "print('FROM busybox'); [print('ENV A%d=%d' % (i % 50, i)) for i in range(1200)]" >Dockerfile.many
+expect_status "more than 1000 instructions" 1 b build -f Dockerfile.many .
+expect_match "refused" 'has 1201 instructions; at most 1000 are built' "$err"
+# a fifo or a device where a file is read: refused, never opened
+python3 - <<'PY'
+import tarfile, io
+def tar(name, entries):
+    with tarfile.open(name, 'w') as t:
+        for path, kind in entries:
+            i = tarfile.TarInfo(path)
+            if kind == 'fifo': i.type = tarfile.FIFOTYPE
+            elif kind == 'chr': i.type = tarfile.CHRTYPE; i.devmajor = 1; i.devminor = 5
+            else:
+                data = kind.encode(); i.size = len(data); t.addfile(i, io.BytesIO(data)); continue
+            t.addfile(i)
+tar('fifo-df.tar', [('Dockerfile', 'fifo')])
+tar('fifo-ignore.tar', [('Dockerfile', 'FROM busybox\n'), ('.dockerignore', 'fifo')])
+PY
+expect_status "a fifo as the Dockerfile" 1 timeout 20 "$BERTH" build - <fifo-df.tar
+expect_match "says so" 'Dockerfile' "$err"
+expect_status "a fifo as the .dockerignore" 0 timeout 20 "$BERTH" build -q - <fifo-ignore.tar
+printf 'FROM busybox\nRUN rm -f /etc/passwd && mkfifo /etc/passwd\nCOPY --chown=nobody Dockerfile.fifo /f\n' >Dockerfile.fifo
+expect_status "a fifo /etc/passwd in the image" 1 timeout 20 "$BERTH" build -f Dockerfile.fifo .
+expect_match "no such user, at once" "can't find uid for user nobody" "$err"
+printf 'FROM busybox\nRUN echo "evil:x:-5:4294967295::/:/bin/sh" >>/etc/passwd\nCOPY --chown=evil Dockerfile.ids /f\n' >Dockerfile.ids
+expect_status "a malformed passwd entry" 1 b build -f Dockerfile.ids .
+expect_match "is no user" "can't find uid for user evil" "$err"
+# a download that trickles is given up; Ctrl-C stops it at once
+tport=$(free_port)
+python3 - "$tport" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n')
+    try:
+        for _ in range(120):
+            c.sendall(b'xx'); time.sleep(1)
+    except OSError:
+        pass
+    c.close()
+PY
+trickle=$!
+trap 'kill $trickle $git_pid $http_pid 2>/dev/null; cleanup' EXIT
+sleep 0.5
+printf 'FROM busybox\nADD http://127.0.0.1:%s/big /big\n' "$tport" >Dockerfile.trickle
+"$BERTH" build -f Dockerfile.trickle . >trickle.out 2>&1 &
+builder=$!
+sleep 1.5
+kill -INT $builder
+t0=$(date +%s%N)
+wait $builder
+expect_eq "Ctrl-C during a download: exit 130" "130" "$?"
+expect_eq "at once" "yes" "$([ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ] && echo yes || echo no)"
+kill $trickle 2>/dev/null
+# a step's escape sequences are shown, not obeyed, on a terminal; a NUL does not cut a line
+printf 'FROM busybox\nRUN printf "A\\033]0;TITLE\\007B\\033[2JC\\000D\\n"\n' >Dockerfile.esc
+script -qec "\"$BERTH\" build --no-cache --progress plain -f Dockerfile.esc ." "$TEST_DIR/atk/esc.typescript" >/dev/null 2>&1
+expect_match "escapes shown" 'A\\x1b\]0;TITLE\\x07B\\x1b\[2JC\\x00D' "$(cat "$TEST_DIR/atk/esc.typescript")"
+expect_eq "never obeyed" "0" "$(grep -c $'\033]0;TITLE' "$TEST_DIR/atk/esc.typescript" | tr -d ' ')"
+# output faster than it can be shown: all of it, or a line that says it was clipped
+printf 'FROM busybox\nRUN seq 1 2000000; echo END\n' >Dockerfile.flood
+"$BERTH" build --no-cache --progress plain -f Dockerfile.flood . >/dev/null 2>flood.err
+expect_match "a flood ends whole or says it was clipped" '(#[0-9]+ [0-9.]+ END|output clipped)' "$(grep -E ' END$|output clipped' flood.err)"
+# mount points through the image's symlinks leave nothing in the layer
+echo x >x
+echo sec >"$TEST_DIR/atk/sec"
+printf 'FROM busybox\nRUN mkdir -p /real/dir /run && ln -s /real/dir /run/secrets && ln -s real /bb\nRUN --mount=type=secret,id=s1 --mount=type=bind,source=x,target=/bb/x cat /run/secrets/s1 /bb/x\nCMD find /real -xdev\n' >Dockerfile.sym
+expect_status "mounts through symlinks" 0 b build -q -t symmnt -f Dockerfile.sym --secret id=s1,src="$TEST_DIR/atk/sec" .
+expect_status "their stubs" 0 b run --rm symmnt
+expect_eq "are not in the layer" "$(printf '/real\n/real/dir')" "$out"
+
 # --- bad input: one line naming the file and line, nothing left behind --------------------
 mkdir -p "$TEST_DIR/bad" && cd "$TEST_DIR/bad" || exit 1
 before=$(store_snapshot)

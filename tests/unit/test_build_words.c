@@ -71,6 +71,16 @@ static void test_expansion(void **state)
 	word_fails("${A", "missing '}'");
 	word_fails("${A%b}", "unsupported modifier");
 	word_fails("'open", "matching single-quote");
+	/* nesting has a bound: each level is a recursion */
+	{
+		char deep[2400] = "";
+		for (int i = 0; i < 100; i++)
+			strcat(deep, "${UNSET:-");
+		strcat(deep, "x");
+		for (int i = 0; i < 100; i++)
+			strcat(deep, "}");
+		word_fails(deep, "nested deeper than 64");
+	}
 	word_fails("\"open", "matching double-quote");
 	json_decref(vars);
 }
