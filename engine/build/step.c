@@ -256,17 +256,35 @@ static json_t *sorted_object(json_t *obj)
 	return out;
 }
 
-/* The config's maps in Go's order, so that the same steps give the same
- * bytes (and image ID) as Docker writes. */
+/* The config as Go marshals Docker's container.Config: its fields in the
+ * struct's order, its maps' keys sorted, so that the same steps give the
+ * same bytes as Docker writes (and inspect shows them in Docker's order). */
 static void sort_config_maps(json_t *config)
 {
 	static const char *const maps[] = {"ExposedPorts", "Volumes", "Labels"};
+	static const char *const fields[] = {
+		"Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+		"ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck",
+		"ArgsEscaped", "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled",
+		"MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell",
+	};
+	json_t *ordered = json_object(), *v;
+	const char *key;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		json_t *m = json_object_get(config, maps[i]);
 		if (json_is_object(m))
 			json_object_set_new(config, maps[i], sorted_object(m));
 	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if ((v = json_object_get(config, fields[i])))
+			json_object_set(ordered, fields[i], v);
+	json_object_foreach(config, key, v)
+		if (!json_object_get(ordered, key))
+			json_object_set(ordered, key, v);
+	json_object_clear(config);
+	json_object_update(config, ordered);
+	json_decref(ordered);
 }
 
 int build_commit_step(struct build *b, struct stage_state *s, const struct cache_key *key,
