@@ -211,7 +211,7 @@ struct shell_env;
 void build_shell_env(struct build *b, struct stage_state *s, struct shell_env *env, json_t **owned);
 
 /* The build args in scope with values, "k=v\n" sorted (RUN's cache key and
- * environment); proxy args are left out of the text when keyed. */
+ * history); proxy and platform args are left out of the text when keyed. */
 char *build_args_text(struct stage_state *s, bool for_key);
 /* The build args the current instruction expanded (s->used) that the
  * config's Env does not shadow, "k=v\n" sorted: with the instruction as

@@ -29,6 +29,18 @@ bool build_is_proxy_arg(const char *name)
 	return false;
 }
 
+/* The automatic platform args (TARGETARCH...): the same on every build of
+ * this engine, so they key nothing and are kept out of history too. */
+static bool is_platform_arg(const char *name)
+{
+	return strncmp(name, "TARGET", 6) == 0 || strncmp(name, "BUILD", 5) == 0
+		       ? strcmp(name + (name[0] == 'T' ? 6 : 5), "PLATFORM") == 0 ||
+				 strcmp(name + (name[0] == 'T' ? 6 : 5), "OS") == 0 ||
+				 strcmp(name + (name[0] == 'T' ? 6 : 5), "ARCH") == 0 ||
+				 strcmp(name + (name[0] == 'T' ? 6 : 5), "VARIANT") == 0
+		       : false;
+}
+
 /* --- helpers the steps share ------------------------------------------------ */
 
 void build_shell_env(struct build *b, struct stage_state *s, struct shell_env *env, json_t **owned)
@@ -65,7 +77,8 @@ char *build_args_text(struct stage_state *s, bool for_key)
 	struct strbuf out = {0};
 
 	json_object_foreach(s->args, name, v)
-		if (json_is_string(v) && n < 512 && !(for_key && build_is_proxy_arg(name)))
+		if (json_is_string(v) && n < 512 &&
+		    !(for_key && (build_is_proxy_arg(name) || is_platform_arg(name))))
 			names[n++] = name;
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++)

@@ -94,6 +94,11 @@ expect_match "named on the next step" 'RUN echo done'$'\n''#[0-9]+ cache miss: E
 cd "$CTX" || exit 1
 expect_status "--no-cache" 0 b build --no-cache .
 expect_eq "nothing cached but the base" "1" "$(grep -c ' CACHED$' <<<"$err" | tr -d ' ')"
+expect_status "platform args" 0 b build -q -t plat -f - . <<<$'FROM busybox\nARG TARGETARCH\nARG NAME=x\nRUN echo "$TARGETARCH $NAME" >/arch'
+expect_status "reach RUN" 0 b run --rm plat cat /arch
+expect_eq "TARGETARCH" "amd64 x" "$out"
+expect_status "stay out of history" 0 b history --no-trunc --format '{{.CreatedBy}}' plat
+expect_match "only NAME" '^RUN \|1 NAME=x /bin/sh -c' "$(head -1 <<<"$out")"
 expect_status "proxy args stay out of the key" 0 b build -q --build-arg HTTP_PROXY=http://127.0.0.1:9 --build-arg NAME=bob .
 expect_eq "same image as without" "$(b image inspect -f '{{.Id}}' demo:3)" "$out"
 
