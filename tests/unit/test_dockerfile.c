@@ -180,12 +180,47 @@ static void test_heredocs(void **state)
 		    "dockerfile parse error on line 2: unterminated heredoc EOF");
 }
 
+/* More of BuildKit's parsing: whitespace after a continuation, escaped
+ * quotes in the exec form, an invalid JSON array taken as the shell form,
+ * the backtick escape, comments inside a continuation. */
+static void test_corpus(void **state)
+{
+	struct dockerfile df;
+
+	(void)state;
+	parse_ok("from busybox\n"
+		 "RUN echo a \\   \n"
+		 "    b\n"
+		 "CMD [\"echo\", \"a\\\"b\"]\n"
+		 "RUN [\"a\", ]\n"
+		 "ENV A=1 \\\n"
+		 "# a comment inside\n"
+		 "\n"
+		 "    B=2\n",
+		 &df);
+	assert_int_equal(df.n, 5);
+	assert_string_equal(df.ins[0].keyword, "FROM");
+	assert_string_equal(df.ins[1].args[0], "echo a     b");
+	assert_true(df.ins[2].exec_form);
+	assert_string_equal(df.ins[2].args[1], "a\"b");
+	assert_false(df.ins[3].exec_form);
+	assert_string_equal(df.ins[3].args[0], "[\"a\", ]");
+	assert_string_equal(df.ins[4].args[0], "A=1     B=2");
+	assert_int_equal(df.ins[4].end_line, 9);
+	dockerfile_free(&df);
+	parse_ok("# escape=`\nFROM busybox\nRUN dir c:\\ `\n  && echo done\n", &df);
+	assert_int_equal(df.escape, '`');
+	assert_string_equal(df.ins[1].args[0], "dir c:\\   && echo done");
+	dockerfile_free(&df);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_instructions), cmocka_unit_test(test_continuations),
 		cmocka_unit_test(test_directives),   cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_errors),       cmocka_unit_test(test_heredocs),
+		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
