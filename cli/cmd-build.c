@@ -31,7 +31,8 @@ struct build_flags {
  * cancels it: the engine stops the running step, removes its container
  * and answers "build cancelled"; the command then exits 130 (143, 129). */
 struct build_wait {
-	struct build_view *view; /* NULL: quiet */
+	struct build_view *view; /* NULL: quiet, or the classic stream */
+	bool streams;            /* print the classic stream's lines */
 	int pipe[2];
 	int status;
 	json_t *result;
@@ -41,7 +42,14 @@ struct build_wait {
 static void show_progress(void *user, json_t *message)
 {
 	struct build_wait *w = user;
+	json_t *stream = json_object_get(message, "stream");
 
+	if (json_is_string(stream)) { /* the classic builder's stream */
+		if (w->streams)
+			fwrite(json_string_value(stream), 1, json_string_length(stream), stdout);
+		fflush(stdout);
+		return;
+	}
 	if (w->view)
 		build_view_message(w->view, message);
 }
@@ -66,10 +74,10 @@ static void on_reply(void *user, int status, json_t *result, const berr *err)
 	}
 }
 
-static int run_build(struct cli *cli, json_t *args, struct build_view *view, json_t **result,
-		     berr *err, int *signalled)
+static int run_build(struct cli *cli, json_t *args, struct build_view *view, bool streams,
+		     json_t **result, berr *err, int *signalled)
 {
-	struct build_wait w = {.view = view, .pipe = {-1, -1}};
+	struct build_wait w = {.view = view, .streams = streams, .pipe = {-1, -1}};
 	struct sigaction on = {.sa_handler = on_build_signal}, old[3];
 	const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
 	uint64_t id;
@@ -585,13 +593,21 @@ remote:
 	json_object_set_new(args, "no_cache", json_boolean(f.no_cache));
 	json_object_set_new(args, "pull", json_boolean(f.pull));
 	viewing = !f.quiet && !(f.progress && strcmp(f.progress, "quiet") == 0);
+	/* DOCKER_BUILDKIT=0: the classic builder's output, as the docker CLI
+	 * prints it then */
+	const char *buildkit = getenv("DOCKER_BUILDKIT");
+	bool legacy = buildkit && (strcmp(buildkit, "0") == 0 || strcmp(buildkit, "false") == 0);
+	json_object_set_new(args, "legacy_stream", json_boolean(legacy));
 	bool tty = f.progress && strcmp(f.progress, "tty") == 0 ? true
 		   : f.progress && strcmp(f.progress, "plain") == 0 ? false
 								 : isatty(STDERR_FILENO);
+	bool streams = viewing && legacy;
+	if (legacy)
+		viewing = false;
 	if (viewing)
 		build_view_init(&view, stderr, tty);
 	int signalled;
-	if (run_build(cli, args, viewing ? &view : NULL, &result, &err, &signalled) < 0) {
+	if (run_build(cli, args, viewing ? &view : NULL, streams, &result, &err, &signalled) < 0) {
 		if (viewing) {
 			build_view_end(&view, false);
 			build_view_failure(&view);

@@ -228,12 +228,17 @@ static int dispatch(struct build *b, struct build_stage *stage, struct stage_sta
 {
 	int rc;
 
+	build_legacy(b, "Step %zu/%zu : %s\n", (size_t)(in - b->df.ins) + 1, b->df.n, in->original);
+	s->last_hit = false;
 	if (strcmp(in->keyword, "RUN") == 0)
 		rc = build_run_step(b, stage, s, in, err);
 	else if (strcmp(in->keyword, "COPY") == 0 || strcmp(in->keyword, "ADD") == 0)
 		rc = build_copy_step(b, stage, s, in, err);
 	else
 		rc = build_metadata_step(b, stage, s, in, err);
+	if (rc == 0 && strcmp(in->keyword, "ARG") != 0)
+		build_legacy(b, "%s ---> %.12s\n", s->last_hit ? " ---> Using cache\n" : "",
+			     s->image_id + (strncmp(s->image_id, "sha256:", 7) == 0 ? 7 : 0));
 	return rc < 0 ? build_fail_at(b, in, err) : 0;
 }
 
@@ -353,6 +358,8 @@ static int build_stage_run(struct build *b, size_t index, berr *err)
 		build_vertex_done(b, vertex, started);
 	else
 		build_vertex_cached(b, vertex);
+	build_legacy(b, "Step %zu/%zu : %s\n%s%.12s%s", stage->first + 1, b->df.n, from->original,
+		     base_id[0] ? " ---> " : "", base_id[0] ? base_id + 7 : "", base_id[0] ? "\n" : "");
 	triggers = json_incref(json_object_get(s.config, "OnBuild"));
 	json_object_del(s.config, "OnBuild");
 	if (!build_env_has(json_object_get(s.config, "Env"), "PATH")) {
@@ -450,7 +457,16 @@ static int build_stages(struct build *b, size_t target, berr *err)
 			needed++;
 			last = i;
 		}
-	if (needed == 1) { /* one stage: on this thread */
+	if (needed == 1 || b->legacy) { /* one stage, or the classic stream: on this thread, in order */
+		if (needed > 1) {
+			for (size_t i = 0; i <= target; i++)
+				if (b->stages[i].needed && build_stage_run(b, i, err) < 0) {
+					free(jobs);
+					return -1;
+				}
+			free(jobs);
+			return 0;
+		}
 		free(jobs);
 		return build_stage_run(b, last, err);
 	}
@@ -660,6 +676,9 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 		}
 	}
 	build_vertex_done(b, vertex, started);
+	build_legacy(b, "Successfully built %.12s\n", id + 7);
+	json_array_foreach(tags, i, tag)
+		build_legacy(b, "Successfully tagged %s\n", json_string_value(tag));
 	engine_emit(b->engine, "image", "build", id, NULL);
 	*result = json_pack("{s:s}", "Id", id);
 	return 0;
@@ -698,6 +717,7 @@ int build_execute(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 	b.contexts = json_object_get(args, "build_contexts");
 	b.no_cache_filter = json_object_get(args, "no_cache_filter");
 	b.cache_to = json_object_get(args, "cache_to");
+	b.legacy = json_is_true(json_object_get(args, "legacy_stream"));
 	b.ssh = json_object_get(args, "ssh");
 	if (!dockerfile || !*dockerfile)
 		dockerfile = "Dockerfile";

@@ -42,6 +42,7 @@ struct stage_state {
 	bool cache_broken;                /* a step before missed: the next ones miss with it */
 	bool no_cache;                    /* --no-cache-filter names this stage */
 	json_t *used;                     /* names the current instruction expanded */
+	bool last_hit;                    /* the last step came from the cache */
 	char *miss_reason;                /* why a step with no vertex of its own missed (ENV...),
 					     told on the next vertex */
 };
@@ -79,6 +80,7 @@ struct build {
 	struct build_stage *stages;
 	size_t nstages;
 	/* progress */
+	bool legacy;           /* the classic builder's stream ({"stream": "Step 1/3 : ..."}) */
 	int vertex;            /* the last #n given (atomic: stages run in parallel) */
 	int64_t started;       /* monotonic ns */
 };
@@ -90,6 +92,11 @@ struct store *build_store(struct build *b, berr *err);
 bool build_should_stop(struct build *b);
 
 /* --- progress (progress.c) ------------------------------------------------ */
+
+/* A line of the classic builder's stream (the Engine API's /build without
+ * BuildKit, and the CLI with DOCKER_BUILDKIT=0); nothing unless b->legacy,
+ * which also stops the vertices. */
+void build_legacy(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Starts a vertex: "#n name"; returns n. */
 int build_vertex_start(struct build *b, const char *name);

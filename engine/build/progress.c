@@ -1,6 +1,9 @@
 /* A build's progress as messages to the submitter: BuildKit's vertices
  * ("#5 [2/3] RUN make"), their log lines, cache hits and timings. The
  * faces render them (cli/build_progress.c, the console's build view). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "engine/build/internal.h"
@@ -15,10 +18,26 @@ int64_t build_now(void)
 
 static void send(struct build *b, json_t *body)
 {
-	if (b->ctx)
+	if (b->ctx && !b->legacy)
 		cmd_progress(b->ctx, json_pack("{s:o}", "build", body));
 	else
 		json_decref(body);
+}
+
+void build_legacy(struct build *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+
+	if (!b->legacy || !b->ctx)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (text)
+		cmd_progress(b->ctx, json_pack("{s:s}", "stream", text));
+	free(text);
 }
 
 int build_vertex_start(struct build *b, const char *name)
@@ -32,6 +51,10 @@ int build_vertex_start(struct build *b, const char *name)
 
 void build_vertex_log(struct build *b, int vertex, int stream, const char *text, size_t len)
 {
+	if (b->legacy) { /* the classic stream: the step's output as it is */
+		build_legacy(b, "%.*s\n", (int)len, text);
+		return;
+	}
 	double t = (double)(build_now() - b->started) / 1e9;
 
 	send(b, json_pack("{s:i, s:s, s:i, s:s%, s:f}", "vertex", vertex, "event", "log", "stream",

@@ -195,6 +195,7 @@ static int run_container(struct build *b, struct stage_state *s, int vertex, jso
 	json_decref(body);
 	if (build_mount_stubs_find(b, id, mounts, err) < 0)
 		goto out;
+	build_legacy(b, " ---> Running in %.12s\n", id);
 	args = json_pack("{s:s, s:b}", "id", id, "attach", 1);
 	if (engine_call(b->engine, "container.start", args, &result, NULL, NULL, err) < 0) {
 		json_decref(args);
@@ -233,6 +234,7 @@ out:
 	if (rc == 0) {
 		/* committed by the caller through the fd; the container goes now */
 		build_container_remove(b, id);
+		build_legacy(b, "Removing intermediate container %.12s\n", id);
 		return layer_fd;
 	}
 	build_container_remove(b, id);

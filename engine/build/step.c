@@ -207,6 +207,7 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 	char *reason;
 
 	*hit = false;
+	s->last_hit = false;
 	if (b->no_cache || s->no_cache)
 		return 0;
 	struct store *st = build_store(b, err);
@@ -219,6 +220,7 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 			*hit = false;
 		} else {
 			image_info_free(&info);
+			s->last_hit = true;
 			return build_state_load(b, s, found, err);
 		}
 	}
@@ -226,8 +228,10 @@ int build_cache_find(struct build *b, struct stage_state *s, const struct cache_
 	if (key->layered && json_array_size(b->cache_from)) {
 		if (build_cache_from_find(b, s, key, hit, err) < 0)
 			return -1;
-		if (*hit)
+		if (*hit) {
+			s->last_hit = true;
 			return 0;
+		}
 	}
 	if (!s->cache_broken) {
 		reason = cache_miss_reason(st, key, NULL);
