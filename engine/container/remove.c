@@ -46,8 +46,11 @@ static void remove_files_later(struct engine *engine, const char *id, const char
 	fs_remove_tree(run_dir, NULL);
 	pid = fork();
 	if (pid == 0) {
+		/* a child of a threaded process: system calls alone (another
+		 * thread may have held the allocator's lock at the fork, and a
+		 * malloc here would wait for it forever) */
 		if (fork() == 0) {
-			fs_remove_tree(trash, NULL);
+			fs_remove_tree_raw(trash);
 			_exit(0);
 		}
 		_exit(0);

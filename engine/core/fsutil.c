@@ -608,3 +608,63 @@ int fs_open_regular_in_root(int root_fd, const char *rel, struct stat *st)
 	close(path_fd);
 	return fd;
 }
+
+/* The entries of dirfd removed (recursively), by getdents64 into a buffer
+ * on the stack; read again from the start until none is left, since
+ * removing entries while reading may skip some. */
+static int remove_raw_at(int dirfd, int depth)
+{
+	char buf[4096];
+
+	if (depth > 64)
+		return -1;
+	for (int pass = 0; pass < 1000; pass++) {
+		long n;
+		bool any = false;
+
+		if (lseek(dirfd, 0, SEEK_SET) < 0)
+			return -1;
+		while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				struct raw_dirent {
+					uint64_t ino;
+					int64_t off;
+					unsigned short reclen;
+					unsigned char type;
+					char name[];
+				} *d = (struct raw_dirent *)(buf + off);
+				off += d->reclen;
+				if (d->name[0] == '.' && (!d->name[1] || (d->name[1] == '.' && !d->name[2])))
+					continue;
+				any = true;
+				if (unlinkat(dirfd, d->name, 0) == 0 || errno == ENOENT)
+					continue;
+				int sub = openat(dirfd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub < 0)
+					return -1;
+				int rc = remove_raw_at(sub, depth + 1);
+				close(sub);
+				if (rc < 0 || (unlinkat(dirfd, d->name, AT_REMOVEDIR) < 0 && errno != ENOENT))
+					return -1;
+			}
+		}
+		if (n < 0)
+			return -1;
+		if (!any)
+			return 0;
+	}
+	return -1;
+}
+
+int fs_remove_tree_raw(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : (unlink(path) == 0 || errno == ENOENT ? 0 : -1);
+	rc = remove_raw_at(fd, 0);
+	close(fd);
+	if (rc == 0 && rmdir(path) < 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}

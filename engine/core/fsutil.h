@@ -28,6 +28,12 @@ int fs_mkdir_p(const char *path, mode_t mode, berr *err);
  * nothing: callers make sure nothing is mounted under it. */
 int fs_remove_tree(const char *path, berr *err);
 
+/* rm -rf of path with system calls alone (no malloc, no stdio): what a
+ * child forked from a threaded process may do, since another thread may
+ * have held the allocator's lock at the fork. Never follows a symlink;
+ * gives up 64 directories deep. */
+int fs_remove_tree_raw(const char *path);
+
 /* rm -rf of name under dirfd, never following a symlink. */
 int fs_remove_tree_at(int dirfd, const char *name, berr *err);
 
