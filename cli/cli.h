@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli/flags.h"
+#include "engine/core/daemon_config.h"
 #include "engine/core/engine.h"
 
 struct cli {
@@ -120,5 +121,8 @@ extern const struct cli_command cli_commands[];
 
 /* Runs a command line (argv[0] is the command name). */
 int cli_main(struct cli *cli, int argc, char **argv);
+
+/* `berth daemon ...`, which needs no engine (cmd-daemon.c). */
+int cli_daemon_main(int argc, char **argv);
 
 #endif

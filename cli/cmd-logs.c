@@ -1,4 +1,5 @@
-/* logs: a container's output from its json-file log. */
+/* logs: a container's output from the log berth keeps (json-file, local, or
+ * the cache beside a receiver). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,52 @@ const struct cli_command cli_cmd_logs = {"logs", cmd_logs, "[OPTIONS] CONTAINER"
 					 "Fetch the logs of a container"};
 
 struct logs_print {
-	bool timestamps;
+	bool timestamps, details;
 };
+
+/* Go's url.QueryEscape. */
+static void print_query_escaped(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			fputc(*p, out);
+		else if (*p == ' ')
+			fputc('+', out);
+		else
+			fprintf(out, "%%%02X", *p);
+	}
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --details: the entry's attributes as Docker prints them, "k=v,k2=v2 "
+ * (sorted, query-escaped), or a lone space. */
+static void print_details(FILE *out, json_t *attrs)
+{
+	size_t n = json_object_size(attrs), k = 0;
+	const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
+	const char *key;
+	json_t *v;
+
+	if (keys) {
+		json_object_foreach(attrs, key, v)
+			keys[k++] = key;
+		qsort(keys, n, sizeof(*keys), compare_keys);
+		for (k = 0; k < n; k++) {
+			if (k)
+				fputc(',', out);
+			print_query_escaped(out, keys[k]);
+			fputc('=', out);
+			print_query_escaped(out, json_string_value(json_object_get(attrs, keys[k])) ?: "");
+		}
+	}
+	free(keys);
+	fputc(' ', out);
+}
 
 /* Prints a log time as Docker's logs -t does (RFC3339Nano with all nine
  * digits of the fraction: the log file keeps it with trailing zeros
@@ -50,6 +95,8 @@ static void print_entries(void *user, json_t *message)
 		FILE *out = stream && strcmp(stream, "stderr") == 0 ? stderr : stdout;
 		if (lp->timestamps)
 			print_time(out, json_string_value(json_object_get(entry, "time")) ?: "");
+		if (lp->details)
+			print_details(out, json_object_get(entry, "attrs"));
 		json_t *log = json_object_get(entry, "log");
 		fwrite(json_string_value(log), 1, json_string_length(log), out);
 	}
@@ -103,6 +150,7 @@ static int cmd_logs(struct cli *cli, int argc, char **argv)
 		json_object_set_new(args, "until", json_integer(t));
 	}
 	lp.timestamps = timestamps;
+	lp.details = details;
 	if (engine_call(cli->engine, "container.logs", args, NULL, print_entries, &lp, &err) < 0)
 		status = cli_fail(cli, &err, 1);
 out:

@@ -17,6 +17,8 @@ struct create_opts {
 	char *name, *workdir, *user, *hostname, *entrypoint, *detach_keys;
 	char *stop_signal, *restart;
 	char *pull, *platform;
+	char *log_driver;
+	struct strlist log_opts;
 	long stop_timeout;
 	char *health_cmd, *health_interval, *health_timeout, *health_start_period;
 	long health_retries;
@@ -53,6 +55,8 @@ int cli_volume_flags(struct cli *cli, json_t *body, json_t *hc, const struct str
 	{"stop-signal", 0, FLAG_STRING, &(o).stop_signal, "string", "Signal to stop the container"}, \
 	{"stop-timeout", 0, FLAG_INT, &(o).stop_timeout, "int", "Timeout (in seconds) to stop a container"}, \
 	{"restart", 0, FLAG_STRING, &(o).restart, "string", "Restart policy to apply when a container exits (default \"no\")"}, \
+	{"log-driver", 0, FLAG_STRING, &(o).log_driver, "string", "Logging driver for the container"}, \
+	{"log-opt", 0, FLAG_LIST, &(o).log_opts, "list", "Log driver options"}, \
 	{"health-cmd", 0, FLAG_STRING, &(o).health_cmd, "string", "Command to run to check health"}, \
 	{"health-interval", 0, FLAG_STRING, &(o).health_interval, "duration", "Time between running the check (ms|s|m|h) (default 0s)"}, \
 	{"health-timeout", 0, FLAG_STRING, &(o).health_timeout, "duration", "Maximum time to allow one check to run (ms|s|m|h) (default 0s)"}, \
@@ -211,6 +215,26 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 		}
 		json_object_set_new(hc, "RestartPolicy",
 				    json_pack("{s:s, s:i}", "Name", name, "MaximumRetryCount", (int)max));
+	}
+	if (o->log_driver || o->log_opts.len) {
+		/* docker/cli's parseLoggingOpts: "k=v", a bare "k" is "k=" */
+		json_t *log_opts = json_object();
+		for (size_t i = 0; i < o->log_opts.len; i++) {
+			const char *kv = o->log_opts.items[i], *eq = strchr(kv, '=');
+			char key[256];
+			snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+			json_object_set_new(log_opts, key, json_string(eq ? eq + 1 : ""));
+		}
+		if (o->log_driver && strcmp(o->log_driver, "none") == 0 && o->log_opts.len) {
+			json_decref(log_opts);
+			*status = cli_failf(cli, 125, "invalid logging opts for driver none");
+			json_decref(hc);
+			json_decref(body);
+			return NULL;
+		}
+		json_object_set_new(hc, "LogConfig",
+				    json_pack("{s:s, s:o}", "Type", o->log_driver ? o->log_driver : "",
+					      "Config", log_opts));
 	}
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));

@@ -84,6 +84,19 @@ static int cmd_info(struct cli *cli, int argc, char **argv)
 			json_array_foreach(json_object_get(reg, "Mirrors"), i, v)
 				printf("  %s/\n", json_string_value(v));
 		}
+		printf(" Debug Mode: %s\n",
+		       json_is_true(json_object_get(info, "Debug")) ? "true" : "false");
+		if (json_array_size(json_object_get(info, "Labels"))) {
+			printf(" Labels:\n");
+			json_array_foreach(json_object_get(info, "Labels"), i, v)
+				printf("  %s\n", json_string_value(v));
+		}
+		printf(" Live Restore Enabled: %s\n",
+		       json_is_true(json_object_get(info, "LiveRestoreEnabled")) ? "true" : "false");
+		printf(" Daemon Config File: %s\n", str(info, "DaemonConfigFile"));
+		fflush(stdout);
+		json_array_foreach(json_object_get(info, "Warnings"), i, v)
+			fprintf(stderr, "WARNING: %s\n", json_string_value(v));
 	}
 out:
 	json_decref(info);

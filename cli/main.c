@@ -2,6 +2,7 @@
  * a terminal, the console. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,7 +33,34 @@ static int open_engine(struct cli *cli)
 		fprintf(stderr, "berth: %s\n", err.msg);
 		return -1;
 	}
+	/* once per version of daemon.json: what of it berth does not apply */
+	json_t *v;
+	size_t i;
+	json_array_foreach(engine_notices(cli->engine), i, v)
+		fprintf(stderr, "WARNING: %s: \"%s\" is ignored: %s\n", daemon_config_path(),
+			json_string_value(json_object_get(v, "key")),
+			json_string_value(json_object_get(v, "why")));
 	return 0;
+}
+
+/* dockerd's --config-file, before the command: the daemon.json to use. */
+static int take_config_file(int argc, char **argv)
+{
+	int at = 1;
+	while (at < argc) {
+		if (strcmp(argv[at], "--config-file") == 0 && at + 1 < argc) {
+			setenv("BERTH_CONFIG", argv[at + 1], 1);
+			memmove(argv + at, argv + at + 2, (size_t)(argc - at - 1) * sizeof(*argv));
+			argc -= 2;
+		} else if (strncmp(argv[at], "--config-file=", 14) == 0) {
+			setenv("BERTH_CONFIG", argv[at] + 14, 1);
+			memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof(*argv));
+			argc -= 1;
+		} else {
+			break;
+		}
+	}
+	return argc;
 }
 
 /* Does the command line ask only for help or the version? Then no engine
@@ -62,6 +90,10 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	int status;
+
+	argc = take_config_file(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "daemon") == 0)
+		return cli_daemon_main(argc - 1, argv + 1);
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		if (open_engine(&cli) < 0)

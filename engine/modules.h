@@ -7,4 +7,9 @@
 
 extern const struct engine_module *const engine_modules[];
 
+/* daemon.json checked as an engine would check it when it opens, without
+ * opening one (`berth daemon --validate`); *ignored receives the Docker
+ * settings berth does not apply ({"key", "why"}). */
+int engine_config_validate(json_t **ignored, berr *err);
+
 #endif

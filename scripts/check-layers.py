@@ -29,12 +29,15 @@ ALLOWED = {
     "engine/build": {"engine/core", "engine/store", "engine/runtime", "engine/image", "engine/registry",
                      "engine/container"},
     "engine/network": {"engine/core", "engine/store", "engine/runtime"},
+    "engine/logging": {"engine/core", "engine/runtime"},  # drivers' options, the monitor's records
     "engine/stats": {"engine/core", "engine/store"},
     "engine/events": {"engine/core", "engine/store"},
-    "engine/system": {"engine/core", "engine/store"},
+    "engine/system": {"engine/core", "engine/store", "engine/logging"},
     "engine/container": {"engine/core", "engine/store", "engine/runtime", "engine/volume",
-                         "engine/image", "engine/stats", "engine/network", "engine/events"},
+                         "engine/image", "engine/stats", "engine/network", "engine/events",
+                         "engine/logging"},
     "engine": {"engine/core", "engine/build", "engine/container", "engine/events", "engine/image",
+               "engine/logging",
                "engine/network", "engine/registry", "engine/system", "engine/volume"},
     "widgets": {"engine/core", "generated"},
     "tui": {"widgets", "engine/core", "cli"},
@@ -53,11 +56,12 @@ FACE_HELPERS = {
 }
 
 # The one entry into another face: the console's ":" line runs the CLI.
-FACE_ENTRIES = {"cli_run", "tui_main", "engine_modules"}
+FACE_ENTRIES = {"cli_run", "tui_main", "engine_modules",
+                "engine_config_validate"}  # `berth daemon --validate`: daemon.json, no engine
 
 
 def objects(build, source):
-    """Object files per program: berth's (engine, faces, widgets) and the shim's."""
+    """Object files per program: berth's (engine, faces, widgets), the shim's, berth-logger's."""
     programs = collections.defaultdict(list)
     for d, _, files in os.walk(build):
         for f in files:
@@ -71,7 +75,7 @@ def objects(build, source):
             if source and not src.startswith("generated/") and \
                     not os.path.exists(os.path.join(source, src)):
                 continue
-            programs["shim" if target == "berth-shim" else "berth"].append(path)
+            programs[{"berth-shim": "shim", "berth-logger": "logger"}.get(target, "berth")].append(path)
     return programs
 
 

@@ -82,7 +82,7 @@ const struct key_binding keys_table[] = {
 	{L, FN(KEY_RIGHT), ACT_RIGHT, NULL, NULL, NULL, NULL},
 
 	/* detail */
-	{D, ']', ACT_VIEW_NEXT, "Detail", "], [", "Next / previous view: inspect, env, mounts, top", "View"},
+	{D, ']', ACT_VIEW_NEXT, "Detail", "], [", "Next / previous view: inspect, env, mounts, top, life ([ from inspect)", "View"},
 	{D, '[', ACT_VIEW_PREV, NULL, NULL, NULL, NULL},
 	{D, 'z', ACT_FOLD_ALL, "Detail", "z, Z", "Fold to the top level / unfold everything", "Fold"},
 	{D, 'Z', ACT_UNFOLD_ALL, NULL, NULL, NULL, NULL},

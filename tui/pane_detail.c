@@ -1,7 +1,8 @@
-/* The detail pane: one object in depth. A container has four views: its
- * inspect document as a foldable tree, its environment, its mounts, and
- * its processes (container.top, read again every two seconds while that
- * view is shown); a network has its containers (name, addresses, MAC)
+/* The detail pane: one object in depth. A container has five views: its
+ * inspect document as a foldable tree, its environment, its mounts, its
+ * processes (container.top, read again every two seconds while that view
+ * is shown) and its life (life.c: the log configuration and its events:
+ * why it died, and when, one keypress away); a network has its containers (name, addresses, MAC)
  * and its inspect document; an image or a volume has its inspect
  * document. */
 #include <stdio.h>
@@ -10,14 +11,16 @@
 
 #include "tui/app.h"
 #include "tui/format.h"
+#include "tui/life.h"
 
-enum view { VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP, VIEW_MEMBERS, VIEW_COUNT };
+enum view { VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP, VIEW_MEMBERS, VIEW_LIFE, VIEW_COUNT };
 
-static const char *const view_names[VIEW_COUNT] = {"Inspect", "Env", "Mounts", "Top",
-						   "Containers"};
+static const char *const view_names[VIEW_COUNT] = {"Inspect", "Env",	    "Mounts",
+						   "Top",     "Containers", "Life"};
 
 /* The views of each kind of object, the first shown first. */
-static const enum view container_views[] = {VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP};
+static const enum view container_views[] = {VIEW_INSPECT, VIEW_ENV, VIEW_MOUNTS, VIEW_TOP,
+					    VIEW_LIFE};
 static const enum view network_views[] = {VIEW_MEMBERS, VIEW_INSPECT};
 static const enum view other_views[] = {VIEW_INSPECT};
 
@@ -44,6 +47,7 @@ struct detail_pane {
 	struct statusbar *tabs;
 	struct jsonview *json;
 	struct table *env, *mounts, *top, *members;
+	struct life *life;
 	json_t *top_titles; /* keeps the top table's column titles alive */
 	enum detail_kind kind;
 	char id[300];
@@ -66,6 +70,8 @@ static struct widget *current_widget(struct detail_pane *dp)
 		return WIDGET(dp->top);
 	case VIEW_MEMBERS:
 		return WIDGET(dp->members);
+	case VIEW_LIFE:
+		return WIDGET(life_table(dp->life));
 	default:
 		return WIDGET(dp->json);
 	}
@@ -128,8 +134,8 @@ static void update_tabs(struct detail_pane *dp)
 static void place_views(struct detail_pane *dp)
 {
 	struct pane *p = &dp->base;
-	struct widget *views[] = {WIDGET(dp->json), WIDGET(dp->env), WIDGET(dp->mounts),
-				  WIDGET(dp->top), WIDGET(dp->members)};
+	struct widget *views[] = {WIDGET(dp->json), WIDGET(dp->env),	 WIDGET(dp->mounts),
+				  WIDGET(dp->top),  WIDGET(dp->members), WIDGET(life_table(dp->life))};
 	int rows = p->rows > 1 ? p->rows - 1 : 0;
 
 	widget_place(WIDGET(dp->tabs), p->y, p->x, 1, p->cols);
@@ -214,8 +220,10 @@ static void on_inspect(struct app *app, void *user, int status, json_t *result, 
 		dp->error[0] = '\0';
 		jsonview_set(dp->json, result);
 		jsonview_fold_depth(dp->json, 2);
-		if (dp->kind == DETAIL_CONTAINER)
+		if (dp->kind == DETAIL_CONTAINER) {
 			fill_tables(dp, result);
+			life_set_logging(dp->life, result);
+		}
 		else if (dp->kind == DETAIL_NETWORK)
 			fill_members(dp, result);
 	}
@@ -353,6 +361,10 @@ void pane_detail_open(struct pane *p, enum detail_kind kind, const char *id)
 	dp->error[0] = '\0';
 	jsonview_set(dp->json, json_null());
 	reload(dp);
+	if (kind == DETAIL_CONTAINER)
+		life_open(dp->life, id);
+	else
+		life_close(dp->life);
 	if (dp->view == VIEW_TOP)
 		reload_top(dp);
 	place_views(dp);
@@ -402,6 +414,7 @@ static void invalidate(struct pane *p)
 	widget_invalidate(WIDGET(dp->mounts));
 	widget_invalidate(WIDGET(dp->top));
 	widget_invalidate(WIDGET(dp->members));
+	widget_invalidate(WIDGET(life_table(dp->life)));
 }
 
 /* Moves to another view. */
@@ -558,6 +571,7 @@ static void destroy(struct pane *p)
 	table_free(dp->mounts);
 	table_free(dp->top);
 	table_free(dp->members);
+	life_free(dp->life);
 	json_decref(dp->top_titles);
 	free(dp);
 }
@@ -594,6 +608,7 @@ struct pane *pane_detail_new(struct app *app)
 	dp->mounts = table_new(mount_cols, 5);
 	dp->top = table_new(env_cols, 0);
 	dp->members = table_new(member_cols, 4);
+	dp->life = life_new(app);
 	table_set_empty_text(dp->members, "no running container on this network");
 	table_set_empty_text(dp->env, "no environment variables");
 	table_set_empty_text(dp->mounts, "no mounts");

@@ -28,6 +28,8 @@ struct log_source {
 	struct request *req;
 	bool ended;
 	int64_t last_time; /* ns of the newest line seen */
+	char driver[24];   /* the container's log driver */
+	long long dropped; /* lines its receiver missed */
 };
 
 struct logs_pane {
@@ -55,9 +57,16 @@ static void update_info(struct logs_pane *lp)
 	if (lp->nsrc == 0)
 		snprintf(left, sizeof(left),
 			 " no container: select one (or mark several) in the containers pane, press l");
-	for (size_t i = 0; i < lp->nsrc && len < sizeof(left); i++)
-		len += (size_t)snprintf(left + len, sizeof(left) - len, "%s%s%s", i ? ", " : " ",
-					lp->src[i].name, lp->src[i].ended ? " (ended)" : "");
+	for (size_t i = 0; i < lp->nsrc && len < sizeof(left); i++) {
+		const struct log_source *s = &lp->src[i];
+		char extra[64] = "";
+		if (s->dropped > 0)
+			snprintf(extra, sizeof(extra), " [%s, %lld lines dropped]", s->driver, s->dropped);
+		else if (s->driver[0] && strcmp(s->driver, "json-file") != 0)
+			snprintf(extra, sizeof(extra), " [%s]", s->driver);
+		len += (size_t)snprintf(left + len, sizeof(left) - len, "%s%s%s%s", i ? ", " : " ",
+					s->name, extra, s->ended ? " (ended)" : "");
+	}
 	fmt_count(logview_lines(lp->view), lines, sizeof(lines));
 	fmt_count(logview_dropped(lp->view), dropped, sizeof(dropped));
 	fmt_bytes((double)logview_text_bytes(lp->view), mem, sizeof(mem));
@@ -73,7 +82,14 @@ static void on_entries(struct app *app, void *user, json_t *message)
 	struct log_source *s = user;
 	struct logs_pane *lp = s->pane;
 	json_t *entries = json_object_get(message, "entries"), *e;
+	json_t *logging = json_object_get(message, "logging");
 	size_t i;
+
+	if (logging) {
+		snprintf(s->driver, sizeof(s->driver), "%s",
+			 json_string_value(json_object_get(logging, "driver")) ?: "");
+		s->dropped = (long long)json_integer_value(json_object_get(logging, "dropped"));
+	}
 
 	json_array_foreach(entries, i, e) {
 		json_t *log = json_object_get(e, "log"), *time = json_object_get(e, "time");

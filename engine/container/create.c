@@ -8,15 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/container/internal.h"
 #include "engine/container/create.h"
+#include "engine/container/internal.h"
 #include "engine/container/etc_hosts.h"
 #include "engine/container/links.h"
 #include "engine/container/init_layer.h"
 #include "engine/container/resources.h"
 #include "engine/container/security.h"
 #include "engine/core/clock.h"
+#include "engine/core/daemon_config.h"
+#include "engine/core/units.h"
 #include "engine/events/events.h"
+#include "engine/logging/log_config.h"
 #include "engine/core/fsutil.h"
 #include "engine/core/names.h"
 #include "engine/core/signals.h"
@@ -191,7 +194,8 @@ static json_t *merged_host_config(json_t *user)
 		json_object_set_new(hc, false_keys[i], json_false());
 	for (i = 0; i < sizeof(zero_keys) / sizeof(zero_keys[0]); i++)
 		json_object_set_new(hc, zero_keys[i], json_integer(0));
-	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
+	/* the daemon's driver unless the user names one (log_config_resolve) */
+	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "", "Config"));
 	json_object_set_new(hc, "NetworkMode", json_string("bridge"));
 	json_object_set_new(hc, "PortBindings", json_object());
 	json_object_set_new(hc, "RestartPolicy", json_pack("{s:s, s:i}", "Name", "no",
@@ -277,7 +281,14 @@ static int check_host_config(struct engine *engine, json_t *hc, berr *err)
 				return berr_set(err, BERR_INVALID, "invalid %s: \"%s\"",
 						k ? "DNS option" : "DNS search domain", s);
 		}
-	return check_restart_policy(hc, err);
+	if (check_restart_policy(hc, err) < 0)
+		return -1;
+	/* the log driver and its options, the daemon's defaults merged in */
+	json_t *log_config;
+	if (log_config_resolve(json_object_get(hc, "LogConfig"), &log_config, err) < 0)
+		return -1;
+	json_object_set_new(hc, "LogConfig", log_config);
+	return 0;
 }
 
 /* dockerd's checks of the capability, resource and security fields, in
@@ -334,7 +345,77 @@ static char *custom_resolv(const char *host, json_t *hc)
 	return b.s ? strbuf_steal(&b) : strdup("");
 }
 
-static int write_etc_files(const char *bundle, json_t *config, json_t *hc, berr *err)
+/* daemon.json's dns, dns-search and dns-opts stand in for the container's
+ * --dns, --dns-search and --dns-option when it has none (as dockerd). */
+static int write_etc_text(const char *bundle, json_t *config, json_t *hc, berr *err);
+
+static json_t *with_daemon_dns(json_t *hc)
+{
+	static const char *const pairs[][2] = {
+		{"Dns", "dns"}, {"DnsSearch", "dns-search"}, {"DnsOptions", "dns-opts"}};
+	json_t *view = json_copy(hc), *config;
+
+	if (!view || daemon_config_read(&config, NULL) < 0)
+		return view;
+	for (size_t i = 0; i < 3; i++) {
+		json_t *daemon = json_object_get(config, pairs[i][1]);
+		if (!json_array_size(json_object_get(hc, pairs[i][0])) && json_is_array(daemon))
+			json_object_set(view, pairs[i][0], daemon);
+	}
+	json_decref(config);
+	return view;
+}
+
+/* daemon.json's default-shm-size and default-ulimits, for what the user
+ * did not set (dockerd merges them into the HostConfig at create). */
+static int apply_daemon_defaults(json_t *hc, json_t *user, berr *err)
+{
+	json_t *config, *v;
+	const char *key;
+
+	if (daemon_config_read(&config, err) < 0)
+		return -1;
+	v = json_object_get(config, "default-shm-size");
+	if (v && !json_integer_value(json_object_get(user, "ShmSize"))) {
+		int64_t bytes = json_integer_value(v);
+		if (json_is_string(v) && units_ram_in_bytes(json_string_value(v), &bytes, err) < 0) {
+			json_decref(config);
+			return -1;
+		}
+		if (bytes > 0)
+			json_object_set_new(hc, "ShmSize", json_integer(bytes));
+	}
+	json_t *ulimits = json_object_get(hc, "Ulimits");
+	json_object_foreach(json_object_get(config, "default-ulimits"), key, v) {
+		json_t *u;
+		size_t i;
+		bool set = false;
+		json_array_foreach(ulimits, i, u)
+			set |= json_string_value(json_object_get(u, "Name")) &&
+			       strcmp(json_string_value(json_object_get(u, "Name")), key) == 0;
+		if (set)
+			continue;
+		if (!json_is_array(ulimits)) {
+			ulimits = json_array();
+			json_object_set_new(hc, "Ulimits", ulimits);
+		}
+		json_array_append_new(ulimits, json_pack("{s:s, s:O, s:O}", "Name", key, "Hard",
+							 json_object_get(v, "Hard"), "Soft",
+							 json_object_get(v, "Soft")));
+	}
+	json_decref(config);
+	return 0;
+}
+
+static int write_etc_files(const char *bundle, json_t *config, json_t *hc_given, berr *err)
+{
+	json_t *hc = with_daemon_dns(hc_given);
+	int rc = write_etc_text(bundle, config, hc ? hc : hc_given, err);
+	json_decref(hc);
+	return rc;
+}
+
+static int write_etc_text(const char *bundle, json_t *config, json_t *hc, berr *err)
 {
 	char path[PATH_MAX + 32], text[1024], *host_resolv = NULL;
 	const char *hostname = json_string_value(json_object_get(config, "Hostname"));
@@ -562,7 +643,8 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 		berr_errno(err, ENOMEM, "creating container");
 		goto fail;
 	}
-	if (check_host_config(engine, c.host_config, err) < 0 ||
+	if (apply_daemon_defaults(c.host_config, json_object_get(args, "HostConfig"), err) < 0 ||
+	    check_host_config(engine, c.host_config, err) < 0 ||
 	    check_network_mode(args, c.host_config, warnings, err) < 0 ||
 	    check_limits(engine, c.host_config, warnings, err) < 0)
 		goto fail;

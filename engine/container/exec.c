@@ -22,7 +22,7 @@
 
 #include "engine/container/exec.h"
 #include "engine/container/health.h"
-#include "engine/container/spec_text.h"
+#include "engine/runtime/spec_text.h"
 #include "engine/core/fsutil.h"
 #include "engine/events/events.h"
 #include "engine/runtime/caps.h"

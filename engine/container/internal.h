@@ -123,4 +123,7 @@ int64_t container_rw_size(struct engine *engine, const struct container *c);
  * (an exec's), each KEY=V replacing or adding and a bare KEY removing. */
 json_t *container_env(const struct container *c, bool tty, json_t *extra);
 
+/* log_dropped.c: how many log lines the monitor could not deliver. */
+long long container_log_dropped(struct engine *engine, const struct container *c);
+
 #endif

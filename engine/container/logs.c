@@ -1,7 +1,11 @@
-/* container.logs: reads the json-file log (rotated files oldest first),
- * filters by stream and time, takes the tail, and follows new lines until
- * the container stops. Lines go to the submitter as progress messages
- * {"entries": [{"stream", "time", "log"}, ...]}. */
+/* container.logs: reads the log kept on the host (json-file's, local's, or
+ * the cache kept beside a receiver), rotated files oldest first (inflated
+ * when compressed), filters by stream and time, takes the tail, joins the
+ * pieces of lines longer than 16 KiB, and follows new entries until the
+ * container stops. Entries go to the submitter as progress messages
+ * {"entries": [{"stream", "time", "log", "attrs"?}, ...]}; first, and
+ * again when it changes while following, {"logging": {"driver", "dropped"}}
+ * (the lines a receiver missed) for the faces to show. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,165 +19,150 @@
 
 #include "engine/container/internal.h"
 #include "engine/container/logs.h"
+#include "engine/core/strbuf.h"
 #include "engine/core/units.h"
+#include "engine/logging/log_read.h"
 
 #define LOG_BATCH 512
-#define LOG_MAX_ROTATED 32
+#define LOG_MAX_ROTATED 1000
+/* A line joined from pieces is sent as it is once it grows past this. */
+#define LOG_JOIN_MAX (1 << 20)
 
 struct log_query {
-	bool stdout_wanted, stderr_wanted, follow;
-	off_t stop_at; /* without follow: the live file's size when asked, -1 none */
+	bool stdout_wanted, stderr_wanted, follow, past_until;
 	long tail; /* -1: all */
 	int64_t since, until; /* ns, 0: unset */
 };
 
-struct log_batch {
-	struct cmd_ctx *ctx;
-	json_t *entries;
+/* A line being joined from its pieces. */
+struct log_join {
+	struct strbuf line;
+	char time[40];
+	json_t *attrs;
+	bool open;
 };
 
-static void batch_flush(struct log_batch *b)
+struct log_reader {
+	struct cmd_ctx *ctx;
+	const struct log_query *q;
+	json_t *entries;
+	struct log_join join[3];
+	const struct container *c;
+	const char *driver;
+	long long dropped; /* as last told, -1 before */
+};
+
+
+static void batch_flush(struct log_reader *r)
 {
-	if (!json_array_size(b->entries))
+	if (!json_array_size(r->entries))
 		return;
-	cmd_progress(b->ctx, json_pack("{s:o}", "entries", b->entries));
-	b->entries = json_array();
+	cmd_progress(r->ctx, json_pack("{s:o}", "entries", r->entries));
+	r->entries = json_array();
 }
 
-/* Parses the time field of a log entry to unix ns (0 if it cannot). */
-static int64_t entry_time(const char *text)
+/* Tells the submitter the driver and the dropped lines when they changed. */
+static void tell_logging(struct log_reader *r)
 {
-	int64_t ns = 0;
-
-	if (units_parse_timestamp(text, 0, &ns, NULL) < 0)
-		return 0;
-	return ns;
+	long long dropped = container_log_dropped(cmd_engine(r->ctx), r->c);
+	if (dropped == r->dropped)
+		return;
+	r->dropped = dropped;
+	batch_flush(r);
+	cmd_progress(r->ctx, json_pack("{s:{s:s, s:I}}", "logging", "driver", r->driver, "dropped",
+				       (json_int_t)dropped));
 }
 
-/* Adds one log line if it passes the filters; returns 1 when past --until. */
-static int consider_line(struct log_batch *b, const struct log_query *q, const char *line)
+static void emit(struct log_reader *r, int stream, const char *time, const char *line, size_t len,
+		 json_t *attrs)
 {
-	json_t *entry = json_loads(line, 0, NULL);
-	const char *stream, *time_text;
-	int64_t t;
+	json_t *e = json_pack("{s:s, s:s, s:s%}", "stream", stream == 2 ? "stderr" : "stdout",
+			      "time", time, "log", line, len);
+	if (!e)
+		return;
+	if (json_object_size(attrs))
+		json_object_set(e, "attrs", attrs);
+	json_array_append_new(r->entries, e);
+	if (json_array_size(r->entries) >= LOG_BATCH)
+		batch_flush(r);
+}
 
-	if (!entry)
+static void join_emit(struct log_reader *r, int stream)
+{
+	struct log_join *j = &r->join[stream];
+	if (!j->open)
+		return;
+	emit(r, stream, j->time, j->line.s ? j->line.s : "", j->line.len, j->attrs);
+	j->line.len = 0;
+	json_decref(j->attrs);
+	j->attrs = NULL;
+	j->open = false;
+}
+
+/* One entry: filtered, joined with the pieces before it, sent. Returns 1
+ * once past --until. */
+static int consider_entry(void *user, const struct log_entry *e)
+{
+	struct log_reader *r = user;
+	const struct log_query *q = r->q;
+	struct log_join *j = &r->join[e->stream];
+	char time[40];
+	bool whole = e->len && e->line[e->len - 1] == '\n';
+
+	if ((e->stream == 1 && !q->stdout_wanted) || (e->stream == 2 && !q->stderr_wanted))
 		return 0;
-	stream = json_string_value(json_object_get(entry, "stream"));
-	time_text = json_string_value(json_object_get(entry, "time"));
-	if (!stream || !time_text || !json_is_string(json_object_get(entry, "log")))
-		goto skip;
-	if ((strcmp(stream, "stdout") == 0 && !q->stdout_wanted) ||
-	    (strcmp(stream, "stderr") == 0 && !q->stderr_wanted))
-		goto skip;
-	if (q->since || q->until) {
-		t = entry_time(time_text);
-		if (q->since && t < q->since)
-			goto skip;
-		if (q->until && t > q->until) {
-			json_decref(entry);
+	if (!j->open) {
+		/* a line is judged by the time of its first piece */
+		if (q->since && e->time_ns < q->since)
+			return 0;
+		if (q->until && e->time_ns > q->until) {
+			((struct log_query *)q)->past_until = true;
 			return 1;
 		}
 	}
-	json_array_append_new(b->entries, entry);
-	if (json_array_size(b->entries) >= LOG_BATCH)
-		batch_flush(b);
-	return 0;
-skip:
-	json_decref(entry);
+	if (e->time_text)
+		snprintf(time, sizeof(time), "%s", e->time_text);
+	else
+		units_rfc3339nano(e->time_ns, time, sizeof(time));
+	if (whole && !j->open) {
+		emit(r, e->stream, time, e->line, e->len, e->attrs);
+		return 0;
+	}
+	if (!j->open) {
+		j->open = true;
+		snprintf(j->time, sizeof(j->time), "%s", time);
+		j->attrs = json_incref(e->attrs);
+	}
+	strbuf_addn(&j->line, e->line, e->len);
+	if (whole || j->line.len >= LOG_JOIN_MAX)
+		join_emit(r, e->stream);
 	return 0;
 }
 
-/* Feeds every complete line of the open file to consider_line. Keeps a
- * partial last line in *pending for the follower. */
-static int read_lines(int fd, struct log_batch *b, const struct log_query *q, char **pending,
-		      size_t *pending_len)
+/* Reads src from offset `from` to its end (or its stop), feeding entries;
+ * keeps an incomplete last entry in *pending. Returns 1 past --until. */
+static int read_entries(struct log_reader *r, enum log_store_format fmt,
+			const struct log_source *src, off_t *at, struct strbuf *pending)
 {
 	char buf[65536];
 
 	for (;;) {
-		size_t want = sizeof(buf);
-		/* A cancelled follow stops here, not after a flood has been read. */
-		if (cmd_cancelled(b->ctx))
+		if (cmd_cancelled(r->ctx))
 			return 0;
-		if (q->stop_at >= 0) {
-			off_t at = lseek(fd, 0, SEEK_CUR);
-			if (at >= q->stop_at)
-				return 0;
-			if ((off_t)want > q->stop_at - at)
-				want = (size_t)(q->stop_at - at);
-		}
-		ssize_t n = read(fd, buf, want);
+		ssize_t n = log_source_pread(src, buf, sizeof(buf), *at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return n < 0 ? -1 : 0;
-		char *grown = realloc(*pending, *pending_len + (size_t)n + 1);
-		if (!grown)
-			return -1;
-		*pending = grown;
-		memcpy(*pending + *pending_len, buf, (size_t)n);
-		*pending_len += (size_t)n;
-		(*pending)[*pending_len] = '\0';
-		char *start = *pending, *nl;
-		while ((nl = memchr(start, '\n', *pending_len - (size_t)(start - *pending)))) {
-			*nl = '\0';
-			if (consider_line(b, q, start) == 1)
-				return 1;
-			start = nl + 1;
-		}
-		size_t rest = *pending_len - (size_t)(start - *pending);
-		memmove(*pending, start, rest);
-		*pending_len = rest;
-	}
-}
-
-/* The offset at which the last `tail` lines of the file begin. */
-static off_t tail_offset(int fd, long tail, off_t limit)
-{
-	char buf[65536];
-	off_t end = limit >= 0 ? limit : lseek(fd, 0, SEEK_END), pos = end;
-	long lines = 0;
-	bool first = true;
-
-	if (tail < 0 || end <= 0)
-		return 0;
-	if (tail == 0)
-		return end;
-	while (pos > 0) {
-		size_t chunk = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
-		pos -= (off_t)chunk;
-		if (pread(fd, buf, chunk, pos) != (ssize_t)chunk)
 			return 0;
-		for (size_t i = chunk; i-- > 0;) {
-			if (buf[i] != '\n')
-				continue;
-			if (first && pos + (off_t)i == end - 1) {
-				first = false;
-				continue;
-			}
-			first = false;
-			if (++lines == tail)
-				return pos + (off_t)i + 1;
-		}
+		*at += n;
+		strbuf_addn(pending, buf, (size_t)n);
+		bool stopped;
+		size_t used = log_decode(fmt, pending->s, pending->len, consider_entry, r, &stopped);
+		if (stopped)
+			return 1;
+		memmove(pending->s, pending->s + used, pending->len - used);
+		pending->len -= used;
 	}
-	return 0;
-}
-
-/* Counts lines of a file (for tails that span rotated files). */
-static long count_lines(int fd, off_t limit)
-{
-	char buf[65536];
-	long lines = 0;
-	ssize_t n;
-	off_t off = 0;
-
-	while ((n = pread(fd, buf, limit >= 0 && limit - off < (off_t)sizeof(buf) ? (size_t)(limit - off) : sizeof(buf), off)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-		off += n;
-	}
-	return lines;
 }
 
 static bool still_running(struct engine *engine, const char *id)
@@ -188,67 +177,94 @@ static bool still_running(struct engine *engine, const char *id)
 	return active;
 }
 
-/* Follows the live file after its current end until the container stops
- * or the submitter cancels. */
-static int follow_log(struct cmd_ctx *ctx, const char *id, const char *path, int fd,
-		      struct log_batch *b, const struct log_query *q, char **pending,
-		      size_t *pending_len)
+/* Follows the live file from *at until the container stops or the
+ * submitter cancels; a rotation moves on to the new file. */
+static int follow_log(struct log_reader *r, const char *id, enum log_store_format fmt,
+		      const char *path, struct log_source *live, off_t at, struct strbuf *pending)
 {
-	struct engine *engine = cmd_engine(ctx);
+	struct engine *engine = cmd_engine(r->ctx);
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	int rc = 0;
 
 	if (ino < 0)
 		return -1;
 	inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
 	for (;;) {
 		struct pollfd p = {.fd = ino, .events = POLLIN};
-		int r = read_lines(fd, b, q, pending, pending_len);
-		if (r != 0) {
-			rc = r < 0 ? -1 : 0;
+		if (read_entries(r, fmt, live, &at, pending) == 1)
+			break;
+		batch_flush(r);
+		tell_logging(r);
+		if (cmd_cancelled(r->ctx) || !still_running(engine, id)) {
+			/* One last read: the monitor drains before it records the exit. */
+			read_entries(r, fmt, live, &at, pending);
 			break;
 		}
-		batch_flush(b);
-		if (cmd_cancelled(ctx) || !still_running(engine, id)) {
-			/* One last read: the shim drains before it records the exit. */
-			read_lines(fd, b, q, pending, pending_len);
-			break;
-		}
-		if (poll(&p, 1, 250) > 0) {
-			char events[4096];
-			ssize_t n = read(ino, events, sizeof(events));
-			for (char *e = events; n > 0 && e < events + n;) {
-				struct inotify_event *ev = (struct inotify_event *)e;
-				if (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)) {
-					/* Rotated: finish this file, continue with the new one. */
-					read_lines(fd, b, q, pending, pending_len);
-					int nfd = open(path, O_RDONLY | O_CLOEXEC);
-					if (nfd >= 0) {
-						close(fd);
-						fd = nfd;
-						inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
-					}
+		if (poll(&p, 1, 250) <= 0)
+			continue;
+		char events[4096];
+		ssize_t n = read(ino, events, sizeof(events));
+		for (char *e = events; n > 0 && e < events + n;) {
+			struct inotify_event *ev = (struct inotify_event *)e;
+			if (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)) {
+				/* Rotated: finish this file, continue with the new one. */
+				read_entries(r, fmt, live, &at, pending);
+				struct log_source next;
+				if (log_source_open(path, &next, NULL) == 0) {
+					log_source_close(live);
+					*live = next;
+					at = 0;
+					pending->len = 0;
+					inotify_add_watch(ino, path,
+							  IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
 				}
-				e += sizeof(*ev) + ev->len;
 			}
+			e += sizeof(*ev) + ev->len;
 		}
 	}
-	batch_flush(b);
 	close(ino);
-	close(fd);
-	return rc;
+	return 0;
+}
+
+/* The rotated files, oldest first: <log>.N[.gz] ... <log>.1[.gz]. */
+static size_t open_rotated(const char *path, struct log_source *out, size_t max)
+{
+	char rotated[PATH_MAX + 32];
+	size_t n = 0;
+	int highest = 0;
+
+	for (int i = 1; i <= LOG_MAX_ROTATED; i++) {
+		snprintf(rotated, sizeof(rotated), "%s.%d", path, i);
+		if (access(rotated, F_OK) != 0) {
+			snprintf(rotated, sizeof(rotated), "%s.%d.gz", path, i);
+			if (access(rotated, F_OK) != 0)
+				break;
+		}
+		highest = i;
+	}
+	for (int i = highest; i >= 1 && n < max; i--) {
+		/* a file being compressed is there twice for a moment: the plain one is whole */
+		snprintf(rotated, sizeof(rotated), "%s.%d", path, i);
+		if (log_source_open(rotated, &out[n], NULL) == 0) {
+			n++;
+			continue;
+		}
+		snprintf(rotated, sizeof(rotated), "%s.%d.gz", path, i);
+		if (log_source_open(rotated, &out[n], NULL) == 0)
+			n++;
+	}
+	return n;
 }
 
 int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args, berr *err)
 {
 	struct engine *engine = cmd_engine(ctx);
-	struct log_query q = {.stdout_wanted = true, .stderr_wanted = true, .tail = -1,
-			      .stop_at = -1};
-	struct log_batch b = {.ctx = ctx, .entries = json_array()};
-	char bundle[PATH_MAX], path[PATH_MAX + 96], rotated[PATH_MAX + 112];
-	char *pending = NULL;
-	size_t pending_len = 0;
-	int fds[LOG_MAX_ROTATED + 1], nfds = 0, rc = 0;
+	struct log_query q = {.stdout_wanted = true, .stderr_wanted = true, .tail = -1};
+	struct log_reader r = {.ctx = ctx, .q = &q, .entries = json_array()};
+	char bundle[PATH_MAX], path[PATH_MAX + 96];
+	struct strbuf pending = {0};
+	struct log_source files[LOG_MAX_ROTATED + 1];
+	size_t nfiles;
+	int rc = 0;
 	json_t *v;
 
 	if ((v = json_object_get(args, "stdout")) && !json_is_true(v))
@@ -260,71 +276,64 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		q.tail = (long)json_integer_value(v);
 	q.since = json_integer_value(json_object_get(args, "since"));
 	q.until = json_integer_value(json_object_get(args, "until"));
-	const char *driver = json_string_value(
-		json_object_get(json_object_get(c->host_config, "LogConfig"), "Type"));
-	if (driver && strcmp(driver, "json-file") != 0 && strcmp(driver, "local") != 0) {
-		json_decref(b.entries);
-		return berr_set(err, BERR_INVALID,
+	json_t *lc = json_object_get(c->host_config, "LogConfig");
+	const char *driver = json_string_value(json_object_get(lc, "Type"));
+	json_t *opts = json_object_get(lc, "Config");
+	enum log_store_format fmt = log_config_store(driver, opts);
+	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	if (fmt == LOG_STORE_NONE || !log_config_path(bundle, c->id, driver, opts, path, sizeof(path))) {
+		json_decref(r.entries);
+		return berr_set(err, BERR_UNSUPPORTED,
 				"configured logging driver does not support reading");
 	}
-	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	snprintf(path, sizeof(path), "%s/%s-json.log", bundle, c->id);
-	/* Oldest first: <log>.N ... <log>.1, then <log>. */
-	for (int i = LOG_MAX_ROTATED; i >= 1; i--) {
-		snprintf(rotated, sizeof(rotated), "%s.%d", path, i);
-		int fd = open(rotated, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			fds[nfds++] = fd;
-	}
-	int live = open(path, O_RDONLY | O_CLOEXEC);
-	if (live >= 0)
-		fds[nfds++] = live;
+	r.c = c;
+	r.driver = driver && *driver ? driver : "json-file";
+	r.dropped = -1;
+	tell_logging(&r);
+	nfiles = open_rotated(path, files, LOG_MAX_ROTATED);
+	struct log_source live;
+	bool have_live = log_source_open(path, &live, NULL) == 0;
 	/* Without follow, the logs are those written before the question:
 	 * a container writing fast must not stretch the answer (or a tail). */
-	struct stat live_st;
-	off_t live_size = live >= 0 && fstat(live, &live_st) == 0 ? live_st.st_size : -1;
+	if (have_live && !q.follow)
+		live.size = log_source_size(&live);
+	if (have_live)
+		files[nfiles++] = live;
 	/* Where the tail starts: skip whole files, then part of one. */
-	int first = 0;
+	size_t first = 0;
 	off_t first_off = 0;
 	if (q.tail >= 0) {
 		long need = q.tail;
-		first = nfds;
-		for (int i = nfds - 1; i >= 0; i--) {
-			off_t limit = fds[i] == live && !q.follow ? live_size : -1;
-			long lines = count_lines(fds[i], limit);
+		first = nfiles;
+		for (size_t i = nfiles; i-- > 0;) {
+			long count;
+			off_t off = log_tail_offset(fmt, &files[i], need, &count);
 			first = i;
-			if (lines >= need) {
-				first_off = tail_offset(fds[i], need, limit);
+			first_off = off;
+			if (count >= need || need == 0)
 				break;
-			}
-			need -= lines;
+			need -= count;
 		}
 	}
-	for (int i = 0; i < nfds; i++) {
-		if (i < first || (i == nfds - 1 && live >= 0 && q.follow))
-			continue;
-		lseek(fds[i], i == first ? first_off : 0, SEEK_SET);
-		pending_len = 0;
-		q.stop_at = fds[i] == live && !q.follow ? live_size : -1;
-		if (read_lines(fds[i], &b, &q, &pending, &pending_len) == 1) {
-			q.follow = false;
+	for (size_t i = first; i < nfiles && !q.past_until; i++) {
+		off_t at = i == first ? first_off : 0;
+		pending.len = 0;
+		if (i == nfiles - 1 && have_live && q.follow) {
+			rc = follow_log(&r, c->id, fmt, path, &files[i], at, &pending);
 			break;
 		}
+		if (read_entries(&r, fmt, &files[i], &at, &pending) == 1)
+			break;
 	}
-	for (int i = 0; i < nfds; i++)
-		if (!(i == nfds - 1 && live >= 0 && q.follow))
-			close(fds[i]);
-	if (q.follow && live >= 0) {
-		lseek(live, nfds - 1 == first ? first_off : 0, SEEK_SET);
-		if (first > nfds - 1)
-			lseek(live, 0, SEEK_END);
-		pending_len = 0;
-		q.stop_at = -1;
-		rc = follow_log(ctx, c->id, path, live, &b, &q, &pending, &pending_len);
+	for (int s = 1; s <= 2; s++) {
+		join_emit(&r, s);
+		strbuf_free(&r.join[s].line);
 	}
-	batch_flush(&b);
-	json_decref(b.entries);
-	free(pending);
+	batch_flush(&r);
+	json_decref(r.entries);
+	strbuf_free(&pending);
+	for (size_t i = 0; i < nfiles; i++)
+		log_source_close(&files[i]);
 	if (rc < 0)
 		return berr_sys(err, "reading logs of %s", c->name);
 	return 0;

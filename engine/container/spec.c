@@ -22,7 +22,8 @@
 #include "engine/container/rootfs.h"
 #include "engine/container/security.h"
 #include "engine/container/spec.h"
-#include "engine/container/spec_text.h"
+#include "engine/logging/log_config.h"
+#include "engine/runtime/spec_text.h"
 #include "engine/core/fsutil.h"
 #include "engine/runtime/seccomp.h"
 #include "engine/volume/volume.h"
@@ -176,7 +177,42 @@ out:
 	return rc;
 }
 
-int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
+/* The log-* records: the driver, where lines are kept, the tag and the
+ * attributes, from the container's identity. */
+static int spec_put_logging(struct strbuf *b, const struct container *c, const char *bundle,
+			    berr *err)
+{
+	json_t *config = c->config, *v;
+	struct strbuf command = {0};
+	size_t i;
+
+	json_array_foreach(json_object_get(config, "Entrypoint"), i, v) {
+		if (command.len)
+			strbuf_addc(&command, ' ');
+		strbuf_adds(&command, json_string_value(v) ? json_string_value(v) : "");
+	}
+	json_array_foreach(json_object_get(config, "Cmd"), i, v) {
+		if (command.len)
+			strbuf_addc(&command, ' ');
+		strbuf_adds(&command, json_string_value(v) ? json_string_value(v) : "");
+	}
+	const struct log_context lc = {
+		.id = c->id,
+		.name = c->name,
+		.image_id = c->image_id,
+		.image_name = c->image_ref ? c->image_ref
+					   : json_string_value(json_object_get(config, "Image")),
+		.command = command.len ? command.s : "",
+		.created = c->created,
+		.labels = json_object_get(config, "Labels"),
+		.env = json_object_get(config, "Env"),
+	};
+	int rc = log_config_spec(b, bundle, &lc, json_object_get(c->host_config, "LogConfig"), err);
+	strbuf_free(&command);
+	return rc;
+}
+
+int spec_write(struct engine *engine, const struct container *c, bool attach,
 	       const struct network_sandbox *net, json_t *extra_env, berr *err)
 {
 	char bundle[PATH_MAX], path[PATH_MAX + 32];
@@ -281,8 +317,10 @@ int spec_write(struct engine *engine, const struct container *c, const char *log
 		strbuf_free(&b);
 		return -1;
 	}
-	if (log_path)
-		spec_put(&b, "log-path", log_path);
+	if (spec_put_logging(&b, c, bundle, err) < 0) {
+		strbuf_free(&b);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/spec", bundle);
 	rc = fs_write_atomic(path, b.s, b.len, err);
 	strbuf_free(&b);

@@ -12,7 +12,7 @@ struct network_sandbox;
  * net: its networks (fd 5, the namespace it joins, and fd 6, its
  * resolver's socket, when they are >= 0); extra_env: variables added
  * at this start (--link's), or NULL. */
-int spec_write(struct engine *engine, const struct container *c, const char *log_path, bool attach,
+int spec_write(struct engine *engine, const struct container *c, bool attach,
 	       const struct network_sandbox *net, json_t *extra_env, berr *err);
 
 #endif

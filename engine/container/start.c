@@ -102,7 +102,7 @@ static int open_network(struct engine *engine, struct container *c, const char *
 static int spawn_and_record(struct engine *engine, struct container *c, int attach_fd,
 			    int64_t started, berr *err)
 {
-	char bundle[PATH_MAX], run_dir[PATH_MAX], log_path[PATH_MAX + 80];
+	char bundle[PATH_MAX], run_dir[PATH_MAX];
 	const char *args[] = {bundle, run_dir, NULL};
 	struct shim_started started_as;
 	struct network_sandbox net;
@@ -111,13 +111,12 @@ static int spawn_and_record(struct engine *engine, struct container *c, int atta
 	int rc;
 
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
-	snprintf(log_path, sizeof(log_path), "%s/%s-json.log", bundle, c->id);
 	json_t *link_env = json_array();
 	if (open_network(engine, c, bundle, &net, link_env, err) < 0) {
 		json_decref(link_env);
 		return -1;
 	}
-	rc = spec_write(engine, c, log_path, attach_fd >= 0, &net, link_env, err);
+	rc = spec_write(engine, c, attach_fd >= 0, &net, link_env, err);
 	json_decref(link_env);
 	if (rc < 0 || container_health_spec_write(engine, c, err) < 0) {
 		network_sandbox_close(&net);

@@ -99,6 +99,32 @@ static void sync_health_event(struct engine *engine, const struct container *c,
 		    json_pack("{s:s, s:s}", "image", c->image_ref, "name", c->name));
 }
 
+/* Emits "log-dropped" (a berth event: Docker counts nothing) when the
+ * monitor's count of log lines it could not deliver grew since the last
+ * one announced ("log-dropped.seen"). */
+static void sync_log_dropped_event(struct engine *engine, const struct container *c,
+				   const char *run_dir)
+{
+	char path[PATH_MAX + 24], *text = NULL, count[32];
+	long long dropped, seen = 0;
+
+	dropped = container_log_dropped(engine, c);
+	if (dropped <= 0)
+		return;
+	snprintf(path, sizeof(path), "%s/log-dropped.seen", run_dir);
+	if (fs_read_file(path, &text, NULL, NULL) == 0)
+		seen = strtoll(text, NULL, 10);
+	free(text);
+	if (dropped <= seen)
+		return;
+	int n = snprintf(count, sizeof(count), "%lld", dropped);
+	if (fs_write_atomic(path, count, (size_t)n, NULL) < 0)
+		return;
+	engine_emit(engine, "container", "log-dropped", c->id,
+		    json_pack("{s:s, s:s, s:s}", "image", c->image_ref, "name", c->name, "dropped",
+			      count));
+}
+
 /* A live monitor may have restarted the container under its restart
  * policy: it counts restarts in "restarts" ("<count> <started-ns>") and
  * marks the back-off with "restarting". Brings the row up to date. */
@@ -280,6 +306,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		if (proc_pidfile_alive(pidfile, &shim_pid)) {
 			drop_stale_stop(run_dir);
 			sync_health_event(engine, c, run_dir);
+			sync_log_dropped_event(engine, c, run_dir);
 			return sync_restarts(engine, c, run_dir, err);
 		}
 		/* The shim writes "exit" before it goes: look once more. */
@@ -291,6 +318,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 			container_cgroup_remove(c->id);
 		}
 	}
+	sync_log_dropped_event(engine, c, run_dir);
 	st = engine_store(engine, err);
 	if (!st || store_begin(st, err) < 0)
 		return -1;

@@ -10,6 +10,7 @@
 
 #include "engine/network/network.h"
 #include "engine/container/internal.h"
+#include "engine/logging/log_config.h"
 #include "engine/container/health.h"
 #include "engine/container/exec.h"
 #include "engine/core/fsutil.h"
@@ -17,6 +18,12 @@
 #include "engine/core/units.h"
 #include "engine/image/image.h"
 #include "engine/volume/volume.h"
+
+static const char *driver_of(const struct container *c)
+{
+	return json_string_value(
+		json_object_get(json_object_get(c->host_config, "LogConfig"), "Type"));
+}
 
 static json_t *time_json(int64_t nanos)
 {
@@ -88,6 +95,9 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_t *state = state_json(c), *health = container_health_json(engine, c);
 	if (health)
 		json_object_set_new(state, "Health", health);
+	/* berth's own: log lines a receiver never got (non-blocking mode) */
+	if (log_config_is_remote(driver_of(c)))
+		json_object_set_new(state, "LogDropped", json_integer(container_log_dropped(engine, c)));
 	json_object_set_new(out, "State", state);
 	json_object_set_new(out, "Image", json_string(c->image_id));
 	snprintf(path, sizeof(path), "%s/resolv.conf", bundle);
@@ -96,7 +106,12 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_object_set_new(out, "HostnamePath", json_string(path));
 	snprintf(path, sizeof(path), "%s/hosts", bundle);
 	json_object_set_new(out, "HostsPath", json_string(path));
-	snprintf(path, sizeof(path), "%s/%s-json.log", bundle, c->id);
+	/* Docker shows json-file's path only (local's and the cache's are its own) */
+	json_t *log_config = json_object_get(c->host_config, "LogConfig");
+	const char *driver = json_string_value(json_object_get(log_config, "Type"));
+	if (log_config_store(driver, json_object_get(log_config, "Config")) != LOG_STORE_JSON ||
+	    !log_config_path(bundle, c->id, driver, NULL, path, sizeof(path)))
+		path[0] = '\0';
 	json_object_set_new(out, "LogPath", json_string(path));
 	json_object_set_new(out, "Name", json_string(name));
 	json_object_set_new(out, "RestartCount", json_integer(c->restart_count));

@@ -5,6 +5,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/fsutil.h"
+#include "engine/core/sha256.h"
 
 const char *daemon_config_path(void)
 {
@@ -27,30 +31,65 @@ int daemon_config_read(json_t **out, berr *err)
 	const char *asked = getenv("BERTH_CONFIG");
 	json_error_t jerr;
 	json_t *root;
+	char *text = NULL;
+	size_t len = 0;
+	berr read_err = {0};
 
 	*out = NULL;
-	root = json_load_file(daemon_config_path(), 0, &jerr);
-	if (!root) {
-		FILE *f = fopen(daemon_config_path(), "r");
-		int open_errno = errno;
-
-		if (f)
-			fclose(f);
+	if (fs_read_file(daemon_config_path(), &text, &len, &read_err) < 0) {
 		/* no file at the default path: the defaults; one the user named
 		 * must be there (dockerd --config-file) */
-		if (!f && open_errno == ENOENT && !(asked && *asked)) {
+		if (read_err.sys_errno == ENOENT && !(asked && *asked)) {
 			*out = json_object();
 			return 0;
 		}
-		if (!f && open_errno == ENOENT)
+		if (read_err.sys_errno == ENOENT)
 			return daemon_config_bad(err, "open %s: no such file or directory",
 						 daemon_config_path());
-		return daemon_config_bad(err, "%s", jerr.text);
+		return daemon_config_bad(err, "%s", read_err.msg);
 	}
+	/* as dockerd: a UTF-8 byte order mark is skipped, an empty file is {} */
+	const char *body = text;
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0) {
+		body += 3;
+		len -= 3;
+	}
+	size_t blank = 0;
+	while (blank < len && strchr(" \t\r\n", body[blank]))
+		blank++;
+	if (blank == len) {
+		free(text);
+		*out = json_object();
+		return 0;
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (!root)
+		return daemon_config_bad(err, "%s", jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return daemon_config_bad(err, "%s", "the configuration is not a JSON object");
 	}
 	*out = root;
 	return 0;
+}
+
+/* The file's digest as last seen, kept in the data root. */
+bool daemon_config_first_sight(const char *data_root)
+{
+	char *text = NULL, seen_path[4096], digest[65], *seen = NULL;
+	size_t len = 0, seen_len = 0;
+	bool first;
+
+	if (fs_read_file(daemon_config_path(), &text, &len, NULL) < 0)
+		return false;
+	sha256_data_hex(text, len, digest);
+	free(text);
+	snprintf(seen_path, sizeof(seen_path), "%s/daemon.json.seen", data_root);
+	first = fs_read_file(seen_path, &seen, &seen_len, NULL) < 0 || seen_len < 64 ||
+		memcmp(seen, digest, 64) != 0;
+	free(seen);
+	if (first)
+		fs_write_atomic_mode(seen_path, digest, 64, 0600, NULL);
+	return first;
 }

@@ -2,6 +2,7 @@
  * thread, runs each on a worker of the loop's thread pool, and answers
  * through the submitter's reply callback. */
 #include "engine/core/engine.h"
+#include "engine/core/daemon_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +68,7 @@ struct engine {
 	int next_subscriber;
 	pthread_mutex_t stores_lock;
 	struct pooled_store *stores;
+	json_t *ignored_settings, *notices;
 };
 
 static __thread struct engine *tls_engine;
@@ -402,25 +404,65 @@ static const struct engine_command *find_command(struct engine *engine, const ch
 	return NULL;
 }
 
+json_t *engine_notices(struct engine *engine)
+{
+	return engine->notices;
+}
+
+json_t *engine_ignored_settings(struct engine *engine)
+{
+	return engine->ignored_settings;
+}
+
 int engine_open(struct engine **out, const struct engine_options *opts, berr *err)
 {
-	const char *root = opts && opts->root ? opts->root : paths_default_root();
-	const char *run = opts && opts->run_root ? opts->run_root : paths_default_run();
 	struct engine *engine;
+	json_t *config, *ignored;
 
-	if (root[0] != '/' || run[0] != '/')
+	/* daemon.json first: a file dockerd would refuse starts nothing */
+	if (daemon_config_read(&config, err) < 0)
+		return -1;
+	ignored = json_array();
+	if (daemon_config_check(config, ignored, err) < 0) {
+		json_decref(config);
+		json_decref(ignored);
+		return -1;
+	}
+	char root[PATH_MAX], run[PATH_MAX];
+	const char *data_root = json_string_value(json_object_get(config, "data-root"));
+	const char *exec_root = json_string_value(json_object_get(config, "exec-root"));
+	snprintf(root, sizeof(root), "%s",
+		 opts && opts->root ? opts->root
+		 : getenv("BERTH_ROOT") && *getenv("BERTH_ROOT") ? paths_default_root()
+		 : data_root ? data_root : paths_default_root());
+	snprintf(run, sizeof(run), "%s",
+		 opts && opts->run_root ? opts->run_root
+		 : getenv("BERTH_RUN") && *getenv("BERTH_RUN") ? paths_default_run()
+		 : exec_root ? exec_root : paths_default_run());
+	json_decref(config);
+	if (root[0] != '/' || run[0] != '/') {
+		json_decref(ignored);
 		return berr_set(err, BERR_INVALID, "BERTH_ROOT and BERTH_RUN must be absolute paths");
+	}
 	/* As dockerd does: what the engine and its monitors create (a
 	 * container's /etc in its init layer, its device nodes) gets the mode
 	 * asked for, not one the caller's umask cut down (0700 would lock a
 	 * container's non-root user out of its own /etc). */
 	umask(022);
 	if (open_private_root(root, data_root_entries, err) < 0 ||
-	    open_private_root(run, run_root_entries, err) < 0)
+	    open_private_root(run, run_root_entries, err) < 0) {
+		json_decref(ignored);
 		return -1;
+	}
 	engine = calloc(1, sizeof(*engine));
-	if (!engine)
+	if (!engine) {
+		json_decref(ignored);
 		return berr_errno(err, ENOMEM, "starting the engine");
+	}
+	engine->ignored_settings = ignored;
+	engine->notices = json_array_size(ignored) && daemon_config_first_sight(root)
+				  ? json_incref(ignored)
+				  : json_array();
 	snprintf(engine->root, sizeof(engine->root), "%s", root);
 	snprintf(engine->run_root, sizeof(engine->run_root), "%s", run);
 	pthread_mutex_init(&engine->lock, NULL);
@@ -482,6 +524,8 @@ void engine_close(struct engine *engine)
 	pthread_mutex_destroy(&engine->lock);
 	pthread_mutex_destroy(&engine->stores_lock);
 	pthread_cond_destroy(&engine->workers_gone);
+	json_decref(engine->ignored_settings);
+	json_decref(engine->notices);
 	free(engine);
 }
 

@@ -66,6 +66,13 @@ typedef void (*engine_event_fn)(void *user, json_t *event);
 typedef void (*engine_reply_fn)(void *user, int status, json_t *result, const berr *err);
 
 int engine_open(struct engine **out, const struct engine_options *opts, berr *err);
+
+/* What the engine wants its user told once, at start: the settings of
+ * daemon.json it does not apply ({"key", "why"} objects; borrowed). Empty
+ * unless the file is new to this data root. */
+json_t *engine_notices(struct engine *engine);
+/* Every setting of daemon.json the engine does not apply (borrowed). */
+json_t *engine_ignored_settings(struct engine *engine);
 void engine_close(struct engine *engine);
 
 /* Queues a command. args is borrowed (the engine keeps its own reference).

@@ -134,8 +134,17 @@ static int split_size(const char *s, char *num, size_t num_size, char *sfx, size
 	return 0;
 }
 
-/* Parses a memory size the way docker parses --memory. */
-int units_ram_in_bytes(const char *s, int64_t *out, berr *err)
+static int64_t decimal_multiplier(char c)
+{
+	int64_t m = 1;
+	for (int64_t b = binary_multiplier(c); b > 1; b >>= 10)
+		m *= 1000;
+	return binary_multiplier(c) ? m : 0;
+}
+
+/* go-units' parseSize with its binary (RAMInBytes) or decimal
+ * (FromHumanSize) multipliers. */
+static int parse_size(const char *s, bool binary, int64_t *out, berr *err)
 {
 	char num[128], sfx[128];
 	double size = 0;
@@ -155,7 +164,7 @@ int units_ram_in_bytes(const char *s, int64_t *out, berr *err)
 		if (sfx[i] >= 'A' && sfx[i] <= 'Z')
 			sfx[i] = (char)(sfx[i] - 'A' + 'a');
 	if (len > 0 && sfx[0] != 'b') {
-		mul = binary_multiplier(sfx[0]);
+		mul = binary ? binary_multiplier(sfx[0]) : decimal_multiplier(sfx[0]);
 		if (mul == 0 || (len == 2 && sfx[1] != 'b') || (len == 3 && strcmp(sfx + 1, "ib")))
 			return berr_set(err, BERR_INVALID, "invalid suffix: '%s'", sfx);
 	} else if (len > 1) {
@@ -167,6 +176,16 @@ int units_ram_in_bytes(const char *s, int64_t *out, berr *err)
 		return berr_set(err, BERR_INVALID, "invalid size: '%s'", s);
 	*out = (int64_t)size;
 	return 0;
+}
+
+int units_ram_in_bytes(const char *s, int64_t *out, berr *err)
+{
+	return parse_size(s, true, out, err);
+}
+
+int units_from_human_size(const char *s, int64_t *out, berr *err)
+{
+	return parse_size(s, false, out, err);
 }
 
 /* Divides by base until below it, as go-units' getSizeAndUnit. */

@@ -15,6 +15,10 @@
  * "strconv.ParseFloat: parsing \"<n>\": invalid syntax". */
 int units_ram_in_bytes(const char *s, int64_t *out, berr *err);
 
+/* go-units FromHumanSize: the same syntax with decimal multiples
+ * (k = 1000, m = 1000000...), as json-file's and local's max-size. */
+int units_from_human_size(const char *s, int64_t *out, berr *err);
+
 /* go-units HumanSizeWithPrecision(bytes, 3), powers of 1000:
  * "0B", "999B", "1kB", "4.26MB", "1.23GB". */
 void units_human_size(double bytes, char *buf, size_t n);

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int runtime_shim_path(char *buf, size_t n, berr *err)
@@ -32,4 +33,17 @@ int runtime_shim_path(char *buf, size_t n, berr *err)
 	return berr_set(err, BERR_SYSTEM,
 			"cannot find berth-shim beside %s or in ../libexec/berth (set BERTH_SHIM)",
 			exe);
+}
+
+int runtime_logger_path(char *buf, size_t n, berr *err)
+{
+	char shim[PATH_MAX];
+
+	if (runtime_shim_path(shim, sizeof(shim), err) < 0)
+		return -1;
+	char *slash = strrchr(shim, '/');
+	snprintf(buf, n, "%.*s/berth-logger", slash ? (int)(slash - shim) : 1, slash ? shim : ".");
+	if (access(buf, X_OK) != 0)
+		return berr_set(err, BERR_SYSTEM, "cannot find berth-logger beside %s", shim);
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* Where the monitor's binary is. */
+/* Where the monitor's binaries are. */
 #ifndef BERTH_RUNTIME_SHIM_PATH_H
 #define BERTH_RUNTIME_SHIM_PATH_H
 
@@ -10,5 +10,9 @@
  * directory), else in <prefix>/libexec/berth for a berth installed in
  * <prefix>/bin. */
 int runtime_shim_path(char *buf, size_t n, berr *err);
+
+/* berth-logger, the monitor's helper for receivers and compression: beside
+ * berth-shim. */
+int runtime_logger_path(char *buf, size_t n, berr *err);
 
 #endif

@@ -77,8 +77,22 @@
  *                               (default set added by berth: null zero full random
  *                               urandom tty); access is the devices cgroup's
  *                               "rwm", "r"..., absent = rwm
- *   log-path <abs file>         json-file log; absent = no log
- *   log-max-size <bytes>  log-max-file <n>
+ *   log-driver <name>           json-file, local, none, syslog, journald, gelf, fluentd
+ *   log-path <abs file>         the log kept on the host (json-file's, local's, or
+ *                               the cache beside a receiver); absent = none kept
+ *   log-format json|local       json-file lines, or the local driver's framed
+ *                               protobuf entries (logger.c)
+ *   log-max-size <bytes>  log-max-file <n>  log-compress 0|1
+ *                               rotation: <log>.1 ... <log>.<n-1>, gzipped to .gz
+ *                               by berth-logger --compress when log-compress is 1
+ *   log-mode blocking|non-blocking   log-max-buffer <bytes>
+ *                               what waits for berth-logger (log_forward.c)
+ *   log-store-attr <key>\t<value>   repeated: attributes kept with each entry
+ *   log-helper <abs file>       berth-logger (receivers, compression)
+ *   log-tag, log-attr, log-opt, log-address, log-id, log-name, log-image-id,
+ *   log-image-name, log-command, log-created
+ *                               berth-logger's own (engine/runtime/log_wire.h);
+ *                               the monitor passes over them
  *   stop-signal <n>
  *   health <interval-ns> <timeout-ns> <start-period-ns> <retries>
  *                               runs <run-dir>/health.spec (an exec spec written
@@ -90,6 +104,8 @@
  *   exit        "<code> <finished-unix-ns> <oom 0|1>\n", written via rename once
  *               the container's process is gone and its output is drained.
  *               code is 128+N when killed by signal N.
+ *   log-dropped "<count>\n": log messages a receiver never got (non-blocking
+ *               mode, or a driver's retries ran out), at most once a second
  *   health      Docker's State.Health JSON ({"Status","FailingStreak","Log"}),
  *               written via rename after every check (health check only)
  *   attach.sock unix stream socket for attach clients (mode 0600), removed

@@ -8,5 +8,7 @@
 #define BERTH_API_VERSION "1.44"
 
 extern const struct engine_module system_module;
+/* daemon.json as a whole (daemon_settings.c): listed first. */
+extern const struct engine_module daemon_settings_module;
 
 #endif

@@ -55,6 +55,8 @@ cleanup() {
 		pid=$(cut -d' ' -f1 "$f")
 		[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	done
+	# the monitors' helpers for log receivers linger a while after them
+	pkill -9 -f "berth-logger --forward $TEST_DIR/" 2>/dev/null
 	sleep 0.1
 	network_cleanup
 	local dir

@@ -84,4 +84,25 @@ expect_eq "the same config" "$(docker image inspect -f "$config" builtbydocker:1
 
 expect_eq "the host's bridges are as they were" "$host_bridges" "$(host_bridges)"
 
+# Logs: json-file lines are Docker's byte for byte (but the time), Docker's
+# local files read by berth, and the same words for a bad option
+docker run --name dj --network none --label app=web -e REGION=eu --log-opt labels=app --log-opt env=REGION \
+	--log-opt tag='{{.Name}}' berthbox:1 sh -c 'printf "a <b> & \"c\"\ttab\n"' >/dev/null 2>&1
+b run --name dj --network none --label app=web -e REGION=eu --log-opt labels=app --log-opt env=REGION \
+	--log-opt tag='{{.Name}}' berthbox:1 sh -c 'printf "a <b> & \"c\"\ttab\n"' >/dev/null 2>&1
+untimed() { sed 's/"time":"[^"]*"/"time":"T"/' "$1"; }
+expect_eq "json-file lines as Docker writes them" "$(untimed "$(docker inspect -f '{{.LogPath}}' dj)")" \
+	"$(untimed "$(b inspect -f '{{.LogPath}}' dj)")"
+docker run --name dl --network none --log-driver local berthbox:1 sh -c 'echo from docker; echo err >&2' >/dev/null 2>&1
+b run --name bl --network none --log-driver local berthbox:1 true >/dev/null
+dl_file=$(dirname "$(docker inspect -f '{{.ResolvConfPath}}' dl)")/local-logs/container.log
+cp "$dl_file" "$BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' bl)/local-logs/container.log"
+expect_status "berth reads Docker's local log" 0 b logs bl
+expect_eq "its stdout" "from docker" "$out"
+expect_eq "its stderr" "err" "$err"
+expect_status "docker refuses an unknown option" 125 docker run --rm --log-opt max-sise=1m berthbox:1 true
+docker_words=$(printf '%s\n' "${err#*daemon: }" | head -1)
+expect_status "berth too" 125 b run --rm --log-opt max-sise=1m berthbox:1 true
+expect_eq "in the same words" "$docker_words" "${err#berth: }"
+
 finish

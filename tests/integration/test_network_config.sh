@@ -44,7 +44,7 @@ expect_status "a bip that is a network" 1 b network ls
 expect_match "bip words" 'invalid bip: 10\.80\.0\.0/24$' "$err"
 config '{"ipv6": "yes"}'
 expect_status "ipv6 not a boolean" 1 b network ls
-expect_match "ipv6 words" 'ipv6 must be true or false$' "$err"
+expect_match "ipv6 words, Docker's" 'json: cannot unmarshal string into Go struct field Config.ipv6 of type bool$' "$err"
 config '{"ipv6": true, "fixed-cidr-v6": "fd00::/129"}'
 expect_status "a bad fixed-cidr-v6" 1 b network ls
 expect_match "fixed-cidr-v6 words" 'invalid fixed-cidr-v6: fd00::/129$' "$err"

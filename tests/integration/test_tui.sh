@@ -326,6 +326,23 @@ expect_eq "cursor shown again" 1 "$(tm display -p -t tui '#{cursor_flag}')"
 if screen | grep -q "1 Containers"; then bad "console still on the screen"; else ok; fi
 expect_eq "containers keep running" "running" "$(b ps --filter name=talker --format '{{.State}}')"
 
+# --- a container's life and its log driver, at 80x24 ---
+b run -d --name lived --log-driver local busybox sh -c 'echo lived a little; exit 3' >/dev/null
+b wait lived >/dev/null
+tm new-session -d -s life -x 80 -y 24 -e BERTH_ROOT="$BERTH_ROOT" -e BERTH_RUN="$BERTH_RUN" \
+	-e BERTH_CGROUP_PARENT="$BERTH_CGROUP_PARENT" -e LANG=C.UTF-8 "$BERTH; sleep 600"
+expect_screen "the console at 80x24" "lived" 5 life
+row=$(screen life | grep -n ' lived ' | head -1 | cut -d: -f1)
+tm send-keys -t life Home
+for _ in $(seq $((row - 4))); do tm send-keys -t life Down; done
+tm send-keys -t life l
+expect_screen "the logs pane names the driver" "lived [local]" 5 life
+tm send-keys -t life 1 Enter '['
+expect_screen "Enter then [ shows the Life view" "[Life]" 5 life
+expect_screen "its logging row" "logging" 5 life
+expect_screen "why it ended, and when" "exited (3)" 5 life
+tm kill-session -t life
+
 # --- not a terminal: the usage, as before ---
 expect_match "no terminal: usage" "Usage:" "$(b </dev/null 2>&1)"
 

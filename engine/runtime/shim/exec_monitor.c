@@ -195,7 +195,7 @@ static void handle_signals(void)
 	struct signalfd_siginfo si;
 	while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
-			monitor_reap(&child);
+			monitor_reap(&child, NULL);
 		else if (!child.done)
 			kill(child.pid, SIGKILL);
 	}

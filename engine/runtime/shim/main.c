@@ -64,8 +64,10 @@ static int read_output(int stream)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (r <= 0) {
-		/* EOF, or EIO from a pty whose last slave closed: the rest is a partial line */
-		logger_write(stream, buf, *len, &now);
+		/* EOF, or EIO from a pty whose last slave closed: the rest is
+		 * logged as a piece with no end, as Docker's copier logs it */
+		logger_write(stream, buf, *len, true, &now);
+		logger_flush();
 		*len = 0;
 		if (io.out_fd[stream] != io.pty_master)
 			close(io.out_fd[stream]);
@@ -77,13 +79,14 @@ static int read_output(int stream)
 	size_t start = 0;
 	for (char *nl; (nl = memchr(buf + start, '\n', *len - start));) {
 		size_t end = (size_t)(nl - buf) + 1;
-		logger_write(stream, buf + start, end - start, &now);
+		logger_write(stream, buf + start, end - start, false, &now);
 		start = end;
 	}
 	if (start == 0 && *len == LOG_LINE_MAX) {
-		logger_write(stream, buf, *len, &now); /* a partial message */
+		logger_write(stream, buf, *len, true, &now); /* a piece of a longer line */
 		start = *len;
 	}
+	logger_flush();
 	memmove(buf, buf + start, *len - start);
 	*len -= start;
 	return 1;
@@ -95,7 +98,7 @@ static void handle_signals(void)
 	struct signalfd_siginfo si;
 	while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
-			monitor_reap(&init);
+			monitor_reap(&init, logger_reaped);
 		else {
 			stop_requested = 1;
 			if (init.pid > 0 && !init.done)
@@ -111,8 +114,10 @@ static void event_loop(void)
 	while (!init.done) {
 		size_t n = 0;
 		pfd[n++] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
+		/* blocking mode with the receiver behind: the output waits */
+		bool log_full = log_forward_full();
 		for (int s = 1; s <= 2; s++)
-			if (io.out_fd[s] >= 0)
+			if (io.out_fd[s] >= 0 && !log_full)
 				pfd[n++] = (struct pollfd){.fd = io.out_fd[s], .events = POLLIN};
 		if (io.in.len && io.in.fd >= 0)
 			pfd[n++] = (struct pollfd){.fd = io.in.fd, .events = POLLOUT};
@@ -120,6 +125,8 @@ static void event_loop(void)
 		n += attach_poll_fill(pfd + n, POLL_MAX - n);
 		size_t health_first = n;
 		n += health_poll_fill(pfd + n, POLL_MAX - n);
+		size_t log_first = n;
+		n += log_forward_poll_fill(pfd + n, POLL_MAX - n);
 		if (poll(pfd, n, health_poll_timeout()) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -149,7 +156,8 @@ static void event_loop(void)
 			}
 		}
 		attach_poll_handle(pfd + attach_first, health_first - attach_first);
-		health_poll_handle(pfd + health_first, n - health_first);
+		health_poll_handle(pfd + health_first, log_first - health_first);
+		log_forward_poll_handle(pfd + log_first, n - log_first);
 	}
 	health_stop();
 }
@@ -166,7 +174,8 @@ static _Noreturn void finish(void)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	for (int s = 1; s <= 2; s++)
-		logger_write(s, lines[s].buf, lines[s].len, &now);
+		logger_write(s, lines[s].buf, lines[s].len, true, &now);
+	logger_flush();
 	int oom = cgroup_oom_killed();
 	cgroup_remove();
 	long long ns = (long long)init.finished.tv_sec * 1000000000LL + init.finished.tv_nsec;
@@ -174,6 +183,8 @@ static _Noreturn void finish(void)
 	snprintf(path, sizeof(path), "%s/exit", run_dir);
 	write_file_atomic(path, line, (size_t)n);
 	attach_finish(code);
+	/* the receiver gets what is queued after the exit is on record */
+	logger_close();
 	_exit(0);
 }
 
@@ -263,7 +274,7 @@ static int monitor_setup(const char *bundle, struct shim_err *err)
 		return -1;
 	if (write_pid_file("shim.pid", getpid()) < 0)
 		return shim_sys(err, "write %s/shim.pid", run_dir);
-	if (attach_listen(run_dir, first_client, &io, err) < 0 || logger_open(&spec, err) < 0 ||
+	if (attach_listen(run_dir, first_client, &io, err) < 0 || logger_open(&spec, run_dir, err) < 0 ||
 	    cgroup_create(&spec, err) < 0)
 		return -1;
 	return 0;

@@ -129,17 +129,20 @@ void monitor_close_fds(int *const fds[], size_t n)
 		}
 }
 
-void monitor_reap(struct monitor_child *c)
+void monitor_reap(struct monitor_child *c, void (*other)(pid_t))
 {
 	int st;
 	pid_t p;
 
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (p == c->pid) {
 			c->status = st;
 			c->done = true;
 			clock_gettime(CLOCK_REALTIME, &c->finished);
+		} else if (other) {
+			other(p);
 		}
+	}
 }
 
 void monitor_kill_wait(struct monitor_child *c)

@@ -47,7 +47,7 @@ struct monitor_child {
 	struct timespec finished; /* CLOCK_REALTIME */
 };
 /* Reaps every child (a subreaper inherits more), noting the watched one's end. */
-void monitor_reap(struct monitor_child *c);
+void monitor_reap(struct monitor_child *c, void (*other)(pid_t));
 /* The monitor can no longer watch it: kills it and waits for it. */
 void monitor_kill_wait(struct monitor_child *c);
 /* Its exit code as berth reports it: 128+N when killed by signal N. */

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "json_text.h"
+
 /* An error on its way to the start line: "error <kind> <msg>". */
 struct shim_err {
 	const char *kind; /* "system", "cannot_exec" or "cmd_not_found" */
@@ -43,6 +45,7 @@ struct spec_device {
 /* The parsed spec file; every string points into `buf`. */
 struct spec {
 	char *buf;
+	char *path; /* the file it was read from */
 	char *id, *layers_dir, *upper, *work, *rootfs;
 	struct strlist lower;
 	int readonly_rootfs;
@@ -70,9 +73,15 @@ struct spec {
 	size_t n_mounts;
 	struct spec_device *devices;
 	size_t n_devices;
-	char *log_path;
+	/* logging (log-* records): the driver, the file kept on the host and
+	 * its format and rotation, the mode, the tag, the attributes, and
+	 * berth-logger for receivers and compression */
+	char *log_driver, *log_path, *log_format, *log_mode, *log_helper;
 	long long log_max_size;
 	int log_max_file;
+	int log_compress;
+	long long log_max_buffer;
+	struct strlist log_attrs; /* "<key>\t<value>" */
 	int stop_signal;
 	enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE } restart;
 	int restart_max; /* on-failure: retries allowed, 0 = unlimited */
@@ -201,15 +210,57 @@ int pty_recv_master(int sock, struct shim_err *err);
 /* Sets the window size. */
 void pty_resize(int master, unsigned rows, unsigned cols);
 
+
+/* A message's place in a line logged in pieces (ordinal 0: a whole line). */
+struct log_meta {
+	const char *id; /* 64 hex, the same for every piece of the line */
+	int ordinal;	/* 1, 2, ... */
+	bool last;	/* the line's end */
+};
+
+/* log_file.c: the log kept on the host, batched and rotated. */
+struct log_file {
+	const char *path, *helper; /* helper: berth-logger, for compression */
+	int fd;
+	long long size, max_size; /* max_size <= 0: never rotated */
+	int max_file;
+	bool compress;
+	pid_t compressor;
+	char *buf;
+	size_t len, cap;
+};
+int log_file_open(struct log_file *f, struct shim_err *err);
+/* Adds one entry to the batch (rotating first when the file is full). */
+void log_file_append(struct log_file *f, const void *entry, size_t n);
+/* Writes the batch with one write(2). */
+void log_file_flush(struct log_file *f);
+/* A child was reaped: the compressor, perhaps. */
+void log_file_reaped(struct log_file *f, pid_t pid);
+
 /* logger.c */
-/* Opens the json-file log (no-op without log-path). */
-int logger_open(const struct spec *s, struct shim_err *err);
-/* Logs one message (a line with its newline, or a partial chunk). */
-void logger_write(int stream, const char *data, size_t len, const struct timespec *ts);
-/* Escapes n bytes as a JSON string body (Go's rules); out needs 6 * n bytes. */
-size_t shim_json_escape(char *out, const void *in, size_t n);
-/* RFC3339Nano in UTC; out needs 40 bytes. */
-size_t shim_format_time(char *out, const struct timespec *ts);
+/* Opens the log kept on the host and starts berth-logger for a receiver. */
+int logger_open(const struct spec *s, const char *run_dir, struct shim_err *err);
+/* Logs one message: a line (its newline, if any, is dropped: the format
+ * puts its own) or, with piece, 16 KiB of a longer line. */
+void logger_write(int stream, const char *data, size_t len, bool piece, const struct timespec *ts);
+/* Ends a batch: what was logged reaches the file. */
+void logger_flush(void);
+/* A child of the monitor was reaped. */
+void logger_reaped(pid_t pid);
+/* The container is gone: flush, give the receiver what is queued, stop. */
+void logger_close(void);
+
+/* log_forward.c: messages to berth-logger, which sends them on. */
+struct pollfd;
+int log_forward_open(const struct spec *s, const char *run_dir, struct shim_err *err);
+void log_forward_send(int stream, const char *data, size_t len, const struct log_meta *meta,
+		      const struct timespec *ts);
+/* Blocking mode with a full queue: the container's output waits. */
+bool log_forward_full(void);
+size_t log_forward_poll_fill(struct pollfd *pfd, size_t max);
+void log_forward_poll_handle(const struct pollfd *pfd, size_t n);
+void log_forward_reaped(pid_t pid);
+void log_forward_close(void);
 
 /* attach.c */
 struct monitor_io;

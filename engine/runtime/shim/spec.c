@@ -125,6 +125,10 @@ static char **str_field(struct spec *s, const char *k)
 		{"cgroup-parent", offsetof(struct spec, cgroup_parent)},
 		{"seccomp", offsetof(struct spec, seccomp)},
 		{"log-path", offsetof(struct spec, log_path)},
+		{"log-driver", offsetof(struct spec, log_driver)},
+		{"log-format", offsetof(struct spec, log_format)},
+		{"log-mode", offsetof(struct spec, log_mode)},
+		{"log-helper", offsetof(struct spec, log_helper)},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (!strcmp(k, t[i].key))
@@ -153,6 +157,8 @@ static struct strlist *list_field(struct spec *s, const char *k)
 		return &s->masked;
 	if (!strcmp(k, "readonly"))
 		return &s->readonly;
+	if (!strcmp(k, "log-store-attr"))
+		return &s->log_attrs;
 	return NULL;
 }
 
@@ -260,6 +266,20 @@ static int spec_record(struct spec *s, char *key, char *v)
 		s->log_max_file = (int)n;
 		return 0;
 	}
+	if (!strcmp(key, "log-compress"))
+		return parse_bool(v, &s->log_compress);
+	if (!strcmp(key, "log-max-buffer")) {
+		if (parse_ull(v, 10, &n) || n > (1ull << 40))
+			return -1;
+		s->log_max_buffer = (long long)n;
+		return 0;
+	}
+	/* berth-logger's own records: it reads them from this file */
+	if ((!strcmp(key, "log-opt") || !strcmp(key, "log-attr") || !strcmp(key, "log-tag") || !strcmp(key, "log-address") || !strcmp(key, "log-id") ||
+	     !strcmp(key, "log-name") || !strcmp(key, "log-image-id") ||
+	     !strcmp(key, "log-image-name") || !strcmp(key, "log-command") ||
+	     !strcmp(key, "log-created") || !strcmp(key, "log-hostname")))
+		return 0;
 	if (!strcmp(key, "restart")) {
 		/* "<no|always|unless-stopped|on-failure> <max retries>" */
 		char policy[32];
@@ -396,5 +416,7 @@ int spec_load(struct spec *s, const char *bundle_dir, struct shim_err *err)
 		return shim_fail(err, "system", "bundle path too long");
 	if (spec_read_file(s, path, err) < 0)
 		return -1;
+	if (!(s->path = strdup(path)))
+		return shim_fail(err, "system", "out of memory");
 	return spec_check(s, err);
 }

@@ -2,8 +2,8 @@
  * "key value" line per setting, the value's backslashes and newlines
  * escaped. The container spec (spec.c) and an exec's (exec.c) are both
  * written with these. */
-#ifndef BERTH_CONTAINER_SPEC_TEXT_H
-#define BERTH_CONTAINER_SPEC_TEXT_H
+#ifndef BERTH_RUNTIME_SPEC_TEXT_H
+#define BERTH_RUNTIME_SPEC_TEXT_H
 
 #include <jansson.h>
 

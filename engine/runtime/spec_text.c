@@ -1,5 +1,5 @@
 /* The monitor's spec format (see spec_text.h). */
-#include "engine/container/spec_text.h"
+#include "engine/runtime/spec_text.h"
 
 #include <stdarg.h>
 

@@ -1,0 +1,42 @@
+/* The OpenSSL calls berth-logger makes, loaded on first use (tls_lazy.c).
+ * OpenSSL's headers give the types; nothing is linked. */
+#ifndef BERTH_RUNTIME_LOGGER_TLS_LAZY_H
+#define BERTH_RUNTIME_LOGGER_TLS_LAZY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+struct tls_api {
+	bool loaded;
+	const SSL_METHOD *(*TLS_client_method)(void);
+	SSL_CTX *(*SSL_CTX_new)(const SSL_METHOD *);
+	long (*SSL_CTX_ctrl)(SSL_CTX *, int, long, void *);
+	int (*SSL_CTX_set_default_verify_paths)(SSL_CTX *);
+	int (*SSL_CTX_load_verify_locations)(SSL_CTX *, const char *, const char *);
+	int (*SSL_CTX_use_certificate_chain_file)(SSL_CTX *, const char *);
+	int (*SSL_CTX_use_PrivateKey_file)(SSL_CTX *, const char *, int);
+	void (*SSL_CTX_set_verify)(SSL_CTX *, int, SSL_verify_cb);
+	SSL *(*SSL_new)(SSL_CTX *);
+	int (*SSL_set_fd)(SSL *, int);
+	long (*SSL_ctrl)(SSL *, int, long, void *);
+	int (*SSL_set1_host)(SSL *, const char *);
+	int (*SSL_connect)(SSL *);
+	long (*SSL_get_verify_result)(const SSL *);
+	const char *(*X509_verify_cert_error_string)(long);
+	int (*SSL_write)(SSL *, const void *, int);
+	int (*SSL_read)(SSL *, void *, int);
+	int (*SSL_pending)(const SSL *);
+	void (*SSL_free)(SSL *);
+	unsigned long (*ERR_get_error)(void);
+	void (*ERR_error_string_n)(unsigned long, char *, size_t);
+};
+
+extern struct tls_api tls;
+
+/* Loads libssl (and so libcrypto); 0, or -1 with err set. */
+int tls_load(char *err, size_t errlen);
+
+#endif
