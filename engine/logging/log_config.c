@@ -63,7 +63,8 @@ int log_config_daemon_default(json_t **out, berr *err)
 		json_decref(config);
 		return daemon_config_bad(err, "%s", msg);
 	}
-	*out = json_pack("{s:s, s:O}", "Type", driver, "Config", opts ? opts : json_object());
+	*out = json_pack("{s:s, s:o}", "Type", driver, "Config",
+			 opts ? json_deep_copy(opts) : json_object());
 	json_decref(config);
 	if (!*out)
 		return berr_set(err, BERR_SYSTEM, "out of memory");
