@@ -14,6 +14,17 @@ static size_t json_escape(char *out, const unsigned char *in, size_t n, bool sho
 	static const char hex[] = "0123456789abcdef";
 	char *o = out;
 	for (size_t i = 0; i < n;) {
+		/* a run of bytes that need nothing, copied at once */
+		size_t run = i;
+		while (run < n && in[run] >= 0x20 && in[run] < 0x80 && in[run] != '"' &&
+		       in[run] != '\\' && in[run] != '<' && in[run] != '>' && in[run] != '&')
+			run++;
+		if (run > i) {
+			memcpy(o, in + i, run - i);
+			o += run - i;
+			i = run;
+			continue;
+		}
 		unsigned char c = in[i];
 		if (c >= 0x80) {
 			uint32_t cp;

@@ -133,12 +133,27 @@ int logger_open(const struct spec *s, const char *run_dir, struct shim_err *err)
 	return log_forward_open(s, run_dir, err);
 }
 
+/* The time as json-file writes it; the lines of one read share it. */
+static const char *time_text(const struct timespec *ts, size_t *len)
+{
+	static struct timespec last = {-1, 0};
+	static char text[48];
+	static size_t text_len;
+	if (ts->tv_sec != last.tv_sec || ts->tv_nsec != last.tv_nsec) {
+		text_len = shim_format_time(text, ts);
+		last = *ts;
+	}
+	*len = text_len;
+	return text;
+}
+
 /* One json-file entry: {"log":...,"stream":...,["attrs":{...},]"time":...}\n */
 static void put_json(int stream, const char *data, size_t len, bool newline,
 		     const struct timespec *ts)
 {
 	static const char head[] = "{\"log\":\"";
-	const char *mid = stream == 2 ? "\",\"stream\":\"stderr\"," : "\",\"stream\":\"stdout\",";
+	static const char out_mid[] = "\",\"stream\":\"stdout\",";
+	static const char err_mid[] = "\",\"stream\":\"stderr\",";
 	char *o = entry_room(sizeof(head) + len * 6 + attrs_len + 96);
 	if (!o)
 		return;
@@ -149,14 +164,18 @@ static void put_json(int stream, const char *data, size_t len, bool newline,
 		memcpy(o + n, "\\n", 2);
 		n += 2;
 	}
-	n += (size_t)sprintf(o + n, "%s", mid);
+	memcpy(o + n, stream == 2 ? err_mid : out_mid, sizeof(out_mid) - 1);
+	n += sizeof(out_mid) - 1;
 	if (attrs_len) {
 		memcpy(o + n, attrs_json, attrs_len);
 		n += attrs_len;
 	}
 	memcpy(o + n, "\"time\":\"", 8);
 	n += 8;
-	n += shim_format_time(o + n, ts);
+	size_t tlen;
+	const char *t = time_text(ts, &tlen);
+	memcpy(o + n, t, tlen);
+	n += tlen;
 	memcpy(o + n, "\"}\n", 3);
 	log_file_append(&store, o, n + 3);
 }
