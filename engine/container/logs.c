@@ -177,6 +177,24 @@ static bool still_running(struct engine *engine, const char *id)
 	return active;
 }
 
+/* A journal follow ends with the container, or when the asker goes. */
+struct journal_follow {
+	struct engine *engine;
+	const char *id;
+	struct cmd_ctx *ctx;
+};
+
+static bool journal_stop(void *user)
+{
+	struct journal_follow *jf = user;
+	return cmd_cancelled(jf->ctx) || !still_running(jf->engine, jf->id);
+}
+
+static bool journal_cancelled(void *user)
+{
+	return cmd_cancelled(((struct journal_follow *)user)->ctx);
+}
+
 /* Follows the live file from *at until the container stops or the
  * submitter cancels; a rotation moves on to the new file. */
 static int follow_log(struct log_reader *r, const char *id, enum log_store_format fmt,
@@ -280,6 +298,26 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 	const char *driver = json_string_value(json_object_get(lc, "Type"));
 	json_t *opts = json_object_get(lc, "Config");
 	enum log_store_format fmt = log_config_store(driver, opts);
+	if (driver && strcmp(driver, "journald") == 0) {
+		/* from the journal, as Docker reads it; the cache where there is none */
+		struct journal_follow jf = {engine, c->id, ctx};
+		struct journal_query jq = {q.since,	 q.until,	    q.tail, q.follow,
+					   journal_stop, journal_cancelled, &jf};
+		r.c = c;
+		r.driver = driver;
+		r.dropped = -1;
+		tell_logging(&r);
+		int done = container_journal_read(c, &jq, consider_entry, &r, err);
+		if (done != 0) {
+			for (int s = 1; s <= 2; s++) {
+				join_emit(&r, s);
+				strbuf_free(&r.join[s].line);
+			}
+			batch_flush(&r);
+			json_decref(r.entries);
+			return done < 0 ? -1 : 0;
+		}
+	}
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
 	if (fmt == LOG_STORE_NONE || !log_config_path(bundle, c->id, driver, opts, path, sizeof(path))) {
 		json_decref(r.entries);

@@ -215,24 +215,40 @@ expect_status "a refused receiver fails the start" 125 b run --log-driver syslog
 expect_eq "Docker's words" "berth: failed to initialize logging driver: dial tcp 127.0.0.1:$port: connect: connection refused" "$err"
 expect_eq "the container stays created, as Docker leaves it" "created" "$(b ps -a --latest --format '{{.State}}')"
 
-# --- journald: the native protocol on a private journal socket -----------------------------
-# A mount namespace of the test's own puts a tmpfs over /run/systemd, where
-# the receiver binds journal/socket; berth started in it hands that
-# namespace to the monitor and berth-logger.
-jdir=/run/systemd
-[ -d "$jdir" ] || jdir=/run
+# --- journald: a real systemd-journald on a private journal socket ----------------------
+# A mount namespace of the test's own puts tmpfs over /run/systemd, /run/log
+# and /var/log/journal and runs systemd-journald there; berth started in it
+# hands that namespace to the monitor and berth-logger, and `logs` reads
+# the journal with journalctl, as Docker reads it.
 cat >"$TEST_DIR/journal.sh" <<EOF
 set -e
-mount -t tmpfs tmpfs $jdir
+for d in /run/systemd /run/log /var/log/journal; do
+	mkdir -p "\$d"
+	mount -t tmpfs tmpfs "\$d"
+done
 mkdir -p /run/systemd/journal
-"$PY" "$RECV" journald /run/systemd/journal/socket "$TEST_DIR/journal.out" &
-for _ in \$(seq 50); do [ -f "$TEST_DIR/journal.out.ready" ] && break; sleep 0.1; done
-"$BERTH" run --rm --name jd --label team=core --log-driver journald --log-opt labels=team \\
+/lib/systemd/systemd-journald >"$TEST_DIR/journald.log" 2>&1 &
+jpid=\$!
+for _ in \$(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+"$BERTH" run --name jd --label team=core --log-driver journald --log-opt labels=team \\
 	--log-opt tag='{{.Name}}' busybox sh -c 'echo journal line; echo bad >&2; echo "$long_line"' >/dev/null 2>&1
-for _ in \$(seq 100); do [ "\$(wc -l <"$TEST_DIR/journal.out")" -ge 5 ] && break; sleep 0.1; done
-kill %1
+id=\$("$BERTH" inspect -f '{{.Id}}' jd)
+for _ in \$(seq 50); do
+	[ "\$(journalctl --no-pager --all -o json CONTAINER_ID_FULL=\$id | wc -l)" -ge 5 ] && break
+	sleep 0.1
+done
+journalctl --no-pager --all -o json CONTAINER_ID_FULL=\$id >"$TEST_DIR/journal.out"
+"$BERTH" logs jd >"$TEST_DIR/jd.stdout" 2>"$TEST_DIR/jd.stderr"
+"$BERTH" logs --tail 1 --details jd >"$TEST_DIR/jd.tail" 2>&1
+"$BERTH" rm jd >/dev/null
+kill \$jpid
+wait \$jpid || true
 EOF
 long_line=$long_line unshare -m --propagation private bash "$TEST_DIR/journal.sh"
+expect_eq "logs reads the journal: the line, then the long one joined" \
+	"journal line|40000" "$(head -1 "$TEST_DIR/jd.stdout")|$(sed -n 2p "$TEST_DIR/jd.stdout" | tr -d '\n' | wc -c)"
+expect_eq "and stderr apart" "bad" "$(cat "$TEST_DIR/jd.stderr")"
+expect_match "--tail 1 --details: the attribute from the journal" "^TEAM=core x{100}" "$(cat "$TEST_DIR/jd.tail")"
 entry=$("$PY" -c '
 import json, sys
 for l in open(sys.argv[1]):
