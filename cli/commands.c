@@ -86,6 +86,7 @@ static void print_usage(void)
 	printf("\nUsage:  berth [OPTIONS] COMMAND\n\nA container engine and console in one program.\n"
 	       "With no command on a terminal, berth opens its console.\n\n"
 	       "Options:\n"
+	       "      --config-file string daemon.json to use (default \"/etc/berth/daemon.json\")\n"
 	       "  -c, --context string     Only \"default\" (docker CLI compatibility)\n"
 	       "  -D, --debug              Accepted for docker CLI compatibility\n"
 	       "  -l, --log-level string   Accepted for docker CLI compatibility\n"
@@ -93,6 +94,7 @@ static void print_usage(void)
 	       "\nCommands:\n");
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
+	printf("  %-10s %s\n", "daemon", "Check daemon.json (--validate)");
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
 	       "  builder    Manage builds\n"
 	       "  manifest   Manage Docker image manifests and manifest lists\n"
