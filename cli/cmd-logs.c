@@ -14,6 +14,7 @@ const struct cli_command cli_cmd_logs = {"logs", cmd_logs, "[OPTIONS] CONTAINER"
 
 struct logs_print {
 	bool timestamps, details;
+	FILE *last; /* the stream of the last line printed */
 };
 
 /* Go's url.QueryEscape. */
@@ -93,6 +94,11 @@ static void print_entries(void *user, json_t *message)
 	json_array_foreach(json_object_get(message, "entries"), i, entry) {
 		const char *stream = json_string_value(json_object_get(entry, "stream"));
 		FILE *out = stream && strcmp(stream, "stderr") == 0 ? stderr : stdout;
+		/* `logs 2>&1 | ...` keeps the lines' order: a buffered stdout
+		 * goes out before a line of stderr, and the other way round */
+		if (out != lp->last && lp->last)
+			fflush(lp->last);
+		lp->last = out;
 		if (lp->timestamps)
 			print_time(out, json_string_value(json_object_get(entry, "time")) ?: "");
 		if (lp->details)
@@ -151,6 +157,7 @@ static int cmd_logs(struct cli *cli, int argc, char **argv)
 	}
 	lp.timestamps = timestamps;
 	lp.details = details;
+	lp.last = NULL;
 	if (engine_call(cli->engine, "container.logs", args, NULL, print_entries, &lp, &err) < 0)
 		status = cli_fail(cli, &err, 1);
 out:

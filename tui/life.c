@@ -24,6 +24,8 @@ struct life {
 	struct table *table;
 	struct request *req;
 	char logging[512]; /* the first row's detail */
+	char error[300];   /* State.Error: a start that failed, and why */
+	char error_time[24];
 	char (*rows)[3][160];
 	size_t n, cap;
 	unsigned long long seq;
@@ -48,7 +50,7 @@ struct table *life_table(struct life *l)
 /* The rows to the table: the logging row, then the events. */
 static void show(struct life *l)
 {
-	size_t n = l->n + (l->logging[0] ? 1 : 0), k = 0;
+	size_t n = l->n + (l->logging[0] ? 1 : 0) + (l->error[0] ? 1 : 0), k = 0;
 	struct table_cell *cells = calloc(n * 3 + 1, sizeof(*cells));
 	struct table_row *rows = calloc(n + 1, sizeof(*rows));
 	char (*ids)[24] = calloc(n + 1, sizeof(*ids));
@@ -76,6 +78,13 @@ static void show(struct life *l)
 		c[2] = (struct table_cell){l->rows[i][2], 0, 0};
 		snprintf(ids[k], sizeof(ids[k]), "%zu", i);
 		rows[k] = (struct table_row){ids[k], c};
+	}
+	if (l->error[0]) {
+		struct table_cell *c = &cells[3 * k];
+		c[0] = (struct table_cell){l->error_time, 0, THEME_LOG_TIME};
+		c[1] = (struct table_cell){"start failed", 0, THEME_STATE_DEAD};
+		c[2] = (struct table_cell){l->error, 0, THEME_STATE_DEAD};
+		rows[k++] = (struct table_row){"error", c};
 	}
 	table_set_rows(l->table, rows, n);
 	free(ids);
@@ -163,6 +172,7 @@ void life_open(struct life *l, const char *id)
 	life_close(l);
 	l->n = 0;
 	l->logging[0] = '\0';
+	l->error[0] = '\0';
 	show(l);
 	json_t *args = json_pack("{s:I, s:{s:[s]}}", "since", (json_int_t)1, "filters", "container",
 				 id);
@@ -178,15 +188,26 @@ void life_set_logging(struct life *l, json_t *inspect)
 	json_t *v;
 	size_t len;
 
-	len = (size_t)snprintf(l->logging, sizeof(l->logging), "%s",
-			       json_string_value(json_object_get(lc, "Type")) ?: "json-file");
-	json_object_foreach(json_object_get(lc, "Config"), key, v)
-		if (len < sizeof(l->logging))
+	json_t *opts = json_object_get(lc, "Config");
+	const char *mode = json_string_value(json_object_get(opts, "mode"));
+	len = (size_t)snprintf(l->logging, sizeof(l->logging), "%s %s",
+			       json_string_value(json_object_get(lc, "Type")) ?: "json-file",
+			       mode && *mode ? mode : "blocking");
+	if (json_integer_value(dropped) > 0)
+		len += (size_t)snprintf(l->logging + len, sizeof(l->logging) - len,
+					", %lld lines not delivered",
+					(long long)json_integer_value(dropped));
+	json_object_foreach(opts, key, v)
+		if (len < sizeof(l->logging) && strcmp(key, "mode") != 0)
 			len += (size_t)snprintf(l->logging + len, sizeof(l->logging) - len, "  %s=%s",
 						key, json_string_value(v) ?: "");
-	if (json_integer_value(dropped) > 0 && len < sizeof(l->logging))
-		snprintf(l->logging + len, sizeof(l->logging) - len, "  · %lld lines dropped",
-			 (long long)json_integer_value(dropped));
+	/* a start that failed leaves no event: its error is in the state */
+	json_t *st = json_object_get(inspect, "State");
+	const char *error = json_string_value(json_object_get(st, "Error"));
+	snprintf(l->error, sizeof(l->error), "%s", error ? error : "");
+	const char *finished = json_string_value(json_object_get(st, "FinishedAt")) ?: "";
+	snprintf(l->error_time, sizeof(l->error_time), "%.10s %.8s", finished,
+		 strlen(finished) > 11 ? finished + 11 : "");
 	show(l);
 }
 

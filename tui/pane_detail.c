@@ -424,6 +424,8 @@ static void switch_view(struct detail_pane *dp, int step)
 	int n = views_of(dp, &list), at = view_index(dp);
 
 	dp->view = list[((at < 0 ? 0 : at) + step + n) % n];
+	/* an error belongs to the view that met it */
+	dp->error[0] = '\0';
 	if (dp->view == VIEW_TOP)
 		reload_top(dp);
 	place_views(dp);

@@ -48,10 +48,13 @@ struct logs_pane {
 
 static const int contexts[] = {0, 1, 3, 5};
 
-/* Updates the info row above the lines. */
+/* Updates the info row above the lines: the containers, each with its
+ * driver when it is not json-file and the lines its receiver never got
+ * (they are in this view: the receiver missed them), then what the view
+ * holds. */
 static void update_info(struct logs_pane *lp)
 {
-	char left[512] = "", right[256], lines[32], dropped[32], mem[16], cap[16];
+	char left[512] = "", right[256], lines[32], evicted[32], mem[16], cap[16];
 	size_t len = 0;
 
 	if (lp->nsrc == 0)
@@ -59,20 +62,26 @@ static void update_info(struct logs_pane *lp)
 			 " no container: select one (or mark several) in the containers pane, press l");
 	for (size_t i = 0; i < lp->nsrc && len < sizeof(left); i++) {
 		const struct log_source *s = &lp->src[i];
-		char extra[64] = "";
-		if (s->dropped > 0)
-			snprintf(extra, sizeof(extra), " [%s, %lld lines dropped]", s->driver, s->dropped);
-		else if (s->driver[0] && strcmp(s->driver, "json-file") != 0)
+		char extra[96] = "", count[32];
+		if (s->dropped > 0) {
+			fmt_count((uint64_t)s->dropped, count, sizeof(count));
+			snprintf(extra, sizeof(extra), " [%s: %s not delivered]", s->driver, count);
+		} else if (s->driver[0] && strcmp(s->driver, "json-file") != 0) {
 			snprintf(extra, sizeof(extra), " [%s]", s->driver);
+		}
 		len += (size_t)snprintf(left + len, sizeof(left) - len, "%s%s%s%s", i ? ", " : " ",
 					s->name, extra, s->ended ? " (ended)" : "");
 	}
 	fmt_count(logview_lines(lp->view), lines, sizeof(lines));
-	fmt_count(logview_dropped(lp->view), dropped, sizeof(dropped));
+	fmt_count(logview_dropped(lp->view), evicted, sizeof(evicted));
 	fmt_bytes((double)logview_text_bytes(lp->view), mem, sizeof(mem));
 	fmt_bytes(LOG_MAX_BYTES, cap, sizeof(cap));
-	snprintf(right, sizeof(right), "%s line%s, %s evicted, %s of %s ", lines,
-		 logview_lines(lp->view) == 1 ? "" : "s", dropped, mem, cap);
+	if (logview_dropped(lp->view))
+		snprintf(right, sizeof(right), "%s line%s, %s evicted, %s/%s ", lines,
+			 logview_lines(lp->view) == 1 ? "" : "s", evicted, mem, cap);
+	else
+		snprintf(right, sizeof(right), "%s line%s, %s/%s ", lines,
+			 logview_lines(lp->view) == 1 ? "" : "s", mem, cap);
 	statusbar_set(lp->info, left, right);
 }
 

@@ -15,6 +15,7 @@
 #include "engine/container/init_layer.h"
 #include "engine/container/resources.h"
 #include "engine/container/security.h"
+#include "engine/core/alloc.h"
 #include "engine/core/clock.h"
 #include "engine/core/daemon_config.h"
 #include "engine/core/units.h"
@@ -384,6 +385,38 @@ static int apply_daemon_defaults(json_t *hc, json_t *user, berr *err)
 		}
 		if (bytes > 0)
 			json_object_set_new(hc, "ShmSize", json_integer(bytes));
+	}
+	/* no-new-privileges and seccomp-profile: the default of containers
+	 * that do not say (dockerd's) */
+	json_t *sec = json_object_get(hc, "SecurityOpt"), *o;
+	bool has_nnp = false, has_seccomp = false;
+	size_t k;
+	json_array_foreach(sec, k, o) {
+		const char *text = json_string_value(o) ?: "";
+		has_nnp |= strncmp(text, "no-new-privileges", 17) == 0;
+		has_seccomp |= strncmp(text, "seccomp", 7) == 0;
+	}
+	const char *profile = json_string_value(json_object_get(config, "seccomp-profile"));
+	bool nnp = json_is_true(json_object_get(config, "no-new-privileges"));
+	if ((nnp && !has_nnp) || (profile && *profile && strcmp(profile, "builtin") && !has_seccomp)) {
+		if (!json_is_array(sec)) {
+			sec = json_array();
+			json_object_set_new(hc, "SecurityOpt", sec);
+		}
+		if (nnp && !has_nnp)
+			json_array_append_new(sec, json_string("no-new-privileges=true"));
+		if (profile && *profile && strcmp(profile, "builtin") && !has_seccomp) {
+			char *text = NULL;
+			if (strcmp(profile, "unconfined") != 0 &&
+			    daemon_config_seccomp_profile(profile, &text, err) < 0) {
+				json_decref(config);
+				return -1;
+			}
+			char *opt = xasprintf("seccomp=%s", text ? text : "unconfined");
+			json_array_append_new(sec, json_string(opt));
+			free(opt);
+			free(text);
+		}
 	}
 	json_t *ulimits = json_object_get(hc, "Ulimits");
 	json_object_foreach(json_object_get(config, "default-ulimits"), key, v) {

@@ -319,15 +319,15 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		}
 	}
 	container_bundle_dir(engine, c->id, bundle, sizeof(bundle));
+	r.c = c;
+	r.driver = driver && *driver ? driver : "json-file";
+	r.dropped = -1;
+	tell_logging(&r);
 	if (fmt == LOG_STORE_NONE || !log_config_path(bundle, c->id, driver, opts, path, sizeof(path))) {
 		json_decref(r.entries);
 		return berr_set(err, BERR_UNSUPPORTED,
 				"configured logging driver does not support reading");
 	}
-	r.c = c;
-	r.driver = driver && *driver ? driver : "json-file";
-	r.dropped = -1;
-	tell_logging(&r);
 	nfiles = open_rotated(path, files, LOG_MAX_ROTATED);
 	struct log_source live;
 	bool have_live = log_source_open(path, &live, NULL) == 0;

@@ -101,25 +101,31 @@ static void sync_health_event(struct engine *engine, const struct container *c,
 
 /* Emits "log-dropped" (a berth event: Docker counts nothing) when the
  * monitor's count of log lines it could not deliver grew since the last
- * one announced ("log-dropped.seen"). */
+ * one announced ("log-dropped.seen": "<count> <ns>"): at most once a
+ * minute while the container runs, and once more when it has stopped. */
 static void sync_log_dropped_event(struct engine *engine, const struct container *c,
-				   const char *run_dir)
+				   const char *run_dir, bool running)
 {
-	char path[PATH_MAX + 24], *text = NULL, count[32];
-	long long dropped, seen = 0;
+	char path[PATH_MAX + 24], *text = NULL, line[64];
+	long long dropped, seen = 0, seen_ns = 0;
+	int64_t now = clock_now_nanos();
 
 	dropped = container_log_dropped(engine, c);
 	if (dropped <= 0)
 		return;
 	snprintf(path, sizeof(path), "%s/log-dropped.seen", run_dir);
-	if (fs_read_file(path, &text, NULL, NULL) == 0)
-		seen = strtoll(text, NULL, 10);
+	if (fs_read_file(path, &text, NULL, NULL) == 0 &&
+	    sscanf(text, "%lld %lld", &seen, &seen_ns) < 1)
+		seen = 0;
 	free(text);
-	if (dropped <= seen)
+	if (dropped <= seen || (running && now - seen_ns < 60LL * 1000000000))
 		return;
-	int n = snprintf(count, sizeof(count), "%lld", dropped);
-	if (fs_write_atomic(path, count, (size_t)n, NULL) < 0)
+	int n = snprintf(line, sizeof(line), "%lld %lld", dropped, (long long)now);
+	/* Written first: two processes racing announce it at most twice. */
+	if (fs_write_atomic(path, line, (size_t)n, NULL) < 0)
 		return;
+	char count[32];
+	snprintf(count, sizeof(count), "%lld", dropped);
 	engine_emit(engine, "container", "log-dropped", c->id,
 		    json_pack("{s:s, s:s, s:s}", "image", c->image_ref, "name", c->name, "dropped",
 			      count));
@@ -306,7 +312,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		if (proc_pidfile_alive(pidfile, &shim_pid)) {
 			drop_stale_stop(run_dir);
 			sync_health_event(engine, c, run_dir);
-			sync_log_dropped_event(engine, c, run_dir);
+			sync_log_dropped_event(engine, c, run_dir, true);
 			return sync_restarts(engine, c, run_dir, err);
 		}
 		/* The shim writes "exit" before it goes: look once more. */
@@ -318,7 +324,7 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 			container_cgroup_remove(c->id);
 		}
 	}
-	sync_log_dropped_event(engine, c, run_dir);
+	sync_log_dropped_event(engine, c, run_dir, false);
 	st = engine_store(engine, err);
 	if (!st || store_begin(st, err) < 0)
 		return -1;

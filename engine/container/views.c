@@ -19,12 +19,6 @@
 #include "engine/image/image.h"
 #include "engine/volume/volume.h"
 
-static const char *driver_of(const struct container *c)
-{
-	return json_string_value(
-		json_object_get(json_object_get(c->host_config, "LogConfig"), "Type"));
-}
-
 static json_t *time_json(int64_t nanos)
 {
 	char buf[64];
@@ -95,9 +89,9 @@ json_t *container_inspect_json(struct engine *engine, const struct container *c)
 	json_t *state = state_json(c), *health = container_health_json(engine, c);
 	if (health)
 		json_object_set_new(state, "Health", health);
-	/* berth's own: log lines a receiver never got (non-blocking mode) */
-	if (log_config_is_remote(driver_of(c)))
-		json_object_set_new(state, "LogDropped", json_integer(container_log_dropped(engine, c)));
+	/* berth's own: log lines a receiver never got (non-blocking mode, or
+	 * given up); always 0 for json-file and local, written by the monitor */
+	json_object_set_new(state, "LogDropped", json_integer(container_log_dropped(engine, c)));
 	json_object_set_new(out, "State", state);
 	json_object_set_new(out, "Image", json_string(c->image_id));
 	snprintf(path, sizeof(path), "%s/resolv.conf", bundle);

@@ -62,10 +62,15 @@ int daemon_config_read(json_t **out, berr *err)
 		*out = json_object();
 		return 0;
 	}
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* a key given twice: the last one, as Go's encoding/json reads it */
+	root = json_loadb(body, len, 0, &jerr);
 	free(text);
-	if (!root)
-		return daemon_config_bad(err, "%s", jerr.text);
+	if (!root) {
+		char where[256];
+		snprintf(where, sizeof(where), "line %d, column %d: %s", jerr.line, jerr.column,
+			 jerr.text);
+		return daemon_config_bad(err, "%s", where);
+	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return daemon_config_bad(err, "%s", "the configuration is not a JSON object");
@@ -92,4 +97,17 @@ bool daemon_config_first_sight(const char *data_root)
 	if (first)
 		fs_write_atomic_mode(seen_path, digest, 64, 0600, NULL);
 	return first;
+}
+
+int daemon_config_seccomp_profile(const char *path, char **out, berr *err)
+{
+	json_error_t jerr;
+	json_t *profile = json_load_file(path, 0, &jerr);
+
+	*out = NULL;
+	if (!profile)
+		return daemon_config_bad(err, "opening seccomp profile (%s) failed", path);
+	*out = json_dumps(profile, JSON_COMPACT);
+	json_decref(profile);
+	return *out ? 0 : daemon_config_bad(err, "%s", "out of memory");
 }

@@ -30,6 +30,9 @@ int daemon_config_check(json_t *root, json_t *ignored, berr *err);
  * data root (what it ignores is said once per version of the file). */
 bool daemon_config_first_sight(const char *data_root);
 
+/* daemon.json's seccomp-profile, a file: its JSON, compact (malloc'd). */
+int daemon_config_seccomp_profile(const char *path, char **out, berr *err);
+
 /* Docker's words for a bad key: "unable to configure the berth engine
  * with file <path>: <detail>" (detail formatted from fmt and arg).
  * Returns -1. */

@@ -90,7 +90,7 @@ static const struct daemon_key keys[] = {
 	{"default-gateway-v6", T_STR, ONE_BRIDGE},
 	{"network-control-plane-mtu", T_INT, NO_SWARM},
 	{"firewall-backend", T_STR, NO_FIREWALL_KNOB},
-	{"icc", T_BOOL, NO_FIREWALL_KNOB},
+	{"icc", T_BOOL, NULL},
 	{"ip-forward", T_BOOL, NO_FIREWALL_KNOB},
 	{"ip-forward-no-drop", T_BOOL, NO_FIREWALL_KNOB},
 	{"ip-masq", T_BOOL, NO_FIREWALL_KNOB},
@@ -108,13 +108,13 @@ static const struct daemon_key keys[] = {
 	{"default-runtime", T_STR, ONE_RUNTIME},
 	{"runtimes", T_MAP, ONE_RUNTIME},
 	{"cdi-spec-dirs", T_LIST, "berth has no CDI devices"},
-	{"seccomp-profile", T_STR, "berth applies its built-in profile"},
+	{"seccomp-profile", T_STR, NULL},
 	{"selinux-enabled", T_BOOL, "berth has no SELinux labels"},
 	{"userns-remap", T_STR, "user namespaces are not in berth yet"},
 	{"cgroup-parent", T_STR, "set BERTH_CGROUP_PARENT"},
 	{"init", T_BOOL, "--init is not in berth yet"},
 	{"init-path", T_STR, "--init is not in berth yet"},
-	{"no-new-privileges", T_BOOL, "use --security-opt no-new-privileges"},
+	{"no-new-privileges", T_BOOL, NULL},
 	{"default-ipc-mode", T_STR, "containers get a private IPC namespace"},
 	{"default-cgroupns-mode", T_STR, "berth chooses by the host's cgroup version"},
 	{"rootless", T_BOOL, "berth runs as root"},
@@ -277,6 +277,14 @@ static int check_values(json_t *root, berr *err)
 	    strcmp(s, "fuse-overlayfs") && strcmp(s, "aufs"))
 		return daemon_config_bad(err, "error initializing graphdriver: driver not supported: %s",
 					 s);
+	if ((s = json_string_value(json_object_get(root, "seccomp-profile"))) && *s &&
+	    strcmp(s, "builtin") && strcmp(s, "unconfined")) {
+		char *text = NULL;
+		int rc = daemon_config_seccomp_profile(s, &text, err);
+		free(text);
+		if (rc < 0)
+			return -1;
+	}
 	const char *key;
 	json_object_foreach(json_object_get(root, "default-ulimits"), key, v) {
 		if (!json_is_object(v) || !json_is_integer(json_object_get(v, "Soft")) ||
@@ -286,6 +294,28 @@ static int check_values(json_t *root, berr *err)
 						 key);
 	}
 	return 0;
+}
+
+/* Whether a value is what Docker does anyway (nothing to warn about):
+ * off, empty, or the default of the few switches that are on. */
+static bool is_docker_default(const struct daemon_key *k, json_t *v)
+{
+	static const char *const on_by_default[] = {"iptables", "ip6tables", "ip-forward",
+						    "ip-masq", "icc"};
+	bool on = false;
+	for (size_t i = 0; i < sizeof(on_by_default) / sizeof(on_by_default[0]); i++)
+		on |= strcmp(k->name, on_by_default[i]) == 0;
+	if (json_is_boolean(v))
+		return json_is_true(v) == on;
+	if (json_is_string(v))
+		return json_string_length(v) == 0;
+	if (json_is_array(v))
+		return json_array_size(v) == 0;
+	if (json_is_object(v))
+		return json_object_size(v) == 0;
+	if (json_is_integer(v))
+		return json_integer_value(v) == 0;
+	return json_is_null(v);
 }
 
 /* Adds "key (why)" for a Docker key berth does not apply. */
@@ -318,7 +348,8 @@ int daemon_config_check(json_t *root, json_t *ignored, berr *err)
 				const struct daemon_key *sk = find_key(sub);
 				if (!sk && n_unknown < 64)
 					unknown[n_unknown++] = sub;
-				else if (sk && sk->ignored && !(k && k->ignored))
+				else if (sk && sk->ignored && !(k && k->ignored) &&
+					 !is_docker_default(sk, sv))
 					note_ignored(ignored, sub, sk->ignored);
 				else if (sk && check_type(sk, sv, err) < 0)
 					return -1;
@@ -332,7 +363,7 @@ int daemon_config_check(json_t *root, json_t *ignored, berr *err)
 		}
 		if (check_type(k, v, err) < 0)
 			return -1;
-		if (k->ignored && !json_is_null(v))
+		if (k->ignored && !is_docker_default(k, v))
 			note_ignored(ignored, key, k->ignored);
 	}
 	if (n_unknown) {

@@ -85,8 +85,17 @@ int log_config_resolve(json_t *user, json_t **out, berr *err)
 	if (!driver || !*driver)
 		driver = daemon_driver;
 	opts = json_is_object(given) ? json_deep_copy(given) : json_object();
-	if (strcmp(driver, daemon_driver) == 0)
+	if (strcmp(driver, daemon_driver) == 0) {
 		json_object_update_missing(opts, json_object_get(def, "Config"));
+	} else {
+		/* the cache's options go to every driver (dockerd's
+		 * MergeDefaultLogConfig): how dual logging is turned off host-wide */
+		const char *key;
+		json_t *v;
+		json_object_foreach(json_object_get(def, "Config"), key, v)
+			if (strncmp(key, "cache-", 6) == 0 && !json_object_get(opts, key))
+				json_object_set(opts, key, v);
+	}
 	*out = json_pack("{s:s, s:o}", "Type", driver, "Config", opts);
 	json_decref(def);
 	if (!*out)

@@ -10,6 +10,7 @@
 
 #include "engine/core/units.h"
 #include "engine/logging/log_address.h"
+#include "engine/logging/log_tag.h"
 
 int log_strcmp_ptr(const void *a, const void *b)
 {
@@ -258,9 +259,10 @@ static int check_fluentd(json_t *opts, berr *err)
 	if (check_duration(opts, "fluentd-write-timeout", err) < 0 ||
 	    check_duration(opts, "fluentd-read-timeout", err) < 0)
 		return -1;
+	/* fluentd-async-connect: Docker's older name of fluentd-async */
 	static const char *const bools[] = {"fluentd-async", "fluentd-sub-second-precision",
-					    "fluentd-request-ack"};
-	for (size_t i = 0; i < 3; i++)
+					    "fluentd-request-ack", "fluentd-async-connect"};
+	for (size_t i = 0; i < 4; i++)
 		if ((v = opt(opts, bools[i])) && !parse_go_bool(v, &b))
 			return berr_set(err, BERR_INVALID,
 					"strconv.ParseBool: parsing \"%s\": invalid syntax", v);
@@ -283,7 +285,7 @@ static const char *const fluentd_opts[] = {
 	"fluentd-address",	       "fluentd-async",	      "fluentd-async-reconnect-interval",
 	"fluentd-buffer-limit",	       "fluentd-retry-wait",  "fluentd-max-retries",
 	"fluentd-sub-second-precision", "fluentd-request-ack", "fluentd-write-timeout",
-	"fluentd-read-timeout",	       ATTR_OPTS,	      NULL};
+	"fluentd-read-timeout",	       "fluentd-async-connect", ATTR_OPTS,	      NULL};
 static const char *const no_opts[] = {NULL};
 
 static const struct log_driver drivers[] = {
@@ -358,7 +360,20 @@ int log_options_check(const struct log_driver *d, json_t *opts, berr *err)
 		return berr_set(err, BERR_INVALID, "unknown log opt '%s' for %s log driver", key,
 				d->name);
 	}
-	return d->check ? d->check(opts, err) : 0;
+	if (d->check && d->check(opts, err) < 0)
+		return -1;
+	/* the tag's template, checked at create (Docker only at start) */
+	const char *tag = opt(opts, "tag");
+	if (tag && *tag) {
+		const struct log_context sample = {.id = "0000000000000000000000000000000000000000000000000000000000000000",
+						   .name = "name", .image_id = "sha256:0",
+						   .image_name = "image", .command = "true"};
+		struct strbuf out = {0};
+		int rc = log_tag_render(tag, &sample, &out, err);
+		strbuf_free(&out);
+		return rc;
+	}
+	return 0;
 }
 
 bool log_option_is_receivers(const struct log_driver *d, const char *key)

@@ -65,6 +65,8 @@ int network_config_load(struct network_config *out, berr *err)
 		}
 		snprintf(out->ip, sizeof(out->ip), "%s", text);
 	}
+	/* icc: false stops traffic between the default bridge's containers */
+	out->icc = !json_is_false(json_object_get(root, "icc"));
 	if ((v = json_object_get(root, "ipv6")) && !json_is_boolean(v)) {
 		int rc = daemon_config_bad(err, "%s", "ipv6 must be true or false");
 		json_decref(root);

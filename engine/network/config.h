@@ -1,6 +1,6 @@
 /* The network keys of berth's daemon.json (BERTH_CONFIG, else
  * /etc/berth/daemon.json), as Docker's daemon.json has them: bip,
- * default-address-pools, mtu, ip, default-network-opts; userland-proxy is
+ * default-address-pools, mtu, ip, default-network-opts, icc; userland-proxy is
  * accepted (berth has no proxy: published ports are always the kernel's
  * DNAT); ipv6 and fixed-cidr-v6 give the default bridge IPv6.
  * Other keys are left to the subsystems that read them. Read by every
@@ -28,6 +28,7 @@ struct network_config {
 	bool ipv6;                   /* the default bridge has IPv6 */
 	char fixed_cidr_v6[IPV6_PREFIX_TEXT]; /* its subnet; "": a ULA one */
 	json_t *default_opts;        /* driver -> {option: value} */
+	bool icc;                    /* the default bridge's containers reach each other */
 };
 
 /* The file's network keys, checked: Docker's words for a bad file

@@ -20,6 +20,7 @@
 #include "engine/core/fsutil.h"
 #include "engine/core/intent.h"
 #include "engine/core/strbuf.h"
+#include "engine/network/config.h"
 #include "engine/network/internal.h"
 
 #define OPT_ICC "com.docker.network.bridge.enable_icc"
@@ -255,8 +256,15 @@ int firewall_apply(struct engine *engine, berr *err)
 		return -1;
 	if ((lock = lock_rebuilds(engine, err)) < 0)
 		return -1;
-	if (network_load_all(st, &all, &n, err) < 0 || port_load_all(st, &ports, &nports, err) < 0)
+	struct network_config cfg = {0};
+	if (network_load_all(st, &all, &n, err) < 0 || port_load_all(st, &ports, &nports, err) < 0 ||
+	    network_config_load(&cfg, err) < 0)
 		goto out;
+	/* daemon.json's icc is the default bridge's enable_icc */
+	for (size_t i = 0; i < n && !cfg.icc; i++)
+		if (strcmp(all[i].name, "bridge") == 0 && strcmp(all[i].driver, "bridge") == 0)
+			json_object_set_new(all[i].options, OPT_ICC, json_string("false"));
+	network_config_free(&cfg);
 	network_instance_name(engine, NETWORK_TABLE, table);
 	ruleset(&text, table, all, n, ports, nports);
 	rc = run_nft(text.s, err);

@@ -624,7 +624,11 @@ json_t *network_inspect_json(struct engine *engine, const struct network *n)
 	if (strcmp(n->name, "bridge") == 0 && strcmp(n->driver, "bridge") == 0) {
 		json_object_set_new(options, "com.docker.network.bridge.default_bridge",
 				    json_string("true"));
-		json_object_set_new(options, "com.docker.network.bridge.enable_icc", json_string("true"));
+		struct network_config cfg = {0};
+		bool icc = network_config_load(&cfg, NULL) < 0 || cfg.icc;
+		network_config_free(&cfg);
+		json_object_set_new(options, "com.docker.network.bridge.enable_icc",
+				    json_string(icc ? "true" : "false"));
 		json_object_set_new(options, "com.docker.network.bridge.enable_ip_masquerade",
 				    json_string("true"));
 		json_object_set_new(options, "com.docker.network.bridge.host_binding_ipv4",

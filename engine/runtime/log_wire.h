@@ -7,7 +7,9 @@
  *     fd 4  a SOCK_SEQPACKET socket: one message per packet, a struct
  *           log_wire followed by the line's bytes (no newline). The monitor
  *           closing it means the container is gone: berth-logger sends what
- *           it holds (trying for at most LOG_WIRE_LINGER_S) and exits.
+ *           it holds, and gives up once the receiver has taken nothing for
+ *           LOG_WIRE_LINGER_S (the monitor's queue is handed over the same
+ *           way, by a child the monitor leaves behind when it exits).
  *           The other way, berth-logger sends a uint64_t (host order) for
  *           each message it had to give up (a driver's retries ran out), so
  *           the monitor's count of dropped lines includes them.

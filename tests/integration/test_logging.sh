@@ -415,6 +415,44 @@ rm -f "$cfg"
 expect_status "--config-file names a file that must exist" 1 b --config-file "$cfg" ps
 expect_eq "missing file words" "berth: unable to configure the berth engine with file $cfg: open $cfg: no such file or directory" "$err"
 
+
+# --- what a first user met ------------------------------------------------------------------
+b run --name order busybox sh -c 'for i in 1 2 3; do echo out$i; sleep 0.05; echo err$i >&2; sleep 0.05; done' >/dev/null 2>&1
+expect_eq "logs 2>&1 through a pipe keeps the order" "out1 err1 out2 err2 out3 err3" \
+	"$("$BERTH" logs order 2>&1 | cat | tr '\n' ' ' | sed 's/ $//')"
+expect_status "fluentd-async-connect, Docker's older name" 0 b create --log-driver fluentd \
+	--log-opt fluentd-address=127.0.0.1:1 --log-opt fluentd-async-connect=true busybox true
+port=$(free_port)
+receiver stall "127.0.0.1:$port" "$TEST_DIR/stall2.out"
+b run -d --name slowstop --log-driver syslog --log-opt syslog-address="tcp://127.0.0.1:$port" busybox \
+	sh -c 'yes "held up by a stalled receiver" | head -c 50000000' >/dev/null
+sleep 1
+start=$(date +%s%N)
+expect_status "stop with a stalled receiver" 0 b stop -t 1 slowstop
+took=$((($(date +%s%N) - start) / 1000000))
+[ "$took" -lt 5000 ] && ok || bad "stop -t 1 took ${took} ms: the monitor's hand-over held it up"
+export BERTH_CONFIG=$TEST_DIR/daemon2.json
+echo '{"log-driver": "json-file", "log-opts": {"cache-disabled": "true"}}' >"$BERTH_CONFIG"
+b create --name nocache --log-driver syslog --log-opt syslog-address=udp://127.0.0.1:1 busybox true >/dev/null 2>&1
+expect_eq "the daemon's cache options reach every driver" 'true udp://127.0.0.1:1' \
+	"$(b inspect -f '{{index .HostConfig.LogConfig.Config "cache-disabled"}} {{index .HostConfig.LogConfig.Config "syslog-address"}}' nocache)"
+echo '{"log-opts": {"tag": "{{.Nope}}"}}' >"$BERTH_CONFIG"
+expect_status "--validate checks the tag's template" 1 b daemon --validate
+expect_match "its words" "can't evaluate" "$err"
+printf '{"debug": true,\n "debug": false,\n "labels": ["a=b",]}\n' >"$BERTH_CONFIG"
+expect_status "a syntax error" 1 b ps
+expect_match "where it is" "line 3, column [0-9]+" "$err"
+printf '{"debug": true, "debug": false}' >"$BERTH_CONFIG"
+expect_status "a key given twice: the last one, as dockerd" 0 b info --format '{{.Debug}}'
+expect_eq "the last value" "false" "$out"
+echo '{"no-new-privileges": true, "icc": false, "experimental": false, "iptables": true}' >"$BERTH_CONFIG"
+expect_status "security defaults from daemon.json" 0 b run --rm --network none busybox grep NoNewPrivs /proc/self/status
+expect_match "no-new-privileges applied" "NoNewPrivs:[[:space:]]+1" "$out"
+expect_eq "Docker's defaults are not warned about" "" "$(echo "$err" | grep -E 'experimental|iptables')"
+expect_eq "icc: false is the default bridge's" "false" \
+	"$(b network inspect -f '{{index .Options "com.docker.network.bridge.enable_icc"}}' bridge)"
+unset BERTH_CONFIG
+
 stop_receivers
 
 finish

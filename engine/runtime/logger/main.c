@@ -120,8 +120,12 @@ static void deliver(const struct logger_spec *s, const struct driver *d, struct 
 			if (!ok)
 				conn_close(c);
 		}
-		if (ok)
+		if (ok) {
+			/* after the monitor, the linger counts from the last delivery */
+			if (monitor_gone)
+				give_up_at = now_ms() + LOG_WIRE_LINGER_S * 1000L;
 			return;
+		}
 	}
 	report_dropped(1);
 }
@@ -143,7 +147,8 @@ static int forward(const char *spec_path)
 		return 1;
 	}
 	/* fluentd-async reaches its receiver later; the others must now */
-	bool async = !strcmp(spec.driver, "fluentd") && logger_opt_true(&spec, "fluentd-async");
+	bool async = !strcmp(spec.driver, "fluentd") && (logger_opt_true(&spec, "fluentd-async") ||
+							 logger_opt_true(&spec, "fluentd-async-connect"));
 	if (!async && conn_open(c, err, sizeof(err)) < 0) {
 		if (!strcmp(spec.driver, "journald"))
 			snprintf(err, sizeof(err), "journald is not enabled on this host");

@@ -283,6 +283,11 @@ void log_forward_reaped(pid_t pid)
 		helper_lost();
 }
 
+bool log_forward_pending(void)
+{
+	return sock >= 0 && queue.tail > queue.head;
+}
+
 void log_forward_close(void)
 {
 	struct timespec start, now;
@@ -290,7 +295,8 @@ void log_forward_close(void)
 	if (!helper_pid)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* what is queued still goes, for a while: the container is gone */
+	/* what is queued still goes while berth-logger takes it: given up
+	 * once it has taken nothing for LOG_WIRE_LINGER_S */
 	while (sock >= 0 && queue.tail > queue.head) {
 		struct pollfd p = {.fd = sock, .events = POLLOUT};
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -298,7 +304,10 @@ void log_forward_close(void)
 			    (now.tv_nsec - start.tv_nsec) / 1000000L;
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0 || (p.revents & (POLLHUP | POLLERR)))
 			break;
+		size_t before = queue.head;
 		flush_queue();
+		if (queue.head != before || queue.tail == 0)
+			clock_gettime(CLOCK_MONOTONIC, &start);
 	}
 	if (queue.tail > queue.head)
 		helper_lost();

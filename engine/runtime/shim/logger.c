@@ -319,6 +319,11 @@ void logger_reaped(pid_t pid)
 	log_forward_reaped(pid);
 }
 
+bool logger_pending(void)
+{
+	return log_forward_pending();
+}
+
 void logger_close(void)
 {
 	logger_flush();

@@ -183,7 +183,11 @@ static _Noreturn void finish(void)
 	snprintf(path, sizeof(path), "%s/exit", run_dir);
 	write_file_atomic(path, line, (size_t)n);
 	attach_finish(code);
-	/* the receiver gets what is queued after the exit is on record */
+	/* The receiver gets what is queued after the exit is on record, from a
+	 * child of the monitor's own: whoever waits for the monitor (stop,
+	 * wait) is not held up by a slow receiver. */
+	if (logger_pending() && fork() > 0)
+		_exit(0);
 	logger_close();
 	_exit(0);
 }

@@ -249,6 +249,8 @@ void logger_flush(void);
 void logger_reaped(pid_t pid);
 /* The container is gone: flush, give the receiver what is queued, stop. */
 void logger_close(void);
+/* Whether logger_close has messages to hand over (it may take a while). */
+bool logger_pending(void);
 
 /* log_forward.c: messages to berth-logger, which sends them on. */
 struct pollfd;
@@ -260,6 +262,8 @@ bool log_forward_full(void);
 size_t log_forward_poll_fill(struct pollfd *pfd, size_t max);
 void log_forward_poll_handle(const struct pollfd *pfd, size_t n);
 void log_forward_reaped(pid_t pid);
+/* Messages still wait for berth-logger. */
+bool log_forward_pending(void);
 void log_forward_close(void);
 
 /* attach.c */
