@@ -192,7 +192,7 @@ new_container escape
 start escape >/dev/null
 wait_exit escape >/dev/null
 check "JSON escaping like Go's encoding/json" \
-	'\u003ca\u0026b\u003e\"\\\t\u0001\ufffd\u2028\n
+	'\u003ca\u0026b\u003e\"\\\u0009\u0001\ufffd\u2028\n
 tail' "$(logs escape)"
 
 ARGS=(sh -c 'head -c 20000 /dev/zero | tr "\000" x; echo')
@@ -267,18 +267,18 @@ ARGS=(grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)' /proc/self/stat
 new_container caps
 start caps >/dev/null
 wait_exit caps >/dev/null
-check "default capabilities" 'CapInh:\t0000000000000000\n
-CapPrm:\t00000000a80425fb\n
-CapEff:\t00000000a80425fb\n
-CapBnd:\t00000000a80425fb\n
-CapAmb:\t0000000000000000\n
-NoNewPrivs:\t0\n' "$(logs caps)"
+check "default capabilities" 'CapInh:\u00090000000000000000\n
+CapPrm:\u000900000000a80425fb\n
+CapEff:\u000900000000a80425fb\n
+CapBnd:\u000900000000a80425fb\n
+CapAmb:\u00090000000000000000\n
+NoNewPrivs:\u00090\n' "$(logs caps)"
 
 ARGS=(grep NoNewPrivs /proc/self/status)
 new_container nnp "no-new-privileges 1"
 start nnp >/dev/null
 wait_exit nnp >/dev/null
-check "no-new-privileges" 'NoNewPrivs:\t1\n' "$(logs nnp)"
+check "no-new-privileges" 'NoNewPrivs:\u00091\n' "$(logs nnp)"
 
 ARGS=(ls /proc/self/fd)
 new_container fds
@@ -328,7 +328,7 @@ start nobody >/dev/null
 wait_exit nobody >/dev/null
 check "user nobody" 'uid=65534(nobody) gid=65534(nogroup) groups=50(staff)\n
 /nonexistent\n
-CapEff:\t0000000000000000\n' "$(logs nobody)"
+CapEff:\u00090000000000000000\n' "$(logs nobody)"
 
 ARGS=(id)
 new_container numeric "user 1234:5678" "group-add staff"
