@@ -6,6 +6,7 @@
  * {"entries": [{"stream", "time", "log", "attrs"?}, ...]}; first, and
  * again when it changes while following, {"logging": {"driver", "dropped"}}
  * (the lines a receiver missed) for the faces to show. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,8 +20,10 @@
 
 #include "engine/container/internal.h"
 #include "engine/container/logs.h"
+#include "engine/core/fsutil.h"
 #include "engine/core/strbuf.h"
 #include "engine/core/units.h"
+#include "engine/core/utf8.h"
 #include "engine/logging/log_read.h"
 
 #define LOG_BATCH 512
@@ -73,11 +76,36 @@ static void tell_logging(struct log_reader *r)
 				       (json_int_t)dropped));
 }
 
+/* A line as a JSON string: bytes that are not UTF-8 (the local format
+ * keeps them as written) become U+FFFD, as json-file has them, rather than
+ * the line being lost. */
+static json_t *text_json(const char *line, size_t len)
+{
+	json_t *j = json_stringn(line, len);
+	if (j)
+		return j;
+	struct strbuf b = {0};
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t l = utf8_decode((const unsigned char *)line + i, len - i, &cp);
+		if (l == 0) {
+			strbuf_adds(&b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			strbuf_addn(&b, line + i, l);
+			i += l;
+		}
+	}
+	j = json_stringn(b.s ? b.s : "", b.len);
+	strbuf_free(&b);
+	return j ? j : json_string("");
+}
+
 static void emit(struct log_reader *r, int stream, const char *time, const char *line, size_t len,
 		 json_t *attrs)
 {
-	json_t *e = json_pack("{s:s, s:s, s:s%}", "stream", stream == 2 ? "stderr" : "stdout",
-			      "time", time, "log", line, len);
+	json_t *e = json_pack("{s:s, s:s, s:o}", "stream", stream == 2 ? "stderr" : "stdout",
+			      "time", time, "log", text_json(line, len));
 	if (!e)
 		return;
 	if (json_object_size(attrs))
@@ -195,21 +223,135 @@ static bool journal_cancelled(void *user)
 	return cmd_cancelled(((struct journal_follow *)user)->ctx);
 }
 
-/* Follows the live file from *at until the container stops or the
- * submitter cancels; a rotation moves on to the new file. */
+/* The rotated files' numbers, oldest first (<log>.N[.gz] ... <log>.1[.gz]),
+ * found in the directory: a number missing in the middle (a compression
+ * that failed) hides none of the others. */
+static size_t rotated_numbers(const char *path, int *out, size_t max)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	size_t n = 0, blen;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	base = path + (slash - dir) + 1;
+	blen = strlen(base);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && n < max) {
+		char *end;
+		if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.')
+			continue;
+		long num = strtol(e->d_name + blen + 1, &end, 10);
+		if (num < 1 || end == e->d_name + blen + 1 || (*end && strcmp(end, ".gz") != 0))
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < n; i++)
+			seen |= out[i] == (int)num;
+		if (!seen)
+			out[n++] = (int)num;
+	}
+	closedir(d);
+	/* oldest (the highest number) first */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j] > out[j - 1]; j--) {
+			int t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+/* Opens rotated file number num: the plain file while it is there (it is
+ * whole; its .gz may still be being written), else the .gz. */
+static int open_rotated(const char *path, int num, struct log_source *src)
+{
+	char name[PATH_MAX + 32];
+	snprintf(name, sizeof(name), "%s.%d", path, num);
+	if (log_source_open(name, src, NULL) == 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s.%d.gz", path, num);
+	return log_source_open(name, src, NULL);
+}
+
+/* Reads a whole rotated file; returns 1 past --until. */
+static int read_rotated(struct log_reader *r, enum log_store_format fmt, const char *path,
+			int num, off_t at, struct strbuf *pending)
+{
+	struct log_source src;
+	if (open_rotated(path, num, &src) < 0)
+		return 0;
+	pending->len = 0;
+	int rc = read_entries(r, fmt, &src, &at, pending);
+	log_source_close(&src);
+	return rc;
+}
+
+/* The monitor's count of rotations of this log (<log>.rotations). */
+static unsigned long long rotations(const char *path)
+{
+	char name[PATH_MAX + 16], *text = NULL;
+	unsigned long long n = 0;
+	snprintf(name, sizeof(name), "%s.rotations", path);
+	if (fs_read_file(name, &text, NULL, NULL) == 0)
+		n = strtoull(text, NULL, 10);
+	free(text);
+	return n;
+}
+
+/* Follows the live file from at until the container stops or the
+ * submitter cancels. The file is known by its inode: when the path names
+ * another (a rotation), the old one is read to its end, the files rotated
+ * after it (the monitor counts rotations in <log>.rotations) are read
+ * whole, and the new one is followed from its start. */
 static int follow_log(struct log_reader *r, const char *id, enum log_store_format fmt,
 		      const char *path, struct log_source *live, off_t at, struct strbuf *pending)
 {
 	struct engine *engine = cmd_engine(r->ctx);
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char dir[PATH_MAX];
+	struct stat st;
+	ino_t following = fstat(live->fd, &st) == 0 ? st.st_ino : 0;
+	unsigned long long count = rotations(path);
 
 	if (ino < 0)
 		return -1;
-	inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	/* the directory: a write to the log, and its rotation */
+	inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM);
 	for (;;) {
 		struct pollfd p = {.fd = ino, .events = POLLIN};
 		if (read_entries(r, fmt, live, &at, pending) == 1)
 			break;
+		if (stat(path, &st) == 0 && st.st_ino != following) {
+			/* rotated: this inode has its last entries; then what was
+			 * rotated after it, oldest first; then the new log */
+			read_entries(r, fmt, live, &at, pending);
+			unsigned long long now_count = rotations(path);
+			/* rotated k times since: this file is <log>.k now, and
+			 * <log>.k-1 ... <log>.1 came after it */
+			long k = now_count > count ? (long)(now_count - count) : 1;
+			for (long i = (k > LOG_MAX_ROTATED ? LOG_MAX_ROTATED : k) - 1; i >= 1; i--)
+				if (read_rotated(r, fmt, path, (int)i, 0, pending) == 1)
+					break;
+			count = now_count;
+			struct log_source next;
+			if (log_source_open(path, &next, NULL) == 0) {
+				log_source_close(live);
+				*live = next;
+				following = fstat(live->fd, &st) == 0 ? st.st_ino : 0;
+				at = 0;
+				pending->len = 0;
+				continue;
+			}
+		}
 		batch_flush(r);
 		tell_logging(r);
 		if (cmd_cancelled(r->ctx) || !still_running(engine, id)) {
@@ -217,60 +359,14 @@ static int follow_log(struct log_reader *r, const char *id, enum log_store_forma
 			read_entries(r, fmt, live, &at, pending);
 			break;
 		}
-		if (poll(&p, 1, 250) <= 0)
-			continue;
-		char events[4096];
-		ssize_t n = read(ino, events, sizeof(events));
-		for (char *e = events; n > 0 && e < events + n;) {
-			struct inotify_event *ev = (struct inotify_event *)e;
-			if (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)) {
-				/* Rotated: finish this file, continue with the new one. */
-				read_entries(r, fmt, live, &at, pending);
-				struct log_source next;
-				if (log_source_open(path, &next, NULL) == 0) {
-					log_source_close(live);
-					*live = next;
-					at = 0;
-					pending->len = 0;
-					inotify_add_watch(ino, path,
-							  IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
-				}
-			}
-			e += sizeof(*ev) + ev->len;
+		if (poll(&p, 1, 250) > 0) {
+			char events[4096];
+			while (read(ino, events, sizeof(events)) > 0)
+				;
 		}
 	}
 	close(ino);
 	return 0;
-}
-
-/* The rotated files, oldest first: <log>.N[.gz] ... <log>.1[.gz]. */
-static size_t open_rotated(const char *path, struct log_source *out, size_t max)
-{
-	char rotated[PATH_MAX + 32];
-	size_t n = 0;
-	int highest = 0;
-
-	for (int i = 1; i <= LOG_MAX_ROTATED; i++) {
-		snprintf(rotated, sizeof(rotated), "%s.%d", path, i);
-		if (access(rotated, F_OK) != 0) {
-			snprintf(rotated, sizeof(rotated), "%s.%d.gz", path, i);
-			if (access(rotated, F_OK) != 0)
-				break;
-		}
-		highest = i;
-	}
-	for (int i = highest; i >= 1 && n < max; i--) {
-		/* a file being compressed is there twice for a moment: the plain one is whole */
-		snprintf(rotated, sizeof(rotated), "%s.%d", path, i);
-		if (log_source_open(rotated, &out[n], NULL) == 0) {
-			n++;
-			continue;
-		}
-		snprintf(rotated, sizeof(rotated), "%s.%d.gz", path, i);
-		if (log_source_open(rotated, &out[n], NULL) == 0)
-			n++;
-	}
-	return n;
 }
 
 int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args, berr *err)
@@ -280,8 +376,6 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 	struct log_reader r = {.ctx = ctx, .q = &q, .entries = json_array()};
 	char bundle[PATH_MAX], path[PATH_MAX + 96];
 	struct strbuf pending = {0};
-	struct log_source files[LOG_MAX_ROTATED + 1];
-	size_t nfiles;
 	int rc = 0;
 	json_t *v;
 
@@ -328,24 +422,35 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		return berr_set(err, BERR_UNSUPPORTED,
 				"configured logging driver does not support reading");
 	}
-	nfiles = open_rotated(path, files, LOG_MAX_ROTATED);
+	int nums[LOG_MAX_ROTATED];
+	size_t nrot = rotated_numbers(path, nums, LOG_MAX_ROTATED);
 	struct log_source live;
 	bool have_live = log_source_open(path, &live, NULL) == 0;
 	/* Without follow, the logs are those written before the question:
 	 * a container writing fast must not stretch the answer (or a tail). */
 	if (have_live && !q.follow)
 		live.size = log_source_size(&live);
-	if (have_live)
-		files[nfiles++] = live;
-	/* Where the tail starts: skip whole files, then part of one. */
+	/* Where the tail starts, newest first: a file is opened (and a .gz
+	 * inflated) only while the tail needs it, one at a time. The files
+	 * are numbered 0 (the oldest rotated) .. nrot (the live one). */
 	size_t first = 0;
 	off_t first_off = 0;
 	if (q.tail >= 0) {
 		long need = q.tail;
-		first = nfiles;
-		for (size_t i = nfiles; i-- > 0;) {
-			long count;
-			off_t off = log_tail_offset(fmt, &files[i], need, &count);
+		first = nrot + 1;
+		for (size_t i = nrot + 1; i-- > 0;) {
+			struct log_source one, *src = &live;
+			long count = 0;
+			if (i < nrot) {
+				if (open_rotated(path, nums[i], &one) < 0)
+					continue;
+				src = &one;
+			} else if (!have_live) {
+				continue;
+			}
+			off_t off = log_tail_offset(fmt, src, need, &count);
+			if (src == &one)
+				log_source_close(&one);
 			first = i;
 			first_off = off;
 			if (count >= need || need == 0)
@@ -353,16 +458,21 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 			need -= count;
 		}
 	}
-	for (size_t i = first; i < nfiles && !q.past_until; i++) {
-		off_t at = i == first ? first_off : 0;
+	for (size_t i = first; i < nrot && !q.past_until; i++)
+		if (read_rotated(&r, fmt, path, nums[i], i == first ? first_off : 0, &pending) == 1)
+			q.past_until = true;
+	if (have_live && !q.past_until) {
+		off_t at = first == nrot ? first_off : 0;
 		pending.len = 0;
-		if (i == nfiles - 1 && have_live && q.follow) {
-			rc = follow_log(&r, c->id, fmt, path, &files[i], at, &pending);
-			break;
-		}
-		if (read_entries(&r, fmt, &files[i], &at, &pending) == 1)
-			break;
+		if (first > nrot)
+			at = log_source_size(&live);
+		if (q.follow)
+			rc = follow_log(&r, c->id, fmt, path, &live, at, &pending);
+		else
+			read_entries(&r, fmt, &live, &at, &pending);
 	}
+	if (have_live)
+		log_source_close(&live);
 	for (int s = 1; s <= 2; s++) {
 		join_emit(&r, s);
 		strbuf_free(&r.join[s].line);
@@ -370,8 +480,6 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 	batch_flush(&r);
 	json_decref(r.entries);
 	strbuf_free(&pending);
-	for (size_t i = 0; i < nfiles; i++)
-		log_source_close(&files[i]);
 	if (rc < 0)
 		return berr_sys(err, "reading logs of %s", c->name);
 	return 0;

@@ -2,6 +2,9 @@
 #include "engine/core/daemon_config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,18 @@ int daemon_config_read(json_t **out, berr *err)
 	berr read_err = {0};
 
 	*out = NULL;
+	/* a fifo or a device named by mistake must not hang or flood berth */
+	struct stat st;
+	int fd = open(daemon_config_path(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		bool bad = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode);
+		bool big = !bad && st.st_size > (1 << 20);
+		close(fd);
+		if (bad)
+			return daemon_config_bad(err, "%s", "not a regular file");
+		if (big)
+			return daemon_config_bad(err, "%s", "larger than 1 MiB");
+	}
 	if (fs_read_file(daemon_config_path(), &text, &len, &read_err) < 0) {
 		/* no file at the default path: the defaults; one the user named
 		 * must be there (dockerd --config-file) */

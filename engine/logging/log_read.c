@@ -166,7 +166,8 @@ off_t log_tail_offset(enum log_store_format fmt, const struct log_source *src, l
 /* One json-file line. */
 static int decode_json(const char *line, size_t len, log_entry_fn fn, void *user)
 {
-	json_t *o = json_loadb(line, len, 0, NULL);
+	/* a NUL the container wrote is \u0000 in the line: kept */
+	json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
 	const char *stream, *time_text;
 	int rc = 0;
 

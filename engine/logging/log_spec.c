@@ -106,7 +106,13 @@ static bool bool_opt(json_t *opts, const char *key, bool def)
 	       strcmp(v, "T") == 0 || strcmp(v, "TRUE") == 0 || strcmp(v, "True") == 0;
 }
 
-/* One "<key>\t<value>" record per attribute, sorted by key. */
+/* Attributes kept with every entry: at most this much of them (a local
+ * entry past 1 MB is one no reader takes). */
+#define ATTRS_MAX (64 * 1024)
+
+/* One "<key>\t<value>" record per attribute, sorted by key; a key holding
+ * a tab or a newline cannot be one (it is left out), nor what passes
+ * ATTRS_MAX. */
 static int put_sorted(struct strbuf *b, const char *record, json_t *attrs, berr *err)
 {
 	size_t n = json_object_size(attrs), k = 0;
@@ -120,9 +126,14 @@ static int put_sorted(struct strbuf *b, const char *record, json_t *attrs, berr 
 	json_object_foreach(attrs, key, v)
 		keys[k++] = key;
 	qsort(keys, n, sizeof(*keys), log_strcmp_ptr);
-	for (k = 0; k < n; k++)
-		spec_putf(b, record, "%s\t%s", keys[k],
-			  json_string_value(json_object_get(attrs, keys[k])));
+	size_t total = 0;
+	for (k = 0; k < n; k++) {
+		const char *value = json_string_value(json_object_get(attrs, keys[k]));
+		total += strlen(keys[k]) + strlen(value) + 2;
+		if (strpbrk(keys[k], "\t\n") || total > ATTRS_MAX)
+			continue;
+		spec_putf(b, record, "%s\t%s", keys[k], value);
+	}
 	free(keys);
 	return 0;
 }

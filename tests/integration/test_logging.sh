@@ -66,7 +66,7 @@ rot_id=$(b inspect -f '{{.Id}}' rot)
 rot_dir=$BERTH_ROOT/containers/$rot_id
 wait_for "the rotated file is compressed" test -f "$rot_dir/$rot_id-json.log.1.gz"
 wait_for "no plain rotated file left" sh -c "! ls '$rot_dir/$rot_id-json.log.1' 2>/dev/null"
-expect_eq "max-file=3 keeps three files" "3" "$(ls "$rot_dir" | grep -c -- '-json.log')"
+expect_eq "max-file=3 keeps three files" "3" "$(ls "$rot_dir" | grep -cE -- '-json.log(\.[0-9]+(\.gz)?)?$')"
 expect_eq "no .3" "" "$(ls "$rot_dir" | grep -- '-json.log.3')"
 size=$(stat -c %s "$rot_dir/$rot_id-json.log")
 [ "$size" -le 2200 ] && ok || bad "the live file ($size bytes) stays near max-size=2k (2000 bytes)"
@@ -99,7 +99,7 @@ b run -d --name loc --log-driver local --log-opt max-size=3k busybox \
 	sh -c 'i=0; while [ $i -lt 500 ]; do echo "local line $i"; i=$((i+1)); done; echo oops >&2' >/dev/null
 wait_for "loc exits" sh -c "[ \"\$('$BERTH' inspect -f '{{.State.Status}}' loc)\" = exited ]"
 loc_dir=$BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' loc)/local-logs
-expect_eq "local keeps five files by default" "5" "$(ls "$loc_dir" | grep -c container.log)"
+expect_eq "local keeps five files by default" "5" "$(ls "$loc_dir" | grep -cE 'container.log(\.[0-9]+(\.gz)?)?$')"
 wait_for "rotated local files compressed" test -f "$loc_dir/container.log.4.gz"
 expect_eq "local's LogPath is empty, as Docker's" "" "$(b inspect -f '{{.LogPath}}' loc)"
 frame=$("$PY" - "$loc_dir/container.log" <<'EOF'
@@ -330,11 +330,11 @@ import json, sys
 for l in open(sys.argv[1]):
     m = json.loads(l)
     if m["short_message"].startswith("to "):
-        print(m["version"], m["level"], m["_container_id"], m["_container_name"], m["_image_name"], m["_app"], m["_tag"], m["short_message"], type(m["timestamp"]).__name__, "_created" in m, "_command" in m)
+        print(m["version"], m["level"], m["_container_id"], m["_container_name"], m["_image_name"], m["_app"], m["_tag"], m["short_message"], "number" if isinstance(m["timestamp"], (int, float)) else "?", "_created" in m, "_command" in m)
     else:
         print(m["level"], m["_chunks"] > 5, len(m["short_message"]))
 ' "$TEST_DIR/gelf.out" | sort)
-expect_eq "gelf's message and the chunked one" "$(printf '%s\n%s' "1.1 6 $gl_id gl busybox db ${gl_id:0:12} to <gelf> & more float True True" "3 True ${#big}" | sort)" "$msg"
+expect_eq "gelf's message and the chunked one" "$(printf '%s\n%s' "1.1 6 $gl_id gl busybox db ${gl_id:0:12} to <gelf> & more number True True" "3 True ${#big}" | sort)" "$msg"
 for c in gzip zlib; do
 	b run --rm --log-driver gelf --log-opt gelf-address="udp://127.0.0.1:$port" --log-opt gelf-compression-type=$c busybox echo "packed $c" >/dev/null
 done
@@ -452,6 +452,59 @@ expect_eq "Docker's defaults are not warned about" "" "$(echo "$err" | grep -E '
 expect_eq "icc: false is the default bridge's" "false" \
 	"$(b network inspect -f '{{index .Options "com.docker.network.bridge.enable_icc"}}' bridge)"
 unset BERTH_CONFIG
+
+
+# --- what an attacker tried ----------------------------------------------------------------
+# logs -f through rotations (compressed or not): every line once
+for d in "local --log-opt max-size=100k" "json-file --log-opt max-size=20k --log-opt max-file=40 --log-opt compress=true"; do
+	b rm -f rotf >/dev/null 2>&1
+	b run -d --name rotf --network none --log-driver $d busybox sh -c \
+		'sleep 1; i=0; while [ $i -lt 6000 ]; do echo "L$i padding padding padding padding"; i=$((i+1)); [ $((i % 1000)) = 0 ] && sleep 0.1; done; sleep 0.5' >/dev/null
+	got=$("$BERTH" logs -f rotf | grep '^L' | awk '{print $1}')
+	expect_eq "logs -f across rotations (${d%% *}): 6000 lines, each once" "6000 6000" \
+		"$(echo "$got" | wc -l) $(echo "$got" | sort -u | wc -l)"
+done
+# a rotated file missing in the middle hides none of the older ones
+gap_dir=$BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' rotf)
+gap_log=$(b inspect -f '{{.LogPath}}' rotf)
+before=$(b logs rotf | wc -l)
+lost=$(zcat "$gap_log.2.gz" | wc -l)
+rm "$gap_log.2.gz"
+expect_eq "a gap in the rotated files" "$((before - lost))" "$(b logs rotf | wc -l)"
+printf 'garbage' >"$gap_log.1.gz.tmp-99999"
+# NULs and bytes that are not UTF-8 are shown, not lost
+b run --name oddbytes --log-driver local busybox sh -c 'printf "nul\000byte\n"; printf "bad\377utf8\n"; echo last' >/dev/null
+expect_eq "a NUL and a bad byte, in local" "$(printf 'nul\000byte\nbad\357\277\275utf8\nlast\n' | od -c)" "$(b logs oddbytes | od -c)"
+b run --name oddjson busybox sh -c 'printf "nul\000byte\n"; echo last' >/dev/null
+expect_eq "a NUL in json-file" "$(printf 'nul\000byte\nlast\n' | od -c)" "$(b logs oddjson | od -c)"
+# berth-logger: nobody, no capability, no_new_privs, for a receiver anyone may reach
+port=$(free_port)
+receiver udp "127.0.0.1:$port" "$TEST_DIR/priv.out"
+b run -d --name priv --log-driver syslog --log-opt syslog-address="udp://127.0.0.1:$port" \
+	--log-opt tag="$(printf 'line\nbreak')" busybox sh -c 'echo one; sleep 30' >/dev/null
+lines_in "$TEST_DIR/priv.out" 1 && ok || bad "the receiver got the line"
+logger_pid=$(pgrep -f "berth-logger --forward $BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' priv)/spec")
+expect_eq "berth-logger's uid, capabilities and no_new_privs" "65534 0000000000000000 0000000000000000 1" \
+	"$(awk '/^Uid:/ {u = $2} /^CapEff:/ {e = $2} /^CapBnd:/ {bd = $2} /^NoNewPrivs:/ {n = $2} END {print u, e, bd, n}' "/proc/$logger_pid/status")"
+expect_match "a tag cannot start a record of its own" 'line_break\[[0-9]+\]: one$' "$(cat "$TEST_DIR/priv.out")"
+b rm -f priv >/dev/null
+# a unixgram receiver that stops reading: berth-logger goes within its linger
+"$PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); time.sleep(120)' "$TEST_DIR/deaf.sock" &
+receivers+=($!)
+for _ in $(seq 50); do [ -S "$TEST_DIR/deaf.sock" ] && break; sleep 0.1; done
+b run -d --name deaf --log-driver syslog --log-opt syslog-address="unixgram://$TEST_DIR/deaf.sock" \
+	--log-opt mode=non-blocking busybox sh -c 'while :; do echo flood; done' >/dev/null
+sleep 1
+deaf_spec="berth-logger --forward $BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' deaf)/spec"
+b rm -f deaf >/dev/null
+gone=no
+for _ in $(seq 150); do pgrep -f "$deaf_spec" >/dev/null || { gone=yes; break; }; sleep 0.1; done
+expect_eq "berth-logger leaves a deaf receiver after its linger" yes "$gone"
+# daemon.json that is not a file
+mkfifo "$TEST_DIR/fifo.json"
+expect_status "a fifo as daemon.json" 1 timeout 5 "$BERTH" --config-file "$TEST_DIR/fifo.json" ps
+expect_match "its words" "not a regular file" "$err"
 
 stop_receivers
 

@@ -1,5 +1,6 @@
 /* How long berth-logger keeps trying: while the container's monitor is
- * there, and LOG_WIRE_LINGER_S after it has gone (fd 4 hung up). */
+ * there, and after it has gone (fd 4 hung up) until the receiver has
+ * taken nothing for LOG_WIRE_LINGER_S. */
 #include <poll.h>
 #include <time.h>
 
@@ -14,6 +15,23 @@ int64_t now_ms(void)
 
 bool monitor_gone;
 int64_t give_up_at = -1;
+int64_t last_progress = -1;
+
+/* The monitor is gone: what is left goes while the receiver takes it. */
+static void monitor_went(void)
+{
+	monitor_gone = true;
+	if (last_progress < 0)
+		last_progress = now_ms();
+	give_up_at = last_progress + LOG_WIRE_LINGER_S * 1000L;
+}
+
+void logger_progress(void)
+{
+	last_progress = now_ms();
+	if (monitor_gone)
+		give_up_at = last_progress + LOG_WIRE_LINGER_S * 1000L;
+}
 
 /* Sleeps ms, watching fd 4 for the monitor's end; false once past the
  * linger time. */
@@ -30,10 +48,8 @@ bool wait_ms(long ms)
 			left = give_up_at - now_ms();
 		/* once the monitor is gone its socket always polls ready: sleep */
 		struct pollfd p = {.fd = monitor_gone ? -1 : LOG_WIRE_SOCKET_FD, .events = POLLRDHUP};
-		if (poll(&p, 1, left > 0 ? (int)left : 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP))) {
-			monitor_gone = true;
-			give_up_at = now_ms() + LOG_WIRE_LINGER_S * 1000L;
-		}
+		if (poll(&p, 1, left > 0 ? (int)left : 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
+			monitor_went();
 	}
 }
 
@@ -41,10 +57,8 @@ bool logger_keep_waiting(void)
 {
 	if (!monitor_gone) {
 		struct pollfd p = {.fd = LOG_WIRE_SOCKET_FD, .events = POLLRDHUP};
-		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP))) {
-			monitor_gone = true;
-			give_up_at = now_ms() + LOG_WIRE_LINGER_S * 1000L;
-		}
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
+			monitor_went();
 	}
 	return give_up_at < 0 || now_ms() < give_up_at;
 }

@@ -100,6 +100,8 @@ int64_t now_ms(void);
 bool wait_ms(long ms);
 /* False once the monitor is gone and the linger is over. */
 bool logger_keep_waiting(void);
+/* The receiver took a message. */
+void logger_progress(void);
 
 /* compress.c */
 int compress_file(const char *path);

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,15 +72,22 @@ static void start_word(const char *fmt, const char *msg)
 	close(LOG_WIRE_START_FD);
 }
 
-/* Keeps uid 0 (a root-owned socket may need it to reconnect) but no
- * capability, and nothing gained by exec. */
-static void drop_privileges(void)
+/* Gives up what sending needs not: every capability, and root itself
+ * (uid and gid 65534, no groups) unless the receiver is a socket only
+ * root may write to (then uid 0 stays, to reach it again, without any
+ * capability); nothing gained by exec. */
+static void drop_privileges(const struct logger_spec *s)
 {
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2] = {{0}};
+	struct stat st;
+	bool root_socket = (s->transport == T_UNIX || s->transport == T_UNIXGRAM) &&
+			   (stat(s->path, &st) < 0 || !(st.st_mode & S_IWOTH));
 	for (int cap = 0; cap <= 63; cap++)
 		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!root_socket && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
+		_exit(1); /* half dropped is worse than not sending */
 	syscall(SYS_capset, &hdr, data);
 }
 
@@ -121,9 +130,7 @@ static void deliver(const struct logger_spec *s, const struct driver *d, struct 
 				conn_close(c);
 		}
 		if (ok) {
-			/* after the monitor, the linger counts from the last delivery */
-			if (monitor_gone)
-				give_up_at = now_ms() + LOG_WIRE_LINGER_S * 1000L;
+			logger_progress();
 			return;
 		}
 	}
@@ -161,7 +168,8 @@ static int forward(const char *spec_path)
 		return 1;
 	}
 	start_word("%s", "ok\n");
-	drop_privileges();
+	drop_privileges(&spec);
+	logger_progress();
 
 	char *packet = malloc(PACKET_MAX);
 	struct out pkts = {0};

@@ -110,8 +110,10 @@ static void unescape(char *s)
 static int add_kv(struct logger_kv *kv, size_t *n, char *v)
 {
 	char *tab = strchr(v, '\t');
-	if (!tab || *n >= LOGGER_MAX_KV)
+	if (!tab)
 		return -1;
+	if (*n >= LOGGER_MAX_KV)
+		return 0; /* more attributes than a receiver's message takes: the first */
 	*tab = '\0';
 	kv[*n].key = v;
 	kv[(*n)++].value = tab + 1;

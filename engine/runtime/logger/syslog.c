@@ -44,6 +44,22 @@ static void rfc3339_local(char *out, size_t n, const struct timespec *now, bool 
 			 labs(off) / 3600, labs(off) % 3600 / 60);
 }
 
+/* The tag with no control character: a tag made from the container's
+ * command or name cannot start a record of its own. */
+static const char *safe_tag(const char *tag)
+{
+	static char safe[256];
+	static bool made;
+	if (!made) {
+		snprintf(safe, sizeof(safe), "%s", tag);
+		for (char *p = safe; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '_';
+		made = true;
+	}
+	return safe;
+}
+
 static bool syslog_format(const struct logger_spec *s, const struct logger_msg *m,
 			  struct out *pkts)
 {
@@ -61,13 +77,14 @@ static bool syslog_format(const struct logger_spec *s, const struct logger_msg *
 		localtime_r(&now.tv_sec, &tm);
 		strftime(when, sizeof(when), "%b %e %H:%M:%S", &tm);
 		if (fmt && *fmt)
-			out_addf(&msg, "<%d>%s %s %s[%d]: ", pri, when, s->hostname, s->tag, s->pid);
+			out_addf(&msg, "<%d>%s %s %s[%d]: ", pri, when, s->hostname, safe_tag(s->tag),
+				 s->pid);
 		else
-			out_addf(&msg, "<%d>%s %s[%d]: ", pri, when, s->tag, s->pid);
+			out_addf(&msg, "<%d>%s %s[%d]: ", pri, when, safe_tag(s->tag), s->pid);
 	} else {
 		rfc3339_local(when, sizeof(when), &now, strcmp(fmt, "rfc5424micro") == 0);
-		out_addf(&msg, "<%d>1 %s %s %s %d %s - ", pri, when, s->hostname, s->tag, s->pid,
-			 s->tag);
+		out_addf(&msg, "<%d>1 %s %s %s %d %s - ", pri, when, s->hostname, safe_tag(s->tag),
+			 s->pid, safe_tag(s->tag));
 	}
 	out_add(&msg, m->line, m->len);
 	out_addc(&msg, '\n');

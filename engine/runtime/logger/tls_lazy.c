@@ -43,6 +43,7 @@ int tls_load(char *err, size_t errlen)
 	LOAD(SSL_ctrl);
 	LOAD(SSL_set1_host);
 	LOAD(SSL_connect);
+	LOAD(SSL_get_error);
 	LOAD(SSL_get_verify_result);
 	LOAD(X509_verify_cert_error_string);
 	LOAD(SSL_write);

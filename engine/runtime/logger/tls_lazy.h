@@ -24,6 +24,7 @@ struct tls_api {
 	long (*SSL_ctrl)(SSL *, int, long, void *);
 	int (*SSL_set1_host)(SSL *, const char *);
 	int (*SSL_connect)(SSL *);
+	int (*SSL_get_error)(const SSL *, int);
 	long (*SSL_get_verify_result)(const SSL *);
 	const char *(*X509_verify_cert_error_string)(long);
 	int (*SSL_write)(SSL *, const void *, int);

@@ -199,9 +199,29 @@ static int open_inet(struct conn *c, char *err, size_t errlen)
 	tls.SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)s->host);
 	if (!logger_opt(s, "syslog-tls-skip-verify"))
 		tls.SSL_set1_host(c->ssl, s->host);
-	struct timeval tv = {.tv_sec = DIAL_TIMEOUT_MS / 1000};
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (tls.SSL_connect(c->ssl) != 1) {
+	/* the handshake, non-blocking, within the dial's time in all: a peer
+	 * that trickles it is given up */
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	int64_t deadline = now_ms() + DIAL_TIMEOUT_MS;
+	int r;
+	bool timed_out = false;
+	while ((r = tls.SSL_connect(c->ssl)) != 1) {
+		int e = tls.SSL_get_error(c->ssl, r);
+		int64_t left = deadline - now_ms();
+		struct pollfd pw = {.fd = c->fd, .events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
+		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+			break;
+		if (left <= 0 || poll(&pw, 1, (int)left) <= 0) {
+			timed_out = true;
+			break;
+		}
+	}
+	if (r != 1 && timed_out) {
+		snprintf(err, errlen, "tls: handshake with %s timed out", shown);
+		conn_close(c);
+		return -1;
+	}
+	if (r != 1) {
 		long verify = tls.SSL_get_verify_result(c->ssl);
 		if (verify != X509_V_OK)
 			snprintf(err, errlen, "tls: failed to verify certificate: %s",
@@ -211,11 +231,6 @@ static int open_inet(struct conn *c, char *err, size_t errlen)
 		conn_close(c);
 		return -1;
 	}
-	tv.tv_sec = 0;
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	/* a write to a receiver that stopped reading gives up after a while */
-	tv.tv_sec = 5;
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	return 0;
 }
 
@@ -279,9 +294,18 @@ int conn_send(struct conn *c, const void *data, size_t n)
 		return -1;
 	if (c->datagram) {
 		ssize_t w;
-		do
-			w = send(c->fd, p, n, MSG_NOSIGNAL);
-		while (w < 0 && errno == EINTR);
+		for (;;) {
+			w = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (w >= 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+				break;
+			/* a receiver that stopped reading (a hung syslog or journal):
+			 * wait while there is reason to */
+			struct pollfd pw = {.fd = c->fd, .events = POLLOUT};
+			if (errno != EINTR && poll(&pw, 1, 1000) == 0 && !logger_keep_waiting()) {
+				conn_close(c);
+				return -1;
+			}
+		}
 		/* udp: a refusal reported by ICMP is the receiver's absence, not
 		 * a reason to stall; the datagram is gone either way */
 		if (w < 0 && c->spec->transport == T_UDP && errno == ECONNREFUSED)
@@ -308,6 +332,12 @@ int conn_send(struct conn *c, const void *data, size_t n)
 		if (c->ssl) {
 			w = tls.SSL_write(c->ssl, p, (int)(n > (1u << 30) ? 1u << 30 : n));
 			if (w <= 0) {
+				int e = tls.SSL_get_error(c->ssl, w);
+				struct pollfd pw = {.fd = c->fd,
+						    .events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT};
+				if ((e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) &&
+				    (poll(&pw, 1, 1000) > 0 || logger_keep_waiting()))
+					continue; /* the same bytes again, as OpenSSL asks */
 				conn_close(c);
 				return -1;
 			}

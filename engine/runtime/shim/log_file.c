@@ -3,6 +3,7 @@
  * entry), rotated by size as Docker rotates (<log>.1 ... <log>.N-1, the
  * oldest dropped), the rotated file compressed to <log>.1.gz by
  * berth-logger --compress while the container goes on writing. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -53,6 +54,15 @@ int log_file_open(struct log_file *f, struct shim_err *err)
 	}
 	if (file_reopen(f, 0) < 0)
 		return shim_sys(err, "open the log %s", f->path);
+	/* a monitor started again goes on counting */
+	char count_path[PATH_MAX + 16];
+	snprintf(count_path, sizeof(count_path), "%s.rotations", f->path);
+	FILE *in = fopen(count_path, "re");
+	if (in) {
+		if (fscanf(in, "%llu", &f->rotations) != 1)
+			f->rotations = 0;
+		fclose(in);
+	}
 	return 0;
 }
 
@@ -92,26 +102,62 @@ static void start_compressor(struct log_file *f, const char *rotated)
 	posix_spawnattr_destroy(&attr);
 }
 
-/* Shifts <log>.N up by one (dropping the oldest) and starts an empty log. */
+/* Removes what a compressor killed midway left: <log>.N.gz.tmp-<pid>. */
+static void remove_stale_temps(const struct log_file *f)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", f->path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	const char *base = slash + 1 - dir + f->path;
+	size_t blen = strlen(base);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, base, blen) == 0 && e->d_name[blen] == '.' &&
+		    strstr(e->d_name + blen, ".gz.tmp-"))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+/* Shifts <log>.N up by one, plain or compressed alike (a file whose
+ * compression failed stays plain; none is overwritten), drops the oldest,
+ * starts an empty log, then compresses the new <log>.1. */
 static void rotate(struct log_file *f)
 {
 	char from[PATH_MAX + 16], to[PATH_MAX + 16];
-	const char *ext = f->compress ? ".gz" : "";
+	static const char *const exts[] = {"", ".gz"};
 	int max = f->max_file > 0 ? f->max_file : 1;
 
 	wait_compressor(f);
 	if (max >= 2) {
-		snprintf(to, sizeof(to), "%s.%d%s", f->path, max - 1, ext);
-		unlink(to);
-		for (int i = max - 1; i > 1; i--) {
-			snprintf(from, sizeof(from), "%s.%d%s", f->path, i - 1, ext);
-			snprintf(to, sizeof(to), "%s.%d%s", f->path, i, ext);
-			rename(from, to);
+		/* the count of rotations, before the files move: a follower that
+		 * sees its file replaced knows how many came after it */
+		char count_path[PATH_MAX + 16], count[32];
+		snprintf(count_path, sizeof(count_path), "%s.rotations", f->path);
+		int n = snprintf(count, sizeof(count), "%llu\n", ++f->rotations);
+		write_file_atomic(count_path, count, (size_t)n);
+		for (int e = 0; e < 2; e++) {
+			snprintf(to, sizeof(to), "%s.%d%s", f->path, max - 1, exts[e]);
+			unlink(to);
+			for (int i = max - 1; i > 1; i--) {
+				snprintf(from, sizeof(from), "%s.%d%s", f->path, i - 1, exts[e]);
+				snprintf(to, sizeof(to), "%s.%d%s", f->path, i, exts[e]);
+				rename(from, to);
+			}
 		}
+		remove_stale_temps(f);
 		snprintf(to, sizeof(to), "%s.1", f->path);
 		rename(f->path, to);
+		/* the new log at once: a follower finds the path again */
+		file_reopen(f, O_TRUNC);
 		if (f->compress)
 			start_compressor(f, to);
+		return;
 	}
 	file_reopen(f, O_TRUNC);
 }

@@ -233,9 +233,11 @@ void log_forward_send(int stream, const char *data, size_t len, const struct log
 			return;
 		}
 	}
-	/* Docker's ring takes a message into an empty queue whatever its size */
-	if (nonblocking && queue.tail > queue.head &&
-	    queue.tail - queue.head + 4 + sizeof(h) + len > max_queue) {
+	/* Docker's ring takes a message into an empty queue whatever its size;
+	 * in blocking mode the monitor stops reading before the queue is full,
+	 * and what one read brings past it is kept, up to four times the bound */
+	size_t queued = queue.tail - queue.head, adding = 4 + sizeof(h) + len;
+	if (queued && queued + adding > (nonblocking ? max_queue : 4 * max_queue)) {
 		drop();
 		return;
 	}

@@ -319,6 +319,13 @@ void logger_reaped(pid_t pid)
 	log_forward_reaped(pid);
 }
 
+void logger_restart(void)
+{
+	/* a line the last run left unfinished is not the next run's first */
+	for (int i = 0; i < 3; i++)
+		partial[i].ordinal = 0;
+}
+
 bool logger_pending(void)
 {
 	return log_forward_pending();

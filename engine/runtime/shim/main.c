@@ -168,6 +168,9 @@ static _Noreturn void finish(void)
 	char line[96], path[PATH_MAX];
 	int code = monitor_exit_code(&init);
 	attach_unlisten();
+	/* what is left in the pipes: all of it to the log kept here; to the
+	 * receiver's queue what fits in four times its bound (the rest is
+	 * counted as not delivered), handed over after the exit is recorded */
 	for (int s = 1; s <= 2; s++)
 		while (io.out_fd[s] >= 0 && read_output(s) > 0)
 			;
@@ -342,6 +345,7 @@ static int restart_container(struct shim_err *err)
 		while (io.out_fd[s] >= 0 && read_output(s) > 0)
 			;
 	monitor_io_release(&io);
+	logger_restart();
 	init = (struct monitor_child){.pid = -1};
 	if (start_container(err) < 0 || init.pid <= 0)
 		return -1;

@@ -225,6 +225,7 @@ struct log_file {
 	long long size, max_size; /* max_size <= 0: never rotated */
 	int max_file;
 	bool compress;
+	unsigned long long rotations; /* <log>.rotations: how many so far */
 	pid_t compressor;
 	char *buf;
 	size_t len, cap;
@@ -249,6 +250,8 @@ void logger_flush(void);
 void logger_reaped(pid_t pid);
 /* The container is gone: flush, give the receiver what is queued, stop. */
 void logger_close(void);
+/* The container starts again (its restart policy). */
+void logger_restart(void);
 /* Whether logger_close has messages to hand over (it may take a while). */
 bool logger_pending(void);
 
