@@ -60,25 +60,33 @@ static void update_info(struct logs_pane *lp)
 	if (lp->nsrc == 0)
 		snprintf(left, sizeof(left),
 			 " no container: select one (or mark several) in the containers pane, press l");
+	long long not_delivered = 0;
 	for (size_t i = 0; i < lp->nsrc && len < sizeof(left); i++) {
 		const struct log_source *s = &lp->src[i];
-		char extra[96] = "", count[32];
-		if (s->dropped > 0) {
-			fmt_count((uint64_t)s->dropped, count, sizeof(count));
-			snprintf(extra, sizeof(extra), " [%s: %s not delivered]", s->driver, count);
-		} else if (s->driver[0] && strcmp(s->driver, "json-file") != 0) {
+		char extra[64] = "";
+		not_delivered += s->dropped > 0 ? s->dropped : 0;
+		if (s->driver[0] && strcmp(s->driver, "json-file") != 0)
 			snprintf(extra, sizeof(extra), " [%s]", s->driver);
-		}
 		len += (size_t)snprintf(left + len, sizeof(left) - len, "%s%s%s%s", i ? ", " : " ",
 					s->name, extra, s->ended ? " (ended)" : "");
+	}
+	/* on the right, which is drawn first: the lines a receiver missed
+	 * (they are in this view) matter more than what the view holds */
+	char missed[64] = "", count[32];
+	if (not_delivered) {
+		fmt_count((uint64_t)not_delivered, count, sizeof(count));
+		snprintf(missed, sizeof(missed), "%s not delivered · ", count);
 	}
 	fmt_count(logview_lines(lp->view), lines, sizeof(lines));
 	fmt_count(logview_dropped(lp->view), evicted, sizeof(evicted));
 	fmt_bytes((double)logview_text_bytes(lp->view), mem, sizeof(mem));
 	fmt_bytes(LOG_MAX_BYTES, cap, sizeof(cap));
 	if (logview_dropped(lp->view))
-		snprintf(right, sizeof(right), "%s line%s, %s evicted, %s/%s ", lines,
+		snprintf(right, sizeof(right), "%s%s line%s, %s evicted, %s/%s ", missed, lines,
 			 logview_lines(lp->view) == 1 ? "" : "s", evicted, mem, cap);
+	else if (not_delivered)
+		snprintf(right, sizeof(right), "%s%s line%s ", missed, lines,
+			 logview_lines(lp->view) == 1 ? "" : "s");
 	else
 		snprintf(right, sizeof(right), "%s line%s, %s/%s ", lines,
 			 logview_lines(lp->view) == 1 ? "" : "s", mem, cap);

@@ -279,21 +279,9 @@ static int open_rotated(const char *path, int num, struct log_source *src)
 	return log_source_open(name, src, NULL);
 }
 
-/* Reads a whole rotated file; returns 1 past --until. */
-static int read_rotated(struct log_reader *r, enum log_store_format fmt, const char *path,
-			int num, off_t at, struct strbuf *pending)
-{
-	struct log_source src;
-	if (open_rotated(path, num, &src) < 0)
-		return 0;
-	pending->len = 0;
-	int rc = read_entries(r, fmt, &src, &at, pending);
-	log_source_close(&src);
-	return rc;
-}
-
-/* The monitor's count of rotations of this log (<log>.rotations). */
-static unsigned long long rotations(const char *path)
+/* The monitor's rotation sequence of this log (<log>.rotations): odd
+ * while files move, twice the count of rotations when they do not. */
+static unsigned long long rotation_seq(const char *path)
 {
 	char name[PATH_MAX + 16], *text = NULL;
 	unsigned long long n = 0;
@@ -304,20 +292,31 @@ static unsigned long long rotations(const char *path)
 	return n;
 }
 
+/* The sequence once no rotation is under way (a few ms at most). */
+static unsigned long long rotation_seq_stable(const char *path)
+{
+	unsigned long long seq = rotation_seq(path);
+	for (int i = 0; i < 200 && seq % 2; i++) {
+		usleep(1000);
+		seq = rotation_seq(path);
+	}
+	return seq;
+}
+
 /* Follows the live file from at until the container stops or the
  * submitter cancels. The file is known by its inode: when the path names
  * another (a rotation), the old one is read to its end, the files rotated
  * after it (the monitor counts rotations in <log>.rotations) are read
  * whole, and the new one is followed from its start. */
 static int follow_log(struct log_reader *r, const char *id, enum log_store_format fmt,
-		      const char *path, struct log_source *live, off_t at, struct strbuf *pending)
+		      const char *path, struct log_source *live, off_t at, struct strbuf *pending,
+		      unsigned long long *count)
 {
 	struct engine *engine = cmd_engine(r->ctx);
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	char dir[PATH_MAX];
 	struct stat st;
 	ino_t following = fstat(live->fd, &st) == 0 ? st.st_ino : 0;
-	unsigned long long count = rotations(path);
 
 	if (ino < 0)
 		return -1;
@@ -334,16 +333,40 @@ static int follow_log(struct log_reader *r, const char *id, enum log_store_forma
 			/* rotated: this inode has its last entries; then what was
 			 * rotated after it, oldest first; then the new log */
 			read_entries(r, fmt, live, &at, pending);
-			unsigned long long now_count = rotations(path);
 			/* rotated k times since: this file is <log>.k now, and
-			 * <log>.k-1 ... <log>.1 came after it */
-			long k = now_count > count ? (long)(now_count - count) : 1;
-			for (long i = (k > LOG_MAX_ROTATED ? LOG_MAX_ROTATED : k) - 1; i >= 1; i--)
-				if (read_rotated(r, fmt, path, (int)i, 0, pending) == 1)
+			 * <log>.k-1 ... <log>.1 came after it; held open with the
+			 * new log, all seen under one rotation sequence */
+			struct log_source between[16], next;
+			long k = 0, held = 0;
+			bool whole = false;
+			for (int attempt = 0; attempt < 50 && !whole; attempt++) {
+				unsigned long long seq = rotation_seq_stable(path);
+				k = seq / 2 > *count ? (long)(seq / 2 - *count) : 1;
+				held = 0;
+				for (long i = k - 1; i >= 1 && held < 16; i--)
+					if (open_rotated(path, (int)i, &between[held]) == 0)
+						held++;
+				bool opened = log_source_open(path, &next, NULL) == 0;
+				whole = rotation_seq(path) == seq;
+				if (whole) {
+					*count = seq / 2;
+					if (!opened)
+						next.fd = -1;
 					break;
-			count = now_count;
-			struct log_source next;
-			if (log_source_open(path, &next, NULL) == 0) {
+				}
+				for (long i = 0; i < held; i++)
+					log_source_close(&between[i]);
+				held = 0;
+				if (opened)
+					log_source_close(&next);
+			}
+			for (long i = 0; i < held; i++) {
+				off_t from = 0;
+				pending->len = 0;
+				read_entries(r, fmt, &between[i], &from, pending);
+				log_source_close(&between[i]);
+			}
+			if (whole && next.fd >= 0) {
 				log_source_close(live);
 				*live = next;
 				following = fstat(live->fd, &st) == 0 ? st.st_ino : 0;
@@ -422,52 +445,80 @@ int container_logs(struct cmd_ctx *ctx, const struct container *c, json_t *args,
 		return berr_set(err, BERR_UNSUPPORTED,
 				"configured logging driver does not support reading");
 	}
+	/* The files as they are under one rotation sequence, each held open
+	 * (a .gz inflated only when read): a rotation while they are read
+	 * moves nothing under the reader. Numbered 0 (the oldest rotated) ..
+	 * nrot (the live one). */
 	int nums[LOG_MAX_ROTATED];
-	size_t nrot = rotated_numbers(path, nums, LOG_MAX_ROTATED);
-	struct log_source live;
-	bool have_live = log_source_open(path, &live, NULL) == 0;
+	struct log_source *rot = calloc(LOG_MAX_ROTATED, sizeof(*rot)), live;
+	size_t nrot = 0;
+	bool have_live = false;
+	unsigned long long seq = 0;
+	if (!rot) {
+		json_decref(r.entries);
+		return berr_set(err, BERR_SYSTEM, "reading logs of %s: out of memory", c->name);
+	}
+	for (int attempt = 0; attempt < 50; attempt++) {
+		seq = rotation_seq_stable(path);
+		size_t n = rotated_numbers(path, nums, LOG_MAX_ROTATED);
+		nrot = 0;
+		for (size_t i = 0; i < n; i++)
+			if (open_rotated(path, nums[i], &rot[nrot]) == 0)
+				nrot++;
+		have_live = log_source_open(path, &live, NULL) == 0;
+		if (rotation_seq(path) == seq)
+			break;
+		for (size_t i = 0; i < nrot; i++)
+			log_source_close(&rot[i]);
+		if (have_live)
+			log_source_close(&live);
+		nrot = 0;
+		have_live = false;
+	}
+	unsigned long long count = seq / 2;
 	/* Without follow, the logs are those written before the question:
 	 * a container writing fast must not stretch the answer (or a tail). */
 	if (have_live && !q.follow)
 		live.size = log_source_size(&live);
-	/* Where the tail starts, newest first: a file is opened (and a .gz
-	 * inflated) only while the tail needs it, one at a time. The files
-	 * are numbered 0 (the oldest rotated) .. nrot (the live one). */
+	/* Where the tail starts, newest first: a .gz is inflated only while
+	 * the tail needs it, one at a time. */
 	size_t first = 0;
 	off_t first_off = 0;
 	if (q.tail >= 0) {
 		long need = q.tail;
 		first = nrot + 1;
 		for (size_t i = nrot + 1; i-- > 0;) {
-			struct log_source one, *src = &live;
-			long count = 0;
-			if (i < nrot) {
-				if (open_rotated(path, nums[i], &one) < 0)
-					continue;
-				src = &one;
-			} else if (!have_live) {
+			struct log_source *src = i < nrot ? &rot[i] : &live;
+			long count_here = 0;
+			if (i == nrot && !have_live)
 				continue;
-			}
-			off_t off = log_tail_offset(fmt, src, need, &count);
-			if (src == &one)
-				log_source_close(&one);
+			off_t off = log_tail_offset(fmt, src, need, &count_here);
+			if (i < nrot)
+				log_source_unload(src);
 			first = i;
 			first_off = off;
-			if (count >= need || need == 0)
+			if (count_here >= need || need == 0)
 				break;
-			need -= count;
+			need -= count_here;
 		}
 	}
-	for (size_t i = first; i < nrot && !q.past_until; i++)
-		if (read_rotated(&r, fmt, path, nums[i], i == first ? first_off : 0, &pending) == 1)
+	for (size_t i = first; i < nrot && !q.past_until; i++) {
+		off_t at = i == first ? first_off : 0;
+		pending.len = 0;
+		if (read_entries(&r, fmt, &rot[i], &at, &pending) == 1)
 			q.past_until = true;
+		log_source_unload(&rot[i]);
+	}
+	for (size_t i = 0; i < nrot; i++)
+		log_source_close(&rot[i]);
+	free(rot);
 	if (have_live && !q.past_until) {
 		off_t at = first == nrot ? first_off : 0;
 		pending.len = 0;
 		if (first > nrot)
 			at = log_source_size(&live);
 		if (q.follow)
-			rc = follow_log(&r, c->id, fmt, path, &live, at, &pending);
+			rc = follow_log(&r, c->id, fmt, path, &live, at, &pending, &count);
 		else
 			read_entries(&r, fmt, &live, &at, &pending);
 	}

@@ -14,68 +14,88 @@
 /* Docker's local reader refuses entries larger than this. */
 #define LOCAL_ENTRY_MAX 1000000
 
-int log_source_open(const char *path, struct log_source *src, berr *err)
+/* Inflates a .gz source's file (kept open) into memory. */
+static int inflate_now(struct log_source *src)
 {
-	size_t plen = strlen(path);
-
-	*src = (struct log_source){.fd = -1, .size = -1};
-	if (plen < 3 || strcmp(path + plen - 3, ".gz") != 0) {
-		src->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (src->fd < 0)
-			return berr_sys(err, "open %s", path);
-		return 0;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (src->mem || src->gz_fd < 0)
+		return src->mem ? 0 : -1;
+	int fd = dup(src->gz_fd);
 	if (fd < 0)
-		return berr_sys(err, "open %s", path);
+		return -1;
+	lseek(fd, 0, SEEK_SET);
 	gzFile gz = gzdopen(fd, "rb");
 	if (!gz) {
 		close(fd);
-		return berr_set(err, BERR_SYSTEM, "reading %s: out of memory", path);
+		return -1;
 	}
 	size_t cap = 1 << 20, len = 0;
 	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			gzclose(gz);
-			return berr_set(err, BERR_SYSTEM, "reading %s: out of memory", path);
-		}
+	while (buf) {
 		if (len == cap) {
 			char *grown = realloc(buf, cap * 2);
 			if (!grown) {
 				free(buf);
 				buf = NULL;
-				continue;
+				break;
 			}
 			buf = grown;
 			cap *= 2;
 		}
 		int n = gzread(gz, buf + len, (unsigned)(cap - len > (1u << 30) ? 1u << 30 : cap - len));
-		if (n < 0) {
-			/* a file cut short (a crash while compressing): what inflated */
-			break;
-		}
-		if (n == 0)
+		/* a file cut short (a crash while compressing): what inflated */
+		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
 	gzclose(gz);
+	if (!buf)
+		return -1;
 	src->mem = buf;
 	src->size = (off_t)len;
 	return 0;
+}
+
+int log_source_open(const char *path, struct log_source *src, berr *err)
+{
+	size_t plen = strlen(path);
+	bool gz = plen >= 3 && strcmp(path + plen - 3, ".gz") == 0;
+
+	*src = (struct log_source){.fd = -1, .gz_fd = -1, .size = -1};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_sys(err, "open %s", path);
+	/* a .gz is held open and inflated when first read */
+	if (gz)
+		src->gz_fd = fd;
+	else
+		src->fd = fd;
+	return 0;
+}
+
+void log_source_unload(struct log_source *src)
+{
+	if (src->gz_fd >= 0 && src->mem) {
+		free(src->mem);
+		src->mem = NULL;
+		src->size = -1;
+	}
 }
 
 void log_source_close(struct log_source *src)
 {
 	if (src->fd >= 0)
 		close(src->fd);
+	if (src->gz_fd >= 0)
+		close(src->gz_fd);
 	free(src->mem);
-	*src = (struct log_source){.fd = -1, .size = -1};
+	*src = (struct log_source){.fd = -1, .gz_fd = -1, .size = -1};
 }
 
 off_t log_source_size(const struct log_source *src)
 {
 	struct stat st;
+	if (src->gz_fd >= 0 && inflate_now((struct log_source *)src) < 0)
+		return 0;
 	if (src->mem || src->size >= 0)
 		return src->size;
 	return fstat(src->fd, &st) == 0 ? st.st_size : 0;
@@ -83,6 +103,8 @@ off_t log_source_size(const struct log_source *src)
 
 ssize_t log_source_pread(const struct log_source *src, void *buf, size_t n, off_t off)
 {
+	if (src->gz_fd >= 0 && inflate_now((struct log_source *)src) < 0)
+		return -1;
 	off_t size = src->mem || src->size >= 0 ? src->size : -1;
 	if (size >= 0) {
 		if (off >= size)

@@ -26,13 +26,17 @@ struct log_entry {
 
 /* A file to read: an open descriptor, or bytes in memory (a .gz). */
 struct log_source {
-	int fd;		 /* -1 when mem is used */
+	int fd;		 /* a plain file; -1 for a .gz */
+	int gz_fd;	 /* a .gz, inflated into mem when first read; else -1 */
 	char *mem;	 /* owned */
 	off_t size;	 /* of mem, or where reading of fd stops (-1: its end) */
 };
 
-/* Opens path, inflating it when it ends in ".gz". */
+/* Opens path (held open: a rename does not change what is read); a file
+ * ending in ".gz" is inflated when first read. */
 int log_source_open(const char *path, struct log_source *src, berr *err);
+/* Gives back a .gz's inflated bytes (inflated again if read again). */
+void log_source_unload(struct log_source *src);
 void log_source_close(struct log_source *src);
 ssize_t log_source_pread(const struct log_source *src, void *buf, size_t n, off_t off);
 /* The source's length now (fd: its size, or the stop). */

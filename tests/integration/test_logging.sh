@@ -364,6 +364,13 @@ b run -d --name bl --log-driver syslog --log-opt syslog-address="tcp://127.0.0.1
 sleep 2
 expect_eq "blocking: the container waits for the receiver" "running" "$(b inspect -f '{{.State.Status}}' bl)"
 expect_status "stop still works" 0 b stop -t 1 bl
+b run -d --name nbrun --log-driver syslog --log-opt syslog-address="tcp://127.0.0.1:$port" --log-opt mode=non-blocking \
+	--log-opt max-buffer-size=8k busybox sh -c 'yes "dropped while running" | head -n 20000; exec sleep 30' >/dev/null
+sleep 2.5
+running_dropped=$(b inspect -f '{{.State.Status}} {{.State.LogDropped}}' nbrun)
+[ "${running_dropped%% *}" = running ] && [ "${running_dropped##* }" -gt 100 ] && ok ||
+	bad "the count is written while the container runs ($running_dropped)"
+b rm -f nbrun >/dev/null
 pss=0
 port=$(free_port)
 receiver tcp "127.0.0.1:$port" "$TEST_DIR/restart.out" --stop-after 1

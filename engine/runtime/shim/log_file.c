@@ -59,8 +59,8 @@ int log_file_open(struct log_file *f, struct shim_err *err)
 	snprintf(count_path, sizeof(count_path), "%s.rotations", f->path);
 	FILE *in = fopen(count_path, "re");
 	if (in) {
-		if (fscanf(in, "%llu", &f->rotations) != 1)
-			f->rotations = 0;
+		unsigned long long seq;
+		f->rotations = fscanf(in, "%llu", &seq) == 1 ? (seq + 1) / 2 : 0;
 		fclose(in);
 	}
 	return 0;
@@ -135,11 +135,13 @@ static void rotate(struct log_file *f)
 
 	wait_compressor(f);
 	if (max >= 2) {
-		/* the count of rotations, before the files move: a follower that
-		 * sees its file replaced knows how many came after it */
+		/* <log>.rotations, a sequence as a seqlock's: odd while files
+		 * move, even after; twice the count of rotations. A follower that
+		 * sees its file replaced knows how many came after it, and a
+		 * reader knows whether its view of the files is whole. */
 		char count_path[PATH_MAX + 16], count[32];
 		snprintf(count_path, sizeof(count_path), "%s.rotations", f->path);
-		int n = snprintf(count, sizeof(count), "%llu\n", ++f->rotations);
+		int n = snprintf(count, sizeof(count), "%llu\n", 2 * f->rotations + 1);
 		write_file_atomic(count_path, count, (size_t)n);
 		for (int e = 0; e < 2; e++) {
 			snprintf(to, sizeof(to), "%s.%d%s", f->path, max - 1, exts[e]);
@@ -155,10 +157,14 @@ static void rotate(struct log_file *f)
 		rename(f->path, to);
 		/* the new log at once: a follower finds the path again */
 		file_reopen(f, O_TRUNC);
+		n = snprintf(count, sizeof(count), "%llu\n", 2 * ++f->rotations);
+		write_file_atomic(count_path, count, (size_t)n);
 		if (f->compress)
 			start_compressor(f, to);
 		return;
 	}
+	/* one file kept: a new one (a follower sees its file replaced) */
+	unlink(f->path);
 	file_reopen(f, O_TRUNC);
 }
 

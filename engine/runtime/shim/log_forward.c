@@ -245,6 +245,12 @@ void log_forward_send(int stream, const char *data, size_t len, const struct log
 		drop();
 }
 
+int log_forward_poll_timeout(void)
+{
+	/* a count not yet written is written within a second */
+	return dropped_dirty ? 1000 : -1;
+}
+
 bool log_forward_full(void)
 {
 	return !nonblocking && sock >= 0 && queue.tail - queue.head >= max_queue;

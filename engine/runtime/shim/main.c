@@ -127,7 +127,10 @@ static void event_loop(void)
 		n += health_poll_fill(pfd + n, POLL_MAX - n);
 		size_t log_first = n;
 		n += log_forward_poll_fill(pfd + n, POLL_MAX - n);
-		if (poll(pfd, n, health_poll_timeout()) < 0) {
+		int timeout = health_poll_timeout(), log_timeout = log_forward_poll_timeout();
+		if (log_timeout >= 0 && (timeout < 0 || log_timeout < timeout))
+			timeout = log_timeout;
+		if (poll(pfd, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			/* unable to watch it any more: end the container rather than lose it */

@@ -263,6 +263,8 @@ void log_forward_send(int stream, const char *data, size_t len, const struct log
 /* Blocking mode with a full queue: the container's output waits. */
 bool log_forward_full(void);
 size_t log_forward_poll_fill(struct pollfd *pfd, size_t max);
+/* Milliseconds until the forwarder needs the loop again; -1 = never. */
+int log_forward_poll_timeout(void);
 void log_forward_poll_handle(const struct pollfd *pfd, size_t n);
 void log_forward_reaped(pid_t pid);
 /* Messages still wait for berth-logger. */
