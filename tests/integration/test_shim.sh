@@ -208,7 +208,10 @@ new_container rotate "log-max-size 300" "log-max-file 3"
 start rotate >/dev/null
 wait_exit rotate >/dev/null
 check "rotation keeps max-file files" "log.json log.json.1 log.json.2" \
-	"$(cd "$tmp/c/rotate" && echo log.json*)"
+	"$(cd "$tmp/c/rotate" && echo log.json log.json.[0-9]*)"
+seq=$(cat "$tmp/c/rotate/log.json.rotations")
+check "and counts rotations as a seqlock (even and past 2: none under way)" "even" \
+	"$([ $((seq % 2)) -eq 0 ] && [ "$seq" -ge 4 ] && echo even || echo "$seq")"
 check "the newest line is in the live file" 1 \
 	"$(grep -c 'line-39' "$tmp/c/rotate/log.json")"
 
