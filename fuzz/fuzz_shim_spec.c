@@ -20,7 +20,7 @@ static void spec_free(struct spec *s)
 {
 	struct strlist *lists[] = {&s->lower,	   &s->args,	 &s->env,     &s->group_add,
 				   &s->cgroup_set, &s->rlimits,	 &s->sysctls, &s->masked,
-				   &s->readonly,   &s->dns_upstreams, &s->proxies};
+				   &s->readonly,   &s->dns_upstreams, &s->proxies, &s->log_attrs};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (lists[i]->v)
@@ -30,6 +30,7 @@ static void spec_free(struct spec *s)
 	free(s->mounts);
 	free(s->devices);
 	free(s->buf);
+	free(s->path);
 }
 
 /* What the monitor relies on once the spec is accepted. */
