@@ -4,7 +4,8 @@
 #   --test   that, and what the tests need: cmocka, tmux, sqlite3, Docker
 #            to compare with, clang for the fuzz targets, zsh, python3 (the
 #            layer check), a registry (docker-registry, htpasswd, skopeo,
-#            openssl for its test CA, curl, git for remote build contexts) (the default)
+#            openssl for its test CA, curl, git for remote build contexts,
+#            python3-msgpack and systemd for the log receivers) (the default)
 #   --bench  that, and crun, hyperfine and docker-registry
 # Nothing is done when all are present.
 set -euo pipefail
@@ -18,7 +19,7 @@ packages=(
 case ${1:---test} in
 --run) ;;
 --test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables
-	docker-registry apache2-utils skopeo openssl curl git python3-msgpack) ;;
+	docker-registry apache2-utils skopeo openssl curl git python3-msgpack systemd) ;;
 --bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables docker-registry) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2
