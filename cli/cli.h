@@ -122,7 +122,8 @@ extern const struct cli_command cli_commands[];
 /* Runs a command line (argv[0] is the command name). */
 int cli_main(struct cli *cli, int argc, char **argv);
 
-/* `berth daemon ...`, which needs no engine (cmd-daemon.c). */
-int cli_daemon_main(int argc, char **argv);
+/* `berth daemon ...`: the engine is opened with open_engine only to serve
+ * (--validate needs none) (cmd-daemon.c). */
+int cli_daemon_main(struct cli *cli, int argc, char **argv, int (*open_engine)(struct cli *));
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "engine/core/clock.h"
+#include "engine/core/log_prefix.h"
 #include "engine/core/units.h"
 
 static int cmd_logs(struct cli *cli, int argc, char **argv);
@@ -16,73 +17,6 @@ struct logs_print {
 	bool timestamps, details;
 	FILE *last; /* the stream of the last line printed */
 };
-
-/* Go's url.QueryEscape. */
-static void print_query_escaped(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
-			fputc(*p, out);
-		else if (*p == ' ')
-			fputc('+', out);
-		else
-			fprintf(out, "%%%02X", *p);
-	}
-}
-
-static int compare_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* --details: the entry's attributes as Docker prints them, "k=v,k2=v2 "
- * (sorted, query-escaped), or a lone space. */
-static void print_details(FILE *out, json_t *attrs)
-{
-	size_t n = json_object_size(attrs), k = 0;
-	const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
-	const char *key;
-	json_t *v;
-
-	if (keys) {
-		json_object_foreach(attrs, key, v)
-			keys[k++] = key;
-		qsort(keys, n, sizeof(*keys), compare_keys);
-		for (k = 0; k < n; k++) {
-			if (k)
-				fputc(',', out);
-			print_query_escaped(out, keys[k]);
-			fputc('=', out);
-			print_query_escaped(out, json_string_value(json_object_get(attrs, keys[k])) ?: "");
-		}
-	}
-	free(keys);
-	fputc(' ', out);
-}
-
-/* Prints a log time as Docker's logs -t does (RFC3339Nano with all nine
- * digits of the fraction: the log file keeps it with trailing zeros
- * trimmed), then a space. */
-static void print_time(FILE *out, const char *time)
-{
-	const char *clock = strchr(time, 'T');
-	const char *dot = strchr(time, '.');
-	const char *end;
-
-	if (!time[0])
-		return;
-	if (!dot) {
-		/* The zone follows the clock; the date's own '-' come before. */
-		end = clock ? clock + strcspn(clock, "Z+-") : time + strlen(time);
-		fprintf(out, "%.*s.000000000%s ", (int)(end - time), time, end);
-		return;
-	}
-	end = dot + 1 + strspn(dot + 1, "0123456789");
-	size_t digits = (size_t)(end - dot - 1);
-	fprintf(out, "%.*s%.*s%s ", (int)(end - time), time, digits < 9 ? (int)(9 - digits) : 0,
-		"000000000", end);
-}
 
 /* Runs on the engine's worker: prints each entry to the stream it came from. */
 static void print_entries(void *user, json_t *message)
@@ -99,10 +33,14 @@ static void print_entries(void *user, json_t *message)
 		if (out != lp->last && lp->last)
 			fflush(lp->last);
 		lp->last = out;
+		struct strbuf prefix = {0};
 		if (lp->timestamps)
-			print_time(out, json_string_value(json_object_get(entry, "time")) ?: "");
+			log_prefix_time(&prefix, json_string_value(json_object_get(entry, "time")) ?: "");
 		if (lp->details)
-			print_details(out, json_object_get(entry, "attrs"));
+			log_prefix_details(&prefix, json_object_get(entry, "attrs"));
+		if (prefix.len)
+			fwrite(prefix.s, 1, prefix.len, out);
+		strbuf_free(&prefix);
 		json_t *log = json_object_get(entry, "log");
 		fwrite(json_string_value(log), 1, json_string_length(log), out);
 	}

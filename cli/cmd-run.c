@@ -399,12 +399,8 @@ static int run_or_create(struct cli *cli, const struct cli_command *cmd, int arg
 	json_t *args = json_pack("{s:s, s:b}", "id", id, "attach", !o.detach);
 	if (cli_call(cli, "container.start", args, &result, &err) < 0) {
 		json_decref(args);
+		/* with --rm, the engine removed what could not start */
 		status = cli_fail(cli, &err, berr_exit_status(&err));
-		if (o.rm) {
-			args = json_pack("{s:s, s:b}", "id", id, "force", 1);
-			cli_call(cli, "container.remove", args, NULL, NULL);
-			json_decref(args);
-		}
 		goto out;
 	}
 	json_decref(args);

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 
 	argc = take_config_file(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "daemon") == 0)
-		return cli_daemon_main(argc - 1, argv + 1);
+		return cli_daemon_main(&cli, argc - 1, argv + 1, open_engine);
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		if (open_engine(&cli) < 0)

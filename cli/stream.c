@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/core/detach_keys.h"
 #include "engine/runtime/shim_protocol.h"
 
 static volatile sig_atomic_t window_changed;
@@ -103,29 +104,6 @@ static void send_window_size(int fd)
 	send_frame(fd, SHIM_STREAM_RESIZE, text, (size_t)n);
 }
 
-/* Parses Docker's detach key syntax ("ctrl-p,ctrl-q", "a,b") into bytes. */
-static size_t parse_detach_keys(const char *spec, unsigned char *keys, size_t max)
-{
-	size_t n = 0;
-	char copy[128], *tok, *save = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", spec);
-	for (tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
-		if (strncmp(tok, "ctrl-", 5) == 0 && strlen(tok) == 6) {
-			char c = tok[5];
-			if (c >= 'a' && c <= 'z')
-				keys[n++] = (unsigned char)(c - 'a' + 1);
-			else if (c == '@')
-				keys[n++] = 0;
-			else if (c >= '[' && c <= '_')
-				keys[n++] = (unsigned char)(c - '[' + 27);
-		} else if (strlen(tok) == 1) {
-			keys[n++] = (unsigned char)tok[0];
-		}
-	}
-	return n;
-}
-
 /* Reads one whole frame payload; returns the stream or -1 at end. */
 static int read_frame(int fd, char **buf, size_t *cap, size_t *len)
 {
@@ -190,7 +168,7 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 	struct termios saved, raw;
 	bool raw_mode = false, stdin_open = forward_stdin;
 	unsigned char keys[16];
-	size_t nkeys = parse_detach_keys(detach_keys ? detach_keys : "ctrl-p,ctrl-q", keys, 16);
+	size_t nkeys = detach_keys_parse(detach_keys ? detach_keys : "ctrl-p,ctrl-q", keys, 16);
 	size_t matched = 0, cap = 0, len = 0;
 	char *buf = NULL;
 	int exit_code = -1;

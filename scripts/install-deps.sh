@@ -14,12 +14,14 @@ packages=(
 	build-essential cmake pkg-config
 	libuv1-dev libjansson-dev libarchive-dev libsqlite3-dev libseccomp-dev libncurses-dev
 	libnl-3-dev libnl-route-3-dev libnftables-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
+	libhttp-parser-dev
 	busybox-static file iproute2
 )
 case ${1:---test} in
 --run) ;;
 --test) packages+=(libcmocka-dev tmux sqlite3 docker.io clang libclang-rt-14-dev zsh python3 nftables
-	docker-registry apache2-utils skopeo openssl curl git python3-msgpack systemd) ;;
+	docker-registry apache2-utils skopeo openssl curl git python3-msgpack systemd
+	python3-docker docker-compose) ;;
 --bench) packages+=(libcmocka-dev tmux sqlite3 docker.io crun hyperfine nftables docker-registry) ;;
 *)
 	echo "usage: install-deps.sh [--run|--test|--bench]" >&2

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -120,6 +121,9 @@ static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	if (rc < 0) {
 		if (pair[0] >= 0)
 			close(pair[0]);
+		/* --rm: a container that could not start goes, as Docker's does */
+		if (json_is_true(json_object_get(c.host_config, "AutoRemove")))
+			container_remove(cmd_engine(ctx), &c, true, NULL);
 		container_free(&c);
 		return -1;
 	}
@@ -291,22 +295,76 @@ static bool ctx_cancelled(void *user)
 	return cmd_cancelled(user);
 }
 
+/* Sleeps a twentieth of a second; false when the wait was cancelled. */
+static bool nap(struct cmd_ctx *ctx)
+{
+	struct timespec ts = {0, 50 * 1000000L};
+
+	nanosleep(&ts, NULL);
+	return !cmd_cancelled(ctx);
+}
+
+/* container.wait {id, condition}: Docker's conditions. "not-running"
+ * (the default) returns at once for a container that does not run;
+ * "next-exit" waits for an exit after the call (a created container's
+ * first); "removed" waits until the container is gone. The status is the
+ * exit code of the last exit seen. */
 static int cmd_wait(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
+	const char *condition = arg_str(args, "condition");
+	bool next_exit = condition && strcmp(condition, "next-exit") == 0;
+	bool removed = condition && strcmp(condition, "removed") == 0;
+	int64_t asked = clock_now_nanos();
+	struct engine *engine = cmd_engine(ctx);
 	struct container c;
-	int rc;
+	char id[65];
+	int code = 0, rc;
 
+	if (condition && *condition && !next_exit && !removed && strcmp(condition, "not-running") != 0)
+		return berr_set(err, BERR_INVALID, "invalid condition: \"%s\"", condition);
 	if (find_arg(ctx, args, &c, err) < 0)
 		return -1;
-	rc = container_wait_exit(cmd_engine(ctx), &c, -1, ctx_cancelled, ctx, err);
-	if (rc == 0) {
-		bool removed;
-		*result = json_pack("{s:i, s:n}", "StatusCode", c.exit_code, "Error");
-		/* an --rm container goes as soon as it has ended */
-		container_sync(cmd_engine(ctx), &c, &removed, NULL);
+	snprintf(id, sizeof(id), "%s", c.id);
+	for (;;) {
+		rc = container_wait_exit(engine, &c, -1, ctx_cancelled, ctx, err);
+		if (rc < 0)
+			break;
+		code = c.exit_code;
+		bool exited_since = c.finished_at >= asked && !container_is_active(&c);
+		if (!next_exit && !removed) {
+			/* an --rm container goes as soon as it has ended */
+			bool gone;
+			container_sync(engine, &c, &gone, NULL);
+			break;
+		}
+		if (next_exit && exited_since)
+			break;
+		container_free(&c);
+		if (!nap(ctx)) {
+			return berr_set(err, BERR_SYSTEM, "wait cancelled");
+		}
+		berr lookup = {0};
+		if (find_arg(ctx, args, &c, &lookup) < 0) {
+			if (lookup.kind != BERR_NOT_FOUND || !removed) {
+				*err = lookup;
+				return -1;
+			}
+			/* gone: what removed waits for; its exit as its last
+			 * "die" event tells (the process that removed it may
+			 * have seen the exit before this one did) */
+			struct store *st = engine_store(engine, NULL);
+			int died;
+			if (st && events_last_exit_code(st, id, &died) == 1)
+				code = died;
+			*result = json_pack("{s:i, s:n}", "StatusCode", code, "Error");
+			return 0;
+		}
 	}
 	container_free(&c);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	*result = json_pack("{s:i, s:n}", "StatusCode", code, "Error");
+	return 0;
 }
 
 static int cmd_logs(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

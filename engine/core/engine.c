@@ -319,11 +319,14 @@ static int make_dir(const char *path, mode_t mode, berr *err)
 }
 
 /* Makes a root directory (data or run) if it is missing and keeps it
- * private to its owner. Runs on every engine start, so the usual case is
- * one stat: a root already 0700 was made or tightened here, and its own
- * mode is changed last. A new root, or one left 0711 or 0755 by an older
- * berth, gets its top-level subdirectories made or tightened first. */
-static int open_private_root(const char *path, const struct root_entry *entries, berr *err)
+ * private to its owner: mode is 0700, or 0711 for the run root, which
+ * others may pass through to the API socket (`berth daemon`) and nothing
+ * else. Runs on every engine start, so the usual case is one stat: a root
+ * already at mode was made or tightened here, and its own mode is changed
+ * last. A new root, or one left 0755 by an older berth, gets its top-level
+ * subdirectories made or tightened first. */
+static int open_private_root(const char *path, mode_t mode, const struct root_entry *entries,
+			     berr *err)
 {
 	struct stat st;
 	int fd, rc = 0;
@@ -336,7 +339,7 @@ static int open_private_root(const char *path, const struct root_entry *entries,
 				"use it",
 				path, (unsigned)st.st_uid, (unsigned)geteuid());
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0700) {
+	if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == mode) {
 		/* the usual case: private already; its top directories exist */
 		for (const struct root_entry *e = entries; e->name && rc == 0; e++)
 			if (e->make && mkdirat(fd, e->name, 0700) < 0 && errno != EEXIST)
@@ -353,7 +356,7 @@ static int open_private_root(const char *path, const struct root_entry *entries,
 		return berr_sys(err, "opening %s", path);
 	for (const struct root_entry *e = entries; e->name && rc == 0; e++)
 		rc = make_entry_private(fd, path, e, err);
-	if (rc == 0 && fchmod(fd, 0700) < 0)
+	if (rc == 0 && fchmod(fd, mode) < 0)
 		rc = berr_sys(err, "making %s private", path);
 	close(fd);
 	return rc;
@@ -449,8 +452,8 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 	 * asked for, not one the caller's umask cut down (0700 would lock a
 	 * container's non-root user out of its own /etc). */
 	umask(022);
-	if (open_private_root(root, data_root_entries, err) < 0 ||
-	    open_private_root(run, run_root_entries, err) < 0) {
+	if (open_private_root(root, 0700, data_root_entries, err) < 0 ||
+	    open_private_root(run, 0711, run_root_entries, err) < 0) {
 		json_decref(ignored);
 		return -1;
 	}

@@ -134,8 +134,12 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 			    uts.release);
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building version");
-	json_object_set_new(*result, "Components",
-			    json_pack("[{s:s, s:s}]", "Name", "Engine", "Version", BERTH_VERSION));
+	json_object_set_new(
+		*result, "Components",
+		json_pack("[{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}]", "Name", "Engine",
+			  "Version", BERTH_VERSION, "Details", "ApiVersion", BERTH_API_VERSION,
+			  "Arch", uts.machine, "BuildTime", "", "Experimental", "false", "GitCommit",
+			  "", "KernelVersion", uts.release, "MinAPIVersion", "1.24", "Os", "linux"));
 	return 0;
 }
 

@@ -74,7 +74,7 @@ done
 for d in volumes volumes/secrets containers layers blobs tmp seccomp; do
 	expect_eq "$d/" "700" "$(mode "$BERTH_ROOT/$d")"
 done
-expect_eq "run root" "700" "$(mode "$BERTH_RUN")"
+expect_eq "run root: passable to the API socket, not listable" "711" "$(mode "$BERTH_RUN")"
 expect_eq "run root's containers/" "700" "$(mode "$BERTH_RUN/containers")"
 expect_eq "the spec" "600" "$(mode "$bundle/spec")"
 expect_eq "a volume's root keeps 0755 for the container" "755" "$(mode "$volume")"
@@ -119,9 +119,10 @@ for f in berth.db berth.db-wal berth.db-shm; do
 	expect_eq "umask 000: $f" "600" "$(mode "$root2/$f")"
 done
 
-# An older berth's root: 0711 roots, a 0644 store, 0755 volumes and
+# An older berth's root: a 0711 data root, a 0755 run root, a 0644 store, 0755 volumes and
 # containers directories. The next command of any kind tightens it.
-chmod 0711 "$BERTH_ROOT" "$BERTH_RUN"
+chmod 0711 "$BERTH_ROOT"
+chmod 0755 "$BERTH_RUN"
 chmod 0644 "$BERTH_ROOT"/berth.db*
 chmod 0755 "$BERTH_ROOT/volumes" "$BERTH_ROOT/volumes/secrets" "$BERTH_ROOT/containers" \
 	"$BERTH_RUN/containers" "$BERTH_ROOT/seccomp"
@@ -130,7 +131,7 @@ chmod 0644 "$bundle/spec"
 expect_status "the next command" 0 b ps -q
 expect_eq "it lists the running container" "${id:0:12}" "$out"
 expect_eq "data root tightened" "700" "$(mode "$BERTH_ROOT")"
-expect_eq "run root tightened" "700" "$(mode "$BERTH_RUN")"
+expect_eq "run root tightened" "711" "$(mode "$BERTH_RUN")"
 for f in berth.db berth.db-wal berth.db-shm; do
 	expect_eq "$f tightened" "600" "$(mode "$BERTH_ROOT/$f")"
 done

@@ -1,0 +1,172 @@
+/* A hijacked connection relayed to a container's monitor (relay.h). */
+#include "api/relay.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/core/detach_keys.h"
+#include "engine/runtime/shim_protocol.h"
+
+static int send_locked(int fd, pthread_mutex_t *lock, const void *a, size_t alen, const void *b,
+		       size_t blen)
+{
+	int rc = 0;
+
+	if (lock)
+		pthread_mutex_lock(lock);
+	if (send(fd, a, alen, MSG_NOSIGNAL) != (ssize_t)alen ||
+	    (blen && send(fd, b, blen, MSG_NOSIGNAL) != (ssize_t)blen))
+		rc = -1;
+	if (lock)
+		pthread_mutex_unlock(lock);
+	return rc;
+}
+
+/* The client's bytes to the container's stdin, as one frame. */
+static int send_stdin(const struct relay_options *o, const void *data, size_t len)
+{
+	unsigned char h[SHIM_FRAME_HEADER] = {SHIM_STREAM_STDIN, 0, 0, 0, (unsigned char)(len >> 24),
+					      (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+					      (unsigned char)len};
+
+	return send_locked(o->shim_fd, o->write_lock, h, sizeof(h), data, len);
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One frame from the monitor to the client: raw with a tty, Docker's
+ * multiplexed framing (the monitor's own) without. Returns 1 at the exit
+ * frame, 0 to go on, -1 when either side is gone. */
+static int forward_output(const struct relay_options *o, struct http_conn *c, char **buf,
+			  size_t *cap, int *exit_code)
+{
+	unsigned char h[SHIM_FRAME_HEADER];
+	size_t len;
+
+	if (read_full(o->shim_fd, h, sizeof(h)) < 0)
+		return -1;
+	len = (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 | h[7];
+	if (len + 1 > *cap) {
+		char *grown = realloc(*buf, len + 1);
+		if (!grown)
+			return -1;
+		*buf = grown;
+		*cap = len + 1;
+	}
+	if (read_full(o->shim_fd, *buf, len) < 0)
+		return -1;
+	(*buf)[len] = '\0';
+	if (h[0] == SHIM_STREAM_EXIT) {
+		*exit_code = atoi(*buf);
+		return 1;
+	}
+	if ((h[0] == SHIM_STREAM_STDOUT && !o->want_stdout) ||
+	    (h[0] == SHIM_STREAM_STDERR && !o->want_stderr) || len == 0)
+		return 0;
+	if (!o->tty && http_write_all(c, h, sizeof(h)) < 0)
+		return -1;
+	return http_write_all(c, *buf, len) < 0 ? -1 : 0;
+}
+
+/* Input with the detach sequence held back; true once it is complete. */
+static bool forward_input(const struct relay_options *o, const unsigned char *in, size_t n,
+			  const unsigned char *keys, size_t nkeys, size_t *matched, bool *failed)
+{
+	if (!nkeys) {
+		*failed = send_stdin(o, in, n) < 0;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (in[i] == keys[*matched]) {
+			if (++*matched == nkeys)
+				return true;
+			continue;
+		}
+		if (*matched && send_stdin(o, keys, *matched) < 0)
+			*failed = true;
+		*matched = 0;
+		if (send_stdin(o, &in[i], 1) < 0)
+			*failed = true;
+	}
+	return false;
+}
+
+int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code)
+{
+	unsigned char keys[16], in[16384];
+	size_t nkeys = 0, matched = 0, cap = 0;
+	bool stdin_open = o->attach_stdin, failed = false;
+	char *buf = NULL;
+	int rc = 0;
+
+	*exit_code = -1;
+	if (o->tty && o->attach_stdin)
+		nkeys = detach_keys_parse(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q", keys,
+					  sizeof(keys));
+	/* what the client sent right after its request */
+	if (stdin_open && c->in_off < c->in_len) {
+		bool detached = forward_input(o, (unsigned char *)c->in + c->in_off,
+					      c->in_len - c->in_off, keys, nkeys, &matched, &failed);
+		c->in_off = c->in_len;
+		if (detached)
+			goto out;
+	}
+	while (!failed) {
+		struct pollfd p[2] = {{.fd = o->shim_fd, .events = POLLIN},
+				      {.fd = c->fd, .events = stdin_open ? POLLIN : 0}};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			rc = forward_output(o, c, &buf, &cap, exit_code);
+			if (rc != 0)
+				break;
+		}
+		if (p[1].revents & (POLLERR | POLLNVAL))
+			break;
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			if (!stdin_open) {
+				/* the client hung up while only reading: nobody listens */
+				if (p[1].revents & POLLHUP)
+					break;
+				continue;
+			}
+			ssize_t n = recv(c->fd, in, sizeof(in), 0);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				/* the client closed its writing half: stdin ends */
+				send_stdin(o, NULL, 0);
+				stdin_open = false;
+				if (n < 0)
+					break;
+				continue;
+			}
+			if (forward_input(o, in, (size_t)n, keys, nkeys, &matched, &failed))
+				break;
+		}
+	}
+out:
+	free(buf);
+	return rc < 0 ? -1 : 0;
+}

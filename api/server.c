@@ -1,0 +1,210 @@
+/* `berth daemon`'s serving loop: the endpoints listen, one thread accepts
+ * on all of them, and each connection gets a thread of its own that reads
+ * requests and runs their routes (blocking on the engine's queue as the
+ * CLI does). A signal closes the endpoints; requests that change state are
+ * let finish first, streams (logs -f, events, attach) are cut. */
+#include "api/api.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api/endpoint.h"
+#include "api/router.h"
+#include "api/server.h"
+#include "engine/core/alloc.h"
+#include "engine/core/clock.h"
+
+#define API_MAX_ENDPOINTS 16
+#define API_MAX_CONNECTIONS 1024
+#define API_THREAD_STACK (1u << 20)
+
+struct connection {
+	struct api_server *server;
+	const struct api_endpoint *endpoint;
+	struct http_conn http;
+};
+
+static atomic_int open_connections;
+
+/* Serves one connection until it closes, breaks or stays idle. */
+static void *serve_connection(void *arg)
+{
+	struct connection *conn = arg;
+	struct http_conn *c = &conn->http;
+	const char *why;
+
+	for (;;) {
+		int rc = http_read_headers(c, &why);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			if (!c->broken && c->req.method[0]) {
+				c->req.keep_alive = false;
+				char body[256];
+				int n = snprintf(body, sizeof(body), "{\"message\":\"%s\"}\n", why);
+				http_respond(c, 400, api_common_headers(), "application/json", body,
+					     (size_t)n);
+			}
+			break;
+		}
+		int64_t start = clock_mono_nanos();
+		rc = api_route_request(conn->server, conn->server->engine, c, conn->endpoint);
+		if (conn->server->debug)
+			fprintf(stderr, "berth daemon: %s %s%s%s %d %.1f ms\n", c->req.method,
+				c->req.path, c->req.query ? "?" : "", c->req.query ? c->req.query : "",
+				c->status, (double)(clock_mono_nanos() - start) / 1e6);
+		if (rc < 0 || c->broken || !c->req.keep_alive)
+			break;
+	}
+	close(c->fd);
+	http_conn_release(c);
+	free(conn);
+	atomic_fetch_sub(&open_connections, 1);
+	return NULL;
+}
+
+static void start_connection(struct api_server *server, const struct api_endpoint *e, int fd)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	struct connection *conn;
+
+	if (atomic_fetch_add(&open_connections, 1) >= API_MAX_CONNECTIONS) {
+		atomic_fetch_sub(&open_connections, 1);
+		close(fd);
+		return;
+	}
+	conn = xcalloc(1, sizeof(*conn));
+	conn->server = server;
+	conn->endpoint = e;
+	http_conn_init(&conn->http, fd);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, API_THREAD_STACK);
+	if (pthread_create(&thread, &attr, serve_connection, conn) != 0) {
+		close(fd);
+		free(conn);
+		atomic_fetch_sub(&open_connections, 1);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* The group the sockets belong to: -1 for root's own. */
+static int socket_group(const char *name, gid_t *gid, berr *err)
+{
+	struct group *g;
+
+	*gid = (gid_t)-1;
+	if (name && !*name)
+		return 0;
+	g = getgrnam(name ? name : "berth");
+	if (g) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	if (name)
+		return berr_set(err, BERR_INVALID, "group %s not found", name);
+	return 0;
+}
+
+static int open_endpoints(struct engine *engine, const struct api_options *opts,
+			  struct api_endpoint *eps, size_t *n, berr *err)
+{
+	char fallback[600];
+	gid_t gid;
+
+	*n = 0;
+	if (socket_group(opts->group, &gid, err) < 0)
+		return -1;
+	snprintf(fallback, sizeof(fallback), "unix://%s/berth.sock", engine_run_root(engine));
+	size_t count = opts->nhosts ? opts->nhosts : 1;
+	for (size_t i = 0; i < count && *n < API_MAX_ENDPOINTS; i++) {
+		const char *address = opts->nhosts ? opts->hosts[i] : fallback;
+		size_t extra = 0;
+		if (api_endpoint_parse(address, &eps[*n], err) < 0)
+			goto fail;
+		if (api_endpoint_listen(&eps[*n], gid, eps + *n + 1, API_MAX_ENDPOINTS - *n - 1,
+					&extra, err) < 0) {
+			api_endpoint_close(&eps[*n]);
+			goto fail;
+		}
+		*n += 1 + extra;
+	}
+	return 0;
+fail:
+	while (*n > 0)
+		api_endpoint_close(&eps[--*n]);
+	return -1;
+}
+
+int api_serve(struct engine *engine, const struct api_options *opts, berr *err)
+{
+	/* connection threads use both until the process ends */
+	static struct api_endpoint eps[API_MAX_ENDPOINTS];
+	static struct api_server server;
+	struct pollfd pfd[API_MAX_ENDPOINTS + 1];
+	sigset_t stop;
+	size_t n;
+	int sfd;
+
+	/* every thread made from here on inherits the mask: only the
+	 * signalfd sees these */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0)
+		return berr_sys(err, "waiting for signals");
+	if (open_endpoints(engine, opts, eps, &n, err) < 0) {
+		close(sfd);
+		return -1;
+	}
+	server.engine = engine;
+	server.debug = opts->debug;
+	api_exec_table_init(&server.execs);
+	attach_waits_init(&server.attach);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "berth daemon: API listening on %s\n", eps[i].address);
+	for (;;) {
+		for (size_t i = 0; i < n; i++)
+			pfd[i] = (struct pollfd){.fd = eps[i].fd, .events = POLLIN};
+		pfd[n] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		if (poll(pfd, n + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			berr_sys(err, "waiting for clients");
+			break;
+		}
+		if (pfd[n].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) > 0)
+				fprintf(stderr, "berth daemon: %s: stopping\n", strsignal((int)si.ssi_signo));
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			int fd = accept4(eps[i].fd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				start_connection(&server, &eps[i], fd);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		api_endpoint_close(&eps[i]);
+	close(sfd);
+	/* the containers go on: only this process's requests end */
+	return err->kind == BERR_NONE ? 0 : -1;
+}
