@@ -150,8 +150,7 @@ static int create(struct api_req *r)
 
 	if (!from || !*from) {
 		if (api_query(r, "fromSrc"))
-			return api_reply_errorf(r, 501, "importing an image through the API is not "
-							"supported by berth yet: use `berth import`");
+			return api_image_import(r);
 		return api_reply_errorf(r, 400, "fromImage or fromSrc must be given");
 	}
 	join_reference(reference, sizeof(reference), from, t);
