@@ -81,6 +81,24 @@ static int events(struct api_req *r)
 	return api_stream_end(r, o.content_type);
 }
 
+/* Checks credentials with the registry; the client keeps them (the
+ * daemon stores nothing), as Docker's /auth does. */
+static int auth(struct api_req *r)
+{
+	json_t *body, *result;
+
+	if (api_body_json(r, false, &body) < 0)
+		return r->conn->broken ? -1 : 0;
+	json_object_set_new(body, "save", json_false());
+	int rc = api_call(r, "registry.login", body, &result);
+	json_decref(body);
+	if (rc < 0)
+		return 0;
+	json_decref(result);
+	return api_reply_json(r, 200, json_pack("{s:s, s:s}", "Status", "Login Succeeded",
+						"IdentityToken", ""));
+}
+
 const struct api_route api_system_routes[] = {
 	{"GET", "/_ping", ping, 0},
 	{"HEAD", "/_ping", ping, 0},
@@ -88,5 +106,6 @@ const struct api_route api_system_routes[] = {
 	{"GET", "/info", info, 0},
 	{"GET", "/system/df", disk_usage, 0},
 	{"GET", "/events", events, 0},
+	{"POST", "/auth", auth, API_ROUTE_WRITE},
 	{NULL, NULL, NULL, 0},
 };

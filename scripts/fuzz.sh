@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
-targets=(reference filters units template envfile volume shim_spec layer load dns registry dockerfile build_words log_decode)
+targets=(reference filters units template envfile volume shim_spec layer load dns registry dockerfile build_words log_decode api_http)
 
 smoke=0
 if [ "${1:-}" = --smoke ]; then
