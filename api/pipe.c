@@ -11,11 +11,19 @@
 #include <unistd.h>
 
 struct pipe_out {
+	const struct api_pipe_out_options *o;
 	int write_end;
 	int done_fd;
 	int status;
 	berr err;
 };
+
+static void out_progress(void *user, json_t *message)
+{
+	struct pipe_out *p = user;
+
+	p->o->on_progress(p->o->user, message);
+}
 
 static void out_reply(void *user, int status, json_t *result, const berr *err)
 {
@@ -33,9 +41,10 @@ static void out_reply(void *user, int status, json_t *result, const berr *err)
 }
 
 int api_pipe_out(struct api_req *r, const char *type, json_t *args, const char *fd_key,
-		 const char *content_type)
+		 const struct api_pipe_out_options *o)
 {
-	struct pipe_out p = {.write_end = -1};
+	const char *content_type = o->content_type;
+	struct pipe_out p = {.o = o, .write_end = -1};
 	int fds[2];
 	char buf[65536];
 	bool cancelled = false;
@@ -51,7 +60,8 @@ int api_pipe_out(struct api_req *r, const char *type, json_t *args, const char *
 	}
 	p.write_end = fds[1];
 	json_object_set_new(args, fd_key, json_integer(fds[1]));
-	uint64_t id = engine_submit(r->engine, type, args, NULL, out_reply, &p);
+	uint64_t id = engine_submit(r->engine, type, args, o->on_progress ? out_progress : NULL,
+				    out_reply, &p);
 	for (;;) {
 		struct pollfd pf[2] = {{.fd = fds[0], .events = POLLIN},
 				       {.fd = r->conn->fd, .events = cancelled ? 0 : POLLRDHUP}};
@@ -75,8 +85,14 @@ int api_pipe_out(struct api_req *r, const char *type, json_t *args, const char *
 		if (r->conn->broken)
 			continue; /* drained, so that the command is not held up */
 		if (!r->answered) {
+			struct strbuf extra = {0};
+			strbuf_adds(&extra, api_common_headers());
+			if (o->headers)
+				o->headers(o->user, &extra);
 			r->answered = true;
-			if (http_stream_begin(r->conn, 200, api_common_headers(), content_type) < 0)
+			int begun = http_stream_begin(r->conn, 200, extra.s, content_type);
+			strbuf_free(&extra);
+			if (begun < 0)
 				continue;
 		}
 		if (http_stream_write(r->conn, buf, (size_t)n) < 0) {

@@ -7,12 +7,23 @@
 
 #include "api/request.h"
 #include "api/stream.h"
+#include "engine/core/strbuf.h"
 
-/* The command writes to args' "fd"; what it writes is the response's
- * body (content_type), chunked. An error before any byte is answered with
- * its status; after, the connection is cut (as Docker cuts it). */
+struct api_pipe_out_options {
+	const char *content_type;
+	/* the command's progress messages, on its worker thread; may be NULL */
+	engine_progress_fn on_progress;
+	void *user;
+	/* headers to add ("Name: value\r\n"), asked when the first byte has
+	 * come (so after the progress that preceded it); may be NULL */
+	void (*headers)(void *user, struct strbuf *extra);
+};
+
+/* The command writes to args' fd_key; what it writes is the response's
+ * body, chunked. An error before any byte is answered with its status;
+ * after, the connection is cut (as Docker cuts it). */
 int api_pipe_out(struct api_req *r, const char *type, json_t *args, const char *fd_key,
-		 const char *content_type);
+		 const struct api_pipe_out_options *o);
 
 /* The command reads the request's body from args' fd_key; its progress
  * messages and result are streamed with o (o->on_message is called for

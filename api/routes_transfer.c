@@ -9,8 +9,9 @@
 
 static int export_route(struct api_req *r)
 {
+	struct api_pipe_out_options o = {.content_type = "application/x-tar"};
 	json_t *args = json_pack("{s:s}", "id", r->params[0]);
-	int rc = api_pipe_out(r, "container.export", args, "fd", "application/x-tar");
+	int rc = api_pipe_out(r, "container.export", args, "fd", &o);
 
 	json_decref(args);
 	return rc;
@@ -18,8 +19,9 @@ static int export_route(struct api_req *r)
 
 static int save(struct api_req *r, json_t *names)
 {
+	struct api_pipe_out_options o = {.content_type = "application/x-tar"};
 	json_t *args = json_pack("{s:o}", "names", names);
-	int rc = api_pipe_out(r, "image.save", args, "fd", "application/x-tar");
+	int rc = api_pipe_out(r, "image.save", args, "fd", &o);
 
 	json_decref(args);
 	return rc;

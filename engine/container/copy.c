@@ -99,9 +99,11 @@ static int not_found(const char *path, const struct container *c, berr *err)
 	                c->name);
 }
 
-/* Writes the tar of `path` inside the root to out_fd; *stat_out describes it. */
-static int copy_out(int root, const struct container *c, const char *path, bool follow, int out_fd,
-                    json_t **stat_out, berr *err)
+/* Writes the tar of `path` inside the root to out_fd; *stat_out describes
+ * it. The stat is also sent as progress ({"stat"}) before the first byte,
+ * for the Engine API's header; with stat_only, nothing else is done. */
+static int copy_out(struct cmd_ctx *ctx, int root, const struct container *c, const char *path,
+                    bool follow, bool stat_only, int out_fd, json_t **stat_out, berr *err)
 {
 	struct container_path p;
 	struct tar_writer *w = NULL;
@@ -135,6 +137,12 @@ static int copy_out(int root, const struct container *c, const char *path, bool 
 	if (S_ISLNK(st.st_mode) && readlinkat(dir, name, target, sizeof(target) - 1) < 0)
 		target[0] = '\0';
 	as = p.contents ? "." : p.base;
+	cmd_progress(ctx, json_pack("{s:o}", "stat", stat_json(path, &st, target)));
+	if (stat_only) {
+		*stat_out = stat_json(path, &st, target);
+		ret = 0;
+		goto out;
+	}
 	if (tar_writer_open(&w, out_fd, 0, err) < 0)
 		goto out;
 	if (tar_writer_add(w, dir, name, as, err) < 0)
@@ -250,7 +258,8 @@ static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result,
 	struct container c;
 	int root, ret;
 
-	if (!ref || !path || !json_is_integer(json_object_get(args, "fd")))
+	if (!ref || !path ||
+	    (!json_is_integer(json_object_get(args, "fd")) && !json_is_true(json_object_get(args, "stat_only"))))
 		return berr_set(err, BERR_INVALID, "copy needs a container, a path and a stream");
 	/* a relative path is relative to the container's root, as Docker has it */
 	if (path[0] != '/') {
@@ -261,7 +270,7 @@ static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result,
 		free(abs);
 		path = json_string_value(json_object_get(args, "path"));
 	}
-	int fd = (int)json_integer_value(json_object_get(args, "fd"));
+	int fd = json_is_integer(json_object_get(args, "fd")) ? (int)json_integer_value(json_object_get(args, "fd")) : -1;
 	if (container_find(engine, ref, &c, err) < 0)
 		return -1;
 	/* Under the container's lock it neither starts nor goes while its
@@ -288,7 +297,8 @@ static int run_copy(struct cmd_ctx *ctx, json_t *args, bool to, json_t **result,
 	if (to)
 		ret = copy_in(root, &c, args, fd, err);
 	else
-		ret = copy_out(root, &c, path, json_is_true(json_object_get(args, "follow")), fd,
+		ret = copy_out(ctx, root, &c, path, json_is_true(json_object_get(args, "follow")),
+		               json_is_true(json_object_get(args, "stat_only")), fd,
 		               &stat, err);
 	close(root);
 	container_free(&c);
