@@ -16,6 +16,11 @@ struct api_options {
 	 * only otherwise); "" for root only */
 	const char *group;
 	bool debug;               /* one line per request on stderr */
+	/* tcp:// endpoints: dockerd's TLS flags; without --tlsverify (client
+	 * certificates checked against tlscacert) a tcp:// address is refused
+	 * unless unsafe_tcp, which says why it is dangerous */
+	bool tls, tlsverify, unsafe_tcp;
+	const char *tlscacert, *tlscert, *tlskey;
 };
 
 /* Serves until SIGTERM, SIGINT or SIGHUP. Returns 0, or -1 when an

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netdb.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -77,12 +78,25 @@ int api_endpoint_parse(const char *address, struct api_endpoint *e, berr *err)
 		}
 		return 0;
 	}
-	if (strncmp(base, "tcp://", 6) == 0)
-		return berr_set(err, BERR_UNSUPPORTED,
-				"%s: serving the API over TCP needs TLS with verified client "
-				"certificates, which this berth does not have yet; use a unix socket "
-				"(ssh -L can carry one)",
-				address);
+	if (strncmp(base, "tcp://", 6) == 0) {
+		const char *hp = base + 6, *colon;
+		e->tcp = true;
+		if (hp[0] == '[') {
+			const char *close = strchr(hp, ']');
+			if (!close)
+				return berr_set(err, BERR_INVALID, "%s: bad IPv6 address", address);
+			snprintf(e->host, sizeof(e->host), "%.*s", (int)(close - hp - 1), hp + 1);
+			colon = close[1] == ':' ? close + 1 : NULL;
+		} else {
+			colon = strrchr(hp, ':');
+			snprintf(e->host, sizeof(e->host), "%.*s",
+				 colon ? (int)(colon - hp) : (int)strlen(hp), hp);
+		}
+		snprintf(e->port, sizeof(e->port), "%s", colon && colon[1] ? colon + 1 : "2376");
+		if (strspn(e->port, "0123456789") != strlen(e->port) || atoi(e->port) > 65535)
+			return berr_set(err, BERR_INVALID, "%s: bad port", address);
+		return 0;
+	}
 	return berr_set(err, BERR_INVALID,
 			"%s: unsupported address (unix:///path or fd://)", address);
 }
@@ -194,9 +208,38 @@ static int listen_passed(struct api_endpoint *e, struct api_endpoint *more, size
 	return 0;
 }
 
+static int listen_tcp(struct api_endpoint *e, berr *err)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *res = NULL;
+	int one = 1, fd, rc;
+
+	rc = getaddrinfo(e->host[0] ? e->host : NULL, e->port, &hints, &res);
+	if (rc != 0)
+		return berr_set(err, BERR_INVALID, "%s: %s", e->address, gai_strerror(rc));
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		freeaddrinfo(res);
+		return berr_sys(err, "creating a socket for %s", e->address);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 512) < 0) {
+		berr_sys(err, "listening on %s", e->address);
+		freeaddrinfo(res);
+		close(fd);
+		return -1;
+	}
+	freeaddrinfo(res);
+	e->fd = fd;
+	return 0;
+}
+
 int api_endpoint_listen(struct api_endpoint *e, gid_t gid, struct api_endpoint *more,
 			size_t max, size_t *nmore, berr *err)
 {
+	if (e->tcp)
+		return listen_tcp(e, err);
 	if (e->path[0])
 		return listen_unix(e, gid, err);
 	return listen_passed(e, more, max, nmore, err);

@@ -3,6 +3,9 @@
  *   unix:///run/berth/berth.sock        a socket made here: mode 0660,
  *                                       owned by root and the daemon's group
  *   fd://   fd://3                      sockets systemd passed (LISTEN_FDS)
+ *   tcp://host:port                     TLS with verified client certificates
+ *                                       (--tlsverify); anything less only
+ *                                       when forced (--unsafe-tcp)
  *   ...?access=ro                       only what reads state: lists,
  *                                       inspects, logs, stats, events
  *   ...?allow=GET:/containers/json,GET:/events
@@ -30,7 +33,10 @@ enum api_access {
 
 struct api_endpoint {
 	char address[512];  /* as given, for messages */
-	char path[108];     /* a unix socket's path; "" for fd:// */
+	char path[108];     /* a unix socket's path; "" for fd:// and tcp:// */
+	bool tcp;
+	char host[256], port[16]; /* tcp:// */
+	void *tls_server;   /* tcp://: the TLS context (shared), or NULL for plain TCP */
 	int fd;             /* listening; -1 before api_endpoint_listen */
 	int passed_fd;      /* fd://N: that descriptor only; -1: every one passed */
 	enum api_access access;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/tls.h"
 #include "engine/core/alloc.h"
 #include "engine/core/clock.h"
 
@@ -124,6 +125,7 @@ void http_conn_init(struct http_conn *c, int fd)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
+	pthread_mutex_init(&c->tls_lock, NULL);
 	c->header_timeout_ms = 30000;
 	c->idle_timeout_ms = 300000;
 	c->io_timeout_ms = 300000;
@@ -147,6 +149,7 @@ void http_conn_release(struct http_conn *c)
 	strbuf_free(&c->field);
 	strbuf_free(&c->value);
 	strbuf_free(&c->pending);
+	pthread_mutex_destroy(&c->tls_lock);
 }
 
 /* Waits until fd is ready for events, at most timeout_ms (<0: forever).
@@ -167,16 +170,33 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	}
 }
 
+ssize_t http_conn_read(struct http_conn *c, void *buf, size_t len)
+{
+	if (!c->tls)
+		return recv(c->fd, buf, len, 0);
+	pthread_mutex_lock(&c->tls_lock);
+	ssize_t n = api_tls_read(c->tls, buf, len);
+	pthread_mutex_unlock(&c->tls_lock);
+	return n;
+}
+
+bool http_conn_buffered(struct http_conn *c)
+{
+	return c->tls && api_tls_buffered(c->tls);
+}
+
 /* Reads more bytes into the buffer (which must be empty). Returns the
  * count, 0 at the client's end, -1 on an error or the deadline. */
 static ssize_t fill(struct http_conn *c, int timeout_ms)
 {
 	c->in_off = c->in_len = 0;
 	for (;;) {
-		int r = wait_fd(c->fd, POLLIN, timeout_ms);
-		if (r <= 0)
-			return -1;
-		ssize_t n = recv(c->fd, c->in, sizeof(c->in), 0);
+		if (!http_conn_buffered(c)) {
+			int r = wait_fd(c->fd, POLLIN, timeout_ms);
+			if (r <= 0)
+				return -1;
+		}
+		ssize_t n = http_conn_read(c, c->in, sizeof(c->in));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
@@ -336,8 +356,34 @@ const char *http_status_text(int status)
 	}
 }
 
+/* Through TLS: each piece whole (the socket's deadline bounds each write). */
+static int tls_writev_all(struct http_conn *c, struct iovec *iov, int n)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&c->tls_lock);
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *p = iov[i].iov_base;
+		size_t left = iov[i].iov_len;
+		while (left > 0) {
+			ssize_t w = api_tls_write(c->tls, p, left);
+			if (w <= 0) {
+				c->broken = true;
+				rc = -1;
+				break;
+			}
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	pthread_mutex_unlock(&c->tls_lock);
+	return rc;
+}
+
 static int writev_all(struct http_conn *c, struct iovec *iov, int n)
 {
+	if (c->tls)
+		return tls_writev_all(c, iov, n);
 	while (n > 0) {
 		if (wait_fd(c->fd, POLLOUT, c->io_timeout_ms) <= 0) {
 			c->broken = true;

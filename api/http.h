@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include <http_parser.h>
+#include <pthread.h>
 
 #include "engine/core/strbuf.h"
 
@@ -38,6 +39,8 @@ struct http_request {
 
 struct http_conn {
 	int fd;
+	void *tls;          /* the TLS connection of a tcp:// endpoint, or NULL */
+	pthread_mutex_t tls_lock; /* one TLS call at a time (a feeder reads while progress writes) */
 	http_parser parser;
 	char in[16384];     /* bytes read, not yet parsed, from in_off to in_len */
 	size_t in_off, in_len;
@@ -101,6 +104,12 @@ int http_hijack(struct http_conn *c, const char *extra_headers, const char *cont
 
 /* Writes all of data to the descriptor within the I/O deadline. */
 int http_write_all(struct http_conn *c, const void *data, size_t len);
+
+/* Reads what the client sends (through TLS when the connection has it):
+ * as recv. */
+ssize_t http_conn_read(struct http_conn *c, void *buf, size_t len);
+/* Whether bytes wait in TLS's buffer, where poll does not see them. */
+bool http_conn_buffered(struct http_conn *c);
 
 /* Docker's reason phrases. */
 const char *http_status_text(int status);

@@ -132,7 +132,8 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 	while (!failed) {
 		struct pollfd p[2] = {{.fd = o->shim_fd, .events = POLLIN},
 				      {.fd = c->fd, .events = stdin_open ? POLLIN : 0}};
-		if (poll(p, 2, -1) < 0) {
+		bool buffered = stdin_open && http_conn_buffered(c);
+		if (poll(p, 2, buffered ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -144,6 +145,8 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 		}
 		if (p[1].revents & (POLLERR | POLLNVAL))
 			break;
+		if (buffered)
+			p[1].revents |= POLLIN;
 		if (p[1].revents & (POLLIN | POLLHUP)) {
 			if (!stdin_open) {
 				/* the client hung up while only reading: nobody listens */
@@ -151,7 +154,7 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 					break;
 				continue;
 			}
-			ssize_t n = recv(c->fd, in, sizeof(in), 0);
+			ssize_t n = http_conn_read(c, in, sizeof(in));
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) {

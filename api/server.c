@@ -21,6 +21,7 @@
 #include "api/endpoint.h"
 #include "api/router.h"
 #include "api/server.h"
+#include "api/tls.h"
 #include "engine/core/alloc.h"
 #include "engine/core/clock.h"
 
@@ -36,6 +37,27 @@ struct connection {
 
 static atomic_int open_connections;
 
+/* Ends a TCP connection without losing what the client has yet to read:
+ * closing with its bytes unread would send a reset, and a reset makes the
+ * client's kernel drop what it had received (the end of an attach's
+ * output). Our side is shut, and what the client still sends is read
+ * for at most a second. */
+static void linger_close(int fd)
+{
+	char trash[4096];
+	int64_t deadline = clock_mono_nanos() / 1000000 + 1000;
+
+	shutdown(fd, SHUT_WR);
+	for (;;) {
+		int left = (int)(deadline - clock_mono_nanos() / 1000000);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return;
+		if (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) <= 0)
+			return;
+	}
+}
+
 /* Serves one connection until it closes, breaks or stays idle. */
 static void *serve_connection(void *arg)
 {
@@ -43,6 +65,18 @@ static void *serve_connection(void *arg)
 	struct http_conn *c = &conn->http;
 	const char *why;
 
+	if (conn->endpoint->tls_server) {
+		char reason[256];
+		c->tls = api_tls_accept(conn->endpoint->tls_server, c->fd, c->header_timeout_ms,
+					reason, sizeof(reason));
+		if (!c->tls) {
+			if (conn->server->debug)
+				fprintf(stderr, "berth daemon: %s: TLS handshake failed: %s\n",
+					conn->endpoint->address, reason);
+			goto out;
+		}
+		api_tls_set_deadline(c->fd, c->io_timeout_ms);
+	}
 	for (;;) {
 		int rc = http_read_headers(c, &why);
 		if (rc == 0)
@@ -66,6 +100,10 @@ static void *serve_connection(void *arg)
 		if (rc < 0 || c->broken || !c->req.keep_alive)
 			break;
 	}
+out:
+	api_tls_close(c->tls);
+	if (conn->endpoint->tcp)
+		linger_close(c->fd);
 	close(c->fd);
 	http_conn_release(c);
 	free(conn);
@@ -117,9 +155,50 @@ static int socket_group(const char *name, gid_t *gid, berr *err)
 	return 0;
 }
 
+/* What a tcp:// endpoint is served with: TLS verifying clients, or what
+ * --unsafe-tcp allows, said loudly. */
+static int tcp_security(const struct api_options *opts, struct api_endpoint *e, void **server,
+			berr *err)
+{
+	static const char *const defaults[] = {"/root/.docker/ca.pem", "/root/.docker/cert.pem",
+					       "/root/.docker/key.pem"};
+	bool with_tls = opts->tls || opts->tlsverify;
+
+	if (!opts->tlsverify) {
+		if (!opts->unsafe_tcp)
+			return berr_set(err, BERR_INVALID,
+					"%s: serving the API on TCP without --tlsverify lets anyone who "
+					"can reach the port run anything as root on this host; use "
+					"--tlsverify with --tlscacert, --tlscert and --tlskey (or a unix "
+					"socket through ssh -L), or --unsafe-tcp to do it anyway",
+					e->address);
+		fprintf(stderr,
+			"WARNING: %s: the API %s: anyone who can reach this port is root on this "
+			"host\n",
+			e->address,
+			with_tls ? "is served with TLS but without verifying clients"
+				 : "is served on plain TCP, without TLS");
+	}
+	if (!with_tls)
+		return 0;
+	if (!*server) {
+		struct api_tls_files files = {
+			.ca = opts->tlscacert ? opts->tlscacert : defaults[0],
+			.cert = opts->tlscert ? opts->tlscert : defaults[1],
+			.key = opts->tlskey ? opts->tlskey : defaults[2],
+			.verify_clients = opts->tlsverify,
+		};
+		if (api_tls_server_new(&files, server, err) < 0)
+			return -1;
+	}
+	e->tls_server = *server;
+	return 0;
+}
+
 static int open_endpoints(struct engine *engine, const struct api_options *opts,
 			  struct api_endpoint *eps, size_t *n, berr *err)
 {
+	static void *tls_server;
 	char fallback[600];
 	gid_t gid;
 
@@ -131,7 +210,8 @@ static int open_endpoints(struct engine *engine, const struct api_options *opts,
 	for (size_t i = 0; i < count && *n < API_MAX_ENDPOINTS; i++) {
 		const char *address = opts->nhosts ? opts->hosts[i] : fallback;
 		size_t extra = 0;
-		if (api_endpoint_parse(address, &eps[*n], err) < 0)
+		if (api_endpoint_parse(address, &eps[*n], err) < 0 ||
+		    (eps[*n].tcp && tcp_security(opts, &eps[*n], &tls_server, err) < 0))
 			goto fail;
 		if (api_endpoint_listen(&eps[*n], gid, eps + *n + 1, API_MAX_ENDPOINTS - *n - 1,
 					&extra, err) < 0) {

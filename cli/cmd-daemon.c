@@ -21,8 +21,15 @@ static void usage(void)
 	       "      --config-file string   daemon.json to use (default \"/etc/berth/daemon.json\")\n"
 	       "  -D, --debug                Print one line per request\n"
 	       "  -G, --group string         Group for the unix sockets (default \"berth\" when it exists)\n"
-	       "  -H, --host list            Address to serve: unix:///path or fd://, with ?access=ro or\n"
-	       "                             ?allow=METHOD:/path,... to limit what it lets through\n"
+	       "  -H, --host list            Address to serve: unix:///path, tcp://host:port or fd://, with\n"
+	       "                             ?access=ro or ?allow=METHOD:/path,... to limit what it lets through\n"
+	       "      --tls                  Use TLS on tcp:// (implied by --tlsverify)\n"
+	       "      --tlscacert string     Trust certs signed only by this CA (default \"~/.docker/ca.pem\")\n"
+	       "      --tlscert string       Path to TLS certificate file (default \"~/.docker/cert.pem\")\n"
+	       "      --tlskey string        Path to TLS key file (default \"~/.docker/key.pem\")\n"
+	       "      --tlsverify            Use TLS and verify the remote (clients' certificates)\n"
+	       "      --unsafe-tcp           Serve tcp:// without verified client certificates (anyone who\n"
+	       "                             reaches the port is root on this host)\n"
 	       "      --validate             Check daemon.json and exit\n");
 }
 
@@ -81,6 +88,18 @@ int cli_daemon_main(struct cli *cli, int argc, char **argv, int (*open_engine)(s
 			hosts[opts.nhosts++] = v;
 		} else if ((v = flag_value(argc, argv, &k, "--group", "-G"))) {
 			opts.group = v;
+		} else if ((v = flag_value(argc, argv, &k, "--tlscacert", NULL))) {
+			opts.tlscacert = v;
+		} else if ((v = flag_value(argc, argv, &k, "--tlscert", NULL))) {
+			opts.tlscert = v;
+		} else if ((v = flag_value(argc, argv, &k, "--tlskey", NULL))) {
+			opts.tlskey = v;
+		} else if (strcmp(argv[k], "--tls") == 0) {
+			opts.tls = true;
+		} else if (strcmp(argv[k], "--tlsverify") == 0) {
+			opts.tlsverify = true;
+		} else if (strcmp(argv[k], "--unsafe-tcp") == 0) {
+			opts.unsafe_tcp = true;
 		} else if (strcmp(argv[k], "-D") == 0 || strcmp(argv[k], "--debug") == 0) {
 			opts.debug = true;
 		} else if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
