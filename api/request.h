@@ -14,6 +14,11 @@ struct api_server;
 
 #define API_MAX_PARAMS 2
 
+/* The version _ping and /version advertise, and requests without a
+ * /v1.NN/ prefix get: at 1.45 Docker drops image fields docker-compose
+ * 1.29 reads. */
+#define API_ADVERTISED_VERSION 144
+
 struct api_req {
 	struct engine *engine;
 	struct api_server *server;

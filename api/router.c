@@ -11,8 +11,12 @@
 #include "engine/core/alloc.h"
 #include "engine/core/strbuf.h"
 
+/* Versions served: the oldest the docker CLI and SDKs still send, up to
+ * the newest the docker CLI 28 speaks. _ping and /version advertise
+ * API_ADVERTISED_VERSION (request.c), so clients that negotiate settle
+ * there; a client pinned to a newer one gets that version's shapes. */
 #define API_MIN_VERSION 124
-#define API_MAX_VERSION 144
+#define API_MAX_VERSION 150
 
 static const struct api_route *const route_tables[] = {
 	api_system_routes, api_container_routes, api_exec_routes, api_image_routes,
@@ -81,8 +85,9 @@ static const char *strip_version(const char *path, int *version, char *text, siz
 	unsigned major, minor;
 	int used = 0;
 
-	*version = API_MAX_VERSION;
-	snprintf(text, text_size, "%d.%d", API_MAX_VERSION / 100, API_MAX_VERSION % 100);
+	*version = API_ADVERTISED_VERSION;
+	snprintf(text, text_size, "%d.%d", API_ADVERTISED_VERSION / 100,
+		 API_ADVERTISED_VERSION % 100);
 	if (strncmp(path, "/v", 2) != 0 || path[2] < '0' || path[2] > '9')
 		return path;
 	if (sscanf(path + 2, "%3u.%3u%n", &major, &minor, &used) != 2 ||

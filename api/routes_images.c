@@ -17,6 +17,18 @@ static int answer(struct api_req *r, const char *type, json_t *args, int status)
 	return rc < 0 ? 0 : api_reply_json(r, status, result);
 }
 
+/* An image object in the shape of the client's version: VirtualSize
+ * before 1.44, ContainerConfig and Container before 1.45. */
+static void shape_image(const struct api_req *r, json_t *image)
+{
+	if (r->version < 144 && !json_object_get(image, "VirtualSize"))
+		json_object_set(image, "VirtualSize", json_object_get(image, "Size"));
+	if (r->version >= 145) {
+		json_object_del(image, "ContainerConfig");
+		json_object_del(image, "Container");
+	}
+}
+
 static int list(struct api_req *r)
 {
 	json_t *filters;
@@ -26,12 +38,27 @@ static int list(struct api_req *r)
 	json_t *args = json_pack("{s:b}", "all", api_query_bool(r, "all"));
 	if (filters)
 		json_object_set_new(args, "filters", filters);
-	return answer(r, "image.list", args, 200);
+	json_t *result, *image;
+	size_t i;
+	int rc = api_call(r, "image.list", args, &result);
+	json_decref(args);
+	if (rc < 0)
+		return 0;
+	json_array_foreach(result, i, image)
+		shape_image(r, image);
+	return api_reply_json(r, 200, result);
 }
 
 static int inspect(struct api_req *r)
 {
-	return answer(r, "image.inspect", json_pack("{s:s}", "name", r->params[0]), 200);
+	json_t *args = json_pack("{s:s}", "name", r->params[0]), *result;
+	int rc = api_call(r, "image.inspect", args, &result);
+
+	json_decref(args);
+	if (rc < 0)
+		return 0;
+	shape_image(r, result);
+	return api_reply_json(r, 200, result);
 }
 
 static int history(struct api_req *r)
