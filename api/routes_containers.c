@@ -344,10 +344,12 @@ static int logs(struct api_req *r)
 	return api_stream_end(r, o.content_type) < 0 ? -1 : 0;
 }
 
-/* The monitor's stream for a running container, or -1 after answering. */
-static int attach_stream(struct api_req *r, const char *id)
+/* The monitor's stream for a running container, or -1 after answering;
+ * event: whether it is an attach Docker would announce (a resize's own
+ * stream is not). */
+static int attach_stream(struct api_req *r, const char *id, bool event)
 {
-	json_t *args = json_pack("{s:s}", "id", id), *result;
+	json_t *args = json_pack("{s:s, s:b}", "id", id, "event", event), *result;
 	int rc = api_call(r, "container.attach", args, &result);
 	int fd = rc < 0 ? -1 : (int)json_integer_value(json_object_get(result, "fd"));
 
@@ -379,7 +381,7 @@ static int attach(struct api_req *r)
 	if (!running && !created)
 		return api_reply_errorf(r, 409,
 					"You cannot attach to a stopped container, start it first");
-	if (running && (o.shim_fd = attach_stream(r, id)) < 0)
+	if (running && (o.shim_fd = attach_stream(r, id, true)) < 0)
 		return 0;
 	if (http_hijack(r->conn, api_common_headers(), stream_type(r, o.tty)) < 0) {
 		if (o.shim_fd >= 0)
@@ -423,7 +425,7 @@ static int resize(struct api_req *r)
 	json_decref(c);
 	if (!running)
 		return api_reply_errorf(r, 409, "Container %s is not running", id);
-	int fd = attach_stream(r, id);
+	int fd = attach_stream(r, id, false);
 	if (fd < 0)
 		return 0;
 	char text[48];

@@ -80,12 +80,31 @@ static void detached_ended(void *user, int status, json_t *result, const berr *e
 	free(d);
 }
 
+/* A start that failed once the stream was hijacked: the error goes into
+ * the stream (framed as stderr without a tty), as Docker writes it, and the
+ * exit code Docker's runtime would give is recorded. */
+static void fail_in_stream(struct api_req *r, const char *exec_id, bool tty, const berr *err)
+{
+	size_t len = strlen(err->msg);
+	unsigned char h[SHIM_FRAME_HEADER] = {SHIM_STREAM_STDERR, 0, 0, 0, (unsigned char)((len + 2) >> 24),
+					      (unsigned char)((len + 2) >> 16), (unsigned char)((len + 2) >> 8),
+					      (unsigned char)(len + 2)};
+
+	if (!tty)
+		http_write_all(r->conn, h, sizeof(h));
+	http_write_all(r->conn, err->msg, len);
+	http_write_all(r->conn, "\r\n", 2);
+	api_exec_end(&r->server->execs, exec_id,
+		     err->kind == BERR_CMD_NOT_FOUND ? 127 : 126);
+}
+
 static int start(struct api_req *r)
 {
 	struct api_exec_table *execs = &r->server->execs;
 	const char *exec_id = r->params[0];
 	json_t *body, *e = api_exec_get(execs, exec_id), *result = NULL;
-	int rc;
+	berr err = {0};
+	int rc = -1;
 
 	if (!e)
 		return api_reply_errorf(r, 404, "No such exec instance: %s", exec_id);
@@ -93,38 +112,46 @@ static int start(struct api_req *r)
 		json_decref(e);
 		return r->conn->broken ? -1 : 0;
 	}
-	if (json_is_true(json_object_get(e, "Started"))) {
+	json_t *config = json_object_get(e, "Config");
+	const char *container = json_string_value(json_object_get(e, "ContainerID"));
+	bool detach = json_is_true(json_object_get(body, "Detach"));
+	bool tty = json_is_true(json_object_get(config, "Tty"));
+	/* taken now, so that a second start is refused whatever happens next */
+	if (!api_exec_begin(execs, exec_id, -1)) {
 		json_decref(e);
 		json_decref(body);
 		return api_reply_errorf(r, 409, "Error: Exec command %s has already run", exec_id);
 	}
-	json_t *config = json_object_get(e, "Config");
-	const char *container = json_string_value(json_object_get(e, "ContainerID"));
-	bool detach = json_is_true(json_object_get(body, "Detach"));
 	json_t *args = json_deep_copy(config);
 	json_object_set_new(args, "id", json_string(container));
 	json_object_set_new(args, "Detach", json_boolean(detach));
 	if (json_object_get(body, "ConsoleSize"))
 		json_object_set(args, "ConsoleSize", json_object_get(body, "ConsoleSize"));
-	rc = api_call(r, "container.exec", args, &result);
-	json_decref(args);
 	json_decref(body);
-	if (rc < 0) {
-		json_decref(e);
-		return 0;
+	/* The stream is the client's before the command runs: what it prints
+	 * first must not arrive with the 101 (docker-py reads the headers
+	 * through a buffer and would lose it). */
+	const char *type = tty || r->version < 142 ? "application/vnd.docker.raw-stream"
+						 : "application/vnd.docker.multiplexed-stream";
+	if (!detach) {
+		if (http_hijack(r->conn, api_common_headers(), type) < 0) {
+			api_exec_end(execs, exec_id, -1);
+			goto out;
+		}
+		r->answered = true;
+	}
+	if (engine_call(r->engine, "container.exec", args, &result, NULL, NULL, &err) < 0) {
+		if (detach) {
+			api_exec_end(execs, exec_id, err.kind == BERR_CMD_NOT_FOUND ? 127 : 126);
+			rc = api_reply_error(r, &err);
+		} else {
+			fail_in_stream(r, exec_id, tty, &err);
+		}
+		goto out;
 	}
 	char engine_id[65];
 	snprintf(engine_id, sizeof(engine_id), "%s",
 		 json_string_value(json_object_get(result, "Id")) ?: "");
-	int fd = detach ? -1 : (int)json_integer_value(json_object_get(result, "attach_fd"));
-	json_decref(result);
-	if (!api_exec_begin(execs, exec_id, fd)) {
-		/* another start won the race after the check */
-		if (fd >= 0)
-			close(fd);
-		json_decref(e);
-		return api_reply_errorf(r, 409, "Error: Exec command %s has already run", exec_id);
-	}
 	if (detach) {
 		struct detached_exec *d = calloc(1, sizeof(*d));
 		d->execs = execs;
@@ -132,12 +159,18 @@ static int start(struct api_req *r)
 		json_t *wargs = json_pack("{s:s, s:s}", "id", container, "exec_id", engine_id);
 		engine_submit(r->engine, "container.exec_wait", wargs, NULL, detached_ended, d);
 		json_decref(wargs);
-		json_decref(e);
-		return api_reply_status(r, 200);
+		rc = api_reply_status(r, 200);
+		goto out;
 	}
+	int fd = (int)json_integer_value(json_object_get(result, "attach_fd"));
+	pthread_mutex_lock(&execs->lock);
+	json_t *live = json_object_get(execs->execs, exec_id);
+	if (live)
+		json_object_set_new(live, "fd", json_integer(fd));
+	pthread_mutex_unlock(&execs->lock);
 	struct relay_options o = {
 		.shim_fd = fd,
-		.tty = json_is_true(json_object_get(config, "Tty")),
+		.tty = tty,
 		.attach_stdin = json_is_true(json_object_get(config, "AttachStdin")),
 		.want_stdout = json_is_true(json_object_get(config, "AttachStdout")),
 		.want_stderr = json_is_true(json_object_get(config, "AttachStderr")),
@@ -145,20 +178,20 @@ static int start(struct api_req *r)
 		.write_lock = &execs->lock,
 	};
 	int code = -1;
-	const char *type = o.tty || r->version < 142 ? "application/vnd.docker.raw-stream"
-						       : "application/vnd.docker.multiplexed-stream";
-	if (http_hijack(r->conn, api_common_headers(), type) == 0) {
-		r->answered = true;
-		api_relay(r->conn, &o, &code);
-	}
+	api_relay(r->conn, &o, &code);
 	/* the stream is closed under the lock the resizes take */
 	pthread_mutex_lock(&execs->lock);
+	if ((live = json_object_get(execs->execs, exec_id)))
+		json_object_set_new(live, "fd", json_integer(-1));
 	close(fd);
 	pthread_mutex_unlock(&execs->lock);
 	int waited = wait_exit(r, container, engine_id);
 	api_exec_end(execs, exec_id, waited >= 0 ? waited : code);
+out:
+	json_decref(args);
+	json_decref(result);
 	json_decref(e);
-	return -1;
+	return rc;
 }
 
 static int resize(struct api_req *r)

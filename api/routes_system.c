@@ -13,8 +13,10 @@ static int ping(struct api_req *r)
 		 "%sBuilder-Version: 1\r\nSwarm: inactive\r\nCache-Control: no-cache, no-store, "
 		 "must-revalidate\r\nPragma: no-cache\r\n",
 		 api_common_headers());
+	bool head = strcmp(r->http->method, "HEAD") == 0;
 	r->answered = true;
-	return http_respond(r->conn, 200, headers, "text/plain; charset=utf-8", "OK", 2);
+	return http_respond(r->conn, 200, headers, "text/plain; charset=utf-8", head ? "" : "OK",
+			    head ? 0 : 2);
 }
 
 /* Answers a command without arguments with its result as it is. */

@@ -82,13 +82,15 @@ static void *serve_connection(void *arg)
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			if (!c->broken && c->req.method[0]) {
-				c->req.keep_alive = false;
-				char body[256];
-				int n = snprintf(body, sizeof(body), "{\"message\":\"%s\"}\n", why);
-				http_respond(c, 400, api_common_headers(), "application/json", body,
-					     (size_t)n);
-			}
+			/* what Go's server answers a request it cannot read */
+			static const char bad[] = "HTTP/1.1 400 Bad Request\r\n"
+						  "Content-Type: text/plain; charset=utf-8\r\n"
+						  "Connection: close\r\n\r\n400 Bad Request";
+			if (!c->broken)
+				http_write_all(c, bad, sizeof(bad) - 1);
+			if (conn->server->debug)
+				fprintf(stderr, "berth daemon: %s: bad request: %s\n",
+					conn->endpoint->address, why);
 			break;
 		}
 		int64_t start = clock_mono_nanos();

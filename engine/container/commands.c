@@ -106,6 +106,8 @@ static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	}
 	if (container_is_active(&c)) {
 		rc = attach ? connect_attach(cmd_engine(ctx), &c, &fd, err) : 0;
+		if (rc == 0 && attach)
+			container_emit(cmd_engine(ctx), &c, "attach", NULL);
 		container_free(&c);
 		if (rc == 0)
 			*result = attach ? json_pack("{s:i}", "attach_fd", fd) : json_object();
@@ -115,6 +117,9 @@ static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 		container_free(&c);
 		return berr_sys(err, "creating the attach socket");
 	}
+	/* Docker's order for an attached run: create, attach, start */
+	if (attach)
+		container_emit(cmd_engine(ctx), &c, "attach", NULL);
 	rc = container_start(cmd_engine(ctx), &c, pair[1], err);
 	if (pair[1] >= 0)
 		close(pair[1]);
@@ -145,6 +150,8 @@ static int cmd_attach(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 				"You cannot attach to a stopped container, start it first");
 	}
 	rc = connect_attach(cmd_engine(ctx), &c, &fd, err);
+	if (rc == 0 && !json_is_false(json_object_get(args, "event")))
+		container_emit(cmd_engine(ctx), &c, "attach", NULL);
 	container_free(&c);
 	if (rc == 0)
 		*result = json_pack("{s:i}", "fd", fd);

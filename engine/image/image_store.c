@@ -446,8 +446,17 @@ int image_lookup(struct store *st, const char *name, char id[IMAGE_DIGEST_SIZE],
 	}
 	if (!found && lookup_prefix(st, name, id, &found, err) < 0)
 		return -1;
-	if (!found)
+	if (!found) {
+		/* Docker names a reference as it reads it: "app" is "app:latest" */
+		struct image_ref ref;
+		char familiar[REF_STRING_SIZE];
+		if (!sha256_is_hex(name) && strncmp(name, "sha256:", 7) != 0 &&
+		    ref_parse_normalized(name, &ref, NULL) == 0) {
+			ref_familiar(&ref, familiar, sizeof(familiar));
+			return berr_set(err, BERR_NOT_FOUND, "No such image: %s", familiar);
+		}
 		return berr_set(err, BERR_NOT_FOUND, "No such image: %s", name);
+	}
 	return 0;
 }
 

@@ -187,7 +187,7 @@ done
 kill "$follower"
 wait "$follower" 2>/dev/null
 expect_eq "followed within a second" "yes" "$arrived"
-expect_eq "followed lines" "$(printf 'container create live1\ncontainer start live1\ncontainer die live1\ncontainer destroy live1')" "$(cat "$TEST_DIR/follow")"
+expect_eq "followed lines (a foreground run attaches, as Docker's)" "$(printf 'container create live1\ncontainer attach live1\ncontainer start live1\ncontainer die live1\ncontainer destroy live1')" "$(cat "$TEST_DIR/follow")"
 # an until in the future: follow, then stop by itself
 until_t=$(( $(date +%s) + 2 ))
 start_ns=$(date +%s%N)
