@@ -1,0 +1,540 @@
+#!/bin/bash
+# berth daemon: the Engine API on unix sockets. HTTP as Docker answers it
+# (ping, version prefixes and their refusals, errors as JSON, keep-alive,
+# oversized and malformed requests, slow clients), the stock docker CLI,
+# python3-docker and docker-compose 1.29 against it, the same containers
+# seen by berth and the API, endpoints limited to reading or to an allow
+# list, the sockets' owners and modes, clients that go away mid-stream, a
+# second daemon on a taken socket, and SIGTERM leaving containers running.
+source "$(dirname "$0")/lib.sh"
+busybox_image
+PY=/usr/bin/python3
+SOCK=$TEST_DIR/api.sock
+RO=$TEST_DIR/ro.sock
+ALLOW=$TEST_DIR/allow.sock
+export DOCKER_HOST=unix://$SOCK
+# the docker CLI keeps its settings here, not in root's home
+export DOCKER_CONFIG=$TEST_DIR/docker-config
+
+# The daemons and the clients left in the background, killed however the
+# script ends; the containers go with them, before lib.sh's cleanup.
+background=()
+stop_background() {
+	local p
+	for p in "${background[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for p in "${background[@]}"; do wait "$p" 2>/dev/null; done
+	background=()
+	timeout 30 "$BERTH" ps -aq 2>/dev/null | xargs -r timeout 30 "$BERTH" rm -f >/dev/null 2>&1
+}
+trap 'stop_background; cleanup' EXIT
+
+# req SOCKET CURL-ARGS...: one request; its status in $code, headers
+# (without CRs) in $hdrs, body in $body
+req() {
+	local sock=$1
+	shift
+	rm -f "$TEST_DIR/body" "$TEST_DIR/headers"
+	code=$(curl -s --max-time 10 -o "$TEST_DIR/body" -D "$TEST_DIR/headers" -w '%{http_code}' \
+		--unix-socket "$sock" "$@")
+	body=$(cat "$TEST_DIR/body" 2>/dev/null)
+	hdrs=$(tr -d '\r' <"$TEST_DIR/headers" 2>/dev/null)
+}
+api() { req "$SOCK" "$@"; }
+# header NAME: its value in the last response ($hdrs)
+header() { grep -i "^$1:" <<<"$hdrs" | head -1 | cut -d: -f2- | sed 's/^ //'; }
+# json EXPR: a Python expression over d, the JSON document on stdin
+json() { "$PY" -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+api_ping() { curl -sf --max-time 5 --unix-socket "${1:-$SOCK}" http://docker/_ping | grep -qx OK; }
+state() { docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$1" 2>/dev/null; }
+# threads and descriptors of a process, to show that streams end with their clients
+threads() { ls "/proc/$1/task" | wc -l; }
+fds() { ls "/proc/$1/fd" | wc -l; }
+# exited PID: gone, or a zombie not yet waited for
+exited() { ! [ -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# stop_daemon PID: SIGTERM (SIGKILL after 5 s); its exit status in $rc
+stop_daemon() {
+	kill -TERM "$1"
+	wait_for "daemon $1 stops on SIGTERM" exited "$1"
+	exited "$1" || kill -9 "$1"
+	wait "$1"
+	rc=$?
+}
+
+# a client for what curl cannot send: raw bytes, and a client that stalls
+cat >"$TEST_DIR/rawhttp.py" <<'EOF'
+import socket, sys, time
+
+def talk(path, data, timeout=5):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(path)
+    s.sendall(data)
+    out = b''
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except (socket.timeout, ConnectionResetError):
+        pass
+    s.close()
+    return out
+
+def first_line(b):
+    return b.split(b'\r\n')[0].decode('latin1') or '(nothing)'
+
+mode, path = sys.argv[1], sys.argv[2]
+if mode == 'send':
+    # the bytes given (with \r \n escapes); prints the answer's status line
+    print(first_line(talk(path, sys.argv[3].encode().decode('unicode_escape').encode('latin1'))))
+elif mode == 'slow':
+    # half the headers on one connection, then a whole request on another,
+    # then the rest of the first: both are answered
+    slow = socket.socket(socket.AF_UNIX)
+    slow.settimeout(10)
+    slow.connect(path)
+    slow.sendall(b'GET /_ping HTTP/1.1\r\nHost: docker\r\nUser-Agent: sl')
+    time.sleep(0.3)
+    t = time.monotonic()
+    other = talk(path, b'GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n')
+    print('other', first_line(other), '%.1f' % (time.monotonic() - t))
+    slow.sendall(b'ow\r\nConnection: close\r\n\r\n')
+    out = b''
+    try:
+        while True:
+            d = slow.recv(65536)
+            if not d:
+                break
+            out += d
+    except socket.timeout:
+        pass
+    print('slow', first_line(out), out.endswith(b'OK'))
+EOF
+
+# nobody may reach the sockets' paths: only their modes keep it out
+chmod 0711 "$TEST_DIR"
+"$BERTH" daemon -D -H "unix://$SOCK" -H "unix://$RO?access=ro" \
+	-H "unix://$ALLOW?allow=GET:/containers/json" 2>"$TEST_DIR/daemon.log" &
+daemon=$!
+background+=("$daemon")
+wait_for "the daemon answers /_ping" api_ping
+if ! api_ping; then
+	echo "daemon log:"
+	cat "$TEST_DIR/daemon.log"
+	finish
+fi
+expect_match "the daemon names its sockets" "API listening on unix://$SOCK" "$(cat "$TEST_DIR/daemon.log")"
+
+# --- 1. HTTP --------------------------------------------------------------------------------
+api http://docker/_ping
+expect_eq "GET /_ping status" 200 "$code"
+expect_eq "GET /_ping body" OK "$body"
+expect_eq "Api-Version" 1.44 "$(header Api-Version)"
+expect_match "Builder-Version" '^[0-9]+$' "$(header Builder-Version)"
+expect_match "Server" '.' "$(header Server)"
+expect_eq "Ostype" linux "$(header Ostype)"
+api --head http://docker/_ping
+expect_eq "HEAD /_ping status" 200 "$code"
+expect_eq "HEAD Api-Version" 1.44 "$(header Api-Version)"
+expect_eq "HEAD Ostype" linux "$(header Ostype)"
+expect_match "HEAD Builder-Version" '^[0-9]+$' "$(header Builder-Version)"
+expect_match "HEAD Server" '.' "$(header Server)"
+
+api http://docker/version
+expect_eq "/version" 200 "$code"
+expect_eq "/version's ApiVersion and Os" "1.44 linux" "$(json 'd["ApiVersion"], d["Os"]' <<<"$body")"
+api http://docker/v1.44/version
+expect_eq "/v1.44/version" 200 "$code"
+expect_eq "/v1.44/version's ApiVersion" 1.44 "$(json 'd["ApiVersion"]' <<<"$body")"
+api http://docker/v1.24/version
+expect_eq "/v1.24, the oldest, is served" 200 "$code"
+api http://docker/v1.12/version
+expect_eq "/v1.12 is refused" 400 "$code"
+expect_match "too old, as JSON" '^client version 1\.12 is too old\. Minimum supported API version is 1\.24' \
+	"$(json 'd["message"]' <<<"$body")"
+expect_match "errors are application/json" '^application/json' "$(header Content-Type)"
+api http://docker/v1.99/version
+expect_eq "/v1.99 is refused" 400 "$code"
+expect_eq "too new, as JSON" "client version 1.99 is too new. Maximum supported API version is 1.50" \
+	"$(json 'd["message"]' <<<"$body")"
+# 1.44 is advertised; a client pinned to a newer version gets its shapes
+api http://docker/v1.50/images/busybox/json
+expect_eq "/v1.50 is served" 200 "$code"
+expect_eq "1.50: no ContainerConfig" "False" "$(json '"ContainerConfig" in d' <<<"$body")"
+api http://docker/v1.44/images/busybox/json
+expect_eq "1.44: ContainerConfig (docker-compose 1.29 reads it)" "True" "$(json '"ContainerConfig" in d' <<<"$body")"
+api http://docker/v1.30/images/json
+expect_eq "1.30: VirtualSize" "True" "$(json '"VirtualSize" in d[0]' <<<"$body")"
+api http://docker/no/such/route
+expect_eq "unknown route" 404 "$code"
+expect_eq "page not found" '{"message":"page not found"}' "$body"
+
+api -X POST -H 'Content-Type: application/json' -d '{"Image": "busybox",' http://docker/containers/create
+expect_eq "malformed JSON" 400 "$code"
+expect_match "malformed JSON message" '.' "$(json 'd["message"]' <<<"$body")"
+api 'http://docker/containers/json?all=1'
+expect_eq "nothing created" "[]" "$body"
+api -X POST -H 'Content-Type: application/json' -d '{"Image": "nosuchimage"}' http://docker/containers/create
+expect_eq "unknown image" 404 "$code"
+# Docker names the image as it looked for it, with its tag
+expect_eq "unknown image message" "No such image: nosuchimage:latest" "$(json 'd["message"]' <<<"$body")"
+api -X POST -H 'Content-Type: text/plain' -d '{"Image": "busybox"}' http://docker/containers/create
+expect_eq "wrong Content-Type" 400 "$code"
+expect_eq "wrong Content-Type message" "unsupported Content-Type header (text/plain): must be 'application/json'" \
+	"$(json 'd["message"]' <<<"$body")"
+api 'http://docker/containers/json?all=1'
+expect_eq "still nothing created" "[]" "$body"
+
+# keep-alive: two requests on one connection
+out=$(curl -sv --max-time 10 --unix-socket "$SOCK" http://docker/_ping http://docker/version 2>"$TEST_DIR/curl.err")
+expect_match "both answered" '^OK\{.*"ApiVersion":"1\.44"' "$out"
+expect_eq "one connection" 1 "$(grep -c 'Connected to' "$TEST_DIR/curl.err")"
+expect_match "the connection was used again" 'Re-using existing connection' "$(cat "$TEST_DIR/curl.err")"
+
+# a body over 16 MiB
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TEST_DIR/big"
+api -X POST -H 'Content-Type: application/json' --data-binary @"$TEST_DIR/big" http://docker/containers/create
+expect_eq "huge body" 413 "$code"
+expect_match "huge body message" 'larger than' "$(json 'd["message"]' <<<"$body")"
+rm -f "$TEST_DIR/big"
+api_ping && ok || bad "no /_ping after a huge body"
+api 'http://docker/containers/json?all=1'
+expect_eq "nothing created by a huge body" "[]" "$body"
+
+# bytes that are not HTTP: Go's server answers 400 and closes
+expect_status "malformed request line" 0 "$PY" "$TEST_DIR/rawhttp.py" send "$SOCK" 'GARBAGE\r\n\r\n'
+expect_match "malformed request line answered 400" '^HTTP/1\.[01] 400' "$out"
+expect_status "malformed header" 0 "$PY" "$TEST_DIR/rawhttp.py" send "$SOCK" 'GET /_ping HTTP/1.1\r\nno colon here\r\n\r\n'
+expect_match "malformed header answered 400" '^HTTP/1\.[01] 400' "$out"
+api_ping && ok || bad "no /_ping after malformed requests"
+expect_status "HTTP/1.0" 0 "$PY" "$TEST_DIR/rawhttp.py" send "$SOCK" 'GET /_ping HTTP/1.0\r\n\r\n'
+expect_eq "HTTP/1.0 is served" "HTTP/1.1 200 OK" "$out"
+
+# a slow client does not hold up the others
+expect_status "slow client" 0 "$PY" "$TEST_DIR/rawhttp.py" slow "$SOCK"
+expect_match "served while another client stalls" '^other HTTP/1.1 200 OK (0|1)\.[0-9]$' "$(grep '^other' <<<"$out")"
+expect_eq "the slow client is served once it ends its headers" "slow HTTP/1.1 200 OK True" "$(grep '^slow' <<<"$out")"
+
+# --- 2. the docker CLI ----------------------------------------------------------------------
+expect_status "docker version" 0 docker version --format '{{.Server.APIVersion}} {{.Server.Os}}'
+expect_eq "docker version shows the server" "1.44 linux" "$out"
+expect_status "docker run --rm" 0 docker run --rm busybox echo hi
+expect_eq "docker run output" hi "$out"
+expect_eq "docker run --rm leaves no container" "" "$(docker ps -aq)"
+expect_status "the command's exit code" 7 docker run --rm busybox sh -c 'exit 7'
+expect_status "a missing command" 127 docker run --rm busybox nosuchcommand
+expect_match "missing command message" 'executable file not found' "$err"
+expect_status "a directory as the command" 126 docker run --name direxec busybox /etc
+expect_status "rm the container that could not start" 0 docker rm direxec
+expect_status "docker run -i" 0 sh -c 'echo piped | docker run -i --rm busybox cat'
+expect_eq "stdin reaches the container" piped "$out"
+expect_eq "no container left" "" "$(docker ps -aq)"
+
+expect_status "docker run -d" 0 docker run -d --name web busybox sh -c 'echo out1; echo err1 >&2; exec sleep 600'
+expect_match "run -d prints the id" '^[0-9a-f]{64}$' "$out"
+web_id=$out
+expect_status "docker ps" 0 docker ps --format '{{.ID}} {{.Names}} {{.Image}}'
+expect_eq "ps shows web" "${web_id:0:12} web busybox" "$out"
+wait_for "web's logs" sh -c 'docker logs web 2>&1 | grep -q err1'
+expect_status "docker logs" 0 docker logs web
+expect_eq "stdout to stdout" out1 "$out"
+expect_eq "stderr to stderr" err1 "$err"
+expect_status "docker logs -t" 0 docker logs -t web
+expect_match "timestamps" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]+Z out1$' "$out"
+expect_match "timestamps on stderr" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]+Z err1$' "$err"
+expect_status "docker exec" 0 docker exec web sh -c 'echo in-web'
+expect_eq "exec output" in-web "$out"
+expect_status "exec exit code" 3 docker exec web sh -c 'exit 3'
+expect_status "docker inspect -f" 0 docker inspect -f '{{.State.Status}} {{.Name}} {{.Config.Image}}' web
+expect_eq "inspect" "running /web busybox" "$out"
+expect_status "docker top" 0 docker top web
+expect_match "top shows the command" 'sleep 600' "$out"
+expect_status "docker stats --no-stream" 0 docker stats --no-stream --format '{{.Name}} {{.PIDs}}' web
+expect_eq "stats" "web 1" "$out"
+expect_status "docker rename" 0 docker rename web web2
+expect_eq "renamed" "web2" "$(docker ps --format '{{.Names}}')"
+expect_status "docker stop" 0 docker stop -t 1 web2
+expect_eq "stopped (sleep ignores SIGTERM: killed)" "exited 137" "$(state web2)"
+expect_status "docker start" 0 docker start web2
+expect_eq "started" "running 0" "$(state web2)"
+pid1=$(docker inspect -f '{{.State.Pid}}' web2)
+expect_status "docker restart" 0 docker restart -t 1 web2
+expect_eq "restarted" "running 0" "$(state web2)"
+pid2=$(docker inspect -f '{{.State.Pid}}' web2)
+[ -n "$pid2" ] && [ "$pid1" != "$pid2" ] && ok || bad "restart kept the process ($pid1, $pid2)"
+expect_status "docker pause" 0 docker pause web2
+expect_eq "paused" "paused 0" "$(state web2)"
+expect_status "docker unpause" 0 docker unpause web2
+expect_eq "unpaused" "running 0" "$(state web2)"
+expect_status "docker kill" 0 docker kill web2
+expect_eq "killed" "exited 137" "$(state web2)"
+expect_status "docker rm" 0 docker rm web2
+expect_status "removed" 1 docker inspect web2
+expect_match "No such object" 'No such' "$err"
+
+expect_status "docker network create" 0 docker network create apinet
+expect_match "network ls" $'(^|\n)apinet\n' "$(docker network ls --format '{{.Name}}')"$'\n'
+expect_status "docker network inspect" 0 docker network inspect -f '{{.Name}} {{.Driver}}' apinet
+expect_eq "network inspect" "apinet bridge" "$out"
+expect_status "docker network rm" 0 docker network rm apinet
+expect_eq "network gone" "" "$(docker network ls -q --filter name=apinet)"
+expect_status "docker volume create" 0 docker volume create apivol
+expect_eq "volume create prints the name" apivol "$out"
+expect_match "volume ls" $'(^|\n)apivol\n' "$(docker volume ls --format '{{.Name}}')"$'\n'
+expect_status "docker volume inspect" 0 docker volume inspect -f '{{.Name}} {{.Driver}}' apivol
+expect_eq "volume inspect" "apivol local" "$out"
+expect_status "docker volume rm" 0 docker volume rm apivol
+expect_eq "volume gone" "" "$(docker volume ls -q --filter name=apivol)"
+expect_status "docker images" 0 docker images --format '{{.Repository}}:{{.Tag}}'
+expect_eq "images" busybox:latest "$out"
+expect_status "docker image tag" 0 docker image tag busybox mybox:v1
+expect_eq "the tag names the same image" "$(docker images -q busybox)" "$(docker images -q mybox:v1)"
+expect_status "docker rmi" 0 docker rmi mybox:v1
+expect_eq "rmi untags" "Untagged: mybox:v1" "$out"
+expect_eq "tag gone" "busybox:latest" "$(docker images --format '{{.Repository}}:{{.Tag}}')"
+
+# events: the stream is opened first (--since makes it see the run even if slow to open)
+docker events --since "$(date +%s)" --filter type=container --filter container=evbox \
+	--format '{{.Action}}' >"$TEST_DIR/events.out" 2>&1 &
+events=$!
+background+=("$events")
+expect_status "a run to watch" 0 docker run --rm --name evbox busybox echo watched
+wait_for "event start" grep -qx start "$TEST_DIR/events.out"
+wait_for "event die" grep -qx die "$TEST_DIR/events.out"
+wait_for "event destroy" grep -qx destroy "$TEST_DIR/events.out"
+kill "$events" 2>/dev/null
+wait "$events" 2>/dev/null
+expect_eq "events in order" "create start die destroy" "$(grep -vx attach "$TEST_DIR/events.out" | tr '\n' ' ' | sed 's/ $//')"
+# Docker logs an attach when the CLI attaches to the container it runs
+expect_match "an attach event as Docker's" $'(^|\n)attach\n' "$(cat "$TEST_DIR/events.out")"$'\n'
+
+# --- 3. one store, two faces ----------------------------------------------------------------
+expect_status "docker create" 0 docker create --name fromapi busybox sleep 600
+expect_eq "berth ps sees the API's container" "fromapi Created" "$(b ps -a --filter name=fromapi --format '{{.Names}} {{.Status}}')"
+expect_status "berth run -d" 0 b run -d --name fromcli busybox sleep 600
+expect_match "docker ps sees berth's container" '^fromcli Up' "$(docker ps --filter name=fromcli --format '{{.Names}} {{.Status}}')"
+expect_status "docker start of a container berth lists" 0 docker start fromapi
+expect_match "berth sees it running" '^Up' "$(b ps --filter name=fromapi --format '{{.Status}}')"
+expect_status "berth rm of both" 0 b rm -f fromapi fromcli
+expect_eq "docker sees them gone" "" "$(docker ps -aq)"
+
+# --- 4. python3-docker ----------------------------------------------------------------------
+cat >"$TEST_DIR/sdk.py" <<'EOF'
+import sys
+import docker
+
+c = docker.DockerClient(base_url=sys.argv[1], version='auto')
+print('ping', c.ping())
+print('run', c.containers.run('busybox', 'echo hello-sdk', remove=True).decode().strip())
+ct = c.containers.run('busybox', 'sleep 600', detach=True, name='sdkbox', labels={'suite': 'api'})
+r = ct.exec_run(['sh', '-c', 'echo in-exec; exit 4'])
+print('exec', r.exit_code, r.output.decode().strip())
+# the SDK reads the stream from the socket under its buffered reader: output
+# sent before or with the 101's headers is lost to it (Docker starts the
+# command only once it has answered)
+lost = sum(ct.exec_run(['echo', 'again']).output != b'again\n' for _ in range(20))
+print('exec-lost', lost)
+print('labelled', ','.join(x.name for x in c.containers.list(filters={'label': 'suite=api'})))
+print('unlabelled', ','.join(x.name for x in c.containers.list(filters={'label': 'suite=other'})) or '-')
+ct.kill()
+print('wait', ct.wait()['StatusCode'])
+ct.remove()
+print('removed', [x.name for x in c.containers.list(all=True)])
+v = c.volumes.create('sdkvol')
+print('volume', v.name, 'sdkvol' in [x.name for x in c.volumes.list()])
+v.remove()
+print('volume-gone', 'sdkvol' not in [x.name for x in c.volumes.list()])
+n = c.networks.create('sdknet')
+print('network', n.name, 'sdknet' in [x.name for x in c.networks.list()])
+n.remove()
+print('network-gone', 'sdknet' not in [x.name for x in c.networks.list()])
+print('images', ' '.join(sorted(t for i in c.images.list() for t in i.tags)))
+EOF
+expect_status "python3-docker" 0 "$PY" "$TEST_DIR/sdk.py" "unix://$SOCK"
+sdk() { grep "^$1 " <<<"$out" | cut -d' ' -f2-; }
+expect_eq "sdk ping" True "$(sdk ping)"
+expect_eq "sdk run remove=True returns the output" hello-sdk "$(sdk run)"
+expect_eq "sdk exec_run exit code and output" "4 in-exec" "$(sdk exec)"
+expect_eq "sdk exec_run: no output lost in 20 runs" 0 "$(sdk exec-lost)"
+expect_eq "sdk labels filter" sdkbox "$(sdk labelled)"
+expect_eq "sdk labels filter, no match" - "$(sdk unlabelled)"
+expect_eq "sdk kill then wait" 137 "$(sdk wait)"
+expect_eq "sdk remove" "[]" "$(sdk removed)"
+expect_eq "sdk volume" "sdkvol True" "$(sdk volume)"
+expect_eq "sdk volume removed" True "$(sdk volume-gone)"
+expect_eq "sdk network" "sdknet True" "$(sdk network)"
+expect_eq "sdk network removed" True "$(sdk network-gone)"
+expect_eq "sdk images.list" busybox:latest "$(sdk images)"
+
+# --- 5. docker-compose 1.29 -----------------------------------------------------------------
+mkdir "$TEST_DIR/proj"
+cat >"$TEST_DIR/proj/docker-compose.yml" <<'EOF'
+version: "3"
+services:
+  db:
+    image: busybox
+    command: sh -c 'echo db-ready; exec sleep 600'
+  app:
+    image: busybox
+    command: sh -c 'echo app-ready; exec sleep 600'
+    depends_on:
+      - db
+EOF
+compose() { (cd "$TEST_DIR/proj" && /usr/bin/docker-compose -p apitest "$@"); }
+expect_status "compose up -d" 0 compose up -d
+expect_status "compose ps" 0 compose ps
+expect_eq "both services up" 2 "$(grep -cE '^apitest_(db|app)_1 .* Up' <<<"$out")"
+wait_for "compose logs" sh -c "cd '$TEST_DIR/proj' && /usr/bin/docker-compose -p apitest logs --no-color | grep -q app-ready"
+expect_status "compose logs" 0 compose logs --no-color
+expect_match "db's line" 'db_1 +\| db-ready' "$out"
+expect_match "app's line" 'app_1 +\| app-ready' "$out"
+expect_eq "the project's network" apitest_default "$(docker network ls --format '{{.Name}}' --filter name=apitest)"
+expect_status "compose down" 0 compose down -t 1
+expect_eq "compose down removes the containers" "" "$(docker ps -aq)"
+expect_eq "compose down removes the network" "" "$(docker network ls -q --filter name=apitest)"
+
+# --- 6. limited endpoints -------------------------------------------------------------------
+req "$RO" http://docker/containers/json
+expect_eq "ro: list" 200 "$code"
+req "$RO" -X POST -H 'Content-Type: application/json' -d '{"Image": "busybox"}' http://docker/containers/create
+expect_eq "ro: create refused" 403 "$code"
+expect_match "ro: refusal as JSON" 'not allowed' "$(json 'd["message"]' <<<"$body")"
+req "$RO" http://docker/_ping
+expect_eq "ro: ping" 200 "$code"
+expect_status "docker ps on the ro socket" 0 env DOCKER_HOST="unix://$RO" docker ps
+expect_status "docker run on the ro socket" 125 env DOCKER_HOST="unix://$RO" docker run --rm busybox true
+req "$ALLOW" http://docker/containers/json
+expect_eq "allow: the allowed route" 200 "$code"
+req "$ALLOW" http://docker/v1.44/containers/json
+expect_eq "allow: the allowed route with a version" 200 "$code"
+req "$ALLOW" http://docker/images/json
+expect_eq "allow: another route" 403 "$code"
+req "$ALLOW" -X POST http://docker/containers/prune
+expect_eq "allow: another method" 403 "$code"
+req "$ALLOW" http://docker/_ping
+expect_eq "allow: ping" 200 "$code"
+api 'http://docker/containers/json?all=1'
+expect_eq "nothing created through the limited sockets" "[]" "$body"
+
+# --- 7. who may connect ---------------------------------------------------------------------
+if getent group berth >/dev/null; then want="660 root berth"; else want="600 root root"; fi
+expect_eq "the socket's mode and owner" "$want" "$(stat -c '%a %U %G' "$SOCK")"
+expect_eq "the run root is passable" 711 "$(stat -c %a "$BERTH_RUN")"
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+expect_status "nobody sees the socket" 0 as_nobody test -S "$SOCK"
+expect_status "nobody cannot connect" 7 as_nobody curl -s --max-time 5 --unix-socket "$SOCK" http://docker/_ping
+expect_status "nobody cannot connect to ro either" 7 as_nobody curl -s --max-time 5 --unix-socket "$RO" http://docker/_ping
+# -G: the group may connect; the default socket is in the run root
+nogroup=$(getent group 65534 | cut -d: -f1)
+"$BERTH" daemon -G "$nogroup" 2>"$TEST_DIR/daemon2.log" &
+daemon2=$!
+background+=("$daemon2")
+wait_for "a daemon on the default socket" api_ping "$BERTH_RUN/berth.sock"
+expect_eq "-G: mode and group" "660 root $nogroup" "$(stat -c '%a %U %G' "$BERTH_RUN/berth.sock")"
+expect_status "the group connects through the run root" 0 as_nobody curl -s --max-time 5 --unix-socket "$BERTH_RUN/berth.sock" http://docker/_ping
+expect_eq "the group's ping" OK "$out"
+stop_daemon "$daemon2"
+expect_eq "SIGTERM ends the daemon cleanly" 0 "$rc"
+expect_status "its socket is gone" 1 test -e "$BERTH_RUN/berth.sock"
+expect_status "-G with an unknown group" 1 timeout 10 "$BERTH" daemon -G nosuchgroup -H "unix://$TEST_DIR/g.sock"
+expect_match "unknown group message" 'group nosuchgroup not found' "$err"
+
+# --- 8. clients that go away mid-stream -----------------------------------------------------
+expect_status "a container that writes" 0 docker run -d --name ticker busybox sh -c 'while :; do echo tick; sleep 0.2; done'
+api_ping
+threads_before=$(threads "$daemon")
+fds_before=$(fds "$daemon")
+curl -s --max-time 1 --unix-socket "$SOCK" 'http://docker/containers/ticker/logs?follow=1&stdout=1' >"$TEST_DIR/follow.out"
+expect_eq "logs -f until the client gave up" 28 "$?"
+expect_match "logs -f streamed" 'tick' "$(tr -d '\0\1' <"$TEST_DIR/follow.out")"
+api_ping && ok || bad "no /_ping after a client left a followed log"
+curl -s --max-time 1 --unix-socket "$SOCK" http://docker/events >/dev/null
+expect_eq "events until the client gave up" 28 "$?"
+api_ping && ok || bad "no /_ping after a client left the events"
+expect_status "a request after both" 0 docker ps --format '{{.Names}}'
+expect_eq "served" ticker "$out"
+wait_for "the streams' threads end" sh -c "[ \$(ls /proc/$daemon/task | wc -l) -le $threads_before ]"
+wait_for "the streams' descriptors close" sh -c "[ \$(ls /proc/$daemon/fd | wc -l) -le $fds_before ]"
+expect_status "docker rm -f" 0 docker rm -f ticker
+
+# --- tcp:// with TLS verifying clients, and socket activation (fd://) -------------------------
+tls=$TEST_DIR/tls
+mkdir -p "$tls"
+(
+	cd "$tls" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 \
+			-subj /CN=berth-test-ca &&
+		openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=localhost &&
+		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext &&
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server.pem \
+			-days 2 -extfile server.ext &&
+		openssl req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=client &&
+		printf 'extendedKeyUsage=clientAuth\n' >client.ext &&
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem \
+			-days 2 -extfile client.ext
+) >/dev/null 2>&1 && ok || bad "could not make the test's certificates"
+port=$(free_port)
+expect_status "tcp:// without --tlsverify is refused" 1 timeout 10 "$BERTH" daemon -H "tcp://127.0.0.1:$port"
+expect_match "with why" 'lets anyone who can reach the port run anything as root' "$err"
+"$BERTH" daemon -H "tcp://127.0.0.1:$port" --tlsverify --tlscacert "$tls/ca.pem" \
+	--tlscert "$tls/server.pem" --tlskey "$tls/server-key.pem" >"$TEST_DIR/tls.log" 2>&1 &
+tlsd=$!
+background+=("$tlsd")
+tlsdocker() { timeout 30 env DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls" docker "$@"; }
+wait_for "the TLS endpoint answers" sh -c "curl -sf --cacert $tls/ca.pem --cert $tls/cert.pem --key $tls/key.pem https://127.0.0.1:$port/_ping | grep -qx OK"
+expect_status "docker --tlsverify ps" 0 tlsdocker ps -a --format '{{.Names}}'
+for i in 1 2 3; do
+	expect_status "docker run over TLS ($i)" 0 tlsdocker run --rm busybox echo over-tls
+	expect_eq "its whole output ($i)" "over-tls" "$out"
+done
+expect_status "stdin over TLS" 0 timeout 30 sh -c "echo piped-tls | DOCKER_HOST=tcp://127.0.0.1:$port DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$tls docker run -i --rm busybox cat"
+expect_eq "stdin came through" "piped-tls" "$out"
+expect_status "a client without a certificate" 1 sh -c "curl -sf --max-time 5 --cacert $tls/ca.pem https://127.0.0.1:$port/_ping >/dev/null || exit 1"
+expect_status "plain HTTP on the TLS port" 1 sh -c "curl -sf --max-time 5 http://127.0.0.1:$port/_ping >/dev/null || exit 1"
+api_ping && ok || bad "the unix daemon was disturbed by the TLS one"
+kill -TERM "$tlsd"
+wait_for "the TLS daemon stops" exited "$tlsd"
+"$BERTH" daemon -H "tcp://127.0.0.1:$port" --unsafe-tcp >"$TEST_DIR/unsafe.log" 2>&1 &
+unsafe=$!
+background+=("$unsafe")
+wait_for "--unsafe-tcp serves" sh -c "curl -sf --max-time 2 http://127.0.0.1:$port/_ping | grep -qx OK"
+expect_match "--unsafe-tcp says what it means" 'anyone who can reach this port is root' "$(cat "$TEST_DIR/unsafe.log")"
+kill -TERM "$unsafe"
+wait_for "the unsafe daemon stops" exited "$unsafe"
+if command -v systemd-socket-activate >/dev/null; then
+	systemd-socket-activate -l "$TEST_DIR/act.sock" "$BERTH" daemon -H fd:// >"$TEST_DIR/act.log" 2>&1 &
+	act=$!
+	background+=("$act")
+	wait_for "a socket-activated daemon answers" api_ping "$TEST_DIR/act.sock"
+	expect_status "docker ps through fd://" 0 env DOCKER_HOST="unix://$TEST_DIR/act.sock" docker ps -q
+	kill -TERM "$act"
+	wait_for "the activated daemon stops" exited "$act"
+fi
+
+# --- 9. a second daemon on the same socket --------------------------------------------------
+expect_status "a second daemon on the socket" 1 timeout 10 "$BERTH" daemon -H "unix://$SOCK"
+expect_match "a clear error" 'another daemon is listening there already' "$err"
+api_ping && ok || bad "the first daemon stopped answering"
+expect_status "the socket stays" 0 test -S "$SOCK"
+
+# --- SIGTERM: the daemon goes, its streams are cut, its containers stay ---------------------
+expect_status "a container to outlive the daemon" 0 docker run -d --name survivor busybox sleep 600
+expect_match "-D logs requests" 'GET /(v1\.[0-9]+/)?_ping 200' "$(cat "$TEST_DIR/daemon.log")"
+threads_idle=$(threads "$daemon")
+curl -s --unix-socket "$SOCK" http://docker/events >/dev/null &
+stream=$!
+background+=("$stream")
+wait_for "an events stream is open" sh -c "[ \$(ls /proc/$daemon/task | wc -l) -gt $threads_idle ]"
+stop_daemon "$daemon"
+expect_eq "SIGTERM: exit 0" 0 "$rc"
+wait_for "the open stream is cut" exited "$stream"
+expect_match "it says why it stops" 'stopping' "$(tail -1 "$TEST_DIR/daemon.log")"
+for s in "$SOCK" "$RO" "$ALLOW"; do
+	expect_status "$(basename "$s") removed" 1 test -e "$s"
+done
+expect_eq "the container runs on" "running" "$(b inspect -f '{{.State.Status}}' survivor)"
+expect_status "berth rm -f" 0 b rm -f survivor
+expect_eq "no container left" "" "$(b ps -aq)"
+
+finish
