@@ -703,7 +703,7 @@ static void test_engine_commands(void **state)
 	assert_int_equal(engine_call(engine, "image.inspect", args, &res, NULL, NULL, &err), -1);
 	json_decref(args);
 	assert_int_equal(err.kind, BERR_NOT_FOUND);
-	assert_string_equal(err.msg, "No such image: nosuch");
+	assert_string_equal(err.msg, "No such image: nosuch:latest");
 	engine_close(engine);
 	json_decref(lines);
 }

@@ -399,7 +399,7 @@ static void test_resolve(void **state)
 
 	assert_int_equal(image_resolve(f->st, "nosuch", &info, &err), -1);
 	assert_int_equal(err.kind, BERR_NOT_FOUND);
-	assert_string_equal(err.msg, "No such image: nosuch");
+	assert_string_equal(err.msg, "No such image: nosuch:latest");
 	assert_int_equal(image_resolve(f->st, "sha256:0000000000000000000000000000000000000000000000000000000000000000", &info, &err), -1);
 	assert_int_equal(err.kind, BERR_NOT_FOUND);
 }
@@ -555,7 +555,7 @@ static void test_tag_and_untag(void **state)
 
 	err = fails(image_remove, f, json_pack("{s:s}", "name", "busybox"));
 	assert_int_equal(err.kind, BERR_NOT_FOUND);
-	assert_string_equal(err.msg, "No such image: busybox");
+	assert_string_equal(err.msg, "No such image: busybox:latest");
 }
 
 static void test_remove_with_containers(void **state)
