@@ -358,10 +358,55 @@ static int attach_stream(struct api_req *r, const char *id, bool event)
 	return fd;
 }
 
+struct replay {
+	struct http_conn *conn;
+	bool tty, out, err;
+};
+
+/* attach?logs=1: what the container wrote before, framed as the stream. */
+static void replay_entries(void *user, json_t *message)
+{
+	struct replay *rp = user;
+	json_t *entry;
+	size_t i;
+
+	json_array_foreach(json_object_get(message, "entries"), i, entry) {
+		const char *stream = json_string_value(json_object_get(entry, "stream"));
+		bool is_err = stream && strcmp(stream, "stderr") == 0;
+		json_t *log = json_object_get(entry, "log");
+		size_t len = json_string_length(log);
+		if ((is_err && !rp->err) || (!is_err && !rp->out) || rp->conn->broken)
+			continue;
+		unsigned char h[SHIM_FRAME_HEADER] = {is_err ? SHIM_STREAM_STDERR : SHIM_STREAM_STDOUT,
+						      0, 0, 0, (unsigned char)(len >> 24),
+						      (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+						      (unsigned char)len};
+		if (!rp->tty)
+			http_write_all(rp->conn, h, sizeof(h));
+		http_write_all(rp->conn, json_string_value(log), len);
+	}
+}
+
+/* A stream to the monitor once the connection is hijacked (errors can
+ * only end it then): -1 when there is none. */
+static int attach_after_hijack(struct api_req *r, const char *id)
+{
+	json_t *args = json_pack("{s:s}", "id", id), *result = NULL;
+	berr err = {0};
+	int fd = -1;
+
+	if (engine_call(r->engine, "container.attach", args, &result, NULL, NULL, &err) == 0)
+		fd = (int)json_integer_value(json_object_get(result, "fd"));
+	json_decref(args);
+	json_decref(result);
+	return fd;
+}
+
 static int attach(struct api_req *r)
 {
 	json_t *c = inspect(r, r->params[0]);
 	struct relay_options o = {.shim_fd = -1};
+	bool logs = api_query_bool(r, "logs"), stream = api_query_bool(r, "stream");
 	char id[65];
 	int code;
 
@@ -378,10 +423,11 @@ static int attach(struct api_req *r)
 	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(c, "Id")) ?: "");
 	bool running = is_running(c) || strcmp(state, "restarting") == 0;
 	json_decref(c);
-	if (!running && !created)
+	if (!running && !created && !logs)
 		return api_reply_errorf(r, 409,
 					"You cannot attach to a stopped container, start it first");
-	if (running && (o.shim_fd = attach_stream(r, id, true)) < 0)
+	/* without a replay, the stream is taken first: its error is still an answer */
+	if (running && stream && !logs && (o.shim_fd = attach_stream(r, id, true)) < 0)
 		return 0;
 	if (http_hijack(r->conn, api_common_headers(), stream_type(r, o.tty)) < 0) {
 		if (o.shim_fd >= 0)
@@ -389,20 +435,24 @@ static int attach(struct api_req *r)
 		return -1;
 	}
 	r->answered = true;
+	if (logs) {
+		struct replay rp = {.conn = r->conn, .tty = o.tty, .out = o.want_stdout,
+				    .err = o.want_stderr};
+		json_t *args = json_pack("{s:s, s:b}", "id", id, "follow", 0);
+		berr err = {0};
+		engine_call(r->engine, "container.logs", args, NULL, replay_entries, &rp, &err);
+		json_decref(args);
+	}
+	if (!stream || (!running && !created))
+		return -1;
+	if (o.shim_fd < 0 && running && (o.shim_fd = attach_after_hijack(r, id)) < 0)
+		return -1;
 	if (o.shim_fd < 0) {
 		int got = attach_wait(&r->server->attach, id, r->conn->fd, &o.shim_fd);
 		if (got < 0)
 			return -1;
-		if (got == 0) {
-			json_t *args = json_pack("{s:s}", "id", id), *result = NULL;
-			berr err = {0};
-			if (engine_call(r->engine, "container.attach", args, &result, NULL, NULL, &err) == 0)
-				o.shim_fd = (int)json_integer_value(json_object_get(result, "fd"));
-			json_decref(args);
-			json_decref(result);
-			if (o.shim_fd < 0)
-				return -1;
-		}
+		if (got == 0 && (o.shim_fd = attach_after_hijack(r, id)) < 0)
+			return -1;
 	}
 	api_relay(r->conn, &o, &code);
 	close(o.shim_fd);
