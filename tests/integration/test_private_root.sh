@@ -112,9 +112,10 @@ expect_match "/etc/hosts readable under umask 077" 'localhost' "$out"
 root2=$TEST_DIR/root2 run2=$TEST_DIR/run2
 expect_status "umask 000, a fresh root" 0 sh -c \
 	"umask 000; BERTH_ROOT='$root2' BERTH_RUN='$run2' '$BERTH' volume create v2"
-for p in "$root2" "$root2/volumes" "$root2/volumes/v2" "$root2/containers" "$run2" "$run2/containers"; do
+for p in "$root2" "$root2/volumes" "$root2/volumes/v2" "$root2/containers" "$run2/containers"; do
 	expect_eq "umask 000: ${p#$TEST_DIR/}" "700" "$(mode "$p")"
 done
+expect_eq "umask 000: the run root, passable only" "711" "$(mode "$run2")"
 for f in berth.db berth.db-wal berth.db-shm; do
 	expect_eq "umask 000: $f" "600" "$(mode "$root2/$f")"
 done
