@@ -23,8 +23,8 @@ struct api_options {
 	const char *tlscacert, *tlscert, *tlskey;
 };
 
-/* Serves until SIGTERM, SIGINT or SIGHUP. Returns 0, or -1 when an
- * endpoint cannot listen. */
+/* Serves until SIGTERM or SIGINT (SIGHUP is noted: nothing to reload).
+ * Returns 0, or -1 when an endpoint cannot listen. */
 int api_serve(struct engine *engine, const struct api_options *opts, berr *err);
 
 #endif

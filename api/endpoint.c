@@ -1,8 +1,10 @@
 /* The daemon's listening endpoints (endpoint.h). */
 #include "api/endpoint.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,33 +18,62 @@
 
 #define SD_LISTEN_FDS_START 3
 
-/* "ro" or "allow=..." settings after '?'. */
-static int parse_settings(const char *q, struct api_endpoint *e, berr *err)
+/* One setting after '?': access=ro, allow=METHOD:/path,..., group=NAME. */
+static int parse_setting(char *q, struct api_endpoint *e, berr *err)
 {
 	if (strcmp(q, "access=ro") == 0) {
 		e->access = API_ACCESS_READ_ONLY;
 		return 0;
 	}
+	if (strncmp(q, "group=", 6) == 0) {
+		struct group *g = q[6] ? getgrnam(q + 6) : NULL;
+		if (!g)
+			return berr_set(err, BERR_INVALID, "%s: group %s not found", e->address, q + 6);
+		e->gid = g->gr_gid;
+		e->own_group = true;
+		return 0;
+	}
 	if (strncmp(q, "allow=", 6) != 0 || !q[6])
 		return berr_set(err, BERR_INVALID,
-				"%s: unknown endpoint setting \"%s\" (access=ro, or allow=METHOD:/path,...)",
+				"%s: unknown endpoint setting \"%s\" (access=ro, allow=METHOD:/path,..., "
+				"group=NAME)",
 				e->address, q);
 	e->access = API_ACCESS_ALLOW_LIST;
+	json_decref(e->allow);
 	e->allow = json_array();
 	char *list = xstrdup(q + 6), *save = NULL;
 	for (char *item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(item, ':');
 		if (!colon || colon == item || colon[1] != '/') {
+			berr_set(err, BERR_INVALID,
+				 "%s: \"%s\" is not METHOD:/path (e.g. GET:/containers/json)",
+				 e->address, item);
 			free(list);
-			return berr_set(err, BERR_INVALID,
-					"%s: \"%s\" is not METHOD:/path (e.g. GET:/containers/json)",
-					e->address, item);
+			return -1;
 		}
 		*colon = '\0';
-		json_array_append_new(e->allow, json_pack("[s, s]", item, colon + 1));
+		/* methods in any case; paths as the router sees them, without /v1.NN */
+		for (char *m = item; *m; m++)
+			*m = (char)toupper((unsigned char)*m);
+		const char *path = colon + 1;
+		if (path[1] == 'v' && path[2] >= '0' && path[2] <= '9' && strchr(path + 1, '/'))
+			path = strchr(path + 1, '/');
+		json_array_append_new(e->allow, json_pack("[s, s]", item, path));
 	}
 	free(list);
 	return 0;
+}
+
+/* The settings after '?', joined by '&'. */
+static int parse_settings(const char *q, struct api_endpoint *e, berr *err)
+{
+	char *copy = xstrdup(q), *save = NULL;
+	int rc = 0;
+
+	for (char *one = strtok_r(copy, "&", &save); one && rc == 0; one = strtok_r(NULL, "&", &save))
+		rc = parse_setting(one, e, err);
+	free(copy);
+	return rc;
 }
 
 int api_endpoint_parse(const char *address, struct api_endpoint *e, berr *err)
@@ -92,13 +123,14 @@ int api_endpoint_parse(const char *address, struct api_endpoint *e, berr *err)
 			snprintf(e->host, sizeof(e->host), "%.*s",
 				 colon ? (int)(colon - hp) : (int)strlen(hp), hp);
 		}
-		snprintf(e->port, sizeof(e->port), "%s", colon && colon[1] ? colon + 1 : "2376");
+		/* no port: dockerd's, chosen once it is known whether TLS is used */
+		snprintf(e->port, sizeof(e->port), "%s", colon && colon[1] ? colon + 1 : "");
 		if (strspn(e->port, "0123456789") != strlen(e->port) || atoi(e->port) > 65535)
 			return berr_set(err, BERR_INVALID, "%s: bad port", address);
 		return 0;
 	}
 	return berr_set(err, BERR_INVALID,
-			"%s: unsupported address (unix:///path or fd://)", address);
+			"%s: unsupported address (unix:///path, tcp://host:port or fd://)", address);
 }
 
 /* Whether something answers on the socket path. */
@@ -118,6 +150,8 @@ static bool socket_answers(const char *path)
 
 static int listen_unix(struct api_endpoint *e, gid_t gid, berr *err)
 {
+	if (e->own_group)
+		gid = e->gid;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct stat st;
 	mode_t old;

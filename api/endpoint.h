@@ -6,6 +6,7 @@
  *   tcp://host:port                     TLS with verified client certificates
  *                                       (--tlsverify); anything less only
  *                                       when forced (--unsafe-tcp)
+ *   ...?group=NAME                      this socket's group (else -G's)
  *   ...?access=ro                       only what reads state: lists,
  *                                       inspects, logs, stats, events
  *   ...?allow=GET:/containers/json,GET:/events
@@ -42,6 +43,8 @@ struct api_endpoint {
 	enum api_access access;
 	json_t *allow;      /* [method, path pattern] pairs (ALLOW_LIST) */
 	bool made_socket;   /* the socket file is this daemon's: removed at exit */
+	bool own_group;     /* ?group=: this socket's group, not the daemon's -G */
+	gid_t gid;
 };
 
 /* Reads an -H address. */

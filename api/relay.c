@@ -158,8 +158,12 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) {
-				/* the client closed its writing half: stdin ends */
-				send_stdin(o, NULL, 0);
+				/* the client closed its writing half: stdin ends,
+				 * unless a terminal holds it (Docker keeps a tty's
+				 * stdin open: the docker CLI closes its half when the
+				 * user detaches) */
+				if (!o->tty)
+					send_stdin(o, NULL, 0);
 				stdin_open = false;
 				if (n < 0)
 					break;

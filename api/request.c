@@ -2,17 +2,20 @@
 #include "api/request.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "engine/core/filters.h"
 #include "engine/core/strbuf.h"
 #include "engine/system/system.h"
 
-/* Largest JSON body taken (a create body is a few KiB). */
-#define API_MAX_JSON_BODY (16u << 20)
+/* Largest JSON body taken: a create body is a few KiB, and a parsed body
+ * takes tens of times its size in memory. */
+#define API_MAX_JSON_BODY (2u << 20)
 
 const char *api_query(const struct api_req *r, const char *key)
 {
@@ -77,6 +80,15 @@ int api_query_filters(struct api_req *r, json_t **out)
 	if (!v || !*v)
 		return 0;
 	*out = json_loads(v, JSON_DECODE_ANY, &jerr);
+	json_t *normal = *out ? filters_from_api(*out) : NULL;
+	if (!normal && *out) {
+		json_decref(*out);
+		*out = NULL;
+		api_reply_errorf(r, 400, "invalid filter: values must be a list of strings or a "
+					 "map of strings to booleans");
+		return -1;
+	}
+	json_decref(normal);
 	if (!*out || !json_is_object(*out)) {
 		bool parsed = *out != NULL;
 		json_decref(*out);
@@ -96,6 +108,13 @@ int api_body_json(struct api_req *r, bool empty_ok, json_t **out)
 	int rc;
 
 	*out = NULL;
+	/* a body announced larger than is taken is refused before it comes */
+	if (!(r->conn->parser.flags & F_CHUNKED) && r->conn->parser.content_length != ULLONG_MAX &&
+	    r->conn->parser.content_length > API_MAX_JSON_BODY) {
+		r->conn->req.keep_alive = false;
+		api_reply_errorf(r, 413, "request body larger than %u bytes", API_MAX_JSON_BODY);
+		return -1;
+	}
 	rc = http_read_body_all(r->conn, API_MAX_JSON_BODY, &body, &len);
 	if (rc < 0) {
 		r->conn->broken = true;
@@ -120,7 +139,8 @@ int api_body_json(struct api_req *r, bool empty_ok, json_t **out)
 				 type);
 		return -1;
 	}
-	*out = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
+	/* no NUL in strings: every name and path the engine takes is a C string */
+	*out = json_loadb(body, len, 0, &jerr);
 	free(body);
 	if (!*out) {
 		api_reply_errorf(r, 400, "invalid JSON: %s", jerr.text);

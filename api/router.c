@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/routes.h"
 #include "engine/core/alloc.h"
@@ -90,7 +91,11 @@ static const char *strip_version(const char *path, int *version, char *text, siz
 		 API_ADVERTISED_VERSION % 100);
 	if (strncmp(path, "/v", 2) != 0 || path[2] < '0' || path[2] > '9')
 		return path;
-	if (sscanf(path + 2, "%3u.%3u%n", &major, &minor, &used) != 2 ||
+	/* digits, a dot, digits: nothing sscanf would also take (signs, spaces) */
+	size_t a = strspn(path + 2, "0123456789");
+	size_t b = path[2 + a] == '.' ? strspn(path + 3 + a, "0123456789") : 0;
+	if (a == 0 || a > 3 || b == 0 || b > 3 ||
+	    sscanf(path + 2, "%3u.%3u%n", &major, &minor, &used) != 2 ||
 	    (path[2 + used] != '/' && path[2 + used] != '\0'))
 		return NULL;
 	snprintf(text, text_size, "%.*s", used, path + 2);
@@ -174,6 +179,9 @@ int api_route_request(struct api_server *server, struct engine *engine, struct h
 	int rc;
 
 	r.query = parse_query(conn->req.query);
+	/* a NUL in the path would cut a name short: no route has one */
+	if (path && strstr(path, "%00"))
+		path = NULL;
 	if (!path) {
 		rc = api_reply_errorf(&r, 404, "page not found");
 		goto out;
@@ -200,6 +208,13 @@ int api_route_request(struct api_server *server, struct engine *engine, struct h
 	if (!api_endpoint_allows(endpoint, route, conn->req.method, path)) {
 		rc = api_reply_errorf(&r, 403, "%s %s is not allowed on this socket (%s)",
 				      conn->req.method, path, endpoint->address);
+		goto out;
+	}
+	/* a client waiting to be told to send its body (curl does, past 1 KiB) */
+	const char *expect = http_header(&conn->req, "Expect");
+	if (expect && strcasecmp(expect, "100-continue") == 0 && conn->req.has_body &&
+	    http_write_all(conn, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0) {
+		rc = -1;
 		goto out;
 	}
 	rc = route->handle(&r);

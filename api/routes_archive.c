@@ -115,12 +115,14 @@ static int head(struct api_req *r)
 		return 0;
 	char *value = stat_header(json_object_get(result, "stat"));
 	json_decref(result);
-	char headers[4096];
-	snprintf(headers, sizeof(headers), "%sX-Docker-Container-Path-Stat: %s\r\n",
-		 api_common_headers(), value ? value : "");
+	struct strbuf headers = {0};
+	strbuf_addf(&headers, "%sX-Docker-Container-Path-Stat: %s\r\n", api_common_headers(),
+		    value ? value : "");
 	free(value);
 	r->answered = true;
-	return http_respond(r->conn, 200, headers, NULL, NULL, 0);
+	rc = http_respond(r->conn, 200, headers.s, NULL, NULL, 0);
+	strbuf_free(&headers);
+	return rc;
 }
 
 static int get(struct api_req *r)
@@ -167,7 +169,7 @@ static int put(struct api_req *r)
 }
 
 const struct api_route api_archive_routes[] = {
-	{"HEAD", "/containers/{}/archive", head, 0},
+	{"HEAD", "/containers/{}/archive", head, API_ROUTE_WRITE}, /* tells of any path's files */
 	{"GET", "/containers/{}/archive", get, API_ROUTE_WRITE},
 	{"PUT", "/containers/{}/archive", put, API_ROUTE_WRITE},
 	{NULL, NULL, NULL, 0},

@@ -35,7 +35,7 @@ static void send_build_message(struct api_stream *s, json_t *message)
 {
 	struct build_view *v = api_stream_user(s);
 
-	if (v->quiet && json_object_get(message, "stream"))
+	if (v->quiet && !json_object_get(message, "aux") && !json_object_get(message, "error"))
 		return;
 	api_stream_send_json(s, message);
 }
@@ -94,15 +94,41 @@ static int build(struct api_req *r)
 	json_decref(labels);
 	json_decref(cache_from);
 	if (remote && *remote) {
+		/* a URL: a path of this host is the host's, not the client's */
+		static const char *const schemes[] = {"http://", "https://", "git://", "git@",
+						      "github.com/", "ssh://"};
+		bool url = false;
+		for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			url = url || strncmp(remote, schemes[i], strlen(schemes[i])) == 0;
+		if (!url) {
+			json_decref(args);
+			return api_reply_errorf(r, 400, "remote %s is not a URL (http, https, git "
+							"or ssh)", remote);
+		}
 		json_object_set_new(args, "remote", json_string(remote));
 		rc = api_stream_run(r, "image.build", args, &o, &result);
 	} else {
 		rc = api_pipe_in(r, "image.build", args, "context_fd", &o, &result);
 	}
 	json_decref(args);
-	json_decref(result);
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(result);
 		return r->conn->broken ? -1 : 0;
+	}
+	/* -q: the image's id alone, as Docker's quiet build writes it */
+	if (view.quiet) {
+		json_t *line = json_pack("{s:s+}", "stream",
+					 json_string_value(json_object_get(result, "Id")) ?: "", "\n");
+		char *text = json_dumps(line, JSON_COMPACT);
+		json_decref(line);
+		int sent = text ? api_stream_send_after(r, text, strlen(text)) : -1;
+		free(text);
+		if (sent < 0 || api_stream_send_after(r, "\n", 1) < 0) {
+			json_decref(result);
+			return -1;
+		}
+	}
+	json_decref(result);
 	return api_stream_end(r, o.content_type) < 0 ? -1 : 0;
 }
 

@@ -8,6 +8,7 @@
 #include "api/routes.h"
 #include "api/server.h"
 #include "api/stream.h"
+#include "engine/core/host_arch.h"
 #include "engine/core/log_prefix.h"
 #include "engine/core/strbuf.h"
 #include "engine/runtime/shim_protocol.h"
@@ -70,13 +71,34 @@ static int create(struct api_req *r)
 	const char *name = api_query(r, "name");
 	json_t *body, *result;
 
+	const char *platform = api_query(r, "platform");
 	if (api_body_json(r, false, &body) < 0)
 		return r->conn->broken ? -1 : 0;
+	/* containers run on this machine's platform only */
+	if (platform && *platform) {
+		char want[64];
+		snprintf(want, sizeof(want), "linux/%s", host_go_arch());
+		if (strcmp(platform, want) != 0 && strcmp(platform, "linux") != 0) {
+			json_decref(body);
+			return api_reply_errorf(r, 400,
+						"berth runs %s containers only: platform %s is not "
+						"supported",
+						want, platform);
+		}
+	}
 	if (name && *name)
 		json_object_set_new(body, "name", json_string(name));
-	int rc = api_call(r, "container.create", body, &result);
+	berr err = {0};
+	int rc = engine_call(r->engine, "container.create", body, &result, NULL, NULL, &err);
 	json_decref(body);
-	return rc < 0 ? 0 : api_reply_json(r, 201, result);
+	if (rc == 0)
+		return api_reply_json(r, 201, result);
+	/* A 404 from create makes the docker CLI pull the image: only a
+	 * missing image is one (a missing network, volume or container to
+	 * join is bad input for the request). */
+	if (err.kind == BERR_NOT_FOUND && strncmp(err.msg, "No such image", 13) != 0)
+		err.kind = BERR_INVALID;
+	return api_reply_error(r, &err);
 }
 
 static int inspect_route(struct api_req *r)
@@ -103,14 +125,13 @@ static int start(struct api_req *r)
 	if (running)
 		return api_reply_status(r, 304);
 	/* an attach waits: the start holds its stream from the first instant */
-	bool attach = attach_waiting(&srv->attach, id);
+	bool attach = attach_start_begin(&srv->attach, id);
 	json_t *args = json_pack("{s:s, s:b}", "id", id, "attach", attach);
 	int rc = api_call(r, "container.start", args, &result);
 	json_decref(args);
-	if (attach)
-		attach_hand_over(&srv->attach, id,
-				 rc == 0 ? (int)json_integer_value(json_object_get(result, "attach_fd"))
-					 : -1);
+	attach_hand_over(&srv->attach, id,
+			 rc == 0 && attach ? (int)json_integer_value(json_object_get(result, "attach_fd"))
+					   : -1);
 	json_decref(result);
 	return rc < 0 ? 0 : api_reply_status(r, 204);
 }
@@ -280,7 +301,8 @@ static int seconds_to_nanos(const char *text, long long *out)
 	char *end;
 	double v = strtod(text, &end);
 
-	if (end == text || *end)
+	/* within what nanoseconds in 64 bits hold (years 1678 to 2262) */
+	if (end == text || *end || !(v > -9.2e9 && v < 9.2e9))
 		return -1;
 	*out = (long long)(v * 1e9);
 	return 0;
@@ -387,6 +409,26 @@ static void replay_entries(void *user, json_t *message)
 	}
 }
 
+struct running_check {
+	struct engine *engine;
+	const char *id;
+};
+
+/* Whether the container runs now (started by any face): 1 yes, 0 not
+ * yet, -1 it is gone. */
+static int runs_now(void *user)
+{
+	struct running_check *rc = user;
+	json_t *args = json_pack("{s:s}", "id", rc->id), *c = NULL;
+	berr err = {0};
+	int found = engine_call(rc->engine, "container.inspect", args, &c, NULL, NULL, &err);
+	int state = found == 0 ? is_running(c) : err.kind == BERR_NOT_FOUND ? -1 : 0;
+
+	json_decref(args);
+	json_decref(c);
+	return state;
+}
+
 /* A stream to the monitor once the connection is hijacked (errors can
  * only end it then): -1 when there is none. */
 static int attach_after_hijack(struct api_req *r, const char *id)
@@ -413,7 +455,6 @@ static int attach(struct api_req *r)
 	if (!c)
 		return 0;
 	const char *state = state_of(c);
-	bool created = strcmp(state, "created") == 0;
 	o.tty = has_tty(c);
 	o.attach_stdin = api_query_bool(r, "stdin") &&
 			 json_is_true(json_object_get(json_object_get(c, "Config"), "OpenStdin"));
@@ -422,10 +463,15 @@ static int attach(struct api_req *r)
 	o.detach_keys = api_query(r, "detachKeys");
 	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(c, "Id")) ?: "");
 	bool running = is_running(c) || strcmp(state, "restarting") == 0;
+	bool paused = strcmp(state, "paused") == 0;
 	json_decref(c);
-	if (!running && !created && !logs)
+	/* Docker's daemon lets any container but a paused one be attached to:
+	 * one that does not run is waited for (`docker start -a` attaches
+	 * first, then starts) */
+	if (paused)
 		return api_reply_errorf(r, 409,
-					"You cannot attach to a stopped container, start it first");
+					"container %s is paused, unpause the container before attach",
+					r->params[0]);
 	/* without a replay, the stream is taken first: its error is still an answer */
 	if (running && stream && !logs && (o.shim_fd = attach_stream(r, id, true)) < 0)
 		return 0;
@@ -443,12 +489,14 @@ static int attach(struct api_req *r)
 		engine_call(r->engine, "container.logs", args, NULL, replay_entries, &rp, &err);
 		json_decref(args);
 	}
-	if (!stream || (!running && !created))
+	if (!stream)
 		return -1;
 	if (o.shim_fd < 0 && running && (o.shim_fd = attach_after_hijack(r, id)) < 0)
 		return -1;
 	if (o.shim_fd < 0) {
-		int got = attach_wait(&r->server->attach, id, r->conn->fd, &o.shim_fd);
+		struct running_check check = {.engine = r->engine, .id = id};
+		int got = attach_wait(&r->server->attach, id, r->conn->fd, runs_now, &check,
+				      &o.shim_fd);
 		if (got < 0)
 			return -1;
 		if (got == 0 && (o.shim_fd = attach_after_hijack(r, id)) < 0)
@@ -495,8 +543,15 @@ static int top(struct api_req *r)
 	const char *ps_args = api_query(r, "ps_args");
 	json_t *args = json_pack("{s:s}", "id", r->params[0]), *result;
 
-	if (ps_args && *ps_args)
-		json_object_set_new(args, "ps_args", json_string(ps_args));
+	if (ps_args && *ps_args) {
+		/* ps's options, as the words `docker top c aux` gives */
+		json_t *words = json_array();
+		char *copy = strdup(ps_args), *save = NULL;
+		for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+			json_array_append_new(words, json_string(w));
+		free(copy);
+		json_object_set_new(args, "ps_args", words);
+	}
 	int rc = api_call(r, "container.top", args, &result);
 	json_decref(args);
 	return rc < 0 ? 0 : api_reply_json(r, 200, result);

@@ -40,6 +40,16 @@ static int create(struct api_req *r)
 				      cid);
 		goto out;
 	}
+	/* what an exec needs of its body, nothing more kept */
+	static const char *const keep[] = {"Cmd", "Env", "User", "WorkingDir", "Tty", "AttachStdin",
+					   "AttachStdout", "AttachStderr", "Privileged",
+					   "DetachKeys", "ConsoleSize"};
+	json_t *settings = json_object();
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (json_object_get(body, keep[i]))
+			json_object_set(settings, keep[i], json_object_get(body, keep[i]));
+	json_decref(body);
+	body = settings;
 	if (api_exec_add(&r->server->execs, cid, body, id) < 0) {
 		rc = api_reply_errorf(r, 500, "cannot make an exec id");
 		goto out;
@@ -185,6 +195,17 @@ static int start(struct api_req *r)
 		json_object_set_new(live, "fd", json_integer(-1));
 	close(fd);
 	pthread_mutex_unlock(&execs->lock);
+	if (code < 0) {
+		/* the client left before the exit: the exec runs on, and its
+		 * end is recorded when it comes, not on this connection */
+		struct detached_exec *d = calloc(1, sizeof(*d));
+		d->execs = execs;
+		snprintf(d->id, sizeof(d->id), "%s", exec_id);
+		json_t *wargs = json_pack("{s:s, s:s}", "id", container, "exec_id", engine_id);
+		engine_submit(r->engine, "container.exec_wait", wargs, NULL, detached_ended, d);
+		json_decref(wargs);
+		goto out;
+	}
 	int waited = wait_exit(r, container, engine_id);
 	api_exec_end(execs, exec_id, waited >= 0 ? waited : code);
 out:

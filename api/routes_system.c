@@ -4,6 +4,8 @@
 
 #include "api/routes.h"
 #include "api/stream.h"
+#include "engine/core/clock.h"
+#include "engine/core/units.h"
 
 static int ping(struct api_req *r)
 {
@@ -68,6 +70,18 @@ static int events(struct api_req *r)
 	if (api_query_filters(r, &filters) < 0) {
 		json_decref(args);
 		return 0;
+	}
+	/* a time that is not one is refused before the stream begins */
+	const char *times[] = {since, until};
+	for (int i = 0; i < 2; i++) {
+		berr err = {0};
+		int64_t t;
+		if (times[i] && *times[i] &&
+		    units_parse_timestamp(times[i], clock_now_nanos(), &t, &err) < 0) {
+			json_decref(args);
+			json_decref(filters);
+			return api_reply_errorf(r, 400, "%s", err.msg);
+		}
 	}
 	if (since && *since)
 		json_object_set_new(args, "since", json_string(since));

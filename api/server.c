@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,7 +68,7 @@ static void *serve_connection(void *arg)
 
 	if (conn->endpoint->tls_server) {
 		char reason[256];
-		c->tls = api_tls_accept(conn->endpoint->tls_server, c->fd, c->header_timeout_ms,
+		c->tls = api_tls_accept(conn->endpoint->tls_server, c->fd, 10000,
 					reason, sizeof(reason));
 		if (!c->tls) {
 			if (conn->server->debug)
@@ -77,6 +78,9 @@ static void *serve_connection(void *arg)
 		}
 		api_tls_set_deadline(c->fd, c->io_timeout_ms);
 	}
+	/* a new connection has 30 s to send its request; one kept alive
+	 * after a request, two minutes for the next */
+	c->idle_timeout_ms = 30000;
 	for (;;) {
 		int rc = http_read_headers(c, &why);
 		if (rc == 0)
@@ -101,6 +105,7 @@ static void *serve_connection(void *arg)
 				c->status, (double)(clock_mono_nanos() - start) / 1e6);
 		if (rc < 0 || c->broken || !c->req.keep_alive)
 			break;
+		c->idle_timeout_ms = 120000;
 	}
 out:
 	api_tls_close(c->tls);
@@ -166,6 +171,9 @@ static int tcp_security(const struct api_options *opts, struct api_endpoint *e, 
 					       "/root/.docker/key.pem"};
 	bool with_tls = opts->tls || opts->tlsverify;
 
+	if (!e->port[0])
+		snprintf(e->port, sizeof(e->port), "%s", with_tls ? "2376" : "2375");
+
 	if (!opts->tlsverify) {
 		if (!opts->unsafe_tcp)
 			return berr_set(err, BERR_INVALID,
@@ -212,6 +220,11 @@ static int open_endpoints(struct engine *engine, const struct api_options *opts,
 	for (size_t i = 0; i < count && *n < API_MAX_ENDPOINTS; i++) {
 		const char *address = opts->nhosts ? opts->hosts[i] : fallback;
 		size_t extra = 0;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(opts->hosts[j], address) == 0) {
+				berr_set(err, BERR_INVALID, "%s is given twice", address);
+				goto fail;
+			}
 		if (api_endpoint_parse(address, &eps[*n], err) < 0 ||
 		    (eps[*n].tcp && tcp_security(opts, &eps[*n], &tls_server, err) < 0))
 			goto fail;
@@ -258,8 +271,14 @@ int api_serve(struct engine *engine, const struct api_options *opts, berr *err)
 	server.debug = opts->debug;
 	api_exec_table_init(&server.execs);
 	attach_waits_init(&server.attach);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "berth daemon: API listening on %s\n", eps[i].address);
+	for (size_t i = 0; i < n; i++) {
+		if (eps[i].tcp)
+			fprintf(stderr, "berth daemon: API listening on %s (%s:%s, %s)\n",
+				eps[i].address, eps[i].host[0] ? eps[i].host : "*", eps[i].port,
+				eps[i].tls_server ? "TLS" : "no TLS");
+		else
+			fprintf(stderr, "berth daemon: API listening on %s\n", eps[i].address);
+	}
 	for (;;) {
 		for (size_t i = 0; i < n; i++)
 			pfd[i] = (struct pollfd){.fd = eps[i].fd, .events = POLLIN};
@@ -272,16 +291,31 @@ int api_serve(struct engine *engine, const struct api_options *opts, berr *err)
 		}
 		if (pfd[n].revents) {
 			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) > 0)
-				fprintf(stderr, "berth daemon: %s: stopping\n", strsignal((int)si.ssi_signo));
+			if (read(sfd, &si, sizeof(si)) <= 0)
+				continue;
+			/* dockerd reloads its configuration on SIGHUP; berth's is
+			 * read when it starts */
+			if (si.ssi_signo == SIGHUP) {
+				fprintf(stderr, "berth daemon: Hangup: nothing reloaded (daemon.json is "
+						"read at start: restart the daemon to apply it)\n");
+				continue;
+			}
+			fprintf(stderr, "berth daemon: %s: stopping\n", strsignal((int)si.ssi_signo));
 			break;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			int fd = accept4(eps[i].fd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd >= 0)
+			if (fd >= 0) {
 				start_connection(&server, &eps[i], fd);
+			} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+				   errno == ENOMEM) {
+				/* out of descriptors: the client waits in the backlog
+				 * while connections end, rather than this loop spinning */
+				struct timespec pause = {0, 100 * 1000000L};
+				nanosleep(&pause, NULL);
+			}
 		}
 	}
 	for (size_t i = 0; i < n; i++)

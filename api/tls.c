@@ -5,11 +5,13 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 
 /* The few OpenSSL calls a server makes, by their C signatures. */
 #define SSL_VERIFY_PEER 0x01
@@ -148,13 +150,35 @@ void *api_tls_accept(void *server, int fd, int timeout_ms, char *why, size_t why
 		snprintf(why, whylen, "TLS: out of memory");
 		return NULL;
 	}
-	socket_deadlines(fd, timeout_ms);
+	/* The whole handshake within the deadline, not each read: a client
+	 * trickling its hello a byte at a time must not hold the thread. */
+	int flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	ossl.SSL_set_fd(ssl, fd);
-	if (ossl.SSL_accept(ssl) != 1) {
-		last_error(why, whylen);
-		ossl.SSL_free(ssl);
-		return NULL;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+	for (;;) {
+		int r = ossl.SSL_accept(ssl);
+		if (r == 1)
+			break;
+		int e = ossl.SSL_get_error(ssl, r);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long long left = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+		struct pollfd p = {.fd = fd, .events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
+		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || left <= 0 ||
+		    poll(&p, 1, (int)left) <= 0) {
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+				snprintf(why, whylen, "TLS handshake took too long");
+			else
+				last_error(why, whylen);
+			ossl.SSL_free(ssl);
+			fcntl(fd, F_SETFL, flags);
+			return NULL;
+		}
 	}
+	fcntl(fd, F_SETFL, flags);
+	socket_deadlines(fd, timeout_ms);
 	return ssl;
 }
 

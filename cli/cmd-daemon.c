@@ -15,8 +15,10 @@
 
 static void usage(void)
 {
+	const char *run = getenv("BERTH_RUN");
+
 	printf("\nUsage:  berth daemon [OPTIONS]\n\n"
-	       "Serve the Docker Engine API (default unix:///run/berth/berth.sock)\n\n"
+	       "Serve the Docker Engine API (default unix://%s/berth.sock)\n\n"
 	       "Options:\n"
 	       "      --config-file string   daemon.json to use (default \"/etc/berth/daemon.json\")\n"
 	       "  -D, --debug                Print one line per request\n"
@@ -30,7 +32,8 @@ static void usage(void)
 	       "      --tlsverify            Use TLS and verify the remote (clients' certificates)\n"
 	       "      --unsafe-tcp           Serve tcp:// without verified client certificates (anyone who\n"
 	       "                             reaches the port is root on this host)\n"
-	       "      --validate             Check daemon.json and exit\n");
+	       "      --validate             Check daemon.json and exit\n",
+	       run && *run ? run : "/run/berth");
 }
 
 static int validate(void)
@@ -105,9 +108,21 @@ int cli_daemon_main(struct cli *cli, int argc, char **argv, int (*open_engine)(s
 		} else if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
 			usage();
 			return 0;
+		} else if (argv[k][0] == '-') {
+			bool takes = strcmp(argv[k], "-H") == 0 || strcmp(argv[k], "--host") == 0 ||
+				     strcmp(argv[k], "-G") == 0 || strcmp(argv[k], "--group") == 0 ||
+				     strcmp(argv[k], "--config-file") == 0 ||
+				     strncmp(argv[k], "--tls", 5) == 0;
+			if (takes)
+				fprintf(stderr, "berth: flag needs an argument: %s\n"
+						"See 'berth daemon --help'.\n", argv[k]);
+			else
+				fprintf(stderr, "berth: unknown flag: %s\nSee 'berth daemon --help'.\n",
+					argv[k]);
+			return 125;
 		} else {
-			fprintf(stderr, "berth: unknown flag: %s\nSee 'berth daemon --help'.\n",
-				argv[k]);
+			fprintf(stderr, "berth: \"berth daemon\" accepts no arguments (got \"%s\")\n"
+					"See 'berth daemon --help'.\n", argv[k]);
 			return 125;
 		}
 	}

@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 
 #include "cli/cli.h"
+#include "engine/core/host_arch.h"
 #include "engine/system/system.h"
 #include "engine/core/units.h"
 
@@ -108,14 +109,6 @@ static int cmd_version(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_version = {"version", cmd_version, "[OPTIONS]",
 					    "Show the berth version information"};
 
-static const char *go_arch(const char *machine)
-{
-	if (strcmp(machine, "x86_64") == 0)
-		return "amd64";
-	if (strcmp(machine, "aarch64") == 0)
-		return "arm64";
-	return machine;
-}
 
 static int cmd_version(struct cli *cli, int argc, char **argv)
 {
@@ -142,17 +135,17 @@ static int cmd_version(struct cli *cli, int argc, char **argv)
 	if (format) {
 		json_t *all = json_pack("[{s:{s:s, s:s, s:s, s:s}, s:O}]", "Client", "Version",
 					BERTH_VERSION, "ApiVersion", BERTH_API_VERSION, "Os", "linux",
-					"Arch", go_arch(uts.machine), "Server", server);
+					"Arch", host_go_arch(), "Server", server);
 		status = cli_print_each(cli, all, format);
 		json_decref(all);
 		goto out;
 	}
 	printf("Client:\n Version:           %s\n API version:       %s\n OS/Arch:           linux/%s\n\n",
-	       BERTH_VERSION, BERTH_API_VERSION, go_arch(uts.machine));
+	       BERTH_VERSION, BERTH_API_VERSION, host_go_arch());
 	printf("Server: berth\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
 	       "  OS/Arch:          linux/%s\n  Kernel:           %s\n",
 	       str(server, "Version"), str(server, "ApiVersion"), str(server, "MinAPIVersion"),
-	       go_arch(uts.machine), str(server, "KernelVersion"));
+	       host_go_arch(), str(server, "KernelVersion"));
 out:
 	json_decref(server);
 	flags_free(specs);

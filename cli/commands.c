@@ -94,7 +94,7 @@ static void print_usage(void)
 	       "\nCommands:\n");
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
 		printf("  %-10s %s\n", top_level[i]->name, top_level[i]->summary);
-	printf("  %-10s %s\n", "daemon", "Check daemon.json (--validate)");
+	printf("  %-10s %s\n", "daemon", "Serve the Docker Engine API (--validate: check daemon.json)");
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
 	       "  builder    Manage builds\n"
 	       "  manifest   Manage Docker image manifests and manifest lists\n"
@@ -141,8 +141,8 @@ static int print_group_usage(const char *group)
 
 /* The docker CLI's global options a script may pass: -D/--debug and
  * -l/--log-level are taken (berth has no daemon log to tune), -c/--context
- * only as "default", and -H/--host is refused (berth has no daemon to
- * reach). Returns how many words they took, or minus an exit status. */
+ * only as "default", and -H/--host is refused (berth does not drive a
+ * remote engine yet). Returns how many words they took, or minus an exit status. */
 static int global_flags(struct cli *cli, int argc, char **argv)
 {
 	static const char *const levels[] = {"debug", "info", "warn", "error", "fatal", NULL};
@@ -175,14 +175,21 @@ static int global_flags(struct cli *cli, int argc, char **argv)
 		return -cli_failf(cli, 1, "context \"%s\" does not exist", value);
 	}
 	return -cli_failf(cli, 125,
-			  "-H/--host is not supported: berth has no daemon; it works on this host's "
-			  "engine directly");
+			  "-H/--host is not supported yet: berth works on this host's engine directly "
+			  "(`berth daemon` serves it to other tools)");
 }
 
 int cli_main(struct cli *cli, int argc, char **argv)
 {
 	char name[64];
 
+	if (argc >= 2 && strcmp(argv[0], "help") == 0) {
+		/* `berth help run` is `berth run --help` */
+		char *words[] = {argv[1], "--help", NULL};
+		if (strcmp(argv[1], "daemon") == 0)
+			return cli_daemon_main(cli, 2, words, NULL);
+		return cli_main(cli, 2, words);
+	}
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
 		print_usage();
 		return 0;

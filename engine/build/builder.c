@@ -676,9 +676,20 @@ static int finish(struct build *b, struct build_stage *target, json_t *tags, jso
 		}
 	}
 	build_vertex_done(b, vertex, started);
+	/* the classic stream names the image for the docker CLI (-q,
+	 * --iidfile) in an aux message, then in words */
+	if (b->legacy && b->ctx)
+		cmd_progress(b->ctx, json_pack("{s:{s:s}}", "aux", "ID", id));
 	build_legacy(b, "Successfully built %.12s\n", id + 7);
-	json_array_foreach(tags, i, tag)
-		build_legacy(b, "Successfully tagged %s\n", json_string_value(tag));
+	json_array_foreach(tags, i, tag) {
+		struct image_ref ref;
+		char familiar[REF_STRING_SIZE];
+		if (ref_parse_normalized(json_string_value(tag), &ref, NULL) == 0)
+			ref_familiar(&ref, familiar, sizeof(familiar));
+		else
+			snprintf(familiar, sizeof(familiar), "%s", json_string_value(tag));
+		build_legacy(b, "Successfully tagged %s\n", familiar);
+	}
 	engine_emit(b->engine, "image", "build", id, NULL);
 	*result = json_pack("{s:s}", "Id", id);
 	return 0;

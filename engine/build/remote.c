@@ -124,8 +124,9 @@ static int clone_git(struct build *b, const char *url, const char *staging, berr
 		berr_set(err, BERR_INVALID, "unable to prepare context: invalid git reference %s", url);
 		goto out;
 	}
-	char *clone[] = {"git", "-c", "protocol.file.allow=always", "clone", "--quiet",
-			 "--recurse-submodules", "--", copy, repo, NULL};
+	/* git's own rule for submodules stays: none from a path of this host
+	 * (a repository could otherwise pull the host's into the context) */
+	char *clone[] = {"git", "clone", "--quiet", "--recurse-submodules", "--", copy, repo, NULL};
 	if (run_git(clone, "unable to prepare context: git clone", err) < 0)
 		goto out;
 	if (ref) {

@@ -352,7 +352,9 @@ static int cmd_wait(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 		}
 		berr lookup = {0};
 		if (find_arg(ctx, args, &c, &lookup) < 0) {
-			if (lookup.kind != BERR_NOT_FOUND || !removed) {
+			/* gone: the end of every wait (next-exit too: it will
+			 * not run again) */
+			if (lookup.kind != BERR_NOT_FOUND) {
 				*err = lookup;
 				return -1;
 			}

@@ -654,8 +654,11 @@ int container_create(struct engine *engine, json_t *args, struct container *out,
 	bool made_bundle = false, in_txn = false;
 	json_t *inherited = NULL, *mounts = NULL, *made_volumes = json_array();
 
-	if (!st)
+	if (!st || container_create_check(args, err) < 0) {
+		json_decref(made_volumes);
 		return -1;
+	}
+	image_ref = json_string_value(json_object_get(args, "Image"));
 	if (!image_ref || !*image_ref)
 		return berr_set(err, BERR_INVALID, "no image specified");
 	/* Everything the container is made of — its image, the volumes it

@@ -27,6 +27,8 @@
 #include "engine/logging/log_read.h"
 
 #define LOG_BATCH 512
+/* ...or as many bytes: a reader's memory stays bounded whatever the lines */
+#define LOG_BATCH_BYTES (256 << 10)
 #define LOG_MAX_ROTATED 1000
 /* A line joined from pieces is sent as it is once it grows past this. */
 #define LOG_JOIN_MAX (1 << 20)
@@ -53,6 +55,7 @@ struct log_reader {
 	const struct container *c;
 	const char *driver;
 	long long dropped; /* as last told, -1 before */
+	size_t batch_bytes; /* of the lines in entries */
 };
 
 
@@ -62,6 +65,7 @@ static void batch_flush(struct log_reader *r)
 		return;
 	cmd_progress(r->ctx, json_pack("{s:o}", "entries", r->entries));
 	r->entries = json_array();
+	r->batch_bytes = 0;
 }
 
 /* Tells the submitter the driver and the dropped lines when they changed. */
@@ -111,7 +115,8 @@ static void emit(struct log_reader *r, int stream, const char *time, const char 
 	if (json_object_size(attrs))
 		json_object_set(e, "attrs", attrs);
 	json_array_append_new(r->entries, e);
-	if (json_array_size(r->entries) >= LOG_BATCH)
+	r->batch_bytes += len;
+	if (json_array_size(r->entries) >= LOG_BATCH || r->batch_bytes >= LOG_BATCH_BYTES)
 		batch_flush(r);
 }
 

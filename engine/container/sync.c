@@ -309,7 +309,10 @@ int container_sync_state(struct engine *engine, struct container *c, bool *gone,
 		return 0;
 	if (!read_exit_file(run_dir, &rec)) {
 		snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
-		if (proc_pidfile_alive(pidfile, &shim_pid)) {
+		int alive = proc_pidfile_check(pidfile, &shim_pid);
+		if (alive < 0)
+			return berr_sys(err, "checking the monitor of container %s", c->id);
+		if (alive) {
 			drop_stale_stop(run_dir);
 			sync_health_event(engine, c, run_dir);
 			sync_log_dropped_event(engine, c, run_dir, true);

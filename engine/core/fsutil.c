@@ -446,6 +446,38 @@ bool proc_pidfile_alive(const char *path, pid_t *pid)
 	return proc_start_time((pid_t)p) == start;
 }
 
+int proc_pidfile_check(const char *path, pid_t *pid)
+{
+	char buf[64], stat_path[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	long p = 0;
+	unsigned long long start = 0;
+
+	*pid = 0;
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %llu", &p, &start) != 2 || p <= 0)
+		return 0;
+	*pid = (pid_t)p;
+	if (proc_start_time((pid_t)p) == start)
+		return 1;
+	/* gone, or /proc could not be read (out of descriptors...) */
+	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", p);
+	fd = open(stat_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? 0 : -1;
+	close(fd);
+	return 0;
+}
+
 int proc_pidfile_write(const char *path, berr *err)
 {
 	char text[64];

@@ -73,6 +73,11 @@ uint64_t proc_start_time(pid_t pid);
  * process still exists. *pid is set either way (0 when unreadable). */
 bool proc_pidfile_alive(const char *path, pid_t *pid);
 
+/* The same with a third answer: 1 alive, 0 gone, -1 unknown (the pidfile
+ * or /proc could not be read: out of descriptors, memory...). What decides
+ * that a container has ended must take -1 as "not known to have ended". */
+int proc_pidfile_check(const char *path, pid_t *pid);
+
 /* Writes "<pid> <starttime>" of this process to path: a record of an
  * operation in progress that proc_pidfile_alive tells apart from one
  * whose process died. */

@@ -1,6 +1,7 @@
 /* system.info, system.version and system.df: what `berth info`, `berth
  * version` and `berth system df` show, in the Engine API's shapes. */
 #include "engine/system/system.h"
+#include "engine/core/host_arch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -96,7 +97,7 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	os = os_name();
 	*result = json_pack(
 		"{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:[[s,s]], s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:s}}",
+		" s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:{s:s}}}",
 		"ID", "", "Containers", 0, "ContainersRunning", 0, "ContainersPaused", 0,
 		"ContainersStopped", 0, "Images", 0, "Driver", "overlay2",
 		"DriverStatus", "Backing Filesystem", backing_filesystem(engine_root(engine)),
@@ -107,7 +108,7 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 		(json_int_t)si.totalram * si.mem_unit, "DockerRootDir", engine_root(engine), "Name",
 		hostname, "ServerVersion", BERTH_VERSION, "DefaultRuntime", "berth", "InitBinary", "",
 		"SecurityOptions", security_options(),
-		"Runtimes", "berth", "berth-shim");
+		"Runtimes", "berth", "path", "berth-shim");
 	free(os);
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building info");
@@ -130,7 +131,7 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 	uname(&uts);
 	*result = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Version", BERTH_VERSION,
 			    "ApiVersion", BERTH_API_VERSION, "MinAPIVersion", "1.24", "GitCommit", "",
-			    "GoVersion", "", "Os", "linux", "Arch", uts.machine, "KernelVersion",
+			    "GoVersion", "", "Os", "linux", "Arch", host_go_arch(), "KernelVersion",
 			    uts.release);
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building version");
@@ -138,7 +139,7 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 		*result, "Components",
 		json_pack("[{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}]", "Name", "Engine",
 			  "Version", BERTH_VERSION, "Details", "ApiVersion", BERTH_API_VERSION,
-			  "Arch", uts.machine, "BuildTime", "", "Experimental", "false", "GitCommit",
+			  "Arch", host_go_arch(), "BuildTime", "", "Experimental", "false", "GitCommit",
 			  "", "KernelVersion", uts.release, "MinAPIVersion", "1.24", "Os", "linux"));
 	return 0;
 }

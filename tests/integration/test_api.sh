@@ -520,6 +520,158 @@ if command -v systemd-socket-activate >/dev/null; then
 	wait_for "the activated daemon stops" exited "$act"
 fi
 
+# --- what a Docker user met first ---------------------------------------------------------------
+expect_status "docker info" 0 docker info --format '{{.ServerVersion}} {{.DefaultRuntime}}'
+expect_eq "docker info reads the runtimes" "0.1.0 berth" "$out"
+expect_status "docker version's server arch" 0 docker version --format '{{.Server.Arch}}'
+expect_eq "Go's name for it" "$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" "$out"
+# detaching from a terminal (the CLI closes its half) leaves the container running
+expect_status "a tty container with stdin once" 0 docker create -it --name detach busybox sh
+"$PY" - "$SOCK" <<'PY' >"$TEST_DIR/detach.out" 2>&1
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"POST /containers/detach/attach?stdin=1&stdout=1&stderr=1&stream=1 HTTP/1.1\r\n"
+          b"Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
+head = b""
+while b"\r\n\r\n" not in head:
+    head += s.recv(1)
+t = socket.socket(socket.AF_UNIX); t.connect(sys.argv[1])
+t.sendall(b"POST /containers/detach/start HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n\r\n")
+t.recv(4096)
+s.sendall(b"echo typed-$((6*7))\n")
+out = b""
+deadline = time.time() + 5
+while b"typed-42" not in out and time.time() < deadline:
+    out += s.recv(4096)
+s.shutdown(socket.SHUT_WR)  # what the docker CLI does on ctrl-p ctrl-q
+time.sleep(0.5)
+print("typed-42" in out.decode(errors="replace"))
+PY
+expect_eq "the shell answered through the attach" "True" "$(tail -1 "$TEST_DIR/detach.out")"
+expect_eq "still running after the client detached" "running 0" "$(state detach)"
+expect_status "docker rm -f detach" 0 docker rm -f detach
+# docker start -a: the attach comes before the start, also for an exited container
+expect_status "a container that ran once" 0 docker run --name twice busybox echo once-more
+expect_status "docker start -a runs it again, attached" 0 timeout 20 docker start -a twice
+expect_eq "its output" "once-more" "$out"
+expect_status "docker rm twice" 0 docker rm twice
+# the classic build's image ID, for -q and --iidfile (docker-compose builds with them)
+mkdir -p "$TEST_DIR/ctx" && printf 'FROM busybox\nRUN echo built > /b\n' >"$TEST_DIR/ctx/Dockerfile"
+expect_status "docker build -q" 0 env DOCKER_BUILDKIT=0 docker build -q -t api-built "$TEST_DIR/ctx"
+expect_match "prints the image ID" '^sha256:[0-9a-f]{64}$' "$out"
+expect_status "docker build --iidfile" 0 env DOCKER_BUILDKIT=0 docker build --iidfile "$TEST_DIR/iid" -t api-built:2 "$TEST_DIR/ctx"
+expect_match "writes the image ID" '^sha256:[0-9a-f]{64}$' "$(cat "$TEST_DIR/iid" 2>/dev/null)"
+expect_match "tags named in full" 'Successfully tagged api-built:2' "$out"
+expect_status "docker rmi" 0 docker rmi api-built api-built:2
+# what berth does not do yet is refused, not stored and ignored
+expect_status "--pid host refused" 125 docker run --rm --pid host busybox true
+expect_match "with what it is" 'berth does not support --pid yet' "$err"
+expect_status "--init refused" 125 docker run --rm --init busybox true
+expect_status "another platform refused" 125 docker run --rm --platform linux/s390x busybox true
+expect_match "with why" 'platform linux/s390x is not supported' "$err"
+api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","HostConfig":{"Memory":"lots"}}' \
+	http://docker/containers/create
+expect_eq "a field of the wrong type: 400" 400 "$code"
+expect_eq "in Go's words" "json: cannot unmarshal string into Go struct field CreateRequest.HostConfig.Memory of type int64" \
+	"$(json 'd["message"]' <<<"$body")"
+api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","Cmd":"hostname"}' \
+	'http://docker/containers/create?name=onestring'
+expect_eq "Cmd as one string" 201 "$code"
+expect_eq "is a one-word command" '["hostname"]' "$(docker inspect -f '{{json .Config.Cmd}}' onestring)"
+expect_status "docker rm onestring" 0 docker rm onestring
+expect_status "a missing network" 125 docker run --rm --network nosuchnet busybox true
+expect_match "is named" 'network nosuchnet not found' "$err"
+expect_eq "and sends the CLI to no registry" "" "$(grep 'Unable to find image' <<<"$err")"
+expect_status "docker top with ps options" 0 docker run -d --name topped busybox sleep 60
+expect_status "docker top -o pid,comm" 0 docker top topped -o pid,comm
+expect_match "ps's own columns" '^PID +COMMAND' "$out"
+expect_status "docker rm -f topped" 0 docker rm -f topped
+api 'http://docker/events?since=abc'
+expect_eq "events with a bad time: 400" 400 "$code"
+"$PY" - "$SOCK" <<'PY' >"$TEST_DIR/huge.out"
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(5)
+s.sendall(b"POST /containers/create HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+          b"Content-Length: 999999999999\r\n\r\n{}")
+print(s.recv(4096).split(b"\r\n")[0].decode())
+PY
+expect_eq "a body announced too large: 413 at once" "HTTP/1.1 413 Request Entity Too Large" "$(cat "$TEST_DIR/huge.out")"
+kill -HUP "$daemon"
+sleep 0.2
+api_ping && ok || bad "SIGHUP stopped the daemon"
+expect_match "SIGHUP is noted" 'nothing reloaded' "$(cat "$TEST_DIR/daemon.log")"
+expect_status "an allow-list entry that is not METHOD:/path" 1 timeout 10 "$BERTH" daemon -H "unix://$TEST_DIR/x.sock?allow=FOO"
+expect_match "named in the error" '"FOO" is not METHOD:/path' "$err"
+expect_status "the same address twice" 1 timeout 10 "$BERTH" daemon -H "unix://$TEST_DIR/y.sock" -H "unix://$TEST_DIR/y.sock"
+expect_match "said so" 'is given twice' "$err"
+expect_status "-H without a value" 125 "$BERTH" daemon -H
+expect_match "said so" 'flag needs an argument: -H' "$err"
+expect_status "an argument" 125 "$BERTH" daemon extra
+
+# --- what an attacker tried ----------------------------------------------------------------------
+# out of descriptors: requests fail, and no running container is taken for ended
+expect_status "a container to keep" 0 "$BERTH" run -d --name keeper busybox sleep 600
+prlimit --nofile=60:60 "$BERTH" daemon -H "unix://$TEST_DIR/fd.sock" >"$TEST_DIR/fd.log" 2>&1 &
+fdd=$!
+background+=("$fdd")
+wait_for "the starved daemon answers" api_ping "$TEST_DIR/fd.sock"
+for _ in $(seq 30); do
+	timeout 5 curl -sN --unix-socket "$TEST_DIR/fd.sock" http://docker/events >/dev/null &
+	background+=($!)
+done
+sleep 0.5
+for _ in 1 2 3; do timeout 3 curl -s --unix-socket "$TEST_DIR/fd.sock" http://docker/containers/json >/dev/null; done
+expect_eq "still running for berth" "running" "$("$BERTH" inspect -f '{{.State.Status}}' keeper)"
+expect_match "the daemon did not spin" '^[0-9]+$' "$(awk '{print $14 + $15}' "/proc/$fdd/stat")"
+[ "$(awk '{print $14 + $15}' "/proc/$fdd/stat")" -lt 200 ] && ok || bad "the accept loop spun on EMFILE"
+kill -TERM "$fdd"
+wait_for "the starved daemon stops" exited "$fdd"
+expect_status "berth rm -f keeper" 0 "$BERTH" rm -f keeper
+# a log without newlines is streamed in bounded pieces
+expect_status "a container that never ends its line" 0 docker run -d --name noeol busybox sh -c 'head -c 60000000 /dev/zero | tr "\0" x; sleep 600'
+wait_for "it wrote it all" sh -c "[ \$(stat -c %s \$(docker inspect -f '{{.LogPath}}' noeol) 2>/dev/null || echo 0) -gt 60000000 ]"
+hwm_before=$(awk '/^VmHWM:/ {print $2}' "/proc/$daemon/status")
+curl -s --unix-socket "$SOCK" 'http://docker/containers/noeol/logs?stdout=1' | wc -c >"$TEST_DIR/noeol.bytes"
+# (the last piece, still without its end, stays with the monitor, as in Docker)
+expect_eq "every full piece came" "yes" "$([ "$(cat "$TEST_DIR/noeol.bytes")" -ge 59900000 ] && echo yes || echo no)"
+hwm_after=$(awk '/^VmHWM:/ {print $2}' "/proc/$daemon/status")
+[ $((hwm_after - hwm_before)) -lt 65536 ] && ok || bad "reading a 60 MB line took $((hwm_after - hwm_before)) KiB more"
+expect_status "docker rm -f noeol" 0 docker rm -f noeol
+# a build's remote is a URL, never a path of this host
+api -X POST 'http://docker/build?remote=/etc'
+expect_eq "a host path as remote: 400" 400 "$code"
+api -X POST 'http://docker/build?remote=file:///etc'
+expect_eq "a file:// remote: 400" 400 "$code"
+# read-only: not even a path's stat
+expect_status "a container to look into" 0 docker run -d --name peek busybox sleep 600
+req "$RO" -I 'http://docker/containers/peek/archive?path=/etc/passwd'
+expect_eq "HEAD archive on the read-only socket: 403" 403 "$code"
+api -I 'http://docker/containers/peek/archive?path=/etc/passwd'
+expect_eq "and on the full one: 200" 200 "$code"
+expect_match "with the stat header" 'X-Docker-Container-Path-Stat' "$hdrs"
+expect_status "docker rm -f peek" 0 docker rm -f peek
+# odd inputs: Docker's status, not a 500 nor a silent success
+api 'http://docker/containers/json?filters=%7B%22label%22%3A5%7D'
+expect_eq "a filter of the wrong shape: 400" 400 "$code"
+api 'http://docker/containers/nosuch/logs?stdout=1&since=1e400'
+expect_match "an absurd since: 4xx" '^4' "$code"
+api 'http://docker/v2.-56/version'
+expect_eq "a version with a sign: 404" 404 "$code"
+api 'http://docker/containers/x%00y/json'
+expect_eq "a NUL in the path: 404" 404 "$code"
+api -X POST -H 'Content-Type: application/json' -d '{"Image":"busy\u0000box"}' http://docker/containers/create
+expect_eq "a NUL in a JSON string: 400" 400 "$code"
+# one socket's group, another's not
+"$BERTH" daemon -H "unix://$TEST_DIR/g1.sock?group=nogroup" -H "unix://$TEST_DIR/g2.sock" -G '' \
+	>"$TEST_DIR/g.log" 2>&1 &
+gd=$!
+background+=("$gd")
+wait_for "the grouped daemon answers" api_ping "$TEST_DIR/g2.sock"
+expect_eq "?group= gives that socket its group" "660 nogroup" "$(stat -c '%a %G' "$TEST_DIR/g1.sock")"
+expect_eq "the other stays root's" "600 root" "$(stat -c '%a %G' "$TEST_DIR/g2.sock")"
+kill -TERM "$gd"
+wait_for "the grouped daemon stops" exited "$gd"
+
 # --- 9. a second daemon on the same socket --------------------------------------------------
 expect_status "a second daemon on the socket" 1 timeout 10 "$BERTH" daemon -H "unix://$SOCK"
 expect_match "a clear error" 'another daemon is listening there already' "$err"

@@ -407,13 +407,15 @@ expect_status "a malformed passwd entry" 1 b build -f Dockerfile.ids .
 expect_match "is no user" "can't find uid for user evil" "$err"
 # a download that trickles is given up; Ctrl-C stops it at once
 tport=$(free_port)
-python3 - "$tport" <<'PY' &
+python3 - "$tport" "$TEST_DIR/trickle.accepted" <<'PY' &
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(4)
+open(sys.argv[2] + '.listening', 'w').close()
 while True:
     c, _ = s.accept()
     c.recv(4096)
+    open(sys.argv[2], 'w').close()
     c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n')
     try:
         for _ in range(120):
@@ -424,11 +426,11 @@ while True:
 PY
 trickle=$!
 trap 'kill $trickle $git_pid $http_pid 2>/dev/null; cleanup' EXIT
-sleep 0.5
+wait_for "the trickling server listens" test -e "$TEST_DIR/trickle.accepted.listening"
 printf 'FROM busybox\nADD http://127.0.0.1:%s/big /big\n' "$tport" >Dockerfile.trickle
 "$BERTH" build -f Dockerfile.trickle . >trickle.out 2>&1 &
 builder=$!
-sleep 1.5
+wait_for "the download has begun" test -e "$TEST_DIR/trickle.accepted"
 kill -INT $builder
 t0=$(date +%s%N)
 wait $builder

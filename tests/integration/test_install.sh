@@ -1,8 +1,8 @@
 #!/bin/bash
 # `cmake --install` into a fresh prefix: berth from there runs containers
 # (its monitor found in libexec), opens its console with its themes (no
-# theme file beside the binary needed), and brings its manual and its
-# bash and zsh completions.
+# theme file beside the binary needed), and brings its manual, its
+# bash and zsh completions, and the systemd units of `berth daemon`.
 source "$(dirname "$0")/lib.sh"
 busybox_image
 
@@ -11,6 +11,11 @@ prefix=$TEST_DIR/prefix
 expect_status "cmake --install" 0 cmake --install "$build" --prefix "$prefix"
 installed=$prefix/bin/berth
 expect_eq "the monitor in libexec" "yes" "$([ -x "$prefix/libexec/berth/berth-shim" ] && echo yes || echo no)"
+unit=$prefix/lib/systemd/system
+expect_eq "berth.socket installed" "yes" "$([ -f "$unit/berth.socket" ] && echo yes || echo no)"
+expect_match "berth.service runs the daemon on systemd's socket" 'ExecStart=/.*/bin/berth daemon -H fd://' \
+	"$(cat "$unit/berth.service" 2>/dev/null)"
+expect_match "and stopping it leaves the containers" 'KillMode=process' "$(cat "$unit/berth.service" 2>/dev/null)"
 expect_status "a container from the installed berth" 0 "$installed" run --rm busybox echo from-prefix
 expect_eq "its output" "from-prefix" "$out"
 
