@@ -240,3 +240,30 @@ int api_call(struct api_req *r, const char *type, json_t *args, json_t **result)
 	}
 	return 0;
 }
+
+int api_answer(struct api_req *r, const char *type, json_t *args, int status)
+{
+	json_t *result;
+	int rc = api_call(r, type, args, &result);
+
+	json_decref(args);
+	if (rc < 0)
+		return 0;
+	if (status == 204) {
+		json_decref(result);
+		return api_reply_status(r, 204);
+	}
+	return api_reply_json(r, status, result);
+}
+
+json_t *api_filters_args(struct api_req *r)
+{
+	json_t *filters, *args;
+
+	if (api_query_filters(r, &filters) < 0)
+		return NULL;
+	args = json_object();
+	if (filters)
+		json_object_set_new(args, "filters", filters);
+	return args;
+}

@@ -86,4 +86,12 @@ int api_error_status(const berr *err);
  * set, or -1 (answered, or the connection broke). */
 int api_call(struct api_req *r, const char *type, json_t *args, json_t **result);
 
+/* Runs a command (args stolen) and answers: its result as JSON with
+ * status, or for 204 nothing but the status. Returns what a handler does. */
+int api_answer(struct api_req *r, const char *type, json_t *args, int status);
+
+/* {"filters": the query's filters} (or {} without any), or NULL after
+ * answering 400. */
+json_t *api_filters_args(struct api_req *r);
+
 #endif

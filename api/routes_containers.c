@@ -599,16 +599,9 @@ static int stats(struct api_req *r)
 
 static int prune(struct api_req *r)
 {
-	json_t *filters, *result;
+	json_t *args = api_filters_args(r);
 
-	if (api_query_filters(r, &filters) < 0)
-		return 0;
-	json_t *args = json_object();
-	if (filters)
-		json_object_set_new(args, "filters", filters);
-	int rc = api_call(r, "container.prune", args, &result);
-	json_decref(args);
-	return rc < 0 ? 0 : api_reply_json(r, 200, result);
+	return args ? api_answer(r, "container.prune", args, 200) : 0;
 }
 
 const struct api_route api_container_routes[] = {

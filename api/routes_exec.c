@@ -90,6 +90,19 @@ static void detached_ended(void *user, int status, json_t *result, const berr *e
 	free(d);
 }
 
+/* The exec's end recorded when it comes, on no connection's thread. */
+static void record_end_later(struct api_req *r, const char *exec_id, const char *container,
+			     const char *engine_id)
+{
+	struct detached_exec *d = calloc(1, sizeof(*d));
+	json_t *args = json_pack("{s:s, s:s}", "id", container, "exec_id", engine_id);
+
+	d->execs = &r->server->execs;
+	snprintf(d->id, sizeof(d->id), "%s", exec_id);
+	engine_submit(r->engine, "container.exec_wait", args, NULL, detached_ended, d);
+	json_decref(args);
+}
+
 /* A start that failed once the stream was hijacked: the error goes into
  * the stream (framed as stderr without a tty), as Docker writes it, and the
  * exit code Docker's runtime would give is recorded. */
@@ -163,12 +176,7 @@ static int start(struct api_req *r)
 	snprintf(engine_id, sizeof(engine_id), "%s",
 		 json_string_value(json_object_get(result, "Id")) ?: "");
 	if (detach) {
-		struct detached_exec *d = calloc(1, sizeof(*d));
-		d->execs = execs;
-		snprintf(d->id, sizeof(d->id), "%s", exec_id);
-		json_t *wargs = json_pack("{s:s, s:s}", "id", container, "exec_id", engine_id);
-		engine_submit(r->engine, "container.exec_wait", wargs, NULL, detached_ended, d);
-		json_decref(wargs);
+		record_end_later(r, exec_id, container, engine_id);
 		rc = api_reply_status(r, 200);
 		goto out;
 	}
@@ -198,12 +206,7 @@ static int start(struct api_req *r)
 	if (code < 0) {
 		/* the client left before the exit: the exec runs on, and its
 		 * end is recorded when it comes, not on this connection */
-		struct detached_exec *d = calloc(1, sizeof(*d));
-		d->execs = execs;
-		snprintf(d->id, sizeof(d->id), "%s", exec_id);
-		json_t *wargs = json_pack("{s:s, s:s}", "id", container, "exec_id", engine_id);
-		engine_submit(r->engine, "container.exec_wait", wargs, NULL, detached_ended, d);
-		json_decref(wargs);
+		record_end_later(r, exec_id, container, engine_id);
 		goto out;
 	}
 	int waited = wait_exit(r, container, engine_id);

@@ -7,16 +7,6 @@
 #include "api/stream.h"
 #include "engine/core/base64.h"
 
-/* A command with args (stolen) answered with its result and status. */
-static int answer(struct api_req *r, const char *type, json_t *args, int status)
-{
-	json_t *result;
-	int rc = api_call(r, type, args, &result);
-
-	json_decref(args);
-	return rc < 0 ? 0 : api_reply_json(r, status, result);
-}
-
 /* An image object in the shape of the client's version: VirtualSize
  * before 1.44, ContainerConfig and Container before 1.45. */
 static void shape_image(const struct api_req *r, json_t *image)
@@ -63,7 +53,7 @@ static int inspect(struct api_req *r)
 
 static int history(struct api_req *r)
 {
-	return answer(r, "image.history", json_pack("{s:s}", "name", r->params[0]), 200);
+	return api_answer(r, "image.history", json_pack("{s:s}", "name", r->params[0]), 200);
 }
 
 static int tag(struct api_req *r)
@@ -84,7 +74,7 @@ static int tag(struct api_req *r)
 
 static int remove_route(struct api_req *r)
 {
-	return answer(r, "image.remove",
+	return api_answer(r, "image.remove",
 		      json_pack("{s:s, s:b, s:b}", "name", r->params[0], "force",
 				api_query_bool(r, "force"), "noprune", api_query_bool(r, "noprune")),
 		      200);
@@ -109,7 +99,7 @@ static int prune(struct api_req *r)
 		json_object_del(filters, "dangling");
 		json_object_set_new(args, "filters", filters);
 	}
-	return answer(r, "image.prune", args, 200);
+	return api_answer(r, "image.prune", args, 200);
 }
 
 /* X-Registry-Auth: base64url JSON credentials; NULL when absent or bad. */

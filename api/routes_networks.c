@@ -3,36 +3,16 @@
 
 #include "api/routes.h"
 
-static int answer(struct api_req *r, const char *type, json_t *args, int status)
-{
-	json_t *result;
-	int rc = api_call(r, type, args, &result);
-
-	json_decref(args);
-	if (rc < 0)
-		return 0;
-	if (status == 204) {
-		json_decref(result);
-		return api_reply_status(r, 204);
-	}
-	return api_reply_json(r, status, result);
-}
-
 static int list(struct api_req *r)
 {
-	json_t *filters;
+	json_t *args = api_filters_args(r);
 
-	if (api_query_filters(r, &filters) < 0)
-		return 0;
-	json_t *args = json_object();
-	if (filters)
-		json_object_set_new(args, "filters", filters);
-	return answer(r, "network.list", args, 200);
+	return args ? api_answer(r, "network.list", args, 200) : 0;
 }
 
 static int inspect(struct api_req *r)
 {
-	return answer(r, "network.inspect", json_pack("{s:s}", "name", r->params[0]), 200);
+	return api_answer(r, "network.inspect", json_pack("{s:s}", "name", r->params[0]), 200);
 }
 
 static int create(struct api_req *r)
@@ -41,7 +21,7 @@ static int create(struct api_req *r)
 
 	if (api_body_json(r, false, &body) < 0)
 		return r->conn->broken ? -1 : 0;
-	return answer(r, "network.create", body, 201);
+	return api_answer(r, "network.create", body, 201);
 }
 
 /* connect and disconnect take Docker's body ({"Container", ...}). */
@@ -70,19 +50,14 @@ static int disconnect_route(struct api_req *r)
 
 static int remove_route(struct api_req *r)
 {
-	return answer(r, "network.remove", json_pack("{s:s}", "name", r->params[0]), 204);
+	return api_answer(r, "network.remove", json_pack("{s:s}", "name", r->params[0]), 204);
 }
 
 static int prune(struct api_req *r)
 {
-	json_t *filters;
+	json_t *args = api_filters_args(r);
 
-	if (api_query_filters(r, &filters) < 0)
-		return 0;
-	json_t *args = json_object();
-	if (filters)
-		json_object_set_new(args, "filters", filters);
-	return answer(r, "network.prune", args, 200);
+	return args ? api_answer(r, "network.prune", args, 200) : 0;
 }
 
 const struct api_route api_network_routes[] = {

@@ -1,36 +1,16 @@
 /* /volumes/...: list, inspect, create, remove, prune. */
 #include "api/routes.h"
 
-static int answer(struct api_req *r, const char *type, json_t *args, int status)
-{
-	json_t *result;
-	int rc = api_call(r, type, args, &result);
-
-	json_decref(args);
-	if (rc < 0)
-		return 0;
-	if (status == 204) {
-		json_decref(result);
-		return api_reply_status(r, 204);
-	}
-	return api_reply_json(r, status, result);
-}
-
 static int list(struct api_req *r)
 {
-	json_t *filters;
+	json_t *args = api_filters_args(r);
 
-	if (api_query_filters(r, &filters) < 0)
-		return 0;
-	json_t *args = json_object();
-	if (filters)
-		json_object_set_new(args, "filters", filters);
-	return answer(r, "volume.list", args, 200);
+	return args ? api_answer(r, "volume.list", args, 200) : 0;
 }
 
 static int inspect(struct api_req *r)
 {
-	return answer(r, "volume.inspect", json_pack("{s:s}", "name", r->params[0]), 200);
+	return api_answer(r, "volume.inspect", json_pack("{s:s}", "name", r->params[0]), 200);
 }
 
 static int create(struct api_req *r)
@@ -39,26 +19,21 @@ static int create(struct api_req *r)
 
 	if (api_body_json(r, true, &body) < 0)
 		return r->conn->broken ? -1 : 0;
-	return answer(r, "volume.create", body, 201);
+	return api_answer(r, "volume.create", body, 201);
 }
 
 static int remove_route(struct api_req *r)
 {
-	return answer(r, "volume.remove",
+	return api_answer(r, "volume.remove",
 		      json_pack("{s:s, s:b}", "name", r->params[0], "force", api_query_bool(r, "force")),
 		      204);
 }
 
 static int prune(struct api_req *r)
 {
-	json_t *filters;
+	json_t *args = api_filters_args(r);
 
-	if (api_query_filters(r, &filters) < 0)
-		return 0;
-	json_t *args = json_object();
-	if (filters)
-		json_object_set_new(args, "filters", filters);
-	return answer(r, "volume.prune", args, 200);
+	return args ? api_answer(r, "volume.prune", args, 200) : 0;
 }
 
 const struct api_route api_volume_routes[] = {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/container/create.h"
+#include "engine/core/json_kind.h"
 
 enum go_type {
 	GO_STRING,
@@ -84,19 +85,6 @@ static const struct field host_fields[] = {
 	{NULL, 0, NULL},
 };
 
-static const char *kind(json_t *v)
-{
-	if (json_is_string(v))
-		return "string";
-	if (json_is_boolean(v))
-		return "bool";
-	if (json_is_number(v))
-		return "number";
-	if (json_is_array(v))
-		return "array";
-	return "object";
-}
-
 static bool strings_only(json_t *v)
 {
 	json_t *e;
@@ -137,7 +125,7 @@ static int check_fields(json_t *obj, const struct field *fields, const char *pat
 					"number or object", path, f->name);
 		return berr_set(err, BERR_INVALID,
 				"json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-				kind(v), path, f->name, f->go_name);
+				json_kind_name(v), path, f->name, f->go_name);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/json_kind.h"
 #include "engine/core/daemon_config.h"
 #include "engine/core/units.h"
 
@@ -150,21 +151,6 @@ static const struct daemon_key *find_key(const char *name)
 	return NULL;
 }
 
-static const char *json_kind(json_t *v)
-{
-	if (json_is_string(v))
-		return "string";
-	if (json_is_boolean(v))
-		return "bool";
-	if (json_is_number(v))
-		return "number";
-	if (json_is_array(v))
-		return "array";
-	if (json_is_object(v))
-		return "object";
-	return "null";
-}
-
 /* encoding/json's words for a value of the wrong type. */
 static int check_type(const struct daemon_key *k, json_t *v, berr *err)
 {
@@ -198,7 +184,7 @@ static int check_type(const struct daemon_key *k, json_t *v, berr *err)
 				char detail[256];
 				snprintf(detail, sizeof(detail),
 					 "json: cannot unmarshal %s into Go struct field Config.log-opts of type string",
-					 json_kind(sv));
+					 json_kind_name(sv));
 				return daemon_config_bad(err, "%s", detail);
 			}
 	}
@@ -206,7 +192,7 @@ static int check_type(const struct daemon_key *k, json_t *v, berr *err)
 		return 0;
 	char detail[256];
 	snprintf(detail, sizeof(detail),
-		 "json: cannot unmarshal %s into Go struct field Config.%s of type %s", json_kind(v),
+		 "json: cannot unmarshal %s into Go struct field Config.%s of type %s", json_kind_name(v),
 		 k->name, go_types[k->type]);
 	return daemon_config_bad(err, "%s", detail);
 }
