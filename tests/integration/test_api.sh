@@ -635,7 +635,12 @@ curl -s --unix-socket "$SOCK" 'http://docker/containers/noeol/logs?stdout=1' | w
 # (the last piece, still without its end, stays with the monitor, as in Docker)
 expect_eq "every full piece came" "yes" "$([ "$(cat "$TEST_DIR/noeol.bytes")" -ge 59900000 ] && echo yes || echo no)"
 hwm_after=$(awk '/^VmHWM:/ {print $2}' "/proc/$daemon/status")
-[ $((hwm_after - hwm_before)) -lt 65536 ] && ok || bad "reading a 60 MB line took $((hwm_after - hwm_before)) KiB more"
+if grep -qa __asan_init "$BERTH"; then
+	# the sanitizer's quarantine keeps what is freed: the bound means nothing there
+	echo "     (sanitizer build: the memory bound of a reader is not checked)"
+else
+	[ $((hwm_after - hwm_before)) -lt 65536 ] && ok || bad "reading a 60 MB line took $((hwm_after - hwm_before)) KiB more"
+fi
 expect_status "docker rm -f noeol" 0 docker rm -f noeol
 # a build's remote is a URL, never a path of this host
 api -X POST 'http://docker/build?remote=/etc'
