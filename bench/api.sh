@@ -99,14 +99,16 @@ for h in "${hosts[@]}"; do
 done
 
 # event subscribers while containers come and go (berth)
+# each subscriber asks from a time before the first container: one that
+# connects late still gets every event
 subs=()
+since=$(date +%s.%N)
 for s in $(seq "$SUBSCRIBERS"); do
-	curl -s --unix-socket "$work/berth.sock" \
-		'http://docker/events?filters=%7B%22event%22%3A%5B%22die%22%5D%2C%22label%22%3A%5B%22ev%3D1%22%5D%7D' \
+	curl -sN --unix-socket "$work/berth.sock" \
+		"http://docker/events?since=$since&filters=%7B%22event%22%3A%5B%22die%22%5D%2C%22label%22%3A%5B%22ev%3D1%22%5D%7D" \
 		>"$work/sub$s" &
 	subs+=($!)
 done
-sleep 1
 t=$(date +%s%N)
 for i in $(seq "$EVENTS"); do
 	"$berth" run --rm --network none -l ev=1 busybox true

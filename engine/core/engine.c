@@ -135,14 +135,37 @@ struct store *engine_store(struct engine *engine, berr *err)
 	return ps->store;
 }
 
-/* Gives the calling thread's connection back to the pool. */
+/* Connections kept open for reuse once their thread is done: a burst of
+ * concurrent commands (a daemon's clients) leaves no more than this. */
+#define ENGINE_IDLE_STORES 8
+
+/* Gives the calling thread's connection back to the pool, or closes it
+ * when the pool holds enough idle ones already. */
 void engine_store_release(struct engine *engine)
 {
+	struct pooled_store *ps, **link, *closing = NULL;
+	int idle = 0;
+
 	if (tls_engine != engine || !tls_store)
 		return;
 	pthread_mutex_lock(&engine->stores_lock);
-	tls_store->in_use = false;
+	for (ps = engine->stores; ps; ps = ps->next)
+		idle += !ps->in_use;
+	if (idle >= ENGINE_IDLE_STORES) {
+		for (link = &engine->stores; *link; link = &(*link)->next)
+			if (*link == tls_store) {
+				closing = tls_store;
+				*link = closing->next;
+				break;
+			}
+	} else {
+		tls_store->in_use = false;
+	}
 	pthread_mutex_unlock(&engine->stores_lock);
+	if (closing) {
+		store_close(closing->store);
+		free(closing);
+	}
 	tls_store = NULL;
 	tls_engine = NULL;
 }
