@@ -9,9 +9,13 @@
 #include "cli/flags.h"
 #include "engine/core/daemon_config.h"
 #include "engine/core/engine.h"
+#include "engine/remote/target.h"
 
 struct cli {
 	struct engine *engine;
+	/* The daemon the engine's commands go to, or NULL for this host's
+	 * own engine (-H, --context, DOCKER_HOST...). */
+	const struct remote_target *remote;
 	const char *name; /* "run", "container ls", ... for messages */
 };
 
@@ -21,6 +25,10 @@ struct cli_command {
 	const char *usage;   /* "[OPTIONS] CONTAINER [CONTAINER...]" */
 	const char *summary; /* one line */
 };
+
+/* Takes the docker CLI's global options off argv (after argv[0]) into
+ * choice; 0, or the exit status after printing the error. */
+int cli_global_flags(int *argc, char **argv, struct remote_choice *choice);
 
 /* Pulls an image, showing Docker's progress on progress (NULL: quiet). */
 int cli_pull(struct cli *cli, const char *reference, const char *platform, FILE *progress,

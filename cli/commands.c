@@ -86,10 +86,22 @@ static void print_usage(void)
 	printf("\nUsage:  berth [OPTIONS] COMMAND\n\nA container engine and console in one program.\n"
 	       "With no command on a terminal, berth opens its console.\n\n"
 	       "Options:\n"
+	       "      --config string      Location of client config files (default \"~/.docker\")\n"
 	       "      --config-file string daemon.json to use (default \"/etc/berth/daemon.json\")\n"
-	       "  -c, --context string     Only \"default\" (docker CLI compatibility)\n"
+	       "  -c, --context string     Name of the context to use to connect to the daemon\n"
+	       "                           (overrides DOCKER_HOST env var and default context set\n"
+	       "                           with \"berth context use\")\n"
 	       "  -D, --debug              Accepted for docker CLI compatibility\n"
+	       "  -H, --host string        Daemon socket to connect to (unix://, tcp://, ssh://);\n"
+	       "                           without one, berth drives this host's engine itself\n"
 	       "  -l, --log-level string   Accepted for docker CLI compatibility\n"
+	       "      --tls                Use TLS; implied by --tlsverify\n"
+	       "      --tlscacert string   Trust certs signed only by this CA (default\n"
+	       "                           \"~/.docker/ca.pem\")\n"
+	       "      --tlscert string     Path to TLS certificate file (default\n"
+	       "                           \"~/.docker/cert.pem\")\n"
+	       "      --tlskey string      Path to TLS key file (default \"~/.docker/key.pem\")\n"
+	       "      --tlsverify          Use TLS and verify the remote\n"
 	       "  -v, --version            Print version information and quit\n"
 	       "\nCommands:\n");
 	for (size_t i = 0; i < sizeof(top_level) / sizeof(top_level[0]); i++)
@@ -139,46 +151,6 @@ static int print_group_usage(const char *group)
 	return 0;
 }
 
-/* The docker CLI's global options a script may pass: -D/--debug and
- * -l/--log-level are taken (berth has no daemon log to tune), -c/--context
- * only as "default", and -H/--host is refused (berth does not drive a
- * remote engine yet). Returns how many words they took, or minus an exit status. */
-static int global_flags(struct cli *cli, int argc, char **argv)
-{
-	static const char *const levels[] = {"debug", "info", "warn", "error", "fatal", NULL};
-	const char *w = argv[0], *value = NULL;
-	int used = 1;
-
-	if (strcmp(w, "-D") == 0 || strcmp(w, "--debug") == 0)
-		return 1;
-	if (strcmp(w, "-l") == 0 || strcmp(w, "--log-level") == 0 || strcmp(w, "-c") == 0 ||
-	    strcmp(w, "--context") == 0 || strcmp(w, "-H") == 0 || strcmp(w, "--host") == 0) {
-		if (argc < 2)
-			return -cli_failf(cli, 125, "flag needs an argument: %s", w);
-		value = argv[1];
-		used = 2;
-	} else if (strncmp(w, "--log-level=", 12) == 0 || strncmp(w, "--context=", 10) == 0 ||
-		   strncmp(w, "--host=", 7) == 0) {
-		value = strchr(w, '=') + 1;
-	} else {
-		return 0;
-	}
-	if (w[1] == 'l' || strncmp(w, "--log-level", 11) == 0) {
-		for (int i = 0; levels[i]; i++)
-			if (strcmp(levels[i], value) == 0)
-				return used;
-		return -cli_failf(cli, 1, "Unable to parse logging level: %s", value);
-	}
-	if (w[1] == 'c' || strncmp(w, "--context", 9) == 0) {
-		if (strcmp(value, "default") == 0)
-			return used;
-		return -cli_failf(cli, 1, "context \"%s\" does not exist", value);
-	}
-	return -cli_failf(cli, 125,
-			  "-H/--host is not supported yet: berth works on this host's engine directly "
-			  "(`berth daemon` serves it to other tools)");
-}
-
 int cli_main(struct cli *cli, int argc, char **argv)
 {
 	char name[64];
@@ -198,12 +170,6 @@ int cli_main(struct cli *cli, int argc, char **argv)
 		printf("berth version 0.1.0\n");
 		return 0;
 	}
-	int skip = global_flags(cli, argc, argv);
-
-	if (skip < 0)
-		return -skip;
-	if (skip > 0)
-		return cli_main(cli, argc - skip, argv + skip);
 	if (argv[0][0] == '-' && argv[0][1] == '-')
 		return cli_failf(cli, 125,
 				 "unknown flag: %s\n\nUsage:  berth [OPTIONS] COMMAND [ARG...]\n\nRun 'berth --help' for more information",

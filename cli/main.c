@@ -9,7 +9,12 @@
 
 #include "cli/cli.h"
 #include "engine/modules.h"
+#include "engine/remote/remote.h"
 #include "tui/tui.h"
+
+/* The daemon chosen by the global options, when it is not this host. */
+static struct remote_target remote_target;
+static struct remote_client *remote_client;
 
 /* Opens the engine. Its threads inherit a mask without the signals a face
  * handles, so those reach the main thread (and interrupt its waits). No
@@ -17,10 +22,19 @@
 static int open_engine(struct cli *cli)
 {
 	sigset_t faced, saved;
-	const struct engine_options opts = {.modules = engine_modules};
+	struct engine_options opts = {.modules = engine_modules};
 	berr err = {0};
 	int opened;
 
+	if (cli->remote) {
+		/* a daemon elsewhere: an engine of its commands, keeping nothing here */
+		if (remote_client_open(cli->remote, &remote_client, &err) < 0) {
+			fprintf(stderr, "berth: %s\n", err.msg);
+			return -1;
+		}
+		opts = (struct engine_options){.modules = remote_modules, .stateless = true,
+					       .backend = remote_client};
+	}
 	sigemptyset(&faced);
 	sigaddset(&faced, SIGINT);
 	sigaddset(&faced, SIGTERM);
@@ -31,6 +45,8 @@ static int open_engine(struct cli *cli)
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (opened < 0) {
 		fprintf(stderr, "berth: %s\n", err.msg);
+		remote_client_close(remote_client);
+		remote_client = NULL;
 		return -1;
 	}
 	/* once per version of daemon.json: what of it berth does not apply */
@@ -86,28 +102,66 @@ static bool wants_help(int argc, char **argv)
 	return at == 3 && argc > 3 && strcmp(argv[3], "--help") == 0;
 }
 
+/* Commands that open no engine: they keep the client's files (contexts)
+ * or relay bytes to a daemon (dial-stdio). */
+static bool needs_no_engine(int argc, char **argv)
+{
+	return argc >= 2 && (strcmp(argv[1], "context") == 0 ||
+			     (strcmp(argv[1], "system") == 0 && argc >= 3 &&
+			      strcmp(argv[2], "dial-stdio") == 0));
+}
+
+/* Which engine the command drives: this host's, or the daemon that -H,
+ * --context, DOCKER_HOST or the current context name. 0, or the exit
+ * status after printing why not. */
+static int choose_engine(struct cli *cli, const struct remote_choice *choice)
+{
+	berr err = {0};
+	int r = remote_target_resolve(choice, &remote_target, &err);
+
+	if (r < 0) {
+		fprintf(stderr, "berth: %s\n", err.msg);
+		return 1;
+	}
+	cli->remote = r == 1 ? &remote_target : NULL;
+	return 0;
+}
+
+static void close_engine(struct cli *cli)
+{
+	engine_close(cli->engine);
+	cli->engine = NULL;
+	remote_client_close(remote_client);
+	remote_client = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
+	struct remote_choice choice = {0};
 	int status;
 
 	argc = take_config_file(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "daemon") == 0)
 		return cli_daemon_main(&cli, argc - 1, argv + 1, open_engine);
+	if ((status = cli_global_flags(&argc, argv, &choice)))
+		return status;
+	if ((status = choose_engine(&cli, &choice)))
+		return status;
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		if (open_engine(&cli) < 0)
 			return 1;
-		status = tui_main(cli.engine);
-		engine_close(cli.engine);
+		status = tui_main(cli.engine, cli.remote ? cli.remote->host : NULL);
+		close_engine(&cli);
 		return status;
 	}
-	if (wants_help(argc, argv))
+	if (wants_help(argc, argv) || needs_no_engine(argc, argv))
 		return cli_main(&cli, argc - 1, argv + 1);
 	if (open_engine(&cli) < 0)
 		return 1;
 	status = cli_main(&cli, argc - 1, argv + 1);
 	fflush(stdout);
-	engine_close(cli.engine);
+	close_engine(&cli);
 	return status;
 }

@@ -516,7 +516,7 @@ static void teardown(struct app *app)
 }
 
 /* Runs the console. */
-int tui_main(struct engine *engine)
+int tui_main(struct engine *engine, const char *where)
 {
 	struct app app = {.engine = engine, .tty_fd = -1, .capture_fd = -1,
 			  .saved_stdout = -1, .saved_stderr = -1, .signal_fd = {-1, -1}};
@@ -525,6 +525,7 @@ int tui_main(struct engine *engine)
 	int status = 0;
 
 	setlocale(LC_ALL, "");
+	snprintf(app.where, sizeof(app.where), "%s", where ? where : "");
 	if (trace && *trace)
 		app.trace = fopen(trace, "ae");
 	app_trace(&app, "start");

@@ -384,6 +384,7 @@ int header_tab_at(struct header *h, int x);
 
 struct app {
 	struct engine *engine;
+	char where[256]; /* the daemon driven, "" for this host's engine */
 	struct bridge *bridge;
 	struct model model;
 	/* terminal */

@@ -40,17 +40,21 @@ static void draw_totals(struct header *h)
 	fmt_percent(m->cpu_sum, cpu, sizeof(cpu));
 	fmt_bytes(m->mem_sum, mem, sizeof(mem));
 	fmt_bytes(m->mem_total, total, sizeof(total));
-	snprintf(left, sizeof(left), " berth  %d running  %d paused  %d stopped  %zu images",
+	/* a daemon elsewhere is named first: what the keys act on */
+	char at[280] = "";
+	if (app->where[0])
+		snprintf(at, sizeof(at), " @ %s", app->where);
+	snprintf(left, sizeof(left), " berth%s  %d running  %d paused  %d stopped  %zu images", at,
 		 m->running, m->paused, m->stopped, images);
 	snprintf(right, sizeof(right), "containers: CPU %s of %d CPUs  Mem %s of %s ", cpu,
 		 m->ncpu, mem, total);
 	if (text_width(left) + text_width(right) + 2 > cols)
 		snprintf(right, sizeof(right), "CPU %s  Mem %s/%s ", cpu, mem, total);
 	if (text_width(left) + text_width(right) + 2 > cols)
-		snprintf(left, sizeof(left), " %d running %d paused %d stopped %zu images",
+		snprintf(left, sizeof(left), "%s %d running %d paused %d stopped %zu images", at,
 			 m->running, m->paused, m->stopped, images);
 	if (!m->loaded[MODEL_CONTAINERS])
-		snprintf(left, sizeof(left), " berth  reading the engine");
+		snprintf(left, sizeof(left), " berth%s  reading the engine", at);
 	wmove(win, 0, 0);
 	text_fill(win, cols, theme_attr(THEME_HEADER));
 	rw = m->ncpu > 0 ? text_width(right) : 0;

@@ -6,7 +6,9 @@
 
 /* Runs the console on the terminal of stdin and stdout until the user
  * quits; returns the process's exit status. The engine stays open (the
- * caller closes it); containers keep running. */
-int tui_main(struct engine *engine);
+ * caller closes it); containers keep running. where names the daemon the
+ * engine drives when it is not this host's (shown in the header), or is
+ * NULL. */
+int tui_main(struct engine *engine, const char *where);
 
 #endif

@@ -69,6 +69,8 @@ struct engine {
 	pthread_mutex_t stores_lock;
 	struct pooled_store *stores;
 	json_t *ignored_settings, *notices;
+	bool stateless;
+	const void *backend;
 };
 
 static __thread struct engine *tls_engine;
@@ -101,10 +103,19 @@ const char *engine_run_root(struct engine *engine)
 	return engine->run_root;
 }
 
+const void *engine_backend(struct engine *engine)
+{
+	return engine->backend;
+}
+
 struct store *engine_store(struct engine *engine, berr *err)
 {
 	struct pooled_store *ps;
 
+	if (engine->stateless) {
+		berr_set(err, BERR_UNSUPPORTED, "this engine keeps no store");
+		return NULL;
+	}
 	if (tls_engine == engine && tls_store)
 		return tls_store->store;
 	pthread_mutex_lock(&engine->stores_lock);
@@ -440,10 +451,67 @@ json_t *engine_ignored_settings(struct engine *engine)
 	return engine->ignored_settings;
 }
 
+/* The engine's loop thread, started once the engine is set up. */
+static int engine_start_loop(struct engine *engine, berr *err)
+{
+	uv_loop_init(&engine->loop);
+	engine->wake.data = engine;
+	uv_async_init(&engine->loop, &engine->wake, engine_wake);
+	if (uv_thread_create(&engine->thread, engine_thread, engine) != 0) {
+		uv_close((uv_handle_t *)&engine->wake, NULL);
+		uv_run(&engine->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&engine->loop);
+		engine->loop.data = NULL;
+		return berr_set(err, BERR_SYSTEM, "starting the engine thread");
+	}
+	engine->loop.data = engine;
+	return 0;
+}
+
+static struct engine *engine_new(const struct engine_options *opts, berr *err)
+{
+	struct engine *engine = calloc(1, sizeof(*engine));
+
+	if (!engine) {
+		berr_errno(err, ENOMEM, "starting the engine");
+		return NULL;
+	}
+	pthread_mutex_init(&engine->lock, NULL);
+	pthread_mutex_init(&engine->stores_lock, NULL);
+	pthread_cond_init(&engine->workers_gone, NULL);
+	engine->next_id = 1;
+	engine->next_subscriber = 1;
+	engine->modules = opts && opts->modules ? opts->modules : no_modules;
+	engine->backend = opts ? opts->backend : NULL;
+	return engine;
+}
+
+/* An engine whose modules serve everything from elsewhere: no root, no
+ * store, no daemon.json (that is the other host's). */
+static int engine_open_stateless(struct engine **out, const struct engine_options *opts, berr *err)
+{
+	struct engine *engine = engine_new(opts, err);
+
+	if (!engine)
+		return -1;
+	engine->stateless = true;
+	engine->ignored_settings = json_array();
+	engine->notices = json_array();
+	if (modules_startup(engine, err) < 0 || engine_start_loop(engine, err) < 0) {
+		engine_close(engine);
+		return -1;
+	}
+	*out = engine;
+	return 0;
+}
+
 int engine_open(struct engine **out, const struct engine_options *opts, berr *err)
 {
 	struct engine *engine;
 	json_t *config, *ignored;
+
+	if (opts && opts->stateless)
+		return engine_open_stateless(out, opts, err);
 
 	/* daemon.json first: a file dockerd would refuse starts nothing */
 	if (daemon_config_read(&config, err) < 0)
@@ -480,10 +548,10 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 		json_decref(ignored);
 		return -1;
 	}
-	engine = calloc(1, sizeof(*engine));
+	engine = engine_new(opts, err);
 	if (!engine) {
 		json_decref(ignored);
-		return berr_errno(err, ENOMEM, "starting the engine");
+		return -1;
 	}
 	engine->ignored_settings = ignored;
 	engine->notices = json_array_size(ignored) && daemon_config_first_sight(root)
@@ -491,29 +559,15 @@ int engine_open(struct engine **out, const struct engine_options *opts, berr *er
 				  : json_array();
 	snprintf(engine->root, sizeof(engine->root), "%s", root);
 	snprintf(engine->run_root, sizeof(engine->run_root), "%s", run);
-	pthread_mutex_init(&engine->lock, NULL);
-	pthread_mutex_init(&engine->stores_lock, NULL);
-	pthread_cond_init(&engine->workers_gone, NULL);
-	engine->next_id = 1;
-	engine->next_subscriber = 1;
-	engine->modules = opts && opts->modules ? opts->modules : no_modules;
 	if (!engine_store(engine, err) || modules_startup(engine, err) < 0) {
 		engine_close(engine);
 		return -1;
 	}
 	engine_store_release(engine);
-	uv_loop_init(&engine->loop);
-	engine->wake.data = engine;
-	uv_async_init(&engine->loop, &engine->wake, engine_wake);
-	if (uv_thread_create(&engine->thread, engine_thread, engine) != 0) {
-		uv_close((uv_handle_t *)&engine->wake, NULL);
-		uv_run(&engine->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&engine->loop);
-		engine->loop.data = NULL;
+	if (engine_start_loop(engine, err) < 0) {
 		engine_close(engine);
-		return berr_set(err, BERR_SYSTEM, "starting the engine thread");
+		return -1;
 	}
-	engine->loop.data = engine;
 	*out = engine;
 	return 0;
 }

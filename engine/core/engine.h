@@ -53,6 +53,13 @@ struct engine_options {
 	/* The subsystems, NULL-terminated; NULL: an engine that knows no
 	 * command (enough for the queue's own tests). */
 	const struct engine_module *const *modules;
+	/* An engine with no data root, run root, store or daemon.json of its
+	 * own: its modules serve every command from elsewhere (a remote
+	 * daemon). engine_store answers NULL and events are not recorded. */
+	bool stateless;
+	/* What the modules serve from (borrowed, kept for the engine's life):
+	 * read back with engine_backend. */
+	const void *backend;
 };
 
 /* Called with each progress message a streaming command sends (log lines,
@@ -122,7 +129,10 @@ int engine_modules_disk_usage(struct engine *engine, json_t *usage, berr *err);
 /* Asks every module to reconcile the store with the kernel. */
 int engine_modules_reconcile(struct engine *engine, berr *err);
 
-/* Paths the engine works under. */
+/* engine_options' backend. */
+const void *engine_backend(struct engine *engine);
+
+/* Paths the engine works under ("" for a stateless engine). */
 const char *engine_root(struct engine *engine);
 const char *engine_run_root(struct engine *engine);
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "logger.h"
-#include "tls_lazy.h"
+#include "engine/core/openssl_lazy.h"
 
 #define DIAL_TIMEOUT_MS 3000
 
@@ -30,10 +30,10 @@ struct conn {
 static const char *tls_error(void)
 {
 	static char buf[256];
-	unsigned long e = tls.ERR_get_error();
+	unsigned long e = openssl.ERR_get_error();
 	if (!e)
 		return "handshake failed";
-	tls.ERR_error_string_n(e, buf, sizeof(buf));
+	openssl.ERR_error_string_n(e, buf, sizeof(buf));
 	return buf;
 }
 
@@ -65,33 +65,36 @@ int conn_prepare(struct conn *c, char *err, size_t errlen)
 	const struct logger_spec *s = c->spec;
 	if (s->transport != T_TLS)
 		return 0;
-	if (tls_load(err, errlen) < 0)
+	char why[256];
+	if (openssl_load(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "tls: %s", why);
 		return -1;
-	c->ctx = tls.SSL_CTX_new(tls.TLS_client_method());
+	}
+	c->ctx = openssl.SSL_CTX_new(openssl.TLS_client_method());
 	if (!c->ctx) {
 		snprintf(err, errlen, "tls: %s", tls_error());
 		return -1;
 	}
-	tls.SSL_CTX_ctrl(c->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
-	tls.SSL_CTX_set_default_verify_paths(c->ctx);
+	openssl.SSL_CTX_ctrl(c->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+	openssl.SSL_CTX_set_default_verify_paths(c->ctx);
 	const char *ca = logger_opt(s, "syslog-tls-ca-cert");
 	const char *cert = logger_opt(s, "syslog-tls-cert");
 	const char *key = logger_opt(s, "syslog-tls-key");
-	if (ca && *ca && tls.SSL_CTX_load_verify_locations(c->ctx, ca, NULL) != 1) {
+	if (ca && *ca && openssl.SSL_CTX_load_verify_locations(c->ctx, ca, NULL) != 1) {
 		snprintf(err, errlen, "could not read CA certificate \"%s\": %s", ca, tls_error());
 		return -1;
 	}
-	if (cert && *cert && tls.SSL_CTX_use_certificate_chain_file(c->ctx, cert) != 1) {
+	if (cert && *cert && openssl.SSL_CTX_use_certificate_chain_file(c->ctx, cert) != 1) {
 		snprintf(err, errlen, "could not load X509 key pair: %s", tls_error());
 		return -1;
 	}
-	if (key && *key && tls.SSL_CTX_use_PrivateKey_file(c->ctx, key, SSL_FILETYPE_PEM) != 1) {
+	if (key && *key && openssl.SSL_CTX_use_PrivateKey_file(c->ctx, key, SSL_FILETYPE_PEM) != 1) {
 		snprintf(err, errlen, "could not load X509 key pair: %s", tls_error());
 		return -1;
 	}
 	/* Docker: the option's presence skips verification, whatever its value */
 	bool skip = logger_opt(s, "syslog-tls-skip-verify") != NULL;
-	tls.SSL_CTX_set_verify(c->ctx, skip ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
+	openssl.SSL_CTX_set_verify(c->ctx, skip ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
 	return 0;
 }
 
@@ -189,24 +192,24 @@ static int open_inet(struct conn *c, char *err, size_t errlen)
 	}
 	if (s->transport != T_TLS)
 		return 0;
-	c->ssl = tls.SSL_new(c->ctx);
+	c->ssl = openssl.SSL_new(c->ctx);
 	if (!c->ssl) {
 		snprintf(err, errlen, "tls: %s", tls_error());
 		conn_close(c);
 		return -1;
 	}
-	tls.SSL_set_fd(c->ssl, c->fd);
-	tls.SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)s->host);
+	openssl.SSL_set_fd(c->ssl, c->fd);
+	openssl.SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)s->host);
 	if (!logger_opt(s, "syslog-tls-skip-verify"))
-		tls.SSL_set1_host(c->ssl, s->host);
+		openssl.SSL_set1_host(c->ssl, s->host);
 	/* the handshake, non-blocking, within the dial's time in all: a peer
 	 * that trickles it is given up */
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 	int64_t deadline = now_ms() + DIAL_TIMEOUT_MS;
 	int r;
 	bool timed_out = false;
-	while ((r = tls.SSL_connect(c->ssl)) != 1) {
-		int e = tls.SSL_get_error(c->ssl, r);
+	while ((r = openssl.SSL_connect(c->ssl)) != 1) {
+		int e = openssl.SSL_get_error(c->ssl, r);
 		int64_t left = deadline - now_ms();
 		struct pollfd pw = {.fd = c->fd, .events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
@@ -222,10 +225,10 @@ static int open_inet(struct conn *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (r != 1) {
-		long verify = tls.SSL_get_verify_result(c->ssl);
+		long verify = openssl.SSL_get_verify_result(c->ssl);
 		if (verify != X509_V_OK)
 			snprintf(err, errlen, "tls: failed to verify certificate: %s",
-				 tls.X509_verify_cert_error_string(verify));
+				 openssl.X509_verify_cert_error_string(verify));
 		else
 			snprintf(err, errlen, "tls: %s", tls_error());
 		conn_close(c);
@@ -330,9 +333,9 @@ int conn_send(struct conn *c, const void *data, size_t n)
 	while (n) {
 		int w;
 		if (c->ssl) {
-			w = tls.SSL_write(c->ssl, p, (int)(n > (1u << 30) ? 1u << 30 : n));
+			w = openssl.SSL_write(c->ssl, p, (int)(n > (1u << 30) ? 1u << 30 : n));
 			if (w <= 0) {
-				int e = tls.SSL_get_error(c->ssl, w);
+				int e = openssl.SSL_get_error(c->ssl, w);
 				struct pollfd pw = {.fd = c->fd,
 						    .events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT};
 				if ((e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) &&
@@ -372,16 +375,16 @@ int conn_recv(struct conn *c, void *buf, size_t n, int timeout_ms)
 	struct pollfd p = {.fd = c->fd, .events = POLLIN};
 	if (c->fd < 0)
 		return -1;
-	if (!(c->ssl && tls.SSL_pending(c->ssl)) && poll(&p, 1, timeout_ms) <= 0)
+	if (!(c->ssl && openssl.SSL_pending(c->ssl)) && poll(&p, 1, timeout_ms) <= 0)
 		return -1;
-	int r = c->ssl ? tls.SSL_read(c->ssl, buf, (int)n) : (int)recv(c->fd, buf, n, 0);
+	int r = c->ssl ? openssl.SSL_read(c->ssl, buf, (int)n) : (int)recv(c->fd, buf, n, 0);
 	return r > 0 ? r : -1;
 }
 
 void conn_close(struct conn *c)
 {
 	if (c->ssl) {
-		tls.SSL_free(c->ssl);
+		openssl.SSL_free(c->ssl);
 		c->ssl = NULL;
 	}
 	if (c->fd >= 0)

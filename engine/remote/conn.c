@@ -1,0 +1,420 @@
+/* Connections to a daemon (conn.h). */
+#include "engine/remote/conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/core/openssl_lazy.h"
+
+extern char **environ;
+
+struct remote_conn {
+	int fd;
+	SSL *ssl;
+	pid_t ssh;      /* the ssh process behind fd, or 0 */
+	int ssh_stderr; /* its standard error, read when the stream fails */
+	char ssh_said[512];
+	char *buf; /* bytes given back by remote_conn_unread */
+	size_t off, len;
+};
+
+/* Seconds a connection may take to be made (the docker CLI's dial timeout). */
+#define CONNECT_TIMEOUT_MS 30000
+
+static int connect_unix(const char *path, berr *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return berr_set(err, BERR_INVALID, "unix socket path too long: %s", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return berr_errno(err, errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		return berr_set(err, BERR_SYSTEM, "dial unix %s: connect: %s", path, strerror(e));
+	}
+	return fd;
+}
+
+/* Connects within the deadline, trying each address the name has. */
+static int connect_tcp(const char *hostport, berr *err)
+{
+	char host[256], port[16];
+	const char *colon = strrchr(hostport, ':');
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int fd = -1, e = ECONNREFUSED;
+
+	if (!colon || (size_t)(colon - hostport) >= sizeof(host) || strlen(colon + 1) >= sizeof(port))
+		return berr_set(err, BERR_INVALID, "invalid address %s", hostport);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - hostport), hostport);
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	int gai = getaddrinfo(host, port, &hints, &res);
+	if (gai != 0)
+		return berr_set(err, BERR_SYSTEM, "dial tcp: lookup %s: %s", host, gai_strerror(gai));
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
+			e = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		socklen_t len = sizeof(e);
+		e = ETIMEDOUT;
+		if (poll(&p, 1, CONNECT_TIMEOUT_MS) != 1 ||
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || e != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return berr_set(err, BERR_SYSTEM, "dial tcp %s: connect: %s", hostport, strerror(e));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+/* ssh://[user@]host[:port]: ssh runs dial-stdio there, berth's when the
+ * other host has berth, the docker CLI's otherwise, as `docker -H ssh://`
+ * does. ssh's own input and output are one end of a socketpair. */
+static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
+{
+	char user[128] = "", host[256], port[16] = "";
+	const char *at = strchr(target, '@'), *hp = at ? at + 1 : target;
+	const char *colon = strrchr(hp, ':');
+	int sv[2], errpipe[2];
+
+	if (at)
+		snprintf(user, sizeof(user), "%.*s", (int)(at - target), target);
+	if (colon && !strchr(hp, ']')) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - hp), hp);
+		snprintf(port, sizeof(port), "%s", colon + 1);
+	} else {
+		snprintf(host, sizeof(host), "%s", hp);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return berr_errno(err, errno, "socketpair");
+	if (pipe2(errpipe, O_CLOEXEC) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return berr_errno(err, errno, "pipe");
+	}
+	const char *argv[16];
+	int n = 0;
+	argv[n++] = "ssh";
+	argv[n++] = "-T";
+	argv[n++] = "-o";
+	argv[n++] = "ConnectTimeout=30";
+	if (*user) {
+		argv[n++] = "-l";
+		argv[n++] = user;
+	}
+	if (*port) {
+		argv[n++] = "-p";
+		argv[n++] = port;
+	}
+	argv[n++] = "--";
+	argv[n++] = host;
+	argv[n++] = "if command -v berth >/dev/null 2>&1; then exec berth system dial-stdio; "
+		    "else exec docker system dial-stdio; fi";
+	argv[n] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, errpipe[1], STDERR_FILENO);
+	posix_spawnattr_init(&attr);
+	/* its own process group: a Ctrl-C on berth's terminal is berth's to
+	 * handle, not a reason for ssh to drop the stream under it */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+						POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setpgroup(&attr, 0);
+	int rc = posix_spawnp(&c->ssh, "ssh", &fa, &attr, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(sv[1]);
+	close(errpipe[1]);
+	if (rc != 0) {
+		close(sv[0]);
+		close(errpipe[0]);
+		c->ssh = 0;
+		return berr_set(err, BERR_SYSTEM, "cannot run ssh: %s", strerror(rc));
+	}
+	c->ssh_stderr = errpipe[0];
+	return sv[0];
+}
+
+int remote_tls_context(const struct remote_target *target, void **out, berr *err)
+{
+	char why[256];
+	SSL_CTX *ctx;
+
+	*out = NULL;
+	if (!target->tls || strncmp(target->host, "tcp://", 6) != 0)
+		return 0;
+	if (openssl_load(why, sizeof(why)) < 0)
+		return berr_set(err, BERR_SYSTEM, "TLS: %s", why);
+	ctx = openssl.SSL_CTX_new(openssl.TLS_client_method());
+	if (!ctx)
+		return berr_set(err, BERR_SYSTEM, "TLS: cannot make a context");
+	openssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+	if (target->ca[0] ? openssl.SSL_CTX_load_verify_locations(ctx, target->ca, NULL) != 1
+			  : openssl.SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		openssl_last_error(why, sizeof(why), errno);
+		openssl.SSL_CTX_free(ctx);
+		return berr_set(err, BERR_INVALID, "could not read CA certificate \"%s\": %s",
+				target->ca, why);
+	}
+	if (target->cert[0] || target->key[0]) {
+		if (openssl.SSL_CTX_use_certificate_chain_file(ctx, target->cert) != 1 ||
+		    openssl.SSL_CTX_use_PrivateKey_file(ctx, target->key, SSL_FILETYPE_PEM) != 1 ||
+		    openssl.SSL_CTX_check_private_key(ctx) != 1) {
+			openssl_last_error(why, sizeof(why), errno);
+			openssl.SSL_CTX_free(ctx);
+			return berr_set(err, BERR_INVALID,
+					"could not load X509 key pair (%s, %s): %s", target->cert,
+					target->key, why);
+		}
+	}
+	openssl.SSL_CTX_set_verify(ctx, target->tls_verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+				   NULL);
+	*out = ctx;
+	return 0;
+}
+
+void remote_tls_context_free(void *ctx)
+{
+	if (ctx)
+		openssl.SSL_CTX_free(ctx);
+}
+
+/* The TLS handshake on a connected socket, the daemon's name checked. */
+static int tls_connect(struct remote_conn *c, void *ctx, const char *hostport, bool verify,
+		       berr *err)
+{
+	char host[256], why[256];
+	const char *colon = strrchr(hostport, ':');
+
+	snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - hostport) : (int)strlen(hostport),
+		 hostport);
+	c->ssl = openssl.SSL_new(ctx);
+	if (!c->ssl)
+		return berr_set(err, BERR_SYSTEM, "TLS: out of memory");
+	openssl.SSL_set_fd(c->ssl, c->fd);
+	openssl.SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, host);
+	if (verify)
+		openssl.SSL_set1_host(c->ssl, host);
+	if (openssl.SSL_connect(c->ssl) == 1)
+		return 0;
+	long verified = openssl.SSL_get_verify_result(c->ssl);
+	if (verified != X509_V_OK)
+		snprintf(why, sizeof(why), "tls: failed to verify certificate: %s",
+			 openssl.X509_verify_cert_error_string(verified));
+	else
+		openssl_last_error(why, sizeof(why), errno);
+	return berr_set(err, BERR_SYSTEM, "error during connect: %s", why);
+}
+
+int remote_conn_open(const struct remote_target *target, void *tls_ctx, struct remote_conn **out,
+		     berr *err)
+{
+	struct remote_conn *c = calloc(1, sizeof(*c));
+	const char *host = target->host;
+
+	if (!c)
+		return berr_errno(err, ENOMEM, "connecting");
+	c->fd = -1;
+	c->ssh_stderr = -1;
+	if (strncmp(host, "unix://", 7) == 0)
+		c->fd = connect_unix(host + 7, err);
+	else if (strncmp(host, "tcp://", 6) == 0)
+		c->fd = connect_tcp(host + 6, err);
+	else if (strncmp(host, "ssh://", 6) == 0)
+		c->fd = connect_ssh(c, host + 6, err);
+	else
+		berr_set(err, BERR_INVALID, "unsupported protocol scheme in %s", host);
+	if (c->fd >= 0 && tls_ctx && tls_connect(c, tls_ctx, host + 6, target->tls_verify, err) < 0) {
+		remote_conn_close(c);
+		return -1;
+	}
+	if (c->fd < 0) {
+		remote_conn_close(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void remote_conn_close(struct remote_conn *c)
+{
+	if (!c)
+		return;
+	if (c->ssl) {
+		openssl.SSL_shutdown(c->ssl);
+		openssl.SSL_free(c->ssl);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->ssh > 0) {
+		/* ssh ends when its input does; a stuck one is not waited for */
+		int status;
+		for (int i = 0; i < 50 && waitpid(c->ssh, &status, WNOHANG) == 0; i++)
+			usleep(2000);
+		if (waitpid(c->ssh, &status, WNOHANG) == 0) {
+			kill(c->ssh, SIGTERM);
+			waitpid(c->ssh, &status, 0);
+		}
+	}
+	if (c->ssh_stderr >= 0)
+		close(c->ssh_stderr);
+	free(c->buf);
+	free(c);
+}
+
+int remote_conn_fd(struct remote_conn *c)
+{
+	return c->fd;
+}
+
+bool remote_conn_pending(struct remote_conn *c)
+{
+	return c->len > c->off || (c->ssl && openssl.SSL_pending(c->ssl) > 0);
+}
+
+void remote_conn_unread(struct remote_conn *c, const void *buf, size_t len)
+{
+	size_t left = c->len - c->off;
+	char *joined;
+
+	if (!len)
+		return;
+	joined = malloc(len + left);
+	if (!joined)
+		abort();
+	memcpy(joined, buf, len);
+	if (left)
+		memcpy(joined + len, c->buf + c->off, left);
+	free(c->buf);
+	c->buf = joined;
+	c->off = 0;
+	c->len = len + left;
+}
+
+ssize_t remote_conn_read(struct remote_conn *c, void *buf, size_t len, int timeout_ms)
+{
+	if (c->len > c->off) {
+		size_t n = c->len - c->off < len ? c->len - c->off : len;
+		memcpy(buf, c->buf + c->off, n);
+		c->off += n;
+		return (ssize_t)n;
+	}
+	if (!remote_conn_pending(c) && timeout_ms >= 0) {
+		struct pollfd p = {.fd = c->fd, .events = POLLIN};
+		int r;
+		while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+			;
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+	for (;;) {
+		ssize_t n;
+		if (c->ssl) {
+			errno = 0;
+			int r = openssl.SSL_read(c->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len);
+			if (r > 0)
+				return r;
+			int e = openssl.SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && errno == 0))
+				return 0;
+			if (!errno)
+				errno = EPROTO;
+			return -1;
+		}
+		n = read(c->fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n;
+	}
+}
+
+int remote_conn_write_all(struct remote_conn *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n;
+		if (c->ssl) {
+			int r = openssl.SSL_write(c->ssl, p, len > 1 << 30 ? 1 << 30 : (int)len);
+			n = r > 0 ? r : -1;
+			if (n < 0 && !errno)
+				errno = EPIPE;
+		} else {
+			n = send(c->fd, p, len, MSG_NOSIGNAL);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void remote_conn_close_write(struct remote_conn *c)
+{
+	if (c->ssl)
+		openssl.SSL_shutdown(c->ssl); /* close_notify: the end of input */
+	shutdown(c->fd, SHUT_WR);
+}
+
+const char *remote_conn_stderr(struct remote_conn *c)
+{
+	if (c->ssh_stderr >= 0 && !c->ssh_said[0]) {
+		size_t got = 0;
+		struct pollfd p = {.fd = c->ssh_stderr, .events = POLLIN};
+		/* ssh has said its piece once it closed our stream; give it a moment */
+		while (got + 1 < sizeof(c->ssh_said) && poll(&p, 1, 2000) > 0) {
+			ssize_t n = read(c->ssh_stderr, c->ssh_said + got, sizeof(c->ssh_said) - 1 - got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		c->ssh_said[got] = '\0';
+		while (got && (c->ssh_said[got - 1] == '\n' || c->ssh_said[got - 1] == '\r'))
+			c->ssh_said[--got] = '\0';
+		for (char *nl; (nl = strchr(c->ssh_said, '\n'));)
+			*nl = ' ';
+	}
+	return c->ssh_said;
+}

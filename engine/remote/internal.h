@@ -1,0 +1,45 @@
+/* What the remote module's command files share: the client of the engine
+ * a command runs in, and the shapes every translation needs. Each command
+ * is the engine's own (same arguments, same result), served by the
+ * daemon's Engine API instead of this host. */
+#ifndef BERTH_REMOTE_INTERNAL_H
+#define BERTH_REMOTE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "engine/core/engine.h"
+#include "engine/core/strbuf.h"
+#include "engine/remote/client.h"
+#include "engine/remote/http.h"
+
+struct remote_client *remote_of(struct cmd_ctx *ctx);
+
+/* args' string (NULL when absent or not a string). */
+const char *remote_arg(json_t *args, const char *key);
+
+/* Starts a path with a formatted prefix and one escaped segment:
+ * remote_path(&p, "/containers/", id, "/json"). */
+void remote_path(struct strbuf *p, const char *before, const char *segment, const char *after);
+
+/* A request whose answer the command returns as it is (an empty body: {}). */
+int remote_answer(struct cmd_ctx *ctx, const char *method, const char *path, json_t *body,
+		  json_t **result, berr *err);
+
+/* args' "filters" as the query's filters (JSON), when there are any. */
+void remote_query_filters(struct strbuf *path, json_t *args);
+
+/* A time the engine gives in nanoseconds (since, until) as the API's
+ * seconds with a fraction; a string is passed as it is; nothing for 0. */
+void remote_query_nanos(struct strbuf *path, const char *key, json_t *value);
+
+/* Refuses a command the remote module has no translation for yet. */
+int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
+
+extern const struct engine_command remote_container_commands[];
+extern const struct engine_command remote_stream_commands[];
+extern const struct engine_command remote_stats_commands[];
+extern const struct engine_command remote_image_commands[];
+extern const struct engine_command remote_object_commands[];
+extern const struct engine_command remote_system_commands[];
+
+#endif
