@@ -24,6 +24,8 @@ extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
 	cli_cmd_network_connect, cli_cmd_network_disconnect;
 extern const struct cli_command cli_cmd_volume_create, cli_cmd_volume_ls, cli_cmd_volume_inspect,
 	cli_cmd_volume_rm, cli_cmd_volume_prune;
+extern const struct cli_command cli_cmd_context_create, cli_cmd_context_inspect, cli_cmd_context_ls,
+	cli_cmd_context_rm, cli_cmd_context_show, cli_cmd_context_update, cli_cmd_context_use;
 
 static const struct cli_command *const top_level[] = {
 	&cli_cmd_run,	  &cli_cmd_create, &cli_cmd_start,   &cli_cmd_attach, &cli_cmd_ps,
@@ -79,6 +81,11 @@ static const struct alias aliases[] = {
 	{"manifest", "inspect", &cli_cmd_manifest_inspect},
 	{"image", "build", &cli_cmd_build},	   {"builder", "build", &cli_cmd_build},
 	{"builder", "prune", &cli_cmd_builder_prune},
+	{"context", "create", &cli_cmd_context_create}, {"context", "inspect", &cli_cmd_context_inspect},
+	{"context", "ls", &cli_cmd_context_ls},	   {"context", "list", &cli_cmd_context_ls},
+	{"context", "rm", &cli_cmd_context_rm},	   {"context", "remove", &cli_cmd_context_rm},
+	{"context", "show", &cli_cmd_context_show}, {"context", "update", &cli_cmd_context_update},
+	{"context", "use", &cli_cmd_context_use},
 };
 
 static void print_usage(void)
@@ -109,6 +116,7 @@ static void print_usage(void)
 	printf("  %-10s %s\n", "daemon", "Serve the Docker Engine API (--validate: check daemon.json)");
 	printf("\nManagement Commands:\n  container  Manage containers\n  image      Manage images\n"
 	       "  builder    Manage builds\n"
+	       "  context    Manage contexts\n"
 	       "  manifest   Manage Docker image manifests and manifest lists\n"
 	       "  network    Manage networks\n  volume     Manage volumes\n  system     Manage berth\n"
 	       "\nRun 'berth COMMAND --help' for more information on a command.\n");
@@ -128,6 +136,7 @@ static int print_group_usage(const char *group)
 		{"system", "Manage berth"},
 		{"manifest", "Manage Docker image manifests and manifest lists"},
 		{"builder", "Manage builds"},
+		{"context", "Manage contexts"},
 	};
 	const char *summary = NULL;
 
@@ -197,7 +206,7 @@ int cli_main(struct cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "container") == 0 || strcmp(argv[0], "image") == 0 ||
 	    strcmp(argv[0], "network") == 0 || strcmp(argv[0], "system") == 0 ||
-	    strcmp(argv[0], "volume") == 0)
+	    strcmp(argv[0], "volume") == 0 || strcmp(argv[0], "context") == 0)
 		return cli_failf(cli, 1,
 				 "unknown command: berth %s%s%s\n\nUsage:  berth %s\n\nRun 'berth %s --help' for more information",
 				 argv[0], argc >= 2 ? " " : "", argc >= 2 ? argv[1] : "", argv[0], argv[0]);

@@ -85,7 +85,7 @@ static int take_config_file(int argc, char **argv)
 static bool wants_help(int argc, char **argv)
 {
 	static const char *const groups[] = {"container", "image", "network", "volume", "system",
-					     "builder", "manifest"};
+					     "builder", "manifest", "context"};
 	int at = 2;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
