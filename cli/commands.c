@@ -18,7 +18,8 @@ extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli
 	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_update, cli_cmd_build, cli_cmd_builder_prune;
 extern const struct cli_command cli_cmd_exec, cli_cmd_port;
-extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune;
+extern const struct cli_command cli_cmd_system_df, cli_cmd_system_prune,
+	cli_cmd_system_dial_stdio;
 extern const struct cli_command cli_cmd_network_create, cli_cmd_network_ls,
 	cli_cmd_network_inspect, cli_cmd_network_rm, cli_cmd_network_prune,
 	cli_cmd_network_connect, cli_cmd_network_disconnect;
@@ -72,7 +73,7 @@ static const struct alias aliases[] = {
 	{"volume", "list", &cli_cmd_volume_ls},	   {"volume", "inspect", &cli_cmd_volume_inspect},
 	{"volume", "rm", &cli_cmd_volume_rm},	   {"volume", "remove", &cli_cmd_volume_rm},
 	{"volume", "prune", &cli_cmd_volume_prune},
-	{"system", "df", &cli_cmd_system_df},	   {"system", "prune", &cli_cmd_system_prune},
+	{"system", "df", &cli_cmd_system_df},	   {"system", "dial-stdio", &cli_cmd_system_dial_stdio},	   {"system", "prune", &cli_cmd_system_prune},
 	{"network", "create", &cli_cmd_network_create}, {"network", "ls", &cli_cmd_network_ls},
 	{"network", "connect", &cli_cmd_network_connect}, {"network", "disconnect", &cli_cmd_network_disconnect},
 	{"network", "list", &cli_cmd_network_ls},  {"network", "inspect", &cli_cmd_network_inspect},

@@ -120,7 +120,8 @@ static int choose_engine(struct cli *cli, const struct remote_choice *choice)
 	int r = remote_target_resolve(choice, &remote_target, &err);
 
 	if (r < 0) {
-		fprintf(stderr, "berth: %s\n", err.msg);
+		fprintf(stderr, "berth: %s%s\n", err.kind == BERR_CONFLICT ? "" : "Failed to initialize: ",
+			err.msg);
 		return 1;
 	}
 	cli->remote = r == 1 ? &remote_target : NULL;

@@ -17,11 +17,11 @@ void remote_client_close(struct remote_client *cl);
 
 const struct remote_target *remote_client_target(struct remote_client *cl);
 
-/* "/v1.41": the version both ends speak, asked of the daemon once (its
- * /_ping). An unreachable daemon is Docker's "Cannot connect" error. */
-int remote_client_version(struct remote_client *cl, const char **prefix, berr *err);
-/* The version as a number (141). */
+/* The API version both ends speak (141), 0 until the daemon was asked
+ * (http.c asks it once); set, it is the requests' prefix ("/v1.41"). */
 int remote_client_api(struct remote_client *cl);
+void remote_client_set_api(struct remote_client *cl, int api);
+const char *remote_client_prefix(struct remote_client *cl);
 
 /* A connection: one kept from an earlier request, or a new one. */
 int remote_client_connect(struct remote_client *cl, struct remote_conn **out, bool *reused,

@@ -256,13 +256,61 @@ static int send_once(struct remote_client *cl, const struct remote_request *req,
 	return 0;
 }
 
+/* The newest API version berth speaks as a client. */
+#define CLIENT_API_MAX 147
+/* The oldest a daemon may offer (Docker 1.12's). */
+#define CLIENT_API_MIN 124
+
+/* "1.41" as 141; 0 when it is not a version. */
+static int parse_version(const char *text)
+{
+	int major, minor;
+	char tail;
+
+	if (!text || sscanf(text, "%d.%d%c", &major, &minor, &tail) != 2 || major != 1 || minor < 0)
+		return 0;
+	return 100 + minor;
+}
+
+/* The version both ends speak, asked of the daemon once (its /_ping, which
+ * has no version), as the docker CLI negotiates it. An unreachable daemon
+ * is Docker's "Cannot connect" error. */
+static int negotiate(struct remote_client *cl, const char **prefix, berr *err)
+{
+	if (!remote_client_api(cl)) {
+		struct remote_request req = {.method = "GET", .path = "/_ping", .body_fd = -1};
+		struct remote_response *resp;
+		berr why = {0};
+		if (remote_send(cl, &req, &resp, &why) < 0) {
+			if (why.kind != BERR_SYSTEM) {
+				*err = why;
+				return -1;
+			}
+			return berr_set(err, BERR_SYSTEM,
+					"Cannot connect to the Docker daemon at %s. Is the docker daemon "
+					"running? (%s)",
+					remote_client_target(cl)->host, why.msg);
+		}
+		int api = parse_version(remote_response_header(resp, "API-Version"));
+		struct strbuf body = {0};
+		remote_response_body(resp, &body, 4096, &why);
+		strbuf_free(&body);
+		remote_response_free(resp);
+		if (!api)
+			api = CLIENT_API_MIN;
+		remote_client_set_api(cl, api > CLIENT_API_MAX ? CLIENT_API_MAX : api);
+	}
+	*prefix = remote_client_prefix(cl);
+	return 0;
+}
+
 int remote_send(struct remote_client *cl, const struct remote_request *req,
 		struct remote_response **out, berr *err)
 {
 	const char *prefix = "";
 	int rc;
 
-	if (strncmp(req->path, "/_ping", 6) != 0 && remote_client_version(cl, &prefix, err) < 0)
+	if (strncmp(req->path, "/_ping", 6) != 0 && negotiate(cl, &prefix, err) < 0)
 		return -1;
 	for (int attempt = 0;; attempt++) {
 		struct remote_response *r = calloc(1, sizeof(*r));

@@ -1,0 +1,72 @@
+/* What the remote module's command files share (internal.h): the client
+ * of the engine a command runs in, arguments, paths and answers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/remote/internal.h"
+
+struct remote_client *remote_of(struct cmd_ctx *ctx)
+{
+	return (struct remote_client *)engine_backend(cmd_engine(ctx));
+}
+
+const char *remote_arg(json_t *args, const char *key)
+{
+	return json_string_value(json_object_get(args, key));
+}
+
+void remote_path(struct strbuf *p, const char *before, const char *segment, const char *after)
+{
+	strbuf_adds(p, before);
+	remote_path_segment(p, segment ? segment : "");
+	/* after may carry its own query ("/logs?timestamps=1") */
+	strbuf_adds(p, after);
+}
+
+int remote_answer(struct cmd_ctx *ctx, const char *method, const char *path, json_t *body,
+		  json_t **result, berr *err)
+{
+	if (remote_json(remote_of(ctx), method, path, body, result, err) < 0)
+		return -1;
+	if (!*result)
+		*result = json_object();
+	return 0;
+}
+
+void remote_query_filters(struct strbuf *path, json_t *args)
+{
+	json_t *filters = json_object_get(args, "filters");
+
+	if (!json_is_object(filters) || !json_object_size(filters))
+		return;
+	char *text = json_dumps(filters, JSON_COMPACT);
+	if (text)
+		remote_query(path, "filters", text);
+	free(text);
+}
+
+void remote_query_nanos(struct strbuf *path, const char *key, json_t *value)
+{
+	char text[40];
+	long long v = (long long)json_integer_value(value);
+
+	if (json_is_string(value) && json_string_length(value)) {
+		remote_query(path, key, json_string_value(value));
+		return;
+	}
+	if (!json_is_integer(value) || v == 0)
+		return;
+	snprintf(text, sizeof(text), "%lld.%09lld", v / 1000000000, llabs(v % 1000000000));
+	remote_query(path, key, text);
+}
+
+int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	(void)ctx;
+	(void)args;
+	(void)result;
+	return berr_set(err, BERR_UNSUPPORTED,
+			"berth cannot do this against a remote daemon yet (%s)",
+			remote_client_target(remote_of(ctx))->host);
+}
