@@ -39,7 +39,7 @@ trap cleanup EXIT
 if [ "$with_docker" = 1 ]; then
 	export DOCKER_HOST DOCKER_BUILDKIT=0
 	DOCKER_HOST=$("$root/scripts/private-dockerd.sh" start "$work/dockerd")
-	"$berth" save busybox | docker load >/dev/null
+	DOCKER_HOST= "$berth" save busybox | docker load >/dev/null
 fi
 
 # The 5-step build's context.
@@ -70,7 +70,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : i
 out=$results/build.txt
 : >"$out"
 record() { echo "$1 $2" >>"$out"; }
-bbuild() { "$berth" build -q --network none "$@" >/dev/null; }
+bbuild() { DOCKER_HOST= "$berth" build -q --network none "$@" >/dev/null; }
 dbuild() { docker build -q --network none "$@" >/dev/null; }
 
 # warm both once (first builds fill caches of the page cache and the store)
@@ -88,7 +88,7 @@ for round in $(seq "$ROUNDS"); do
 		t=$(date +%s%N); dbuild --no-cache -t ctx "$work/ctx10k"; record docker-ctx10k "$(ms "$t")"
 		t=$(date +%s%N); dbuild -t ctx "$work/ctx10k"; record docker-ctx10k-cached "$(ms "$t")"
 	fi
-	"$berth" builder prune -f >/dev/null
+	DOCKER_HOST= "$berth" builder prune -f >/dev/null
 	[ "$with_docker" = 1 ] && docker image prune -f >/dev/null
 done
 

@@ -37,7 +37,7 @@ trap cleanup EXIT
 if [ "$with_docker" = 1 ]; then
 	export DOCKER_HOST
 	DOCKER_HOST=$("$root/scripts/private-dockerd.sh" start "$work/dockerd")
-	"$berth" save busybox | docker load >/dev/null
+	DOCKER_HOST= "$berth" save busybox | docker load >/dev/null
 fi
 
 writer="yes 'a short log line, as services write them' | head -n $LINES"
@@ -51,7 +51,7 @@ record() { echo "$1 $2" >>"$out"; }
 berth_run() {
 	local t id pid peak=0 rss
 	t=$(date +%s%N)
-	id=$("$berth" run -d --network none --log-driver "$1" busybox sh -c "$writer")
+	id=$(DOCKER_HOST= "$berth" run -d --network none --log-driver "$1" busybox sh -c "$writer")
 	pid=$(cut -d' ' -f1 "$BERTH_RUN/containers/$id/shim.pid" 2>/dev/null || echo 0)
 	while kill -0 "$pid" 2>/dev/null && [ -r "/proc/$pid/status" ]; do
 		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
@@ -59,12 +59,12 @@ berth_run() {
 		grep -q . "$BERTH_RUN/containers/$id/exit" 2>/dev/null && break
 		sleep 0.2
 	done
-	"$berth" wait "$id" >/dev/null
+	DOCKER_HOST= "$berth" wait "$id" >/dev/null
 	record "berth-$1" "$(ms "$t")"
 	record "berth-$1-rss" "$peak"
-	[ "$("$berth" logs --tail 1 "$id")" = "a short log line, as services write them" ] ||
+	[ "$(DOCKER_HOST= "$berth" logs --tail 1 "$id")" = "a short log line, as services write them" ] ||
 		{ echo "logs bench: berth lost the last line" >&2; exit 1; }
-	"$berth" rm "$id" >/dev/null
+	DOCKER_HOST= "$berth" rm "$id" >/dev/null
 }
 
 docker_run() {

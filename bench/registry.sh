@@ -81,18 +81,18 @@ mkdir -p "$work/base"
 head -c $((20 << 20)) /dev/urandom >"$work/base/l0"
 cp /usr/bin/busybox "$work/base/busybox"
 tar -C "$work/base" -cf "$work/base.tar" .
-"$berth" import -c 'CMD ["/busybox", "sh"]' "$work/base.tar" bench:0 >/dev/null
+DOCKER_HOST= "$berth" import -c 'CMD ["/busybox", "sh"]' "$work/base.tar" bench:0 >/dev/null
 for i in 1 2 3 4; do
-	"$berth" run --name "mk$i" --network none "bench:$((i - 1))" /busybox sh -c \
+	DOCKER_HOST= "$berth" run --name "mk$i" --network none "bench:$((i - 1))" /busybox sh -c \
 		"/busybox head -c $((20 << 20)) /dev/urandom > /l$i" >/dev/null
-	"$berth" commit "mk$i" "bench:$i" >/dev/null
-	"$berth" rm "mk$i" >/dev/null
+	DOCKER_HOST= "$berth" commit "mk$i" "bench:$i" >/dev/null
+	DOCKER_HOST= "$berth" rm "mk$i" >/dev/null
 done
-"$berth" tag bench:4 "$R/bench/full:1"
-"$berth" tag bench:3 "$R/bench/full:base"
-"$berth" save -o "$work/images.tar" "$R/bench/full:1" "$R/bench/full:base"
+DOCKER_HOST= "$berth" tag bench:4 "$R/bench/full:1"
+DOCKER_HOST= "$berth" tag bench:3 "$R/bench/full:base"
+DOCKER_HOST= "$berth" save -o "$work/images.tar" "$R/bench/full:1" "$R/bench/full:base"
 docker load -i "$work/images.tar" >/dev/null
-for i in 0 1 2 3 4; do "$berth" rmi "bench:$i" >/dev/null; done
+for i in 0 1 2 3 4; do DOCKER_HOST= "$berth" rmi "bench:$i" >/dev/null; done
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
@@ -100,8 +100,8 @@ out=$results/registry.txt
 : >"$out"
 record() { echo "$1 $2" >>"$out"; }
 
-bpush() { in_ns "$berth" push -q "$1" >/dev/null; }
-bpull() { in_ns "$berth" pull -q "$1" >/dev/null; }
+bpush() { in_ns env DOCKER_HOST= "$berth" push -q "$1" >/dev/null; }
+bpull() { in_ns env DOCKER_HOST= "$berth" pull -q "$1" >/dev/null; }
 # berth keeps where blobs are (layer_sources); a cold push starts with none
 berth_forget_blobs() { sqlite3 "$BERTH_ROOT/berth.db" 'DELETE FROM layer_sources'; }
 
@@ -126,8 +126,8 @@ for round in $(seq "$ROUNDS"); do
 	fi
 	# pull, cold: nothing of the image here (the registry has it all)
 	bpush "$R/bench/full:1"
-	"$berth" rmi -f "$R/bench/full:1" "$R/bench/full:base" >/dev/null 2>&1 || true
-	"$berth" image prune -af >/dev/null
+	DOCKER_HOST= "$berth" rmi -f "$R/bench/full:1" "$R/bench/full:base" >/dev/null 2>&1 || true
+	DOCKER_HOST= "$berth" image prune -af >/dev/null
 	t=$(date +%s%N); bpull "$R/bench/full:1"; record berth-pull-cold "$(ms "$t")"
 	if [ "$with_docker" = 1 ]; then
 		docker push -q "$R/bench/full:1" >/dev/null
@@ -137,7 +137,7 @@ for round in $(seq "$ROUNDS"); do
 	fi
 	# pull, warm: the 4 lower layers are here
 	bpull "$R/bench/full:base"
-	"$berth" rmi "$R/bench/full:1" >/dev/null
+	DOCKER_HOST= "$berth" rmi "$R/bench/full:1" >/dev/null
 	t=$(date +%s%N); bpull "$R/bench/full:1"; record berth-pull-warm "$(ms "$t")"
 	if [ "$with_docker" = 1 ]; then
 		docker pull -q "$R/bench/full:base" >/dev/null

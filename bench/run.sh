@@ -63,12 +63,12 @@ fi
 commands=(-n berth "$berth run --rm --network none busybox true"
 	-n berth-bridge "$berth run --rm busybox true")
 if [ "$with_docker" = 1 ]; then
-	export DOCKER_HOST
-	DOCKER_HOST=$(PRIVATE_DOCKERD_BRIDGE=1 "$root/scripts/private-dockerd.sh" start "$work/dockerd")
+	# -H, not DOCKER_HOST: berth would follow DOCKER_HOST to dockerd too
+	dockerd_host=$(PRIVATE_DOCKERD_BRIDGE=1 "$root/scripts/private-dockerd.sh" start "$work/dockerd")
 	dockerd_pid=$(cat "$work/dockerd/dockerd.pid")
-	docker import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
-	commands+=(-n docker "docker run --rm --network none busybox true"
-		-n docker-bridge "docker run --rm busybox true")
+	docker -H "$dockerd_host" import -c 'CMD ["sh"]' "$work/rootfs.tar" busybox:latest >/dev/null
+	commands+=(-n docker "docker -H $dockerd_host run --rm --network none busybox true"
+		-n docker-bridge "docker -H $dockerd_host run --rm busybox true")
 fi
 
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$results/run-rm.json" "${commands[@]}" >"$results/run-rm.txt"

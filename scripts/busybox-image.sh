@@ -2,6 +2,8 @@
 # Makes busybox:latest in berth's store from Debian's busybox-static, unless
 # the store has it already. Usage: busybox-image.sh path/to/berth
 set -euo pipefail
+# this host's store, whatever daemon DOCKER_HOST names for docker
+unset DOCKER_HOST DOCKER_CONTEXT
 berth=${1:?usage: busybox-image.sh path/to/berth}
 here=$(cd "$(dirname "$0")" && pwd)
 

@@ -107,24 +107,6 @@ static int cmd_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	return rc;
 }
 
-/* Each progress message to the face; an error in the stream ends it. */
-static int pass_progress(void *user, json_t *message, berr *err)
-{
-	struct cmd_ctx *ctx = user;
-	const char *error = json_string_value(json_object_get(message, "error"));
-
-	if (error) {
-		const char *lower = error;
-		return berr_set(err, strstr(lower, "not found") || strstr(lower, "unknown") ||
-					     strstr(lower, "does not exist")
-					     ? BERR_NOT_FOUND
-					     : BERR_SYSTEM,
-				"%s", error);
-	}
-	cmd_progress(ctx, json_incref(message));
-	return 0;
-}
-
 /* image.pull: the daemon pulls; its progress is the face's. */
 static int cmd_pull(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
@@ -149,7 +131,7 @@ static int cmd_pull(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	req.registry_auth = "e30=";
 	int rc = remote_send(remote_of(ctx), &req, &resp, err);
 	if (rc == 0) {
-		rc = remote_response_json_lines(resp, ctx, pass_progress, ctx, err);
+		rc = remote_response_json_lines(resp, ctx, remote_pass_progress, ctx, err);
 		remote_response_free(resp);
 	}
 	if (rc == 0)

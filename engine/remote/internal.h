@@ -32,6 +32,22 @@ void remote_query_filters(struct strbuf *path, json_t *args);
  * seconds with a fraction; a string is passed as it is; nothing for 0. */
 void remote_query_nanos(struct strbuf *path, const char *key, json_t *value);
 
+/* For remote_response_json_lines: each message to the face (ctx is the
+ * user) as its progress; an {"error"} in the stream ends it with err. */
+int remote_pass_progress(void *user, json_t *message, berr *err);
+
+/* A request whose body streams to args' "fd" (an archive the face
+ * writes out), or from it (one the face reads in, its progress passed on). */
+int remote_to_fd(struct cmd_ctx *ctx, const char *path, json_t *args, berr *err);
+int remote_from_fd(struct cmd_ctx *ctx, const char *path, json_t *args, json_t **last,
+		   berr *err);
+/* The same, with the path's stat from the archive route's header (the
+ * engine's stat object, or NULL), and with another method (PUT). */
+int remote_to_fd_stat(struct cmd_ctx *ctx, const char *path, json_t *args, json_t **stat,
+		      berr *err);
+int remote_from_fd_method(struct cmd_ctx *ctx, const char *method, const char *path, json_t *args,
+			  json_t **last, berr *err);
+
 /* Refuses a command the remote module has no translation for yet. */
 int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
 
@@ -41,5 +57,6 @@ extern const struct engine_command remote_stats_commands[];
 extern const struct engine_command remote_image_commands[];
 extern const struct engine_command remote_object_commands[];
 extern const struct engine_command remote_system_commands[];
+extern const struct engine_command remote_transfer_commands[];
 
 #endif

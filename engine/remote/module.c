@@ -7,19 +7,15 @@
 #include "engine/remote/internal.h"
 
 static const struct engine_command remote_pending_commands[] = {
-	{"container.commit", remote_unsupported},   {"container.export", remote_unsupported},
-	{"container.copy_from", remote_unsupported}, {"container.copy_to", remote_unsupported},
-	{"image.build", remote_unsupported},	    {"image.push", remote_unsupported},
-	{"image.save", remote_unsupported},	    {"image.load", remote_unsupported},
-	{"image.import", remote_unsupported},	    {"builder.prune", remote_unsupported},
-	{"registry.login", remote_unsupported},	    {"registry.logout", remote_unsupported},
-	{"registry.manifest", remote_unsupported},  {NULL, NULL},
+	{"image.build", remote_unsupported},	     {"builder.prune", remote_unsupported},
+	{"registry.login", remote_unsupported},	     {"registry.logout", remote_unsupported},
+	{"registry.manifest", remote_unsupported},   {NULL, NULL},
 };
 
 static const struct engine_command *const remote_commands[] = {
 	remote_container_commands, remote_stream_commands, remote_stats_commands,
 	remote_image_commands,	   remote_object_commands, remote_system_commands,
-	remote_pending_commands,   NULL,
+	remote_transfer_commands,  remote_pending_commands, NULL,
 };
 
 static const struct engine_module remote_module = {

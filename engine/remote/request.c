@@ -70,3 +70,21 @@ int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 			"berth cannot do this against a remote daemon yet (%s)",
 			remote_client_target(remote_of(ctx))->host);
 }
+
+/* Each progress message to the face; an error in the stream ends it. */
+int remote_pass_progress(void *user, json_t *message, berr *err)
+{
+	struct cmd_ctx *ctx = user;
+	const char *error = json_string_value(json_object_get(message, "error"));
+
+	if (error) {
+		const char *lower = error;
+		return berr_set(err, strstr(lower, "not found") || strstr(lower, "unknown") ||
+					     strstr(lower, "does not exist")
+					     ? BERR_NOT_FOUND
+					     : BERR_SYSTEM,
+				"%s", error);
+	}
+	cmd_progress(ctx, json_incref(message));
+	return 0;
+}

@@ -74,7 +74,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-b() { "$BERTH" "$@"; }
+# berth on this host's engine, whatever DOCKER_HOST a test exports for docker
+b() { DOCKER_HOST= DOCKER_CONTEXT= "$BERTH" "$@"; }
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }

@@ -24,7 +24,7 @@ stop_background() {
 	for p in "${background[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for p in "${background[@]}"; do wait "$p" 2>/dev/null; done
 	background=()
-	timeout 30 "$BERTH" ps -aq 2>/dev/null | xargs -r timeout 30 "$BERTH" rm -f >/dev/null 2>&1
+	timeout 30 env -u DOCKER_HOST "$BERTH" ps -aq 2>/dev/null | xargs -r timeout 30 env -u DOCKER_HOST "$BERTH" rm -f >/dev/null 2>&1
 }
 trap 'stop_background; cleanup' EXIT
 
@@ -610,7 +610,7 @@ expect_status "an argument" 125 "$BERTH" daemon extra
 
 # --- what an attacker tried ----------------------------------------------------------------------
 # out of descriptors: requests fail, and no running container is taken for ended
-expect_status "a container to keep" 0 "$BERTH" run -d --name keeper busybox sleep 600
+expect_status "a container to keep" 0 b run -d --name keeper busybox sleep 600
 prlimit --nofile=60:60 "$BERTH" daemon -H "unix://$TEST_DIR/fd.sock" >"$TEST_DIR/fd.log" 2>&1 &
 fdd=$!
 background+=("$fdd")
@@ -621,12 +621,12 @@ for _ in $(seq 30); do
 done
 sleep 0.5
 for _ in 1 2 3; do timeout 3 curl -s --unix-socket "$TEST_DIR/fd.sock" http://docker/containers/json >/dev/null; done
-expect_eq "still running for berth" "running" "$("$BERTH" inspect -f '{{.State.Status}}' keeper)"
+expect_eq "still running for berth" "running" "$(b inspect -f '{{.State.Status}}' keeper)"
 expect_match "the daemon did not spin" '^[0-9]+$' "$(awk '{print $14 + $15}' "/proc/$fdd/stat")"
 [ "$(awk '{print $14 + $15}' "/proc/$fdd/stat")" -lt 200 ] && ok || bad "the accept loop spun on EMFILE"
 kill -TERM "$fdd"
 wait_for "the starved daemon stops" exited "$fdd"
-expect_status "berth rm -f keeper" 0 "$BERTH" rm -f keeper
+expect_status "berth rm -f keeper" 0 b rm -f keeper
 # a log without newlines is streamed in bounded pieces
 expect_status "a container that never ends its line" 0 docker run -d --name noeol busybox sh -c 'head -c 60000000 /dev/zero | tr "\0" x; sleep 600'
 wait_for "it wrote it all" sh -c "[ \$(stat -c %s \$(docker inspect -f '{{.LogPath}}' noeol) 2>/dev/null || echo 0) -gt 60000000 ]"

@@ -25,7 +25,7 @@ trap stop_all EXIT
 expect_status "dockerd answers" 0 docker version --format '{{.Server.Version}}'
 
 in_ns() { nsenter --net="/run/netns/$NETNS" "$@"; }
-bn() { in_ns "$BERTH" "$@"; }
+bn() { in_ns env DOCKER_HOST= "$BERTH" "$@"; }
 
 # start_registry NAME PORT [YAML...]: a docker-registry on the namespace's 127.0.0.1:PORT
 start_registry() {
