@@ -101,19 +101,34 @@ static int connect_tcp(const char *hostport, berr *err)
  * does. ssh's own input and output are one end of a socketpair. */
 static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
 {
-	char user[128] = "", host[256], port[16] = "";
+	char user[128] = "", host[256], port[16] = "", hostport[300], command[1400];
 	const char *at = strchr(target, '@'), *hp = at ? at + 1 : target;
-	const char *colon = strrchr(hp, ':');
+	const char *path = strchr(hp, '/');
 	int sv[2], errpipe[2];
 
 	if (at)
 		snprintf(user, sizeof(user), "%.*s", (int)(at - target), target);
-	if (colon && !strchr(hp, ']')) {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - hp), hp);
+	/* ssh://host/path names the daemon's socket there (docker 28's rule) */
+	snprintf(hostport, sizeof(hostport), "%.*s", path ? (int)(path - hp) : (int)strlen(hp), hp);
+	const char *colon = strrchr(hostport, ':');
+	if (colon && !strchr(hostport, ']')) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - hostport), hostport);
 		snprintf(port, sizeof(port), "%s", colon + 1);
 	} else {
-		snprintf(host, sizeof(host), "%s", hp);
+		snprintf(host, sizeof(host), "%s", hostport);
 	}
+	/* the path is quoted for the far shell: only what a socket path may hold */
+	if (path && strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") !=
+			    strlen(path))
+		return berr_set(err, BERR_INVALID, "ssh: the socket path %s has characters berth will not "
+				"pass to a shell", path);
+	char host_flag[1100] = "";
+	if (path)
+		snprintf(host_flag, sizeof(host_flag), "--host unix://%s ", path);
+	snprintf(command, sizeof(command),
+		 "if command -v berth >/dev/null 2>&1; then exec berth %ssystem dial-stdio; "
+		 "else exec docker %ssystem dial-stdio; fi",
+		 host_flag, host_flag);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return berr_errno(err, errno, "socketpair");
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
@@ -137,8 +152,7 @@ static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
 	}
 	argv[n++] = "--";
 	argv[n++] = host;
-	argv[n++] = "if command -v berth >/dev/null 2>&1; then exec berth system dial-stdio; "
-		    "else exec docker system dial-stdio; fi";
+	argv[n++] = command;
 	argv[n] = NULL;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
