@@ -15,15 +15,21 @@ static json_t *inspect_object(struct cli *cli, const char *name, const char *typ
 {
 	json_t *args = json_pack("{s:s, s:s}", "id", name, "name", name), *result = NULL;
 
-	if ((!type || strcmp(type, "container") == 0) &&
-	    cli_call(cli, "container.inspect", args, &result, err) == 0)
-		goto out;
-	if ((!type || strcmp(type, "image") == 0) &&
-	    cli_call(cli, "image.inspect", args, &result, err) == 0)
-		goto out;
-	if ((!type || strcmp(type, "volume") == 0) &&
-	    cli_call(cli, "volume.inspect", args, &result, err) == 0)
-		goto out;
+	static const char *const kinds[] = {"container", "image", "volume"};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char command[32];
+		if (type && strcmp(type, kinds[i]) != 0)
+			continue;
+		snprintf(command, sizeof(command), "%s.inspect", kinds[i]);
+		if (cli_call(cli, command, args, &result, err) == 0)
+			goto out;
+		/* a daemon that cannot be reached is no missing object */
+		if (err->kind != BERR_NOT_FOUND && err->kind != BERR_INVALID) {
+			result = NULL;
+			goto out;
+		}
+	}
 	if (!type)
 		berr_set(err, BERR_NOT_FOUND, "No such object: %s", name);
 	else if (err->kind == BERR_NOT_FOUND)

@@ -9,6 +9,12 @@
 #include "engine/system/system.h"
 #include "engine/core/units.h"
 
+/* The context a command runs in, as the docker CLI names it. */
+static const char *context_name(struct cli *cli)
+{
+	return cli->remote && cli->remote->context[0] ? cli->remote->context : "default";
+}
+
 static const char *str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -52,15 +58,20 @@ static int cmd_info(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	units_bytes_size((double)num(info, "MemTotal"), mem, sizeof(mem));
-	printf("Client:\n Version:    %s\n Context:    default\n\n", BERTH_VERSION);
+	printf("Client:\n Version:    %s\n Context:    %s\n\n", BERTH_VERSION, context_name(cli));
 	printf("Server:\n Containers: %lld\n  Running: %lld\n  Paused: %lld\n  Stopped: %lld\n",
 	       num(info, "Containers"), num(info, "ContainersRunning"), num(info, "ContainersPaused"),
 	       num(info, "ContainersStopped"));
 	printf(" Images: %lld\n Server Version: %s\n Storage Driver: %s\n Logging Driver: %s\n",
 	       num(info, "Images"), str(info, "ServerVersion"), str(info, "Driver"),
 	       str(info, "LoggingDriver"));
-	printf(" Cgroup Driver: %s\n Cgroup Version: %s\n Runtimes: berth\n Default Runtime: %s\n",
-	       str(info, "CgroupDriver"), str(info, "CgroupVersion"), str(info, "DefaultRuntime"));
+	printf(" Cgroup Driver: %s\n Cgroup Version: %s\n Runtimes:", str(info, "CgroupDriver"),
+	       str(info, "CgroupVersion"));
+	const char *runtime;
+	json_t *ignored;
+	json_object_foreach(json_object_get(info, "Runtimes"), runtime, ignored)
+		printf(" %s", runtime);
+	printf("\n Default Runtime: %s\n", str(info, "DefaultRuntime"));
 	printf(" Security Options:\n  seccomp\n   Profile: builtin\n");
 	printf(" Kernel Version: %s\n Operating System: %s\n OSType: %s\n Architecture: %s\n",
 	       str(info, "KernelVersion"), str(info, "OperatingSystem"), str(info, "OSType"),
@@ -140,12 +151,17 @@ static int cmd_version(struct cli *cli, int argc, char **argv)
 		json_decref(all);
 		goto out;
 	}
-	printf("Client:\n Version:           %s\n API version:       %s\n OS/Arch:           linux/%s\n\n",
-	       BERTH_VERSION, BERTH_API_VERSION, host_go_arch());
-	printf("Server: berth\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
-	       "  OS/Arch:          linux/%s\n  Kernel:           %s\n",
-	       str(server, "Version"), str(server, "ApiVersion"), str(server, "MinAPIVersion"),
-	       host_go_arch(), str(server, "KernelVersion"));
+	printf("Client:\n Version:           %s\n API version:       %s\n OS/Arch:           linux/%s\n"
+	       " Context:           %s\n\n",
+	       BERTH_VERSION, BERTH_API_VERSION, host_go_arch(), context_name(cli));
+	/* the server's own name and platform: a daemon elsewhere may be Docker's */
+	const char *platform = json_string_value(
+		json_object_get(json_object_get(server, "Platform"), "Name"));
+	printf("Server: %s\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
+	       "  OS/Arch:          %s/%s\n  Kernel:           %s\n",
+	       platform && *platform ? platform : "berth", str(server, "Version"),
+	       str(server, "ApiVersion"), str(server, "MinAPIVersion"), str(server, "Os"),
+	       str(server, "Arch"), str(server, "KernelVersion"));
 out:
 	json_decref(server);
 	flags_free(specs);

@@ -147,7 +147,10 @@ int main(int argc, char **argv)
 		return cli_daemon_main(&cli, argc - 1, argv + 1, open_engine);
 	if ((status = cli_global_flags(&argc, argv, &choice)))
 		return status;
-	if ((status = choose_engine(&cli, &choice)))
+	/* the context commands read the store themselves: a broken current
+	 * context is theirs to show and mend */
+	if (!(argc >= 2 && strcmp(argv[1], "context") == 0) &&
+	    (status = choose_engine(&cli, &choice)))
 		return status;
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {

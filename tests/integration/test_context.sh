@@ -3,6 +3,8 @@
 # DOCKER_CONFIG), and the docker CLI reading what berth wrote and the other
 # way round, with the same files, output and errors.
 source "$(dirname "$0")/lib.sh"
+# berth as the docker CLI is run: with the test's DOCKER_HOST and DOCKER_CONTEXT
+b() { "$BERTH" "$@"; }
 
 DOCKER=${DOCKER_CLI:-/usr/local/bin/docker}
 export DOCKER_CONFIG=$TEST_DIR/docker-config
