@@ -128,6 +128,18 @@ static int choose_engine(struct cli *cli, const struct remote_choice *choice)
 	return 0;
 }
 
+/* How the console's header names the daemon: its context, and its host. */
+static const char *where(const struct remote_target *t)
+{
+	static char text[sizeof(t->context) + sizeof(t->host) + 4];
+
+	if (t->context[0])
+		snprintf(text, sizeof(text), "%s (%s)", t->context, t->host);
+	else
+		snprintf(text, sizeof(text), "%s", t->host);
+	return text;
+}
+
 static void close_engine(struct cli *cli)
 {
 	engine_close(cli->engine);
@@ -154,10 +166,21 @@ int main(int argc, char **argv)
 		return status;
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		if (open_engine(&cli) < 0)
-			return 1;
-		status = tui_main(cli.engine, cli.remote ? cli.remote->host : NULL);
-		close_engine(&cli);
+		bool switch_context = true;
+		status = 0;
+		while (switch_context) {
+			switch_context = false;
+			if (open_engine(&cli) < 0)
+				return 1;
+			status = tui_main(cli.engine, cli.remote ? where(cli.remote) : NULL,
+					  &switch_context);
+			close_engine(&cli);
+			/* `:context use`: the current context is config.json's now */
+			choice.context = NULL;
+			choice.host = NULL;
+			if (switch_context && (status = choose_engine(&cli, &choice)))
+				return status;
+		}
 		return status;
 	}
 	if (wants_help(argc, argv) || needs_no_engine(argc, argv))

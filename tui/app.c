@@ -516,7 +516,7 @@ static void teardown(struct app *app)
 }
 
 /* Runs the console. */
-int tui_main(struct engine *engine, const char *where)
+int tui_main(struct engine *engine, const char *where, bool *switch_context)
 {
 	struct app app = {.engine = engine, .tty_fd = -1, .capture_fd = -1,
 			  .saved_stdout = -1, .saved_stderr = -1, .signal_fd = {-1, -1}};
@@ -571,5 +571,7 @@ int tui_main(struct engine *engine, const char *where)
 	signal(SIGHUP, SIG_DFL);
 	if (app.trace)
 		fclose(app.trace);
+	if (switch_context)
+		*switch_context = app.switch_context;
 	return status;
 }

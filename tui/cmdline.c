@@ -42,7 +42,7 @@ struct cmdline {
 
 /* The words a command line starts with. */
 static const char *const command_words[] = {
-	"attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export",
+	"attach", "commit", "container", "context", "cp", "create", "diff", "events", "exec", "export",
 	"history", "image", "images", "import", "info", "inspect", "kill", "load", "logs",
 	"pause", "ps", "rename", "restart", "rm", "rmi", "run", "save", "start", "stats",
 	"stop", "system", "tag", "top", "unpause", "version", "volume", "wait", NULL,
@@ -122,6 +122,12 @@ static void finished(struct app *app, struct cmdline *c)
 			app_message(app, THEME_STATUS_ERROR, "%s", end ? c->out : "failed");
 		else
 			app_message(app, THEME_STATUS, "%s", end ? c->out : "done");
+	}
+	/* another context chosen: the console starts again on its daemon */
+	if (c->status == 0 && c->argc >= 3 && strcmp(c->argv[0], "context") == 0 &&
+	    strcmp(c->argv[1], "use") == 0) {
+		app->switch_context = true;
+		app->quit = true;
 	}
 	free_command(c);
 	for (int k = 0; k < MODEL_STATS; k++)

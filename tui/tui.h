@@ -2,13 +2,17 @@
 #ifndef BERTH_TUI_TUI_H
 #define BERTH_TUI_TUI_H
 
+#include <stdbool.h>
+
 #include "engine/core/engine.h"
 
 /* Runs the console on the terminal of stdin and stdout until the user
  * quits; returns the process's exit status. The engine stays open (the
  * caller closes it); containers keep running. where names the daemon the
  * engine drives when it is not this host's (shown in the header), or is
- * NULL. */
-int tui_main(struct engine *engine, const char *where);
+ * NULL. *switch_context is set when the user left by choosing another
+ * context (`:context use NAME`): the caller opens the engine it names and
+ * runs the console again. */
+int tui_main(struct engine *engine, const char *where, bool *switch_context);
 
 #endif
