@@ -4,7 +4,8 @@
 #   1. berth daemon on a unix socket, driven by a client whose own store is
 #      an empty folder: containers, exec, logs, networks, volumes, prunes,
 #      events, errors in the local engine's words; the same store seen by
-#      the local berth both ways; the commands not yet translated refused.
+#      the local berth both ways; files both ways (commit, export, cp,
+#      save, load, import, push); the commands not yet translated refused.
 #   2. a second berth daemon in a network namespace of its own (a veth pair
 #      with a private /30), serving tcp:// with TLS that verifies clients:
 #      the flags, the environment, a missing client certificate, a wrong
@@ -40,12 +41,12 @@ VETH_HOST=brm$$h
 VETH_FAR=brm$$n
 SSHD_PID_FILE=$TEST_DIR/ssh/sshd.pid
 DOCKERD_DIR=$TEST_DIR/dockerd
-TM_SOCKET=berth-remote-$$
+TM_SOCKET=$TEST_DIR/tmux.sock
 made_run_sshd=0
 dockerd_started=0
 background=()
 
-tm() { tmux -L "$TM_SOCKET" -f "$TEST_DIR/tmux.conf" "$@"; }
+tm() { tmux -S "$TM_SOCKET" -f "$TEST_DIR/tmux.conf" "$@"; }
 in_far() { nsenter --net="/run/netns/$NS" "$@"; }
 far_local() { BERTH_ROOT=$ROOT2 BERTH_RUN=$RUN2 "$BERTH" "$@"; }
 
@@ -70,17 +71,15 @@ remote_cleanup() {
 		ip link del "$VETH_HOST" 2>/dev/null
 		ip netns del "$NS" 2>/dev/null
 	fi
-	[ -n "${registry_pid:-}" ] && kill -9 "$registry_pid" 2>/dev/null
 	[ "$dockerd_started" = 1 ] && "$SOURCE_DIR/scripts/private-dockerd.sh" stop "$DOCKERD_DIR" >/dev/null 2>&1
 	[ "$made_run_sshd" = 1 ] && rmdir /run/sshd 2>/dev/null
 	cleanup
 }
 trap remote_cleanup EXIT
 
-# the client: this test's store (the daemon's) or an empty one
+# berth with this test's store, bounded: a hang fails the check, not the run
 rb() { timeout 30 "$BERTH" "$@"; }
-api_ping() { curl -sf --max-time 5 --unix-socket "${1:-$SOCK}" http://docker/_ping | grep -qx OK; }
-exited() { ! [ -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+api_ping() { curl -sf --max-time 5 --unix-socket "$SOCK" http://docker/_ping | grep -qx OK; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # piped INPUT COMMAND...: the command with INPUT (and a newline) on its stdin
 piped() {
@@ -129,10 +128,10 @@ s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 EOF
-coproc REGISTRY { exec python3 "$TEST_DIR/registry.py"; }
-registry_pid=$REGISTRY_PID
-read -r -t 10 registry_port <&"${REGISTRY[0]}" || registry_port=
-[ -n "$registry_port" ] && ok || bad "the fake registry did not start"
+python3 "$TEST_DIR/registry.py" >"$TEST_DIR/registry.port" &
+background+=($!)
+wait_for "the fake registry starts" test -s "$TEST_DIR/registry.port"
+registry_port=$(cat "$TEST_DIR/registry.port")
 
 # unix_suite HOW SUFFIX: the Engine API's commands over the unix socket,
 # the client chosen by -H (HOW=flag) or $DOCKER_HOST (HOW=env), its own
@@ -164,6 +163,8 @@ unix_suite() {
 	expect_eq "$how: stderr" to-err "$err"
 	expect_status "$how: a missing command" 127 c run --rm busybox nosuchcommand
 	expect_match "$how: missing command message" 'executable file not found' "$err"
+	expect_status "$how: a directory as the command" 126 c run --rm busybox /etc
+	expect_match "$how: directory message" 'is a directory' "$err"
 	expect_status "$how: run -i" 4 piped $'line1\nline2\n' c run -i --rm busybox sh -c 'cat; exit 4'
 	expect_eq "$how: stdin reaches the container" $'line1\nline2' "$out"
 	expect_status "$how: run -t without a terminal" 0 c run -t --rm busybox echo on-tty
@@ -172,9 +173,12 @@ unix_suite() {
 	expect_eq "$how: as docker says it" "berth: the input device is not a TTY" "$err"
 	local client="BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run"
 	[ "$how" = flag ] && client="$client $BERTH -H unix://$SOCK" || client="$client DOCKER_HOST=unix://$SOCK $BERTH"
+	# typed once the container reads its terminal
 	expect_status "$how: run -it on a terminal" 5 timeout 30 script -eqc \
-		"env $client run -it --rm busybox sh -c 'tty; read a; echo got-\$a; exit 5'" /dev/null \
-		< <(sleep 1; echo typed; sleep 5)
+		"env $client run -it --rm --name tty$s busybox sh -c 'tty; a=\$(head -n 1); echo got-\$a; exit 5'" /dev/null \
+		< <(for _ in $(seq 100); do b top "tty$s" 2>/dev/null | grep -q 'head -n 1' && break; sleep 0.1; done
+			echo typed
+			sleep 5)
 	expect_match "$how: the container's terminal" $'^/dev/pts/[0-9]+\r\n' "$out"
 	expect_match "$how: typed input reaches it" $'got-typed\r' "$out"
 	expect_eq "$how: no container left by --rm" "" "$(c ps -aq)"
@@ -242,6 +246,9 @@ unix_suite() {
 	expect_eq "$how: all of it, at once" $'a1\na2' "$out"
 	expect_status "$how: wait on an exited container" 0 c wait "talk$s"
 	expect_eq "$how: its code" 0 "$out"
+	expect_status "$how: ps -a" 0 c ps -a --filter "name=talk$s" --format '{{.Names}} {{.State}} {{.Status}}'
+	expect_match "$how: ps -a shows the exited container" "^talk$s exited Exited \\(0\\) " "$out"
+	expect_eq "$how: ps does not" "" "$(c ps -q --filter "name=talk$s")"
 
 	# networks
 	expect_status "$how: network create" 0 c network create "net$s"
@@ -339,25 +346,62 @@ expect_status "a daemon that is not there" 1 env BERTH_ROOT="$ELSEWHERE/root" BE
 expect_match "says where it looked" "unix://$TEST_DIR/nothing.sock" "$err"
 expect_eq "one line" 1 "$(wc -l <<<"$err")"
 
-# the commands not yet translated refuse, in one line, and do nothing
+# files to and from the daemon: commit, export, cp, save, load, import, push
+# uc: the client of the unix socket's daemon, with an empty store of its own
+uc() { timeout 30 env BERTH_ROOT="$ELSEWHERE/root" BERTH_RUN="$ELSEWHERE/run" "$BERTH" -H "unix://$SOCK" "$@"; }
 b run -d --name keep busybox sleep 600 >/dev/null
+keep_id=$(b inspect -f '{{.Id}}' keep)
+expect_status "commit" 0 uc commit -c 'ENV FOO=bar' keep kept:1
+expect_match "commit prints the image" '^sha256:[0-9a-f]{64}$' "$out"
+expect_eq "the local berth has the image, with the change" "$out [FOO=bar]" \
+	"$(b image inspect -f '{{.Id}} {{.Config.Env}}' kept:1 | sed 's/\[PATH=[^ ]* /[/')"
+expect_status "export" 0 sh -c "timeout 30 env BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run $BERTH -H unix://$SOCK export keep | tar -t"
+expect_match "export: the container's files" $'(^|\n)bin/busybox\n' "$out"$'\n'
+expect_status "cp from the container" 0 uc cp keep:/etc/hostname "$TEST_DIR/copied"
+expect_eq "the file copied out" "${keep_id:0:12}" "$(cat "$TEST_DIR/copied" 2>/dev/null)"
+echo into-keep >"$TEST_DIR/into"
+expect_status "cp - (an archive) into the container" 0 sh -c "tar -C $TEST_DIR -c into | timeout 30 env BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run $BERTH -H unix://$SOCK cp - keep:/tmp"
+expect_eq "the archive unpacked there" into-keep "$(b exec keep cat /tmp/into)"
+b tag busybox moved:1
+expect_status "save -o" 0 uc save -o "$TEST_DIR/saved.tar" moved:1
+expect_match "save: an image archive" $'(^|\n)manifest\.json\n' "$(tar -tf "$TEST_DIR/saved.tar" 2>&1)"$'\n'
+expect_status "save to stdout" 0 sh -c "timeout 30 env BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run $BERTH -H unix://$SOCK save moved:1 | tar -t"
+expect_match "save to stdout: an image archive" $'(^|\n)manifest\.json\n' "$out"$'\n'
+b rmi moved:1 >/dev/null
+expect_status "load -i" 0 uc load -i "$TEST_DIR/saved.tar"
+expect_eq "load names it" "Loaded image: moved:1" "$out"
+expect_eq "the local berth has it back" "$(b images -q busybox)" "$(b images -q moved:1)"
+b rmi moved:1 >/dev/null
+expect_status "load from stdin" 0 sh -c "timeout 30 env BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run $BERTH -H unix://$SOCK load <$TEST_DIR/saved.tar"
+expect_eq "load from stdin names it" "Loaded image: moved:1" "$out"
+b export keep >"$TEST_DIR/keep.tar"
+expect_status "import" 0 uc import "$TEST_DIR/keep.tar" imported:1
+expect_match "import prints the image" '^sha256:[0-9a-f]{64}$' "$out"
+expect_status "the imported image runs" 0 uc run --rm imported:1 cat /tmp/into
+expect_eq "with the container's files" into-keep "$out"
+b tag busybox 127.0.0.1:1/pushed:1
+lout=$(b push 127.0.0.1:1/pushed:1 2>"$TEST_DIR/lerr")
+lrc=$?
+expect_status "push to a registry that is not there" "$lrc" uc push 127.0.0.1:1/pushed:1
+expect_eq "push: the local engine's words" "$(cat "$TEST_DIR/lerr")" "$err"
+expect_eq "push: the local engine's output" "$lout" "$out"
+expect_match "push: the connection's error" 'connection refused' "$err"
+b rmi kept:1 imported:1 127.0.0.1:1/pushed:1 moved:1 >/dev/null 2>&1
+
+# the commands not yet translated refuse, in one line, and do nothing
 mkdir -p "$TEST_DIR/ctx"
 echo 'FROM busybox' >"$TEST_DIR/ctx/Dockerfile"
-echo junk >"$TEST_DIR/junk.tar"
 before=$(store_snapshot)
 refusal="berth cannot do this against a remote daemon yet (unix://$SOCK)"
-for cmd in "commit keep kept:1" "export keep" "cp keep:/etc/hostname $TEST_DIR/copied" \
-	"build -t built:1 $TEST_DIR/ctx" "push 127.0.0.1:1/busybox:latest" "save -o $TEST_DIR/saved.tar busybox" \
-	"load -i $TEST_DIR/junk.tar" "import $TEST_DIR/junk.tar imported:1" "logout 127.0.0.1:1" \
-	"manifest inspect 127.0.0.1:1/busybox:latest" "builder prune -f"; do
-	expect_status "refused: $cmd" 1 env BERTH_ROOT="$ELSEWHERE/root" BERTH_RUN="$ELSEWHERE/run" \
-		timeout 30 "$BERTH" -H "unix://$SOCK" $cmd
+for cmd in "build -t built:1 $TEST_DIR/ctx" "builder prune -f" "logout 127.0.0.1:1" \
+	"manifest inspect 127.0.0.1:1/busybox:latest" "cp $TEST_DIR/ctx/Dockerfile keep:/tmp/"; do
+	expect_status "refused: $cmd" 1 uc $cmd
 	expect_eq "refused: $cmd: the reason last" "$refusal" "$(tail -1 <<<"$err" | sed -e 's/^berth: //' -e 's/^ERROR: failed to solve: //')"
 done
 expect_status "refused: login" 1 sh -c "echo pw | BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run timeout 30 $BERTH -H unix://$SOCK login -u u --password-stdin 127.0.0.1:1"
 expect_eq "refused: login: the reason" "berth: $refusal" "$err"
 expect_eq "the refusals changed nothing" "$before" "$(store_snapshot)"
-[ ! -e "$TEST_DIR/copied" ] && [ ! -e "$TEST_DIR/saved.tar" ] && ok || bad "a refused command wrote a file"
+expect_status "nothing copied in" 1 b exec keep test -e /tmp/Dockerfile
 [ ! -e "$DOCKER_CONFIG/config.json" ] && ok || bad "a refused login or logout wrote $DOCKER_CONFIG/config.json"
 
 # --- a second daemon in a namespace of its own, on tcp:// with TLS ----------------------------
@@ -428,7 +472,8 @@ expect_eq "in root2" /farbox "$out"
 expect_eq "the host's daemon does not list it" "" "$(rb -H "unix://$SOCK" ps -aq --filter name=farbox)"
 expect_eq "nor the host's engine" "" "$(b ps -aq --filter name=farbox)"
 expect_status "the far daemon does not list the host's" 0 rb "${TLSFLAGS[@]}" -H "$FARH" ps -a --format '{{.Names}}'
-expect_eq "only its own" farbox "$out"
+expect_match "its own" $'(^|\n)farbox\n' "$out"$'\n'
+expect_eq "not the host's" "" "$(grep -x keep <<<"$out")"
 expect_eq "while the host's daemon has keep" keep "$(rb -H "unix://$SOCK" ps -a --format '{{.Names}}')"
 
 expect_status "no client certificate" 1 env DOCKER_CERT_PATH="$nocert" timeout 30 "$BERTH" --tlsverify -H "$FARH" ps
@@ -590,23 +635,36 @@ tm new-session -d -s tui -x 100 -y 30 -e BERTH_ROOT="$ELSEWHERE/root" -e BERTH_R
 	"\"$BERTH\" -H unix://$SOCK; echo \$? >$TEST_DIR/console.rc"
 screen() { tm capture-pane -p -t tui 2>/dev/null; }
 expect_screen() {
-	local desc=$1 text=$2 i
-	for i in $(seq 100); do
+	local desc=$1 text=$2
+	for _ in $(seq 100); do
 		screen | grep -qF -- "$text" && { ok; return; }
 		sleep 0.05
 	done
 	bad "$desc: '$text' not on the screen"
 	screen | sed 's/^/    | /'
 }
-expect_screen "the console names the daemon" "@ unix://$SOCK"
-expect_match "in its header" "^ (berth )?@ unix://$SOCK " "$(screen | head -1)"
+expect_screen "the console names the daemon" "unix://$SOCK"
+expect_match "in its header" "^ (berth )?@ ([^ ]+ \\()?unix://$SOCK\\)? " "$(screen | head -1)"
 expect_screen "the daemon's container is listed" "tuibox"
 expect_match "running" 'tuibox +[0-9a-f]{12} +busybox +running' "$(screen)"
 rb -H "unix://$SOCK" run -d --name tuilater busybox sleep 600 >/dev/null
 expect_screen "one made after it started shows" "tuilater"
 tm send-keys -t tui q
-wait_for "q ends the console's session" sh -c "! tmux -L $TM_SOCKET has-session -t tui"
+wait_for "q ends the console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
 [ ! -e "$ELSEWHERE/root/berth.db" ] && ok || bad "the console made a store of its own in $ELSEWHERE/root"
+
+# on a context: the far daemon over TLS, named by the context
+rm -f "$TEST_DIR/console.rc"
+tm new-session -d -s tui -x 100 -y 30 -e BERTH_ROOT="$ELSEWHERE/root" -e BERTH_RUN="$ELSEWHERE/run" \
+	-e LANG=C.UTF-8 -e DOCKER_CONFIG="$DOCKER_CONFIG" \
+	"\"$BERTH\" --context far; echo \$? >$TEST_DIR/console.rc"
+expect_screen "the console on a context names it" "far ($FARH)"
+expect_match "in its header" "^ (berth )?@ far \\($FARH\\) " "$(screen | head -1)"
+expect_screen "the far daemon's container is listed" "farbox"
+expect_eq "not the host daemon's" "" "$(screen | grep -E 'tuibox|tuilater')"
+tm send-keys -t tui q
+wait_for "q ends the second console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
+expect_eq "the second console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
 
 finish
