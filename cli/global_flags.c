@@ -84,6 +84,13 @@ int cli_global_flags(int *argc, char **argv, struct remote_choice *choice)
 		}
 		if (r == 0)
 			break; /* -v, --help, or the command's own: left for the dispatcher */
+		if (r < 0 && strchr(w, '=')) {
+			fprintf(stderr,
+				"berth: invalid argument \"%s\" for \"%.*s\" flag: strconv.ParseBool: "
+				"parsing \"%s\": invalid syntax\n",
+				strchr(w, '=') + 1, (int)(strchr(w, '=') - w), w, strchr(w, '=') + 1);
+			return 125;
+		}
 		if (r < 0) {
 			fprintf(stderr, "berth: flag needs an argument: %s\n", w);
 			return 125;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine/core/openssl_lazy.h"
+#include "engine/remote/files.h"
 
 extern char **environ;
 
@@ -46,7 +47,9 @@ static int connect_unix(const char *path, berr *err)
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = errno;
 		close(fd);
-		return berr_set(err, BERR_SYSTEM, "dial unix %s: connect: %s", path, strerror(e));
+		char text[128];
+		return berr_set(err, BERR_SYSTEM, "dial unix %s: connect: %s", path,
+				remote_errno_text(e, text, sizeof(text)));
 	}
 	return fd;
 }
@@ -90,8 +93,11 @@ static int connect_tcp(const char *hostport, berr *err)
 		}
 	}
 	freeaddrinfo(res);
-	if (fd < 0)
-		return berr_set(err, BERR_SYSTEM, "dial tcp %s: connect: %s", hostport, strerror(e));
+	if (fd < 0) {
+		char text[128];
+		return berr_set(err, BERR_SYSTEM, "dial tcp %s: connect: %s", hostport,
+				remote_errno_text(e, text, sizeof(text)));
+	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
