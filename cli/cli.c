@@ -1,5 +1,6 @@
 /* Shared pieces of the command line: errors, option parsing, calls, output. */
 #include "cli/cli.h"
+#include "engine/core/fsutil.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -107,8 +108,13 @@ int cli_call_to_output(struct cli *cli, const char *type, json_t *args, const ch
 		return cli_failf(cli, 1,
 				 "cowardly refusing to save to a terminal. Use the -o flag or redirect");
 	if (output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		/* a name no one else can have made first, never a link followed */
+		char suffix[65];
+		berr ignored = {0};
+		if (random_hex_id(suffix, &ignored) < 0)
+			snprintf(suffix, sizeof(suffix), "%d", (int)getpid());
+		snprintf(tmp, sizeof(tmp), "%s.tmp-%.16s", output, suffix);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return cli_failf(cli, 1, "%s: %s: %m", failed, output);
 	}
@@ -133,6 +139,8 @@ int cli_call(struct cli *cli, const char *type, json_t *args, json_t **result, b
 
 void cli_short_id(const char *id, char out[13])
 {
+	if (!id)
+		id = ""; /* a daemon's answer may lack it */
 	if (strncmp(id, "sha256:", 7) == 0)
 		id += 7;
 	snprintf(out, 13, "%s", id);

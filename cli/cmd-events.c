@@ -62,9 +62,9 @@ static void print_pretty(json_t *event)
 		fixed_time(nanos, when, sizeof(when));
 		printf("%s ", when);
 	}
-	printf("%s %s %s", json_string_value(json_object_get(event, "Type")),
-	       json_string_value(json_object_get(event, "Action")),
-	       json_string_value(json_object_get(actor, "ID")));
+	printf("%s %s %s", json_string_value(json_object_get(event, "Type")) ?: "",
+	       json_string_value(json_object_get(event, "Action")) ?: "",
+	       json_string_value(json_object_get(actor, "ID")) ?: "");
 	/* The engine sends attributes already in key order. */
 	json_object_foreach(attrs, key, v) {
 		printf("%s%s=%s", first ? " (" : ", ", key, json_string_value(v) ? json_string_value(v) : "");

@@ -149,11 +149,15 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	struct tm tm;
 	json_t *row = json_object();
 
-	cli_short_id(json_string_value(json_object_get(c, "Id")), id);
+	/* a daemon elsewhere may leave out what this host's engine never does */
+	const char *full_id = json_string_value(json_object_get(c, "Id")) ?: "";
+	const char *cmd = json_string_value(json_object_get(c, "Command")) ?: "";
+
+	cli_short_id(full_id, id);
 	if (no_trunc)
-		snprintf(command, sizeof(command), "%s", json_string_value(json_object_get(c, "Command")));
+		snprintf(command, sizeof(command), "%s", cmd);
 	else
-		ellipsis(json_string_value(json_object_get(c, "Command")), 20, command, sizeof(command));
+		ellipsis(cmd, 20, command, sizeof(command));
 	go_quote(command, quoted, sizeof(quoted));
 	localtime_r(&t, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S %z %Z", &tm);
@@ -161,7 +165,7 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	snprintf(image, sizeof(image), "%s", image_ref ? image_ref : "");
 	if (!no_trunc && strncmp(image, "sha256:", 7) == 0)
 		cli_short_id(image_ref, image);
-	json_object_set_new(row, "ID", json_string(no_trunc ? json_string_value(json_object_get(c, "Id")) : id));
+	json_object_set_new(row, "ID", json_string(no_trunc ? full_id : id));
 	json_object_set_new(row, "Image", json_string(image));
 	json_object_set_new(row, "Command", json_string(quoted));
 	json_object_set_new(row, "CreatedAt", json_string(created));

@@ -157,9 +157,9 @@ static int cmd_version(struct cli *cli, int argc, char **argv)
 	/* the server's own name and platform: a daemon elsewhere may be Docker's */
 	const char *platform = json_string_value(
 		json_object_get(json_object_get(server, "Platform"), "Name"));
-	printf("Server: %s\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
+	printf("Server:%s%s\n Engine:\n  Version:          %s\n  API version:      %s (minimum version %s)\n"
 	       "  OS/Arch:          %s/%s\n  Kernel:           %s\n",
-	       platform && *platform ? platform : "berth", str(server, "Version"),
+	       platform && *platform ? " " : "", platform ? platform : "", str(server, "Version"),
 	       str(server, "ApiVersion"), str(server, "MinAPIVersion"), str(server, "Os"),
 	       str(server, "Arch"), str(server, "KernelVersion"));
 out:

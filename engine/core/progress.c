@@ -33,9 +33,10 @@ void progress_text(int64_t current, int64_t total, int64_t start, int64_t now, i
 		return;
 	}
 	units_human_size4((double)total, tot, sizeof(tot));
-	percent = (int)((double)current / (double)total * 100) / 2;
-	if (percent > 50)
-		percent = 50;
+	/* in floating point, clamped before any cast: a daemon's figures may
+	 * be negative or absurd */
+	double share = (double)current / (double)total * 50;
+	percent = share < 0 ? 0 : share > 50 ? 50 : (int)share;
 	if (width > 110) {
 		size_t n = 0;
 

@@ -67,6 +67,11 @@ int remote_client_connect(struct remote_client *cl, struct remote_conn **out, bo
 	return remote_conn_open(&cl->target, cl->tls_ctx, out, err);
 }
 
+int remote_client_dial(struct remote_client *cl, struct remote_conn **out, berr *err)
+{
+	return remote_conn_open(&cl->target, cl->tls_ctx, out, err);
+}
+
 void remote_client_keep(struct remote_client *cl, struct remote_conn *c)
 {
 	pthread_mutex_lock(&cl->lock);

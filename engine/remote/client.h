@@ -26,6 +26,9 @@ const char *remote_client_prefix(struct remote_client *cl);
 /* A connection: one kept from an earlier request, or a new one. */
 int remote_client_connect(struct remote_client *cl, struct remote_conn **out, bool *reused,
 			  berr *err);
+/* A new connection, never one kept (a body that cannot be sent twice, a
+ * stream that will be taken over). */
+int remote_client_dial(struct remote_client *cl, struct remote_conn **out, berr *err);
 /* Keeps a connection whose last response was read to its end. */
 void remote_client_keep(struct remote_client *cl, struct remote_conn *c);
 

@@ -1,4 +1,6 @@
 /* system.* on a daemon: its info, version, disk usage and events. */
+#include <stdio.h>
+
 #include "engine/remote/internal.h"
 
 static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
@@ -51,7 +53,28 @@ static int cmd_events(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return rc;
 }
 
+/* builder.prune: the daemon's build cache. */
+static int cmd_builder_prune(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	struct strbuf p = {0};
+	char keep[32];
+
+	strbuf_adds(&p, "/build/prune");
+	if (json_is_true(json_object_get(args, "all")))
+		remote_query(&p, "all", "1");
+	if (json_integer_value(json_object_get(args, "keep_storage")) > 0) {
+		snprintf(keep, sizeof(keep), "%lld",
+			 (long long)json_integer_value(json_object_get(args, "keep_storage")));
+		remote_query(&p, "keep-storage", keep);
+	}
+	remote_query_filters(&p, args);
+	int rc = remote_answer(ctx, "POST", p.s, NULL, result, err);
+	strbuf_free(&p);
+	return rc;
+}
+
 const struct engine_command remote_system_commands[] = {
+	{"builder.prune", cmd_builder_prune},
 	{"system.info", cmd_info},     {"system.version", cmd_version},
 	{"system.df", cmd_df},	       {"system.events", cmd_events},
 	{NULL, NULL},

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/core/openssl_lazy.h"
@@ -24,8 +27,14 @@ struct remote_conn {
 	int fd;
 	SSL *ssl;
 	pid_t ssh;      /* the ssh process behind fd, or 0 */
-	int ssh_stderr; /* its standard error, read when the stream fails */
-	char ssh_said[512];
+	int ssh_stderr; /* its standard error, drained by a thread while it runs */
+	pthread_t ssh_drain;
+	bool draining;
+	atomic_bool drain_stop, drain_done;
+	pthread_mutex_t said_lock;
+	char ssh_said[512]; /* the last of what ssh wrote to its standard error */
+	size_t said_len;
+	char tls_said[256]; /* the TLS layer's reason for the last failure */
 	char *buf; /* bytes given back by remote_conn_unread */
 	size_t off, len;
 };
@@ -102,27 +111,76 @@ static int connect_tcp(const char *hostport, berr *err)
 	return fd;
 }
 
+/* Reads ssh's standard error as it comes, keeping its last bytes: a
+ * chatty ssh must never block on a full pipe, and its last words are the
+ * reason a connection failed. */
+static void *drain_ssh_stderr(void *arg)
+{
+	struct remote_conn *c = arg;
+	char buf[1024];
+
+	while (!atomic_load(&c->drain_stop)) {
+		struct pollfd p = {.fd = c->ssh_stderr, .events = POLLIN};
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		ssize_t n = read(c->ssh_stderr, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		pthread_mutex_lock(&c->said_lock);
+		size_t keep = sizeof(c->ssh_said) - 1;
+		if ((size_t)n >= keep) {
+			memcpy(c->ssh_said, buf + n - keep, keep);
+			c->said_len = keep;
+		} else {
+			if (c->said_len + (size_t)n > keep) {
+				size_t drop = c->said_len + (size_t)n - keep;
+				memmove(c->ssh_said, c->ssh_said + drop, c->said_len - drop);
+				c->said_len -= drop;
+			}
+			memcpy(c->ssh_said + c->said_len, buf, (size_t)n);
+			c->said_len += (size_t)n;
+		}
+		c->ssh_said[c->said_len] = '\0';
+		pthread_mutex_unlock(&c->said_lock);
+	}
+	atomic_store(&c->drain_done, true);
+	return NULL;
+}
+
 /* ssh://[user@]host[:port]: ssh runs dial-stdio there, berth's when the
  * other host has berth, the docker CLI's otherwise, as `docker -H ssh://`
  * does. ssh's own input and output are one end of a socketpair. */
 static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
 {
 	char user[128] = "", host[256], port[16] = "", hostport[300], command[1400];
-	const char *at = strchr(target, '@'), *hp = at ? at + 1 : target;
-	const char *path = strchr(hp, '/');
+	const char *path = strchr(target, '/');
+	size_t before_path = path ? (size_t)(path - target) : strlen(target);
+	const char *at = memrchr(target, '@', before_path), *hp = at ? at + 1 : target;
 	int sv[2], errpipe[2];
 
+	if (at && (size_t)(at - target) >= sizeof(user))
+		return berr_set(err, BERR_INVALID, "ssh: the user name is too long");
 	if (at)
 		snprintf(user, sizeof(user), "%.*s", (int)(at - target), target);
+	/* a user name goes to ssh, and through its config's %r to a shell:
+	 * only the characters user names have */
+	if (strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+	    strlen(user))
+		return berr_set(err, BERR_INVALID, "ssh: invalid user name in %s", target);
 	/* ssh://host/path names the daemon's socket there (docker 28's rule) */
 	snprintf(hostport, sizeof(hostport), "%.*s", path ? (int)(path - hp) : (int)strlen(hp), hp);
-	const char *colon = strrchr(hostport, ':');
-	if (colon && !strchr(hostport, ']')) {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - hostport), hostport);
+	const char *close_bracket = strchr(hostport, ']');
+	const char *colon = strrchr(close_bracket ? close_bracket : hostport, ':');
+	size_t host_len = colon ? (size_t)(colon - hostport) : strlen(hostport);
+	if (colon)
 		snprintf(port, sizeof(port), "%s", colon + 1);
-	} else {
-		snprintf(host, sizeof(host), "%s", hostport);
-	}
+	/* [::1]: the address without its brackets */
+	if (hostport[0] == '[' && close_bracket)
+		snprintf(host, sizeof(host), "%.*s", (int)(close_bracket - hostport - 1), hostport + 1);
+	else
+		snprintf(host, sizeof(host), "%.*s", (int)host_len, hostport);
 	/* the path is quoted for the far shell: only what a socket path may hold */
 	if (path && strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") !=
 			    strlen(path))
@@ -189,6 +247,8 @@ static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
 		return berr_set(err, BERR_SYSTEM, "cannot run ssh: %s", strerror(rc));
 	}
 	c->ssh_stderr = errpipe[0];
+	if (pthread_create(&c->ssh_drain, NULL, drain_ssh_stderr, c) == 0)
+		c->draining = true;
 	return sv[0];
 }
 
@@ -273,6 +333,7 @@ int remote_conn_open(const struct remote_target *target, void *tls_ctx, struct r
 		return berr_errno(err, ENOMEM, "connecting");
 	c->fd = -1;
 	c->ssh_stderr = -1;
+	pthread_mutex_init(&c->said_lock, NULL);
 	if (strncmp(host, "unix://", 7) == 0)
 		c->fd = connect_unix(host + 7, err);
 	else if (strncmp(host, "tcp://", 6) == 0)
@@ -313,8 +374,13 @@ void remote_conn_close(struct remote_conn *c)
 			waitpid(c->ssh, &status, 0);
 		}
 	}
+	if (c->draining) {
+		atomic_store(&c->drain_stop, true);
+		pthread_join(c->ssh_drain, NULL);
+	}
 	if (c->ssh_stderr >= 0)
 		close(c->ssh_stderr);
+	pthread_mutex_destroy(&c->said_lock);
 	free(c->buf);
 	free(c);
 }
@@ -376,8 +442,9 @@ ssize_t remote_conn_read(struct remote_conn *c, void *buf, size_t len, int timeo
 			int e = openssl.SSL_get_error(c->ssl, r);
 			if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && errno == 0))
 				return 0;
-			if (!errno)
-				errno = EPROTO;
+			int saved = errno ? errno : EPROTO;
+			openssl_last_error(c->tls_said, sizeof(c->tls_said), saved);
+			errno = saved;
 			return -1;
 		}
 		n = read(c->fd, buf, len);
@@ -418,23 +485,32 @@ void remote_conn_close_write(struct remote_conn *c)
 	shutdown(c->fd, SHUT_WR);
 }
 
+const char *remote_conn_error(struct remote_conn *c, int errnum)
+{
+	static __thread char text[128];
+
+	if (c->tls_said[0])
+		return c->tls_said;
+	return remote_errno_text(errnum, text, sizeof(text));
+}
+
 const char *remote_conn_stderr(struct remote_conn *c)
 {
-	if (c->ssh_stderr >= 0 && !c->ssh_said[0]) {
-		size_t got = 0;
-		struct pollfd p = {.fd = c->ssh_stderr, .events = POLLIN};
-		/* ssh has said its piece once it closed our stream; give it a moment */
-		while (got + 1 < sizeof(c->ssh_said) && poll(&p, 1, 2000) > 0) {
-			ssize_t n = read(c->ssh_stderr, c->ssh_said + got, sizeof(c->ssh_said) - 1 - got);
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
-		c->ssh_said[got] = '\0';
-		while (got && (c->ssh_said[got - 1] == '\n' || c->ssh_said[got - 1] == '\r'))
-			c->ssh_said[--got] = '\0';
-		for (char *nl; (nl = strchr(c->ssh_said, '\n'));)
-			*nl = ' ';
-	}
-	return c->ssh_said;
+	static __thread char text[512];
+
+	if (!c->draining)
+		return "";
+	/* ssh has said its piece once it closed our stream; give it a moment */
+	for (int i = 0; i < 40 && !atomic_load(&c->drain_done); i++)
+		nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+	pthread_mutex_lock(&c->said_lock);
+	snprintf(text, sizeof(text), "%s", c->ssh_said);
+	pthread_mutex_unlock(&c->said_lock);
+	size_t len = strlen(text);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return text;
 }

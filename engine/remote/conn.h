@@ -32,6 +32,9 @@ void remote_conn_close_write(struct remote_conn *c);
  * them (the buffer, the TLS layer). */
 int remote_conn_fd(struct remote_conn *c);
 bool remote_conn_pending(struct remote_conn *c);
+/* Why the last read or write failed: the TLS layer's reason when it has
+ * one (a certificate the daemon refused), else errnum's text. */
+const char *remote_conn_error(struct remote_conn *c, int errnum);
 /* What ssh wrote to its standard error (a refused key, an unknown host),
  * "" for other connections. */
 const char *remote_conn_stderr(struct remote_conn *c);

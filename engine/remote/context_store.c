@@ -482,10 +482,11 @@ int context_store_tls_list(const char *config_dir, const char *name, json_t **li
 
 		snprintf(dir, sizeof(dir), "%s/%s", tls_dir, endpoints[i]);
 		if (!(files = dir_names(dir, false, &missing, err))) {
+			berr_prefix(err, "failed to list TLS files for endpoint %s", endpoints[i]);
 			json_decref(list);
 			json_decref(*listing);
 			names_free(endpoints);
-			return berr_prefix(err, "failed to list TLS files for endpoint %s", endpoints[i]);
+			return -1;
 		}
 		for (size_t j = 0; files[j]; j++)
 			json_array_append_new(list, json_string(files[j]));

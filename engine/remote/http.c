@@ -17,6 +17,9 @@
 #define READ_CHUNK 16384
 /* How long a read waits before it looks whether it was cancelled. */
 #define CANCEL_POLL_MS 250
+/* A message of a JSON-lines stream (an event, a progress line) is at
+ * most this long. */
+#define JSON_LINE_LIMIT (64u << 20)
 /* An error's body is read up to this much. */
 #define ERROR_BODY_LIMIT 65536
 
@@ -120,8 +123,11 @@ static int parse_more(struct remote_response *r, struct cmd_ctx *ctx, berr *err)
 		}
 		break;
 	}
-	if (n < 0)
-		return berr_set(err, BERR_SYSTEM, "reading from the daemon: %s", strerror(errno));
+	if (n < 0) {
+		const char *said = remote_conn_stderr(r->conn);
+		return berr_set(err, BERR_SYSTEM, "reading from the daemon: %s",
+				*said ? said : remote_conn_error(r->conn, errno));
+	}
 	http_parser_pause(&r->parser, 0);
 	size_t used = http_parser_execute(&r->parser, &settings, buf, (size_t)n);
 	enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
@@ -221,7 +227,7 @@ static int send_once(struct remote_client *cl, const struct remote_request *req,
 	if (req->body_fd >= 0 || req->upgrade) {
 		/* a body that cannot be sent twice, or a stream: a new connection */
 		*reused = false;
-		if (remote_conn_open(remote_client_target(cl), NULL, &r->conn, err) < 0)
+		if (remote_client_dial(cl, &r->conn, err) < 0)
 			return -1;
 	}
 	if (!r->conn && remote_client_connect(cl, &r->conn, reused, err) < 0)
@@ -267,7 +273,9 @@ static int parse_version(const char *text)
 	int major, minor;
 	char tail;
 
-	if (!text || sscanf(text, "%d.%d%c", &major, &minor, &tail) != 2 || major != 1 || minor < 0)
+	/* 1.0 to 1.999: any other is no version of this API */
+	if (!text || strlen(text) > 5 || sscanf(text, "%d.%d%c", &major, &minor, &tail) != 2 ||
+	    major != 1 || minor < 0 || minor > 999)
 		return 0;
 	return 100 + minor;
 }
@@ -296,7 +304,7 @@ static int negotiate(struct remote_client *cl, const char **prefix, berr *err)
 		remote_response_body(resp, &body, 4096, &why);
 		strbuf_free(&body);
 		remote_response_free(resp);
-		if (!api)
+		if (api < CLIENT_API_MIN)
 			api = CLIENT_API_MIN;
 		remote_client_set_api(cl, api > CLIENT_API_MAX ? CLIENT_API_MAX : api);
 	}
@@ -405,11 +413,17 @@ int remote_response_json_lines(struct remote_response *resp, struct cmd_ctx *ctx
 	char buf[READ_CHUNK];
 	ssize_t n;
 	int rc = 0;
+	size_t scanned = 0; /* bytes of line known to hold no newline */
 
 	while (rc == 0 && (n = remote_response_read(resp, ctx, buf, sizeof(buf), err)) > 0) {
 		strbuf_addn(&line, buf, (size_t)n);
+		if (line.len > JSON_LINE_LIMIT) {
+			rc = berr_set(err, BERR_SYSTEM, "a message from the daemon is over %u MiB",
+				      JSON_LINE_LIMIT >> 20);
+			break;
+		}
 		size_t start = 0;
-		for (size_t i = 0; rc == 0 && i < line.len; i++) {
+		for (size_t i = scanned; rc == 0 && i < line.len; i++) {
 			if (line.s[i] != '\n')
 				continue;
 			json_error_t jerr;
@@ -424,6 +438,7 @@ int remote_response_json_lines(struct remote_response *resp, struct cmd_ctx *ctx
 			memmove(line.s, line.s + start, line.len - start);
 			line.len -= start;
 		}
+		scanned = line.len;
 	}
 	if (rc == 0 && n < 0)
 		rc = -1;

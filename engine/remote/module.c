@@ -7,7 +7,7 @@
 #include "engine/remote/internal.h"
 
 static const struct engine_command remote_pending_commands[] = {
-	{"image.build", remote_unsupported},	     {"builder.prune", remote_unsupported},
+	{"image.build", remote_unsupported},
 	{"registry.login", remote_unsupported},	     {"registry.logout", remote_unsupported},
 	{"registry.manifest", remote_unsupported},   {NULL, NULL},
 };

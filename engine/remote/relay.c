@@ -153,7 +153,7 @@ static void send_exit(struct relay *r)
 {
 	struct strbuf body = {0};
 	berr err = {0};
-	char code[16];
+	char code[24];
 
 	if (!r->o.wait || remote_response_body(r->o.wait, &body, 65536, &err) < 0 || !body.len) {
 		strbuf_free(&body);
@@ -161,8 +161,10 @@ static void send_exit(struct relay *r)
 	}
 	json_t *j = json_loadb(body.s, body.len, 0, NULL);
 	json_t *status = json_object_get(j, "StatusCode");
-	if (json_is_integer(status)) {
-		int n = snprintf(code, sizeof(code), "%lld", (long long)json_integer_value(status));
+	/* an exit status is 0..255 (-1 when unknown); anything else is no status */
+	json_int_t value = json_integer_value(status);
+	if (json_is_integer(status) && value >= -1 && value <= 255) {
+		int n = snprintf(code, sizeof(code), "%lld", (long long)value);
 		send_frame(r->face, SHIM_STREAM_EXIT, code, (size_t)n);
 	}
 	json_decref(j);

@@ -97,11 +97,12 @@ static void add_watcher(struct stats_set *s, const char *id, bool one_shot)
 /* The containers of the set now, in the daemon's order (ids). */
 static json_t *members(struct stats_set *s, berr *err)
 {
-	json_t *list = NULL, *ids = json_array(), *c;
+	json_t *list = NULL, *ids, *c;
 	size_t i;
 
 	if (s->names)
 		return json_deep_copy(s->names);
+	ids = json_array();
 	if (remote_answer(s->ctx, "GET", s->all ? "/containers/json?all=1" : "/containers/json",
 			  NULL, &list, err) < 0) {
 		json_decref(ids);

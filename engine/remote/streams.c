@@ -38,7 +38,7 @@ static int attach_conn(struct cmd_ctx *ctx, json_t *c, struct remote_conn **out,
 	strbuf_free(&p);
 	if (rc < 0)
 		return -1;
-	if (remote_response_status(resp) != 101 && remote_response_status(resp) != 200) {
+	if (remote_response_status(resp) != 101) {
 		remote_response_free(resp);
 		return berr_set(err, BERR_SYSTEM, "the daemon did not hand the stream over");
 	}
@@ -78,6 +78,17 @@ static int relay_container(struct cmd_ctx *ctx, json_t *c, struct remote_conn *c
 	return remote_relay_start(remote_of(ctx), conn, &o, fd, err);
 }
 
+/* A start's error as the docker CLI reads it: a command that is not
+ * there (127) or cannot be run (126), by the daemon's words. */
+static void start_error_kind(berr *err)
+{
+	if (strstr(err->msg, "executable file not found") || strstr(err->msg, "no such file or directory"))
+		err->kind = BERR_CMD_NOT_FOUND;
+	else if (strstr(err->msg, "permission denied") ||
+		 strstr(err->msg, "cannot execute binary file"))
+		err->kind = BERR_CANNOT_EXEC;
+}
+
 /* container.start; with "attach", the stream is taken first, as Docker's
  * CLI takes it: nothing the container writes at once is lost. */
 static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
@@ -97,8 +108,10 @@ static int cmd_start(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 				    "next-exit", &wait, err) < 0))
 		goto out;
 	remote_path(&p, "/containers/", id, "/start");
-	if (remote_answer(ctx, "POST", p.s, NULL, result, err) < 0)
+	if (remote_answer(ctx, "POST", p.s, NULL, result, err) < 0) {
+		start_error_kind(err);
 		goto out;
+	}
 	if (attach) {
 		json_decref(*result);
 		*result = NULL;
@@ -149,6 +162,10 @@ out:
 	return rc;
 }
 
+/* A log entry is sent once it is this long, ended or not, as the engine
+ * sends its own: a container that never ends a line costs a reader little. */
+#define LOG_PIECE (256u << 10)
+
 struct log_reader {
 	struct cmd_ctx *ctx;
 	bool tty;
@@ -197,6 +214,10 @@ static void log_bytes(struct log_reader *lr, const char *p, size_t n)
 			}
 		memmove(lr->line.s, lr->line.s + start, lr->line.len - start);
 		lr->line.len -= start;
+		if (lr->line.len >= LOG_PIECE) {
+			add_entry(lr, "stdout", lr->line.s, lr->line.len);
+			lr->line.len = 0;
+		}
 		return;
 	}
 	while (n > 0) {
@@ -222,11 +243,12 @@ static void log_bytes(struct log_reader *lr, const char *p, size_t n)
 		lr->frame_left -= take;
 		p += take;
 		n -= take;
-		if (lr->frame_left == 0) {
+		if (lr->frame_left == 0 || lr->line.len >= LOG_PIECE) {
 			add_entry(lr, lr->stream, lr->line.s ? lr->line.s : "", lr->line.len);
 			strbuf_free(&lr->line);
-			lr->header_len = 0;
 		}
+		if (lr->frame_left == 0)
+			lr->header_len = 0;
 	}
 }
 
@@ -329,6 +351,11 @@ static int cmd_exec(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	json_decref(start);
 	if (rc < 0)
 		goto out;
+	if (remote_response_status(resp) != 101) {
+		remote_response_free(resp);
+		rc = berr_set(err, BERR_SYSTEM, "the daemon did not hand the exec's stream over");
+		goto out;
+	}
 	struct remote_relay_options o = {.tty = tty};
 	snprintf(o.resize_path, sizeof(o.resize_path), "/exec/%s/resize", exec_id);
 	int fd;

@@ -135,6 +135,8 @@ static int cmd_version(struct cmd_ctx *ctx, json_t *args, json_t **result, berr 
 			    uts.release);
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building version");
+	/* the name a client prints after "Server:" */
+	json_object_set_new(*result, "Platform", json_pack("{s:s}", "Name", "berth"));
 	json_object_set_new(
 		*result, "Components",
 		json_pack("[{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}]", "Name", "Engine",
