@@ -172,8 +172,10 @@ json_t *cli_ps_row(json_t *c, bool no_trunc, bool size)
 	strncat(human, " ago", sizeof(human) - strlen(human) - 1);
 	json_object_set_new(row, "RunningFor", json_string(human));
 	json_object_set_new(row, "Ports", ports_json(json_object_get(c, "Ports")));
-	json_object_set(row, "State", json_object_get(c, "State"));
-	json_object_set(row, "Status", json_object_get(c, "Status"));
+	json_object_set_new(row, "State",
+			    json_string(json_string_value(json_object_get(c, "State")) ?: ""));
+	json_object_set_new(row, "Status",
+			    json_string(json_string_value(json_object_get(c, "Status")) ?: ""));
 	if (size) {
 		char bytes[32], virt[32], text[80];
 

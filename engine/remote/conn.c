@@ -181,6 +181,12 @@ static int connect_ssh(struct remote_conn *c, const char *target, berr *err)
 		snprintf(host, sizeof(host), "%.*s", (int)(close_bracket - hostport - 1), hostport + 1);
 	else
 		snprintf(host, sizeof(host), "%.*s", (int)host_len, hostport);
+	/* a host name or an address: never an option of ssh's */
+	if (!host[0] || host[0] == '-' ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:%") !=
+		    strlen(host) ||
+	    strspn(port, "0123456789") != strlen(port))
+		return berr_set(err, BERR_INVALID, "ssh: invalid host in ssh://%s", target);
 	/* the path is quoted for the far shell: only what a socket path may hold */
 	if (path && strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") !=
 			    strlen(path))

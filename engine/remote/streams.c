@@ -84,7 +84,7 @@ static void start_error_kind(berr *err)
 {
 	if (strstr(err->msg, "executable file not found") || strstr(err->msg, "no such file or directory"))
 		err->kind = BERR_CMD_NOT_FOUND;
-	else if (strstr(err->msg, "permission denied") ||
+	else if (strstr(err->msg, "permission denied") || strstr(err->msg, "is a directory") ||
 		 strstr(err->msg, "cannot execute binary file"))
 		err->kind = BERR_CANNOT_EXEC;
 }

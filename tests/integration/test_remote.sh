@@ -388,12 +388,16 @@ expect_eq "push: the local engine's output" "$lout" "$out"
 expect_match "push: the connection's error" 'connection refused' "$err"
 b rmi kept:1 imported:1 127.0.0.1:1/pushed:1 moved:1 >/dev/null 2>&1
 
+# the daemon's build cache is pruned by the daemon
+expect_status "builder prune" 0 uc builder prune -f
+expect_match "builder prune: the daemon's total" 'Total reclaimed space' "$out"
+
 # the commands not yet translated refuse, in one line, and do nothing
 mkdir -p "$TEST_DIR/ctx"
 echo 'FROM busybox' >"$TEST_DIR/ctx/Dockerfile"
 before=$(store_snapshot)
 refusal="berth cannot do this against a remote daemon yet (unix://$SOCK)"
-for cmd in "build -t built:1 $TEST_DIR/ctx" "builder prune -f" "logout 127.0.0.1:1" \
+for cmd in "build -t built:1 $TEST_DIR/ctx" "logout 127.0.0.1:1" \
 	"manifest inspect 127.0.0.1:1/busybox:latest" "cp $TEST_DIR/ctx/Dockerfile keep:/tmp/"; do
 	expect_status "refused: $cmd" 1 uc $cmd
 	expect_eq "refused: $cmd: the reason last" "$refusal" "$(tail -1 <<<"$err" | sed -e 's/^berth: //' -e 's/^ERROR: failed to solve: //')"
