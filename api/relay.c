@@ -1,5 +1,6 @@
 /* A hijacked connection relayed to a container's monitor (relay.h). */
 #include "api/relay.h"
+#include "engine/core/fd_io.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -36,22 +37,6 @@ static int send_stdin(const struct relay_options *o, const void *data, size_t le
 	return send_locked(o->shim_fd, o->write_lock, h, sizeof(h), data, len);
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* One frame from the monitor to the client: raw with a tty, Docker's
  * multiplexed framing (the monitor's own) without. Returns 1 at the exit
  * frame, 0 to go on, -1 when either side is gone. */
@@ -61,7 +46,7 @@ static int forward_output(const struct relay_options *o, struct http_conn *c, ch
 	unsigned char h[SHIM_FRAME_HEADER];
 	size_t len;
 
-	if (read_full(o->shim_fd, h, sizeof(h)) < 0)
+	if (fd_read_full(o->shim_fd, h, sizeof(h)) < 0)
 		return -1;
 	len = (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 | h[7];
 	if (len + 1 > *cap) {
@@ -71,7 +56,7 @@ static int forward_output(const struct relay_options *o, struct http_conn *c, ch
 		*buf = grown;
 		*cap = len + 1;
 	}
-	if (read_full(o->shim_fd, *buf, len) < 0)
+	if (fd_read_full(o->shim_fd, *buf, len) < 0)
 		return -1;
 	(*buf)[len] = '\0';
 	if (h[0] == SHIM_STREAM_EXIT) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/core/fd_io.h"
 #include "engine/core/detach_keys.h"
 #include "engine/runtime/shim_protocol.h"
 
@@ -49,48 +50,15 @@ void cli_stream_set_signal_proxy(void (*proxy)(int sig, void *user), void *user)
 	signal_proxy_user = user;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Writes to the attach socket; a closed socket is an error, not a SIGPIPE. */
-static int send_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int send_frame(int fd, int stream, const void *data, size_t len)
 {
 	unsigned char header[SHIM_FRAME_HEADER] = {(unsigned char)stream, 0, 0, 0,
 						   (unsigned char)(len >> 24), (unsigned char)(len >> 16),
 						   (unsigned char)(len >> 8), (unsigned char)len};
 
-	if (send_all(fd, header, sizeof(header)) < 0)
+	if (fd_send_all(fd, header, sizeof(header)) < 0)
 		return -1;
-	return len ? send_all(fd, data, len) : 0;
+	return len ? fd_send_all(fd, data, len) : 0;
 }
 
 static void send_window_size(int fd)
@@ -217,7 +185,7 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 				exit_code = atoi(buf);
 				break;
 			}
-			write_all(stream == SHIM_STREAM_STDERR ? STDERR_FILENO : STDOUT_FILENO, buf, len);
+			fd_write_all(stream == SHIM_STREAM_STDERR ? STDERR_FILENO : STDOUT_FILENO, buf, len);
 		}
 		if (stdin_open && p[1].revents) {
 			unsigned char in[4096];

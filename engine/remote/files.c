@@ -1,6 +1,7 @@
 /* The docker CLI's files read and written with its Go code's words and
  * bytes, and written whole or not at all. */
 #include "engine/remote/files.h"
+#include "engine/core/fd_io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -135,21 +136,6 @@ static void sync_parent(const char *path)
 	}
 }
 
-/* Writes all of data to fd. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int remote_file_write(const char *path, const void *data, size_t len, mode_t mode,
 		      const struct stat *like, berr *err)
 {
@@ -158,7 +144,7 @@ int remote_file_write(const char *path, const void *data, size_t len, mode_t mod
 
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fd_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		path_error(err, "write", tmp, errno);
 		goto fail;
 	}

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/core/fd_io.h"
 #include "engine/remote/conn.h"
 #include "engine/runtime/shim_protocol.h"
 
@@ -92,33 +93,18 @@ static int from_daemon(struct relay *r, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 /* One frame from the face: input for the container, its end, a resize. */
 static int from_face(struct relay *r)
 {
 	unsigned char h[SHIM_FRAME_HEADER];
 	char data[65536];
 
-	if (read_full(r->face, h, sizeof(h)) < 0)
+	if (fd_read_full(r->face, h, sizeof(h)) < 0)
 		return -1;
 	size_t len = (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 | h[7];
 	while (len > 0 || h[0] == SHIM_STREAM_STDIN) {
 		size_t take = len < sizeof(data) ? len : sizeof(data) - 1;
-		if (take && read_full(r->face, data, take) < 0)
+		if (take && fd_read_full(r->face, data, take) < 0)
 			return -1;
 		len -= take;
 		data[take] = '\0';

@@ -1,4 +1,5 @@
 #include "engine/runtime/seccomp.h"
+#include "engine/core/fd_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -460,25 +461,6 @@ fail:
 	return -1;
 }
 
-/* Writes all of buf to fd. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Writes a program to path through a temporary file and rename, mode 0644. */
 static int program_write(const struct sock_filter *prog, size_t len, const char *path, berr *err)
 {
@@ -490,7 +472,7 @@ static int program_write(const struct sock_filter *prog, size_t len, const char 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return berr_sys(err, "seccomp: creating %s", tmp);
-	if (write_all(fd, prog, len * sizeof(*prog)) < 0) {
+	if (fd_write_all(fd, prog, len * sizeof(*prog)) < 0) {
 		berr_sys(err, "seccomp: writing %s", tmp);
 		goto fail;
 	}
