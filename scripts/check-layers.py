@@ -32,7 +32,9 @@ ALLOWED = {
     "engine/logging": {"engine/core", "engine/runtime"},  # drivers' options, the monitor's records
     "engine/stats": {"engine/core", "engine/store"},
     "engine/events": {"engine/core", "engine/store"},
-    "engine/remote": {"engine/core"},  # the Engine API's client: the daemon serves every command
+    # the Engine API's client: the daemon serves every command but the
+    # registry's, which are the client's (credentials, login, manifests)
+    "engine/remote": {"engine/core", "engine/registry"},
     "engine/system": {"engine/core", "engine/store", "engine/logging"},
     "engine/container": {"engine/core", "engine/store", "engine/runtime", "engine/volume",
                          "engine/image", "engine/stats", "engine/network", "engine/events",

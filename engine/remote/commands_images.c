@@ -1,6 +1,7 @@
 /* image.* on a daemon: listing, inspecting, tagging, removing, pruning and
  * pulling images by the Engine API's routes. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/remote/internal.h"
@@ -127,9 +128,10 @@ static int cmd_pull(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	if (platform && *platform)
 		remote_query(&p, "platform", platform);
 	req.path = p.s;
-	/* no credentials of this host's are sent: the daemon uses its own */
-	req.registry_auth = "e30=";
+	char *auth = remote_registry_auth(args, reference);
+	req.registry_auth = auth;
 	int rc = remote_send(remote_of(ctx), &req, &resp, err);
+	free(auth);
 	if (rc == 0) {
 		rc = remote_response_json_lines(resp, ctx, remote_pass_progress, ctx, err);
 		remote_response_free(resp);

@@ -48,6 +48,12 @@ int remote_to_fd_stat(struct cmd_ctx *ctx, const char *path, json_t *args, json_
 int remote_from_fd_method(struct cmd_ctx *ctx, const char *method, const char *path, json_t *args,
 			  json_t **last, berr *err);
 
+/* X-Registry-Auth for a pull or push of reference: args' "auth", else the
+ * user's stored credentials for its registry (config.json and its
+ * helpers, as the docker CLI sends them), base64url of their JSON ("{}"
+ * without any). A new string, to free. */
+char *remote_registry_auth(json_t *args, const char *reference);
+
 /* Refuses a command the remote module has no translation for yet. */
 int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
 

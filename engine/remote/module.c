@@ -4,12 +4,12 @@
  * Docker's status for what a daemon does not implement. */
 #include "engine/remote/remote.h"
 
+#include "engine/registry/registry_module.h"
 #include "engine/remote/internal.h"
 
 static const struct engine_command remote_pending_commands[] = {
 	{"image.build", remote_unsupported},
-	{"registry.login", remote_unsupported},	     {"registry.logout", remote_unsupported},
-	{"registry.manifest", remote_unsupported},   {NULL, NULL},
+	{NULL, NULL},
 };
 
 static const struct engine_command *const remote_commands[] = {
@@ -23,4 +23,7 @@ static const struct engine_module remote_module = {
 	.commands = remote_commands,
 };
 
-const struct engine_module *const remote_modules[] = {&remote_module, NULL};
+/* The registry's commands (login, logout, manifest inspect) are the
+ * client's, as the docker CLI's are: credentials in the user's
+ * config.json, the registry reached from here. */
+const struct engine_module *const remote_modules[] = {&remote_module, &registry_module, NULL};

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/base64.h"
+#include "engine/core/reference.h"
+#include "engine/registry/registry.h"
 #include "engine/remote/internal.h"
 
 struct remote_client *remote_of(struct cmd_ctx *ctx)
@@ -87,4 +90,41 @@ int remote_pass_progress(void *user, json_t *message, berr *err)
 	}
 	cmd_progress(ctx, json_incref(message));
 	return 0;
+}
+
+char *remote_registry_auth(json_t *args, const char *reference)
+{
+	struct registry_credentials cred;
+	struct image_ref ref;
+	berr ignored = {0};
+	json_t *auth;
+
+	/* the face's own, else the user's stored ones for the image's
+	 * registry, as the docker CLI sends them; "{}" without any */
+	if (ref_parse_normalized(reference ? reference : "", &ref, &ignored) < 0 ||
+	    registry_credentials_for(json_object_get(args, "auth"), ref.domain, &cred, &ignored) < 0)
+		memset(&cred, 0, sizeof(cred));
+	auth = json_object();
+	if (cred.identity_token[0])
+		json_object_set_new(auth, "identitytoken", json_string(cred.identity_token));
+	else if (cred.username[0])
+		json_object_set_new(auth, "username", json_string(cred.username));
+	if (cred.password[0] && !cred.identity_token[0])
+		json_object_set_new(auth, "password", json_string(cred.password));
+	if (cred.registry_token[0])
+		json_object_set_new(auth, "registrytoken", json_string(cred.registry_token));
+	if (json_object_size(auth))
+		json_object_set_new(auth, "serveraddress", json_string(ref.domain));
+	char *text = json_dumps(auth, JSON_COMPACT);
+	explicit_bzero(&cred, sizeof(cred));
+	json_decref(auth);
+	char *encoded = base64_encode(text ? text : "{}", text ? strlen(text) : 2);
+	/* Go's URL alphabet, which dockerd decodes */
+	for (char *c = encoded; c && *c; c++)
+		*c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+	if (text) {
+		explicit_bzero(text, strlen(text));
+		free(text);
+	}
+	return encoded;
 }

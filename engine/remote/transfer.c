@@ -216,12 +216,12 @@ static int cmd_commit(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	return rc;
 }
 
-/* image.push: the daemon pushes with its own credentials; its progress is
- * the face's. */
+/* image.push: the daemon pushes, with the user's credentials for the
+ * registry as the docker CLI sends them; its progress is the face's. */
 static int cmd_push(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	const char *reference = remote_arg(args, "reference");
-	struct remote_request req = {.method = "POST", .body_fd = -1, .registry_auth = "e30="};
+	struct remote_request req = {.method = "POST", .body_fd = -1};
 	struct remote_response *resp;
 	struct strbuf p = {0};
 
@@ -236,7 +236,10 @@ static int cmd_push(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 		remote_query(&p, "tag", colon + 1);
 	strbuf_free(&name);
 	req.path = p.s;
+	char *auth = remote_registry_auth(args, reference);
+	req.registry_auth = auth;
 	int rc = remote_send(remote_of(ctx), &req, &resp, err);
+	free(auth);
 	if (rc == 0) {
 		rc = remote_response_json_lines(resp, ctx, remote_pass_progress, ctx, err);
 		remote_response_free(resp);
