@@ -159,6 +159,12 @@ int main(int argc, char **argv)
 		return cli_daemon_main(&cli, argc - 1, argv + 1, open_engine);
 	if ((status = cli_global_flags(&argc, argv, &choice)))
 		return status;
+	/* the daemon's -H are its own: `berth daemon -H ...` */
+	if (argc >= 2 && strcmp(argv[1], "daemon") == 0) {
+		fprintf(stderr, "berth: the daemon takes its options after the word: berth daemon "
+				"[-H ADDRESS]...\n");
+		return 125;
+	}
 	/* the context commands read the store themselves: a broken current
 	 * context is theirs to show and mend */
 	if (!(argc >= 2 && strcmp(argv[1], "context") == 0) &&

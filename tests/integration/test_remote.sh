@@ -673,6 +673,15 @@ expect_screen "the console on a context names it" "far ($FARH)"
 expect_match "in its header" "^ (berth )?@ far \\($FARH\\) " "$(screen | head -1)"
 expect_screen "the far daemon's container is listed" "farbox"
 expect_eq "not the host daemon's" "" "$(screen | grep -E 'tuibox|tuilater')"
+# :context use: the console starts again on the chosen context's daemon
+b context create hostd --docker "host=unix://$SOCK" >/dev/null 2>&1
+tm send-keys -t tui ":context use hostd" Enter
+expect_screen ":context use names the new daemon" "hostd (unix://$SOCK)"
+expect_screen "and lists its containers" "tuibox"
+expect_eq "the far daemon's are gone from the list" "" "$(screen | grep -E 'farbox')"
+expect_eq "the current context is the one chosen" "hostd" "$(b context show)"
+tm send-keys -t tui ":context use far" Enter
+expect_screen "and back to the far daemon" "far ($FARH)"
 tm send-keys -t tui q
 wait_for "q ends the second console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the second console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
