@@ -124,7 +124,9 @@ head -c 70000 /dev/zero | tr '\0' 'w' >&2
 exec "$BERTH" -H "unix://$TEST_DIR/d.sock" system dial-stdio
 EOF
 chmod +x "$TEST_DIR/bin/ssh"
-b daemon -H "unix://$TEST_DIR/d.sock" >"$TEST_DIR/daemon.log" 2>&1 &
+# the daemon itself in the background (not a function's subshell), so
+# that its pid is the one killed at the end
+DOCKER_HOST= "$BERTH" daemon -H "unix://$TEST_DIR/d.sock" >"$TEST_DIR/daemon.log" 2>&1 &
 daemon_pid=$!
 trap 'stop_fake; kill $daemon_pid 2>/dev/null; wait $daemon_pid 2>/dev/null; cleanup' EXIT
 wait_for "the daemon listens" test -S "$TEST_DIR/d.sock"
