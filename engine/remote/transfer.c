@@ -1,12 +1,15 @@
 /* Archives to and from a daemon: export, save, load, import, and commit
  * and push, whose results are images there. */
 #include <errno.h>
+#include <limits.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/core/base64.h"
+#include "engine/core/tar_rename.h"
 #include "engine/remote/internal.h"
 
 /* Go's os.ModeDir and os.ModeSymlink in the stat header's mode. */
@@ -278,19 +281,106 @@ static int cmd_copy_from(struct cmd_ctx *ctx, json_t *args, json_t **result, ber
 	return rc;
 }
 
-/* container.copy_to: an archive given as it is (`cp - c:/dir`) unpacks
- * into the directory; a local file or directory, which the engine names
- * at the destination by cp's rules, is not translated yet. */
-static int cmd_copy_to(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+/* The stat of a path in a container (HEAD of the archive route): 1 with
+ * *stat when it is there, 0 when not, -1 with err. */
+static int path_stat(struct cmd_ctx *ctx, const char *id, const char *path, json_t **stat,
+		     berr *err)
 {
 	struct strbuf p = {0};
+	struct remote_request req = {.method = "HEAD", .body_fd = -1};
+	struct remote_response *resp;
+	berr why = {0};
 
-	if (remote_arg(args, "name"))
-		return remote_unsupported(ctx, args, result, err);
-	remote_path(&p, "/containers/", remote_arg(args, "id") ?: "", "/archive");
-	remote_query(&p, "path", remote_arg(args, "path"));
-	int rc = remote_from_fd_method(ctx, "PUT", p.s, args, NULL, err);
+	remote_path(&p, "/containers/", id, "/archive");
+	remote_query(&p, "path", path);
+	req.path = p.s;
+	int rc = remote_send(remote_of(ctx), &req, &resp, &why);
 	strbuf_free(&p);
+	if (rc < 0 && why.kind == BERR_NOT_FOUND) {
+		/* a HEAD's 404 has no words: the container, or only the path? */
+		json_t *c = NULL;
+		strbuf_free(&p);
+		remote_path(&p, "/containers/", id, "/json");
+		rc = remote_answer(ctx, "GET", p.s, NULL, &c, err);
+		strbuf_free(&p);
+		json_decref(c);
+		return rc < 0 ? -1 : 0;
+	}
+	if (rc < 0) {
+		*err = why;
+		return -1;
+	}
+	*stat = stat_from_header(remote_response_header(resp, "X-Docker-Container-Path-Stat"));
+	remote_response_free(resp);
+	return 1;
+}
+
+/* PUT of an archive (args' fd, or the given one) into a directory. */
+static int put_archive(struct cmd_ctx *ctx, const char *id, const char *dir, int fd, berr *err)
+{
+	struct strbuf p = {0};
+	json_t *args = json_pack("{s:i}", "fd", fd);
+
+	remote_path(&p, "/containers/", id, "/archive");
+	remote_query(&p, "path", dir);
+	int rc = remote_from_fd_method(ctx, "PUT", p.s, args, NULL, err);
+	json_decref(args);
+	strbuf_free(&p);
+	return rc;
+}
+
+/* container.copy_to as the docker CLI does it with a daemon, which only
+ * unpacks archives into directories: the destination's stat first; a
+ * directory takes the archive as it is, any other path names the copy
+ * anew in its parent (the archive's top entry renamed here). A bare
+ * stream (cp -) must go into an existing directory. */
+static int cmd_copy_to(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
+{
+	const char *id = remote_arg(args, "id") ?: "", *path = remote_arg(args, "path") ?: "";
+	const char *name = remote_arg(args, "name");
+	int in_fd = (int)json_integer_value(json_object_get(args, "fd"));
+	json_t *stat = NULL;
+	int rc = -1;
+
+	int found = path_stat(ctx, id, path, &stat, err);
+	if (found < 0)
+		return -1;
+	bool dir = json_is_true(json_object_get(stat, "dir"));
+	json_decref(stat);
+	size_t len = strlen(path);
+	if (found && dir) {
+		rc = put_archive(ctx, id, path, in_fd, err);
+	} else if (!name) {
+		rc = berr_set(err, BERR_INVALID, "destination \"%s:%s\" must be a directory", id, path);
+	} else if (found && json_is_true(json_object_get(args, "is_dir"))) {
+		rc = berr_set(err, BERR_INVALID, "cannot copy a directory to a file: %s", path);
+	} else if (len && path[len - 1] == '/') {
+		rc = berr_set(err, BERR_NOT_FOUND, "Could not find the file %s in container %s", path,
+			      id);
+	} else {
+		/* into the parent, under the destination's own name */
+		const char *slash = strrchr(path, '/');
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%.*s",
+			 slash ? (int)(slash == path ? 1 : slash - path) : 1, slash ? path : ".");
+		json_t *parent_stat = NULL;
+		int parent_found = path_stat(ctx, id, parent, &parent_stat, err);
+		json_decref(parent_stat);
+		if (parent_found <= 0)
+			return parent_found < 0 ? -1
+						: berr_set(err, BERR_NOT_FOUND,
+							   "Could not find the file %s in container %s",
+							   parent, id);
+		int tmp = memfd_create("berth-cp", MFD_CLOEXEC);
+		if (tmp < 0)
+			return berr_errno(err, errno, "an archive to send");
+		rc = tar_rename_top(in_fd, tmp, name, slash ? slash + 1 : path, err);
+		if (rc == 0 && lseek(tmp, 0, SEEK_SET) < 0)
+			rc = berr_errno(err, errno, "an archive to send");
+		if (rc == 0)
+			rc = put_archive(ctx, id, parent, tmp, err);
+		close(tmp);
+	}
 	if (rc == 0)
 		*result = json_object();
 	return rc;

@@ -397,12 +397,30 @@ mkdir -p "$TEST_DIR/ctx"
 echo 'FROM busybox' >"$TEST_DIR/ctx/Dockerfile"
 before=$(store_snapshot)
 refusal="berth cannot do this against a remote daemon yet (unix://$SOCK)"
-for cmd in "build -t built:1 $TEST_DIR/ctx" "cp $TEST_DIR/ctx/Dockerfile keep:/tmp/"; do
+for cmd in "build -t built:1 $TEST_DIR/ctx"; do
 	expect_status "refused: $cmd" 1 uc $cmd
 	expect_eq "refused: $cmd: the reason last" "$refusal" "$(tail -1 <<<"$err" | sed -e 's/^berth: //' -e 's/^ERROR: failed to solve: //')"
 done
 expect_eq "the refusals changed nothing" "$before" "$(store_snapshot)"
-expect_status "nothing copied in" 1 b exec keep test -e /tmp/Dockerfile
+
+# cp of this host's files into a container: cp's names, as the local engine gives them
+mkdir -p "$TEST_DIR/cpsrc/sub"
+echo file-one >"$TEST_DIR/cpsrc/one"
+echo file-two >"$TEST_DIR/cpsrc/sub/two"
+expect_status "cp a file into a directory" 0 uc cp "$TEST_DIR/cpsrc/one" keep:/tmp/
+expect_eq "under its own name" file-one "$(b exec keep cat /tmp/one)"
+expect_status "cp a file to a new name" 0 uc cp "$TEST_DIR/cpsrc/one" keep:/tmp/renamed
+expect_eq "under the new name" file-one "$(b exec keep cat /tmp/renamed)"
+expect_status "cp a directory to a new name" 0 uc cp "$TEST_DIR/cpsrc/sub" keep:/tmp/newdir
+expect_eq "its files there" file-two "$(b exec keep cat /tmp/newdir/two)"
+for dest in /tmp/renamed /nope/x /tmp/nodir/; do
+	src=$TEST_DIR/cpsrc/one
+	[ "$dest" = /tmp/renamed ] && src=$TEST_DIR/cpsrc/sub
+	b cp "$src" "keep:$dest" >/dev/null 2>"$TEST_DIR/lerr"
+	lrc=$?
+	expect_status "cp to $dest: the local engine's status" "$lrc" uc cp "$src" "keep:$dest"
+	expect_eq "cp to $dest: the local engine's words" "$(cat "$TEST_DIR/lerr")" "$err"
+done
 
 # the registry's commands are the client's, as the docker CLI's are: they
 # reach the registry from here and keep credentials in the user's config.json
