@@ -114,7 +114,6 @@ static int cmd_pull(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	struct strbuf p = {0}, repo = {0}, tag = {0};
 	const char *reference = remote_arg(args, "reference"), *platform = remote_arg(args, "platform");
 	struct remote_request req = {.method = "POST", .body_fd = -1};
-	struct remote_response *resp;
 
 	if (!reference)
 		return berr_set(err, BERR_INVALID, "no image given");
@@ -130,12 +129,8 @@ static int cmd_pull(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	req.path = p.s;
 	char *auth = remote_registry_auth(args, reference);
 	req.registry_auth = auth;
-	int rc = remote_send(remote_of(ctx), &req, &resp, err);
+	int rc = remote_json_stream(ctx, &req, remote_pass_progress, ctx, err);
 	free(auth);
-	if (rc == 0) {
-		rc = remote_response_json_lines(resp, ctx, remote_pass_progress, ctx, err);
-		remote_response_free(resp);
-	}
 	if (rc == 0)
 		*result = json_object();
 	strbuf_free(&p);

@@ -34,19 +34,12 @@ static int cmd_events(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 {
 	struct strbuf p = {0};
 	struct remote_request req = {.method = "GET", .body_fd = -1};
-	struct remote_response *resp;
 	strbuf_adds(&p, "/events");
 	remote_query_nanos(&p, "since", json_object_get(args, "since"));
 	remote_query_nanos(&p, "until", json_object_get(args, "until"));
 	remote_query_filters(&p, args);
 	req.path = p.s;
-	int rc = remote_send(remote_of(ctx), &req, &resp, err);
-	if (rc == 0) {
-		rc = remote_response_json_lines(resp, ctx, send_event, ctx, err);
-		remote_response_free(resp);
-		if (cmd_cancelled(ctx))
-			rc = 0;
-	}
+	int rc = remote_json_stream(ctx, &req, send_event, ctx, err);
 	strbuf_free(&p);
 	if (rc == 0)
 		*result = json_object();

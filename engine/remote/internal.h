@@ -48,6 +48,11 @@ int remote_to_fd_stat(struct cmd_ctx *ctx, const char *path, json_t *args, json_
 int remote_from_fd_method(struct cmd_ctx *ctx, const char *method, const char *path, json_t *args,
 			  json_t **last, berr *err);
 
+/* A request whose answer is JSON lines (events, progress, stats), each
+ * handed to fn as it comes; the face's cancel ends it as a success. */
+int remote_json_stream(struct cmd_ctx *ctx, const struct remote_request *req,
+		       int (*fn)(void *user, json_t *message, berr *err), void *user, berr *err);
+
 /* X-Registry-Auth for a pull or push of reference: args' "auth", else the
  * user's stored credentials for its registry (config.json and its
  * helpers, as the docker CLI sends them), base64url of their JSON ("{}"

@@ -92,6 +92,19 @@ int remote_pass_progress(void *user, json_t *message, berr *err)
 	return 0;
 }
 
+int remote_json_stream(struct cmd_ctx *ctx, const struct remote_request *req,
+		       int (*fn)(void *user, json_t *message, berr *err), void *user, berr *err)
+{
+	struct remote_response *resp;
+
+	if (remote_send(remote_of(ctx), req, &resp, err) < 0)
+		return -1;
+	int rc = remote_response_json_lines(resp, ctx, fn, user, err);
+	remote_response_free(resp);
+	/* the face stopped following: an end, not a failure */
+	return rc < 0 && cmd_cancelled(ctx) ? 0 : rc;
+}
+
 char *remote_registry_auth(json_t *args, const char *reference)
 {
 	struct registry_credentials cred;

@@ -241,14 +241,7 @@ static int cmd_stats(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 		return rc;
 	}
 	struct remote_request req = {.method = "GET", .path = p.s, .body_fd = -1};
-	struct remote_response *resp;
-	rc = remote_send(remote_of(ctx), &req, &resp, err);
-	if (rc == 0) {
-		rc = remote_response_json_lines(resp, ctx, forward, ctx, err);
-		remote_response_free(resp);
-		if (cmd_cancelled(ctx))
-			rc = 0;
-	}
+	rc = remote_json_stream(ctx, &req, forward, ctx, err);
 	strbuf_free(&p);
 	if (rc == 0)
 		*result = json_null();

@@ -98,15 +98,11 @@ int remote_from_fd_method(struct cmd_ctx *ctx, const char *method, const char *p
 {
 	struct remote_request req = {.method = method, .path = path,
 				     .body_fd = (int)json_integer_value(json_object_get(args, "fd"))};
-	struct remote_response *resp;
 	struct from_fd f = {.ctx = ctx};
 
 	if (!json_is_integer(json_object_get(args, "fd")))
 		return berr_set(err, BERR_INVALID, "no descriptor to read from");
-	if (remote_send(remote_of(ctx), &req, &resp, err) < 0)
-		return -1;
-	int rc = remote_response_json_lines(resp, ctx, keep_and_pass, &f, err);
-	remote_response_free(resp);
+	int rc = remote_json_stream(ctx, &req, keep_and_pass, &f, err);
 	if (last)
 		*last = f.last;
 	else
@@ -225,7 +221,6 @@ static int cmd_push(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 {
 	const char *reference = remote_arg(args, "reference");
 	struct remote_request req = {.method = "POST", .body_fd = -1};
-	struct remote_response *resp;
 	struct strbuf p = {0};
 
 	if (!reference)
@@ -241,12 +236,8 @@ static int cmd_push(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	req.path = p.s;
 	char *auth = remote_registry_auth(args, reference);
 	req.registry_auth = auth;
-	int rc = remote_send(remote_of(ctx), &req, &resp, err);
+	int rc = remote_json_stream(ctx, &req, remote_pass_progress, ctx, err);
 	free(auth);
-	if (rc == 0) {
-		rc = remote_response_json_lines(resp, ctx, remote_pass_progress, ctx, err);
-		remote_response_free(resp);
-	}
 	strbuf_free(&p);
 	if (rc == 0)
 		*result = json_object();
