@@ -93,14 +93,25 @@ void cmd_progress(struct cmd_ctx *ctx, json_t *message)
 	json_decref(message);
 }
 
+/* A stateless engine has no roots: a path made from one would be made
+ * from "" (its "/tmp" the host's /tmp). Asking is a bug, stopped here. */
+static const char *a_root(struct engine *engine, const char *root)
+{
+	if (engine->stateless) {
+		fprintf(stderr, "berth: a stateless engine was asked for its roots\n");
+		abort();
+	}
+	return root;
+}
+
 const char *engine_root(struct engine *engine)
 {
-	return engine->root;
+	return a_root(engine, engine->root);
 }
 
 const char *engine_run_root(struct engine *engine)
 {
-	return engine->run_root;
+	return a_root(engine, engine->run_root);
 }
 
 const void *engine_backend(struct engine *engine)
@@ -497,7 +508,16 @@ static int engine_open_stateless(struct engine **out, const struct engine_option
 	engine->stateless = true;
 	engine->ignored_settings = json_array();
 	engine->notices = json_array();
-	if (modules_startup(engine, err) < 0 || engine_start_loop(engine, err) < 0) {
+	/* start-up work is a host's (what a crash left in its roots): a
+	 * module that has some cannot serve from elsewhere */
+	for (const struct engine_module *const *m = engine->modules; *m; m++)
+		if ((*m)->startup || (*m)->reconcile) {
+			berr_set(err, BERR_INVALID, "the %s subsystem cannot run without a data root",
+				 (*m)->name);
+			engine_close(engine);
+			return -1;
+		}
+	if (engine_start_loop(engine, err) < 0) {
 		engine_close(engine);
 		return -1;
 	}

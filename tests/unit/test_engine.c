@@ -24,7 +24,7 @@ static char run_root[sizeof(root) + 8];
 static int setup(void **state)
 {
 	struct engine *engine;
-	struct engine_options opts;
+	struct engine_options opts = {0};
 	berr err = {0};
 
 	strcpy(root, "/tmp/berth-engine-test.XXXXXX");
@@ -56,6 +56,20 @@ static void test_call_returns_result(void **state)
 	assert_int_equal(engine_call(*state, "system.version", NULL, &result, NULL, NULL, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(result, "Os")), "linux");
 	json_decref(result);
+}
+
+/* An engine with no roots refuses the host's subsystems, whose start-up
+ * work would make its paths from "" (the host's /tmp from "%s/tmp"). */
+static void test_stateless_engine_refuses_the_hosts_subsystems(void **state)
+{
+	struct engine_options opts = {.stateless = true, .modules = engine_modules};
+	struct engine *engine = NULL;
+	berr err = {0};
+
+	(void)state;
+	assert_int_equal(engine_open(&engine, &opts, &err), -1);
+	assert_null(engine);
+	assert_non_null(strstr(err.msg, "cannot run without a data root"));
 }
 
 static void test_unknown_command_is_unsupported(void **state)
@@ -181,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_call_returns_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command_is_unsupported, setup, teardown),
+		cmocka_unit_test(test_stateless_engine_refuses_the_hosts_subsystems),
 		cmocka_unit_test_setup_teardown(test_not_found_error_travels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_reach_subscribers_and_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_threads_at_once, setup, teardown),

@@ -24,7 +24,7 @@ static char run_root[sizeof(root) + 8];
 static int setup(void **state)
 {
 	struct engine *engine;
-	struct engine_options opts;
+	struct engine_options opts = {0};
 	berr err = {0};
 
 	strcpy(root, "/tmp/berth-stats-test.XXXXXX");
