@@ -564,10 +564,11 @@ expect_status "its container is gone" 0 b ps -aq
 expect_eq "no container" "" "$out"
 if command -v tmux >/dev/null; then
 	printf 'FROM busybox\nRUN echo a line far longer than the eighty columns of this terminal, which the live view cuts; sleep 1\n' >Dockerfile
-	tmux -L "berth-build-$$" new-session -d -x 80 -y 24 "\"$BERTH\" build --no-cache .; echo EXIT=\$?; sleep 60"
-	wait_for "the build ends" sh -c "tmux -L berth-build-$$ capture-pane -p | grep -q EXIT="
-	screen=$(tmux -L "berth-build-$$" capture-pane -p)
-	tmux -L "berth-build-$$" kill-server
+	# a socket of the test's own: nothing left in tmux's directory
+	tmux -S "$TEST_DIR/tmux-build.sock" new-session -d -x 80 -y 24 "\"$BERTH\" build --no-cache .; echo EXIT=\$?; sleep 60"
+	wait_for "the build ends" sh -c "tmux -S $TEST_DIR/tmux-build.sock capture-pane -p | grep -q EXIT="
+	screen=$(tmux -S "$TEST_DIR/tmux-build.sock" capture-pane -p)
+	tmux -S "$TEST_DIR/tmux-build.sock" kill-server
 	expect_match "BuildKit's live view" '\[\+\] Building [0-9.]+s \([0-9]+/[0-9]+\) FINISHED' "$screen"
 	expect_match "steps with their times" ' => \[2/2\] RUN echo a line .* [0-9.]+s' "$screen"
 	expect_eq "no line wider than the terminal" "0" "$(awk 'length > 80' <<<"$screen" | wc -l | tr -d ' ')"

@@ -24,19 +24,19 @@ mkdir -p "$TEST_DIR/bare/bin" "$TEST_DIR/bare/libexec/berth"
 cp "$installed" "$TEST_DIR/bare/bin/berth"
 cp "$prefix/libexec/berth/berth-shim" "$TEST_DIR/bare/libexec/berth/"
 session=berth-install-$$
-tmux new-session -d -s "$session" -x 80 -y 24 \
+tmux -S "$TEST_DIR/tmux.sock" new-session -d -s "$session" -x 80 -y 24 \
 	"env BERTH_ROOT=$BERTH_ROOT BERTH_RUN=$BERTH_RUN BERTH_CGROUP_PARENT=$BERTH_CGROUP_PARENT HOME=$TEST_DIR TERM=xterm-256color $TEST_DIR/bare/bin/berth"
 screen=""
 for _ in $(seq 1 50); do
-	screen=$(tmux capture-pane -p -t "$session" 2>/dev/null)
+	screen=$(tmux -S "$TEST_DIR/tmux.sock" capture-pane -p -t "$session" 2>/dev/null)
 	[[ "$screen" == *CONTAINER* || "$screen" == *"no theme"* ]] && break
 	sleep 0.1
 done
 expect_match "the console opens" 'CONTAINER|NAME' "$screen"
 if [[ "$screen" == *"no theme"* ]]; then bad "a theme file was needed: $screen"; else ok; fi
-tmux send-keys -t "$session" q
-for _ in $(seq 1 50); do tmux has-session -t "$session" 2>/dev/null || break; sleep 0.1; done
-tmux kill-session -t "$session" 2>/dev/null
+tmux -S "$TEST_DIR/tmux.sock" send-keys -t "$session" q
+for _ in $(seq 1 50); do tmux -S "$TEST_DIR/tmux.sock" has-session -t "$session" 2>/dev/null || break; sleep 0.1; done
+tmux -S "$TEST_DIR/tmux.sock" kill-server 2>/dev/null
 
 # the manual: every command the binary lists has its section
 man_page=$prefix/share/man/man1/berth.1
