@@ -421,6 +421,8 @@ static int run_or_create(struct cli *cli, const struct cli_command *cmd, int arg
 		json_t *waited = NULL;
 		if (cli_call(cli, "container.wait", args, &waited, &err) == 0)
 			code = (int)json_integer_value(json_object_get(waited, "StatusCode"));
+		else
+			fprintf(stderr, "berth: error waiting for container: %s\n", err.msg);
 		json_decref(waited);
 		json_decref(args);
 	}

@@ -128,6 +128,20 @@ static int choose_engine(struct cli *cli, const struct remote_choice *choice)
 	return 0;
 }
 
+/* Asks the daemon its version: 0, or 1 after printing why it cannot. */
+static int reach_daemon(struct cli *cli)
+{
+	berr err = {0};
+	json_t *version = NULL;
+
+	if (engine_call(cli->engine, "system.version", NULL, &version, NULL, NULL, &err) == 0) {
+		json_decref(version);
+		return 0;
+	}
+	fprintf(stderr, "berth: %s\n", err.msg);
+	return 1;
+}
+
 /* How the console's header names the daemon: its context, and its host. */
 static const char *where(const struct remote_target *t)
 {
@@ -138,6 +152,43 @@ static const char *where(const struct remote_target *t)
 	else
 		snprintf(text, sizeof(text), "%s", t->host);
 	return text;
+}
+
+/* The global options that name the daemon, for a berth the console
+ * starts (exec -it, attach): its context, or its host and TLS files;
+ * this host's engine is named by the default context. */
+static char *const *naming_options(const struct remote_target *t)
+{
+	static char *args[12];
+	int n = 0;
+
+	if (!t) {
+		args[n++] = "--context";
+		args[n++] = "default";
+	} else if (t->context[0]) {
+		args[n++] = "--context";
+		args[n++] = (char *)t->context;
+	} else {
+		args[n++] = "-H";
+		args[n++] = (char *)t->host;
+		if (t->tls) {
+			args[n++] = t->tls_verify ? "--tlsverify" : "--tls";
+			if (t->ca[0]) {
+				args[n++] = "--tlscacert";
+				args[n++] = (char *)t->ca;
+			}
+			if (t->cert[0]) {
+				args[n++] = "--tlscert";
+				args[n++] = (char *)t->cert;
+			}
+			if (t->key[0]) {
+				args[n++] = "--tlskey";
+				args[n++] = (char *)t->key;
+			}
+		}
+	}
+	args[n] = NULL;
+	return args;
 }
 
 static void close_engine(struct cli *cli)
@@ -178,8 +229,14 @@ int main(int argc, char **argv)
 			switch_context = false;
 			if (open_engine(&cli) < 0)
 				return 1;
+			/* a daemon that cannot be reached is said so, as `ps` says it,
+			 * rather than a console that waits for it */
+			if (cli.remote && (status = reach_daemon(&cli))) {
+				close_engine(&cli);
+				return status;
+			}
 			status = tui_main(cli.engine, cli.remote ? where(cli.remote) : NULL,
-					  &switch_context);
+					  naming_options(cli.remote), &switch_context);
 			close_engine(&cli);
 			/* `:context use`: the current context is config.json's now */
 			choice.context = NULL;

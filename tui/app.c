@@ -516,7 +516,8 @@ static void teardown(struct app *app)
 }
 
 /* Runs the console. */
-int tui_main(struct engine *engine, const char *where, bool *switch_context)
+int tui_main(struct engine *engine, const char *where, char *const *global_args,
+	     bool *switch_context)
 {
 	struct app app = {.engine = engine, .tty_fd = -1, .capture_fd = -1,
 			  .saved_stdout = -1, .saved_stderr = -1, .signal_fd = {-1, -1}};
@@ -526,6 +527,7 @@ int tui_main(struct engine *engine, const char *where, bool *switch_context)
 
 	setlocale(LC_ALL, "");
 	snprintf(app.where, sizeof(app.where), "%s", where ? where : "");
+	app.global_args = global_args;
 	if (trace && *trace)
 		app.trace = fopen(trace, "ae");
 	app_trace(&app, "start");

@@ -385,6 +385,7 @@ int header_tab_at(struct header *h, int x);
 struct app {
 	struct engine *engine;
 	char where[256]; /* the daemon driven, "" for this host's engine */
+	char *const *global_args; /* the options naming it, for a child berth */
 	bool switch_context; /* `:context use` succeeded: leave, to be reopened on it */
 	struct bridge *bridge;
 	struct model model;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -46,6 +47,21 @@ int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause paus
 	int status = -1, tty_out = app->tty_fd;
 	pid_t pid;
 
+	/* the child drives the console's daemon: its global options first,
+	 * made before the fork (the child only execs) */
+	size_t n = 0, g = 0;
+	while (argv[n])
+		n++;
+	while (app->global_args && app->global_args[g])
+		g++;
+	char **full = calloc(n + g + 1, sizeof(*full));
+	if (!full)
+		return -1;
+	full[0] = argv[0];
+	for (size_t i = 0; i < g; i++)
+		full[1 + i] = app->global_args[i];
+	for (size_t i = 1; i < n; i++)
+		full[g + i] = argv[i];
 	def_prog_mode();
 	endwin();
 	fflush(app->tty_out);
@@ -53,7 +69,8 @@ int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause paus
 	dprintf(tty_out, "[berth %s: Ctrl-C returns to the console]\n", argv[1] ?: "");
 	pid = fork();
 	if (pid == 0)
-		exec_child(tty_out, argv);
+		exec_child(tty_out, full);
+	free(full);
 	if (pid > 0) {
 		setpgid(pid, pid);
 		tcsetpgrp(STDIN_FILENO, pid);

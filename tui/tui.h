@@ -10,9 +10,12 @@
  * quits; returns the process's exit status. The engine stays open (the
  * caller closes it); containers keep running. where names the daemon the
  * engine drives when it is not this host's (shown in the header), or is
- * NULL. *switch_context is set when the user left by choosing another
+ * NULL; global_args (NULL-terminated, or NULL) are the options that name
+ * it, given to the berth the console hands the terminal to (exec -it,
+ * attach, logs -f). *switch_context is set when the user left by choosing another
  * context (`:context use NAME`): the caller opens the engine it names and
  * runs the console again. */
-int tui_main(struct engine *engine, const char *where, bool *switch_context);
+int tui_main(struct engine *engine, const char *where, char *const *global_args,
+	     bool *switch_context);
 
 #endif

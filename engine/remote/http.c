@@ -135,6 +135,8 @@ static int parse_more(struct remote_response *r, struct cmd_ctx *ctx, berr *err)
 		remote_conn_unread(r->conn, buf + used, (size_t)n - used);
 		return 0;
 	}
+	if (e != HPE_OK && n == 0)
+		return berr_set(err, BERR_SYSTEM, "lost the connection to the daemon: unexpected EOF");
 	if (e != HPE_OK)
 		return berr_set(err, BERR_SYSTEM, "the daemon's answer is not HTTP: %s",
 				http_errno_description(e));

@@ -677,6 +677,11 @@ expect_screen "the daemon's container is listed" "tuibox"
 expect_match "running" 'tuibox +[0-9a-f]{12} +busybox +running' "$(screen)"
 rb -H "unix://$SOCK" run -d --name tuilater busybox sleep 600 >/dev/null
 expect_screen "one made after it started shows" "tuilater"
+# what the console hands the terminal to drives the same daemon
+tm send-keys -t tui ":exec -it tuibox echo CHILD-ON-DAEMON" Enter
+expect_screen "exec -it from the console reaches the daemon's container" "CHILD-ON-DAEMON"
+expect_eq "no local lookup" "" "$(screen | grep -F 'No such container')"
+tm send-keys -t tui Enter
 tm send-keys -t tui q
 wait_for "q ends the console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"

@@ -43,7 +43,21 @@ def serve(c):
                 reply(c, b"201 Created", {"Id": "c" * 64})
             elif target.endswith("/json"):
                 reply(c, b"200 OK", {"Id": "c" * 64, "Config": {}})
-            elif "/attach" in target and mode == "exit":
+            elif mode == "logs" and "/logs" in target:
+                # a chunked body cut off: the daemon went away mid-stream
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+                          b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                time.sleep(0.2)
+                c.close()
+                return
+            elif "/wait" in target and mode == "diewait":
+                # the wait's head at once, as daemons send it, then nothing
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          b"Transfer-Encoding: chunked\r\n\r\n")
+                time.sleep(0.6)
+                c.close()
+                return
+            elif "/attach" in target and mode in ("exit", "diewait"):
                 c.sendall(b"HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
                 time.sleep(0.5)
                 c.close()
@@ -104,6 +118,21 @@ fake exit
 r run --rm busybox true >/dev/null 2>&1
 code=$?
 [ "$code" -ne 139 ] && [ "$code" -ne 134 ] && ok || bad "run with an absurd exit code crashed ($code)"
+
+# the daemon gone while a run waits for its container: said, not silent
+fake diewait
+expect_status "a run whose wait is cut off" 125 r run --rm busybox true
+expect_match "its reason" 'error waiting for container' "$err"
+
+# a follow cut off mid-stream: the connection named as lost, not the HTTP as bad
+fake logs
+expect_status "logs -f cut off" 1 r logs -f c
+expect_match "its reason" 'lost the connection to the daemon' "$err"
+
+# the console on a daemon that is not there: the error ps gives, not a wait
+rm -f "$SOCK"
+expect_status "the console on a missing daemon" 1 script -qec "timeout 20 env BERTH_ROOT=$TEST_DIR/none/root BERTH_RUN=$TEST_DIR/none/run $BERTH -H unix://$SOCK" /dev/null
+expect_match "its reason" 'Cannot connect to the Docker daemon' "$out$err"
 
 # an attach answered with an endless body instead of a stream: refused at
 # once, not read into memory
