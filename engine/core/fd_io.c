@@ -2,15 +2,17 @@
 #include "engine/core/fd_io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-int fd_write_all(int fd, const void *data, size_t len)
+/* Writes all of len bytes, with send() on a socket (no SIGPIPE). */
+static int put_all(int fd, const void *data, size_t len, bool socket)
 {
 	const char *p = data;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = socket ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -24,23 +26,14 @@ int fd_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int fd_write_all(int fd, const void *data, size_t len)
+{
+	return put_all(fd, data, len, false);
+}
+
 int fd_send_all(int fd, const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return put_all(fd, data, len, true);
 }
 
 int fd_read_full(int fd, void *buf, size_t len)
