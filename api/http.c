@@ -230,7 +230,7 @@ int http_read_headers(struct http_conn *c, const char **why)
 	strbuf_free(&c->pending);
 	c->pending_off = 0;
 	c->last_was_value = c->headers_done = c->message_done = c->too_many_headers = false;
-	c->chunked = c->response_started = false;
+	c->chunked = c->response_started = c->continue_pending = false;
 	c->status = 0;
 	http_parser_init(&c->parser, HTTP_REQUEST);
 	c->parser.data = c;
@@ -286,6 +286,12 @@ ssize_t http_read_body(struct http_conn *c, char *buf, size_t cap)
 		}
 		if (c->message_done)
 			return 0;
+		if (c->continue_pending && c->in_off == c->in_len) {
+			c->continue_pending = false;
+			if (!c->response_started &&
+			    http_write_all(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
+				return -1;
+		}
 		if (c->in_off == c->in_len && fill(c, c->io_timeout_ms) <= 0)
 			return -1;
 		if (parse_buffered(c) < 0)

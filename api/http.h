@@ -52,6 +52,10 @@ struct http_conn {
 	size_t pending_off;
 	/* the response being written */
 	bool chunked, response_started, broken;
+	/* the client sent "Expect: 100-continue" and has not been told to
+	 * send its body: it is told when the body is first read, so that a
+	 * request refused first never sends it (Go's server does the same) */
+	bool continue_pending;
 	int status;         /* the status sent, for the access log */
 	/* deadlines in milliseconds */
 	int header_timeout_ms, idle_timeout_ms, io_timeout_ms;

@@ -210,17 +210,19 @@ int api_route_request(struct api_server *server, struct engine *engine, struct h
 				      conn->req.method, path, endpoint->address);
 		goto out;
 	}
-	/* a client waiting to be told to send its body (curl does, past 1 KiB) */
+	/* a client waiting to be told to send its body (curl does, past 1 KiB):
+	 * told when the route reads it */
 	const char *expect = http_header(&conn->req, "Expect");
-	if (expect && strcasecmp(expect, "100-continue") == 0 && conn->req.has_body &&
-	    http_write_all(conn, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0) {
-		rc = -1;
-		goto out;
-	}
+	conn->continue_pending = expect && strcasecmp(expect, "100-continue") == 0 &&
+				 conn->req.has_body;
 	rc = route->handle(&r);
 	if (rc == 0 && !r.answered)
 		rc = api_reply_errorf(&r, 500, "the route gave no answer");
 out:
+	/* a body the client was never told to send is not waited for: the
+	 * connection ends after the answer */
+	if (conn->continue_pending && !conn->message_done)
+		conn->req.keep_alive = false;
 	/* what the handler left of the body, so that the next request parses */
 	if (rc == 0 && conn->req.keep_alive && !conn->message_done && http_drain_body(conn) < 0)
 		rc = -1;

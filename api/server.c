@@ -38,11 +38,12 @@ struct connection {
 
 static atomic_int open_connections;
 
-/* Ends a TCP connection without losing what the client has yet to read:
- * closing with its bytes unread would send a reset, and a reset makes the
- * client's kernel drop what it had received (the end of an attach's
- * output). Our side is shut, and what the client still sends is read
- * for at most a second. */
+/* Ends a connection without losing what the client has yet to read: over
+ * TCP, closing with its bytes unread would send a reset, and a reset makes
+ * the client's kernel drop what it had received (the end of an attach's
+ * output); over either, a client still sending a body we refused fails
+ * its write and may never read the answer. Our side is shut, and what the
+ * client still sends is read for at most a second. */
 static void linger_close(int fd)
 {
 	char trash[4096];
@@ -109,7 +110,7 @@ static void *serve_connection(void *arg)
 	}
 out:
 	api_tls_close(c->tls);
-	if (conn->endpoint->tcp)
+	if (conn->endpoint->tcp || (c->req.has_body && !c->message_done && !c->broken))
 		linger_close(c->fd);
 	close(c->fd);
 	http_conn_release(c);

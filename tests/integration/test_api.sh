@@ -110,6 +110,39 @@ elif mode == 'slow':
     except socket.timeout:
         pass
     print('slow', first_line(out), out.endswith(b'OK'))
+elif mode == 'expect':
+    # headers with "Expect: 100-continue" announcing the body given; prints
+    # the first answer's status line, then (when it is 100) sends the body
+    # and prints the next one
+    body = sys.argv[3].encode()
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(path)
+    s.sendall(b'POST %s HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n'
+              b'Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n'
+              % (sys.argv[4].encode(), int(sys.argv[5]) if len(sys.argv) > 5 else len(body)))
+    out = b''
+    try:
+        while b'\r\n\r\n' not in out:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except socket.timeout:
+        pass
+    print(first_line(out))
+    if b' 100 ' in out.split(b'\r\n')[0]:
+        s.sendall(body)
+        out = out.split(b'\r\n\r\n', 1)[1]
+        try:
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                out += d
+        except socket.timeout:
+            pass
+        print(first_line(out))
 EOF
 
 # nobody may reach the sockets' paths: only their modes keep it out
@@ -199,6 +232,13 @@ expect_eq "huge body" 413 "$code"
 expect_match "huge body message" 'larger than' "$(json 'd["message"]' <<<"$body")"
 rm -f "$TEST_DIR/big"
 api_ping && ok || bad "no /_ping after a huge body"
+# "Expect: 100-continue": a body announced too large is refused before the
+# client is told to send it; one that is taken is asked for, then answered
+expect_status "Expect, too large" 0 "$PY" "$TEST_DIR/rawhttp.py" expect "$SOCK" '' /containers/create 20000000
+expect_eq "Expect, too large: 413 without 100 Continue" "HTTP/1.1 413 Request Entity Too Large" "$out"
+expect_status "Expect, taken" 0 "$PY" "$TEST_DIR/rawhttp.py" expect "$SOCK" '{"Image": "nosuchimage"}' /containers/create
+expect_eq "Expect, taken: 100 Continue, then the answer" \
+	"$(printf 'HTTP/1.1 100 Continue\nHTTP/1.1 404 Not Found')" "$out"
 api 'http://docker/containers/json?all=1'
 expect_eq "nothing created by a huge body" "[]" "$body"
 
