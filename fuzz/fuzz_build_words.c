@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/build/dockerignore.h"
+#include "engine/core/dockerignore.h"
 #include "engine/build/shell_words.h"
 #include "fuzz/fuzz.h"
 

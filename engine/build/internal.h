@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "engine/build/dockerfile.h"
-#include "engine/build/dockerignore.h"
+#include "engine/core/dockerignore.h"
 #include "engine/core/engine.h"
 #include "engine/core/error.h"
 #include "engine/image/image.h"

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "engine/build/dockerignore.h"
+#include "engine/core/dockerignore.h"
 #include "engine/core/error.h"
 
 /* A tree files are read from. */

@@ -41,6 +41,8 @@ struct tar_writer {
 	unsigned flags;
 	struct link_seen *links;
 	size_t nlinks, caplinks; /* caplinks: a power of two, or 0 */
+	enum tar_choice (*choose)(void *user, const char *name, bool is_dir);
+	void *choose_user;
 	char path[TAR_PATH_MAX]; /* name of the entry being written */
 	size_t path_len;
 	char xlist[65536];
@@ -190,13 +192,16 @@ static void add_xattrs(struct tar_writer *w, int fd)
 }
 
 /* Fills the common header fields from a stat. */
-static void fill_header(struct archive_entry *e, const char *name, const struct stat *st)
+static void fill_header(struct tar_writer *w, const char *name, const struct stat *st)
 {
+	struct archive_entry *e = w->e;
+	bool root = w->flags & TAR_WRITE_ROOT_OWNED;
+
 	archive_entry_clear(e);
 	archive_entry_set_pathname(e, name);
 	archive_entry_set_perm(e, st->st_mode & 07777);
-	archive_entry_set_uid(e, st->st_uid);
-	archive_entry_set_gid(e, st->st_gid);
+	archive_entry_set_uid(e, root ? 0 : st->st_uid);
+	archive_entry_set_gid(e, root ? 0 : st->st_gid);
 	archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 }
 
@@ -251,7 +256,7 @@ static int write_data(struct tar_writer *w, int data_fd, int64_t size, berr *err
 /* An empty regular file entry (whiteouts and opaque markers). */
 static int write_marker(struct tar_writer *w, const struct stat *st, mode_t perm, berr *err)
 {
-	fill_header(w->e, w->path, st);
+	fill_header(w, w->path, st);
 	archive_entry_set_perm(w->e, perm);
 	archive_entry_set_filetype(w->e, AE_IFREG);
 	archive_entry_set_size(w->e, 0);
@@ -310,8 +315,9 @@ static int changed(struct tar_writer *w, berr *err)
 	return berr_set(err, BERR_CONFLICT, "%s changed while it was being read", w->path);
 }
 
-/* A directory entry (the current path), its opaque marker, then its contents. */
-static int write_dir(struct tar_writer *w, int dirfd, const char *base, berr *err)
+/* A directory entry (the current path; left out when !header), its opaque
+ * marker, then its contents. */
+static int write_dir(struct tar_writer *w, int dirfd, const char *base, bool header, berr *err)
 {
 	char opq[2];
 	size_t len;
@@ -329,12 +335,14 @@ static int write_dir(struct tar_writer *w, int dirfd, const char *base, berr *er
 	if (path_push(w, "/", err) < 0)
 		goto out;
 	len = w->path_len;
-	fill_header(w->e, w->path, &st);
-	archive_entry_set_filetype(w->e, AE_IFDIR);
-	add_xattrs(w, fd);
-	if (write_header(w, err) < 0)
-		goto out;
-	if ((w->flags & TAR_WRITE_WHITEOUTS) &&
+	if (header) {
+		fill_header(w, w->path, &st);
+		archive_entry_set_filetype(w->e, AE_IFDIR);
+		add_xattrs(w, fd);
+		if (write_header(w, err) < 0)
+			goto out;
+	}
+	if (header && (w->flags & TAR_WRITE_WHITEOUTS) &&
 	    fgetxattr(fd, "trusted.overlay.opaque", opq, sizeof(opq)) == 1 && opq[0] == 'y') {
 		if (path_push(w, ".wh..wh..opq", err) < 0 ||
 		    write_marker(w, &st, st.st_mode & 0777, err) < 0)
@@ -394,7 +402,7 @@ static int write_file(struct tar_writer *w, int dirfd, const char *base, berr *e
 	fd = open_regular(w, dirfd, base, &st, err);
 	if (fd < 0)
 		return -1;
-	fill_header(w->e, w->path, &st);
+	fill_header(w, w->path, &st);
 	archive_entry_set_filetype(w->e, AE_IFREG);
 	if (st.st_nlink > 1) {
 		const char *first = link_lookup(w, &st, w->path);
@@ -425,7 +433,7 @@ static int write_symlink(struct tar_writer *w, int dirfd, const char *base, cons
 	if (n < 0)
 		return errno == EINVAL ? changed(w, err) : berr_sys(err, "readlink %s", w->path);
 	w->buf[n] = '\0';
-	fill_header(w->e, w->path, st);
+	fill_header(w, w->path, st);
 	archive_entry_set_filetype(w->e, AE_IFLNK);
 	archive_entry_set_symlink(w->e, w->buf);
 	return write_header(w, err);
@@ -437,14 +445,14 @@ static int write_entry(struct tar_writer *w, int dirfd, const char *base, const 
                        berr *err)
 {
 	if (S_ISDIR(st->st_mode))
-		return write_dir(w, dirfd, base, err);
+		return write_dir(w, dirfd, base, true, err);
 	if (S_ISREG(st->st_mode))
 		return write_file(w, dirfd, base, err);
 	if (S_ISLNK(st->st_mode))
 		return write_symlink(w, dirfd, base, st, err);
 	if (S_ISSOCK(st->st_mode))
 		return 0;
-	fill_header(w->e, w->path, st);
+	fill_header(w, w->path, st);
 	archive_entry_set_filetype(w->e, st->st_mode & S_IFMT);
 	archive_entry_set_rdev(w->e, st->st_rdev);
 	return write_header(w, err);
@@ -468,7 +476,14 @@ static int write_one(struct tar_writer *w, int dirfd, const char *base, berr *er
 	}
 	if (path_push(w, base, err) < 0)
 		return -1;
-	ret = write_entry(w, dirfd, base, &st, err);
+	enum tar_choice choice = w->choose ? w->choose(w->choose_user, w->path, S_ISDIR(st.st_mode))
+					   : TAR_TAKE;
+	if (choice == TAR_TAKE)
+		ret = write_entry(w, dirfd, base, &st, err);
+	else if (choice == TAR_ONLY_BELOW && S_ISDIR(st.st_mode))
+		ret = write_dir(w, dirfd, base, false, err);
+	else
+		ret = 0;
 	path_pop(w, len);
 	return ret;
 }
@@ -532,6 +547,30 @@ int tar_writer_add_contents(struct tar_writer *w, int dirfd, berr *err)
 {
 	path_pop(w, 0);
 	return write_tree(w, dirfd, err);
+}
+
+void tar_writer_set_filter(struct tar_writer *w,
+			   enum tar_choice (*choose)(void *user, const char *name, bool is_dir),
+			   void *user)
+{
+	w->choose = choose;
+	w->choose_user = user;
+}
+
+int tar_writer_add_bytes(struct tar_writer *w, const char *name, const void *data, size_t len,
+			 berr *err)
+{
+	struct stat st = {.st_mode = S_IFREG | 0644};
+
+	clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+	fill_header(w, name, &st);
+	archive_entry_set_filetype(w->e, AE_IFREG);
+	archive_entry_set_size(w->e, (la_int64_t)len);
+	if (write_header(w, err) < 0)
+		return -1;
+	if (len && archive_write_data(w->a, data, len) < 0)
+		return archive_fail(w, name, err);
+	return 0;
 }
 
 int tar_writer_close(struct tar_writer *w, berr *err)

@@ -171,16 +171,18 @@ static void request_head(struct strbuf *b, const struct remote_request *req, con
 }
 
 /* body_fd's bytes, chunked, to their end. */
-static int send_fd_body(struct remote_conn *c, int fd, berr *err)
+static int send_fd_body(struct remote_conn *c, const struct remote_request *req, berr *err)
 {
 	char buf[65536], head[32];
 
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(req->body_fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return berr_errno(err, errno, "reading the request's body");
+		if (n == 0 && req->body_end && req->body_end(req->body_user, err) < 0)
+			return -1;
 		int hl = snprintf(head, sizeof(head), "%zx\r\n", (size_t)n);
 		if (remote_conn_write_all(c, head, (size_t)hl) < 0 ||
 		    (n > 0 && remote_conn_write_all(c, buf, (size_t)n) < 0) ||
@@ -244,7 +246,7 @@ static int send_once(struct remote_client *cl, const struct remote_request *req,
 		rc = remote_conn_write_all(r->conn, json_text, json_len);
 	strbuf_free(&head);
 	free(json_text);
-	if (rc == 0 && req->body_fd >= 0 && send_fd_body(r->conn, req->body_fd, err) < 0 &&
+	if (rc == 0 && req->body_fd >= 0 && send_fd_body(r->conn, req, err) < 0 &&
 	    err->kind != BERR_NONE)
 		return -1;
 	if (rc < 0 && *reused)

@@ -22,6 +22,10 @@ struct remote_request {
 	const char *path;  /* "/containers/json?all=1": the version is added */
 	json_t *json;      /* a JSON body, or NULL */
 	int body_fd;       /* otherwise a body read from here to its end (-1: none) */
+	/* called at body_fd's end before the body is ended: -1 with err
+	 * fails the request, its body left unended (NULL: none) */
+	int (*body_end)(void *user, berr *err);
+	void *body_user;
 	const char *content_type; /* of body_fd's bytes (default application/x-tar) */
 	const char *registry_auth; /* X-Registry-Auth, or NULL */
 	const char *extra_header;  /* one more "Name: value" line, or NULL */

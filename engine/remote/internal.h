@@ -59,9 +59,6 @@ int remote_json_stream(struct cmd_ctx *ctx, const struct remote_request *req,
  * without any). A new string, to free. */
 char *remote_registry_auth(json_t *args, const char *reference);
 
-/* Refuses a command the remote module has no translation for yet. */
-int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err);
-
 extern const struct engine_command remote_container_commands[];
 extern const struct engine_command remote_stream_commands[];
 extern const struct engine_command remote_stats_commands[];
@@ -69,5 +66,6 @@ extern const struct engine_command remote_image_commands[];
 extern const struct engine_command remote_object_commands[];
 extern const struct engine_command remote_system_commands[];
 extern const struct engine_command remote_transfer_commands[];
+extern const struct engine_command remote_build_commands[];
 
 #endif

@@ -1,21 +1,15 @@
 /* The remote module: the engine's commands served by a daemon's Engine
  * API, so that every face drives another host (or a real dockerd) the way
- * it drives this one. Commands with no translation yet are refused with
- * Docker's status for what a daemon does not implement. */
+ * it drives this one. */
 #include "engine/remote/remote.h"
 
 #include "engine/registry/registry_module.h"
 #include "engine/remote/internal.h"
 
-static const struct engine_command remote_pending_commands[] = {
-	{"image.build", remote_unsupported},
-	{NULL, NULL},
-};
-
 static const struct engine_command *const remote_commands[] = {
 	remote_container_commands, remote_stream_commands, remote_stats_commands,
 	remote_image_commands,	   remote_object_commands, remote_system_commands,
-	remote_transfer_commands,  remote_pending_commands, NULL,
+	remote_transfer_commands,  remote_build_commands,   NULL,
 };
 
 static const struct engine_module remote_module = {

@@ -64,16 +64,6 @@ void remote_query_nanos(struct strbuf *path, const char *key, json_t *value)
 	remote_query(path, key, text);
 }
 
-int remote_unsupported(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
-{
-	(void)ctx;
-	(void)args;
-	(void)result;
-	return berr_set(err, BERR_UNSUPPORTED,
-			"berth cannot do this against a remote daemon yet (%s)",
-			remote_client_target(remote_of(ctx))->host);
-}
-
 /* Each progress message to the face; an error in the stream ends it. */
 int remote_pass_progress(void *user, json_t *message, berr *err)
 {

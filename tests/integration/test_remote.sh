@@ -392,16 +392,74 @@ b rmi kept:1 imported:1 127.0.0.1:1/pushed:1 moved:1 >/dev/null 2>&1
 expect_status "builder prune" 0 uc builder prune -f
 expect_match "builder prune: the daemon's total" 'Total reclaimed space' "$out"
 
-# the commands not yet translated refuse, in one line, and do nothing
-mkdir -p "$TEST_DIR/ctx"
-echo 'FROM busybox' >"$TEST_DIR/ctx/Dockerfile"
+# build: the context as the docker CLI sends it (.dockerignore applied,
+# the Dockerfile and .dockerignore sent whatever it says), built by the daemon
+mkdir -p "$TEST_DIR/ctx/skip" "$TEST_DIR/ctx/sub" "$TEST_DIR/ctx/logs"
+cat >"$TEST_DIR/ctx/Dockerfile" <<'EOF'
+FROM busybox
+COPY . /ctx/
+RUN echo built-by-the-daemon
+EOF
+printf 'skip\n*.log\nlogs\n!logs/keep.log\nDockerfile\n' >"$TEST_DIR/ctx/.dockerignore"
+echo a >"$TEST_DIR/ctx/a.txt"
+echo x >"$TEST_DIR/ctx/x.log"
+echo s >"$TEST_DIR/ctx/skip/s"
+echo t >"$TEST_DIR/ctx/sub/t"
+echo k >"$TEST_DIR/ctx/logs/keep.log"
+echo d >"$TEST_DIR/ctx/logs/drop.log"
+expect_status "build" 0 uc build -t built:1 --progress plain "$TEST_DIR/ctx"
+expect_match "build: BuildKit's steps" '#[0-9]+ \[3/3\] RUN echo built-by-the-daemon' "$err"
+expect_match "build: the step's output" '#[0-9]+ [0-9.]+ built-by-the-daemon' "$err"
+expect_match "build: the image named" 'naming to built:1' "$err"
+expect_eq "build: the image is the daemon's" "$(b images -q --no-trunc built:1)" \
+	"$(uc images -q --no-trunc built:1)"
+expect_eq "build: what .dockerignore leaves in" "/ctx/.dockerignore /ctx/a.txt /ctx/logs/keep.log /ctx/sub/t" \
+	"$(b run --rm built:1 find /ctx -type f | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_status "build -q" 0 uc build -q "$TEST_DIR/ctx"
+expect_eq "build -q: the image's id alone" "$(b images -q --no-trunc built:1)" "$out"
+expect_status "build, DOCKER_BUILDKIT=0" 0 env DOCKER_BUILDKIT=0 \
+	BERTH_ROOT="$ELSEWHERE/root" BERTH_RUN="$ELSEWHERE/run" timeout 30 "$BERTH" -H "unix://$SOCK" \
+	build -t built:2 "$TEST_DIR/ctx"
+expect_match "DOCKER_BUILDKIT=0: the classic stream" 'Step 3/3 : RUN echo built-by-the-daemon' "$out"
+expect_match "DOCKER_BUILDKIT=0: cached" 'Using cache' "$out"
+expect_match "DOCKER_BUILDKIT=0: tagged" 'Successfully tagged built:2' "$out"
+# a Dockerfile outside the context, from stdin, and stdin as the context
+printf 'FROM busybox\nRUN echo from-outside >/outside\n' >"$TEST_DIR/outside.Dockerfile"
+expect_status "build -f outside the context" 0 uc build -q -t outside:1 -f "$TEST_DIR/outside.Dockerfile" "$TEST_DIR/ctx"
+expect_eq "build -f outside: its image" from-outside "$(b run --rm outside:1 cat /outside)"
+expect_status "build -f -" 0 sh -c "printf 'FROM busybox\nRUN echo dash-f >/dashf\n' |
+	BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run timeout 30 $BERTH -H unix://$SOCK build -q -t dashf:1 -f - $TEST_DIR/ctx"
+expect_eq "build -f -: its image" dash-f "$(b run --rm dashf:1 cat /dashf)"
+expect_status "build - (a Dockerfile)" 0 sh -c "printf 'FROM busybox\nRUN echo stdin-file >/s\n' |
+	BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run timeout 30 $BERTH -H unix://$SOCK build -q -t stdinfile:1 -"
+expect_eq "build - (a Dockerfile): its image" stdin-file "$(b run --rm stdinfile:1 cat /s)"
+expect_status "build - (a tar)" 0 sh -c "tar -C $TEST_DIR/ctx -cz . |
+	BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run timeout 30 $BERTH -H unix://$SOCK build -q -t stdintar:1 -"
+expect_eq "build - (a tar): the context" "/ctx/.dockerignore /ctx/a.txt /ctx/logs/keep.log /ctx/sub/t" \
+	"$(b run --rm stdintar:1 find /ctx -type f | sort | tr '\n' ' ' | sed 's/ $//')"
+# a failing step: its output, the daemon's words, and the user's file named
+printf 'FROM busybox\nRUN echo before-failing; exit 3\n' >"$TEST_DIR/failing.Dockerfile"
 before=$(store_snapshot)
-refusal="berth cannot do this against a remote daemon yet (unix://$SOCK)"
-for cmd in "build -t built:1 $TEST_DIR/ctx"; do
-	expect_status "refused: $cmd" 1 uc $cmd
-	expect_eq "refused: $cmd: the reason last" "$refusal" "$(tail -1 <<<"$err" | sed -e 's/^berth: //' -e 's/^ERROR: failed to solve: //')"
-done
-expect_eq "the refusals changed nothing" "$before" "$(store_snapshot)"
+expect_status "build: a failing step" 1 uc build --progress plain -t failing:1 -f "$TEST_DIR/failing.Dockerfile" "$TEST_DIR/ctx"
+expect_match "a failing step: its output" 'before-failing' "$err"
+expect_match "a failing step: the reason last" 'ERROR: failed to solve: .*exit code: 3$' "$(tail -1 <<<"$err")"
+expect_match "a failing step: the user's Dockerfile named" "$TEST_DIR/failing.Dockerfile" "$(tail -1 <<<"$err")"
+expect_status "a failing step: no image" 1 b image inspect failing:1
+# what the classic builder has no word for, and a context that cannot be
+# sent whole (it is never built from half of it): one line, nothing made
+expect_status "build --secret" 1 uc build --secret id=s,env=HOME -t secret:1 "$TEST_DIR/ctx"
+expect_eq "build --secret: BuildKit's" \
+	"ERROR: failed to solve: the --secret option requires BuildKit, which berth does not speak to a daemon elsewhere: build on that host, or without the option" \
+	"$(tail -1 <<<"$err")"
+mkdir -p "$TEST_DIR/deepctx"
+echo 'FROM busybox' >"$TEST_DIR/deepctx/Dockerfile"
+(cd "$TEST_DIR/deepctx" && for _ in $(seq 70); do d=$(printf 'd%.0s' $(seq 250)); mkdir "$d" && cd "$d" || exit 1; done)
+expect_status "build: a context that cannot be sent whole" 1 uc build -t deep:1 "$TEST_DIR/deepctx"
+expect_match "a context that cannot be sent whole: why" 'sending the build context: path too long' "$(tail -1 <<<"$err")"
+rm -rf "$TEST_DIR/deepctx"
+expect_status "nothing built from half a context" 1 b image inspect deep:1
+expect_eq "the failed builds changed nothing" "$before" "$(store_snapshot)"
+b rmi built:1 built:2 outside:1 dashf:1 stdinfile:1 stdintar:1 >/dev/null 2>&1
 
 # cp of this host's files into a container: cp's names, as the local engine gives them
 mkdir -p "$TEST_DIR/cpsrc/sub"
@@ -654,6 +712,18 @@ expect_status "dockerd: no such container" 1 rb -H "$DH" rm nope
 expect_eq "dockerd: the daemon's words" "berth: No such container: nope" "$err"
 expect_status "dockerd: rm -f" 0 rb -H "$DH" rm -f dk
 expect_eq "dockerd: gone" "" "$(DOCKER_HOST=$DH docker ps -aq)"
+# build on dockerd (the context of the builds above): its classic
+# builder, BuildKit's view here
+expect_status "dockerd: build" 0 rb -H "$DH" build -t dkbuilt:1 --progress plain "$TEST_DIR/ctx"
+expect_match "dockerd: build: the step's output" '#[0-9]+ [0-9.]+ built-by-the-daemon' "$err"
+expect_eq "dockerd: build: what .dockerignore leaves in" "/ctx/.dockerignore /ctx/a.txt /ctx/logs/keep.log /ctx/sub/t" \
+	"$(DOCKER_HOST=$DH timeout 30 docker run --rm dkbuilt:1 find /ctx -type f | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_status "dockerd: build -q" 0 rb -H "$DH" build -q "$TEST_DIR/ctx"
+expect_eq "dockerd: build -q: the image's id" "$(DOCKER_HOST=$DH docker image inspect -f '{{.Id}}' dkbuilt:1)" "$out"
+expect_status "dockerd: build, DOCKER_BUILDKIT=0" 0 env DOCKER_BUILDKIT=0 timeout 30 "$BERTH" -H "$DH" build -t dkbuilt:2 "$TEST_DIR/ctx"
+expect_match "dockerd: DOCKER_BUILDKIT=0: dockerd's stream" 'Successfully tagged dkbuilt:2' "$out"
+expect_status "dockerd: a failing step" 1 rb -H "$DH" build -f "$TEST_DIR/failing.Dockerfile" "$TEST_DIR/ctx"
+expect_match "dockerd: a failing step: dockerd's words" "ERROR: failed to solve: The command '/bin/sh -c echo before-failing; exit 3' returned a non-zero code: 3" "$(tail -1 <<<"$err")"
 
 # --- the console on a remote daemon --------------------------------------------------------
 b rm -f keep >/dev/null

@@ -4,8 +4,8 @@
  * any number of directories, `[...]` classes and `\` escapes as in Go's
  * filepath.Match; `!` re-includes. The last pattern that matches a path or
  * one of its parent directories decides. */
-#ifndef BERTH_BUILD_DOCKERIGNORE_H
-#define BERTH_BUILD_DOCKERIGNORE_H
+#ifndef BERTH_CORE_DOCKERIGNORE_H
+#define BERTH_CORE_DOCKERIGNORE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* .dockerignore patterns (see dockerignore.h). */
-#include "engine/build/dockerignore.h"
+#include "engine/core/dockerignore.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
