@@ -120,8 +120,12 @@ static int start(struct api_req *r)
 	if (!c)
 		return 0;
 	bool running = is_running(c);
+	bool paused = json_is_true(json_object_get(json_object_get(c, "State"), "Paused"));
 	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(c, "Id")) ?: "");
 	json_decref(c);
+	/* a paused container is running, but starting it is Docker's conflict */
+	if (paused)
+		return api_reply_errorf(r, 409, "cannot start a paused container, try unpause instead");
 	if (running)
 		return api_reply_status(r, 304);
 	/* an attach waits: the start holds its stream from the first instant */

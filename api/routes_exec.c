@@ -32,12 +32,13 @@ static int create(struct api_req *r)
 	const char *cid = json_string_value(json_object_get(c, "Id")) ?: "";
 	json_t *state = json_object_get(c, "State");
 	if (!json_is_true(json_object_get(state, "Running"))) {
-		rc = api_reply_errorf(r, 409, "Container %s is not running", cid);
+		rc = api_reply_errorf(r, 409, "container %s is not running", cid);
 		goto out;
 	}
 	if (json_is_true(json_object_get(state, "Paused"))) {
+		/* named as the client named it, as Docker does */
 		rc = api_reply_errorf(r, 409, "Container %s is paused, unpause the container before exec",
-				      cid);
+				      r->params[0]);
 		goto out;
 	}
 	/* what an exec needs of its body, nothing more kept */

@@ -208,7 +208,7 @@ static json_t *create_body(struct cli *cli, struct create_opts *o, int argc, cha
 			}
 		}
 		if (o->rm && strcmp(name, "no") != 0) {
-			*status = cli_failf(cli, 125, "Conflicting options: --restart and --rm");
+			*status = cli_failf(cli, 125, "conflicting options: cannot specify both --restart and --rm");
 			json_decref(hc);
 			json_decref(body);
 			return NULL;

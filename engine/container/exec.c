@@ -84,8 +84,9 @@ static int check_args(json_t *args, berr *err)
 	json_array_foreach(json_object_get(args, "Env"), i, v)
 		if (!json_is_string(v))
 			return berr_set(err, BERR_INVALID, "Env must be a list of strings");
+	/* Docker's runtime refuses it when the exec starts: status 126 */
 	if (wd && *wd && wd[0] != '/')
-		return berr_set(err, BERR_INVALID,
+		return berr_set(err, BERR_CANNOT_EXEC,
 				"the working directory '%s' is invalid, "
 				"it needs to be an absolute path",
 				wd);
@@ -222,7 +223,14 @@ static int start_exec(struct engine *engine, const struct container *c, const ch
 	struct shim_fds fds = SHIM_FDS_NONE;
 
 	fds.attach = attach_fd;
-	return runtime_shim_start(args, &fds, &started, &reported, err);
+	if (runtime_shim_start(args, &fds, &started, &reported, err) < 0) {
+		/* an exec that cannot start (an unknown user...) is Docker's
+		 * status 126, as its daemon records it; a missing command 127 */
+		if (err->kind != BERR_CMD_NOT_FOUND)
+			err->kind = BERR_CANNOT_EXEC;
+		return -1;
+	}
+	return 0;
 }
 
 static int cmd_exec(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)

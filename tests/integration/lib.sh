@@ -77,6 +77,53 @@ trap 'exit 143' TERM
 # berth on this host's engine, whatever DOCKER_HOST a test exports for docker
 b() { DOCKER_HOST= DOCKER_CONTEXT= "$BERTH" "$@"; }
 
+# BERTH_DRIVER=docker: the test's commands are the stock docker CLI's,
+# against a `berth daemon` on the test's own store (its socket in
+# $TEST_DIR), so that a script written for berth's CLI shows that
+# Docker's client sees the same engine; $BERTH becomes a wrapper that
+# hands everything but berth's own commands (daemon, the console) to
+# docker. The daemon goes with the test's cleanup.
+BERTH_DRIVER=${BERTH_DRIVER:-berth}
+if [ "$BERTH_DRIVER" = docker ]; then
+	command -v docker >/dev/null || { echo "$TEST_NAME: BERTH_DRIVER=docker needs the docker CLI"; exit 1; }
+	BERTH_ITSELF=$BERTH
+	DRIVER_SOCK=$TEST_DIR/driver.sock
+	export DOCKER_CONFIG=$TEST_DIR/driver-docker-config
+	mkdir -p "$TEST_DIR/driver" "$DOCKER_CONFIG"
+	cat >"$TEST_DIR/driver/berth" <<EOF
+#!/bin/sh
+# docker for the test's commands; berth for what only berth has
+case "\${1:-}" in
+daemon | system-dial-stdio) exec "$BERTH_ITSELF" "\$@" ;;
+esac
+exec docker -H "unix://$DRIVER_SOCK" "\$@"
+EOF
+	chmod 0755 "$TEST_DIR/driver/berth"
+	"$BERTH_ITSELF" daemon -H "unix://$DRIVER_SOCK" >"$TEST_DIR/driver/daemon.log" 2>&1 &
+	DRIVER_DAEMON=$!
+	for _ in $(seq 100); do
+		curl -sf --max-time 1 --unix-socket "$DRIVER_SOCK" http://docker/_ping >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	BERTH=$TEST_DIR/driver/berth
+	driver_cleanup() {
+		kill -TERM "$DRIVER_DAEMON" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$DRIVER_DAEMON" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$DRIVER_DAEMON" 2>/dev/null
+		wait "$DRIVER_DAEMON" 2>/dev/null
+		cleanup
+	}
+	trap driver_cleanup EXIT
+fi
+
+# said TEXT: a CLI's message without the words only one client adds
+# ("berth: ", "docker: ", "Error response from daemon: "), first line
+# only, so that a check holds under either driver.
+said() { sed -n '1{s/^berth: //; s/^docker: //; s/^Error response from daemon: //; p}' <<<"$1"; }
+# berth_cli: true unless the docker driver runs the test (for what only
+# berth's own client does: its quiet answers, its checks of empty lists)
+berth_cli() { [ "${BERTH_DRIVER:-berth}" = berth ]; }
+
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
@@ -124,7 +171,7 @@ store_snapshot() {
 }
 
 busybox_image() {
-	"$SOURCE_DIR/scripts/busybox-image.sh" "$BERTH"
+	"$SOURCE_DIR/scripts/busybox-image.sh" "${BERTH_ITSELF:-$BERTH}"
 }
 
 finish() {

@@ -54,7 +54,7 @@ expect_status "run -it has the terminal's size" 0 script -qec "stty cols 100 row
 expect_match "rows and columns at start" '30 100' "$out"
 before=$(b ps -aq | wc -l)
 expect_status "a relative working directory is refused" 125 b run --rm -w relative busybox pwd
-expect_eq "Docker's words" "berth: the working directory 'relative' is invalid, it needs to be an absolute path" "$err"
+expect_eq "Docker's words" "the working directory 'relative' is invalid, it needs to be an absolute path" "$(said "$err")"
 expect_eq "nothing left by the refusal" "$before" "$(b ps -aq | wc -l)"
 expect_status "run -it reads the terminal" 0 sh -c "printf 'echo typed-\$((6*7))\nexit 5\n' | script -qec '$BERTH run --rm -it busybox sh' /dev/null; echo status=\$?"
 expect_match "typed command ran" 'typed-42' "$out"
@@ -73,7 +73,11 @@ expect_eq "the trap ran" "got-INT" "$(cat "$TEST_DIR/sig.out")"
 expect_status "ctrl-p ctrl-q detaches" 0 sh -c "(sleep 0.5; printf '\020\021') | script -qec '$BERTH run -it --name det busybox sh' /dev/null"
 expect_status "still running after detach" 0 b inspect -f '{{.State.Running}}' det
 expect_eq "running" "true" "$out"
-expect_status "custom detach keys" 0 sh -c "(sleep 0.5; printf '\001x') | script -qec '$BERTH attach --detach-keys ctrl-a,x det' /dev/null"
+# detaching from attach is no failure: status 0 (the docker CLI says
+# "read escape sequence" and exits 1)
+detach_status=0
+[ "$BERTH_DRIVER" = docker ] && detach_status=1
+expect_status "custom detach keys" "$detach_status" sh -c "(sleep 0.5; printf '\001x') | script -qec '$BERTH attach --detach-keys ctrl-a,x det' /dev/null"
 expect_status "still running after the second detach" 0 b inspect -f '{{.State.Running}}' det
 expect_eq "running again" "true" "$out"
 b rm -f det >/dev/null
@@ -88,8 +92,9 @@ expect_match "attach stopped message" 'You cannot attach to a stopped container'
 # without StdinOnce (run -d -i), one client's end of input leaves stdin open
 # for the next; with it (run -i), the end of input is the end of stdin
 b run -d -i --name reader busybox sh -c 'while read l; do echo got $l; done; echo STDIN-CLOSED; sleep 300' >/dev/null
-echo first | timeout 2 "$BERTH" attach reader >/dev/null
-echo second | timeout 2 "$BERTH" attach reader >/dev/null
+# (-k: the docker CLI passes timeout's SIGTERM on to the container)
+echo first | timeout -k 1 2 "$BERTH" attach reader >/dev/null
+echo second | timeout -k 1 2 "$BERTH" attach reader >/dev/null
 expect_eq "both clients reached the one stdin" "$(printf 'got first\ngot second')" "$(b logs reader)"
 b rm -f reader >/dev/null
 expect_status "run -i ends with its input" 0 timeout 10 sh -c "echo once | '$BERTH' run -i --rm busybox cat"
@@ -178,18 +183,23 @@ expect_status "json format" 0 b ps -a -n 1 --format json
 expect_match "json row" '^\{.*"Names":"talker".*\}$' "$out"
 expect_match "json row fields sorted, as Docker's" '^\{"Command":.*"CreatedAt":.*"ID":.*"Image":.*"Labels":.*"Names":.*"State":.*"Status":' "$out"
 expect_status "unknown ps field" 1 b ps -a --format '{{.Nmaes}}'
-expect_eq "unknown field named as Docker names it" 'berth: failed to execute template: template: :1:2: executing "" at <.Nmaes>: can'"'"'t evaluate field Nmaes in type *formatter.ContainerContext' "$err"
+expect_eq "unknown field named as Docker names it" 'failed to execute template: template: :1:2: executing "" at <.Nmaes>: can'"'"'t evaluate field Nmaes in type *formatter.ContainerContext' "$(said "$err")"
 expect_status "unknown field with no rows" 1 b ps --filter name=nothing-has-this --format '{{.Nmaes}}'
 expect_status "Label method" 0 b ps -a -n 1 --format '[{{.Label "nosuch"}}]'
 expect_eq "missing label is empty" "[]" "$out"
 expect_status "unknown images field" 1 b images --format '{{.Repo}}'
 expect_match "images type" 'template parsing error: .* in type \*formatter\.imageContext$' "$err"
 expect_status "images fields Docker has" 0 b images --format '{{.Containers}} {{.SharedSize}} {{.UniqueSize}}'
-expect_status "unknown volume field" 1 b volume ls --format '{{.Nmae}}'
-expect_status "unknown stats field" 1 b stats --no-stream --format '{{.CPU}}'
-expect_match "stats type" 'in type \*container\.statsContext$' "$err"
-expect_status "map data keeps <no value>" 0 b inspect -f '{{.Nosuch}}' talker
-expect_eq "inspect unknown key" "<no value>" "$out"
+# berth checks a list's format with no rows to format (the docker CLI
+# says nothing then); a key inspect's data lacks is <no value> (the
+# docker CLI 28 errs where Docker's type has no such field)
+if berth_cli; then
+	expect_status "unknown volume field" 1 b volume ls --format '{{.Nmae}}'
+	expect_status "unknown stats field" 1 b stats --no-stream --format '{{.CPU}}'
+	expect_match "stats type" 'in type \*container\.statsContext$' "$err"
+	expect_status "map data keeps <no value>" 0 b inspect -f '{{.Nosuch}}' talker
+	expect_eq "inspect unknown key" "<no value>" "$out"
+fi
 expect_status "container prune" 0 b container prune -f
 expect_eq "pruned all" "" "$(b ps -aq)"
 
@@ -207,7 +217,7 @@ expect_status "no such container" 1 b stop nosuch
 expect_match "no such container message" 'No such container: nosuch' "$err"
 expect_status "unknown command" 1 b frobnicate
 expect_status "unknown global flag" 125 b --frob ps
-expect_match "unknown global flag message" "^berth: unknown flag: --frob" "$err"
+expect_match "unknown global flag message" "^unknown flag: --frob" "$(said "$err")"
 expect_status "unknown global shorthand" 125 b -z ps
 expect_eq "store unchanged after failures" "$before" "$(store_snapshot)"
 
@@ -221,15 +231,16 @@ expect_status "info" 0 b info --format '{{.Images}} {{.Driver}}'
 expect_eq "info fields" "1 overlay2" "$out"
 # what info says is read from the system, not assumed
 expect_eq "backing filesystem measured" "tmpfs" \
-	"$(BERTH_ROOT=/dev/shm/berth-info-$$ "$BERTH" info --format '{{index (index .DriverStatus 0) 1}}'; rm -rf /dev/shm/berth-info-$$)"
+	"$(BERTH_ROOT=/dev/shm/berth-info-$$ "${BERTH_ITSELF:-$BERTH}" info --format '{{index (index .DriverStatus 0) 1}}'; rm -rf /dev/shm/berth-info-$$)"
 expect_status "security options" 0 b info --format '{{json .SecurityOptions}}'
 if [[ "$out" == *no-new-privileges* ]]; then bad "no-new-privileges listed though off by default"; else ok; fi
 expect_status "version" 0 b version --format '{{.Server.Version}}'
 expect_match "version" '^[0-9]+\.[0-9]+\.[0-9]+$' "$out"
 
 # what a user coming from Docker meets
-expect_status "rm -f of a missing container is quiet" 0 b rm -f nosuchcontainer
-expect_eq "and says nothing" "" "$err"
+expect_status "rm -f of a missing container" 0 b rm -f nosuchcontainer
+# berth's is quiet, as the docker CLI's help says (it prints the daemon's 404)
+berth_cli && expect_eq "and says nothing" "" "$err"
 expect_status "run -dit without a terminal" 0 b run -dit --name tutorial busybox sh
 expect_eq "it runs" "running" "$(b inspect -f '{{.State.Status}}' tutorial)"
 b pause tutorial >/dev/null
@@ -247,7 +258,7 @@ expect_eq "the export is private" "600" "$(stat -c %a "$TEST_DIR/exported.tar")"
 expect_status "save -o" 0 b save -o "$TEST_DIR/saved.tar" busybox
 expect_eq "the save is private" "600" "$(stat -c %a "$TEST_DIR/saved.tar")"
 expect_status "wrong argument count" 1 b rename exported
-expect_match "Docker's words" "'berth rename' requires 2 arguments" "$err"
+expect_match "Docker's words" "'(berth|docker) rename' requires 2 arguments" "$err"
 b rm -f exported >/dev/null
 # hostnames the kernel and /etc/hosts can hold, or a clear refusal
 expect_status "hostname with a newline" 125 b run --rm --hostname "$(printf 'a\nb')" busybox true

@@ -29,7 +29,7 @@ expect_eq "tar stream" "inside" "$out"
 expect_status "missing source" 1 b cp cp1:/nope "$host/nope"
 expect_match "missing message" 'Could not find the file /nope in container cp1' "$err"
 expect_status "dir onto a file" 1 b cp cp1:/data "$host/f.txt"
-expect_match "dir onto file message" 'cannot copy a directory to a file' "$err"
+expect_match "dir onto file message" 'cannot copy (a )?directory' "$err"
 
 # host -> container
 expect_status "file into a dir" 0 b cp "$host/f.txt" cp1:/tmp/
@@ -40,7 +40,8 @@ expect_status "check inside" 0 b run --rm --volumes-from cp1 busybox true
 ids=$(b inspect -f '{{.Id}}' cp1)
 expect_eq "nested file arrived" "two" "$(cat "$BERTH_ROOT/containers/$ids/upper/newdir/sub/b")"
 expect_status "missing parent" 1 b cp "$host/f.txt" cp1:/no/such/dir/f
-expect_match "missing parent message" 'Could not find the file /no/such/dir' "$err"
+# (the docker CLI's own words: destination "cp1:/no/such/dir" must be a directory)
+expect_match "missing parent message" 'Could not find the file /no/such/dir|"cp1:/no/such/dir" must be a directory' "$err"
 # symlinks in the container resolve inside the container, never on the host
 expect_status "through a symlink to /" 0 b cp "$host/f.txt" cp1:/data/toroot/escaped.txt
 expect_eq "landed in the container's root" "file" "$(cat "$BERTH_ROOT/containers/$ids/upper/escaped.txt")"
@@ -90,8 +91,11 @@ expect_eq "the host link stays a link" "hosttarget" "$(readlink "$host/hostlink"
 # setuid or setgid bits, unless -a asks for everything
 b exec cp1 sh -c 'mkdir -p /plant && mknod /plant/disk b 7 0 && chmod 666 /plant/disk && cp /bin/busybox /plant/suid && chmod 4755 /plant/suid'
 expect_status "cp of a tree with a device and a setuid file" 0 b cp cp1:/plant "$host/planted"
-expect_eq "no device node on the host" "no" "$([ -e "$host/planted/disk" ] && echo yes || echo no)"
-expect_eq "no setuid bit on the host" "755" "$(stat -c %a "$host/planted/suid")"
+# (berth's client; the docker CLI writes what the archive holds)
+if berth_cli; then
+	expect_eq "no device node on the host" "no" "$([ -e "$host/planted/disk" ] && echo yes || echo no)"
+	expect_eq "no setuid bit on the host" "755" "$(stat -c %a "$host/planted/suid")"
+fi
 expect_status "the same with -a" 0 b cp -a cp1:/plant "$host/planted-a"
 expect_eq "-a keeps the device node" "b" "$(stat -c %A "$host/planted-a/disk" | cut -c1)"
 expect_eq "-a keeps the setuid bit" "4755" "$(stat -c %a "$host/planted-a/suid")"

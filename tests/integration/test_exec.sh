@@ -62,7 +62,8 @@ expect_status "-w" 0 b exec -w /etc box pwd
 expect_eq "-w dir" "/etc" "$out"
 expect_status "-w missing" 127 b exec -w /nonexistent box pwd
 expect_match "-w missing message" 'chdir to cwd \("/nonexistent"\) set in config.json failed: no such file or directory' "$err"
-expect_status "-w relative" 1 b exec -w etc box pwd
+# an exec that cannot start: 126, as Docker's daemon records it
+expect_status "-w relative" 126 b exec -w etc box pwd
 b run -d --name wbox -w /data/dir -u nobody busybox sleep 600 >/dev/null
 expect_status "the container's WorkingDir and User" 0 b exec wbox sh -c 'pwd; id -u'
 expect_eq "inherited workdir and user" "$(printf '/data/dir\n65534')" "$out"
@@ -75,7 +76,7 @@ expect_status "-u nobody" 0 b exec -u nobody box id
 expect_match "nobody" '^uid=65534\(nobody\) gid=65534\(nogroup\)' "$out"
 expect_status "-u numeric" 0 b exec -u 1234:5678 box sh -c 'id -u; id -g'
 expect_eq "numeric ids" "$(printf '1234\n5678')" "$out"
-expect_status "unknown user" 1 b exec -u nosuchuser box true
+expect_status "unknown user" 126 b exec -u nosuchuser box true
 expect_match "unknown user message" 'unable to find user nosuchuser: no matching entries in passwd file' "$err"
 
 # the container's world: processes, hostname, namespaces, cgroups
@@ -209,14 +210,17 @@ b rm -f box short >/dev/null
 # an end of input the terminal already holds (script relays its own) is an
 # end, never a NUL byte handed to the container once the terminal is raw
 b run -d --name ttyend busybox sleep 600 >/dev/null
-nuls=0
-for _ in $(seq 1 10); do
-	script -qec "'$BERTH' exec -it ttyend sh -c tty" /dev/null </dev/null >"$TEST_DIR/tty.out"
-	# the container's terminal echoes a NUL as ^@
-	grep -q '\^@' "$TEST_DIR/tty.out" && nuls=$((nuls + 1))
-done
-expect_eq "no NUL from the terminal's end of input" 0 "$nuls"
-expect_match "the command's own output" '^/dev/pts/0' "$(cat "$TEST_DIR/tty.out")"
+# (berth's client: the docker CLI sends a NUL there)
+if berth_cli; then
+	nuls=0
+	for _ in $(seq 1 10); do
+		script -qec "'$BERTH' exec -it ttyend sh -c tty" /dev/null </dev/null >"$TEST_DIR/tty.out"
+		# the container's terminal echoes a NUL as ^@
+		grep -q '\^@' "$TEST_DIR/tty.out" && nuls=$((nuls + 1))
+	done
+	expect_eq "no NUL from the terminal's end of input" 0 "$nuls"
+	expect_match "the command's own output" '^/dev/pts/0' "$(cat "$TEST_DIR/tty.out")"
+fi
 b rm -f ttyend >/dev/null
 
 # a spec left by a berth killed between writing it and starting its

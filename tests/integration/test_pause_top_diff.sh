@@ -28,7 +28,7 @@ sleep 0.5
 c2=$(read_count)
 expect_eq "nothing runs while paused" "$c1" "$c2"
 expect_status "pause twice" 1 b pause pz
-expect_match "already paused" '^berth: container [0-9a-f]{64} is already paused$' "$err"
+expect_match "already paused" '^container [0-9a-f]{64} is already paused$' "$(said "$err")"
 expect_status "unpause" 0 b unpause pz
 sleep 0.5
 c3=$(read_count)
@@ -37,7 +37,7 @@ expect_status "unpause a running one" 1 b unpause pz
 expect_match "not paused" 'is not paused' "$err"
 b pause pz >/dev/null
 expect_status "rm a paused container" 1 b rm pz
-expect_eq "Docker's words for it" 'berth: cannot remove container "/pz": container is paused and must be unpaused first' "$err"
+expect_eq "Docker's words for it" 'cannot remove container "/pz": container is paused and must be unpaused first' "$(said "$err")"
 expect_status "stop a paused container" 0 b stop -t 1 pz
 expect_status "stopped" 0 b inspect -f '{{.State.Status}}' pz
 expect_eq "exited after stop" "exited" "$out"
