@@ -22,7 +22,7 @@
 static const struct api_route *const route_tables[] = {
 	api_system_routes, api_container_routes, api_exec_routes, api_image_routes,
 	api_network_routes, api_volume_routes, api_transfer_routes, api_build_routes,
-	api_archive_routes, NULL,
+	api_archive_routes, api_swarm_routes, NULL,
 };
 
 static int hex_value(char c)

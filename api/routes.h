@@ -13,6 +13,7 @@ extern const struct api_route api_volume_routes[];
 extern const struct api_route api_transfer_routes[];
 extern const struct api_route api_build_routes[];
 extern const struct api_route api_archive_routes[];
+extern const struct api_route api_swarm_routes[];
 
 /* POST /images/create?fromSrc=-: an image from the body's tar (routes_transfer.c). */
 int api_image_import(struct api_req *r);

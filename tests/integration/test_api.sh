@@ -259,6 +259,27 @@ expect_eq "the slow client is served once it ends its headers" "slow HTTP/1.1 20
 # --- 2. the docker CLI ----------------------------------------------------------------------
 expect_status "docker version" 0 docker version --format '{{.Server.APIVersion}} {{.Server.Os}}'
 expect_eq "docker version shows the server" "1.44 linux" "$out"
+# swarm and plugins: what a Docker in no swarm and without plugins says
+for cmd in "node ls" "service ls" "secret ls" "config ls" "swarm unlock-key"; do
+	expect_status "docker $cmd" 1 docker $cmd
+	expect_eq "docker $cmd: not a swarm manager" \
+		'Error response from daemon: This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.' "${err#could not fetch unlock key: }"
+done
+expect_status "docker swarm init" 1 docker swarm init
+expect_match "docker swarm init: refused as not implemented" 'berth does not run swarm mode yet' "$err"
+expect_status "docker swarm leave" 1 docker swarm leave
+expect_match "docker swarm leave" 'This node is not part of a swarm' "$err"
+expect_status "docker plugin ls" 0 docker plugin ls --format '{{.Name}}'
+expect_eq "no plugins" "" "$out"
+expect_status "docker plugin inspect" 1 docker plugin inspect nosuch
+expect_match "a plugin that is not there" 'plugin "nosuch(:latest)?" not found' "$err"
+expect_status "docker plugin install" 1 docker plugin install --grant-all-permissions nosuch/plugin
+api -X POST http://docker/swarm/init
+expect_eq "POST /swarm/init: 501" 501 "$code"
+req "$RO" http://docker/nodes
+expect_eq "a read-only endpoint reads swarm state: Docker's 503" 503 "$code"
+req "$RO" -X POST http://docker/swarm/init
+expect_eq "a read-only endpoint may not start one" 403 "$code"
 expect_status "docker run --rm" 0 docker run --rm busybox echo hi
 expect_eq "docker run output" hi "$out"
 expect_eq "docker run --rm leaves no container" "" "$(docker ps -aq)"
