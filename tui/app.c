@@ -358,8 +358,20 @@ static void run_loop(struct app *app)
 		} else if (app->frame_due) {
 			timeout = (int)((FRAME_INTERVAL_NS - since) / 1000000) + 1;
 		}
+		/* lost streams are started again on time */
+		int64_t retry_at = model_retry_at(app);
+		if (retry_at) {
+			int64_t left = (retry_at - clock_mono_nanos()) / 1000000 + 1;
+			if (left < 1)
+				left = 1;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
 		if (poll(fds, 4, timeout) < 0 && errno != EINTR)
 			break;
+		retry_at = model_retry_at(app);
+		if (retry_at && clock_mono_nanos() >= retry_at)
+			model_retry(app);
 		if (fds[3].revents & POLLIN)
 			read_signals(app);
 		if (fds[2].revents & POLLIN)

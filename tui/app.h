@@ -114,10 +114,20 @@ struct model {
 	struct request *inflight[MODEL_KIND_COUNT];
 	bool again[MODEL_KIND_COUNT];
 	struct request *stats_req, *events_req;
+	/* a stream that ended on an error starts again at retry_at_ns
+	 * (monotonic; 0: nothing to retry), after retry_ms */
+	int64_t retry_at_ns;
+	int retry_ms;
+	bool lost; /* said that a stream was lost, not yet that it is back */
 };
 
 void model_start(struct app *app);
 void model_stop(struct app *app);
+
+/* When the loop must wake to start lost streams again (monotonic ns; 0:
+ * never), and the starting itself, with every list read again. */
+int64_t model_retry_at(const struct app *app);
+void model_retry(struct app *app);
 
 /* Asks for a kind again (coalesced with a request in flight). */
 void model_refresh(struct app *app, enum model_kind kind);

@@ -120,7 +120,9 @@ static bool take_list(struct app *app, enum model_kind kind, int status, json_t 
 	json_t *value;
 
 	if (status < 0) {
-		app_error(app, err, "reading the %s", list_commands[kind]);
+		/* while the streams are lost, their message says why */
+		if (!m->lost)
+			app_error(app, err, "reading the %s", list_commands[kind]);
 		return false;
 	} else {
 		value = json_incref(kind == MODEL_VOLUMES ? json_object_get(result, "Volumes")
@@ -206,6 +208,28 @@ static bool statuses_count_seconds(const struct model *m)
 	return false;
 }
 
+/* The first and the longest pause before a lost stream is started again. */
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 8000
+
+/* A stream that ended on an error (its daemon went away, restarts, or
+ * cannot be reached): said once, and started again after a pause that
+ * doubles up to RETRY_MAX_MS, the lists read again with it. */
+static void stream_lost(struct app *app, const berr *err, const char *what)
+{
+	struct model *m = &app->model;
+
+	if (m->retry_at_ns)
+		return; /* the other stream's loss has set the retry */
+	m->retry_ms = m->retry_ms ? m->retry_ms * 2 : RETRY_FIRST_MS;
+	if (m->retry_ms > RETRY_MAX_MS)
+		m->retry_ms = RETRY_MAX_MS;
+	m->retry_at_ns = clock_mono_nanos() + (int64_t)m->retry_ms * 1000000;
+	m->lost = true;
+	app_message(app, THEME_STATUS_ERROR, "%s: %s; trying again in %d s", what,
+		    err && err->msg[0] ? err->msg : "ended", (m->retry_ms + 999) / 1000);
+}
+
 /* A reading of every running container (the stats stream, once a second). */
 static void on_stats(struct app *app, void *user, json_t *message)
 {
@@ -215,6 +239,11 @@ static void on_stats(struct app *app, void *user, json_t *message)
 	size_t i;
 
 	(void)user;
+	m->retry_ms = 0;
+	if (m->lost) {
+		m->lost = false;
+		app_message(app, THEME_STATUS, "the engine answers again");
+	}
 	if (!m->stats_since)
 		m->stats_since = clock_now_nanos() / 1000000000;
 	for (i = 0; i < m->nstats; i++)
@@ -257,7 +286,7 @@ static void on_stats_end(struct app *app, void *user, int status, json_t *result
 	(void)result;
 	app->model.stats_req = NULL;
 	if (status < 0)
-		app_error(app, err, "stats");
+		stream_lost(app, err, "stats");
 }
 
 /* An event, from this process or from the events table: read again what
@@ -294,7 +323,7 @@ static void on_events_end(struct app *app, void *user, int status, json_t *resul
 	(void)result;
 	app->model.events_req = NULL;
 	if (status < 0)
-		app_error(app, err, "events");
+		stream_lost(app, err, "events");
 }
 
 /* The host's size, for the header. */
@@ -309,22 +338,42 @@ static void on_info(struct app *app, void *user, int status, json_t *result, con
 	app_model_changed(app, MODEL_STATS);
 }
 
-/* Reads every list and starts the stats stream and the events follower. */
-void model_start(struct app *app)
+/* Reads every list, and starts the stats stream and the events follower
+ * where they do not run. */
+static void start_streams(struct app *app)
 {
 	struct model *m = &app->model;
 	json_t *args;
 
-	tui_subscribe(app, on_event);
 	for (int k = 0; k < MODEL_STATS; k++)
 		model_refresh(app, (enum model_kind)k);
 	args = json_object();
 	tui_submit(app, "system.info", args, NULL, on_info, NULL);
-	m->events_req = tui_submit(app, "system.events", args, on_followed_event, on_events_end, NULL);
+	if (!m->events_req)
+		m->events_req =
+		    tui_submit(app, "system.events", args, on_followed_event, on_events_end, NULL);
 	json_decref(args);
 	args = json_pack("{s:b, s:b}", "stream", 1, "summary", 1);
-	m->stats_req = tui_submit(app, "container.stats", args, on_stats, on_stats_end, NULL);
+	if (!m->stats_req)
+		m->stats_req = tui_submit(app, "container.stats", args, on_stats, on_stats_end, NULL);
 	json_decref(args);
+}
+
+void model_start(struct app *app)
+{
+	tui_subscribe(app, on_event);
+	start_streams(app);
+}
+
+int64_t model_retry_at(const struct app *app)
+{
+	return app->model.retry_at_ns;
+}
+
+void model_retry(struct app *app)
+{
+	app->model.retry_at_ns = 0;
+	start_streams(app);
 }
 
 /* Stops the streams and frees the model. */

@@ -733,8 +733,8 @@ tm new-session -d -s tui -x 100 -y 30 -e BERTH_ROOT="$ELSEWHERE/root" -e BERTH_R
 	"\"$BERTH\" -H unix://$SOCK; echo \$? >$TEST_DIR/console.rc"
 screen() { tm capture-pane -p -t tui 2>/dev/null; }
 expect_screen() {
-	local desc=$1 text=$2
-	for _ in $(seq 100); do
+	local desc=$1 text=$2 tries=${3:-100}
+	for _ in $(seq "$tries"); do
 		screen | grep -qF -- "$text" && { ok; return; }
 		sleep 0.05
 	done
@@ -752,6 +752,19 @@ tm send-keys -t tui ":exec -it tuibox echo CHILD-ON-DAEMON" Enter
 expect_screen "exec -it from the console reaches the daemon's container" "CHILD-ON-DAEMON"
 expect_eq "no local lookup" "" "$(screen | grep -F 'No such container')"
 tm send-keys -t tui Enter
+# the daemon goes away and comes back: the console says so, tries again,
+# and shows what happened meanwhile
+kill -9 "$daemon"
+wait "$daemon" 2>/dev/null
+expect_screen "a lost daemon is said" "trying again in"
+"$BERTH" daemon -H "unix://$SOCK" >"$TEST_DIR/daemon2.log" 2>&1 &
+daemon=$!
+background+=("$daemon")
+wait_for "the daemon answers again" api_ping
+rb -H "unix://$SOCK" run -d --name tuiback busybox sleep 600 >/dev/null
+# (it tries again after 1, 2, 4, then 8 s)
+expect_screen "the console follows the daemon again" "tuiback" 300
+expect_screen "and says so" "the engine answers again"
 tm send-keys -t tui q
 wait_for "q ends the console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
