@@ -27,9 +27,17 @@ int container_host_config_row(struct store *st, const char *id, char *state, siz
 int container_host_config_save(struct store *st, const char *id, json_t *hc, berr *err);
 /* Whether a container has this name; its id into owner. */
 bool container_name_owner(struct store *st, const char *name, char *owner, size_t n);
-/* The ids of containers whose rows may lag behind the kernel: running,
- * paused, restarting, being removed, or exited --rm ones. */
-int container_ids_unsettled(struct store *st, struct store_strings *out, berr *err);
+/* What a reconcile needs of a row that may lag behind the kernel
+ * (running, paused, restarting, being removed, or an exited --rm one),
+ * read without parsing its configuration. */
+struct container_pulse {
+	char id[CONTAINER_ID_LEN + 1];
+	char state[16];
+	int restart_count;
+	char restart[32]; /* RestartPolicy.Name */
+};
+int container_list_unsettled(struct store *st, struct container_pulse **out, size_t *count,
+			     berr *err);
 /* What a listing of many containers needs from each row, without parsing
  * their configurations. */
 struct container_brief {

@@ -2,6 +2,7 @@
  * the list commands see, and the directories no row owns. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,31 +15,140 @@
 #include "engine/container/internal.h"
 #include "engine/core/fsutil.h"
 
+/* A small file of the run directory, its first number in *n; false when
+ * it is not there. */
+static bool run_number(const char *run_dir, const char *name, long long *n)
+{
+	char path[PATH_MAX + 32], *text = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, name);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return false;
+	*n = 0;
+	sscanf(text, "%lld", n);
+	free(text);
+	return true;
+}
+
+static bool run_file_exists(const char *run_dir, const char *name)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, name);
+	return faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Would container_sync_state act on this running container? Read from its
+ * run directory alone (what its monitor writes), without the row's JSON:
+ * an exit recorded, the monitor gone, a stop marker to check, a health
+ * status or a count of dropped log lines not yet announced, a restart
+ * or back-off the row does not show. A yes only costs the full sync. */
+static bool active_may_lag(struct engine *engine, const struct container_pulse *p)
+{
+	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], *status = NULL, *seen = NULL;
+	long long n, seen_n;
+	pid_t pid;
+
+	container_run_dir(engine, p->id, run_dir, sizeof(run_dir));
+	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
+	if (run_file_exists(run_dir, "exit") || proc_pidfile_check(pidfile, &pid) != 1)
+		return true;
+	/* a stop whose stopper died (sync.c's drop_stale_stop) */
+	char stop[PATH_MAX + 16], *stopper = NULL;
+	snprintf(stop, sizeof(stop), "%s/stop", run_dir);
+	if (fs_read_file(stop, &stopper, NULL, NULL) == 0) {
+		bool stale = stopper[0] && !proc_pidfile_alive(stop, &pid);
+		free(stopper);
+		if (stale)
+			return true;
+	}
+	if (p->restart[0] && strcmp(p->restart, "no") != 0) {
+		bool backing_off = run_file_exists(run_dir, "restarting");
+		const char *want = strcmp(p->state, "paused") == 0 ? "paused"
+				   : backing_off		   ? "restarting"
+								   : "running";
+		if (strcmp(p->state, want) != 0 ||
+		    (run_number(run_dir, "restarts", &n) && n != p->restart_count))
+			return true;
+	}
+	if (run_number(run_dir, "log-dropped", &n) && n > 0 &&
+	    (!run_number(run_dir, "log-dropped.seen", &seen_n) || n > seen_n))
+		return true;
+	/* a health status the monitor wrote that was not announced yet */
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/health", run_dir);
+	if (fs_read_file(path, &status, NULL, NULL) < 0)
+		return false;
+	json_t *h = json_loads(status, 0, NULL);
+	const char *now = json_string_value(json_object_get(h, "Status"));
+	bool lag = false;
+	if (now && strcmp(now, "starting") != 0 && strcmp(now, "none") != 0) {
+		snprintf(path, sizeof(path), "%s/health.seen", run_dir);
+		lag = fs_read_file(path, &seen, NULL, NULL) < 0 || strcmp(seen, now) != 0;
+	}
+	json_decref(h);
+	free(status);
+	free(seen);
+	return lag;
+}
+
 int container_reconcile_all(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
-	struct store_strings ids = {0};
+	struct container_pulse *rows = NULL;
+	size_t n = 0;
 
 	if (!st || container_finish_intents(engine, err) < 0 ||
-	    container_ids_unsettled(st, &ids, err) < 0)
+	    container_list_unsettled(st, &rows, &n, err) < 0)
 		return -1;
-	for (size_t i = 0; i < ids.n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct container c;
+		bool active = strcmp(rows[i].state, "removing") != 0 &&
+			      strcmp(rows[i].state, "exited") != 0;
+		if (active && !active_may_lag(engine, &rows[i]))
+			continue;
 		/* container_find syncs; errors on one container must not hide the rest. */
-		if (container_find(engine, ids.v[i], &c, NULL) == 0)
+		if (container_find(engine, rows[i].id, &c, NULL) == 0)
 			container_free(&c);
 	}
-	store_strings_free(&ids);
+	free(rows);
 	return 0;
 }
 
 int container_load_all(struct engine *engine, struct container **out, size_t *count, berr *err)
 {
 	struct store *st = engine_store(engine, err);
+	struct container *list;
+	size_t n, kept = 0;
 
-	if (!st || container_reconcile_all(engine, err) < 0)
+	/* the rows read once, each that may have changed synced in place
+	 * (as container_reconcile_all syncs them by id, without reading
+	 * every row twice) */
+	if (!st || container_finish_intents(engine, err) < 0 ||
+	    container_list_rows(st, &list, &n, err) < 0)
 		return -1;
-	return container_list_rows(st, out, count, err);
+	for (size_t i = 0; i < n; i++) {
+		struct container *c = &list[i];
+		bool removed = false, lag = container_awaits_removal(c);
+		if (!lag && container_is_active(c)) {
+			struct container_pulse p = {.restart_count = c->restart_count};
+			const char *policy = json_string_value(json_object_get(
+				json_object_get(c->host_config, "RestartPolicy"), "Name"));
+			snprintf(p.id, sizeof(p.id), "%s", c->id);
+			snprintf(p.state, sizeof(p.state), "%s", c->state);
+			snprintf(p.restart, sizeof(p.restart), "%s", policy ? policy : "");
+			lag = active_may_lag(engine, &p);
+		}
+		/* errors on one container must not hide the rest */
+		if (lag && container_sync(engine, c, &removed, NULL) == 0 && removed) {
+			container_free(c);
+			continue;
+		}
+		list[kept++] = *c;
+	}
+	*out = list;
+	*count = kept;
+	return 0;
 }
 
 /* The container ids that have a directory in dir but not among rows. */

@@ -446,13 +446,41 @@ bool container_name_owner(struct store *st, const char *name, char *owner, size_
 	return found;
 }
 
-int container_ids_unsettled(struct store *st, struct store_strings *out, berr *err)
+int container_list_unsettled(struct store *st, struct container_pulse **out, size_t *count,
+			     berr *err)
 {
-	return store_strings(st,
-			     "SELECT id FROM containers WHERE state IN"
-			     " ('running', 'paused', 'restarting', 'removing')"
-			     " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
-			     out, err);
+	struct container_pulse *list = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, &stmt,
+			  "SELECT id, state, restart_count,"
+			  " json_extract(host_config, '$.RestartPolicy.Name')"
+			  " FROM containers WHERE state IN"
+			  " ('running', 'paused', 'restarting', 'removing')"
+			  " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
+			  err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = xreallocarray(list, cap, sizeof(*list));
+		}
+		struct container_pulse *p = &list[n++];
+		snprintf(p->id, sizeof(p->id), "%s", store_text(stmt, 0));
+		snprintf(p->state, sizeof(p->state), "%s", store_text(stmt, 1));
+		p->restart_count = sqlite3_column_int(stmt, 2);
+		snprintf(p->restart, sizeof(p->restart), "%s", store_text(stmt, 3));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return store_error(st, err, "listing containers");
+	}
+	*out = list;
+	*count = n;
+	return 0;
 }
 
 int container_ids_all(struct store *st, struct store_strings *out, berr *err)
