@@ -12,37 +12,79 @@
 #include "engine/core/detach_keys.h"
 #include "engine/runtime/shim_protocol.h"
 
-static int send_locked(int fd, pthread_mutex_t *lock, const void *a, size_t alen, const void *b,
-		       size_t blen)
+/* One relay's state: both directions run on one thread. */
+struct relay {
+	const struct relay_options *o;
+	struct http_conn *c;
+	char *buf;        /* the last output frame */
+	size_t cap;
+	int *exit_code;
+	int output_rc;    /* forward_output's last answer while stdin was being sent */
+};
+
+static int forward_output(struct relay *r);
+
+/* Sends n bytes to the monitor; while its socket is full, its output is
+ * forwarded meanwhile: the monitor may be waiting for us to read before it
+ * reads on (a command echoing a large stdin), and a send that only waited
+ * would never end. */
+static int send_draining(struct relay *r, const unsigned char *p, size_t n)
 {
-	int rc = 0;
+	int fd = r->o->shim_fd;
+
+	while (n > 0) {
+		ssize_t sent = send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent > 0) {
+			p += sent;
+			n -= (size_t)sent;
+			continue;
+		}
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return -1;
+		struct pollfd pf = {.fd = fd, .events = POLLIN | POLLOUT};
+		if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		if ((pf.revents & POLLIN) && (r->output_rc = forward_output(r)) != 0)
+			return -1;
+		if ((pf.revents & (POLLERR | POLLNVAL)) ||
+		    ((pf.revents & POLLHUP) && !(pf.revents & POLLIN)))
+			return -1;
+	}
+	return 0;
+}
+
+/* The client's bytes to the container's stdin, as one frame (whole: the
+ * lock keeps a resize's frame from another thread out of its middle). */
+static int send_stdin(struct relay *r, const void *data, size_t len)
+{
+	unsigned char h[SHIM_FRAME_HEADER] = {SHIM_STREAM_STDIN, 0, 0, 0, (unsigned char)(len >> 24),
+					      (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+					      (unsigned char)len};
+	pthread_mutex_t *lock = r->o->write_lock;
+	int rc;
 
 	if (lock)
 		pthread_mutex_lock(lock);
-	if (send(fd, a, alen, MSG_NOSIGNAL) != (ssize_t)alen ||
-	    (blen && send(fd, b, blen, MSG_NOSIGNAL) != (ssize_t)blen))
-		rc = -1;
+	rc = send_draining(r, h, sizeof(h));
+	if (rc == 0 && len)
+		rc = send_draining(r, data, len);
 	if (lock)
 		pthread_mutex_unlock(lock);
 	return rc;
 }
 
-/* The client's bytes to the container's stdin, as one frame. */
-static int send_stdin(const struct relay_options *o, const void *data, size_t len)
-{
-	unsigned char h[SHIM_FRAME_HEADER] = {SHIM_STREAM_STDIN, 0, 0, 0, (unsigned char)(len >> 24),
-					      (unsigned char)(len >> 16), (unsigned char)(len >> 8),
-					      (unsigned char)len};
-
-	return send_locked(o->shim_fd, o->write_lock, h, sizeof(h), data, len);
-}
-
 /* One frame from the monitor to the client: raw with a tty, Docker's
  * multiplexed framing (the monitor's own) without. Returns 1 at the exit
  * frame, 0 to go on, -1 when either side is gone. */
-static int forward_output(const struct relay_options *o, struct http_conn *c, char **buf,
-			  size_t *cap, int *exit_code)
+static int forward_output(struct relay *r)
 {
+	const struct relay_options *o = r->o;
+	struct http_conn *c = r->c;
+	char **buf = &r->buf;
+	size_t *cap = &r->cap;
+	int *exit_code = r->exit_code;
 	unsigned char h[SHIM_FRAME_HEADER];
 	size_t len;
 
@@ -72,11 +114,11 @@ static int forward_output(const struct relay_options *o, struct http_conn *c, ch
 }
 
 /* Input with the detach sequence held back; true once it is complete. */
-static bool forward_input(const struct relay_options *o, const unsigned char *in, size_t n,
+static bool forward_input(struct relay *r, const unsigned char *in, size_t n,
 			  const unsigned char *keys, size_t nkeys, size_t *matched, bool *failed)
 {
 	if (!nkeys) {
-		*failed = send_stdin(o, in, n) < 0;
+		*failed = send_stdin(r, in, n) < 0;
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -85,10 +127,10 @@ static bool forward_input(const struct relay_options *o, const unsigned char *in
 				return true;
 			continue;
 		}
-		if (*matched && send_stdin(o, keys, *matched) < 0)
+		if (*matched && send_stdin(r, keys, *matched) < 0)
 			*failed = true;
 		*matched = 0;
-		if (send_stdin(o, &in[i], 1) < 0)
+		if (send_stdin(r, &in[i], 1) < 0)
 			*failed = true;
 	}
 	return false;
@@ -97,9 +139,9 @@ static bool forward_input(const struct relay_options *o, const unsigned char *in
 int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code)
 {
 	unsigned char keys[16], in[16384];
-	size_t nkeys = 0, matched = 0, cap = 0;
+	size_t nkeys = 0, matched = 0;
 	bool stdin_open = o->attach_stdin, failed = false;
-	char *buf = NULL;
+	struct relay r = {.o = o, .c = c, .exit_code = exit_code};
 	int rc = 0;
 
 	*exit_code = -1;
@@ -108,7 +150,7 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 					  sizeof(keys));
 	/* what the client sent right after its request */
 	if (stdin_open && c->in_off < c->in_len) {
-		bool detached = forward_input(o, (unsigned char *)c->in + c->in_off,
+		bool detached = forward_input(&r, (unsigned char *)c->in + c->in_off,
 					      c->in_len - c->in_off, keys, nkeys, &matched, &failed);
 		c->in_off = c->in_len;
 		if (detached)
@@ -124,7 +166,7 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 			break;
 		}
 		if (p[0].revents) {
-			rc = forward_output(o, c, &buf, &cap, exit_code);
+			rc = forward_output(&r);
 			if (rc != 0)
 				break;
 		}
@@ -147,18 +189,23 @@ int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code
 				 * unless a terminal holds it (Docker keeps a tty's
 				 * stdin open: the docker CLI closes its half when the
 				 * user detaches) */
-				if (!o->tty)
-					send_stdin(o, NULL, 0);
+				/* (a monitor that no longer reads stdin has more to say:
+				 * only an exit frame met meanwhile ends the relay) */
+				if (!o->tty && send_stdin(&r, NULL, 0) < 0 && r.output_rc != 0)
+					failed = true;
 				stdin_open = false;
 				if (n < 0)
 					break;
 				continue;
 			}
-			if (forward_input(o, in, (size_t)n, keys, nkeys, &matched, &failed))
+			if (forward_input(&r, in, (size_t)n, keys, nkeys, &matched, &failed))
 				break;
 		}
 	}
 out:
-	free(buf);
+	/* an exit frame (or a broken client) met while stdin was being sent */
+	if (failed && r.output_rc != 0)
+		rc = r.output_rc;
+	free(r.buf);
 	return rc < 0 ? -1 : 0;
 }

@@ -107,6 +107,74 @@ static int read_frame(int fd, char **buf, size_t *cap, size_t *len)
 	return header[0];
 }
 
+/* Output frames read while stdin waits to be sent. */
+struct drain {
+	int fd;
+	char **buf;
+	size_t *cap;
+	int *exit_code;
+	bool ended; /* the stream ended (or its exit frame came) meanwhile */
+};
+
+/* One output frame to stdout or stderr; false at the stream's end or its
+ * exit frame (*exit_code then). */
+static bool write_output_frame(struct drain *d)
+{
+	size_t len;
+	int stream = read_frame(d->fd, d->buf, d->cap, &len);
+
+	if (stream < 0)
+		return false;
+	if (stream == SHIM_STREAM_EXIT) {
+		*d->exit_code = atoi(*d->buf);
+		return false;
+	}
+	fd_write_all(stream == SHIM_STREAM_STDERR ? STDERR_FILENO : STDOUT_FILENO, *d->buf, len);
+	return true;
+}
+
+/* Sends bytes on the stream; while it is full, its output is written out
+ * meanwhile: the other end may be waiting for us to read before it reads
+ * on (a command echoing a large stdin), and a send that only waited
+ * would never end. */
+static int send_draining(struct drain *d, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t sent = send(d->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent > 0) {
+			p += sent;
+			n -= (size_t)sent;
+			continue;
+		}
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return -1;
+		struct pollfd pf = {.fd = d->fd, .events = POLLIN | POLLOUT};
+		if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		if ((pf.revents & POLLIN) && !write_output_frame(d)) {
+			d->ended = true;
+			return -1;
+		}
+		if ((pf.revents & (POLLERR | POLLNVAL)) ||
+		    ((pf.revents & POLLHUP) && !(pf.revents & POLLIN)))
+			return -1;
+	}
+	return 0;
+}
+
+static int send_stdin(struct drain *d, const void *data, size_t len)
+{
+	unsigned char header[SHIM_FRAME_HEADER] = {SHIM_STREAM_STDIN, 0, 0, 0,
+						   (unsigned char)(len >> 24), (unsigned char)(len >> 16),
+						   (unsigned char)(len >> 8), (unsigned char)len};
+
+	if (send_draining(d, header, sizeof(header)) < 0)
+		return -1;
+	return len ? send_draining(d, data, len) : 0;
+}
+
 /* What a terminal holds before it goes raw, read while it is still in
  * canonical mode: a line typed ahead goes to the container first, and an
  * end of input already given (a ^D, or `script` relaying the end of its
@@ -137,9 +205,10 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 	bool raw_mode = false, stdin_open = forward_stdin;
 	unsigned char keys[16];
 	size_t nkeys = detach_keys_parse(detach_keys ? detach_keys : "ctrl-p,ctrl-q", keys, 16);
-	size_t matched = 0, cap = 0, len = 0;
+	size_t matched = 0, cap = 0;
 	char *buf = NULL;
 	int exit_code = -1;
+	struct drain d = {.fd = fd, .buf = &buf, .cap = &cap, .exit_code = &exit_code};
 	struct sigaction sa = {.sa_handler = on_winch}, old_winch;
 
 	/* Without a terminal, signals to berth go to the container (docker's
@@ -177,23 +246,17 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 			continue;
 		if (r < 0)
 			break;
-		if (p[0].revents) {
-			int stream = read_frame(fd, &buf, &cap, &len);
-			if (stream < 0)
-				break;
-			if (stream == SHIM_STREAM_EXIT) {
-				exit_code = atoi(buf);
-				break;
-			}
-			fd_write_all(stream == SHIM_STREAM_STDERR ? STDERR_FILENO : STDOUT_FILENO, buf, len);
-		}
+		if (p[0].revents && !write_output_frame(&d))
+			break;
 		if (stdin_open && p[1].revents) {
 			unsigned char in[4096];
 			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
-				send_frame(fd, SHIM_STREAM_STDIN, NULL, 0);
+				send_stdin(&d, NULL, 0);
+				if (d.ended)
+					break;
 				stdin_open = false;
 				continue;
 			}
@@ -208,12 +271,16 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 						continue;
 					}
 					if (matched) {
-						send_frame(fd, SHIM_STREAM_STDIN, keys, matched);
+						send_stdin(&d, keys, matched);
 						matched = 0;
 					}
-					send_frame(fd, SHIM_STREAM_STDIN, &in[i], 1);
+					send_stdin(&d, &in[i], 1);
+					if (d.ended)
+						goto out;
 				}
-			} else if (send_frame(fd, SHIM_STREAM_STDIN, in, (size_t)n) < 0) {
+			} else if (send_stdin(&d, in, (size_t)n) < 0) {
+				if (d.ended)
+					break;
 				stdin_open = false;
 			}
 		}

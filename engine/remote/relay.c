@@ -26,6 +26,7 @@ struct relay {
 	size_t header_len;
 	size_t frame_left; /* bytes of the current frame still to come */
 	int frame_stream;
+	bool daemon_done;  /* the daemon's stream ended while stdin was being sent */
 };
 
 static int send_frame(int fd, int stream, const void *data, size_t len)
@@ -93,6 +94,54 @@ static int from_daemon(struct relay *r, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Stdin to the daemon; while its socket is full, its output goes to the
+ * face meanwhile: the daemon may be waiting for us to read before it
+ * reads on (a command echoing a large stdin), and a write that only
+ * waited would never end. Small writes, each after poll says there is
+ * room, so that none blocks for long. */
+static int to_daemon(struct relay *r, const unsigned char *p, size_t n)
+{
+	unsigned char buf[16384];
+	int fd = remote_conn_fd(r->conn);
+
+	while (n > 0) {
+		struct pollfd pf = {.fd = fd, .events = POLLOUT};
+		/* writing whenever there is room; reading only when there is
+		 * none (with TLS, readable bytes may be a record with no data
+		 * for us, a session ticket, and a read would wait) */
+		if (poll(&pf, 1, 0) < 0 && errno != EINTR)
+			return -1;
+		if (pf.revents & POLLOUT) {
+			size_t chunk = n < 4096 ? n : 4096;
+			if (remote_conn_write_all(r->conn, p, chunk) < 0)
+				return -1;
+			p += chunk;
+			n -= chunk;
+			continue;
+		}
+		if (pf.revents & (POLLERR | POLLHUP | POLLNVAL))
+			return -1;
+		pf.events = POLLIN | POLLOUT;
+		if (!remote_conn_pending(r->conn) && poll(&pf, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (!remote_conn_pending(r->conn) && !(pf.revents & POLLIN))
+			continue; /* room again */
+		ssize_t got = remote_conn_read(r->conn, buf, sizeof(buf), 0);
+		if (got < 0 && errno == ETIMEDOUT)
+			continue;
+		if (got <= 0) {
+			r->daemon_done = true;
+			return -1;
+		}
+		if (from_daemon(r, buf, (size_t)got) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One frame from the face: input for the container, its end, a resize. */
 static int from_face(struct relay *r)
 {
@@ -112,7 +161,7 @@ static int from_face(struct relay *r)
 			remote_conn_close_write(r->conn);
 			return 0;
 		}
-		if (h[0] == SHIM_STREAM_STDIN && remote_conn_write_all(r->conn, data, take) < 0)
+		if (h[0] == SHIM_STREAM_STDIN && to_daemon(r, (unsigned char *)data, take) < 0)
 			return -1;
 		if (h[0] == SHIM_STREAM_RESIZE && r->o.resize_path[0]) {
 			unsigned rows = 0, cols = 0;
@@ -183,7 +232,10 @@ static void *relay_thread(void *arg)
 				break; /* the face left (a detach) */
 		}
 		if (face_open && p[1].revents && from_face(r) < 0) {
-			/* the face hung up: a detach, or its end */
+			/* the face hung up (a detach, or its end), or the
+			 * daemon's stream ended while stdin was being sent */
+			if (r->daemon_done)
+				send_exit(r);
 			break;
 		}
 	}

@@ -288,6 +288,15 @@ expect_status "a missing command" 127 docker run --rm busybox nosuchcommand
 expect_match "missing command message" 'executable file not found' "$err"
 expect_status "a directory as the command" 126 docker run --name direxec busybox /etc
 expect_status "rm the container that could not start" 0 docker rm direxec
+# stdin larger than the sockets hold, echoed back while it is still being
+# sent: the relay forwards output while it waits to send input
+docker run -d --name echoer busybox sleep 600 >/dev/null
+head -c 8000000 /dev/urandom >"$TEST_DIR/blob"
+for i in 1 2 3; do
+	expect_status "8 MB through exec -i and back ($i)" 0 timeout 60 sh -c "docker exec -i echoer cat <'$TEST_DIR/blob' | cmp - '$TEST_DIR/blob'"
+done
+docker rm -f echoer >/dev/null
+rm -f "$TEST_DIR/blob"
 expect_status "docker run -i" 0 sh -c 'echo piped | docker run -i --rm busybox cat'
 expect_eq "stdin reaches the container" piped "$out"
 expect_eq "no container left" "" "$(docker ps -aq)"

@@ -205,6 +205,10 @@ unix_suite() {
 	expect_eq "$how: exec's stderr" e "$err"
 	expect_status "$how: exec -i" 0 piped exec-stdin c exec -i "$w" cat
 	expect_eq "$how: exec -i: stdin reaches it" exec-stdin "$out"
+	# stdin larger than the sockets hold, echoed back while still being sent
+	head -c 8000000 /dev/urandom >"$TEST_DIR/blob"
+	if c exec -i "$w" cat <"$TEST_DIR/blob" | cmp -s - "$TEST_DIR/blob"; then ok; else
+		bad "$how: 8 MB through exec -i did not come back whole"; fi
 	expect_status "$how: inspect -f" 0 c inspect -f '{{.State.Status}} {{.Name}} {{.Config.Image}} {{.Id}}' "$w"
 	expect_eq "$how: inspect" "running /$w busybox $id" "$out"
 	expect_status "$how: top" 0 c top "$w"
@@ -550,6 +554,8 @@ expect_status "run -d over TLS" 0 rb "${TLSFLAGS[@]}" -H "$FARH" run -d --name f
 far_id=$out
 expect_status "stdin over TLS" 0 sh -c "echo piped-tls | timeout 30 $BERTH --tlsverify --tlscacert $tls/ca.pem --tlscert $tls/cert.pem --tlskey $tls/key.pem -H $FARH exec -i farbox cat"
 expect_eq "stdin came through" piped-tls "$out"
+head -c 8000000 /dev/urandom >"$TEST_DIR/blob"
+expect_status "8 MB through exec -i over TLS and back" 0 timeout 60 sh -c "$BERTH --tlsverify --tlscacert $tls/ca.pem --tlscert $tls/cert.pem --tlskey $tls/key.pem -H $FARH exec -i farbox cat <'$TEST_DIR/blob' | cmp - '$TEST_DIR/blob'"
 expect_status "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_HOST" 0 \
 	env DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls" DOCKER_HOST="$FARH" timeout 30 "$BERTH" ps --format '{{.Names}} {{.ID}}'
 expect_eq "the environment's daemon" "farbox ${far_id:0:12}" "$out"
@@ -708,6 +714,10 @@ expect_status "dockerd: exec" 4 rb -H "$DH" exec dk sh -c 'echo in-dk; exit 4'
 expect_eq "dockerd: exec output" in-dk "$out"
 expect_status "dockerd: exec -i" 0 sh -c "echo piped-dk | timeout 30 $BERTH -H $DH exec -i dk cat"
 expect_eq "dockerd: exec -i" piped-dk "$out"
+# stdin larger than the sockets hold, echoed back while it is still being
+# sent: neither the client nor the relay waits on one direction alone
+head -c 8000000 /dev/urandom >"$TEST_DIR/blob"
+expect_status "dockerd: 8 MB through exec -i and back" 0 timeout 60 sh -c "$BERTH -H $DH exec -i dk cat <'$TEST_DIR/blob' | cmp - '$TEST_DIR/blob'"
 expect_status "dockerd: no such container" 1 rb -H "$DH" rm nope
 expect_eq "dockerd: the daemon's words" "berth: No such container: nope" "$err"
 expect_status "dockerd: rm -f" 0 rb -H "$DH" rm -f dk
