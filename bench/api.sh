@@ -85,6 +85,18 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
+# the route alone, without the docker CLI's own start (about 50 ms): curl's
+# time for GET /containers/json (and ?all=1), alternating
+for round in $(seq "$ROUNDS"); do
+	for h in "${hosts[@]}"; do
+		for q in "" "?all=1"; do
+			t=$(curl -s -o /dev/null -w '%{time_total}' --unix-socket "$(sock "$h")" \
+				"http://docker/v1.41/containers/json$q")
+			record "$(name "$h")-GET_/containers/json${q:+_all}" "$(awk -v t="$t" 'BEGIN {printf "%.2f", t * 1000}')"
+		done
+	done
+done
+
 # many clients at once
 id50=$(DOCKER_HOST=$berth_host docker inspect -f '{{.Id}}' c50)
 for h in "${hosts[@]}"; do
@@ -125,14 +137,14 @@ kill "${subs[@]}" 2>/dev/null || true
 record berth-events "$EVENTS containers in $events_ms ms, $SUBSCRIBERS subscribers, $lost events lost"
 
 echo "api bench: $CONTAINERS running containers, median of $ROUNDS (ms)"
-printf '%-14s %9s %9s %8s\n' command berth docker ratio
-for cmd in ps ps_-a inspect_c50 images; do
+printf '%-26s %9s %9s %8s\n' command berth docker ratio
+for cmd in ps ps_-a inspect_c50 images GET_/containers/json GET_/containers/json_all; do
 	b=$(awk -v k="berth-$cmd" '$1 == k {print $2}' "$out" | median)
 	if [ "$with_docker" = 1 ]; then
 		d=$(awk -v k="docker-$cmd" '$1 == k {print $2}' "$out" | median)
-		printf '%-14s %9s %9s %7.2fx\n' "${cmd//_/ }" "$b" "$d" "$(awk -v b="$b" -v d="$d" 'BEGIN {print b / d}')"
+		printf '%-26s %9s %9s %7.2fx\n' "${cmd//_/ }" "$b" "$d" "$(awk -v b="$b" -v d="$d" 'BEGIN {print b / d}')"
 	else
-		printf '%-14s %9s\n' "${cmd//_/ }" "$b"
+		printf '%-26s %9s\n' "${cmd//_/ }" "$b"
 	fi
 done
 for n in berth docker; do

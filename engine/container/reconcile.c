@@ -30,56 +30,86 @@ static bool run_number(const char *run_dir, const char *name, long long *n)
 	return true;
 }
 
-static bool run_file_exists(const char *run_dir, const char *name)
-{
-	char path[PATH_MAX + 32];
+/* Which of the monitor's records a run directory holds: one listing
+ * instead of an open per record. */
+enum {
+	RUN_EXIT = 1 << 0,
+	RUN_STOP = 1 << 1,
+	RUN_RESTARTING = 1 << 2,
+	RUN_RESTARTS = 1 << 3,
+	RUN_LOG_DROPPED = 1 << 4,
+	RUN_HEALTH = 1 << 5,
+	RUN_SHIM_PID = 1 << 6,
+};
 
-	snprintf(path, sizeof(path), "%s/%s", run_dir, name);
-	return faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+static unsigned run_records(const char *run_dir)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} records[] = {
+	    {"exit", RUN_EXIT},		  {"stop", RUN_STOP},		{"restarting", RUN_RESTARTING},
+	    {"restarts", RUN_RESTARTS}, {"log-dropped", RUN_LOG_DROPPED}, {"health", RUN_HEALTH},
+	    {"shim.pid", RUN_SHIM_PID},
+	};
+	DIR *d = opendir(run_dir);
+	struct dirent *de;
+	unsigned found = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
+			if (strcmp(de->d_name, records[i].name) == 0)
+				found |= records[i].bit;
+	closedir(d);
+	return found;
 }
 
 /* Would container_sync_state act on this running container? Read from its
  * run directory alone (what its monitor writes), without the row's JSON:
- * an exit recorded, the monitor gone, a stop marker to check, a health
+ * an exit recorded, the monitor gone, a stop whose stopper died, a health
  * status or a count of dropped log lines not yet announced, a restart
  * or back-off the row does not show. A yes only costs the full sync. */
 static bool active_may_lag(struct engine *engine, const struct container_pulse *p)
 {
-	char run_dir[PATH_MAX], pidfile[PATH_MAX + 16], *status = NULL, *seen = NULL;
+	char run_dir[PATH_MAX], path[PATH_MAX + 32], *text = NULL, *seen = NULL;
 	long long n, seen_n;
 	pid_t pid;
 
 	container_run_dir(engine, p->id, run_dir, sizeof(run_dir));
-	snprintf(pidfile, sizeof(pidfile), "%s/shim.pid", run_dir);
-	if (run_file_exists(run_dir, "exit") || proc_pidfile_check(pidfile, &pid) != 1)
+	unsigned has = run_records(run_dir);
+	if ((has & RUN_EXIT) || !(has & RUN_SHIM_PID))
+		return true;
+	snprintf(path, sizeof(path), "%s/shim.pid", run_dir);
+	if (proc_pidfile_check(path, &pid) != 1)
 		return true;
 	/* a stop whose stopper died (sync.c's drop_stale_stop) */
-	char stop[PATH_MAX + 16], *stopper = NULL;
-	snprintf(stop, sizeof(stop), "%s/stop", run_dir);
-	if (fs_read_file(stop, &stopper, NULL, NULL) == 0) {
-		bool stale = stopper[0] && !proc_pidfile_alive(stop, &pid);
-		free(stopper);
+	snprintf(path, sizeof(path), "%s/stop", run_dir);
+	if ((has & RUN_STOP) && fs_read_file(path, &text, NULL, NULL) == 0) {
+		bool stale = text[0] && !proc_pidfile_alive(path, &pid);
+		free(text);
+		text = NULL;
 		if (stale)
 			return true;
 	}
 	if (p->restart[0] && strcmp(p->restart, "no") != 0) {
-		bool backing_off = run_file_exists(run_dir, "restarting");
 		const char *want = strcmp(p->state, "paused") == 0 ? "paused"
-				   : backing_off		   ? "restarting"
+				   : (has & RUN_RESTARTING)	   ? "restarting"
 								   : "running";
 		if (strcmp(p->state, want) != 0 ||
-		    (run_number(run_dir, "restarts", &n) && n != p->restart_count))
+		    ((has & RUN_RESTARTS) && run_number(run_dir, "restarts", &n) &&
+		     n != p->restart_count))
 			return true;
 	}
-	if (run_number(run_dir, "log-dropped", &n) && n > 0 &&
+	if ((has & RUN_LOG_DROPPED) && run_number(run_dir, "log-dropped", &n) && n > 0 &&
 	    (!run_number(run_dir, "log-dropped.seen", &seen_n) || n > seen_n))
 		return true;
 	/* a health status the monitor wrote that was not announced yet */
-	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/health", run_dir);
-	if (fs_read_file(path, &status, NULL, NULL) < 0)
+	if (!(has & RUN_HEALTH) || fs_read_file(path, &text, NULL, NULL) < 0)
 		return false;
-	json_t *h = json_loads(status, 0, NULL);
+	json_t *h = json_loads(text, 0, NULL);
 	const char *now = json_string_value(json_object_get(h, "Status"));
 	bool lag = false;
 	if (now && strcmp(now, "starting") != 0 && strcmp(now, "none") != 0) {
@@ -87,7 +117,7 @@ static bool active_may_lag(struct engine *engine, const struct container_pulse *
 		lag = fs_read_file(path, &seen, NULL, NULL) < 0 || strcmp(seen, now) != 0;
 	}
 	json_decref(h);
-	free(status);
+	free(text);
 	free(seen);
 	return lag;
 }
