@@ -516,6 +516,7 @@ int http_hijack(struct http_conn *c, const char *extra_headers, const char *cont
 	strbuf_adds(&b, "\r\n");
 	c->response_started = true;
 	c->req.keep_alive = false;
+	c->hijacked = true;
 	rc = http_write_all(c, b.s, b.len);
 	strbuf_free(&b);
 	return rc;

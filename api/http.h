@@ -52,6 +52,7 @@ struct http_conn {
 	size_t pending_off;
 	/* the response being written */
 	bool chunked, response_started, broken;
+	bool hijacked; /* the connection became a raw stream (attach, exec) */
 	/* the client sent "Expect: 100-continue" and has not been told to
 	 * send its body: it is told when the body is first read, so that a
 	 * request refused first never sends it (Go's server does the same) */

@@ -69,6 +69,11 @@ static int build(struct api_req *r)
 				 api_query_all(r, "t"), "no_cache", api_query_bool(r, "nocache"),
 				 "pull", api_query_bool(r, "pull"), "add_hosts",
 				 api_query_all(r, "extrahosts"));
+	/* a path within the context, as Docker reads it: never one of this
+	 * host's files (the engine reads an absolute path from the host, for
+	 * its own CLI) */
+	while (dockerfile && *dockerfile == '/')
+		dockerfile++;
 	if (dockerfile && *dockerfile)
 		json_object_set_new(args, "dockerfile", json_string(dockerfile));
 	if (target && *target)

@@ -110,7 +110,11 @@ static void *serve_connection(void *arg)
 	}
 out:
 	api_tls_close(c->tls);
-	if (conn->endpoint->tcp || (c->req.has_body && !c->message_done && !c->broken))
+	/* (a raw stream's client may still be sending stdin a container
+	 * stopped reading: closed under it, its read of our last bytes, and
+	 * so the exit code, would fail with a reset) */
+	if (conn->endpoint->tcp || c->hijacked ||
+	    (c->req.has_body && !c->message_done && !c->broken))
 		linger_close(c->fd);
 	close(c->fd);
 	http_conn_release(c);

@@ -332,7 +332,11 @@ static int contexts_object(struct cli *cli, const struct strlist *list, json_t *
 	return 0;
 }
 
-/* Reads all of stdin (a Dockerfile given with -f -). */
+/* A Dockerfile's largest size, as the engine reads one. */
+#define DOCKERFILE_MAX (16u << 20)
+
+/* Reads all of stdin (a Dockerfile given with -f -); NULL past
+ * DOCKERFILE_MAX. */
 static char *read_stdin(void)
 {
 	size_t len = 0, cap = 65536;
@@ -341,6 +345,10 @@ static char *read_stdin(void)
 
 	while ((n = read(STDIN_FILENO, buf + len, cap - len)) > 0) {
 		len += (size_t)n;
+		if (len > DOCKERFILE_MAX) {
+			free(buf);
+			return NULL;
+		}
 		if (len == cap)
 			buf = xrealloc(buf, (cap *= 2) + 1);
 	}
@@ -445,6 +453,10 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 			json_object_set_new(args, "remote", json_string(argv[first]));
 			if (f.file && strcmp(f.file, "-") == 0) {
 				char *text = read_stdin();
+				if (!text) {
+					status = cli_failf(cli, 1, "the Dockerfile on stdin is larger than 16 MiB");
+					goto out;
+				}
 				json_object_set_new(args, "dockerfile_text", json_string(text));
 				free(text);
 			} else if (f.file) {
@@ -486,6 +498,10 @@ static int cmd_build(struct cli *cli, int argc, char **argv)
 		json_object_set_new(args, "context", json_string(context));
 		if (f.file && strcmp(f.file, "-") == 0) {
 			char *text = read_stdin();
+			if (!text) {
+				status = cli_failf(cli, 1, "the Dockerfile on stdin is larger than 16 MiB");
+				goto out;
+			}
 			json_object_set_new(args, "dockerfile_text", json_string(text));
 			free(text);
 		} else {

@@ -153,6 +153,13 @@ static void on_list(struct app *app, void *user, int status, json_t *result, con
 	struct model *m = &app->model;
 
 	m->inflight[kind] = NULL;
+	/* a list read again after streams were lost: the engine is back
+	 * (the stats stream may have nothing to say while nothing runs) */
+	if (status >= 0 && m->lost) {
+		m->lost = false;
+		m->retry_ms = 0;
+		app_message(app, THEME_STATUS, "the engine answers again");
+	}
 	if (take_list(app, kind, status, result, err))
 		app_model_changed(app, kind);
 	if (m->again[kind]) {

@@ -4,9 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine/build/internal.h"
+#include "engine/core/utf8.h"
 
 int64_t build_now(void)
 {
@@ -35,8 +37,12 @@ void build_legacy(struct build *b, const char *fmt, ...)
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
 	va_end(ap);
-	if (text)
-		cmd_progress(b->ctx, json_pack("{s:s}", "stream", text));
+	/* a step's output is any bytes: JSON carries them as Go writes them */
+	size_t vlen = 0;
+	char *valid = text ? utf8_valid_copy(text, strlen(text), &vlen) : NULL;
+	if (valid)
+		cmd_progress(b->ctx, json_pack("{s:s%}", "stream", valid, vlen));
+	free(valid);
 	free(text);
 }
 
@@ -57,8 +63,12 @@ void build_vertex_log(struct build *b, int vertex, int stream, const char *text,
 	}
 	double t = (double)(build_now() - b->started) / 1e9;
 
-	send(b, json_pack("{s:i, s:s, s:i, s:s%, s:f}", "vertex", vertex, "event", "log", "stream",
-			  stream, "text", text, len, "t", t));
+	size_t vlen = 0;
+	char *valid = utf8_valid_copy(text, len, &vlen);
+	if (valid)
+		send(b, json_pack("{s:i, s:s, s:i, s:s%, s:f}", "vertex", vertex, "event", "log", "stream",
+				  stream, "text", valid, vlen, "t", t));
+	free(valid);
 }
 
 void build_vertex_status(struct build *b, int vertex, const char *text)

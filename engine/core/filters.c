@@ -36,36 +36,13 @@ static int array_add_unique(json_t *array, const char *s)
  * once the docker CLI has encoded the filters as JSON. */
 static char *trimmed_copy(const char *s, size_t n)
 {
-	const unsigned char *p;
-	char *out, *w;
-
 	while (n > 0 && isspace((unsigned char)*s)) {
 		s++;
 		n--;
 	}
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		n--;
-	out = malloc(n * 3 + 1);
-	if (!out)
-		return NULL;
-	p = (const unsigned char *)s;
-	w = out;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t len = utf8_decode(p + i, n - i, &cp);
-
-		if (len == 0) {
-			memcpy(w, "\xef\xbf\xbd", 3);
-			w += 3;
-			i++;
-		} else {
-			memcpy(w, s + i, len);
-			w += len;
-			i += len;
-		}
-	}
-	*w = '\0';
-	return out;
+	return utf8_valid_copy(s, n, NULL);
 }
 
 /* Adds value under key, creating the key's array when needed. */

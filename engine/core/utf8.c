@@ -1,6 +1,9 @@
 /* UTF-8, decoded as Go decodes it. */
 #include "engine/core/utf8.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	size_t len;
@@ -36,4 +39,31 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+char *utf8_valid_copy(const char *s, size_t n, size_t *out_len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(n * 3 + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode(p + i, n - i, &cp);
+
+		if (len == 0) {
+			memcpy(w, "\xef\xbf\xbd", 3);
+			w += 3;
+			i++;
+		} else {
+			memcpy(w, s + i, len);
+			w += len;
+			i += len;
+		}
+	}
+	*w = '\0';
+	if (out_len)
+		*out_len = (size_t)(w - out);
+	return out;
 }

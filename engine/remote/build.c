@@ -36,6 +36,9 @@ struct context_writer {
 	int out;                 /* the pipe's write end, closed by the thread */
 	int dir;                 /* the context directory, or -1 */
 	int in;                  /* otherwise stdin's descriptor, or -1 */
+	char prefix[512];        /* what was read of it to tell a tar from a Dockerfile */
+	size_t prefix_len;
+	bool archive;
 	struct dockerignore ignore;
 	const char *dockerfile;  /* its name in the context (kept whatever .dockerignore says) */
 	char *extra_name;        /* a Dockerfile added to the context, or NULL */
@@ -99,20 +102,17 @@ static ssize_t read_upto(int fd, char *buf, size_t len)
 	return (ssize_t)got;
 }
 
-/* stdin: a tar passed on as it comes, or a Dockerfile put in one. */
+/* stdin: a tar passed on as it comes, or a Dockerfile put in one (the
+ * prefix already read tells which). */
 static int write_from_input(struct context_writer *cw, struct tar_writer **tw)
 {
-	size_t cap = 65536, len;
+	size_t cap = 65536, len = cw->prefix_len;
 	char *buf = xmalloc(cap);
-	ssize_t n = read_upto(cw->in, buf, 512);
+	ssize_t n;
 	int rc = -1;
 
-	if (n < 0) {
-		berr_sys(&cw->err, "reading the build context from stdin");
-		goto out;
-	}
-	len = (size_t)n;
-	if (looks_like_archive((unsigned char *)buf, len)) {
+	memcpy(buf, cw->prefix, len);
+	if (cw->archive) {
 		if (fd_write_all(cw->out, buf, len) < 0) {
 			berr_sys(&cw->err, "sending the build context");
 			goto out;
@@ -221,7 +221,8 @@ static int read_small_file(const char *path, char **text, size_t *len, berr *err
 /* The context's .dockerignore, parsed (none: nothing left out). */
 static int read_dockerignore(int dir, struct dockerignore *out, berr *err)
 {
-	int fd = openat(dir, ".dockerignore", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* the user's own file, a symlink followed as the docker CLI does */
+	int fd = openat(dir, ".dockerignore", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	char *text = NULL;
 	size_t n = 0;
@@ -545,7 +546,16 @@ static int cmd_build(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 			goto out;
 	} else if (json_is_integer(json_object_get(args, "context_fd"))) {
 		cw.in = (int)json_integer_value(json_object_get(args, "context_fd"));
-		dockerfile = remote_arg(args, "dockerfile");
+		ssize_t got = read_upto(cw.in, cw.prefix, sizeof(cw.prefix));
+		if (got < 0) {
+			berr_sys(err, "reading the build context from stdin");
+			goto out;
+		}
+		cw.prefix_len = (size_t)got;
+		cw.archive = looks_like_archive((unsigned char *)cw.prefix, cw.prefix_len);
+		/* a Dockerfile alone is the context's "Dockerfile", whatever -f
+		 * says (as the docker CLI names it) */
+		dockerfile = cw.archive ? remote_arg(args, "dockerfile") : "Dockerfile";
 	} else {
 		berr_set(err, BERR_INVALID, "no build context");
 		goto out;

@@ -113,6 +113,11 @@ static int cmd_info(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	if (!*result)
 		return berr_set(err, BERR_SYSTEM, "building info");
 	json_object_set_new(*result, "RunRoot", json_string(engine_run_root(engine)));
+	/* in no swarm, as Docker says it (docker info prints "Swarm: inactive") */
+	json_object_set_new(*result, "Swarm",
+			    json_pack("{s:s, s:s, s:s, s:b, s:s, s:n}", "NodeID", "", "NodeAddr", "",
+				      "LocalNodeState", "inactive", "ControlAvailable", 0, "Error", "",
+				      "RemoteManagers"));
 	/* the counts: each subsystem fills in its own */
 	if (engine_modules_info(engine, *result, err) < 0) {
 		json_decref(*result);

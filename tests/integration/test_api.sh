@@ -295,6 +295,11 @@ head -c 8000000 /dev/urandom >"$TEST_DIR/blob"
 for i in 1 2 3; do
 	expect_status "8 MB through exec -i and back ($i)" 0 timeout 60 sh -c "docker exec -i echoer cat <'$TEST_DIR/blob' | cmp - '$TEST_DIR/blob'"
 done
+# a command that stops reading stdin long before its end: its exit code
+# still reaches the client (closing under its stdin would reset the stream)
+head -c 20000000 /dev/zero >"$TEST_DIR/blob"
+expect_status "stdin not read to its end: exec's exit code" 4 timeout 60 sh -c "docker exec -i echoer sh -c 'head -c 3 >/dev/null; exit 4' <'$TEST_DIR/blob'"
+expect_status "stdin not read to its end: run's exit code" 5 timeout 60 sh -c "docker run -i --rm busybox sh -c 'head -c 3 >/dev/null; exit 5' <'$TEST_DIR/blob'"
 docker rm -f echoer >/dev/null
 rm -f "$TEST_DIR/blob"
 expect_status "docker run -i" 0 sh -c 'echo piped | docker run -i --rm busybox cat'
@@ -593,6 +598,8 @@ fi
 # --- what a Docker user met first ---------------------------------------------------------------
 expect_status "docker info" 0 docker info --format '{{.ServerVersion}} {{.DefaultRuntime}}'
 expect_eq "docker info reads the runtimes" "0.1.0 berth" "$out"
+expect_status "docker info: swarm" 0 docker info --format '{{.Swarm.LocalNodeState}}'
+expect_eq "in no swarm" "inactive" "$out"
 expect_status "docker version's server arch" 0 docker version --format '{{.Server.Arch}}'
 expect_eq "Go's name for it" "$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" "$out"
 # detaching from a terminal (the CLI closes its half) leaves the container running
@@ -633,6 +640,18 @@ expect_status "docker build --iidfile" 0 env DOCKER_BUILDKIT=0 docker build --ii
 expect_match "writes the image ID" '^sha256:[0-9a-f]{64}$' "$(cat "$TEST_DIR/iid" 2>/dev/null)"
 expect_match "tags named in full" 'Successfully tagged api-built:2' "$out"
 expect_status "docker rmi" 0 docker rmi api-built api-built:2
+# a step's output that is not UTF-8 reaches the client, as Go's encoder writes it
+printf 'FROM busybox\nRUN printf "a\\377b\\n"; echo after-it\n' >"$TEST_DIR/ctx/Dockerfile.u"
+expect_status "docker build: output not in UTF-8" 0 env DOCKER_BUILDKIT=0 docker build --no-cache -f "$TEST_DIR/ctx/Dockerfile.u" "$TEST_DIR/ctx"
+expect_match "its line, with U+FFFD" $'a\xef\xbf\xbdb' "$out"
+expect_match "and the next" 'after-it' "$out"
+# the Dockerfile is a path inside the context, never one of the daemon's files
+echo 'topsecret-of-the-host' >"$TEST_DIR/host-secret"
+tar -C "$TEST_DIR/ctx" -cf "$TEST_DIR/ctx.tar" Dockerfile
+api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$TEST_DIR/ctx.tar" \
+	"http://docker/build?dockerfile=$TEST_DIR/host-secret"
+expect_eq "an absolute dockerfile= reads nothing of the host" "" "$(grep -o topsecret <<<"$body")"
+expect_match "it is looked for in the context" "${TEST_DIR#/}/host-secret" "$body"
 # what berth does not do yet is refused, not stored and ignored
 expect_status "--pid host refused" 125 docker run --rm --pid host busybox true
 expect_match "with what it is" 'berth does not support --pid yet' "$err"

@@ -271,6 +271,9 @@ expect_eq "stdin tar" "hello world" "$out"
 expect_status "-f - with a directory" 0 b build -q -f - "$CTX" <<<$'FROM busybox\nCOPY a.txt /\nCMD ["cat", "/a.txt"]'
 expect_status "runs" 0 b run --rm "$out"
 expect_eq "-f -" "changed" "$out"
+# an endless stdin is no Dockerfile: the client stops at the engine's 16 MiB
+expect_status "-f - of an endless stdin" 1 sh -c "head -c 20000000 /dev/zero | timeout 30 '$BERTH' build -f - '$CTX'"
+expect_match "-f - of an endless stdin: why" 'larger than 16 MiB' "$err"
 printf 'FROM busybox\nCOPY a.txt /only-this\n' >"$CTX/Dockerfile.special"
 printf '*\n!Dockerfile.special\n' >"$CTX/Dockerfile.special.dockerignore"
 expect_status "Dockerfile-specific ignore file wins" 1 b build -f "$CTX/Dockerfile.special" "$CTX"

@@ -463,7 +463,19 @@ expect_match "a context that cannot be sent whole: why" 'sending the build conte
 rm -rf "$TEST_DIR/deepctx"
 expect_status "nothing built from half a context" 1 b image inspect deep:1
 expect_eq "the failed builds changed nothing" "$before" "$(store_snapshot)"
-b rmi built:1 built:2 outside:1 dashf:1 stdinfile:1 stdintar:1 >/dev/null 2>&1
+# a .dockerignore that is a link is followed, as the docker CLI follows it
+mkdir -p "$TEST_DIR/linkctx/skipped"
+printf 'FROM busybox\nCOPY . /ctx/\n' >"$TEST_DIR/linkctx/Dockerfile"
+echo skipped >"$TEST_DIR/linkctx/real.ignore"
+ln -s real.ignore "$TEST_DIR/linkctx/.dockerignore"
+echo s >"$TEST_DIR/linkctx/skipped/s"
+expect_status "build: .dockerignore a link" 0 uc build -q -t linkign:1 "$TEST_DIR/linkctx"
+expect_eq "build: the link's patterns apply" "" "$(b run --rm linkign:1 find /ctx/skipped 2>/dev/null)"
+# a Dockerfile alone on stdin is the context's Dockerfile, whatever -f names
+expect_status "build - with -f" 0 sh -c "printf 'FROM busybox\nRUN echo dash-f-ignored >/d\n' |
+	BERTH_ROOT=$ELSEWHERE/root BERTH_RUN=$ELSEWHERE/run timeout 30 $BERTH -H unix://$SOCK build -q -t dashfile:1 -f /etc/passwd -"
+expect_eq "build - with -f: the Dockerfile given" dash-f-ignored "$(b run --rm dashfile:1 cat /d)"
+b rmi built:1 built:2 outside:1 dashf:1 stdinfile:1 stdintar:1 linkign:1 dashfile:1 >/dev/null 2>&1
 
 # cp of this host's files into a container: cp's names, as the local engine gives them
 mkdir -p "$TEST_DIR/cpsrc/sub"
