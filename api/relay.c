@@ -24,35 +24,14 @@ struct relay {
 
 static int forward_output(struct relay *r);
 
-/* Sends n bytes to the monitor; while its socket is full, its output is
- * forwarded meanwhile: the monitor may be waiting for us to read before it
- * reads on (a command echoing a large stdin), and a send that only waited
- * would never end. */
-static int send_draining(struct relay *r, const unsigned char *p, size_t n)
+/* The monitor's next output frame to the client, while stdin waits for
+ * room (fd_send_draining's drain). */
+static int drain_output(void *user)
 {
-	int fd = r->o->shim_fd;
+	struct relay *r = user;
 
-	while (n > 0) {
-		ssize_t sent = send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (sent > 0) {
-			p += sent;
-			n -= (size_t)sent;
-			continue;
-		}
-		if (sent < 0 && errno == EINTR)
-			continue;
-		if (sent == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			return -1;
-		struct pollfd pf = {.fd = fd, .events = POLLIN | POLLOUT};
-		if (poll(&pf, 1, -1) < 0 && errno != EINTR)
-			return -1;
-		if ((pf.revents & POLLIN) && (r->output_rc = forward_output(r)) != 0)
-			return -1;
-		if ((pf.revents & (POLLERR | POLLNVAL)) ||
-		    ((pf.revents & POLLHUP) && !(pf.revents & POLLIN)))
-			return -1;
-	}
-	return 0;
+	r->output_rc = forward_output(r);
+	return r->output_rc != 0 ? -1 : 0;
 }
 
 /* The client's bytes to the container's stdin, as one frame (whole: the
@@ -67,9 +46,9 @@ static int send_stdin(struct relay *r, const void *data, size_t len)
 
 	if (lock)
 		pthread_mutex_lock(lock);
-	rc = send_draining(r, h, sizeof(h));
+	rc = fd_send_draining(r->o->shim_fd, h, sizeof(h), drain_output, r);
 	if (rc == 0 && len)
-		rc = send_draining(r, data, len);
+		rc = fd_send_draining(r->o->shim_fd, data, len, drain_output, r);
 	if (lock)
 		pthread_mutex_unlock(lock);
 	return rc;
@@ -117,23 +96,22 @@ static int forward_output(struct relay *r)
 static bool forward_input(struct relay *r, const unsigned char *in, size_t n,
 			  const unsigned char *keys, size_t nkeys, size_t *matched, bool *failed)
 {
+	bool detached;
+
 	if (!nkeys) {
 		*failed = send_stdin(r, in, n) < 0;
 		return false;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (in[i] == keys[*matched]) {
-			if (++*matched == nkeys)
-				return true;
-			continue;
-		}
-		if (*matched && send_stdin(r, keys, *matched) < 0)
-			*failed = true;
-		*matched = 0;
-		if (send_stdin(r, &in[i], 1) < 0)
-			*failed = true;
+	unsigned char *pass = malloc(n + nkeys);
+	if (!pass) {
+		*failed = true;
+		return false;
 	}
-	return false;
+	size_t len = detach_keys_filter(keys, nkeys, matched, in, n, pass, &detached);
+	if (len && send_stdin(r, pass, len) < 0)
+		*failed = true;
+	free(pass);
+	return detached;
 }
 
 int api_relay(struct http_conn *c, const struct relay_options *o, int *exit_code)

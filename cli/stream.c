@@ -133,35 +133,16 @@ static bool write_output_frame(struct drain *d)
 	return true;
 }
 
-/* Sends bytes on the stream; while it is full, its output is written out
- * meanwhile: the other end may be waiting for us to read before it reads
- * on (a command echoing a large stdin), and a send that only waited
- * would never end. */
-static int send_draining(struct drain *d, const unsigned char *p, size_t n)
+/* An output frame written out while stdin waits for room
+ * (fd_send_draining's drain). */
+static int drain_output(void *user)
 {
-	while (n > 0) {
-		ssize_t sent = send(d->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (sent > 0) {
-			p += sent;
-			n -= (size_t)sent;
-			continue;
-		}
-		if (sent < 0 && errno == EINTR)
-			continue;
-		if (sent == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			return -1;
-		struct pollfd pf = {.fd = d->fd, .events = POLLIN | POLLOUT};
-		if (poll(&pf, 1, -1) < 0 && errno != EINTR)
-			return -1;
-		if ((pf.revents & POLLIN) && !write_output_frame(d)) {
-			d->ended = true;
-			return -1;
-		}
-		if ((pf.revents & (POLLERR | POLLNVAL)) ||
-		    ((pf.revents & POLLHUP) && !(pf.revents & POLLIN)))
-			return -1;
-	}
-	return 0;
+	struct drain *d = user;
+
+	if (write_output_frame(d))
+		return 0;
+	d->ended = true;
+	return -1;
 }
 
 static int send_stdin(struct drain *d, const void *data, size_t len)
@@ -170,9 +151,9 @@ static int send_stdin(struct drain *d, const void *data, size_t len)
 						   (unsigned char)(len >> 24), (unsigned char)(len >> 16),
 						   (unsigned char)(len >> 8), (unsigned char)len};
 
-	if (send_draining(d, header, sizeof(header)) < 0)
+	if (fd_send_draining(d->fd, header, sizeof(header), drain_output, d) < 0)
 		return -1;
-	return len ? send_draining(d, data, len) : 0;
+	return len ? fd_send_draining(d->fd, data, len, drain_output, d) : 0;
 }
 
 /* What a terminal holds before it goes raw, read while it is still in
@@ -262,21 +243,15 @@ int cli_stream_attach(int fd, bool forward_stdin, bool tty, const char *detach_k
 			}
 			if (tty && nkeys) {
 				/* Hold back a partial detach sequence; detach on a full one. */
-				for (ssize_t i = 0; i < n; i++) {
-					if (in[i] == keys[matched]) {
-						if (++matched == nkeys) {
-							exit_code = -2;
-							goto out;
-						}
-						continue;
-					}
-					if (matched) {
-						send_stdin(&d, keys, matched);
-						matched = 0;
-					}
-					send_stdin(&d, &in[i], 1);
-					if (d.ended)
-						goto out;
+				unsigned char pass[sizeof(in) + sizeof(keys)];
+				bool detached;
+				size_t len = detach_keys_filter(keys, nkeys, &matched, in, (size_t)n, pass,
+								&detached);
+				if (len && send_stdin(&d, pass, len) < 0 && d.ended)
+					goto out;
+				if (detached) {
+					exit_code = -2;
+					goto out;
 				}
 			} else if (send_stdin(&d, in, (size_t)n) < 0) {
 				if (d.ended)

@@ -25,3 +25,26 @@ size_t detach_keys_parse(const char *spec, unsigned char *keys, size_t max)
 	}
 	return n;
 }
+
+size_t detach_keys_filter(const unsigned char *keys, size_t nkeys, size_t *matched,
+			  const unsigned char *in, size_t n, unsigned char *out, bool *detached)
+{
+	size_t len = 0;
+
+	*detached = false;
+	for (size_t i = 0; i < n; i++) {
+		if (nkeys && in[i] == keys[*matched]) {
+			if (++*matched == nkeys) {
+				*detached = true;
+				return len;
+			}
+			continue;
+		}
+		/* a sequence broken off: what was held goes too */
+		memcpy(out + len, keys, *matched);
+		len += *matched;
+		*matched = 0;
+		out[len++] = in[i];
+	}
+	return len;
+}

@@ -13,4 +13,11 @@ int fd_send_all(int fd, const void *data, size_t len);
  * stream first (errno 0 then). */
 int fd_read_full(int fd, void *buf, size_t len);
 
+/* Sends all of len bytes on a stream socket; while it is full and the
+ * other end has something to say, drain(user) reads it (returning -1 to
+ * give up): the other end may be waiting for us to read before it reads
+ * on (a command echoing a large stdin), and a send that only waited
+ * would never end. 0, or -1. */
+int fd_send_draining(int fd, const void *data, size_t len, int (*drain)(void *user), void *user);
+
 #endif
