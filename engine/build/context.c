@@ -29,6 +29,20 @@ int build_context_from_file(struct build *b, int tmp, const char *staging, char 
 	b->context_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (b->context_fd < 0)
 		return berr_sys(err, "opening %s", staging);
+	/* The docker CLI ends an uncompressed context right after the last
+	 * file's bytes when it appends a Dockerfile from outside the context
+	 * (no padding, no end-of-archive blocks), which dockerd's reader
+	 * takes: zeros are added so that the archive ends as tar says. (A
+	 * tar that ended properly only gains zeros past its end; a plain
+	 * Dockerfile is read below with its own length.) */
+	unsigned char magic[4] = {0};
+	bool compressed = pread(tmp, magic, sizeof(magic), 0) >= 2 &&
+			  ((magic[0] == 0x1f && magic[1] == 0x8b) || memcmp(magic, "BZh", 3) == 0 ||
+			   (magic[0] == 0xfd && magic[1] == '7') ||
+			   (magic[0] == 0x28 && magic[1] == 0xb5));
+	if (!compressed && total > 0 && ftruncate(tmp, (off_t)((total + 511) / 512 * 512 + 1024)) < 0) {
+		/* a download opened read-only stays as it came */
+	}
 	lseek(tmp, 0, SEEK_SET);
 	/* plain files: a context's device nodes and set-user-ID bits are of no use */
 	struct tar_extract_opts xo = {.flags = TAR_EXTRACT_NO_ESCAPE | TAR_EXTRACT_PLAIN,

@@ -640,6 +640,12 @@ expect_status "docker build --iidfile" 0 env DOCKER_BUILDKIT=0 docker build --ii
 expect_match "writes the image ID" '^sha256:[0-9a-f]{64}$' "$(cat "$TEST_DIR/iid" 2>/dev/null)"
 expect_match "tags named in full" 'Successfully tagged api-built:2' "$out"
 expect_status "docker rmi" 0 docker rmi api-built api-built:2
+# a Dockerfile outside the context: the docker CLI appends it to the tar and
+# ends the archive right after its bytes (dockerd takes it)
+printf 'FROM busybox\nRUN echo outside >/o\n' >"$TEST_DIR/outside.Dockerfile"
+expect_status "docker build -f outside the context" 0 env DOCKER_BUILDKIT=0 docker build -q -t api-outside -f "$TEST_DIR/outside.Dockerfile" "$TEST_DIR/ctx"
+expect_eq "its image" outside "$(docker run --rm api-outside cat /o)"
+expect_status "docker rmi api-outside" 0 docker rmi api-outside
 # a step's output that is not UTF-8 reaches the client, as Go's encoder writes it
 printf 'FROM busybox\nRUN printf "a\\377b\\n"; echo after-it\n' >"$TEST_DIR/ctx/Dockerfile.u"
 expect_status "docker build: output not in UTF-8" 0 env DOCKER_BUILDKIT=0 docker build --no-cache -f "$TEST_DIR/ctx/Dockerfile.u" "$TEST_DIR/ctx"
