@@ -586,8 +586,7 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	long limit = json_is_integer(json_object_get(args, "limit"))
 			     ? (long)json_integer_value(json_object_get(args, "limit"))
 			     : -1;
-	struct container *list = NULL;
-	size_t count = 0;
+	struct container_rows *rows;
 	int64_t before, since;
 	json_t *out;
 
@@ -600,11 +599,11 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 	if (limit > 0 || before >= 0 || since >= 0 || filters_has(filters, "status") ||
 	    filters_has(filters, "exited"))
 		all = true;
-	if (container_load_all(engine, &list, &count, err) < 0)
+	if (container_rows_get(engine, &rows, err) < 0)
 		goto fail;
 	out = json_array();
-	for (size_t i = 0; i < count; i++) {
-		const struct container *c = &list[i];
+	for (size_t i = 0; i < rows->count; i++) {
+		const struct container *c = &rows->list[i];
 		if (!all && !container_is_active(c))
 			continue;
 		if (before >= 0 && c->created >= before)
@@ -615,14 +614,15 @@ static int cmd_list(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *er
 			continue;
 		if (limit > 0 && (long)json_array_size(out) >= limit)
 			break;
-		json_t *row = container_summary_json(engine, c, size);
+		json_t *base = container_rows_summary(engine, rows, i);
+		json_t *row = container_summary_row(engine, c, base, size);
 		if (!summary_matches(row, filters)) {
 			json_decref(row);
 			continue;
 		}
 		json_array_append_new(out, row);
 	}
-	container_free_all(list, count);
+	container_rows_put(engine, rows);
 	json_decref(filters);
 	*result = out;
 	return 0;

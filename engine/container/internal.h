@@ -49,6 +49,9 @@ struct container_brief {
 };
 /* Every container's brief row, newest first (*out malloc'd). */
 int container_list_brief(struct store *st, struct container_brief **out, size_t *count, berr *err);
+/* The store's container list generation: it grows with every write to
+ * a table a list reads (migration 11). */
+int container_list_generation(struct store *st, int64_t *out, berr *err);
 /* Every container's id. */
 int container_ids_all(struct store *st, struct store_strings *out, berr *err);
 
@@ -121,9 +124,50 @@ int container_wait_exit(struct engine *engine, struct container *c, int64_t time
                         bool (*cancelled)(void *), void *user, berr *err);
 int container_remove(struct engine *engine, struct container *c, bool force, berr *err);
 
+/* Would a sync change this row (container_sync_state's checks, read from
+ * its run directory: an exit, a dead monitor, a health status not yet
+ * announced...), or is its removal all that is left? */
+bool container_may_lag(struct engine *engine, const struct container *c);
+
+/* memory.c: what the module keeps for one engine (its new_state and
+ * free_state), */
+void *container_memory_new(void);
+void container_memory_free(void *memory);
+/* the last full reconcile (container_reconcile_all), which a list right
+ * after it trusts, */
+void container_note_reconciled(struct engine *engine);
+bool container_reconciled_just_now(struct engine *engine);
+/* and the rows a list shows: read-only once made, shared by every
+ * thread's lists, counted (refs, under the memory's lock). */
+struct container_rows {
+	int64_t generation; /* the store's when they were read */
+	size_t count;
+	struct container *list; /* newest first, synced */
+	json_t **summaries;     /* container_summary_base of each, made on first need */
+	int refs;
+};
+/* The kept rows when they are of this generation (a new reference), else NULL. */
+struct container_rows *container_rows_fetch(struct engine *engine, int64_t generation);
+/* Keeps rows for the next lists, unless newer ones are kept already. */
+void container_rows_keep(struct engine *engine, struct container_rows *rows);
+void container_rows_put(struct engine *engine, struct container_rows *rows);
+/* list_rows.c: every container's row and summary as a list shows them now
+ * (kept ones when the store has not moved, each checked against its run
+ * directory); give them back with container_rows_put. */
+int container_rows_get(struct engine *engine, struct container_rows **out, berr *err);
+/* Row i's container_summary_base (borrowed: it lives as long as rows). */
+json_t *container_rows_summary(struct engine *engine, struct container_rows *rows, size_t i);
+
 /* The Docker-shaped views. */
 json_t *container_inspect_json(struct engine *engine, const struct container *c);
 json_t *container_summary_json(struct engine *engine, const struct container *c, bool size);
+/* The summary in two parts: what only the store's rows decide (everything
+ * but Status and the sizes), and a row made from it for this moment (its
+ * Status, the health check's word, SizeRw and SizeRootFs when asked);
+ * base is only read, so that lists can share it. */
+json_t *container_summary_base(struct engine *engine, const struct container *c);
+json_t *container_summary_row(struct engine *engine, const struct container *c, json_t *base,
+			      bool size);
 /* Bytes the container wrote to its own layer (Docker's SizeRw). */
 int64_t container_rw_size(struct engine *engine, const struct container *c);
 /* A process's environment in the container as Docker builds it: PATH,

@@ -29,16 +29,18 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 /* GET /system/df's Containers: every container's summary with its size. */
 static int container_disk_usage(struct engine *engine, json_t *usage, berr *err)
 {
-	struct container *list = NULL;
-	size_t count = 0;
+	struct container_rows *rows;
 	json_t *containers;
 
-	if (container_load_all(engine, &list, &count, err) < 0)
+	if (container_rows_get(engine, &rows, err) < 0)
 		return -1;
 	containers = json_array();
-	for (size_t i = 0; i < count; i++)
-		json_array_append_new(containers, container_summary_json(engine, &list[i], true));
-	container_free_all(list, count);
+	for (size_t i = 0; i < rows->count; i++) {
+		json_t *base = container_rows_summary(engine, rows, i);
+		json_array_append_new(containers,
+				      container_summary_row(engine, &rows->list[i], base, true));
+	}
+	container_rows_put(engine, rows);
 	json_object_set_new(usage, "Containers", containers);
 	return 0;
 }
@@ -61,4 +63,6 @@ const struct engine_module container_module = {
 	.info = container_info,
 	.disk_usage = container_disk_usage,
 	.reconcile = container_reconcile_all,
+	.new_state = container_memory_new,
+	.free_state = container_memory_free,
 };

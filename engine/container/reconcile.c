@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 
 #include "engine/container/cgroup.h"
 #include "engine/container/internal.h"
-#include "engine/core/clock.h"
 #include "engine/core/fsutil.h"
 
 /* A small file of the run directory, its first number in *n; false when
@@ -124,32 +122,6 @@ static bool active_may_lag(struct engine *engine, const struct container_pulse *
 	return lag;
 }
 
-/* The last full pass, so that a list right after it (a CLI's `ps`: the
- * engine's start-up reconciles, then the command lists) does not read
- * every run directory again: within RECONCILED_FRESH_NS of a pass by the
- * same engine, only rows the pass could not settle are synced again. */
-#define RECONCILED_FRESH_NS (100 * 1000000LL)
-static pthread_mutex_t reconciled_lock = PTHREAD_MUTEX_INITIALIZER;
-static const struct engine *reconciled_engine;
-static int64_t reconciled_at;
-
-static void note_reconciled(const struct engine *engine)
-{
-	pthread_mutex_lock(&reconciled_lock);
-	reconciled_engine = engine;
-	reconciled_at = clock_mono_nanos();
-	pthread_mutex_unlock(&reconciled_lock);
-}
-
-static bool reconciled_just_now(const struct engine *engine)
-{
-	pthread_mutex_lock(&reconciled_lock);
-	bool fresh = reconciled_engine == engine &&
-		     clock_mono_nanos() - reconciled_at < RECONCILED_FRESH_NS;
-	pthread_mutex_unlock(&reconciled_lock);
-	return fresh;
-}
-
 int container_reconcile_all(struct engine *engine, berr *err)
 {
 	struct store *st = engine_store(engine, err);
@@ -170,8 +142,24 @@ int container_reconcile_all(struct engine *engine, berr *err)
 			container_free(&c);
 	}
 	free(rows);
-	note_reconciled(engine);
+	container_note_reconciled(engine);
 	return 0;
+}
+
+bool container_may_lag(struct engine *engine, const struct container *c)
+{
+	struct container_pulse p = {.restart_count = c->restart_count};
+	const char *policy = json_string_value(
+		json_object_get(json_object_get(c->host_config, "RestartPolicy"), "Name"));
+
+	if (container_awaits_removal(c))
+		return true;
+	if (!container_is_active(c))
+		return false;
+	snprintf(p.id, sizeof(p.id), "%s", c->id);
+	snprintf(p.state, sizeof(p.state), "%s", c->state);
+	snprintf(p.restart, sizeof(p.restart), "%s", policy ? policy : "");
+	return active_may_lag(engine, &p);
 }
 
 int container_load_all(struct engine *engine, struct container **out, size_t *count, berr *err)
@@ -186,19 +174,13 @@ int container_load_all(struct engine *engine, struct container **out, size_t *co
 	if (!st || container_finish_intents(engine, err) < 0 ||
 	    container_list_rows(st, &list, &n, err) < 0)
 		return -1;
-	bool fresh = reconciled_just_now(engine);
+	/* within moments of a full pass (a CLI's `ps` right after the
+	 * engine's start-up reconcile) only what it could not settle */
+	bool fresh = container_reconciled_just_now(engine);
 	for (size_t i = 0; i < n; i++) {
 		struct container *c = &list[i];
-		bool removed = false, lag = container_awaits_removal(c);
-		if (!lag && !fresh && container_is_active(c)) {
-			struct container_pulse p = {.restart_count = c->restart_count};
-			const char *policy = json_string_value(json_object_get(
-				json_object_get(c->host_config, "RestartPolicy"), "Name"));
-			snprintf(p.id, sizeof(p.id), "%s", c->id);
-			snprintf(p.state, sizeof(p.state), "%s", c->state);
-			snprintf(p.restart, sizeof(p.restart), "%s", policy ? policy : "");
-			lag = active_may_lag(engine, &p);
-		}
+		bool removed = false;
+		bool lag = container_awaits_removal(c) || (!fresh && container_may_lag(engine, c));
 		/* errors on one container must not hide the rest */
 		if (lag && container_sync(engine, c, &removed, NULL) == 0 && removed) {
 			container_free(c);

@@ -483,6 +483,12 @@ int container_list_unsettled(struct store *st, struct container_pulse **out, siz
 	return 0;
 }
 
+int container_list_generation(struct store *st, int64_t *out, berr *err)
+{
+	*out = store_int(st, "SELECT n FROM container_list_generation", err);
+	return *out < 0 ? -1 : 0;
+}
+
 int container_ids_all(struct store *st, struct store_strings *out, berr *err)
 {
 	return store_strings(st, "SELECT id FROM containers", out, err);

@@ -171,9 +171,9 @@ int64_t container_rw_size(struct engine *engine, const struct container *c)
 	return fd >= 0 ? fs_tree_bytes(fd) : 0;
 }
 
-json_t *container_summary_json(struct engine *engine, const struct container *c, bool size)
+json_t *container_summary_base(struct engine *engine, const struct container *c)
 {
-	char name[260], status[128];
+	char name[260];
 	json_t *argv = command_argv(c), *v, *out;
 	char *command = NULL;
 	size_t len = 0, i;
@@ -188,16 +188,6 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	}
 	fclose(mem);
 	snprintf(name, sizeof(name), "/%s", c->name);
-	status_text(c, status, sizeof(status));
-	if (strcmp(c->state, "running") == 0) {
-		/* Docker's suffix: " (healthy)", " (unhealthy)", " (health: starting)" */
-		char health[32];
-		size_t used = strlen(status);
-		container_health_status(engine, c, health, sizeof(health));
-		if (strcmp(health, "none") != 0)
-			snprintf(status + used, sizeof(status) - used, " (%s%s)",
-				 strcmp(health, "starting") == 0 ? "health: " : "", health);
-	}
 	out = json_object();
 	json_object_set_new(out, "Id", json_string(c->id));
 	json_object_set_new(out, "Names", json_pack("[s]", name));
@@ -210,7 +200,8 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 	json_t *labels = json_object_get(c->config, "Labels");
 	json_object_set_new(out, "Labels", json_is_object(labels) ? json_incref(labels) : json_object());
 	json_object_set_new(out, "State", json_string(c->state));
-	json_object_set_new(out, "Status", json_string(status));
+	/* in Docker's place; container_summary_row writes it */
+	json_object_set_new(out, "Status", json_string(""));
 	json_object_set_new(out, "HostConfig",
 			    json_pack("{s:O}", "NetworkMode",
 				      json_object_get(c->host_config, "NetworkMode")));
@@ -219,6 +210,28 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 			    json_pack("{s:O}", "Networks", json_object_get(ns, "Networks")));
 	json_decref(ns);
 	json_object_set_new(out, "Mounts", volume_mounts_inspect(engine, c->id));
+	free(command);
+	json_decref(argv);
+	return out;
+}
+
+json_t *container_summary_row(struct engine *engine, const struct container *c, json_t *base,
+			      bool size)
+{
+	char status[128];
+	json_t *out = json_copy(base);
+
+	status_text(c, status, sizeof(status));
+	if (strcmp(c->state, "running") == 0) {
+		/* Docker's suffix: " (healthy)", " (unhealthy)", " (health: starting)" */
+		char health[32];
+		size_t used = strlen(status);
+		container_health_status(engine, c, health, sizeof(health));
+		if (strcmp(health, "none") != 0)
+			snprintf(status + used, sizeof(status) - used, " (%s%s)",
+				 strcmp(health, "starting") == 0 ? "health: " : "", health);
+	}
+	json_object_set_new(out, "Status", json_string(status));
 	if (size) {
 		struct store *st = engine_store(engine, NULL);
 		int64_t rw = container_rw_size(engine, c), image = st ? image_size(st, c->image_id) : -1;
@@ -226,7 +239,14 @@ json_t *container_summary_json(struct engine *engine, const struct container *c,
 		json_object_set_new(out, "SizeRw", json_integer(rw));
 		json_object_set_new(out, "SizeRootFs", json_integer(rw + (image > 0 ? image : 0)));
 	}
-	free(command);
-	json_decref(argv);
+	return out;
+}
+
+json_t *container_summary_json(struct engine *engine, const struct container *c, bool size)
+{
+	json_t *base = container_summary_base(engine, c);
+	json_t *out = container_summary_row(engine, c, base, size);
+
+	json_decref(base);
 	return out;
 }

@@ -71,6 +71,7 @@ struct engine {
 	json_t *ignored_settings, *notices;
 	bool stateless;
 	const void *backend;
+	void **module_states; /* one per module, made by engine_module_state */
 };
 
 static __thread struct engine *tls_engine;
@@ -441,6 +442,29 @@ int engine_modules_reconcile(struct engine *engine, berr *err)
 	return 0;
 }
 
+void *engine_module_state(struct engine *engine, const struct engine_module *module)
+{
+	size_t i = 0, n = 0;
+	void *state = NULL;
+
+	while (engine->modules[n])
+		n++;
+	while (i < n && engine->modules[i] != module)
+		i++;
+	if (i == n || !module->new_state)
+		return NULL;
+	pthread_mutex_lock(&engine->lock);
+	if (!engine->module_states)
+		engine->module_states = calloc(n, sizeof(*engine->module_states));
+	if (engine->module_states) {
+		if (!engine->module_states[i])
+			engine->module_states[i] = module->new_state();
+		state = engine->module_states[i];
+	}
+	pthread_mutex_unlock(&engine->lock);
+	return state;
+}
+
 /* The handler for a command type, or NULL. */
 static const struct engine_command *find_command(struct engine *engine, const char *type)
 {
@@ -616,6 +640,10 @@ void engine_close(struct engine *engine)
 		tls_engine = NULL;
 		tls_store = NULL;
 	}
+	for (size_t i = 0; engine->module_states && engine->modules[i]; i++)
+		if (engine->module_states[i] && engine->modules[i]->free_state)
+			engine->modules[i]->free_state(engine->module_states[i]);
+	free(engine->module_states);
 	while (engine->subscribers) {
 		struct subscriber *s = engine->subscribers;
 		engine->subscribers = s->next;

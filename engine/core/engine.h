@@ -45,6 +45,11 @@ struct engine_module {
 	/* Brings the store up to date with the kernel (what ended since the
 	 * last look); events followers call it about once a second. May be NULL. */
 	int (*reconcile)(struct engine *engine, berr *err);
+	/* What the module keeps for one engine's life (its caches): made by
+	 * new_state at the first engine_module_state, given to free_state
+	 * when the engine closes. Both may be NULL. */
+	void *(*new_state)(void);
+	void (*free_state)(void *state);
 };
 
 struct engine_options {
@@ -114,6 +119,10 @@ bool cmd_cancelled(struct cmd_ctx *ctx);
  * NULL). The event is stored and sent to every subscriber. */
 void engine_emit(struct engine *engine, const char *type, const char *action, const char *id,
 		 json_t *attributes);
+
+/* The module's state for this engine (made on first use; NULL when the
+ * module keeps none, is not among the engine's, or is out of memory). */
+void *engine_module_state(struct engine *engine, const struct engine_module *module);
 
 /* The calling thread's connection to the store (opened on first use). */
 struct store *engine_store(struct engine *engine, berr *err);

@@ -197,6 +197,50 @@ static const char *const migration_10 =
 	"ALTER TABLE build_cache ADD COLUMN origin TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE build_cache ADD COLUMN line INTEGER NOT NULL DEFAULT 0;";
 
+/* Migration 11: a number that grows with every write to the tables a
+ * container list is made of, so that an engine can keep the list's rows
+ * and know, in one query, whether they still hold (any process's write
+ * counts, the CLI's as much as the daemon's). */
+static const char *const migration_11 =
+	"CREATE TABLE container_list_generation (n INTEGER NOT NULL);"
+	"INSERT INTO container_list_generation VALUES (0);"
+	"CREATE TRIGGER containers_insert_counts AFTER INSERT ON containers"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER containers_update_counts AFTER UPDATE ON containers"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER containers_delete_counts AFTER DELETE ON containers"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER container_mounts_insert_counts AFTER INSERT ON container_mounts"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER container_mounts_update_counts AFTER UPDATE ON container_mounts"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER container_mounts_delete_counts AFTER DELETE ON container_mounts"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER volumes_insert_counts AFTER INSERT ON volumes"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER volumes_update_counts AFTER UPDATE ON volumes"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER volumes_delete_counts AFTER DELETE ON volumes"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER networks_insert_counts AFTER INSERT ON networks"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER networks_update_counts AFTER UPDATE ON networks"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER networks_delete_counts AFTER DELETE ON networks"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER network_endpoints_insert_counts AFTER INSERT ON network_endpoints"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER network_endpoints_update_counts AFTER UPDATE ON network_endpoints"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER network_endpoints_delete_counts AFTER DELETE ON network_endpoints"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER published_ports_insert_counts AFTER INSERT ON published_ports"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER published_ports_update_counts AFTER UPDATE ON published_ports"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;"
+	"CREATE TRIGGER published_ports_delete_counts AFTER DELETE ON published_ports"
+	"  BEGIN UPDATE container_list_generation SET n = n + 1; END;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -208,6 +252,7 @@ static const char *const migrations[] = {
 	migration_8,
 	migration_9,
 	migration_10,
+	migration_11,
 };
 
 int migrations_count(void)

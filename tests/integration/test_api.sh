@@ -394,6 +394,26 @@ expect_match "berth sees it running" '^Up' "$(b ps --filter name=fromapi --forma
 expect_status "berth rm of both" 0 b rm -f fromapi fromcli
 expect_eq "docker sees them gone" "" "$(docker ps -aq)"
 
+# The daemon keeps the list's rows between lists: each list must still
+# show what another process wrote and what the kernel did meanwhile.
+listed() { docker ps -a --filter "name=^$1\$" --format '{{.Names}} {{.State}}'; }
+expect_status "docker ps, the rows kept" 0 docker ps -a
+expect_status "berth run -d beside the daemon" 0 b run -d --name kept busybox sleep 600
+expect_eq "the daemon lists the CLI's new container" "kept running" "$(listed kept)"
+expect_status "berth rename beside the daemon" 0 b rename kept kept2
+expect_eq "the daemon lists the new name" "kept2 running" "$(listed kept2)"
+expect_eq "and not the old one" "" "$(listed kept)"
+kill -9 "$(b inspect -f '{{.State.Pid}}' kept2)"
+wait_for "the daemon lists a container the kernel ended" \
+	bash -c "[ \"\$(docker ps -a --filter name=^kept2\$ --format '{{.State}}')\" = exited ]"
+expect_status "a second one" 0 b run -d --name kept3 busybox sleep 600
+expect_eq "listed running" "kept3 running" "$(listed kept3)"
+kill -9 "$(cut -d' ' -f1 "$BERTH_RUN/containers/$(b inspect -f '{{.Id}}' kept3)/shim.pid")"
+wait_for "the daemon lists a container whose monitor was killed as ended" \
+	bash -c "[ \"\$(docker ps -a --filter name=^kept3\$ --format '{{.State}}')\" = exited ]"
+expect_status "berth rm beside the daemon" 0 b rm -f kept2 kept3
+expect_eq "the daemon lists them gone" "" "$(docker ps -aq)"
+
 # --- 4. python3-docker ----------------------------------------------------------------------
 cat >"$TEST_DIR/sdk.py" <<'EOF'
 import sys

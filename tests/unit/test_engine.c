@@ -72,6 +72,44 @@ static void test_stateless_engine_refuses_the_hosts_subsystems(void **state)
 	assert_non_null(strstr(err.msg, "cannot run without a data root"));
 }
 
+/* A module's state: made once at first use, the same for every caller,
+ * freed once when the engine closes; none for a module the engine lacks. */
+static int states_made, states_freed;
+static void *counted_state_new(void)
+{
+	states_made++;
+	return calloc(1, 16);
+}
+static void counted_state_free(void *state)
+{
+	states_freed++;
+	free(state);
+}
+static const struct engine_module stateful_module = {
+	.name = "stateful", .new_state = counted_state_new, .free_state = counted_state_free};
+static const struct engine_module absent_module = {
+	.name = "absent", .new_state = counted_state_new, .free_state = counted_state_free};
+
+static void test_module_state_lives_with_the_engine(void **state)
+{
+	const struct engine_module *const modules[] = {&stateful_module, NULL};
+	struct engine_options opts = {.stateless = true, .modules = modules};
+	struct engine *engine = NULL;
+	berr err = {0};
+
+	(void)state;
+	states_made = states_freed = 0;
+	assert_int_equal(engine_open(&engine, &opts, &err), 0);
+	assert_int_equal(states_made, 0);
+	void *first = engine_module_state(engine, &stateful_module);
+	assert_non_null(first);
+	assert_ptr_equal(engine_module_state(engine, &stateful_module), first);
+	assert_null(engine_module_state(engine, &absent_module));
+	assert_int_equal(states_made, 1);
+	engine_close(engine);
+	assert_int_equal(states_freed, 1);
+}
+
 static void test_unknown_command_is_unsupported(void **state)
 {
 	berr err = {0};
@@ -196,6 +234,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_call_returns_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command_is_unsupported, setup, teardown),
 		cmocka_unit_test(test_stateless_engine_refuses_the_hosts_subsystems),
+		cmocka_unit_test(test_module_state_lives_with_the_engine),
 		cmocka_unit_test_setup_teardown(test_not_found_error_travels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_reach_subscribers_and_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_threads_at_once, setup, teardown),
