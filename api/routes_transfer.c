@@ -118,10 +118,13 @@ static int commit(struct api_req *r)
 		return api_reply_errorf(r, 404, "No such container: ");
 	if (api_body_json(r, true, &body) < 0)
 		return r->conn->broken ? -1 : 0;
-	json_decref(body);
 	json_t *args = json_pack("{s:s, s:o, s:b}", "id", container, "changes",
 				 api_query_all(r, "changes"), "pause",
 				 !pause || !*pause || api_query_bool(r, "pause"));
+	/* the image's configuration, over the container's (docker-py's conf=) */
+	if (json_is_object(body))
+		json_object_set(args, "config", body);
+	json_decref(body);
 	if (repo && *repo) {
 		snprintf(reference, sizeof(reference), "%s%s%s", repo, tag && *tag ? ":" : "",
 			 tag && *tag ? tag : "");

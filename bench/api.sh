@@ -2,7 +2,8 @@
 # The Engine API, berth daemon and dockerd side by side in one run:
 #   - the docker CLI's `ps` (and `ps -a`, `inspect`, `images`) with $CONTAINERS
 #     (default 100) running containers, through each engine's socket: median
-#     of $ROUNDS (default 20) alternating runs;
+#     of $ROUNDS (default 20) alternating runs; GET /containers/json alone
+#     from one keep-alive client (the median of 5 alternating rounds of 2 s);
 #   - $CLIENTS (default 100) clients with keep-alive on /containers/json and
 #     /containers/{id}/json for $SECONDS (default 30) s against each: requests,
 #     errors, p50 and p99, and the daemon's RSS before and after;
@@ -85,14 +86,15 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
-# the route alone, without the docker CLI's own start (about 50 ms): curl's
-# time for GET /containers/json (and ?all=1), alternating
-for round in $(seq "$ROUNDS"); do
+# the route alone, without the docker CLI's own start (about 15 ms of a
+# `docker ps`) or a client's: one keep-alive client asking for
+# GET /containers/json (and ?all=1) for 2 s, its median, alternating
+for round in $(seq 5); do
 	for h in "${hosts[@]}"; do
 		for q in "" "?all=1"; do
-			t=$(curl -s -o /dev/null -w '%{time_total}' --unix-socket "$(sock "$h")" \
-				"http://docker/v1.41/containers/json$q")
-			record "$(name "$h")-GET_/containers/json${q:+_all}" "$(awk -v t="$t" 'BEGIN {printf "%.2f", t * 1000}')"
+			p50=$(python3 "$root/bench/api_load.py" "$(sock "$h")" 1 2 "/v1.41/containers/json$q" |
+				python3 -c 'import json, sys; print(json.load(sys.stdin)["p50_ms"])')
+			record "$(name "$h")-GET_/containers/json${q:+_all}" "$p50"
 		done
 	done
 done

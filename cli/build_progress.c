@@ -49,9 +49,7 @@ void build_view_init(struct build_view *v, FILE *out, bool tty)
 	v->tty = tty;
 	pthread_mutex_init(&v->lock, NULL);
 	v->escape = isatty(fileno(out));
-	if (!tty)
-		fprintf(out, "#0 building with \"default\" instance using berth driver\n");
-	else
+	if (tty)
 		v->ticking = pthread_create(&v->ticker, NULL, tick, v) == 0;
 }
 
@@ -314,6 +312,11 @@ void build_view_message(struct build_view *v, json_t *message)
 		if (x->state == VERTEX_ERROR && !v->failed)
 			v->failed = n; /* the first: the others stopped because of it */
 		changed = true;
+	}
+	if (!v->tty && !v->said_builder) {
+		/* said once a step begins: a build refused at once is one line */
+		fprintf(v->out, "#0 building with \"default\" instance using berth driver\n");
+		v->said_builder = true;
 	}
 	if (!v->tty)
 		plain(v, n, x, event, b);

@@ -40,6 +40,7 @@ struct build_view {
 	pthread_mutex_t lock;  /* messages come on the engine's thread, ticks on another */
 	pthread_t ticker;      /* redraws the live view's clocks while nothing is said */
 	bool ticking, stop;
+	bool said_builder;     /* the plain view's "#0 building with" line, before its first step */
 };
 
 void build_view_init(struct build_view *v, FILE *out, bool tty);

@@ -512,7 +512,7 @@ static int by_row_name(const void *a, const void *b)
  * it does not exist, with the error docker shows), in docker's order. */
 static int ls_rows(const char *dir, const char *current, json_t **rows, berr *err)
 {
-	json_t *metas, *meta, *all = json_array(), **sorted;
+	json_t *metas, *meta, *all, **sorted;
 	bool found = false;
 	size_t i, n;
 
@@ -522,6 +522,7 @@ static int ls_rows(const char *dir, const char *current, json_t **rows, berr *er
 		json_decref(metas);
 		return -1;
 	}
+	all = json_array();
 	json_array_append_new(metas, meta);
 	json_array_foreach(metas, i, meta) {
 		json_array_append_new(all, meta_row(meta, current));

@@ -65,8 +65,27 @@ static int cmd_info(struct cli *cli, int argc, char **argv)
 	printf(" Images: %lld\n Server Version: %s\n Storage Driver: %s\n Logging Driver: %s\n",
 	       num(info, "Images"), str(info, "ServerVersion"), str(info, "Driver"),
 	       str(info, "LoggingDriver"));
-	printf(" Cgroup Driver: %s\n Cgroup Version: %s\n Runtimes:", str(info, "CgroupDriver"),
+	printf(" Cgroup Driver: %s\n Cgroup Version: %s\n", str(info, "CgroupDriver"),
 	       str(info, "CgroupVersion"));
+	{
+		/* docker info's plugin lines, in its order */
+		static const char *const kinds[] = {"Volume", "Network", "Authorization", "Log"};
+		json_t *plugins = json_object_get(info, "Plugins"), *v;
+		size_t i;
+
+		printf(" Plugins:\n");
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			json_t *names = json_object_get(plugins, kinds[k]);
+			if (!json_array_size(names))
+				continue;
+			printf("  %s:", kinds[k]);
+			json_array_foreach(names, i, v)
+				printf(" %s", json_string_value(v));
+			printf("\n");
+		}
+	}
+	const char *swarm = str(json_object_get(info, "Swarm"), "LocalNodeState");
+	printf(" Swarm: %s\n Runtimes:", *swarm ? swarm : "inactive");
 	const char *runtime;
 	json_t *ignored;
 	json_object_foreach(json_object_get(info, "Runtimes"), runtime, ignored)

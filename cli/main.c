@@ -223,10 +223,9 @@ int main(int argc, char **argv)
 		return status;
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		bool switch_context = true;
+		bool switch_context = false;
 		status = 0;
-		while (switch_context) {
-			switch_context = false;
+		do {
 			if (open_engine(&cli) < 0)
 				return 1;
 			/* a daemon that cannot be reached is said so, as `ps` says it,
@@ -243,7 +242,7 @@ int main(int argc, char **argv)
 			choice.host = NULL;
 			if (switch_context && (status = choose_engine(&cli, &choice)))
 				return status;
-		}
+		} while (switch_context);
 		return status;
 	}
 	if (wants_help(argc, argv) || needs_no_engine(argc, argv))

@@ -562,6 +562,9 @@ int tui_main(struct engine *engine, const char *where, char *const *global_args,
 		app_message(&app, THEME_STATUS_ERROR, "%s", err.msg);
 	if (app.start_error[0])
 		app_message(&app, THEME_STATUS_ERROR, "%s", app.start_error);
+	else if (switch_context && *switch_context)
+		app_message(&app, THEME_STATUS, "context switched: now driving %s",
+			    app.where[0] ? app.where : "this host's engine");
 	/* The first frame before any answer: the engine replies meanwhile. */
 	frame(&app);
 	model_start(&app);

@@ -26,40 +26,55 @@ static int put(WINDOW *win, int *room, const char *text, int role)
 	return used;
 }
 
-/* Row 0: "berth  3 running  1 paused  5 stopped  4 images ... CPU  Mem",
- * said in fewer words when the row is narrow. */
+/* Row 0: "berth @ host  3 running  1 paused  5 stopped  4 images ... CPU
+ * Mem", said in fewer words when the row is narrow: the right side's short
+ * form, then the counts', then no right side, then the daemon's address
+ * cut in its middle; "berth" and the counts stay. */
 static void draw_totals(struct header *h)
 {
 	struct app *app = h->app;
 	struct model *m = &app->model;
 	WINDOW *win = h->base.win;
-	char left[256], right[160], cpu[32], mem[32], total[32];
+	char left[512], counts[160], right[160], cpu[32], mem[32], total[32], where[280];
 	int cols = h->base.cols, room, rw;
 	size_t images = m->loaded[MODEL_IMAGES] ? json_array_size(m->images) : 0;
 
 	fmt_percent(m->cpu_sum, cpu, sizeof(cpu));
 	fmt_bytes(m->mem_sum, mem, sizeof(mem));
 	fmt_bytes(m->mem_total, total, sizeof(total));
-	/* a daemon elsewhere is named first: what the keys act on */
-	char at[280] = "";
-	if (app->where[0])
-		snprintf(at, sizeof(at), " @ %s", app->where);
-	snprintf(left, sizeof(left), " berth%s  %d running  %d paused  %d stopped  %zu images", at,
-		 m->running, m->paused, m->stopped, images);
+	snprintf(where, sizeof(where), "%s", app->where);
+	if (m->loaded[MODEL_CONTAINERS])
+		snprintf(counts, sizeof(counts), "  %d running  %d paused  %d stopped  %zu images",
+			 m->running, m->paused, m->stopped, images);
+	else
+		snprintf(counts, sizeof(counts), "  reading the engine");
 	snprintf(right, sizeof(right), "containers: CPU %s of %d CPUs  Mem %s of %s ", cpu,
 		 m->ncpu, mem, total);
-	if (text_width(left) + text_width(right) + 2 > cols)
-		snprintf(right, sizeof(right), "CPU %s  Mem %s/%s ", cpu, mem, total);
-	if (text_width(left) + text_width(right) + 2 > cols)
-		snprintf(left, sizeof(left), "%s %d running %d paused %d stopped %zu images", at,
-			 m->running, m->paused, m->stopped, images);
-	if (!m->loaded[MODEL_CONTAINERS])
-		snprintf(left, sizeof(left), " berth%s  reading the engine", at);
-	wmove(win, 0, 0);
-	text_fill(win, cols, theme_attr(THEME_HEADER));
 	rw = m->ncpu > 0 ? text_width(right) : 0;
+	/* a daemon elsewhere is named first: what the keys act on */
+	int fixed = text_width(" berth") + (where[0] ? text_width(" @ ") : 0);
+	if (fixed + text_width(where) + text_width(counts) + rw + 2 > cols && rw) {
+		snprintf(right, sizeof(right), "CPU %s  Mem %s/%s ", cpu, mem, total);
+		rw = text_width(right);
+	}
+	if (fixed + text_width(where) + text_width(counts) + rw + 2 > cols &&
+	    m->loaded[MODEL_CONTAINERS])
+		snprintf(counts, sizeof(counts), " %d running %d paused %d stopped %zu images",
+			 m->running, m->paused, m->stopped, images);
 	if (rw > cols / 2)
 		rw = 0;
+	/* the daemon's whole address matters more than the figures */
+	if (rw && fixed + text_width(where) + text_width(counts) + rw + 2 > cols)
+		rw = 0;
+	if (where[0]) {
+		char shown[280];
+		room = cols - fixed - text_width(counts);
+		text_shorten_middle(app->where, room < 8 ? 8 : room, shown, sizeof(shown));
+		snprintf(where, sizeof(where), "%s", shown);
+	}
+	snprintf(left, sizeof(left), " berth%s%s%s", where[0] ? " @ " : "", where, counts);
+	wmove(win, 0, 0);
+	text_fill(win, cols, theme_attr(THEME_HEADER));
 	room = cols - (rw ? rw + 1 : 0);
 	wmove(win, 0, 0);
 	put(win, &room, left, THEME_HEADER);

@@ -108,6 +108,8 @@ static void prune_stats(struct model *m)
 	m->nstats = keep;
 }
 
+static void stream_lost(struct app *app, const berr *err, const char *what);
+
 /* Takes a list reply into the model. */
 static bool take_list(struct app *app, enum model_kind kind, int status, json_t *result,
 		      const berr *err)
@@ -120,8 +122,13 @@ static bool take_list(struct app *app, enum model_kind kind, int status, json_t 
 	json_t *value;
 
 	if (status < 0) {
+		/* a daemon that does not answer (a list asked as it went, or
+		 * just before it came back) is lost as a stream is, and asked
+		 * again with them */
+		if (app->where[0] && err && err->kind == BERR_SYSTEM)
+			stream_lost(app, err, list_commands[kind]);
 		/* while the streams are lost, their message says why */
-		if (!m->lost)
+		else if (!m->lost)
 			app_error(app, err, "reading the %s", list_commands[kind]);
 		return false;
 	} else {
@@ -233,8 +240,9 @@ static void stream_lost(struct app *app, const berr *err, const char *what)
 		m->retry_ms = RETRY_MAX_MS;
 	m->retry_at_ns = clock_mono_nanos() + (int64_t)m->retry_ms * 1000000;
 	m->lost = true;
-	app_message(app, THEME_STATUS_ERROR, "%s: %s; trying again in %d s", what,
-		    err && err->msg[0] ? err->msg : "ended", (m->retry_ms + 999) / 1000);
+	/* what is done first: the reason may be long enough to be cut */
+	app_message(app, THEME_STATUS_ERROR, "%s: trying again in %d s: %s", what,
+		    (m->retry_ms + 999) / 1000, err && err->msg[0] ? err->msg : "ended");
 }
 
 /* A reading of every running container (the stats stream, once a second). */

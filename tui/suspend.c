@@ -41,6 +41,16 @@ static void wait_enter(void)
 		;
 }
 
+/* How the user comes back from the child berth running command. */
+static const char *leave_hint(const char *command)
+{
+	if (strcmp(command, "attach") == 0 || strcmp(command, "start") == 0)
+		return "Ctrl-P Ctrl-Q returns to the console";
+	if (strcmp(command, "exec") == 0 || strcmp(command, "run") == 0)
+		return "the console comes back when the command ends";
+	return "Ctrl-C returns to the console";
+}
+
 /* Runs berth on the terminal and comes back. */
 int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause pause)
 {
@@ -65,8 +75,10 @@ int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause paus
 	def_prog_mode();
 	endwin();
 	fflush(app->tty_out);
-	/* a stream that never ends (events, logs -f) says how to leave it */
-	dprintf(tty_out, "[berth %s: Ctrl-C returns to the console]\n", argv[1] ?: "");
+	/* a clean screen, and how to come back: a stream that never ends
+	 * (events, logs -f) by Ctrl-C; a container's terminal keeps Ctrl-C
+	 * for its own processes */
+	dprintf(tty_out, "\033[H\033[2J[berth %s: %s]\n", argv[1] ?: "", leave_hint(argv[1] ?: ""));
 	pid = fork();
 	if (pid == 0)
 		exec_child(tty_out, full);

@@ -14,7 +14,8 @@
  * it, given to the berth the console hands the terminal to (exec -it,
  * attach, logs -f). *switch_context is set when the user left by choosing another
  * context (`:context use NAME`): the caller opens the engine it names and
- * runs the console again. */
+ * runs the console again, with *switch_context still true, which the
+ * console confirms on its status line. */
 int tui_main(struct engine *engine, const char *where, char *const *global_args,
 	     bool *switch_context);
 

@@ -4,6 +4,7 @@
 #include "widgets/term.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/core/utf8.h"
@@ -112,6 +113,42 @@ void text_fill(WINDOW *win, int n, attr_t attr)
 {
 	while (n-- > 0)
 		text_put(win, L' ', attr);
+}
+
+void text_shorten_middle(const char *s, int cols, char *out, size_t n)
+{
+	size_t len = strlen(s), i = 0, head_end = 0, tail_start = len;
+	int width = text_width(s), head = 0, keep_head, keep_tail;
+	const char *mark = term_glyphs()->ellipsis == L'~' ? "~" : "\xe2\x80\xa6";
+	wchar_t c, shown;
+
+	if (width <= cols || cols < 3) {
+		snprintf(out, n, "%s", width <= cols ? s : "");
+		return;
+	}
+	/* a third from the start, the rest from the end (a socket's or a
+	 * host's name ends in what tells it apart) */
+	keep_head = (cols - 1) / 3;
+	keep_tail = cols - 1 - keep_head;
+	while (i < len) {
+		size_t step = text_decode(s + i, len - i, &c);
+		int w = text_cell(c, &shown);
+		if (head + w > keep_head)
+			break;
+		head += w;
+		i += step;
+		head_end = i;
+	}
+	/* the tail: the shortest suffix as wide as keep_tail allows */
+	for (size_t j = head_end; j < len;) {
+		size_t step = text_decode(s + j, len - j, &c);
+		if (text_width(s + j) <= keep_tail) {
+			tail_start = j;
+			break;
+		}
+		j += step;
+	}
+	snprintf(out, n, "%.*s%s%s", (int)head_end, s, mark, s + tail_start);
 }
 
 /* Puts the cells of s (already known to fit) at the cursor. */

@@ -29,6 +29,10 @@ int text_width(const char *s);
 /* The bytes of s (len bytes) that fit in cols cells; *used gets their width. */
 size_t text_fit(const char *s, size_t len, int cols, int *used);
 
+/* s in at most cols cells (into out, n bytes): whole when it fits, else
+ * its start and its end joined by an ellipsis; "" when cols < 3. */
+void text_shorten_middle(const char *s, int cols, char *out, size_t n);
+
 /* Puts one character cell (two for a wide character) at the window's
  * cursor, with attributes that may carry a COLOR_PAIR. */
 void text_put(WINDOW *win, wchar_t c, attr_t attr);

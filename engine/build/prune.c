@@ -29,11 +29,12 @@
 /* The layers' bytes, as system.df counts them. */
 static int64_t layers_size(struct engine *engine)
 {
-	json_t *df = NULL;
+	json_t *df = NULL, *args = json_object();
 	int64_t size = -1;
 
-	if (engine_call(engine, "system.df", json_object(), &df, NULL, NULL, NULL) == 0)
+	if (engine_call(engine, "system.df", args, &df, NULL, NULL, NULL) == 0)
 		size = (int64_t)json_integer_value(json_object_get(df, "LayersSize"));
+	json_decref(args);
 	json_decref(df);
 	return size;
 }

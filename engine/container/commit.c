@@ -95,8 +95,13 @@ int container_commit(struct cmd_ctx *ctx, const struct container *given, json_t 
 	if (rc < 0)
 		return -1;
 	created_by = command_line(&c);
-	commit_args = json_pack("{s:i, s:O, s:s, s:O, s:O, s:O, s:O, s:O, s:s, s:s}", "fd", fd,
-				"layers", c.layers, "parent_image", c.image_id, "config", c.config,
+	/* a configuration given (POST /commit's body) over the container's */
+	json_t *given_config = json_object_get(args, "config");
+	json_t *config = json_is_object(given_config)
+				 ? image_commit_config_merge(given_config, c.config)
+				 : json_incref(c.config);
+	commit_args = json_pack("{s:i, s:O, s:s, s:o, s:O, s:O, s:O, s:O, s:s, s:s}", "fd", fd,
+				"layers", c.layers, "parent_image", c.image_id, "config", config,
 				"changes", json_object_get(args, "changes") ?: json_null(), "comment",
 				json_object_get(args, "comment") ?: json_null(), "author",
 				json_object_get(args, "author") ?: json_null(), "reference",

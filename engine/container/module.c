@@ -8,6 +8,7 @@
 #include "engine/container/inspect_ops.h"
 #include "engine/container/stats.h"
 #include "engine/container/update.h"
+#include "engine/logging/log_options.h"
 
 /* Containers the host's reboot stopped come back first (their restart
  * policies), then every row is brought in line with the kernel, then
@@ -23,7 +24,10 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 {
 	struct store *st = engine_store(engine, err);
 
-	return st ? container_count_states(st, info, err) : -1;
+	if (!st || container_count_states(st, info, err) < 0)
+		return -1;
+	json_object_set_new(engine_info_plugins(info), "Log", log_driver_names());
+	return 0;
 }
 
 /* GET /system/df's Containers: every container's summary with its size. */

@@ -442,6 +442,17 @@ int engine_modules_reconcile(struct engine *engine, berr *err)
 	return 0;
 }
 
+json_t *engine_info_plugins(json_t *info)
+{
+	json_t *plugins = json_object_get(info, "Plugins");
+
+	if (!json_is_object(plugins)) {
+		plugins = json_object();
+		json_object_set_new(info, "Plugins", plugins);
+	}
+	return plugins;
+}
+
 void *engine_module_state(struct engine *engine, const struct engine_module *module)
 {
 	size_t i = 0, n = 0;

@@ -120,6 +120,10 @@ bool cmd_cancelled(struct cmd_ctx *ctx);
 void engine_emit(struct engine *engine, const char *type, const char *action, const char *id,
 		 json_t *attributes);
 
+/* system.info's Plugins object, made when no module added it yet: each
+ * module adds its own kind (Volume, Network, Log) to it. */
+json_t *engine_info_plugins(json_t *info);
+
 /* The module's state for this engine (made on first use; NULL when the
  * module keeps none, is not among the engine's, or is out of memory). */
 void *engine_module_state(struct engine *engine, const struct engine_module *module);

@@ -108,6 +108,98 @@ static char *commit_config(struct store *st, json_t *args, json_t *image_cfg, co
 	return text;
 }
 
+static bool empty(json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
+	       (json_is_array(v) && !json_array_size(v)) ||
+	       (json_is_object(v) && !json_object_size(v));
+}
+
+/* Sets key of out from from when out's is empty. */
+static void fill(json_t *out, json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+
+	if (empty(json_object_get(out, key)) && v)
+		json_object_set(out, key, v);
+}
+
+/* Adds from's members that out lacks (ExposedPorts, Labels, Volumes). */
+static void add_missing(json_t *out, json_t *from, const char *key)
+{
+	json_t *have = json_object_get(out, key), *v;
+	const char *k;
+
+	if (!json_is_object(json_object_get(from, key)))
+		return;
+	if (!json_is_object(have)) {
+		have = json_object();
+		json_object_set_new(out, key, have);
+	}
+	json_object_foreach(json_object_get(from, key), k, v)
+		if (!json_object_get(have, k))
+			json_object_set(have, k, v);
+}
+
+json_t *image_commit_config_merge(json_t *user, json_t *container)
+{
+	json_t *out = json_deep_copy(user), *env, *v, *hc;
+	size_t i, j;
+
+	if (!json_is_object(out)) {
+		json_decref(out);
+		return json_deep_copy(container);
+	}
+	fill(out, container, "User");
+	add_missing(out, container, "ExposedPorts");
+	/* the container's variables whose names the user's Env lacks */
+	env = json_object_get(out, "Env");
+	if (!json_is_array(env)) {
+		env = json_array();
+		json_object_set_new(out, "Env", env);
+	}
+	size_t given = json_array_size(env);
+	json_array_foreach(json_object_get(container, "Env"), i, v) {
+		const char *var = json_string_value(v), *eq;
+		bool found = false;
+		if (!var)
+			continue;
+		eq = strchr(var, '=');
+		size_t n = eq ? (size_t)(eq - var) : strlen(var);
+		for (j = 0; j < given && !found; j++) {
+			const char *mine = json_string_value(json_array_get(env, j)) ?: "";
+			found = strncmp(mine, var, n) == 0 && (mine[n] == '=' || mine[n] == '\0');
+		}
+		if (!found)
+			json_array_append(env, v);
+	}
+	add_missing(out, container, "Labels");
+	if (empty(json_object_get(out, "Entrypoint"))) {
+		fill(out, container, "Cmd");
+		if (!json_object_get(out, "Entrypoint") || json_is_null(json_object_get(out, "Entrypoint")))
+			fill(out, container, "Entrypoint");
+	}
+	hc = json_object_get(out, "Healthcheck");
+	if (json_is_object(json_object_get(container, "Healthcheck"))) {
+		if (!json_is_object(hc)) {
+			json_object_set(out, "Healthcheck", json_object_get(container, "Healthcheck"));
+		} else {
+			static const char *const parts[] = {"Test", "Interval", "Timeout",
+							    "StartPeriod", "Retries"};
+			for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+				json_t *mine = json_object_get(hc, parts[i]);
+				if (!mine || (json_is_integer(mine) && !json_integer_value(mine)) ||
+				    empty(mine))
+					fill(hc, json_object_get(container, "Healthcheck"), parts[i]);
+			}
+		}
+	}
+	fill(out, container, "WorkingDir");
+	add_missing(out, container, "Volumes");
+	fill(out, container, "StopSignal");
+	return out;
+}
+
 /* image.commit: args {"fd": the layer tar, "layers": [chain ids, base first],
  * "parent_image", "config": the container's Config, "changes", "comment",
  * "author", "reference", "container_id", "created_by"} -> {"Id"}. */

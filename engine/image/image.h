@@ -95,6 +95,12 @@ int image_push(const struct image_env *env, json_t *args, json_t **result, berr 
 int image_gc_downloads(const char *root, int64_t older_than, uint64_t *reclaimed, berr *err);
 /* A container's changes (a tar on args.fd) as a new image; see commit.c. */
 int image_commit(const struct image_env *env, json_t *args, json_t **result, berr *err);
+/* The configuration a commit given one (POST /commit's body) writes, as
+ * dockerd merges it: the user's, with what it leaves unset (User,
+ * WorkingDir, StopSignal, Cmd and Entrypoint, the Healthcheck's parts)
+ * and the container's ExposedPorts, Env (by name), Labels and Volumes it
+ * lacks taken from the container's. A new object. */
+json_t *image_commit_config_merge(json_t *user, json_t *container);
 
 /* The image config's object of build notes: {"<history index>": note}. */
 #define BUILD_NOTES_KEY "berth.build.notes"

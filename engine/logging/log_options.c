@@ -306,6 +306,21 @@ const struct log_driver *log_driver_find(const char *name)
 	return NULL;
 }
 
+json_t *log_driver_names(void)
+{
+	json_t *names = json_array();
+	const char *sorted[sizeof(drivers) / sizeof(drivers[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (strcmp(drivers[i].name, "none") != 0)
+			sorted[n++] = drivers[i].name;
+	qsort(sorted, n, sizeof(sorted[0]), log_strcmp_ptr);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(names, json_string(sorted[i]));
+	return names;
+}
+
 static bool is_cache_option(const char *key)
 {
 	return strcmp(key, "cache-disabled") == 0 || strcmp(key, "cache-max-size") == 0 ||

@@ -19,6 +19,8 @@ struct log_driver {
 };
 
 const struct log_driver *log_driver_find(const char *name);
+/* The drivers' names as `docker info` lists them (sorted; "none" left out). */
+json_t *log_driver_names(void);
 
 /* mode, max-buffer-size and the cache-* options (drivers without a reader). */
 int log_options_check_generic(const struct log_driver *d, json_t *opts, berr *err);

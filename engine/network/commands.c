@@ -193,8 +193,11 @@ static int network_info(struct engine *engine, json_t *info, berr *err)
 {
 	(void)engine;
 	(void)err;
-	json_object_set_new(info, "Plugins",
-			    json_pack("{s:[s,s,s]}", "Network", "bridge", "host", "null"));
+	json_t *plugins = engine_info_plugins(info);
+
+	json_object_set_new(plugins, "Network",
+			    json_pack("[s,s,s,s,s]", "bridge", "host", "ipvlan", "macvlan", "null"));
+	json_object_set_new(plugins, "Authorization", json_null());
 	return 0;
 }
 

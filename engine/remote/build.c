@@ -610,6 +610,13 @@ static int cmd_build(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *e
 	}
 	*result = json_pack("{s:s}", "Id", v.id);
 out:
+	/* a step left begun (the context refused, the daemon gone) ends as failed */
+	if (rc < 0 && v.open && !v.legacy) {
+		vertex_event(&v, json_pack("{s:i, s:s, s:f, s:s}", "vertex", v.vertex, "event", "error",
+					   "duration", (double)(now_ns() - v.step_started) / 1e9,
+					   "error", err && err->msg[0] ? err->msg : "failed"));
+		v.open = false;
+	}
 	/* a daemon that stopped reading: the writer ends at its next write */
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);

@@ -329,6 +329,18 @@ static int tls_connect(struct remote_conn *c, void *ctx, const char *hostport, b
 	return berr_set(err, BERR_SYSTEM, "error during connect: %s", why);
 }
 
+void remote_dial_failed(const char *host, berr *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (strncmp(err->msg, "Cannot connect to ", 18) == 0)
+		return;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	berr_set(err, BERR_SYSTEM,
+		 "Cannot connect to the Docker daemon at %s. Is the docker daemon running? (%s)", host,
+		 why);
+}
+
 int remote_conn_open(const struct remote_target *target, void *tls_ctx, struct remote_conn **out,
 		     berr *err)
 {
@@ -353,6 +365,10 @@ int remote_conn_open(const struct remote_target *target, void *tls_ctx, struct r
 		return -1;
 	}
 	if (c->fd < 0) {
+		/* a daemon that is not there, at any dial (a console's retry, a
+		 * stream's), is said as the docker CLI says it */
+		if (err && err->kind == BERR_SYSTEM)
+			remote_dial_failed(host, err);
 		remote_conn_close(c);
 		return -1;
 	}

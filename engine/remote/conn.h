@@ -15,6 +15,11 @@ struct remote_conn;
 
 /* Connects to the target; ctx is the client's TLS context (NULL without
  * TLS). err says what could not be reached, as the docker CLI says it. */
+/* err as the docker CLI words a daemon it cannot reach: "Cannot connect
+ * to the Docker daemon at HOST. Is the docker daemon running?", with
+ * err's own words after it (left alone when it says so already). */
+void remote_dial_failed(const char *host, berr *err);
+
 int remote_conn_open(const struct remote_target *target, void *tls_ctx, struct remote_conn **out,
 		     berr *err);
 void remote_conn_close(struct remote_conn *c);

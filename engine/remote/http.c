@@ -298,10 +298,9 @@ static int negotiate(struct remote_client *cl, const char **prefix, berr *err)
 				*err = why;
 				return -1;
 			}
-			return berr_set(err, BERR_SYSTEM,
-					"Cannot connect to the Docker daemon at %s. Is the docker daemon "
-					"running? (%s)",
-					remote_client_target(cl)->host, why.msg);
+			*err = why;
+			remote_dial_failed(remote_client_target(cl)->host, err);
+			return -1;
 		}
 		int api = parse_version(remote_response_header(resp, "API-Version"));
 		struct strbuf body = {0};

@@ -197,8 +197,10 @@ static void flush_entries(struct log_reader *lr)
 {
 	if (!json_array_size(lr->batch))
 		return;
-	cmd_progress(lr->ctx, json_pack("{s:O}", "entries", lr->batch));
-	json_array_clear(lr->batch);
+	/* the batch goes with the message: a face may read it later, on
+	 * another thread (the console's bridge) */
+	cmd_progress(lr->ctx, json_pack("{s:o}", "entries", lr->batch));
+	lr->batch = json_array();
 }
 
 /* Bytes of the logs' body: a tty's raw lines, or frames of one line each. */

@@ -195,9 +195,18 @@ static int volume_disk_usage(struct engine *engine, json_t *usage, berr *err)
 	return 0;
 }
 
+static int volume_info(struct engine *engine, json_t *info, berr *err)
+{
+	(void)engine;
+	(void)err;
+	json_object_set_new(engine_info_plugins(info), "Volume", json_pack("[s]", "local"));
+	return 0;
+}
+
 const struct engine_module volume_module = {
 	.name = "volume",
 	.commands = (const struct engine_command *const[]){volume_commands, NULL},
 	.startup = volume_startup,
 	.disk_usage = volume_disk_usage,
+	.info = volume_info,
 };

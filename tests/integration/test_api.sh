@@ -426,10 +426,18 @@ ct = c.containers.run('busybox', 'sleep 600', detach=True, name='sdkbox', labels
 r = ct.exec_run(['sh', '-c', 'echo in-exec; exit 4'])
 print('exec', r.exit_code, r.output.decode().strip())
 # the SDK reads the stream from the socket under its buffered reader: output
-# sent before or with the 101's headers is lost to it (Docker starts the
-# command only once it has answered)
-lost = sum(ct.exec_run(['echo', 'again']).output != b'again\n' for _ in range(20))
+# sent before or with the 101's headers is lost to it (the daemon starts
+# the command only once the client has read them)
+lost = sum(ct.exec_run(['echo', 'again']).output != b'again\n' for _ in range(100))
 print('exec-lost', lost)
+# commit with a configuration: the given one, over the container's
+img = ct.commit(repository='sdkcommit', tag='1',
+                conf={'Cmd': ['echo', 'from-conf'], 'Env': ['A=1'], 'Labels': {'x': 'y'}})
+cfg = c.api.inspect_image('sdkcommit:1')['Config']
+print('commit-conf', cfg['Cmd'], 'A=1' in cfg['Env'], any(e.startswith('PATH=') for e in cfg['Env']),
+      sorted(cfg['Labels'].items()))
+print('commit-run', c.containers.run('sdkcommit:1', remove=True).decode().strip())
+c.images.remove('sdkcommit:1')
 print('labelled', ','.join(x.name for x in c.containers.list(filters={'label': 'suite=api'})))
 print('unlabelled', ','.join(x.name for x in c.containers.list(filters={'label': 'suite=other'})) or '-')
 ct.kill()
@@ -451,7 +459,10 @@ sdk() { grep "^$1 " <<<"$out" | cut -d' ' -f2-; }
 expect_eq "sdk ping" True "$(sdk ping)"
 expect_eq "sdk run remove=True returns the output" hello-sdk "$(sdk run)"
 expect_eq "sdk exec_run exit code and output" "4 in-exec" "$(sdk exec)"
-expect_eq "sdk exec_run: no output lost in 20 runs" 0 "$(sdk exec-lost)"
+expect_eq "sdk exec_run: no output lost in 100 runs" 0 "$(sdk exec-lost)"
+expect_eq "sdk commit conf=: the given Cmd, Env and Labels, with the container's" \
+	"['echo', 'from-conf'] True True [('suite', 'api'), ('x', 'y')]" "$(sdk commit-conf)"
+expect_eq "sdk commit conf=: the image runs the given command" from-conf "$(sdk commit-run)"
 expect_eq "sdk labels filter" sdkbox "$(sdk labelled)"
 expect_eq "sdk labels filter, no match" - "$(sdk unlabelled)"
 expect_eq "sdk kill then wait" 137 "$(sdk wait)"
@@ -620,6 +631,10 @@ expect_status "docker info" 0 docker info --format '{{.ServerVersion}} {{.Defaul
 expect_eq "docker info reads the runtimes" "0.1.0 berth" "$out"
 expect_status "docker info: swarm" 0 docker info --format '{{.Swarm.LocalNodeState}}'
 expect_eq "in no swarm" "inactive" "$out"
+expect_status "docker info: plugins" 0 docker info
+expect_match "docker info lists the volume driver" $'\n  Volume: local\n' "$out"
+expect_match "docker info lists the network drivers" $'\n  Network: bridge host ipvlan macvlan null\n' "$out"
+expect_match "docker info lists the log drivers" $'\n  Log: fluentd gelf journald json-file local syslog\n' "$out"
 expect_status "docker version's server arch" 0 docker version --format '{{.Server.Arch}}'
 expect_eq "Go's name for it" "$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" "$out"
 # detaching from a terminal (the CLI closes its half) leaves the container running

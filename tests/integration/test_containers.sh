@@ -232,6 +232,9 @@ expect_eq "info fields" "1 overlay2" "$out"
 # what info says is read from the system, not assumed
 expect_eq "backing filesystem measured" "tmpfs" \
 	"$(BERTH_ROOT=/dev/shm/berth-info-$$ "${BERTH_ITSELF:-$BERTH}" info --format '{{index (index .DriverStatus 0) 1}}'; rm -rf /dev/shm/berth-info-$$)"
+expect_status "info's plugins" 0 b info
+expect_match "info lists the drivers as docker info does" \
+	$'\n Plugins:\n  Volume: local\n  Network: bridge host ipvlan macvlan null\n  Log: fluentd gelf journald json-file local syslog\n Swarm: inactive\n' "$out"
 expect_status "security options" 0 b info --format '{{json .SecurityOptions}}'
 if [[ "$out" == *no-new-privileges* ]]; then bad "no-new-privileges listed though off by default"; else ok; fi
 expect_status "version" 0 b version --format '{{.Server.Version}}'

@@ -455,11 +455,15 @@ expect_status "build --secret" 1 uc build --secret id=s,env=HOME -t secret:1 "$T
 expect_eq "build --secret: BuildKit's" \
 	"ERROR: failed to solve: the --secret option requires BuildKit, which berth does not speak to a daemon elsewhere: build on that host, or without the option" \
 	"$(tail -1 <<<"$err")"
+expect_eq "build --secret: that line alone" 1 "$(grep -c . <<<"$err")"
 mkdir -p "$TEST_DIR/deepctx"
 echo 'FROM busybox' >"$TEST_DIR/deepctx/Dockerfile"
 (cd "$TEST_DIR/deepctx" && for _ in $(seq 70); do d=$(printf 'd%.0s' $(seq 250)); mkdir "$d" && cd "$d" || exit 1; done)
 expect_status "build: a context that cannot be sent whole" 1 uc build -t deep:1 "$TEST_DIR/deepctx"
 expect_match "a context that cannot be sent whole: why" 'sending the build context: path too long' "$(tail -1 <<<"$err")"
+expect_eq "a context that cannot be sent whole: no step left open" "" \
+	"$(grep -E '^#1 ' <<<"$err" | grep -vE '^#1 (\[internal\] load build context|ERROR: .*|[0-9.]+ .*)$')"
+expect_match "a context that cannot be sent whole: its step failed" $'(^|\n)#1 ERROR: ' "$err"
 rm -rf "$TEST_DIR/deepctx"
 expect_status "nothing built from half a context" 1 b image inspect deep:1
 expect_eq "the failed builds changed nothing" "$before" "$(store_snapshot)"
@@ -769,6 +773,18 @@ expect_screen "the daemon's container is listed" "tuibox"
 expect_match "running" 'tuibox +[0-9a-f]{12} +busybox +running' "$(screen)"
 rb -H "unix://$SOCK" run -d --name tuilater busybox sleep 600 >/dev/null
 expect_screen "one made after it started shows" "tuilater"
+# the logs pane follows a container of the daemon
+rb -H "unix://$SOCK" run -d --name tuitalk busybox sh -c \
+	'echo TALK-FIRST; i=0; while :; do i=$((i+1)); echo "talk-more $i"; sleep 0.1; done' >/dev/null
+expect_screen "the talker is listed" "tuitalk"
+tm send-keys -t tui /
+tm send-keys -t tui tuitalk Enter
+tm send-keys -t tui g l
+expect_screen "the logs pane shows the daemon's container's first line" "TALK-FIRST"
+expect_screen "and follows it" "talk-more 20" 100
+expect_eq "each line as it was written" "" "$(screen | grep -aE 'TALK-FIRST|talk-more' | grep -avE '^(TALK-FIRST|talk-more [0-9]+) *$')"
+tm send-keys -t tui 1 Escape
+rb -H "unix://$SOCK" rm -f tuitalk >/dev/null
 # what the console hands the terminal to drives the same daemon
 tm send-keys -t tui ":exec -it tuibox echo CHILD-ON-DAEMON" Enter
 expect_screen "exec -it from the console reaches the daemon's container" "CHILD-ON-DAEMON"
@@ -779,6 +795,7 @@ tm send-keys -t tui Enter
 kill -9 "$daemon"
 wait "$daemon" 2>/dev/null
 expect_screen "a lost daemon is said" "trying again in"
+expect_screen "a retry that finds no daemon says it as the CLI does" "Cannot connect to the Docker daemon" 100
 "$BERTH" daemon -H "unix://$SOCK" >"$TEST_DIR/daemon2.log" 2>&1 &
 daemon=$!
 background+=("$daemon")
@@ -806,6 +823,11 @@ b context create hostd --docker "host=unix://$SOCK" >/dev/null 2>&1
 tm send-keys -t tui ":context use hostd" Enter
 expect_screen ":context use names the new daemon" "hostd (unix://$SOCK)"
 expect_screen "and lists its containers" "tuibox"
+expect_screen "and says the switch on its status line" "context switched: now driving hostd"
+# at 80 columns the address is cut in its middle: "berth" and the counts stay
+tm resize-window -t tui -x 80 -y 24
+wait_for "the header fits 80 columns with the counts" \
+	bash -c "tmux -S $TM_SOCKET capture-pane -p -t tui | head -1 | grep -qE '^ berth @ hostd .*[0-9]+ running [0-9]+ paused [0-9]+ stopped [0-9]+ images'"
 expect_eq "the far daemon's are gone from the list" "" "$(screen | grep -E 'farbox')"
 expect_eq "the current context is the one chosen" "hostd" "$(b context show)"
 tm send-keys -t tui ":context use far" Enter

@@ -176,7 +176,19 @@ static void test_text_helpers(void **state)
 	assert_string_equal(offscreen_row(win, 0, buf, sizeof(buf)), "caf? ?? x   ");
 	text_draw(win, 0, 0, 12, "a rather long name", 0, TEXT_LEFT);
 	assert_string_equal(offscreen_row(win, 0, buf, sizeof(buf)), "a rather lo~");
+	text_shorten_middle("unix:///var/tmp/x/berth.sock", 12, buf, sizeof(buf));
+	assert_string_equal(buf, "uni~rth.sock");
 	term_force_utf8(true);
+	/* An address cut in its middle: a third of its start, the rest its end. */
+	text_shorten_middle("unix:///var/tmp/x/berth.sock", 12, buf, sizeof(buf));
+	assert_string_equal(buf, "uni\u2026rth.sock");
+	assert_int_equal(text_width(buf), 12);
+	text_shorten_middle("ssh://me@host", 20, buf, sizeof(buf));
+	assert_string_equal(buf, "ssh://me@host");
+	text_shorten_middle("\u65e5\u672c\u8a9e\u306e\u30db\u30b9\u30c8", 7, buf, sizeof(buf));
+	assert_true(text_width(buf) <= 7);
+	text_shorten_middle("anything", 2, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 	/* Search used by filters and the log view. */
 	assert_int_equal(text_find("Hello World", 11, 0, "world", 5, true), 6);
 	assert_int_equal(text_find("Hello World", 11, 0, "world", 5, false), -1);
