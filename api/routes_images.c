@@ -187,8 +187,26 @@ static int push(struct api_req *r)
 		r, "image.push", json_pack("{s:s, s:b}", "reference", reference, "all_tags", !t || !*t));
 }
 
+/* GET /images/search: the registry the term names, searched for it. */
+static int search(struct api_req *r)
+{
+	const char *term = api_query(r, "term");
+	json_t *filters, *auth;
+	long long limit;
+
+	if (api_query_filters(r, &filters) < 0 || api_query_int(r, "limit", 0, &limit) < 0)
+		return 0;
+	json_t *args = json_pack("{s:s, s:I}", "term", term ? term : "", "limit", (json_int_t)limit);
+	if (filters)
+		json_object_set_new(args, "filters", filters);
+	if ((auth = registry_auth(r)))
+		json_object_set_new(args, "auth", auth);
+	return api_answer(r, "registry.search", args, 200);
+}
+
 const struct api_route api_image_routes[] = {
 	{"GET", "/images/json", list, 0},
+	{"GET", "/images/search", search, 0},
 	{"POST", "/images/create", create, API_ROUTE_WRITE},
 	{"POST", "/images/prune", prune, API_ROUTE_WRITE},
 	{"GET", "/images/{*}/json", inspect, 0},

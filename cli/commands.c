@@ -13,7 +13,7 @@ extern const struct cli_command cli_cmd_run, cli_cmd_create, cli_cmd_start, cli_
 	cli_cmd_history, cli_cmd_image_prune, cli_cmd_import, cli_cmd_save, cli_cmd_load;
 extern const struct cli_command cli_cmd_stats, cli_cmd_events;
 extern const struct cli_command cli_cmd_pull, cli_cmd_push, cli_cmd_login, cli_cmd_logout,
-	cli_cmd_manifest_inspect;
+	cli_cmd_manifest_inspect, cli_cmd_search;
 extern const struct cli_command cli_cmd_pause, cli_cmd_unpause, cli_cmd_top, cli_cmd_diff,
 	cli_cmd_commit, cli_cmd_cp;
 extern const struct cli_command cli_cmd_update, cli_cmd_build, cli_cmd_builder_prune;
@@ -34,7 +34,7 @@ static const struct cli_command *const top_level[] = {
 	&cli_cmd_wait,	  &cli_cmd_logs,   &cli_cmd_inspect, &cli_cmd_export, &cli_cmd_images,
 	&cli_cmd_tag,	  &cli_cmd_rmi,	   &cli_cmd_history, &cli_cmd_import, &cli_cmd_save,
 	&cli_cmd_load,	  &cli_cmd_info,   &cli_cmd_version,
-	&cli_cmd_pull,	  &cli_cmd_push,   &cli_cmd_login,  &cli_cmd_logout,
+	&cli_cmd_pull,	  &cli_cmd_push,   &cli_cmd_login,  &cli_cmd_logout, &cli_cmd_search,
 	&cli_cmd_stats,	  &cli_cmd_events,
 	&cli_cmd_pause,	  &cli_cmd_unpause, &cli_cmd_top,    &cli_cmd_diff,   &cli_cmd_commit, &cli_cmd_cp,
 	&cli_cmd_update,  &cli_cmd_build,

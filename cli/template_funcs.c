@@ -341,17 +341,7 @@ static int fn_urlquery(json_t **a, size_t n, json_t **out, char *emsg, size_t es
 	(void)es;
 	escaper_input(&in, a, n);
 	strbuf_addn(&b, "", 0);
-	for (size_t i = 0; i < in.len; i++) {
-		unsigned char c = (unsigned char)in.s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~')
-			strbuf_addc(&b, (char)c);
-		else if (c == ' ')
-			strbuf_addc(&b, '+');
-		else
-			strbuf_addf(&b, "%%%02X", c);
-	}
+	strbuf_add_query_escaped(&b, in.s, in.len);
 	strbuf_free(&in);
 	*out = string_from(&b);
 	return 0;

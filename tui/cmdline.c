@@ -44,7 +44,7 @@ struct cmdline {
 static const char *const command_words[] = {
 	"attach", "commit", "container", "context", "cp", "create", "diff", "events", "exec", "export",
 	"history", "image", "images", "import", "info", "inspect", "kill", "load", "logs",
-	"pause", "ps", "rename", "restart", "rm", "rmi", "run", "save", "start", "stats",
+	"pause", "ps", "rename", "restart", "rm", "rmi", "run", "save", "search", "start", "stats",
 	"stop", "system", "tag", "top", "unpause", "version", "volume", "wait", NULL,
 };
 

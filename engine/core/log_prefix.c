@@ -4,20 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Go's url.QueryEscape. */
-static void add_query_escaped(struct strbuf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
-			strbuf_addc(b, (char)*p);
-		else if (*p == ' ')
-			strbuf_addc(b, '+');
-		else
-			strbuf_addf(b, "%%%02X", *p);
-	}
-}
-
 static int compare_keys(const void *a, const void *c)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)c);
@@ -37,9 +23,10 @@ void log_prefix_details(struct strbuf *b, json_t *attrs)
 		for (k = 0; k < n; k++) {
 			if (k)
 				strbuf_addc(b, ',');
-			add_query_escaped(b, keys[k]);
+			strbuf_add_query_escaped(b, keys[k], strlen(keys[k]));
 			strbuf_addc(b, '=');
-			add_query_escaped(b, json_string_value(json_object_get(attrs, keys[k])) ?: "");
+			const char *value = json_string_value(json_object_get(attrs, keys[k])) ?: "";
+			strbuf_add_query_escaped(b, value, strlen(value));
 		}
 	}
 	free(keys);

@@ -93,3 +93,18 @@ void strbuf_free(struct strbuf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+void strbuf_add_query_escaped(struct strbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~')
+			strbuf_addc(b, (char)c);
+		else if (c == ' ')
+			strbuf_addc(b, '+');
+		else
+			strbuf_addf(b, "%%%02X", c);
+	}
+}

@@ -22,6 +22,9 @@ void strbuf_vaddf(struct strbuf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Appends n copies of the byte c. */
 void strbuf_pad(struct strbuf *b, char c, size_t n);
+/* Appends n bytes of s as Go's url.QueryEscape writes them: letters,
+ * digits and "-._~" as they are, a space as '+', every other byte %XX. */
+void strbuf_add_query_escaped(struct strbuf *b, const char *s, size_t n);
 /* Hands the string over to the caller (never NULL) and empties the buffer. */
 char *strbuf_steal(struct strbuf *b);
 /* Frees the string and empties the buffer. */

@@ -8,6 +8,7 @@
  *       it are checked instead
  *   registry.logout {"serveraddress"} -> {"Removed": bool, "ServerAddress"}
  *   registry.manifest {"reference", "auth", "verbose"} -> {"Raw", "MediaType", "Digest"}
+ *   registry.search {"term", "limit", "filters", "auth"} -> [results] (search.c)
  *
  * A server address is what docker login takes: empty for Docker Hub, a
  * "host:port", or a URL whose host is used. */
@@ -23,6 +24,7 @@
 #include "engine/registry/hosts.h"
 #include "engine/registry/registry.h"
 #include "engine/registry/registry_module.h"
+#include "engine/registry/search.h"
 
 /* "https://localhost:5000/v2/" -> "localhost:5000"; Docker Hub's names -> "docker.io". */
 void registry_server_domain(const char *server, char *out, size_t size)
@@ -222,6 +224,7 @@ static int registry_info(struct engine *engine, json_t *info, berr *err)
 
 const struct engine_module registry_module = {
 	.name = "registry",
-	.commands = (const struct engine_command *const[]){registry_commands, NULL},
+	.commands = (const struct engine_command *const[]){registry_commands,
+							    registry_search_commands, NULL},
 	.info = registry_info,
 };

@@ -100,6 +100,14 @@ int registry_blob_read(struct registry_session *s, const char *digest, size_t ma
 
 /* Every tag of the repository (GET /v2/<repo>/tags/list, all pages). */
 int registry_tags_list(struct registry_session *s, json_t **tags, berr *err);
+/* An authorized GET of path (from the endpoint's root, "/v1/search?q=x"):
+ * its status and body (malloc'd, at most max bytes); -1 only when no
+ * answer came. */
+int registry_get(struct registry_session *s, const char *path, size_t max, long *status,
+		 char **body, size_t *len, berr *err);
+/* The repositories the registry lists (GET /v2/_catalog, every page), in a
+ * session opened without a repository. */
+int registry_catalog(struct registry_session *s, json_t **names, berr *err);
 
 /* --- pushing (session.c) ------------------------------------------------- */
 

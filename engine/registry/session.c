@@ -89,8 +89,8 @@ static const struct registry_transport *transport(struct registry_session *s)
 /* "repository:<repo>:pull[,push]". */
 static void session_scope(struct registry_session *s, char *out, size_t size)
 {
-	if (!s->repo[0]) /* a login: no repository */
-		snprintf(out, size, "%s", "");
+	if (!s->repo[0]) /* a login, or the catalog: no repository */
+		snprintf(out, size, "%s", s->extra_scopes);
 	else
 		snprintf(out, size, "repository:%s:%s%s", s->repo, s->push ? "pull,push" : "pull",
 			 s->extra_scopes);
@@ -716,16 +716,47 @@ static bool next_page(const char *link, struct strbuf *out, struct registry_sess
 	return true;
 }
 
-int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
+int registry_get(struct registry_session *s, const char *path, size_t max, long *status,
+		 char **body, size_t *len, berr *err)
+{
+	struct strbuf url = {0};
+	struct http_call call = {.method = "GET", .body_fd = -1, .max_body = max};
+	struct http_reply reply;
+	CURL *curl = take_handle(s, err);
+	int ret;
+
+	if (!curl)
+		return -1;
+	strbuf_addf(&url, "%s%s", registry_session_endpoint(s), path);
+	call.url = url.s;
+	call.cancel = s->cancel;
+	call.transport = transport(s);
+	ret = call_authorized(s, curl, &call, &reply, err);
+	give_handle(s, curl);
+	strbuf_free(&url);
+	if (ret < 0)
+		return -1;
+	*status = reply.status;
+	*body = reply.body;
+	*len = reply.body_len;
+	reply.body = NULL;
+	http_reply_free(&reply);
+	return 0;
+}
+
+/* Every page of a listing (tags/list, _catalog): the strings of key that
+ * keep() takes, into *out, following the registry's Link headers. */
+static int list_pages(struct registry_session *s, const char *path, const char *key,
+		      bool (*keep)(const char *), json_t **out, berr *err)
 {
 	struct strbuf url = {0};
 	CURL *curl = take_handle(s, err);
 	int ret = -1;
 
-	*tags = json_array();
+	*out = json_array();
 	if (!curl)
 		return -1;
-	strbuf_addf(&url, "%s/v2/%s/tags/list", registry_session_endpoint(s), s->repo);
+	strbuf_addf(&url, "%s%s", registry_session_endpoint(s), path);
 	for (int page = 0; page < 100; page++) {
 		struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 8u << 20,
 					 .cancel = s->cancel, .transport = transport(s), .url = url.s};
@@ -743,10 +774,9 @@ int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
 			goto out;
 		}
 		doc = json_loadb(reply.body ? reply.body : "", reply.body_len, 0, NULL);
-		/* a registry's tag list is no reference syntax: tags only */
-		json_array_foreach(json_object_get(doc, "tags"), i, v)
-			if (json_is_string(v) && ref_valid_tag(json_string_value(v)))
-				json_array_append(*tags, v);
+		json_array_foreach(json_object_get(doc, key), i, v)
+			if (json_is_string(v) && keep(json_string_value(v)))
+				json_array_append(*out, v);
 		json_decref(doc);
 		{
 			const struct curl_api *c = curl_api(NULL);
@@ -766,4 +796,29 @@ out:
 	give_handle(s, curl);
 	strbuf_free(&url);
 	return ret;
+}
+
+int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "/v2/%s/tags/list", s->repo);
+	/* a registry's tag list is no reference syntax: tags only */
+	return list_pages(s, path, "tags", ref_valid_tag, tags, err);
+}
+
+/* A repository name a registry may list: path components of [a-z0-9]
+ * joined by separators, as a reference's path is written. */
+static bool valid_repository(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n < 256 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-/") == n &&
+	       name[0] != '/' && name[n - 1] != '/' && !strstr(name, "//");
+}
+
+int registry_catalog(struct registry_session *s, json_t **names, berr *err)
+{
+	snprintf(s->extra_scopes, sizeof(s->extra_scopes), "registry:catalog:*");
+	return list_pages(s, "/v2/_catalog?n=1000", "repositories", valid_repository, names, err);
 }

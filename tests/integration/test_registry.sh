@@ -347,6 +347,33 @@ expect_status "manifest inspect -v" 0 b manifest inspect -v "$R/pushed:1"
 expect_match "the descriptor" "\"digest\": \"$pushed_digest\"" "$out"
 expect_status "manifest inspect of nothing" 1 b manifest inspect "$R/pushed:404"
 expect_eq "Docker's words" "berth: no such manifest: $R/pushed:404" "$err"
+# search: a distribution registry has no v1 search; its catalog is searched
+expect_status "search" 0 b search "$R/elsewh"
+expect_eq "Docker's columns" "NAME DESCRIPTION STARS OFFICIAL" "$(head -1 <<<"$out" | xargs)"
+expect_eq "the repository, named with its registry" "$R/elsewhere" "$(sed -n 2p <<<"$out" | awk '{print $1}')"
+expect_eq "every repository holding the word" "$R/elsewhere $R/pushed" \
+	"$(b search --format '{{.Name}}' "$R/e" | grep -E '/(elsewhere|pushed)$' | xargs)"
+expect_eq "search --limit" 1 "$(b search --limit 1 --format '{{.Name}}' "$R/" | wc -l)"
+expect_eq "search -f stars=1: the catalog has no stars" "" "$(b search -f stars=1 --format '{{.Name}}' "$R/elsewhere")"
+expect_status "search --limit outside 1-100" 1 b search --limit 101 "$R/x"
+expect_eq "Docker's words" "berth: limit 101 is outside the range of [1, 100]" "$err"
+expect_status "search: an unknown filter" 1 b search -f nope=1 "$R/x"
+expect_eq "Docker's words" "berth: invalid filter 'nope'" "$err"
+expect_status "search a registry that is down" 1 b search "127.0.0.1:$DOWN/x"
+expect_match "why" "connection refused" "$err"
+# the same through the Engine API, for the docker CLI and docker-py
+"$BERTH" daemon -H "unix://$TEST_DIR/api.sock" >"$TEST_DIR/daemon.log" 2>&1 &
+search_daemon=$!
+SERVERS+=("$search_daemon")
+wait_for "the daemon answers" curl -sf --unix-socket "$TEST_DIR/api.sock" http://docker/_ping
+expect_status "docker search through berth's daemon" 0 env DOCKER_HOST="unix://$TEST_DIR/api.sock" docker search "$R/elsewh"
+expect_eq "the docker CLI shows the repository" "$R/elsewhere" "$(sed -n 2p <<<"$out" | awk '{print $1}')"
+expect_eq "GET /images/search" "[{\"name\":\"$R/elsewhere\",\"description\":\"\",\"star_count\":0,\"is_official\":false,\"is_automated\":false}]" \
+	"$(curl -s --unix-socket "$TEST_DIR/api.sock" "http://docker/v1.44/images/search?term=$R/elsewh")"
+expect_eq "GET /images/search: the limit checked" 400 \
+	"$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$TEST_DIR/api.sock" "http://docker/images/search?term=$R/x&limit=500")"
+kill "$search_daemon"
+wait "$search_daemon" 2>/dev/null
 expect_status "push what is not here" 1 b push "$R/absent:1"
 expect_eq "Docker's words" "berth: An image does not exist locally with the tag: $R/absent" "$err"
 expect_status "pull what berth pushed" 0 b pull "$R/pushed:1"
@@ -376,6 +403,8 @@ expect_eq "config.json is the user's alone" "600" "$(stat -c %a "$DOCKER_CONFIG/
 expect_eq "Docker's format" "$(printf 'alice:s3cret' | base64)" \
 	"$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["auths"][sys.argv[2]]["auth"])' "$DOCKER_CONFIG/config.json" "127.0.0.1:$AUTH")"
 expect_status "pull with the stored credentials" 0 b pull "127.0.0.1:$AUTH/private/box:1"
+expect_eq "search with the stored credentials" "127.0.0.1:$AUTH/private/box" \
+	"$(b search --format '{{.Name}}' "127.0.0.1:$AUTH/private")"
 expect_status "login again uses them" 0 b login "127.0.0.1:$AUTH"
 expect_match "Docker's words" "Authenticating with existing credentials" "$out"
 expect_status "-p warns" 0 b login -u alice -p s3cret "127.0.0.1:$AUTH"
