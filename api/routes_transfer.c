@@ -78,10 +78,13 @@ int api_image_import(struct api_req *r)
 	char reference[1024];
 	json_t *result;
 
-	if (strcmp(src, "-") != 0)
-		return api_reply_errorf(r, 501, "importing from a URL is not supported by berth: "
-						"send the archive as the body (fromSrc=-)");
 	json_t *args = json_pack("{s:o}", "changes", api_query_all(r, "changes"));
+	char url[2048];
+	if (strcmp(src, "-") != 0) {
+		/* dockerd's reading: a source without a scheme is http:// */
+		snprintf(url, sizeof(url), "%s%s", strstr(src, "://") ? "" : "http://", src);
+		json_object_set_new(args, "url", json_string(url));
+	}
 	if (repo && *repo) {
 		snprintf(reference, sizeof(reference), "%s%s%s", repo, tag && *tag ? ":" : "",
 			 tag && *tag ? tag : "");

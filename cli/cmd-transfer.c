@@ -31,11 +31,12 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	if ((status = cli_require_args(cli, &cli_cmd_import, argc - first, 1, 2)))
 		goto out;
 	const char *source = argv[first];
+	/* a URL is the engine's to download (the daemon's, with -H) */
+	bool url = strncmp(source, "http://", 7) == 0 || strncmp(source, "https://", 8) == 0;
 	if (strcmp(source, "-") == 0) {
 		fd = STDIN_FILENO;
-	} else if (strstr(source, "://")) {
-		status = cli_failf(cli, 1, "importing from a URL is not supported here: %s", source);
-		goto out;
+	} else if (url) {
+		fd = -1;
 	} else if ((fd = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
 		status = cli_failf(cli, 1, "open %s: %m", source);
 		goto out;
@@ -43,7 +44,8 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	list = json_array();
 	for (size_t i = 0; i < changes.len; i++)
 		json_array_append_new(list, json_string(changes.items[i]));
-	args = json_pack("{s:i, s:o}", "fd", fd, "changes", list);
+	args = json_pack("{s:o}", "changes", list);
+	json_object_set_new(args, url ? "url" : "fd", url ? json_string(source) : json_integer(fd));
 	if (argc - first == 2)
 		json_object_set_new(args, "reference", json_string(argv[first + 1]));
 	if (message)

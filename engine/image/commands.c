@@ -1,7 +1,7 @@
 /* The image.* commands of the engine's queue: each builds the environment
  * from its context and runs the operation of the same name.
  *
- *   image.import  {"fd"|"path", "reference", "changes", "message"} -> {"id"}
+ *   image.import  {"fd"|"path"|"url", "reference", "changes", "message"} -> {"id"}
  *   image.list    {"all", "filters"} -> [GET /images/json summaries]
  *   image.inspect {"name"} -> Docker's image inspect object
  *   image.tag     {"source", "target"} -> {}

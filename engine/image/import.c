@@ -9,7 +9,11 @@
 
 #include "engine/core/reference.h"
 #include "engine/image/internal.h"
+#include "engine/registry/http.h"
 #include "engine/store/store.h"
+
+/* At most this much from a URL: it is not a way to fill the disk. */
+#define IMPORT_MAX_BYTES (64ull << 30)
 
 /* The input of import and load: a borrowed "fd" or an opened "path". */
 int image_arg_input_fd(json_t *args, bool *owned, berr *err)
@@ -55,11 +59,38 @@ static char *import_config(json_t *container_config, const char *diff_id, const 
 	return text;
 }
 
+static bool import_cancelled(void *user)
+{
+	return user && cmd_cancelled(user);
+}
+
+/* The tar a URL serves, downloaded into the staging directory (as
+ * dockerd downloads it, the daemon's network, not the client's); an fd
+ * at its start, or -1. */
+static int download(const struct image_env *env, struct image_staging *sg, const char *url,
+		    berr *err)
+{
+	int fd = openat(sg->fd, "import.download", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+
+	if (fd < 0)
+		return berr_sys(err, "importing from %s", url);
+	if (env->cmd)
+		cmd_progress(env->cmd, json_pack("{s:s+}", "status", "Downloading from ", url));
+	if (http_download(url, fd, IMPORT_MAX_BYTES, import_cancelled, env->cmd, NULL, err) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return berr_prefix(err, "importing from %s", url);
+	}
+	return fd;
+}
+
 /* image.import: docker import of one layer tar. */
 int image_import(const struct image_env *env, json_t *args, json_t **result, berr *err)
 {
 	const char *reference = json_string_value(json_object_get(args, "reference"));
 	const char *message = json_string_value(json_object_get(args, "message"));
+	const char *url = json_string_value(json_object_get(args, "url"));
 	char full_ref[REF_STRING_SIZE] = "", id[IMAGE_DIGEST_SIZE];
 	struct image_staging sg;
 	struct image_fs_txn t;
@@ -79,15 +110,21 @@ int image_import(const struct image_env *env, json_t *args, json_t **result, ber
 	}
 	if (image_config_apply_changes(&config, json_object_get(args, "changes"), err) < 0)
 		goto out;
-	fd = image_arg_input_fd(args, &owned, err);
-	if (fd < 0)
+	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		berr_set(err, BERR_INVALID, "unsupported URL %s: http and https only", url);
 		goto out;
+	}
 	if (image_staging_open(&sg, env->root, "import", err) < 0)
 		goto out;
+	fd = url ? download(env, &sg, url, err) : image_arg_input_fd(args, &owned, err);
+	if (fd < 0)
+		goto staged;
+	owned = owned || url;
 	if (layer_stage(&sg, env->st, env->root, fd, "", NULL, NULL, &ls, err) < 0)
 		goto staged;
-	config_text = import_config(config, ls.diff_id,
-				    message && *message ? message : "Imported from -");
+	char from[2100];
+	snprintf(from, sizeof(from), "Imported from %s", url ? url : "-");
+	config_text = import_config(config, ls.diff_id, message && *message ? message : from);
 	if (!config_text) {
 		berr_set(err, BERR_SYSTEM, "import: cannot write the image config");
 		goto staged;

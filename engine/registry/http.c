@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/core/sha256.h"
 #include "engine/registry/curl_lazy.h"
 
 /* A registry that sends nothing for this long is given up on (and the
@@ -335,4 +336,71 @@ void http_reply_free(struct http_reply *reply)
 	free(reply->content_range);
 	memset(reply, 0, sizeof(*reply));
 	reply->content_length = -1;
+}
+
+struct download_sink {
+	int fd;
+	struct sha256_ctx sum;
+	uint64_t bytes, max;
+	bool failed;
+};
+
+static bool download_data(void *user, const void *data, size_t len)
+{
+	struct download_sink *d = user;
+	const char *p = data;
+
+	d->bytes += len;
+	if (d->bytes > d->max)
+		return false;
+	sha256_update(&d->sum, data, len);
+	while (len) {
+		ssize_t n = write(d->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			d->failed = true;
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+int http_download(const char *url, int fd, uint64_t max, bool (*stop)(void *), void *stop_user,
+		  char digest[72], berr *err)
+{
+	/* a server that trickles (under 1 KiB/s for 30 s) is given up */
+	struct download_sink sink = {.fd = fd, .max = max};
+	struct http_call call = {.method = "GET", .url = url, .body_fd = -1, .sink = download_data,
+				 .sink_user = &sink, .stop = stop, .stop_user = stop_user,
+				 .min_speed = 1024};
+	struct http_reply reply;
+	char hex[SHA256_HEX_SIZE];
+	CURL *curl = http_handle_new(err);
+	int rc = -1;
+
+	if (!curl)
+		return -1;
+	sha256_init(&sink.sum);
+	if (http_perform(curl, &call, &reply, err) < 0)
+		goto out;
+	if (reply.cancelled) {
+		berr_set(err, BERR_CONFLICT, "cancelled");
+	} else if (reply.status < 200 || reply.status > 299) {
+		berr_set(err, BERR_NOT_FOUND, "invalid response status %ld", reply.status);
+	} else if (sink.failed || sink.bytes > max) {
+		berr_set(err, BERR_SYSTEM, "downloading %s: %s", url,
+			 sink.failed ? "cannot write the file" : "larger than allowed");
+	} else {
+		sha256_final_hex(&sink.sum, hex);
+		if (digest)
+			snprintf(digest, 72, "sha256:%s", hex);
+		rc = 0;
+	}
+	http_reply_free(&reply);
+out:
+	http_handle_free(curl);
+	return rc;
 }

@@ -63,6 +63,14 @@ void http_handle_free(CURL *curl);
 int http_perform(CURL *curl, const struct http_call *call, struct http_reply *reply, berr *err);
 void http_reply_free(struct http_reply *reply);
 
+/* GETs url into fd (http or https, TLS verified, the usual proxy
+ * variables): at most max bytes; stop (may be NULL), asked often, ends it
+ * early with BERR_CONFLICT "cancelled"; a status other than 2xx is
+ * BERR_NOT_FOUND "invalid response status N". digest (may be NULL)
+ * receives the bytes' "sha256:<hex>". */
+int http_download(const char *url, int fd, uint64_t max, bool (*stop)(void *), void *stop_user,
+		  char digest[72], berr *err);
+
 /* "Get", "Head", ...: the method as Go's errors name it. */
 const char *http_method_word(const char *method);
 

@@ -174,15 +174,26 @@ static int cmd_import(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 {
 	struct strbuf p = {0};
 	const char *reference = remote_arg(args, "reference"), *message = remote_arg(args, "message");
+	const char *url = remote_arg(args, "url");
 	json_t *last = NULL;
 
-	strbuf_adds(&p, "/images/create?fromSrc=-");
+	/* a URL is the daemon's to download, as the docker CLI asks it */
+	strbuf_adds(&p, "/images/create");
+	remote_query(&p, "fromSrc", url ? url : "-");
 	if (reference && *reference)
 		query_reference(&p, reference);
 	if (message && *message)
 		remote_query(&p, "message", message);
 	query_changes(&p, args);
-	int rc = remote_from_fd(ctx, p.s, args, &last, err);
+	int rc;
+	if (url) {
+		struct remote_request req = {.method = "POST", .path = p.s, .body_fd = -1};
+		struct from_fd f = {.ctx = ctx};
+		rc = remote_json_stream(ctx, &req, keep_and_pass, &f, err);
+		last = f.last;
+	} else {
+		rc = remote_from_fd(ctx, p.s, args, &last, err);
+	}
 	if (rc == 0)
 		*result = json_pack("{s:s}", "id",
 				    json_string_value(json_object_get(last, "status")) ?: "");

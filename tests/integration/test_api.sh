@@ -631,6 +631,20 @@ expect_status "docker info" 0 docker info --format '{{.ServerVersion}} {{.Defaul
 expect_eq "docker info reads the runtimes" "0.1.0 berth" "$out"
 expect_status "docker info: swarm" 0 docker info --format '{{.Swarm.LocalNodeState}}'
 expect_eq "in no swarm" "inactive" "$out"
+# docker import of a URL: the daemon downloads it
+mkdir -p "$TEST_DIR/www"
+"$SOURCE_DIR/scripts/busybox-rootfs.sh" "$TEST_DIR/www/rootfs.tar"
+wport=$(free_port)
+(cd "$TEST_DIR/www" && exec "$PY" -m http.server "$wport" --bind 127.0.0.1 >/dev/null 2>&1) &
+www=$!
+wait_for "the web server answers" curl -sf -o /dev/null "http://127.0.0.1:$wport/rootfs.tar"
+expect_status "docker import of a URL" 0 docker import "http://127.0.0.1:$wport/rootfs.tar" urlimport:1
+expect_match "Docker's lines: where from, then the image's ID" $'^Downloading from http://127.0.0.1:'"$wport"$'/rootfs.tar\n(.*\n)?sha256:[0-9a-f]{64}$' "$out"
+expect_eq "the daemon's image" "Imported from http://127.0.0.1:$wport/rootfs.tar" \
+	"$(docker image inspect -f '{{.Comment}}' urlimport:1)"
+kill "$www"
+wait "$www" 2>/dev/null
+docker rmi urlimport:1 >/dev/null
 expect_status "docker info: plugins" 0 docker info
 expect_match "docker info lists the volume driver" $'\n  Volume: local\n' "$out"
 expect_match "docker info lists the network drivers" $'\n  Network: bridge host ipvlan macvlan null\n' "$out"

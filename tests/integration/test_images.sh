@@ -95,6 +95,23 @@ echo "not a tar at all" >"$TEST_DIR/garbage.tar"
 expect_status "garbage tar" 1 b import "$TEST_DIR/garbage.tar" broken:2
 expect_status "garbage load" 1 b load -i "$TEST_DIR/garbage.tar"
 expect_status "bad change" 1 b import -c 'FROBNICATE x' "$TEST_DIR/rootfs.tar" broken:3
+# import from a URL: the engine downloads it (the daemon's, with -H)
+mkdir -p "$TEST_DIR/www"
+cp "$TEST_DIR/rootfs.tar.gz" "$TEST_DIR/www/"
+wport=$(free_port)
+(cd "$TEST_DIR/www" && exec python3 -m http.server "$wport" --bind 127.0.0.1 >/dev/null 2>&1) &
+www=$!
+wait_for "the web server answers" curl -sf -o /dev/null "http://127.0.0.1:$wport/rootfs.tar.gz"
+expect_status "import from a URL" 0 b import -c 'CMD ["echo", "from-url"]' "http://127.0.0.1:$wport/rootfs.tar.gz" fromurl:1
+expect_eq "the same layer as from the file" "$layer" "$(b image inspect -f '{{index .RootFS.Layers 0}}' fromurl:1)"
+expect_eq "its history says where from" "Imported from http://127.0.0.1:$wport/rootfs.tar.gz" \
+	"$(b history --no-trunc --format '{{.Comment}}' fromurl:1)"
+expect_status "import from a URL that is not there" 1 b import "http://127.0.0.1:$wport/nothing.tar" broken:4
+expect_match "why" 'invalid response status 404' "$err"
+expect_status "nothing made of it" 1 b image inspect broken:4
+kill "$www"
+wait "$www" 2>/dev/null
+b rmi fromurl:1 >/dev/null
 expect_status "rmi missing" 1 b rmi nosuch:latest
 expect_match "rmi missing message" 'No such image: nosuch:latest' "$err"
 expect_eq "store unchanged" "$before" "$(store_snapshot)"
