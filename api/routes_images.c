@@ -204,7 +204,30 @@ static int search(struct api_req *r)
 	return api_answer(r, "registry.search", args, 200);
 }
 
+/* GET /distribution/{name}/json: what the registry has for a reference,
+ * its manifest's descriptor and the platforms it serves. */
+static int distribution(struct api_req *r)
+{
+	json_t *args = json_pack("{s:s, s:b}", "reference", r->params[0], "platforms", 1);
+	json_t *auth, *result;
+
+	if ((auth = registry_auth(r)))
+		json_object_set_new(args, "auth", auth);
+	int rc = api_call(r, "registry.manifest", args, &result);
+	json_decref(args);
+	if (rc < 0)
+		return 0;
+	json_t *out = json_pack(
+		"{s:{s:O, s:O, s:I}, s:O}", "Descriptor", "mediaType",
+		json_object_get(result, "MediaType"), "digest", json_object_get(result, "Digest"),
+		"size", (json_int_t)json_string_length(json_object_get(result, "Raw")), "Platforms",
+		json_object_get(result, "Platforms"));
+	json_decref(result);
+	return api_reply_json(r, 200, out);
+}
+
 const struct api_route api_image_routes[] = {
+	{"GET", "/distribution/{*}/json", distribution, 0},
 	{"GET", "/images/json", list, 0},
 	{"GET", "/images/search", search, 0},
 	{"POST", "/images/create", create, API_ROUTE_WRITE},

@@ -106,9 +106,48 @@ static json_t *verbose_entry(const char *full_ref, const char *body, size_t len,
 	return entry;
 }
 
-/* registry.manifest {"reference", "auth", "verbose"} -> {"Raw", "MediaType",
- * "Digest"} (docker manifest inspect; with verbose also "Verbose": the
- * manifest, or a list's every manifest, as Docker's --verbose shows them). */
+/* The platforms a manifest serves (GET /distribution's Platforms): a
+ * list's entries', or a manifest's config's (read from the registry). */
+static json_t *manifest_platforms(struct registry_session *s, const char *body, size_t len,
+				  berr *err)
+{
+	json_t *doc = json_loadb(body, len, 0, NULL), *out = json_array(), *m;
+	size_t i;
+
+	if (json_is_array(json_object_get(doc, "manifests"))) {
+		json_array_foreach(json_object_get(doc, "manifests"), i, m)
+			if (json_is_object(json_object_get(m, "platform")))
+				json_array_append(out, json_object_get(m, "platform"));
+		json_decref(doc);
+		return out;
+	}
+	const char *config = json_string_value(json_object_get(json_object_get(doc, "config"), "digest"));
+	char *text = NULL;
+	size_t tlen = 0;
+	if (!config || registry_blob_read(s, config, 1u << 20, &text, &tlen, err) < 0) {
+		if (!config)
+			berr_set(err, BERR_INVALID, "the manifest names no config");
+		json_decref(doc);
+		json_decref(out);
+		return NULL;
+	}
+	json_t *cfg = json_loadb(text, tlen, 0, NULL), *p = json_object();
+	static const char *const keys[] = {"architecture", "os", "variant", "os.version"};
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_string(json_object_get(cfg, keys[i])))
+			json_object_set(p, keys[i], json_object_get(cfg, keys[i]));
+	json_array_append_new(out, p);
+	json_decref(cfg);
+	free(text);
+	json_decref(doc);
+	return out;
+}
+
+/* registry.manifest {"reference", "auth", "verbose", "platforms"} -> {"Raw",
+ * "MediaType", "Digest"} (docker manifest inspect; with verbose also
+ * "Verbose": the manifest, or a list's every manifest, as Docker's
+ * --verbose shows them; with platforms also "Platforms", GET
+ * /distribution's). */
 static int cmd_manifest(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *err)
 {
 	const char *text = json_string_value(json_object_get(args, "reference"));
@@ -139,6 +178,15 @@ static int cmd_manifest(struct cmd_ctx *ctx, json_t *args, json_t **result, berr
 		goto out;
 	}
 	*result = json_pack("{s:s%, s:s, s:s}", "Raw", body, len, "MediaType", media, "Digest", digest);
+	if (json_is_true(json_object_get(args, "platforms"))) {
+		json_t *platforms = manifest_platforms(s, body, len, err);
+		if (!platforms) {
+			json_decref(*result);
+			*result = NULL;
+			goto out;
+		}
+		json_object_set_new(*result, "Platforms", platforms);
+	}
 	if (json_is_true(json_object_get(args, "verbose"))) {
 		json_t *doc = json_loadb(body, len, 0, NULL), *d;
 		size_t i;

@@ -372,6 +372,13 @@ expect_eq "GET /images/search" "[{\"name\":\"$R/elsewhere\",\"description\":\"\"
 	"$(curl -s --unix-socket "$TEST_DIR/api.sock" "http://docker/v1.44/images/search?term=$R/elsewh")"
 expect_eq "GET /images/search: the limit checked" 400 \
 	"$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$TEST_DIR/api.sock" "http://docker/images/search?term=$R/x&limit=500")"
+# GET /distribution: the registry's descriptor and platforms for a reference
+dist=$(curl -s --unix-socket "$TEST_DIR/api.sock" "http://docker/v1.44/distribution/$R/pushed:1/json")
+expect_eq "GET /distribution: the manifest's digest and the platform" \
+	"$pushed_digest linux/$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" \
+	"$(python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["Descriptor"]["digest"], "%s/%s" % (d["Platforms"][0]["os"], d["Platforms"][0]["architecture"]))' <<<"$dist")"
+expect_eq "GET /distribution of nothing" 404 \
+	"$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$TEST_DIR/api.sock" "http://docker/distribution/$R/pushed:404/json")"
 kill "$search_daemon"
 wait "$search_daemon" 2>/dev/null
 expect_status "push what is not here" 1 b push "$R/absent:1"
