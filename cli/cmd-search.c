@@ -10,7 +10,8 @@ static const struct tmpl_type search_row_type = {
 	.error_prefix = "template parsing error",
 };
 
-/* Docker's DESCRIPTION: one line, cut at 45 characters unless --no-trunc. */
+/* Docker's DESCRIPTION: one line, cut at 45 characters unless --no-trunc;
+ * a registry's control characters never reach the terminal. */
 static void description_text(const char *in, bool no_trunc, char *out, size_t size)
 {
 	size_t n = 0, chars = 0;
@@ -20,7 +21,8 @@ static void description_text(const char *in, bool no_trunc, char *out, size_t si
 			n += (size_t)snprintf(out + n, size - n, "…");
 			break;
 		}
-		out[n++] = *p == '\n' || *p == '\r' ? ' ' : *p;
+		unsigned char c = (unsigned char)*p;
+		out[n++] = c < 0x20 || c == 0x7f ? ' ' : *p;
 	}
 	out[n < size ? n : size - 1] = '\0';
 }

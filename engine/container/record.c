@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "engine/container/internal.h"
-#include "engine/core/alloc.h"
 
 #define CONTAINER_COLUMNS                                                                        \
 	"id, name, image_id, image_ref, layers, created, state, pid, shim_pid, exit_code,"        \
@@ -280,44 +279,21 @@ int container_lookup(struct store *st, const char *ref, struct container *out, b
 	return 0;
 }
 
+static int container_fill(sqlite3_stmt *stmt, void *elem, berr *err)
+{
+	return container_from_row(stmt, elem, err);
+}
+
+static void container_clean(void *elem)
+{
+	container_free(elem);
+}
+
 int container_list_rows(struct store *st, struct container **out, size_t *count, berr *err)
 {
-	struct container *list = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt,
-			  "SELECT " CONTAINER_COLUMNS " FROM containers ORDER BY created DESC", err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct container *grown = realloc(list, ncap * sizeof(*list));
-			if (!grown) {
-				berr_errno(err, ENOMEM, "listing containers");
-				goto fail;
-			}
-			list = grown;
-			cap = ncap;
-		}
-		if (container_from_row(stmt, &list[n], err) < 0)
-			goto fail;
-		n++;
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		store_error(st, err, "listing containers");
-		container_free_all(list, n);
-		return -1;
-	}
-	*out = list;
-	*count = n;
-	return 0;
-fail:
-	sqlite3_reset(stmt);
-	container_free_all(list, n);
-	return -1;
+	return store_read_rows(st, "SELECT " CONTAINER_COLUMNS " FROM containers ORDER BY created DESC",
+			       sizeof(**out), container_fill, container_clean, "listing containers",
+			       (void **)out, count, err);
 }
 
 bool container_row_exists(struct store *st, const char *id)
@@ -446,41 +422,29 @@ bool container_name_owner(struct store *st, const char *name, char *owner, size_
 	return found;
 }
 
+static int pulse_fill(sqlite3_stmt *stmt, void *elem, berr *err)
+{
+	struct container_pulse *p = elem;
+
+	(void)err;
+	snprintf(p->id, sizeof(p->id), "%s", store_text(stmt, 0));
+	snprintf(p->state, sizeof(p->state), "%s", store_text(stmt, 1));
+	p->restart_count = sqlite3_column_int(stmt, 2);
+	snprintf(p->restart, sizeof(p->restart), "%s", store_text(stmt, 3));
+	return 0;
+}
+
 int container_list_unsettled(struct store *st, struct container_pulse **out, size_t *count,
 			     berr *err)
 {
-	struct container_pulse *list = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt,
-			  "SELECT id, state, restart_count,"
-			  " json_extract(host_config, '$.RestartPolicy.Name')"
-			  " FROM containers WHERE state IN"
-			  " ('running', 'paused', 'restarting', 'removing')"
-			  " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
-			  err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		struct container_pulse *p = &list[n++];
-		snprintf(p->id, sizeof(p->id), "%s", store_text(stmt, 0));
-		snprintf(p->state, sizeof(p->state), "%s", store_text(stmt, 1));
-		p->restart_count = sqlite3_column_int(stmt, 2);
-		snprintf(p->restart, sizeof(p->restart), "%s", store_text(stmt, 3));
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(list);
-		return store_error(st, err, "listing containers");
-	}
-	*out = list;
-	*count = n;
-	return 0;
+	return store_read_rows(st,
+			       "SELECT id, state, restart_count,"
+			       " json_extract(host_config, '$.RestartPolicy.Name')"
+			       " FROM containers WHERE state IN"
+			       " ('running', 'paused', 'restarting', 'removing')"
+			       " OR (state = 'exited' AND json_extract(host_config, '$.AutoRemove'))",
+			       sizeof(**out), pulse_fill, NULL, "listing containers", (void **)out,
+			       count, err);
 }
 
 int container_list_generation(struct store *st, int64_t *out, berr *err)
@@ -494,40 +458,28 @@ int container_ids_all(struct store *st, struct store_strings *out, berr *err)
 	return store_strings(st, "SELECT id FROM containers", out, err);
 }
 
+static int brief_fill(sqlite3_stmt *stmt, void *elem, berr *err)
+{
+	struct container_brief *b = elem;
+
+	(void)err;
+	snprintf(b->id, sizeof(b->id), "%s", store_text(stmt, 0));
+	snprintf(b->name, sizeof(b->name), "%s", store_text(stmt, 1));
+	snprintf(b->state, sizeof(b->state), "%s", store_text(stmt, 2));
+	b->pid = sqlite3_column_int(stmt, 3);
+	b->shim_pid = sqlite3_column_int(stmt, 4);
+	snprintf(b->restart, sizeof(b->restart), "%s", store_text(stmt, 5));
+	return 0;
+}
+
 int container_list_brief(struct store *st, struct container_brief **out, size_t *count, berr *err)
 {
-	struct container_brief *list = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, &stmt,
-			  "SELECT id, name, state, pid, shim_pid,"
-			  " json_extract(host_config, '$.RestartPolicy.Name')"
-			  " FROM containers ORDER BY created DESC",
-			  err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		struct container_brief *b = &list[n++];
-		snprintf(b->id, sizeof(b->id), "%s", store_text(stmt, 0));
-		snprintf(b->name, sizeof(b->name), "%s", store_text(stmt, 1));
-		snprintf(b->state, sizeof(b->state), "%s", store_text(stmt, 2));
-		b->pid = sqlite3_column_int(stmt, 3);
-		b->shim_pid = sqlite3_column_int(stmt, 4);
-		snprintf(b->restart, sizeof(b->restart), "%s", store_text(stmt, 5));
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(list);
-		return store_error(st, err, "listing containers");
-	}
-	*out = list;
-	*count = n;
-	return 0;
+	return store_read_rows(st,
+			       "SELECT id, name, state, pid, shim_pid,"
+			       " json_extract(host_config, '$.RestartPolicy.Name')"
+			       " FROM containers ORDER BY created DESC",
+			       sizeof(**out), brief_fill, NULL, "listing containers", (void **)out,
+			       count, err);
 }
 
 int container_count_states(struct store *st, json_t *info, berr *err)

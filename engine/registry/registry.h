@@ -105,6 +105,9 @@ int registry_tags_list(struct registry_session *s, json_t **tags, berr *err);
  * answer came. */
 int registry_get(struct registry_session *s, const char *path, size_t max, long *status,
 		 char **body, size_t *len, berr *err);
+/* A repository name a registry may list: lowercase letters, digits and
+ * "._-/", no empty path component, under 256 bytes. */
+bool registry_valid_repository(const char *name);
 /* The repositories the registry lists (GET /v2/_catalog, every page), in a
  * session opened without a repository. */
 int registry_catalog(struct registry_session *s, json_t **names, berr *err);

@@ -72,7 +72,9 @@ static int v1_search(struct registry_session *s, const char *word, int limit, js
 	free(body);
 	json_array_foreach(json_object_get(doc, "results"), i, r) {
 		const char *name = json_string_value(json_object_get(r, "name"));
-		if (!name)
+		/* a name that is no repository's (control characters, spaces)
+		 * is not shown */
+		if (!name || !registry_valid_repository(name))
 			continue;
 		json_array_append_new(
 			out, result_json(name, json_string_value(json_object_get(r, "description")),
@@ -94,7 +96,7 @@ static int catalog_search(struct registry_session *s, const char *domain, const 
 	if (registry_catalog(s, &names, err) < 0)
 		return -1;
 	json_array_foreach(names, i, v) {
-		const char *name = json_string_value(v);
+		const char *name = json_string_value(v); /* registry_catalog checked it */
 		char full[600];
 		if (*word && !strcasestr(name, word))
 			continue;

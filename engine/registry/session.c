@@ -807,9 +807,7 @@ int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
 	return list_pages(s, path, "tags", ref_valid_tag, tags, err);
 }
 
-/* A repository name a registry may list: path components of [a-z0-9]
- * joined by separators, as a reference's path is written. */
-static bool valid_repository(const char *name)
+bool registry_valid_repository(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -820,5 +818,6 @@ static bool valid_repository(const char *name)
 int registry_catalog(struct registry_session *s, json_t **names, berr *err)
 {
 	snprintf(s->extra_scopes, sizeof(s->extra_scopes), "registry:catalog:*");
-	return list_pages(s, "/v2/_catalog?n=1000", "repositories", valid_repository, names, err);
+	return list_pages(s, "/v2/_catalog?n=1000", "repositories", registry_valid_repository, names,
+			  err);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,51 @@ const char *store_text(sqlite3_stmt *stmt, int col)
 	const unsigned char *text = sqlite3_column_text(stmt, col);
 
 	return text ? (const char *)text : "";
+}
+
+int store_read_rows(struct store *store, const char *sql, size_t elem_size,
+		    int (*fill)(sqlite3_stmt *stmt, void *elem, berr *err), void (*clean)(void *elem),
+		    const char *what, void **out, size_t *count, berr *err)
+{
+	char *list = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(store, &stmt, sql, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t grown = cap ? cap * 2 : 64;
+			char *bigger = grown <= SIZE_MAX / elem_size ? realloc(list, grown * elem_size)
+								       : NULL;
+			if (!bigger) {
+				berr_errno(err, ENOMEM, "%s", what);
+				goto fail;
+			}
+			list = bigger;
+			cap = grown;
+		}
+		memset(list + n * elem_size, 0, elem_size);
+		if (fill(stmt, list + n * elem_size, err) < 0)
+			goto fail;
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_error(store, err, what);
+		goto failed;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+fail:
+	sqlite3_reset(stmt);
+failed:
+	for (size_t i = 0; clean && i < n; i++)
+		clean(list + i * elem_size);
+	free(list);
+	return -1;
 }
 
 int64_t store_int(struct store *store, const char *sql, berr *err)

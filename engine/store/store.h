@@ -43,6 +43,15 @@ int store_schema_version(struct store *store);
 /* Column helper: text or "" (never NULL). */
 const char *store_text(sqlite3_stmt *stmt, int col);
 
+/* Every row of a query read into a malloc'd array (*out, *count) of
+ * elements of elem_size bytes, each zeroed and then filled by fill, which
+ * may fail (-1 with err): then the elements filled so far are given to
+ * clean (may be NULL) and the array is freed. what names the query in
+ * the store's errors ("listing containers"). */
+int store_read_rows(struct store *store, const char *sql, size_t elem_size,
+		    int (*fill)(sqlite3_stmt *stmt, void *elem, berr *err), void (*clean)(void *elem),
+		    const char *what, void **out, size_t *count, berr *err);
+
 /* The integer a one-row query gives (a count), or -1 with err filled. */
 int64_t store_int(struct store *store, const char *sql, berr *err);
 
