@@ -499,16 +499,9 @@ int http_stream_end(struct http_conn *c)
 	return http_write_all(c, "0\r\n\r\n", 5);
 }
 
-/* How long a hijacked stream waits for its client to read the headers. */
+/* How long http_wait_taken waits for the client to read. */
 #define HEADERS_TAKEN_WAIT_MS 1000
-
-/* Waits until a unix socket's client has read what was written (the
- * queue the kernel charges to this end is empty), at most
- * HEADERS_TAKEN_WAIT_MS. A client that reads the headers through a buffer
- * and the stream from the socket (docker-py) loses what came with them:
- * the command starts only once they are taken. A TCP queue says nothing
- * of what the peer read, so it is not waited for. */
-static void wait_headers_taken(struct http_conn *c)
+void http_wait_taken(struct http_conn *c)
 {
 	struct sockaddr_storage sa;
 	socklen_t len = sizeof(sa);
@@ -545,7 +538,5 @@ int http_hijack(struct http_conn *c, const char *extra_headers, const char *cont
 	c->hijacked = true;
 	rc = http_write_all(c, b.s, b.len);
 	strbuf_free(&b);
-	if (rc == 0)
-		wait_headers_taken(c);
 	return rc;
 }

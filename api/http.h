@@ -105,6 +105,15 @@ int http_stream_end(struct http_conn *c);
  * when the client did not ask for an upgrade), then nothing more from the
  * HTTP layer. Bytes the client sent after the request are in
  * c->in[c->in_off..c->in_len]. */
+/* Waits, at most a second, until a unix socket's client has read all that
+ * was written (the queue the kernel charges to this end is empty). A
+ * client that reads a hijack's headers through a buffer and the stream
+ * from the socket under it (docker-py) loses what came with them: an
+ * exec's command starts, and a running container's stream flows, only
+ * once they are taken. A TCP queue says nothing of what the peer read,
+ * so TCP and TLS are not waited for. */
+void http_wait_taken(struct http_conn *c);
+
 int http_hijack(struct http_conn *c, const char *extra_headers, const char *content_type);
 
 /* Writes all of data to the descriptor within the I/O deadline. */

@@ -485,6 +485,12 @@ static int attach(struct api_req *r)
 		return -1;
 	}
 	r->answered = true;
+	/* what flows at once (a replay, a running container's stream) waits
+	 * for the client to take the headers; a container not started yet
+	 * is started by a client that has read them, and its attach must be
+	 * waiting by then */
+	if (logs || o.shim_fd >= 0)
+		http_wait_taken(r->conn);
 	if (logs) {
 		struct replay rp = {.conn = r->conn, .tty = o.tty, .out = o.want_stdout,
 				    .err = o.want_stderr};

@@ -163,6 +163,7 @@ static int start(struct api_req *r)
 			goto out;
 		}
 		r->answered = true;
+		http_wait_taken(r->conn);
 	}
 	if (engine_call(r->engine, "container.exec", args, &result, NULL, NULL, &err) < 0) {
 		if (detach) {

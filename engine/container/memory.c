@@ -47,7 +47,7 @@ void container_memory_free(void *memory)
 
 static struct container_memory *memory_of(struct engine *engine)
 {
-	return engine_module_state(engine, &container_module);
+	return engine_module_state(engine, "container");
 }
 
 void container_note_reconciled(struct engine *engine)

@@ -453,17 +453,18 @@ json_t *engine_info_plugins(json_t *info)
 	return plugins;
 }
 
-void *engine_module_state(struct engine *engine, const struct engine_module *module)
+void *engine_module_state(struct engine *engine, const char *module_name)
 {
 	size_t i = 0, n = 0;
 	void *state = NULL;
 
 	while (engine->modules[n])
 		n++;
-	while (i < n && engine->modules[i] != module)
+	while (i < n && strcmp(engine->modules[i]->name, module_name) != 0)
 		i++;
-	if (i == n || !module->new_state)
+	if (i == n || !engine->modules[i]->new_state)
 		return NULL;
+	const struct engine_module *module = engine->modules[i];
 	pthread_mutex_lock(&engine->lock);
 	if (!engine->module_states)
 		engine->module_states = calloc(n, sizeof(*engine->module_states));

@@ -124,9 +124,11 @@ void engine_emit(struct engine *engine, const char *type, const char *action, co
  * module adds its own kind (Volume, Network, Log) to it. */
 json_t *engine_info_plugins(json_t *info);
 
-/* The module's state for this engine (made on first use; NULL when the
- * module keeps none, is not among the engine's, or is out of memory). */
-void *engine_module_state(struct engine *engine, const struct engine_module *module);
+/* The state of the engine's module of that name (made on first use; NULL
+ * when the module keeps none, is not among the engine's, or is out of
+ * memory). By name, so that a module's files need not name the module's
+ * own table, which names them. */
+void *engine_module_state(struct engine *engine, const char *module_name);
 
 /* The calling thread's connection to the store (opened on first use). */
 struct store *engine_store(struct engine *engine, berr *err);
