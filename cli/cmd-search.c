@@ -40,7 +40,7 @@ static int cmd_search(struct cli *cli, int argc, char **argv)
 		"whose names hold the word, listed with their registry.\n";
 	bool no_trunc = false, done;
 	char *format = NULL;
-	int limit = 0;
+	long limit = 0;
 	struct strlist filters = {0};
 	struct flag_spec specs[] = {
 		{"filter", 'f', FLAG_LIST, &filters, "filter", "Filter output based on conditions provided"},
@@ -63,7 +63,7 @@ static int cmd_search(struct cli *cli, int argc, char **argv)
 	if ((status = cli_require_args(cli, &cli_cmd_search, argc - first, 1, 1)) ||
 	    (status = cli_filters(cli, &filters, f)))
 		goto out;
-	args = json_pack("{s:s, s:i, s:O}", "term", argv[first], "limit", limit, "filters", f);
+	args = json_pack("{s:s, s:I, s:O}", "term", argv[first], "limit", (json_int_t)limit, "filters", f);
 	if (cli_call(cli, "registry.search", args, &result, &err) < 0) {
 		status = cli_fail(cli, &err, 1);
 		goto out;

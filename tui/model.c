@@ -165,6 +165,7 @@ static void on_list(struct app *app, void *user, int status, json_t *result, con
 	if (status >= 0 && m->lost) {
 		m->lost = false;
 		m->retry_ms = 0;
+		app_trace(app, "engine-back");
 		app_message(app, THEME_STATUS, "the engine answers again");
 	}
 	if (take_list(app, kind, status, result, err))
@@ -240,6 +241,7 @@ static void stream_lost(struct app *app, const berr *err, const char *what)
 		m->retry_ms = RETRY_MAX_MS;
 	m->retry_at_ns = clock_mono_nanos() + (int64_t)m->retry_ms * 1000000;
 	m->lost = true;
+	app_trace(app, "engine-lost");
 	/* what is done first: the reason may be long enough to be cut */
 	app_message(app, THEME_STATUS_ERROR, "%s: trying again in %d s: %s", what,
 		    (m->retry_ms + 999) / 1000, err && err->msg[0] ? err->msg : "ended");
@@ -257,6 +259,7 @@ static void on_stats(struct app *app, void *user, json_t *message)
 	m->retry_ms = 0;
 	if (m->lost) {
 		m->lost = false;
+		app_trace(app, "engine-back");
 		app_message(app, THEME_STATUS, "the engine answers again");
 	}
 	if (!m->stats_since)

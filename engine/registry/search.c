@@ -136,7 +136,7 @@ static int cmd_search(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 {
 	const char *term = json_string_value(json_object_get(args, "term"));
 	json_t *limit_arg = json_object_get(args, "limit");
-	int limit = json_is_integer(limit_arg) ? (int)json_integer_value(limit_arg) : 0;
+	json_int_t limit = json_is_integer(limit_arg) ? json_integer_value(limit_arg) : 0;
 	json_t *filters = filters_from_api(json_object_get(args, "filters")), *found, *r;
 	struct registry_credentials cred;
 	struct registry_session *s = NULL;
@@ -154,8 +154,8 @@ static int cmd_search(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		limit = SEARCH_DEFAULT_LIMIT;
 	if (limit < 1 || limit > SEARCH_MAX_LIMIT) {
 		json_decref(filters);
-		return berr_set(err, BERR_INVALID, "limit %d is outside the range of [1, %d]", limit,
-				SEARCH_MAX_LIMIT);
+		return berr_set(err, BERR_INVALID, "limit %lld is outside the range of [1, %d]",
+				(long long)limit, SEARCH_MAX_LIMIT);
 	}
 	if (read_filters(filters, &stars, &official, &automated, err) < 0) {
 		json_decref(filters);
@@ -172,7 +172,7 @@ static int cmd_search(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	if (rc < 0)
 		return -1;
 	found = json_array();
-	rc = v1_search(s, word, limit, found, &v1, err);
+	rc = v1_search(s, word, (int)limit, found, &v1, err);
 	if (rc == 0 && !v1)
 		rc = catalog_search(s, domain, word, found, err);
 	registry_session_close(s);
@@ -186,7 +186,7 @@ static int cmd_search(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 		    (official >= 0 && json_is_true(json_object_get(r, "is_official")) != official) ||
 		    (automated >= 0 && json_is_true(json_object_get(r, "is_automated")) != automated))
 			continue;
-		if ((int)json_array_size(*result) >= limit)
+		if ((json_int_t)json_array_size(*result) >= limit)
 			break;
 		json_array_append(*result, r);
 	}

@@ -755,7 +755,7 @@ expect_match "dockerd: a failing step: dockerd's words" "ERROR: failed to solve:
 b rm -f keep >/dev/null
 rb -H "unix://$SOCK" run -d --name tuibox busybox sleep 600 >/dev/null
 tm new-session -d -s tui -x 100 -y 30 -e BERTH_ROOT="$ELSEWHERE/root" -e BERTH_RUN="$ELSEWHERE/run" \
-	-e LANG=C.UTF-8 -e DOCKER_CONFIG="$DOCKER_CONFIG" \
+	-e LANG=C.UTF-8 -e DOCKER_CONFIG="$DOCKER_CONFIG" -e BERTH_TUI_TRACE="$TEST_DIR/console.trace" \
 	"\"$BERTH\" -H unix://$SOCK; echo \$? >$TEST_DIR/console.rc"
 screen() { tm capture-pane -p -t tui 2>/dev/null; }
 expect_screen() {
@@ -794,6 +794,8 @@ tm send-keys -t tui Enter
 # and shows what happened meanwhile
 kill -9 "$daemon"
 wait "$daemon" 2>/dev/null
+# (the console's states in its trace; its status line may say more meanwhile)
+wait_for "the console knows the daemon is lost" grep -q '^engine-lost ' "$TEST_DIR/console.trace"
 expect_screen "a lost daemon is said" "trying again in"
 expect_screen "a retry that finds no daemon says it as the CLI does" "Cannot connect to the Docker daemon" 100
 "$BERTH" daemon -H "unix://$SOCK" >"$TEST_DIR/daemon2.log" 2>&1 &
@@ -803,7 +805,7 @@ wait_for "the daemon answers again" api_ping
 rb -H "unix://$SOCK" run -d --name tuiback busybox sleep 600 >/dev/null
 # (it tries again after 1, 2, 4, then 8 s)
 expect_screen "the console follows the daemon again" "tuiback" 300
-expect_screen "and says so" "the engine answers again"
+wait_for "the console knows the daemon answers again" grep -q '^engine-back ' "$TEST_DIR/console.trace"
 tm send-keys -t tui q
 wait_for "q ends the console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
