@@ -6,6 +6,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/jsonmessage.h"
+
+static void show_import_progress(void *user, json_t *message)
+{
+	jsonmessage_show(user, message);
+}
 
 static int cmd_import(struct cli *cli, int argc, char **argv);
 const struct cli_command cli_cmd_import = {"import", cmd_import, "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
@@ -50,7 +56,14 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		json_object_set_new(args, "reference", json_string(argv[first + 1]));
 	if (message)
 		json_object_set_new(args, "message", json_string(message));
-	if (cli_call(cli, "image.import", args, &result, &err) < 0)
+	/* a download's lines ("Downloading from ...") before the ID, as the
+	 * docker CLI prints the daemon's */
+	struct jsonmessage_view view;
+	jsonmessage_view_init(&view, stdout);
+	int rc = engine_call(cli->engine, "image.import", args, &result, show_import_progress, &view,
+			     &err);
+	jsonmessage_view_free(&view);
+	if (rc < 0)
 		status = cli_fail(cli, &err, 1);
 	else
 		printf("%s\n", json_string_value(json_object_get(result, "id")));

@@ -9,7 +9,9 @@
 
 #include "cli/cli.h"
 #include "engine/modules.h"
+#include "engine/remote/client_config.h"
 #include "engine/remote/remote.h"
+#include "engine/remote/target.h"
 #include "tui/tui.h"
 
 /* The daemon chosen by the global options, when it is not this host. */
@@ -129,7 +131,7 @@ static int choose_engine(struct cli *cli, const struct remote_choice *choice)
 }
 
 /* Asks the daemon its version: 0, or 1 after printing why it cannot. */
-static int reach_daemon(struct cli *cli)
+static int reach_daemon(struct cli *cli, char *why, size_t n)
 {
 	berr err = {0};
 	json_t *version = NULL;
@@ -138,8 +140,46 @@ static int reach_daemon(struct cli *cli)
 		json_decref(version);
 		return 0;
 	}
-	fprintf(stderr, "berth: %s\n", err.msg);
+	if (why)
+		snprintf(why, n, "%s", err.msg);
+	else
+		fprintf(stderr, "berth: %s\n", err.msg);
 	return 1;
+}
+
+/* Where the console was before a `:context use`, to go back to when the
+ * chosen context's daemon does not answer. */
+struct console_place {
+	struct remote_choice choice;
+	char context[256];               /* config.json's current context */
+	char *docker_host, *docker_context; /* the environment's, or NULL */
+};
+
+static void place_save(struct console_place *p, const struct remote_choice *choice)
+{
+	char dir[4096];
+	const char *v;
+
+	p->choice = *choice;
+	if (client_config_current_context(remote_config_dir(choice, dir, sizeof(dir)), p->context,
+					  sizeof(p->context), NULL) < 0)
+		p->context[0] = '\0';
+	free(p->docker_host);
+	free(p->docker_context);
+	p->docker_host = (v = getenv("DOCKER_HOST")) ? strdup(v) : NULL;
+	p->docker_context = (v = getenv("DOCKER_CONTEXT")) ? strdup(v) : NULL;
+}
+
+static void place_restore(const struct console_place *p, struct remote_choice *choice)
+{
+	char dir[4096];
+
+	*choice = p->choice;
+	client_config_set_current_context(remote_config_dir(choice, dir, sizeof(dir)), p->context, NULL);
+	if (p->docker_host)
+		setenv("DOCKER_HOST", p->docker_host, 1);
+	if (p->docker_context)
+		setenv("DOCKER_CONTEXT", p->docker_context, 1);
 }
 
 /* How the console's header names the daemon: its context, and its host. */
@@ -223,26 +263,52 @@ int main(int argc, char **argv)
 		return status;
 
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		bool switch_context = false;
+		bool switch_context = false, went_back = false;
+		struct console_place before = {0};
+		char why[600] = "", notice[800] = "";
 		status = 0;
 		do {
 			if (open_engine(&cli) < 0)
 				return 1;
 			/* a daemon that cannot be reached is said so, as `ps` says it,
-			 * rather than a console that waits for it */
-			if (cli.remote && (status = reach_daemon(&cli))) {
+			 * rather than a console that waits for it; one a `:context
+			 * use` chose sends the console back where it was */
+			if (cli.remote &&
+			    (status = reach_daemon(&cli, switch_context && !went_back ? why : NULL,
+						   sizeof(why)))) {
 				close_engine(&cli);
-				return status;
+				if (!switch_context || went_back) {
+					if (went_back)
+						fprintf(stderr, "berth: %s\n", why);
+					break;
+				}
+				snprintf(notice, sizeof(notice), "the context was not switched: %s", why);
+				place_restore(&before, &choice);
+				went_back = true;
+				if ((status = choose_engine(&cli, &choice)))
+					break;
+				continue;
 			}
+			place_save(&before, &choice);
 			status = tui_main(cli.engine, cli.remote ? where(cli.remote) : NULL,
-					  naming_options(cli.remote), &switch_context);
+					  naming_options(cli.remote), notice[0] ? notice : NULL,
+					  &switch_context);
 			close_engine(&cli);
-			/* `:context use`: the current context is config.json's now */
+			notice[0] = '\0';
+			went_back = false;
+			/* `:context use`: the current context is config.json's now,
+			 * whatever -H, --context or the environment named */
 			choice.context = NULL;
 			choice.host = NULL;
-			if (switch_context && (status = choose_engine(&cli, &choice)))
-				return status;
+			if (switch_context) {
+				unsetenv("DOCKER_HOST");
+				unsetenv("DOCKER_CONTEXT");
+				if ((status = choose_engine(&cli, &choice)))
+					break;
+			}
 		} while (switch_context);
+		free(before.docker_host);
+		free(before.docker_context);
 		return status;
 	}
 	if (wants_help(argc, argv) || needs_no_engine(argc, argv))

@@ -259,6 +259,13 @@ static void handle_key(struct app *app, wkey k)
 		handle_mouse(app);
 		return;
 	}
+	/* ':' over a command's output: the next command, not a scroll */
+	if (k == ':' && app->modal.kind == MODAL_RESULT && !app->modal.hooks.cancel) {
+		modal_close(app);
+		cmdline_open(app);
+		app_update_bars(app);
+		return;
+	}
 	if (modal_key(app, k)) {
 		app_update_bars(app);
 		return;
@@ -529,7 +536,7 @@ static void teardown(struct app *app)
 
 /* Runs the console. */
 int tui_main(struct engine *engine, const char *where, char *const *global_args,
-	     bool *switch_context)
+	     const char *notice, bool *switch_context)
 {
 	struct app app = {.engine = engine, .tty_fd = -1, .capture_fd = -1,
 			  .saved_stdout = -1, .saved_stderr = -1, .signal_fd = {-1, -1}};
@@ -562,6 +569,8 @@ int tui_main(struct engine *engine, const char *where, char *const *global_args,
 		app_message(&app, THEME_STATUS_ERROR, "%s", err.msg);
 	if (app.start_error[0])
 		app_message(&app, THEME_STATUS_ERROR, "%s", app.start_error);
+	else if (notice)
+		app_message(&app, THEME_STATUS_ERROR, "%s", notice);
 	else if (switch_context && *switch_context)
 		app_message(&app, THEME_STATUS, "context switched: now driving %s",
 			    app.where[0] ? app.where : "this host's engine");

@@ -112,6 +112,7 @@ struct model {
 	int running, paused, stopped;
 	double cpu_sum, mem_sum;
 	struct request *inflight[MODEL_KIND_COUNT];
+	int64_t inflight_sent_ns[MODEL_KIND_COUNT]; /* monotonic: when it was asked */
 	bool again[MODEL_KIND_COUNT];
 	struct request *stats_req, *events_req;
 	/* a stream that ended on an error starts again at retry_at_ns
@@ -119,6 +120,7 @@ struct model {
 	int64_t retry_at_ns;
 	int retry_ms;
 	bool lost; /* said that a stream was lost, not yet that it is back */
+	int64_t lost_ns; /* monotonic: when it was said */
 };
 
 void model_start(struct app *app);
@@ -307,8 +309,10 @@ void modal_form(struct app *app, struct form *f, const struct modal_hooks *hooks
 /* Shows the help overlay. */
 void modal_help(struct app *app);
 
-/* Shows text (a command's output) over the pane area; Esc or q closes it. */
-void modal_result(struct app *app, const char *title, const char *text, size_t len);
+/* Shows text (a command's output) over the pane area, its lines wrapped
+ * when wrap (a failure's words); Esc or q closes it, ':' opens the command
+ * line. */
+void modal_result(struct app *app, const char *title, const char *text, size_t len, bool wrap);
 
 /* A result view its owner appends to (returned), following the newest
  * line; Esc and q call hooks->cancel, which closes it with modal_close

@@ -113,7 +113,7 @@ static void finished(struct app *app, struct cmdline *c)
 			 c->cut ? "  (output cut at 16 MiB)" : "");
 		app_message(app, c->status ? THEME_STATUS_ERROR : THEME_STATUS, ":%s %s", c->line,
 			    c->status ? "failed" : "done");
-		modal_result(app, title, c->out, c->len);
+		modal_result(app, title, c->out, c->len, c->status != 0);
 	} else {
 		end = c->len;
 		if (c->out)

@@ -43,9 +43,11 @@ static void draw_totals(struct header *h)
 	fmt_bytes(m->mem_sum, mem, sizeof(mem));
 	fmt_bytes(m->mem_total, total, sizeof(total));
 	snprintf(where, sizeof(where), "%s", app->where);
+	/* while the engine does not answer, the counts are its last */
+	const char *stale = m->lost ? "  (no answer)" : "";
 	if (m->loaded[MODEL_CONTAINERS])
-		snprintf(counts, sizeof(counts), "  %d running  %d paused  %d stopped  %zu images",
-			 m->running, m->paused, m->stopped, images);
+		snprintf(counts, sizeof(counts), "%s  %d running  %d paused  %d stopped  %zu images",
+			 stale, m->running, m->paused, m->stopped, images);
 	else
 		snprintf(counts, sizeof(counts), "  reading the engine");
 	snprintf(right, sizeof(right), "containers: CPU %s of %d CPUs  Mem %s of %s ", cpu,
@@ -59,8 +61,8 @@ static void draw_totals(struct header *h)
 	}
 	if (fixed + text_width(where) + text_width(counts) + rw + 2 > cols &&
 	    m->loaded[MODEL_CONTAINERS])
-		snprintf(counts, sizeof(counts), " %d running %d paused %d stopped %zu images",
-			 m->running, m->paused, m->stopped, images);
+		snprintf(counts, sizeof(counts), "%s %d running %d paused %d stopped %zu images",
+			 stale, m->running, m->paused, m->stopped, images);
 	if (rw > cols / 2)
 		rw = 0;
 	/* the daemon's whole address matters more than the figures */

@@ -97,10 +97,13 @@ void modal_help(struct app *app)
 }
 
 /* Opens a scrollable view of text over the pane area. */
-void modal_result(struct app *app, const char *title, const char *text, size_t len)
+void modal_result(struct app *app, const char *title, const char *text, size_t len, bool wrap)
 {
 	struct logview *lv = logview_new(100000, 16u << 20);
 	int widest = 0;
+
+	/* a failure's words are read whole; a table (ps) keeps its rows */
+	logview_set_wrap(lv, wrap);
 
 	/* Output wider than the screen (ps at 80 columns) says how to see the rest. */
 	for (const char *line = text, *end = text + len; line < end;) {
@@ -116,8 +119,8 @@ void modal_result(struct app *app, const char *title, const char *text, size_t l
 	open_modal(app, MODAL_RESULT, WIDGET(lv), NULL, NULL);
 	app->modal.title = statusbar_new(THEME_TITLE_FOCUS);
 	statusbar_set(app->modal.title, title,
-		      widest > COLS ? "Esc: close  j/k: scroll  h/l: sideways "
-				    : "Esc, q: close  j/k, PgUp/PgDn: scroll ");
+		      widest > COLS && !wrap ? "Esc: close  j/k: scroll  h/l: sideways  :: command "
+					     : "Esc, q: close  j/k, PgUp/PgDn: scroll  :: command ");
 	modal_place(app);
 	widget_set_focus(WIDGET(lv), true);
 }

@@ -160,9 +160,10 @@ static void on_list(struct app *app, void *user, int status, json_t *result, con
 	struct model *m = &app->model;
 
 	m->inflight[kind] = NULL;
-	/* a list read again after streams were lost: the engine is back
-	 * (the stats stream may have nothing to say while nothing runs) */
-	if (status >= 0 && m->lost) {
+	/* a list asked after streams were lost, and read: the engine is back
+	 * (the stats stream may have nothing to say while nothing runs); one
+	 * asked before is no news */
+	if (status >= 0 && m->lost && m->inflight_sent_ns[kind] > m->lost_ns) {
 		m->lost = false;
 		m->retry_ms = 0;
 		app_trace(app, "engine-back");
@@ -189,6 +190,7 @@ void model_refresh(struct app *app, enum model_kind kind)
 		return;
 	}
 	args = kind == MODEL_CONTAINERS ? json_pack("{s:b}", "all", 1) : json_object();
+	m->inflight_sent_ns[kind] = clock_mono_nanos();
 	m->inflight[kind] =
 		tui_submit(app, list_commands[kind], args, NULL, on_list, (void *)(intptr_t)kind);
 	json_decref(args);
@@ -241,6 +243,7 @@ static void stream_lost(struct app *app, const berr *err, const char *what)
 		m->retry_ms = RETRY_MAX_MS;
 	m->retry_at_ns = clock_mono_nanos() + (int64_t)m->retry_ms * 1000000;
 	m->lost = true;
+	m->lost_ns = clock_mono_nanos();
 	app_trace(app, "engine-lost");
 	/* what is done first: the reason may be long enough to be cut */
 	app_message(app, THEME_STATUS_ERROR, "%s: trying again in %d s: %s", what,

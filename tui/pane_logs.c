@@ -27,6 +27,7 @@ struct log_source {
 	int source; /* the view's name prefix, -1 for a single container */
 	struct request *req;
 	bool ended;
+	bool cut;          /* it ended on an error (the daemon lost), not with its container */
 	int64_t last_time; /* ns of the newest line seen */
 	char driver[24];   /* the container's log driver */
 	long long dropped; /* lines its receiver missed */
@@ -68,7 +69,8 @@ static void update_info(struct logs_pane *lp)
 		if (s->driver[0] && strcmp(s->driver, "json-file") != 0)
 			snprintf(extra, sizeof(extra), " [%s]", s->driver);
 		len += (size_t)snprintf(left + len, sizeof(left) - len, "%s%s%s%s", i ? ", " : " ",
-					s->name, extra, s->ended ? " (ended)" : "");
+					s->name, extra,
+					s->ended ? (s->cut ? " (no answer)" : " (ended)") : "");
 	}
 	/* on the right, which is drawn first: the lines a receiver missed
 	 * (they are in this view) matter more than what the view holds */
@@ -138,6 +140,7 @@ static void on_end(struct app *app, void *user, int status, json_t *result, cons
 	(void)result;
 	s->req = NULL;
 	s->ended = true;
+	s->cut = status < 0;
 	if (status < 0)
 		app_error(app, err, "logs of %s", s->name);
 	update_info(s->pane);

@@ -92,9 +92,10 @@ int tui_run_in_terminal(struct app *app, char *const argv[], enum run_pause paus
 		tcsetpgrp(STDIN_FILENO, getpgrp());
 		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
-	/* A Ctrl-C (130) is how one leaves attach or a follow: no pause. */
-	if (pause == PAUSE_ALWAYS ||
-	    (pause == PAUSE_ON_FAILURE && status != 0 && status != 128 + SIGINT)) {
+	/* A Ctrl-C (130) is how one leaves attach or a follow: no pause,
+	 * whatever was asked. */
+	if (status != 128 + SIGINT &&
+	    (pause == PAUSE_ALWAYS || (pause == PAUSE_ON_FAILURE && status != 0))) {
 		if (pid < 0)
 			dprintf(tty_out, "\n[berth %s: could not start]", argv[1] ?: "");
 		else if (status == 0)

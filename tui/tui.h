@@ -15,8 +15,9 @@
  * attach, logs -f). *switch_context is set when the user left by choosing another
  * context (`:context use NAME`): the caller opens the engine it names and
  * runs the console again, with *switch_context still true, which the
- * console confirms on its status line. */
+ * console confirms on its status line. notice (may be NULL) is shown on
+ * the status line as an error at start (a switch that was undone). */
 int tui_main(struct engine *engine, const char *where, char *const *global_args,
-	     bool *switch_context);
+	     const char *notice, bool *switch_context);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/container/cgroup.h"
+#include "engine/core/fsutil.h"
 
 int container_cgroup_mount(const char *controller, char *out, size_t n)
 {
@@ -140,4 +141,25 @@ void container_cgroup_remove(const char *id)
 		}
 	}
 	fclose(f);
+}
+
+bool container_cgroup_has(const char *controller)
+{
+	char mount[PATH_MAX], path[PATH_MAX + 32], *text = NULL;
+	bool found = false;
+
+	if (container_cgroup_mount(controller, mount, sizeof(mount)) == 0)
+		return true;
+	if (container_cgroup_mount(NULL, mount, sizeof(mount)) < 0)
+		return false;
+	if (strcmp(controller, "freezer") == 0)
+		return true;
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
+	if (fs_read_file(path, &text, NULL, NULL) < 0)
+		return false;
+	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w && !found;
+	     w = strtok_r(NULL, " \n", &save))
+		found = strcmp(w, controller) == 0;
+	free(text);
+	return found;
 }

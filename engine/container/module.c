@@ -1,6 +1,7 @@
 /* The container subsystem as the engine sees it: its command tables, what
  * it does when an engine opens, and its figures for system.info and
  * system.df. */
+#include "engine/container/cgroup.h"
 #include "engine/container/commit.h"
 #include "engine/container/internal.h"
 #include "engine/container/copy.h"
@@ -27,6 +28,21 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 	if (!st || container_count_states(st, info, err) < 0)
 		return -1;
 	json_object_set_new(engine_info_plugins(info), "Log", log_driver_names());
+	/* what the host's cgroups cannot do, in Docker's words (and berth's
+	 * for the freezer, which pause and commit need) */
+	static const struct {
+		const char *controller, *warning;
+	} needs[] = {
+		{"memory", "No memory limit support"},
+		{"cpu", "No cpu cfs quota support"},
+		{"cpu", "No cpu cfs period support"},
+		{"cpu", "No cpu shares support"},
+		{"pids", "No pids limit support"},
+		{"freezer", "No freezer support: pause and commit cannot freeze containers"},
+	};
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (!container_cgroup_has(needs[i].controller))
+			json_array_append_new(engine_info_warnings(info), json_string(needs[i].warning));
 	return 0;
 }
 

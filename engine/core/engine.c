@@ -453,6 +453,17 @@ json_t *engine_info_plugins(json_t *info)
 	return plugins;
 }
 
+json_t *engine_info_warnings(json_t *info)
+{
+	json_t *warnings = json_object_get(info, "Warnings");
+
+	if (!json_is_array(warnings)) {
+		warnings = json_array();
+		json_object_set_new(info, "Warnings", warnings);
+	}
+	return warnings;
+}
+
 void *engine_module_state(struct engine *engine, const char *module_name)
 {
 	size_t i = 0, n = 0;

@@ -124,6 +124,9 @@ void engine_emit(struct engine *engine, const char *type, const char *action, co
  * module adds its own kind (Volume, Network, Log) to it. */
 json_t *engine_info_plugins(json_t *info);
 
+/* system.info's Warnings array, made when no module added it yet. */
+json_t *engine_info_warnings(json_t *info);
+
 /* The state of the engine's module of that name (made on first use; NULL
  * when the module keeps none, is not among the engine's, or is out of
  * memory). By name, so that a module's files need not name the module's

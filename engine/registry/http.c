@@ -184,6 +184,10 @@ static void transport_error(const struct curl_api *c, CURL *curl, CURLcode code,
 	else if (code == CURLE_COULDNT_RESOLVE_HOST)
 		berr_set(err, BERR_SYSTEM, "%s \"%s\": dial tcp: lookup %s: no such host",
 			 http_method_word(call->method), call->url, host);
+	/* https to a server that speaks plain http: Go's words, not OpenSSL's */
+	else if (code == CURLE_SSL_CONNECT_ERROR && strstr(errbuf, "wrong version number"))
+		berr_set(err, BERR_SYSTEM, "%s \"%s\": http: server gave HTTP response to HTTPS client",
+			 http_method_word(call->method), call->url);
 	else
 		berr_set(err, BERR_SYSTEM, "%s \"%s\": %s", http_method_word(call->method), call->url,
 			 *errbuf ? errbuf : c->easy_strerror(code));

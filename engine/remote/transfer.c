@@ -87,6 +87,20 @@ static int keep_and_pass(void *user, json_t *message, berr *err)
 	return remote_pass_progress(f->ctx, message, err);
 }
 
+/* import's messages: its progress passed on, the image's ID (its last
+ * status) kept for the result alone */
+static int keep_id_pass_rest(void *user, json_t *message, berr *err)
+{
+	struct from_fd *f = user;
+	const char *status = json_string_value(json_object_get(message, "status"));
+
+	json_decref(f->last);
+	f->last = json_incref(message);
+	if (status && strncmp(status, "sha256:", 7) == 0 && strlen(status) == 71)
+		return 0;
+	return remote_pass_progress(f->ctx, message, err);
+}
+
 int remote_from_fd(struct cmd_ctx *ctx, const char *path, json_t *args, json_t **last,
 		   berr *err)
 {
@@ -185,15 +199,16 @@ static int cmd_import(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	if (message && *message)
 		remote_query(&p, "message", message);
 	query_changes(&p, args);
-	int rc;
-	if (url) {
-		struct remote_request req = {.method = "POST", .path = p.s, .body_fd = -1};
-		struct from_fd f = {.ctx = ctx};
-		rc = remote_json_stream(ctx, &req, keep_and_pass, &f, err);
-		last = f.last;
-	} else {
-		rc = remote_from_fd(ctx, p.s, args, &last, err);
+	struct remote_request req = {.method = "POST", .path = p.s, .body_fd = -1};
+	struct from_fd f = {.ctx = ctx};
+	if (!url && !json_is_integer(json_object_get(args, "fd"))) {
+		strbuf_free(&p);
+		return berr_set(err, BERR_INVALID, "no descriptor to read from");
 	}
+	if (!url)
+		req.body_fd = (int)json_integer_value(json_object_get(args, "fd"));
+	int rc = remote_json_stream(ctx, &req, keep_id_pass_rest, &f, err);
+	last = f.last;
 	if (rc == 0)
 		*result = json_pack("{s:s}", "id",
 				    json_string_value(json_object_get(last, "status")) ?: "");

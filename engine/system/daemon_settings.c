@@ -22,13 +22,11 @@ static int settings_startup(struct engine *engine, berr *err)
 
 static int settings_info(struct engine *engine, json_t *info, berr *err)
 {
-	json_t *config, *log_default, *warnings = json_array(), *v;
+	json_t *config, *log_default, *warnings = engine_info_warnings(info), *v;
 	size_t i;
 
-	if (daemon_config_read(&config, err) < 0 || log_config_daemon_default(&log_default, err) < 0) {
-		json_decref(warnings);
+	if (daemon_config_read(&config, err) < 0 || log_config_daemon_default(&log_default, err) < 0)
 		return -1;
-	}
 	json_object_set(info, "LoggingDriver", json_object_get(log_default, "Type"));
 	json_decref(log_default);
 	json_t *labels = json_object_get(config, "labels");
@@ -44,7 +42,6 @@ static int settings_info(struct engine *engine, json_t *info, berr *err)
 			 json_string_value(json_object_get(v, "why")));
 		json_array_append_new(warnings, json_string(line));
 	}
-	json_object_set_new(info, "Warnings", warnings);
 	json_decref(config);
 	return 0;
 }

@@ -235,6 +235,12 @@ expect_eq "backing filesystem measured" "tmpfs" \
 expect_status "info's plugins" 0 b info
 expect_match "info lists the drivers as docker info does" \
 	$'\n Plugins:\n  Volume: local\n  Network: bridge host ipvlan macvlan null\n  Log: fluentd gelf journald json-file local syslog\n Swarm: inactive\n' "$out"
+expect_eq "no cgroup warning where the host has every controller" "" \
+	"$(b info 2>&1 >/dev/null | grep -E 'No (memory|cpu|pids|freezer)')"
+if berth_cli && mountpoint -q /sys/fs/cgroup/memory 2>/dev/null; then
+	expect_status "info without a memory cgroup" 0 unshare -m sh -c "umount -l /sys/fs/cgroup/memory && '$BERTH' info"
+	expect_match "says so in Docker's words" 'WARNING: No memory limit support' "$err"
+fi
 expect_status "security options" 0 b info --format '{{json .SecurityOptions}}'
 if [[ "$out" == *no-new-privileges* ]]; then bad "no-new-privileges listed though off by default"; else ok; fi
 expect_status "version" 0 b version --format '{{.Server.Version}}'

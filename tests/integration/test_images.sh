@@ -103,6 +103,10 @@ wport=$(free_port)
 www=$!
 wait_for "the web server answers" curl -sf -o /dev/null "http://127.0.0.1:$wport/rootfs.tar.gz"
 expect_status "import from a URL" 0 b import -c 'CMD ["echo", "from-url"]' "http://127.0.0.1:$wport/rootfs.tar.gz" fromurl:1
+expect_eq "Docker's lines: where from, then the ID" "Downloading from http://127.0.0.1:$wport/rootfs.tar.gz" "$(head -1 <<<"$out")"
+expect_match "the ID last" '^sha256:[0-9a-f]{64}$' "$(tail -1 <<<"$out")"
+expect_status "https to a plain http server" 1 b import "https://127.0.0.1:$wport/rootfs.tar.gz" broken:5
+expect_match "Go's words" 'http: server gave HTTP response to HTTPS client' "$err"
 expect_eq "the same layer as from the file" "$layer" "$(b image inspect -f '{{index .RootFS.Layers 0}}' fromurl:1)"
 expect_eq "its history says where from" "Imported from http://127.0.0.1:$wport/rootfs.tar.gz" \
 	"$(b history --no-trunc --format '{{.Comment}}' fromurl:1)"
