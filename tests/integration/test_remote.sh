@@ -834,6 +834,12 @@ expect_eq "the far daemon's are gone from the list" "" "$(screen | grep -E 'farb
 expect_eq "the current context is the one chosen" "hostd" "$(b context show)"
 tm send-keys -t tui ":context use far" Enter
 expect_screen "and back to the far daemon" "far ($FARH)"
+# a context whose daemon does not answer: the console stays where it was
+b context create deadctx --docker "host=unix://$TEST_DIR/nobody-here.sock" >/dev/null 2>&1
+tm send-keys -t tui ":context use deadctx" Enter
+expect_screen "a switch to a daemon that does not answer is undone, and said" "the context was not switched"
+expect_eq "the current context is still the one before" "far" "$(b context show)"
+expect_match "the console still drives it" "^ (berth )?@ far \\($FARH\\) " "$(screen | head -1)"
 tm send-keys -t tui q
 wait_for "q ends the second console's session" sh -c "! tmux -S $TM_SOCKET has-session -t tui"
 expect_eq "the second console exits with 0" 0 "$(cat "$TEST_DIR/console.rc" 2>/dev/null)"
