@@ -320,7 +320,7 @@ bool api_endpoint_allows(const struct api_endpoint *e, const struct api_route *r
 	case API_ACCESS_FULL:
 		return true;
 	case API_ACCESS_READ_ONLY:
-		return !(route->flags & API_ROUTE_WRITE);
+		return !(route->flags & (API_ROUTE_WRITE | API_ROUTE_OUTBOUND));
 	case API_ACCESS_ALLOW_LIST:
 		json_array_foreach(e->allow, i, pair)
 			if (strcmp(json_string_value(json_array_get(pair, 0)), method) == 0 &&

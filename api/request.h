@@ -44,6 +44,9 @@ struct api_route {
 };
 
 #define API_ROUTE_WRITE 1u /* changes something: refused on a read-only endpoint */
+/* reaches out to a registry, with the daemon's network: refused on a
+ * read-only endpoint too (search, distribution) */
+#define API_ROUTE_OUTBOUND 2u
 
 /* --- the query ------------------------------------------------------------ */
 

@@ -102,23 +102,23 @@ static int prune(struct api_req *r)
 	return api_answer(r, "image.prune", args, 200);
 }
 
-/* X-Registry-Auth: base64url JSON credentials; NULL when absent or bad. */
+/* X-Registry-Auth: base64url JSON credentials, {} when absent or bad. As
+ * dockerd, the daemon speaks to a registry with the client's credentials
+ * alone, never with those its own user stored. */
 static json_t *registry_auth(struct api_req *r)
 {
 	const char *header = http_header(r->http, "X-Registry-Auth");
 	char *text;
 	json_t *auth;
 
-	if (!header || !*header)
-		return NULL;
-	text = base64_decode(header, NULL);
-	if (!text)
-		return NULL;
+	if (!header || !*header || !(text = base64_decode(header, NULL)))
+		return json_object();
 	auth = json_loads(text, 0, NULL);
+	explicit_bzero(text, strlen(text));
 	free(text);
 	if (!json_is_object(auth)) {
 		json_decref(auth);
-		return NULL;
+		return json_object();
 	}
 	return auth;
 }
@@ -136,10 +136,9 @@ static int progress_command(struct api_req *r, const char *type, json_t *args)
 		.on_message = send_progress,
 		.errors_in_stream = true,
 	};
-	json_t *auth = registry_auth(r), *result;
+	json_t *result;
 
-	if (auth)
-		json_object_set_new(args, "auth", auth);
+	json_object_set_new(args, "auth", registry_auth(r));
 	int rc = api_stream_run(r, type, args, &o, &result);
 	json_decref(args);
 	json_decref(result);
@@ -191,7 +190,7 @@ static int push(struct api_req *r)
 static int search(struct api_req *r)
 {
 	const char *term = api_query(r, "term");
-	json_t *filters, *auth;
+	json_t *filters;
 	long long limit;
 
 	if (api_query_filters(r, &filters) < 0 || api_query_int(r, "limit", 0, &limit) < 0)
@@ -199,8 +198,7 @@ static int search(struct api_req *r)
 	json_t *args = json_pack("{s:s, s:I}", "term", term ? term : "", "limit", (json_int_t)limit);
 	if (filters)
 		json_object_set_new(args, "filters", filters);
-	if ((auth = registry_auth(r)))
-		json_object_set_new(args, "auth", auth);
+	json_object_set_new(args, "auth", registry_auth(r));
 	return api_answer(r, "registry.search", args, 200);
 }
 
@@ -209,10 +207,9 @@ static int search(struct api_req *r)
 static int distribution(struct api_req *r)
 {
 	json_t *args = json_pack("{s:s, s:b}", "reference", r->params[0], "platforms", 1);
-	json_t *auth, *result;
+	json_t *result;
 
-	if ((auth = registry_auth(r)))
-		json_object_set_new(args, "auth", auth);
+	json_object_set_new(args, "auth", registry_auth(r));
 	int rc = api_call(r, "registry.manifest", args, &result);
 	json_decref(args);
 	if (rc < 0)
@@ -227,9 +224,9 @@ static int distribution(struct api_req *r)
 }
 
 const struct api_route api_image_routes[] = {
-	{"GET", "/distribution/{*}/json", distribution, 0},
+	{"GET", "/distribution/{*}/json", distribution, API_ROUTE_OUTBOUND},
 	{"GET", "/images/json", list, 0},
-	{"GET", "/images/search", search, 0},
+	{"GET", "/images/search", search, API_ROUTE_OUTBOUND},
 	{"POST", "/images/create", create, API_ROUTE_WRITE},
 	{"POST", "/images/prune", prune, API_ROUTE_WRITE},
 	{"GET", "/images/{*}/json", inspect, 0},

@@ -28,6 +28,9 @@
 
 #define API_MAX_ENDPOINTS 16
 #define API_MAX_CONNECTIONS 1024
+/* Connections of limited endpoints (read-only, allow-listed) at once: a
+ * dashboard's clients can never take what root's own socket needs. */
+#define API_MAX_LIMITED_CONNECTIONS 256
 #define API_THREAD_STACK (1u << 20)
 
 struct connection {
@@ -36,7 +39,36 @@ struct connection {
 	struct http_conn http;
 };
 
-static atomic_int open_connections;
+static atomic_int open_connections, open_limited_connections;
+
+static bool limited(const struct api_endpoint *e)
+{
+	return e->access != API_ACCESS_FULL;
+}
+
+/* Takes a place for a new connection of e; false when there is none. */
+static bool take_place(const struct api_endpoint *e)
+{
+	if (limited(e) &&
+	    atomic_fetch_add(&open_limited_connections, 1) >= API_MAX_LIMITED_CONNECTIONS) {
+		atomic_fetch_sub(&open_limited_connections, 1);
+		return false;
+	}
+	if (atomic_fetch_add(&open_connections, 1) >= API_MAX_CONNECTIONS) {
+		atomic_fetch_sub(&open_connections, 1);
+		if (limited(e))
+			atomic_fetch_sub(&open_limited_connections, 1);
+		return false;
+	}
+	return true;
+}
+
+static void give_place(const struct api_endpoint *e)
+{
+	atomic_fetch_sub(&open_connections, 1);
+	if (limited(e))
+		atomic_fetch_sub(&open_limited_connections, 1);
+}
 
 /* Ends a connection without losing what the client has yet to read: over
  * TCP, closing with its bytes unread would send a reset, and a reset makes
@@ -118,8 +150,8 @@ out:
 		linger_close(c->fd);
 	close(c->fd);
 	http_conn_release(c);
+	give_place(conn->endpoint);
 	free(conn);
-	atomic_fetch_sub(&open_connections, 1);
 	return NULL;
 }
 
@@ -129,8 +161,7 @@ static void start_connection(struct api_server *server, const struct api_endpoin
 	pthread_t thread;
 	struct connection *conn;
 
-	if (atomic_fetch_add(&open_connections, 1) >= API_MAX_CONNECTIONS) {
-		atomic_fetch_sub(&open_connections, 1);
+	if (!take_place(e)) {
 		close(fd);
 		return;
 	}
@@ -144,7 +175,7 @@ static void start_connection(struct api_server *server, const struct api_endpoin
 	if (pthread_create(&thread, &attr, serve_connection, conn) != 0) {
 		close(fd);
 		free(conn);
-		atomic_fetch_sub(&open_connections, 1);
+		give_place(e);
 	}
 	pthread_attr_destroy(&attr);
 }

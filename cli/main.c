@@ -159,10 +159,11 @@ static void place_save(struct console_place *p, const struct remote_choice *choi
 {
 	char dir[4096];
 	const char *v;
+	berr ignored = {0};
 
 	p->choice = *choice;
 	if (client_config_current_context(remote_config_dir(choice, dir, sizeof(dir)), p->context,
-					  sizeof(p->context), NULL) < 0)
+					  sizeof(p->context), &ignored) < 0)
 		p->context[0] = '\0';
 	free(p->docker_host);
 	free(p->docker_context);
@@ -173,9 +174,11 @@ static void place_save(struct console_place *p, const struct remote_choice *choi
 static void place_restore(const struct console_place *p, struct remote_choice *choice)
 {
 	char dir[4096];
+	berr ignored = {0};
 
 	*choice = p->choice;
-	client_config_set_current_context(remote_config_dir(choice, dir, sizeof(dir)), p->context, NULL);
+	client_config_set_current_context(remote_config_dir(choice, dir, sizeof(dir)), p->context,
+					  &ignored);
 	if (p->docker_host)
 		setenv("DOCKER_HOST", p->docker_host, 1);
 	if (p->docker_context)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/container/commit.h"
+#include "engine/core/go_types.h"
 #include "engine/container/internal.h"
 #include "engine/container/pause.h"
 #include "engine/core/fsutil.h"
@@ -75,6 +76,10 @@ int container_commit(struct cmd_ctx *ctx, const struct container *given, json_t 
 
 	env.st = engine_store(engine, err);
 	if (!env.st)
+		return -1;
+	/* a configuration given (POST /commit's body) of Docker's types */
+	if (json_is_object(json_object_get(args, "config")) &&
+	    go_container_config_check(json_object_get(args, "config"), "Config", err) < 0)
 		return -1;
 	/* The pause is recorded first: if this process dies while the
 	 * container is frozen, the next berth thaws it (intent.c). */

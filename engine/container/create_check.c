@@ -6,45 +6,9 @@
 #include <string.h>
 
 #include "engine/container/create.h"
-#include "engine/core/json_kind.h"
+#include "engine/core/go_types.h"
 
-enum go_type {
-	GO_STRING,
-	GO_BOOL,
-	GO_INT,      /* any integer: int, int64, uint16... (named in the error) */
-	GO_STRINGS,  /* []string */
-	GO_STRSLICE, /* strslice.StrSlice: a string or a []string */
-	GO_MAP,      /* an object */
-	GO_ARRAY,    /* an array of anything */
-};
-
-struct field {
-	const char *name;
-	enum go_type type;
-	const char *go_name; /* what encoding/json calls its type */
-};
-
-static const struct field config_fields[] = {
-	{"Hostname", GO_STRING, "string"},       {"Domainname", GO_STRING, "string"},
-	{"User", GO_STRING, "string"},           {"AttachStdin", GO_BOOL, "bool"},
-	{"AttachStdout", GO_BOOL, "bool"},       {"AttachStderr", GO_BOOL, "bool"},
-	{"ExposedPorts", GO_MAP, "nat.PortSet"}, {"Tty", GO_BOOL, "bool"},
-	{"OpenStdin", GO_BOOL, "bool"},          {"StdinOnce", GO_BOOL, "bool"},
-	{"Env", GO_STRINGS, "[]string"},         {"Cmd", GO_STRSLICE, "strslice.StrSlice"},
-	{"Healthcheck", GO_MAP, "container.HealthConfig"},
-	{"ArgsEscaped", GO_BOOL, "bool"},        {"Image", GO_STRING, "string"},
-	{"Volumes", GO_MAP, "map[string]struct {}"},
-	{"WorkingDir", GO_STRING, "string"},     {"Entrypoint", GO_STRSLICE, "strslice.StrSlice"},
-	{"NetworkDisabled", GO_BOOL, "bool"},    {"MacAddress", GO_STRING, "string"},
-	{"OnBuild", GO_STRINGS, "[]string"},     {"Labels", GO_MAP, "map[string]string"},
-	{"StopSignal", GO_STRING, "string"},     {"StopTimeout", GO_INT, "int"},
-	{"Shell", GO_STRSLICE, "strslice.StrSlice"},
-	{"HostConfig", GO_MAP, "container.HostConfig"},
-	{"NetworkingConfig", GO_MAP, "network.NetworkingConfig"},
-	{NULL, 0, NULL},
-};
-
-static const struct field host_fields[] = {
+static const struct go_field host_fields[] = {
 	{"Binds", GO_STRINGS, "[]string"},          {"ContainerIDFile", GO_STRING, "string"},
 	{"LogConfig", GO_MAP, "container.LogConfig"}, {"NetworkMode", GO_STRING, "container.NetworkMode"},
 	{"PortBindings", GO_MAP, "nat.PortMap"},     {"RestartPolicy", GO_MAP, "container.RestartPolicy"},
@@ -84,51 +48,6 @@ static const struct field host_fields[] = {
 	{"ReadonlyPaths", GO_STRINGS, "[]string"},
 	{NULL, 0, NULL},
 };
-
-static bool strings_only(json_t *v)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(v, i, e)
-		if (!json_is_string(e) && !json_is_null(e))
-			return false;
-	return true;
-}
-
-static bool fits(json_t *v, enum go_type t)
-{
-	if (json_is_null(v))
-		return true; /* Go leaves the zero value */
-	switch (t) {
-	case GO_STRING: return json_is_string(v);
-	case GO_BOOL: return json_is_boolean(v);
-	case GO_INT: return json_is_integer(v);
-	case GO_STRINGS: return json_is_array(v) && strings_only(v);
-	case GO_STRSLICE: return json_is_string(v) || (json_is_array(v) && strings_only(v));
-	case GO_MAP: return json_is_object(v);
-	case GO_ARRAY: return json_is_array(v);
-	}
-	return false;
-}
-
-static int check_fields(json_t *obj, const struct field *fields, const char *path, berr *err)
-{
-	for (const struct field *f = fields; f->name; f++) {
-		json_t *v = json_object_get(obj, f->name);
-		if (!v || fits(v, f->type))
-			continue;
-		/* an element of the wrong type is named as Go names it */
-		if ((f->type == GO_STRINGS || f->type == GO_STRSLICE) && json_is_array(v))
-			return berr_set(err, BERR_INVALID,
-					"json: cannot unmarshal %s into Go struct field %s.%s of type string",
-					"number or object", path, f->name);
-		return berr_set(err, BERR_INVALID,
-				"json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-				json_kind_name(v), path, f->name, f->go_name);
-	}
-	return 0;
-}
 
 /* A string slice given as one string is that string alone, as Go's
  * strslice reads it. */
@@ -208,9 +127,9 @@ int container_create_check(json_t *body, berr *err)
 {
 	json_t *host = json_object_get(body, "HostConfig");
 
-	if (check_fields(body, config_fields, "CreateRequest", err) < 0)
+	if (go_container_config_check(body, "CreateRequest", err) < 0)
 		return -1;
-	if (json_is_object(host) && check_fields(host, host_fields, "CreateRequest.HostConfig", err) < 0)
+	if (json_is_object(host) && go_fields_check(host, host_fields, "CreateRequest.HostConfig", err) < 0)
 		return -1;
 	string_to_slice(body, "Cmd");
 	string_to_slice(body, "Entrypoint");

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include "engine/core/host_arch.h"
+#include "engine/core/go_types.h"
 #include "engine/image/internal.h"
 
 /* Docker's field order for container.Config; the second column says whether
@@ -535,4 +536,19 @@ int image_config_apply_changes(json_t **config, json_t *changes, berr *err)
 const char *image_config_arch(void)
 {
 	return host_go_arch();
+}
+
+int image_config_types_check(json_t *image_config, berr *err)
+{
+	json_t *config = json_object_get(image_config, "config");
+	json_t *container_config = json_object_get(image_config, "container_config");
+
+	if (config && !json_is_object(config) && !json_is_null(config))
+		return berr_set(err, BERR_INVALID, "invalid image config: config is not an object");
+	if (json_is_object(config) && go_container_config_check(config, "Image.config", err) < 0)
+		return -1;
+	if (json_is_object(container_config) &&
+	    go_container_config_check(container_config, "Image.container_config", err) < 0)
+		return -1;
+	return 0;
 }

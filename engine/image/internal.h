@@ -255,6 +255,10 @@ json_t *image_config_empty(void);
 int image_config_apply_changes(json_t **config, json_t *changes, berr *err);
 /* "amd64", "arm64"... for this machine. */
 const char *image_config_arch(void);
+/* An image config's container configurations ("config", and the older
+ * "container_config") of the Go types Docker decodes them into, with
+ * encoding/json's words when not. */
+int image_config_types_check(json_t *image_config, berr *err);
 
 /* --- the worker threads of a pull or a push (crew.c) ---------------------- */
 

@@ -396,6 +396,9 @@ static int stage_item(struct load_session *s, struct load_item *item, berr *err)
 		berr_set(err, BERR_INVALID, "cannot load %s image on linux", os);
 		goto out;
 	}
+	/* a config of the wrong types would break every client that lists it */
+	if (image_config_types_check(config, err) < 0)
+		goto out;
 	if (json_array_size(item->layer_files) != json_array_size(diff_ids)) {
 		berr_set(err, BERR_INVALID,
 			 "invalid manifest, layers length mismatch: expected %zu, got %zu",

@@ -825,6 +825,9 @@ static int pull_one(const struct image_env *env, json_t *args, const char *text,
 		berr_set(err, BERR_INVALID, "invalid image config %s", config_digest);
 		goto out;
 	}
+	/* a config of the wrong types would break every client that lists it */
+	if (image_config_types_check(config_doc, err) < 0)
+		goto out;
 	if (json_string_value(json_object_get(config_doc, "os")) &&
 	    strcmp(json_string_value(json_object_get(config_doc, "os")), "linux") != 0) {
 		berr_set(err, BERR_INVALID, "image operating system \"%s\" cannot be used on this platform",

@@ -244,6 +244,7 @@ int http_perform(CURL *curl, const struct http_call *call, struct http_reply *re
 	c->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
 	c->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, call->min_speed > 0 ? call->min_speed : 1L);
 	c->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
+	c->easy_setopt(curl, CURLOPT_TIMEOUT_MS, call->timeout_ms > 0 ? call->timeout_ms : 0L);
 	c->easy_setopt(curl, CURLOPT_USERAGENT, "berth/1 (linux)");
 	/* big reads: a layer's bytes go through in fewer calls */
 	c->easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);

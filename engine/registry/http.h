@@ -40,6 +40,7 @@ struct http_call {
 	bool (*stop)(void *user);   /* true: abort as soon as possible (asked often), or NULL */
 	void *stop_user;
 	long min_speed;             /* bytes per second over the stall time; 0: 1 */
+	long timeout_ms;            /* the whole exchange at most this long; 0: no bound */
 	void (*upload_progress)(void *user, uint64_t sent); /* bytes of the body sent so far */
 	void *progress_user;
 	const struct registry_transport *transport; /* TLS and proxy settings */

@@ -106,6 +106,28 @@ static json_t *verbose_entry(const char *full_ref, const char *body, size_t len,
 	return entry;
 }
 
+/* A platform as OCI types it, from a registry's object: its string
+ * fields (and os.features' strings) alone, so that no client fails to
+ * decode what a hostile registry sent. */
+static json_t *typed_platform(json_t *from)
+{
+	static const char *const keys[] = {"architecture", "os", "variant", "os.version"};
+	json_t *p = json_object(), *v, *features;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_string(v = json_object_get(from, keys[i])))
+			json_object_set(p, keys[i], v);
+	if (json_is_array(json_object_get(from, "os.features"))) {
+		features = json_array();
+		json_array_foreach(json_object_get(from, "os.features"), i, v)
+			if (json_is_string(v))
+				json_array_append(features, v);
+		json_object_set_new(p, "os.features", features);
+	}
+	return p;
+}
+
 /* The platforms a manifest serves (GET /distribution's Platforms): a
  * list's entries', or a manifest's config's (read from the registry). */
 static json_t *manifest_platforms(struct registry_session *s, const char *body, size_t len,
@@ -117,7 +139,7 @@ static json_t *manifest_platforms(struct registry_session *s, const char *body, 
 	if (json_is_array(json_object_get(doc, "manifests"))) {
 		json_array_foreach(json_object_get(doc, "manifests"), i, m)
 			if (json_is_object(json_object_get(m, "platform")))
-				json_array_append(out, json_object_get(m, "platform"));
+				json_array_append_new(out, typed_platform(json_object_get(m, "platform")));
 		json_decref(doc);
 		return out;
 	}
@@ -131,12 +153,8 @@ static json_t *manifest_platforms(struct registry_session *s, const char *body, 
 		json_decref(out);
 		return NULL;
 	}
-	json_t *cfg = json_loadb(text, tlen, 0, NULL), *p = json_object();
-	static const char *const keys[] = {"architecture", "os", "variant", "os.version"};
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (json_is_string(json_object_get(cfg, keys[i])))
-			json_object_set(p, keys[i], json_object_get(cfg, keys[i]));
-	json_array_append_new(out, p);
+	json_t *cfg = json_loadb(text, tlen, 0, NULL);
+	json_array_append_new(out, typed_platform(cfg));
 	json_decref(cfg);
 	free(text);
 	json_decref(doc);
@@ -169,6 +187,8 @@ static int cmd_manifest(struct cmd_ctx *ctx, json_t *args, json_t **result, berr
 	explicit_bzero(&cred, sizeof(cred));
 	if (ret < 0)
 		return -1;
+	/* a registry that trickles holds no thread for long */
+	registry_session_deadline(s, 60);
 	ret = -1;
 	if (registry_manifest_get(s, ref.digest[0] ? ref.digest : ref.tag, &body, &len, media, digest,
 				  err) < 0) {

@@ -108,9 +108,13 @@ int registry_get(struct registry_session *s, const char *path, size_t max, long 
 /* A repository name a registry may list: lowercase letters, digits and
  * "._-/", no empty path component, under 256 bytes. */
 bool registry_valid_repository(const char *name);
-/* The repositories the registry lists (GET /v2/_catalog, every page), in a
- * session opened without a repository. */
-int registry_catalog(struct registry_session *s, json_t **names, berr *err);
+/* The repositories the registry lists (GET /v2/_catalog, page after page)
+ * whose names hold word (any case; "" for all), at most limit of them, in
+ * a session opened without a repository. */
+int registry_catalog(struct registry_session *s, const char *word, size_t limit, json_t **names,
+		     berr *err);
+/* No exchange of the session goes past this many seconds from now. */
+void registry_session_deadline(struct registry_session *s, int seconds);
 
 /* --- pushing (session.c) ------------------------------------------------- */
 

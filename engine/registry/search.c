@@ -20,6 +20,34 @@
 
 #define SEARCH_DEFAULT_LIMIT 25
 #define SEARCH_MAX_LIMIT 100
+#define SEARCH_DEADLINE_S 60
+
+/* A registry's name as a search term may give it: host[:port], the host
+ * a name or an address ([v6] in brackets), nothing that would change a
+ * URL ('@', '#', '?', '/'). */
+static bool valid_registry(const char *domain)
+{
+	const char *colon = domain[0] == '[' ? strstr(domain, "]:") : strrchr(domain, ':');
+	size_t host_len = colon ? (size_t)(colon - domain) + (domain[0] == '[') : strlen(domain);
+
+	if (!host_len || host_len >= 256)
+		return false;
+	if (domain[0] == '[') {
+		if (domain[host_len - 1] != ']' ||
+		    strspn(domain + 1, "0123456789abcdefABCDEF:.") != host_len - 2)
+			return false;
+	} else if (strspn(domain, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		   host_len) {
+		return false;
+	}
+	if (colon) {
+		const char *port = colon + (domain[0] == '[' ? 2 : 1);
+		size_t n = strlen(port);
+		if (n == 0 || n > 5 || strspn(port, "0123456789") != n)
+			return false;
+	}
+	return true;
+}
 
 /* dockerd's split of a search term into its registry and the word. */
 static void split_term(const char *term, char *domain, size_t dsize, const char **word)
@@ -86,20 +114,18 @@ static int v1_search(struct registry_session *s, const char *word, int limit, js
 	return 0;
 }
 
-/* The catalog's repositories whose names hold word (any case). */
+/* The catalog's repositories whose names hold word (any case), at most limit. */
 static int catalog_search(struct registry_session *s, const char *domain, const char *word,
-			  json_t *out, berr *err)
+			  int limit, json_t *out, berr *err)
 {
 	json_t *names, *v;
 	size_t i;
 
-	if (registry_catalog(s, &names, err) < 0)
+	if (registry_catalog(s, word, (size_t)limit, &names, err) < 0)
 		return -1;
 	json_array_foreach(names, i, v) {
 		const char *name = json_string_value(v); /* registry_catalog checked it */
 		char full[600];
-		if (*word && !strcasestr(name, word))
-			continue;
 		snprintf(full, sizeof(full), "%s/%s", domain, name);
 		json_array_append_new(out, result_json(full, "", 0, false, false));
 	}
@@ -165,16 +191,20 @@ static int cmd_search(struct cmd_ctx *ctx, json_t *args, json_t **result, berr *
 	if (!term || !*term)
 		return berr_set(err, BERR_INVALID, "the search term is empty");
 	split_term(term, domain, sizeof(domain), &word);
+	if (!valid_registry(domain))
+		return berr_set(err, BERR_INVALID, "invalid registry name in search term: %s", term);
 	if (registry_credentials_for(json_object_get(args, "auth"), domain, &cred, err) < 0)
 		return -1;
 	rc = registry_session_open(domain, "", false, &cred, NULL, &s, err);
 	explicit_bzero(&cred, sizeof(cred));
 	if (rc < 0)
 		return -1;
+	/* a registry that trickles holds no thread for long */
+	registry_session_deadline(s, SEARCH_DEADLINE_S);
 	found = json_array();
 	rc = v1_search(s, word, (int)limit, found, &v1, err);
 	if (rc == 0 && !v1)
-		rc = catalog_search(s, domain, word, found, err);
+		rc = catalog_search(s, domain, word, (int)limit, found, err);
 	registry_session_close(s);
 	if (rc < 0) {
 		json_decref(found);

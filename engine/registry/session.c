@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/core/clock.h"
 #include "engine/core/reference.h"
 #include "engine/core/sha256.h"
 #include "engine/core/strbuf.h"
@@ -40,6 +41,7 @@ struct registry_session {
 	size_t nidle;
 	char error_code[64];
 	char extra_scopes[2048]; /* " repository:<other>:pull" for mounts */
+	int64_t deadline_ns;     /* monotonic; 0: none (registry_session_deadline) */
 };
 
 static CURL *take_handle(struct registry_session *s, berr *err)
@@ -191,6 +193,11 @@ int registry_session_open(const char *domain, const char *repo, bool push,
 	return 0;
 }
 
+void registry_session_deadline(struct registry_session *s, int seconds)
+{
+	s->deadline_ns = clock_mono_nanos() + (int64_t)seconds * 1000000000;
+}
+
 void registry_session_close(struct registry_session *s)
 {
 	if (!s)
@@ -220,6 +227,14 @@ static bool same_origin(struct registry_session *s, const char *url)
 static int call_authorized(struct registry_session *s, CURL *curl, struct http_call *call,
 			   struct http_reply *reply, berr *err)
 {
+	/* a session with a deadline: no exchange goes past it */
+	if (s->deadline_ns) {
+		int64_t left = (s->deadline_ns - clock_mono_nanos()) / 1000000;
+		if (left <= 0)
+			return berr_set(err, BERR_SYSTEM, "%s \"%s\": the registry took too long",
+					http_method_word(call->method), call->url);
+		call->timeout_ms = (long)left;
+	}
 	if (!same_origin(s, call->url)) {
 		call->authorization = NULL;
 		return http_perform(curl, call, reply, err);
@@ -744,27 +759,30 @@ int registry_get(struct registry_session *s, const char *path, size_t max, long 
 	return 0;
 }
 
-/* Every page of a listing (tags/list, _catalog): the strings of key that
- * keep() takes, into *out, following the registry's Link headers. */
+/* Every page of a listing (tags/list, _catalog), following the registry's
+ * Link headers: each string of key goes to take(name, user), which keeps
+ * it in *out (1), skips it (0) or ends the listing (-1); the listing ends
+ * too once max_kept are kept. A page is at most max_body bytes. */
 static int list_pages(struct registry_session *s, const char *path, const char *key,
-		      bool (*keep)(const char *), json_t **out, berr *err)
+		      size_t max_body, int (*take)(const char *name, void *user), void *user,
+		      size_t max_kept, json_t **out, berr *err)
 {
 	struct strbuf url = {0};
 	CURL *curl = take_handle(s, err);
+	bool done = false;
 	int ret = -1;
 
 	*out = json_array();
 	if (!curl)
 		return -1;
 	strbuf_addf(&url, "%s%s", registry_session_endpoint(s), path);
-	for (int page = 0; page < 100; page++) {
-		struct http_call call = {.method = "GET", .body_fd = -1, .max_body = 8u << 20,
+	for (int page = 0; page < 100 && !done; page++) {
+		struct http_call call = {.method = "GET", .body_fd = -1, .max_body = max_body,
 					 .cancel = s->cancel, .transport = transport(s), .url = url.s};
 		struct http_reply reply;
 		json_t *doc, *v;
 		size_t i;
 		char *link = NULL;
-		bool more;
 
 		if (call_authorized(s, curl, &call, &reply, err) < 0)
 			goto out;
@@ -774,9 +792,15 @@ static int list_pages(struct registry_session *s, const char *path, const char *
 			goto out;
 		}
 		doc = json_loadb(reply.body ? reply.body : "", reply.body_len, 0, NULL);
-		json_array_foreach(json_object_get(doc, key), i, v)
-			if (json_is_string(v) && keep(json_string_value(v)))
+		json_array_foreach(json_object_get(doc, key), i, v) {
+			int verdict = json_is_string(v) ? take(json_string_value(v), user) : 0;
+			if (verdict > 0)
 				json_array_append(*out, v);
+			if (verdict < 0 || json_array_size(*out) >= max_kept) {
+				done = true;
+				break;
+			}
+		}
 		json_decref(doc);
 		{
 			const struct curl_api *c = curl_api(NULL);
@@ -786,10 +810,9 @@ static int list_pages(struct registry_session *s, const char *path, const char *
 				link = strdup(h->value);
 		}
 		http_reply_free(&reply);
-		more = next_page(link, &url, s);
+		if (!next_page(link, &url, s))
+			done = true;
 		free(link);
-		if (!more)
-			break;
 	}
 	ret = 0;
 out:
@@ -798,13 +821,22 @@ out:
 	return ret;
 }
 
+/* The tags a registry lists that are tags (no reference syntax else). */
+static int take_tag(const char *name, void *user)
+{
+	(void)user;
+	return ref_valid_tag(name) ? 1 : 0;
+}
+
+/* At most this many tags of one repository (pull -a). */
+#define TAGS_MAX 100000
+
 int registry_tags_list(struct registry_session *s, json_t **tags, berr *err)
 {
 	char path[600];
 
 	snprintf(path, sizeof(path), "/v2/%s/tags/list", s->repo);
-	/* a registry's tag list is no reference syntax: tags only */
-	return list_pages(s, path, "tags", ref_valid_tag, tags, err);
+	return list_pages(s, path, "tags", 8u << 20, take_tag, NULL, TAGS_MAX, tags, err);
 }
 
 bool registry_valid_repository(const char *name)
@@ -815,9 +847,19 @@ bool registry_valid_repository(const char *name)
 	       name[0] != '/' && name[n - 1] != '/' && !strstr(name, "//");
 }
 
-int registry_catalog(struct registry_session *s, json_t **names, berr *err)
+/* A catalog's name that holds the word (any case). */
+static int take_match(const char *name, void *user)
+{
+	const char *word = user;
+
+	return registry_valid_repository(name) && (!*word || strcasestr(name, word)) ? 1 : 0;
+}
+
+int registry_catalog(struct registry_session *s, const char *word, size_t limit, json_t **names,
+		     berr *err)
 {
 	snprintf(s->extra_scopes, sizeof(s->extra_scopes), "registry:catalog:*");
-	return list_pages(s, "/v2/_catalog?n=1000", "repositories", registry_valid_repository, names,
-			  err);
+	/* a page of a thousand names is some 50 KiB: a megabyte is plenty */
+	return list_pages(s, "/v2/_catalog?n=1000", "repositories", 1u << 20, take_match,
+			  (void *)word, limit, names, err);
 }

@@ -516,6 +516,32 @@ expect_eq "ro: create refused" 403 "$code"
 expect_match "ro: refusal as JSON" 'not allowed' "$(json 'd["message"]' <<<"$body")"
 req "$RO" http://docker/_ping
 expect_eq "ro: ping" 200 "$code"
+# reaching a registry (with the daemon's network) is not read-only
+req "$RO" 'http://docker/images/search?term=127.0.0.1:1/x'
+expect_eq "ro: search refused" 403 "$code"
+req "$RO" http://docker/distribution/127.0.0.1:1/x/json
+expect_eq "ro: distribution refused" 403 "$code"
+# a limited socket's clients cannot take every connection: root's socket
+# still answers while 1100 sit on the read-only one
+expect_status "1100 idle clients on the ro socket, root's socket answers" 0 bash -c "ulimit -n 4096 && '$PY' - '$RO' '$SOCK'" <<'PY'
+import socket, sys, time
+held = []
+for _ in range(1100):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sys.argv[1])
+        held.append(s)
+    except OSError:
+        s.close()
+time.sleep(0.5)
+c = socket.socket(socket.AF_UNIX)
+c.connect(sys.argv[2])
+c.sendall(b"GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n")
+c.settimeout(10)
+answer = c.recv(100)
+print(answer.split(b"\r\n")[0].decode())
+sys.exit(0 if answer.startswith(b"HTTP/1.1 200") else 1)
+PY
 expect_status "docker ps on the ro socket" 0 env DOCKER_HOST="unix://$RO" docker ps
 expect_status "docker run on the ro socket" 125 env DOCKER_HOST="unix://$RO" docker run --rm busybox true
 req "$ALLOW" http://docker/containers/json
@@ -718,6 +744,26 @@ api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","HostConf
 expect_eq "a field of the wrong type: 400" 400 "$code"
 expect_eq "in Go's words" "json: cannot unmarshal string into Go struct field CreateRequest.HostConfig.Memory of type int64" \
 	"$(json 'd["message"]' <<<"$body")"
+# values of the wrong type inside a map or a health check: refused, never
+# stored (a label that is a number would break every client's list)
+api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","Labels":{"a":1}}' \
+	http://docker/containers/create
+expect_eq "a label that is a number: 400" 400 "$code"
+expect_eq "in Go's words" "json: cannot unmarshal number into Go struct field CreateRequest.Labels of type string" \
+	"$(json 'd["message"]' <<<"$body")"
+api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","Healthcheck":{"Test":["CMD","true"],"Interval":"5s"}}' \
+	http://docker/containers/create
+expect_eq "a health check's interval as a string: 400" 400 "$code"
+expect_eq "in Go's words" "json: cannot unmarshal string into Go struct field CreateRequest.Healthcheck.Interval of type time.Duration" \
+	"$(json 'd["message"]' <<<"$body")"
+expect_status "a container to commit" 0 docker create --name tocommit busybox true
+for conf in '{"Labels":{"a":1}}' '{"Env":{"A":"B"}}' '{"User":5}' '{"Volumes":{"/v":1}}'; do
+	api -X POST -H 'Content-Type: application/json' -d "$conf" 'http://docker/commit?container=tocommit&repo=badconf'
+	expect_eq "commit with $conf: 400" 400 "$code"
+	expect_match "commit with $conf: Go's words" '^json: cannot unmarshal .* into Go struct field Config\.' "$(json 'd["message"]' <<<"$body")"
+done
+expect_status "no image made of them" 1 docker image inspect badconf
+expect_status "docker rm tocommit" 0 docker rm tocommit
 api -X POST -H 'Content-Type: application/json' -d '{"Image":"busybox","Cmd":"hostname"}' \
 	'http://docker/containers/create?name=onestring'
 expect_eq "Cmd as one string" 201 "$code"

@@ -394,6 +394,42 @@ expect_status "pull a zstd image" 0 b pull "$R/zstd:1"
 expect_eq "the layers of the gzip one" "$(b image inspect -f '{{.RootFS.Layers}}' "$layers_id")" "$(b image inspect -f '{{.RootFS.Layers}}' "$R/zstd:1")"
 expect_status "its files" 0 b run --rm --network none "$R/zstd:1" test -s /f4
 
+# a hostile catalog: pages without end, names with escapes in them; a
+# search stops at its limit and shows no control character
+ENDLESS=$(free_port)
+python3 - "$ENDLESS" >"$TEST_DIR/endless.log" 2>&1 <<'PY' &
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith('/v2/_catalog'):
+            names = ['repo%05d' % i for i in range(5000)] + ['bad\x1b[31mname', 'ok/evil']
+            body = json.dumps({'repositories': names}).encode()
+            self.send_response(200)
+            self.send_header('Link', '</v2/_catalog?n=1000&last=x>; rel="next"')
+        elif self.path.startswith('/v2/'):
+            body = b'{}'
+            self.send_response(200)
+        else:
+            body = b'404'
+            self.send_response(404)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+PY
+SERVERS+=($!)
+wait_for "the endless catalog answers" curl -sf -o /dev/null "http://127.0.0.1:$ENDLESS/v2/"
+t0=$(date +%s%N)
+expect_status "search an endless catalog" 0 b search --limit 3 --format '{{.Name}}' "127.0.0.1:$ENDLESS/"
+expect_eq "stops at its limit" "127.0.0.1:$ENDLESS/repo00000 127.0.0.1:$ENDLESS/repo00001 127.0.0.1:$ENDLESS/repo00002" "$(echo $out)"
+expect_eq "at once, not page after page" 1 "$(( ($(date +%s%N) - t0) / 1000000000 < 5 ))"
+expect_eq "a name with an escape is not a repository's" "127.0.0.1:$ENDLESS/ok/evil" "$(b search --limit 1 --format '{{.Name}}' "127.0.0.1:$ENDLESS/evil")"
+expect_eq "and a word without a match ends with the pages, nothing found" "" "$(b search --format '{{.Name}}' "127.0.0.1:$ENDLESS/nomatch")"
+expect_status "a registry name that would change the URL" 1 b search "127.0.0.1:$ENDLESS#/x"
+expect_match "is refused" 'invalid registry name in search term' "$err"
+
 # --- basic auth, login and logout -------------------------------------------------
 AUTH=$(free_port)
 htpasswd -Bbn alice s3cret >"$TEST_DIR/htpasswd" 2>/dev/null
@@ -412,6 +448,19 @@ expect_eq "Docker's format" "$(printf 'alice:s3cret' | base64)" \
 expect_status "pull with the stored credentials" 0 b pull "127.0.0.1:$AUTH/private/box:1"
 expect_eq "search with the stored credentials" "127.0.0.1:$AUTH/private/box" \
 	"$(b search --format '{{.Name}}' "127.0.0.1:$AUTH/private")"
+# the daemon speaks to a registry with its client's credentials alone,
+# never with those its own user stored
+"$BERTH" daemon -H "unix://$TEST_DIR/auth-api.sock" >"$TEST_DIR/daemon2.log" 2>&1 &
+auth_daemon=$!
+SERVERS+=("$auth_daemon")
+wait_for "the daemon answers" curl -sf --unix-socket "$TEST_DIR/auth-api.sock" http://docker/_ping
+expect_match "the daemon's search without the client's credentials is refused" '"message":".*(unauthorized|credentials)' \
+	"$(curl -s --unix-socket "$TEST_DIR/auth-api.sock" "http://docker/images/search?term=127.0.0.1:$AUTH/private")"
+creds=$(printf '{"username":"alice","password":"s3cret","serveraddress":"127.0.0.1:%s"}' "$AUTH" | base64 -w0 | tr '+/' '-_')
+expect_match "and answered with them" "127.0.0.1:$AUTH/private/box" \
+	"$(curl -s -H "X-Registry-Auth: $creds" --unix-socket "$TEST_DIR/auth-api.sock" "http://docker/images/search?term=127.0.0.1:$AUTH/private")"
+kill "$auth_daemon"
+wait "$auth_daemon" 2>/dev/null
 expect_status "login again uses them" 0 b login "127.0.0.1:$AUTH"
 expect_match "Docker's words" "Authenticating with existing credentials" "$out"
 expect_status "-p warns" 0 b login -u alice -p s3cret "127.0.0.1:$AUTH"
