@@ -209,11 +209,14 @@ static void pass_rest(struct stats_set *set, const struct stats_host *host)
 		stats_read_rest(&set->targets[i], host);
 }
 
-/* Sleeps up to ms, waking early when the command is cancelled. */
+/* Sleeps up to ms, waking early when the command is cancelled; the
+ * store's connection goes back to the pool meanwhile (a stream of hours
+ * must not hold one: see engine_store_release). */
 static void nap(struct cmd_ctx *ctx, int64_t ms)
 {
 	int64_t end = clock_mono_nanos() + ms * 1000000;
 
+	engine_store_release(cmd_engine(ctx));
 	while (!cmd_cancelled(ctx)) {
 		int64_t left = end - clock_mono_nanos();
 		if (left <= 0)

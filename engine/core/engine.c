@@ -68,6 +68,7 @@ struct engine {
 	int next_subscriber;
 	pthread_mutex_t stores_lock;
 	struct pooled_store *stores;
+	bool stores_left_open; /* a connection was closed while others were open */
 	json_t *ignored_settings, *notices;
 	bool stateless;
 	const void *backend;
@@ -163,31 +164,51 @@ struct store *engine_store(struct engine *engine, berr *err)
 #define ENGINE_IDLE_STORES 8
 
 /* Gives the calling thread's connection back to the pool, or closes it
- * when the pool holds enough idle ones already. */
+ * when the pool holds enough idle ones already. A connection closed while
+ * another is open keeps its descriptor (SQLite must: closing it would drop
+ * the locks the others hold on the file, and in WAL mode every open
+ * connection holds one), until none is open: so once a burst is over and
+ * nothing uses the store, every idle connection is closed, and with them
+ * the descriptors the burst left. */
 void engine_store_release(struct engine *engine)
 {
 	struct pooled_store *ps, **link, *closing = NULL;
-	int idle = 0;
+	int idle = 0, busy = 0;
 
 	if (tls_engine != engine || !tls_store)
 		return;
 	pthread_mutex_lock(&engine->stores_lock);
-	for (ps = engine->stores; ps; ps = ps->next)
+	for (ps = engine->stores; ps; ps = ps->next) {
 		idle += !ps->in_use;
+		busy += ps->in_use && ps != tls_store;
+	}
+	tls_store->in_use = false;
 	if (idle >= ENGINE_IDLE_STORES) {
+		engine->stores_left_open = true;
 		for (link = &engine->stores; *link; link = &(*link)->next)
 			if (*link == tls_store) {
 				closing = tls_store;
 				*link = closing->next;
+				closing->next = NULL;
 				break;
 			}
-	} else {
-		tls_store->in_use = false;
+	}
+	if (!busy && engine->stores_left_open) {
+		/* the burst is over: every idle connection goes */
+		engine->stores_left_open = false;
+		for (link = &engine->stores; *link;) {
+			ps = *link;
+			*link = ps->next;
+			ps->next = closing;
+			closing = ps;
+		}
 	}
 	pthread_mutex_unlock(&engine->stores_lock);
-	if (closing) {
-		store_close(closing->store);
-		free(closing);
+	while (closing) {
+		ps = closing;
+		closing = ps->next;
+		store_close(ps->store);
+		free(ps);
 	}
 	tls_store = NULL;
 	tls_engine = NULL;

@@ -102,7 +102,9 @@ static bool wait_for_write(int fd, int ms)
 	return wrote;
 }
 
-/* Sends new rows as they are committed until cancelled or past until. */
+/* Sends new rows as they are committed until cancelled or past until;
+ * the store's connection goes back to the pool while it waits (a follow
+ * of hours must not hold one: see engine_store_release). */
 static int follow(struct cmd_ctx *ctx, struct store *st, int64_t last, json_t *filters,
 		  struct events_out *out, berr *err)
 {
@@ -120,7 +122,12 @@ static int follow(struct cmd_ctx *ctx, struct store *st, int64_t last, json_t *f
 			if (left < wait_ms)
 				wait_ms = (int)left + 1;
 		}
+		engine_store_release(engine);
 		wait_for_write(fd, wait_ms);
+		if (!(st = engine_store(engine, err))) {
+			rc = -1;
+			break;
+		}
 		/* With no daemon, a follower is what notices that a container
 		 * exited or changed health on its own: it reconciles once a second. */
 		int64_t mono = clock_mono_nanos();
