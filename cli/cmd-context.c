@@ -367,9 +367,14 @@ static int create_from(const char *dir, const char *name, const char *from, cons
 		md = json_object();
 		json_object_set_new(meta, "Metadata", md);
 	}
-	if (strcmp(from, CONTEXT_DEFAULT) == 0 || (desc && *desc))
-		json_object_set_new(md, "Description",
-				    json_string(desc && *desc ? desc : description(meta)));
+	/* the default's words are copied where both tools read them alike: a
+	 * default without a host is berth's own engine to berth, the docker
+	 * CLI's default socket to the docker CLI, and is described by neither */
+	if (desc && *desc)
+		json_object_set_new(md, "Description", json_string(desc));
+	else if (strcmp(from, CONTEXT_DEFAULT) == 0 && json_string_value(remote_json_get(
+								docker_endpoint(meta), "Host")))
+		json_object_set_new(md, "Description", json_string(description(meta)));
 	json_object_set_new(meta, "Name", json_string(name));
 	if (strcmp(from, CONTEXT_DEFAULT) == 0)
 		rc = store_context(dir, meta, &tls, true, err);

@@ -45,6 +45,12 @@ expect_status "create with skip-tls-verify" 0 b context create skip1 --docker ho
 expect_status "create over ssh" 0 b context create ssh1 --docker host=ssh://me@box.example:2222
 expect_status "create from another" 0 b context create tls2 --from tls1 --description copied
 expect_eq "TLS copied with it" "$(cat "$TLS1"/docker/*.pem)" "$(cat "$DOCKER_CONFIG/contexts/tls/$(id_of tls2)"/docker/*.pem)"
+# a copy of a default without a host: berth's own engine to berth, the
+# default socket to the docker CLI; its description, which only berth's
+# reading would make true, is not written into the shared store
+expect_status "create from the default" 0 env -u DOCKER_HOST "$BERTH" context create local2
+expect_eq "no description written" "" "$(b context inspect local2 -f '{{.Metadata.Metadata.Description}}' | sed 's/<no value>//')"
+expect_status "rm local2" 0 b context rm local2
 
 # refusals, in docker's words and exit statuses
 expect_status "existing name" 1 b context create c1 --docker host=tcp://x:1
