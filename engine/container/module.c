@@ -27,7 +27,7 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 
 	if (!st || container_count_states(st, info, err) < 0)
 		return -1;
-	json_object_set_new(engine_info_plugins(info), "Log", log_driver_names());
+	json_object_set_new(engine_info_member(info, "Plugins", false), "Log", log_driver_names());
 	/* what the host's cgroups cannot do, in Docker's words (and berth's
 	 * for the freezer, which pause and commit need) */
 	static const struct {
@@ -42,7 +42,7 @@ static int container_info(struct engine *engine, json_t *info, berr *err)
 	};
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!container_cgroup_has(needs[i].controller))
-			json_array_append_new(engine_info_warnings(info), json_string(needs[i].warning));
+			json_array_append_new(engine_info_member(info, "Warnings", true), json_string(needs[i].warning));
 	return 0;
 }
 

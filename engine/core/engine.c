@@ -463,26 +463,15 @@ int engine_modules_reconcile(struct engine *engine, berr *err)
 	return 0;
 }
 
-json_t *engine_info_plugins(json_t *info)
+json_t *engine_info_member(json_t *info, const char *key, bool array)
 {
-	json_t *plugins = json_object_get(info, "Plugins");
+	json_t *member = json_object_get(info, key);
 
-	if (!json_is_object(plugins)) {
-		plugins = json_object();
-		json_object_set_new(info, "Plugins", plugins);
+	if (array ? !json_is_array(member) : !json_is_object(member)) {
+		member = array ? json_array() : json_object();
+		json_object_set_new(info, key, member);
 	}
-	return plugins;
-}
-
-json_t *engine_info_warnings(json_t *info)
-{
-	json_t *warnings = json_object_get(info, "Warnings");
-
-	if (!json_is_array(warnings)) {
-		warnings = json_array();
-		json_object_set_new(info, "Warnings", warnings);
-	}
-	return warnings;
+	return member;
 }
 
 void *engine_module_state(struct engine *engine, const char *module_name)

@@ -120,12 +120,10 @@ bool cmd_cancelled(struct cmd_ctx *ctx);
 void engine_emit(struct engine *engine, const char *type, const char *action, const char *id,
 		 json_t *attributes);
 
-/* system.info's Plugins object, made when no module added it yet: each
- * module adds its own kind (Volume, Network, Log) to it. */
-json_t *engine_info_plugins(json_t *info);
-
-/* system.info's Warnings array, made when no module added it yet. */
-json_t *engine_info_warnings(json_t *info);
+/* A member of system.info that several modules add to (the "Plugins"
+ * object, each its kind; the "Warnings" array), made by the first: an
+ * array when array, else an object. */
+json_t *engine_info_member(json_t *info, const char *key, bool array);
 
 /* The state of the engine's module of that name (made on first use; NULL
  * when the module keeps none, is not among the engine's, or is out of

@@ -193,7 +193,7 @@ static int network_info(struct engine *engine, json_t *info, berr *err)
 {
 	(void)engine;
 	(void)err;
-	json_t *plugins = engine_info_plugins(info);
+	json_t *plugins = engine_info_member(info, "Plugins", false);
 
 	json_object_set_new(plugins, "Network",
 			    json_pack("[s,s,s,s,s]", "bridge", "host", "ipvlan", "macvlan", "null"));

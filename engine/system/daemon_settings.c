@@ -22,7 +22,7 @@ static int settings_startup(struct engine *engine, berr *err)
 
 static int settings_info(struct engine *engine, json_t *info, berr *err)
 {
-	json_t *config, *log_default, *warnings = engine_info_warnings(info), *v;
+	json_t *config, *log_default, *warnings = engine_info_member(info, "Warnings", true), *v;
 	size_t i;
 
 	if (daemon_config_read(&config, err) < 0 || log_config_daemon_default(&log_default, err) < 0)

@@ -199,7 +199,7 @@ static int volume_info(struct engine *engine, json_t *info, berr *err)
 {
 	(void)engine;
 	(void)err;
-	json_object_set_new(engine_info_plugins(info), "Volume", json_pack("[s]", "local"));
+	json_object_set_new(engine_info_member(info, "Plugins", false), "Volume", json_pack("[s]", "local"));
 	return 0;
 }
 
